@@ -1,0 +1,94 @@
+"""Settings, passed explicitly to the library; read from the environment only on request.
+
+>>> s = Settings(store="memory:")
+>>> s.store, s.base_iri
+('memory:', 'https://w3id.org/kg-news/id/')
+>>> Settings.from_env({"KG_STORE": "/tmp/x", "KG_BASE_IRI": "https://ex.org/"}).store
+'/tmp/x'
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+from kg.errors import UsageError
+from kg.namespaces import DEFAULT_BASE_IRI
+
+DEFAULT_STORE = ".kg/store"
+DEFAULT_CACHE = ".kg/wikidata.sqlite"
+DEFAULT_ACTION_API = "https://www.wikidata.org/w/api.php"
+DEFAULT_SPARQL_ENDPOINT = "https://query.wikidata.org/sparql"
+
+
+def package_dir(*parts: str) -> Path:
+    """Path to a folder shipped with the project (``ontology``, ``shapes``, ``queries``).
+
+    The project's top-level folders are found next to the installed ``kg`` package
+    (editable install) or inside it (``kg/_data``), whichever exists.
+
+    >>> package_dir("shapes").name
+    'shapes'
+    """
+    here = Path(__file__).resolve().parent
+    for root in (here.parent, here / "_data"):
+        candidate = root.joinpath(*parts)
+        if candidate.exists():
+            return candidate
+    return here.parent.joinpath(*parts)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the library needs to know about its environment.
+
+    ``store`` is a backend spec: a directory path (embedded on-disk Oxigraph), ``memory:``
+    (in-memory Oxigraph), or an ``http(s)://`` URL (a remote SPARQL store).
+    """
+
+    store: str = DEFAULT_STORE
+    base_iri: str = DEFAULT_BASE_IRI
+    cache_path: str = DEFAULT_CACHE
+    wikidata_api: str = DEFAULT_ACTION_API
+    wikidata_sparql: str = DEFAULT_SPARQL_ENDPOINT
+    contact: str | None = None
+    offline: bool = False
+    http_timeout: float = 10.0
+    store_options: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
+            raise UsageError(
+                f"base IRI {self.base_iri!r} must be an http(s) IRI ending in '/' or '#', "
+                f"e.g. {DEFAULT_BASE_IRI!r}"
+            )
+
+    def with_(self, **changes) -> "Settings":
+        """A copy with some settings changed.
+
+        >>> Settings().with_(store="memory:").store
+        'memory:'
+        """
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Settings from ``KG_*`` environment variables (defaults where unset)."""
+        env = os.environ if environ is None else environ
+        store_options = {
+            key[len("KG_STORE_"):].lower(): value
+            for key, value in env.items()
+            if key.startswith("KG_STORE_")
+        }
+        return cls(
+            store=env.get("KG_STORE", DEFAULT_STORE),
+            base_iri=env.get("KG_BASE_IRI", DEFAULT_BASE_IRI),
+            cache_path=env.get("KG_WIKIDATA_CACHE", DEFAULT_CACHE),
+            wikidata_api=env.get("KG_WIKIDATA_API", DEFAULT_ACTION_API),
+            wikidata_sparql=env.get("KG_WIKIDATA_SPARQL", DEFAULT_SPARQL_ENDPOINT),
+            contact=env.get("KG_CONTACT") or None,
+            offline=env.get("KG_OFFLINE", "").lower() in {"1", "true", "yes"},
+            store_options=store_options,
+        )

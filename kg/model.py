@@ -1,0 +1,555 @@
+"""Fact sheets: the facts of one article, as read from JSON or YAML (see FACTSHEET.md).
+
+A fact sheet is the contract between extraction, curation and mapping. This module reads and
+checks it, and nothing else: every problem is reported as a :class:`FactSheetError` whose
+message names the file, the line (when the file is YAML or JSON text), the item and what was
+expected.
+
+>>> sheet = parse_factsheet({
+...     "title": "Rutte in Tokio", "published": "2025-04-10", "language": "de",
+...     "actors": [{"id": "rutte", "name": "Mark Rutte", "type": "Person", "qid": "Q57792"},
+...                {"id": "ishiba", "name": "Shigeru Ishiba", "type": "Person"}],
+...     "meetings": [{"kind": "meeting", "participants": ["rutte", "ishiba"],
+...                   "date": "2025-04-09", "evidence": "Rutte traf Ishiba."}],
+...     "missions": [], "statements": []})
+>>> sheet.actor("rutte").qid, sheet.meetings[0].date
+('Q57792', '2025-04-09')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from kg.errors import FactSheetError
+
+ACTOR_TYPES = ("Person", "Organization", "State", "Place", "Ship", "Position", "Other")
+MEETING_KINDS = ("meeting", "visit", "talks", "press conference", "summit", "call", "other")
+MISSION_STATUSES = ("announced", "planned", "ongoing", "completed", "intended")
+QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+LIST_KEYS = ("actors", "meetings", "missions", "statements")
+
+
+# --------------------------------------------------------------------------- reading with lines
+
+
+class _LineDict(dict):
+    """A dict that remembers the 1-based line it started on in its source text."""
+
+    line: int | None = None
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader whose mappings are :class:`_LineDict` carrying their line number."""
+
+
+def _construct_mapping(loader, node):
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings: a fact sheet's dates are checked by this module, not by YAML.
+_LineLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_structured_text(text: str, source: str) -> Any:
+    """Parse JSON or YAML text, keeping line numbers on mappings where possible.
+
+    >>> read_structured_text('{"a": 1}', "x.json")
+    {'a': 1}
+    >>> read_structured_text("a: [1, 2]", "x.yaml")
+    {'a': [1, 2]}
+    """
+    is_json = source.endswith(".json") or text.lstrip().startswith(("{", "["))
+    if is_json:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise FactSheetError(
+                f"{source}:{err.lineno}:{err.colno}: not valid JSON ({err.msg}); expected a fact "
+                "sheet object with 'actors', 'meetings', 'missions' and 'statements'"
+            ) from None
+        try:  # the YAML reader gives the same values plus line numbers
+            with_lines = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+            if with_lines == data:
+                return with_lines
+        except yaml.YAMLError:
+            pass
+        return data
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        problem = getattr(err, "problem", None) or str(err)
+        raise FactSheetError(f"{where}: not valid YAML ({problem})") from None
+
+
+# --------------------------------------------------------------------------- the data classes
+
+
+@dataclass
+class Actor:
+    """A person, organisation, state, place, ship, position or other actor of one article."""
+
+    id: str
+    name: str
+    type: str
+    qid: str | None = None
+    roles: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    confidence: float | None = None
+    method: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Meeting:
+    """A meeting, visit, talks, press conference, summit or call reported by the article."""
+
+    kind: str
+    participants: list[str]
+    date: str | None = None
+    place: str | None = None
+    evidence: str | None = None
+    span: tuple[int, int] | None = None
+    confidence: float | None = None
+    method: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Mission:
+    """A deployment, exercise, operation, or support or training mission."""
+
+    kind: str | None = None
+    participants: list[str] = field(default_factory=list)
+    name: str | None = None
+    qid: str | None = None
+    lead: str | None = None
+    place: str | None = None
+    status: str | None = None
+    purpose: str | None = None
+    evidence: str | None = None
+    span: tuple[int, int] | None = None
+    confidence: float | None = None
+    method: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Statement:
+    """Direct or reported speech attributed to a speaker."""
+
+    speaker: str
+    quote: str
+    direct: bool
+    date: str | None = None
+    cue: str | None = None
+    about: list[str] = field(default_factory=list)
+    span: tuple[int, int] | None = None
+    confidence: float | None = None
+    method: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FactSheet:
+    """The facts of one article, with its metadata."""
+
+    actors: list[Actor] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    missions: list[Mission] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    url: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    language: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    text_sha256: str | None = None
+    method: str | None = None
+    source: str = "<fact sheet>"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id (a :class:`FactSheetError` naming the known ids if none)."""
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        known = ", ".join(a.id for a in self.actors) or "none"
+        raise FactSheetError(f"{self.source}: unknown actor id {actor_id!r}; known ids: {known}")
+
+    def items(self) -> Iterator[Any]:
+        """Every actor, meeting, mission and statement, in that order."""
+        yield from self.actors
+        yield from self.meetings
+        yield from self.missions
+        yield from self.statements
+
+    def to_dict(self) -> dict[str, Any]:
+        """The sheet as plain JSON-ready data, in FACTSHEET.md's field order.
+
+        >>> parse_factsheet({"actors": [], "meetings": [], "missions": [],
+        ...                  "statements": []}).to_dict()["actors"]
+        []
+        """
+        head = {
+            "url": self.url,
+            "publisher": self.publisher,
+            "published": self.published,
+            "language": self.language,
+            "title": self.title,
+            "authors": list(self.authors),
+        }
+        if self.text_sha256:
+            head["text_sha256"] = self.text_sha256
+        if self.method:
+            head["method"] = self.method
+        head.update(self.extra)
+        head["actors"] = [_actor_dict(a) for a in self.actors]
+        head["meetings"] = [_item_dict(m, _MEETING_FIELDS) for m in self.meetings]
+        head["missions"] = [_item_dict(m, _MISSION_FIELDS) for m in self.missions]
+        head["statements"] = [_item_dict(s, _STATEMENT_FIELDS) for s in self.statements]
+        return head
+
+
+_COMMON_TAIL = ("span", "confidence", "method")
+_MEETING_FIELDS = ("kind", "participants", "date", "place", "evidence") + _COMMON_TAIL
+_MISSION_FIELDS = (
+    "name", "qid", "kind", "lead", "participants", "place", "status", "purpose", "evidence",
+) + _COMMON_TAIL
+_STATEMENT_FIELDS = ("speaker", "quote", "direct", "date", "cue", "about") + _COMMON_TAIL
+
+
+def _item_dict(item, names) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(item, name)
+        if name in _COMMON_TAIL + ("about", "purpose") and value in (None, [], ()):
+            continue
+        out[name] = list(value) if isinstance(value, tuple) else value
+    out.update(item.extra)
+    return out
+
+
+def _actor_dict(actor: Actor) -> dict[str, Any]:
+    out = _item_dict(actor, ("id", "name", "type", "qid", "roles", "aliases", "confidence", "method"))
+    if actor.mentions:
+        out["mentions"] = [list(m) for m in actor.mentions]
+    return out
+
+
+# --------------------------------------------------------------------------- checking
+
+
+class _Checker:
+    """Reads one item of a fact sheet and says precisely what is wrong with it."""
+
+    def __init__(self, source: str, data: Any, where: str, parent_line: int | None = None):
+        self.source = source
+        self.where = where
+        self.line = getattr(data, "line", None) or parent_line
+        if not isinstance(data, dict):
+            self.fail(f"expected a mapping (key: value pairs), got {type(data).__name__} {data!r}")
+        self.data = data
+
+    def fail(self, message: str):
+        place = f"{self.source}:{self.line}" if self.line else self.source
+        raise FactSheetError(f"{place}: {self.where}: {message}")
+
+    def str_(self, key: str, required: bool = False, default: str | None = None) -> str | None:
+        value = self.data.get(key, default)
+        if value is None or (value == "" and not required):
+            if required:
+                self.fail(f"missing required key {key!r}")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.fail(f"{key!r} must be a non-empty string, got {value!r}")
+        return value
+
+    def str_list(self, key: str) -> list[str]:
+        value = self.data.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"{key!r} must be a list of strings, got {value!r}")
+        return list(value)
+
+    def choice(self, key: str, choices: tuple[str, ...], required: bool = True) -> str | None:
+        value = self.str_(key, required=required)
+        if value is not None and value not in choices:
+            self.fail(f"{key!r} is {value!r}; expected one of: {', '.join(choices)}")
+        return value
+
+    def qid(self, key: str = "qid") -> str | None:
+        value = self.str_(key)
+        if value is not None and not QID_RE.match(value):
+            self.fail(f"{key!r} is {value!r}; expected a Wikidata id like 'Q57792' (Q and digits) or null")
+        return value
+
+    def date(self, key: str) -> str | None:
+        value = self.str_(key)
+        if value is None:
+            return None
+        if not is_valid_date(value):
+            self.fail(f"{key!r} is {value!r}; expected YYYY-MM-DD, YYYY-MM or YYYY (a real date), or null")
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.data.get(key)
+        if not isinstance(value, bool):
+            self.fail(f"{key!r} must be true or false, got {value!r}")
+        return value
+
+    def number(self, key: str) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            self.fail(f"{key!r} must be a number from 0 to 1, got {value!r}")
+        return float(value)
+
+    def span(self, key: str = "span") -> tuple[int, int] | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        return self._pair(key, value)
+
+    def _pair(self, key: str, value: Any) -> tuple[int, int]:
+        ok = (
+            isinstance(value, (list, tuple))
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and 0 <= value[0] < value[1]
+        )
+        if not ok:
+            self.fail(f"{key!r} is {value!r}; expected [start, end] with 0 <= start < end (character offsets)")
+        return (value[0], value[1])
+
+    def spans(self, key: str) -> list[tuple[int, int]]:
+        value = self.data.get(key) or []
+        if not isinstance(value, list):
+            self.fail(f"{key!r} must be a list of [start, end] pairs, got {value!r}")
+        return [self._pair(key, v) for v in value]
+
+    def extra(self, known: tuple[str, ...]) -> dict[str, Any]:
+        return {k: v for k, v in self.data.items() if k not in known}
+
+
+def is_valid_date(value: str) -> bool:
+    """True for ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` naming a real date.
+
+    >>> is_valid_date("2025-04-09"), is_valid_date("2024-10"), is_valid_date("2025-02-30")
+    (True, True, False)
+    """
+    match = DATE_RE.match(value)
+    if not match:
+        return False
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return False
+    return True
+
+
+_ACTOR_KEYS = ("id", "name", "type", "qid", "roles", "aliases", "mentions", "confidence", "method")
+_META_KEYS = ("url", "publisher", "published", "language", "title", "authors", "text_sha256", "method")
+
+
+def _parse_actor(c: _Checker) -> Actor:
+    return Actor(
+        id=c.str_("id", required=True),
+        name=c.str_("name", required=True),
+        type=c.choice("type", ACTOR_TYPES),
+        qid=c.qid(),
+        roles=c.str_list("roles"),
+        aliases=c.str_list("aliases"),
+        mentions=c.spans("mentions"),
+        confidence=c.number("confidence"),
+        method=c.str_("method"),
+        extra=c.extra(_ACTOR_KEYS),
+    )
+
+
+def _parse_meeting(c: _Checker) -> Meeting:
+    return Meeting(
+        kind=c.choice("kind", MEETING_KINDS),
+        participants=c.str_list("participants"),
+        date=c.date("date"),
+        place=c.str_("place"),
+        evidence=c.str_("evidence"),
+        span=c.span(),
+        confidence=c.number("confidence"),
+        method=c.str_("method"),
+        extra=c.extra(_MEETING_FIELDS),
+    )
+
+
+def _parse_mission(c: _Checker) -> Mission:
+    return Mission(
+        kind=c.str_("kind"),
+        participants=c.str_list("participants"),
+        name=c.str_("name"),
+        qid=c.qid(),
+        lead=c.str_("lead"),
+        place=c.str_("place"),
+        status=c.str_("status"),
+        purpose=c.str_("purpose"),
+        evidence=c.str_("evidence"),
+        span=c.span(),
+        confidence=c.number("confidence"),
+        method=c.str_("method"),
+        extra=c.extra(_MISSION_FIELDS),
+    )
+
+
+def _parse_statement(c: _Checker) -> Statement:
+    return Statement(
+        speaker=c.str_("speaker", required=True),
+        quote=c.str_("quote", required=True),
+        direct=c.boolean("direct"),
+        date=c.date("date"),
+        cue=c.str_("cue"),
+        about=c.str_list("about"),
+        span=c.span(),
+        confidence=c.number("confidence"),
+        method=c.str_("method"),
+        extra=c.extra(_STATEMENT_FIELDS),
+    )
+
+
+_PARSERS = {
+    "actors": ("actor", _parse_actor),
+    "meetings": ("meeting", _parse_meeting),
+    "missions": ("mission", _parse_mission),
+    "statements": ("statement", _parse_statement),
+}
+
+
+def parse_factsheet(data: Any, source: str = "<fact sheet>") -> FactSheet:
+    """Check parsed JSON/YAML data and turn it into a :class:`FactSheet`.
+
+    >>> parse_factsheet({"actors": [{"id": "x", "name": "X", "type": "Robot"}],
+    ...                  "meetings": [], "missions": [], "statements": []})
+    Traceback (most recent call last):
+    kg.errors.FactSheetError: <fact sheet>: actors[0] (id 'x'): 'type' is 'Robot'; expected one of: Person, Organization, State, Place, Ship, Position, Other
+    """
+    top = _Checker(source, data, "fact sheet")
+    lists: dict[str, list] = {}
+    for key in LIST_KEYS:
+        if key not in data:
+            top.fail(f"missing key {key!r}; a fact sheet needs 'actors', 'meetings', 'missions' and 'statements' (lists, may be empty)")
+        value = data[key] if data[key] is not None else []
+        if not isinstance(value, list):
+            top.fail(f"{key!r} must be a list, got {type(value).__name__}")
+        kind, parse = _PARSERS[key]
+        items = []
+        for index, raw in enumerate(value):
+            label = f"{key}[{index}]"
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                label += f" (id {raw['id']!r})"
+            items.append(parse(_Checker(source, raw, label, top.line)))
+        lists[key] = items
+    sheet = FactSheet(
+        **lists,
+        url=top.str_("url"),
+        publisher=top.str_("publisher"),
+        published=top.date("published"),
+        language=top.str_("language"),
+        title=top.str_("title"),
+        authors=top.str_list("authors"),
+        text_sha256=top.str_("text_sha256"),
+        method=top.str_("method"),
+        source=source,
+        extra={k: v for k, v in data.items() if k not in _META_KEYS + LIST_KEYS},
+    )
+    _check_references(sheet, data)
+    return sheet
+
+
+def _check_references(sheet: FactSheet, data: dict) -> None:
+    """Every actor id is unique and every reference names an actor of the sheet."""
+    seen: set[str] = set()
+    for index, actor in enumerate(sheet.actors):
+        if actor.id in seen:
+            _Checker(sheet.source, data["actors"][index], f"actors[{index}]").fail(
+                f"duplicate actor id {actor.id!r}; ids must be unique within a sheet"
+            )
+        seen.add(actor.id)
+    known = ", ".join(sorted(seen)) or "none"
+
+    def check(key: str, index: int, field_name: str, ref: str | None):
+        if ref is not None and ref not in seen:
+            _Checker(sheet.source, data[key][index], f"{key}[{index}]").fail(
+                f"{field_name!r} refers to unknown actor id {ref!r}; known ids: {known}"
+            )
+
+    for i, meeting in enumerate(sheet.meetings):
+        for ref in meeting.participants:
+            check("meetings", i, "participants", ref)
+        check("meetings", i, "place", meeting.place)
+    for i, mission in enumerate(sheet.missions):
+        for ref in mission.participants:
+            check("missions", i, "participants", ref)
+        check("missions", i, "lead", mission.lead)
+        check("missions", i, "place", mission.place)
+    for i, statement in enumerate(sheet.statements):
+        check("statements", i, "speaker", statement.speaker)
+        for ref in statement.about:
+            check("statements", i, "about", ref)
+
+
+def load_factsheet(path: str | Path) -> FactSheet:
+    """Read a fact sheet from a ``.json``, ``.yaml`` or ``.yml`` file.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "f.yaml")
+    >>> _ = open(p, "w").write("actors: []\\nmeetings: []\\nmissions: []\\nstatements: []\\n")
+    >>> load_factsheet(p).actors
+    []
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise FactSheetError(f"{path}: cannot read fact sheet ({err.strerror or err})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise FactSheetError(f"{path}: not UTF-8 text (bad byte at offset {err.start}); expected a JSON or YAML fact sheet") from None
+    if not text.strip():
+        raise FactSheetError(f"{path}: empty file; expected a JSON or YAML fact sheet")
+    data = read_structured_text(text, str(path))
+    return parse_factsheet(data, str(path))
+
+
+def dump_factsheet(sheet: FactSheet, fmt: str = "yaml") -> str:
+    """The sheet as YAML or JSON text.
+
+    >>> print(dump_factsheet(parse_factsheet({"actors": [], "meetings": [], "missions": [],
+    ...                                       "statements": []}), "json")[:1])
+    {
+    """
+    data = sheet.to_dict()
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("yaml", "yml"):
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    raise FactSheetError(f"unknown fact sheet format {fmt!r}; expected one of: json, yaml")

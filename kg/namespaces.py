@@ -1,0 +1,59 @@
+"""RDF namespaces used by kg, and the default base IRI for data.
+
+>>> from kg.namespaces import KG, WD
+>>> str(KG.Statement)
+'https://w3id.org/kg-news/ontology#Statement'
+>>> str(WD["Q57792"])
+'http://www.wikidata.org/entity/Q57792'
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+KG = Namespace("https://w3id.org/kg-news/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+P = Namespace("http://www.wikidata.org/prop/")
+PS = Namespace("http://www.wikidata.org/prop/statement/")
+PQ = Namespace("http://www.wikidata.org/prop/qualifier/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+DEFAULT_BASE_IRI = "https://w3id.org/kg-news/id/"
+
+PREFIXES: dict[str, Namespace] = {
+    "kg": KG,
+    "schema": SCHEMA,
+    "sem": SEM,
+    "oa": OA,
+    "org": ORG,
+    "prov": PROV,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "xsd": XSD,
+    "wd": WD,
+    "wdt": WDT,
+    "p": P,
+    "ps": PS,
+    "pq": PQ,
+}
+
+
+def bind_prefixes(graph, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """Bind kg's prefixes (and ``id:`` for the data base IRI) on an rdflib graph.
+
+    >>> from rdflib import Graph
+    >>> g = Graph(); bind_prefixes(g)
+    >>> str(dict(g.namespaces())["kg"]) == str(KG)
+    True
+    """
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    graph.bind("id", Namespace(base_iri), override=True, replace=True)
