@@ -173,7 +173,7 @@ def test_meeting_with_one_gold_participant_needs_one():
 
 
 @pytest.mark.parametrize("pred_mission, tp, fp", [
-    (dict(name="Security Assistance and Training for Ukraine Centre in Wiesbaden Germany Europe", kind="x",
+    (dict(name="Security Assistance and Training for Ukraine Centre at Wiesbaden in Hesse Germany", kind="x",
           participants=[]), 0, 1),                                    # too many extra name tokens
     (dict(name="Security Assistance and Training for Ukraine", kind="x", participants=[]), 1, 0),
     (dict(name=None, kind="exercise", participants=["r", "i"]), 1, 0),
