@@ -1,0 +1,419 @@
+"""Map a fact sheet to RDF: one named graph per article (see ontology/MODEL.md).
+
+IRIs are deterministic under a configurable base IRI, so re-ingesting the same article gives
+the same triples, and a linked actor's IRI comes from its QID, so the same person is one node
+across articles.
+
+>>> from kg.model import parse_factsheet
+>>> sheet = parse_factsheet({"url": "https://example.org/a", "language": "de",
+...     "actors": [{"id": "r", "name": "Mark Rutte", "type": "Person", "qid": "Q57792"}],
+...     "meetings": [], "missions": [],
+...     "statements": [{"speaker": "r", "quote": "Wir dürfen nicht naiv sein,", "direct": True}]})
+>>> article = build_article(sheet)
+>>> str(article.actor_iris["r"])
+'https://w3id.org/kg-news/id/actor/Q57792'
+>>> len(article.graph) > 10
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
+
+from kg import __version__
+from kg.errors import FactSheetError, UsageError
+from kg.model import Actor, FactSheet, Meeting, Mission, Statement
+from kg.namespaces import DEFAULT_BASE_IRI, KG, OA, ORG, SCHEMA, SEM, WD, bind_prefixes
+
+ACTOR_CLASSES = {
+    "Person": KG.Person,
+    "Organization": KG.Organization,
+    "State": KG.State,
+    "Place": KG.Place,
+    "Ship": KG.Ship,
+    "Position": KG.Position,
+    "Other": KG.OtherActor,
+}
+MEETING_KINDS = {
+    "meeting": KG.meeting,
+    "visit": KG.visit,
+    "talks": KG.talks,
+    "press conference": KG.pressConference,
+    "summit": KG.summit,
+    "call": KG.call,
+    "other": KG.otherMeeting,
+}
+# Mission kinds are free text in fact sheets; the first keyword found picks the concept.
+MISSION_KIND_WORDS = (
+    ("sanction", KG.sanctionsEnforcement),
+    ("exercise", KG.exercise),
+    ("manöver", KG.exercise),
+    ("übung", KG.exercise),
+    ("drill", KG.exercise),
+    ("training", KG.trainingMission),
+    ("ausbildung", KG.trainingMission),
+    ("deploy", KG.deployment),
+    ("entsendung", KG.deployment),
+    ("support", KG.supportMission),
+    ("unterstützung", KG.supportMission),
+    ("assistance", KG.supportMission),
+    ("fund", KG.supportMission),
+    ("operation", KG.operation),
+    ("einsatz", KG.operation),
+)
+MISSION_STATUS_WORDS = (
+    ("announce", KG.announced),
+    ("angekündigt", KG.announced),
+    ("plan", KG.planned),
+    ("ongoing", KG.ongoing),
+    ("laufend", KG.ongoing),
+    ("complete", KG.completed),
+    ("abgeschlossen", KG.completed),
+    ("intend", KG.intended),
+    ("intent", KG.intended),
+    ("beabsichtigt", KG.intended),
+)
+
+
+def date_literal(value: str) -> Literal:
+    """A fact-sheet date as a typed literal, typed by its precision.
+
+    >>> date_literal("2025-04-09").datatype == XSD.date, date_literal("2024-10").datatype == XSD.gYearMonth
+    (True, True)
+    >>> date_literal("2024").datatype == XSD.gYear
+    True
+    """
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value))
+    if datatype is None:
+        raise FactSheetError(f"date {value!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
+    return Literal(value, datatype=datatype)
+
+
+def slug(text: str) -> str:
+    """A lower-case ASCII slug of a name, for IRIs of unlinked actors.
+
+    >>> slug("Ryo Hinata-Yamaguchi"), slug("Südkorea"), slug("  ")
+    ('ryo-hinata-yamaguchi', 'sudkorea', 'x')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
+
+
+def normalise_name(name: str) -> str:
+    """A name folded for identity: NFKC, spaces collapsed, case-folded.
+
+    >>> normalise_name("Mark\\u00a0 RUTTE")
+    'mark rutte'
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def _digest(*parts: object) -> str:
+    joined = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
+
+
+def normalise_url(url: str) -> str:
+    """A URL folded for identity (scheme and host lower-case, no fragment or trailing slash).
+
+    >>> normalise_url("HTTPS://P.DW.com/p/4swRJ/#top")
+    'https://p.dw.com/p/4swRJ'
+    """
+    url = url.strip().split("#", 1)[0]
+    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/]*)(.*)$", url)
+    if match:
+        url = match.group(1).lower() + match.group(2).lower() + match.group(3)
+    return url.rstrip("/")
+
+
+def article_key(sheet: FactSheet) -> str:
+    """The stable key of the article a sheet describes (URL, else title and date, else text hash).
+
+    >>> from kg.model import parse_factsheet
+    >>> s = parse_factsheet({"url": "https://p.dw.com/p/4swRJ", "actors": [], "meetings": [],
+    ...                      "missions": [], "statements": []})
+    >>> article_key(s) == article_key(s) and len(article_key(s))
+    16
+    """
+    if sheet.url:
+        return _digest("url", normalise_url(sheet.url))
+    if sheet.title:
+        return _digest("title", normalise_name(sheet.title), sheet.published)
+    if sheet.text_sha256:
+        return _digest("text", sheet.text_sha256)
+    raise FactSheetError(
+        f"{sheet.source}: the sheet names no article: give 'url', 'title' or 'text_sha256' "
+        "so that the article has a stable identity"
+    )
+
+
+@dataclass
+class ArticleGraph:
+    """The RDF of one article: its IRI (also the named graph's name) and its triples."""
+
+    iri: URIRef
+    key: str
+    graph: Graph
+    actor_iris: dict[str, URIRef] = field(default_factory=dict)
+
+    def triples(self) -> Iterable[tuple]:
+        """The article's triples (the named graph's content)."""
+        return iter(self.graph)
+
+
+class _Mapper:
+    """Builds the triples of one article; one instance per sheet."""
+
+    def __init__(self, sheet: FactSheet, base_iri: str):
+        self.sheet = sheet
+        self.base = base_iri
+        self.key = article_key(sheet)
+        self.article = URIRef(f"{base_iri}article/{self.key}")
+        self.activity = URIRef(f"{base_iri}activity/{self.key}")
+        self.lang = (sheet.language or "").strip() or None
+        self.graph = Graph()
+        bind_prefixes(self.graph, base_iri)
+        self.actor_iris: dict[str, URIRef] = {}
+
+    def add(self, s, p, o) -> None:
+        self.graph.add((s, p, o))
+
+    def text(self, value: str) -> Literal:
+        return Literal(value, lang=self.lang) if self.lang else Literal(value)
+
+    # --- article -----------------------------------------------------------------------
+    def map_article(self) -> None:
+        sheet, art = self.sheet, self.article
+        self.add(art, RDF.type, KG.Article)
+        if sheet.url:
+            self.add(art, SCHEMA.url, Literal(sheet.url.strip(), datatype=XSD.anyURI))
+        if sheet.title:
+            self.add(art, SCHEMA.headline, self.text(sheet.title))
+        if sheet.publisher:
+            self.add(art, SCHEMA.publisher, Literal(sheet.publisher))
+        if sheet.published:
+            self.add(art, SCHEMA.datePublished, date_literal(sheet.published))
+        if self.lang:
+            self.add(art, SCHEMA.inLanguage, Literal(self.lang))
+        for author in sheet.authors:
+            self.add(art, SCHEMA.author, Literal(author))
+        if sheet.text_sha256:
+            self.add(art, KG.textSha256, Literal(sheet.text_sha256))
+        label = sheet.method or "curated fact sheet"
+        self.add(self.activity, RDF.type, PROV.Activity)
+        self.add(self.activity, RDFS.label, Literal(label))
+        self.add(self.activity, PROV.used, art)
+
+    # --- actors ------------------------------------------------------------------------
+    def actor_iri(self, actor: Actor) -> URIRef:
+        if actor.qid:
+            return URIRef(f"{self.base}actor/{actor.qid}")
+        return URIRef(f"{self.base}actor/{actor.type.lower()}/{slug(normalise_name(actor.name))}")
+
+    def map_actors(self) -> None:
+        for actor in self.sheet.actors:
+            self.actor_iris[actor.id] = self.actor_iri(actor)
+        for actor in self.sheet.actors:
+            self.map_actor(actor, self.actor_iris[actor.id])
+
+    def map_actor(self, actor: Actor, iri: URIRef) -> None:
+        self.add(iri, RDF.type, KG.Actor)
+        self.add(iri, RDF.type, ACTOR_CLASSES[actor.type])
+        self.add(iri, SCHEMA.name, Literal(actor.name))
+        for alias in actor.aliases:
+            if alias != actor.name:
+                self.add(iri, SCHEMA.alternateName, Literal(alias))
+        if actor.qid:
+            self.add(iri, OWL.sameAs, WD[actor.qid])
+        self.add(iri, PROV.wasDerivedFrom, self.article)
+        self.add(self.article, SCHEMA.mentions, iri)
+        for role in actor.roles:
+            role_iri = URIRef(f"{self.base}role/{_digest(self.key, iri, role)}")
+            self.add(iri, KG.holdsRole, role_iri)
+            self.add(role_iri, RDF.type, KG.RoleInArticle)
+            self.add(role_iri, ORG.member, iri)
+            self.add(role_iri, ORG.role, self.text(role))
+            self.add(role_iri, PROV.wasDerivedFrom, self.article)
+        for start, end in actor.mentions:
+            span = URIRef(f"{self.base}mention/{_digest(self.key, iri, start, end)}")
+            self.add(iri, KG.mention, span)
+            self.add_span_node(span, None, (start, end))
+        link = actor.extra.get("link")
+        if isinstance(link, dict) and link.get("qid") == actor.qid and actor.qid:
+            self.map_link(iri, link)
+
+    def map_link(self, iri: URIRef, link: dict) -> None:
+        record = URIRef(f"{self.base}link/{_digest(self.key, iri, link['qid'])}")
+        self.add(iri, KG.link, record)
+        self.add(record, RDF.type, KG.WikidataLink)
+        self.add(record, KG.target, WD[link["qid"]])
+        if link.get("confidence") is not None:
+            self.add(record, KG.confidence, Literal(round(float(link["confidence"]), 3), datatype=XSD.decimal))
+        if link.get("method"):
+            self.add(record, KG.method, Literal(str(link["method"])))
+        self.add(record, PROV.wasDerivedFrom, self.article)
+
+    def ref(self, actor_id: str | None) -> URIRef | None:
+        return None if actor_id is None else self.actor_iris[actor_id]
+
+    # --- facts -------------------------------------------------------------------------
+    def add_span_node(self, span: URIRef, exact: str | None, offsets: tuple[int, int] | None) -> None:
+        self.add(span, RDF.type, KG.TextSpan)
+        if exact:
+            self.add(span, RDF.type, OA.TextQuoteSelector)
+            self.add(span, OA.exact, Literal(exact))
+        if offsets:
+            self.add(span, RDF.type, OA.TextPositionSelector)
+            self.add(span, OA.start, Literal(offsets[0], datatype=XSD.integer))
+            self.add(span, OA.end, Literal(offsets[1], datatype=XSD.integer))
+        self.add(span, KG.source, self.article)
+
+    def fact_common(self, node: URIRef, item, exact: str | None) -> None:
+        self.add(node, PROV.wasDerivedFrom, self.article)
+        self.add(node, PROV.wasGeneratedBy, self.activity)
+        if exact or item.span:
+            span = URIRef(f"{node}/span")
+            self.add(node, KG.span, span)
+            self.add_span_node(span, exact, item.span)
+        if item.confidence is not None:
+            self.add(node, KG.confidence, Literal(round(item.confidence, 3), datatype=XSD.decimal))
+        if item.method:
+            self.add(node, KG.method, Literal(item.method))
+        if getattr(item, "date", None):
+            self.add(node, SEM.hasTimeStamp, date_literal(item.date))
+
+    def map_meeting(self, meeting: Meeting) -> None:
+        participants = sorted(str(self.ref(p)) for p in meeting.participants)
+        node = URIRef(
+            f"{self.base}meeting/"
+            f"{_digest(self.key, meeting.kind, participants, meeting.date, meeting.place, meeting.evidence)}"
+        )
+        self.add(node, RDF.type, KG.Meeting)
+        self.add(node, KG.meetingKind, MEETING_KINDS[meeting.kind])
+        for participant in meeting.participants:
+            self.add(node, SEM.hasActor, self.ref(participant))
+        if meeting.place:
+            self.add(node, SEM.hasPlace, self.ref(meeting.place))
+        if meeting.evidence:
+            self.add(node, KG.evidence, Literal(meeting.evidence))
+        self.fact_common(node, meeting, meeting.evidence)
+
+    def map_mission(self, mission: Mission) -> None:
+        participants = sorted(str(self.ref(p)) for p in mission.participants)
+        node = URIRef(
+            f"{self.base}mission/"
+            f"{_digest(self.key, mission.kind, mission.name, participants, mission.evidence)}"
+        )
+        self.add(node, RDF.type, KG.Mission)
+        self.add(node, KG.missionKind, mission_kind(mission.kind))
+        if mission.kind:
+            self.add(node, KG.kindText, Literal(mission.kind))
+        if mission.name:
+            self.add(node, SCHEMA.name, Literal(mission.name))
+        if mission.qid:
+            self.add(node, OWL.sameAs, WD[mission.qid])
+        if mission.lead:
+            self.add(node, KG.lead, self.ref(mission.lead))
+        for participant in mission.participants:
+            self.add(node, SEM.hasActor, self.ref(participant))
+        if mission.place:
+            self.add(node, SEM.hasPlace, self.ref(mission.place))
+        if mission.status:
+            status = mission_status(mission.status)
+            if status is not None:
+                self.add(node, KG.status, status)
+            self.add(node, KG.statusText, Literal(mission.status))
+        if mission.purpose:
+            self.add(node, KG.purpose, self.text(mission.purpose))
+        if mission.evidence:
+            self.add(node, KG.evidence, Literal(mission.evidence))
+        self.fact_common(node, mission, mission.evidence)
+
+    def map_statement(self, statement: Statement) -> None:
+        speaker = self.ref(statement.speaker)
+        node = URIRef(f"{self.base}statement/{_digest(self.key, speaker, statement.quote, statement.span)}")
+        self.add(node, RDF.type, KG.Statement)
+        self.add(node, SCHEMA.spokenByCharacter, speaker)
+        self.add(node, SCHEMA.text, self.text(statement.quote))
+        self.add(node, KG.direct, Literal(statement.direct))
+        if statement.cue:
+            self.add(node, KG.cue, Literal(statement.cue))
+        for about in statement.about:
+            self.add(node, SCHEMA.about, self.ref(about))
+        self.fact_common(node, statement, statement.quote)
+
+    def build(self) -> ArticleGraph:
+        self.map_article()
+        self.map_actors()
+        for meeting in self.sheet.meetings:
+            self.map_meeting(meeting)
+        for mission in self.sheet.missions:
+            self.map_mission(mission)
+        for statement in self.sheet.statements:
+            self.map_statement(statement)
+        return ArticleGraph(self.article, self.key, self.graph, dict(self.actor_iris))
+
+
+def mission_kind(kind_text: str | None) -> URIRef:
+    """The mission-kind concept for a sheet's free-text kind.
+
+    >>> mission_kind("support and training mission") == KG.trainingMission
+    True
+    >>> mission_kind(None) == KG.otherMission
+    True
+    """
+    folded = (kind_text or "").casefold()
+    for word, concept in MISSION_KIND_WORDS:
+        if word in folded:
+            return concept
+    return KG.otherMission
+
+
+def mission_status(status_text: str) -> URIRef | None:
+    """The status concept named by a sheet's status text, or None.
+
+    >>> mission_status("Japan intends to join") == KG.intended
+    True
+    """
+    folded = status_text.casefold()
+    for word, concept in MISSION_STATUS_WORDS:
+        if word in folded:
+            return concept
+    return None
+
+
+def build_article(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI) -> ArticleGraph:
+    """Map a fact sheet to the RDF of its article (the content of one named graph)."""
+    return _Mapper(sheet, base_iri).build()
+
+
+def actor_iri_for(value: str, base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
+    """The project IRI for an actor given as a QID, a Wikidata IRI or a project IRI.
+
+    >>> str(actor_iri_for("Q57792"))
+    'https://w3id.org/kg-news/id/actor/Q57792'
+    >>> str(actor_iri_for("http://www.wikidata.org/entity/Q57792"))
+    'https://w3id.org/kg-news/id/actor/Q57792'
+    """
+    value = value.strip()
+    if re.fullmatch(r"Q[1-9][0-9]*", value):
+        return URIRef(f"{base_iri}actor/{value}")
+    match = re.fullmatch(r"https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/(Q[1-9][0-9]*)", value)
+    if match:
+        return URIRef(f"{base_iri}actor/{match.group(1)}")
+    if value.startswith(f"{base_iri}actor/"):
+        return URIRef(value)
+    raise UsageError(
+        f"actor {value!r}: expected a QID like Q57792, a Wikidata IRI like "
+        f"http://www.wikidata.org/entity/Q57792, or a project IRI starting with {base_iri}actor/"
+    )
+
+
+__all__ = ["ArticleGraph", "build_article", "article_key", "actor_iri_for", "date_literal"]

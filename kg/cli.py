@@ -1,0 +1,331 @@
+"""The ``kg`` command line: a thin layer over the library.
+
+This is the only module that imports typer, prints, or chooses exit codes:
+0 ok, 1 data does not conform to the shapes, 2 usage error, 3 runtime error.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg import __version__
+from kg.config import Settings
+from kg.errors import KgError, NotConformingError, UsageError
+
+app = typer.Typer(
+    name="kg",
+    help="News articles → a validated, Wikidata-linked RDF knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class State:
+    """Global options, set by the callback and read by the commands."""
+
+    settings: Settings = Settings()
+    debug: bool = False
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"kg {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    store: Optional[str] = typer.Option(
+        None, "--store", envvar="KG_STORE",
+        help="Store: a directory (embedded Oxigraph, default ./.kg/store), 'memory:', or an http(s):// SPARQL store.",
+    ),
+    base_iri: Optional[str] = typer.Option(None, "--base-iri", envvar="KG_BASE_IRI", help="Base IRI for the graph's own nodes."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Global options."""
+    settings = Settings.from_env()
+    changes = {}
+    if store:
+        changes["store"] = store
+    if base_iri:
+        changes["base_iri"] = base_iri
+    with _errors():
+        state.settings = settings.with_(**changes) if changes else settings
+    state.debug = debug
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into a message on stderr and their exit code."""
+    try:
+        yield
+    except NotConformingError as error:
+        err.print(str(error), markup=False, highlight=False)
+        raise typer.Exit(error.exit_code)
+    except KgError as error:
+        err.print(f"error: {error}", markup=False, highlight=False)
+        raise typer.Exit(error.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted; the store keeps every article written before the interruption", markup=False)
+        raise typer.Exit(3)
+    except typer.Exit:
+        raise
+    except Exception as error:  # an internal error: say so briefly, exit 3
+        if state.debug:
+            raise
+        err.print(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)", markup=False)
+        raise typer.Exit(3)
+
+
+def _open_store(read_only: bool = False):
+    from kg.store import open_store
+
+    return open_store(state.settings.store, read_only=read_only, options=dict(state.settings.store_options))
+
+
+def _parse_params(params: List[str]) -> dict[str, str]:
+    values = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--param {item!r}: expected NAME=VALUE, e.g. --param actor=Q57792")
+        values[name.strip()] = value
+    return values
+
+
+# --------------------------------------------------------------------------- ingest / validate
+
+
+FACTSHEET_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+@app.command()
+def ingest(
+    paths: List[Path] = typer.Argument(..., help="Fact sheets (.json/.yaml) to map, validate and store."),
+    no_validate: bool = typer.Option(False, "--no-validate", help="Store without SHACL validation."),
+) -> None:
+    """Map fact sheets to RDF, validate each article, and store it as one named graph."""
+    from kg.ingest import ingest_factsheet
+    from kg.model import load_factsheet
+
+    with _errors():
+        files = _expand_inputs(paths)
+        store = _open_store()
+        failures = 0
+        try:
+            for path in files:
+                try:
+                    sheet = load_factsheet(path)
+                    outcome = ingest_factsheet(store, sheet, base_iri=state.settings.base_iri, validate=not no_validate)
+                    err.print(f"ingested {path}: {outcome.triples} triples in graph {outcome.article}", markup=False, highlight=False)
+                except KgError as error:
+                    if len(files) == 1:
+                        raise
+                    failures += 1
+                    err.print(f"failed {path}: {error}", markup=False, highlight=False)
+        finally:
+            store.close()
+        if failures:
+            err.print(f"{failures} of {len(files)} file(s) failed; the others were stored", markup=False)
+            raise typer.Exit(1)
+
+
+def _expand_inputs(paths: List[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in FACTSHEET_SUFFIXES)
+            if not found:
+                raise UsageError(f"{path}: no fact sheets (.json, .yaml, .yml) in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return files
+
+
+@app.command()
+def validate(
+    file: Optional[Path] = typer.Argument(None, help="An RDF file to validate instead of the store."),
+) -> None:
+    """Validate the store (or an RDF file) against the SHACL shapes; exit 1 if it does not conform."""
+    from kg.validate import ValidationReport, read_rdf_file, validate_graph
+
+    with _errors():
+        if file is not None:
+            report = validate_graph(read_rdf_file(file))
+        else:
+            store = _open_store(read_only=True)
+            try:
+                report = ValidationReport(True)
+                for graph in store.graph_names():
+                    report = report.merge(validate_graph(store.get_graph(graph)))
+            finally:
+                store.close()
+        out.print(report.text(), markup=False, highlight=False)
+        if not report.conforms:
+            raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@app.command("queries")
+def list_stored_queries() -> None:
+    """List the stored queries with their summaries and parameters."""
+    from kg.queries import list_queries
+
+    with _errors():
+        for query in list_queries():
+            params = " ".join(p.describe() for p in query.parameters)
+            out.print(f"{query.name:<24} {query.summary}" + (f"  — params: {params}" if params else ""), markup=False, highlight=False)
+
+
+@app.command()
+def query(
+    name: str = typer.Argument(..., help="A stored query name (see 'kg queries') or a .rq file."),
+    param: List[str] = typer.Option([], "--param", "-p", help="NAME=VALUE; repeatable."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or turtle."),
+) -> None:
+    """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
+    from kg.queries import RESULT_FORMATS, find_query, format_result, run_query
+
+    with _errors():
+        if fmt not in RESULT_FORMATS:
+            raise UsageError(f"--format {fmt!r}: expected one of {', '.join(RESULT_FORMATS)}")
+        stored = find_query(name)
+        values = _parse_params(param)
+        store = _open_store(read_only=True)
+        try:
+            result = run_query(store, stored, values, state.settings.base_iri)
+        finally:
+            store.close()
+        if fmt == "table" and result.kind == "select":
+            _print_table(result, stored.name)
+        elif fmt == "table":
+            sys.stdout.write(format_result(result, "turtle" if result.kind == "graph" else "csv"))
+        else:
+            sys.stdout.write(format_result(result, fmt))
+
+
+def _print_table(result, title: str) -> None:
+    from kg.queries import term_text
+
+    table = Table(title=f"{title} ({len(result.rows)} rows)", show_lines=False)
+    for variable in result.variables:
+        table.add_column(variable, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(term_text(t) for t in row))
+    out.print(table)
+
+
+# --------------------------------------------------------------------------- export / stats / delete
+
+
+@app.command()
+def export(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
+    fmt: str = typer.Option("turtle", "--format", "-f", help="turtle, trig, nt, nq or jsonld."),
+    article: Optional[str] = typer.Option(None, "--article", help="Only this article (its URL, IRI or key)."),
+) -> None:
+    """Export the store (or one article) as RDF."""
+    from kg.store.base import EXPORT_FORMATS
+
+    with _errors():
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"--format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+        store = _open_store(read_only=True)
+        try:
+            graph = _find_article(store, article) if article else None
+            if output is None:
+                store.export(sys.stdout.buffer, fmt, graph)
+            else:
+                _write_atomically(output, lambda handle: store.export(handle, fmt, graph))
+                err.print(f"wrote {output}", markup=False, highlight=False)
+        finally:
+            store.close()
+
+
+def _write_atomically(path: Path, write) -> None:
+    """Write to a temporary file beside ``path`` and rename it, so a failure leaves no half file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _find_article(store, article: str):
+    from rdflib import URIRef
+
+    from kg.build import normalise_url, _digest
+
+    base = state.settings.base_iri
+    candidates = [URIRef(article), URIRef(f"{base}article/{article}")]
+    if article.startswith(("http://", "https://")):
+        candidates.append(URIRef(f"{base}article/{_digest('url', normalise_url(article))}"))
+    for candidate in candidates:
+        if store.has_graph(candidate):
+            return candidate
+    raise UsageError(f"--article {article!r}: no such article in the store; give its URL, its IRI or its key (see 'kg query articles')")
+
+
+@app.command()
+def stats() -> None:
+    """Counts: articles, actors (linked / unlinked), meetings, missions, statements, quads."""
+    from kg.queries import store_stats
+
+    with _errors():
+        store = _open_store(read_only=True)
+        try:
+            counts = store_stats(store)
+        finally:
+            store.close()
+        table = Table(title="kg store", show_header=False)
+        for key in ("articles", "actors", "linked", "unlinked", "meetings", "missions", "statements", "quads"):
+            table.add_row(key, str(counts[key]))
+        out.print(table)
+
+
+@app.command()
+def delete(article: str = typer.Argument(..., help="The article's URL, IRI or key.")) -> None:
+    """Remove one article's graph from the store."""
+    with _errors():
+        store = _open_store()
+        try:
+            graph = _find_article(store, article)
+            store.drop_graph(graph)
+        finally:
+            store.close()
+        err.print(f"deleted {graph}", markup=False, highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

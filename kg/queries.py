@@ -1,0 +1,336 @@
+"""Stored SPARQL queries (grlc-style ``.rq`` files) with BASIL-style parameters.
+
+A query file starts with ``#+ key: value`` header lines (YAML) and names its parameters as
+variables: ``?_actor_iri`` is a required IRI parameter ``actor``, ``?__since_xsd_date`` an
+optional ``xsd:date`` parameter ``since``. Values are bound as RDF terms (never pasted into
+the query text).
+
+>>> q = parse_query_text('''#+ summary: Meetings of an actor
+... SELECT ?m WHERE { ?m ?p ?_actor_iri FILTER(!BOUND(?__since_xsd_date) || ?m > ?__since_xsd_date) }''', "meetings")
+>>> q.summary, [(p.name, p.kind, p.required) for p in q.parameters]
+('Meetings of an actor', [('actor', 'iri', True), ('since', 'xsd_date', False)])
+>>> bind_parameters(q, {"actor": "Q57792"})["_actor_iri"]
+rdflib.term.URIRef('https://w3id.org/kg-news/id/actor/Q57792')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.config import package_dir
+from kg.errors import QueryError, UsageError
+from kg.model import is_valid_date
+from kg.namespaces import DEFAULT_BASE_IRI
+from kg.store.base import QueryResult, Store
+
+_PARAM_RE = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9_]*)")
+_XSD_TYPES = {
+    "xsd_date": XSD.date,
+    "xsd_integer": XSD.integer,
+    "xsd_decimal": XSD.decimal,
+    "xsd_boolean": XSD.boolean,
+    "xsd_string": XSD.string,
+    "xsd_gyear": XSD.gYear,
+    "xsd_dateTime": XSD.dateTime,
+}
+_UPDATE_RE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query parameter declared by a ``?_name_type`` / ``?__name_type`` variable."""
+
+    name: str
+    kind: str  # "iri", "literal", "number", an xsd_* type, or a language tag
+    required: bool
+    variable: str
+
+    def describe(self) -> str:
+        """``actor (iri)`` or ``[since (xsd:date)]`` for optional ones."""
+        kind = self.kind.replace("xsd_", "xsd:")
+        text = f"{self.name} ({kind})"
+        return text if self.required else f"[{text}]"
+
+
+@dataclass
+class StoredQuery:
+    """A SPARQL query with its grlc header and its parameters."""
+
+    name: str
+    text: str
+    summary: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    parameters: list[Parameter] = field(default_factory=list)
+    header: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def parameter(self, name: str) -> Parameter | None:
+        """The parameter with this name, if the query has one."""
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+def _split_variable(raw: str) -> tuple[str, str]:
+    """``actor_iri`` → (actor, iri); ``since_xsd_date`` → (since, xsd_date); ``q`` → (q, literal)."""
+    for suffix in sorted(_XSD_TYPES, key=len, reverse=True):
+        if raw.lower().endswith("_" + suffix.lower()):
+            return raw[: -len(suffix) - 1], suffix
+    head, _, tail = raw.rpartition("_")
+    if head and tail in ("iri", "literal", "number"):
+        return head, tail
+    if head and re.fullmatch(r"[a-z]{2}", tail):
+        return head, tail
+    return raw, "literal"
+
+
+def parse_query_text(text: str, name: str, path: Path | None = None) -> StoredQuery:
+    """Parse a query file's text: the ``#+`` header and its parameters."""
+    header_lines = [line[2:].rstrip() for line in text.splitlines() if line.startswith("#+")]
+    try:
+        header = yaml.safe_load("\n".join(line[1:] if line.startswith(" ") else line for line in header_lines)) or {}
+    except yaml.YAMLError as err:
+        raise QueryError(f"{path or name}: the '#+' header is not valid YAML ({err})") from None
+    if not isinstance(header, dict):
+        raise QueryError(f"{path or name}: the '#+' header must be 'key: value' lines")
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    parameters: dict[str, Parameter] = {}
+    for underscores, raw in _PARAM_RE.findall(body):
+        pname, kind = _split_variable(raw)
+        variable = underscores + raw
+        parameters.setdefault(pname, Parameter(pname, kind, underscores == "_", variable))
+    tags = header.get("tags") or []
+    return StoredQuery(
+        name=name,
+        text=text,
+        summary=str(header.get("summary", "")).strip(),
+        description=str(header.get("description", "")).strip(),
+        tags=[str(t) for t in (tags if isinstance(tags, list) else [tags])],
+        parameters=list(parameters.values()),
+        header=header,
+        path=path,
+    )
+
+
+def queries_dir() -> Path:
+    """The folder of stored queries shipped with kg."""
+    return package_dir("queries")
+
+
+def list_queries(folder: Path | None = None) -> list[StoredQuery]:
+    """Every stored query, sorted by name.
+
+    >>> any(q.name == "meetings" for q in list_queries())
+    True
+    """
+    folder = folder or queries_dir()
+    return [load_query_file(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def load_query_file(path: Path) -> StoredQuery:
+    """Read one ``.rq`` file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise QueryError(f"{path}: cannot read query ({err.strerror or err})") from None
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}: not UTF-8 text; expected a SPARQL query file") from None
+    return parse_query_text(text, path.stem, path)
+
+
+def find_query(name_or_path: str, folder: Path | None = None) -> StoredQuery:
+    """A stored query by name, or any ``.rq`` file by path."""
+    candidate = Path(name_or_path)
+    if name_or_path.endswith((".rq", ".sparql")) or candidate.is_file():
+        if not candidate.is_file():
+            raise QueryError(f"query file {name_or_path!r} does not exist")
+        return load_query_file(candidate)
+    for query in list_queries(folder):
+        if query.name == name_or_path:
+            return query
+    available = ", ".join(q.name for q in list_queries(folder))
+    raise QueryError(f"unknown stored query {name_or_path!r}; available: {available}")
+
+
+def check_read_only(sparql: str) -> None:
+    """Refuse SPARQL Update: kg's query commands only read.
+
+    >>> check_read_only("DROP ALL")
+    Traceback (most recent call last):
+    kg.errors.QueryError: SPARQL Update (DROP) is not allowed here: queries are read-only; use 'kg ingest' to change the store
+    """
+    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    match = _UPDATE_RE.match(body)
+    if match:
+        raise QueryError(
+            f"SPARQL Update ({match.group(1).upper()}) is not allowed here: queries are read-only; "
+            "use 'kg ingest' to change the store"
+        )
+
+
+def _term_for(param: Parameter, value: str, base_iri: str):
+    from kg.build import actor_iri_for
+
+    if param.kind == "iri":
+        if re.fullmatch(r"Q[1-9][0-9]*", value.strip()) or "wikidata.org/" in value:
+            return actor_iri_for(value, base_iri)
+        if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+", value):
+            raise QueryError(f"parameter {param.name}={value!r}: expected an IRI or a QID like Q57792")
+        return URIRef(value)
+    if param.kind == "xsd_date":
+        if not is_valid_date(value) or len(value) != 10:
+            raise QueryError(f"parameter {param.name}={value!r}: expected a date YYYY-MM-DD")
+        return Literal(value, datatype=XSD.date)
+    if param.kind in _XSD_TYPES:
+        literal = Literal(value, datatype=_XSD_TYPES[param.kind])
+        if literal.ill_typed:
+            raise QueryError(f"parameter {param.name}={value!r}: not a valid {param.kind.replace('_', ':')}")
+        return literal
+    if param.kind == "number":
+        try:
+            float(value)
+        except ValueError:
+            raise QueryError(f"parameter {param.name}={value!r}: expected a number") from None
+        return Literal(value, datatype=XSD.decimal if "." in value else XSD.integer)
+    if param.kind == "literal":
+        return Literal(value)
+    return Literal(value, lang=param.kind)
+
+
+def bind_parameters(query: StoredQuery, values: Mapping[str, str], base_iri: str = DEFAULT_BASE_IRI) -> dict:
+    """Turn ``name=value`` strings into RDF terms keyed by the query's variable names."""
+    unknown = sorted(set(values) - {p.name for p in query.parameters})
+    if unknown:
+        known = ", ".join(p.describe() for p in query.parameters) or "none"
+        raise QueryError(f"query {query.name!r} has no parameter {unknown[0]!r}; its parameters: {known}")
+    bindings = {}
+    for param in query.parameters:
+        if param.name not in values or values[param.name] in (None, ""):
+            if param.required:
+                raise QueryError(
+                    f"query {query.name!r} needs parameter {param.name!r} ({param.describe()}); "
+                    f"give it as --param {param.name}=VALUE"
+                )
+            continue
+        bindings[param.variable] = _term_for(param, str(values[param.name]), base_iri)
+    return bindings
+
+
+def run_query(
+    store: Store,
+    query: StoredQuery,
+    values: Mapping[str, str] | None = None,
+    base_iri: str = DEFAULT_BASE_IRI,
+) -> QueryResult:
+    """Run a stored query with parameter values bound as RDF terms."""
+    check_read_only(query.text)
+    bindings = bind_parameters(query, values or {}, base_iri)
+    return store.query(query.text, bindings)
+
+
+# --------------------------------------------------------------------------- result formats
+
+
+def term_text(term) -> str:
+    """A term as a human/CSV value: IRIs and literals as their plain string, unbound as ''."""
+    return "" if term is None else str(term)
+
+
+def _nt(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return term.n3()
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out: dict[str, str] = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def format_result(result: QueryResult, fmt: str) -> str:
+    """A query result as csv, tsv, json (SPARQL 1.1 results formats) or turtle (graph results)."""
+    if fmt not in RESULT_FORMATS or fmt == "table":
+        raise UsageError(f"result format {fmt!r}: expected one of {', '.join(RESULT_FORMATS)}")
+    if result.kind == "graph":
+        if fmt not in ("turtle", "json"):
+            raise UsageError(f"a CONSTRUCT/DESCRIBE result can be written as turtle or json, not {fmt!r}")
+        return result.graph.serialize(format="turtle" if fmt == "turtle" else "json-ld")
+    if result.kind == "ask":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+        return ("true" if result.boolean else "false") + "\n"
+    if fmt == "turtle":
+        raise UsageError("a SELECT result has no Turtle form; use --format table, csv, tsv or json")
+    if fmt == "json":
+        bindings = [
+            {var: _json_term(term) for var, term in zip(result.variables, row) if term is not None}
+            for row in result.rows
+        ]
+        payload = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+        return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    buffer = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([term_text(t) for t in row])
+        return buffer.getvalue()
+    lines = ["\t".join("?" + v for v in result.variables)]
+    lines.extend("\t".join(_nt(t) for t in row) for row in result.rows)
+    return "\n".join(lines) + "\n"
+
+
+STATS_QUERY = """
+SELECT
+  (COUNT(DISTINCT ?article) AS ?articles)
+  (COUNT(DISTINCT ?actor) AS ?actors)
+  (COUNT(DISTINCT ?linked) AS ?linked)
+  (COUNT(DISTINCT ?meeting) AS ?meetings)
+  (COUNT(DISTINCT ?mission) AS ?missions)
+  (COUNT(DISTINCT ?statement) AS ?statements)
+WHERE {
+  { ?article a kg:Article }
+  UNION { ?actor a kg:Actor OPTIONAL { ?actor owl:sameAs ?wd BIND(?actor AS ?linked) } }
+  UNION { ?meeting a kg:Meeting }
+  UNION { ?mission a kg:Mission }
+  UNION { ?statement a kg:Statement }
+}
+"""
+
+
+def store_stats(store: Store) -> dict[str, int]:
+    """Counts of articles, actors (linked / unlinked), meetings, missions, statements and quads.
+
+    >>> from kg.store import open_store
+    >>> store_stats(open_store("memory:"))["articles"]
+    0
+    """
+    row = store.query(STATS_QUERY).as_dicts()[0]
+    counts = {key: int(value) if value is not None else 0 for key, value in row.items()}
+    counts["unlinked"] = counts["actors"] - counts["linked"]
+    counts["quads"] = store.quad_count()
+    return counts

@@ -1,0 +1,103 @@
+"""The store interface every backend implements.
+
+A store holds one named graph per article (plus a few graphs of its own, such as the
+Wikidata enrichment graph). Queries see the union of all graphs as their default graph.
+Values are passed to queries as bound RDF terms, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import IO, Iterable, Iterator, Mapping
+
+from rdflib import Graph
+from rdflib.term import Identifier, URIRef
+
+EXPORT_FORMATS = {
+    "turtle": "ttl",
+    "trig": "trig",
+    "nt": "nt",
+    "nq": "nq",
+    "jsonld": "jsonld",
+}
+QUAD_FORMATS = {"trig", "nq"}
+
+
+@dataclass
+class QueryResult:
+    """The result of a query: SELECT rows, an ASK boolean, or a CONSTRUCT/DESCRIBE graph.
+
+    >>> r = QueryResult("select", ["x"], [(None,)])
+    >>> r.as_dicts()
+    [{'x': None}]
+    """
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)  # rdflib terms or None
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def as_dicts(self) -> list[dict[str, Identifier | None]]:
+        """Rows as dicts from variable name to term (None when unbound)."""
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+
+class Store(ABC):
+    """A triple store holding one named graph per article."""
+
+    name = "abstract"
+
+    @abstractmethod
+    def replace_graph(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+        """Replace the named graph's content with these triples, atomically."""
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[tuple]]) -> None:
+        """Replace several named graphs; backends may do it in one write."""
+        for graph, triples in graphs.items():
+            self.replace_graph(graph, triples)
+
+    @abstractmethod
+    def drop_graph(self, graph: URIRef) -> bool:
+        """Remove a named graph; True if it existed."""
+
+    @abstractmethod
+    def graph_names(self) -> list[URIRef]:
+        """The names of all named graphs."""
+
+    def has_graph(self, graph: URIRef) -> bool:
+        """True when the store holds this named graph."""
+        return graph in set(self.graph_names())
+
+    @abstractmethod
+    def get_graph(self, graph: URIRef) -> Graph:
+        """The content of one named graph as an rdflib Graph."""
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs, with variables bound to terms."""
+
+    @abstractmethod
+    def quad_count(self, graph: URIRef | None = None) -> int:
+        """Number of quads in the store, or in one named graph."""
+
+    @abstractmethod
+    def export(self, out: IO[bytes], fmt: str = "turtle", graph: URIRef | None = None) -> None:
+        """Write the store (or one graph) to a binary stream in one of EXPORT_FORMATS.
+
+        Triple formats (turtle, nt, jsonld) merge all graphs; quad formats keep them.
+        """
+
+    def close(self) -> None:
+        """Release the store (flush files, close connections)."""
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def iter_graph_triples(self, graph: URIRef) -> Iterator[tuple]:
+        """The triples of one named graph."""
+        return iter(self.get_graph(graph))

@@ -1,0 +1,242 @@
+"""Embedded Oxigraph backends: on disk (a directory, the default) and in memory (``memory:``).
+
+>>> from rdflib import URIRef, Literal
+>>> store = OxigraphStore(None)
+>>> g = URIRef("https://example.org/g")
+>>> store.replace_graph(g, [(URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal("o"))])
+>>> store.quad_count(g)
+1
+>>> store.query("SELECT ?o WHERE { ?s ?p ?o }").rows[0][0]
+rdflib.term.Literal('o')
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO, Iterable, Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Identifier
+
+from kg.errors import QueryError, StoreError, UsageError
+from kg.namespaces import PREFIXES
+from kg.store import register_backend
+from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, QueryResult, Store
+
+_XSD_STRING = str(XSD.string)
+_RDF_LANG_STRING = str(RDF.langString)
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+# --------------------------------------------------------------------------- term conversion
+
+
+def to_ox(term: Identifier):
+    """An rdflib term as a pyoxigraph term.
+
+    >>> to_ox(Literal("Tokio", lang="de"))
+    <Literal value=Tokio language=de>
+    """
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise UsageError(f"cannot store RDF term {term!r}: expected an IRI, a literal or a blank node")
+
+
+def from_ox(term) -> Identifier | None:
+    """A pyoxigraph term as an rdflib term (None stays None).
+
+    >>> from_ox(ox.Literal("2025-04-09", datatype=ox.NamedNode(str(XSD.date)))).datatype == XSD.date
+    True
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise StoreError(f"unexpected term from the store: {term!r}")
+
+
+def _triple_text(triple: tuple) -> str:
+    return " ".join(str(to_ox(t)) for t in triple) + " ."
+
+
+# --------------------------------------------------------------------------- the backend
+
+
+class OxigraphStore(Store):
+    """Oxigraph, embedded: on disk when given a directory, in memory when given None."""
+
+    name = "oxigraph"
+
+    def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False):
+        self.path = None if path is None else Path(path)
+        self.read_only = read_only
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(f"store {self.path}: no store there yet; ingest something first")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as err:
+            raise StoreError(f"store {self.path}: cannot open the Oxigraph store ({err})") from None
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph Store (for backends and benchmarks)."""
+        return self._store
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path}: opened read-only; cannot write")
+
+    def replace_graph(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+        """Replace a named graph in one transaction (a single SPARQL Update).
+
+        The update text is made only of RDF terms serialised by Oxigraph in N-Triples form,
+        so any character in a value arrives unchanged and cannot alter the operation.
+        """
+        self.replace_graphs({graph: triples})
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[tuple]]) -> None:
+        """Replace several named graphs in one transaction."""
+        self._writable()
+        parts = []
+        for graph, triples in graphs.items():
+            name = str(to_ox(URIRef(graph)))
+            body = "\n".join(_triple_text(t) for t in triples)
+            parts.append(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
+        if not parts:
+            return
+        try:
+            self._store.update(" ;\n".join(parts))
+        except (OSError, SyntaxError, ValueError) as err:
+            raise StoreError(f"store {self.path or 'memory:'}: write failed, nothing written ({err})") from None
+
+    def drop_graph(self, graph: URIRef) -> bool:
+        self._writable()
+        node = ox.NamedNode(str(graph))
+        if not self._store.contains_named_graph(node):
+            return False
+        self._store.remove_graph(node)
+        return True
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: URIRef) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(str(graph)))
+
+    def get_graph(self, graph: URIRef) -> Graph:
+        result = Graph()
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
+            result.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+        return result
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        substitutions = {ox.Variable(name): to_ox(term) for name, term in (bindings or {}).items() if term is not None}
+        try:
+            result = self._store.query(
+                sparql,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
+                prefixes={k: str(v) for k, v in PREFIXES.items()},
+            )
+        except SyntaxError as err:
+            raise QueryError(f"malformed SPARQL: {err}") from None
+        except OSError as err:
+            raise StoreError(f"store {self.path or 'memory:'}: query failed ({err})") from None
+        return _query_result(result)
+
+    def quad_count(self, graph: URIRef | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+
+    def export(self, out: IO[bytes], fmt: str = "turtle", graph: URIRef | None = None) -> None:
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+        prefixes = {k: str(v) for k, v in PREFIXES.items()}
+        ox_format = _OX_FORMATS[fmt]
+        if graph is not None:
+            node = ox.NamedNode(str(graph))
+            if not self._store.contains_named_graph(node):
+                raise UsageError(f"no article graph {graph} in the store")
+            quads = self._store.quads_for_pattern(None, None, None, node)
+            if fmt in QUAD_FORMATS:
+                ox.serialize(quads, out, ox_format, prefixes=prefixes)
+            else:
+                ox.serialize((q.triple for q in quads), out, ox_format, prefixes=prefixes)
+            return
+        if fmt in QUAD_FORMATS:
+            self._store.dump(out, ox_format, prefixes=prefixes)
+            return
+        triples = self._store.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
+        ox.serialize(triples, out, ox_format, prefixes=prefixes)
+
+    def optimize(self) -> None:
+        """Compact the on-disk files (worth it after a bulk load)."""
+        self._store.optimize()
+
+    def close(self) -> None:
+        if self.path is not None and not self.read_only:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+        self._store = None  # type: ignore[assignment]
+
+
+def _query_result(result) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [tuple(from_ox(solution[i]) for i in range(len(variables))) for solution in result]
+        return QueryResult("select", variables, rows)
+    graph = Graph()
+    for triple in result:
+        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+    return QueryResult("graph", graph=graph)
+
+
+def _open_disk(spec: str, read_only: bool = False, **_options) -> OxigraphStore:
+    return OxigraphStore(spec, read_only=read_only)
+
+
+def _open_memory(spec: str, read_only: bool = False, **_options) -> OxigraphStore:
+    return OxigraphStore(None)
+
+
+register_backend("oxigraph", _open_disk)
+register_backend("memory", _open_memory)

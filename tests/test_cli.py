@@ -1,0 +1,147 @@
+"""The command line: exit codes (0 ok, 1 non-conforming, 2 usage, 3 runtime) and messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.namespaces import KG, SCHEMA
+
+from conftest import SEED_SHEET, gold_sheets
+
+runner = CliRunner()
+
+
+def kg(store, *args):
+    result = runner.invoke(app, ["--store", str(store), *map(str, args)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    store = tmp_path / "store"
+    code, _, stderr = kg(store, "ingest", SEED_SHEET)
+    assert code == 0, stderr
+    return store
+
+
+def test_ingest_query_meetings_lists_ishiba(seeded):
+    code, stdout, _ = kg(seeded, "query", "meetings", "--param", "actor=Q57792", "--format", "csv")
+    assert code == 0
+    assert "Ishiba" in stdout and "Nakatani" in stdout
+
+
+@pytest.mark.parametrize("fmt, check", [
+    ("json", lambda s: json.loads(s)["head"]["vars"]),
+    ("csv", lambda s: s.splitlines()[0].count(",") >= 1),
+    ("tsv", lambda s: s.startswith("?")),
+    ("table", lambda s: "Ishiba" in s),
+])
+def test_query_formats(seeded, fmt, check):
+    code, stdout, _ = kg(seeded, "query", "meetings", "-p", "actor=Q57792", "-f", fmt)
+    assert code == 0 and check(stdout)
+
+
+def test_query_any_rq_file(seeded, tmp_path):
+    rq = tmp_path / "mine.rq"
+    rq.write_text("#+ summary: count statements\nSELECT (COUNT(?s) AS ?n) WHERE { ?s a kg:Statement }\n")
+    code, stdout, _ = kg(seeded, "query", rq, "-f", "csv")
+    assert code == 0 and stdout.splitlines()[1] == "25"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query", "nope"], "unknown stored query 'nope'; available:"),
+    (["query", "meetings"], "needs parameter 'actor'"),
+    (["query", "meetings", "-p", "actor=not an iri"], "expected an IRI or a QID"),
+    (["query", "meetings", "-p", "actor"], "expected NAME=VALUE"),
+    (["query", "meetings", "-p", "actor=Q1", "-f", "xml"], "expected one of table, csv, tsv, json, turtle"),
+    (["export", "-f", "rdfxml"], "expected one of turtle, trig, nt, nq, jsonld"),
+    (["export", "--article", "https://nowhere.example/x"], "no such article in the store"),
+])
+def test_usage_errors_exit_2_with_a_message(seeded, args, message):
+    code, _, stderr = kg(seeded, *args)
+    assert code == 2
+    assert message in stderr
+
+
+def test_update_is_refused_and_changes_nothing(seeded, tmp_path):
+    rq = tmp_path / "evil.rq"
+    rq.write_text("DROP ALL")
+    before = kg(seeded, "stats")[1]
+    code, _, stderr = kg(seeded, "query", rq)
+    assert code == 2 and "SPARQL Update (DROP) is not allowed" in stderr
+    assert kg(seeded, "stats")[1] == before
+
+
+def test_malformed_sheet_exits_2_with_file_and_line(tmp_path):
+    sheet = tmp_path / "bad.yaml"
+    sheet.write_text("actors:\n  - id: a\n    name: A\n    type: Person\n    qid: X9\nmeetings: []\nmissions: []\nstatements: []\n")
+    code, _, stderr = kg(tmp_path / "store", "ingest", sheet)
+    assert code == 2
+    assert "bad.yaml:2: actors[0] (id 'a'): 'qid' is 'X9'" in stderr
+
+
+def test_missing_file_is_a_usage_error(tmp_path):
+    code, _, stderr = kg(tmp_path / "store", "ingest", tmp_path / "none.yaml")
+    assert code == 2 and "no such file" in stderr
+
+
+def test_stats_counts(seeded):
+    code, stdout, _ = kg(seeded, "stats")
+    assert code == 0
+    assert "statements │ 25" in stdout.replace("  ", " ") or "25" in stdout
+
+
+def test_export_writes_turtle_with_linked_speakers(seeded, tmp_path):
+    target = tmp_path / "out" / "seed.ttl"
+    code, _, _ = kg(seeded, "export", "-o", target)
+    assert code == 0
+    graph = Graph().parse(target)
+    assert len(list(graph.subjects(RDF.type, KG.Statement))) == 25
+
+
+def test_validate_store_then_broken_export_exits_1_naming_the_statement(seeded, tmp_path):
+    assert kg(seeded, "validate")[0] == 0
+    target = tmp_path / "seed.ttl"
+    kg(seeded, "export", "-o", target)
+    graph = Graph().parse(target)
+    statement = next(iter(graph.subjects(RDF.type, KG.Statement)))
+    graph.remove((statement, SCHEMA.spokenByCharacter, None))
+    broken = tmp_path / "broken.ttl"
+    graph.serialize(broken, format="turtle")
+    code, stdout, _ = kg(seeded, "validate", broken)
+    assert code == 1
+    assert str(statement) in stdout and "conforms: no" in stdout
+
+
+def test_validate_bad_rdf_file_is_a_usage_error(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle")
+    code, _, stderr = kg(tmp_path / "store", "validate", bad)
+    assert code == 2 and "bad.ttl: not valid turtle" in stderr
+
+
+def test_store_that_cannot_be_opened_exits_3(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, stderr = kg(blocker / "store", "ingest", SEED_SHEET)
+    assert code == 3 and "cannot open the Oxigraph store" in stderr
+
+
+def test_delete_article(seeded):
+    code, _, _ = kg(seeded, "delete", "https://p.dw.com/p/4swRJ")
+    assert code == 0
+    assert kg(seeded, "query", "articles", "-f", "csv")[1].count("\n") == 1
+
+
+def test_console_script_runs(tmp_path):
+    result = subprocess.run([Path(sys.executable).parent / "kg", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("kg ")

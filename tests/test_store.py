@@ -1,0 +1,140 @@
+"""Store backends: atomic, idempotent article graphs; queries with bound terms; export round trip."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from kg.build import build_article
+from kg.errors import QueryError, StoreError, UsageError
+from kg.ingest import ingest_factsheet
+from kg.model import load_factsheet, parse_factsheet
+from kg.queries import find_query, run_query
+from kg.store import backend_name, open_store
+
+from conftest import gold_sheets
+
+
+def test_ingest_twice_keeps_the_quad_count(any_store, seed_sheet):
+    ingest_factsheet(any_store, seed_sheet)
+    first = any_store.quad_count()
+    ingest_factsheet(any_store, seed_sheet)
+    assert any_store.quad_count() == first > 500
+
+
+def test_every_gold_sheet_ingests_and_validates(memory_store, corpus_dir):
+    for path in gold_sheets():
+        outcome = ingest_factsheet(memory_store, load_factsheet(path))
+        assert outcome.report is not None and outcome.report.conforms, path
+    assert len(memory_store.graph_names()) == len(gold_sheets())
+
+
+def test_same_linked_actor_in_two_articles_is_one_node(memory_store, corpus_dir):
+    for path in gold_sheets():
+        ingest_factsheet(memory_store, load_factsheet(path))
+    rows = memory_store.query(
+        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a owl:sameAs wd:Q57792 }"
+    ).rows
+    assert int(rows[0][0]) == 1
+    articles = memory_store.query(
+        "SELECT (COUNT(DISTINCT ?art) AS ?n) WHERE { ?art schema:mentions ?a . ?a owl:sameAs wd:Q57792 }"
+    ).rows
+    assert int(articles[0][0]) >= 3
+
+
+def test_replacing_an_article_leaves_others_alone(memory_store, seed_sheet, corpus_dir):
+    other = load_factsheet(gold_sheets()[1])
+    ingest_factsheet(memory_store, other)
+    before = memory_store.quad_count()
+    ingest_factsheet(memory_store, seed_sheet)
+    graph = build_article(seed_sheet).iri
+    assert memory_store.drop_graph(graph)
+    assert memory_store.quad_count() == before
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['Q1" } ; DROP ALL ; #', "} DROP ALL {", "<http://x> . DROP ALL", "Q57792> } DROP ALL { <x"],
+)
+def test_hostile_parameter_values_change_nothing(memory_store, seed_sheet, hostile):
+    ingest_factsheet(memory_store, seed_sheet)
+    before = memory_store.quad_count()
+    query = find_query("meetings")
+    try:
+        run_query(memory_store, query, {"actor": hostile})
+    except (QueryError, UsageError):
+        pass
+    assert memory_store.quad_count() == before
+
+
+def test_update_queries_are_refused(memory_store):
+    from kg.queries import parse_query_text
+
+    with pytest.raises(QueryError, match="SPARQL Update"):
+        run_query(memory_store, parse_query_text("PREFIX x: <http://x/>\nDROP ALL", "evil"))
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq"])
+def test_export_round_trip_is_isomorphic(any_store, seed_sheet, fmt):
+    article = build_article(seed_sheet)
+    any_store.replace_graph(article.iri, article.graph)
+    buffer = io.BytesIO()
+    any_store.export(buffer, fmt)
+    dataset = Dataset()
+    dataset.parse(data=buffer.getvalue(), format="trig" if fmt == "trig" else "nquads")
+    assert isomorphic(dataset.graph(article.iri), article.graph)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld"])
+def test_triple_exports_parse_back(memory_store, seed_sheet, fmt):
+    article = build_article(seed_sheet)
+    memory_store.replace_graph(article.iri, article.graph)
+    buffer = io.BytesIO()
+    memory_store.export(buffer, fmt)
+    parsed = Graph().parse(data=buffer.getvalue(), format={"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
+    assert isomorphic(parsed, article.graph)
+
+
+def test_literals_with_sparql_syntax_survive_storage(any_store):
+    tricky = ['x"} ; DROP ALL ; INSERT DATA {<a:b> <c:d> "e"}', "a\\u0041b", "line\nbreak\t\\", "ü€😀"]
+    graph = URIRef("https://example.org/g")
+    triples = [(URIRef(f"https://example.org/s{i}"), URIRef("https://example.org/p"), Literal(v)) for i, v in enumerate(tricky)]
+    any_store.replace_graph(graph, triples)
+    assert {str(o) for (_, _, o) in any_store.get_graph(graph)} == set(tricky)
+
+
+def test_disk_store_persists_and_opens_read_only(tmp_path, seed_sheet):
+    path = str(tmp_path / "store")
+    with open_store(path) as store:
+        ingest_factsheet(store, seed_sheet)
+        count = store.quad_count()
+    with open_store(path, read_only=True) as store:
+        assert store.quad_count() == count
+        with pytest.raises(StoreError, match="read-only"):
+            store.drop_graph(URIRef("https://example.org/g"))
+
+
+@pytest.mark.parametrize("spec, name", [("memory:", "memory"), ("./x", "oxigraph"), ("/tmp/x", "oxigraph"), ("https://h/sparql", "remote")])
+def test_backend_names(spec, name):
+    assert backend_name(spec) == name
+
+
+def test_unknown_scheme_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown scheme 'ftp'"):
+        open_store("ftp://host/x")
+
+
+def test_failed_validation_stores_nothing(memory_store):
+    from kg.errors import NotConformingError
+
+    sheet = parse_factsheet({
+        "url": "https://a.example/bad", "language": "de",
+        "actors": [{"id": "a", "name": "A", "type": "Person"}],
+        "meetings": [{"kind": "meeting", "participants": ["a"], "evidence": "A traf sich."}],
+        "missions": [], "statements": []})
+    with pytest.raises(NotConformingError):
+        ingest_factsheet(memory_store, sheet)
+    assert memory_store.quad_count() == 0
