@@ -1,0 +1,472 @@
+"""A persistent SQLite cache of Wikidata entity summaries, shipped read-only and grown by a user cache.
+
+Two files are layered: the *shipped* cache (``kg/data/wikidata-cache.sqlite``, built by
+``scripts/build_wikidata_cache.py`` from ../shared/wikidata plus kg's own label files, opened
+read-only) and an optional *user* cache (default ``.kg/wikidata.sqlite``, ``Settings.cache_path``)
+that the online client writes into. Reads look in the user cache first. Both files carry a
+``meta`` table with the format name and version; anything else gives a :class:`CacheError`
+naming the file. The user cache runs in WAL mode so that many readers can read while one
+process writes.
+
+>>> cache = EntityCache.open()                  # the shipped cache only
+>>> cache.get("Q17").labels["de"], cache.get("Q17").type
+('Japan', 'State')
+>>> sorted(n.text for n in cache.find("japanisch"))
+['japanisch']
+>>> sorted(p.qid for p in cache.get("Q1335527").positions)
+['Q274948', 'Q6500838']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kg.errors import CacheError
+
+FORMAT_NAME = "kg-wikidata-cache"
+FORMAT_VERSION = 1
+ENTITY_TYPES = ("Person", "Organization", "State", "Place", "Position", "Mission", "Event")
+NAME_KINDS = ("label", "alias", "demonym", "metonym")
+LANGUAGES = ("de", "en")
+DEFAULT_TTL_DAYS = 30
+SHIPPED_CACHE = Path(__file__).resolve().parent.parent / "data" / "wikidata-cache.sqlite"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+    qid TEXT PRIMARY KEY, type TEXT NOT NULL, sitelinks INTEGER,
+    fetched_at TEXT NOT NULL, ttl_days INTEGER NOT NULL, source TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS names (
+    qid TEXT NOT NULL, lang TEXT NOT NULL, kind TEXT NOT NULL, ord INTEGER NOT NULL,
+    text TEXT NOT NULL, norm TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS names_norm ON names (norm);
+CREATE INDEX IF NOT EXISTS names_qid ON names (qid);
+CREATE TABLE IF NOT EXISTS descriptions (
+    qid TEXT NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (qid, lang));
+CREATE TABLE IF NOT EXISTS claims (
+    qid TEXT NOT NULL, pid TEXT NOT NULL, ord INTEGER NOT NULL, value TEXT NOT NULL,
+    start TEXT, "end" TEXT);
+CREATE INDEX IF NOT EXISTS claims_qid ON claims (qid);
+CREATE TABLE IF NOT EXISTS confusable (grp INTEGER NOT NULL, qid TEXT NOT NULL);
+"""
+
+
+def normalize_name(text: str) -> str:
+    """The lookup key of a surface form: NFKC, case-folded, typographic quotes and spaces unified.
+
+    >>> normalize_name("  Vereinigte\\u00a0Staaten ")
+    'vereinigte staaten'
+    >>> normalize_name("Côte d’Ivoire") == normalize_name("CÔTE D'IVOIRE")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.casefold().split())
+
+
+@dataclass(frozen=True)
+class Name:
+    """One surface form of an entity: ``kind`` is label, alias, demonym or metonym."""
+
+    text: str
+    qid: str
+    type: str
+    lang: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement value with optional start/end time qualifiers (``YYYY[-MM[-DD]]``)."""
+
+    value: str
+    start: str | None = None
+    end: str | None = None
+
+    def holds_on(self, date: str | None) -> bool:
+        """True when the claim is in force on ``date`` (or when no date is given).
+
+        >>> Claim("Q1", "2024-10-01").holds_on("2025-04-10"), Claim("Q1", None, "2020").holds_on("2021-01-01")
+        (True, False)
+        """
+        if not date:
+            return True
+        if self.start and date[: len(self.start)] < self.start[: len(date)]:
+            return False
+        if self.end and date[: len(self.end)] > self.end[: len(date)]:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class PositionHeld:
+    """A position held (P39) with its start and end."""
+
+    qid: str
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass
+class Entity:
+    """The summary of one Wikidata item that kg needs for linking and enrichment."""
+
+    qid: str
+    type: str
+    labels: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, list[Claim]] = field(default_factory=dict)
+    sitelinks: int | None = None
+    fetched_at: str = "1970-01-01T00:00:00Z"
+    ttl_days: int = DEFAULT_TTL_DAYS
+    source: str = "wikidata"
+    demonyms: dict[str, list[str]] = field(default_factory=dict)
+    metonyms: dict[str, list[str]] = field(default_factory=dict)
+
+    def values(self, pid: str) -> list[str]:
+        """The values of property ``pid``, in order."""
+        return [claim.value for claim in self.claims.get(pid, [])]
+
+    @property
+    def instance_of(self) -> list[str]:
+        return self.values("P31")
+
+    @property
+    def citizenship(self) -> list[str]:
+        return self.values("P27")
+
+    @property
+    def member_of(self) -> list[str]:
+        return self.values("P463")
+
+    @property
+    def positions(self) -> list[PositionHeld]:
+        return [PositionHeld(c.value, c.start, c.end) for c in self.claims.get("P39", [])]
+
+    def label(self, lang: str = "en") -> str:
+        """The label in ``lang``, else in the other language, else the QID."""
+        return self.labels.get(lang) or next(iter(self.labels.values()), self.qid)
+
+    def names(self) -> Iterator[Name]:
+        """Every surface form of this entity, labels first."""
+        for lang in sorted(self.labels):
+            yield Name(self.labels[lang], self.qid, self.type, lang, "label")
+        for kind, table in (("alias", self.aliases), ("demonym", self.demonyms), ("metonym", self.metonyms)):
+            for lang in sorted(table):
+                for text in table[lang]:
+                    yield Name(text, self.qid, self.type, lang, kind)
+
+    def is_stale(self, now: dt.datetime | None = None) -> bool:
+        """True when ``fetched_at`` is older than the TTL.
+
+        >>> Entity("Q1", "Place", fetched_at="2000-01-01T00:00:00Z").is_stale()
+        True
+        """
+        now = now or dt.datetime.now(dt.timezone.utc)
+        fetched = _parse_time(self.fetched_at)
+        return now - fetched > dt.timedelta(days=self.ttl_days)
+
+
+def _parse_time(value: str) -> dt.datetime:
+    value = value.replace("Z", "+00:00")
+    if "T" not in value:
+        value += "T00:00:00+00:00"
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def utc_now_iso(now: dt.datetime | None = None) -> str:
+    """An ISO timestamp in UTC with a ``Z`` suffix (``fetched_at`` format)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --------------------------------------------------------------------------- one SQLite file
+
+
+class _CacheFile:
+    """One cache file: checks its format on open, reads and (if writable) writes entities."""
+
+    def __init__(self, path: Path, writable: bool):
+        self.path = path
+        self.writable = writable
+        try:
+            if writable:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(str(path), timeout=30)
+            else:
+                if not path.is_file():
+                    raise CacheError(
+                        f"{path}: Wikidata cache file not found; build the shipped cache with "
+                        "'python scripts/build_wikidata_cache.py'"
+                    )
+                self.conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+            self._check_or_init()
+        except sqlite3.DatabaseError as err:
+            raise CacheError(
+                f"{path}: not a usable kg Wikidata cache ({err}); expected an SQLite file with "
+                f"format {FORMAT_NAME!r} version {FORMAT_VERSION}. Move it away or delete it."
+            ) from None
+        except OSError as err:
+            raise CacheError(f"{path}: cannot open Wikidata cache ({err.strerror or err})") from None
+
+    def _check_or_init(self) -> None:
+        tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables and self.writable:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.executescript(SCHEMA)
+            with self.conn:
+                self.conn.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [("format", FORMAT_NAME), ("version", str(FORMAT_VERSION))],
+                )
+            return
+        if "meta" not in tables:
+            raise CacheError(
+                f"{self.path}: not a kg Wikidata cache (no 'meta' table; tables: "
+                f"{', '.join(sorted(tables)) or 'none'}); expected format {FORMAT_NAME!r}"
+            )
+        meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        if meta.get("format") != FORMAT_NAME:
+            raise CacheError(
+                f"{self.path}: foreign cache format {meta.get('format')!r}; expected {FORMAT_NAME!r}"
+            )
+        if meta.get("version") != str(FORMAT_VERSION):
+            raise CacheError(
+                f"{self.path}: cache format version {meta.get('version')!r} is not supported; "
+                f"expected {FORMAT_VERSION} (delete the file to rebuild it)"
+            )
+        if self.writable:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta"))
+
+    def qids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT qid FROM entities")}
+
+    def has(self, qid: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM entities WHERE qid = ?", (qid,)).fetchone() is not None
+
+    def get(self, qid: str) -> Entity | None:
+        row = self.conn.execute(
+            "SELECT type, sitelinks, fetched_at, ttl_days, source FROM entities WHERE qid = ?", (qid,)
+        ).fetchone()
+        if row is None:
+            return None
+        entity = Entity(qid, row[0], sitelinks=row[1], fetched_at=row[2], ttl_days=row[3], source=row[4])
+        tables = {"alias": entity.aliases, "demonym": entity.demonyms, "metonym": entity.metonyms}
+        for lang, kind, text in self.conn.execute(
+            "SELECT lang, kind, text FROM names WHERE qid = ? ORDER BY lang, kind, ord", (qid,)
+        ):
+            if kind == "label":
+                entity.labels[lang] = text
+            else:
+                tables[kind].setdefault(lang, []).append(text)
+        for lang, text in self.conn.execute("SELECT lang, text FROM descriptions WHERE qid = ?", (qid,)):
+            entity.descriptions[lang] = text
+        for pid, value, start, end in self.conn.execute(
+            'SELECT pid, value, start, "end" FROM claims WHERE qid = ? ORDER BY pid, ord', (qid,)
+        ):
+            entity.claims.setdefault(pid, []).append(Claim(value, start, end))
+        return entity
+
+    def names(self, skip: set[str] = frozenset()) -> Iterator[Name]:
+        rows = self.conn.execute(
+            "SELECT n.text, n.qid, e.type, n.lang, n.kind FROM names n JOIN entities e USING (qid) "
+            "ORDER BY n.qid, n.lang, n.kind, n.ord"
+        )
+        for text, qid, type_, lang, kind in rows:
+            if qid not in skip:
+                yield Name(text, qid, type_, lang, kind)
+
+    def find(self, norm: str) -> list[Name]:
+        rows = self.conn.execute(
+            "SELECT n.text, n.qid, e.type, n.lang, n.kind FROM names n JOIN entities e USING (qid) "
+            "WHERE n.norm = ? ORDER BY n.qid, n.lang, n.kind, n.ord",
+            (norm,),
+        )
+        return [Name(*row) for row in rows]
+
+    def confusable_groups(self) -> list[set[str]]:
+        groups: dict[int, set[str]] = {}
+        for grp, qid in self.conn.execute("SELECT grp, qid FROM confusable ORDER BY grp, qid"):
+            groups.setdefault(grp, set()).add(qid)
+        return list(groups.values())
+
+    def put(self, entity: Entity) -> None:
+        write_entity(self.conn, entity)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def write_entity(conn: sqlite3.Connection, entity: Entity) -> None:
+    """Insert or replace one entity (all its rows) in an open cache connection (no commit)."""
+    if entity.type not in ENTITY_TYPES:
+        raise CacheError(f"entity {entity.qid}: type {entity.type!r}; expected one of: {', '.join(ENTITY_TYPES)}")
+    for table in ("entities", "names", "descriptions", "claims"):
+        conn.execute(f"DELETE FROM {table} WHERE qid = ?", (entity.qid,))  # noqa: S608 - fixed names
+    conn.execute(
+        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)",
+        (entity.qid, entity.type, entity.sitelinks, entity.fetched_at, entity.ttl_days, entity.source),
+    )
+    rows = []
+    seen = set()
+    for name in entity.names():
+        key = (name.lang, name.kind, name.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append((entity.qid, name.lang, name.kind, len(rows), name.text, normalize_name(name.text)))
+    conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany(
+        "INSERT INTO descriptions VALUES (?, ?, ?)",
+        [(entity.qid, lang, text) for lang, text in sorted(entity.descriptions.items())],
+    )
+    conn.executemany(
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (entity.qid, pid, index, claim.value, claim.start, claim.end)
+            for pid in sorted(entity.claims)
+            for index, claim in enumerate(entity.claims[pid])
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- the layered cache
+
+
+class EntityCache:
+    """The shipped cache (read-only) with an optional user cache layered over it.
+
+    Use :meth:`open`; close with :meth:`close` or a ``with`` block.
+    """
+
+    def __init__(self, user: _CacheFile | None, shipped: _CacheFile | None):
+        self._user = user
+        self._shipped = shipped
+        self._layers = [layer for layer in (user, shipped) if layer is not None]
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, shipped: str | Path | None = SHIPPED_CACHE) -> "EntityCache":
+        """Open the shipped cache, and the user cache at ``path`` (created if missing) over it.
+
+        ``shipped=None`` leaves out the shipped cache (tests use this for an empty cache).
+
+        >>> import tempfile, os
+        >>> c = EntityCache.open(os.path.join(tempfile.mkdtemp(), "user.sqlite"))
+        >>> c.get("Q148").labels["en"], c.writable
+        ("People's Republic of China", True)
+        """
+        shipped_file = _CacheFile(Path(shipped), writable=False) if shipped is not None else None
+        user_file = _CacheFile(Path(path), writable=True) if path is not None else None
+        return cls(user_file, shipped_file)
+
+    @property
+    def writable(self) -> bool:
+        """True when a user cache is open (entities fetched online can be stored)."""
+        return self._user is not None
+
+    @property
+    def paths(self) -> list[Path]:
+        """The files in lookup order (user cache first)."""
+        return [layer.path for layer in self._layers]
+
+    def get(self, qid: str) -> Entity | None:
+        """The entity summary for ``qid`` (the user cache's copy wins), or None."""
+        for layer in self._layers:
+            entity = layer.get(qid)
+            if entity is not None:
+                return entity
+        return None
+
+    def get_many(self, qids: Iterable[str]) -> dict[str, Entity]:
+        """The cached entities among ``qids``, by QID."""
+        found = {}
+        for qid in qids:
+            entity = self.get(qid)
+            if entity is not None:
+                found[qid] = entity
+        return found
+
+    def qids(self) -> set[str]:
+        """Every QID in any layer."""
+        out: set[str] = set()
+        for layer in self._layers:
+            out |= layer.qids()
+        return out
+
+    def names(self) -> Iterator[Name]:
+        """Every known surface form (labels, aliases, demonyms, metonyms) of every entity."""
+        overridden: set[str] = set()
+        for layer in self._layers:
+            yield from layer.names(skip=overridden)
+            overridden = overridden | layer.qids()
+
+    def find(self, text: str) -> list[Name]:
+        """The names equal to ``text`` after :func:`normalize_name`, from the top-most layer per QID.
+
+        >>> [n.qid for n in EntityCache.open().find("Vereinigte Staaten")]
+        ['Q30']
+        """
+        norm = normalize_name(text)
+        out: list[Name] = []
+        for depth, layer in enumerate(self._layers):
+            above = self._layers[:depth]
+            out.extend(n for n in layer.find(norm) if not any(upper.has(n.qid) for upper in above))
+        return out
+
+    def confusable_with(self, qid: str) -> set[str]:
+        """The other QIDs that texts do not reliably tell apart from ``qid`` (may be empty).
+
+        >>> sorted(EntityCache.open().confusable_with("Q29999"))
+        ['Q55']
+        """
+        out: set[str] = set()
+        for layer in self._layers:
+            for group in layer.confusable_groups():
+                if qid in group:
+                    out |= group - {qid}
+        return out
+
+    def put(self, entities: Entity | Iterable[Entity]) -> None:
+        """Store entities in the user cache (a :class:`CacheError` when there is none)."""
+        if self._user is None:
+            raise CacheError("no user cache is open; entities can only be stored with EntityCache.open(path)")
+        items = [entities] if isinstance(entities, Entity) else list(entities)
+        try:
+            with self._user.conn:
+                for entity in items:
+                    self._user.put(entity)
+        except sqlite3.Error as err:
+            raise CacheError(f"{self._user.path}: cannot write to the Wikidata cache ({err})") from None
+
+    def stale(self, now: dt.datetime | None = None) -> list[str]:
+        """QIDs whose newest cached copy is older than its TTL, sorted."""
+        return sorted(qid for qid in self.qids() if (e := self.get(qid)) is not None and e.is_stale(now))
+
+    def info(self) -> list[dict[str, str]]:
+        """Per file: path, format, version, build date and entity count."""
+        out = []
+        for layer in self._layers:
+            meta = layer.meta()
+            meta.update(path=str(layer.path), entities=str(len(layer.qids())))
+            out.append(meta)
+        return out
+
+    def close(self) -> None:
+        """Close every open file."""
+        for layer in self._layers:
+            layer.close()
+
+    def __enter__(self) -> "EntityCache":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
