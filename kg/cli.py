@@ -322,6 +322,102 @@ def delete(article: str = typer.Argument(..., help="The article's URL, IRI or ke
         err.print(f"deleted {graph}", markup=False, highlight=False)
 
 
+# --------------------------------------------------------------------------- extraction
+
+
+def _entity_cache():
+    """The Wikidata cache: the user's cache file over the shipped one (shipped only if absent)."""
+    from kg.wikidata.cache import EntityCache
+
+    path = Path(state.settings.cache_path)
+    return EntityCache.open(path if path.exists() else None)
+
+
+def _extract_file(path: Path, url: Optional[str] = None, published: Optional[str] = None, cache=None):
+    from kg.errors import InputError
+    from kg.extract.pipeline import extract_factsheet
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder; expected an article file (.txt or .html)") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    return extract_factsheet(data, source=str(path), url=url, published=published, cache=cache)
+
+
+@app.command()
+def extract(
+    file: Path = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML."),
+    fmt: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
+    url: Optional[str] = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date YYYY-MM-DD, when the file does not say."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the fact sheet here instead of standard output."),
+) -> None:
+    """Extract a draft fact sheet (actors, meetings, missions, statements) from an article."""
+    from kg.model import dump_factsheet, is_valid_date
+
+    with _errors():
+        if fmt not in ("yaml", "json"):
+            raise UsageError(f"--format {fmt!r}: expected yaml or json")
+        if published is not None and (not is_valid_date(published) or len(published) != 10):
+            raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
+        sheet = _extract_file(file, url, published, _entity_cache())
+        text = dump_factsheet(sheet, fmt)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            _write_atomically(output, lambda handle: handle.write(text.encode("utf-8")))
+            err.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@app.command("eval")
+def evaluate(
+    corpus: Path = typer.Argument(..., help="A folder of NN-slug.txt articles with NN-slug.gold.json sheets."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Score extraction against gold fact sheets: precision, recall and F1 per fact type."""
+    import json
+
+    from kg.evaluate import evaluate_corpus
+
+    with _errors():
+        cache = _entity_cache()
+        score = evaluate_corpus(corpus, extract=lambda path: _extract_file(path, cache=cache))
+        if as_json:
+            sys.stdout.write(json.dumps(score.to_dict(), indent=1, ensure_ascii=False) + "\n")
+        else:
+            _print_scores(score)
+        if score.failures:
+            for failed in score.failures:
+                err.print(f"failed {failed.name}: {failed.error}", markup=False, highlight=False)
+            raise typer.Exit(3)
+
+
+def _print_scores(score) -> None:
+    types = list(score.overall.counts)
+    table = Table(title="extraction scores (P / R / F1)")
+    table.add_column("article")
+    for name in types:
+        table.add_column(name, justify="right")
+    table.add_column("linking", justify="right")
+    table.add_column("wrong QIDs", justify="right")
+    for article in [*score.articles, score.overall]:
+        cells = [f"{c.precision:.2f} / {c.recall:.2f} / {c.f1:.2f}" for c in article.counts.values()]
+        linking = article.linking_accuracy
+        table.add_row(article.name, *cells, "-" if linking is None else f"{linking:.2f}", str(article.wrong_links),
+                      style="bold" if article is score.overall else None)
+    out.print(table)
+    overall = score.overall
+    shares = ", ".join(
+        f"{key} {share.value:.2f} ({share.right}/{share.total})" for key, share in overall.shares.items() if share.value is not None
+    )
+    out.print(f"overall: " + ", ".join(f"{name} F1 {c.f1:.3f}" for name, c in overall.counts.items()), markup=False)
+    out.print(f"shares: {shares}; wrong QIDs: {overall.wrong_links}; failed articles: {len(score.failures)}", markup=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
