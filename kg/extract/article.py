@@ -1,0 +1,513 @@
+"""Reading an article: bytes or text (or an HTML page) → :class:`~kg.extract.base.Document`.
+
+What people paste is rarely clean: navigation lines, photo captions with credits, a proxied
+URL, a dateline, a translator's note and a byline block. This module keeps the text exactly
+as read (offsets count code points of the decoded text; non-breaking spaces stay) and
+classifies its lines and sentences as ``body``, ``caption``, ``heading`` or ``boilerplate``,
+taking title, publication date, URL, authors, translators and photo credits as metadata.
+
+>>> doc = read_article(b"Rutte in Tokio\\n\\n10. April 2025\\n\\nRutte traf Ishiba. Er sagte nichts.\\n")
+>>> doc.language, doc.title, doc.published.isoformat()
+('de', 'Rutte in Tokio', '2025-04-10')
+>>> [(doc.text[s.start:s.end], s.kind) for s in doc.sentences][-2:]
+[('Rutte traf Ishiba.', 'body'), ('Er sagte nichts.', 'body')]
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+from kg.errors import InputError, UnsupportedLanguageError
+from kg.extract import lexicon as lx
+from kg.extract.base import Document, Sentence
+from kg.extract.dates import find_in_text, parse_published
+
+MAX_CHARS = 2_000_000
+SUPPORTED_LANGUAGES = ("de", "en")
+LANGUAGE_NAMES = {
+    "de": "German", "en": "English", "fr": "French", "es": "Spanish", "it": "Italian",
+    "nl": "Dutch", "pt": "Portuguese", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
+    "ja": "Japanese", "zh-cn": "Chinese", "zh-tw": "Chinese", "ko": "Korean", "ar": "Arabic",
+    "tr": "Turkish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+    "cs": "Czech", "hu": "Hungarian", "ro": "Romanian", "el": "Greek", "he": "Hebrew",
+}
+
+# ------------------------------------------------------------------ compiled patterns
+
+_LINE = re.compile(r"[^\n]*")
+_URL = re.compile(r"https?://[^\s<>\"'»«“”‘’|]+")
+_INNER_SCHEME = re.compile(r"/(https?)(?::/|/|%3A%2F%2F|%3a%2f%2f)/?", re.IGNORECASE)
+_CREDIT = re.compile(
+    rf"(?:(?<=[\W\d])|^)(?P<word>{'|'.join(lx.CREDIT_WORDS)})\s*:\s*(?P<who>[^.!?]{{2,150}})$"
+)
+_TRANSLATOR = re.compile(
+    rf"^\s*(?:{'|'.join(lx.TRANSLATOR_PATTERNS)})\s*(?P<who>.+?)\s*\.?\s*$", re.IGNORECASE
+)
+_NAME = r"[A-ZÄÖÜÉ][\w'’.-]+(?:\s+[A-ZÄÖÜÉ][\w'’-]+){1,3}"
+_BYLINE = re.compile(
+    rf"^\s*(?:{'|'.join(lx.BYLINE_PREFIXES)})\s*:?\s+(?P<who>{_NAME}(?:\s*(?:,|und|and|&)\s*{_NAME})*)\s*$"
+)
+_ROLE_WORDS = "|".join(lx.JOURNALIST_ROLES)
+_ROLE_NAME = re.compile(rf"(?:^|[|\s])(?:{_ROLE_WORDS})(?:in)?\s+(?P<who>{_NAME})\s*$")
+_NAME_ROLE = re.compile(rf"^\s*(?P<who>{_NAME})\s+(?:{_ROLE_WORDS})\b")
+_LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)]|[-•*–·▪►])\s+(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s+\S)|[.!?…]+[\"“”»«'’)\]]*$")
+_FINAL_PUNCT = re.compile(r"[.!?:;…\"“”»«'’]\s*$")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_HTML_HINT = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|main|section|span|a\s)[\s>]",
+                        re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_LETTER = re.compile(r"[^\W\d_]")
+_CLOSING_QUOTES = "\"“”»«'’"
+_CAPTION_DATE_END = re.compile(r",\s*[^,]{1,25}\.?\s*$")
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    kind: str = "body"
+    body_start: int | None = None  # where sentences start (after a list marker)
+
+
+# ------------------------------------------------------------------ bytes → text
+
+
+def decode_bytes(data: bytes, source: str = "<input>") -> str:
+    """Decode article bytes: UTF-8 (with or without BOM), else Windows-1252.
+
+    >>> decode_bytes("Grüße".encode("utf-8")), decode_bytes("Grüße".encode("cp1252"))
+    ('Grüße', 'Grüße')
+    """
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{source}: looks like a binary file (NUL bytes); expected article text "
+                         "(UTF-8 or Windows-1252) or an HTML page")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{source}: byte 0x{data[err.start]:02x} at offset {err.start} is neither UTF-8 nor "
+            "Windows-1252; expected article text in one of those encodings"
+        ) from None
+
+
+def check_text(text: str, source: str = "<input>", max_chars: int = MAX_CHARS) -> None:
+    """Refuse empty, binary-looking or oversized input with a message saying what was expected.
+
+    >>> check_text("", "a.txt")
+    Traceback (most recent call last):
+    kg.errors.InputError: a.txt: empty input; expected an article in German or English (plain text or HTML)
+    """
+    if not text.strip():
+        raise InputError(f"{source}: empty input; expected an article in German or English (plain text or HTML)")
+    if len(text) > max_chars:
+        raise InputError(
+            f"{source}: {len(text):,} characters is too long for one article (limit {max_chars:,}); "
+            "split it into articles"
+        )
+    sample = text[:20000]
+    controls = len(_CONTROL.findall(sample))
+    letters = len(_LETTER.findall(sample))
+    if controls > max(2, len(sample) // 100) or letters < len(sample.strip()) // 10:
+        raise InputError(f"{source}: looks like a binary file, not text; expected article text "
+                         "(UTF-8 or Windows-1252) or an HTML page")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text is an HTML page or fragment rather than plain text.
+
+    >>> looks_like_html("<html><body><p>Hi</p></body></html>"), looks_like_html("a < b")
+    (True, False)
+    """
+    head = text.lstrip()[:2000]
+    return head.startswith("<") and bool(_HTML_HINT.search(head))
+
+
+def html_to_text(html: str, source: str = "<input>", url: str | None = None) -> tuple[str, dict]:
+    """The main text of an HTML page and its metadata (title, date, url, authors, sitename).
+
+    >>> text, meta = html_to_text("<html><head><title>T</title></head><body><article>"
+    ...     "<p>Rutte traf Ishiba in Tokio. Beide sprachen lange über die Lage.</p>"
+    ...     "</article></body></html>")
+    >>> text.startswith("Rutte traf Ishiba")
+    True
+    """
+    import trafilatura
+
+    try:
+        result = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, favor_recall=True
+        )
+    except Exception as err:  # the library's many parser errors all mean "could not read it"
+        raise InputError(f"{source}: cannot read the HTML ({type(err).__name__}: {err}); "
+                         "expected a well-formed HTML page with an article") from None
+    if result is None:
+        raise InputError(f"{source}: no article text found in the HTML; expected a page with a main text")
+    data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
+    text = (data.get("text") or "").strip()
+    if not text:
+        raise InputError(f"{source}: no article text found in the HTML; expected a page with a main text")
+    authors = [a.strip() for a in re.split(r";|,| and | und ", data.get("author") or "") if a.strip()]
+    meta = {
+        "title": data.get("title") or None,
+        "published": data.get("date") or None,
+        "url": data.get("url") or None,
+        "authors": authors,
+        "publisher": data.get("sitename") or None,
+    }
+    return text, meta
+
+
+# ------------------------------------------------------------------ language
+
+
+def detect_language(text: str, source: str = "<input>") -> str:
+    """``de`` or ``en`` (langdetect, fixed seed); any other language is an error naming it.
+
+    >>> detect_language("Die Regierung hat am Mittwoch neue Pläne für die Verteidigung vorgestellt.")
+    'de'
+    >>> detect_language("Le gouvernement a présenté mercredi de nouveaux plans pour la défense.")
+    Traceback (most recent call last):
+    kg.errors.UnsupportedLanguageError: <input>: the text is in French (fr); kg extracts German (de) and English (en) articles only
+    """
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        ranked = detect_langs(text[:3000])
+    except LangDetectException:
+        raise InputError(f"{source}: no words to recognise a language in; expected German or English text") from None
+    for guess in ranked:
+        if guess.lang in SUPPORTED_LANGUAGES and guess.prob >= 0.3:
+            return guess.lang
+    top = ranked[0].lang if ranked else "unknown"
+    name = LANGUAGE_NAMES.get(top, top)
+    raise UnsupportedLanguageError(
+        f"{source}: the text is in {name} ({top}); kg extracts German (de) and English (en) articles only"
+    )
+
+
+# ------------------------------------------------------------------ URL
+
+
+def unwrap_url(url: str) -> str:
+    """The original address inside a proxied or redirecting URL.
+
+    >>> unwrap_url("https://proxy.example:443/https/p.dw.com/p/x")
+    'https://p.dw.com/p/x'
+    >>> unwrap_url("https://r.example/out?url=https%3A%2F%2Fwww.dw.com%2Fa%2F1")
+    'https://www.dw.com/a/1'
+    """
+    url = url.rstrip(".,;:)]}>")
+    for _ in range(5):
+        parts = urllib.parse.urlsplit(url)
+        inner = _INNER_SCHEME.search(parts.path)
+        if inner:
+            rest = urllib.parse.unquote(url[url.index(parts.path) + inner.end():])
+            url = f"{inner.group(1).lower()}://{rest.lstrip('/')}"
+            continue
+        query = urllib.parse.parse_qs(parts.query)
+        nested = [v for key in ("url", "u", "q", "target", "dest") for v in query.get(key, [])
+                  if v.startswith(("http://", "https://"))]
+        if nested:
+            url = nested[0]
+            continue
+        break
+    return url
+
+
+def find_url(text: str) -> tuple[str, int, int] | None:
+    """The first URL in the text, unwrapped, with the offsets of what was written.
+
+    >>> find_url("Link: https://a.example:443/https/b.example/p/1 …")
+    ('https://b.example/p/1', 6, 47)
+    """
+    match = _URL.search(text)
+    if not match:
+        return None
+    raw = match.group(0).rstrip(".,;:)]}>")
+    return unwrap_url(raw), match.start(), match.start() + len(raw)
+
+
+# ------------------------------------------------------------------ lines
+
+
+def _lines(text: str) -> list[_Line]:
+    lines = []
+    for match in _LINE.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            lines.append(_Line(start, end))
+    return lines
+
+
+def _is_nav(line: str) -> bool:
+    lowered = line.lower().strip(" |·•-–")
+    if not lowered or not _LETTER.search(lowered):
+        return True
+    stripped = re.sub(r"^\d+[.)]?\s*", "", lowered)
+    if stripped in lx.NAV_LINES:
+        return True
+    if len(line) > 120 or _FINAL_PUNCT.search(line) and not line.rstrip().endswith(("|", ":")):
+        return False
+    return any(phrase in lowered for phrase in lx.NAV_PHRASES)
+
+
+def _is_date_line(line: str) -> bool:
+    """A line that is only a date (a dateline): 'April 10, 2025', 'Tuesday, April 1, 2025, 3:54 p.m. …'."""
+    if len(line) > 120:
+        return False
+    found = find_in_text(line)
+    return bool(found) and found[0].start <= 12 and len(found[0].value) >= 7 and \
+        len(line) - found[0].end < 60
+
+
+def _ends_with_date(line: str) -> bool:
+    """'… in Tokio, 9.4.2025' or '… in Neapel, Oktober 2024.': a caption's closing date."""
+    tail = _CAPTION_DATE_END.search(line)
+    if not tail:
+        return False
+    found = find_in_text(tail.group(0))
+    return bool(found) and found[-1].end >= len(tail.group(0).rstrip().rstrip(".")) - 1
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in re.split(r"\s*(?:,|;|/| und | and |&)\s*", text.strip(" .")) if n.strip()]
+
+
+# ------------------------------------------------------------------ sentences
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence ranges inside ``text[start:end]`` (offsets into ``text``), whitespace trimmed.
+
+    Full stops after abbreviations, initials and ordinal numbers ("10. April") do not end a
+    sentence; a sentence ends at ., !, ? or … (with closing quotes) before the next capital.
+
+    >>> t = "Dr. Kim traf am 10. April Mr. J. Doe. Er sagte: „Gut.“ Dann ging er."
+    >>> [t[s:e] for s, e in split_sentences(t, 0, len(t))]
+    ['Dr. Kim traf am 10. April Mr. J. Doe.', 'Er sagte: „Gut.“', 'Dann ging er.']
+    """
+    out = []
+    cursor = start
+    segment = text[start:end]
+    for match in _SENTENCE_END.finditer(segment):
+        stop = start + match.end()
+        if stop >= end or not _is_boundary(text, start + match.start(), stop, end):
+            continue
+        after = stop
+        while after < end and text[after].isspace():
+            after += 1
+        if after + 1 < end and text[after] in _CLOSING_QUOTES and text[after + 1].isspace():
+            stop = after + 1  # '… anzuschließen. " Das …': the quote closes the sentence
+        out.append((cursor, stop))
+        cursor = stop
+        while cursor < end and text[cursor].isspace():
+            cursor += 1
+    if cursor < end:
+        out.append((cursor, end))
+    trimmed = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def _is_boundary(text: str, punct_start: int, stop: int, end: int) -> bool:
+    after = stop
+    while after < end and text[after].isspace():
+        after += 1
+    if after >= end:
+        return False
+    nxt = text[after]
+    if not (nxt.isupper() or nxt.isdigit() or nxt in "\"„“”»«‚‘'(["):
+        return False
+    if text[punct_start] != ".":
+        return True
+    before = _WORD_BEFORE.search(text[max(0, punct_start - 30):punct_start])
+    if not before:
+        return True
+    word = before.group(1)
+    if word.lower().rstrip(".") in lx.ABBREVIATIONS:
+        return False
+    if len(word) == 1 and word.isalpha() and word.isupper():
+        return False  # an initial: "J. Doe"
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
+        return False  # "U.S", "z.B"
+    if word.isdigit() and len(word) <= 2:
+        return False  # a German ordinal: "10. April"
+    return True
+
+
+# ------------------------------------------------------------------ classification
+
+
+def _classify(text: str, lines: list[_Line], meta: dict) -> None:
+    """Set each line's kind and collect metadata (dateline, URL, authors, translators, credits)."""
+    ended = False
+    for index, line in enumerate(lines):
+        raw = text[line.start:line.end]
+        if ended:
+            line.kind = "boilerplate"
+            _byline(raw, meta)
+            continue
+        translator = _TRANSLATOR.match(raw)
+        if translator:
+            meta["translators"].extend(_names(translator.group("who")))
+            line.kind = "boilerplate"
+            ended = True
+            continue
+        if any(raw.lower().startswith(m) for m in lx.END_MARKERS):
+            line.kind = "boilerplate"
+            ended = True
+            continue
+        if _URL.fullmatch(raw.strip()) or (_URL.search(raw) and len(_URL.sub("", raw).strip()) < 3):
+            line.kind = "boilerplate"
+            continue
+        if _byline(raw, meta):
+            line.kind = "boilerplate"
+            continue
+        if _is_nav(raw):
+            line.kind = "boilerplate"
+            continue
+        if index < 12 and meta.get("dateline") is None and _is_date_line(raw):
+            meta["dateline"] = find_in_text(raw, offset=line.start)[0]
+            line.kind = "heading"  # a dateline may name a place or venue, but states no fact
+            continue
+        credit = _CREDIT.search(raw)
+        if credit and credit.start() < len(raw):
+            meta["photo_credits"].extend(_names(credit.group("who")))
+            before = raw[: credit.start()].rstrip()
+            line.kind = "caption" if before else "boilerplate"
+            line.end = line.start + len(before) if before else line.end
+            if index > 0 and lines[index - 1].kind in ("heading", "body") and \
+                    len(text[lines[index - 1].start:lines[index - 1].end]) < 300:
+                lines[index - 1].kind = "caption"
+            continue
+        if _ends_with_date(raw) and len(raw) < 300:
+            line.kind = "caption"
+            continue
+        marker = _LIST_MARKER.match(raw)
+        if marker:
+            line.body_start = line.start + marker.end()
+        if not _FINAL_PUNCT.search(raw) and len(raw) < 200:
+            line.kind = "heading"
+        else:
+            line.kind = "body"
+
+
+def _byline(raw: str, meta: dict) -> bool:
+    """Record the author named by a byline line; True when the line is a byline."""
+    if len(raw) > 100:
+        return False
+    for pattern in (_BYLINE, _ROLE_NAME, _NAME_ROLE):
+        match = pattern.search(raw)
+        if match:
+            for name in _names(match.group("who")):
+                if name not in meta["authors"]:
+                    meta["authors"].append(name)
+            return True
+    return False
+
+
+def _title(text: str, lines: list[_Line]) -> str | None:
+    for line in lines[:15]:
+        if line.kind == "heading":
+            words = text[line.start:line.end].split()
+            if len(words) >= 3:
+                return text[line.start:line.end]
+        if line.kind == "body":
+            break
+    return None
+
+
+def _sentences(text: str, lines: list[_Line]) -> list[Sentence]:
+    sentences = []
+    for line in lines:
+        if line.kind in ("body", "caption") or (line.kind == "heading" and line.body_start):
+            begin = line.body_start or line.start
+            for s, e in split_sentences(text, begin, line.end):
+                sentences.append(Sentence(s, e, line.kind))
+        else:
+            sentences.append(Sentence(line.start, line.end, line.kind))
+    return sentences
+
+
+# ------------------------------------------------------------------ the entry point
+
+
+def read_article(data: bytes | str, *, source: str = "<input>", url: str | None = None,
+                 published=None, max_chars: int = MAX_CHARS) -> Document:
+    """Read an article (bytes or text, plain or HTML) into a :class:`Document`.
+
+    ``url`` and ``published`` given by the caller win over what the text says.
+
+    >>> doc = read_article("Kurz\\n\\nThe minister met his counterpart in Berlin on Monday. He said little.",
+    ...                    published="2025-04-10")
+    >>> doc.language, doc.published.isoformat(), len(doc.sentences)
+    ('en', '2025-04-10', 3)
+    """
+    text = decode_bytes(data, source) if isinstance(data, (bytes, bytearray)) else str(data)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    check_text(text, source, max_chars)
+    meta = {"authors": [], "translators": [], "photo_credits": [], "dateline": None,
+            "title": None, "published": None, "url": None, "publisher": None}
+    if looks_like_html(text):
+        text, html_meta = html_to_text(text, source, url)
+        meta.update({k: v for k, v in html_meta.items() if v})
+        check_text(text, source, max_chars)
+    lines = _lines(text)
+    _classify(text, lines, meta)
+    sentences = _sentences(text, lines)
+    sample = " ".join(text[s.start:s.end] for s in sentences if s.kind in ("body", "caption", "heading"))
+    language = detect_language(sample or text, source)
+    found_url = find_url(text)
+    chosen_published, precision = _published(published, meta)
+    return Document(
+        text=text,
+        language=language,
+        published=chosen_published,
+        published_precision=precision,
+        url=url or meta["url"] or (found_url[0] if found_url else None),
+        title=meta["title"] or _title(text, lines),
+        authors=meta["authors"],
+        publisher=meta["publisher"],
+        sentences=sentences,
+        source=source,
+        extra={"translators": meta["translators"], "photo_credits": meta["photo_credits"]},
+    )
+
+
+def _published(published, meta: dict):
+    if published not in (None, ""):
+        return parse_published(published), "day"
+    if meta.get("published"):
+        try:
+            return parse_published(meta["published"]), "day"
+        except InputError:
+            pass
+    dateline = meta.get("dateline")
+    if dateline is not None:
+        value = dateline.value
+        import datetime as dt
+
+        if len(value) == 10:
+            return dt.date.fromisoformat(value), "day"
+        return dt.date(int(value[:4]), int(value[5:7]), 1), "month"
+    return None, None
