@@ -1,0 +1,718 @@
+"""Statements: direct quotes in every quotation style and reported speech, with their speaker.
+
+Direct speech is everything between a pair of quotation marks („…“ "…" »…« «…» “…” ‚…‘ ‘…’
+'…'); its speaker comes from the attribution clause beside it ("…", sagte er. / X said: "…"),
+or, for a quote with no attribution of its own, from the statement just before it (a quote
+split around its attribution, a paragraph that goes on quoting). Reported speech is found
+after a cue verb ("X sagte, er wolle …", "X said (that) …", "X welcomed …"), before one
+("…, sagte er", "…, so X", "…, X said"), after a source phrase ("Nach Ansicht von X …",
+"according to X, …") and in German Konjunktiv sentences that continue a statement
+("Japan hoffe, …"). Transcripts (a speaker label "Name, Role: …" or an introduced
+statement "Erklärung von X", "remarks by X") give first-person paragraphs as direct speech.
+
+>>> from kg.extract.base import Actors, ActorMention, Document, Sentence
+>>> from kg.model import Actor
+>>> text = '"Wir bleiben", sagte Weber. "Das ist klar."'
+>>> doc = Document(text=text, language="de", sentences=[Sentence(0, 27), Sentence(28, 43)])
+>>> actors = Actors([Actor("w", "Anna Weber", "Person")], [ActorMention(21, 26, "w", "surname")])
+>>> [(s.speaker, s.quote, s.direct) for s in StatementExtractor().extract(doc, actors)]
+[('w', 'Wir bleiben', True), ('w', 'Das ist klar.', True)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract import register
+from kg.extract.base import Actors, Document
+from kg.extract.cues import (
+    COMPLEMENTIZERS, EPISTEMIC_FORMS, KONJUNKTIV_FORMS, NP_OBJECT_CUES, PRESENT_CUES,
+    PRONOUNS_DE, PRONOUNS_EN, REPORTING_VERBS_DE, REPORTING_VERBS_EN, SEPARABLE_CUES_DE,
+    looks_like_konjunktiv_e,
+)
+from kg.extract.dates import find_dates
+from kg.model import Statement
+
+# ------------------------------------------------------------------ quotation marks
+
+_OPEN_CLOSE = {
+    "„": "“”\"", "“": "”", "»": "«", "«": "»", "‚": "‘’", "‘": "’", '"': '"', "'": "'",
+}
+_SINGLE = "‚‘'"
+_WORD_RE = re.compile(r"[\w’'-]+")
+_LETTER = re.compile(r"[^\W\d_]")
+_TERMINATOR = re.compile(r"[.!?](?=\s|$|[\"“”»«])")
+_FIRST_PERSON = frozenset("ich wir mir mich uns unser unsere unseren unserem unserer meine mein "
+                          "meinen i we my our us".split())
+_SPEECH_NOUNS = re.compile(
+    r"\b(?:Eingangserklärung|Erklärung|Rede|Ansprache|Statement|Bemerkungen|Äußerungen|"
+    r"Pressekonferenz|Pressetermin|remarks|Remarks|speech|Speech|statement|Statement|"
+    r"address|Press Conference|press conference|Opening Remarks|transcript|Transcript)\b")
+_LABEL = re.compile(r"[^\n:\"“„»«]{2,120}?:\s+(?=\S)")
+_ALL_CUES = REPORTING_VERBS_DE | REPORTING_VERBS_EN | frozenset(SEPARABLE_CUES_DE)
+_SUBJECT_GAP_EN = frozenset("also again once further then later previously has have had would will "
+                            "recently today yesterday earlier separately jointly both all "
+                            "itself himself herself, themselves".split())
+_EN_OBJECT_THEN_THAT = frozenset("told tells reminded reminds assured assures informed informs "
+                                 "warned warns urged urges".split())
+_SOURCE_BEFORE = re.compile(
+    r"^(?:(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Angaben|Worten|Aussage|"
+    r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
+    r"In the (?:view|words|opinion) of )")
+_SOURCE_AFTER = re.compile(
+    r"(?:,\s+(?:so|laut|according to|wie)\s+|,\s+(?=\S+(?:\s+\S+){0,3}\s+zufolge\s*[.!?]?$))")
+
+
+@dataclass
+class _Found:
+    """A statement under construction, with the end of the clause that carried it."""
+
+    speaker: str
+    start: int
+    end: int
+    direct: bool
+    cue: str | None
+    date: str | None
+    clause_end: int
+    method: str
+    confidence: float
+
+
+def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Inner spans ``(start, end)`` of the top-level quotations in ``text[start:end]``.
+
+    >>> t = 'Er sagte: „Wir gehen.“ Sie: "Nein." Dann \\'ja\\' und China\\'s'
+    >>> [t[a:b] for a, b in find_quotes(t)]
+    ['Wir gehen.', 'Nein.', 'ja']
+    """
+    end = len(text) if end is None else end
+    found = []
+    i = start
+    while i < end:
+        char = text[i]
+        closers = _OPEN_CLOSE.get(char)
+        if closers is None or not _opens(text, i, start):
+            i += 1
+            continue
+        j = i + 1
+        while j < end:
+            if text[j] == "\n":
+                j = end
+                break
+            if text[j] in closers and _closes(text, j, char):
+                break
+            j += 1
+        if j < end and _LETTER.search(text, i + 1, j):
+            found.append((i + 1, j))
+            i = j + 1
+        else:
+            i += 1
+    return found
+
+
+def _opens(text: str, i: int, floor: int) -> bool:
+    before = text[i - 1] if i > floor else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if after.isspace():
+        return False
+    if text[i] in "'’‘" and (before.isalnum()):
+        return False                    # an apostrophe: China's
+    return True
+
+
+def _closes(text: str, j: int, opener: str) -> bool:
+    before = text[j - 1]
+    after = text[j + 1] if j + 1 < len(text) else " "
+    if opener in _SINGLE or opener == "‘":
+        if before.isalpha() and after.isalpha():
+            return False                # an apostrophe inside a single-quoted passage
+        if before.isspace():
+            return False
+    return True
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _tokens(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
+    return [(m.start() + offset, m.end() + offset, m.group()) for m in _WORD_RE.finditer(text)]
+
+
+def _strip_span(text: str, start: int, end: int, chars: str = " \t\u00a0\n") -> tuple[int, int]:
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+@register("statements")
+class StatementExtractor:
+    """Direct and reported statements with speaker, cue, date and exact span."""
+
+    name = "statements"
+
+    def extract(self, doc: Document, actors: Actors) -> list[Statement]:
+        """Statements of ``doc`` (see the module documentation)."""
+        return _Run(doc, actors).run()
+
+
+class _Run:
+    """One extraction pass over a document."""
+
+    def __init__(self, doc: Document, actors: Actors):
+        self.doc = doc
+        self.text = doc.text
+        self.actors = actors
+        self.lang = doc.language
+        self.published = doc.published.isoformat() if doc.published and (
+            getattr(doc, "published_precision", None) in (None, "day")) else None
+        self.found: list[_Found] = []
+        self.quotes = find_quotes(self.text)
+        self.taken: list[tuple[int, int]] = []     # clauses already explained (quote frames)
+
+    # -------------------------------------------------------------- driver
+
+    def run(self) -> list[Statement]:
+        units = []  # (position, kind, payload)
+        for q in self.quotes:
+            units.append((q[0] - 1, "quote", q))
+        for sentence in self.doc.sentences:
+            if sentence.kind == "body":
+                units.append((sentence.start, "sentence", sentence))
+        units.sort(key=lambda u: (u[0], u[1] == "sentence"))
+        for _, kind, payload in units:
+            if kind == "quote":
+                self._direct(payload)
+            else:
+                self._reported(payload.start, payload.end)
+        self._transcripts()
+        return self._statements()
+
+    def _statements(self) -> list[Statement]:
+        out, seen = [], set()
+        for f in sorted(self.found, key=lambda f: f.start):
+            start, end = f.start, f.end
+            if (start, end) in seen or end <= start:
+                continue
+            seen.add((start, end))
+            quote = self.text[start:end]
+            about = []
+            for m in self.actors.in_range(start, end):
+                if m.actor_id != f.speaker and m.actor_id not in about and m.via != "pronoun":
+                    about.append(m.actor_id)
+            out.append(Statement(speaker=f.speaker, quote=quote, direct=f.direct, date=f.date,
+                                 cue=f.cue, about=about, span=(start, end),
+                                 confidence=f.confidence, method=f.method))
+        return out
+
+    # -------------------------------------------------------------- helpers
+
+    def _is_body(self, pos: int) -> bool:
+        sentence = self.doc.sentence_at(pos)
+        return sentence is None or sentence.kind == "body"
+
+    def _inside_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quotes)
+
+    def _overlaps_taken(self, start: int, end: int) -> bool:
+        return any(start < b and a < end for a, b in self.taken)
+
+    def _last(self) -> _Found | None:
+        return self.found[-1] if self.found else None
+
+    def _adjacent(self, pos: int, allow_paragraph: bool) -> _Found | None:
+        """The previous statement when nothing but punctuation and space lies between."""
+        last = self._last()
+        if last is None or last.clause_end > pos:
+            return None
+        gap = self.text[last.clause_end:pos]
+        if _LETTER.search(gap) or _has_digit(gap):
+            return None
+        if not allow_paragraph and gap.count("\n") > 0:
+            return None
+        if gap.count("\n") > 2:
+            return None
+        return last
+
+    def _date_in(self, start: int, end: int, exclude: tuple[int, int] | None = None) -> str | None:
+        for match in find_dates(self.doc, start, end):
+            if exclude and exclude[0] <= match.start < exclude[1]:
+                continue
+            return match.value
+        return None
+
+    def _date_for(self, cue: str | None, frame: tuple[int, int], quote: tuple[int, int]) -> str | None:
+        date = self._date_in(frame[0], frame[1], exclude=quote)
+        if date:
+            return date
+        first = (cue or "").split()[0] if cue else ""
+        if first in PRESENT_CUES or self.lang == "en":
+            return self.published
+        return None
+
+    def _speaker_in(self, start: int, end: int, near: int) -> str | None:
+        """The speaker named in ``text[start:end]``: the first person (or pronoun) mention,
+        else a role noun ("the secretary"), else an organisation or state."""
+        mentions = self.actors.in_range(start, end)
+        for m in mentions:
+            if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person"):
+                return m.actor_id
+        words = [w.lower() for _, _, w in _tokens(self.text[start:end])]
+        if any(w in PRONOUNS_DE or w in PRONOUNS_EN for w in words):
+            speaker = self.actors.speaker_before(near)
+            if speaker:
+                return speaker
+        role = self._role_speaker(words, near)
+        if role:
+            return role
+        for m in mentions:
+            if self.actors.is_type(m.actor_id, "Organization", "State", "Other"):
+                return m.actor_id
+        return None
+
+    def _role_speaker(self, words: list[str], near: int) -> str | None:
+        """An actor whose recorded role contains one of ``words`` (most recently mentioned)."""
+        candidates = [w for w in words if len(w) >= 5 and w not in _ALL_CUES]
+        if not candidates:
+            return None
+        best, best_pos = None, -1
+        for actor in self.actors.actors:
+            if actor.type != "Person":
+                continue
+            roles = " ".join(actor.roles).lower()
+            if not roles or not any(w in roles for w in candidates):
+                continue
+            before = [m.start for m in self.actors.mentions_of(actor.id) if m.start < near]
+            pos = max(before) if before else 0
+            if pos > best_pos:
+                best, best_pos = actor.id, pos
+        return best
+
+    # -------------------------------------------------------------- direct quotes
+
+    def _frame(self, q: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]]:
+        """(pre-frame, post-frame) of a quote: the attribution text around it."""
+        open_pos, close_pos = q[0] - 1, q[1]
+        line_start = self.text.rfind("\n", 0, open_pos) + 1
+        pre_start = line_start
+        for a, b in self.quotes:
+            if b < open_pos and b + 1 > pre_start:
+                pre_start = b + 1
+        for m in _TERMINATOR.finditer(self.text, pre_start, open_pos):
+            pre_start = m.end()
+        line_end = self.text.find("\n", close_pos)
+        line_end = len(self.text) if line_end < 0 else line_end
+        post_end = line_end
+        for a, b in self.quotes:
+            if a - 1 > close_pos:
+                post_end = min(post_end, a - 1)
+                break
+        m = _TERMINATOR.search(self.text, close_pos + 1, post_end)
+        if m:
+            post_end = m.end()
+        return (pre_start, open_pos), (close_pos + 1, post_end)
+
+    def _direct(self, q: tuple[int, int]) -> None:
+        start, end = q
+        if not self._is_body(start):
+            return
+        (pre_a, pre_b), (post_a, post_b) = self._frame(q)
+        pre = self.text[pre_a:pre_b]
+        post = self.text[post_a:post_b]
+        quote_text = self.text[start:end]
+        partial = quote_text[:1].islower() or (
+            _LETTER.search(pre) is not None and not pre.rstrip().endswith(":"))
+        cue, speaker, frame = None, None, None
+        post_cue = self._cue_in(post_a, post_b, leading=True)
+        if pre.rstrip().endswith(":") and _LETTER.search(pre):
+            cue = self._cue_in(pre_a, pre_b)
+            speaker = self._speaker_in(pre_a, pre_b, start)
+            frame = (pre_a, pre_b)
+        if speaker is None and post_cue and not (partial and quote_text[:1].islower()):
+            cue = post_cue
+            speaker = self._speaker_in(post_a, post_b, start)
+            frame = (post_a, post_b)
+        if speaker is None and partial:
+            return  # a quoted phrase inside someone's sentence: reported speech covers it
+        if speaker is None:
+            last = self._adjacent(start - 1, allow_paragraph=True)
+            if last is not None and len(_tokens(quote_text)) >= 2:
+                self._add(last.speaker, start, end, True, None, last.date,
+                          max(end + 1, post_b if not _LETTER.search(post) else end + 1),
+                          "quote-continuation", 0.7)
+            return
+        date = self._date_for(cue, frame, q)
+        clause_end = max(end + 1, post_b) if frame == (post_a, post_b) else end + 1
+        self.taken.append((min(pre_a, start - 1), clause_end))
+        self._add(speaker, start, end, True, cue, date, clause_end, "quote-attribution", 0.85)
+
+    def _cue_in(self, a: int, b: int, leading: bool = False) -> str | None:
+        """The reporting verb in ``text[a:b]`` (with its separable particle), or "so"."""
+        tokens = _tokens(self.text[a:b], a)
+        for index, (_, _, word) in enumerate(tokens):
+            low = word.lower()
+            if low in ("so", "laut", "zufolge") and self.lang == "de":
+                return low
+            if low == "according" and self.lang == "en":
+                return "according to"
+            if low in SEPARABLE_CUES_DE and self.lang == "de":
+                particle = SEPARABLE_CUES_DE[low]
+                if any(w.lower() == particle for _, _, w in tokens[index + 1:]):
+                    return f"{low} {particle}"
+            if low in REPORTING_VERBS_DE or low in REPORTING_VERBS_EN:
+                return low
+            if leading and index >= 6:
+                break
+        return None
+
+    def _add(self, speaker, start, end, direct, cue, date, clause_end, method, confidence) -> None:
+        start, end = _strip_span(self.text, start, end, " \t\u00a0\n") if not direct else (start, end)
+        if end <= start or not speaker:
+            return
+        self.found.append(_Found(speaker, start, end, direct, cue, date, clause_end, method, confidence))
+
+    # -------------------------------------------------------------- reported speech
+
+    def _reported(self, s_start: int, s_end: int) -> None:
+        if self._overlaps_taken(s_start, s_end):
+            return
+        if any(s_start <= a and b <= s_end for a, b in self.quotes) and all(
+                not (s_start <= a - 1 < s_end) or self.text[a:a + 1].islower() for a, b in self.quotes):
+            pass  # only partial quotes inside: analyse the sentence as reported speech
+        elif any(s_start <= a - 1 < s_end or s_start < b + 1 <= s_end for a, b in self.quotes):
+            return
+        if self._inside_quote(s_start):
+            return
+        if self.lang == "de":
+            handled = self._reported_de(s_start, s_end)
+        else:
+            handled = self._reported_en(s_start, s_end)
+        if not handled:
+            self._continuation(s_start, s_end)
+
+    def _sentence_body(self, s_start: int, s_end: int) -> tuple[int, int]:
+        """The sentence without its final period and surrounding space."""
+        start, end = _strip_span(self.text, s_start, s_end)
+        if end > start and self.text[end - 1] in ".!?":
+            end -= 1
+        return start, end
+
+    # German ---------------------------------------------------------
+
+    def _reported_de(self, s_start: int, s_end: int) -> bool:
+        text = self.text
+        b_start, b_end = self._sentence_body(s_start, s_end)
+        body = text[b_start:b_end]
+        # "Nach Ansicht von X ist dies …", "Laut X …"
+        m = _SOURCE_BEFORE.match(body)
+        if m:
+            speaker = self._speaker_in(b_start + m.end(), min(b_end, b_start + m.end() + 60), b_start)
+            rest = self._skip_name(b_start + m.end(), b_end)
+            if speaker and rest < b_end:
+                self._add(speaker, rest, _period_end(text, b_end, s_end), False, m.group().strip().lower(),
+                          self._date_for(None, (s_start, s_end), (rest, b_end)), s_end, "source-phrase", 0.6)
+                return True
+        tokens = _tokens(body, b_start)
+        # trailing attribution: "…, sagte er." / "…, so X." / "…, nimmt X an." / "…, X zufolge."
+        for index, (t_start, _, word) in enumerate(tokens):
+            if index == 0:
+                continue
+            comma = text.rfind(",", b_start, t_start)
+            if comma < 0 or _LETTER.search(text, comma + 1, t_start):
+                continue
+            low = word.lower()
+            is_cue = low in REPORTING_VERBS_DE or low in ("so",)
+            particle = SEPARABLE_CUES_DE.get(low)
+            if particle and tokens[-1][2].lower() == particle:
+                is_cue, low = True, f"{low} {particle}"
+            if not is_cue or index < 3:
+                continue
+            if len(tokens) - index > 14:
+                continue
+            speaker = self._speaker_in(t_start, b_end, t_start)
+            if speaker:
+                self._add(speaker, b_start, comma, False, low,
+                          self._date_for(low, (comma, s_end), (b_start, comma)), s_end, "cue-after", 0.75)
+                return True
+        m = re.search(r",\s+(?:(?:\S+\s+){0,3}\S+)\s+zufolge\s*$", body)
+        if m:
+            speaker = self._speaker_in(b_start + m.start(), b_end, b_start + m.start())
+            if speaker:
+                self._add(speaker, b_start, b_start + m.start(), False, "zufolge", None, s_end, "cue-after", 0.7)
+                return True
+        # leading attribution: "X erklärte, er wolle …" / "X betonte, dass …" / "X kündigte … an."
+        for index, (t_start, t_end, word) in enumerate(tokens):
+            low = word.lower()
+            if low not in REPORTING_VERBS_DE and low not in SEPARABLE_CUES_DE:
+                continue
+            if self._inside_quote(t_start):
+                continue
+            if self._leading_de(index, tokens, s_start, s_end, b_start, b_end):
+                return True
+        return False
+
+    def _leading_de(self, index, tokens, s_start, s_end, b_start, b_end) -> bool:
+        text = self.text
+        t_start, t_end, word = tokens[index]
+        low = word.lower()
+        particle = SEPARABLE_CUES_DE.get(low)
+        if particle and tokens[-1][2].lower() == particle and low not in REPORTING_VERBS_DE or (
+                particle and tokens[-1][2].lower() == particle and low in NP_OBJECT_CUES):
+            speaker = self._speaker_in(b_start, t_start, t_start) or self._speaker_in(t_end, b_end, t_start)
+            if not speaker:
+                return False
+            obj_start = self._skip_subject(t_end, b_end, speaker)
+            obj_end = tokens[-1][0]
+            a, b = _strip_span(text, obj_start, obj_end)
+            if b - a < 8:
+                return False
+            cue = f"{low} {particle}"
+            self._add(speaker, a, b, False, cue, self._date_for(low, (s_start, s_end), (a, b)),
+                      s_end, "cue-object", 0.6)
+            return True
+        if low not in REPORTING_VERBS_DE:
+            return False
+        comma = text.find(",", t_end, b_end)
+        clause = None
+        if comma >= 0:
+            c_start = comma + 1
+            after = text[c_start:b_end].split()
+            head = [w.strip(",").lower() for w in after[:4]]
+            if head and (head[0] in COMPLEMENTIZERS or any(
+                    h in KONJUNKTIV_FORMS or looks_like_konjunktiv_e(h) for h in head[1:4])):
+                if head[0] in COMPLEMENTIZERS:
+                    c_start = text.find(after[0], c_start) + len(after[0])
+                clause = _strip_span(text, c_start, b_end)
+                clause = self._cut_coordination_de(*clause)
+        speaker = self._speaker_in(b_start, t_start, t_start)
+        if speaker is None:
+            stop = comma if comma >= 0 else b_end
+            speaker = self._speaker_in(t_end, stop, t_start)
+        if speaker is None:
+            return False
+        if clause is None and low in NP_OBJECT_CUES:
+            obj_start = self._skip_subject(t_end, b_end, speaker)
+            a, b = _strip_span(text, obj_start, b_end)
+            if b - a >= 12 and text[a:a + 1].islower():
+                self._add(speaker, a, b, False, low, self._date_for(low, (s_start, s_end), (a, b)),
+                          s_end, "cue-object", 0.55)
+                return True
+            return False
+        if clause is None:
+            return False
+        a, b = clause
+        self._add(speaker, a, b, False, low, self._date_for(low, (s_start, c_start_or(comma, a)), (a, b)),
+                  s_end, "cue-before", 0.75)
+        return True
+
+    def _cut_coordination_de(self, a: int, b: int) -> tuple[int, int]:
+        """Cut "… unterstützten und ermutigte …" before a coordinated new main verb."""
+        for m in re.finditer(r"\s+und\s+([a-zäöüß]+te)\b", self.text[a:b]):
+            return a, a + m.start()
+        return a, b
+
+    def _skip_subject(self, pos: int, end: int, speaker: str) -> int:
+        """Skip an inverted subject (and adverbs) right after the verb."""
+        mentions = [m for m in self.actors.in_range(pos, end) if m.actor_id == speaker]
+        if mentions and mentions[0].start - pos < 40:
+            return mentions[0].end
+        return pos
+
+    def _skip_name(self, pos: int, end: int) -> int:
+        mentions = self.actors.in_range(pos, end)
+        if mentions and mentions[0].start - pos < 30:
+            m_end = mentions[0].end
+            comma = self.text[m_end:m_end + 2]
+            return m_end + (1 if comma.startswith(",") else 0)
+        tokens = _tokens(self.text[pos:end], pos)
+        return tokens[1][0] if len(tokens) > 1 else end
+
+    # English --------------------------------------------------------
+
+    def _reported_en(self, s_start: int, s_end: int) -> bool:
+        text = self.text
+        b_start, b_end = self._sentence_body(s_start, s_end)
+        body = text[b_start:b_end]
+        m = _SOURCE_BEFORE.match(body)
+        if m:
+            comma = text.find(",", b_start + m.end(), b_end)
+            if comma > 0:
+                speaker = self._speaker_in(b_start + m.end(), comma, b_start)
+                if speaker:
+                    a, b = _strip_span(text, comma + 1, b_end)
+                    self._add(speaker, a, b, False, "according to", self._date_for("according", (s_start, s_end), (a, b)),
+                              s_end, "source-phrase", 0.65)
+                    return True
+        tokens = _tokens(body, b_start)
+        # trailing: "…, he said." / "…, according to X."
+        m = re.search(r",\s+(?:according to\s+(.{2,60})|(\S+(?:\s+\S+){0,4})\s+(said|says|added|stated|noted|warned|stressed))$", body)
+        if m:
+            speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
+            if speaker:
+                cue = "according to" if m.group(1) else m.group(3)
+                self._add(speaker, b_start, b_start + m.start(), False, cue,
+                          self._date_for(cue, (s_start, s_end), (b_start, b_start + m.start())),
+                          s_end, "cue-after", 0.7)
+                return True
+        chunks = []  # (verb index, speaker, content start)
+        speaker_here = None
+        for index, (t_start, t_end, word) in enumerate(tokens):
+            low = word.lower()
+            if low not in REPORTING_VERBS_EN and low != "saying":
+                continue
+            if low == "pointed" and not body[t_end - b_start:].lstrip().startswith("out"):
+                continue
+            prev = tokens[index - 1][2].lower() if index else ""
+            if low == "saying":
+                speaker = speaker_here
+            elif prev in ("and",) and speaker_here:
+                speaker = speaker_here
+            else:
+                speaker = self._subject_en(tokens, index, b_start)
+            if not speaker:
+                continue
+            speaker_here = speaker
+            content = t_end
+            if low == "pointed":
+                content = text.find("out", t_end) + 3
+            after = text[content:b_end]
+            if low in _EN_OBJECT_THEN_THAT or low == "saying":
+                that = re.match(r"(?:[^,.;]{0,80}?)\bthat\b", after)
+                if that:
+                    content += that.end()
+            else:
+                that = re.match(r"\s*,?\s*that\b", after)
+                if that:
+                    content += that.end()
+            chunks.append((index, speaker, content, low))
+        if not chunks:
+            return False
+        made = False
+        for n, (index, speaker, content, cue) in enumerate(chunks):
+            stop = b_end
+            if n + 1 < len(chunks):
+                nxt = tokens[chunks[n + 1][0]][0]
+                coord = re.search(r"(?:,?\s+and|,)?\s*(?:\w+\s+){0,2}$", text[content:nxt])
+                stop = content + (coord.start() if coord else nxt - content)
+                if chunks[n + 1][3] == "saying" and not re.match(r"\s*that\b", text[tokens[index][1]:content]):
+                    continue  # "X emphasized Y, saying Z": the content is Z
+            a, b = _strip_span(text, content, stop, " \t\u00a0\n,")
+            if b - a < 8 or self.text[a:a + 3].lower() == "to " or self.text[a] in ",;:":
+                continue
+            if text[b - 1:b] in ".!?" and b == b_end:
+                pass
+            self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, tokens[index][0]), (a, b)),
+                      s_end, "cue-before", 0.7)
+            made = True
+        return made
+
+    def _subject_en(self, tokens, index, b_start) -> str | None:
+        """The subject right before an English cue verb: a name, pronoun or role noun."""
+        t_start = tokens[index][0]
+        window_start = tokens[max(0, index - 4)][0]
+        mentions = [m for m in self.actors.in_range(b_start, t_start)]
+        if mentions:
+            m = mentions[-1]
+            gap = self.text[m.end:t_start]
+            gap_words = gap.split()
+            if "," not in gap and len(gap_words) <= 3 and all(
+                    w in _SUBJECT_GAP_EN or w.endswith("ly") for w in gap_words):
+                if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person", "Organization", "State", "Other"):
+                    return m.actor_id
+        prev = tokens[index - 1][2].lower() if index else ""
+        prev2 = tokens[index - 2][2].lower() if index > 1 else ""
+        for word in (prev, prev2):
+            if word in PRONOUNS_EN:
+                return self.actors.speaker_before(t_start)
+        if prev2 in ("the",) or prev in ("secretary", "minister", "president", "spokesperson",
+                                         "spokesman", "spokeswoman", "chancellor", "official"):
+            return self._role_speaker([prev], t_start)
+        del window_start
+        return None
+
+    # continuation -----------------------------------------------------
+
+    def _continuation(self, s_start: int, s_end: int) -> None:
+        last = self._adjacent(s_start, allow_paragraph=False)
+        if last is None or self.lang != "de":
+            return
+        a, b = _strip_span(self.text, s_start, s_end)
+        words = [w for _, _, w in _tokens(self.text[a:b])]
+        if not words or any(w.lower() in EPISTEMIC_FORMS for w in words):
+            return
+        lows = [w.lower() for w in words]
+        if "ich" in lows or "?" in self.text[a:b]:
+            return
+        hit = any(w in KONJUNKTIV_FORMS for w in lows)
+        if not hit:
+            for i in range(1, min(len(words), 6)):
+                w = words[i]
+                prev = words[i - 1]
+                nxt = words[i + 1] if i + 1 < len(words) else ""
+                if looks_like_konjunktiv_e(w) and (prev[:1].isupper() or prev.lower() in PRONOUNS_DE):
+                    if prev.lower() in ("der", "die", "das", "ein", "eine", "den", "dem") and nxt[:1].isupper():
+                        continue
+                    hit = True
+                    break
+        if hit:
+            self._add(last.speaker, a, b, False, None, last.date, s_end, "konjunktiv-continuation", 0.6)
+
+    # transcripts ------------------------------------------------------
+
+    def _transcripts(self) -> None:
+        """First-person paragraphs after a speaker label or an introduced statement."""
+        speaker, date = None, None
+        covered: list[tuple[int, int]] = []
+        for p_start, p_end in _paragraphs(self.text):
+            if not self._is_body(p_start) and not self._is_label(p_start, p_end):
+                continue
+            label = _LABEL.match(self.text, p_start, p_end)
+            if label and self._speaker_in(p_start, label.end(), p_start) and len(
+                    self.text[p_start:label.end()].split()) <= 12:
+                speaker = self._speaker_in(p_start, label.end(), p_start)
+                date = self.published
+                self._transcript_paragraph(speaker, label.end(), p_end, date, covered)
+                continue
+            intro = _SPEECH_NOUNS.search(self.text, p_start, p_end)
+            if intro:
+                who = self._speaker_in(intro.end(), min(p_end, intro.end() + 80), intro.end())
+                if who:
+                    speaker = who
+                    date = self._date_in(p_start, p_end) or self.published
+                    continue
+            if speaker:
+                self._transcript_paragraph(speaker, p_start, p_end, date, covered)
+
+    def _is_label(self, p_start: int, p_end: int) -> bool:
+        return _LABEL.match(self.text, p_start, p_end) is not None
+
+    def _transcript_paragraph(self, speaker, a, b, date, covered) -> None:
+        a, b = _strip_span(self.text, a, b)
+        words = {w.lower() for _, _, w in _tokens(self.text[a:b])}
+        if not words & _FIRST_PERSON or any(a <= q0 < b for q0, _ in self.quotes):
+            return
+        # a speaker's own paragraph: what looked like reported speech inside it is part of it
+        self.found = [f for f in self.found if not (a <= f.start and f.end <= b and not f.direct)]
+        self.found.append(_Found(speaker, a, b, True, None, date, b, "transcript", 0.55))
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _period_end(text: str, b_end: int, s_end: int) -> int:
+    """Keep the sentence's final period in a quote that is a whole sentence."""
+    return b_end + 1 if b_end < s_end and text[b_end] in ".!?" else b_end
+
+
+def c_start_or(comma: int, fallback: int) -> int:
+    """The frame end for a leading cue: up to the comma, or the clause start."""
+    return comma if comma >= 0 else fallback
