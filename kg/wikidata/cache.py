@@ -30,7 +30,7 @@ from kg.errors import CacheError
 
 FORMAT_NAME = "kg-wikidata-cache"
 FORMAT_VERSION = 1
-ENTITY_TYPES = ("Person", "Organization", "State", "Place", "Position", "Mission", "Event")
+ENTITY_TYPES = ("Person", "Organization", "State", "Place", "Position", "Mission", "Event", "Other")
 NAME_KINDS = ("label", "alias", "demonym", "metonym")
 LANGUAGES = ("de", "en")
 DEFAULT_TTL_DAYS = 30

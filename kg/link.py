@@ -1,0 +1,506 @@
+"""Link the actors of a fact sheet to Wikidata, preferring no link to a wrong one.
+
+For each actor without a QID: candidates come from the cache (and, online, from
+``wbsearchentities`` + ``wbgetentities``, which also grows the user cache), are filtered by
+type (a Person must be human, a State a country, a Place a geographic entity, an
+Organization an organisation), and are scored by name match quality, context (the actor's
+roles against descriptions and positions held on the article's date; co-mentioned actors
+against citizenship, memberships and positions) and popularity (sitelinks). The best
+candidate is linked when its confidence reaches the threshold and no rival comes close;
+otherwise the actor stays unlinked and its top candidates go to ``actor.extra["candidates"]``.
+
+A surname alone ("Nakatani") takes the link of the person of the same name already named in
+the article ("Gen Nakatani") — and stays unlinked if that person is unlinked. A capital used
+for its government ("Tokio hat erklärt") links to the state only when the sheet says the
+actor is a State.
+
+>>> from kg.model import parse_factsheet
+>>> from kg.wikidata.cache import EntityCache
+>>> sheet = parse_factsheet({"published": "2025-04-10", "actors": [
+...     {"id": "r", "name": "Mark Rutte", "type": "Person", "roles": ["NATO-Generalsekretär"]},
+...     {"id": "c", "name": "China", "type": "State"},
+...     {"id": "t", "name": "Tokio", "type": "State"}],
+...     "meetings": [], "missions": [], "statements": []})
+>>> linked = link_factsheet(sheet, EntityCache.open())
+>>> [(a.id, a.qid, a.extra["link"]["method"]) for a in linked.actors]
+[('r', 'Q57792', 'cache:label'), ('c', 'Q148', 'cache:alias'), ('t', 'Q17', 'cache:metonym')]
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, XSD
+
+from kg.errors import NetworkError
+from kg.model import Actor, FactSheet
+from kg.namespaces import KG, WD
+from kg.wikidata.cache import Entity, EntityCache, Name, normalize_name
+
+DEFAULT_THRESHOLD = 0.6
+AMBIGUITY_MARGIN = 0.15
+MAX_CANDIDATES = 5
+
+# Which cache/entity types an actor of each fact-sheet type may link to.
+COMPATIBLE_TYPES: dict[str, tuple[str, ...]] = {
+    "Person": ("Person",),
+    "State": ("State",),
+    "Place": ("Place",),
+    "Organization": ("Organization",),
+    "Position": ("Position",),
+    "Other": ("Mission", "Event"),
+    "Ship": (),
+}
+
+# Name-match quality per kind of surface form.
+MATCH_QUALITY = {
+    "label": 0.9,
+    "alias": 0.85,
+    "reordered": 0.8,   # same tokens in another order ("Ishiba Shigeru")
+    "metonym": 0.75,    # only for State actors
+    "demonym": 0.7,     # only for State actors
+    "surname": 0.55,    # one token equal to the last token of a person's name
+    "search": 0.5,      # an online search hit with no exact name match
+}
+ALIAS_FACTOR = 0.85     # the match came from one of the sheet's aliases, not the main name
+
+# Titles and honorifics dropped before matching person names.
+TITLES = {
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "h.e.", "mr", "mrs", "ms", "dr", "prof", "herr", "frau", "sir",
+    "general", "gen.",
+    "president", "präsident", "präsidentin", "minister", "ministerin", "chancellor", "kanzler",
+    "kanzlerin", "premier", "king", "könig", "queen", "königin", "secretary", "senator",
+}
+STOP = {"der", "die", "das", "des", "dem", "den", "the", "of", "von", "vom", "und", "and", "a", "an",
+        "in", "im", "for", "für", "since", "seit", "to"}
+TOKEN_RE = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Candidate:
+    """A possible link target for one actor, with the evidence for its score."""
+
+    qid: str
+    label: str
+    type: str
+    match: str
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"qid": self.qid, "label": self.label, "score": round(self.score, 3),
+                "match": self.match, "reasons": list(self.reasons)}
+
+
+@dataclass
+class LinkReport:
+    """What a linking run did: per-actor outcomes and warnings for the CLI to print."""
+
+    linked: int = 0
+    unlinked: int = 0
+    kept: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def tokens(text: str) -> list[str]:
+    """Case-folded word tokens without stop words.
+
+    >>> tokens("Secretary General of the NATO")
+    ['secretary', 'general', 'nato']
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return [t for t in TOKEN_RE.findall(text) if t not in STOP]
+
+
+def _stem(token: str) -> str:
+    return token[:6] if len(token) > 6 else token
+
+
+def _name_variants(name: str) -> list[str]:
+    """The forms of a name worth looking up: as given, without a parenthesis, the parenthesis
+    itself, without a leading article, without a German genitive -s.
+
+    >>> _name_variants("North Atlantic Treaty Organization (NATO)")
+    ['North Atlantic Treaty Organization (NATO)', 'North Atlantic Treaty Organization', 'NATO']
+    """
+    out = [name.strip()]
+    match = re.match(r"^(.*?)\s*\(([^)]+)\)\s*$", name)
+    if match:
+        out += [match.group(1).strip(), match.group(2).strip()]
+    for form in list(out):
+        stripped = re.sub(r"^(the|The|die|der|das)\s+", "", form)
+        if stripped != form:
+            out.append(stripped)
+    return [form for index, form in enumerate(out) if form and form not in out[:index]]
+
+
+def _genitive_variant(name: str) -> str | None:
+    if len(name) > 4 and name.endswith("s") and not name.endswith(("ss", "us", "is")):
+        return name[:-1]
+    return None
+
+
+def _strip_titles(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].casefold() in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------- the linker
+
+
+class Linker:
+    """Scores candidates for actors against a cache (and optionally an online client)."""
+
+    def __init__(self, cache: EntityCache, client=None, threshold: float = DEFAULT_THRESHOLD,
+                 report: LinkReport | None = None):
+        self.cache = cache
+        self.client = client
+        self.threshold = threshold
+        self.report = report or LinkReport()
+        self._online = client is not None
+        self._searched: set[tuple[str, str]] = set()
+
+    # ----------------------------------------------------------------- candidates
+
+    def _lookup(self, text: str, allowed: tuple[str, ...], actor_type: str) -> list[tuple[Name, str]]:
+        """Cache names equal to ``text`` of an allowed type, with the match kind."""
+        out = []
+        for name in self.cache.find(text):
+            if name.type not in allowed:
+                continue
+            if name.kind in ("demonym", "metonym") and actor_type != "State":
+                continue
+            out.append((name, name.kind))
+        return out
+
+    def _surname_lookup(self, token: str, allowed: tuple[str, ...]) -> list[tuple[Name, str]]:
+        if "Person" not in allowed or " " in token.strip():
+            return []
+        norm = normalize_name(token)
+        out = []
+        for name in self._person_names():
+            words = normalize_name(name.text).split()
+            if len(words) >= 2 and words[-1] == norm:
+                out.append((name, "surname"))
+        return out
+
+    def _person_names(self) -> list[Name]:
+        if not hasattr(self, "_persons"):
+            self._persons = [n for n in self.cache.names() if n.type == "Person" and n.kind in ("label", "alias")]
+        return self._persons
+
+    def _reordered_lookup(self, text: str, allowed: tuple[str, ...]) -> list[tuple[Name, str]]:
+        if "Person" not in allowed:
+            return []
+        wanted = sorted(normalize_name(text).split())
+        if len(wanted) < 2:
+            return []
+        return [(n, "reordered") for n in self._person_names() if sorted(normalize_name(n.text).split()) == wanted]
+
+    def candidates(self, actor: Actor, sheet: FactSheet) -> list[Candidate]:
+        """Scored, type-compatible candidates for one actor, best first."""
+        allowed = COMPATIBLE_TYPES.get(actor.type, ())
+        if not allowed:
+            return []
+        found: dict[str, Candidate] = {}
+        forms = [(form, 1.0) for form in _name_variants(actor.name)]
+        for alias in actor.aliases:
+            # an alias contained in the name names something less specific ("Yokosuka" in
+            # "Marinestützpunkt Yokosuka"): it is not evidence for the actor itself
+            if normalize_name(alias) in normalize_name(actor.name):
+                continue
+            forms += [(form, ALIAS_FACTOR) for form in _name_variants(alias)]
+        for form, factor in forms:
+            person_form = form
+            hits = self._lookup(form, allowed, actor.type)
+            if not hits and actor.type == "Person" and _strip_titles(form) != form:
+                person_form = _strip_titles(form)
+                hits = self._lookup(person_form, allowed, actor.type)
+            genitive = _genitive_variant(person_form)
+            if not hits and genitive and actor.type in ("State", "Organization", "Place"):
+                hits = [(n, k) for n, k in self._lookup(genitive, allowed, actor.type)]
+                factor *= 0.95
+            if not hits:
+                hits = self._reordered_lookup(person_form, allowed)
+            if not hits:
+                hits = self._surname_lookup(person_form, allowed)
+            for name, kind in hits:
+                quality = MATCH_QUALITY[kind] * factor
+                current = found.get(name.qid)
+                if current is None or MATCH_QUALITY[current.match] * 1.0 < quality:
+                    entity = self.cache.get(name.qid)
+                    label = entity.label(sheet.language or "en") if entity else name.text
+                    found[name.qid] = Candidate(name.qid, label, name.type, kind, quality,
+                                                [f"{kind} match {name.text!r}"])
+        return list(found.values())
+
+    # ----------------------------------------------------------------- scoring
+
+    def score(self, actor: Actor, candidate: Candidate, sheet: FactSheet, context_qids: set[str]) -> None:
+        """Add context and popularity to a candidate's name-match score."""
+        entity = self.cache.get(candidate.qid)
+        if entity is None:
+            return
+        role_tokens = {_stem(t) for role in actor.roles for t in tokens(role)}
+        if role_tokens:
+            evidence = set()
+            for text in entity.descriptions.values():
+                evidence |= {_stem(t) for t in tokens(text)}
+            for position in entity.positions:
+                if _holds(position.start, position.end, sheet.published):
+                    pos = self.cache.get(position.qid)
+                    if pos is not None:
+                        for text in list(pos.labels.values()) + [a for v in pos.aliases.values() for a in v]:
+                            evidence |= {_stem(t) for t in tokens(text)}
+            shared = role_tokens & evidence
+            if shared:
+                bonus = min(0.15, 0.05 * len(shared))
+                candidate.score += bonus
+                candidate.reasons.append(f"roles agree ({', '.join(sorted(shared))}) +{bonus:.2f}")
+            elif candidate.match in ("surname", "search"):
+                candidate.score -= 0.1
+                candidate.reasons.append("roles not found in description or positions -0.10")
+        related = {c.value for claims in entity.claims.values() for c in claims if _holds(c.start, c.end, sheet.published)}
+        shared_context = related & context_qids
+        if shared_context:
+            bonus = min(0.1, 0.05 * len(shared_context))
+            candidate.score += bonus
+            candidate.reasons.append(f"co-mentioned {', '.join(sorted(shared_context))} +{bonus:.2f}")
+        if entity.sitelinks:
+            bonus = min(0.05, 0.01 * math.log10(1 + entity.sitelinks))
+            candidate.score += bonus
+            candidate.reasons.append(f"{entity.sitelinks} sitelinks +{bonus:.2f}")
+
+    def decide(self, actor: Actor, ranked: list[Candidate]) -> tuple[Candidate | None, float]:
+        """The candidate to link (or None) and the link's confidence."""
+        if not ranked:
+            return None, 0.0
+        best = ranked[0]
+        confidence = min(1.0, best.score)
+        if len(ranked) > 1:
+            gap = best.score - ranked[1].score
+            if gap < AMBIGUITY_MARGIN:
+                confidence -= (AMBIGUITY_MARGIN - gap)
+                best.reasons.append(f"rival {ranked[1].qid} within {gap:.2f}")
+        confusable = self.cache.confusable_with(best.qid)
+        if confusable:
+            confidence = min(confidence, self.threshold - 0.01)
+            best.reasons.append(f"confusable with {', '.join(sorted(confusable))}: needs review")
+        if confidence < self.threshold:
+            return None, max(confidence, 0.0)
+        return best, round(confidence, 3)
+
+    # ----------------------------------------------------------------- online
+
+    def _search_online(self, actor: Actor, sheet: FactSheet) -> None:
+        if not self._online:
+            return
+        langs = [sheet.language] if sheet.language in ("de", "en") else []
+        langs += [lang for lang in ("en", "de") if lang not in langs]
+        names = _name_variants(_strip_titles(actor.name) if actor.type == "Person" else actor.name)[:2]
+        try:
+            qids: list[str] = []
+            for text in names:
+                for lang in langs:
+                    if (text, lang) in self._searched:
+                        continue
+                    self._searched.add((text, lang))
+                    for hit in self.client.search(text, lang=lang, limit=7):
+                        if hit.qid not in qids:
+                            qids.append(hit.qid)
+            fresh = [q for q in qids if (e := self.cache.get(q)) is None or e.source == "shipped" or e.is_stale()]
+            if fresh:
+                fetched = self.client.get_entities(fresh)
+                self._store(fetched)
+        except NetworkError as err:
+            self._online = False
+            self.report.warn(f"Wikidata not reachable ({err}); linked from the offline cache only")
+
+    def _store(self, fetched: dict[str, Entity]) -> None:
+        entities = []
+        for entity in fetched.values():
+            previous = self.cache.get(entity.qid)
+            if entity.type == "Other" and previous is not None:
+                entity.type = previous.type
+            if previous is not None:  # keep kg's own demonyms/metonyms for shipped states
+                entity.demonyms = entity.demonyms or previous.demonyms
+                entity.metonyms = entity.metonyms or previous.metonyms
+            entities.append(entity)
+        if self.cache.writable and entities:
+            self.cache.put(entities)
+
+    # ----------------------------------------------------------------- one actor
+
+    def link_actor(self, actor: Actor, sheet: FactSheet, context_qids: set[str]) -> None:
+        """Set ``actor.qid`` and ``actor.extra['link']``, or record candidates for review."""
+        ranked = self._ranked(actor, sheet, context_qids)
+        chosen, confidence = self.decide(actor, ranked)
+        if chosen is None and self._online:
+            self._search_online(actor, sheet)
+            ranked = self._ranked(actor, sheet, context_qids, online=True)
+            chosen, confidence = self.decide(actor, ranked)
+        if chosen is None:
+            actor.extra.pop("link", None)
+            if ranked:
+                listed = [c.as_dict() for c in ranked[:MAX_CANDIDATES]]
+                for qid in sorted(self.cache.confusable_with(ranked[0].qid) - {c.qid for c in ranked}):
+                    entity = self.cache.get(qid)
+                    label = entity.label(sheet.language or "en") if entity else qid
+                    listed.append({"qid": qid, "label": label, "score": None, "match": "confusable",
+                                   "reasons": [f"texts do not reliably tell it apart from {ranked[0].qid}"]})
+                actor.extra["candidates"] = listed
+            self.report.unlinked += 1
+            return
+        actor.qid = chosen.qid
+        source = "wikidata" if (e := self.cache.get(chosen.qid)) is not None and e.source == "wikidata" else "cache"
+        actor.extra["link"] = {"qid": chosen.qid, "confidence": confidence, "method": f"{source}:{chosen.match}"}
+        actor.extra.pop("candidates", None)
+        self.report.linked += 1
+
+    def _ranked(self, actor: Actor, sheet: FactSheet, context_qids: set[str], online: bool = False) -> list[Candidate]:
+        found = self.candidates(actor, sheet)
+        if online:
+            found += self._search_candidates(actor, sheet, {c.qid for c in found})
+        for candidate in found:
+            self.score(actor, candidate, sheet, context_qids)
+        return sorted(found, key=lambda c: (-c.score, int(c.qid[1:])))
+
+    def _search_candidates(self, actor: Actor, sheet: FactSheet, known: set[str]) -> list[Candidate]:
+        """Entities fetched online for this actor's name but not matched exactly by name."""
+        allowed = COMPATIBLE_TYPES.get(actor.type, ())
+        out = []
+        wanted = {normalize_name(v) for v in _name_variants(actor.name)}
+        for qid in sorted(self.cache.qids() - known):
+            entity = self.cache.get(qid)
+            if entity is None or entity.source != "wikidata" or entity.type not in allowed:
+                continue
+            forms = {normalize_name(n.text) for n in entity.names()}
+            if any(w and any(f.startswith(w) for f in forms) for w in wanted):
+                out.append(Candidate(qid, entity.label(sheet.language or "en"), entity.type, "search",
+                                     MATCH_QUALITY["search"], ["online search hit"]))
+        return out
+
+
+def _holds(start: str | None, end: str | None, date: str | None) -> bool:
+    if not date:
+        return True
+    if start and date[: len(start)] < start[: len(date)]:
+        return False
+    if end and date[: len(end)] > end[: len(date)]:
+        return False
+    return True
+
+
+def _surname_of(actor: Actor) -> str | None:
+    words = _strip_titles(actor.name).split()
+    return normalize_name(words[0]) if len(words) == 1 else None
+
+
+def _same_person(single: Actor, full: Actor) -> bool:
+    surname = _surname_of(single)
+    words = normalize_name(_strip_titles(full.name)).split()
+    return bool(surname) and len(words) >= 2 and surname in (words[0], words[-1])
+
+
+def link_factsheet(sheet: FactSheet, cache: EntityCache, client=None, threshold: float = DEFAULT_THRESHOLD,
+                   report: LinkReport | None = None) -> FactSheet:
+    """A copy of ``sheet`` with unlinked actors linked where the evidence is strong enough.
+
+    Actors that already carry a QID keep it. ``client`` (a :class:`kg.wikidata.client.WikidataClient`)
+    enables online search; a network failure switches to the cache and adds a warning to ``report``.
+    """
+    sheet = copy.deepcopy(sheet)
+    linker = Linker(cache, client, threshold, report)
+    context = {a.qid for a in sheet.actors if a.qid}
+    persons = [a for a in sheet.actors if a.type == "Person"]
+    singles = [a for a in sheet.actors if not a.qid and a.type == "Person" and _surname_of(a)]
+    for actor in sheet.actors:
+        if actor.qid:
+            linker.report.kept += 1
+            continue
+        if actor in singles and any(_same_person(actor, other) for other in persons if other is not actor):
+            continue  # resolved below, after the full names
+        linker.link_actor(actor, sheet, context - {actor.qid})
+        if actor.qid:
+            context.add(actor.qid)
+    for actor in singles:
+        fulls = [other for other in persons if other is not actor and _same_person(actor, other)]
+        if not fulls:
+            continue
+        targets = {other.qid for other in fulls}
+        if len(fulls) == 1 and fulls[0].qid:
+            full = fulls[0]
+            confidence = round(float((full.extra.get("link") or {}).get("confidence") or 1.0) * 0.95, 3)
+            actor.qid = full.qid
+            actor.extra["link"] = {"qid": full.qid, "confidence": confidence, "method": "article:surname"}
+            linker.report.linked += 1
+        else:
+            actor.extra["candidates"] = [{"qid": q, "reason": f"surname of {o.name!r} in the article"}
+                                         for o in fulls for q in [o.qid] if q] or []
+            actor.extra["unlinked_reason"] = (
+                "surname of a person named in the article who is not linked" if targets == {None}
+                else "surname shared by several persons in the article")
+            linker.report.unlinked += 1
+    return sheet
+
+
+def link_triples(actor_iri: URIRef, link: dict, article_iri: URIRef, base_iri: str) -> list[tuple]:
+    """The RDF of one Wikidata link (MODEL.md): ``owl:sameAs`` plus a ``kg:WikidataLink`` record.
+
+    >>> ts = link_triples(URIRef("https://ex.org/actor/Q17"), {"qid": "Q17", "confidence": 0.9,
+    ...                   "method": "cache:label"}, URIRef("https://ex.org/article/abc"), "https://ex.org/")
+    >>> sorted(str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for _, p, _ in ts)
+    ['confidence', 'link', 'method', 'sameAs', 'target', 'type', 'wasDerivedFrom']
+    """
+    qid = link["qid"]
+    key = str(article_iri).rstrip("/").rsplit("/", 1)[-1]
+    digest = hashlib.sha256("\x1f".join((key, str(actor_iri), qid)).encode("utf-8")).hexdigest()[:16]
+    record = URIRef(f"{base_iri}link/{digest}")
+    triples = [
+        (actor_iri, OWL.sameAs, WD[qid]),
+        (actor_iri, KG.link, record),
+        (record, RDF.type, KG.WikidataLink),
+        (record, KG.target, WD[qid]),
+        (record, PROV.wasDerivedFrom, article_iri),
+    ]
+    if link.get("confidence") is not None:
+        value = Decimal(str(round(float(link["confidence"]), 3)))
+        triples.append((record, KG.confidence, Literal(value, datatype=XSD.decimal)))
+    if link.get("method"):
+        triples.append((record, KG.method, Literal(str(link["method"]))))
+    return triples
+
+
+def strip_qids(sheet: FactSheet) -> FactSheet:
+    """A copy of ``sheet`` with every actor's QID and link record removed (for evaluation)."""
+    sheet = copy.deepcopy(sheet)
+    for actor in sheet.actors:
+        actor.qid = None
+        actor.extra.pop("link", None)
+        actor.extra.pop("candidates", None)
+    return sheet
+
+
+def iter_links(sheet: FactSheet) -> Iterable[tuple[Actor, dict]]:
+    """The actors of a sheet that carry a link record, with the record."""
+    for actor in sheet.actors:
+        link = actor.extra.get("link")
+        if isinstance(link, dict) and link.get("qid") == actor.qid:
+            yield actor, link
