@@ -1,0 +1,259 @@
+"""Meetings: visits, talks, meetings, press conferences, summits and calls, one per trigger.
+
+A sentence (body text, caption or heading) with a meeting trigger ("traf", "Treffen",
+"Gespräch", "Besuch", "Pressekonferenz", "empfing", "Gipfel"; "met", "talks", "visit",
+"hosted", "press conference", "summit", "call") reports a meeting. Its participants are the
+persons the sentence names (also through a role noun such as "der US-Außenminister", a group
+such as "the two men", or "I"/"wir" in someone's own words), plus, for a visit, the state
+visited; when only one person is named ("nach einem Gespräch mit X") the person the text is
+about joins. The place is the most specific place named after "in"/"at"/"im"; the date comes
+from the sentence (a caption's ", 9.4.2025", "am Dienstag", "today"). The evidence is the
+sentence exactly. The same meeting reported twice (same kind, participants, date and place)
+is kept once.
+
+>>> from kg.extract.base import Actors, ActorMention, Document, Sentence
+>>> from kg.model import Actor
+>>> import datetime as dt
+>>> text = "Weber traf am Dienstag Olsen in Oslo."
+>>> doc = Document(text=text, language="de", published=dt.date(2025, 4, 10),
+...                published_precision="day", sentences=[Sentence(0, len(text))])
+>>> actors = Actors([Actor("w", "Anna Weber", "Person"), Actor("o", "Per Olsen", "Person"),
+...                  Actor("oslo", "Oslo", "Place")],
+...                 [ActorMention(0, 5, "w"), ActorMention(23, 28, "o"), ActorMention(32, 36, "oslo")])
+>>> m = MeetingExtractor().extract(doc, actors)[0]
+>>> m.kind, m.participants, m.place, m.date
+('meeting', ['w', 'o'], 'oslo', '2025-04-08')
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract import register
+from kg.extract.base import Actors, Document, Sentence
+from kg.extract.cues import MEETING_TRIGGERS
+from kg.extract.dates import find_dates
+from kg.extract.statements import StatementExtractor, find_quotes
+from kg.model import Meeting
+
+_MULTIWORD = {k: v for k, v in MEETING_TRIGGERS.items() if " " in k}
+_SINGLE = {k: v for k, v in MEETING_TRIGGERS.items() if " " not in k}
+# Triggers as words or as the last part of a compound ("Japan-Reise", "Arbeitstreffen").
+_TRIGGER_RE = re.compile(
+    r"(?<![\w])(?:[\w]+-)?(" + "|".join(sorted((re.escape(k) for k in MEETING_TRIGGERS), key=len, reverse=True))
+    + r")(?![\w])"
+)
+_DEFINITE = frozenset("der die das den dem des the this these diese dieser diesem diesen".split())
+_LINKING = frozenset("mit zwischen von des der with between of by".split())
+_PLACE_PREP = re.compile(r"(?:\b(?:in|at|im|in der|in den|nach|to|an der|auf dem|auf der|bei)\s+)$")
+_GROUP = re.compile(r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb]oth sides|[Bb]eide Seiten|"
+                    r"[Dd]ie beiden(?: Politiker| Minister)?|[Bb]eide)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|ich|Ich|wir|Wir)\b")
+_ROLE_WORD = re.compile(r"[\w-]{6,}")
+_VISIT_KINDS = ("visit",)
+_SKIP_WORDS = frozenset("host call calls meet".split())  # too ambiguous alone as nouns/verbs
+
+
+def _words_before(text: str, pos: int, n: int) -> list[str]:
+    return re.findall(r"[\w-]+", text[max(0, pos - 60):pos])[-n:]
+
+
+def _words_after(text: str, pos: int, n: int) -> list[str]:
+    return re.findall(r"[\w-]+", text[pos:pos + 60])[:n]
+
+
+@register("meetings")
+class MeetingExtractor:
+    """Meetings with kind, participants, place, date and the sentence as evidence."""
+
+    name = "meetings"
+
+    def extract(self, doc: Document, actors: Actors) -> list[Meeting]:
+        """Meetings of ``doc`` (see the module documentation)."""
+        quotes = find_quotes(doc.text)
+        own_words = [s for s in StatementExtractor().extract(doc, actors) if s.direct]
+        roles = _role_index(actors)
+        meetings: list[Meeting] = []
+        seen: set[tuple] = set()
+        for sentence in doc.sentences:
+            if sentence.kind not in ("body", "caption", "heading"):
+                continue
+            if any(a <= sentence.start and sentence.end <= b + 1 for a, b in quotes):
+                continue  # inside someone's quoted words
+            for meeting in _sentence_meetings(doc, actors, sentence, own_words, roles):
+                key = (meeting.kind, frozenset(meeting.participants), meeting.date, meeting.place)
+                if key in seen:
+                    continue
+                seen.add(key)
+                meetings.append(meeting)
+        return meetings
+
+
+def _role_index(actors: Actors) -> dict[str, str]:
+    """Role word → person id ("US-Außenminister" → the person holding that role)."""
+    index: dict[str, str] = {}
+    for actor in actors.actors:
+        if actor.type != "Person":
+            continue
+        for role in actor.roles:
+            for word in _ROLE_WORD.findall(role):
+                if word[:1].isupper():
+                    index.setdefault(word, actor.id)
+    return index
+
+
+def _triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, kind) of every meeting trigger in ``text[start:end]``."""
+    found = []
+    for m in _TRIGGER_RE.finditer(text, start, end):
+        word = m.group(1)
+        if word in _SKIP_WORDS:
+            continue
+        if word.lower() == "call" and not re.search(r"\b(?:phone|telephone|video)\s*$", text[max(0, m.start() - 12):m.start()]):
+            continue
+        found.append((m.start(), m.end(), word, MEETING_TRIGGERS[word]))
+    return found
+
+
+def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
+    """A definite noun phrase pointing back ("in den Gesprächen", "Der Besuch war …")."""
+    if not word[:1].isupper() or word in ("Summit", "Meeting"):
+        return False
+    before = [w.lower() for w in _words_before(text, t_start, 2)]
+    after = [w.lower() for w in _words_after(text, t_end, 2)]
+    definite = bool(before) and (before[-1] in _DEFINITE or (len(before) > 1 and before[-2] in _DEFINITE
+                                                             and before[-1][:1].islower()))
+    return definite and not (after and after[0] in _LINKING)
+
+
+def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles) -> list[Meeting]:
+    text = doc.text
+    start, end = sentence.start, sentence.end
+    triggers = _triggers(text, start, end)
+    if not triggers:
+        return []
+    mentions = actors.in_range(start, end)
+    persons: list[str] = []
+    states: list[tuple[int, str]] = []
+    orgs: list[str] = []
+    places: list[tuple[int, int, str]] = []
+    for m in mentions:
+        actor = actors.get(m.actor_id)
+        kind = actor.type if actor else ("Person" if m.via == "pronoun" else None)
+        if kind == "Person" or kind == "Ship":
+            _append(persons, m.actor_id)
+        elif kind == "State":
+            states.append((m.start, m.actor_id))
+        elif kind in ("Organization", "Other"):
+            _append(orgs, m.actor_id)
+        elif kind == "Place":
+            places.append((m.start, m.end, m.actor_id))
+    _add_role_persons(text, start, end, mentions, roles, persons)
+    if _GROUP.search(text, start, end) and len(persons) < 2:
+        for pid in _recent_persons(actors, start, 2):
+            _append(persons, pid)
+    if _FIRST_PERSON.search(text, start, end):
+        for s in own_words:
+            if s.span and s.span[0] <= start + 2 and end - 2 <= s.span[1] + 2 or (
+                    s.span and s.span[0] <= start < s.span[1]):
+                _append(persons, s.speaker)
+                break
+    if len(persons) == 1 and re.search(r"\b(?:mit|with)\b", text[start:end]):
+        topic = actors.speaker_before(start)
+        if topic and topic != persons[0]:
+            persons.append(topic)
+    place = _place(text, places, states)
+    date = _date(doc, start, end)
+    out = []
+    used_words = set()
+    for t_start, t_end, word, kind in triggers:
+        if _anaphoric(text, t_start, t_end, word):
+            continue
+        if (word.lower(), kind) in used_words:
+            continue
+        used_words.add((word.lower(), kind))
+        participants = list(persons)
+        if kind in _VISIT_KINDS:
+            host = _host_state(text, t_end, end, states) or (place if place and actors.is_type(place, "State", "Place") else None)
+            if host:
+                _append(participants, host)
+        near_orgs = [o for o in orgs if _near(actors, o, t_start, t_end, 40)]
+        for org in near_orgs:
+            _append(participants, org)
+        if kind in ("summit", "meeting", "talks") and not persons:
+            for org in orgs:
+                _append(participants, org)
+        if not persons:
+            continue
+        if len(participants) < 2 and kind != "press conference":
+            continue
+        out.append(Meeting(kind=kind, participants=participants, date=date, place=place,
+                           evidence=text[start:end], span=(start, end), confidence=0.6,
+                           method=f"trigger:{word}"))
+    return out
+
+
+def _append(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def _near(actors: Actors, actor_id: str, t_start: int, t_end: int, distance: int) -> bool:
+    return any(abs(m.start - t_end) <= distance or abs(t_start - m.end) <= distance
+               for m in actors.mentions_of(actor_id))
+
+
+def _add_role_persons(text, start, end, mentions, roles, persons) -> None:
+    """Persons referred to by a role noun only ("der US-Außenminister trifft …")."""
+    if not roles:
+        return
+    covered = [(m.start, m.end) for m in mentions]
+    for m in _ROLE_WORD.finditer(text, start, end):
+        pid = roles.get(m.group())
+        if pid is None or pid in persons:
+            continue
+        if any(a <= m.start() < b for a, b in covered):
+            continue
+        nxt = _words_after(text, m.end(), 1)
+        if nxt and nxt[0][:1].isupper() and any(m.end() < a <= m.end() + 3 for a, _ in covered):
+            continue  # a title in front of somebody's name
+        persons.append(pid)
+
+
+def _recent_persons(actors: Actors, pos: int, count: int) -> list[str]:
+    found: list[str] = []
+    for m in reversed(actors.in_range(0, pos)):
+        if actors.is_type(m.actor_id, "Person") and m.actor_id not in found:
+            found.append(m.actor_id)
+            if len(found) == count:
+                break
+    return found
+
+
+def _host_state(text: str, t_end: int, end: int, states: list[tuple[int, str]]) -> str | None:
+    """The state a visit goes to: the first state named after the trigger or after in/nach/to."""
+    for pos, sid in states:
+        if pos >= t_end and _PLACE_PREP.search(text[max(0, pos - 12):pos]) or pos >= t_end and pos - t_end < 20:
+            return sid
+    for pos, sid in states:
+        if _PLACE_PREP.search(text[max(0, pos - 12):pos]):
+            return sid
+    return None
+
+
+def _place(text: str, places: list[tuple[int, int, str]], states: list[tuple[int, str]]) -> str | None:
+    """The most specific place after a locative preposition (a place before a state)."""
+    for p_start, _, pid in places:
+        if _PLACE_PREP.search(text[max(0, p_start - 12):p_start]):
+            return pid
+    if places:
+        return places[0][2]
+    for pos, sid in states:
+        if _PLACE_PREP.search(text[max(0, pos - 12):pos]):
+            return sid
+    return None
+
+
+def _date(doc: Document, start: int, end: int) -> str | None:
+    found = find_dates(doc, start, end)
+    return found[0].value if found else None
