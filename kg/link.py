@@ -348,7 +348,7 @@ class Linker:
 
     # ----------------------------------------------------------------- one actor
 
-    def link_actor(self, actor: Actor, sheet: FactSheet, context_qids: set[str]) -> None:
+    def link_actor(self, actor: Actor, sheet: FactSheet, context_qids: set[str], count: bool = True) -> None:
         """Set ``actor.qid`` and ``actor.extra['link']``, or record candidates for review."""
         ranked = self._ranked(actor, sheet, context_qids)
         chosen, confidence = self.decide(actor, ranked)
@@ -366,13 +366,13 @@ class Linker:
                     listed.append({"qid": qid, "label": label, "score": None, "match": "confusable",
                                    "reasons": [f"texts do not reliably tell it apart from {ranked[0].qid}"]})
                 actor.extra["candidates"] = listed
-            self.report.unlinked += 1
+            self.report.unlinked += int(count)
             return
         actor.qid = chosen.qid
         source = "wikidata" if (e := self.cache.get(chosen.qid)) is not None and e.source == "wikidata" else "cache"
         actor.extra["link"] = {"qid": chosen.qid, "confidence": confidence, "method": f"{source}:{chosen.match}"}
         actor.extra.pop("candidates", None)
-        self.report.linked += 1
+        self.report.linked += int(count)
 
     def _ranked(self, actor: Actor, sheet: FactSheet, context_qids: set[str], online: bool = False) -> list[Candidate]:
         found = self.candidates(actor, sheet)
@@ -431,15 +431,19 @@ def link_factsheet(sheet: FactSheet, cache: EntityCache, client=None, threshold:
     context = {a.qid for a in sheet.actors if a.qid}
     persons = [a for a in sheet.actors if a.type == "Person"]
     singles = [a for a in sheet.actors if not a.qid and a.type == "Person" and _surname_of(a)]
-    for actor in sheet.actors:
-        if actor.qid:
-            linker.report.kept += 1
-            continue
-        if actor in singles and any(_same_person(actor, other) for other in persons if other is not actor):
-            continue  # resolved below, after the full names
-        linker.link_actor(actor, sheet, context - {actor.qid})
-        if actor.qid:
-            context.add(actor.qid)
+    linker.report.kept += sum(1 for a in sheet.actors if a.qid)
+    pending = [a for a in sheet.actors if not a.qid and not (
+        a in singles and any(_same_person(a, other) for other in persons if other is not a))]
+    # two passes: actors linked in the first pass are context (co-mentions) for the second
+    for final in (False, True):
+        for actor in pending:
+            if actor.qid:
+                continue
+            linker.link_actor(actor, sheet, set(context), count=final)
+            if actor.qid:
+                context.add(actor.qid)
+                if not final:
+                    linker.report.linked += 1
     for actor in singles:
         fulls = [other for other in persons if other is not actor and _same_person(actor, other)]
         if not fulls:

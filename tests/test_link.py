@@ -1,0 +1,209 @@
+"""Disambiguation: known traps, online search with cache growth, fallback on network faults."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
+
+from kg.config import Settings
+from kg.link import link_factsheet, link_triples
+from kg.model import parse_factsheet
+from kg.namespaces import KG, WD
+from kg.wikidata.cache import EntityCache
+from kg.wikidata.client import WikidataClient
+from tests.fake_wikidata import FakeWikidata
+
+
+def sheet_of(*actors, published="2025-04-10", language="de"):
+    return parse_factsheet({
+        "published": published, "language": language,
+        "actors": [dict(id=f"a{i}", **a) for i, a in enumerate(actors)],
+        "meetings": [], "missions": [], "statements": [],
+    })
+
+
+@pytest.fixture(scope="module")
+def cache():
+    with EntityCache.open() as shipped:
+        yield shipped
+
+
+def link_one(cache, *actors, **kwargs):
+    return link_factsheet(sheet_of(*actors, **kwargs), cache).actors
+
+
+@pytest.mark.parametrize(
+    "actors, expected",
+    [
+        # Rutte: full name; surname after the full name resolves to the same person
+        ([{"name": "Mark Rutte", "type": "Person", "roles": ["NATO-Generalsekretär"]},
+          {"name": "Rutte", "type": "Person"}], ["Q57792", "Q57792"]),
+        # Ishiba in Japanese name order, and a surname alone supported by the role
+        ([{"name": "Ishiba Shigeru", "type": "Person"}], ["Q1335527"]),
+        ([{"name": "Ishiba", "type": "Person", "roles": ["japanischer Premierminister"]}], ["Q1335527"]),
+        # Nakatani: surname with a title, resolved to the person named in the article
+        ([{"name": "Gen Nakatani", "type": "Person"}, {"name": "Nakatani", "type": "Person"}],
+         ["Q5530859", "Q5530859"]),
+        ([{"name": "General Nakatani", "type": "Person", "roles": ["japanischer Verteidigungsminister"]}],
+         ["Q5530859"]),
+        # a surname alone without any context is not enough
+        ([{"name": "Nakatani", "type": "Person"}], [None]),
+        # a surname of an unlinked person of the article never jumps to a famous namesake
+        ([{"name": "Jutta Merkel", "type": "Person"}, {"name": "Merkel", "type": "Person"}], [None, None]),
+        # a different first name is a different person
+        ([{"name": "Melania Trump", "type": "Person"}], [None]),
+        # China is the People's Republic; Taiwan is not China
+        ([{"name": "China", "type": "State"}], ["Q148"]),
+        ([{"name": "Volksrepublik China", "type": "State"}], ["Q148"]),
+        ([{"name": "Taiwan", "type": "State"}], ["Q865"]),
+        ([{"name": "Republik China", "type": "State"}], ["Q865"]),
+        # Tokio the city vs Japan the state: the sheet's type decides
+        ([{"name": "Tokio", "type": "Place"}], ["Q1490"]),
+        ([{"name": "Tokio", "type": "State"}], ["Q17"]),
+        ([{"name": "Tokio", "type": "Organization"}], [None]),
+        ([{"name": "Kiew", "type": "Place"}], [None]),  # no Kyiv item in the data: no link to Ukraine
+        # namesakes with the wrong type
+        ([{"name": "Japan", "type": "Person"}], [None]),
+        ([{"name": "Mark Rutte", "type": "Ship"}], [None]),
+        ([{"name": "japanische Marine", "type": "Organization"}], [None]),
+        ([{"name": "Marinestützpunkt Yokosuka", "type": "Place", "aliases": ["Yokosuka"]}], [None]),
+        # organisations in German and English, abbreviations in parentheses
+        ([{"name": "Vereinte Nationen", "type": "Organization"}], ["Q1065"]),
+        ([{"name": "North Atlantic Treaty Organization (NATO)", "type": "Organization"}], ["Q7184"]),
+        ([{"name": "Republic of Korea (ROK)", "type": "State"}], ["Q884"]),
+        ([{"name": "Russlands", "type": "State"}], ["Q159"]),
+        # never Baerbock -> Q2514 (the CONFLICT row)
+        ([{"name": "Annalena Baerbock", "type": "Person", "roles": ["Außenministerin"]}], [None]),
+    ],
+)
+def test_disambiguation_cases(cache, actors, expected):
+    linked = link_one(cache, *actors)
+    assert [a.qid for a in linked] == expected
+    for actor in linked:
+        if actor.qid:
+            link = actor.extra["link"]
+            assert link["qid"] == actor.qid and 0.6 <= link["confidence"] <= 1 and link["method"]
+
+
+def test_given_qids_are_kept(cache):
+    (actor,) = link_one(cache, {"name": "Tokio", "type": "State", "qid": "Q1490"})
+    assert actor.qid == "Q1490" and "link" not in actor.extra
+
+
+def test_confusable_states_stay_unlinked_with_candidates(cache):
+    (actor,) = link_one(cache, {"name": "Kingdom of the Netherlands", "type": "State"}, language="en")
+    assert actor.qid is None
+    assert {c["qid"] for c in actor.extra["candidates"]} == {"Q29999", "Q55"}
+
+
+def test_below_threshold_records_candidates(cache):
+    (actor,) = link_one(cache, {"name": "Nakatani", "type": "Person"})
+    assert actor.extra["candidates"][0]["qid"] == "Q5530859"
+    assert actor.extra["candidates"][0]["score"] < 0.6
+
+
+def test_context_decides_for_a_surname(cache):
+    (without,) = link_one(cache, {"name": "Putin", "type": "Person"})
+    with_context = link_one(cache, {"name": "Putin", "type": "Person"}, {"name": "Russland", "type": "State"})
+    assert without.qid is None and with_context[0].qid == "Q7747"
+
+
+def test_linking_does_not_change_the_input(cache):
+    sheet = sheet_of({"name": "Japan", "type": "State"})
+    link_factsheet(sheet, cache)
+    assert sheet.actors[0].qid is None
+
+
+def test_link_triples_follow_the_model():
+    actor, article = URIRef("https://ex.org/actor/Q17"), URIRef("https://ex.org/article/0123456789abcdef")
+    graph = Graph()
+    for triple in link_triples(actor, {"qid": "Q17", "confidence": 0.85, "method": "cache:alias"}, article,
+                               "https://ex.org/"):
+        graph.add(triple)
+    assert (actor, OWL.sameAs, WD.Q17) in graph
+    record = graph.value(actor, KG.link)
+    assert str(record).startswith("https://ex.org/link/")
+    assert graph.value(record, KG.target) == WD.Q17
+    assert float(graph.value(record, KG.confidence)) == 0.85
+    assert str(graph.value(record, KG.method)) == "cache:alias"
+
+
+# --------------------------------------------------------------------------- online
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FakeWikidata() as fake:
+        yield fake
+
+
+@pytest.fixture()
+def fake(server):
+    server.faults.clear()
+    server.requests.clear()
+    return server
+
+
+def online_client(fake, **kwargs):
+    settings = Settings(contact="kg-tests@example.org", wikidata_api=fake.api_url,
+                        wikidata_sparql=fake.sparql_url, http_timeout=0.5)
+    return WikidataClient(settings, sleep=lambda s: None, **kwargs)
+
+
+def test_online_search_links_and_grows_the_user_cache(fake, tmp_path):
+    path = tmp_path / "user.sqlite"
+    with EntityCache.open(path, shipped=None) as empty:
+        linked = link_factsheet(sheet_of({"name": "Gen Nakatani", "type": "Person"}), empty, online_client(fake))
+        assert linked.actors[0].qid == "Q5530859"
+        assert linked.actors[0].extra["link"]["method"] == "wikidata:label"
+    with EntityCache.open(path, shipped=None) as reopened:  # offline now, from the grown cache
+        assert link_factsheet(sheet_of({"name": "Gen Nakatani", "type": "Person"}), reopened).actors[0].qid == "Q5530859"
+
+
+@pytest.mark.parametrize(
+    "name, type_",
+    [("Tokio Hotel", "Organization"), ("Nakatani", "Person"), ("Mark Rutte", "Ship")],
+)
+def test_online_namesakes_of_the_wrong_type_are_not_linked(fake, tmp_path, name, type_):
+    with EntityCache.open(tmp_path / "u.sqlite", shipped=None) as empty:
+        (actor,) = link_factsheet(sheet_of({"name": name, "type": type_}), empty, online_client(fake)).actors
+    assert actor.qid is None
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        [{"status": 500}] * 8,
+        [{"body": "<html>not json"}],
+        [{"sleep": 1.5}] * 8,
+        [{"status": 429, "retry_after": "100000"}] * 4,
+    ],
+    ids=["500s", "malformed", "timeouts", "429-forever"],
+)
+def test_network_faults_fall_back_to_the_cache(fake, cache, faults):
+    from kg.link import LinkReport
+
+    fake.faults.extend(faults)
+    report = LinkReport()
+    sheet = sheet_of({"name": "Japan", "type": "State"}, {"name": "Hinata-Yamaguchi", "type": "Person"},
+                     {"name": "Gen Nakatani", "type": "Person"})
+    linked = link_factsheet(sheet, cache, online_client(fake, max_attempts=3, deadline=5.0), report=report)
+    assert [a.qid for a in linked.actors] == ["Q17", None, "Q5530859"]
+    assert len(report.warnings) == 1 and "offline cache only" in report.warnings[0]
+    assert "\n" not in report.warnings[0]
+
+
+def test_unreachable_endpoint_finishes_with_cache_results(cache):
+    from kg.link import LinkReport
+
+    settings = Settings(contact="kg-tests@example.org", wikidata_api="http://127.0.0.1:9/w/api.php",
+                        wikidata_sparql="http://127.0.0.1:9/sparql", http_timeout=0.5)
+    report = LinkReport()
+    sheet = sheet_of({"name": "Deutschland", "type": "State"}, {"name": "Unbekannte Person", "type": "Person"},
+                     {"name": "Noch Jemand", "type": "Person"})
+    client = WikidataClient(settings, sleep=lambda s: None, max_attempts=2)
+    linked = link_factsheet(sheet, cache, client, report=report)
+    assert [a.qid for a in linked.actors] == ["Q183", None, None]
+    assert len(report.warnings) == 1
+    assert client.requests_sent == 2  # gave up once, then stayed offline for the rest of the run
