@@ -1,0 +1,505 @@
+"""A remote triple-store server as a backend: SPARQL 1.1 Protocol for reading, Graph Store
+Protocol for writing.
+
+``--store http(s)://host:port/…`` selects this backend. Queries go through SPARQLWrapper to the
+server's query endpoint; an article's named graph is written as **one** Graph Store Protocol
+``PUT`` (so re-ingesting replaces it atomically on the server) and removed with ``DELETE``.
+
+Endpoint layout comes from a preset (``server`` option: ``oxigraph``, ``fuseki``, ``graphdb``;
+GraphDB is recognised from ``/repositories/`` in the URL, Oxigraph is the default) and each URL
+can be set on its own; options come from ``KG_STORE_*`` environment variables
+(``KG_STORE_QUERY_URL``, ``KG_STORE_GSP_URL``, ``KG_STORE_USER``, ``KG_STORE_PASSWORD``,
+``KG_STORE_TIMEOUT``, ``KG_STORE_RETRIES``, ``KG_STORE_SERVER``, ``KG_STORE_DEFAULT_GRAPH_URI``).
+
+>>> store = RemoteStore("http://127.0.0.1:7878")
+>>> store.query_url, store.gsp_url
+('http://127.0.0.1:7878/query', 'http://127.0.0.1:7878/store')
+>>> RemoteStore("http://h:7200/repositories/news").gsp_url
+'http://h:7200/repositories/news/rdf-graphs/service'
+
+Parameters are bound by injecting a ``VALUES`` block into the query's outermost ``WHERE``
+group (see :func:`bind_values`): the values are RDF terms serialised in N-Triples form by
+pyoxigraph (IRIs are checked, literals are quoted and escaped), never raw user text, so a
+value can only ever be one term and cannot change the query around it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+import urllib.error
+from typing import IO, Iterable, Mapping
+
+import pyoxigraph as ox
+import requests
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from kg.errors import QueryError, StoreError, UsageError
+from kg.namespaces import PREFIXES
+from kg.store import register_backend
+from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, QueryResult, Store
+from kg.store.oxigraph import _OX_FORMATS, from_ox, to_ox
+
+PRESETS: dict[str, dict[str, object]] = {
+    # Oxigraph server: /query, /update, /store; union default graph per request.
+    "oxigraph": {"query": "/query", "update": "/update", "gsp": "/store",
+                 "params": {"union-default-graph": ""}},
+    # Fuseki dataset URL (http://host:3030/DATASET): /query, /update, /data; ARQ's union graph.
+    "fuseki": {"query": "/query", "update": "/update", "gsp": "/data",
+               "params": {"default-graph-uri": "urn:x-arq:UnionGraph"}},
+    # GraphDB repository URL (http://host:7200/repositories/REPO): its default graph is the union.
+    "graphdb": {"query": "", "update": "/statements", "gsp": "/rdf-graphs/service", "params": {}},
+    # Any SPARQL 1.1 server: set KG_STORE_QUERY_URL / KG_STORE_GSP_URL yourself.
+    "generic": {"query": "/sparql", "update": "/update", "gsp": "/data", "params": {}},
+}
+RETRY_STATUSES = {502, 503, 504}
+_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
+_NT_MEDIA = "application/n-triples"
+
+
+# --------------------------------------------------------------------------- query text
+
+
+def sparql_term(term: Identifier) -> str:
+    """An RDF term as SPARQL text, serialised (and checked) by pyoxigraph in N-Triples form.
+
+    >>> sparql_term(Literal('say "hi" } DROP ALL'))
+    '"say \\\\"hi\\\\" } DROP ALL"'
+    >>> sparql_term(URIRef("http://x> } DROP ALL { <y"))
+    Traceback (most recent call last):
+    kg.errors.QueryError: cannot bind 'http://x> } DROP ALL { <y': not a valid IRI
+    """
+    if isinstance(term, BNode):
+        raise QueryError(f"cannot bind blank node {term!r} in a remote query: use an IRI or a literal")
+    try:
+        return str(to_ox(term))
+    except (ValueError, SyntaxError):
+        raise QueryError(f"cannot bind {str(term)!r}: not a valid IRI") from None
+    except UsageError as err:
+        raise QueryError(str(err)) from None
+
+
+def _tokens(text: str):
+    """Significant tokens of SPARQL text as (position, kind, value), skipping strings, IRIs and comments."""
+    i, n = 0, len(text)
+    iri = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+    word = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+        elif c == "<" and iri.match(text, i):
+            i = iri.match(text, i).end()
+        elif c in "?$":
+            m = word.match(text, i + 1)
+            i = m.end() if m else i + 1
+        elif c in "{}()":
+            yield i, c, c
+            i += 1
+        elif c.isalpha() or c == "_":
+            m = word.match(text, i)
+            yield i, "word", m.group(0)
+            i = m.end()
+        else:
+            i += 1
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    """The query with a ``VALUES`` block of the bound terms as the first element of its WHERE group.
+
+    Filters in that group see the values, and unbound (optional) parameters stay unbound.
+
+    >>> print(bind_values("SELECT ?m WHERE { ?m ?p ?_a FILTER(BOUND(?_a)) }", {"_a": URIRef("http://x/a")}))
+    SELECT ?m WHERE { VALUES (?_a) { (<http://x/a>) } ?m ?p ?_a FILTER(BOUND(?_a)) }
+    """
+    bound = {name: term for name, term in bindings.items() if term is not None}
+    if not bound:
+        return sparql
+    for name in bound:
+        if not _VARNAME.fullmatch(name):
+            raise QueryError(f"cannot bind variable {name!r}: expected a SPARQL variable name")
+    values = "VALUES ({}) {{ ({}) }}".format(
+        " ".join("?" + name for name in bound), " ".join(sparql_term(t) for t in bound.values())
+    )
+    start, end, subselect = _where_group(sparql)
+    if subselect:
+        return f"{sparql[:start + 1]} {values} {{{sparql[start + 1:end]}}} {sparql[end:]}"
+    return f"{sparql[:start + 1]} {values}{sparql[start + 1:]}"
+
+
+def _where_group(sparql: str) -> tuple[int, int, bool]:
+    """Positions of the outermost WHERE group's braces, and whether it is a sub-SELECT."""
+    tokens = list(_tokens(sparql))
+    form, skip_template, depth, start = None, False, 0, None
+    for index, (pos, kind, value) in enumerate(tokens):
+        if kind == "word" and form is None and depth == 0 and value.upper() in _FORMS:
+            form = value.upper()
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if form == "CONSTRUCT" and following and following[2] == "{":
+                skip_template = True
+            elif form == "CONSTRUCT":
+                raise QueryError("cannot bind parameters in a 'CONSTRUCT WHERE' short-form query; write the template out")
+        elif value in "({":
+            if value == "{" and depth == 0 and form and not skip_template and start is None:
+                start = pos
+                nxt = tokens[index + 1] if index + 1 < len(tokens) else None
+                subselect = bool(nxt and nxt[1] == "word" and nxt[2].upper() == "SELECT")
+            elif value == "{" and depth == 0:
+                skip_template = False
+            depth += 1
+        elif value in ")}":
+            depth -= 1
+            if depth == 0 and start is not None and value == "}":
+                return start, pos, subselect
+    raise QueryError("cannot bind parameters: the query has no WHERE { … } group")
+
+
+def with_prefixes(sparql: str) -> str:
+    """Prepend kg's PREFIX declarations that the query uses but does not declare.
+
+    >>> with_prefixes("SELECT * WHERE { ?a a kg:Meeting }").splitlines()[0]
+    'PREFIX kg: <https://w3id.org/kg-news/ontology#>'
+    """
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([A-Za-z0-9_.-]*)\s*:", sparql, re.IGNORECASE)}
+    lines = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in PREFIXES.items()
+        if prefix.lower() not in declared and re.search(rf"(?<![\w?$]){re.escape(prefix)}:", sparql)
+    ]
+    return "\n".join(lines + [sparql]) if lines else sparql
+
+
+def _json_term(value: dict | None) -> Identifier | None:
+    if value is None:
+        return None
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if value.get("xml:lang"):
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype and datatype != str(XSD.string):
+        return Literal(value["value"], datatype=URIRef(datatype))
+    return Literal(value["value"])
+
+
+# --------------------------------------------------------------------------- the backend
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server: Protocol for queries, Graph Store Protocol for writes."""
+
+    name = "remote"
+
+    def __init__(self, url: str, *, read_only: bool = False, **options):
+        self.url = url.rstrip("/")
+        self.read_only = read_only
+        server = str(options.get("server") or ("graphdb" if "/repositories/" in self.url else "oxigraph")).lower()
+        if server not in PRESETS:
+            raise UsageError(f"KG_STORE_SERVER={server!r}: expected one of {', '.join(PRESETS)}")
+        preset = PRESETS[server]
+        self.server = server
+        self.query_url = options.get("query_url") or self.url + str(preset["query"])
+        self.update_url = options.get("update_url") or self.url + str(preset["update"])
+        self.gsp_url = options.get("gsp_url") or self.url + str(preset["gsp"])
+        self.query_params = dict(preset["params"])  # type: ignore[arg-type]
+        if "default_graph_uri" in options:
+            self.query_params.pop("default-graph-uri", None)
+            if options["default_graph_uri"]:
+                self.query_params["default-graph-uri"] = options["default_graph_uri"]
+        self.timeout = _number(options, "timeout", 30.0)
+        self.retries = int(_number(options, "retries", 2))
+        self.backoff = _number(options, "backoff", 0.25)
+        user, password = options.get("user"), options.get("password")
+        self.auth = (user, password or "") if user else None
+        self._session: requests.Session | None = None
+        self._last_type = ""
+
+    # ---------------------------------------------------------------- HTTP plumbing
+
+    def _where(self, url: str) -> str:
+        return f"remote store {self.url}: {url}"
+
+    def _attempts(self):
+        """Yield attempt numbers, sleeping with exponential back-off between them."""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            yield attempt
+
+    def _http(self, method: str, graph: URIRef, *, body: bytes | None = None, ok=(200, 201, 204), accept=_NT_MEDIA):
+        """One Graph Store Protocol request (retried on network faults and 502/503/504)."""
+        if self._session is None:
+            self._session = requests.Session()
+            self._session.auth = self.auth
+        headers = {"Accept": accept}
+        if body is not None:
+            headers["Content-Type"] = _NT_MEDIA
+        target = f"{method} {self.gsp_url}?graph={graph}"
+        for attempt in self._attempts():
+            try:
+                response = self._session.request(
+                    method, self.gsp_url, params={"graph": str(graph)}, data=body,
+                    headers=headers, timeout=self.timeout,
+                )
+            except requests.Timeout:
+                failure = StoreError(f"{self._where(target)}: no answer within {self.timeout:g} s "
+                                     "(KG_STORE_TIMEOUT); the server is overloaded or stuck")
+                continue
+            except requests.ConnectionError as err:
+                failure = StoreError(f"{self._where(target)}: cannot connect ({_reason(err)}); "
+                                     "check that the server is running and the URL is right "
+                                     "(--store, KG_STORE_GSP_URL)")
+                continue
+            if response.status_code in RETRY_STATUSES and attempt < self.retries:
+                continue
+            if response.status_code in ok or response.status_code == 404:
+                return response
+            raise StoreError(f"{self._where(target)}: HTTP {response.status_code} {response.reason}: "
+                             f"{_snippet(response.text)}; {_advice(response.status_code)}")
+        raise failure
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"remote store {self.url}: opened read-only; cannot write")
+
+    # ---------------------------------------------------------------- writes (Graph Store Protocol)
+
+    def replace_graph(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+        """Replace the graph with one GSP PUT of its N-Triples: the server swaps it atomically."""
+        self._writable()
+        buffer = ox_serialize_triples(triples)
+        response = self._http("PUT", graph, body=buffer)
+        if response.status_code == 404:
+            raise StoreError(f"{self._where(self.gsp_url)}: HTTP 404 for PUT; {_advice(404)}")
+
+    def drop_graph(self, graph: URIRef) -> bool:
+        """DELETE the graph; False when the server says it does not exist."""
+        self._writable()
+        return self._http("DELETE", graph).status_code != 404
+
+    # ---------------------------------------------------------------- reads
+
+    def get_graph(self, graph: URIRef) -> Graph:
+        result = Graph()
+        for triple in self._graph_triples(graph):
+            result.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        return result
+
+    def _graph_triples(self, graph: URIRef) -> list:
+        response = self._http("GET", graph)
+        if response.status_code == 404:
+            return []
+        return _parse_rdf(response.content, response.headers.get("Content-Type", _NT_MEDIA), self._where(self.gsp_url))
+
+    def graph_names(self) -> list[URIRef]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return sorted(row[0] for row in rows if isinstance(row[0], URIRef))
+
+    def has_graph(self, graph: URIRef) -> bool:
+        return bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}).boolean)
+
+    def quad_count(self, graph: URIRef | None = None) -> int:
+        bindings = {"g": URIRef(graph)} if graph is not None else None
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings).rows
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Run a query on the server, with bindings injected as a VALUES block of escaped terms."""
+        text = with_prefixes(bind_values(sparql, bindings or {}))
+        wrapper = self._wrapper(text)
+        if wrapper.isSparqlUpdateRequest():
+            raise QueryError("SPARQL Update is not allowed in a query; use 'kg ingest' to change the store")
+        if wrapper.queryType in ("SELECT", "ASK"):
+            from SPARQLWrapper import JSON
+
+            wrapper.setReturnFormat(JSON)
+            payload = self._send(wrapper)
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                raise StoreError(f"{self._where(self.query_url)}: answered with something that is not "
+                                 f"SPARQL JSON results: {_snippet(payload.decode('utf-8', 'replace'))}") from None
+            if "boolean" in data:
+                return QueryResult("ask", boolean=bool(data["boolean"]))
+            variables = data["head"].get("vars", [])
+            rows = [tuple(_json_term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
+            return QueryResult("select", variables, rows)
+        graph = Graph()
+        for triple in self._graph_query(wrapper):
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        return QueryResult("graph", graph=graph)
+
+    def _graph_query(self, wrapper) -> list:
+        from SPARQLWrapper import TURTLE
+
+        wrapper.setReturnFormat(TURTLE)
+        wrapper.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
+        return _parse_rdf(self._send(wrapper), self._last_type, self._where(self.query_url))
+
+    def _wrapper(self, text: str):
+        from SPARQLWrapper import BASIC, POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.query_url, agent="kg (SPARQLWrapper)")
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(self.timeout)
+        if self.auth:
+            wrapper.setHTTPAuth(BASIC)
+            wrapper.setCredentials(*self.auth)
+        for key, value in self.query_params.items():
+            wrapper.addParameter(key, value)
+        wrapper.setQuery(text)
+        return wrapper
+
+    def _send(self, wrapper) -> bytes:
+        """Send a query, retrying network faults; SPARQLWrapper's errors become StoreError/QueryError."""
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        where = self._where(self.query_url)
+        for attempt in self._attempts():
+            try:
+                result = wrapper.query()
+                self._last_type = result.response.headers.get("Content-Type", "")
+                return result.response.read()
+            except QueryBadFormed as err:
+                raise QueryError(f"the server refused the query as malformed SPARQL: {_sparqlwrapper_text(err)}") from None
+            except SPARQLWrapperException as err:
+                status = _status_of(err)
+                raise StoreError(f"{where}: {_sparqlwrapper_text(err)}; {_advice(status)}") from None
+            except urllib.error.HTTPError as err:
+                if err.code in RETRY_STATUSES and attempt < self.retries:
+                    continue
+                raise StoreError(f"{where}: HTTP {err.code} {err.reason}: "
+                                 f"{_snippet(err.read().decode('utf-8', 'replace'))}; {_advice(err.code)}") from None
+            except (socket.timeout, TimeoutError):
+                failure = StoreError(f"{where}: no answer within {self.timeout:g} s (KG_STORE_TIMEOUT); "
+                                     "the server is overloaded or the query is too slow")
+            except urllib.error.URLError as err:
+                if isinstance(err.reason, (socket.timeout, TimeoutError)):
+                    failure = StoreError(f"{where}: no answer within {self.timeout:g} s (KG_STORE_TIMEOUT); "
+                                         "the server is overloaded or the query is too slow")
+                else:
+                    failure = StoreError(f"{where}: cannot connect ({err.reason}); check that the server "
+                                         "is running and the URL is right (--store, KG_STORE_QUERY_URL)")
+            except (ConnectionError, OSError) as err:
+                failure = StoreError(f"{where}: connection failed ({err}); check that the server is running")
+        raise failure
+
+    # ---------------------------------------------------------------- export
+
+    def export(self, out: IO[bytes], fmt: str = "turtle", graph: URIRef | None = None) -> None:
+        """Export via GSP GET of each graph (quad formats, one graph) or a CONSTRUCT (merged triples)."""
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+        prefixes = {k: str(v) for k, v in PREFIXES.items()}
+        if graph is not None and not self.has_graph(graph):
+            raise UsageError(f"no article graph {graph} in the store")
+        graphs = [graph] if graph is not None else None
+        if fmt in QUAD_FORMATS:
+            quads = []
+            for name in graphs or self.graph_names():
+                node = ox.NamedNode(str(name))
+                quads.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in self._graph_triples(name))
+            ox.serialize(quads, out, _OX_FORMATS[fmt], prefixes=prefixes)
+            return
+        if graphs:
+            triples = self._graph_triples(graph)
+        else:
+            wrapper = self._wrapper("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            triples = list(dict.fromkeys(self._graph_query(wrapper)))
+        ox.serialize(triples, out, _OX_FORMATS[fmt], prefixes=prefixes)
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def ox_serialize_triples(triples: Iterable[tuple]) -> bytes:
+    """Triples (rdflib terms) as N-Triples bytes, written by pyoxigraph.
+
+    >>> ox_serialize_triples([(URIRef("http://s"), URIRef("http://p"), Literal("o"))])
+    b'<http://s> <http://p> "o" .\\n'
+    """
+    return ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _parse_rdf(data: bytes, content_type: str, where: str) -> list:
+    media = (content_type or _NT_MEDIA).split(";")[0].strip().lower()
+    fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
+    try:
+        return list(ox.parse(data, format=fmt))
+    except (SyntaxError, ValueError) as err:
+        raise StoreError(f"{where}: answered with RDF that cannot be read as {media} ({err})") from None
+
+
+def _number(options: Mapping, key: str, default: float) -> float:
+    value = options.get(key)
+    if value in (None, ""):
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"KG_STORE_{key.upper()}={value!r}: expected a number") from None
+    if number < 0:
+        raise UsageError(f"KG_STORE_{key.upper()}={value!r}: expected a number ≥ 0")
+    return number
+
+
+def _snippet(text: str, limit: int = 300) -> str:
+    text = " ".join((text or "").split())
+    return (text[:limit] + "…") if len(text) > limit else (text or "(empty body)")
+
+
+def _reason(err: Exception) -> str:
+    text = str(err)
+    for marker in ("Connection refused", "Name or service not known", "Connection reset", "Remote end closed"):
+        if marker in text:
+            return marker
+    return _snippet(text, 160)
+
+
+def _advice(status: int | None) -> str:
+    if status in (401, 403):
+        return "check the credentials in KG_STORE_USER / KG_STORE_PASSWORD and the server's access rules"
+    if status in (404, 405):
+        return ("check the endpoint URLs (KG_STORE_SERVER preset, KG_STORE_QUERY_URL, KG_STORE_GSP_URL) "
+                "and that the server enables the Graph Store Protocol")
+    if status in (413, 414):
+        return "the server refused the request size; raise its limit"
+    return "check the server's log"
+
+
+def _status_of(err: Exception) -> int | None:
+    match = re.search(r"\b([45]\d\d)\b", str(err))
+    return int(match.group(1)) if match else None
+
+
+def _sparqlwrapper_text(err: Exception) -> str:
+    text = str(err)
+    text = text.split("Response:\n", 1)[-1] if "Response:\n" in text else text
+    return _snippet(text.replace("b'", "").replace("\\n", " "))
+
+
+def _open_remote(spec: str, read_only: bool = False, **options) -> RemoteStore:
+    return RemoteStore(spec, read_only=read_only, **options)
+
+
+register_backend("remote", _open_remote)
