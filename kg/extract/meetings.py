@@ -80,12 +80,12 @@ class MeetingExtractor:
                 continue
             if any(a <= sentence.start and sentence.end <= b + 1 for a, b in quotes):
                 continue  # inside someone's quoted words
-            for meeting in _sentence_meetings(doc, actors, sentence, own_words, roles):
-                key = (meeting.kind, frozenset(meeting.participants), meeting.date, meeting.place)
-                if key in seen:
-                    continue
-                seen.add(key)
-                meetings.append(meeting)
+            found = _sentence_meetings(doc, actors, sentence, own_words, roles)
+            keys = [(m.kind, frozenset(m.participants), m.date, m.place) for m in found]
+            for meeting, key in zip(found, keys):
+                if key not in seen:  # the same meeting reported again in another sentence
+                    meetings.append(meeting)
+            seen.update(keys)
         return meetings
 
 
@@ -185,12 +185,18 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles) -> lis
                 _append(participants, org)
         if not persons:
             continue
-        if len(participants) < 2 and kind != "press conference":
+        if len(participants) < 2 and not (kind == "press conference" and _by_whom(text, t_end)):
             continue
         out.append(Meeting(kind=kind, participants=participants, date=date, place=place,
                            evidence=text[start:end], span=(start, end), confidence=0.6,
                            method=f"trigger:{word}"))
     return out
+
+
+def _by_whom(text: str, t_end: int) -> bool:
+    """"Press Conference by X", "Pressekonferenz von X": one person's own event."""
+    after = _words_after(text, t_end, 1)
+    return bool(after) and after[0] in ("by", "von", "des", "of")
 
 
 def _append(items: list[str], item: str) -> None:

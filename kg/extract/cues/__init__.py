@@ -214,8 +214,8 @@ for _kind, _words in {
                      carrier strike group stationing""",
     "exercise": """Übung Übungen Manöver Militärübung Militärübungen Seemanöver Marineübung
                    exercise exercises drills drill maneuvers manoeuvres wargames""",
-    "training mission": """Ausbildungsmission Trainingsmission Ausbildung training mission""",
-    "support mission": """Unterstützungsmission Unterstützung Hilfsmission support mission""",
+    "training mission": """Ausbildungsmission Trainingsmission Ausbildungseinsatz training mission""",
+    "support mission": """Unterstützungsmission Hilfsmission support mission""",
     "operation": """Operation Mission Einsatz operation mission""",
 }.items():
     for _word in _words.split():

@@ -1,0 +1,198 @@
+"""Missions: named programmes and operations, deployments, exercises, support and training.
+
+A sentence reports a mission when it has a mission word ("Entsendung", "Übung", "Manöver",
+"deployment", "exercise", "training mission", also as the end of a compound such as
+"NATO-Mission") or a named programme with its acronym in brackets ("… Assistance Package
+(CAP) …", "… für die Ukraine (NSATU)"). Participants are the states, organisations and ships
+the sentence names (demonyms included, so coordinated adjectives such as "der japanischen,
+australischen und der US-Marine" give every state); the lead is the one named first as the
+acting subject or in the programme's name; the status comes from the verbs ("kündigte … an" →
+announced, "wird … durchführen" → planned, "erwägt", "Wunsch …, sich zu beteiligen" →
+intended, a past date → completed). Generic words ("Einsatz", "mission") need a name or two
+participants.
+
+>>> from kg.extract.base import Actors, ActorMention, Document, Sentence
+>>> from kg.model import Actor
+>>> text = "Norwegen kündigte eine Übung mit Kanada an."
+>>> doc = Document(text=text, language="de", sentences=[Sentence(0, len(text))])
+>>> actors = Actors([Actor("no", "Norwegen", "State"), Actor("ca", "Kanada", "State")],
+...                 [ActorMention(0, 8, "no"), ActorMention(33, 39, "ca")])
+>>> m = MissionExtractor().extract(doc, actors)[0]
+>>> m.kind, m.lead, m.participants, m.status
+('exercise', 'no', ['no', 'ca'], 'announced')
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract import register
+from kg.extract.base import Actors, Document, Sentence
+from kg.extract.cues import MISSION_KINDS, STATUS_CUES
+from kg.extract.dates import find_dates
+from kg.model import Mission
+
+_GENERIC = frozenset("Operation Mission Einsatz operation mission".split())
+_TRIGGER_RE = re.compile(
+    r"(?<![\w])([\w]+-)?(" + "|".join(sorted((re.escape(k) for k in MISSION_KINDS), key=len, reverse=True))
+    + r")(?![\w])"
+)
+_PROGRAMME_WORDS = frozenset(
+    """Package Fund Programme Program Initiative Mission Operation Assistance Training Support
+    Exercise Force Coalition Unterstützung Sicherheitsunterstützung Ausbildung Mission Operation
+    Initiative Programm Fonds Einsatz Übung Manöver Hilfe Paket""".split()
+)
+_ACRONYM = re.compile(r"\(([A-ZÄÖÜ][A-ZÄÖÜ0-9&-]{1,9})\)")
+_NAME_WORD = re.compile(r"[\w-]+|\s+|\(|\)|'s|’s")
+_CONNECTORS = frozenset("for für of der die des und and zur zum the to in".split())
+_STATUS_RES = {status: re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+               for status, words in STATUS_CUES.items()}
+_PAST = re.compile(r"\b(?:hatten?|haben|hat|wurden?|fand|fanden|war|waren|abgehalten|held|was|were|"
+                   r"conducted|completed|took place)\b")
+
+
+@register("missions")
+class MissionExtractor:
+    """Missions with name, kind, lead, participants, place, status and evidence."""
+
+    name = "missions"
+
+    def extract(self, doc: Document, actors: Actors) -> list[Mission]:
+        """Missions of ``doc`` (see the module documentation)."""
+        out: list[Mission] = []
+        for sentence in doc.sentences:
+            if sentence.kind not in ("body", "caption"):
+                continue
+            mission = _sentence_mission(doc, actors, sentence)
+            if mission is not None:
+                out.append(mission)
+        return out
+
+
+def _programme_name(text: str, start: int, end: int) -> tuple[str | None, tuple[int, int] | None]:
+    """A programme's proper name with its acronym in brackets, as written in the text."""
+    for m in _ACRONYM.finditer(text, start, end):
+        # walk left over capitalised words and connectors
+        left = m.start()
+        words = list(re.finditer(r"[\w’'-]+", text[start:m.start()]))
+        name_start = None
+        for w in reversed(words):
+            token = w.group()
+            if token[:1].isupper() or token.startswith("-") or token in _CONNECTORS:
+                name_start = start + w.start()
+                continue
+            break
+        if name_start is None:
+            continue
+        # do not start on a connector
+        while True:
+            first = re.match(r"[\w’'-]+", text[name_start:left])
+            if first and first.group() in _CONNECTORS:
+                name_start += first.end()
+                name_start += len(text[name_start:left]) - len(text[name_start:left].lstrip())
+                continue
+            break
+        name_end = m.end()
+        tail = re.match(r"(?:\s+(?:[A-ZÄÖÜ][\w-]*|for|für|of)(?=[\s,.;]))+", text[name_end:end])
+        if tail:
+            name_end += len(tail.group().rstrip())
+            while re.search(r"\s(?:for|für|of)$", text[name_start:name_end]):
+                name_end = text.rfind(" ", name_start, name_end)
+        possessive = re.match(r"[\w-]+(?:'s|’s)\s+", text[name_start:name_end])
+        if possessive:
+            name_start += possessive.end()
+        name = text[name_start:name_end]
+        if any(part in _PROGRAMME_WORDS for part in re.split(r"[\s-]+", name)) or any(
+                p in name for p in ("unterstützung", "ausbildung", "Unterstützung")):
+            return name, (name_start, name_end)
+    return None, None
+
+
+def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Mission | None:
+    text = doc.text
+    start, end = sentence.start, sentence.end
+    name, name_span = _programme_name(text, start, end)
+    trigger = None
+    for m in _TRIGGER_RE.finditer(text, start, end):
+        word = m.group(2)
+        if word in _GENERIC and not m.group(1) and name is None:
+            generic = True
+        else:
+            generic = word in _GENERIC
+        trigger = (m.start(), m.end(), word, generic)
+        if not generic:
+            break
+    if trigger is None and name is None:
+        return None
+    kind = MISSION_KINDS.get(trigger[2]) if trigger else "programme"
+    if name and (trigger is None or trigger[3]):
+        kind = _kind_from_name(name) or kind
+    participants: list[str] = []
+    places: list[str] = []
+    for mention in actors.in_range(start, end):
+        if actors.is_type(mention.actor_id, "State", "Organization", "Ship"):
+            if mention.actor_id not in participants:
+                participants.append(mention.actor_id)
+        elif actors.is_type(mention.actor_id, "Place") and mention.actor_id not in places:
+            places.append(mention.actor_id)
+    generic = trigger is not None and trigger[3] and name is None
+    if not participants or (generic and len(participants) < 2):
+        return None
+    lead = _lead(text, actors, start, end, trigger, name_span, participants)
+    if len(participants) == 1 and name is None and lead is None:
+        return None  # one state named in passing ("Übungen in Japan") is no mission of its own
+    return Mission(
+        name=name, kind=kind, lead=lead, participants=participants,
+        place=places[0] if places else None, status=_status(doc, start, end),
+        evidence=text[start:end], span=(start, end), confidence=0.55,
+        method=f"trigger:{trigger[2]}" if trigger else "programme-name",
+    )
+
+
+def _kind_from_name(name: str) -> str | None:
+    lowered = name.lower()
+    if "training" in lowered or "ausbildung" in lowered:
+        return "support and training mission" if ("support" in lowered or "unterstützung" in lowered
+                                                  or "assistance" in lowered) else "training mission"
+    if "assistance" in lowered or "unterstützung" in lowered or "fund" in lowered or "hilfe" in lowered:
+        return "support programme"
+    return None
+
+
+def _lead(text, actors: Actors, start, end, trigger, name_span, participants) -> str | None:
+    """The subject before the trigger ("Die britische Regierung kündigte … an"), or the
+    organisation in the programme's name ("NATO-…", "NATO's …")."""
+    if name_span:
+        inside = [m.actor_id for m in actors.in_range(max(start, name_span[0] - 8), name_span[1])
+                  if m.actor_id in participants and actors.is_type(m.actor_id, "Organization")]
+        if inside:
+            return inside[0]
+    if trigger is not None:
+        before = [m for m in actors.in_range(start, trigger[0]) if m.actor_id in participants
+                  and not re.search(r"\b(?:aus|von|mit|in|from|with|in|of)\s+$", text[max(start, m.start - 6):m.start])]
+        if before and (before[0].start - start) < 30:
+            return before[0].actor_id
+        if trigger[2] and re.match(r"[\w]+-", text[trigger[0]:trigger[1]]):
+            inside = [m.actor_id for m in actors.in_range(trigger[0], trigger[1]) if m.actor_id in participants
+                      and actors.is_type(m.actor_id, "Organization")]
+            if inside:
+                return inside[0]
+    return None
+
+
+def _status(doc: Document, start: int, end: int) -> str | None:
+    text = doc.text[start:end]
+    if _STATUS_RES["intended"].search(text) and re.search(r"\b(?:erwäg|Wunsch|wünsch|consider|wish|intend|beabsichtig)", text):
+        return "intended"
+    if _STATUS_RES["announced"].search(text):
+        return "announced"
+    dates = find_dates(doc, start, end)
+    if dates and doc.published and dates[-1].value < doc.published.isoformat()[: len(dates[-1].value)]:
+        return "completed"
+    if _STATUS_RES["planned"].search(text):
+        return "planned"
+    if _STATUS_RES["ongoing"].search(text):
+        return "ongoing"
+    if _PAST.search(text):
+        return "completed"
+    return None
