@@ -187,11 +187,38 @@ def detect_language(text: str, source: str = "<input>") -> str:
     for guess in ranked:
         if guess.lang in SUPPORTED_LANGUAGES and guess.prob >= 0.3:
             return guess.lang
+    by_words = _function_word_language(text)
+    if by_words:
+        return by_words  # short texts fool the statistics; German/English function words do not
     top = ranked[0].lang if ranked else "unknown"
     name = LANGUAGE_NAMES.get(top, top)
     raise UnsupportedLanguageError(
         f"{source}: the text is in {name} ({top}); kg extracts German (de) and English (en) articles only"
     )
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_FUNCTION_WORDS = {
+    "de": frozenset("der die das und ist nicht sich des dem den eine einer auch wird werde sagte "
+                    "für über dass mit zu auf im vom zum zur sei habe hat wurde".split()),
+    "en": frozenset("the and of is that was with for said to he his has will are were from this "
+                    "by on it an be".split()),
+}
+
+
+def _function_word_language(text: str) -> str | None:
+    """de or en when at least a sixth of the words are that language's function words.
+
+    >>> _function_word_language("Der Politologe sagte, Japan werde helfen."), _function_word_language("Bonjour")
+    ('de', None)
+    """
+    words = _WORDS.findall(text[:3000].lower())
+    if len(words) < 3:
+        return None
+    hits = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
+    lang, count = max(hits.items(), key=lambda kv: kv[1])
+    other = min(hits.values())
+    return lang if count >= 2 and count * 6 >= len(words) and count >= 2 * other else None
 
 
 # ------------------------------------------------------------------ URL

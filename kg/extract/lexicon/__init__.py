@@ -93,3 +93,100 @@ ABBREVIATIONS = frozenset(
     a.m p.m inc co corp ltd dipl ing mag h.e e.g i.e vs v bd bde jh corp capt cmdr maj pres
     gebr str tel geb verh""".split()
 )
+
+# ------------------------------------------------------------------ people and their roles
+# English role and title words (capitalised, as they stand before a name).
+ROLE_WORDS_EN = frozenset(
+    """Secretary Minister President Chancellor Premier Spokesperson Spokesman Spokeswoman
+    Ambassador Representative General Admiral Commander Chairman Chairwoman Chair Director
+    Governor Mayor Senator Congressman Congresswoman Professor Analyst Expert Researcher King
+    Queen Prince Princess Emperor Pope Colonel Lieutenant Captain Major Sergeant Officer Envoy
+    Diplomat Leader Chief Head CEO Deputy Vice Judge Justice Attorney Commissioner Coordinator
+    Sheikh Emir Sultan Crown Speaker Undersecretary Under Assistant Special Acting Prime High
+    Foreign Defense Defence Interior Finance Economy Economic Trade Justice State Affairs Home
+    Security National Press Secretary-General Rep. Sen. Gov. Gen. Adm. Col. Lt. Capt. Sgt. Maj.
+    Dr. Prof. Sir Dame Lord Lady Chief-of-Staff Staff Joint Chiefs Supreme Allied Foreign""".split()
+)
+# Words that make a role phrase a role (its head) rather than only a modifier.
+ROLE_HEADS_EN = frozenset(
+    """Secretary Minister President Chancellor Premier Spokesperson Spokesman Spokeswoman
+    Ambassador Representative General Admiral Commander Chairman Chairwoman Chair Director
+    Governor Mayor Senator Congressman Congresswoman Professor Analyst Expert Researcher King
+    Queen Prince Princess Emperor Pope Colonel Lieutenant Captain Major Sergeant Officer Envoy
+    Diplomat Leader Chief Head CEO Judge Justice Attorney Commissioner Coordinator Sheikh Emir
+    Sultan Speaker Undersecretary Secretary-General Rep. Sen. Gov. Gen. Adm. Col. Lt. Capt. Sgt.
+    Maj. Dr. Prof. Sir Dame Lord Lady""".split()
+)
+# Courtesy titles: they introduce a name but are not a role.
+COURTESY_TITLES = frozenset("Mr. Mrs. Ms. Mr Mrs Ms Miss Herr Frau H.E. Dr. Prof. Sir Dame".split())
+# German role nouns end in one of these (NATO-Generalsekretär, US-Außenministerin, Politologe).
+ROLE_SUFFIXES_DE = (
+    "ministerin", "minister", "sekretärin", "sekretär", "kanzlerin", "kanzler", "präsidentin",
+    "präsident", "sprecherin", "sprecher", "botschafterin", "botschafter", "beauftragte",
+    "beauftragter", "chefin", "chef", "expertin", "experte", "forscherin", "forscher",
+    "wissenschaftlerin", "wissenschaftler", "analystin", "analyst", "politikerin", "politiker",
+    "vorsitzende", "vorsitzender", "general", "admiral", "kommandeurin", "kommandeur",
+    "direktorin", "direktor", "leiterin", "leiter", "professorin", "professor", "politologin",
+    "politologe", "historikerin", "historiker", "ökonomin", "ökonom", "abgeordnete",
+    "abgeordneter", "senatorin", "senator", "bürgermeisterin", "bürgermeister", "gouverneurin",
+    "gouverneur", "premier", "königin", "könig", "prinzessin", "prinz", "papst", "oberst",
+    "diplomatin", "diplomat", "gesandte", "gesandter", "monarch", "kommissarin", "kommissar",
+    "richterin", "richter", "inspekteur", "oberbefehlshaber", "staatschef", "regierungschef",
+    "außenbeauftragte", "koordinatorin", "koordinator", "generalinspekteur",
+)
+# Role nouns used alone to refer back to a person ("der Außenminister", "the secretary").
+DEFINITE_ARTICLES = ("der", "die", "the", "The", "Der", "Die")
+
+# Subject pronouns that refer back to the last person named (German "sie" only after a verb).
+PRONOUNS_DE = ("er", "Er")
+PRONOUNS_EN = ("he", "He", "she", "She")
+SPEECH_VERBS_BEFORE_PRONOUN_DE = (
+    "sagte", "sagt", "betonte", "betont", "erklärte", "erklärt", "warnte", "warnt", "fügte",
+    "meinte", "meint", "so", "schrieb", "fragte", "antwortete", "ergänzte", "sagten",
+)
+
+# Words that are capitalised but are not names (sentence starts, German nouns near names).
+NOT_NAME_WORDS = frozenset(
+    """Der Die Das Den Dem Des Ein Eine Einer Eines Einem Einen Und Oder Aber Auch Doch Denn
+    Er Sie Es Wir Ihr Ich Man Wie Wo Was Wer Wann Warum Im In Am An Auf Aus Bei Mit Nach Von
+    Vom Zum Zur Für Über Unter Vor Hinter Neben Zwischen Seit Bis Durch Gegen Ohne Um Als So
+    Zwar Dass Ob Wenn Weil Nun Noch Schon Dann Damit Dies Diese Dieser Dieses Jetzt Heute
+    Gestern Morgen Laut Nach Herr Frau The A An And Or But Also In On At By For From With Of To
+    As It He She We They I You His Her Their Our My This That These Those Today Yesterday
+    Tomorrow Mr Mrs Ms Mr. Mrs. Ms. Dr. Prof. Both Each Every All Some Many After Before During
+    While When Where Who What Which Why How If Then Than Thus Further Furthermore Additionally
+    However Meanwhile Jan Feb Bild Foto Photo Image Quelle Source Guten Tag Während Statt
+    Minister Secretary President General Deputy Foreign Defense Defence State Affairs Prime
+    Regierung Government Ministry Ministerium Office Department Staaten Pressekonferenz Press
+    Conference Meeting Treffen Gespräch Gespräche Besuch Visit Summit Gipfel Reise Trip""".split()
+)
+# Organisation name heads (English: "… University", "Ministry of …"; German suffixes).
+ORG_HEADS_EN = (
+    "University", "Institute", "Foundation", "Agency", "Council", "Commission", "Committee",
+    "Ministry", "Department", "Group", "Corporation", "Association", "Organization",
+    "Organisation", "Bank", "Fund", "Party", "Army", "Navy", "Air Force", "Coast Guard",
+    "Forces", "Command", "Centre", "Center", "Alliance", "Union", "Court", "Parliament",
+    "Assembly", "Authority", "Service", "College", "School", "Academy", "Company",
+)
+ORG_SUFFIXES_DE = (
+    "ministerium", "ministeriums", "botschaft", "universität", "institut", "stiftung", "behörde",
+    "kanzleramt", "bundesamt", "parlament", "gericht", "partei", "hochschule", "akademie",
+    "agentur", "kommission", "konzern",
+)
+PLACE_HEADS_EN = ("Air Base", "Naval Base", "Base", "Strait", "Sea", "Island", "Islands",
+                  "Peninsula", "Airport", "Harbor", "Harbour", "Port", "Square", "Palace")
+PLACE_PREFIXES_DE = ("Marinestützpunkt", "Militärstützpunkt", "Stützpunkt", "Luftwaffenstützpunkt",
+                     "Flughafen", "Hafen", "Insel", "Meerenge", "Straße von")
+# Military branches and governments named with a demonym ("japanische Marine", "British Army").
+BRANCHES_DE = {"Marine": "e", "Armee": "e", "Luftwaffe": "e", "Küstenwache": "e",
+               "Streitkräfte": "en", "Kriegsmarine": "e", "Landstreitkräfte": "en"}
+BRANCHES_EN = ("Navy", "Army", "Air Force", "Coast Guard", "Armed Forces", "Marines", "Military")
+# Ship prefixes and ship-class nouns that precede a ship's name.
+SHIP_PREFIXES = ("HMS", "USS", "HMAS", "HMCS", "HMNZS", "INS", "JS", "FGS", "SMS", "RFS", "USNS")
+SHIP_CLASSES = ("Fregatte", "Korvette", "Zerstörer", "Flugzeugträger", "Kreuzer", "Tanker",
+                "frigate", "destroyer", "carrier", "corvette", "cruiser", "Frigate", "Destroyer")
+# Prepositions after which a capital city is a place, not its government.
+LOCATIVE_PREPOSITIONS = frozenset(
+    """in nach aus bei von vom zu zum zur nahe near to at from into In At From Near Nach Aus
+    südlich nördlich östlich westlich bis via""".split()
+)

@@ -1,0 +1,876 @@
+"""Actors of an article: persons, organisations, states, places and ships, with every mention.
+
+Recognition runs in four passes over the document's non-boilerplate sentences:
+
+1. **Gazetteer**: every surface form the Wikidata cache knows (labels, aliases, demonyms,
+   capitals used as metonyms), with German inflection added (genitive "Ruttes", "Chinas";
+   adjective endings "japanische(n)", "südkoreanischen"; "Vereinigten Staaten"), matched with
+   one Aho-Corasick automaton built once per process and cache file. Hyphen compounds
+   ("NATO-Generalsekretär", "Japan-Reise", "US-Marine") match because a hyphen is a boundary.
+2. **Patterns**: people not in the cache from a role or title before a name ("der Politologe
+   Ryo Hinata-Yamaguchi", "Defence Secretary John Healey", "Mr. IWAYA Takeshi"), organisations
+   ("… University", "Ministry of …", "…ministerium"), places ("… Air Base"), ships ("HMS …",
+   "Fregatte …") and branches named with a demonym ("der japanischen Marine").
+3. **Coreference**: later surname-only mentions ("Rutte", "Ruttes"), subject pronouns ("sagte
+   er", "he said") and definite role nouns ("der Außenminister", "the secretary") are resolved
+   to the person already introduced.
+4. **Roles**: the role phrase before a person ("japanische Verteidigungsminister") or in an
+   apposition after it ("Mark Rutte, Secretary General of …"), with the affiliation that follows
+   ("von der Tokyo International University").
+
+A QID is given only when the matched name belongs to one entity (a wrong link is worse than
+none); capitals are places after a locative preposition ("in Tokio") and their state otherwise
+("Tokio hat erklärt").
+
+>>> from kg.extract.article import read_article
+>>> doc = read_article("Der Politologe Ryo Tanaka von der Kyoto University sagte, Japan werde helfen. "
+...                    "Tanaka betonte, dies sei wichtig, sagte er.")
+>>> found = recognise_actors(doc, cache=StaticNames([("Japan", "Q17", "State", "de", "label")]))
+>>> [(a.name, a.type, a.qid) for a in found.actors]
+[('Ryo Tanaka', 'Person', None), ('Kyoto University', 'Organization', None), ('Japan', 'State', 'Q17')]
+>>> [m.via for m in found.mentions_of("ryo-tanaka")]
+['name', 'surname', 'pronoun']
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import ahocorasick
+
+from kg.extract import lexicon as lx
+from kg.extract.base import ActorMention, Actors, Document
+from kg.model import Actor
+
+ACTOR_ENTITY_TYPES = ("Person", "Organization", "State", "Place")
+_SEARCH_TRANSLATE = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
+                                   "\u2019": "'", "\u2018": "'", "\u2011": "-", "\u2010": "-"})
+_DE_ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
+_TOKEN = re.compile(r"[\w.'’&-]+|[,;:()\"“”„«»!?]")
+_ROMAN = frozenset(("II", "III", "IV", "V", "VI", "Jr.", "Sr.", "Jr", "Sr"))
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_CONNECTORS = frozenset(("of", "for", "of the", "on"))
+
+
+# ------------------------------------------------------------------ cache adapters
+
+
+@dataclass(frozen=True)
+class SimpleName:
+    """A surface form (the same fields as ``kg.wikidata.cache.Name``)."""
+
+    text: str
+    qid: str
+    type: str
+    lang: str
+    kind: str
+
+
+class StaticNames:
+    """A tiny in-memory name source with the cache's ``names()``/``get()`` shape (for tests).
+
+    >>> [n.text for n in StaticNames([("Japan", "Q17", "State", "de", "label")]).names()]
+    ['Japan']
+    """
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, str, str]]):
+        self._names = [SimpleName(*row) for row in rows]
+        self.paths = [f"<static {id(self)}>"]
+
+    def names(self):
+        return iter(self._names)
+
+    def get(self, qid: str):
+        return None
+
+    def confusable_with(self, qid: str) -> set[str]:
+        return set()
+
+
+def default_cache():
+    """The shipped Wikidata cache, or an empty name source when it has not been built.
+
+    >>> hasattr(default_cache(), "names")
+    True
+    """
+    try:
+        from kg.wikidata.cache import EntityCache
+
+        return EntityCache.open()
+    except Exception:  # no shipped cache yet: recognise by patterns only
+        return StaticNames([])
+
+
+# ------------------------------------------------------------------ the gazetteer
+
+
+@dataclass(frozen=True)
+class _Entry:
+    qid: str
+    type: str
+    kind: str  # label | alias | demonym | metonym | surname
+    lang: str
+    base: str
+
+
+def _variants(name) -> set[str]:
+    """Surface variants of a cache name: inflections, capitalisation, genitive."""
+    text = name.text.strip()
+    if not text:
+        return set()
+    out = {text}
+    if name.kind == "demonym":
+        if name.lang == "de" or text[:1].islower():
+            forms = {text + ending for ending in _DE_ADJ_ENDINGS}
+        else:
+            forms = {text, text + "s"}
+        out = forms | {f[:1].upper() + f[1:] for f in forms}
+        return out
+    words = text.split(" ")
+    if len(words) >= 2 and re.search(r"(?:ische|ische?s|e|es)$", words[0]) and words[0][:1].isupper():
+        stem = re.sub(r"(?:es|e)$", "", words[0])
+        for ending in ("en", "er", "em"):
+            out.add(" ".join([stem + ending] + words[1:]))
+    for form in list(out):
+        if form[-1:].isalpha() and form[-1] not in "sxzß" and len(form) > 2:
+            out.add(form + "s")
+            if form[-1] in "tdg" and form[-1].islower():
+                out.add(form + "es")
+    return out
+
+
+class Gazetteer:
+    """Every surface form of a name source in one Aho-Corasick automaton.
+
+    >>> g = Gazetteer(StaticNames([("China", "Q148", "State", "de", "label"),
+    ...                            ("japanisch", "Q17", "State", "de", "demonym")]).names())
+    >>> [(s, e, [x.qid for x in entries]) for s, e, entries in g.find("Chinas und japanischen")]
+    [(0, 6, ['Q148']), (11, 22, ['Q17'])]
+    """
+
+    def __init__(self, names: Iterable):
+        automaton = ahocorasick.Automaton()
+        table: dict[str, list[_Entry]] = {}
+        person_tokens: dict[str, set[str]] = {}
+        for name in names:
+            if not name.text or name.type not in ("Person", "Organization", "State", "Place", "Position"):
+                continue
+            entry = _Entry(name.qid, name.type, name.kind, name.lang, name.text)
+            for form in _variants(name):
+                bucket = table.setdefault(form, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+            if name.type == "Person" and name.kind in ("label", "alias"):
+                for token in _name_tokens(name.text):
+                    person_tokens.setdefault(token, set()).add(name.qid)
+        # A cached person's surname alone names them only when no other cached person has it.
+        self.surnames: dict[str, str] = {}
+        for token, qids in person_tokens.items():
+            if len(qids) == 1 and len(token) >= 4 and token not in table:
+                self.surnames[token] = next(iter(qids))
+        for surname, qid in self.surnames.items():
+            entry = _Entry(qid, "Person", "surname", "", surname)
+            for form in (surname, surname + "s"):
+                table.setdefault(form, []).append(entry)
+        for form, entries in table.items():
+            automaton.add_word(form, (len(form), tuple(entries)))
+        if table:
+            automaton.make_automaton()
+        self._automaton = automaton if table else None
+
+    def find(self, text: str) -> list[tuple[int, int, tuple[_Entry, ...]]]:
+        """Longest non-overlapping matches at word boundaries (hyphens count as boundaries)."""
+        if self._automaton is None:
+            return []
+        found = []
+        for end_index, (length, entries) in self._automaton.iter(text):
+            start, end = end_index - length + 1, end_index + 1
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue
+            if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                continue
+            found.append((start, end, entries))
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        taken: list[tuple[int, int]] = []
+        chosen = []
+        for start, end, entries in found:
+            if all(e.type == "Position" for e in entries):
+                chosen.append((start, end, entries))  # a role: does not hide the names inside it
+                continue
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            chosen.append((start, end, entries))
+        chosen.sort(key=lambda m: m[0])
+        return chosen
+
+
+def _name_tokens(text: str) -> list[str]:
+    """Surname candidates of a person's name: the last name token, and an all-capitals family name."""
+    tokens = [t for t in text.replace("\u00a0", " ").split() if t not in _ROMAN and not _INITIAL.match(t)]
+    if len(tokens) < 2:
+        return []
+    out = [tokens[-1]]
+    out += [t.capitalize() for t in tokens if t.isupper() and len(t) > 2]
+    out += [t for t in tokens if t.isupper() and len(t) > 2]
+    return [t for t in dict.fromkeys(out) if t not in lx.NOT_NAME_WORDS]
+
+
+_GAZETTEERS: dict[tuple, Gazetteer] = {}
+_GAZ_LOCK = threading.Lock()
+
+
+def gazetteer_for(cache) -> Gazetteer:
+    """The gazetteer of a name source, built once per process (keyed by the cache's files).
+
+    >>> s = StaticNames([("Japan", "Q17", "State", "de", "label")])
+    >>> gazetteer_for(s) is gazetteer_for(s)
+    True
+    """
+    import os
+
+    paths = tuple(str(p) for p in getattr(cache, "paths", []) or [])
+    stamp = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            stamp.append((path, st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append((path, 0, 0))
+    key = tuple(stamp) if stamp else ("id", id(cache))
+    with _GAZ_LOCK:
+        gazetteer = _GAZETTEERS.get(key)
+        if gazetteer is None:
+            gazetteer = Gazetteer(cache.names())
+            _GAZETTEERS[key] = gazetteer
+    return gazetteer
+
+
+# ------------------------------------------------------------------ working state
+
+
+@dataclass
+class _Found:
+    """An actor while recognition runs."""
+
+    key: str
+    name: str
+    type: str
+    qid: str | None
+    method: str
+    confidence: float
+    roles: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+
+
+class _State:
+    def __init__(self, doc: Document, cache, gazetteer: Gazetteer):
+        self.doc = doc
+        self.text = doc.text
+        self.search = doc.text.translate(_SEARCH_TRANSLATE)
+        self.cache = cache
+        self.gazetteer = gazetteer
+        self.found: dict[str, _Found] = {}
+        self.spans: list[tuple[int, int]] = []  # taken character ranges, sorted
+        self.mention_key: dict[tuple[int, int], str] = {}
+        self.positions: list[tuple[int, int]] = []  # role (Position) names in the text
+        self.metadata_names = {n.casefold() for n in doc.authors + doc.extra.get("translators", [])
+                               + doc.extra.get("photo_credits", [])}
+
+    # spans ---------------------------------------------------------------
+    def overlaps(self, start: int, end: int) -> str | None:
+        index = bisect.bisect_left(self.spans, (start, -1))
+        for probe in (index - 1, index):
+            if 0 <= probe < len(self.spans):
+                s, e = self.spans[probe]
+                if s < end and start < e:
+                    return self.mention_key.get((s, e), "")
+        return None
+
+    def add_mention(self, key: str, start: int, end: int, via: str) -> bool:
+        if start >= end or self.overlaps(start, end) is not None:
+            return False
+        bisect.insort(self.spans, (start, end))
+        self.mention_key[(start, end)] = key
+        self.found[key].mentions.append((start, end, via))
+        surface = self.text[start:end]
+        actor = self.found[key]
+        if via in ("name", "surname", "metonym") and surface != actor.name and surface not in actor.aliases:
+            actor.aliases.append(surface)
+        return True
+
+    def actor(self, key: str, name: str, type_: str, qid: str | None, method: str,
+              confidence: float) -> _Found:
+        if key not in self.found:
+            self.found[key] = _Found(key, name, type_, qid, method, confidence)
+        return self.found[key]
+
+
+# ------------------------------------------------------------------ pass 1: gazetteer
+
+
+def _label(cache, qid: str, lang: str, fallback: str) -> str:
+    try:
+        entity = cache.get(qid)
+    except Exception:
+        entity = None
+    if entity is None:
+        return fallback
+    labels = getattr(entity, "labels", {}) or {}
+    return labels.get(lang) or labels.get("en") or fallback
+
+
+def _confusable(cache, qid: str) -> set[str]:
+    probe = getattr(cache, "confusable_with", None)
+    if probe is None:
+        return set()
+    try:
+        return set(probe(qid))
+    except Exception:
+        return set()
+
+
+def _locative_before(search: str, start: int) -> bool:
+    before = search[max(0, start - 25):start].split()
+    return bool(before) and before[-1] in lx.LOCATIVE_PREPOSITIONS
+
+
+def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
+    doc = state.doc
+    starts = [r[0] for r in regions]
+    for start, end, entries in state.gazetteer.find(state.search):
+        index = bisect.bisect_right(starts, start) - 1
+        if index < 0 or end > regions[index][1]:
+            continue
+        positions = [e for e in entries if e.type == "Position"]
+        entries = [e for e in entries if e.type in ACTOR_ENTITY_TYPES]
+        if not entries:
+            if positions:
+                state.positions.append((start, end))
+            continue
+        if all(e.kind == "surname" for e in entries):
+            state.deferred_surnames.append((start, end, entries[0].qid))
+            continue
+        entries = [e for e in entries if e.kind != "surname"]
+        places = [e for e in entries if e.type == "Place"]
+        metonyms = [e for e in entries if e.kind == "metonym"]
+        if places and metonyms:
+            entries = places if _locative_before(state.search, start) else metonyms
+        elif metonyms and len(metonyms) == len(entries) and _locative_before(state.search, start):
+            # a capital after "in"/"nach": the city, which the cache does not know as a place
+            surface = state.text[start:end]
+            city = _strip_genitive(surface)
+            key = "place:" + city.casefold()
+            state.actor(key, city, "Place", None, "pattern:capital", 0.6)
+            state.add_mention(key, start, end, "name")
+            continue
+        qids = sorted({e.qid for e in entries})
+        surface = state.text[start:end]
+        via = "demonym" if all(e.kind == "demonym" for e in entries) else (
+            "metonym" if all(e.kind == "metonym" for e in entries) else "name")
+        if len(qids) == 1 and not _confusable(state.cache, qids[0]):
+            qid = qids[0]
+            entry = entries[0]
+            key = "qid:" + qid
+            name = _label(state.cache, qid, doc.language, entry.base if entry.kind != "demonym" else surface)
+            state.actor(key, name, entry.type, qid, "gazetteer", 0.95 if via == "name" else 0.85)
+        else:
+            candidates = sorted(set(qids) | {q for qid in qids for q in _confusable(state.cache, qid)})
+            key = "ambiguous:" + surface.casefold()
+            found = state.actor(key, _strip_genitive(surface), entries[0].type, None, "gazetteer:ambiguous", 0.5)
+            found.candidates = candidates
+        state.add_mention(key, start, end, via)
+
+
+def _strip_genitive(surface: str) -> str:
+    if surface.endswith(("'s", "’s")):
+        return surface[:-2]
+    return surface
+
+
+# ------------------------------------------------------------------ tokens and roles
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(search: str, start: int, end: int) -> list[_Tok]:
+    out = []
+    for match in _TOKEN.finditer(search, start, end):
+        word = match.group(0)
+        s, e = match.start(), match.end()
+        # a trailing full stop belongs to the token only for initials, titles and abbreviations
+        while word.endswith(".") and len(word) > 1 and not (
+            _INITIAL.match(word) or word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES
+            or re.fullmatch(r"(?:[A-Z]\.){2,}", word) or word in _ROMAN
+        ):
+            word, e = word[:-1], e - 1
+        for suffix in ("'s", "’s"):
+            if word.endswith(suffix) and len(word) > 2:
+                out.append(_Tok(word[:-2], s, e - 2))
+                out.append(_Tok("'s", e - 2, e))
+                break
+        else:
+            if word:
+                out.append(_Tok(word, s, e))
+    return out
+
+
+def _is_role_de(word: str) -> bool:
+    lowered = word.casefold()
+    return word[:1].isupper() and any(lowered.endswith(s) for s in lx.ROLE_SUFFIXES_DE) \
+        and not lowered.endswith(("ministerium", "kanzleramt"))
+
+
+def _is_role(word: str) -> bool:
+    return word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES or _is_role_de(word)
+
+
+def _is_role_head(word: str) -> bool:
+    return word in lx.ROLE_HEADS_EN or word in lx.COURTESY_TITLES or _is_role_de(word)
+
+
+def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
+    word = tok.text
+    if _INITIAL.match(word):
+        return True
+    if not first and word in _ROMAN:
+        return True
+    if len(word) < 2 or not word[0].isupper() or word in lx.NOT_NAME_WORDS or _is_role(word):
+        return False
+    if word.casefold() in lx.MONTHS or word.casefold() in lx.WEEKDAYS:
+        return False
+    if any(ch.isdigit() for ch in word) or word.endswith("-"):
+        return False
+    if word.isupper() and len(word) <= 3:
+        return False  # an acronym, not a name
+    taken = state.overlaps(tok.start, tok.end)
+    if taken is not None and not taken.startswith(("qid:", "person:")):
+        return False
+    if taken and state.found.get(taken) and state.found[taken].type != "Person":
+        return False
+    return True
+
+
+def _role_phrase(tokens: list[_Tok], index: int, state: _State) -> tuple[int, str] | None:
+    """The role phrase ending just before ``tokens[index]``: (start offset, text) or None."""
+    j = index - 1
+    has_head = False
+    first = index
+    while j >= 0:
+        word = tokens[j].text
+        gap = state.search[tokens[j].end:tokens[j + 1].start] if j + 1 < len(tokens) else ""
+        if gap.strip():
+            break
+        taken = state.overlaps(tokens[j].start, tokens[j].end)
+        is_entity = taken is not None and taken != "" and not taken.startswith("person:") and \
+            state.found.get(taken) is not None and state.found[taken].type != "Person"
+        if _is_role(word):
+            has_head = has_head or _is_role_head(word)
+        elif word in ("of", "for", "the") and j > 0 and has_head is False and first < index:
+            pass
+        elif word in ("of", "for", "the"):
+            pass
+        elif is_entity or (taken == "" and word[:1].isupper()):
+            pass
+        else:
+            break
+        first = j
+        j -= 1
+    # trim connectors and courtesy titles at the left edge
+    while first < index and tokens[first].text in ("of", "for", "the"):
+        first += 1
+    if first >= index or not has_head:
+        return None
+    words = [t for t in tokens[first:index] if t.text not in lx.COURTESY_TITLES]
+    if not words:
+        return (tokens[first].start, "")
+    return (tokens[first].start, state.text[words[0].start:words[-1].end])
+
+
+def _adjective_before(state: _State, start: int) -> tuple[int, str] | None:
+    """A demonym adjective right before ``start`` ("japanische Premier") to include in a role."""
+    before = state.search[max(0, start - 40):start]
+    match = re.search(r"(\S+)\s+$", before)
+    if not match:
+        return None
+    s = start - len(before) + match.start(1)
+    taken = state.overlaps(s, s + len(match.group(1)))
+    if taken and any(via == "demonym" for a, b, via in state.found[taken].mentions if a == s):
+        return s, state.text[s:start].strip()
+    return None
+
+
+# ------------------------------------------------------------------ pass 2: patterns
+
+
+def _person_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    for s_start, s_end in sentences:
+        tokens = _tokens(state.search, s_start, s_end)
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            role = _role_phrase(tokens, i, state) if i > 0 else None
+            taken = state.overlaps(tok.start, tok.end)
+            if taken and state.found.get(taken) and state.found[taken].type == "Person":
+                if role:
+                    _add_role(state, taken, role, tokens, i)
+                i += 1
+                continue
+            if role is None or not _name_like(tok, state, True):
+                i += 1
+                continue
+            j = i
+            while j < len(tokens) and j - i < 4 and _name_like(tokens[j], state, j == i) and (
+                j == i or not state.search[tokens[j - 1].end:tokens[j].start].strip()
+            ) and not state.search[tokens[j - 1].end:tokens[j].start].count("\n"):
+                j += 1
+            name_tokens = tokens[i:j]
+            while name_tokens and (name_tokens[-1].text in _ROMAN and len(name_tokens) == 1):
+                name_tokens.pop()
+            if not name_tokens or all(_INITIAL.match(t.text) for t in name_tokens):
+                i += 1
+                continue
+            start, end = name_tokens[0].start, name_tokens[-1].end
+            name = state.text[start:end]
+            if name.casefold() in state.metadata_names:
+                i = j
+                continue
+            key = _person_key(state, name)
+            state.actor(key, name, "Person", None, "pattern:role", 0.75)
+            state.add_mention(key, start, end, "name")
+            _add_role(state, key, role, tokens, j)
+            i = j
+
+
+def _person_key(state: _State, name: str) -> str:
+    """An existing person this name refers to (same or more tokens), else a new key."""
+    tokens = {t.casefold() for t in name.split() if t not in _ROMAN}
+    best = None
+    for key, found in state.found.items():
+        if found.type != "Person":
+            continue
+        theirs = {t.casefold() for t in found.name.split() if t not in _ROMAN}
+        for alias in found.aliases:
+            theirs |= {t.casefold() for t in alias.split()}
+        if tokens <= theirs or (theirs <= tokens and len(theirs) >= 1 and found.qid is None):
+            best = key
+            if len(tokens) > len({t.casefold() for t in found.name.split()}) and found.qid is None:
+                found.name = name  # the fuller name wins
+            break
+    return best or "person:" + name.casefold()
+
+
+def _add_role(state: _State, key: str, role: tuple[int, str], tokens: list[_Tok], after: int) -> None:
+    start, text = role
+    adjective = _adjective_before(state, start)
+    if adjective:
+        text = f"{adjective[1]} {text}"
+    if not text:
+        return
+    affiliation = _affiliation(state, tokens, after)
+    if affiliation:
+        text = f"{text}, {affiliation}"
+    found = state.found[key]
+    if text not in found.roles:
+        found.roles.append(text)
+
+
+def _affiliation(state: _State, tokens: list[_Tok], index: int) -> str | None:
+    """"von der Tokyo International University" / "of Belgium" right after a name."""
+    if index >= len(tokens):
+        return None
+    words = [t.text for t in tokens[index:index + 3]]
+    if not words or words[0] not in ("von", "vom", "of", "from", "at", "der", "des"):
+        return None
+    k = index + 1
+    while k < len(tokens) and tokens[k].text in ("der", "the", "dem", "des"):
+        k += 1
+    if k >= len(tokens):
+        return None
+    taken = state.overlaps(tokens[k].start, tokens[k].end)
+    if taken and state.found.get(taken) and state.found[taken].type in ("Organization", "State"):
+        spans = [(a, b) for a, b, _ in state.found[taken].mentions if a <= tokens[k].start < b]
+        if spans:
+            return state.text[spans[0][0]:spans[0][1]]
+    return None
+
+
+_ORG_EN = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w&.'-]*\s+){0,4}(?:" + "|".join(lx.ORG_HEADS_EN) + r"))"
+    r"((?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}))?(?![\w-])"
+)
+_ORG_DE = re.compile(r"(?<![\w])([A-ZÄÖÜ][\w-]*(?:" + "|".join(lx.ORG_SUFFIXES_DE) + r")(?:e?s)?)(?![\w])")
+_PLACE_EN = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + "|".join(lx.PLACE_HEADS_EN) + r"))(?![\w-])")
+_PLACE_DE = re.compile(r"(?<![\w])(?:" + "|".join(lx.PLACE_PREFIXES_DE) + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
+_SHIP = re.compile(r"(?<![\w])(?:(" + "|".join(lx.SHIP_PREFIXES) + r")\s+|(?:" + "|".join(lx.SHIP_CLASSES)
+                   + r")\s+)([A-ZÄÖÜ][\w-]+(?:\s+(?:of\s+|de\s+)?[A-ZÄÖÜ][\w-]+){0,3})(?![\w])")
+
+
+def _trim_leading(words: str) -> tuple[int, str]:
+    parts = words.split(" ")
+    cut = 0
+    while cut < len(parts) - 1 and (parts[cut] in lx.NOT_NAME_WORDS and parts[cut] not in lx.ORG_HEADS_EN):
+        cut += 1
+    trimmed = " ".join(parts[cut:])
+    return len(words) - len(trimmed), trimmed
+
+
+def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    search = state.search
+    for s_start, s_end in sentences:
+        segment = search[s_start:s_end]
+        for match in _SHIP.finditer(segment):
+            prefix = match.group(1)
+            start = s_start + (match.start(1) if prefix else match.start(2))
+            end = s_start + match.end(2)
+            name = state.text[start:end]
+            key = "ship:" + name.casefold()
+            state.actor(key, name, "Ship", None, "pattern:ship", 0.7)
+            state.add_mention(key, start, end, "name")
+        for pattern, type_, method in ((_ORG_EN, "Organization", "pattern:organisation"),
+                                       (_PLACE_EN, "Place", "pattern:place")):
+            for match in pattern.finditer(segment):
+                shift, words = _trim_leading(match.group(0))
+                if type_ == "Organization" and len(words.split()) < 2:
+                    continue
+                start = s_start + match.start() + shift
+                end = s_start + match.end()
+                _add_pattern_actor(state, start, end, type_, method)
+        for match in _ORG_DE.finditer(segment):
+            start, end = s_start + match.start(1), s_start + match.end(1)
+            _add_pattern_actor(state, start, end, "Organization", "pattern:organisation")
+        for match in _PLACE_DE.finditer(segment):
+            start, end = s_start + match.start(), s_start + match.end()
+            inner = s_start + match.start(1)
+            taken = state.overlaps(inner, s_start + match.end(1))
+            if taken:
+                continue
+            _add_pattern_actor(state, start, end, "Place", "pattern:place")
+
+
+def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: str) -> None:
+    name = state.text[start:end]
+    # longer than what the gazetteer found there: the pattern wins only over non-persons
+    inside = [k for (s, e), k in state.mention_key.items() if s < end and start < e]
+    if any(not (start <= s and e <= end) for (s, e), k in state.mention_key.items() if s < end and start < e):
+        return
+    if any(state.found[k].type == "Person" for k in inside):
+        return
+    if name.casefold().endswith(("ministeriums", "amtes", "amts", "instituts")):
+        name = name[:-1] if name.endswith("s") and not name.endswith("es") else name[:-2]
+    for (s, e) in [(s, e) for (s, e), k in list(state.mention_key.items()) if start <= s and e <= end]:
+        key = state.mention_key.pop((s, e))
+        state.spans.remove((s, e))
+        state.found[key].mentions = [m for m in state.found[key].mentions if (m[0], m[1]) != (s, e)]
+    key = f"{type_.lower()}:{name.casefold()}"
+    state.actor(key, name, type_, None, method, 0.7)
+    state.add_mention(key, start, end, "name")
+
+
+def _branch_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """"der japanischen Marine" → the organisation "japanische Marine" (not when coordinated)."""
+    for key, found in list(state.found.items()):
+        if found.type != "State":
+            continue
+        for start, end, via in list(found.mentions):
+            if via not in ("demonym", "name"):
+                continue
+            after = state.search[end:end + 30]
+            before = state.search[max(0, start - 12):start]
+            if re.search(r"(?:,|\bund|\band|\bor|\boder)\s*(?:der\s+|die\s+|the\s+)?$", before):
+                continue
+            if state.search[end:end + 1] == "-" and via == "name":
+                match = re.match(r"-(" + "|".join(lx.BRANCHES_DE) + r")(?![\w])", after)
+                if not match:
+                    continue
+                name = state.text[start:end + match.end()]
+            elif via == "demonym" and state.doc.language == "de":
+                match = re.match(r"\s+(" + "|".join(lx.BRANCHES_DE) + r")(?![\w])", after)
+                if not match:
+                    continue
+                base = [e for e in state.gazetteer.find(state.search[start:end])]
+                stem = re.sub(r"(?:e|en|er|es|em)$", "", state.text[start:end])
+                if not stem.endswith(("isch", "sch")) and base:
+                    stem = state.text[start:end]
+                name = f"{stem.lower() if stem[:1].isupper() and stem[1:].islower() else stem}" \
+                       f"{lx.BRANCHES_DE[match.group(1)]} {match.group(1)}"
+            else:
+                match = re.match(r"\s+(" + "|".join(lx.BRANCHES_EN) + r")(?![\w])", after)
+                if not match:
+                    continue
+                name = state.text[start:end + match.end()]
+            org_key = "organization:" + name.casefold()
+            state.actor(org_key, name, "Organization", None, "pattern:branch", 0.6)
+            org_start = end + match.start(1) if via == "demonym" else start
+            org_end = end + match.end()
+            if (org_start, org_end) not in state.mention_key and state.overlaps(org_start, org_end) is None:
+                bisect.insort(state.spans, (org_start, org_end))
+                state.mention_key[(org_start, org_end)] = org_key
+                state.found[org_key].mentions.append((org_start, org_end, "name"))
+
+
+# ------------------------------------------------------------------ pass 3: coreference
+
+
+def _surname_pass(state: _State, regions: list[tuple[int, int]]) -> None:
+    starts = [r[0] for r in regions]
+    keys: dict[str, str] = {}
+    for key, found in state.found.items():
+        if found.type != "Person":
+            continue
+        names = [found.name] + found.aliases
+        for name in names:
+            for token in _name_tokens(name) or ([name] if " " not in name.strip() else []):
+                if len(token) >= 3 and token not in lx.NOT_NAME_WORDS:
+                    keys.setdefault(token, key)
+    # a cached person's surname alone, when no person of this article carries it
+    for start, end, qid in state.deferred_surnames:
+        word = _strip_genitive(state.text[start:end])
+        if word in keys or word.rstrip("s") in keys:
+            continue
+        key = "qid:" + qid
+        name = _label(state.cache, qid, state.doc.language, word)
+        state.actor(key, name, "Person", qid, "gazetteer:surname", 0.6)
+        state.add_mention(key, start, end, "surname")
+        keys.setdefault(word, key)
+    search = state.search
+    for token, key in keys.items():
+        position = search.find(token)
+        while position >= 0:
+            end = position + len(token)
+            tail = search[end:end + 2]
+            if tail[:1] == "s" and not tail[1:2].isalnum():
+                end += 1
+            ok = (position == 0 or not (search[position - 1].isalnum() or search[position - 1] == "-")) and \
+                (end >= len(search) or not search[end].isalnum())
+            index = bisect.bisect_right(starts, position) - 1
+            if ok and index >= 0 and end <= regions[index][1]:
+                state.add_mention(key, position, end, "surname")
+            position = search.find(token, position + 1)
+
+
+_PRONOUN_DE = re.compile(r"(?<![\w])(?:er|Er)(?![\w])|(?<![\w])(?:" + "|".join(lx.SPEECH_VERBS_BEFORE_PRONOUN_DE)
+                         + r") (?P<sie>sie)(?![\w])")
+_PRONOUN_EN = re.compile(r"(?<![\w])(he|He|she|She)(?![\w])")
+_ROLE_NOUN_DE = re.compile(r"(?<![\w])(?:der|die|Der|Die)\s+([A-ZÄÖÜ][\w-]+)(?![\w-])")
+_ROLE_NOUN_EN = re.compile(r"(?<![\w])(?:the|The)\s+((?:[a-z]+\s+)?(?:secretary|minister|president|chancellor|"
+                           r"spokesperson|spokesman|spokeswoman|ambassador|general|admiral|premier|prime minister|"
+                           r"foreign minister|defense minister|defence minister|king|queen|envoy|commander))(?![\w-])")
+
+
+def _pronoun_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    persons = [(s, e, k) for (s, e), k in state.mention_key.items()
+               if k in state.found and state.found[k].type == "Person"]
+    persons.sort()
+    person_starts = [p[0] for p in persons]
+    pattern = _PRONOUN_DE if state.doc.language == "de" else _PRONOUN_EN
+    additions = []
+    for s_start, s_end in sentences:
+        segment = state.search[s_start:s_end]
+        for match in pattern.finditer(segment):
+            group = "sie" if match.groupdict().get("sie") else 0
+            start, end = s_start + match.start(group), s_start + match.end(group)
+            index = bisect.bisect_left(person_starts, start) - 1
+            if index >= 0:
+                additions.append((start, end, persons[index][2]))
+        role_pattern = _ROLE_NOUN_DE if state.doc.language == "de" else _ROLE_NOUN_EN
+        for match in role_pattern.finditer(segment):
+            noun = match.group(1)
+            if state.doc.language == "de" and not _is_role_de(noun):
+                continue
+            nxt = segment[match.end():match.end() + 2]
+            if nxt[:1] == " " and nxt[1:2].isupper() and state.doc.language == "en":
+                continue
+            start, end = s_start + match.start(), s_start + match.end()
+            index = bisect.bisect_left(person_starts, start) - 1
+            head = noun.split()[-1].casefold()
+            while index >= 0:
+                key = persons[index][2]
+                if any(head in role.casefold() for role in state.found[key].roles):
+                    additions.append((start, end, key))
+                    break
+                index -= 1
+    for start, end, key in additions:
+        state.add_mention(key, start, end, "pronoun")
+
+
+# ------------------------------------------------------------------ the entry point
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+    return slug[:60].strip("-") or "actor"
+
+
+def recognise_actors(doc: Document, cache=None) -> Actors:
+    """The actors of ``doc`` and all their mentions (see the module docstring for the passes).
+
+    ``cache`` is a :class:`kg.wikidata.cache.EntityCache` (or anything with ``names()`` and
+    ``get()``); None opens the shipped cache.
+
+    >>> from kg.extract.article import read_article
+    >>> doc = read_article("NATO-Generalsekretär Mark Rutte besuchte Tokio. Ruttes Reise war kurz.")
+    >>> names = StaticNames([("Mark Rutte", "Q57792", "Person", "de", "label"),
+    ...                      ("NATO", "Q7184", "Organization", "de", "label")])
+    >>> actors = recognise_actors(doc, names)
+    >>> [(a.id, a.roles) for a in actors.actors]
+    [('nato', []), ('mark-rutte', ['NATO-Generalsekretär'])]
+    >>> [doc.text[m.start:m.end] for m in actors.mentions_of("mark-rutte")]
+    ['Mark Rutte', 'Ruttes']
+    """
+    if cache is None:
+        cache = default_cache()
+    state = _State(doc, cache, gazetteer_for(cache))
+    state.deferred_surnames = []
+    regions = [(s.start, s.end) for s in doc.sentences if s.kind != "boilerplate"]
+    facts = [(s.start, s.end) for s in doc.sentences if s.kind in ("body", "caption", "heading")]
+    _gazetteer_pass(state, regions)
+    _pattern_pass(state, regions)
+    _person_pass(state, regions)
+    _branch_pass(state, regions)
+    _surname_pass(state, regions)
+    _pronoun_pass(state, facts)
+    return _finish(state)
+
+
+def _finish(state: _State) -> Actors:
+    actors: list[Actor] = []
+    mentions: list[ActorMention] = []
+    used: set[str] = set()
+    ordered = sorted(
+        (f for f in state.found.values() if f.mentions),
+        key=lambda f: min(m[0] for m in f.mentions),
+    )
+    for found in ordered:
+        named = [m for m in found.mentions if m[2] in ("name", "surname", "metonym", "demonym")]
+        if not named:
+            continue
+        if found.type == "Person" and found.name.casefold() in state.metadata_names:
+            continue
+        actor_id = _slug(found.name)
+        base, n = actor_id, 2
+        while actor_id in used:
+            actor_id, n = f"{base}-{n}", n + 1
+        used.add(actor_id)
+        extra = {"candidates": found.candidates} if found.candidates else {}
+        aliases = [a for a in dict.fromkeys(found.aliases) if a != found.name]
+        actors.append(Actor(
+            id=actor_id, name=found.name, type=found.type, qid=found.qid, roles=list(found.roles),
+            aliases=aliases, mentions=sorted((s, e) for s, e, _ in found.mentions),
+            confidence=found.confidence, method=found.method, extra=extra,
+        ))
+        mentions.extend(ActorMention(s, e, actor_id, via) for s, e, via in found.mentions)
+    return Actors(actors=actors, mentions=mentions)

@@ -1,0 +1,170 @@
+"""The extraction pipeline: article → actors → every registered fact extractor → fact sheet.
+
+Every fact in the sheet cites the exact characters it came from: ``text[start:end]`` equals
+its quote or evidence, and facts whose citation cannot be verified are dropped rather than
+shown with a wrong span. Each item carries ``confidence`` and ``method``; the sheet carries
+``text_sha256`` of the text the offsets count in.
+
+>>> from kg.extract.actors import StaticNames
+>>> names = StaticNames([("Mark Rutte", "Q57792", "Person", "de", "label")])
+>>> sheet = extract_factsheet("Rutte in Tokio\\n\\nMark Rutte sprach lange über die Lage.",
+...                           source="a.txt", cache=names, extractors=[], link=False)
+>>> [(a.name, a.qid) for a in sheet.actors], sheet.language
+([('Mark Rutte', 'Q57792')], 'de')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Iterable
+
+from kg.errors import KgError
+from kg.extract import EXTRACTORS, load_default_extractors
+from kg.extract.actors import default_cache, recognise_actors
+from kg.extract.article import read_article
+from kg.extract.base import Actors, Document
+from kg.model import FactSheet, Meeting, Mission, Statement
+
+log = logging.getLogger(__name__)
+
+SHEET_METHOD = "kg.extract (rules, offline)"
+
+
+def default_extractors(names: Iterable[str] | None = None) -> list:
+    """Instances of the registered extractors (all, or those named), in registry order.
+
+    >>> isinstance(default_extractors(), list)
+    True
+    """
+    registry = load_default_extractors()
+    if names is None:
+        return [cls() for cls in registry.values()]
+    from kg.errors import UsageError
+
+    chosen = []
+    for name in names:
+        if name not in registry:
+            known = ", ".join(sorted(registry)) or "none"
+            raise UsageError(f"unknown extractor {name!r}; known extractors: {known}")
+        chosen.append(registry[name]())
+    return chosen
+
+
+def extract_factsheet(data: bytes | str, *, source: str = "<input>", url: str | None = None,
+                      published=None, cache=None, extractors=None, link: bool = True) -> FactSheet:
+    """Read an article (bytes or text; plain or HTML) and extract its fact sheet.
+
+    ``cache`` is the Wikidata cache (None: the shipped one); ``extractors`` a list of
+    extractor instances or names (None: every registered one); ``link`` runs
+    :func:`kg.link.link_factsheet` over the actors when that module is available.
+    Errors in the input are :class:`kg.errors.InputError` (or ``UnsupportedLanguageError``).
+    """
+    doc = read_article(data, source=source, url=url, published=published)
+    return extract_document(doc, cache=cache, extractors=extractors, link=link)
+
+
+def extract_document(doc: Document, *, cache=None, extractors=None, link: bool = True) -> FactSheet:
+    """The fact sheet of an already read :class:`Document`.
+
+    >>> from kg.extract.actors import StaticNames
+    >>> d = Document(text="Japan.", language="de")
+    >>> extract_document(d, cache=StaticNames([]), extractors=[], link=False).text_sha256[:8]
+    '8d811412'
+    """
+    if cache is None:
+        cache = default_cache()
+    actors = recognise_actors(doc, cache)
+    if extractors is None:
+        extractors = default_extractors()
+    elif any(isinstance(e, str) for e in extractors):
+        extractors = default_extractors([e for e in extractors if isinstance(e, str)]) + [
+            e for e in extractors if not isinstance(e, str)]
+    meetings, missions, statements = [], [], []
+    for extractor in extractors:
+        for fact in extractor.extract(doc, actors) or []:
+            checked = _checked(fact, doc, actors, getattr(extractor, "name", type(extractor).__name__))
+            if checked is None:
+                continue
+            if isinstance(checked, Statement):
+                statements.append(checked)
+            elif isinstance(checked, Meeting):
+                meetings.append(checked)
+            elif isinstance(checked, Mission):
+                missions.append(checked)
+    sheet = FactSheet(
+        actors=list(actors.actors),
+        meetings=meetings,
+        missions=missions,
+        statements=statements,
+        url=doc.url,
+        publisher=doc.publisher,
+        published=doc.published.isoformat() if doc.published and doc.published_precision == "day" else None,
+        language=doc.language,
+        title=doc.title,
+        authors=list(doc.authors),
+        text_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        method=SHEET_METHOD,
+        source=doc.source,
+    )
+    extra = {k: v for k, v in doc.extra.items() if v}
+    if extra:
+        sheet.extra.update(extra)
+    if link:
+        sheet = _link(sheet, cache)
+    return sheet
+
+
+def _checked(fact, doc: Document, actors: Actors, method: str):
+    """The fact with a verified span, known actor references, confidence and method; or None."""
+    cited = fact.quote if isinstance(fact, Statement) else fact.evidence
+    span = tuple(fact.span) if fact.span else None
+    if cited is not None:
+        if span is None or doc.text[span[0]:span[1]] != cited:
+            position = doc.text.find(cited) if cited else -1
+            if position < 0:
+                log.debug("dropping %s: its text is not in the article", method)
+                return None
+            span = (position, position + len(cited))
+    elif span is not None:
+        if isinstance(fact, Statement):
+            fact.quote = doc.text[span[0]:span[1]]
+        else:
+            fact.evidence = doc.text[span[0]:span[1]]
+    if span is not None and not (0 <= span[0] < span[1] <= len(doc.text)):
+        return None
+    fact.span = span
+    known = {a.id for a in actors.actors}
+    if isinstance(fact, Statement):
+        if fact.speaker not in known or not fact.quote:
+            return None
+        fact.about = [a for a in fact.about if a in known]
+    else:
+        fact.participants = [p for p in dict.fromkeys(fact.participants) if p in known]
+        if fact.place not in known:
+            fact.place = None
+        if isinstance(fact, Mission) and fact.lead not in known:
+            fact.lead = None
+    if fact.confidence is None:
+        fact.confidence = 0.5
+    if not fact.method:
+        fact.method = method
+    return fact
+
+
+def _link(sheet: FactSheet, cache) -> FactSheet:
+    """Run kg.link over the sheet's actors when it exists and the cache is a real one."""
+    try:
+        from kg.link import link_factsheet
+        from kg.wikidata.cache import EntityCache
+    except ImportError:
+        return sheet
+    if not isinstance(cache, EntityCache):
+        return sheet
+    try:
+        return link_factsheet(sheet, cache)
+    except KgError:
+        raise
+    except Exception as err:  # linking is an improvement, never a reason to lose the sheet
+        log.warning("linking failed (%s: %s); the sheet is returned unlinked", type(err).__name__, err)
+        return sheet
