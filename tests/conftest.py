@@ -76,3 +76,52 @@ def corpus_dir():
 def gold_sheets() -> list[Path]:
     """The gold fact sheets of the development corpus (empty when it is absent)."""
     return sorted(CORPUS.glob("*.gold.json")) if CORPUS.is_dir() else []
+
+
+@pytest.fixture
+def make_doc():
+    """Build a (Document, Actors) pair by hand for extractor tests.
+
+    ``make(text, {"surface": ("id", "Type"), ...}, language="de", published="2025-04-10",
+    pronouns={"er": "id"}, roles={"id": ["role"]}, kinds={"line start": "caption"})``: sentences
+    split after . ! ? and at line ends; every surface form (and pronoun) becomes a mention.
+    """
+    import datetime as dt
+    import re as _re
+
+    from kg.extract.base import ActorMention, Actors, Document, Sentence
+    from kg.model import Actor
+
+    def make(text, names, language="de", published=None, pronouns=None, roles=None, kinds=None):
+        sentences, pos = [], 0
+        for line in text.split("\n"):
+            start = 0
+            for m in _re.finditer(r"[.!?][\"“”»«']?(?=\s+[\"„“»«'A-ZÄÖÜ])", line):
+                sentences.append((pos + start, pos + m.end()))
+                start = m.end() + 1
+            if line[start:].strip():
+                sentences.append((pos + start, pos + len(line)))
+            pos += len(line) + 1
+        kind_of = {}
+        for prefix, kind in (kinds or {}).items():
+            kind_of[text.index(prefix)] = kind
+        sentence_objs = []
+        for a, b in sentences:
+            while a < b and text[a].isspace():
+                a += 1
+            sentence_objs.append(Sentence(a, b, kind_of.get(a, "body")))
+        actors, mentions = {}, []
+        for surface, (actor_id, actor_type) in names.items():
+            actors.setdefault(actor_id, Actor(actor_id, surface, actor_type,
+                                              roles=list((roles or {}).get(actor_id, []))))
+            for m in _re.finditer(r"(?<!\w)" + _re.escape(surface) + r"(?!\w)", text):
+                mentions.append(ActorMention(m.start(), m.end(), actor_id, "name"))
+        for word, actor_id in (pronouns or {}).items():
+            for m in _re.finditer(r"(?<!\w)" + _re.escape(word) + r"(?!\w)", text):
+                mentions.append(ActorMention(m.start(), m.end(), actor_id, "pronoun"))
+        doc = Document(text=text, language=language,
+                       published=dt.date.fromisoformat(published) if published else None,
+                       published_precision="day" if published else None, sentences=sentence_objs)
+        return doc, Actors(list(actors.values()), mentions)
+
+    return make

@@ -37,10 +37,11 @@ _TRIGGER_RE = re.compile(
     r"(?<![\w])([\w]+-)?(" + "|".join(sorted((re.escape(k) for k in MISSION_KINDS), key=len, reverse=True))
     + r")(?![\w])"
 )
-_PROGRAMME_WORDS = frozenset(
-    """Package Fund Programme Program Initiative Mission Operation Assistance Training Support
-    Exercise Force Coalition Unterstützung Sicherheitsunterstützung Ausbildung Mission Operation
-    Initiative Programm Fonds Einsatz Übung Manöver Hilfe Paket""".split()
+# Words that make a bracketed acronym's name a programme or operation (not an organisation).
+_PROGRAMME_STEMS = (
+    "package", "fund", "programm", "program", "initiative", "mission", "operation", "assistance",
+    "training", "support", "exercise", "unterstützung", "ausbildung", "fonds", "einsatz", "übung",
+    "manöver", "hilfe", "paket", "deployment",
 )
 _ACRONYM = re.compile(r"\(([A-ZÄÖÜ][A-ZÄÖÜ0-9&-]{1,9})\)")
 _NAME_WORD = re.compile(r"[\w-]+|\s+|\(|\)|'s|’s")
@@ -102,8 +103,7 @@ def _programme_name(text: str, start: int, end: int) -> tuple[str | None, tuple[
         if possessive:
             name_start += possessive.end()
         name = text[name_start:name_end]
-        if any(part in _PROGRAMME_WORDS for part in re.split(r"[\s-]+", name)) or any(
-                p in name for p in ("unterstützung", "ausbildung", "Unterstützung")):
+        if any(stem in name.lower() for stem in _PROGRAMME_STEMS):
             return name, (name_start, name_end)
     return None, None
 

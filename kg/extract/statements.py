@@ -42,7 +42,7 @@ _OPEN_CLOSE = {
 _SINGLE = "‚‘'"
 _WORD_RE = re.compile(r"[\w’'-]+")
 _LETTER = re.compile(r"[^\W\d_]")
-_TERMINATOR = re.compile(r"[.!?](?=\s|$|[\"“”»«])")
+_TERMINATOR = re.compile(r"(?<!\d)(?<!\b[A-Z])[.!?](?=\s|$|[\"“”»«])")
 _FIRST_PERSON = frozenset("ich wir mir mich uns unser unsere unseren unserem unserer meine mein "
                           "meinen i we my our us".split())
 _SPEECH_NOUNS = re.compile(
@@ -60,6 +60,7 @@ _SOURCE_BEFORE = re.compile(
     r"^(?:(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Angaben|Worten|Aussage|"
     r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
     r"In the (?:view|words|opinion) of )")
+_ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
 _SOURCE_AFTER = re.compile(
     r"(?:,\s+(?:so|laut|according to|wie)\s+|,\s+(?=\S+(?:\s+\S+){0,3}\s+zufolge\s*[.!?]?$))")
 
@@ -420,6 +421,14 @@ class _Run:
                 self._add(speaker, rest, _period_end(text, b_end, s_end), False, m.group().strip().lower(),
                           self._date_for(None, (s_start, s_end), (rest, b_end)), s_end, "source-phrase", 0.6)
                 return True
+        m = _ZUFOLGE_FIRST.match(body)
+        if m:
+            speaker = self._speaker_in(b_start, b_start + m.end(), b_start)
+            if speaker:
+                rest = b_start + m.end()
+                self._add(speaker, rest, _period_end(text, b_end, s_end), False, "zufolge",
+                          self._date_for(None, (s_start, rest), (rest, b_end)), s_end, "source-phrase", 0.6)
+                return True
         tokens = _tokens(body, b_start)
         # trailing attribution: "…, sagte er." / "…, so X." / "…, nimmt X an." / "…, X zufolge."
         for index, (t_start, _, word) in enumerate(tokens):
@@ -600,7 +609,8 @@ class _Run:
             stop = b_end
             if n + 1 < len(chunks):
                 nxt = tokens[chunks[n + 1][0]][0]
-                coord = re.search(r"(?:,?\s+and|,)?\s*(?:\w+\s+){0,2}$", text[content:nxt])
+                coord = re.search(r"(?:,?\s+and|,)\s*(?:(?:also|then|later|again|once|further)\s+){0,2}$",
+                                  text[content:nxt])
                 stop = content + (coord.start() if coord else nxt - content)
                 if chunks[n + 1][3] == "saying" and not re.match(r"\s*that\b", text[tokens[index][1]:content]):
                     continue  # "X emphasized Y, saying Z": the content is Z

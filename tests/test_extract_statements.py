@@ -1,0 +1,173 @@
+"""Statements: one test per linguistic phenomenon, with our own short sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.statements import StatementExtractor, find_quotes
+
+WEBER = {"Anna Weber": ("weber", "Person"), "Weber": ("weber", "Person")}
+OLSEN = {"Per Olsen": ("olsen", "Person"), "Olsen": ("olsen", "Person")}
+BOTH = {**WEBER, **OLSEN}
+
+
+def run(make_doc, text, names=BOTH, **kwargs):
+    doc, actors = make_doc(text, names, **kwargs)
+    found = StatementExtractor().extract(doc, actors)
+    for statement in found:   # every span points at exactly the quote it claims
+        assert doc.text[statement.span[0]:statement.span[1]] == statement.quote
+    return found
+
+
+def triples(found):
+    return [(s.speaker, s.quote, s.direct) for s in found]
+
+
+@pytest.mark.parametrize("opening, closing", [
+    ("„", "“"), ('"', '"'), ("»", "«"), ("«", "»"), ("“", "”"), ("‚", "‘"), ("'", "'"), ("‘", "’"),
+])
+def test_every_quotation_style(make_doc, opening, closing):
+    text = f"{opening}Wir bleiben hart{closing}, sagte Weber."
+    assert triples(run(make_doc, text)) == [("weber", "Wir bleiben hart", True)]
+
+
+def test_quote_keeps_inner_punctuation_and_apostrophes(make_doc):
+    text = "“We won't stop, it's Olsen's plan,” Weber said."
+    found = run(make_doc, text, language="en")
+    assert triples(found) == [("weber", "We won't stop, it's Olsen's plan,", True)]
+    assert found[0].cue == "said"
+
+
+def test_quote_spanning_several_sentences(make_doc):
+    text = '"Wir bleiben. Das ist sicher. Niemand geht." sagte Olsen.'
+    assert triples(run(make_doc, text)) == [("olsen", "Wir bleiben. Das ist sicher. Niemand geht.", True)]
+
+
+def test_split_quote_gives_two_statements_of_one_speaker(make_doc):
+    text = 'Anna Weber sprach in Bonn. "Wir bleiben hart", sagte Weber. "Das ist sicher."'
+    assert triples(run(make_doc, text)) == [
+        ("weber", "Wir bleiben hart", True), ("weber", "Das ist sicher.", True)]
+
+
+def test_quote_continues_in_next_paragraph(make_doc):
+    text = '"We will stay," Olsen said.\n"Nobody leaves."'
+    assert [s.speaker for s in run(make_doc, text, language="en")] == ["olsen", "olsen"]
+
+
+@pytest.mark.parametrize("text, pronouns, language", [
+    ('Anna Weber kam spät. "Wir bleiben hart", sagte sie.', {"sie": "weber"}, "de"),
+    ('Per Olsen arrived late. "We stay," he said.', {}, "en"),      # pronoun without a mention
+])
+def test_pronoun_speaker(make_doc, text, pronouns, language):
+    found = run(make_doc, text, pronouns=pronouns, language=language)
+    assert [s.speaker for s in found] == ["weber" if language == "de" else "olsen"]
+
+
+def test_role_noun_speaker(make_doc):
+    text = 'Per Olsen opened the session. "We stay," the secretary said.'
+    found = run(make_doc, text, language="en", roles={"olsen": ["Secretary of Defense"]})
+    assert triples(found) == [("olsen", "We stay,", True)]
+
+
+@pytest.mark.parametrize("text, quote, cue", [
+    ("Die Regierung unterstütze den Plan, sagte Weber.", "Die Regierung unterstütze den Plan", "sagte"),
+    ("Weber erklärte, sie wolle weitermachen.", "sie wolle weitermachen", "erklärte"),
+    ("Weber betonte, dass der Plan gut sei.", "der Plan gut sei", "betonte"),
+    ("So bestätigte auch Anna Weber nach der Sitzung, sie werde bleiben.", "sie werde bleiben", "bestätigte"),
+    ("Das sei ein Fehler, so Weber.", "Das sei ein Fehler", "so"),
+    ("Weber zufolge ist der Plan gescheitert.", "ist der Plan gescheitert.", "zufolge"),
+    ("Nach Ansicht von Weber ist der Plan gescheitert.", "ist der Plan gescheitert.",
+     "nach ansicht von"),
+    ("Die Lage dürfte sich bessern, nimmt Weber an.", "Die Lage dürfte sich bessern", "nimmt an"),
+])
+def test_german_reported_speech(make_doc, text, quote, cue):
+    found = run(make_doc, text)
+    assert triples(found) == [("weber", quote, False)]
+    assert found[0].cue == cue
+
+
+@pytest.mark.parametrize("follower, expected", [
+    ("Die Lage sei ernst.", [("weber", "Die Lage sei ernst.", False)]),          # Konjunktiv I
+    ("Berlin unterstütze den Plan.", [("weber", "Berlin unterstütze den Plan.", False)]),
+    ("Die Lage ist ernst.", []),                                                 # indicative
+    ("Die Lage dürfte sich bessern.", []),                                       # author's conjecture
+])
+def test_konjunktiv_continuation(make_doc, follower, expected):
+    text = f'"Wir bleiben hart", sagte Weber. {follower}'
+    found = run(make_doc, text)
+    assert triples(found)[1:] == expected
+
+
+@pytest.mark.parametrize("text, quote, speaker", [
+    ("Olsen said that the plan failed.", "the plan failed", "olsen"),
+    ("Olsen said the plan failed.", "the plan failed", "olsen"),
+    ("Olsen told Anna Weber that the plan failed.", "the plan failed", "olsen"),
+    ("Olsen warned that the plan could fail.", "the plan could fail", "olsen"),
+    ("Olsen agreed, saying through an aide that the plan failed.", "the plan failed", "olsen"),
+    ("According to Olsen, the plan failed.", "the plan failed", "olsen"),
+    ("The plan failed, according to Olsen.", "The plan failed", "olsen"),
+    ("The plan failed, Olsen said.", "The plan failed", "olsen"),
+    ("Weber welcomed the decision of the council.", "the decision of the council", "weber"),
+])
+def test_english_reported_speech(make_doc, text, quote, speaker):
+    found = run(make_doc, text, language="en")
+    assert triples(found) == [(speaker, quote, False)]
+
+
+def test_english_coordinated_cues_give_two_statements(make_doc):
+    text = "Olsen said the plan failed and added that the talks would go on."
+    found = run(make_doc, text, language="en")
+    assert triples(found) == [("olsen", "the plan failed", False),
+                              ("olsen", "the talks would go on", False)]
+
+
+def test_partial_quote_stays_inside_reported_speech(make_doc):
+    text = 'Olsen said the talks would go on, "with or without them."'
+    found = run(make_doc, text, language="en")
+    assert triples(found) == [("olsen", 'the talks would go on, "with or without them."', False)]
+
+
+@pytest.mark.parametrize("text", [
+    'Die sogenannte "Zeitenwende" ist vorbei.',                 # scare quotes
+    "Olsen's 'plan' is dead.",                                  # apostrophe and scare quotes
+    "Weber fuhr nach Bonn. Die Lage sei ernst.",                # Konjunktiv without a statement before
+])
+def test_no_statement(make_doc, text):
+    assert run(make_doc, text) == []
+
+
+@pytest.mark.parametrize("cue, published, date", [
+    ("sagt", "2025-04-10", "2025-04-10"),     # present tense in a news article: the day it appeared
+    ("sagte", "2025-04-10", None),            # past tense, undated
+    ("sagt", None, None),
+])
+def test_statement_date(make_doc, cue, published, date):
+    found = run(make_doc, f'"Wir bleiben hart", {cue} Weber.', published=published)
+    assert found[0].date == date
+
+
+def test_dated_attribution(make_doc):
+    found = run(make_doc, '"Wir bleiben hart", sagte Weber am 3. März 2024.')
+    assert found[0].date == "2024-03-03"
+
+
+def test_caption_quote_is_not_a_statement(make_doc):
+    text = '"Wir bleiben hart": Anna Weber in Bonn, sagte sie\nWeber sprach.'
+    assert run(make_doc, text, kinds={'"Wir bleiben': "caption"}) == []
+
+
+def test_transcript_paragraphs_are_direct_speech(make_doc):
+    text = "Anna Weber, Ministerin: Ich danke Ihnen.\nWir werden das gemeinsam schaffen.\nDas Wetter war gut."
+    found = run(make_doc, text)
+    assert triples(found) == [("weber", "Ich danke Ihnen.", True),
+                              ("weber", "Wir werden das gemeinsam schaffen.", True)]
+
+
+def test_about_lists_actors_in_the_quote(make_doc):
+    found = run(make_doc, '"Olsen hat recht", sagte Weber.')
+    assert found[0].about == ["olsen"]
+
+
+def test_find_quotes_ignores_unclosed_and_empty_marks():
+    text = 'Ein "offenes Zitat\nund "" leer, dann „gut“.'
+    assert [text[a:b] for a, b in find_quotes(text)] == ["gut"]
