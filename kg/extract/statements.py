@@ -263,8 +263,12 @@ class _Run:
         """The speaker named in ``text[start:end]``: the first person (or pronoun) mention,
         else a role noun ("the secretary"), else an organisation or state."""
         mentions = self.actors.in_range(start, end)
-        for m in mentions:
+        for index, m in enumerate(mentions):
             if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person"):
+                nxt = mentions[index + 1] if index + 1 < len(mentions) else None
+                if (m.via == "pronoun" and nxt is not None and nxt.start - m.end <= 2
+                        and self.actors.is_type(nxt.actor_id, "Person")):
+                    return nxt.actor_id   # "der Politologe James Brown": the name, not an anaphor
                 return m.actor_id
         words = [w.lower() for _, _, w in _tokens(self.text[start:end])]
         if any(w in PRONOUNS_DE or w in PRONOUNS_EN for w in words):
