@@ -418,6 +418,42 @@ def _print_scores(score) -> None:
     out.print(f"shares: {shares}; wrong QIDs: {overall.wrong_links}; failed articles: {len(score.failures)}", markup=False)
 
 
+# --------------------------------------------------------------------------- serve
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: loopback only)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on (0 picks a free one)."),
+    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is cut off."),
+    max_rows: int = typer.Option(10000, "--max-rows", help="Most rows (or triples) a result may have."),
+    max_query_bytes: int = typer.Option(32768, "--max-query-bytes", help="Largest query / request body accepted."),
+    workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    cors: Optional[str] = typer.Option(None, "--cors", help="Allow cross-origin requests from this origin ('*' for any); off by default."),
+) -> None:
+    """Serve the store read-only: SPARQL endpoint at /sparql, stored-query API at /api, query page at /."""
+    import logging
+
+    from kg.serve import ServeConfig, make_server
+
+    with _errors():
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+        config = ServeConfig(
+            store=state.settings.store, store_options=dict(state.settings.store_options),
+            base_iri=state.settings.base_iri, host=host, port=port, timeout=timeout, max_rows=max_rows,
+            max_query_bytes=max_query_bytes, workers=workers, cors=cors,
+        )
+        server = make_server(config)
+        err.print(f"kg serve: {server.url}/ (query page), {server.url}/sparql, {server.url}/api/queries "
+                  f"— store {config.store}, read-only; Ctrl-C stops", markup=False, highlight=False)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            err.print("kg serve: stopped", markup=False)
+        finally:
+            server.server_close()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,600 @@
+"""``kg serve``: a read-only SPARQL 1.1 endpoint, the stored queries as a web API, and a query page.
+
+Routes:
+
+* ``/sparql`` — SPARQL 1.1 Protocol: ``GET ?query=``, ``POST`` form (``query=``) or
+  ``application/sparql-query``; results negotiated by ``Accept`` (or ``format=``): SPARQL JSON,
+  XML, CSV, TSV for SELECT/ASK; Turtle, N-Triples, JSON-LD, RDF/XML for CONSTRUCT/DESCRIBE.
+  Updates (``update=``, ``application/sparql-update``, or an update in ``query=``) get 403.
+* ``/api/queries`` — the stored queries with their parameters; ``/api/queries/NAME?actor=Q57792``
+  runs one (``format=json|csv`` or ``Accept``); ``/api/openapi.json`` describes the API.
+* ``/`` — the query page (files from ``kg/web``, no CDN).
+
+Queries run in a small pool of worker *processes*, each holding the store open read-only. A
+query that exceeds the time limit is cut off by killing its worker (a fresh one replaces it),
+so a runaway query never blocks the server; results are capped at ``max_rows`` rows. HTTP
+requests are handled by threads (stdlib ``ThreadingHTTPServer``), bodies are size-limited,
+every request is logged on the ``kg.serve`` logger, and CORS is off unless an origin is given.
+
+>>> config = ServeConfig(store="memory:")
+>>> (config.host, config.timeout, config.max_rows)
+('127.0.0.1', 10.0, 10000)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Mapping
+
+from kg.errors import KgError, QueryError, StoreError, UsageError
+from kg.namespaces import DEFAULT_BASE_IRI
+
+log = logging.getLogger("kg.serve")
+WEB_DIR = Path(__file__).resolve().parent / "web"
+STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".ico": "image/x-icon"}
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """What ``kg serve`` serves and its limits."""
+
+    store: str
+    store_options: Mapping[str, str] = field(default_factory=dict)
+    base_iri: str = DEFAULT_BASE_IRI
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0  # seconds a query may run
+    max_rows: int = 10000  # rows (or triples) a result may have
+    max_query_bytes: int = 32 * 1024  # size of a query / request body
+    workers: int = 2  # query worker processes
+    cors: str | None = None  # an origin (or "*") to allow cross-origin requests from; None = off
+    queries_folder: Path | None = None
+
+    def check(self) -> "ServeConfig":
+        """Refuse settings that cannot work, naming the option and the valid range."""
+        if self.store in ("memory:", "memory"):
+            raise UsageError("kg serve needs an on-disk store directory or an http(s):// store; "
+                             "'memory:' would be empty in every worker")
+        for name, value, low in (("--timeout", self.timeout, 0.01), ("--max-rows", self.max_rows, 1),
+                                 ("--max-query-bytes", self.max_query_bytes, 64), ("--workers", self.workers, 1)):
+            if value < low:
+                raise UsageError(f"{name} {value!r}: must be at least {low}")
+        if not 0 <= self.port <= 65535:
+            raise UsageError(f"--port {self.port}: expected 0-65535")
+        return self
+
+
+class HttpError(Exception):
+    """An error answer: HTTP status and a message for the client."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.headers = dict(headers or {})
+
+
+# --------------------------------------------------------------------------- query workers
+
+
+def _worker_main(conn, store_spec: str, store_options: dict, max_rows: int) -> None:
+    """A worker process: open the store read-only, then answer jobs until the pipe closes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent shuts workers down
+    from kg.store import open_store
+
+    try:
+        store = open_store(store_spec, read_only=True, options=store_options)
+    except KgError as error:
+        conn.send({"status": 500, "message": str(error)})
+        return
+    except Exception as error:  # noqa: BLE001 - report any failure to open to the parent
+        conn.send({"status": 500, "message": f"cannot open store {store_spec}: {error}"})
+        return
+    conn.send({"status": 0, "message": "ready"})
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        conn.send(_answer(store, job, max_rows))
+
+
+def _answer(store, job: dict, max_rows: int) -> dict:
+    """Evaluate one job in a worker: a reply with status, media type and body."""
+    from kg.results import NotAcceptable, render
+
+    try:
+        result = evaluate(store, job["query"], job.get("bindings") or {}, max_rows)
+        media, body = render(result, job.get("accept"), job.get("format"))
+        return {"status": 200, "type": media, "body": body, "rows": len(result.rows)}
+    except NotAcceptable as error:
+        return {"status": 406, "message": str(error)}
+    except ResultTooLarge as error:
+        return {"status": 422, "message": str(error)}
+    except QueryError as error:
+        return {"status": 400, "message": str(error)}
+    except KgError as error:
+        return {"status": 502 if getattr(store, "name", "") == "remote" else 500, "message": str(error)}
+    except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happens
+        return {"status": 500, "message": f"internal error: {type(error).__name__}: {error}"}
+
+
+class ResultTooLarge(KgError):
+    """The result has more rows than the server's limit."""
+
+
+def evaluate(store, sparql: str, bindings: Mapping, max_rows: int):
+    """Run a query, stopping as soon as the result exceeds ``max_rows`` rows (or triples).
+
+    >>> from kg.store import open_store
+    >>> evaluate(open_store("memory:"), "ASK { ?s ?p ?o }", {}, 10).boolean
+    False
+    """
+    from kg.store.oxigraph import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        return _evaluate_oxigraph(store, sparql, bindings, max_rows)
+    result = store.query(sparql, bindings)
+    size = len(result.rows) if result.kind == "select" else len(result.graph or ())
+    if size > max_rows:
+        raise ResultTooLarge(_too_large(max_rows))
+    return result
+
+
+def _too_large(max_rows: int) -> str:
+    return (f"the result has more than {max_rows} rows, the server's limit (kg serve --max-rows); "
+            "add LIMIT/OFFSET to page through it or narrow the query")
+
+
+def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int):
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg.namespaces import PREFIXES
+    from kg.store.base import QueryResult
+    from kg.store.oxigraph import from_ox, to_ox
+
+    substitutions = {ox.Variable(name): to_ox(term) for name, term in bindings.items() if term is not None}
+    try:
+        raw = store.raw.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None,
+                              prefixes={k: str(v) for k, v in PREFIXES.items()})
+        if isinstance(raw, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(raw))
+        if isinstance(raw, ox.QuerySolutions):
+            variables = [v.value for v in raw.variables]
+            rows = []
+            for solution in raw:
+                if len(rows) >= max_rows:
+                    raise ResultTooLarge(_too_large(max_rows))
+                rows.append(tuple(from_ox(solution[i]) for i in range(len(variables))))
+            return QueryResult("select", variables, rows)
+        graph = Graph()
+        for count, triple in enumerate(raw):
+            if count >= max_rows:
+                raise ResultTooLarge(_too_large(max_rows))
+            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        return QueryResult("graph", graph=graph)
+    except SyntaxError as error:
+        raise QueryError(f"malformed SPARQL: {error}") from None
+    except OSError as error:
+        raise StoreError(f"query failed: {error}") from None
+
+
+class _Worker:
+    def __init__(self, context, config: ServeConfig):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(child, config.store, dict(config.store_options), config.max_rows),
+            daemon=True, name="kg-serve-worker",
+        )
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, seconds: float) -> None:
+        if not self.conn.poll(seconds):
+            self.kill()
+            raise StoreError(f"a query worker did not start within {seconds:g} s")
+        reply = self.conn.recv()
+        if reply["status"] != 0:
+            self.kill()
+            raise StoreError(reply["message"])
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Worker processes holding the store; a query past the time limit costs its worker its life."""
+
+    def __init__(self, config: ServeConfig):
+        self.config = config
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        started = [self._spawn() for _ in range(config.workers)]
+        try:
+            for worker in started:
+                worker.wait_ready(60)
+                self._idle.put(worker)
+        except KgError:
+            self.close()
+            raise
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._context, self.config)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _replace(self, dead: _Worker) -> None:
+        with self._lock:
+            self._all.discard(dead)
+        dead.kill()
+
+        def start() -> None:
+            if self._closed:
+                return
+            worker = self._spawn()
+            try:
+                worker.wait_ready(60)
+            except KgError as error:
+                log.error("cannot restart a query worker: %s", error)
+                with self._lock:
+                    self._all.discard(worker)
+                return
+            self._idle.put(worker)
+
+        threading.Thread(target=start, daemon=True, name="kg-serve-respawn").start()
+
+    def run(self, job: dict) -> dict:
+        """Run a job on a free worker; HttpError 503 when the time limit passes."""
+        timeout = self.config.timeout
+        try:
+            worker = self._idle.get(timeout=max(timeout, 1.0))
+        except queue.Empty:
+            raise HttpError(503, f"server busy: all {self.config.workers} query workers are busy; "
+                                 "try again in a moment", {"Retry-After": "2"}) from None
+        try:
+            worker.conn.send(job)
+            if worker.conn.poll(timeout):
+                reply = worker.conn.recv()
+                self._idle.put(worker)
+                return reply
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise HttpError(500, "the query worker died; it has been restarted, try again") from None
+        self._replace(worker)
+        raise HttpError(503, f"query cancelled: it ran longer than the {timeout:g} s limit "
+                             "(kg serve --timeout); add LIMIT or narrow its patterns")
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for worker in workers:
+            worker.process.join(1)
+            worker.kill()
+
+
+# --------------------------------------------------------------------------- the application
+
+
+class KgServer(ThreadingHTTPServer):
+    """The HTTP server: one thread per connection, shared config, stored queries and workers."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, config: ServeConfig, pool: WorkerPool | None = None):
+        self.config = config.check()
+        self.queries = load_stored_queries(config.queries_folder)
+        self.pool = pool or WorkerPool(config)
+        try:
+            super().__init__((config.host, config.port), Handler)
+        except OSError as error:
+            self.pool.close()
+            raise UsageError(f"cannot listen on {config.host}:{config.port} ({error.strerror or error}); "
+                             "pick another --port or --host") from None
+
+    @property
+    def url(self) -> str:
+        """The base URL the server listens on."""
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close()
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Routes requests; every answer has a Content-Length so connections can be kept alive."""
+
+    server: KgServer
+    server_version = "kg-serve"
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a client may take to send its request
+
+    # ---------------------------------------------------------------- plumbing
+
+    def log_request(self, code="-", size="-") -> None:  # logged in _finish instead
+        pass
+
+    def log_error(self, fmt, *args) -> None:
+        log.warning("%s %s", self.client_address[0], fmt % args)
+
+    def _finish(self, status: int, size: int) -> None:
+        elapsed = (time.perf_counter() - self._started) * 1000
+        path = self.path if len(self.path) <= 200 else self.path[:200] + "…"
+        log.info('%s "%s %s" %d %d %.1fms', self.client_address[0], self.command, path, status, size, elapsed)
+
+    def _send(self, status: int, body: bytes, media: str, headers: Mapping[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if self.server.config.cors:
+            self.send_header("Access-Control-Allow-Origin", self.server.config.cors)
+            self.send_header("Vary", "Origin, Accept")
+        else:
+            self.send_header("Vary", "Accept")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self._finish(status, len(body))
+
+    def _error(self, error: HttpError) -> None:
+        if self.path.startswith("/api/"):
+            body = json.dumps({"status": error.status, "error": HTTPStatus(error.status).phrase,
+                               "message": str(error)}, ensure_ascii=False).encode() + b"\n"
+            media = "application/json"
+        else:
+            body = f"{error.status} {HTTPStatus(error.status).phrase}: {error}\n".encode()
+            media = "text/plain; charset=utf-8"
+        if error.status in (411, 413):
+            self.close_connection = True  # the body was not read
+        self._send(error.status, body, media, error.headers)
+
+    def _dispatch(self, route) -> None:
+        self._started = time.perf_counter()
+        try:
+            route()
+        except HttpError as error:
+            self._error(error)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception as error:  # noqa: BLE001 - answer 500, keep serving
+            log.exception("internal error on %s", self.path)
+            self._error(HttpError(500, f"internal error: {type(error).__name__}"))
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._dispatch(self._route_get)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._dispatch(self._route_get)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._dispatch(self._route_post)
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self._dispatch(self._preflight)
+
+    def _refuse_write(self) -> None:
+        raise HttpError(405, "this endpoint is read-only: only GET and POST of queries are allowed",
+                        {"Allow": "GET, HEAD, POST, OPTIONS"})
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._dispatch(self._refuse_write)
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._dispatch(self._refuse_write)
+
+    do_PATCH = do_PUT
+
+    def _preflight(self) -> None:
+        if not self.server.config.cors:
+            raise HttpError(403, "cross-origin requests are not enabled on this server (kg serve --cors ORIGIN)")
+        self._send(204, b"", "text/plain", {
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "600",
+        })
+
+    # ---------------------------------------------------------------- routes
+
+    def _split(self) -> tuple[str, dict[str, list[str]]]:
+        parsed = urllib.parse.urlsplit(self.path)
+        if len(parsed.query) > self.server.config.max_query_bytes:
+            raise HttpError(413, f"the request's query string has {len(parsed.query)} bytes, more than the "
+                                 f"{self.server.config.max_query_bytes}-byte limit (kg serve --max-query-bytes)")
+        return parsed.path, urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
+
+    def _route_get(self) -> None:
+        path, params = self._split()
+        if path == "/sparql":
+            self._sparql(params)
+        elif path == "/api/queries" or path == "/api/queries/":
+            self._list_queries()
+        elif path.startswith("/api/queries/"):
+            self._stored_query(urllib.parse.unquote(path[len("/api/queries/"):]), params)
+        elif path == "/api/openapi.json":
+            from kg.openapi import openapi_document
+
+            self._json(openapi_document(list(self.server.queries.values())))
+        elif path in ("/", "/index.html") or path.startswith("/static/"):
+            self._static("index.html" if path in ("/", "/index.html") else path[len("/static/"):])
+        else:
+            raise HttpError(404, f"no such page {path!r}; see / (query page), /sparql, /api/queries, /api/openapi.json")
+
+    def _route_post(self) -> None:
+        path, params = self._split()
+        if path != "/sparql":
+            raise HttpError(405 if path.startswith("/api/") or path == "/" else 404,
+                            f"POST is accepted only at /sparql, not {path!r}", {"Allow": "GET, HEAD"})
+        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        body = self._read_body()
+        if media == "application/sparql-update":
+            self._refuse_update()
+        if media == "application/sparql-query":
+            params.setdefault("query", []).append(body.decode("utf-8", "replace"))
+        elif media == FORM:
+            for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        else:
+            raise HttpError(415, f"Content-Type {media or '(none)'!r}: expected application/sparql-query "
+                                 f"or {FORM} (SPARQL 1.1 Protocol)")
+        self._sparql(params)
+
+    def _read_body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if length is None:
+            raise HttpError(411, "a POST needs a Content-Length header")
+        try:
+            size = int(length)
+        except ValueError:
+            raise HttpError(400, f"Content-Length {length!r} is not a number") from None
+        if size > self.server.config.max_query_bytes:
+            raise HttpError(413, f"the request body has {size} bytes, more than the "
+                                 f"{self.server.config.max_query_bytes}-byte limit (kg serve --max-query-bytes)")
+        return self.rfile.read(size)
+
+    def _refuse_update(self) -> None:
+        raise HttpError(403, "SPARQL Update is not allowed: this endpoint is read-only. "
+                             "Change the store with 'kg ingest' / 'kg delete' instead.")
+
+    def _sparql(self, params: dict[str, list[str]]) -> None:
+        from kg.queries import check_read_only
+
+        if "update" in params:
+            self._refuse_update()
+        queries = params.get("query") or []
+        if len(queries) != 1 or not queries[0].strip():
+            raise HttpError(400, "expected exactly one 'query' parameter holding a SPARQL query "
+                                 "(GET /sparql?query=…, or POST it as a form or as application/sparql-query)")
+        text = queries[0]
+        if len(text.encode("utf-8")) > self.server.config.max_query_bytes:
+            raise HttpError(413, f"the query has more than {self.server.config.max_query_bytes} bytes "
+                                 "(kg serve --max-query-bytes)")
+        try:
+            check_read_only(text)
+        except QueryError:
+            self._refuse_update()
+        if params.get("default-graph-uri") or params.get("named-graph-uri"):
+            raise HttpError(400, "default-graph-uri and named-graph-uri are not supported: "
+                                 "queries see the union of all article graphs; use GRAPH in the query")
+        fmt = (params.get("format") or params.get("output") or [None])[0]
+        self._run({"query": text, "bindings": {}, "accept": self.headers.get("Accept"), "format": fmt})
+
+    def _run(self, job: dict) -> None:
+        reply = self.server.pool.run(job)
+        if reply["status"] != 200:
+            raise HttpError(reply["status"], reply["message"])
+        self._send(200, reply["body"], reply["type"])
+
+    def _json(self, payload) -> None:
+        self._send(200, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8") + b"\n", "application/json")
+
+    def _list_queries(self) -> None:
+        self._json([describe_query(q) for q in self.server.queries.values()])
+
+    def _stored_query(self, name: str, params: dict[str, list[str]]) -> None:
+        from kg.queries import bind_parameters
+
+        query = self.server.queries.get(name)
+        if query is None:
+            raise HttpError(404, f"unknown stored query {name!r}; available: {', '.join(self.server.queries)}")
+        fmt = (params.pop("format", None) or [None])[0]
+        if fmt not in (None, "json", "csv"):
+            raise HttpError(400, f"format {fmt!r}: expected json or csv")
+        repeated = [key for key, values in params.items() if len(values) > 1]
+        if repeated:
+            raise HttpError(400, f"parameter {repeated[0]!r} is given more than once; give it once")
+        try:
+            bindings = bind_parameters(query, {k: v[0] for k, v in params.items()}, self.server.config.base_iri)
+        except KgError as error:
+            raise HttpError(400, str(error)) from None
+        accept = self.headers.get("Accept") or ""
+        if fmt is None:
+            fmt = "csv" if "text/csv" in accept and "json" not in accept else "json"
+        self._run({"query": query.text, "bindings": bindings, "accept": None, "format": fmt})
+
+    def _static(self, name: str) -> None:
+        target = (WEB_DIR / name).resolve()
+        if WEB_DIR.resolve() not in target.parents or not target.is_file():
+            raise HttpError(404, f"no such file {name!r}")
+        media = STATIC_TYPES.get(target.suffix, "application/octet-stream")
+        self._send(200, target.read_bytes(), media, {"Cache-Control": "no-cache"})
+
+
+def load_stored_queries(folder: Path | None = None) -> dict:
+    """The stored queries by name; a file that cannot be read is logged and left out, not fatal.
+
+    >>> "meetings" in load_stored_queries()
+    True
+    """
+    from kg.queries import load_query_file, queries_dir
+
+    queries = {}
+    for path in sorted((folder or queries_dir()).glob("*.rq")):
+        try:
+            query = load_query_file(path)
+        except KgError as error:
+            log.warning("stored query left out: %s", error)
+            continue
+        queries[query.name] = query
+    return queries
+
+
+def describe_query(query) -> dict:
+    """A stored query as the API lists it: name, summary, parameters (from the ``#+`` header).
+
+    >>> from kg.queries import parse_query_text
+    >>> describe_query(parse_query_text("#+ summary: S\\nSELECT * WHERE { ?s ?p ?_actor_iri }", "q"))["parameters"]
+    [{'name': 'actor', 'type': 'iri', 'required': True, 'variable': '_actor_iri'}]
+    """
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "tags": query.tags,
+        "parameters": [
+            {"name": p.name, "type": p.kind.replace("xsd_", "xsd:"), "required": p.required, "variable": p.variable}
+            for p in query.parameters
+        ],
+        "url": f"/api/queries/{urllib.parse.quote(query.name)}",
+        "sparql": query.text,
+    }
+
+
+def make_server(config: ServeConfig) -> KgServer:
+    """Start the workers and bind the socket (port 0 picks a free port); call ``serve_forever``."""
+    return KgServer(config)
