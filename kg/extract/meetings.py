@@ -51,7 +51,7 @@ _GROUP = re.compile(r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|ich|Ich|wir|Wir)\b")
 _ROLE_WORD = re.compile(r"[\w-]{6,}")
 _VISIT_KINDS = ("visit",)
-_SKIP_WORDS = frozenset("host call calls meet".split())  # too ambiguous alone as nouns/verbs
+_SKIP_WORDS = frozenset("host calls meet".split())  # too ambiguous alone as nouns/verbs
 
 
 def _words_before(text: str, pos: int, n: int) -> list[str]:
@@ -80,7 +80,7 @@ class MeetingExtractor:
                 continue
             if any(a <= sentence.start and sentence.end <= b + 1 for a, b in quotes):
                 continue  # inside someone's quoted words
-            found = _sentence_meetings(doc, actors, sentence, own_words, roles)
+            found = _sentence_meetings(doc, actors, sentence, own_words, roles, quotes)
             keys = [(m.kind, frozenset(m.participants), m.date, m.place) for m in found]
             for meeting, key in zip(found, keys):
                 if key not in seen:  # the same meeting reported again in another sentence
@@ -126,10 +126,11 @@ def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
     return definite and not (after and after[0] in _LINKING)
 
 
-def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles) -> list[Meeting]:
+def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes=()) -> list[Meeting]:
     text = doc.text
     start, end = sentence.start, sentence.end
-    triggers = _triggers(text, start, end)
+    triggers = [t for t in _triggers(text, start, end)
+                if not any(a <= t[0] < b for a, b in quotes)]  # not in someone's quoted words
     if not triggers:
         return []
     mentions = actors.in_range(start, end)
@@ -164,6 +165,8 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles) -> lis
             persons.append(topic)
     place = _place(text, places, states)
     date = _date(doc, start, end)
+    if place is None and any(kind in _VISIT_KINDS for *_, kind in triggers):
+        place = _host_state(text, start, end, states)
     out = []
     used_words = set()
     for t_start, t_end, word, kind in triggers:

@@ -198,7 +198,8 @@ for _kind, _words in {
                 reiste reisten Visite Staatsbesuch Antrittsbesuch Arbeitsbesuch
                 visit visits visited visiting trip travel travels traveled travelled""",
     "press conference": """Pressekonferenz Pressekonferenzen Pressetermin Pressegespräch
-                           Pressebegegnung press conference briefing""",
+                           Pressebegegnung press conference Press Conference briefing
+                           news conference""",
     "summit": """Gipfel Gipfeltreffen Gipfels summit Summit""",
     "call": """Telefonat telefonierte telefonierten Telefongespräch Videokonferenz
                call phoned videoconference""",

@@ -1,0 +1,117 @@
+"""Meetings: triggers, participants, place, date and evidence, with our own short sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.meetings import MeetingExtractor
+
+NAMES = {
+    "Anna Weber": ("weber", "Person"), "Weber": ("weber", "Person"),
+    "Per Olsen": ("olsen", "Person"), "Olsen": ("olsen", "Person"),
+    "Lea Berg": ("berg", "Person"),
+    "Oslo": ("oslo", "Place"), "Norwegen": ("norway", "State"), "Norway": ("norway", "State"),
+    "NATO": ("nato", "Organization"),
+}
+
+
+def run(make_doc, text, **kwargs):
+    doc, actors = make_doc(text, NAMES, **kwargs)
+    found = MeetingExtractor().extract(doc, actors)
+    for meeting in found:   # the evidence is the sentence, exactly
+        assert doc.text[meeting.span[0]:meeting.span[1]] == meeting.evidence
+    return found
+
+
+@pytest.mark.parametrize("text, language, kind", [
+    ("Weber traf Olsen in Oslo.", "de", "meeting"),
+    ("Weber trifft sich morgen mit Olsen.", "de", "meeting"),
+    ("Olsen empfing Weber in Oslo.", "de", "meeting"),
+    ("Weber führte Gespräche mit Olsen.", "de", "talks"),
+    ("Weber und Olsen gaben eine Pressekonferenz in Oslo.", "de", "press conference"),
+    ("Weber und Olsen trafen sich beim Gipfel in Oslo.", "de", "meeting"),
+    ("Weber met Olsen in Oslo.", "en", "meeting"),
+    ("Weber held talks with Olsen.", "en", "talks"),
+    ("Olsen hosted Weber in Oslo.", "en", "meeting"),
+    ("Weber and Olsen spoke at a press conference in Oslo.", "en", "press conference"),
+    ("Weber had a phone call with Olsen.", "en", "call"),
+])
+def test_triggers(make_doc, text, language, kind):
+    found = run(make_doc, text, language=language)
+    assert found and found[0].kind == kind
+    assert set(found[0].participants) >= {"weber", "olsen"}
+
+
+@pytest.mark.parametrize("text", [
+    "Weber lobte Olsen.",                                  # no trigger
+    "Weber und Olsen lobten das Treffen.",                 # a definite noun pointing back
+    "Der Besuch war lang.",                                # nobody named
+    "Weber will call the shots, Olsen said.",              # "call" is not a phone call here
+])
+def test_no_meeting(make_doc, text):
+    assert run(make_doc, text) == []
+
+
+def test_visit_participants_are_visitor_and_host_state(make_doc):
+    found = run(make_doc, "Weber besuchte Norwegen.")
+    assert [(m.kind, m.participants, m.place) for m in found] == [("visit", ["weber", "norway"], "norway")]
+
+
+def test_place_is_the_most_specific_one(make_doc):
+    found = run(make_doc, "Weber traf Olsen in Oslo, Norwegen.")
+    assert found[0].place == "oslo"
+
+
+def test_caption_date(make_doc):
+    text = "Weber und Olsen bei einer Pressekonferenz in Oslo, 9.4.2025\nWeber sprach lange."
+    found = run(make_doc, text, kinds={"Weber und": "caption"})
+    assert [(m.kind, m.date, m.place) for m in found] == [("press conference", "2025-04-09", "oslo")]
+
+
+@pytest.mark.parametrize("text, language, date", [
+    ("Weber traf am Dienstag Olsen.", "de", "2025-04-08"),
+    ("Weber met Olsen on Wednesday.", "en", "2025-04-09"),
+    ("Weber met Olsen today.", "en", "2025-04-10"),
+    ("Weber traf Olsen.", "de", None),
+])
+def test_relative_dates(make_doc, text, language, date):
+    found = run(make_doc, text, language=language, published="2025-04-10")
+    assert found[0].date == date
+
+
+def test_several_counterparts_join_one_meeting(make_doc):
+    found = run(make_doc, "Weber traf Olsen und Lea Berg in Oslo.")
+    assert [m.participants for m in found] == [["weber", "olsen", "berg"]]
+
+
+def test_role_noun_and_group_participants(make_doc):
+    text = "Anna Weber kam an. Der Ministerpräsident traf Olsen.\nPer Olsen rief an. The two men met in Oslo."
+    found = run(make_doc, text, roles={"weber": ["Ministerpräsident"]})
+    assert [sorted(m.participants) for m in found] == [["olsen", "weber"], ["olsen", "weber"]]
+
+
+def test_person_the_text_is_about_joins_a_meeting_with_one_name(make_doc):
+    text = "Anna Weber reist nach Oslo. Nach einem Gespräch mit Per Olsen folgt ein Essen."
+    found = run(make_doc, text)
+    assert ["olsen", "weber"] in [sorted(m.participants) for m in found]
+
+
+def test_own_words_make_the_speaker_a_participant(make_doc):
+    text = "Anna Weber, Ministerin: Ich danke Ihnen.\nIch werde morgen Gespräche mit Olsen führen."
+    found = run(make_doc, text)
+    assert [sorted(m.participants) for m in found] == [["olsen", "weber"]]
+
+
+def test_press_conference_of_one_person(make_doc):
+    found = run(make_doc, "Press Conference by Anna Weber", language="en", kinds={"Press": "heading"})
+    assert [(m.kind, m.participants) for m in found] == [("press conference", ["weber"])]
+
+
+def test_same_meeting_reported_twice_is_kept_once(make_doc):
+    text = "Weber traf Olsen am 9. April 2025 in Oslo. Dort traf Weber Olsen am 9. April 2025 in Oslo."
+    assert len(run(make_doc, text)) == 1
+
+
+def test_quoted_words_are_not_meetings(make_doc):
+    text = '"Wir trafen Olsen in Oslo", sagte Weber.'
+    assert run(make_doc, text) == []
