@@ -54,7 +54,7 @@ _DE_ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
 _TOKEN = re.compile(r"[\w.'’&-]+|[,;:()\"“”„«»!?]")
 _ROMAN = frozenset(("II", "III", "IV", "V", "VI", "Jr.", "Sr.", "Jr", "Sr"))
 _INITIAL = re.compile(r"^[A-Z]\.$")
-_CONNECTORS = frozenset(("of", "for", "of the", "on"))
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
 # ------------------------------------------------------------------ cache adapters
@@ -300,10 +300,6 @@ class _State:
         bisect.insort(self.spans, (start, end))
         self.mention_key[(start, end)] = key
         self.found[key].mentions.append((start, end, via))
-        surface = self.text[start:end]
-        actor = self.found[key]
-        if via in ("name", "surname", "metonym") and surface != actor.name and surface not in actor.aliases:
-            actor.aliases.append(surface)
         return True
 
     def actor(self, key: str, name: str, type_: str, qid: str | None, method: str,
@@ -338,8 +334,12 @@ def _confusable(cache, qid: str) -> set[str]:
 
 
 def _locative_before(search: str, start: int) -> bool:
-    before = search[max(0, start - 25):start].split()
-    return bool(before) and before[-1] in lx.LOCATIVE_PREPOSITIONS
+    """True after "in", "nach", "at" … and in a coordination after one ("nach Kiew und Berlin")."""
+    before = search[max(0, start - 40):start].replace(",", " ,").split()
+    if before and before[-1] in lx.LOCATIVE_PREPOSITIONS:
+        return True
+    return len(before) >= 3 and before[-1] in ("und", "and", "oder", "or", ",") and \
+        before[-3] in lx.LOCATIVE_PREPOSITIONS and before[-2][:1].isupper()
 
 
 def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
@@ -594,16 +594,18 @@ def _affiliation(state: _State, tokens: list[_Tok], index: int) -> str | None:
     words = [t.text for t in tokens[index:index + 3]]
     if not words or words[0] not in ("von", "vom", "of", "from", "at", "der", "des"):
         return None
-    k = index + 1
-    while k < len(tokens) and tokens[k].text in ("der", "the", "dem", "des"):
-        k += 1
-    if k >= len(tokens):
-        return None
-    taken = state.overlaps(tokens[k].start, tokens[k].end)
-    if taken and state.found.get(taken) and state.found[taken].type in ("Organization", "State"):
-        spans = [(a, b) for a, b, _ in state.found[taken].mentions if a <= tokens[k].start < b]
-        if spans:
-            return state.text[spans[0][0]:spans[0][1]]
+    first = index + 1
+    while first < len(tokens) and tokens[first].text in ("der", "the", "dem", "des"):
+        first += 1
+    for k in range(first, min(len(tokens), first + 6)):
+        word = tokens[k].text
+        if not (word[:1].isupper() or word in ("der", "des", "the", "of", "for")):
+            return None
+        taken = state.overlaps(tokens[k].start, tokens[k].end)
+        if taken and state.found.get(taken) and state.found[taken].type in ("Organization", "State"):
+            spans = [(a, b) for a, b, _ in state.found[taken].mentions if a <= tokens[k].start < b]
+            if spans:
+                return state.text[tokens[first].start:spans[0][1]]
     return None
 
 
@@ -611,7 +613,8 @@ _ORG_EN = re.compile(
     r"(?<![\w-])((?:[A-Z][\w&.'-]*\s+){0,4}(?:" + "|".join(lx.ORG_HEADS_EN) + r"))"
     r"((?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}))?(?![\w-])"
 )
-_ORG_DE = re.compile(r"(?<![\w])([A-ZÄÖÜ][\w-]*(?:" + "|".join(lx.ORG_SUFFIXES_DE) + r")(?:e?s)?)(?![\w])")
+_ORG_DE = re.compile(r"(?<![\w])((?:[A-ZÄÖÜ][\w-]*)?(?:" + "|".join(
+    f"[{sfx[0]}{sfx[0].upper()}]{sfx[1:]}" for sfx in lx.ORG_SUFFIXES_DE) + r")(?:e?s)?)(?![\w])")
 _PLACE_EN = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + "|".join(lx.PLACE_HEADS_EN) + r"))(?![\w-])")
 _PLACE_DE = re.compile(r"(?<![\w])(?:" + "|".join(lx.PLACE_PREFIXES_DE) + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
 _SHIP = re.compile(r"(?<![\w])(?:(" + "|".join(lx.SHIP_PREFIXES) + r")\s+|(?:" + "|".join(lx.SHIP_CLASSES)
@@ -649,6 +652,8 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 end = s_start + match.end()
                 _add_pattern_actor(state, start, end, type_, method)
         for match in _ORG_DE.finditer(segment):
+            if not match.group(1)[:1].isupper():
+                continue
             start, end = s_start + match.start(1), s_start + match.end(1)
             _add_pattern_actor(state, start, end, "Organization", "pattern:organisation")
         for match in _PLACE_DE.finditer(segment):
@@ -664,6 +669,9 @@ def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: 
     name = state.text[start:end]
     # longer than what the gazetteer found there: the pattern wins only over non-persons
     inside = [k for (s, e), k in state.mention_key.items() if s < end and start < e]
+    if (start, end) in state.mention_key or any(
+            s == start and e == end - 1 for (s, e) in state.mention_key):  # the same name, perhaps genitive
+        return
     if any(not (start <= s and e <= end) for (s, e), k in state.mention_key.items() if s < end and start < e):
         return
     if any(state.found[k].type == "Person" for k in inside):
@@ -719,6 +727,60 @@ def _branch_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 bisect.insort(state.spans, (org_start, org_end))
                 state.mention_key[(org_start, org_end)] = org_key
                 state.found[org_key].mentions.append((org_start, org_end, "name"))
+
+
+_ACRONYM_DEF = re.compile(r"\s?\(([A-Z][A-Z0-9]{1,7})\)")
+_ACRONYM_DE = re.compile(r"(?<![\w])(?:der|des|Der)\s+([A-Z][A-Z0-9]{2,6})(?=\s*[,.;:)]|\s+(?:und|oder|sowie|in|im|an|auf|mit|bei|hat|ist|wird|will|soll|sagte|teilte)\b)")
+_LOCATIVE_EN = re.compile(r"(?<![\w])(?:in|at|near|to|from|visiting|visited|visit to)\s+([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
+                          r"(?=\s*[,.;:)]|\s+(?:and|on|for|to|in|at|last|this|next|where|with|ahead|during|after|before)\b|\s*$)")
+
+
+def _acronym_pass(state: _State, regions: list[tuple[int, int]]) -> None:
+    """"Ukraine Defense Contact Group (UDCG)": the acronym names the actor before it, everywhere."""
+    search = state.search
+    for match in _ACRONYM_DEF.finditer(search):
+        key = state.overlaps(match.start() - 1, match.start()) if match.start() > 0 else None
+        if not key or key not in state.found or state.found[key].type not in ("Organization", "Place", "Other"):
+            continue
+        acronym = match.group(1)
+        position = search.find(acronym)
+        while position >= 0:
+            end = position + len(acronym)
+            if (position == 0 or not search[position - 1].isalnum()) and \
+                    (end >= len(search) or not search[end].isalnum()):
+                if any(a <= position and end <= b for a, b in regions):
+                    state.add_mention(key, position, end, "name")
+            position = search.find(acronym, end)
+
+
+def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """Acronyms after a German article ("der OSZE") as organisations; English places after "in"/"at"."""
+    language = state.doc.language
+    for s_start, s_end in sentences:
+        segment = state.search[s_start:s_end]
+        if language == "de":
+            for match in _ACRONYM_DE.finditer(segment):
+                word = match.group(1)
+                start, end = s_start + match.start(1), s_start + match.end(1)
+                if word in lx.ROLE_WORDS_EN or state.overlaps(start, end) is not None:
+                    continue
+                key = "organization:" + word.casefold()
+                state.actor(key, word, "Organization", None, "pattern:acronym", 0.55)
+                state.add_mention(key, start, end, "name")
+            continue
+        for match in _LOCATIVE_EN.finditer(segment):
+            words = match.group(1)
+            start, end = s_start + match.start(1), s_start + match.end(1)
+            parts = re.split(r"[ -]", words)
+            if any(p in lx.NOT_NAME_WORDS or p.casefold() in lx.MONTHS or p.casefold() in lx.WEEKDAYS
+                   or _is_role(p) for p in parts) or state.overlaps(start, end) is not None:
+                continue
+            same = [k for k, f in state.found.items() if f.type in ("Place", "Organization")
+                    and parts[0] in f.name.split()]
+            key = same[0] if same else "place:" + words.casefold()
+            if not same:
+                state.actor(key, state.text[start:end], "Place", None, "pattern:locative", 0.55)
+            state.add_mention(key, start, end, "name")
 
 
 # ------------------------------------------------------------------ pass 3: coreference
@@ -810,6 +872,7 @@ def _pronoun_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 
 
 def _slug(text: str) -> str:
+    text = text.translate(_GERMAN_LETTERS)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
     return slug[:60].strip("-") or "actor"
@@ -841,7 +904,9 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _pattern_pass(state, regions)
     _person_pass(state, regions)
     _branch_pass(state, regions)
+    _acronym_pass(state, regions)
     _surname_pass(state, regions)
+    _unknown_name_pass(state, facts)
     _pronoun_pass(state, facts)
     return _finish(state)
 
@@ -866,7 +931,9 @@ def _finish(state: _State) -> Actors:
             actor_id, n = f"{base}-{n}", n + 1
         used.add(actor_id)
         extra = {"candidates": found.candidates} if found.candidates else {}
-        aliases = [a for a in dict.fromkeys(found.aliases) if a != found.name]
+        surfaces = [state.text[s:e] for s, e, via in sorted(found.mentions)
+                    if via in ("name", "surname", "metonym")]
+        aliases = [a for a in dict.fromkeys(found.aliases + surfaces) if a != found.name]
         actors.append(Actor(
             id=actor_id, name=found.name, type=found.type, qid=found.qid, roles=list(found.roles),
             aliases=aliases, mentions=sorted((s, e) for s, e, _ in found.mentions),

@@ -164,7 +164,7 @@ NOT_NAME_WORDS = frozenset(
 ORG_HEADS_EN = (
     "University", "Institute", "Foundation", "Agency", "Council", "Commission", "Committee",
     "Ministry", "Department", "Group", "Corporation", "Association", "Organization",
-    "Organisation", "Bank", "Fund", "Party", "Army", "Navy", "Air Force", "Coast Guard",
+    "Organisation", "Bank", "Party", "Army", "Navy", "Air Force", "Coast Guard",
     "Forces", "Command", "Centre", "Center", "Alliance", "Union", "Court", "Parliament",
     "Assembly", "Authority", "Service", "College", "School", "Academy", "Company",
 )
