@@ -167,12 +167,13 @@ def _lead(text, actors: Actors, start, end, trigger, name_span, participants) ->
                   if m.actor_id in participants and actors.is_type(m.actor_id, "Organization")]
         if inside:
             return inside[0]
-    if trigger is not None:
-        before = [m for m in actors.in_range(start, trigger[0]) if m.actor_id in participants
+    anchor = trigger[0] if trigger is not None else (name_span[0] if name_span else None)
+    if anchor is not None:
+        before = [m for m in actors.in_range(start, anchor) if m.actor_id in participants
                   and not re.search(r"\b(?:aus|von|mit|in|from|with|in|of)\s+$", text[max(start, m.start - 6):m.start])]
         if before and (before[0].start - start) < 30:
             return before[0].actor_id
-        if trigger[2] and re.match(r"[\w]+-", text[trigger[0]:trigger[1]]):
+        if trigger is not None and re.match(r"[\w]+-", text[trigger[0]:trigger[1]]):
             inside = [m.actor_id for m in actors.in_range(trigger[0], trigger[1]) if m.actor_id in participants
                       and actors.is_type(m.actor_id, "Organization")]
             if inside:

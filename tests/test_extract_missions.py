@@ -1,0 +1,78 @@
+"""Missions: names, kinds, lead, participants, place and status, with our own short sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.missions import MissionExtractor
+
+NAMES = {
+    "Norwegen": ("no", "State"), "Norway": ("no", "State"), "norwegischen": ("no", "State"),
+    "Dänemark": ("dk", "State"), "Denmark": ("dk", "State"), "dänischen": ("dk", "State"),
+    "dänische": ("dk", "State"), "Danish": ("dk", "State"),
+    "US": ("us", "State"), "Kanada": ("ca", "State"), "Canada": ("ca", "State"),
+    "Moldau": ("md", "State"), "Moldova": ("md", "State"),
+    "NATO": ("nato", "Organization"), "EU": ("eu", "Organization"),
+    "Ostsee": ("baltic", "Place"), "Riga": ("riga", "Place"),
+}
+
+
+def run(make_doc, text, **kwargs):
+    doc, actors = make_doc(text, NAMES, **kwargs)
+    found = MissionExtractor().extract(doc, actors)
+    for mission in found:
+        assert doc.text[mission.span[0]:mission.span[1]] == mission.evidence
+    return found
+
+
+@pytest.mark.parametrize("text, language, name, lead", [
+    ("Die NATO leitet die Ausbildungsinitiative für Moldau (AIM) in Riga.", "de",
+     "Ausbildungsinitiative für Moldau (AIM)", "nato"),
+    ("Canada joined NATO's Joint Training Initiative (JTI) for Moldova.", "en",
+     "Joint Training Initiative (JTI) for Moldova", "nato"),
+])
+def test_named_programme_with_acronym(make_doc, text, language, name, lead):
+    found = run(make_doc, text, language=language)
+    assert [(m.name, m.lead) for m in found] == [(name, lead)]
+    assert "training" in found[0].kind
+
+
+def test_organisation_acronym_is_not_a_mission(make_doc):
+    assert run(make_doc, "Die Nordatlantische Vertragsorganisation (NATO) tagte mit Kanada.") == []
+
+
+def test_coordinated_adjectives_give_every_state(make_doc):
+    text = "Manöver der norwegischen, dänischen und der US-Marine in der Ostsee, April 2024."
+    found = run(make_doc, text, published="2025-04-10", kinds={"Manöver": "caption"})
+    assert [(m.kind, m.participants, m.place, m.status) for m in found] == [
+        ("exercise", ["no", "dk", "us"], "baltic", "completed")]
+
+
+@pytest.mark.parametrize("text, language, status", [
+    ("Die dänische Regierung kündigte die Entsendung einer Fregatte an.", "de", "announced"),
+    ("Denmark announced the deployment of a frigate with Norway.", "en", "announced"),
+    ("Norwegen wird im Sommer Übungen mit Dänemark durchführen.", "de", "planned"),
+    ("Norway will hold exercises with Denmark.", "en", "planned"),
+    ("Norwegen erwägt, sich der Ausbildungsmission mit Kanada anzuschließen.", "de", "intended"),
+    ("Norwegen hat den Wunsch geäußert, sich an der Unterstützungsmission der EU zu beteiligen.", "de",
+     "intended"),
+    ("Norway considers joining the training mission with Canada.", "en", "intended"),
+    ("Norwegen und Dänemark haben Übungen abgehalten.", "de", "completed"),
+])
+def test_status(make_doc, text, language, status):
+    found = run(make_doc, text, language=language, published="2025-04-10")
+    assert [m.status for m in found] == [status]
+
+
+def test_announced_deployment_has_its_lead(make_doc):
+    found = run(make_doc, "Die dänische Regierung kündigte die Entsendung einer Fregatte an.")
+    assert [(m.kind, m.lead, m.participants) for m in found] == [("deployment", "dk", ["dk"])]
+
+
+@pytest.mark.parametrize("text", [
+    "Der Einsatz in Norwegen war lang.",              # a generic word with one state
+    "Soldaten haben in Norwegen Übungen abgehalten.",  # a state named in passing
+    "Norwegen unterstützt Dänemark.",                  # support is no mission by itself
+])
+def test_no_mission(make_doc, text):
+    assert run(make_doc, text) == []
