@@ -119,6 +119,12 @@ def make_doc():
         for word, actor_id in (pronouns or {}).items():
             for m in _re.finditer(r"(?<!\w)" + _re.escape(word) + r"(?!\w)", text):
                 mentions.append(ActorMention(m.start(), m.end(), actor_id, "pronoun"))
+        kept, last_end = [], -1
+        for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+            if mention.start >= last_end:   # the longest of overlapping names wins
+                kept.append(mention)
+                last_end = mention.end
+        mentions = kept
         doc = Document(text=text, language=language,
                        published=dt.date.fromisoformat(published) if published else None,
                        published_precision="day" if published else None, sentences=sentence_objs)

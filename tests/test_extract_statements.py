@@ -171,3 +171,17 @@ def test_about_lists_actors_in_the_quote(make_doc):
 def test_find_quotes_ignores_unclosed_and_empty_marks():
     text = 'Ein "offenes Zitat\nund "" leer, dann „gut“.'
     assert [text[a:b] for a, b in find_quotes(text)] == ["gut"]
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Anna Weber und Per Olsen betonten die Bedeutung der Gespräche. "
+     "Beide Seiten bekräftigten ihre Unterstützung für den Plan.", "de", "Weber und Olsen"),
+    ("Secretary Anna Weber and Minister Per Olsen welcomed the decision of the council. "
+     "Both sides underscored the importance of the talks.", "en", "Weber and Olsen"),
+])
+def test_speakers_named_together_are_one_group(make_doc, text, language, name):
+    doc, actors = make_doc(text, BOTH, language=language)
+    found = StatementExtractor().extract(doc, actors)
+    assert len(found) == 2 and found[0].speaker == found[1].speaker
+    group = actors.get(found[0].speaker)
+    assert (group.name, group.type) == (name, "Other")

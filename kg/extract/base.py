@@ -200,6 +200,21 @@ class Actors:
         """
         return [m for m in self.mentions if m.actor_id == actor_id]
 
+    def add_actor(self, actor: Actor) -> Actor:
+        """Add an actor found by a fact extractor (e.g. a group of speakers); the one already
+        known under that id is returned unchanged.
+
+        >>> a = Actors()
+        >>> a.add_actor(Actor("g", "A und B", "Other")).name, a.get("g").type
+        ('A und B', 'Other')
+        """
+        known = self._by_id.get(actor.id)
+        if known is not None:
+            return known
+        self.actors.append(actor)
+        self._by_id[actor.id] = actor
+        return actor
+
 
 Fact = Union[Meeting, Mission, Statement]
 

@@ -32,7 +32,7 @@ from kg.extract.cues import (
     looks_like_konjunktiv_e,
 )
 from kg.extract.dates import find_dates
-from kg.model import Statement
+from kg.model import Actor, Statement
 
 # ------------------------------------------------------------------ quotation marks
 
@@ -61,6 +61,7 @@ _SOURCE_BEFORE = re.compile(
     r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
     r"In the (?:view|words|opinion) of )")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
+_COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
 _SOURCE_AFTER = re.compile(
     r"(?:,\s+(?:so|laut|according to|wie)\s+|,\s+(?=\S+(?:\s+\S+){0,3}\s+zufolge\s*[.!?]?$))")
 
@@ -178,6 +179,7 @@ class _Run:
         self.found: list[_Found] = []
         self.quotes = find_quotes(self.text)
         self.taken: list[tuple[int, int]] = []     # clauses already explained (quote frames)
+        self.groups: list[tuple[str, ...]] = []     # speakers named together ("X und Y")
 
     # -------------------------------------------------------------- driver
 
@@ -263,14 +265,18 @@ class _Run:
         """The speaker named in ``text[start:end]``: the first person (or pronoun) mention,
         else a role noun ("the secretary"), else an organisation or state."""
         mentions = self.actors.in_range(start, end)
+        words = [w.lower() for _, _, w in _tokens(self.text[start:end])]
+        if words[:2] in (["both", "sides"], ["beide", "seiten"]) or words[:1] in (["beide"],):
+            return self._group(self._recent_persons(start, 2))
         for index, m in enumerate(mentions):
             if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person"):
                 nxt = mentions[index + 1] if index + 1 < len(mentions) else None
+                if nxt is not None and self._coordinated(m, nxt):
+                    return self._group([m.actor_id, nxt.actor_id])
                 if (m.via == "pronoun" and nxt is not None and nxt.start - m.end <= 2
                         and self.actors.is_type(nxt.actor_id, "Person")):
                     return nxt.actor_id   # "der Politologe James Brown": the name, not an anaphor
                 return m.actor_id
-        words = [w.lower() for _, _, w in _tokens(self.text[start:end])]
         if any(w in PRONOUNS_DE or w in PRONOUNS_EN for w in words):
             speaker = self.actors.speaker_before(near)
             if speaker:
@@ -282,6 +288,40 @@ class _Run:
             if self.actors.is_type(m.actor_id, "Organization", "State", "Other"):
                 return m.actor_id
         return None
+
+    def _coordinated(self, first, second) -> bool:
+        """Two persons joined as one subject: "X und Y", "Secretary X and Secretary General Y"."""
+        if not (self.actors.is_type(first.actor_id, "Person") or first.via == "pronoun"):
+            return False
+        if not (self.actors.is_type(second.actor_id, "Person") or second.via == "pronoun"):
+            return False
+        return first.actor_id != second.actor_id and _COORDINATION.fullmatch(
+            self.text[first.end:second.start]) is not None
+
+    def _recent_persons(self, pos: int, count: int) -> list[str]:
+        if self.groups:
+            return list(self.groups[-1])
+        found: list[str] = []
+        for m in reversed(self.actors.in_range(0, pos)):
+            if self.actors.is_type(m.actor_id, "Person") and m.actor_id not in found:
+                found.append(m.actor_id)
+                if len(found) == count:
+                    break
+        return found[::-1]
+
+    def _group(self, members: list[str]) -> str | None:
+        """The id of an actor standing for several speakers together ("X und Y")."""
+        members = [m for m in members if self.actors.get(m) is not None]
+        if len(members) < 2:
+            return members[0] if members else None
+        names = [_surname(self.actors.get(m).name) for m in members]
+        joiner = " und " if self.lang == "de" else " and "
+        group_id = "group-" + "-".join(members)
+        self.actors.add_actor(Actor(id=group_id, name=joiner.join(names), type="Other",
+                                    method="group-of-speakers", confidence=0.5))
+        if tuple(members) not in self.groups:
+            self.groups.append(tuple(members))
+        return group_id
 
     def _role_speaker(self, words: list[str], near: int) -> str | None:
         """An actor whose recorded role contains one of ``words`` (most recently mentioned)."""
@@ -633,8 +673,15 @@ class _Run:
         t_start = tokens[index][0]
         window_start = tokens[max(0, index - 4)][0]
         mentions = [m for m in self.actors.in_range(b_start, t_start)]
+        words_before = [w.lower() for _, _, w in tokens[max(0, index - 3):index]]
+        if words_before[-2:] == ["both", "sides"] or words_before[-2:] == ["the", "two"]:
+            return self._group(self._recent_persons(t_start, 2))
         if mentions:
             m = mentions[-1]
+            if len(mentions) > 1 and self._coordinated(mentions[-2], m):
+                gap = self.text[m.end:t_start].split()
+                if len(gap) <= 3:
+                    return self._group([mentions[-2].actor_id, m.actor_id])
             gap = self.text[m.end:t_start]
             gap_words = gap.split()
             if "," not in gap and len(gap_words) <= 3 and all(
@@ -716,6 +763,12 @@ class _Run:
         # a speaker's own paragraph: what looked like reported speech inside it is part of it
         self.found = [f for f in self.found if not (a <= f.start and f.end <= b and not f.direct)]
         self.found.append(_Found(speaker, a, b, True, None, date, b, "transcript", 0.55))
+
+
+def _surname(name: str) -> str:
+    """The last name of a person's name ("Antony J. Blinken" → "Blinken")."""
+    words = [w for w in name.split() if w not in ("Jr.", "Sr.", "II", "III", "IV")]
+    return words[-1] if words else name
 
 
 def _has_digit(text: str) -> bool:
