@@ -454,6 +454,176 @@ def serve(
             server.server_close()
 
 
+# --------------------------------------------------------------------------- wikidata: link, enrich, cache
+# (section owned by the Wikidata linking work; library code in kg/link.py, kg/enrich.py, kg/wikidata/)
+
+wikidata_app = typer.Typer(help="Search, inspect and refresh the Wikidata cache.", no_args_is_help=True)
+app.add_typer(wikidata_app, name="wikidata")
+
+
+def _wikidata_session(offline: bool, purpose: str):
+    """(cache, client or None, warnings): online only when allowed and a contact is configured."""
+    from kg.wikidata.cache import EntityCache
+    from kg.wikidata.client import WikidataClient
+
+    settings = state.settings
+    warnings: list[str] = []
+    if offline or settings.offline:
+        return _entity_cache(), None, warnings
+    if not settings.contact:
+        warnings.append(f"no contact configured (set KG_CONTACT to an e-mail or URL); {purpose} from the offline cache only")
+        return _entity_cache(), None, warnings
+    return EntityCache.open(Path(settings.cache_path)), WikidataClient(settings), warnings
+
+
+def _warn(messages) -> None:
+    for message in messages:
+        err.print(f"warning: {message}", markup=False, highlight=False)
+
+
+@app.command()
+def link(
+    file: Optional[Path] = typer.Argument(None, help="A fact sheet to link; without it, link every unlinked actor in the store."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the linked sheet here (.json or .yaml) instead of standard output."),
+    offline: bool = typer.Option(False, "--offline", help="Use the offline cache only (no network)."),
+    threshold: float = typer.Option(0.6, "--threshold", min=0.0, max=1.0, help="Minimum confidence for a link."),
+) -> None:
+    """Link actors to Wikidata (cache first, then online search), preferring no link to a wrong one."""
+    from kg.link import LinkReport, link_factsheet, link_store
+    from kg.model import dump_factsheet, load_factsheet
+
+    with _errors():
+        cache, client, warnings = _wikidata_session(offline, "linking")
+        report = LinkReport(warnings=warnings)
+        try:
+            if file is not None:
+                sheet = load_factsheet(file)
+                linked = link_factsheet(sheet, cache, client, threshold, report)
+                target = output or file
+                text = dump_factsheet(linked, "json" if target.suffix.lower() == ".json" else "yaml")
+                if output is None:
+                    sys.stdout.write(text)
+                else:
+                    _write_atomically(output, lambda handle: handle.write(text.encode("utf-8")))
+                    err.print(f"wrote {output}", markup=False, highlight=False)
+            else:
+                store = _open_store()
+                try:
+                    link_store(store, cache, state.settings.base_iri, client, threshold, report)
+                finally:
+                    store.close()
+        finally:
+            cache.close()
+        _warn(report.warnings)
+        err.print(f"linked {report.linked} actor(s), left {report.unlinked} unlinked, kept {report.kept} existing link(s)",
+                  markup=False, highlight=False)
+
+
+@app.command()
+def enrich(
+    offline: bool = typer.Option(False, "--offline", help="Use the offline cache only (no WDQS)."),
+) -> None:
+    """Write selected Wikidata facts (P31, P39, P27, P463, P6, P35) of linked actors into {base}graph/wikidata."""
+    from kg.enrich import enrich_store
+
+    with _errors():
+        cache, client, warnings = _wikidata_session(offline, "enriching")
+        _warn(warnings)
+        try:
+            store = _open_store()
+            try:
+                report = enrich_store(store, cache, state.settings.base_iri, client)
+            finally:
+                store.close()
+        finally:
+            cache.close()
+        _warn(report.warnings)
+        if report.missing:
+            _warn([f"not in the cache, not enriched: {', '.join(report.missing)}"])
+        err.print(f"enriched {report.entities} item(s) from {report.source}: {report.triples} triples in {report.graph}",
+                  markup=False, highlight=False)
+
+
+@wikidata_app.command("search")
+def wikidata_search(
+    text: str = typer.Argument(..., help="A name as it appears in a text."),
+    actor_type: str = typer.Option("Person", "--type", "-t", help="Person, Organization, State, Place, Position or Other."),
+    lang: str = typer.Option("en", "--lang", "-l", help="de or en."),
+    offline: bool = typer.Option(False, "--offline", help="Search the offline cache only."),
+) -> None:
+    """Candidates for a name: QID, label, description, score (cache, and Wikidata when online)."""
+    from kg.link import search_candidates
+
+    with _errors():
+        cache, client, warnings = _wikidata_session(offline, "searching")
+        try:
+            found, more = search_candidates(text, actor_type, lang, cache, client)
+        finally:
+            cache.close()
+        _warn(warnings + more)
+        table = Table(title=f"candidates for {text!r} ({actor_type}, {lang})")
+        for column in ("qid", "label", "description", "score", "match"):
+            table.add_column(column, overflow="fold")
+        for row in found:
+            table.add_row(row["qid"], row["label"], row["description"], f"{row['score']:.2f}", row["match"])
+        out.print(table)
+
+
+@wikidata_app.command("get")
+def wikidata_get(
+    qids: List[str] = typer.Argument(..., help="Wikidata item ids, e.g. Q57792 Q1335527."),
+    fmt: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
+) -> None:
+    """Show cached entity summaries (labels, aliases, descriptions, claims, sitelinks, fetched-at)."""
+    import json
+
+    import yaml
+
+    from kg.link import entity_summary
+
+    with _errors():
+        if fmt not in ("yaml", "json"):
+            raise UsageError(f"--format {fmt!r}: expected yaml or json")
+        cache = _entity_cache()
+        try:
+            summaries, missing = [], []
+            for qid in qids:
+                entity = cache.get(qid.strip())
+                if entity is None:
+                    missing.append(qid)
+                else:
+                    summaries.append(entity_summary(entity))
+        finally:
+            cache.close()
+        if fmt == "json":
+            sys.stdout.write(json.dumps(summaries, ensure_ascii=False, indent=1) + "\n")
+        else:
+            sys.stdout.write(yaml.safe_dump(summaries, allow_unicode=True, sort_keys=False))
+        if missing:
+            raise UsageError(f"not in the cache: {', '.join(missing)} (online, 'kg wikidata refresh' or 'kg link' fetch new items)")
+
+
+@wikidata_app.command("refresh")
+def wikidata_refresh(
+    all_entities: bool = typer.Option(False, "--all", help="Re-fetch every cached entity, not only those past their TTL."),
+) -> None:
+    """Re-fetch cached entities older than their TTL from Wikidata into the user cache."""
+    from kg.link import refresh_cache
+
+    with _errors():
+        cache, client, warnings = _wikidata_session(False, "refreshing")
+        try:
+            if client is None:
+                raise UsageError(warnings[0] if warnings else "refresh needs network access; unset KG_OFFLINE")
+            refreshed, wanted = refresh_cache(cache, client, everything=all_entities)
+        finally:
+            cache.close()
+        err.print(f"refreshed {refreshed} of {wanted} entit(ies) into {state.settings.cache_path}", markup=False, highlight=False)
+
+
+# --------------------------------------------------------------------------- end of the wikidata section
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -508,3 +508,158 @@ def iter_links(sheet: FactSheet) -> Iterable[tuple[Actor, dict]]:
         link = actor.extra.get("link")
         if isinstance(link, dict) and link.get("qid") == actor.qid:
             yield actor, link
+
+
+# --------------------------------------------------------------------------- linking a store
+
+
+def _sheet_from_graph(graph, article: URIRef) -> tuple[FactSheet, dict[str, URIRef]]:
+    """The actors of one article graph as a minimal fact sheet (ids are the actor IRIs)."""
+    from kg.build import ACTOR_CLASSES
+    from kg.namespaces import ORG, SCHEMA
+
+    class_types = {cls: name for name, cls in ACTOR_CLASSES.items()}
+    actors, iris = [], {}
+    for iri in sorted(set(graph.subjects(RDF.type, KG.Actor)), key=str):
+        types = [class_types[c] for c in graph.objects(iri, RDF.type) if c in class_types]
+        name = graph.value(iri, SCHEMA.name)
+        if not types or name is None:
+            continue
+        same = [str(o) for o in graph.objects(iri, OWL.sameAs) if str(o).startswith(str(WD))]
+        qid = same[0][len(str(WD)):] if same else None
+        roles = sorted(str(graph.value(role, ORG.role)) for role in graph.objects(iri, KG.holdsRole)
+                       if graph.value(role, ORG.role) is not None)
+        aliases = sorted(str(a) for a in graph.objects(iri, SCHEMA.alternateName))
+        actors.append(Actor(id=str(iri), name=str(name), type=types[0], qid=qid, roles=roles, aliases=aliases))
+        iris[str(iri)] = iri
+    published = graph.value(article, SCHEMA.datePublished)
+    language = graph.value(article, SCHEMA.inLanguage)
+    sheet = FactSheet(actors=actors, published=str(published)[:10] if published is not None else None,
+                      language=str(language) if language is not None else None, source=str(article))
+    return sheet, iris
+
+
+def _relinked_graph(graph, article: URIRef, renames: dict[URIRef, URIRef], links: dict[URIRef, dict],
+                    base_iri: str) -> list[tuple]:
+    """The article graph with linked actors renamed to ``{base}actor/{QID}`` plus their link records."""
+    from kg.namespaces import OA, ORG, SCHEMA
+
+    key = str(article).rstrip("/").rsplit("/", 1)[-1]
+
+    def digest(*parts) -> str:
+        return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+    nodes = dict(renames)
+    for old, new in renames.items():  # role and mention nodes are named after their actor
+        for role in graph.objects(old, KG.holdsRole):
+            nodes[role] = URIRef(f"{base_iri}role/{digest(key, new, graph.value(role, ORG.role))}")
+        for span in graph.objects(old, KG.mention):
+            start, end = graph.value(span, OA.start), graph.value(span, OA.end)
+            if start is not None and end is not None:
+                nodes[span] = URIRef(f"{base_iri}mention/{digest(key, new, int(start), int(end))}")
+    triples = {(nodes.get(s, s), p, nodes.get(o, o)) for s, p, o in graph}
+    for new, link in links.items():
+        triples.update(link_triples(new, link, article, base_iri))
+    for new in set(renames.values()):  # two actors merged into one node: one name, the rest aliases
+        names = sorted({o for s, p, o in triples if s == new and p == SCHEMA.name}, key=str)
+        for extra in names[1:]:
+            triples.discard((new, SCHEMA.name, extra))
+            triples.add((new, SCHEMA.alternateName, extra))
+    return sorted(triples)
+
+
+def link_store(store, cache: EntityCache, base_iri: str, client=None, threshold: float = DEFAULT_THRESHOLD,
+               report: LinkReport | None = None) -> LinkReport:
+    """Link every unlinked actor in every article graph of the store, graph by graph.
+
+    A newly linked actor's node becomes ``{base}actor/{QID}`` (as if the sheet had carried the
+    QID), with ``owl:sameAs`` and a ``kg:WikidataLink`` record; facts keep their IRIs.
+    """
+    report = report or LinkReport()
+    prefix = f"{base_iri}article/"
+    for article in sorted(store.graph_names(), key=str):
+        if not str(article).startswith(prefix):
+            continue
+        graph = store.get_graph(article)
+        sheet, iris = _sheet_from_graph(graph, article)
+        if all(actor.qid for actor in sheet.actors):
+            report.kept += len(sheet.actors)
+            continue
+        linked = link_factsheet(sheet, cache, client, threshold, report)
+        renames, links = {}, {}
+        for actor in linked.actors:
+            link = actor.extra.get("link")
+            if link and actor.qid:
+                new = URIRef(f"{base_iri}actor/{actor.qid}")
+                renames[iris[actor.id]] = new
+                links[new] = link
+        if renames:
+            store.replace_graph(article, _relinked_graph(graph, article, renames, links, base_iri))
+    return report
+
+
+# --------------------------------------------------------------------------- CLI helpers
+
+
+def search_candidates(text: str, actor_type: str, lang: str, cache: EntityCache, client=None) -> tuple[list[dict], list[str]]:
+    """Scored candidates for a bare name (no article context), and warnings.
+
+    >>> rows, _ = search_candidates("Ishiba", "Person", "de", EntityCache.open())
+    >>> rows[0]["qid"], rows[0]["match"]
+    ('Q1335527', 'surname')
+    """
+    from kg.errors import UsageError
+    from kg.model import ACTOR_TYPES
+
+    if actor_type not in ACTOR_TYPES:
+        raise UsageError(f"--type {actor_type!r}: expected one of {', '.join(ACTOR_TYPES)}")
+    if lang not in ("de", "en"):
+        raise UsageError(f"--lang {lang!r}: expected de or en")
+    report = LinkReport()
+    linker = Linker(cache, client, report=report)
+    sheet = FactSheet(actors=[Actor(id="query", name=text, type=actor_type)], language=lang)
+    actor = sheet.actors[0]
+    if client is not None:
+        linker._search_online(actor, sheet)
+    ranked = linker._ranked(actor, sheet, set(), online=client is not None and linker._online)
+    rows = []
+    for candidate in ranked:
+        entity = cache.get(candidate.qid)
+        description = ""
+        if entity is not None:
+            description = entity.descriptions.get(lang) or next(iter(entity.descriptions.values()), "")
+        rows.append({"qid": candidate.qid, "label": candidate.label if entity is None else entity.label(lang),
+                     "description": description, "score": round(candidate.score, 3), "match": candidate.match})
+    return rows, report.warnings
+
+
+def entity_summary(entity: Entity) -> dict:
+    """A cached entity as plain data for display.
+
+    >>> entity_summary(EntityCache.open().get("Q17"))["labels"]
+    {'de': 'Japan', 'en': 'Japan'}
+    """
+    return {
+        "qid": entity.qid,
+        "type": entity.type,
+        "labels": dict(sorted(entity.labels.items())),
+        "aliases": {k: list(v) for k, v in sorted(entity.aliases.items())},
+        "descriptions": dict(sorted(entity.descriptions.items())),
+        "demonyms": {k: list(v) for k, v in sorted(entity.demonyms.items())},
+        "claims": {pid: [{k: v for k, v in (("value", c.value), ("start", c.start), ("end", c.end)) if v}
+                         for c in claims] for pid, claims in sorted(entity.claims.items())},
+        "sitelinks": entity.sitelinks,
+        "fetched_at": entity.fetched_at,
+        "ttl_days": entity.ttl_days,
+        "source": entity.source,
+    }
+
+
+def refresh_cache(cache: EntityCache, client, everything: bool = False) -> tuple[int, int]:
+    """Re-fetch stale (or all) cached entities into the user cache; (refreshed, wanted)."""
+    wanted = sorted(cache.qids(), key=lambda q: int(q[1:])) if everything else cache.stale()
+    if not wanted:
+        return 0, 0
+    fetched = client.get_entities(wanted)
+    Linker(cache, client)._store(fetched)
+    return len(fetched), len(wanted)

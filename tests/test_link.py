@@ -206,4 +206,4 @@ def test_unreachable_endpoint_finishes_with_cache_results(cache):
     linked = link_factsheet(sheet, cache, client, report=report)
     assert [a.qid for a in linked.actors] == ["Q183", None, None]
     assert len(report.warnings) == 1
-    assert client.requests_sent == 2  # gave up once, then stayed offline for the rest of the run
+    assert client.requests_sent == 1  # refused: no retry, and offline for the rest of the run

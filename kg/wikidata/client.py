@@ -198,6 +198,9 @@ class WikidataClient:
                 response = self.session.get(url, params=params, timeout=self.settings.http_timeout)
             except requests.Timeout:
                 raise _Retry(f"no answer from {url} within {self.settings.http_timeout:g} s") from None
+            except requests.ConnectionError as err:
+                # refused / no route / DNS: retrying will not help within one run
+                raise NetworkError(f"cannot reach {url} ({type(err).__name__})") from None
             except requests.RequestException as err:
                 raise _Retry(f"cannot reach {url} ({type(err).__name__})") from None
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -307,7 +310,7 @@ class WikidataClient:
             except urllib.error.URLError as err:
                 if isinstance(err.reason, (socket.timeout, TimeoutError)):
                     raise _Retry(f"no answer from {endpoint} within {self.settings.http_timeout:g} s") from None
-                raise _Retry(f"cannot reach {endpoint} ({err.reason})") from None
+                raise NetworkError(f"cannot reach {endpoint} ({err.reason})") from None
             except OSError as err:
                 raise _Retry(f"cannot reach {endpoint} ({err})") from None
             try:
