@@ -33,7 +33,7 @@ from kg.extract import register
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MEETING_TRIGGERS
 from kg.extract.dates import find_dates
-from kg.extract.statements import StatementExtractor, find_quotes
+from kg.extract.statements import find_quotes, statements_of
 from kg.model import Meeting
 
 _MULTIWORD = {k: v for k, v in MEETING_TRIGGERS.items() if " " in k}
@@ -71,7 +71,7 @@ class MeetingExtractor:
     def extract(self, doc: Document, actors: Actors) -> list[Meeting]:
         """Meetings of ``doc`` (see the module documentation)."""
         quotes = find_quotes(doc.text)
-        own_words = [s for s in StatementExtractor().extract(doc, actors) if s.direct]
+        own_words = [s for s in statements_of(doc, actors) if s.direct]
         roles = _role_index(actors)
         meetings: list[Meeting] = []
         seen: set[tuple] = set()

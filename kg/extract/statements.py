@@ -163,7 +163,26 @@ class StatementExtractor:
 
     def extract(self, doc: Document, actors: Actors) -> list[Statement]:
         """Statements of ``doc`` (see the module documentation)."""
-        return _Run(doc, actors).run()
+        return statements_of(doc, actors)
+
+
+_LAST: list = [None, None, None]   # the last (document, actors, statements): meetings reuse it
+
+
+def statements_of(doc: Document, actors: Actors) -> list[Statement]:
+    """The statements of ``doc``, computed once per document and actors (the meeting
+    extractor asks again to find whose own words a first-person sentence is).
+
+    >>> from kg.extract.base import Actors, Document
+    >>> statements_of(Document(text="Nichts.", language="de"), Actors())
+    []
+    """
+    doc_, actors_, found = _LAST
+    if doc_ is doc and actors_ is actors:
+        return list(found)
+    found = _Run(doc, actors).run()
+    _LAST[:] = [doc, actors, found]
+    return list(found)
 
 
 class _Run:
