@@ -1,0 +1,161 @@
+"""The stored queries answer analysts' questions about the seed article (its gold fact sheet).
+
+The seed's gold sheet and a second, small sheet (an article that mentions two of the seed's
+linked actors, with a statement about one of them) are ingested into one in-memory store; each
+case runs a stored query with parameters bound as terms and checks rows that must (or must not)
+be there. Expected values are read from the sheet where they can be, so the cases follow the data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import ingest_factsheet
+from kg.model import load_factsheet, parse_factsheet
+from kg.queries import find_query, run_query
+from kg.store import open_store
+
+SEED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "00-seed-dw-japan-nato.gold.json"
+SECOND_ARTICLE = {
+    "url": "https://example.org/news/ishiba-rutte",
+    "title": "Ishiba über Rutte",
+    "published": "2025-05-02",
+    "language": "de",
+    "actors": [
+        {"id": "ishiba", "name": "Shigeru Ishiba", "type": "Person", "qid": "Q1335527"},
+        {"id": "rutte", "name": "Mark Rutte", "type": "Person", "qid": "Q57792"},
+    ],
+    "meetings": [],
+    "missions": [],
+    "statements": [
+        {"speaker": "ishiba", "quote": "Rutte ist ein verlässlicher Partner.", "direct": True,
+         "date": "2025-05-02", "cue": "sagte", "about": ["rutte"]},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def seed():
+    if not SEED_GOLD.is_file():
+        pytest.skip(f"seed gold fact sheet not found at {SEED_GOLD}")
+    return load_factsheet(SEED_GOLD)
+
+
+@pytest.fixture(scope="module")
+def store(seed):
+    store = open_store("memory:")
+    ingest_factsheet(store, seed)
+    ingest_factsheet(store, parse_factsheet(SECOND_ARTICLE, "second-article"))
+    yield store
+    store.close()
+
+
+def rows(store, name: str, **params) -> list[dict[str, str]]:
+    result = run_query(store, find_query(name), params)
+    return [{k: "" if v is None else str(v) for k, v in row.items()} for row in result.as_dicts()]
+
+
+def has_row(found: list[dict[str, str]], expected: dict[str, str]) -> bool:
+    return any(all(row.get(k) == v for k, v in expected.items()) for row in found)
+
+
+ISHIBA_MEETING = {"counterpart": "Shigeru Ishiba", "counterpart_qid": "Q1335527", "date": "2025-04-09", "kind": "meeting"}
+NAKATANI_MEETING = {"counterpart": "Gen Nakatani", "counterpart_qid": "Q5530859", "date": "2025-04-08", "kind": "meeting"}
+NAIV = {"quote": "Wir dürfen nicht naiv sein,", "speech": "direct", "cue": "warnte", "article": "https://p.dw.com/p/4swRJ"}
+
+CASES = [
+    # (id, query, params, rows that must be there, rows that must not)
+    ("meetings-of-rutte", "meetings", {"actor": "Q57792"}, [ISHIBA_MEETING, NAKATANI_MEETING], []),
+    ("meetings-by-wikidata-iri", "meetings", {"actor": "http://www.wikidata.org/entity/Q57792"},
+     [ISHIBA_MEETING, NAKATANI_MEETING], []),
+    ("meetings-by-project-iri", "meetings", {"actor": "https://w3id.org/kg-news/id/actor/Q57792"},
+     [ISHIBA_MEETING, NAKATANI_MEETING], []),
+    ("meetings-since", "meetings", {"actor": "Q57792", "since": "2025-04-09"},
+     [ISHIBA_MEETING], [{"counterpart": "Gen Nakatani"}, {"date": ""}]),
+    ("meetings-until", "meetings", {"actor": "Q57792", "until": "2025-04-08"},
+     [NAKATANI_MEETING], [{"counterpart": "Shigeru Ishiba"}]),
+    ("meetings-of-ishiba", "meetings", {"actor": "Q1335527"},
+     [{"counterpart": "Mark Rutte", "counterpart_qid": "Q57792", "date": "2025-04-09"}], [{"counterpart": "Gen Nakatani"}]),
+    ("who-met-whom", "who-met-whom", {},
+     [{"actor_a": "Shigeru Ishiba", "actor_b": "Mark Rutte", "meetings": "2", "first_date": "2025-04-09"},
+      {"actor_a": "Gen Nakatani", "actor_b": "Mark Rutte", "meetings": "1", "qid_a": "Q5530859"}], []),
+    ("statements-of-rutte", "statements", {"actor": "Q57792"},
+     [NAIV, {"speech": "reported", "cue": "sagte"}], [{"quote": "Rutte ist ein verlässlicher Partner."}]),
+    ("statements-since", "statements", {"actor": "Q1335527", "since": "2025-05-01"},
+     [{"quote": "Rutte ist ein verlässlicher Partner.", "about": "Mark Rutte", "date": "2025-05-02"}],
+     [{"date": "2025-04-09"}]),
+    ("quotes-about-rutte", "quotes-about", {"actor": "Q57792"},
+     [{"speaker": "Shigeru Ishiba", "speaker_qid": "Q1335527", "quote": "Rutte ist ein verlässlicher Partner."}],
+     [NAIV]),
+    ("missions", "missions", {},
+     [{"name": "NSATU", "lead": "NATO", "status": "intended", "qid": "Q127390771", "kind": "trainingMission"},
+      {"kind": "deployment", "status": "announced"}], []),
+    ("missions-of-nato", "missions", {"actor": "Q7184"}, [{"name": "NSATU"}], [{"kind": "deployment"}]),
+    ("mission-participants", "mission-participants", {},
+     [{"mission_name": "NSATU", "participant": "NATO", "part": "lead", "participant_type": "Organization"},
+      {"mission_name": "NSATU", "participant": "Japan", "part": "participant", "participant_qid": "Q17"}], []),
+    ("timeline-of-rutte", "timeline", {"actor": "Q57792"},
+     [{"event_type": "meeting", "date": "2025-04-08", "what": "Gen Nakatani", "dated_by": "event"},
+      {"event_type": "statement", "what": "Wir dürfen nicht naiv sein,", "dated_by": "article", "date": "2025-04-10"}],
+     [{"what": "Rutte ist ein verlässlicher Partner."}]),
+    ("timeline-of-ishiba", "timeline", {"actor": "Q1335527"},
+     [{"event_type": "statement", "what": "Rutte ist ein verlässlicher Partner.", "date": "2025-05-02"}], []),
+    ("actors", "actors", {},
+     [{"name": "Mark Rutte", "type": "Person", "qid": "Q57792", "articles": "2"},
+      {"name": "Gen Nakatani", "qid": "Q5530859", "articles": "1", "roles": "japanischer Verteidigungsminister"}], []),
+    ("unlinked-actors", "unlinked-actors", {},
+     [{"name": "Ryo Hinata-Yamaguchi", "type": "Person", "articles": "1"}], [{"name": "Mark Rutte"}]),
+    ("co-mentioned-with-rutte", "co-mentioned", {"actor": "Q57792"},
+     [{"name": "Shigeru Ishiba", "articles": "2", "qid": "Q1335527"}, {"name": "Japan", "articles": "1"}],
+     [{"name": "Mark Rutte"}]),
+    ("articles", "articles", {},
+     [{"url": "https://p.dw.com/p/4swRJ", "language": "de", "published": "2025-04-10",
+       "title": "Japan und NATO streben nach mehr Zusammenarbeit"},
+      {"url": "https://example.org/news/ishiba-rutte", "statements": "1", "meetings": "0", "actors": "2"}], []),
+]
+
+
+@pytest.mark.parametrize(("query", "params", "present", "absent"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_stored_query_rows(store, query, params, present, absent):
+    found = rows(store, query, **params)
+    for expected in present:
+        assert has_row(found, expected), f"{query} {params}: no row with {expected}; got {found[:5]}"
+    for unexpected in absent:
+        assert not has_row(found, unexpected), f"{query} {params}: unexpected row with {unexpected}"
+
+
+def test_statements_of_each_speaker_match_the_sheet(store, seed):
+    for actor in seed.actors:
+        if not actor.qid:
+            continue
+        expected = {s.quote for s in seed.statements if s.speaker == actor.id}
+        found = {row["quote"] for row in rows(store, "statements", actor=actor.qid)}
+        found.discard("Rutte ist ein verlässlicher Partner.")
+        assert found == expected, actor.id
+
+
+def test_article_counts_match_the_sheet(store, seed):
+    row = next(r for r in rows(store, "articles") if r["url"] == seed.url)
+    assert (row["meetings"], row["missions"], row["statements"]) == (
+        str(len(seed.meetings)), str(len(seed.missions)), str(len(seed.statements)))
+    assert row["actors"] == str(len({a.qid or a.id for a in seed.actors}))
+
+
+def test_timeline_is_in_date_order(store):
+    dates = [row["date"] for row in rows(store, "timeline", actor="Q57792")]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated) and dates[: len(dated)] == dated
+
+
+def test_meetings_order_is_stable(store):
+    assert rows(store, "meetings", actor="Q57792") == rows(store, "meetings", actor="Q57792")
+
+
+def test_articles_query_is_empty_on_an_empty_store():
+    empty = open_store("memory:")
+    try:
+        assert rows(empty, "articles") == []
+    finally:
+        empty.close()
