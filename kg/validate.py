@@ -13,9 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-import pyshacl
+from pyshacl import Validator
+from pyshacl.graph_abstraction import RdfLibDataGraph
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
+from rdflib.plugins.sparql import prepareQuery
 
 from kg.config import package_dir
 from kg.errors import InputError, UsageError
@@ -81,20 +83,170 @@ def load_shapes(shapes_dir: str | None = None) -> Graph:
     return graph
 
 
-def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport:
-    """Validate an RDF graph against kg's shapes (no inference)."""
-    shapes_graph = load_shapes() if shapes is None else shapes
-    if len(shapes_graph) == 0 or len(data) == 0:
-        return ValidationReport(True)
-    conforms, report_graph, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes_graph,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=True,
+class _PreparedQueryGraph(RdfLibDataGraph):
+    """pyshacl's view of a data graph whose SPARQL queries are parsed once per process.
+
+    pyshacl re-parses a SPARQL-based constraint's (or target's) text for every focus node, and
+    rdflib's parser is slow (about 15 ms a parse): without this cache most of the validation
+    time is parsing. The text is the same for every focus node ($this is bound as a term).
+    """
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            query_object = _prepared_query(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=512)
+def _prepared_query(text: str):
+    return prepareQuery(text)
+
+
+# SHACL-AF terms: when the shapes use any of them, pyshacl must run in "advanced" mode.
+_ADVANCED_PREDICATES = (SH.target, SH.rule, SH.expression, SH.condition, SH.order)
+_ADVANCED_CLASSES = (SH.SPARQLTarget, SH.SPARQLTargetType, SH.SPARQLFunction, SH.SPARQLRule, SH.TripleRule)
+
+
+def _uses_advanced_features(shapes: Graph) -> tuple[bool, bool]:
+    """(needs SHACL-AF mode, has rules that add triples) for a shapes graph."""
+    advanced = any(True for p in _ADVANCED_PREDICATES for _ in shapes.triples((None, p, None)))
+    advanced = advanced or any(True for c in _ADVANCED_CLASSES for _ in shapes.triples((None, RDF.type, c)))
+    rules = any(True for _ in shapes.triples((None, SH.rule, None)))
+    return advanced, rules
+
+
+class _FastList(list):
+    """A list with set-speed ``in``: pyshacl tests every shape predicate against its list of
+    constraint parameters (about 40 IRIs) for every shape and every validation."""
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self._members = set(self)
+
+    def __contains__(self, item) -> bool:
+        return item in self._members
+
+    def copy(self) -> "_FastList":
+        return _FastList(self)
+
+    def append(self, item) -> None:
+        super().append(item)
+        self._members.add(item)
+
+
+_ACTIVE: "CompiledShapes | None" = None
+
+
+class _CachedComponent:
+    """Stands in for a pyshacl constraint-component class: while a :class:`CompiledShapes`
+    validates, each (component, shape) pair is built once and reused, instead of being
+    rebuilt (parsing its parameters from the shapes graph) for every graph validated."""
+
+    def __init__(self, cls):
+        self.cls = cls
+
+    def __call__(self, shape):
+        active = _ACTIVE
+        if active is None:
+            return self.cls(shape)
+        key = (self.cls, id(shape))
+        hit = active._components.get(key)
+        if hit is None:
+            hit = active._components[key] = (self.cls(shape), shape)  # keeps shape alive: id stays unique
+        return hit[0]
+
+
+@lru_cache(maxsize=1)
+def _install_component_cache() -> bool:
+    """Give pyshacl's shape module the fast parameter list and the cached components (once)."""
+    try:
+        import pyshacl.shape as shape_module
+        from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    except ImportError:  # a pyshacl without this layout: validate without the cache
+        return False
+    shape_module.CONSTRAINT_PARAMS = (
+        _FastList(ALL_CONSTRAINT_PARAMETERS),
+        {p: _CachedComponent(c) for p, c in CONSTRAINT_PARAMETERS_MAP.items()},
     )
-    return ValidationReport(bool(conforms), _results(report_graph, data))
+    return True
+
+
+def _memoise_lookups(shapes_graph) -> None:
+    """Cache the read-only lookups of a (never modified) pyshacl ShapesGraph instance."""
+    for name in ("subjects", "predicates", "objects", "subject_objects", "subject_predicates", "predicate_objects"):
+        original = getattr(shapes_graph, name)
+        cache: dict = {}
+
+        def cached(*args, _original=original, _cache=cache):
+            found = _cache.get(args)
+            if found is None:
+                found = _cache[args] = tuple(_original(*args))
+            return iter(found)
+
+        setattr(shapes_graph, name, cached)
+
+
+class CompiledShapes:
+    """The shapes, compiled once per process and reused for every graph validated.
+
+    Holds the parsed shapes graph, pyshacl's harvested ShapesGraph (shapes, paths, constraint
+    parameters; its lookups memoised) and the constraint components built from it, and runs
+    pyshacl without inference, in place (the data graph is not copied), with SHACL-AF only
+    when the shapes use it. SPARQL constraints are parsed once per process. Results are the
+    same as a plain ``pyshacl.validate`` (tests/test_bulk_ingest.py checks this).
+
+    >>> compiled = compiled_shapes()
+    >>> compiled is compiled_shapes() and len(compiled.graph) > 0
+    True
+    """
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        advanced, rules = _uses_advanced_features(graph)
+        self.options = {"inference": "none", "advanced": advanced, "allow_warnings": True,
+                        "inplace": not rules, "abort_on_first": False}
+        self._shapes_graph = None
+        self._components: dict = {}
+
+    def validate(self, data: Graph) -> ValidationReport:
+        """Validate one rdflib graph against the shapes (the graph is not modified)."""
+        global _ACTIVE
+        if len(self.graph) == 0 or len(data) == 0:
+            return ValidationReport(True)
+        cached = _install_component_cache()
+        validator = Validator(
+            _PreparedQueryGraph(data.store, impl=data), shacl_graph=self.graph, options=dict(self.options)
+        )
+        if self._shapes_graph is None:
+            self._shapes_graph = validator.shacl_graph
+            _memoise_lookups(self._shapes_graph)
+        validator.shacl_graph = self._shapes_graph  # reuse the harvested shapes
+        previous, _ACTIVE = _ACTIVE, (self if cached else None)
+        try:
+            conforms, report_graph, _ = validator.run()
+        finally:
+            _ACTIVE = previous
+        if conforms:
+            return ValidationReport(True)
+        return ValidationReport(False, _results(report_graph, data))
+
+
+@lru_cache(maxsize=4)
+def compiled_shapes(shapes_dir: str | None = None) -> CompiledShapes:
+    """The shapes of a folder (default: kg's ``shapes/``), compiled once per process."""
+    return CompiledShapes(load_shapes(shapes_dir))
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport:
+    """Validate an RDF graph against kg's shapes (no inference).
+
+    >>> g = Graph(); _ = g.add((URIRef("https://example.org/a"), RDF.type, KG.Actor))
+    >>> report = validate_graph(g)
+    >>> report.conforms, any("schema:name" in r.message for r in report.results)
+    (False, True)
+    """
+    compiled = compiled_shapes() if shapes is None else CompiledShapes(shapes)
+    return compiled.validate(data)
 
 
 def _results(report: Graph, data: Graph) -> list[ValidationResult]:
@@ -179,4 +331,4 @@ def article_subgraph(graphs: Iterable[Graph]) -> Graph:
     return merged
 
 
-__all__ = ["ValidationReport", "ValidationResult", "validate_graph", "load_shapes", "read_rdf_file", "URIRef"]
+__all__ = ["ValidationReport", "ValidationResult", "validate_graph", "load_shapes", "compiled_shapes", "CompiledShapes", "read_rdf_file", "URIRef"]

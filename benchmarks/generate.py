@@ -1,0 +1,358 @@
+"""Deterministic synthetic fact sheets for kg's benchmarks.
+
+SYNTHETIC DATA. Every name, article and QID made here is invented for load testing. The QIDs
+are drawn from a reserved range (``Q990000001`` …) that Wikidata does not use, and every
+sheet says ``"synthetic": true`` and ``"method": "synthetic benchmark data ..."``. Nothing
+made here may go into the shipped Wikidata cache, the corpus or the examples.
+
+Shape (the issue's synthetic news graph): per article about 8 actor mentions drawn from a
+Zipf-distributed pool of 5,000 actors (persons, organisations, states, places; about 60 %
+"linked" with a synthetic QID), about 2 meetings, about 1 mission and about 4 statements with
+exact character spans into a generated article text, in German or English.
+
+Article ``i`` depends only on ``(seed, i)``, so any slice of a corpus can be regenerated alone.
+
+    python -m benchmarks.generate OUT_DIR --articles 10000 --seed 7
+
+>>> sheets = list(generate_sheets(3, seed=1))
+>>> sheets == list(generate_sheets(3, seed=1)), len(sheets)
+(True, 3)
+>>> s = sheets[0]
+>>> all(s["text"][a:b] == st["quote"] for st in s["statements"] for a, b in [st["span"]])
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import hashlib
+import json
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+SYNTHETIC_QID_START = 990_000_001  # reserved, unassigned range: marks fake QIDs at a glance
+POOL_SIZE = 5_000
+ZIPF_EXPONENT = 1.0
+METHOD = "synthetic benchmark data (benchmarks/generate.py); names and QIDs are invented"
+
+FIRST_NAMES = (
+    "Anna Ben Clara David Elena Felix Greta Hannes Ida Jonas Katharina Lukas Marie Niklas Olga "
+    "Paul Rita Stefan Tanja Ulrich Vera Wolfgang Yuki Hiroshi Akira Mei Kenji Sakura Takeshi "
+    "Emma Oliver Sophia James Isabella William Mia Henry Charlotte Lucas Amelia Samuel Grace "
+    "Pierre Camille Louis Chloe Antoine Ines Marco Giulia Luca Francesca Piotr Agnieszka Tomasz "
+    "Olena Dmytro Iryna Andrii Sven Ingrid Lars Astrid Mehmet Ayse Ali Fatma Carlos Lucia Diego"
+).split()
+LAST_NAMES = (
+    "Albrecht Bauer Conrad Dietrich Engel Fischer Graf Hartmann Jung Keller Lorenz Meier Neumann "
+    "Otto Peters Richter Schmidt Thiel Vogel Wagner Winter Zimmermann Tanaka Suzuki Watanabe "
+    "Yamamoto Nakamura Kobayashi Sato Ito Harris Clarke Bennett Foster Hughes Morgan Reed Turner "
+    "Walker Mitchell Dubois Lefebvre Moreau Laurent Rossi Bianchi Ferrari Romano Kowalski Nowak "
+    "Wisniewski Shevchenko Bondarenko Kovalenko Lindqvist Johansson Berg Nilsen Yilmaz Demir Kaya "
+    "Garcia Martinez Lopez Fernandez Novak Horvat Petrov Ivanova Costa Silva"
+).split()
+STATE_NAMES = (
+    "Arvenia Belmora Caldonia Drovania Estavia Fenmark Galdor Hesperia Iskara Jorvik Kaldera "
+    "Lunaria Montavia Norvale Ostrava Pelagia Quintara Rovenia Solmark Tavria Ulmara Valdora "
+    "Westmark Xandria Ystria Zembla Aurelia Borealis Cantara Delmara"
+).split()
+PLACE_NAMES = (
+    "Port Alden|Kastell|Neuhafen|Brightwater|Altstadt|Eastbridge|Morrow Bay|Silberberg|Redcliff|"
+    "Falkenau|Northgate|Seeburg|Ironport|Wiesental|Stonehaven|Lindenau|Harbor City|Rosenfeld|"
+    "Westfield Air Base|Camp Steinbach|Kap Norden|Bergheim|Oakridge|Blauwasser"
+).split("|")
+ORG_PATTERNS = (
+    "Ministry of Defence of {s}", "Foreign Office of {s}", "{s} Navy", "{s} Air Force",
+    "Parliament of {s}", "{s} Coast Guard", "Bundesamt für Sicherheit {s}", "{s} Institute for Security Studies",
+)
+ORG_FIXED = ("Atlantic Defence Council", "Union of Northern States", "Coalition for Maritime Security",
+             "International Relief Agency", "Eastern Partnership Forum", "Council of Ministers")
+ROLES = {
+    "en": ("Foreign Minister", "Defence Minister", "Prime Minister", "President", "Secretary General",
+           "Ambassador", "Chief of Staff", "Spokesperson", "Admiral", "General"),
+    "de": ("Außenministerin", "Verteidigungsminister", "Premierminister", "Präsidentin", "Generalsekretär",
+           "Botschafter", "Generalstabschef", "Sprecherin", "Admiral", "General"),
+}
+PUBLISHERS = ("Deutsche Welle", "Synthetic Tribune", "Der Beispiel-Kurier", "Morning Ledger", "Nordwest-Rundschau")
+MEETING_KINDS = ("meeting", "visit", "talks", "press conference", "summit", "call")
+MISSION_KINDS = ("deployment", "exercise", "training mission", "support mission", "operation")
+MISSION_STATUS = ("announced", "planned", "ongoing", "completed", "intended")
+TOPICS = {
+    "en": ("security in the region", "support for our partners", "freedom of navigation", "the new sanctions",
+           "defence spending", "the ceasefire talks", "cooperation on cyber defence", "energy security",
+           "the protection of critical infrastructure", "humanitarian aid"),
+    "de": ("die Sicherheit in der Region", "die Unterstützung unserer Partner", "die Freiheit der Seewege",
+           "die neuen Sanktionen", "die Verteidigungsausgaben", "die Waffenstillstandsgespräche",
+           "die Zusammenarbeit bei der Cyberabwehr", "die Energiesicherheit", "den Schutz kritischer Infrastruktur",
+           "die humanitäre Hilfe"),
+}
+STANCES = {
+    "en": ("We will not be naive about {t}", "Our commitment to {t} is unwavering", "Nobody should doubt our resolve on {t}",
+           "We need more clarity on {t}", "This is a decisive moment for {t}", "We are ready to do more for {t}"),
+    "de": ("Wir dürfen bei {t} nicht naiv sein", "Unser Einsatz für {t} ist unerschütterlich",
+           "Niemand sollte an unserer Entschlossenheit für {t} zweifeln", "Wir brauchen mehr Klarheit über {t}",
+           "Dies ist ein entscheidender Moment für {t}", "Wir sind bereit, mehr für {t} zu tun"),
+}
+REPORTED = {
+    "en": ("{t} was a priority for both governments", "more had to be done for {t}", "the talks on {t} had been constructive"),
+    "de": ("{t} habe für beide Regierungen Vorrang", "für {t} müsse mehr getan werden", "die Gespräche über {t} seien konstruktiv gewesen"),
+}
+CUES = {"en": ("said", "warned", "stressed", "added"), "de": ("sagte", "warnte", "betonte", "fügte hinzu")}
+
+
+@dataclass(frozen=True)
+class PoolActor:
+    """One actor of the synthetic pool (rank 0 is the most frequent)."""
+
+    rank: int
+    name: str
+    type: str
+    qid: str | None
+    role_en: str | None
+    role_de: str | None
+
+
+def build_pool(seed: int, size: int = POOL_SIZE) -> list[PoolActor]:
+    """The actor pool: deterministic names, types, synthetic QIDs (about 60 % linked)."""
+    rng = random.Random(f"pool:{seed}")
+    actors: list[PoolActor] = []
+    used: set[str] = set()
+    state_names = list(STATE_NAMES)
+    for rank in range(size):
+        roll = rng.random()
+        if roll < 0.06 and state_names:
+            kind, name = "State", state_names.pop(0)
+        elif roll < 0.14:
+            kind, name = "Place", rng.choice(PLACE_NAMES)
+        elif roll < 0.28:
+            kind = "Organization"
+            name = rng.choice(ORG_FIXED) if rng.random() < 0.2 else rng.choice(ORG_PATTERNS).format(s=rng.choice(STATE_NAMES))
+        else:
+            kind, name = "Person", f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        base, n = name, 2
+        while name in used:  # unique names: one pool actor, one name
+            name = f"{base} {_roman(n)}" if kind == "Person" else f"{base} ({n})"
+            n += 1
+        used.add(name)
+        qid = f"Q{SYNTHETIC_QID_START + rank}" if rng.random() < 0.6 else None
+        role_index = rng.randrange(len(ROLES["en"])) if kind == "Person" and rng.random() < 0.5 else None
+        actors.append(PoolActor(rank, name, kind, qid,
+                                None if role_index is None else ROLES["en"][role_index],
+                                None if role_index is None else ROLES["de"][role_index]))
+    return actors
+
+
+def _roman(n: int) -> str:
+    return ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")[n] if n <= 10 else str(n)
+
+
+class _Zipf:
+    """Draws pool ranks with probability proportional to 1 / (rank + 1) ** s."""
+
+    def __init__(self, size: int, exponent: float):
+        total, self.cumulative = 0.0, []
+        for rank in range(size):
+            total += 1.0 / (rank + 1) ** exponent
+            self.cumulative.append(total)
+
+    def draw(self, rng: random.Random) -> int:
+        return min(bisect.bisect_left(self.cumulative, rng.random() * self.cumulative[-1]), len(self.cumulative) - 1)
+
+
+class _Text:
+    """An article text built sentence by sentence, remembering character offsets."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.length = 0
+        self.seen: set[str] = set()
+
+    def add(self, sentence: str, *, paragraph: bool = False) -> int:
+        sep = "" if not self.parts else ("\n\n" if paragraph else " ")
+        start = self.length + len(sep)
+        self.parts.append(sep + sentence)
+        self.seen.add(sentence)
+        self.length = start + len(sentence)
+        return start
+
+    def value(self) -> str:
+        return "".join(self.parts)
+
+
+def _date(rng: random.Random) -> str:
+    return f"{rng.randint(2019, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def _count(rng: random.Random, mean: float, maximum: int) -> int:
+    """A small count with the given mean (binomial over ``maximum`` trials)."""
+    return sum(rng.random() < mean / maximum for _ in range(maximum))
+
+
+class Generator:
+    """Synthetic fact sheets for one seed; ``sheet(i)`` is the i-th article."""
+
+    def __init__(self, seed: int = 7, pool_size: int = POOL_SIZE, zipf: float = ZIPF_EXPONENT):
+        self.seed = seed
+        self.pool = build_pool(seed, pool_size)
+        self.zipf = _Zipf(pool_size, zipf)
+
+    def _actors(self, rng: random.Random, count: int) -> list[PoolActor]:
+        chosen: dict[int, PoolActor] = {}
+        while len(chosen) < count:
+            rank = self.zipf.draw(rng)
+            chosen.setdefault(rank, self.pool[rank])
+        actors = list(chosen.values())
+        # every article needs people to meet and speak, and a place to meet in
+        if not any(a.type == "Person" for a in actors):
+            actors.append(next(a for a in self.pool if a.type == "Person" and a.rank >= rng.randrange(200)))
+        if not any(a.type in ("Place", "State") for a in actors):
+            actors.append(next(a for a in self.pool if a.type == "Place" and a.rank >= rng.randrange(200)))
+        return actors
+
+    def sheet(self, index: int) -> dict:
+        """The fact sheet (with its article text) of article ``index``."""
+        rng = random.Random(f"article:{self.seed}:{index}")
+        lang = "de" if rng.random() < 0.5 else "en"
+        actors = self._actors(rng, max(3, _count(rng, 8, 14)))
+        ids = {a.rank: f"a{n + 1}" for n, a in enumerate(actors)}
+        people = [a for a in actors if a.type == "Person"] or actors
+        places = [a for a in actors if a.type in ("Place", "State")] or actors
+        published = _date(rng)
+        text = _Text()
+        title = self._title(rng, lang, people, places)
+        text.add(title)
+        meetings = [m for _ in range(_count(rng, 2, 5))
+                    if (m := self._meeting(rng, lang, text, ids, people, places, actors, published))]
+        missions = [m for _ in range(_count(rng, 1, 3)) if (m := self._mission(rng, lang, text, ids, actors, places))]
+        statements = [self._statement(rng, lang, text, ids, people, actors, published) for _ in range(_count(rng, 4, 8))]
+        body = text.value()
+        sheet = {
+            "url": f"https://news.example.org/{self.seed}/{index:07d}",
+            "publisher": rng.choice(PUBLISHERS),
+            "published": published,
+            "language": lang,
+            "title": title,
+            "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"],
+            "synthetic": True,
+            "method": METHOD,
+            "text_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            "actors": [self._actor_dict(a, ids[a.rank], lang, rng) for a in actors],
+            "meetings": meetings,
+            "missions": missions,
+            "statements": statements,
+            "text": body,
+        }
+        return sheet
+
+    @staticmethod
+    def _actor_dict(actor: PoolActor, actor_id: str, lang: str, rng: random.Random) -> dict:
+        role = actor.role_de if lang == "de" else actor.role_en
+        return {"id": actor_id, "name": actor.name, "type": actor.type, "qid": actor.qid,
+                "roles": [role] if role and rng.random() < 0.6 else []}
+
+    @staticmethod
+    def _title(rng, lang, people, places) -> str:
+        who, where = rng.choice(people).name, rng.choice(places).name
+        return f"{who} zu Gesprächen in {where}" if lang == "de" else f"{who} holds talks in {where}"
+
+    @staticmethod
+    def _meeting(rng, lang, text, ids, people, places, actors, published) -> dict | None:
+        kind = rng.choice(MEETING_KINDS)
+        pool = people if len(people) >= 2 else actors
+        participants = rng.sample(pool, min(len(pool), 2 + (rng.random() < 0.25)))
+        place = rng.choice(places)
+        names = " und ".join(a.name for a in participants) if lang == "de" else " and ".join(a.name for a in participants)
+        date = published if rng.random() < 0.7 else None
+        if lang == "de":
+            sentence = f"{names} kamen in {place.name} zu einem Treffen ({kind}) zusammen."
+        else:
+            sentence = f"{names} came together in {place.name} for a {kind}."
+        if sentence in text.seen:  # one report per meeting: a repeated sentence is no new meeting
+            return None
+        start = text.add(sentence, paragraph=True)
+        return {"kind": kind, "participants": [ids[a.rank] for a in participants], "date": date,
+                "place": ids[place.rank], "evidence": sentence, "span": [start, start + len(sentence)]}
+
+    @staticmethod
+    def _mission(rng, lang, text, ids, actors, places) -> dict | None:
+        kind = rng.choice(MISSION_KINDS)
+        lead = rng.choice(actors)
+        participants = rng.sample(actors, min(len(actors), 1 + rng.randrange(3)))
+        place = rng.choice(places)
+        name = f"Operation {rng.choice(LAST_NAMES)} {rng.randint(1, 30)}" if rng.random() < 0.6 else None
+        status = rng.choice(MISSION_STATUS)
+        label = name or kind
+        if lang == "de":
+            sentence = f"{lead.name} kündigte an, dass {label} in {place.name} beginnen soll ({status})."
+        else:
+            sentence = f"{lead.name} said that {label} in {place.name} is {status}."
+        if sentence in text.seen:
+            return None
+        start = text.add(sentence, paragraph=True)
+        return {"name": name, "qid": None, "kind": kind, "lead": ids[lead.rank],
+                "participants": [ids[a.rank] for a in participants], "place": ids[place.rank],
+                "status": status, "evidence": sentence, "span": [start, start + len(sentence)]}
+
+    @staticmethod
+    def _statement(rng, lang, text, ids, people, actors, published) -> dict:
+        speaker = rng.choice(people)
+        topic = rng.choice(TOPICS[lang])
+        cue = rng.choice(CUES[lang])
+        direct = rng.random() < 0.6
+        about = [ids[a.rank] for a in rng.sample(actors, min(len(actors), rng.randrange(3)))]
+        if direct:
+            quote = rng.choice(STANCES[lang]).format(t=topic) + ","
+            opening, closing = ("„", "“") if lang == "de" else ("\u201c", "\u201d")
+            sentence = f"{opening}{quote}{closing} {cue} {speaker.name}."
+            start = text.add(sentence) + len(opening)
+        else:
+            quote = rng.choice(REPORTED[lang]).format(t=topic)
+            link = "," if lang == "de" else " that"
+            head = f"{speaker.name} {cue}{link} "
+            sentence = f"{head}{quote}."
+            start = text.add(sentence) + len(head)
+        item = {"speaker": ids[speaker.rank], "quote": quote, "direct": direct,
+                "date": published if rng.random() < 0.8 else None, "cue": cue,
+                "span": [start, start + len(quote)]}
+        if about:
+            item["about"] = about
+        return item
+
+
+def generate_sheets(count: int, seed: int = 7, start: int = 0) -> Iterator[dict]:
+    """Fact sheets ``start`` … ``start + count - 1`` of the synthetic corpus for ``seed``."""
+    generator = Generator(seed)
+    for index in range(start, start + count):
+        yield generator.sheet(index)
+
+
+def write_corpus(out_dir: Path, count: int, seed: int = 7, with_text: bool = False) -> list[Path]:
+    """Write ``count`` sheets as ``NNNNNNN.json`` (texts as ``.txt`` beside them when asked)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index, sheet in enumerate(generate_sheets(count, seed)):
+        text = sheet.pop("text")
+        path = out_dir / f"{index:07d}.json"
+        path.write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
+        if with_text:
+            (out_dir / f"{index:07d}.txt").write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write synthetic (fake) fact sheets for kg's benchmarks.")
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    paths = write_corpus(args.out_dir, args.articles, args.seed)
+    print(f"wrote {len(paths)} synthetic fact sheets to {args.out_dir}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
