@@ -157,9 +157,12 @@ class Gazetteer:
         automaton = ahocorasick.Automaton()
         table: dict[str, list[_Entry]] = {}
         person_tokens: dict[str, set[str]] = {}
+        self.labels: dict[str, dict[str, str]] = {}
         for name in names:
             if not name.text or name.type not in ("Person", "Organization", "State", "Place", "Position"):
                 continue
+            if name.kind == "label":
+                self.labels.setdefault(name.qid, {}).setdefault(name.lang, name.text)
             entry = _Entry(name.qid, name.type, name.kind, name.lang, name.text)
             for form in _variants(name):
                 bucket = table.setdefault(form, [])
@@ -312,15 +315,15 @@ class _State:
 # ------------------------------------------------------------------ pass 1: gazetteer
 
 
-def _label(cache, qid: str, lang: str, fallback: str) -> str:
+def _label(state: "_State", qid: str, lang: str, fallback: str) -> str:
+    """The entity's label in the article's language (cache, then gazetteer), else ``fallback``."""
     try:
-        entity = cache.get(qid)
+        entity = state.cache.get(qid)
     except Exception:
         entity = None
-    if entity is None:
-        return fallback
-    labels = getattr(entity, "labels", {}) or {}
-    return labels.get(lang) or labels.get("en") or fallback
+    labels = (getattr(entity, "labels", None) or {}) if entity is not None else {}
+    labels = labels or state.gazetteer.labels.get(qid, {})
+    return labels.get(lang) or labels.get("en") or next(iter(labels.values()), None) or fallback
 
 
 def _confusable(cache, qid: str) -> set[str]:
@@ -379,7 +382,7 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             qid = qids[0]
             entry = entries[0]
             key = "qid:" + qid
-            name = _label(state.cache, qid, doc.language, entry.base if entry.kind != "demonym" else surface)
+            name = _label(state, qid, doc.language, entry.base if entry.kind != "demonym" else surface)
             state.actor(key, name, entry.type, qid, "gazetteer", 0.95 if via == "name" else 0.85)
         else:
             candidates = sorted(set(qids) | {q for qid in qids for q in _confusable(state.cache, qid)})
@@ -803,7 +806,7 @@ def _surname_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         if word in keys or word.rstrip("s") in keys:
             continue
         key = "qid:" + qid
-        name = _label(state.cache, qid, state.doc.language, word)
+        name = _label(state, qid, state.doc.language, word)
         state.actor(key, name, "Person", qid, "gazetteer:surname", 0.6)
         state.add_mention(key, start, end, "surname")
         keys.setdefault(word, key)

@@ -296,8 +296,10 @@ def _is_date_line(line: str) -> bool:
     if len(line) > 120:
         return False
     found = find_in_text(line)
-    return bool(found) and found[0].start <= 12 and len(found[0].value) >= 7 and \
-        len(line) - found[0].end < 60
+    if not found or found[0].start > 12 or len(found[0].value) < 7:
+        return False
+    rest = line[found[0].end:].strip()
+    return len(rest) < 60 and not rest[:1].islower()  # "Am 3. Mai 2021 wurde …" is a sentence
 
 
 def _ends_with_date(line: str) -> bool:

@@ -1,0 +1,155 @@
+"""Reading articles: encodings, HTML, language, metadata, line kinds and sentence offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import InputError, UnsupportedLanguageError
+from kg.extract.article import (
+    find_url, looks_like_html, read_article, split_sentences, unwrap_url,
+)
+
+PASTED = (
+    "1. Zum Inhalt springen\n"
+    "  2. Zur Hauptnavigation springen\n"
+    "PolitikEuropa\n"
+    "\n"
+    "Ministerin besucht die Küste\n"
+    "\n"
+    "3. März 2024\n"
+    "\n"
+    "Die Reise der Ministerin Anna Berg soll die Zusammenarbeit stärken.\n"
+    "https://relay.example.net:8443/https/news.example.org/a/77\n"
+    "Die Ministerin und ihr Gastgeber bei einem Treffen in Lissabon, 2.3.2024\n"
+    "Beim Treffen: die Ministerin und ihr Gastgeber, 2.3.2024Bild: Eva Linse/Agentur\n"
+    "\n"
+    "Am Samstag traf Berg\u00a0den Gastgeber. \"Wir haben viel erreicht\", sagte sie. Dr. Kim war auch da.\n"
+    "\n"
+    "Aus dem Französischen adaptiert von Tom Wandler.\n"
+    "\n"
+    "Lesen Sie auch: Neue Häfen für Europa?\n"
+    "Reporterin Ida Feder\n"
+)
+
+
+@pytest.fixture(scope="module")
+def pasted():
+    return read_article(PASTED.encode("utf-8"), source="pasted.txt")
+
+
+def _kinds(doc):
+    return {doc.text[s.start:s.end]: s.kind for s in doc.sentences}
+
+
+def test_metadata_from_a_pasted_page(pasted):
+    assert pasted.language == "de"
+    assert pasted.title == "Ministerin besucht die Küste"
+    assert pasted.published.isoformat() == "2024-03-03" and pasted.published_precision == "day"
+    assert pasted.url == "https://news.example.org/a/77"
+    assert pasted.authors == ["Ida Feder"]
+    assert pasted.extra["translators"] == ["Tom Wandler"]
+    assert "Eva Linse" in pasted.extra["photo_credits"]
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("1. Zum Inhalt springen", "boilerplate"),
+    ("2. Zur Hauptnavigation springen", "boilerplate"),
+    ("Ministerin besucht die Küste", "heading"),
+    ("Die Ministerin und ihr Gastgeber bei einem Treffen in Lissabon, 2.3.2024", "caption"),
+    ("Beim Treffen: die Ministerin und ihr Gastgeber, 2.3.2024", "caption"),
+    ("Die Reise der Ministerin Anna Berg soll die Zusammenarbeit stärken.", "body"),
+    ("Aus dem Französischen adaptiert von Tom Wandler.", "boilerplate"),
+    ("Lesen Sie auch: Neue Häfen für Europa?", "boilerplate"),
+    ("Reporterin Ida Feder", "boilerplate"),
+])
+def test_line_kinds(pasted, line, kind):
+    assert _kinds(pasted)[line] == kind
+
+
+def test_sentences_are_exact_offsets_into_the_original_text(pasted):
+    body = [pasted.text[s.start:s.end] for s in pasted.sentences if s.kind == "body"]
+    assert "Am Samstag traf Berg\u00a0den Gastgeber." in body  # the NBSP stays
+    assert "\"Wir haben viel erreicht\", sagte sie." in body
+    assert "Dr. Kim war auch da." in body
+    assert pasted.text == PASTED  # nothing normalised
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_encodings(encoding):
+    text = "Die Außenministerin äußerte sich über die Lage in Österreich und Übersee."
+    doc = read_article(text.encode(encoding))
+    assert doc.text == text and doc.language == "de"
+
+
+def test_published_and_url_arguments_win():
+    doc = read_article(PASTED, url="https://given.example/x", published="2024-03-05")
+    assert doc.url == "https://given.example/x" and doc.published.isoformat() == "2024-03-05"
+
+
+def test_english_dateline_and_no_published_in_body():
+    text = ("Readout\nMarch 4, 2024\nThe minister met her counterpart today. They discussed trade.\n")
+    assert read_article(text).published.isoformat() == "2024-03-04"
+    body_date_only = "Zusammenfassung\nAm 23. Juni 2021 wurde die Ministerin empfangen. Sie sprach lange.\n"
+    assert read_article(body_date_only).published is None
+
+
+def test_html_main_text_and_metadata():
+    html = ("<html><head><title>Ministerin in Lissabon</title>"
+            "<meta name='author' content='Ida Feder'><meta property='article:published_time' content='2024-03-03'>"
+            "</head><body><nav><a href='/'>Startseite</a></nav><article><h1>Ministerin in Lissabon</h1>"
+            "<p>Die Ministerin Anna Berg traf am Samstag ihren Gastgeber in Lissabon. Beide sprachen lange "
+            "über die Zusammenarbeit der Häfen und über neue Projekte.</p>"
+            "<p>\"Wir haben viel erreicht\", sagte sie nach dem Treffen den wartenden Journalisten.</p>"
+            "</article></body></html>")
+    assert looks_like_html(html)
+    doc = read_article(html.encode("utf-8"), source="page.html")
+    assert doc.language == "de" and doc.title == "Ministerin in Lissabon"
+    assert doc.published.isoformat() == "2024-03-03" and "Ida Feder" in doc.authors
+    assert "Startseite" not in doc.text
+    assert any(doc.text[s.start:s.end].startswith("Die Ministerin Anna Berg") for s in doc.sentences)
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://proxy.example:443/https/p.example.com/p/x", "https://p.example.com/p/x"),
+    ("http://cache.example/http/www.example.org/a?b=1", "http://www.example.org/a?b=1"),
+    ("https://out.example/redirect?url=https%3A%2F%2Fwww.example.org%2Fa", "https://www.example.org/a"),
+    ("https://www.example.org/plain/path.", "https://www.example.org/plain/path"),
+])
+def test_unwrap_url(url, expected):
+    assert unwrap_url(url) == expected
+
+
+def test_find_url_offsets():
+    text = "Quelle: https://a.example/https/b.example/c, abgerufen"
+    url, start, end = find_url(text)
+    assert url == "https://b.example/c" and text[start:end] == "https://a.example/https/b.example/c"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mr. J. Smith arrived. He left.", ["Mr. J. Smith arrived.", "He left."]),
+    ("Am 10. April kam er. Dann ging er.", ["Am 10. April kam er.", "Dann ging er."]),
+    ("Die U.S. Navy kam. z.B. heute.", ["Die U.S. Navy kam. z.B. heute."]),
+    ("„Wir bleiben.“ Das sagte sie.", ["„Wir bleiben.“", "Das sagte sie."]),
+    ("Er sagte: \"Gut. Sehr gut. \" Dann ging er.", ["Er sagte: \"Gut.", "Sehr gut. \"", "Dann ging er."]),
+    ("Wirklich? Ja!", ["Wirklich?", "Ja!"]),
+])
+def test_split_sentences(text, expected):
+    assert [text[s:e] for s, e in split_sentences(text, 0, len(text))] == expected
+
+
+@pytest.mark.parametrize("data, error, message", [
+    (b"", InputError, "empty input"),
+    (b"   \n\t  ", InputError, "empty input"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, InputError, "binary"),
+    ("Le gouvernement a présenté mercredi de nouveaux plans pour la défense du pays et de ses alliés.",
+     UnsupportedLanguageError, "French \\(fr\\)"),
+    ("1234 5678 9012 !!! ???", InputError, "no words|binary"),
+])
+def test_bad_input_is_a_clear_error(data, error, message):
+    with pytest.raises(error, match=message):
+        read_article(data, source="bad.txt")
+
+
+def test_too_long_input_is_refused():
+    with pytest.raises(InputError, match="too long for one article"):
+        read_article("Die Ministerin sprach lange. " * 200_000, source="huge.txt")
