@@ -96,7 +96,7 @@ def make_doc():
         sentences, pos = [], 0
         for line in text.split("\n"):
             start = 0
-            for m in _re.finditer(r"[.!?][\"“”»«']?(?=\s+[\"„“»«'A-ZÄÖÜ])", line):
+            for m in _re.finditer(r"(?<!\d)[.!?][\"“”»«']?(?=\s+[\"„“»«'A-ZÄÖÜ])", line):
                 sentences.append((pos + start, pos + m.end()))
                 start = m.end() + 1
             if line[start:].strip():

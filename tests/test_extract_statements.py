@@ -185,3 +185,19 @@ def test_speakers_named_together_are_one_group(make_doc, text, language, name):
     assert len(found) == 2 and found[0].speaker == found[1].speaker
     group = actors.get(found[0].speaker)
     assert (group.name, group.type) == (name, "Other")
+
+
+def test_pronoun_subject_continues_the_previous_speaker(make_doc):
+    text = "Olsen stated that the plan failed and praised Anna Weber. He also stated that talks go on."
+    found = run(make_doc, text, language="en", pronouns={"He": "weber"})   # resolver's guess: Weber
+    assert [(s.speaker, s.quote) for s in found] == [
+        ("olsen", "the plan failed"), ("olsen", "talks go on")]
+
+
+@pytest.mark.parametrize("text, date", [
+    ('"Wir bleiben", sagt Weber. Das sei klar, so Weber.', "2025-04-10"),        # "so X" as before
+    ("Pressesprecher Olsen kündigte am 3. März 2025 die Reise von Weber an.", "2025-03-03"),
+])
+def test_dates_of_source_phrases_and_announcements(make_doc, text, date):
+    found = run(make_doc, text, published="2025-04-10")
+    assert found[-1].date == date

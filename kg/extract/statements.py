@@ -61,6 +61,7 @@ _SOURCE_BEFORE = re.compile(
     r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
     r"In the (?:view|words|opinion) of )")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
+_TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
 _SOURCE_AFTER = re.compile(
     r"(?:,\s+(?:so|laut|according to|wie)\s+|,\s+(?=\S+(?:\s+\S+){0,3}\s+zufolge\s*[.!?]?$))")
@@ -278,6 +279,11 @@ class _Run:
         first = (cue or "").split()[0] if cue else ""
         if first in PRESENT_CUES or self.lang == "en":
             return self.published
+        if first in _TIMELESS_CUES:   # "so X", "X zufolge": as the statement before, else now
+            last = self._last()
+            if last is not None and last.date and self._adjacent(frame[0], allow_paragraph=True):
+                return last.date
+            return self.published
         return None
 
     def _speaker_in(self, start: int, end: int, near: int) -> str | None:
@@ -295,6 +301,8 @@ class _Run:
                 if (m.via == "pronoun" and nxt is not None and nxt.start - m.end <= 2
                         and self.actors.is_type(nxt.actor_id, "Person")):
                     return nxt.actor_id   # "der Politologe James Brown": the name, not an anaphor
+                if m.via == "pronoun":
+                    return self._pronoun_speaker(m)
                 return m.actor_id
         if any(w in PRONOUNS_DE or w in PRONOUNS_EN for w in words):
             speaker = self.actors.speaker_before(near)
@@ -307,6 +315,16 @@ class _Run:
             if self.actors.is_type(m.actor_id, "Organization", "State", "Other"):
                 return m.actor_id
         return None
+
+    def _pronoun_speaker(self, mention) -> str:
+        """A pronoun subject continues the speaker of the sentence just before ("X stated
+        that … . He also stated …"), else it is whom the actor recogniser resolved it to."""
+        sentence = self.doc.sentence_at(mention.start)
+        last = self._last()
+        if sentence is not None and last is not None and self.actors.is_type(last.speaker, "Person"):
+            if self._adjacent(sentence.start, allow_paragraph=True) is not None:
+                return last.speaker
+        return mention.actor_id
 
     def _coordinated(self, first, second) -> bool:
         """Two persons joined as one subject: "X und Y", "Secretary X and Secretary General Y"."""
@@ -482,7 +500,7 @@ class _Run:
             rest = self._skip_name(b_start + m.end(), b_end)
             if speaker and rest < b_end:
                 self._add(speaker, rest, _period_end(text, b_end, s_end), False, m.group().strip().lower(),
-                          self._date_for(None, (s_start, s_end), (rest, b_end)), s_end, "source-phrase", 0.6)
+                          self._date_for("nach", (s_start, s_end), (rest, b_end)), s_end, "source-phrase", 0.6)
                 return True
         m = _ZUFOLGE_FIRST.match(body)
         if m:
@@ -490,7 +508,7 @@ class _Run:
             if speaker:
                 rest = b_start + m.end()
                 self._add(speaker, rest, _period_end(text, b_end, s_end), False, "zufolge",
-                          self._date_for(None, (s_start, rest), (rest, b_end)), s_end, "source-phrase", 0.6)
+                          self._date_for("zufolge", (s_start, rest), (rest, b_end)), s_end, "source-phrase", 0.6)
                 return True
         tokens = _tokens(body, b_start)
         # trailing attribution: "…, sagte er." / "…, so X." / "…, nimmt X an." / "…, X zufolge."
@@ -547,7 +565,7 @@ class _Run:
             if b - a < 8:
                 return False
             cue = f"{low} {particle}"
-            self._add(speaker, a, b, False, cue, self._date_for(low, (s_start, s_end), (a, b)),
+            self._add(speaker, a, b, False, cue, self._date_for(low, (s_start, s_end), (a, a)),
                       s_end, "cue-object", 0.6)
             return True
         if low not in REPORTING_VERBS_DE:
@@ -680,9 +698,11 @@ class _Run:
             a, b = _strip_span(text, content, stop, " \t\u00a0\n,")
             if b - a < 8 or self.text[a:a + 3].lower() == "to " or self.text[a] in ",;:":
                 continue
+            if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)):
+                continue  # "praised X": a person, not something said
             if text[b - 1:b] in ".!?" and b == b_end:
                 pass
-            self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, tokens[index][0]), (a, b)),
+            self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, tokens[chunks[0][0]][0]), (a, b)),
                       s_end, "cue-before", 0.7)
             made = True
         return made
@@ -705,7 +725,9 @@ class _Run:
             gap_words = gap.split()
             if "," not in gap and len(gap_words) <= 3 and all(
                     w in _SUBJECT_GAP_EN or w.endswith("ly") for w in gap_words):
-                if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person", "Organization", "State", "Other"):
+                if m.via == "pronoun":
+                    return self._pronoun_speaker(m)
+                if self.actors.is_type(m.actor_id, "Person", "Organization", "State", "Other"):
                     return m.actor_id
         prev = tokens[index - 1][2].lower() if index else ""
         prev2 = tokens[index - 2][2].lower() if index > 1 else ""
