@@ -75,7 +75,12 @@ ALIAS_FACTOR = 0.85     # the match came from one of the sheet's aliases, not th
 # Titles and honorifics dropped before matching person names.
 TITLES = {
     "mr.", "mrs.", "ms.", "dr.", "prof.", "h.e.", "mr", "mrs", "ms", "dr", "prof", "herr", "frau", "sir",
-    "general", "gen.",
+    "general", "gen.", "prime", "foreign", "defense", "defence", "state", "deputy", "vice", "chief",
+    "bundeskanzler", "bundeskanzlerin", "außenminister", "außenministerin", "verteidigungsminister",
+    "verteidigungsministerin", "ministerpräsident", "ministerpräsidentin", "premierminister",
+    "premierministerin", "regierungschef", "regierungschefin", "generalsekretär", "generalsekretärin",
+    "staatschef", "staatschefin", "bundespräsident", "bundespräsidentin", "us-präsident", "us-außenminister",
+    "nato-generalsekretär", "secretary-general",
     "president", "präsident", "präsidentin", "minister", "ministerin", "chancellor", "kanzler",
     "kanzlerin", "premier", "king", "könig", "queen", "königin", "secretary", "senator",
 }
@@ -153,6 +158,16 @@ def _genitive_variant(name: str) -> str | None:
     if len(name) > 4 and name.endswith("s") and not name.endswith(("ss", "us", "is")):
         return name[:-1]
     return None
+
+
+def _adjective_base(word: str) -> str | None:
+    """The base form of an inflected German adjective ("japanischen" → "japanisch").
+
+    >>> _adjective_base("japanischen"), _adjective_base("Japan")
+    ('japanisch', None)
+    """
+    match = re.fullmatch(r"(.+?isch)(e|en|er|es|em)", word.strip(), flags=re.IGNORECASE)
+    return match.group(1) if match else None
 
 
 def _strip_titles(name: str) -> str:
@@ -237,6 +252,10 @@ class Linker:
             if not hits and genitive and actor.type in ("State", "Organization", "Place"):
                 hits = [(n, k) for n, k in self._lookup(genitive, allowed, actor.type)]
                 factor *= 0.95
+            if not hits and actor.type == "State":
+                base = _adjective_base(form)
+                if base:
+                    hits = [(n, k) for n, k in self._lookup(base, allowed, actor.type) if k == "demonym"]
             if not hits:
                 hits = self._reordered_lookup(person_form, allowed)
             if not hits:

@@ -73,6 +73,11 @@ def link_one(cache, *actors, **kwargs):
         ([{"name": "North Atlantic Treaty Organization (NATO)", "type": "Organization"}], ["Q7184"]),
         ([{"name": "Republic of Korea (ROK)", "type": "State"}], ["Q884"]),
         ([{"name": "Russlands", "type": "State"}], ["Q159"]),
+        # titles before a surname, inflected demonyms for states
+        ([{"name": "Bundeskanzler Scholz", "type": "Person", "roles": ["Bundeskanzler"]}], ["Q61053"]),
+        ([{"name": "Prime Minister Ishiba", "type": "Person", "roles": ["Prime Minister of Japan"]}], ["Q1335527"]),
+        ([{"name": "südkoreanischen", "type": "State"}], ["Q884"]),
+        ([{"name": "südkoreanischen", "type": "Organization"}], [None]),
         # never Baerbock -> Q2514 (the CONFLICT row)
         ([{"name": "Annalena Baerbock", "type": "Person", "roles": ["Außenministerin"]}], [None]),
     ],

@@ -210,3 +210,26 @@ def test_concurrent_readers_while_writing(tmp_path):
 
 def test_normalize_name_unifies_spaces_and_case():
     assert normalize_name("Vereinigte\u00a0Staaten") == normalize_name("vereinigte staaten")
+
+
+def test_one_cache_shared_between_threads(tmp_path):
+    cache = EntityCache.open(tmp_path / "user.sqlite")
+    errors: list[BaseException] = []
+
+    def work(index: int):
+        try:
+            for _ in range(20):
+                assert cache.get("Q148").labels["en"] == "People's Republic of China"
+                assert cache.find("Japan")
+            cache.put(Entity(f"Q{2000000 + index}", "Place", labels={"en": f"t{index}"}))
+        except BaseException as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert all(cache.get(f"Q{2000000 + i}") for i in range(4))
+    cache.close()

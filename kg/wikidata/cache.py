@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +190,49 @@ def utc_now_iso(now: dt.datetime | None = None) -> str:
 # --------------------------------------------------------------------------- one SQLite file
 
 
+class _Rows(list):
+    """Fetched rows with the ``fetchone`` of a cursor."""
+
+    def fetchone(self):
+        return self[0] if self else None
+
+
+class _LockedConnection:
+    """An SQLite connection usable from several threads: every call (and every ``with`` block,
+    i.e. a write transaction) holds one re-entrant lock, and reads are fetched eagerly."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
+        self._lock = threading.RLock()
+
+    def execute(self, sql: str, params=()) -> _Rows:
+        with self._lock:
+            return _Rows(self._conn.execute(sql, params).fetchall())
+
+    def executemany(self, sql: str, rows) -> None:
+        with self._lock:
+            self._conn.executemany(sql, rows)
+
+    def executescript(self, script: str) -> None:
+        with self._lock:
+            self._conn.executescript(script)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self):
+        self._lock.acquire()
+        self._conn.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            return self._conn.__exit__(*exc)
+        finally:
+            self._lock.release()
+
+
 class _CacheFile:
     """One cache file: checks its format on open, reads and (if writable) writes entities."""
 
@@ -198,14 +242,15 @@ class _CacheFile:
         try:
             if writable:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(str(path), timeout=30)
+                self.conn = _LockedConnection(sqlite3.connect(str(path), timeout=30, check_same_thread=False))
             else:
                 if not path.is_file():
                     raise CacheError(
                         f"{path}: Wikidata cache file not found; build the shipped cache with "
                         "'python scripts/build_wikidata_cache.py'"
                     )
-                self.conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+                self.conn = _LockedConnection(sqlite3.connect(
+                    path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False))
             self._check_or_init()
         except sqlite3.DatabaseError as err:
             raise CacheError(
@@ -306,7 +351,7 @@ class _CacheFile:
         self.conn.close()
 
 
-def write_entity(conn: sqlite3.Connection, entity: Entity) -> None:
+def write_entity(conn, entity: Entity) -> None:
     """Insert or replace one entity (all its rows) in an open cache connection (no commit)."""
     if entity.type not in ENTITY_TYPES:
         raise CacheError(f"entity {entity.qid}: type {entity.type!r}; expected one of: {', '.join(ENTITY_TYPES)}")
