@@ -61,6 +61,7 @@ _SOURCE_BEFORE = re.compile(
     r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
     r"In the (?:view|words|opinion) of )")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
+_ARTICLES = frozenset("the der die des dem den".split())
 _TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
 _SOURCE_AFTER = re.compile(
@@ -308,7 +309,10 @@ class _Run:
             speaker = self.actors.speaker_before(near)
             if speaker:
                 return speaker
-        role = self._role_speaker(words, near)
+        heads = [w for i, w in enumerate(words)
+                 if (i + 1 < len(words) and words[i + 1] in _ALL_CUES)
+                 or (i > 0 and words[i - 1] in _ARTICLES and (i + 1 == len(words) or words[i + 1] not in _ALL_CUES))]
+        role = self._role_speaker(heads, near)   # "the secretary said", "sagte der Minister"
         if role:
             return role
         for m in mentions:
