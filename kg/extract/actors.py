@@ -35,6 +35,7 @@ none); capitals are places after a locative preposition ("in Tokio") and their s
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import threading
 import unicodedata
@@ -430,12 +431,14 @@ def _tokens(search: str, start: int, end: int) -> list[_Tok]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_role_de(word: str) -> bool:
     lowered = word.casefold()
-    return word[:1].isupper() and any(lowered.endswith(s) for s in lx.ROLE_SUFFIXES_DE) \
+    return word[:1].isupper() and lowered.endswith(lx.ROLE_SUFFIXES_DE) \
         and not lowered.endswith(("ministerium", "kanzleramt"))
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_role(word: str) -> bool:
     return word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES or _is_role_de(word)
 

@@ -181,7 +181,7 @@ def detect_language(text: str, source: str = "<input>") -> str:
 
     DetectorFactory.seed = 0
     try:
-        ranked = detect_langs(text[:3000])
+        ranked = detect_langs(text[:1200])
     except LangDetectException:
         raise InputError(f"{source}: no words to recognise a language in; expected German or English text") from None
     for guess in ranked:
