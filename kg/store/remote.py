@@ -103,7 +103,9 @@ def _tokens(text: str):
         elif c == "<" and iri.match(text, i):
             i = iri.match(text, i).end()
         elif c in "?$":
-            m = word.match(text, i + 1)
+            m = _VARNAME.match(text, i + 1)
+            if m:
+                yield i, "var", m.group(0)
             i = m.end() if m else i + 1
         elif c in "{}()":
             yield i, c, c
@@ -116,10 +118,25 @@ def _tokens(text: str):
             i += 1
 
 
-def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
-    """The query with a ``VALUES`` block of the bound terms as the first element of its WHERE group.
+def query_form(sparql: str) -> str:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the query's form, ignoring comments, strings and IRIs.
 
-    Filters in that group see the values, and unbound (optional) parameters stay unbound.
+    >>> query_form("#+ summary: delete nothing\\nPREFIX x: <http://x/select>\\nASK { ?s ?p ?o }")
+    'ASK'
+    """
+    for _, kind, value in _tokens(sparql):
+        if kind == "word" and value.upper() in _FORMS:
+            return value.upper()
+    raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, ASK or DESCRIBE")
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    """The query with the bound terms as ``VALUES`` blocks, which gives pre-binding semantics.
+
+    The outermost WHERE group gets a block of every bound variable (so projections show the
+    values), and every nested group (UNION branch, OPTIONAL, EXISTS, GRAPH, a sub-select's WHERE)
+    that mentions a bound variable gets a block of those it mentions, so filters anywhere see
+    the value, as with Oxigraph's substitutions. Unbound (optional) parameters stay unbound.
 
     >>> print(bind_values("SELECT ?m WHERE { ?m ?p ?_a FILTER(BOUND(?_a)) }", {"_a": URIRef("http://x/a")}))
     SELECT ?m WHERE { VALUES (?_a) { (<http://x/a>) } ?m ?p ?_a FILTER(BOUND(?_a)) }
@@ -130,40 +147,62 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     for name in bound:
         if not _VARNAME.fullmatch(name):
             raise QueryError(f"cannot bind variable {name!r}: expected a SPARQL variable name")
-    values = "VALUES ({}) {{ ({}) }}".format(
-        " ".join("?" + name for name in bound), " ".join(sparql_term(t) for t in bound.values())
-    )
-    start, end, subselect = _where_group(sparql)
-    if subselect:
-        return f"{sparql[:start + 1]} {values} {{{sparql[start + 1:end]}}} {sparql[end:]}"
-    return f"{sparql[:start + 1]} {values}{sparql[start + 1:]}"
+    terms = {name: sparql_term(term) for name, term in bound.items()}
+
+    def block(names) -> str:
+        ordered = [n for n in bound if n in names]
+        return "VALUES ({}) {{ ({}) }}".format(" ".join("?" + n for n in ordered), " ".join(terms[n] for n in ordered))
+
+    edits: list[tuple[int, str]] = []
+    for start, end, mentioned, subselect, outermost in _groups(sparql):
+        names = set(bound) if outermost else mentioned & set(bound)
+        if not names:
+            continue
+        if subselect and outermost:
+            edits += [(start + 1, f" {block(names)} {{"), (end, "} ")]
+        elif not subselect:
+            edits.append((start + 1, f" {block(names)}"))
+    text = sparql
+    for position, insert in sorted(edits, key=lambda edit: edit[0], reverse=True):
+        text = text[:position] + insert + text[position:]
+    return text
 
 
-def _where_group(sparql: str) -> tuple[int, int, bool]:
-    """Positions of the outermost WHERE group's braces, and whether it is a sub-SELECT."""
+def _groups(sparql: str) -> list[tuple[int, int, set, bool, bool]]:
+    """Every group graph pattern after the query form: (start, end, variables inside, is a
+    sub-SELECT, is the outermost WHERE group). CONSTRUCT templates and VALUES data are not groups."""
     tokens = list(_tokens(sparql))
-    form, skip_template, depth, start = None, False, 0, None
+    form, skip_template, values_pending = None, False, False
+    stack: list[dict] = []
+    groups: list[tuple[int, int, set, bool, bool]] = []
+    seen_outermost = False
     for index, (pos, kind, value) in enumerate(tokens):
-        if kind == "word" and form is None and depth == 0 and value.upper() in _FORMS:
+        following = tokens[index + 1] if index + 1 < len(tokens) else (0, "", "")
+        if kind == "word" and form is None and not stack and value.upper() in _FORMS:
             form = value.upper()
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
-            if form == "CONSTRUCT" and following and following[2] == "{":
+            if form == "CONSTRUCT" and following[2] == "{":
                 skip_template = True
             elif form == "CONSTRUCT":
                 raise QueryError("cannot bind parameters in a 'CONSTRUCT WHERE' short-form query; write the template out")
-        elif value in "({":
-            if value == "{" and depth == 0 and form and not skip_template and start is None:
-                start = pos
-                nxt = tokens[index + 1] if index + 1 < len(tokens) else None
-                subselect = bool(nxt and nxt[1] == "word" and nxt[2].upper() == "SELECT")
-            elif value == "{" and depth == 0:
-                skip_template = False
-            depth += 1
-        elif value in ")}":
-            depth -= 1
-            if depth == 0 and start is not None and value == "}":
-                return start, pos, subselect
-    raise QueryError("cannot bind parameters: the query has no WHERE { … } group")
+        elif kind == "word" and value.upper() == "VALUES":
+            values_pending = True
+        elif kind == "var":
+            for frame in stack:
+                frame["vars"].add(value)
+        elif value == "{":
+            group = form is not None and not skip_template and not values_pending
+            outermost = group and not stack and not seen_outermost
+            seen_outermost = seen_outermost or outermost
+            stack.append({"start": pos, "vars": set(), "group": group, "outermost": outermost,
+                          "subselect": following[1] == "word" and following[2].upper() == "SELECT"})
+            skip_template = values_pending = False
+        elif value == "}" and stack:
+            frame = stack.pop()
+            if frame["group"]:
+                groups.append((frame["start"], pos, frame["vars"], frame["subselect"], frame["outermost"]))
+    if not seen_outermost:
+        raise QueryError("cannot bind parameters: the query has no WHERE { … } group")
+    return groups
 
 
 def with_prefixes(sparql: str) -> str:
@@ -320,11 +359,13 @@ class RemoteStore(Store):
 
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         """Run a query on the server, with bindings injected as a VALUES block of escaped terms."""
+        from kg.queries import check_read_only
+
+        check_read_only(sparql)
+        form = query_form(sparql)
         text = with_prefixes(bind_values(sparql, bindings or {}))
-        wrapper = self._wrapper(text)
-        if wrapper.isSparqlUpdateRequest():
-            raise QueryError("SPARQL Update is not allowed in a query; use 'kg ingest' to change the store")
-        if wrapper.queryType in ("SELECT", "ASK"):
+        wrapper = self._wrapper(text, form)
+        if form in ("SELECT", "ASK"):
             from SPARQLWrapper import JSON
 
             wrapper.setReturnFormat(JSON)
@@ -334,10 +375,14 @@ class RemoteStore(Store):
             except ValueError:
                 raise StoreError(f"{self._where(self.query_url)}: answered with something that is not "
                                  f"SPARQL JSON results: {_snippet(payload.decode('utf-8', 'replace'))}") from None
-            if "boolean" in data:
-                return QueryResult("ask", boolean=bool(data["boolean"]))
-            variables = data["head"].get("vars", [])
-            rows = [tuple(_json_term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
+            try:
+                if "boolean" in data:
+                    return QueryResult("ask", boolean=bool(data["boolean"]))
+                variables = data["head"].get("vars", [])
+                rows = [tuple(_json_term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
+            except (KeyError, TypeError, AttributeError):
+                raise StoreError(f"{self._where(self.query_url)}: answered with JSON that is not SPARQL "
+                                 f"results: {_snippet(payload.decode('utf-8', 'replace'))}") from None
             return QueryResult("select", variables, rows)
         graph = Graph()
         for triple in self._graph_query(wrapper):
@@ -351,18 +396,19 @@ class RemoteStore(Store):
         wrapper.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
         return _parse_rdf(self._send(wrapper), self._last_type, self._where(self.query_url))
 
-    def _wrapper(self, text: str):
+    def _wrapper(self, text: str, form: str = "CONSTRUCT"):
         from SPARQLWrapper import BASIC, POST, SPARQLWrapper
 
         wrapper = SPARQLWrapper(self.query_url, agent="kg (SPARQLWrapper)")
         wrapper.setMethod(POST)
-        wrapper.setTimeout(self.timeout)
+        wrapper.timeout = self.timeout  # setTimeout() would truncate to whole seconds
         if self.auth:
             wrapper.setHTTPAuth(BASIC)
             wrapper.setCredentials(*self.auth)
         for key, value in self.query_params.items():
             wrapper.addParameter(key, value)
         wrapper.setQuery(text)
+        wrapper.queryType = form  # our own parse: SPARQLWrapper's guess trips over words in comments
         return wrapper
 
     def _send(self, wrapper) -> bytes:
@@ -378,8 +424,9 @@ class RemoteStore(Store):
             except QueryBadFormed as err:
                 raise QueryError(f"the server refused the query as malformed SPARQL: {_sparqlwrapper_text(err)}") from None
             except SPARQLWrapperException as err:
-                status = _status_of(err)
-                raise StoreError(f"{where}: {_sparqlwrapper_text(err)}; {_advice(status)}") from None
+                status = _STATUS_OF.get(type(err).__name__)
+                label = f"HTTP {status}" if status else type(err).__name__
+                raise StoreError(f"{where}: {label}: {_sparqlwrapper_text(err)}; {_advice(status)}") from None
             except urllib.error.HTTPError as err:
                 if err.code in RETRY_STATUSES and attempt < self.retries:
                     continue
@@ -487,15 +534,17 @@ def _advice(status: int | None) -> str:
     return "check the server's log"
 
 
-def _status_of(err: Exception) -> int | None:
-    match = re.search(r"\b([45]\d\d)\b", str(err))
-    return int(match.group(1)) if match else None
+_STATUS_OF = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404, "URITooLong": 414,
+              "EndPointInternalError": 500}
 
 
 def _sparqlwrapper_text(err: Exception) -> str:
     text = str(err)
-    text = text.split("Response:\n", 1)[-1] if "Response:\n" in text else text
-    return _snippet(text.replace("b'", "").replace("\\n", " "))
+    if "Response:\n" in text:
+        text = text.split("Response:\n", 1)[1].strip()
+        if text[:2] in ("b'", 'b"') and text[-1:] == text[1]:
+            text = text[2:-1]
+    return _snippet(text.replace("\\n", " "))
 
 
 def _open_remote(spec: str, read_only: bool = False, **options) -> RemoteStore:

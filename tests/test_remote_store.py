@@ -1,0 +1,305 @@
+"""The remote store backend against a real Oxigraph server (and small fake servers for faults).
+
+The Oxigraph server comes from the ``oxigraph`` package on PyPI (``.venv/bin/oxigraph``); each
+test starts its own on 127.0.0.1 with a temporary directory and stops it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import time
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import QueryError, StoreError
+from kg.ingest import ingest_factsheet
+from kg.model import load_factsheet
+from kg.namespaces import DEFAULT_BASE_IRI
+from kg.queries import bind_parameters, run_query
+from kg.serve import load_stored_queries
+from kg.store import open_store
+from kg.store.remote import RemoteStore, bind_values
+
+from conftest import SEED_SHEET, gold_sheets
+from servers import OXIGRAPH, FakeServer, OxigraphServer
+
+pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason=f"oxigraph server binary not installed at {OXIGRAPH}")
+runner = CliRunner()
+STORED = load_stored_queries()
+
+
+def kg(store: str, *args, env: dict | None = None):
+    result = runner.invoke(app, ["--store", store, *map(str, args)], env=env or {})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A fresh Oxigraph server on a free loopback port."""
+    srv = OxigraphServer(tmp_path / "oxigraph").start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """An Oxigraph server and an in-memory store holding the same articles (seed + some gold sheets)."""
+    srv = OxigraphServer(tmp_path_factory.mktemp("oxigraph")).start()
+    remote, local = RemoteStore(srv.url), open_store("memory:")
+    for path in [SEED_SHEET, *gold_sheets()[:6]]:
+        sheet = load_factsheet(path)
+        ingest_factsheet(remote, sheet)
+        ingest_factsheet(local, sheet)
+    yield remote, local
+    remote.close()
+    srv.stop()
+
+
+# --------------------------------------------------------------------------- acceptance through the CLI
+
+
+def test_ingest_query_reingest_validate_export_delete(server, tmp_path):
+    code, _, stderr = kg(server.url, "ingest", SEED_SHEET)
+    assert code == 0, stderr
+    code, stdout, stderr = kg(server.url, "query", "meetings", "--param", "actor=Q57792", "--format", "csv")
+    assert code == 0, stderr
+    assert "Ishiba" in stdout
+    remote = RemoteStore(server.url)
+    first = remote.quad_count()
+    assert first > 500
+    assert kg(server.url, "ingest", SEED_SHEET)[0] == 0
+    assert remote.quad_count() == first, "re-ingesting must replace the article's graph, not add to it"
+    code, stdout, _ = kg(server.url, "validate")
+    assert code == 0 and "conforms" in stdout
+    code, stdout, _ = kg(server.url, "stats")
+    assert code == 0 and str(first) in stdout
+
+    local = open_store("memory:")
+    ingest_factsheet(local, load_factsheet(SEED_SHEET))
+    for fmt, parse_as in (("turtle", "turtle"), ("nq", "nquads"), ("jsonld", "json-ld")):
+        out = tmp_path / f"export.{fmt}"
+        assert kg(server.url, "export", "-f", fmt, "-o", out)[0] == 0
+        expected = io.BytesIO()
+        local.export(expected, fmt)
+        got = Graph().parse(out, format=parse_as) if fmt != "nq" else _quads(out.read_bytes())
+        want = Graph().parse(data=expected.getvalue(), format=parse_as) if fmt != "nq" else _quads(expected.getvalue())
+        assert (isomorphic(got, want) if fmt != "nq" else got == want), fmt
+
+    article = remote.graph_names()[0]
+    code, _, stderr = kg(server.url, "delete", str(article))
+    assert code == 0, stderr
+    assert remote.quad_count() == 0 and remote.graph_names() == []
+
+
+def _quads(data: bytes) -> set:
+    return {str(q) for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)}
+
+
+def test_separate_urls_and_read_only_from_environment(server):
+    env = {"KG_STORE_QUERY_URL": f"{server.url}/query", "KG_STORE_GSP_URL": f"{server.url}/store",
+           "KG_STORE_TIMEOUT": "5", "KG_STORE_RETRIES": "0"}
+    assert kg("http://127.0.0.1:1/nowhere", "ingest", SEED_SHEET, env=env)[0] == 0
+    assert RemoteStore(server.url).quad_count() > 500
+    store = open_store(server.url, read_only=True)
+    with pytest.raises(StoreError, match="read-only"):
+        store.drop_graph(store.graph_names()[0])
+
+
+# --------------------------------------------------------------------------- same answers as the embedded store
+
+
+def _samples(query, local) -> list[dict]:
+    """Parameter values to try: required ones only, then every parameter given."""
+    mission = local.query("SELECT ?m WHERE { ?m a kg:Mission } ORDER BY ?m LIMIT 1").rows
+    values = {"actor": "Q57792", "org": "Q7184", "since": "2025-01-01", "until": "2025-12-31",
+              "mission": str(mission[0][0]) if mission else None}
+    required = {p.name: values.get(p.name) for p in query.parameters if p.required}
+    everything = {p.name: values.get(p.name) for p in query.parameters}
+    return [required, everything] if everything != required else [required]
+
+
+def _rows(result) -> Counter:
+    """Rows as a multiset; GROUP_CONCAT lists compared as sorted pieces (SPARQL leaves their order open)."""
+    if result.kind == "ask":
+        return Counter([result.boolean])
+    if result.kind == "graph":
+        return Counter(result.graph)
+    return Counter(tuple(_canonical(t) for t in row) for row in result.rows)
+
+
+def _canonical(term):
+    if isinstance(term, Literal) and re.search(r"[;,] ", str(term)):
+        return tuple(sorted(re.split(r"[;,] ", str(term))))
+    return term
+
+
+@pytest.mark.parametrize("name", sorted(STORED))
+def test_every_stored_query_gives_the_same_rows_remote_and_embedded(loaded, name):
+    remote, local = loaded
+    query = STORED[name]
+    for values in _samples(query, local):
+        if None in values.values():
+            pytest.skip(f"no sample value for a parameter of {name}")
+        expected = run_query(local, query, values)
+        got = run_query(remote, query, values)
+        assert got.variables == expected.variables
+        assert _rows(got) == _rows(expected), (name, values)
+
+
+def test_optional_parameters_stay_unbound_when_not_given(loaded):
+    remote, local = loaded
+    query = STORED["meetings"]
+    everything = run_query(remote, query, {"actor": "Q57792"})
+    narrowed = run_query(remote, query, {"actor": "Q57792", "since": "2999-01-01"})
+    assert len(everything.rows) > 0 and narrowed.rows == []
+    assert _rows(everything) == _rows(run_query(local, query, {"actor": "Q57792"}))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['Q1" } ; DROP ALL ; #', "} DROP ALL {", "http://x> } DROP ALL { <y", 'x" . ?s ?p ?o . "', "Q57792\n} DROP ALL"],
+)
+def test_hostile_values_are_one_term_or_refused(loaded, hostile):
+    remote, _ = loaded
+    before = remote.quad_count()
+    for param in ("actor", "since"):
+        try:
+            result = run_query(remote, STORED["meetings"], {"actor": "Q57792", param: hostile})
+            assert result.rows == []
+        except QueryError:
+            pass
+    literal = remote.query("SELECT ?x WHERE { BIND(?v AS ?x) }", {"v": Literal(hostile)})
+    assert literal.rows == [(Literal(hostile),)]
+    assert remote.quad_count() == before
+
+
+# --------------------------------------------------------------------------- VALUES injection = pre-binding
+
+
+SHAPES = [
+    "SELECT ?s ?v WHERE { ?s ?p ?o FILTER(?o = ?v) }",
+    "SELECT * { ?s ?p ?v }",
+    "PREFIX x: <http://x/> # a comment with { braces }\nSELECT ?s ?v WHERE { ?s ?p ?o . FILTER(STR(?o) != \"}{\") FILTER(?o = ?v) }",
+    "SELECT ?s ?v WHERE { ?s ?p ?o OPTIONAL { ?s ?p ?o2 FILTER(?o2 = ?v) } FILTER(BOUND(?o2)) }",
+    "SELECT ?s ?v WHERE { SELECT ?s ?v WHERE { ?s ?p ?v } }",
+    "SELECT ?s ?v WHERE { { ?s ?p ?o FILTER(?o = ?v) } UNION { ?s ?p ?o FILTER(EXISTS { ?s ?p ?v }) } }",
+    "SELECT ?s ?v WHERE { ?s ?p ?o FILTER NOT EXISTS { ?s ?p ?v } } ORDER BY ?s",
+    "SELECT ?v (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(!BOUND(?unbound) || ?o = ?unbound) } GROUP BY ?v",
+    "SELECT ?s ?v WHERE { ?s ?p ?o VALUES ?o { \"a\" \"b\" } FILTER(?o = ?v) }",
+]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_values_injection_matches_oxigraph_substitution(shape):
+    store = ox.Store()
+    for i, obj in enumerate(["a", "b", "}{"]):
+        store.add(ox.Quad(ox.NamedNode(f"http://x/s{i}"), ox.NamedNode("http://x/p"), ox.Literal(obj)))
+    value = Literal("b")
+    bound = store.query(bind_values(shape, {"v": value, "unbound": None}))
+    substituted = store.query(shape, substitutions={ox.Variable("v"): ox.Literal("b")})
+
+    def norm(result):
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        return sorted(str(x) for x in result)
+
+    assert norm(bound) == norm(substituted)
+
+
+def test_construct_short_form_cannot_take_bindings():
+    with pytest.raises(QueryError, match="CONSTRUCT WHERE"):
+        bind_values("CONSTRUCT WHERE { ?s ?p ?v }", {"v": URIRef("http://x")})
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def test_server_stopped_mid_run_gives_a_clear_error_and_keeps_local_files(server, tmp_path):
+    assert kg(server.url, "ingest", SEED_SHEET)[0] == 0
+    kept = tmp_path / "kept.ttl"
+    kept.write_text("# an earlier export\n")
+    server.stop()
+    env = {"KG_STORE_RETRIES": "1", "KG_STORE_BACKOFF": "0.05", "KG_STORE_TIMEOUT": "2"}
+    code, _, stderr = kg(server.url, "ingest", SEED_SHEET, env=env)
+    assert code == 3
+    assert server.url in stderr and "cannot connect" in stderr and "running" in stderr
+    code, _, stderr = kg(server.url, "export", "-o", kept, env=env)
+    assert code == 3 and "cannot connect" in stderr
+    assert kept.read_text() == "# an earlier export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".kept")] == []
+
+
+def _always(status: int, body: bytes = b"boom: storage on fire", media: str = "text/plain"):
+    return lambda handler: (status, body, media)
+
+
+@pytest.mark.parametrize("args", [("stats",), ("ingest", SEED_SHEET), ("query", "articles"), ("validate",)])
+def test_http_500_is_a_runtime_error_naming_url_and_status(args):
+    with FakeServer(_always(500)) as fake:
+        code, _, stderr = kg(fake.url, *args, env={"KG_STORE_RETRIES": "0"})
+    assert code == 3
+    assert fake.url in stderr and "500" in stderr and "storage on fire" in stderr
+
+
+def test_slow_server_times_out_with_a_clear_message():
+    def slow(handler):
+        time.sleep(3)
+        return 200, b"{}", "application/json"
+
+    with FakeServer(slow) as fake:
+        started = time.monotonic()
+        code, _, stderr = kg(fake.url, "stats", env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"})
+        query_elapsed = time.monotonic() - started
+        started = time.monotonic()
+        put_code, _, put_stderr = kg(fake.url, "ingest", SEED_SHEET, env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"})
+        put_elapsed = time.monotonic() - started
+    assert code == 3 and "no answer within 0.5 s" in stderr and query_elapsed < 2.5
+    assert put_code == 3 and "no answer within 0.5 s" in put_stderr and put_elapsed < 6
+
+
+def test_network_faults_are_retried_with_back_off():
+    answers = [(503, b"busy", "text/plain"),
+               (200, json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
+                   {"n": {"type": "literal", "value": "7", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode(),
+                "application/sparql-results+json")]
+    with FakeServer(lambda handler: answers.pop(0) if len(answers) > 1 else answers[0]) as fake:
+        store = RemoteStore(fake.url, retries=2, backoff=0.05)
+        assert store.quad_count() == 7
+        assert len(fake.requests) == 2
+
+
+def test_credentials_from_the_environment_are_sent_and_401_explained():
+    expected = "Basic " + base64.b64encode(b"reader:s3cret").decode()
+
+    def guarded(handler):
+        if handler.headers.get("Authorization") != expected:
+            return 401, b"who are you", "text/plain"
+        if handler.command == "PUT":
+            return 204, b"", "text/plain"
+        return 200, json.dumps({"head": {}, "boolean": False}).encode(), "application/sparql-results+json"
+
+    with FakeServer(guarded) as fake:
+        env = {"KG_STORE_USER": "reader", "KG_STORE_PASSWORD": "s3cret", "KG_STORE_RETRIES": "0"}
+        code, _, stderr = kg(fake.url, "ingest", SEED_SHEET, env=env)
+        assert code == 0, stderr
+        assert {r[0] for r in fake.requests} == {"PUT"}
+        code, _, stderr = kg(fake.url, "ingest", SEED_SHEET, env={"KG_STORE_RETRIES": "0"})
+        assert code == 3 and "401" in stderr and "KG_STORE_USER" in stderr
+
+
+def test_remote_bindings_are_checked(loaded):
+    remote, _ = loaded
+    query = STORED["meetings"]
+    with pytest.raises(QueryError):
+        remote.query(query.text, {"bad name": URIRef("http://x")})
+    bindings = bind_parameters(query, {"actor": "Q57792"}, DEFAULT_BASE_IRI)
+    assert remote.query(query.text, bindings).rows
