@@ -115,3 +115,12 @@ def test_same_meeting_reported_twice_is_kept_once(make_doc):
 def test_quoted_words_are_not_meetings(make_doc):
     text = '"Wir trafen Olsen in Oslo", sagte Weber.'
     assert run(make_doc, text) == []
+
+
+@pytest.mark.parametrize("text, language, kind", [
+    ("Anna Weber kam an. In Oslo traf sie Olsen.", "de", "meeting"),          # pronoun subject
+    ("Per Olsen was in Oslo. He spoke by phone with Anna Weber.", "en", "call"),
+])
+def test_subject_pronoun_joins_the_meeting(make_doc, text, language, kind):
+    found = run(make_doc, text, language=language)
+    assert [(m.kind, sorted(m.participants)) for m in found] == [(kind, ["olsen", "weber"])]

@@ -76,3 +76,11 @@ def test_announced_deployment_has_its_lead(make_doc):
 ])
 def test_no_mission(make_doc, text):
     assert run(make_doc, text) == []
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Norway and Denmark will hold the Northern Shield exercises in May.", "en", "Northern Shield exercises"),
+    ("Dänemark beteiligt sich mit Norwegen an der Operation Nordwind.", "de", "Operation Nordwind"),
+])
+def test_named_exercises_and_operations(make_doc, text, language, name):
+    assert [m.name for m in run(make_doc, text, language=language)] == [name]

@@ -201,3 +201,8 @@ def test_pronoun_subject_continues_the_previous_speaker(make_doc):
 def test_dates_of_source_phrases_and_announcements(make_doc, text, date):
     found = run(make_doc, text, published="2025-04-10")
     assert found[-1].date == date
+
+
+def test_separable_cue_with_a_clause(make_doc):
+    found = run(make_doc, "Weber kündigte zudem an, Berlin werde mehr Geld bereitstellen.")
+    assert [(s.quote, s.cue) for s in found] == [("Berlin werde mehr Geld bereitstellen", "kündigte an")]

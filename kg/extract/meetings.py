@@ -49,6 +49,7 @@ _PLACE_PREP = re.compile(r"(?:\b(?:in|at|im|in der|in den|nach|to|an der|auf dem
 _GROUP = re.compile(r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb]oth sides|[Bb]eide Seiten|"
                     r"[Dd]ie beiden(?: Politiker| Minister)?|[Bb]eide)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|ich|Ich|wir|Wir)\b")
+_WITH_OR_PRONOUN = re.compile(r"\b(?:mit|with|er|sie|he|she)\b")
 _ROLE_WORD = re.compile(r"[\w-]{6,}")
 _VISIT_KINDS = ("visit",)
 _SKIP_WORDS = frozenset("host calls meet".split())  # too ambiguous alone as nouns/verbs
@@ -159,7 +160,7 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
                     s.span and s.span[0] <= start < s.span[1]):
                 _append(persons, s.speaker)
                 break
-    if len(persons) == 1 and re.search(r"\b(?:mit|with)\b", text[start:end]):
+    if len(persons) == 1 and _WITH_OR_PRONOUN.search(text, start, end):
         topic = actors.speaker_before(start)
         if topic and topic != persons[0]:
             persons.append(topic)

@@ -46,6 +46,9 @@ _PROGRAMME_STEMS = (
 _ACRONYM = re.compile(r"\(([A-ZÄÖÜ][A-ZÄÖÜ0-9&-]{1,9})\)")
 _NAME_WORD = re.compile(r"[\w-]+|\s+|\(|\)|'s|’s")
 _CONNECTORS = frozenset("for für of der die des und and zur zum the to in".split())
+_OPERATION_NAME = re.compile(r"\b(?:Operation|Mission|Exercise|Übung|Manöver)\s+[„“\"»]?(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})")
+_EXERCISE_NAME = re.compile(r"\b(?P<name>[A-Z][a-z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s+(?:exercises?|drills?|manoeuvres?|maneuvers?)\b")
+_NOT_NAMES = frozenset("The This These Joint Annual Naval Military Air Live Large".split())
 _STATUS_RES = {status: re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
                for status, words in STATUS_CUES.items()}
 _PAST = re.compile(r"\b(?:hatten?|haben|hat|wurden?|fand|fanden|war|waren|abgehalten|held|was|were|"
@@ -122,6 +125,8 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Miss
         trigger = (m.start(), m.end(), word, generic)
         if not generic:
             break
+    if name is None:
+        name = _proper_name(text, actors, start, end)
     if trigger is None and name is None:
         return None
     kind = MISSION_KINDS.get(trigger[2]) if trigger else "programme"
@@ -147,6 +152,18 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Miss
         evidence=text[start:end], span=(start, end), confidence=0.55,
         method=f"trigger:{trigger[2]}" if trigger else "programme-name",
     )
+
+
+def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
+    """"Operation Atalanta", "the Balikatan exercises": a capitalised name next to the word."""
+    for pattern in (_OPERATION_NAME, _EXERCISE_NAME):
+        for m in pattern.finditer(text, start, end):
+            words = m.group("name")
+            a = m.start("name")
+            if a == start or actors.in_range(a, m.end("name")) or words in _NOT_NAMES:
+                continue
+            return text[m.start():m.end()]
+    return None
 
 
 def _kind_from_name(name: str) -> str | None:

@@ -572,9 +572,11 @@ class _Run:
             self._add(speaker, a, b, False, cue, self._date_for(low, (s_start, s_end), (a, a)),
                       s_end, "cue-object", 0.6)
             return True
-        if low not in REPORTING_VERBS_DE:
-            return False
         comma = text.find(",", t_end, b_end)
+        if particle and comma > 0 and re.search(rf"\b{particle}\s*$", text[t_end:comma]):
+            low = f"{low} {particle}"            # "kündigte zudem an, …": a cue with a clause
+        elif low not in REPORTING_VERBS_DE:
+            return False
         clause = None
         if comma >= 0:
             c_start = comma + 1

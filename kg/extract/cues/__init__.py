@@ -198,29 +198,29 @@ for _kind, _words in {
                 reiste reisten Visite Staatsbesuch Antrittsbesuch Arbeitsbesuch
                 visit visits visited visiting trip travel travels traveled travelled""",
     "press conference": """Pressekonferenz Pressekonferenzen Pressetermin Pressegespräch
-                           Pressebegegnung press conference Press Conference briefing
-                           news conference""",
+                           Pressebegegnung press_conference Press_Conference briefing
+                           news_conference""",
     "summit": """Gipfel Gipfeltreffen Gipfels summit Summit""",
-    "call": """Telefonat telefonierte telefonierten Telefongespräch Videokonferenz
-               call phoned videoconference""",
+    "call": """Telefonat telefonierte telefonierten Telefongespräch Videokonferenz telefonisch
+               call phoned videoconference by_phone by_telephone phone_call""",
 }.items():
-    for _word in _words.split():
-        MEETING_TRIGGERS.setdefault(_word, _kind)
+    for _word in _words.split():   # "_" joins the words of a multi-word trigger
+        MEETING_TRIGGERS.setdefault(_word.replace("_", " "), _kind)
 
 # ------------------------------------------------------------------ missions
 MISSION_KINDS: dict[str, str] = {}
 for _kind, _words in {
     "deployment": """Entsendung Entsendungen Einsatzgruppe Einsatzverband Stationierung
-                     Verlegung deployment deployments deploy deployed deploying task group
-                     carrier strike group stationing""",
+                     Verlegung deployment deployments deploy deployed deploying task_group
+                     carrier_strike_group stationing""",
     "exercise": """Übung Übungen Manöver Militärübung Militärübungen Seemanöver Marineübung
                    exercise exercises drills drill maneuvers manoeuvres wargames""",
-    "training mission": """Ausbildungsmission Trainingsmission Ausbildungseinsatz training mission""",
-    "support mission": """Unterstützungsmission Hilfsmission support mission""",
+    "training mission": """Ausbildungsmission Trainingsmission Ausbildungseinsatz training_mission""",
+    "support mission": """Unterstützungsmission Hilfsmission support_mission""",
     "operation": """Operation Mission Einsatz operation mission""",
 }.items():
     for _word in _words.split():
-        MISSION_KINDS.setdefault(_word, _kind)
+        MISSION_KINDS.setdefault(_word.replace("_", " "), _kind)
 
 STATUS_CUES: dict[str, tuple[str, ...]] = {
     "intended": ("erwägt", "erwäge", "erwägen", "erwogen", "Wunsch", "wünscht", "möchte", "möchten",
