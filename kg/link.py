@@ -47,6 +47,7 @@ from kg.wikidata.cache import Entity, EntityCache, Name, normalize_name
 
 DEFAULT_THRESHOLD = 0.6
 AMBIGUITY_MARGIN = 0.15
+TIE = 0.02               # two candidates this close are never decided offline
 MAX_CANDIDATES = 5
 
 # Which cache/entity types an actor of each fact-sheet type may link to.
@@ -315,7 +316,10 @@ class Linker:
         confidence = min(1.0, best.score)
         if len(ranked) > 1:
             gap = best.score - ranked[1].score
-            if gap < AMBIGUITY_MARGIN:
+            if gap < TIE:
+                confidence = min(confidence, self.threshold - 0.01)
+                best.reasons.append(f"tied with {ranked[1].qid}: needs review")
+            elif gap < AMBIGUITY_MARGIN:
                 confidence -= (AMBIGUITY_MARGIN - gap)
                 best.reasons.append(f"rival {ranked[1].qid} within {gap:.2f}")
         confusable = self.cache.confusable_with(best.qid)

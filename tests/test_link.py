@@ -58,6 +58,9 @@ def link_one(cache, *actors, **kwargs):
         ([{"name": "Volksrepublik China", "type": "State"}], ["Q148"]),
         ([{"name": "Taiwan", "type": "State"}], ["Q865"]),
         ([{"name": "Republik China", "type": "State"}], ["Q865"]),
+        # a name two states share is not decided without more evidence
+        ([{"name": "Congo", "type": "State"}], [None]),
+        ([{"name": "Demokratische Republik Kongo", "type": "State"}], ["Q974"]),
         # Tokio the city vs Japan the state: the sheet's type decides
         ([{"name": "Tokio", "type": "Place"}], ["Q1490"]),
         ([{"name": "Tokio", "type": "State"}], ["Q17"]),
