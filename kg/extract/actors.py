@@ -469,6 +469,13 @@ def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
     return True
 
 
+def _surname_like_role(tokens: list[_Tok], j: int, i: int) -> bool:
+    """"Claudia Major von …": a role word after a first name, with no name following, is a surname."""
+    if j == i or tokens[j].text not in lx.ROLE_WORDS_EN or tokens[j].text.endswith("."):
+        return False
+    return j + 1 >= len(tokens) or not tokens[j + 1].text[:1].isupper()
+
+
 def _role_phrase(tokens: list[_Tok], index: int, state: _State) -> tuple[int, str] | None:
     """The role phrase ending just before ``tokens[index]``: (start offset, text) or None."""
     j = index - 1
@@ -538,7 +545,8 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 i += 1
                 continue
             j = i
-            while j < len(tokens) and j - i < 4 and _name_like(tokens[j], state, j == i) and (
+            while j < len(tokens) and j - i < 4 and (
+                _name_like(tokens[j], state, j == i) or _surname_like_role(tokens, j, i)) and (
                 j == i or not state.search[tokens[j - 1].end:tokens[j].start].strip()
             ) and not state.search[tokens[j - 1].end:tokens[j].start].count("\n"):
                 j += 1
@@ -621,6 +629,9 @@ _ORG_EN = re.compile(
 )
 _ORG_DE = re.compile(r"(?<![\w])((?:[A-ZÄÖÜ][\w-]*)?(?:" + "|".join(
     f"[{sfx[0]}{sfx[0].upper()}]{sfx[1:]}" for sfx in lx.ORG_SUFFIXES_DE) + r")(?:e?s)?)(?![\w])")
+_ORG_DE_GENERIC = re.compile(r"(?<![\w])((?:[A-ZÄÖÜ][\w]*)?(?:" + "|".join(
+    f"[{sfx[0]}{sfx[0].upper()}]{sfx[1:]}" for sfx in lx.ORG_GENERIC_DE) + r"))"
+    r"((?:\s+(?:für\s+|und\s+|der\s+|des\s+)?[A-ZÄÖÜ][\w-]+){1,4})?(?![\w])")
 _PLACE_EN = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + "|".join(lx.PLACE_HEADS_EN) + r"))(?![\w-])")
 _PLACE_DE = re.compile(r"(?<![\w])(?:" + "|".join(lx.PLACE_PREFIXES_DE) + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
 _SHIP = re.compile(r"(?<![\w])(?:(" + "|".join(lx.SHIP_PREFIXES) + r")\s+|(?:" + "|".join(lx.SHIP_CLASSES)
@@ -662,6 +673,22 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 continue
             start, end = s_start + match.start(1), s_start + match.end(1)
             _add_pattern_actor(state, start, end, "Organization", "pattern:organisation")
+        for match in _ORG_DE_GENERIC.finditer(segment):
+            head, name = match.group(1), match.group(2)
+            if not head[:1].isupper():
+                continue
+            if name:  # "Stiftung Wissenschaft und Politik", "Universität Hamburg"
+                words = name.split()
+                while words and (words[-1] in lx.NOT_NAME_WORDS or words[-1] in ("und", "für", "der", "des")):
+                    words.pop()
+                if not words:
+                    continue
+                end = s_start + match.start(2) + name.index(words[-1]) + len(words[-1])
+            elif "-" in head:  # "Humboldt-Universität"
+                end = s_start + match.end(1)
+            else:
+                continue
+            _add_pattern_actor(state, s_start + match.start(1), end, "Organization", "pattern:organisation")
         for match in _PLACE_DE.finditer(segment):
             start, end = s_start + match.start(), s_start + match.end()
             inner = s_start + match.start(1)

@@ -51,6 +51,7 @@ _BYLINE = re.compile(
 )
 _ROLE_WORDS = "|".join(lx.JOURNALIST_ROLES)
 _ROLE_NAME = re.compile(rf"(?:^|[|\s])(?:{_ROLE_WORDS})(?:in)?\s+(?P<who>{_NAME})\s*$")
+_ROLE_WORD_IN = re.compile(rf"\b(?:{_ROLE_WORDS})", re.IGNORECASE)
 _NAME_ROLE = re.compile(rf"^\s*(?P<who>{_NAME})\s+(?:{_ROLE_WORDS})\b")
 _LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)]|[-•*–·▪►])\s+(?=\S)")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s+\S)|[.!?…]+[\"“”»«'’)\]]*$")
@@ -286,6 +287,9 @@ def _is_nav(line: str) -> bool:
     stripped = re.sub(r"^\d+[.)]?\s*", "", lowered)
     if stripped in lx.NAV_LINES:
         return True
+    parts = [p.strip() for p in re.split(r"\s[|>»/·•]\s", line)]
+    if len(parts) >= 3 and all(0 < len(p.split()) <= 3 for p in parts) and not _FINAL_PUNCT.search(line):
+        return True  # a breadcrumb or menu: "Home | World | Europe"
     if len(line) > 120 or _FINAL_PUNCT.search(line) and not line.rstrip().endswith(("|", ":")):
         return False
     return any(phrase in lowered for phrase in lx.NAV_PHRASES)
@@ -420,7 +424,7 @@ def _classify(text: str, lines: list[_Line], meta: dict) -> None:
             continue
         credit = _CREDIT.search(raw)
         if credit and credit.start() < len(raw):
-            meta["photo_credits"].extend(_names(credit.group("who")))
+            meta["photo_credits"].extend(n for n in _names(credit.group("who")) if n not in meta["photo_credits"])
             before = raw[: credit.start()].rstrip()
             line.kind = "caption" if before else "boilerplate"
             line.end = line.start + len(before) if before else line.end
@@ -448,7 +452,7 @@ def _byline(raw: str, meta: dict) -> bool:
         match = pattern.search(raw)
         if match:
             for name in _names(match.group("who")):
-                if name not in meta["authors"]:
+                if name not in meta["authors"] and not _ROLE_WORD_IN.search(name):
                     meta["authors"].append(name)
             return True
     return False

@@ -168,11 +168,11 @@ ORG_HEADS_EN = (
     "Forces", "Command", "Centre", "Center", "Alliance", "Union", "Court", "Parliament",
     "Assembly", "Authority", "Service", "College", "School", "Academy", "Company",
 )
-ORG_SUFFIXES_DE = (
-    "ministerium", "ministeriums", "botschaft", "universität", "institut", "stiftung", "behörde",
-    "kanzleramt", "bundesamt", "parlament", "gericht", "partei", "hochschule", "akademie",
-    "agentur", "kommission", "konzern",
-)
+ORG_SUFFIXES_DE = ("ministerium", "botschaft", "kanzleramt", "bundesamt", "bundestag", "bundesrat")
+# Generic German organisation nouns: an organisation only with a name ("Universität Hamburg",
+# "Stiftung Wissenschaft und Politik") or a hyphenated name part ("Humboldt-Universität").
+ORG_GENERIC_DE = ("universität", "institut", "stiftung", "behörde", "hochschule", "akademie",
+                  "agentur", "kommission", "gesellschaft", "verband", "zentrum")
 PLACE_HEADS_EN = ("Air Base", "Naval Base", "Base", "Strait", "Sea", "Island", "Islands",
                   "Peninsula", "Airport", "Harbor", "Harbour", "Port", "Square", "Palace")
 PLACE_PREFIXES_DE = ("Marinestützpunkt", "Militärstützpunkt", "Stützpunkt", "Luftwaffenstützpunkt",
