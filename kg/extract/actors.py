@@ -440,11 +440,13 @@ def _is_role_de(word: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _is_role(word: str) -> bool:
-    return word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES or _is_role_de(word)
+    return word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN \
+        or _is_role_de(word)
 
 
 def _is_role_head(word: str) -> bool:
-    return word in lx.ROLE_HEADS_EN or word in lx.COURTESY_TITLES or _is_role_de(word)
+    return word in lx.ROLE_HEADS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN \
+        or _is_role_de(word)
 
 
 def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
@@ -528,9 +530,17 @@ def _adjective_before(state: _State, start: int) -> tuple[int, str] | None:
 # ------------------------------------------------------------------ pass 2: patterns
 
 
-def _person_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+def _title_case(tokens: list[_Tok]) -> bool:
+    """A headline in Title Case ("Prime Minister Visits Troops"): capitals say nothing about names."""
+    words = [t.text for t in tokens if len(t.text) > 3 and t.text[:1].isalpha()]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[int]) -> None:
     for s_start, s_end in sentences:
         tokens = _tokens(state.search, s_start, s_end)
+        if s_start in headings and state.doc.language == "en" and _title_case(tokens):
+            continue
         i = 0
         while i < len(tokens):
             tok = tokens[i]
@@ -935,7 +945,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     facts = [(s.start, s.end) for s in doc.sentences if s.kind in ("body", "caption", "heading")]
     _gazetteer_pass(state, regions)
     _pattern_pass(state, regions)
-    _person_pass(state, regions)
+    _person_pass(state, regions, {s.start for s in doc.sentences if s.kind == "heading"})
     _branch_pass(state, regions)
     _acronym_pass(state, regions)
     _surname_pass(state, regions)

@@ -105,7 +105,8 @@ ROLE_WORDS_EN = frozenset(
     Sheikh Emir Sultan Crown Speaker Undersecretary Under Assistant Special Acting Prime High
     Foreign Defense Defence Interior Finance Economy Economic Trade Justice State Affairs Home
     Security National Press Secretary-General Rep. Sen. Gov. Gen. Adm. Col. Lt. Capt. Sgt. Maj.
-    Dr. Prof. Sir Dame Lord Lady Chief-of-Staff Staff Joint Chiefs Supreme Allied Foreign""".split()
+    Dr. Prof. Sir Dame Lord Lady Chief-of-Staff Staff Joint Chiefs Supreme Allied Foreign Adviser
+    Advisor Aide Official Negotiator Strategist Economist Historian Scientist Commentator""".split()
 )
 # Words that make a role phrase a role (its head) rather than only a modifier.
 ROLE_HEADS_EN = frozenset(
@@ -115,7 +116,15 @@ ROLE_HEADS_EN = frozenset(
     Queen Prince Princess Emperor Pope Colonel Lieutenant Captain Major Sergeant Officer Envoy
     Diplomat Leader Chief Head CEO Judge Justice Attorney Commissioner Coordinator Sheikh Emir
     Sultan Speaker Undersecretary Secretary-General Rep. Sen. Gov. Gen. Adm. Col. Lt. Capt. Sgt.
-    Maj. Dr. Prof. Sir Dame Lord Lady""".split()
+    Maj. Dr. Prof. Sir Dame Lord Lady Adviser Advisor Aide Official Negotiator Strategist
+    Economist Historian Scientist Commentator""".split()
+)
+# Lower-case English role nouns that stand right before a name ("Kremlin spokesman Dmitry …").
+ROLE_HEADS_LOWER_EN = frozenset(
+    """spokesman spokeswoman spokesperson analyst expert professor minister secretary adviser
+    advisor ambassador envoy commander president chancellor premier senator governor mayor
+    diplomat economist historian researcher scientist lawmaker negotiator
+    correspondent chairman chairwoman director""".split()
 )
 # Courtesy titles: they introduce a name but are not a role.
 COURTESY_TITLES = frozenset("Mr. Mrs. Ms. Mr Mrs Ms Miss Herr Frau H.E. Dr. Prof. Sir Dame".split())
@@ -131,7 +140,7 @@ ROLE_SUFFIXES_DE = (
     "abgeordneter", "senatorin", "senator", "bürgermeisterin", "bürgermeister", "gouverneurin",
     "gouverneur", "premier", "königin", "könig", "prinzessin", "prinz", "papst", "oberst",
     "diplomatin", "diplomat", "gesandte", "gesandter", "monarch", "kommissarin", "kommissar",
-    "richterin", "richter", "inspekteur", "oberbefehlshaber", "staatschef", "regierungschef",
+    "richterin", "richter", "inspekteur", "beraterin", "berater", "oberbefehlshaber", "staatschef", "regierungschef",
     "außenbeauftragte", "koordinatorin", "koordinator", "generalinspekteur",
 )
 # Role nouns used alone to refer back to a person ("der Außenminister", "the secretary").
@@ -165,7 +174,7 @@ ORG_HEADS_EN = (
     "University", "Institute", "Foundation", "Agency", "Council", "Commission", "Committee",
     "Ministry", "Department", "Group", "Corporation", "Association", "Organization",
     "Organisation", "Bank", "Party", "Army", "Navy", "Air Force", "Coast Guard",
-    "Forces", "Command", "Centre", "Center", "Alliance", "Union", "Court", "Parliament",
+    "Forces", "Force", "Command", "Centre", "Center", "Alliance", "Union", "Court", "Parliament",
     "Assembly", "Authority", "Service", "College", "School", "Academy", "Company",
 )
 ORG_SUFFIXES_DE = ("ministerium", "botschaft", "kanzleramt", "bundesamt", "bundestag", "bundesrat")
