@@ -58,23 +58,30 @@ def entities_graph(entities: dict[str, dict]) -> Graph:
     """The fixture entities as Wikidata-shaped RDF (truthy + full statements with qualifiers)."""
     graph = Graph()
     for qid, data in entities.items():
-        item = WD[qid]
-        for lang, label in data.get("labels", {}).items():
-            graph.add((item, RDFS.label, Literal(label["value"], lang=lang)))
-        for lang, desc in data.get("descriptions", {}).items():
-            graph.add((item, SCHEMA.description, Literal(desc["value"], lang=lang)))
-        for pid, statements in data.get("claims", {}).items():
-            for statement in statements:
-                value = statement["mainsnak"]["datavalue"]["value"]["id"]
-                node = WDS[statement["id"].replace("$", "-")]
-                graph.add((item, WDT[pid], WD[value]))
-                graph.add((item, P[pid], node))
-                graph.add((node, PS[pid], WD[value]))
-                for qpid, snaks in (statement.get("qualifiers") or {}).items():
-                    for snak in snaks:
-                        time_value = snak["datavalue"]["value"]["time"].lstrip("+")
-                        graph.add((node, PQ[qpid], Literal(time_value, datatype=XSD.dateTime)))
+        try:
+            _add_entity(graph, qid, data)
+        except (KeyError, TypeError, AttributeError):
+            continue  # a deliberately broken fixture: served by the Action API only
     return graph
+
+
+def _add_entity(graph: Graph, qid: str, data: dict) -> None:
+    item = WD[qid]
+    for lang, label in data.get("labels", {}).items():
+        graph.add((item, RDFS.label, Literal(label["value"], lang=lang)))
+    for lang, desc in data.get("descriptions", {}).items():
+        graph.add((item, SCHEMA.description, Literal(desc["value"], lang=lang)))
+    for pid, statements in data.get("claims", {}).items():
+        for statement in statements:
+            value = statement["mainsnak"]["datavalue"]["value"]["id"]
+            node = WDS[statement["id"].replace("$", "-")]
+            graph.add((item, WDT[pid], WD[value]))
+            graph.add((item, P[pid], node))
+            graph.add((node, PS[pid], WD[value]))
+            for qpid, snaks in (statement.get("qualifiers") or {}).items():
+                for snak in snaks:
+                    time_value = snak["datavalue"]["value"]["time"].lstrip("+")
+                    graph.add((node, PQ[qpid], Literal(time_value, datatype=XSD.dateTime)))
 
 
 class FakeWikidata:

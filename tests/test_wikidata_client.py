@@ -229,3 +229,22 @@ def test_parse_retry_after_http_date():
                                                 (["Q5119"], "Place"), (["Q900000099"], "Other")])
 def test_entity_type_from_classes(classes, expected):
     assert entity_type_from_classes(classes) == expected
+
+
+def test_entities_in_unexpected_shapes_are_left_out(clock):
+    broken = {
+        "Q17": {"id": "Q17", "labels": {"en": {"language": "en"}}},          # label without value
+        "Q148": {"id": "Q148", "labels": {"en": {"language": "en", "value": "People's Republic of China"}},
+                 "claims": {"P31": [{"mainsnak": {"snaktype": "somevalue"}, "rank": "normal"},
+                                    {"mainsnak": {"snaktype": "value", "datavalue": {"value": {"id": "Q6256"}}},
+                                     "rank": "deprecated"}]}},
+        "Q865": "not an object",
+    }
+    with FakeWikidata(entities=broken) as fake:
+        client = make_client(fake, clock)
+        entities = client.get_entities(["Q17", "Q148", "Q865"])
+        fake.faults.append({"body": '{"search": [{"id": 17}, "junk", {"id": "Q148", "match": "x"}]}'})
+        hits = client.search("China")
+    assert list(entities) == ["Q148"] and client.skipped == ["Q17"]
+    assert entities["Q148"].instance_of == [] and entities["Q148"].type == "Other"
+    assert [h.qid for h in hits] == ["Q148"]

@@ -159,6 +159,7 @@ class WikidataClient:
         self.max_wait = max_wait
         self.deadline = deadline
         self.requests_sent = 0
+        self.skipped: list[str] = []
         self.waits: list[float] = []
         self._lock = threading.Lock()  # serial requests, even when shared between threads
 
@@ -242,11 +243,12 @@ class WikidataClient:
             "type": "item", "limit": str(limit), "strictlanguage": "1",
         })
         hits = []
-        for item in body.get("search") or []:
-            qid = item.get("id", "")
-            if not QID_RE.match(qid):
+        results = body.get("search")
+        for item in results if isinstance(results, list) else []:
+            qid = item.get("id", "") if isinstance(item, dict) else ""
+            if not QID_RE.match(str(qid)):
                 continue
-            match = item.get("match") or {}
+            match = item.get("match") if isinstance(item.get("match"), dict) else {}
             hits.append(SearchHit(qid, item.get("label", ""), item.get("description", ""),
                                   match.get("text", ""), match.get("type", ""), lang))
         return hits
@@ -270,10 +272,12 @@ class WikidataClient:
             if not isinstance(entities, dict):
                 raise NetworkError(f"{self.settings.wikidata_api}: wbgetentities answer has no 'entities' object")
             for key, data in entities.items():
-                if not isinstance(data, dict) or "missing" in data:
+                if not isinstance(data, dict) or "missing" in data or not QID_RE.match(str(data.get("id", ""))):
                     continue
-                entity = entity_from_json(data)
-                found[key] = entity
+                try:
+                    found[key] = entity_from_json(data)
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    self.skipped.append(key)  # an entity in an unexpected shape is left out, not guessed
         return found
 
     # ----------------------------------------------------------------- WDQS
