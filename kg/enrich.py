@@ -142,10 +142,17 @@ def triples_from_wdqs(rows: list[dict], base_iri: str) -> set[tuple]:
     """Enrichment triples from WDQS result bindings (statement IRIs kept as Wikidata gives them)."""
     triples: set[tuple] = set()
     for row in rows:
-        item, value = row["item"]["value"], row["value"]["value"]
+        try:
+            item, value, pid = row["item"]["value"], row["value"]["value"], row["pid"]["value"]
+        except (KeyError, TypeError):
+            continue  # a row in an unexpected shape is left out
+        if pid not in WANTED_PROPERTIES:
+            continue
         if not (item.startswith(WD_PREFIX) and value.startswith(WD_PREFIX)):
             continue  # only item-valued statements
-        qid, value_qid, pid = item[len(WD_PREFIX):], value[len(WD_PREFIX):], row["pid"]["value"]
+        qid, value_qid = item[len(WD_PREFIX):], value[len(WD_PREFIX):]
+        if not (QID_RE.match(qid) and QID_RE.match(value_qid)):
+            continue
         claim = Claim(value_qid, _short_time(row.get("start")), _short_time(row.get("end")))
         statement = URIRef(row["statement"]["value"]) if row.get("statement") else _statement_iri(base_iri, qid, pid, claim)
         triples.update(claim_triples(qid, pid, claim, statement))

@@ -116,3 +116,22 @@ def test_wdqs_query_takes_only_qids():
 def test_query_without_enrichment_is_empty(store):
     assert heads(store) == []
     assert URIRef(f"{DEFAULT_BASE_IRI}graph/wikidata") not in store.graph_names()
+
+
+def test_wdqs_rows_in_unexpected_shapes_are_left_out():
+    from kg.enrich import triples_from_wdqs
+
+    uri = lambda v: {"type": "uri", "value": v}  # noqa: E731
+    rows = [
+        {"item": uri("http://www.wikidata.org/entity/Q183"), "pid": {"type": "literal", "value": "P463"},
+         "value": uri("http://www.wikidata.org/entity/Q7184"),
+         "statement": uri("http://www.wikidata.org/entity/statement/Q183-abc")},
+        {"item": uri("http://www.wikidata.org/entity/Q183")},                                   # no value
+        {"item": uri("http://www.wikidata.org/entity/Q183"), "pid": {"value": "P999"},
+         "value": uri("http://www.wikidata.org/entity/Q1")},                                    # not selected
+        {"item": uri("http://www.wikidata.org/entity/Q183"), "pid": {"value": "P31"},
+         "value": {"type": "literal", "value": "country"}},                                     # not an item
+        "junk",
+    ]
+    triples = triples_from_wdqs(rows, DEFAULT_BASE_IRI)
+    assert (WD.Q183, WDT.P463, WD.Q7184) in triples and len(triples) == 3
