@@ -124,3 +124,24 @@ def test_quoted_words_are_not_meetings(make_doc):
 def test_subject_pronoun_joins_the_meeting(make_doc, text, language, kind):
     found = run(make_doc, text, language=language)
     assert [(m.kind, sorted(m.participants)) for m in found] == [(kind, ["olsen", "weber"])]
+
+
+@pytest.mark.parametrize("text, language, kind, participants", [
+    ("Weber hatte Olsen am Montag über ihre Pläne informiert.", "de", "meeting", ["olsen", "weber"]),
+    ("Weber will hold a Foreign Ministers' Meeting with Olsen.", "en", "meeting", ["olsen", "weber"]),
+    ("Die Norwegen-Reise von Anna Weber endet heute.", "de", "visit", ["norway", "weber"]),
+    ("Weber and Olsen attended the NATO Summit in Oslo.", "en", "summit", ["nato", "olsen", "weber"]),
+])
+def test_more_meeting_forms(make_doc, text, language, kind, participants):
+    found = run(make_doc, text, language=language)
+    assert (found[0].kind, sorted(found[0].participants)) == (kind, participants)
+
+
+def test_summit_without_organisation_is_not_recorded(make_doc):
+    assert run(make_doc, "Weber and Olsen look ahead to the summit in Oslo.", language="en") == []
+
+
+def test_a_role_two_persons_hold_names_neither(make_doc):
+    text = "Anna Weber und Lea Berg kamen. Die Ministerin traf Olsen."
+    found = run(make_doc, text, roles={"weber": ["Ministerin"], "berg": ["Ministerin"]})
+    assert all("weber" not in m.participants and "berg" not in m.participants for m in found)

@@ -49,6 +49,7 @@ _PLACE_PREP = re.compile(r"(?:\b(?:in|at|im|in der|in den|nach|to|an der|auf dem
 _GROUP = re.compile(r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb]oth sides|[Bb]eide Seiten|"
                     r"[Dd]ie beiden(?: Politiker| Minister)?|[Bb]eide)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|ich|Ich|wir|Wir)\b")
+_WITH = re.compile(r"\b(?:mit|with|zwischen|between)\b")
 _WITH_OR_PRONOUN = re.compile(r"\b(?:mit|with|er|sie|he|she)\b")
 _ROLE_WORD = re.compile(r"[\w-]{6,}")
 _VISIT_KINDS = ("visit",)
@@ -91,16 +92,35 @@ class MeetingExtractor:
 
 
 def _role_index(actors: Actors) -> dict[str, str]:
-    """Role word → person id ("US-Außenminister" → the person holding that role)."""
+    """Role head noun → the one person holding it ("US-Außenminister" → that person).
+
+    The head is the role's last capitalised word, or the word before "of"/"von" ("Minister of
+    Foreign Affairs" → "Minister"); a head shared by two persons says nothing and is dropped.
+    """
     index: dict[str, str] = {}
+    ambiguous: set[str] = set()
     for actor in actors.actors:
         if actor.type != "Person":
             continue
         for role in actor.roles:
-            for word in _ROLE_WORD.findall(role):
-                if word[:1].isupper():
-                    index.setdefault(word, actor.id)
-    return index
+            head = _role_head(role)
+            if head is None:
+                continue
+            if index.get(head, actor.id) != actor.id:
+                ambiguous.add(head)
+            index[head] = actor.id
+    return {k: v for k, v in index.items() if k not in ambiguous}
+
+
+def _role_head(role: str) -> str | None:
+    words = re.findall(r"[\w-]+", role.split(",")[0])
+    for i, word in enumerate(words):
+        if word in ("of", "von", "des", "der") and i > 0:
+            words = words[:i]
+            break
+    capitalised = [w for w in words if w[:1].isupper()]
+    head = capitalised[-1] if capitalised else None
+    return head if head and len(head) >= 6 else None
 
 
 def _triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]]:
@@ -160,7 +180,10 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
                     s.span and s.span[0] <= start < s.span[1]):
                 _append(persons, s.speaker)
                 break
-    if len(persons) == 1 and _WITH_OR_PRONOUN.search(text, start, end):
+    with_match = _WITH.search(text, start, end)
+    counterparts = [o for o in orgs if with_match and any(
+        with_match.end() <= m.start < end for m in actors.mentions_of(o))]
+    if len(persons) == 1 and not counterparts and _WITH_OR_PRONOUN.search(text, start, end):
         topic = actors.speaker_before(start)
         if topic and topic != persons[0]:
             persons.append(topic)
@@ -178,10 +201,10 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         used_words.add((word.lower(), kind))
         participants = list(persons)
         if kind in _VISIT_KINDS:
-            host = _host_state(text, t_end, end, states) or (place if place and actors.is_type(place, "State", "Place") else None)
+            host = _host_state(text, t_end, end, states, t_start) or (place if place and actors.is_type(place, "State", "Place") else None)
             if host:
                 _append(participants, host)
-        near_orgs = [o for o in orgs if _near(actors, o, t_start, t_end, 40)]
+        near_orgs = [o for o in orgs if _near(actors, o, t_start, t_end, 40) or o in counterparts]
         for org in near_orgs:
             _append(participants, org)
         if kind in ("summit", "meeting", "talks") and not persons:
@@ -189,6 +212,8 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
                 _append(participants, org)
         if not persons:
             continue
+        if kind == "summit" and not any(actors.is_type(p, "Organization") for p in participants):
+            continue  # a summit is an organisation's event: without it, nothing to record
         if len(participants) < 2 and not (kind == "press conference" and _by_whom(text, t_end)):
             continue
         out.append(Meeting(kind=kind, participants=participants, date=date, place=place,
@@ -222,7 +247,7 @@ def _add_role_persons(text, start, end, mentions, roles, persons) -> None:
         pid = roles.get(m.group())
         if pid is None or pid in persons:
             continue
-        if any(a <= m.start() < b for a, b in covered):
+        if any(a <= m.start() and m.end() <= b for a, b in covered):
             continue
         nxt = _words_after(text, m.end(), 1)
         if nxt and nxt[0][:1].isupper() and any(m.end() < a <= m.end() + 3 for a, _ in covered):
@@ -240,8 +265,11 @@ def _recent_persons(actors: Actors, pos: int, count: int) -> list[str]:
     return found
 
 
-def _host_state(text: str, t_end: int, end: int, states: list[tuple[int, str]]) -> str | None:
+def _host_state(text: str, t_end: int, end: int, states: list[tuple[int, str]], t_start: int = -1) -> str | None:
     """The state a visit goes to: the first state named after the trigger or after in/nach/to."""
+    for pos, sid in states:
+        if t_start <= pos < t_end:
+            return sid            # "Japan-Reise": the state in the compound
     for pos, sid in states:
         if pos >= t_end and _PLACE_PREP.search(text[max(0, pos - 12):pos]) or pos >= t_end and pos - t_end < 20:
             return sid

@@ -190,6 +190,8 @@ def looks_like_konjunktiv_e(word: str) -> bool:
 MEETING_TRIGGERS: dict[str, str] = {}
 for _kind, _words in {
     "meeting": """traf trifft treffen trafen getroffen treffe Treffen Begegnung Begegnungen
+                  informierte informierten informiert unterrichtete unterrichteten unterrichtet
+                  Kenntnis briefed informed
                   Zusammenkunft Unterredung empfing empfängt empfangen empfangen Empfang
                   met meet meets meeting meetings hosted hosts host received receives""",
     "talks": """Gespräch Gespräche Gesprächen Gesprächs Unterredungen Beratungen Verhandlungen
@@ -206,6 +208,8 @@ for _kind, _words in {
 }.items():
     for _word in _words.split():   # "_" joins the words of a multi-word trigger
         MEETING_TRIGGERS.setdefault(_word.replace("_", " "), _kind)
+        if _word.isascii() and _word.islower():   # English nouns in titles: "Foreign Ministers' Meeting"
+            MEETING_TRIGGERS.setdefault(_word.replace("_", " ").title(), _kind)
 
 # ------------------------------------------------------------------ missions
 MISSION_KINDS: dict[str, str] = {}
