@@ -215,3 +215,14 @@ def test_unreachable_endpoint_finishes_with_cache_results(cache):
     assert [a.qid for a in linked.actors] == ["Q183", None, None]
     assert len(report.warnings) == 1
     assert client.requests_sent == 1  # refused: no retry, and offline for the rest of the run
+
+
+def test_link_triples_match_what_the_mapper_writes(cache):
+    from kg.build import build_article
+
+    sheet = link_factsheet(sheet_of({"name": "Japan", "type": "State"}), cache)
+    sheet.title = "T"
+    article = build_article(sheet)
+    actor = URIRef("https://w3id.org/kg-news/id/actor/Q17")
+    expected = set(link_triples(actor, sheet.actors[0].extra["link"], article.iri, "https://w3id.org/kg-news/id/"))
+    assert expected <= set(article.graph)
