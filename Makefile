@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 STORE  := out/demo-store
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,16 @@ demo: setup
 	$(BIN)/kg --store $(STORE) export -o out/seed.ttl
 	@echo "demo: wrote out/seed.ttl"
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# headless Chromium for the query-page test (Debian packages; only as root and only when missing)
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium + chromium-driver for the query-page test"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null \
+	  || echo "could not install chromium; the query-page test will be skipped"; \
+	fi
 
 clean:
 	rm -rf out .kg $(VENV) *.egg-info

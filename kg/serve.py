@@ -209,7 +209,11 @@ class _Worker:
         if not self.conn.poll(seconds):
             self.kill()
             raise StoreError(f"a query worker did not start within {seconds:g} s")
-        reply = self.conn.recv()
+        try:
+            reply = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise StoreError(f"a query worker exited while starting (exit code {self.process.exitcode})") from None
         if reply["status"] != 0:
             self.kill()
             raise StoreError(reply["message"])
@@ -315,13 +319,16 @@ class KgServer(ThreadingHTTPServer):
     def __init__(self, config: ServeConfig, pool: WorkerPool | None = None):
         self.config = config.check()
         self.queries = load_stored_queries(config.queries_folder)
-        self.pool = pool or WorkerPool(config)
         try:
             super().__init__((config.host, config.port), Handler)
         except OSError as error:
-            self.pool.close()
             raise UsageError(f"cannot listen on {config.host}:{config.port} ({error.strerror or error}); "
                              "pick another --port or --host") from None
+        try:
+            self.pool = pool or WorkerPool(config)
+        except BaseException:
+            self.socket.close()
+            raise
 
     @property
     def url(self) -> str:
@@ -331,7 +338,9 @@ class KgServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.pool.close()
+        pool = getattr(self, "pool", None)  # absent when binding the socket failed
+        if pool is not None:
+            pool.close()
 
 
 class Handler(BaseHTTPRequestHandler):
