@@ -206,3 +206,15 @@ def test_dates_of_source_phrases_and_announcements(make_doc, text, date):
 def test_separable_cue_with_a_clause(make_doc):
     found = run(make_doc, "Weber kündigte zudem an, Berlin werde mehr Geld bereitstellen.")
     assert [(s.quote, s.cue) for s in found] == [("Berlin werde mehr Geld bereitstellen", "kündigte an")]
+
+
+def test_both_sides_agreeing_is_a_statement_of_the_two(make_doc):
+    text = "Olsen met Anna Weber in Oslo. Both sides agreed to work together on energy."
+    doc, actors = make_doc(text, BOTH, language="en")
+    found = StatementExtractor().extract(doc, actors)
+    assert [s.quote for s in found] == ["to work together on energy"]
+    assert actors.get(found[0].speaker).name in ("Olsen and Weber", "Weber and Olsen")
+
+
+def test_pledge_to_act_is_not_a_statement(make_doc):
+    assert run(make_doc, "Olsen pledged to make the alliance stronger.", language="en") == []

@@ -61,6 +61,7 @@ _SOURCE_BEFORE = re.compile(
     r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
     r"In the (?:view|words|opinion) of )")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
+_AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
 _ARTICLES = frozenset("the der die des dem den".split())
 _TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
@@ -273,7 +274,8 @@ class _Run:
             return match.value
         return None
 
-    def _date_for(self, cue: str | None, frame: tuple[int, int], quote: tuple[int, int]) -> str | None:
+    def _date_for(self, cue: str | None, frame: tuple[int, int], quote: tuple[int, int],
+                  speaker: str | None = None) -> str | None:
         date = self._date_in(frame[0], frame[1], exclude=quote)
         if date:
             return date
@@ -282,7 +284,8 @@ class _Run:
             return self.published
         if first in _TIMELESS_CUES:   # "so X", "X zufolge": as the statement before, else now
             last = self._last()
-            if last is not None and last.date and self._adjacent(frame[0], allow_paragraph=True):
+            if last is not None and self._adjacent(frame[0], allow_paragraph=True) is not None and (
+                    speaker is None or last.speaker == speaker):
                 return last.date
             return self.published
         return None
@@ -504,7 +507,7 @@ class _Run:
             rest = self._skip_name(b_start + m.end(), b_end)
             if speaker and rest < b_end:
                 self._add(speaker, rest, _period_end(text, b_end, s_end), False, m.group().strip().lower(),
-                          self._date_for("nach", (s_start, s_end), (rest, b_end)), s_end, "source-phrase", 0.6)
+                          self._date_for("nach", (s_start, s_end), (rest, b_end), speaker), s_end, "source-phrase", 0.6)
                 return True
         m = _ZUFOLGE_FIRST.match(body)
         if m:
@@ -512,7 +515,7 @@ class _Run:
             if speaker:
                 rest = b_start + m.end()
                 self._add(speaker, rest, _period_end(text, b_end, s_end), False, "zufolge",
-                          self._date_for("zufolge", (s_start, rest), (rest, b_end)), s_end, "source-phrase", 0.6)
+                          self._date_for("zufolge", (s_start, rest), (rest, b_end), speaker), s_end, "source-phrase", 0.6)
                 return True
         tokens = _tokens(body, b_start)
         # trailing attribution: "…, sagte er." / "…, so X." / "…, nimmt X an." / "…, X zufolge."
@@ -534,7 +537,7 @@ class _Run:
             speaker = self._speaker_in(t_start, b_end, t_start)
             if speaker:
                 self._add(speaker, b_start, comma, False, low,
-                          self._date_for(low, (comma, s_end), (b_start, comma)), s_end, "cue-after", 0.75)
+                          self._date_for(low, (comma, s_end), (b_start, comma), speaker), s_end, "cue-after", 0.75)
                 return True
         m = re.search(r",\s+(?:(?:\S+\s+){0,3}\S+)\s+zufolge\s*$", body)
         if m:
@@ -702,7 +705,8 @@ class _Run:
                 if chunks[n + 1][3] == "saying" and not re.match(r"\s*that\b", text[tokens[index][1]:content]):
                     continue  # "X emphasized Y, saying Z": the content is Z
             a, b = _strip_span(text, content, stop, " \t\u00a0\n,")
-            if b - a < 8 or self.text[a:a + 3].lower() == "to " or self.text[a] in ",;:":
+            infinitive = self.text[a:a + 3].lower() == "to " and cue not in _AGREEMENT_CUES
+            if b - a < 8 or infinitive or self.text[a] in ",;:":
                 continue
             if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)):
                 continue  # "praised X": a person, not something said
@@ -813,8 +817,15 @@ class _Run:
 
 
 def _surname(name: str) -> str:
-    """The last name of a person's name ("Antony J. Blinken" → "Blinken")."""
+    """The family name in a person's name.
+
+    >>> _surname("Antony J. Blinken"), _surname("KISHIDA Fumio")
+    ('Blinken', 'KISHIDA')
+    """
     words = [w for w in name.split() if w not in ("Jr.", "Sr.", "II", "III", "IV")]
+    upper = [w for w in words if len(w) > 2 and w.isupper()]
+    if upper:               # "IWAYA Takeshi": the family name written in capitals
+        return upper[0]
     return words[-1] if words else name
 
 

@@ -101,6 +101,7 @@ REPORTING_VERBS_EN = frozenset(
     remarks replied replies responded responds wrote writes tweeted posted believes believed
     thinks thought predicted predicts hoped hopes agreed agrees asserted asserts
     contended contends mentioned mentions pointed praised praises condemned condemns
+    concurred concurs
     """.split()
 )
 
