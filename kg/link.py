@@ -59,6 +59,7 @@ COMPATIBLE_TYPES: dict[str, tuple[str, ...]] = {
     "Position": ("Position",),
     "Other": ("Mission", "Event"),
     "Ship": (),
+    "Mission": ("Mission",),  # for the names of missions (Mission.name), not a fact-sheet actor type
 }
 
 # Name-match quality per kind of surface form.
@@ -467,6 +468,7 @@ def link_factsheet(sheet: FactSheet, cache: EntityCache, client=None, threshold:
                 context.add(actor.qid)
                 if not final:
                     linker.report.linked += 1
+    _link_missions(sheet, linker, context)
     for actor in singles:
         fulls = [other for other in persons if other is not actor and _same_person(actor, other)]
         if not fulls:
@@ -486,6 +488,19 @@ def link_factsheet(sheet: FactSheet, cache: EntityCache, client=None, threshold:
                 else "surname shared by several persons in the article")
             linker.report.unlinked += 1
     return sheet
+
+
+def _link_missions(sheet: FactSheet, linker: Linker, context: set[str]) -> None:
+    """Named missions without a QID are linked like actors, to Mission items only."""
+    for mission in sheet.missions:
+        if mission.qid or not mission.name:
+            continue
+        probe = Actor(id="mission", name=mission.name, type="Mission")
+        ranked = linker._ranked(probe, sheet, context)
+        chosen, confidence = linker.decide(probe, ranked)
+        if chosen is not None:
+            mission.qid = chosen.qid
+            mission.extra["link"] = {"qid": chosen.qid, "confidence": confidence, "method": f"cache:{chosen.match}"}
 
 
 def link_triples(actor_iri: URIRef, link: dict, article_iri: URIRef, base_iri: str) -> list[tuple]:
@@ -516,12 +531,12 @@ def link_triples(actor_iri: URIRef, link: dict, article_iri: URIRef, base_iri: s
 
 
 def strip_qids(sheet: FactSheet) -> FactSheet:
-    """A copy of ``sheet`` with every actor's QID and link record removed (for evaluation)."""
+    """A copy of ``sheet`` with every actor's and mission's QID and link record removed (for evaluation)."""
     sheet = copy.deepcopy(sheet)
-    for actor in sheet.actors:
-        actor.qid = None
-        actor.extra.pop("link", None)
-        actor.extra.pop("candidates", None)
+    for item in [*sheet.actors, *sheet.missions]:
+        item.qid = None
+        item.extra.pop("link", None)
+        item.extra.pop("candidates", None)
     return sheet
 
 

@@ -226,3 +226,11 @@ def test_link_triples_match_what_the_mapper_writes(cache):
     actor = URIRef("https://w3id.org/kg-news/id/actor/Q17")
     expected = set(link_triples(actor, sheet.actors[0].extra["link"], article.iri, "https://w3id.org/kg-news/id/"))
     assert expected <= set(article.graph)
+
+
+@pytest.mark.parametrize("name, expected", [("NSATU", "Q127390771"), ("Trust Fund for Ukraine", None), (None, None)])
+def test_named_missions_are_linked_to_mission_items(cache, name, expected):
+    sheet = parse_factsheet({"actors": [], "meetings": [], "statements": [],
+                             "missions": [{"name": name, "kind": "training mission", "participants": []}]})
+    (mission,) = link_factsheet(sheet, cache).missions
+    assert mission.qid == expected

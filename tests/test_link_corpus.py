@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not GOLD, reason=f"no gold sheets in {CORPUS}")
 
 
 def score_corpus(paths):
-    """(gold actors with a QID, restored, wrong links, links on actors gold leaves unlinked)."""
+    """(gold actors and missions with a QID, restored, wrong links, links on items gold leaves unlinked)."""
     total = restored = wrong = extra = 0
     with EntityCache.open() as cache:
         for path in paths:
@@ -30,6 +30,12 @@ def score_corpus(paths):
                     wrong += bool(got.qid) and got.qid != want.qid
                 else:
                     extra += bool(got.qid)
+            for want, got in zip(gold.missions, linked.missions, strict=True):
+                if want.qid or got.qid:
+                    total += bool(want.qid)
+                    restored += bool(want.qid) and got.qid == want.qid
+                    wrong += bool(got.qid and want.qid) and got.qid != want.qid
+                    extra += bool(got.qid) and not want.qid
     return total, restored, wrong, extra
 
 
