@@ -47,6 +47,7 @@ from kg.wikidata.cache import Entity, EntityCache, Name, normalize_name
 
 DEFAULT_THRESHOLD = 0.6
 AMBIGUITY_MARGIN = 0.15
+SINGLE_SOURCE_PENALTY = 0.05  # shared/wikidata rows marked 'single source' (re-check when online)
 TIE = 0.02               # two candidates this close are never decided offline
 MAX_CANDIDATES = 5
 
@@ -304,6 +305,9 @@ class Linker:
             bonus = min(0.1, 0.05 * len(shared_context))
             candidate.score += bonus
             candidate.reasons.append(f"co-mentioned {', '.join(sorted(shared_context))} +{bonus:.2f}")
+        if entity.source == "shipped:single-source":
+            candidate.score -= SINGLE_SOURCE_PENALTY
+            candidate.reasons.append(f"QID from a single public source, not yet re-checked -{SINGLE_SOURCE_PENALTY:.2f}")
         if entity.sitelinks:
             bonus = min(0.05, 0.01 * math.log10(1 + entity.sitelinks))
             candidate.score += bonus
@@ -349,7 +353,7 @@ class Linker:
                     for hit in self.client.search(text, lang=lang, limit=7):
                         if hit.qid not in qids:
                             qids.append(hit.qid)
-            fresh = [q for q in qids if (e := self.cache.get(q)) is None or e.source == "shipped" or e.is_stale()]
+            fresh = [q for q in qids if (e := self.cache.get(q)) is None or e.source.startswith("shipped") or e.is_stale()]
             if fresh:
                 fetched = self.client.get_entities(fresh)
                 self._store(fetched)

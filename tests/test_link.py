@@ -234,3 +234,11 @@ def test_named_missions_are_linked_to_mission_items(cache, name, expected):
                              "missions": [{"name": name, "kind": "training mission", "participants": []}]})
     (mission,) = link_factsheet(sheet, cache).missions
     assert mission.qid == expected
+
+
+def test_single_source_qids_carry_less_confidence(cache):
+    assert cache.get("Q5530859").source == "shipped:single-source"
+    assert cache.get("Q57792").source == "shipped"
+    nakatani, rutte = link_one(cache, {"name": "Gen Nakatani", "type": "Person"}, {"name": "Mark Rutte", "type": "Person"})
+    assert nakatani.qid == "Q5530859"
+    assert nakatani.extra["link"]["confidence"] < rutte.extra["link"]["confidence"]
