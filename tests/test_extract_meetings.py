@@ -145,3 +145,9 @@ def test_a_role_two_persons_hold_names_neither(make_doc):
     text = "Anna Weber und Lea Berg kamen. Die Ministerin traf Olsen."
     found = run(make_doc, text, roles={"weber": ["Ministerin"], "berg": ["Ministerin"]})
     assert all("weber" not in m.participants and "berg" not in m.participants for m in found)
+
+
+def test_pronoun_after_the_person_named_adds_nobody(make_doc):
+    text = "Per Olsen kam an. Am Montag reist Weber nach Oslo, wo er Lea Berg treffen wird."
+    found = run(make_doc, text)
+    assert all("olsen" not in m.participants for m in found)

@@ -84,3 +84,8 @@ def test_no_mission(make_doc, text):
 ])
 def test_named_exercises_and_operations(make_doc, text, language, name):
     assert [m.name for m in run(make_doc, text, language=language)] == [name]
+
+
+def test_quoted_mission_name(make_doc):
+    found = run(make_doc, "Norwegen und Dänemark beteiligen sich an der NATO-Mission „Nordlicht“.")
+    assert [(m.name, m.lead) for m in found] == [("Nordlicht", "no")]

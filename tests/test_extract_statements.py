@@ -218,3 +218,19 @@ def test_both_sides_agreeing_is_a_statement_of_the_two(make_doc):
 
 def test_pledge_to_act_is_not_a_statement(make_doc):
     assert run(make_doc, "Olsen pledged to make the alliance stronger.", language="en") == []
+
+
+@pytest.mark.parametrize("text, quote, speaker", [
+    ("OSLO — Weber and Olsen agreed to hold talks, Olsen told the BBC.",
+     "Weber and Olsen agreed to hold talks", "olsen"),
+    ("Olsen, speaking to a newspaper, said the truce could hold.", "the truce could hold", "olsen"),
+    ("Anna Weber, who led the talks, said she was grateful.", "she was grateful", "weber"),
+])
+def test_english_attribution_after_and_around(make_doc, text, quote, speaker):
+    assert triples(run(make_doc, text, language="en")) == [(speaker, quote, False)]
+
+
+def test_definite_description_after_the_cue_is_the_person_named_before(make_doc):
+    text = "Anna Weber sprach im Parlament. Der Plan sei gut, sagte die Politikerin im Parlament."
+    names = {**WEBER, "Parlament": ("parl", "Organization")}
+    assert [s.speaker for s in run(make_doc, text, names=names)] == ["weber"]

@@ -183,7 +183,11 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
     with_match = _WITH.search(text, start, end)
     counterparts = [o for o in orgs if with_match and any(
         with_match.end() <= m.start < end for m in actors.mentions_of(o))]
-    if len(persons) == 1 and not counterparts and _WITH_OR_PRONOUN.search(text, start, end):
+    hint = _WITH_OR_PRONOUN.search(text, start, end)
+    first_person_at = min((m.start for m in mentions if actors.is_type(m.actor_id, "Person")), default=end)
+    if hint and hint.group() in ("er", "sie", "he", "she") and hint.start() > first_person_at:
+        hint = None   # the pronoun refers back to the person just named
+    if len(persons) == 1 and not counterparts and hint:
         topic = actors.speaker_before(start)
         if topic and topic != persons[0]:
             persons.append(topic)

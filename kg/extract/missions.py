@@ -162,6 +162,8 @@ def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
             a = m.start("name")
             if a == start or actors.in_range(a, m.end("name")) or words in _NOT_NAMES:
                 continue
+            if text[a - 1] in "„“\"»":
+                return words         # NATO-Mission „Baltic Sentry“: the quoted name
             return text[m.start():m.end()]
     return None
 

@@ -62,6 +62,8 @@ _SOURCE_BEFORE = re.compile(
     r"In the (?:view|words|opinion) of )")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
 _AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
+_DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
+_LOCATIVE = re.compile(r"\b(?:im|in|in der|am|at|vor dem|bei|beim|auf dem)\s+$")
 _ARTICLES = frozenset("the der die des dem den".split())
 _TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
@@ -318,8 +320,11 @@ class _Run:
         role = self._role_speaker(heads, near)   # "the secretary said", "sagte der Minister"
         if role:
             return role
+        if heads and words and words[0] in _ALL_CUES and len(words) > 2 and words[1] in _ARTICLES:
+            return self.actors.speaker_before(near)   # "sagte der CDU-Politiker": a known person
         for m in mentions:
-            if self.actors.is_type(m.actor_id, "Organization", "State", "Other"):
+            if self.actors.is_type(m.actor_id, "Organization", "State", "Other") and not _LOCATIVE.search(
+                    self.text[max(start, m.start - 8):m.start]):
                 return m.actor_id
         return None
 
@@ -492,6 +497,9 @@ class _Run:
         start, end = _strip_span(self.text, s_start, s_end)
         if end > start and self.text[end - 1] in ".!?":
             end -= 1
+        dateline = _DATELINE.match(self.text, start, end)
+        if dateline:                 # "LONDON — …": the place line is no part of what was said
+            start = dateline.end()
         return start, end
 
     # German ---------------------------------------------------------
@@ -652,7 +660,8 @@ class _Run:
                     return True
         tokens = _tokens(body, b_start)
         # trailing: "…, he said." / "…, according to X."
-        m = re.search(r",\s+(?:according to\s+(.{2,60})|(\S+(?:\s+\S+){0,4})\s+(said|says|added|stated|noted|warned|stressed))$", body)
+        m = re.search(r",\s+(?:according to\s+(.{2,60})|(\S+(?:\s+\S+){0,4}?)\s+(said|says|added|stated|noted|"
+                      r"warned|stressed|told|tells)(?:\s+(?:the\s+)?[\w.-]+(?:\s+[A-Z][\w.-]*){0,2})?)$", body)
         if m:
             speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
             if speaker:
@@ -725,12 +734,20 @@ class _Run:
         words_before = [w.lower() for _, _, w in tokens[max(0, index - 3):index]]
         if words_before[-2:] == ["both", "sides"] or words_before[-2:] == ["the", "two"]:
             return self._group(self._recent_persons(t_start, 2))
+        persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
+        if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):
+            if len(self.text[persons[-1].end:t_start].split()) <= 3:
+                return self._group([persons[-2].actor_id, persons[-1].actor_id])
+        before = self.text[b_start:t_start].rstrip()
+        if before.endswith(","):      # "X, speaking to …, said" / "X, who attended …, said"
+            inner = before.rfind(",", 0, len(before) - 1)
+            if inner > 0:
+                head = [m for m in mentions if m.end <= b_start + inner]
+                if head and head[-1].end >= b_start + inner - 1 and (
+                        head[-1].via == "pronoun" or self.actors.is_type(head[-1].actor_id, "Person")):
+                    return head[-1].actor_id
         if mentions:
             m = mentions[-1]
-            if len(mentions) > 1 and self._coordinated(mentions[-2], m):
-                gap = self.text[m.end:t_start].split()
-                if len(gap) <= 3:
-                    return self._group([mentions[-2].actor_id, m.actor_id])
             gap = self.text[m.end:t_start]
             gap_words = gap.split()
             if "," not in gap and len(gap_words) <= 3 and all(
