@@ -200,15 +200,16 @@ class Gazetteer:
                 continue
             found.append((start, end, entries))
         found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = []  # sorted, non-overlapping
         chosen = []
         for start, end, entries in found:
             if all(e.type == "Position" for e in entries):
                 chosen.append((start, end, entries))  # a role: does not hide the names inside it
                 continue
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            index = bisect.bisect_left(taken, (start, end))
+            if (index > 0 and taken[index - 1][1] > start) or (index < len(taken) and taken[index][0] < end):
                 continue
-            taken.append((start, end))
+            taken.insert(index, (start, end))
             chosen.append((start, end, entries))
         chosen.sort(key=lambda m: m[0])
         return chosen
@@ -285,6 +286,7 @@ class _State:
         self.spans: list[tuple[int, int]] = []  # taken character ranges, sorted
         self.mention_key: dict[tuple[int, int], str] = {}
         self.positions: list[tuple[int, int]] = []  # role (Position) names in the text
+        self.confusable: dict[str, set[str]] = {}
         self.metadata_names = {n.casefold() for n in doc.authors + doc.extra.get("translators", [])
                                + doc.extra.get("photo_credits", [])}
 
@@ -337,6 +339,13 @@ def _confusable(cache, qid: str) -> set[str]:
         return set()
 
 
+def _confusable_cached(state: "_State", qid: str) -> set[str]:
+    known = state.confusable.get(qid)
+    if known is None:
+        known = state.confusable[qid] = _confusable(state.cache, qid)
+    return known
+
+
 def _locative_before(search: str, start: int) -> bool:
     """True after "in", "nach", "at" … and in a coordination after one ("nach Kiew und Berlin")."""
     before = search[max(0, start - 40):start].replace(",", " ,").split()
@@ -379,14 +388,15 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         surface = state.text[start:end]
         via = "demonym" if all(e.kind == "demonym" for e in entries) else (
             "metonym" if all(e.kind == "metonym" for e in entries) else "name")
-        if len(qids) == 1 and not _confusable(state.cache, qids[0]):
+        if len(qids) == 1 and not _confusable_cached(state, qids[0]):
             qid = qids[0]
             entry = entries[0]
             key = "qid:" + qid
-            name = _label(state, qid, doc.language, entry.base if entry.kind != "demonym" else surface)
-            state.actor(key, name, entry.type, qid, "gazetteer", 0.95 if via == "name" else 0.85)
+            if key not in state.found:
+                name = _label(state, qid, doc.language, entry.base if entry.kind != "demonym" else surface)
+                state.actor(key, name, entry.type, qid, "gazetteer", 0.95 if via == "name" else 0.85)
         else:
-            candidates = sorted(set(qids) | {q for qid in qids for q in _confusable(state.cache, qid)})
+            candidates = sorted(set(qids) | {q for qid in qids for q in _confusable_cached(state, qid)})
             key = "ambiguous:" + surface.casefold()
             found = state.actor(key, _strip_genitive(surface), entries[0].type, None, "gazetteer:ambiguous", 0.5)
             found.candidates = candidates
@@ -708,23 +718,33 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             _add_pattern_actor(state, start, end, "Place", "pattern:place")
 
 
+def _spans_overlapping(state: _State, start: int, end: int) -> list[tuple[int, int]]:
+    """Taken mention ranges overlapping ``[start, end)`` (spans are sorted and disjoint)."""
+    index = max(0, bisect.bisect_left(state.spans, (start, -1)) - 1)
+    found = []
+    while index < len(state.spans) and state.spans[index][0] < end:
+        s, e = state.spans[index]
+        if e > start:
+            found.append((s, e))
+        index += 1
+    return found
+
+
 def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: str) -> None:
     name = state.text[start:end]
-    # longer than what the gazetteer found there: the pattern wins only over non-persons
-    inside = [k for (s, e), k in state.mention_key.items() if s < end and start < e]
-    if (start, end) in state.mention_key or any(
-            s == start and e == end - 1 for (s, e) in state.mention_key):  # the same name, perhaps genitive
-        return
-    if any(not (start <= s and e <= end) for (s, e), k in state.mention_key.items() if s < end and start < e):
-        return
-    if any(state.found[k].type == "Person" for k in inside):
-        return
+    overlapping = _spans_overlapping(state, start, end)
+    if any(s == start and e in (end, end - 1) for s, e in overlapping):
+        return  # the gazetteer found the same name (perhaps without a genitive s)
+    if any(not (start <= s and e <= end) for s, e in overlapping):
+        return  # crosses another mention
+    if any(state.found[state.mention_key[span]].type == "Person" for span in overlapping):
+        return  # longer than what the gazetteer found: the pattern wins only over non-persons
     if name.casefold().endswith(("ministeriums", "amtes", "amts", "instituts")):
         name = name[:-1] if name.endswith("s") and not name.endswith("es") else name[:-2]
-    for (s, e) in [(s, e) for (s, e), k in list(state.mention_key.items()) if start <= s and e <= end]:
-        key = state.mention_key.pop((s, e))
-        state.spans.remove((s, e))
-        state.found[key].mentions = [m for m in state.found[key].mentions if (m[0], m[1]) != (s, e)]
+    for span in overlapping:
+        key = state.mention_key.pop(span)
+        state.spans.remove(span)
+        state.found[key].mentions = [m for m in state.found[key].mentions if (m[0], m[1]) != span]
     key = f"{type_.lower()}:{name.casefold()}"
     state.actor(key, name, type_, None, method, 0.7)
     state.add_mention(key, start, end, "name")

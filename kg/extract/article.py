@@ -24,7 +24,7 @@ from kg.extract import lexicon as lx
 from kg.extract.base import Document, Sentence
 from kg.extract.dates import find_in_text, parse_published
 
-MAX_CHARS = 2_000_000
+MAX_CHARS = 1_000_000  # ~150 pages: far above any article, low enough to stay fast
 SUPPORTED_LANGUAGES = ("de", "en")
 LANGUAGE_NAMES = {
     "de": "German", "en": "English", "fr": "French", "es": "Spanish", "it": "Italian",

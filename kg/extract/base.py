@@ -83,7 +83,10 @@ class Document:
         >>> d.sentence_at(6)
         Sentence(start=5, end=9, kind='body')
         """
-        starts = [s.start for s in self.sentences]
+        starts = self.__dict__.get("_sentence_starts")
+        if starts is None or len(starts) != len(self.sentences):
+            starts = [s.start for s in self.sentences]
+            self.__dict__["_sentence_starts"] = starts
         index = bisect.bisect_right(starts, pos) - 1
         if index >= 0 and self.sentences[index].start <= pos < self.sentences[index].end:
             return self.sentences[index]
