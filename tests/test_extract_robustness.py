@@ -23,6 +23,7 @@ WORDS = (
 
 
 def _check_spans(sheet, text: str) -> None:
+    assert not sheet.extra.get("warnings"), sheet.extra["warnings"]  # no extractor failed
     ids = {a.id for a in sheet.actors}
     for actor in sheet.actors:
         for start, end in actor.mentions:

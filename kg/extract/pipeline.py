@@ -81,9 +81,20 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
         extractors = default_extractors([e for e in extractors if isinstance(e, str)]) + [
             e for e in extractors if not isinstance(e, str)]
     meetings, missions, statements = [], [], []
+    warnings = []
     for extractor in extractors:
-        for fact in extractor.extract(doc, actors) or []:
-            checked = _checked(fact, doc, actors, getattr(extractor, "name", type(extractor).__name__))
+        name = getattr(extractor, "name", type(extractor).__name__)
+        try:
+            facts = extractor.extract(doc, actors) or []
+        except KgError:
+            raise
+        except Exception as err:  # a plug-in's bug costs its facts, not the whole sheet
+            message = f"extractor {name!r} failed on {doc.source}: {type(err).__name__}: {err}"
+            log.warning(message)
+            warnings.append(message)
+            continue
+        for fact in facts:
+            checked = _checked(fact, doc, actors, name)
             if checked is None:
                 continue
             if isinstance(checked, Statement):
@@ -108,6 +119,8 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
         source=doc.source,
     )
     extra = {k: v for k, v in doc.extra.items() if v}
+    if warnings:
+        extra["warnings"] = warnings
     if extra:
         sheet.extra.update(extra)
     if link:
