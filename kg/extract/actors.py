@@ -132,6 +132,8 @@ def _variants(name) -> set[str]:
             forms = {text, text + "s"}
         out = forms | {f[:1].upper() + f[1:] for f in forms}
         return out
+    if text.startswith("The ") and len(text) > 7:
+        out.add(text[4:])  # "the Hague Summit"
     words = text.split(" ")
     if len(words) >= 2 and re.search(r"(?:ische|ische?s|e|es)$", words[0]) and words[0][:1].isupper():
         stem = re.sub(r"(?:es|e)$", "", words[0])
@@ -339,6 +341,11 @@ def _confusable(cache, qid: str) -> set[str]:
         return set()
 
 
+def _sentence_start(search: str, start: int, region_start: int) -> bool:
+    before = search[region_start:start].rstrip()
+    return not before or before[-1] in ".!?:;\"„“”«»'(-–—"
+
+
 def _confusable_cached(state: "_State", qid: str) -> set[str]:
     known = state.confusable.get(qid)
     if known is None:
@@ -368,6 +375,9 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             if positions:
                 state.positions.append((start, end))
             continue
+        if doc.language == "de" and all(e.kind == "demonym" for e in entries) and \
+                state.text[start].isupper() and not _sentence_start(state.search, start, regions[index][0]):
+            continue  # "Deutsche Welle", "der Deutschen Presse-Agentur": part of a proper name
         if all(e.kind == "surname" for e in entries):
             state.deferred_surnames.append((start, end, entries[0].qid))
             continue
