@@ -85,7 +85,7 @@ def test_several_counterparts_join_one_meeting(make_doc):
 
 
 def test_role_noun_and_group_participants(make_doc):
-    text = "Anna Weber kam an. Der Ministerpräsident traf Olsen.\nPer Olsen rief an. The two men met in Oslo."
+    text = "Anna Weber kam an. Der Ministerpräsident traf Olsen.\nPer Olsen rief an. The two men held talks in Oslo."
     found = run(make_doc, text, roles={"weber": ["Ministerpräsident"]})
     assert [sorted(m.participants) for m in found] == [["olsen", "weber"], ["olsen", "weber"]]
 
@@ -151,3 +151,15 @@ def test_pronoun_after_the_person_named_adds_nobody(make_doc):
     text = "Per Olsen kam an. Am Montag reist Weber nach Oslo, wo er Lea Berg treffen wird."
     found = run(make_doc, text)
     assert all("olsen" not in m.participants for m in found)
+
+
+def test_who_reports_a_meeting_is_not_a_participant(make_doc):
+    text = "Wie Anna Weber mitteilte, wird Lea Berg im Juli Olsen in Oslo treffen."
+    found = run(make_doc, text)
+    assert [sorted(m.participants) for m in found] == [["berg", "olsen"]]
+
+
+def test_same_meeting_twice_keeps_the_precise_date(make_doc):
+    text = "Weber besuchte Norwegen.\nAm 9. April 2025 besuchte Weber Norwegen."
+    found = run(make_doc, text)
+    assert [(m.participants, m.date) for m in found] == [(["weber", "norway"], "2025-04-09")]

@@ -234,3 +234,20 @@ def test_definite_description_after_the_cue_is_the_person_named_before(make_doc)
     text = "Anna Weber sprach im Parlament. Der Plan sei gut, sagte die Politikerin im Parlament."
     names = {**WEBER, "Parlament": ("parl", "Organization")}
     assert [s.speaker for s in run(make_doc, text, names=names)] == ["weber"]
+
+
+@pytest.mark.parametrize("text, quote, speaker, cue", [
+    ("Wie Anna Weber mitteilte, wird Olsen im Juli nach Oslo reisen.",
+     "wird Olsen im Juli nach Oslo reisen", "weber", "mitteilte"),
+    ("Olsen told Anna Weber that talks would go on, according to a ministry.",
+     "talks would go on", "olsen", "told"),
+    ("The talks went well, Olsen said in a statement.", "The talks went well", "olsen", "said"),
+])
+def test_reporting_clauses_in_front_and_behind(make_doc, text, quote, speaker, cue):
+    language = "de" if text.startswith("Wie") else "en"
+    found = run(make_doc, text, language=language)
+    assert [(s.quote, s.speaker, s.cue) for s in found] == [(quote, speaker, cue)]
+
+
+def test_source_phrase_inside_the_sentence_is_no_quote(make_doc):
+    assert run(make_doc, "The talks, according to Olsen, lasted an hour.", language="en") == []

@@ -33,6 +33,7 @@ from kg.extract import register
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MEETING_TRIGGERS
 from kg.extract.dates import find_dates
+from kg.evaluate import dates_agree
 from kg.extract.statements import find_quotes, statements_of
 from kg.model import Meeting
 
@@ -49,6 +50,8 @@ _PLACE_PREP = re.compile(r"(?:\b(?:in|at|im|in der|in den|nach|to|an der|auf dem
 _GROUP = re.compile(r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb]oth sides|[Bb]eide Seiten|"
                     r"[Dd]ie beiden(?: Politiker| Minister)?|[Bb]eide)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|ich|Ich|wir|Wir)\b")
+_DIRECT_OBJECT = re.compile(  # up to three words (an inverted subject, an article), no preposition
+    r"\s*(?:(?!(?:von|vom|of|des|der|aus|from|mit|with|für|for|über|about)\b)[\w.-]+\s+){0,3}")
 _WITH = re.compile(r"\b(?:mit|with|zwischen|between)\b")
 _WITH_OR_PRONOUN = re.compile(r"\b(?:mit|with|er|sie|he|she)\b")
 _ROLE_WORD = re.compile(r"[\w-]{6,}")
@@ -73,21 +76,30 @@ class MeetingExtractor:
     def extract(self, doc: Document, actors: Actors) -> list[Meeting]:
         """Meetings of ``doc`` (see the module documentation)."""
         quotes = find_quotes(doc.text)
-        own_words = [s for s in statements_of(doc, actors) if s.direct]
+        said = statements_of(doc, actors)
+        own_words = [s for s in said if s.direct]
         roles = _role_index(actors)
         meetings: list[Meeting] = []
-        seen: set[tuple] = set()
+        seen: dict[tuple, Meeting] = {}
         for sentence in doc.sentences:
             if sentence.kind not in ("body", "caption", "heading"):
                 continue
             if any(a <= sentence.start and sentence.end <= b + 1 for a, b in quotes):
                 continue  # inside someone's quoted words
-            found = _sentence_meetings(doc, actors, sentence, own_words, roles, quotes)
-            keys = [(m.kind, frozenset(m.participants), m.date, m.place) for m in found]
+            last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
+            found = _sentence_meetings(doc, actors, sentence, said, roles, quotes, last)
+            keys = [(m.kind, frozenset(m.participants)) for m in found]
             for meeting, key in zip(found, keys):
-                if key not in seen:  # the same meeting reported again in another sentence
-                    meetings.append(meeting)
-            seen.update(keys)
+                earlier = seen.get(key)
+                if earlier is not None and dates_agree(earlier.date, meeting.date):
+                    # the same meeting reported again in another sentence: keep one, most precise
+                    if meeting.date and len(meeting.date) > len(earlier.date or ""):
+                        earlier.date = meeting.date
+                    earlier.place = earlier.place or meeting.place
+                    continue
+                meetings.append(meeting)
+            for meeting, key in zip(found, keys):
+                seen.setdefault(key, meeting)
         return meetings
 
 
@@ -147,14 +159,21 @@ def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
     return definite and not (after and after[0] in _LINKING)
 
 
-def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes=()) -> list[Meeting]:
+def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes=(),
+                       last_persons=()) -> list[Meeting]:
     text = doc.text
     start, end = sentence.start, sentence.end
     triggers = [t for t in _triggers(text, start, end)
                 if not any(a <= t[0] < b for a, b in quotes)]  # not in someone's quoted words
     if not triggers:
         return []
-    mentions = actors.in_range(start, end)
+    m_start, m_end = start, end
+    for said in own_words:
+        a, b = said.span or (0, 0)
+        if start <= a and b <= end and all(a <= t[0] < b for t in triggers):
+            m_start, m_end = a, b    # reported words: who is named outside them said it, did not meet
+            break
+    mentions = actors.in_range(m_start, m_end)
     persons: list[str] = []
     states: list[tuple[int, str]] = []
     orgs: list[str] = []
@@ -170,20 +189,20 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             _append(orgs, m.actor_id)
         elif kind == "Place":
             places.append((m.start, m.end, m.actor_id))
-    _add_role_persons(text, start, end, mentions, roles, persons)
-    if _GROUP.search(text, start, end) and len(persons) < 2:
-        for pid in _recent_persons(actors, start, 2):
-            _append(persons, pid)
+    _add_role_persons(text, m_start, m_end, mentions, roles, persons)
+    if _GROUP.search(text, m_start, m_end) and len(persons) < 2:
+        for pid in (last_persons if len(last_persons) >= 2 else _recent_persons(actors, start, 2)):
+            _append(persons, pid)   # "the two (men)": those of the meeting just reported
     if _FIRST_PERSON.search(text, start, end):
-        for s in own_words:
+        for s in (s for s in own_words if s.direct):
             if s.span and s.span[0] <= start + 2 and end - 2 <= s.span[1] + 2 or (
                     s.span and s.span[0] <= start < s.span[1]):
                 _append(persons, s.speaker)
                 break
-    with_match = _WITH.search(text, start, end)
+    with_match = _WITH.search(text, m_start, m_end)
     counterparts = [o for o in orgs if with_match and any(
         with_match.end() <= m.start < end for m in actors.mentions_of(o))]
-    hint = _WITH_OR_PRONOUN.search(text, start, end)
+    hint = _WITH_OR_PRONOUN.search(text, m_start, m_end)
     first_person_at = min((m.start for m in mentions if actors.is_type(m.actor_id, "Person")), default=end)
     if hint and hint.group() in ("er", "sie", "he", "she") and hint.start() > first_person_at:
         hint = None   # the pronoun refers back to the person just named
@@ -193,8 +212,12 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             persons.append(topic)
     place = _place(text, places, states)
     date = _date(doc, start, end)
-    if place is None and any(kind in _VISIT_KINDS for *_, kind in triggers):
-        place = _host_state(text, start, end, states)
+    if place is None:
+        for t_start, t_end, _, kind in triggers:
+            if kind in _VISIT_KINDS:
+                place = _host_state(text, t_end, end, states, t_start)
+                if place:
+                    break
     out = []
     used_words = set()
     for t_start, t_end, word, kind in triggers:
@@ -275,8 +298,9 @@ def _host_state(text: str, t_end: int, end: int, states: list[tuple[int, str]], 
         if t_start <= pos < t_end:
             return sid            # "Japan-Reise": the state in the compound
     for pos, sid in states:
-        if pos >= t_end and _PLACE_PREP.search(text[max(0, pos - 12):pos]) or pos >= t_end and pos - t_end < 20:
-            return sid
+        if pos >= t_end and (_PLACE_PREP.search(text[max(0, pos - 12):pos])
+                             or _DIRECT_OBJECT.fullmatch(text[t_end:pos])):
+            return sid        # "besuchte (das) Land", "visited Norway", "Reise nach X"
     for pos, sid in states:
         if _PLACE_PREP.search(text[max(0, pos - 12):pos]):
             return sid

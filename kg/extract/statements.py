@@ -63,6 +63,11 @@ _SOURCE_BEFORE = re.compile(
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
 _AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
 _DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
+_TRAILING_EN = re.compile(
+    r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,4}?)\s+(said|says|added|stated|noted|"
+    r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
+    r"journalists|[A-Z][\w.-]*)(?:\s+[^,\s]+){0,4})?)$")
+_PREPOSITIONS_EN = frozenset("in on at during after before via through by from".split())
 _LOCATIVE = re.compile(r"\b(?:im|in|in der|am|at|vor dem|bei|beim|auf dem)\s+$")
 _ARTICLES = frozenset("the der die des dem den".split())
 _TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
@@ -593,7 +598,8 @@ class _Run:
             c_start = comma + 1
             after = text[c_start:b_end].split()
             head = [w.strip(",").lower() for w in after[:4]]
-            if head and (head[0] in COMPLEMENTIZERS or any(
+            as_clause = text[b_start:b_start + 4] == "Wie "   # "Wie X mitteilte, wird …"
+            if head and (as_clause or head[0] in COMPLEMENTIZERS or any(
                     h in KONJUNKTIV_FORMS or looks_like_konjunktiv_e(h) for h in head[1:4])):
                 if head[0] in COMPLEMENTIZERS:
                     c_start = text.find(after[0], c_start) + len(after[0])
@@ -660,8 +666,10 @@ class _Run:
                     return True
         tokens = _tokens(body, b_start)
         # trailing: "…, he said." / "…, according to X."
-        m = re.search(r",\s+(?:according to\s+(.{2,60})|(\S+(?:\s+\S+){0,4}?)\s+(said|says|added|stated|noted|"
-                      r"warned|stressed|told|tells)(?:\s+(?:the\s+)?[\w.-]+(?:\s+[A-Z][\w.-]*){0,2})?)$", body)
+        m = _TRAILING_EN.search(body)
+        if m and m.group(1) and self._has_leading_cue_en(tokens, b_start, b_start + m.start()):
+            b_end = b_start + m.start()   # "Dong told Austin that …, according to X": Dong said it
+            m = None
         if m:
             speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
             if speaker:
@@ -715,7 +723,9 @@ class _Run:
                     continue  # "X emphasized Y, saying Z": the content is Z
             a, b = _strip_span(text, content, stop, " \t\u00a0\n,")
             infinitive = self.text[a:a + 3].lower() == "to " and cue not in _AGREEMENT_CUES
-            if b - a < 8 or infinitive or self.text[a] in ",;:":
+            content_words = self.text[a:b].split()
+            prepositional = content_words[0].lower() in _PREPOSITIONS_EN and len(content_words) <= 5
+            if b - a < 8 or infinitive or self.text[a] in ",;:" or len(content_words) < 3 or prepositional:
                 continue
             if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)):
                 continue  # "praised X": a person, not something said
@@ -725,6 +735,17 @@ class _Run:
                       s_end, "cue-before", 0.7)
             made = True
         return made
+
+    def _has_leading_cue_en(self, tokens, b_start: int, stop: int) -> bool:
+        """Whether a cue verb with a person as its subject comes before ``stop``."""
+        for index, (t_start, _, word) in enumerate(tokens):
+            if t_start >= stop:
+                break
+            if word.lower() in REPORTING_VERBS_EN and index > 0:
+                speaker = self._subject_en(tokens, index, b_start)
+                if speaker and self.actors.is_type(speaker, "Person"):
+                    return True
+        return False
 
     def _subject_en(self, tokens, index, b_start) -> str | None:
         """The subject right before an English cue verb: a name, pronoun or role noun."""

@@ -55,6 +55,7 @@ REPORTING_VERBS_DE = frozenset(
     versprach versprachen verspricht versprochen
     sicherte sicherten sichert
     räumte räumten räumt
+    mitteilte mitteilten mitteilt ankündigte ankündigten ankündigt hinzufügte hinzufügten
     """.split()
 )
 
@@ -198,7 +199,7 @@ for _kind, _words in {
     "talks": """Gespräch Gespräche Gesprächen Gesprächs Unterredungen Beratungen Verhandlungen
                 talks talked discussion discussions discussed Dialogue dialogue consultations""",
     "visit": """besuchte besucht besuchen besuchten Besuch Besuchs Besuche Reise Reisen reist
-                reiste reisten Visite Staatsbesuch Antrittsbesuch Arbeitsbesuch
+                reiste reisten reisen Visite Staatsbesuch Antrittsbesuch Arbeitsbesuch
                 visit visits visited visiting trip travel travels traveled travelled""",
     "press conference": """Pressekonferenz Pressekonferenzen Pressetermin Pressegespräch
                            Pressebegegnung press_conference Press_Conference briefing
