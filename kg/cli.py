@@ -115,66 +115,97 @@ FACTSHEET_SUFFIXES = (".json", ".yaml", ".yml")
 
 @app.command()
 def ingest(
-    paths: List[Path] = typer.Argument(..., help="Fact sheets (.json/.yaml) to map, validate and store."),
+    paths: List[Path] = typer.Argument(
+        ..., help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), or folders of them."
+    ),
     no_validate: bool = typer.Option(False, "--no-validate", help="Store without SHACL validation."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes that read, map and validate."),
+    batch: int = typer.Option(200, "--batch", min=1, help="Articles per atomic write."),
+    force: bool = typer.Option(False, "--force", help="Re-ingest inputs whose content is already stored."),
 ) -> None:
-    """Map fact sheets to RDF, validate each article, and store it as one named graph."""
-    from kg.ingest import ingest_factsheet
-    from kg.model import load_factsheet
+    """Map inputs to RDF, validate each article, and store it as one named graph.
+
+    Unchanged inputs (same content hash as stored) are skipped; every write is atomic, so an
+    interrupted run leaves whole articles only. Ends with a summary: ingested, unchanged, failed.
+    """
+    from kg.ingest import expand_inputs, ingest_paths
 
     with _errors():
-        files = _expand_inputs(paths)
+        files = expand_inputs(paths)
         store = _open_store()
-        failures = 0
         try:
-            for path in files:
-                try:
-                    sheet = load_factsheet(path)
-                    outcome = ingest_factsheet(store, sheet, base_iri=state.settings.base_iri, validate=not no_validate)
-                    err.print(f"ingested {path}: {outcome.triples} triples in graph {outcome.article}", markup=False, highlight=False)
-                except KgError as error:
-                    if len(files) == 1:
-                        raise
-                    failures += 1
-                    err.print(f"failed {path}: {error}", markup=False, highlight=False)
+            with _ingest_progress(len(files)) as on_outcome:
+                summary = ingest_paths(store, files, base_iri=state.settings.base_iri, validate=not no_validate,
+                                       jobs=jobs, batch_size=batch, force=force, progress=on_outcome)
         finally:
             store.close()
-        if failures:
-            err.print(f"{failures} of {len(files)} file(s) failed; the others were stored", markup=False)
+        if len(files) == 1 and summary.failed:
+            failure = summary.failed[0]
+            err.print(failure.reason if failure.exit_code == 1 else f"error: {failure.reason}", markup=False, highlight=False)
+            raise typer.Exit(failure.exit_code)
+        for failure in summary.failed:
+            err.print(f"failed {failure.reason}", markup=False, highlight=False)
+        err.print(summary.text(), markup=False, highlight=False)
+        if summary.failed:
+            err.print(f"{len(summary.failed)} of {summary.total} input(s) failed; the others were stored", markup=False)
             raise typer.Exit(1)
 
 
+@contextmanager
+def _ingest_progress(total: int):
+    """A rich progress bar on a terminal (one line per article otherwise, for a few inputs)."""
+    if total > 1 and err.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[tally]}"),
+                      TimeRemainingColumn(), console=err, transient=False) as bar:
+            task = bar.add_task("ingest", total=total, tally="")
+            tally = {"ingested": 0, "unchanged": 0, "failed": 0}
+
+            def advance(outcome) -> None:
+                tally[outcome.status] += 1
+                bar.update(task, advance=1, tally=", ".join(f"{v} {k}" for k, v in tally.items()))
+
+            yield advance
+        return
+
+    def report(outcome) -> None:
+        if total <= 20 and outcome.status == "ingested":
+            err.print(f"ingested {outcome.source}: {outcome.triples} triples in graph {outcome.article}",
+                      markup=False, highlight=False)
+        elif total <= 20 and outcome.status == "unchanged":
+            err.print(f"unchanged {outcome.source}: already stored", markup=False, highlight=False)
+
+    yield report
+
+
 def _expand_inputs(paths: List[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in FACTSHEET_SUFFIXES)
-            if not found:
-                raise UsageError(f"{path}: no fact sheets (.json, .yaml, .yml) in this folder")
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError(f"{path}: no such file or folder")
-    return files
+    from kg.ingest import expand_inputs
+
+    return expand_inputs(paths)
 
 
 @app.command()
 def validate(
     file: Optional[Path] = typer.Argument(None, help="An RDF file to validate instead of the store."),
+    all_graphs: bool = typer.Option(False, "--all", help="Validate every article in the store (the default without FILE or --article)."),
+    article: List[str] = typer.Option([], "--article", help="Only this article (URL, IRI or key); repeatable."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for validating the store."),
 ) -> None:
-    """Validate the store (or an RDF file) against the SHACL shapes; exit 1 if it does not conform."""
-    from kg.validate import ValidationReport, read_rdf_file, validate_graph
+    """Validate the store (each article on its own graph) or an RDF file; exit 1 if it does not conform."""
+    from kg.summary import summary_graph_iri
+    from kg.validate import read_rdf_file, validate_graph, validate_store
 
     with _errors():
         if file is not None:
+            if all_graphs or article:
+                raise UsageError("give an RDF file, or --all / --article for the store, not both")
             report = validate_graph(read_rdf_file(file))
         else:
             store = _open_store(read_only=True)
             try:
-                report = ValidationReport(True)
-                for graph in store.graph_names():
-                    report = report.merge(validate_graph(store.get_graph(graph)))
+                graphs = [_find_article(store, a) for a in article] if article and not all_graphs else None
+                report = validate_store(store, graphs, jobs=jobs, skip={summary_graph_iri(state.settings.base_iri)})
             finally:
                 store.close()
         out.print(report.text(), markup=False, highlight=False)
@@ -311,12 +342,14 @@ def stats() -> None:
 
 @app.command()
 def delete(article: str = typer.Argument(..., help="The article's URL, IRI or key.")) -> None:
-    """Remove one article's graph from the store."""
+    """Remove one article's graph (and its part of the summary graph) from the store."""
+    from kg.ingest import delete_article
+
     with _errors():
         store = _open_store()
         try:
             graph = _find_article(store, article)
-            store.drop_graph(graph)
+            delete_article(store, graph, base_iri=state.settings.base_iri)
         finally:
             store.close()
         err.print(f"deleted {graph}", markup=False, highlight=False)

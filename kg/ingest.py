@@ -1,4 +1,15 @@
-"""Ingest: fact sheet → RDF → SHACL validation → one atomic write of the article's graph.
+"""Ingest: input → fact sheet → RDF → SHACL validation → atomic writes, one article or thousands.
+
+One article: :func:`ingest_factsheet` maps, validates and stores a sheet. Many:
+:func:`ingest_paths` reads fact sheets (``.json``/``.yaml``/``.yml``) and article texts
+(``.txt``/``.html``/``.htm``, through the extraction pipeline), maps and validates them in
+worker processes, and writes them in batches. Every write is one atomic store operation that
+replaces whole article graphs and updates the summary graph (:mod:`kg.summary`) with them, so
+after Ctrl-C or a crash the store holds each article completely or not at all.
+
+Re-ingesting an unchanged input is a no-op: the article node keeps ``kg:contentSha256``, the
+SHA-256 of the input's bytes (with kg's version and base IRI, which also shape the triples),
+and an input whose hash is already stored is skipped without being parsed.
 
 >>> from kg.store import open_store
 >>> from kg.model import parse_factsheet
@@ -12,28 +23,106 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import signal
+import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
+from kg import __version__
 from kg.build import ArticleGraph, build_article
-from kg.errors import NotConformingError
-from kg.model import FactSheet
-from kg.namespaces import DEFAULT_BASE_IRI
-from kg.store.base import Store
+from kg.errors import InputError, KgError, NotConformingError, UsageError
+from kg.model import FactSheet, load_factsheet, parse_factsheet
+from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.store.base import NTriples, Store
+from kg.summary import ArticleFacts, SummaryPlanner, article_facts, rebuild_summary, summary_graph_iri
 from kg.validate import ValidationReport, validate_graph
+
+SHEET_SUFFIXES = (".json", ".yaml", ".yml")
+TEXT_SUFFIXES = (".txt", ".html", ".htm")
+INPUT_SUFFIXES = SHEET_SUFFIXES + TEXT_SUFFIXES
+DEFAULT_BATCH = 200
+_CONTENT_SHA256 = KG.contentSha256
 
 
 @dataclass
 class IngestOutcome:
-    """What happened to one article: ingested (with its triple count), or why not."""
+    """What happened to one input: ingested (with its triple count), unchanged, or failed and why."""
 
     source: str
-    article: URIRef
+    article: URIRef | None
     status: str  # "ingested" | "unchanged" | "failed"
     triples: int = 0
     report: ValidationReport | None = None
     warnings: list[str] = field(default_factory=list)
+    reason: str | None = None
+    exit_code: int = 0  # for a failure: the exit code its error calls for
+
+
+@dataclass
+class IngestSummary:
+    """The outcome of a bulk ingest: counts, failures with reasons, and where the time went."""
+
+    ingested: int = 0
+    unchanged: int = 0
+    failed: list[IngestOutcome] = field(default_factory=list)
+    triples: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # CPU seconds per step, summed over workers
+
+    @property
+    def total(self) -> int:
+        """Inputs seen."""
+        return self.ingested + self.unchanged + len(self.failed)
+
+    def text(self) -> str:
+        """One line: ingested / unchanged / failed, triples and time."""
+        rate = self.total / self.seconds if self.seconds else 0.0
+        return (f"{self.ingested} ingested, {self.unchanged} unchanged, {len(self.failed)} failed; "
+                f"{self.triples} triples written in {self.seconds:.1f} s ({rate:.0f} inputs/s)")
+
+
+@dataclass
+class Prepared:
+    """One input made ready for writing (by a worker process): picklable, no store access."""
+
+    source: str
+    status: str  # "ready" | "unchanged" | "failed"
+    content_sha256: str = ""
+    article: str | None = None
+    body: str = ""  # the article graph as N-Triples lines
+    triples: int = 0
+    facts: ArticleFacts | None = None
+    reason: str | None = None
+    report: ValidationReport | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    exit_code: int = 0
+
+
+# --------------------------------------------------------------------------- preparing one input
+
+
+def content_hash(data: bytes, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The SHA-256 that identifies an input's content (with kg's version and the base IRI).
+
+    >>> content_hash(b"x") == content_hash(b"x") != content_hash(b"y")
+    True
+    """
+    digest = hashlib.sha256(f"kg {__version__}\x1f{base_iri}\x1f".encode("utf-8"))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def sheet_hash(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """The content hash of a fact sheet given as an object (its canonical JSON)."""
+    return content_hash(json.dumps(sheet.to_dict(), sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"), base_iri)
 
 
 def build_and_validate(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI, validate: bool = True) -> tuple[ArticleGraph, ValidationReport | None]:
@@ -51,6 +140,140 @@ def build_and_validate(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI, valid
     return article, report
 
 
+def prepare_sheet(sheet: FactSheet, digest: str, base_iri: str = DEFAULT_BASE_IRI, validate: bool = True) -> Prepared:
+    """Map and validate a sheet and serialise its graph (with the content hash) for writing."""
+    from kg.store.oxigraph import ntriples_text
+
+    started = time.process_time()
+    article = build_article(sheet, base_iri)
+    built = time.process_time()
+    report = None
+    if validate:
+        report = validate_graph(article.graph)
+        if not report.conforms:
+            raise NotConformingError(
+                f"{sheet.source}: the article's graph does not conform to the shapes; nothing was stored\n"
+                + report.text(),
+                report,
+            )
+    validated = time.process_time()
+    article.graph.add((article.iri, _CONTENT_SHA256, Literal(digest)))
+    facts = article_facts(str(article.iri), article.graph)
+    body = ntriples_text(article.graph)
+    done = time.process_time()
+    return Prepared(sheet.source, "ready", digest, str(article.iri), body, len(article.graph), facts,
+                    report=report, timings={"map": built - started, "validate": validated - built,
+                                            "serialise": done - validated})
+
+
+def read_input(path: Path, data: bytes) -> FactSheet:
+    """The fact sheet of one input file: a sheet as it is, an article text through extraction."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:  # fast path; the line-numbering reader below explains any problem
+            return parse_factsheet(json.loads(data.decode("utf-8")), source=str(path))
+        except (ValueError, KgError):
+            return load_factsheet(path)
+    if suffix in (".yaml", ".yml"):
+        return load_factsheet(path)
+    if suffix in TEXT_SUFFIXES:
+        try:
+            from kg.extract.pipeline import extract_factsheet
+        except ImportError:
+            raise InputError(f"{path}: article texts need the extraction pipeline (kg.extract.pipeline), "
+                             "which is not available; give a fact sheet (.json, .yaml) instead") from None
+        return extract_factsheet(data, source=str(path))
+    raise UsageError(f"{path}: unknown input type {path.suffix!r}; expected one of {', '.join(INPUT_SUFFIXES)}")
+
+
+def prepare_file(path: Path, *, base_iri: str = DEFAULT_BASE_IRI, validate: bool = True,
+                 known: frozenset[str] | set[str] = frozenset()) -> Prepared:
+    """Read, map and validate one input file; never raises for bad input (status "failed")."""
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return Prepared(source, "failed", reason=f"{path}: cannot read ({err.strerror or err})", exit_code=2)
+    digest = content_hash(data, base_iri)
+    if digest in known:
+        return Prepared(source, "unchanged", digest)
+    started = time.process_time()
+    try:
+        sheet = read_input(path, data)
+        read = time.process_time() - started
+        prepared = prepare_sheet(sheet, digest, base_iri, validate)
+    except NotConformingError as err:
+        return Prepared(source, "failed", digest, reason=str(err), report=err.report, exit_code=err.exit_code)
+    except KgError as err:
+        return Prepared(source, "failed", digest, reason=str(err), exit_code=err.exit_code)
+    except Exception as err:  # a bug or a library failure on this input: report it, keep going
+        return Prepared(source, "failed", digest, reason=f"{source}: internal error {type(err).__name__}: {err}",
+                        exit_code=3)
+    prepared.timings["read"] = read
+    return prepared
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class ArticleWriter:
+    """Writes prepared articles in atomic batches and keeps the summary graph right."""
+
+    def __init__(self, store: Store, base_iri: str = DEFAULT_BASE_IRI):
+        self.store = store
+        self.base_iri = base_iri
+        summary = summary_graph_iri(base_iri)
+        if not store.has_graph(summary) and any(
+            str(g).startswith(f"{base_iri}article/") for g in store.graph_names()
+        ):
+            rebuild_summary(store, base_iri)  # a store from before the summary existed
+        self.planner = SummaryPlanner(store, base_iri)
+        self.summary = summary
+
+    def write(self, batch: Sequence[Prepared]) -> None:
+        """Write a batch (ready articles only) in one atomic store write."""
+        latest: dict[str, Prepared] = {}
+        for item in batch:  # the same article twice in a batch: the later input wins
+            latest.pop(item.article, None)
+            latest[item.article] = item
+        removed = {}
+        for iri in latest:
+            if self.store.has_graph(URIRef(iri)):
+                removed[iri] = article_facts(iri, self.store.iter_graph_triples(URIRef(iri)))
+        remove, add = self.planner.plan([p.facts for p in latest.values()], removed)
+        graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items()}
+        try:
+            self.store.apply_changes(
+                graphs=graphs,
+                remove=[(s, p, o, self.summary) for s, p, o in sorted(remove)],
+                add=[(s, p, o, self.summary) for s, p, o in sorted(add)],
+            )
+        except BaseException:
+            self.planner.rollback()
+            raise
+        self.planner.commit()
+
+    def delete(self, article: URIRef) -> bool:
+        """Remove an article's graph and its part of the summary, in one atomic write."""
+        if not self.store.has_graph(article):
+            return False
+        facts = article_facts(str(article), self.store.iter_graph_triples(article))
+        remove, add = self.planner.plan([], {str(article): facts})
+        try:
+            self.store.apply_changes(
+                drop=[article],
+                remove=[(s, p, o, self.summary) for s, p, o in sorted(remove)],
+                add=[(s, p, o, self.summary) for s, p, o in sorted(add)],
+            )
+        except BaseException:
+            self.planner.rollback()
+            raise
+        self.planner.commit()
+        if self.store.has_graph(self.summary) and self.store.quad_count(self.summary) == 0:
+            self.store.drop_graph(self.summary)
+        return True
+
+
 def ingest_factsheet(
     store: Store,
     sheet: FactSheet,
@@ -62,6 +285,165 @@ def ingest_factsheet(
 
     A sheet that does not conform raises :class:`NotConformingError` and writes nothing.
     """
-    article, report = build_and_validate(sheet, base_iri, validate)
-    store.replace_graph(article.iri, article.graph)
-    return IngestOutcome(sheet.source, article.iri, "ingested", len(article.graph), report)
+    prepared = prepare_sheet(sheet, sheet_hash(sheet, base_iri), base_iri, validate)
+    ArticleWriter(store, base_iri).write([prepared])
+    return IngestOutcome(sheet.source, URIRef(prepared.article), "ingested", prepared.triples, prepared.report)
+
+
+def delete_article(store: Store, article: URIRef, *, base_iri: str = DEFAULT_BASE_IRI) -> bool:
+    """Delete one article (its graph and its part of the summary); True if it was there."""
+    return ArticleWriter(store, base_iri).delete(article)
+
+
+def stored_content_hashes(store: Store) -> set[str]:
+    """The content hashes of every stored article (inputs with these hashes are unchanged)."""
+    rows = store.query("SELECT ?h WHERE { ?article <https://w3id.org/kg-news/ontology#contentSha256> ?h }").rows
+    return {str(row[0]) for row in rows}
+
+
+# --------------------------------------------------------------------------- many inputs
+
+
+def expand_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest: the given files, and the inputs (by suffix) inside given folders, sorted."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+            if not found:
+                raise UsageError(f"{path}: no inputs in this folder; expected files ending in {', '.join(INPUT_SUFFIXES)}")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    return files
+
+
+_WORKER_SETTINGS: dict = {}
+
+
+def _init_worker(settings: dict) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    _WORKER_SETTINGS.update(settings)
+
+
+def _prepare_in_worker(path: str) -> Prepared:
+    return prepare_file(Path(path), **_WORKER_SETTINGS)
+
+
+def _prepared_stream(files: list[Path], settings: dict, jobs: int) -> Iterator[Prepared]:
+    if jobs <= 1:
+        for path in files:
+            yield prepare_file(path, **settings)
+        return
+    # forkserver: workers fork from a clean server process (no store handles or store threads),
+    # which has kg's modules imported already, so starting them is cheap.
+    methods = get_context().get_all_start_methods()
+    context = get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["kg.ingest"])
+    chunksize = max(1, min(32, len(files) // (jobs * 8) or 1))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(settings,)) as pool:
+        try:
+            yield from pool.map(_prepare_in_worker, [str(p) for p in files], chunksize=chunksize)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def ingest_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    validate: bool = True,
+    jobs: int = 1,
+    batch_size: int = DEFAULT_BATCH,
+    force: bool = False,
+    progress: Callable[[IngestOutcome], None] | None = None,
+    optimize: bool | None = None,
+) -> IngestSummary:
+    """Ingest many inputs: prepared in ``jobs`` worker processes, written in atomic batches.
+
+    Inputs whose content hash is stored are skipped (unless ``force``); bad inputs are reported
+    in the summary and do not stop the others. ``progress`` is called once per input.
+    After a large load the on-disk store is compacted (``optimize``; default: 1,000+ written).
+    """
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs}: expected 1 or more worker processes")
+    if batch_size < 1:
+        raise UsageError(f"batch size {batch_size}: expected 1 or more articles per write")
+    started = time.perf_counter()
+    files = expand_inputs(paths)
+    summary = IngestSummary()
+    known = frozenset() if force else frozenset(stored_content_hashes(store))
+    settings = {"base_iri": base_iri, "validate": validate, "known": known}
+    writer = ArticleWriter(store, base_iri)
+    batch: list[Prepared] = []
+    write_seconds = 0.0
+
+    def flush() -> None:
+        nonlocal write_seconds
+        if not batch:
+            return
+        began = time.perf_counter()
+        try:
+            writer.write(batch)
+        except KgError as err:
+            for item in batch:
+                item.exit_code = err.exit_code
+                _record(summary, item, progress, failed_reason=f"{item.source}: {err}")
+        else:
+            for item in batch:
+                _record(summary, item, progress)
+        write_seconds += time.perf_counter() - began
+        batch.clear()
+
+    seen_hashes: set[str] = set()
+    for prepared in _prepared_stream(files, settings, jobs):
+        for step, seconds in prepared.timings.items():
+            summary.timings[step] = summary.timings.get(step, 0.0) + seconds
+        if prepared.status == "ready" and prepared.content_sha256 in seen_hashes:
+            prepared.status = "unchanged"  # the same content twice in one run
+        if prepared.status != "ready":
+            _record(summary, prepared, progress)
+            continue
+        seen_hashes.add(prepared.content_sha256)
+        batch.append(prepared)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    summary.timings["write"] = write_seconds
+    if (optimize if optimize is not None else summary.ingested >= 1000) and hasattr(store, "optimize"):
+        began = time.perf_counter()
+        store.optimize()
+        summary.timings["optimize"] = time.perf_counter() - began
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _record(summary: IngestSummary, item: Prepared, progress, failed_reason: str | None = None) -> None:
+    article = URIRef(item.article) if item.article else None
+    if failed_reason is not None or item.status == "failed":
+        outcome = IngestOutcome(item.source, article, "failed", reason=failed_reason or item.reason, report=item.report,
+                                exit_code=item.exit_code or 1)
+        summary.failed.append(outcome)
+    elif item.status == "unchanged":
+        outcome = IngestOutcome(item.source, article, "unchanged")
+        summary.unchanged += 1
+    else:
+        outcome = IngestOutcome(item.source, article, "ingested", item.triples, item.report)
+        summary.ingested += 1
+        summary.triples += item.triples
+    if progress is not None:
+        progress(outcome)
+
+
+__all__ = [
+    "IngestOutcome", "IngestSummary", "ArticleWriter", "ingest_factsheet", "ingest_paths",
+    "delete_article", "build_and_validate", "content_hash", "expand_inputs", "prepare_file",
+    "INPUT_SUFFIXES",
+]

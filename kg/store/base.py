@@ -101,3 +101,46 @@ class Store(ABC):
     def iter_graph_triples(self, graph: URIRef) -> Iterator[tuple]:
         """The triples of one named graph."""
         return iter(self.get_graph(graph))
+
+    def subject_triples(self, graph: URIRef, subject: URIRef) -> list[tuple]:
+        """The (predicate, object) pairs of one subject in one named graph."""
+        rows = self.query("SELECT ?p ?o ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph, "s": subject}).rows
+        return [(row[0], row[1]) for row in rows]
+
+    def apply_changes(
+        self,
+        *,
+        graphs: Mapping[URIRef, Iterable[tuple] | "NTriples"] | None = None,
+        drop: Iterable[URIRef] = (),
+        remove: Iterable[tuple] = (),
+        add: Iterable[tuple] = (),
+    ) -> None:
+        """Drop graphs, replace graphs, then remove and add single quads (s, p, o, graph).
+
+        Backends that can do it make this one atomic write (the embedded Oxigraph does); this
+        default does it step by step, each graph replacement atomic on its own.
+        """
+        for name in drop:
+            self.drop_graph(name)
+        for name, triples in (graphs or {}).items():
+            self.replace_graph(name, triples.triples() if isinstance(triples, NTriples) else triples)
+        touched: dict[URIRef, tuple[set, set]] = {}
+        for s, p, o, g in remove:
+            touched.setdefault(g, (set(), set()))[0].add((s, p, o))
+        for s, p, o, g in add:
+            touched.setdefault(g, (set(), set()))[1].add((s, p, o))
+        for name, (gone, new) in touched.items():
+            current = set(self.iter_graph_triples(name)) if self.has_graph(name) else set()
+            self.replace_graph(name, sorted((current - gone) | new))
+
+
+class NTriples(str):
+    """A graph's triples already written as N-Triples lines (what worker processes send back).
+
+    >>> len(NTriples('<https://e.org/s> <https://e.org/p> "o" .').triples())
+    1
+    """
+
+    def triples(self) -> list[tuple]:
+        """The triples as rdflib terms."""
+        return list(Graph().parse(data=str(self), format="nt"))

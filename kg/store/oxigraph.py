@@ -24,7 +24,7 @@ from rdflib.term import Identifier
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import PREFIXES
 from kg.store import register_backend
-from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, QueryResult, Store
+from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, NTriples, QueryResult, Store
 
 _XSD_STRING = str(XSD.string)
 _RDF_LANG_STRING = str(RDF.langString)
@@ -85,6 +85,22 @@ def _triple_text(triple: tuple) -> str:
     return " ".join(str(to_ox(t)) for t in triple) + " ."
 
 
+def ntriples_text(triples: Iterable[tuple]) -> NTriples:
+    """Triples (rdflib terms) as N-Triples lines, serialised the way Oxigraph writes terms.
+
+    >>> ntriples_text([(URIRef("https://e.org/s"), URIRef("https://e.org/p"), Literal("o"))])
+    '<https://e.org/s> <https://e.org/p> "o" .'
+    """
+    return NTriples("\n".join(_triple_text(t) for t in triples))
+
+
+def _quad_blocks(quads: Iterable[tuple]) -> str:
+    by_graph: dict = {}
+    for s, p, o, g in quads:
+        by_graph.setdefault(g, []).append(_triple_text((s, p, o)))
+    return "\n".join(f"GRAPH {to_ox(URIRef(g))} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+
+
 # --------------------------------------------------------------------------- the backend
 
 
@@ -128,18 +144,43 @@ class OxigraphStore(Store):
 
     def replace_graphs(self, graphs: Mapping[URIRef, Iterable[tuple]]) -> None:
         """Replace several named graphs in one transaction."""
+        self.apply_changes(graphs=graphs)
+
+    def apply_changes(self, *, graphs=None, drop=(), remove=(), add=()) -> None:
+        """Drop graphs, replace graphs, remove and add quads: one SPARQL Update, one transaction.
+
+        Oxigraph applies an update atomically, so after a crash or Ctrl-C the store holds the
+        state before or after the whole write, never part of it. The text is made only of RDF
+        terms serialised by Oxigraph (N-Triples form), or of N-Triples lines that a worker made
+        the same way, so no value can alter the operation.
+        """
         self._writable()
-        parts = []
-        for graph, triples in graphs.items():
-            name = str(to_ox(URIRef(graph)))
-            body = "\n".join(_triple_text(t) for t in triples)
-            parts.append(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
+        parts = [f"DROP SILENT GRAPH {to_ox(URIRef(name))}" for name in drop]
+        inserts = []
+        for name, triples in (graphs or {}).items():
+            node = str(to_ox(URIRef(name)))
+            parts.append(f"DROP SILENT GRAPH {node}")
+            body = str(triples) if isinstance(triples, NTriples) else "\n".join(_triple_text(t) for t in triples)
+            inserts.append(f"GRAPH {node} {{\n{body}\n}}")
+        removals = _quad_blocks(remove)
+        if removals:
+            parts.append(f"DELETE DATA {{ {removals} }}")
+        additions = _quad_blocks(add)
+        if additions:
+            inserts.append(additions)
+        if inserts:
+            parts.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
         if not parts:
             return
         try:
             self._store.update(" ;\n".join(parts))
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"store {self.path or 'memory:'}: write failed, nothing written ({err})") from None
+
+    def subject_triples(self, graph: URIRef, subject: URIRef) -> list[tuple]:
+        """The (predicate, object) pairs of one subject in one named graph (an index lookup)."""
+        quads = self._store.quads_for_pattern(to_ox(subject), None, None, to_ox(graph))
+        return [(from_ox(q.predicate), from_ox(q.object)) for q in quads]
 
     def drop_graph(self, graph: URIRef) -> bool:
         self._writable()

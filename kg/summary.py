@@ -1,0 +1,404 @@
+"""Summary triples, maintained at ingest, so that whole-graph questions need no aggregation.
+
+The stored queries "who met whom", "actors" and "co-mentioned" would otherwise group every
+meeting or every mention in the store on each call (seconds at 10,000 articles). Instead the
+summary graph ``{base}graph/summary`` holds, written in the same atomic write as the articles:
+
+* for every actor: ``kgs:articles`` (how many articles mention it), ``kgs:name`` (its
+  alphabetically first name), its types, roles and other names (``kgs:type``/``kgs:typeList``,
+  ``kgs:role``/``kgs:roleList``, ``kgs:alias``/``kgs:aliasList``);
+* for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
+  with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetings``/``kgs:articles`` counts, the
+  ``kgs:meeting`` and ``kgs:article`` nodes themselves, ``kgs:firstDate``/``kgs:lastDate`` and
+  each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``).
+
+``kgs:`` is ``https://w3id.org/kg-news/summary#``: a derived index, not part of the article
+model (ontology/MODEL.md); it can always be rebuilt from the article graphs
+(:func:`rebuild_summary`). Adding an article merges its facts into the touched nodes (counts
+up, minimum names, union of types); replacing or deleting one recomputes the touched nodes from
+the article graphs that remain.
+
+>>> from rdflib import Graph, Literal, URIRef
+>>> from rdflib.namespace import RDF
+>>> from kg.namespaces import KG, SCHEMA, SEM
+>>> g = Graph(); A, M = URIRef("https://x.org/article/1"), URIRef("https://x.org/meeting/1")
+>>> for who, name in (("a", "Ann"), ("b", "Bo")):
+...     _ = g.add((URIRef("https://x.org/" + who), SCHEMA.name, Literal(name)))
+...     _ = g.add((A, SCHEMA.mentions, URIRef("https://x.org/" + who)))
+...     _ = g.add((M, SEM.hasActor, URIRef("https://x.org/" + who)))
+>>> _ = g.add((M, RDF.type, KG.Meeting))
+>>> facts = article_facts(str(A), g)
+>>> sorted(facts.actors), facts.meetings[0][2]
+(['https://x.org/a', 'https://x.org/b'], ('https://x.org/a', 'https://x.org/b'))
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from rdflib import Literal, Namespace, URIRef
+from rdflib.namespace import ORG, PROV, RDF, XSD
+
+from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
+
+KGS = Namespace("https://w3id.org/kg-news/summary#")
+_KG_NS = str(KG)
+
+
+def summary_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
+    """The named graph that holds the summary triples.
+
+    >>> str(summary_graph_iri())
+    'https://w3id.org/kg-news/id/graph/summary'
+    """
+    return URIRef(f"{base_iri}graph/summary")
+
+
+def pair_iri(a: str, b: str, base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
+    """The summary node of the pair of actors a and b (in either order).
+
+    >>> pair_iri("x", "y") == pair_iri("y", "x")
+    True
+    """
+    low, high = sorted((a, b))
+    digest = hashlib.sha256(f"{low}\x1f{high}".encode("utf-8")).hexdigest()[:16]
+    return URIRef(f"{base_iri}summary/met/{digest}")
+
+
+# --------------------------------------------------------------------------- facts of one article
+
+
+@dataclass
+class ActorFacts:
+    """What one article says about one actor (plain strings: cheap to send between processes)."""
+
+    names: set[str] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ArticleFacts:
+    """The parts of one article graph that the summary needs."""
+
+    article: str
+    actors: dict[str, ActorFacts] = field(default_factory=dict)
+    meetings: list[tuple[str, str | None, tuple[str, ...]]] = field(default_factory=list)
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """Every (a, b), a < b, of actors who met in this article."""
+        return {(a, b) for _, _, people in self.meetings for a in people for b in people if a < b}
+
+
+def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
+    """Read the summary-relevant facts from an article graph's triples (rdflib terms)."""
+    triples = list(triples)
+    mentioned: set[str] = set()
+    actors: set[str] = set()
+    meetings: dict[str, list] = {}
+    by_subject: dict = {}
+    for s, p, o in triples:
+        by_subject.setdefault(s, []).append((p, o))
+        if p == SCHEMA.mentions:
+            mentioned.add(str(o))
+        elif p == RDF.type and o == KG.Actor:
+            actors.add(str(s))
+        elif p == RDF.type and o == KG.Meeting:
+            meetings.setdefault(str(s), [None, set()])
+    facts = ArticleFacts(article)
+    role_text = {str(s): str(o) for s, p, o in triples if p == ORG.role}
+    for iri in sorted(mentioned | actors):
+        info = facts.actors.setdefault(iri, ActorFacts())
+        for p, o in by_subject.get(URIRef(iri), ()):
+            if p == SCHEMA.name:
+                info.names.add(str(o))
+            elif p == SCHEMA.alternateName:
+                info.aliases.add(str(o))
+            elif p == RDF.type and str(o).startswith(_KG_NS) and o != KG.Actor:
+                info.types.add(str(o)[len(_KG_NS):])
+            elif p == KG.holdsRole and str(o) in role_text:
+                info.roles.add(role_text[str(o)])
+    for meeting, entry in meetings.items():
+        for p, o in by_subject.get(URIRef(meeting), ()):
+            if p == SEM.hasActor:
+                entry[1].add(str(o))
+            elif p == SEM.hasTimeStamp:
+                entry[0] = str(o) if entry[0] is None else min(entry[0], str(o))
+        facts.meetings.append((meeting, entry[0], tuple(sorted(entry[1]))))
+    facts.meetings.sort()
+    return facts
+
+
+# --------------------------------------------------------------------------- node states
+
+
+@dataclass
+class ActorState:
+    """The summary of one actor over all stored articles."""
+
+    count: int = 0
+    name: str | None = None
+    types: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+
+    def add(self, facts: ActorFacts) -> None:
+        self.count += 1
+        if facts.names:
+            self.name = min(facts.names | ({self.name} if self.name else set()))
+        self.types |= facts.types
+        self.roles |= facts.roles
+        self.aliases |= facts.aliases
+
+    def triples(self, node: URIRef) -> set[tuple]:
+        if self.count <= 0:
+            return set()
+        out = {(node, KGS.articles, Literal(self.count, datatype=XSD.integer))}
+        if self.name is not None:
+            out.add((node, KGS.name, Literal(self.name)))
+        for predicate, list_predicate, values, separator in (
+            (KGS.type, KGS.typeList, self.types, ", "),
+            (KGS.role, KGS.roleList, self.roles, "; "),
+            (KGS.alias, KGS.aliasList, self.aliases, ", "),
+        ):
+            out.update((node, predicate, Literal(v)) for v in values)
+            if values:
+                out.add((node, list_predicate, Literal(separator.join(sorted(values)))))
+        return out
+
+    @classmethod
+    def from_triples(cls, pairs: Iterable[tuple]) -> "ActorState":
+        state = cls()
+        for p, o in pairs:
+            if p == KGS.articles:
+                state.count = int(o)
+            elif p == KGS.name:
+                state.name = str(o)
+            elif p == KGS.type:
+                state.types.add(str(o))
+            elif p == KGS.role:
+                state.roles.add(str(o))
+            elif p == KGS.alias:
+                state.aliases.add(str(o))
+        return state
+
+
+@dataclass
+class PairState:
+    """The summary of the meetings of one pair of actors."""
+
+    a: str
+    b: str
+    meetings: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
+    first: str | None = None
+    last: str | None = None
+    name_a: str | None = None
+    name_b: str | None = None
+
+    def add(self, meeting: str, article: str, date: str | None, names_a: set[str], names_b: set[str]) -> None:
+        self.meetings.add(meeting)
+        self.articles.add(article)
+        if date is not None:
+            self.first = date if self.first is None else min(self.first, date)
+            self.last = date if self.last is None else max(self.last, date)
+        if names_a:
+            self.name_a = min(names_a | ({self.name_a} if self.name_a else set()))
+        if names_b:
+            self.name_b = min(names_b | ({self.name_b} if self.name_b else set()))
+
+    def triples(self, node: URIRef) -> set[tuple]:
+        if not self.meetings:
+            return set()
+        out = {
+            (node, RDF.type, KGS.MetPair),
+            (node, KGS.actorA, URIRef(self.a)),
+            (node, KGS.actorB, URIRef(self.b)),
+            (node, KGS.meetings, Literal(len(self.meetings), datatype=XSD.integer)),
+            (node, KGS.articles, Literal(len(self.articles), datatype=XSD.integer)),
+        }
+        out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
+        out.update((node, KGS.article, URIRef(a)) for a in self.articles)
+        for predicate, value in ((KGS.firstDate, self.first), (KGS.lastDate, self.last),
+                                 (KGS.nameA, self.name_a), (KGS.nameB, self.name_b)):
+            if value is not None:
+                out.add((node, predicate, Literal(value)))
+        return out
+
+    @classmethod
+    def from_triples(cls, a: str, b: str, pairs: Iterable[tuple]) -> "PairState":
+        state = cls(a, b)
+        for p, o in pairs:
+            if p == KGS.meeting:
+                state.meetings.add(str(o))
+            elif p == KGS.article:
+                state.articles.add(str(o))
+            elif p == KGS.firstDate:
+                state.first = str(o)
+            elif p == KGS.lastDate:
+                state.last = str(o)
+            elif p == KGS.nameA:
+                state.name_a = str(o)
+            elif p == KGS.nameB:
+                state.name_b = str(o)
+        return state
+
+
+# --------------------------------------------------------------------------- recomputing from the store
+
+_ACTOR_QUERY = """
+SELECT ?g ?p ?o ?role ?actor WHERE {
+  GRAPH ?g { ?actor ?p ?o . OPTIONAL { ?o <http://www.w3.org/ns/org#role> ?role } }
+}
+"""
+_PAIR_QUERY = """
+SELECT ?g ?meeting ?date ?name_a ?name_b ?a ?b WHERE {
+  GRAPH ?g {
+    ?meeting a <https://w3id.org/kg-news/ontology#Meeting> ;
+             <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> ?a , ?b .
+    OPTIONAL { ?meeting <http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp> ?date }
+    OPTIONAL { ?a <https://schema.org/name> ?name_a }
+    OPTIONAL { ?b <https://schema.org/name> ?name_b }
+  }
+}
+"""
+
+
+def recompute_actor(store, actor: str, exclude: set[str], summary: URIRef) -> ActorState:
+    """An actor's summary from the graphs in the store, leaving out ``exclude`` and the summary."""
+    state, articles = ActorState(), set()
+    for graph, p, o, role, _ in store.query(_ACTOR_QUERY, {"actor": URIRef(actor)}).rows:
+        if str(graph) in exclude or graph == summary:
+            continue
+        if p == PROV.wasDerivedFrom:
+            articles.add(str(o))
+        elif p == SCHEMA.name:
+            state.name = str(o) if state.name is None else min(state.name, str(o))
+        elif p == SCHEMA.alternateName:
+            state.aliases.add(str(o))
+        elif p == RDF.type and str(o).startswith(_KG_NS) and o != KG.Actor:
+            state.types.add(str(o)[len(_KG_NS):])
+        elif p == KG.holdsRole and role is not None:
+            state.roles.add(str(role))
+    state.count = len(articles - exclude)
+    return state
+
+
+def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) -> PairState:
+    """A pair's meeting summary from the article graphs in the store, leaving out ``exclude``."""
+    state = PairState(a, b)
+    rows = store.query(_PAIR_QUERY, {"a": URIRef(a), "b": URIRef(b)}).rows
+    by_meeting: dict[str, list] = {}
+    for graph, meeting, date, name_a, name_b, _, _ in rows:
+        if str(graph) in exclude or graph == summary:
+            continue
+        entry = by_meeting.setdefault(str(meeting), [str(graph), None, set(), set()])
+        if date is not None:
+            entry[1] = str(date) if entry[1] is None else min(entry[1], str(date))
+        if name_a is not None:
+            entry[2].add(str(name_a))
+        if name_b is not None:
+            entry[3].add(str(name_b))
+    for meeting, (graph, date, names_a, names_b) in by_meeting.items():
+        state.add(meeting, graph, date, names_a, names_b)
+    return state
+
+
+# --------------------------------------------------------------------------- planning a write
+
+
+class SummaryPlanner:
+    """Keeps the summary's node states across the batches of one ingest run (one writer).
+
+    ``plan(added, removed)`` gives the summary triples to remove and to add so that the
+    summary matches the store after the batch's articles are written and ``removed`` article
+    graphs are dropped; ``commit()``/``rollback()`` after the write succeeded or failed.
+    """
+
+    def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, assume_empty: bool = False):
+        self.store = store
+        self.base = base_iri
+        self.graph = summary_graph_iri(base_iri)
+        self._states: dict[URIRef, object] = {}
+        self._pending: dict[URIRef, object] = {}
+        self._empty = assume_empty or not store.has_graph(self.graph)
+
+    def _touch(self, node: URIRef, pair: tuple[str, str] | None, before: dict):
+        """The node's state for this batch (a copy, loaded once), remembering its triples before."""
+        state = self._pending.get(node)
+        if state is not None:
+            return state
+        if node in self._states:
+            state = copy.deepcopy(self._states[node])
+        elif self._empty:
+            state = PairState(*pair) if pair else ActorState()
+        else:
+            found = self.store.subject_triples(self.graph, node)
+            state = PairState.from_triples(*pair, found) if pair else ActorState.from_triples(found)
+        before[node] = state.triples(node)
+        self._pending[node] = state
+        return state
+
+    def plan(self, added: list[ArticleFacts], removed: Mapping[str, ArticleFacts]) -> tuple[set[tuple], set[tuple]]:
+        """(summary triples to delete, to insert) for a write of ``added``, dropping ``removed``.
+
+        Every article of ``added`` that is already in the store must be in ``removed``.
+        """
+        before: dict[URIRef, set[tuple]] = {}
+        exclude = set(removed)
+        for facts in removed.values():  # recompute what the dropped versions touched
+            for actor in facts.actors:
+                node = URIRef(actor)
+                self._touch(node, None, before)
+                self._pending[node] = recompute_actor(self.store, actor, exclude, self.graph)
+            for a, b in facts.pairs():
+                node = pair_iri(a, b, self.base)
+                self._touch(node, (a, b), before)
+                self._pending[node] = recompute_pair(self.store, a, b, exclude, self.graph)
+        for facts in added:
+            for actor, info in facts.actors.items():
+                self._touch(URIRef(actor), None, before).add(info)
+            for meeting, date, people in facts.meetings:
+                for a in people:
+                    for b in people:
+                        if a < b:
+                            state = self._touch(pair_iri(a, b, self.base), (a, b), before)
+                            state.add(meeting, facts.article, date,
+                                      facts.actors.get(a, ActorFacts()).names, facts.actors.get(b, ActorFacts()).names)
+        remove, add = set(), set()
+        for node, old in before.items():
+            new = self._pending[node].triples(node)
+            remove |= old - new
+            add |= new - old
+        return remove, add
+
+    def commit(self) -> None:
+        """The planned write succeeded: its states are now the store's."""
+        self._states.update(self._pending)
+        self._pending = {}
+
+    def rollback(self) -> None:
+        """The planned write failed: forget its states (they are re-read when needed)."""
+        self._pending = {}
+
+
+def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
+    """Recompute the whole summary graph from the article graphs; returns its triple count."""
+    graph = summary_graph_iri(base_iri)
+    planner = SummaryPlanner(store, base_iri, assume_empty=True)
+    added = [article_facts(str(name), store.iter_graph_triples(name))
+             for name in store.graph_names() if str(name).startswith(f"{base_iri}article/")]
+    _, add = planner.plan(added, {})
+    store.replace_graph(graph, sorted(add))
+    planner.commit()
+    return len(add)
+
+
+__all__ = [
+    "KGS", "ArticleFacts", "ActorFacts", "SummaryPlanner", "article_facts", "pair_iri",
+    "rebuild_summary", "summary_graph_iri",
+]
