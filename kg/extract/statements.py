@@ -724,7 +724,8 @@ class _Run:
             a, b = _strip_span(text, content, stop, " \t\u00a0\n,")
             infinitive = self.text[a:a + 3].lower() == "to " and cue not in _AGREEMENT_CUES
             content_words = self.text[a:b].split()
-            prepositional = content_words[0].lower() in _PREPOSITIONS_EN and len(content_words) <= 5
+            prepositional = bool(content_words) and content_words[0].lower() in _PREPOSITIONS_EN and len(
+                content_words) <= 5
             if b - a < 8 or infinitive or self.text[a] in ",;:" or len(content_words) < 3 or prepositional:
                 continue
             if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)):
