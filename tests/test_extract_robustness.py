@@ -88,3 +88,85 @@ def test_malformed_html_is_read_or_refused_clearly():
         assert "broken.html" in str(err)
     else:
         assert sheet.language == "de"
+
+
+# --------------------------------------------------------------------------- the pipeline contract
+
+from kg.extract import EXTRACTORS, register  # noqa: E402
+from kg.extract.actors import StaticNames  # noqa: E402
+from kg.model import Meeting, Statement  # noqa: E402
+
+NAMES = StaticNames([("Anna Berg", "Q900001", "Person", "de", "label"),
+                     ("Japan", "Q17", "State", "de", "label")])
+TEXT = "Anna Berg besucht Japan\n\nAnna Berg traf am Dienstag in Japan Vertreter der Regierung.\n"
+
+
+class _Scripted:
+    """A plug-in extractor returning prepared facts (as an LLM-based one might)."""
+
+    name = "scripted"
+
+    def __init__(self, facts):
+        self.facts = facts
+
+    def extract(self, doc, actors):
+        return list(self.facts)
+
+
+@pytest.mark.parametrize("fact, kept, span", [
+    (Statement(speaker="anna-berg", quote="traf am Dienstag", direct=False), True, (35, 51)),
+    (Statement(speaker="anna-berg", quote="traf am Dienstag", direct=False, span=(0, 5)), True, (35, 51)),
+    (Statement(speaker="anna-berg", quote="not in the text", direct=False), False, None),
+    (Statement(speaker="nobody", quote="traf am Dienstag", direct=False), False, None),
+    (Meeting(kind="meeting", participants=["anna-berg", "ghost"], span=(25, 85)), True, (25, 85)),
+])
+def test_facts_are_checked_against_the_text(fact, kept, span):
+    sheet = extract_factsheet(TEXT, source="t.txt", cache=NAMES, extractors=[_Scripted([fact])], link=False)
+    facts = sheet.statements + sheet.meetings
+    assert bool(facts) == kept
+    if kept:
+        item = facts[0]
+        assert item.span == span and item.method == "scripted" and item.confidence is not None
+        cited = item.quote if isinstance(item, Statement) else item.evidence
+        assert TEXT[span[0]:span[1]] == cited
+        if isinstance(item, Meeting):
+            assert item.participants == ["anna-berg"]
+
+
+def test_a_crashing_extractor_costs_only_its_facts():
+    class Broken:
+        name = "broken"
+
+        def extract(self, doc, actors):
+            raise ValueError("bug")
+
+    sheet = extract_factsheet(TEXT, source="t.txt", cache=NAMES, extractors=[Broken()], link=False)
+    assert [a.name for a in sheet.actors] == ["Anna Berg", "Japan"]
+    assert "extractor 'broken' failed on t.txt: ValueError: bug" in sheet.extra["warnings"]
+
+
+def test_registered_extractors_are_found_by_name():
+    @register("test-scripted")
+    class Registered(_Scripted):
+        name = "test-scripted"
+
+        def __init__(self):
+            super().__init__([Statement(speaker="anna-berg", quote="Vertreter der Regierung", direct=False)])
+
+    try:
+        sheet = extract_factsheet(TEXT, source="t.txt", cache=NAMES, extractors=["test-scripted"], link=False)
+        assert [s.quote for s in sheet.statements] == ["Vertreter der Regierung"]
+        with pytest.raises(KgError, match="unknown extractor 'nope'; known extractors: .*test-scripted"):
+            extract_factsheet(TEXT, source="t.txt", cache=NAMES, extractors=["nope"], link=False)
+    finally:
+        EXTRACTORS.pop("test-scripted")
+
+
+def test_sheet_metadata_and_hash():
+    import hashlib
+
+    sheet = extract_factsheet(TEXT.encode("cp1252"), source="t.txt", cache=NAMES, extractors=[],
+                              published="2025-04-10", link=False)
+    assert sheet.text_sha256 == hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
+    assert (sheet.language, sheet.published, sheet.title) == ("de", "2025-04-10", "Anna Berg besucht Japan")
+    assert all(a.method and a.confidence for a in sheet.actors)
