@@ -258,10 +258,14 @@ def _print_table(result, title: str) -> None:
     from kg.queries import term_text
 
     table = Table(title=f"{title} ({len(result.rows)} rows)", show_lines=False)
-    for variable in result.variables:
-        table.add_column(variable, overflow="fold")
+    # Stored queries project their parameters (?_actor_iri …): Oxigraph substitutes only
+    # projected variables. The table leaves these echo columns out; csv/tsv/json keep them.
+    shown = [i for i, v in enumerate(result.variables) if not v.startswith("_")]
+    shown = shown or list(range(len(result.variables)))
+    for i in shown:
+        table.add_column(result.variables[i], overflow="fold")
     for row in result.rows:
-        table.add_row(*(term_text(t) for t in row))
+        table.add_row(*(term_text(row[i]) for i in shown))
     out.print(table)
 
 
