@@ -132,6 +132,11 @@ def _variants(name) -> set[str]:
             forms = {text, text + "s"}
         out = forms | {f[:1].upper() + f[1:] for f in forms}
         return out
+    words = text.split(" ")
+    if name.type == "Person" and len(words) == 2:  # "IWAYA Takeshi": the family name in capitals
+        for first, second in ((words[0], words[1]), (words[1], words[0])):
+            out.add(f"{first.upper()} {second}")
+        out.add(f"{words[1]} {words[0]}")  # East Asian order
     if text.startswith("The ") and len(text) > 7:
         out.add(text[4:])  # "the Hague Summit"
     words = text.split(" ")
