@@ -163,3 +163,10 @@ def test_same_meeting_twice_keeps_the_precise_date(make_doc):
     text = "Weber besuchte Norwegen.\nAm 9. April 2025 besuchte Weber Norwegen."
     found = run(make_doc, text)
     assert [(m.participants, m.date) for m in found] == [(["weber", "norway"], "2025-04-09")]
+
+
+@pytest.mark.parametrize("gap, date", [(" ", "2025-04-09"), ("\n\n", None)])
+def test_undated_meeting_right_after_a_dated_one_happens_then(make_doc, gap, date):
+    text = f"Am 9. April 2025 reist Weber nach Norwegen.{gap}Nach einem Gespräch mit Olsen folgt ein Essen."
+    found = run(make_doc, text)
+    assert found[-1].kind == "talks" and found[-1].date == date

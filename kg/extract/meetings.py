@@ -88,6 +88,7 @@ class MeetingExtractor:
                 continue  # inside someone's quoted words
             last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
             found = _sentence_meetings(doc, actors, sentence, said, roles, quotes, last)
+            _date_from_context(doc.text, meetings, found)
             keys = [(m.kind, frozenset(m.participants)) for m in found]
             for meeting, key in zip(found, keys):
                 earlier = seen.get(key)
@@ -101,6 +102,19 @@ class MeetingExtractor:
             for meeting, key in zip(found, keys):
                 seen.setdefault(key, meeting)
         return meetings
+
+
+def _date_from_context(text: str, earlier: list[Meeting], found: list[Meeting]) -> None:
+    """An undated meeting in the same paragraph right after a dated one with a shared
+    participant happens then too ("Am 20. Januar reist X nach B. Nach einem Gespräch mit Y …")."""
+    if not earlier or not earlier[-1].date or not earlier[-1].span:
+        return
+    before = earlier[-1]
+    for meeting in found:
+        if meeting.date or not meeting.span or "\n" in text[before.span[1]:meeting.span[0]]:
+            continue
+        if set(meeting.participants) & set(before.participants):
+            meeting.date = before.date
 
 
 def _role_index(actors: Actors) -> dict[str, str]:
