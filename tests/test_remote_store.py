@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
+from kg.build import build_article
 from kg.cli import app
 from kg.errors import QueryError, StoreError
 from kg.ingest import ingest_factsheet
@@ -78,21 +79,25 @@ def test_ingest_query_reingest_validate_export_delete(server, tmp_path):
     assert first > 500
     assert kg(server.url, "ingest", SEED_SHEET)[0] == 0
     assert remote.quad_count() == first, "re-ingesting must replace the article's graph, not add to it"
+    article = build_article(load_factsheet(SEED_SHEET)).iri
+    triples = list(remote.get_graph(article))
+    remote.replace_graph(article, triples)  # one GSP PUT: replaces, never adds
+    assert remote.quad_count() == first and remote.quad_count(article) == len(triples)
     code, stdout, _ = kg(server.url, "validate")
     assert code == 0 and "conforms" in stdout
     code, stdout, _ = kg(server.url, "stats")
     assert code == 0 and str(first) in stdout
 
-    local = open_store("memory:")
-    ingest_factsheet(local, load_factsheet(SEED_SHEET))
+    local = tmp_path / "local-store"
+    assert kg(str(local), "ingest", SEED_SHEET)[0] == 0
     for fmt, parse_as in (("turtle", "turtle"), ("nq", "nquads"), ("jsonld", "json-ld")):
-        out = tmp_path / f"export.{fmt}"
+        out, expected = tmp_path / f"export.{fmt}", tmp_path / f"local.{fmt}"
         assert kg(server.url, "export", "-f", fmt, "-o", out)[0] == 0
-        expected = io.BytesIO()
-        local.export(expected, fmt)
-        got = Graph().parse(out, format=parse_as) if fmt != "nq" else _quads(out.read_bytes())
-        want = Graph().parse(data=expected.getvalue(), format=parse_as) if fmt != "nq" else _quads(expected.getvalue())
-        assert (isomorphic(got, want) if fmt != "nq" else got == want), fmt
+        assert kg(str(local), "export", "-f", fmt, "-o", expected)[0] == 0
+        if fmt == "nq":
+            assert _quads(out.read_bytes()) == _quads(expected.read_bytes())
+        else:
+            assert isomorphic(Graph().parse(out, format=parse_as), Graph().parse(expected, format=parse_as)), fmt
 
     article = remote.graph_names()[0]
     code, _, stderr = kg(server.url, "delete", str(article))
@@ -285,13 +290,13 @@ def test_credentials_from_the_environment_are_sent_and_401_explained():
             return 401, b"who are you", "text/plain"
         if handler.command == "PUT":
             return 204, b"", "text/plain"
-        return 200, json.dumps({"head": {}, "boolean": False}).encode(), "application/sparql-results+json"
+        return 200, json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode(), "application/sparql-results+json"
 
     with FakeServer(guarded) as fake:
         env = {"KG_STORE_USER": "reader", "KG_STORE_PASSWORD": "s3cret", "KG_STORE_RETRIES": "0"}
         code, _, stderr = kg(fake.url, "ingest", SEED_SHEET, env=env)
         assert code == 0, stderr
-        assert {r[0] for r in fake.requests} == {"PUT"}
+        assert "PUT" in {r[0] for r in fake.requests}
         code, _, stderr = kg(fake.url, "ingest", SEED_SHEET, env={"KG_STORE_RETRIES": "0"})
         assert code == 3 and "401" in stderr and "KG_STORE_USER" in stderr
 

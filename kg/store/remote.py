@@ -134,9 +134,12 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     """The query with the bound terms as ``VALUES`` blocks, which gives pre-binding semantics.
 
     The outermost WHERE group gets a block of every bound variable (so projections show the
-    values), and every nested group (UNION branch, OPTIONAL, EXISTS, GRAPH, a sub-select's WHERE)
-    that mentions a bound variable gets a block of those it mentions, so filters anywhere see
-    the value, as with Oxigraph's substitutions. Unbound (optional) parameters stay unbound.
+    values), and every nested group evaluated on its own (a UNION branch, GRAPH, MINUS, a plain
+    ``{ }``, a sub-select's WHERE) that mentions a bound variable gets a block of those it
+    mentions, so filters anywhere see the value, as with Oxigraph's substitutions. OPTIONAL and
+    EXISTS groups need none: their filters are evaluated against the outer solution, which
+    already holds the value (and a block there would cut them off from it and slow them down).
+    Unbound (optional) parameters stay unbound.
 
     >>> print(bind_values("SELECT ?m WHERE { ?m ?p ?_a FILTER(BOUND(?_a)) }", {"_a": URIRef("http://x/a")}))
     SELECT ?m WHERE { VALUES (?_a) { (<http://x/a>) } ?m ?p ?_a FILTER(BOUND(?_a)) }
@@ -190,7 +193,10 @@ def _groups(sparql: str) -> list[tuple[int, int, set, bool, bool]]:
             for frame in stack:
                 frame["vars"].add(value)
         elif value == "{":
-            group = form is not None and not skip_template and not values_pending
+            previous = tokens[index - 1][2].upper() if index else ""
+            # an OPTIONAL's filters and an EXISTS see the outer solution already: no block needed
+            correlated = previous in ("OPTIONAL", "EXISTS")
+            group = form is not None and not skip_template and not values_pending and not correlated
             outermost = group and not stack and not seen_outermost
             seen_outermost = seen_outermost or outermost
             stack.append({"start": pos, "vars": set(), "group": group, "outermost": outermost,
