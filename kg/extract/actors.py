@@ -576,7 +576,9 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
                     _add_role(state, taken, role, tokens, i)
                 i += 1
                 continue
-            if role is None or not _name_like(tok, state, True):
+            if role is not None and taken and _first_name_not_place(state, tokens, i, taken):
+                _drop_mention(state, (tok.start, tok.end))  # "Außenminister Israel Katz"
+            elif role is None or not _name_like(tok, state, True):
                 i += 1
                 continue
             j = i
@@ -601,6 +603,24 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
             state.add_mention(key, start, end, "name")
             _add_role(state, key, role, tokens, j)
             i = j
+
+
+def _first_name_not_place(state: _State, tokens: list[_Tok], i: int, taken: str) -> bool:
+    """A one-word state or place right after a role and right before a name is a first name."""
+    tok = tokens[i]
+    if (tok.start, tok.end) not in state.mention_key or i + 1 >= len(tokens):
+        return False
+    if state.found[taken].type not in ("State", "Place") or not tok.text[:1].isupper():
+        return False
+    nxt = tokens[i + 1]
+    return state.search[tok.end:nxt.start] == " " and _name_like(nxt, state, False) and \
+        state.overlaps(nxt.start, nxt.end) is None and not _INITIAL.match(nxt.text)
+
+
+def _drop_mention(state: _State, span: tuple[int, int]) -> None:
+    key = state.mention_key.pop(span)
+    state.spans.remove(span)
+    state.found[key].mentions = [m for m in state.found[key].mentions if (m[0], m[1]) != span]
 
 
 def _person_key(state: _State, name: str) -> str:
