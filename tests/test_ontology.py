@@ -172,3 +172,22 @@ def test_direct_and_reported_statements_are_defined_by_the_flag(ontology, define
         for value in ontology.objects(restriction, OWL.hasValue)
     }
     assert restriction_values == {flag}
+
+
+@pytest.mark.parametrize(
+    ("path", "cls"),
+    [(KG.meetingKind, KG.MeetingKind), (KG.missionKind, KG.MissionKind), (KG.status, KG.MissionStatus)],
+    ids=["meetingKind", "missionKind", "status"],
+)
+def test_shapes_allow_exactly_the_ontology_individuals(ontology, path, cls):
+    from rdflib.collection import Collection
+
+    shapes = Graph()
+    for shape_file in SHAPE_FILES:
+        shapes.parse(shape_file, format="turtle")
+    allowed = {
+        frozenset(Collection(shapes, shapes.value(prop, SH["in"])))
+        for prop in shapes.subjects(SH.path, path)
+        if shapes.value(prop, SH["in"]) is not None
+    }
+    assert allowed == {frozenset(ontology.subjects(RDF.type, cls))}

@@ -159,3 +159,31 @@ def test_every_constraint_has_a_message(shapes):
     }
     missing = [c for c in constraints if shapes.value(c, SH.message) is None]
     assert missing == []
+
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+GOLD_SHEETS = sorted(CORPUS.glob("*.gold.json")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.parametrize("sheet_path", GOLD_SHEETS, ids=lambda p: p.name.split(".")[0])
+def test_every_gold_sheet_maps_to_a_conforming_graph(shapes, sheet_path):
+    from kg.build import build_article
+    from kg.model import load_factsheet
+
+    graph = build_article(load_factsheet(sheet_path)).graph
+    conforms, _, text = validate(graph, shacl_graph=shapes, inference="none", advanced=True)
+    assert conforms, text
+
+
+@pytest.mark.skipif(not GOLD_SHEETS, reason="development corpus not found")
+def test_all_gold_sheets_together_conform(shapes):
+    """Actor nodes shared by several articles still conform when the graphs are merged."""
+    from kg.build import build_article
+    from kg.model import load_factsheet
+
+    merged = Graph()
+    for path in GOLD_SHEETS:
+        for triple in build_article(load_factsheet(path)).graph:
+            merged.add(triple)
+    conforms, _, text = validate(merged, shacl_graph=shapes, inference="none", advanced=True)
+    assert conforms, text
