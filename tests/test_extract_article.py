@@ -74,7 +74,7 @@ def test_sentences_are_exact_offsets_into_the_original_text(pasted):
     assert pasted.text == PASTED  # nothing normalised
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
 def test_encodings(encoding):
     text = "Die Außenministerin äußerte sich über die Lage in Österreich und Übersee."
     doc = read_article(text.encode(encoding))

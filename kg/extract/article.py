@@ -15,6 +15,7 @@ taking title, publication date, URL, authors, translators and photo credits as m
 
 from __future__ import annotations
 
+import codecs
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -82,6 +83,12 @@ def decode_bytes(data: bytes, source: str = "<input>") -> str:
     >>> decode_bytes("Grüße".encode("utf-8")), decode_bytes("Grüße".encode("cp1252"))
     ('Grüße', 'Grüße')
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{source}: starts like UTF-16 text but cannot be decoded as UTF-16; "
+                             "expected UTF-8, Windows-1252 or UTF-16 text") from None
     if b"\x00" in data[:8192]:
         raise InputError(f"{source}: looks like a binary file (NUL bytes); expected article text "
                          "(UTF-8 or Windows-1252) or an HTML page")
