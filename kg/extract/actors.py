@@ -605,6 +605,60 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
             i = j
 
 
+_APPOSITION_ARTICLES = frozenset(("der", "die", "the", "a", "an", "ein", "eine"))
+_APPOSITION_LINKS = frozenset(("of", "for", "the", "der", "des", "and", "und", "von", "in"))
+_APPOSITION_END = frozenset((",", ".", ";", ":", ")", "(", "!", "?"))
+
+
+def _apposition_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """"Mark Rutte, Secretary General of NATO, said …": a role in an apposition after a name."""
+    mentions = sorted((s, e, k) for (s, e), k in state.mention_key.items()
+                      if state.found[k].type == "Person")
+    if not mentions:
+        return
+    starts = [m[0] for m in mentions]
+    for s_start, s_end in sentences:
+        first = bisect.bisect_left(starts, s_start)
+        inside = [m for m in mentions[first:] if m[0] < s_end]
+        if not inside:
+            continue
+        tokens = _tokens(state.search, s_start, s_end)
+        token_starts = [t.start for t in tokens]
+        for _, end, key in inside:
+            k = bisect.bisect_left(token_starts, end)
+            if k >= len(tokens) or tokens[k].text != ",":
+                continue
+            k += 1
+            if k < len(tokens) and tokens[k].text in _APPOSITION_ARTICLES:
+                k += 1
+            role_start, has_head, last = k, False, None
+            while k < len(tokens) and k - role_start < 10 and tokens[k].text not in _APPOSITION_END:
+                word = tokens[k].text
+                if _is_role(word):
+                    has_head = has_head or _is_role_head(word)
+                elif word in _APPOSITION_LINKS or word[:1].isupper() or _is_demonym(state, tokens[k]):
+                    pass
+                elif not has_head and (word in lx.ROLE_MODIFIERS_EN or (
+                        state.doc.language == "de" and re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em)", word))):
+                    pass  # "former", "frühere", "stellvertretende"
+                else:
+                    break
+                last = k
+                k += 1
+            else:
+                if has_head and last is not None and (k >= len(tokens) or tokens[k].text in _APPOSITION_END):
+                    while last > role_start and tokens[last].text in _APPOSITION_LINKS:
+                        last -= 1
+                    role = state.text[tokens[role_start].start:tokens[last].end]
+                    if role not in state.found[key].roles:
+                        state.found[key].roles.append(role)
+
+
+def _is_demonym(state: _State, tok: _Tok) -> bool:
+    taken = state.overlaps(tok.start, tok.end)
+    return bool(taken) and any(a == tok.start and via == "demonym" for a, _, via in state.found[taken].mentions)
+
+
 def _first_name_not_place(state: _State, tokens: list[_Tok], i: int, taken: str) -> bool:
     """A one-word state or place right after a role and right before a name is a first name."""
     tok = tokens[i]
@@ -1002,6 +1056,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _pattern_pass(state, regions)
     _person_pass(state, regions, {s.start for s in doc.sentences if s.kind == "heading"})
     _branch_pass(state, regions)
+    _apposition_pass(state, regions)
     _acronym_pass(state, regions)
     _surname_pass(state, regions)
     _unknown_name_pass(state, facts)

@@ -126,6 +126,8 @@ ROLE_HEADS_LOWER_EN = frozenset(
     diplomat economist historian researcher scientist lawmaker negotiator
     correspondent chairman chairwoman director""".split()
 )
+# Adjectives that may open a role in an apposition ("Anna Berg, the former minister, …").
+ROLE_MODIFIERS_EN = frozenset("former acting outgoing incoming new interim current then later".split())
 # Courtesy titles: they introduce a name but are not a role.
 COURTESY_TITLES = frozenset("Mr. Mrs. Ms. Mr Mrs Ms Miss Herr Frau H.E. Dr. Prof. Sir Dame".split())
 # German role nouns end in one of these (NATO-Generalsekretär, US-Außenministerin, Politologe).
