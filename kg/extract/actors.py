@@ -294,6 +294,7 @@ class _State:
         self.mention_key: dict[tuple[int, int], str] = {}
         self.positions: list[tuple[int, int]] = []  # role (Position) names in the text
         self.confusable: dict[str, set[str]] = {}
+        self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
         self.metadata_names = {n.casefold() for n in doc.authors + doc.extra.get("translators", [])
                                + doc.extra.get("photo_credits", [])}
 
@@ -1049,7 +1050,6 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     if cache is None:
         cache = default_cache()
     state = _State(doc, cache, gazetteer_for(cache))
-    state.deferred_surnames = []
     regions = [(s.start, s.end) for s in doc.sentences if s.kind != "boilerplate"]
     facts = [(s.start, s.end) for s in doc.sentences if s.kind in ("body", "caption", "heading")]
     _gazetteer_pass(state, regions)

@@ -20,7 +20,7 @@ import logging
 from typing import Iterable
 
 from kg.errors import KgError
-from kg.extract import EXTRACTORS, load_default_extractors
+from kg.extract import load_default_extractors
 from kg.extract.actors import default_cache, recognise_actors
 from kg.extract.article import read_article
 from kg.extract.base import Actors, Document
