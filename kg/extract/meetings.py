@@ -27,6 +27,7 @@ is kept once.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from kg.extract import register
@@ -77,17 +78,22 @@ class MeetingExtractor:
         """Meetings of ``doc`` (see the module documentation)."""
         quotes = find_quotes(doc.text)
         said = statements_of(doc, actors)
-        own_words = [s for s in said if s.direct]
+        quote_starts = [a for a, _ in quotes]
+        said_spans = sorted((s.span[0], s.span[1], i) for i, s in enumerate(said) if s.span)
+        said_starts = [a for a, *_ in said_spans]
         roles = _role_index(actors)
         meetings: list[Meeting] = []
         seen: dict[tuple, Meeting] = {}
         for sentence in doc.sentences:
             if sentence.kind not in ("body", "caption", "heading"):
                 continue
-            if any(a <= sentence.start and sentence.end <= b + 1 for a, b in quotes):
+            local_quotes = _overlapping(quotes, quote_starts, sentence.start - 1, sentence.end + 1)
+            if any(a <= sentence.start and sentence.end <= b + 1 for a, b in local_quotes):
                 continue  # inside someone's quoted words
+            local_said = _overlapping(said_spans, said_starts, sentence.start, sentence.end)
             last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
-            found = _sentence_meetings(doc, actors, sentence, said, roles, quotes, last)
+            found = _sentence_meetings(doc, actors, sentence, [said[i] for *_, i in local_said], roles,
+                                       local_quotes, last)
             _date_from_context(doc.text, meetings, found)
             keys = [(m.kind, frozenset(m.participants)) for m in found]
             for meeting, key in zip(found, keys):
@@ -215,7 +221,7 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
                 break
     with_match = _WITH.search(text, m_start, m_end)
     counterparts = [o for o in orgs if with_match and any(
-        with_match.end() <= m.start < end for m in actors.mentions_of(o))]
+        with_match.end() <= m.start < end for m in mentions if m.actor_id == o)]
     hint = _WITH_OR_PRONOUN.search(text, m_start, m_end)
     first_person_at = min((m.start for m in mentions if actors.is_type(m.actor_id, "Person")), default=end)
     if hint and hint.group() in ("er", "sie", "he", "she") and hint.start() > first_person_at:
@@ -245,7 +251,7 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             host = _host_state(text, t_end, end, states, t_start) or (place if place and actors.is_type(place, "State", "Place") else None)
             if host:
                 _append(participants, host)
-        near_orgs = [o for o in orgs if _near(actors, o, t_start, t_end, 40) or o in counterparts]
+        near_orgs = [o for o in orgs if _near(mentions, o, t_start, t_end, 40) or o in counterparts]
         for org in near_orgs:
             _append(participants, org)
         if kind in ("summit", "meeting", "talks") and not persons:
@@ -274,9 +280,16 @@ def _append(items: list[str], item: str) -> None:
         items.append(item)
 
 
-def _near(actors: Actors, actor_id: str, t_start: int, t_end: int, distance: int) -> bool:
+def _near(mentions, actor_id: str, t_start: int, t_end: int, distance: int) -> bool:
     return any(abs(m.start - t_end) <= distance or abs(t_start - m.end) <= distance
-               for m in actors.mentions_of(actor_id))
+               for m in mentions if m.actor_id == actor_id)
+
+
+def _overlapping(spans: list, starts: list[int], start: int, end: int) -> list:
+    """The sorted, rarely overlapping ``(start, end, …)`` spans that overlap ``[start, end)``."""
+    first = max(0, bisect.bisect_left(starts, start) - 8)
+    last = bisect.bisect_left(starts, end)
+    return [span for span in spans[first:last] if span[0] < end and span[1] > start]
 
 
 def _add_role_persons(text, start, end, mentions, roles, persons) -> None:
@@ -298,7 +311,8 @@ def _add_role_persons(text, start, end, mentions, roles, persons) -> None:
 
 def _recent_persons(actors: Actors, pos: int, count: int) -> list[str]:
     found: list[str] = []
-    for m in reversed(actors.in_range(0, pos)):
+    index = bisect.bisect_left(actors.mentions, pos, key=lambda m: m.start)
+    for m in reversed(actors.mentions[max(0, index - 200):index]):
         if actors.is_type(m.actor_id, "Person") and m.actor_id not in found:
             found.append(m.actor_id)
             if len(found) == count:

@@ -21,6 +21,7 @@ statement "Erklärung von X", "remarks by X") give first-person paragraphs as di
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ _OPEN_CLOSE = {
     "„": "“”\"", "“": "”", "»": "«", "«": "»", "‚": "‘’", "‘": "’", '"': '"', "'": "'",
 }
 _SINGLE = "‚‘'"
+_OPENERS = re.compile("[" + re.escape("".join(_OPEN_CLOSE)) + "]")
 _WORD_RE = re.compile(r"[\w’'-]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _TERMINATOR = re.compile(r"(?<!\d)(?<!\b[A-Z])[.!?](?=\s|$|[\"“”»«])")
@@ -100,27 +102,36 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
     """
     end = len(text) if end is None else end
     found = []
-    i = start
-    while i < end:
+    opener = _OPENERS.search(text, start, end)
+    while opener is not None:
+        i = opener.start()
         char = text[i]
-        closers = _OPEN_CLOSE.get(char)
-        if closers is None or not _opens(text, i, start):
-            i += 1
-            continue
-        j = i + 1
-        while j < end:
-            if text[j] == "\n":
-                j = end
-                break
-            if text[j] in closers and _closes(text, j, char):
-                break
-            j += 1
-        if j < end and _LETTER.search(text, i + 1, j):
-            found.append((i + 1, j))
-            i = j + 1
-        else:
-            i += 1
+        if _opens(text, i, start):
+            closers = _OPEN_CLOSE[char]
+            line_end = text.find("\n", i, end)
+            stop = end if line_end < 0 else line_end
+            j = i + 1
+            while j < stop:
+                j = _next_of(text, closers, j, stop)
+                if j < stop and _closes(text, j, char):
+                    break
+                j += 1
+            if j < stop and _LETTER.search(text, i + 1, j):
+                found.append((i + 1, j))
+                opener = _OPENERS.search(text, j + 1, end)
+                continue
+        opener = _OPENERS.search(text, i + 1, end)
     return found
+
+
+def _next_of(text: str, chars: str, pos: int, stop: int) -> int:
+    """The first position at or after ``pos`` (before ``stop``) holding one of ``chars``."""
+    best = stop
+    for char in chars:
+        found = text.find(char, pos, best)
+        if found >= 0:
+            best = found
+    return best
 
 
 def _opens(text: str, i: int, floor: int) -> bool:
@@ -206,9 +217,13 @@ class _Run:
         self.published = doc.published.isoformat() if doc.published and (
             getattr(doc, "published_precision", None) in (None, "day")) else None
         self.found: list[_Found] = []
-        self.quotes = find_quotes(self.text)
+        self.quotes = find_quotes(self.text)     # sorted, not overlapping
+        self.q_starts = [a for a, _ in self.quotes]
+        self.q_index = {q: i for i, q in enumerate(self.quotes)}
         self.taken: list[tuple[int, int]] = []     # clauses already explained (quote frames)
-        self.groups: list[tuple[str, ...]] = []     # speakers named together ("X und Y")
+        self.taken_starts: list[int] = []
+        self.groups: list[tuple[str, ...]] = []
+        self.by_actor: dict[str, list[int]] | None = None     # speakers named together ("X und Y")
 
     # -------------------------------------------------------------- driver
 
@@ -252,10 +267,18 @@ class _Run:
         return sentence is None or sentence.kind == "body"
 
     def _inside_quote(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.quotes)
+        index = bisect.bisect_right(self.q_starts, pos) - 1
+        return index >= 0 and self.quotes[index][0] <= pos < self.quotes[index][1]
+
+    def _quotes_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Quotes whose marks touch ``[start, end)`` (the opening mark is one before)."""
+        first = max(0, bisect.bisect_left(self.q_starts, start) - 1)
+        last = bisect.bisect_right(self.q_starts, end + 1)
+        return [q for q in self.quotes[first:last] if q[0] - 1 < end and q[1] + 1 > start]
 
     def _overlaps_taken(self, start: int, end: int) -> bool:
-        return any(start < b and a < end for a, b in self.taken)
+        index = bisect.bisect_left(self.taken_starts, end)
+        return any(start < b and a < end for a, b in self.taken[max(0, index - 3):index])
 
     def _last(self) -> _Found | None:
         return self.found[-1] if self.found else None
@@ -343,6 +366,14 @@ class _Run:
                 return last.speaker
         return mention.actor_id
 
+    def _mention_starts(self) -> dict[str, list[int]]:
+        """Actor id → the sorted starts of its mentions (built once)."""
+        if self.by_actor is None:
+            self.by_actor = {}
+            for m in self.actors.mentions:
+                self.by_actor.setdefault(m.actor_id, []).append(m.start)
+        return self.by_actor
+
     def _coordinated(self, first, second) -> bool:
         """Two persons joined as one subject: "X und Y", "Secretary X and Secretary General Y"."""
         if not (self.actors.is_type(first.actor_id, "Person") or first.via == "pronoun"):
@@ -356,7 +387,8 @@ class _Run:
         if self.groups:
             return list(self.groups[-1])
         found: list[str] = []
-        for m in reversed(self.actors.in_range(0, pos)):
+        index = bisect.bisect_left(self.actors.mentions, pos, key=lambda m: m.start)
+        for m in reversed(self.actors.mentions[max(0, index - 200):index]):
             if self.actors.is_type(m.actor_id, "Person") and m.actor_id not in found:
                 found.append(m.actor_id)
                 if len(found) == count:
@@ -389,8 +421,9 @@ class _Run:
             roles = " ".join(actor.roles).lower()
             if not roles or not any(w in roles for w in candidates):
                 continue
-            before = [m.start for m in self.actors.mentions_of(actor.id) if m.start < near]
-            pos = max(before) if before else 0
+            starts = self._mention_starts().get(actor.id, [])
+            index = bisect.bisect_left(starts, near)
+            pos = starts[index - 1] if index else 0
             if pos > best_pos:
                 best, best_pos = actor.id, pos
         return best
@@ -402,18 +435,16 @@ class _Run:
         open_pos, close_pos = q[0] - 1, q[1]
         line_start = self.text.rfind("\n", 0, open_pos) + 1
         pre_start = line_start
-        for a, b in self.quotes:
-            if b < open_pos and b + 1 > pre_start:
-                pre_start = b + 1
+        index = self.q_index.get(q, bisect.bisect_left(self.q_starts, q[0]))
+        if index > 0 and self.quotes[index - 1][1] < open_pos:
+            pre_start = max(pre_start, self.quotes[index - 1][1] + 1)
         for m in _TERMINATOR.finditer(self.text, pre_start, open_pos):
             pre_start = m.end()
         line_end = self.text.find("\n", close_pos)
         line_end = len(self.text) if line_end < 0 else line_end
         post_end = line_end
-        for a, b in self.quotes:
-            if a - 1 > close_pos:
-                post_end = min(post_end, a - 1)
-                break
+        if index + 1 < len(self.quotes) and self.quotes[index + 1][0] - 1 > close_pos:
+            post_end = min(post_end, self.quotes[index + 1][0] - 1)
         m = _TERMINATOR.search(self.text, close_pos + 1, post_end)
         if m:
             post_end = m.end()
@@ -450,7 +481,10 @@ class _Run:
             return
         date = self._date_for(cue, frame, q)
         clause_end = max(end + 1, post_b) if frame == (post_a, post_b) else end + 1
-        self.taken.append((min(pre_a, start - 1), clause_end))
+        explained = (min(pre_a, start - 1), clause_end)
+        at = bisect.bisect_left(self.taken_starts, explained[0])
+        self.taken.insert(at, explained)
+        self.taken_starts.insert(at, explained[0])
         self._add(speaker, start, end, True, cue, date, clause_end, "quote-attribution", 0.85)
 
     def _cue_in(self, a: int, b: int, leading: bool = False) -> str | None:
@@ -483,10 +517,11 @@ class _Run:
     def _reported(self, s_start: int, s_end: int) -> None:
         if self._overlaps_taken(s_start, s_end):
             return
-        if any(s_start <= a and b <= s_end for a, b in self.quotes) and all(
-                not (s_start <= a - 1 < s_end) or self.text[a:a + 1].islower() for a, b in self.quotes):
+        near = self._quotes_in(s_start, s_end)
+        if any(s_start <= a and b <= s_end for a, b in near) and all(
+                not (s_start <= a - 1 < s_end) or self.text[a:a + 1].islower() for a, b in near):
             pass  # only partial quotes inside: analyse the sentence as reported speech
-        elif any(s_start <= a - 1 < s_end or s_start < b + 1 <= s_end for a, b in self.quotes):
+        elif any(s_start <= a - 1 < s_end or s_start < b + 1 <= s_end for a, b in near):
             return
         if self._inside_quote(s_start):
             return
@@ -848,7 +883,7 @@ class _Run:
     def _transcript_paragraph(self, speaker, a, b, date, covered) -> None:
         a, b = _strip_span(self.text, a, b)
         words = {w.lower() for _, _, w in _tokens(self.text[a:b])}
-        if not words & _FIRST_PERSON or any(a <= q0 < b for q0, _ in self.quotes):
+        if not words & _FIRST_PERSON or any(a <= q0 < b for q0, _ in self._quotes_in(a, b)):
             return
         # a speaker's own paragraph: what looked like reported speech inside it is part of it
         self.found = [f for f in self.found if not (a <= f.start and f.end <= b and not f.direct)]
