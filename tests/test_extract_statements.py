@@ -251,3 +251,14 @@ def test_reporting_clauses_in_front_and_behind(make_doc, text, quote, speaker, c
 
 def test_source_phrase_inside_the_sentence_is_no_quote(make_doc):
     assert run(make_doc, "The talks, according to Olsen, lasted an hour.", language="en") == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ('Olsen said, "We will win."', "en"),
+    ("Weber sagte: »Wir gewinnen.«", "de"),
+    ('"Wir gewinnen", sagte Weber. "Ganz sicher", fügte sie hinzu.', "de"),
+])
+def test_attribution_before_the_quote_or_with_a_particle(make_doc, text, language):
+    found = run(make_doc, text, language=language)
+    assert found and all(s.direct for s in found)
+    assert {s.speaker for s in found} == {"olsen" if language == "en" else "weber"}

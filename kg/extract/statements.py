@@ -462,8 +462,10 @@ class _Run:
             _LETTER.search(pre) is not None and not pre.rstrip().endswith(":"))
         cue, speaker, frame = None, None, None
         post_cue = self._cue_in(post_a, post_b, leading=True)
-        if pre.rstrip().endswith(":") and _LETTER.search(pre):
-            cue = self._cue_in(pre_a, pre_b)
+        pre_end = pre.rstrip()[-1:]
+        if _LETTER.search(pre) and (pre_end == ":" or (
+                pre_end == "," and quote_text[:1].isupper() and self._cue_in(pre_a, pre_b))):
+            cue = self._cue_in(pre_a, pre_b)     # 'X sagte: „…“', 'X said, "…"'
             speaker = self._speaker_in(pre_a, pre_b, start)
             frame = (pre_a, pre_b)
         if speaker is None and post_cue and not (partial and quote_text[:1].islower()):
