@@ -170,3 +170,8 @@ def test_undated_meeting_right_after_a_dated_one_happens_then(make_doc, gap, dat
     text = f"Am 9. April 2025 reist Weber nach Norwegen.{gap}Nach einem Gespräch mit Olsen folgt ein Essen."
     found = run(make_doc, text)
     assert found[-1].kind == "talks" and found[-1].date == date
+
+
+def test_zusammentreffen(make_doc):
+    found = run(make_doc, "Weber ist am Dienstag in Oslo mit Olsen zusammengetroffen.")
+    assert [(m.kind, m.place) for m in found] == [("meeting", "oslo")]

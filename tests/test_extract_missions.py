@@ -89,3 +89,8 @@ def test_named_exercises_and_operations(make_doc, text, language, name):
 def test_quoted_mission_name(make_doc):
     found = run(make_doc, "Norwegen und Dänemark beteiligen sich an der NATO-Mission „Nordlicht“.")
     assert [(m.name, m.lead) for m in found] == [("Nordlicht", "no")]
+
+
+def test_state_where_a_mission_takes_place(make_doc):
+    found = run(make_doc, "Im Januar beginnt eine Ausbildungsmission der EU für Soldaten aus Moldau in Dänemark.")
+    assert [(m.kind, m.place) for m in found] == [("training mission", "dk")]

@@ -262,3 +262,13 @@ def test_attribution_before_the_quote_or_with_a_particle(make_doc, text, languag
     found = run(make_doc, text, language=language)
     assert found and all(s.direct for s in found)
     assert {s.speaker for s in found} == {"olsen" if language == "en" else "weber"}
+
+
+@pytest.mark.parametrize("text, quote, cue", [
+    ("Weber teilte mit, die Lieferung der neuen Systeme aus Oslo sei beschlossen.",
+     "die Lieferung der neuen Systeme aus Oslo sei beschlossen", "teilte mit"),
+    ("Weber rief die Abgeordneten auf, das Paket rasch zu verabschieden.",
+     "das Paket rasch zu verabschieden", "rief auf"),
+])
+def test_separable_cues_with_late_konjunktiv_or_an_appeal(make_doc, text, quote, cue):
+    assert [(s.quote, s.cue) for s in run(make_doc, text)] == [(quote, cue)]

@@ -148,7 +148,8 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Miss
         return None  # one state named in passing ("Übungen in Japan") is no mission of its own
     return Mission(
         name=name, kind=kind, lead=lead, participants=participants,
-        place=places[0] if places else None, status=_status(doc, start, end),
+        place=places[0] if places else _state_after_in(text, actors, start, end),
+        status=_status(doc, start, end),
         evidence=text[start:end], span=(start, end), confidence=0.55,
         method=f"trigger:{trigger[2]}" if trigger else "programme-name",
     )
@@ -165,6 +166,15 @@ def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
             if text[a - 1] in "„“\"»":
                 return words         # NATO-Mission „Baltic Sentry“: the quoted name
             return text[m.start():m.end()]
+    return None
+
+
+def _state_after_in(text: str, actors: Actors, start: int, end: int) -> str | None:
+    """A state named as where it happens ("… in Dänemark", "in Norway")."""
+    for mention in actors.in_range(start, end):
+        if actors.is_type(mention.actor_id, "State") and re.search(r"\b(?:in|im|nach|to)\s+$",
+                                                                   text[max(start, mention.start - 6):mention.start]):
+            return mention.actor_id
     return None
 
 

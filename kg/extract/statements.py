@@ -63,6 +63,8 @@ _SOURCE_BEFORE = re.compile(
     r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
     r"In the (?:view|words|opinion) of )")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
+_APPEAL_CUES = frozenset("forderte forderten fordert rief riefen ruft appellierte appelliert mahnte "
+                         "mahnt warnte warnt bat baten".split())   # "…, das Paket zu verabschieden"
 _AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
 _DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
 _TRAILING_EN = re.compile(
@@ -636,8 +638,11 @@ class _Run:
             after = text[c_start:b_end].split()
             head = [w.strip(",").lower() for w in after[:4]]
             as_clause = text[b_start:b_start + 4] == "Wie "   # "Wie X mitteilte, wird …"
-            if head and (as_clause or head[0] in COMPLEMENTIZERS or any(
-                    h in KONJUNKTIV_FORMS or looks_like_konjunktiv_e(h) for h in head[1:4])):
+            rest = [w.strip(",.").lower() for w in after]
+            konjunktiv = any(h in KONJUNKTIV_FORMS or looks_like_konjunktiv_e(h) for h in head[1:4]) or any(
+                w in KONJUNKTIV_FORMS for w in rest[:25])
+            appeal = low.split()[0] in _APPEAL_CUES and len(rest) > 2 and rest[-2] == "zu"
+            if head and (as_clause or head[0] in COMPLEMENTIZERS or konjunktiv or appeal):
                 if head[0] in COMPLEMENTIZERS:
                     c_start = text.find(after[0], c_start) + len(after[0])
                 clause = _strip_span(text, c_start, b_end)

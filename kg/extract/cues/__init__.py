@@ -70,6 +70,7 @@ for _particle, _forms in {
     "fest": "stellt stellte stellten",
     "zu": "gibt gab gaben sichert sicherte sicherten",
     "hin": "weist wies wiesen",
+    "auf": "ruft rief riefen",
     "aus": "führt führte führten spricht sprach sprachen",
     "mit": "teilt teilte teilten",
 }.items():
@@ -192,11 +193,13 @@ def looks_like_konjunktiv_e(word: str) -> bool:
 MEETING_TRIGGERS: dict[str, str] = {}
 for _kind, _words in {
     "meeting": """traf trifft treffen trafen getroffen treffe Treffen Begegnung Begegnungen
+                  zusammengetroffen zusammentreffen zusammengekommen Zusammentreffen
                   informierte informierten informiert unterrichtete unterrichteten unterrichtet
                   Kenntnis briefed informed
                   Zusammenkunft Unterredung empfing empfängt empfangen empfangen Empfang
                   met meet meets meeting meetings hosted hosts host received receives""",
     "talks": """Gespräch Gespräche Gesprächen Gesprächs Unterredungen Beratungen Verhandlungen
+                berieten verhandelten
                 talks talked discussion discussions discussed Dialogue dialogue consultations""",
     "visit": """besuchte besucht besuchen besuchten Besuch Besuchs Besuche Reise Reisen reist
                 reiste reisten reisen Visite Staatsbesuch Antrittsbesuch Arbeitsbesuch
