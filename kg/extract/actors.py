@@ -509,6 +509,7 @@ def _role_phrase(tokens: list[_Tok], index: int, state: _State) -> tuple[int, st
     j = index - 1
     has_head = False
     first = index
+    modifiers = 0
     while j >= 0:
         word = tokens[j].text
         gap = state.search[tokens[j].end:tokens[j + 1].start] if j + 1 < len(tokens) else ""
@@ -525,6 +526,10 @@ def _role_phrase(tokens: list[_Tok], index: int, state: _State) -> tuple[int, st
             pass
         elif is_entity or (taken == "" and word[:1].isupper()):
             pass
+        elif taken is None and has_head and modifiers < 2 and word[:1].isupper() and \
+                state.doc.language == "en" and word not in lx.NOT_NAME_WORDS and word.isalpha() and \
+                word.casefold() not in lx.WEEKDAYS and word.casefold() not in lx.MONTHS:
+            modifiers += 1  # "Commission President", "Kremlin spokesman"
         else:
             break
         first = j
@@ -588,6 +593,13 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
                 j == i or not state.search[tokens[j - 1].end:tokens[j].start].strip()
             ) and not state.search[tokens[j - 1].end:tokens[j].start].count("\n"):
                 j += 1
+            if j == i + 1 and j + 1 < len(tokens) and tokens[j].text in lx.NAME_PARTICLES:
+                k = j  # "Ursula von der Leyen": particles after a single given name
+                while k < len(tokens) and k - j < 3 and tokens[k].text in lx.NAME_PARTICLES:
+                    k += 1
+                if k < len(tokens) and _name_like(tokens[k], state, False) and \
+                        (k + 1 >= len(tokens) or not _name_like(tokens[k + 1], state, False)):
+                    j = k + 1
             name_tokens = tokens[i:j]
             while name_tokens and (name_tokens[-1].text in _ROMAN and len(name_tokens) == 1):
                 name_tokens.pop()
@@ -926,7 +938,8 @@ def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             start, end = s_start + match.start(1), s_start + match.end(1)
             parts = re.split(r"[ -]", words)
             if any(p in lx.NOT_NAME_WORDS or p.casefold() in lx.MONTHS or p.casefold() in lx.WEEKDAYS
-                   or _is_role(p) for p in parts) or state.overlaps(start, end) is not None:
+                   or _is_role(p) for p in parts) or all(p in lx.REGION_WORDS for p in parts) \
+                    or state.overlaps(start, end) is not None:
                 continue
             same = [k for k, f in state.found.items() if f.type in ("Place", "Organization")
                     and parts[0] in f.name.split()]

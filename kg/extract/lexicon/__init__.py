@@ -106,7 +106,15 @@ ROLE_WORDS_EN = frozenset(
     Foreign Defense Defence Interior Finance Economy Economic Trade Justice State Affairs Home
     Security National Press Secretary-General Rep. Sen. Gov. Gen. Adm. Col. Lt. Capt. Sgt. Maj.
     Dr. Prof. Sir Dame Lord Lady Chief-of-Staff Staff Joint Chiefs Supreme Allied Foreign Adviser
-    Advisor Aide Official Negotiator Strategist Economist Historian Scientist Commentator""".split()
+    Advisor Aide Official Negotiator Strategist Economist Historian Scientist Commentator Executive
+    Operating Financial Managing""".split()
+)
+# Lower-case particles inside names ("Ursula von der Leyen", "Charles de Gaulle").
+NAME_PARTICLES = frozenset("von van de der den di da del della du dos das ter le la bin al el zu".split())
+# Continents and world regions: named, but not the places a news fact happens at.
+REGION_WORDS = frozenset(
+    """Europe Asia Africa America Americas Oceania Antarctica Arctic Europa Asien Afrika Amerika
+    Ozeanien Arktis Antarktis Eurasia Eurasien Middle North South East West Central""".split()
 )
 # Words that make a role phrase a role (its head) rather than only a modifier.
 ROLE_HEADS_EN = frozenset(
