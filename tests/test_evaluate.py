@@ -235,3 +235,22 @@ def test_corpus_micro_average_and_failures(tmp_path):
     data = result.to_dict()
     assert data["failures"] == ["02-b"] and data["overall"]["statements"]["recall"] == 0.5
     assert "ValueError: boom" in data["articles"][1]["error"]
+
+
+ACCEPTANCE = {"statements": 0.80, "quotes": 0.85, "meetings": 0.65, "missions": 0.50}
+
+
+@pytest.mark.skipif(not GOLD_FILES, reason="the development corpus (../shared/corpus) is absent")
+def test_kg_eval_on_the_development_corpus_meets_the_acceptance_targets(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    env = {"KG_WIKIDATA_CACHE": str(tmp_path / "no-user-cache.sqlite")}   # the shipped cache only
+    result = CliRunner().invoke(app, ["eval", str(CORPUS), "--json"], env=env)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["failures"] == []
+    for fact_type, target in ACCEPTANCE.items():
+        assert scores["overall"][fact_type]["f1"] >= target, (fact_type, scores["overall"][fact_type])
+    assert scores["overall"]["wrong_links"] == 0
