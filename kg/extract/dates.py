@@ -287,9 +287,16 @@ def find_in_text(text: str, published=None, offset: int = 0) -> list[DateMatch]:
         taken.append((start, end))
         value = _HANDLERS[name](match, published, precision)
         if value:
-            found.append(DateMatch(start + offset, end + offset, value))
+            found.append((start, end, value, name))
     found.sort()
-    return found
+    kept = []
+    for index, (start, end, value, name) in enumerate(found):
+        following = found[index + 1] if index + 1 < len(found) else None
+        if name == "weekday" and following and len(following[2]) == 10 and \
+                not text[end:following[0]].strip(" ,.–-"):
+            continue  # "Tuesday, April 1, 2025": the date says it, not the weekday
+        kept.append(DateMatch(start + offset, end + offset, value))
+    return kept
 
 
 def find_dates(doc, start: int = 0, end: int | None = None) -> list[DateMatch]:
