@@ -272,3 +272,12 @@ def test_attribution_before_the_quote_or_with_a_particle(make_doc, text, languag
 ])
 def test_separable_cues_with_late_konjunktiv_or_an_appeal(make_doc, text, quote, cue):
     assert [(s.quote, s.cue) for s in run(make_doc, text)] == [(quote, cue)]
+
+
+@pytest.mark.parametrize("intro, expected", [
+    ("Wir dokumentieren die Erklärung von Anna Weber im Wortlaut.", 1),
+    ("Anna Weber gab eine Pressekonferenz in Bonn.", 0),          # no "von/by X": no transcript
+])
+def test_introduced_statement_makes_first_person_paragraphs_direct_speech(make_doc, intro, expected):
+    text = f"{intro}\nWir werden die Hilfe fortsetzen und ausbauen."
+    assert len(run(make_doc, text)) == expected

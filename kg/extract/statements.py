@@ -51,6 +51,7 @@ _SPEECH_NOUNS = re.compile(
     r"\b(?:Eingangserklärung|Erklärung|Rede|Ansprache|Statement|Bemerkungen|Äußerungen|"
     r"Pressekonferenz|Pressetermin|remarks|Remarks|speech|Speech|statement|Statement|"
     r"address|Press Conference|press conference|Opening Remarks|transcript|Transcript)\b")
+_BY_WHOM = re.compile(r"\s+(?:von|des|der|by|of)\s+(?:[\w.-]+\s+){0,5}[\w.-]+")
 _LABEL = re.compile(r"[^\n:\"“„»«]{2,120}?:\s+(?=\S)")
 _ALL_CUES = REPORTING_VERBS_DE | REPORTING_VERBS_EN | frozenset(SEPARABLE_CUES_DE)
 _SUBJECT_GAP_EN = frozenset("also again once further then later previously has have had would will "
@@ -875,8 +876,9 @@ class _Run:
                 self._transcript_paragraph(speaker, label.end(), p_end, date, covered)
                 continue
             intro = _SPEECH_NOUNS.search(self.text, p_start, p_end)
-            if intro:
-                who = self._speaker_in(intro.end(), min(p_end, intro.end() + 80), intro.end())
+            by_whom = intro and _BY_WHOM.match(self.text, intro.end(), p_end)
+            if by_whom:   # "Erklärung von X", "remarks by X": X's own words follow
+                who = self._speaker_in(intro.end(), by_whom.end(), intro.end())
                 if who:
                     speaker = who
                     date = self._date_in(p_start, p_end) or self.published
