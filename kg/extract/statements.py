@@ -77,8 +77,6 @@ _LOCATIVE = re.compile(r"\b(?:im|in|in der|am|at|vor dem|bei|beim|auf dem)\s+$")
 _ARTICLES = frozenset("the der die des dem den".split())
 _TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
-_SOURCE_AFTER = re.compile(
-    r"(?:,\s+(?:so|laut|according to|wie)\s+|,\s+(?=\S+(?:\s+\S+){0,3}\s+zufolge\s*[.!?]?$))")
 
 
 @dataclass
@@ -773,8 +771,6 @@ class _Run:
                 continue
             if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)):
                 continue  # "praised X": a person, not something said
-            if text[b - 1:b] in ".!?" and b == b_end:
-                pass
             self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, tokens[chunks[0][0]][0]), (a, b)),
                       s_end, "cue-before", 0.7)
             made = True
@@ -794,7 +790,6 @@ class _Run:
     def _subject_en(self, tokens, index, b_start) -> str | None:
         """The subject right before an English cue verb: a name, pronoun or role noun."""
         t_start = tokens[index][0]
-        window_start = tokens[max(0, index - 4)][0]
         mentions = [m for m in self.actors.in_range(b_start, t_start)]
         words_before = [w.lower() for _, _, w in tokens[max(0, index - 3):index]]
         if words_before[-2:] == ["both", "sides"] or words_before[-2:] == ["the", "two"]:
@@ -829,7 +824,6 @@ class _Run:
         if prev2 in ("the",) or prev in ("secretary", "minister", "president", "spokesperson",
                                          "spokesman", "spokeswoman", "chancellor", "official"):
             return self._role_speaker([prev], t_start)
-        del window_start
         return None
 
     # continuation -----------------------------------------------------

@@ -120,22 +120,12 @@ PRESENT_CUES = frozenset(
     """.split()
 )
 
-# "so X", "X zufolge", "nach Ansicht von X", "according to X" and friends.
-SOURCE_PHRASES_DE = (
-    r"nach (?:Ansicht|Auffassung|Meinung|Einschätzung|Angaben|Worten|Aussage|Überzeugung) (?:von|des|der)",
-    r"laut", r"wie", r"so",
-)
-SOURCE_PHRASES_EN = (r"according to", r"in the (?:view|words|opinion) of", r"as")
-
 # Words that introduce the reported clause.
 COMPLEMENTIZERS = frozenset("dass daß that ob whether".split())
 
-# Role nouns that may stand for a speaker ("the secretary said", "der Minister sagte").
+# Subject pronouns that stand for a speaker ("sagte er", "he said").
 PRONOUNS_DE = frozenset("er sie es".split())
 PRONOUNS_EN = frozenset("he she".split())
-GROUP_SUBJECTS = frozenset(
-    "both sides|the two|the two leaders|the two men|the leaders|beide seiten|die beiden|beide".split("|")
-)
 
 # ------------------------------------------------------------------ Konjunktiv
 # Konjunktiv I and II forms frequent in reported speech.
