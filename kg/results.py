@@ -125,11 +125,16 @@ def _kind_text(kind: str) -> str:
 
 
 def render(result: QueryResult, accept: str | None = None, fmt: str | None = None) -> tuple[str, bytes]:
-    """The negotiated media type (with charset) and the serialised result."""
+    """The negotiated media type (with charset) and the serialised result.
+
+    Rows may hold rdflib or pyoxigraph terms; a graph result may be an rdflib Graph or a list
+    of pyoxigraph triples (what ``kg serve``'s workers pass, skipping the conversion).
+    """
     name = negotiate(result.kind, accept, fmt)
     if result.kind == "graph":
+        native = isinstance(result.graph, list)  # pyoxigraph triples straight from the store
         body = ox.serialize(
-            (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in result.graph),
+            result.graph if native else (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in result.graph),
             format=_OX[name],
             prefixes={k: str(v) for k, v in PREFIXES.items()} if name in ("turtle", "rdfxml") else None,
         ) or b""
@@ -142,21 +147,43 @@ def render(result: QueryResult, accept: str | None = None, fmt: str | None = Non
 # --------------------------------------------------------------------------- SELECT / ASK
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def term_parts(term) -> tuple[str, str, str | None, str | None]:
+    """(kind, value, language, datatype) of an rdflib or a pyoxigraph term; plain strings have no datatype.
+
+    >>> term_parts(ox.Literal("Tokio", language="de")), term_parts(URIRef("http://x"))
+    (('literal', 'Tokio', 'de', None), ('uri', 'http://x', None, None))
+    """
+    if isinstance(term, ox.NamedNode):
+        return "uri", term.value, None, None
+    if isinstance(term, ox.BlankNode):
+        return "bnode", term.value, None, None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        return "literal", term.value, term.language, None if datatype in (_XSD_STRING, _LANG_STRING) else datatype
+    if isinstance(term, URIRef):
+        return "uri", str(term), None, None
+    if isinstance(term, BNode):
+        return "bnode", str(term), None, None
+    datatype = str(term.datatype) if term.datatype is not None and not term.language else None
+    return "literal", str(term), term.language or None, None if datatype == _XSD_STRING else datatype
+
+
 def json_term(term) -> dict:
     """A term in the SPARQL 1.1 JSON results form.
 
     >>> json_term(Literal("7", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")))["datatype"]
     'http://www.w3.org/2001/XMLSchema#integer'
     """
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if isinstance(term, Literal) and term.language:
-        out["xml:lang"] = term.language
-    elif isinstance(term, Literal) and term.datatype is not None:
-        out["datatype"] = str(term.datatype)
+    kind, value, language, datatype = term_parts(term)
+    out = {"type": kind, "value": value}
+    if language:
+        out["xml:lang"] = language
+    elif datatype:
+        out["datatype"] = datatype
     return out
 
 
@@ -191,16 +218,15 @@ def to_xml(result: QueryResult) -> str:
 
 
 def _xml_term(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
+    kind, value, language, datatype = term_parts(term)
+    if kind != "literal":
+        return f"<{kind}>{escape(value)}</{kind}>"
     attrs = ""
-    if term.language:
-        attrs = f" xml:lang={quoteattr(term.language)}"
-    elif term.datatype is not None:
-        attrs = f" datatype={quoteattr(str(term.datatype))}"
-    return f"<literal{attrs}>{escape(_xml_text(str(term)))}</literal>"
+    if language:
+        attrs = f" xml:lang={quoteattr(language)}"
+    elif datatype:
+        attrs = f" datatype={quoteattr(datatype)}"
+    return f"<literal{attrs}>{escape(_xml_text(value))}</literal>"
 
 
 def _xml_text(text: str) -> str:
@@ -217,8 +243,21 @@ def to_csv(result: QueryResult) -> str:
         return buffer.getvalue()
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
+        writer.writerow([_csv_value(t) for t in row])
     return buffer.getvalue()
+
+
+def _csv_value(term) -> str:
+    if term is None:
+        return ""
+    kind, value, _, _ = term_parts(term)
+    return f"_:{value}" if kind == "bnode" else value
+
+
+def _nt(term) -> str:
+    if term is None:
+        return ""
+    return str(term) if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else str(to_ox(term))
 
 
 def to_tsv(result: QueryResult) -> str:
@@ -227,5 +266,5 @@ def to_tsv(result: QueryResult) -> str:
         return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
     lines = ["\t".join("?" + v for v in result.variables)]
     for row in result.rows:
-        lines.append("\t".join("" if t is None else str(to_ox(t)) for t in row))
+        lines.append("\t".join(_nt(t) for t in row))
     return "\n".join(lines) + "\n"

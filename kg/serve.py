@@ -119,7 +119,7 @@ def _answer(store, job: dict, max_rows: int) -> dict:
     from kg.results import NotAcceptable, render
 
     try:
-        result = evaluate(store, job["query"], job.get("bindings") or {}, max_rows)
+        result = evaluate(store, job["query"], job.get("bindings") or {}, max_rows, native=True)
         media, body = render(result, job.get("accept"), job.get("format"))
         return {"status": 200, "type": media, "body": body, "rows": len(result.rows)}
     except NotAcceptable as error:
@@ -138,8 +138,11 @@ class ResultTooLarge(KgError):
     """The result has more rows than the server's limit."""
 
 
-def evaluate(store, sparql: str, bindings: Mapping, max_rows: int):
+def evaluate(store, sparql: str, bindings: Mapping, max_rows: int, native: bool = False):
     """Run a query, stopping as soon as the result exceeds ``max_rows`` rows (or triples).
+
+    With ``native`` an embedded Oxigraph store's result keeps pyoxigraph terms (rows of terms,
+    a graph as a list of triples) for :func:`kg.results.render`, skipping rdflib conversion.
 
     >>> from kg.store import open_store
     >>> evaluate(open_store("memory:"), "ASK { ?s ?p ?o }", {}, 10).boolean
@@ -148,7 +151,7 @@ def evaluate(store, sparql: str, bindings: Mapping, max_rows: int):
     from kg.store.oxigraph import OxigraphStore
 
     if isinstance(store, OxigraphStore):
-        return _evaluate_oxigraph(store, sparql, bindings, max_rows)
+        return _evaluate_oxigraph(store, sparql, bindings, max_rows, native)
     result = store.query(sparql, bindings)
     size = len(result.rows) if result.kind == "select" else len(result.graph or ())
     if size > max_rows:
@@ -161,7 +164,7 @@ def _too_large(max_rows: int) -> str:
             "add LIMIT/OFFSET to page through it or narrow the query")
 
 
-def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int):
+def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int, native: bool):
     import pyoxigraph as ox
     from rdflib import Graph
 
@@ -177,16 +180,22 @@ def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int):
             return QueryResult("ask", boolean=bool(raw))
         if isinstance(raw, ox.QuerySolutions):
             variables = [v.value for v in raw.variables]
+            width = range(len(variables))
             rows = []
             for solution in raw:
                 if len(rows) >= max_rows:
                     raise ResultTooLarge(_too_large(max_rows))
-                rows.append(tuple(from_ox(solution[i]) for i in range(len(variables))))
+                rows.append(tuple(solution[i] for i in width) if native else tuple(from_ox(solution[i]) for i in width))
             return QueryResult("select", variables, rows)
-        graph = Graph()
-        for count, triple in enumerate(raw):
-            if count >= max_rows:
+        triples = []
+        for triple in raw:
+            if len(triples) >= max_rows:
                 raise ResultTooLarge(_too_large(max_rows))
+            triples.append(triple)
+        if native:
+            return QueryResult("graph", graph=triples)  # type: ignore[arg-type]
+        graph = Graph()
+        for triple in triples:
             graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
         return QueryResult("graph", graph=graph)
     except SyntaxError as error:
