@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -170,3 +172,20 @@ def test_sheet_metadata_and_hash():
     assert sheet.text_sha256 == hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
     assert (sheet.language, sheet.published, sheet.title) == ("de", "2025-04-10", "Anna Berg besucht Japan")
     assert all(a.method and a.confidence for a in sheet.actors)
+
+
+# --------------------------------------------------------------------------- sheets that ingest
+
+CORPUS_TEXTS = sorted((Path(__file__).resolve().parents[2] / "shared" / "corpus").glob("*.txt"))
+
+
+@pytest.mark.skipif(not CORPUS_TEXTS, reason="the development corpus (../shared/corpus) is not present")
+@pytest.mark.parametrize("path", CORPUS_TEXTS, ids=lambda p: p.stem)
+def test_extracted_sheets_conform_to_the_shapes(path):
+    from kg.build import build_article
+    from kg.validate import validate_graph
+
+    sheet = extract_factsheet(path.read_bytes(), source=str(path), cache=CACHE)
+    assert not sheet.extra.get("warnings")
+    report = validate_graph(build_article(sheet).graph)
+    assert report.conforms, report.text()

@@ -105,9 +105,9 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
                 missions.append(checked)
     sheet = FactSheet(
         actors=list(actors.actors),
-        meetings=meetings,
-        missions=missions,
-        statements=statements,
+        meetings=_unique(meetings, _meeting_key),
+        missions=_unique(missions, _mission_key),
+        statements=_unique(statements, _statement_key),
         url=doc.url,
         publisher=doc.publisher,
         published=doc.published.isoformat() if doc.published and doc.published_precision == "day" else None,
@@ -126,6 +126,37 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
     if link:
         sheet = _link(sheet, cache)
     return sheet
+
+
+def _meeting_key(m: Meeting) -> tuple:
+    return (m.kind, tuple(sorted(m.participants)), m.date, m.place, m.evidence)
+
+
+def _mission_key(m: Mission) -> tuple:
+    return (m.name, m.kind, tuple(sorted(m.participants)), m.lead, m.place, m.status, m.evidence)
+
+
+def _statement_key(s: Statement) -> tuple:
+    return (s.speaker, s.quote, s.direct, s.span)
+
+
+def _unique(facts: list, key) -> list:
+    """One fact per key (two extractors may report the same one): the most confident, in order.
+
+    >>> a, b = Meeting("meeting", ["x", "y"], confidence=0.5), Meeting("meeting", ["y", "x"], confidence=0.7)
+    >>> [m.confidence for m in _unique([a, b], _meeting_key)]
+    [0.7]
+    """
+    best: dict = {}
+    order: list = []
+    for fact in facts:
+        k = key(fact)
+        if k not in best:
+            order.append(k)
+            best[k] = fact
+        elif (fact.confidence or 0) > (best[k].confidence or 0):
+            best[k] = fact
+    return [best[k] for k in order]
 
 
 def _checked(fact, doc: Document, actors: Actors, method: str):
@@ -156,6 +187,8 @@ def _checked(fact, doc: Document, actors: Actors, method: str):
         fact.participants = [p for p in dict.fromkeys(fact.participants) if p in known]
         if fact.place not in known:
             fact.place = None
+        if isinstance(fact, Meeting) and len(set(fact.participants) | {fact.place} - {None}) < 2:
+            return None  # a meeting needs two parties, or one party and a place
         if isinstance(fact, Mission) and fact.lead not in known:
             fact.lead = None
     if fact.confidence is None:
