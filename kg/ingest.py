@@ -30,7 +30,7 @@ import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -340,7 +340,7 @@ def _prepared_stream(files: list[Path], settings: dict, jobs: int) -> Iterator[P
         return
     # forkserver: workers fork from a clean server process (no store handles or store threads),
     # which has kg's modules imported already, so starting them is cheap.
-    methods = get_context().get_all_start_methods()
+    methods = get_all_start_methods()
     context = get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
         context.set_forkserver_preload(["kg.ingest"])
@@ -389,7 +389,7 @@ def ingest_paths(
         nonlocal write_seconds
         if not batch:
             return
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         try:
             writer.write(batch)
         except KgError as err:
@@ -400,6 +400,7 @@ def ingest_paths(
             for item in batch:
                 _record(summary, item, progress)
         write_seconds += time.perf_counter() - began
+        summary.timings["write_cpu"] = summary.timings.get("write_cpu", 0.0) + time.process_time() - began_cpu
         batch.clear()
 
     seen_hashes: set[str] = set()

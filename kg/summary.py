@@ -5,7 +5,7 @@ meeting or every mention in the store on each call (seconds at 10,000 articles).
 summary graph ``{base}graph/summary`` holds, written in the same atomic write as the articles:
 
 * for every actor: ``kgs:articles`` (how many articles mention it), ``kgs:name`` (its
-  alphabetically first name), its types, roles and other names (``kgs:type``/``kgs:typeList``,
+  alphabetically first name), ``kgs:qid`` (its Wikidata QID, from ``owl:sameAs``), its types, roles and other names (``kgs:type``/``kgs:typeList``,
   ``kgs:role``/``kgs:roleList``, ``kgs:alias``/``kgs:aliasList``);
 * for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
   with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetings``/``kgs:articles`` counts, the
@@ -40,12 +40,13 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import ORG, PROV, RDF, XSD
+from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 
 KGS = Namespace("https://w3id.org/kg-news/summary#")
 _KG_NS = str(KG)
+_WD = "http://www.wikidata.org/entity/"
 
 
 def summary_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
@@ -79,6 +80,7 @@ class ActorFacts:
     types: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
+    qids: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -122,6 +124,8 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
                 info.types.add(str(o)[len(_KG_NS):])
             elif p == KG.holdsRole and str(o) in role_text:
                 info.roles.add(role_text[str(o)])
+            elif p == OWL.sameAs and str(o).startswith(_WD):
+                info.qids.add(str(o)[len(_WD):])
     for meeting, entry in meetings.items():
         for p, o in by_subject.get(URIRef(meeting), ()):
             if p == SEM.hasActor:
@@ -142,6 +146,7 @@ class ActorState:
 
     count: int = 0
     name: str | None = None
+    qid: str | None = None
     types: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
@@ -150,6 +155,8 @@ class ActorState:
         self.count += 1
         if facts.names:
             self.name = min(facts.names | ({self.name} if self.name else set()))
+        if facts.qids:
+            self.qid = min(facts.qids | ({self.qid} if self.qid else set()))
         self.types |= facts.types
         self.roles |= facts.roles
         self.aliases |= facts.aliases
@@ -160,6 +167,8 @@ class ActorState:
         out = {(node, KGS.articles, Literal(self.count, datatype=XSD.integer))}
         if self.name is not None:
             out.add((node, KGS.name, Literal(self.name)))
+        if self.qid is not None:
+            out.add((node, KGS.qid, Literal(self.qid)))
         for predicate, list_predicate, values, separator in (
             (KGS.type, KGS.typeList, self.types, ", "),
             (KGS.role, KGS.roleList, self.roles, "; "),
@@ -178,6 +187,8 @@ class ActorState:
                 state.count = int(o)
             elif p == KGS.name:
                 state.name = str(o)
+            elif p == KGS.qid:
+                state.qid = str(o)
             elif p == KGS.type:
                 state.types.add(str(o))
             elif p == KGS.role:
@@ -284,6 +295,9 @@ def recompute_actor(store, actor: str, exclude: set[str], summary: URIRef) -> Ac
             state.types.add(str(o)[len(_KG_NS):])
         elif p == KG.holdsRole and role is not None:
             state.roles.add(str(role))
+        elif p == OWL.sameAs and str(o).startswith(_WD):
+            qid = str(o)[len(_WD):]
+            state.qid = qid if state.qid is None else min(state.qid, qid)
     state.count = len(articles - exclude)
     return state
 

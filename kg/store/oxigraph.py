@@ -159,7 +159,8 @@ class OxigraphStore(Store):
         inserts = []
         for name, triples in (graphs or {}).items():
             node = str(to_ox(URIRef(name)))
-            parts.append(f"DROP SILENT GRAPH {node}")
+            if self._store.contains_named_graph(to_ox(URIRef(name))):  # DROP costs ~7 ms even when empty
+                parts.append(f"DROP GRAPH {node}")
             body = str(triples) if isinstance(triples, NTriples) else "\n".join(_triple_text(t) for t in triples)
             inserts.append(f"GRAPH {node} {{\n{body}\n}}")
         removals = _quad_blocks(remove)
