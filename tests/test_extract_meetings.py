@@ -175,3 +175,16 @@ def test_undated_meeting_right_after_a_dated_one_happens_then(make_doc, gap, dat
 def test_zusammentreffen(make_doc):
     found = run(make_doc, "Weber ist am Dienstag in Oslo mit Olsen zusammengetroffen.")
     assert [(m.kind, m.place) for m in found] == [("meeting", "oslo")]
+
+
+@pytest.mark.parametrize("text, kind, participants", [
+    ("Weber spoke today with Olsen about energy.", "talks", ["olsen", "weber"]),
+    ("Weber paid a courtesy call on Olsen.", "meeting", ["olsen", "weber"]),
+    ("Weber sprach gestern mit Olsen über Energie.", "talks", ["olsen", "weber"]),
+    ("The ministers prepared the meeting of the NATO in Oslo.", "meeting", ["nato"]),
+    ("Olsen said the talks with Anna Weber went well.", "talks", ["olsen", "weber"]),
+])
+def test_readout_phrases(make_doc, text, kind, participants):
+    language = "de" if " sprach " in text else "en"
+    found = run(make_doc, text, language=language)
+    assert [(m.kind, sorted(m.participants)) for m in found] == [(kind, participants)]

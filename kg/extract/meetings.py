@@ -41,8 +41,11 @@ from kg.model import Meeting
 _MULTIWORD = {k: v for k, v in MEETING_TRIGGERS.items() if " " in k}
 _SINGLE = {k: v for k, v in MEETING_TRIGGERS.items() if " " not in k}
 # Triggers as words or as the last part of a compound ("Japan-Reise", "Arbeitstreffen").
+# Multi-word triggers allow one word in between ("spoke today with", "held a telephone talk").
 _TRIGGER_RE = re.compile(
-    r"(?<![\w])(?:[\w]+-)?(" + "|".join(sorted((re.escape(k) for k in MEETING_TRIGGERS), key=len, reverse=True))
+    r"(?<![\w])(?:[\w]+-)?(" + "|".join(
+        r"\s+(?:\w+\s+)?".join(re.escape(part) for part in k.split(" "))
+        for k in sorted(MEETING_TRIGGERS, key=len, reverse=True))
     + r")(?![\w])"
 )
 _DEFINITE = frozenset("der die das den dem des the this these diese dieser diesem diesen".split())
@@ -160,6 +163,9 @@ def _triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]
     found = []
     for m in _TRIGGER_RE.finditer(text, start, end):
         word = m.group(1)
+        if " " in word or "\n" in word:
+            parts = word.split()
+            word = " ".join(parts if " ".join(parts) in MEETING_TRIGGERS else (parts[0], parts[-1]))
         if word in _SKIP_WORDS:
             continue
         if word.lower() == "call" and not re.search(r"\b(?:phone|telephone|video)\s*$", text[max(0, m.start() - 12):m.start()]):
@@ -188,10 +194,12 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
     if not triggers:
         return []
     m_start, m_end = start, end
+    reporter = None
     for said in own_words:
         a, b = said.span or (0, 0)
         if start <= a and b <= end and all(a <= t[0] < b for t in triggers):
             m_start, m_end = a, b    # reported words: who is named outside them said it, did not meet
+            reporter = said.speaker
             break
     mentions = actors.in_range(m_start, m_end)
     persons: list[str] = []
@@ -257,16 +265,33 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         if kind in ("summit", "meeting", "talks") and not persons:
             for org in orgs:
                 _append(participants, org)
-        if not persons:
+        if len(participants) == 1 and reporter and actors.is_type(reporter, "Person"):
+            _append(participants, reporter)   # "X said the talks with Y went well": X took part
+        host_org = _organisation_of(text, mentions, orgs, t_start, t_end) if kind in ("meeting", "summit") else None
+        if not persons and host_org is None:
             continue
         if kind == "summit" and not any(actors.is_type(p, "Organization") for p in participants):
             continue  # a summit is an organisation's event: without it, nothing to record
-        if len(participants) < 2 and not (kind == "press conference" and _by_whom(text, t_end)):
+        one_party = (kind == "press conference" and _by_whom(text, t_end)) or (host_org and not persons)
+        if len(participants) < 2 and not one_party:
             continue
         out.append(Meeting(kind=kind, participants=participants, date=date, place=place,
                            evidence=text[start:end], span=(start, end), confidence=0.6,
                            method=f"trigger:{word}"))
     return out
+
+
+def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: int) -> str | None:
+    """The organisation whose meeting or summit it is: "the meeting of the X", "NATO Summit"."""
+    for m in mentions:
+        if m.actor_id not in orgs:
+            continue
+        between = text[t_end:m.start] if m.start >= t_end else text[m.end:t_start]
+        if m.start >= t_end and re.fullmatch(r"\s+(?:of|des|der)\s+(?:the\s+)?", between):
+            return m.actor_id
+        if m.end <= t_start and re.fullmatch(r"[\s-]*", between):
+            return m.actor_id
+    return None
 
 
 def _by_whom(text: str, t_end: int) -> bool:

@@ -792,7 +792,7 @@ class _Run:
         t_start = tokens[index][0]
         mentions = [m for m in self.actors.in_range(b_start, t_start)]
         words_before = [w.lower() for _, _, w in tokens[max(0, index - 3):index]]
-        if words_before[-2:] == ["both", "sides"] or words_before[-2:] == ["the", "two"]:
+        if (len(words_before) >= 2 and words_before[-2] in ("both", "two")) or words_before[-1:] == ["both"]:
             return self._group(self._recent_persons(t_start, 2))
         persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
         if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):

@@ -185,11 +185,12 @@ for _kind, _words in {
     "meeting": """traf trifft treffen trafen getroffen treffe Treffen Begegnung Begegnungen
                   zusammengetroffen zusammentreffen zusammengekommen Zusammentreffen
                   informierte informierten informiert unterrichtete unterrichteten unterrichtet
-                  Kenntnis briefed informed
+                  Kenntnis briefed informed courtesy_call Arbeitstreffen Gipfeltreffen
                   Zusammenkunft Unterredung empfing empfängt empfangen empfangen Empfang
                   met meet meets meeting meetings hosted hosts host received receives""",
     "talks": """Gespräch Gespräche Gesprächen Gesprächs Unterredungen Beratungen Verhandlungen
-                berieten verhandelten
+                berieten verhandelten erörterten talk spoke_with speaks_with
+                sprach_mit sprachen_mit telephone_talk telephone_talks
                 talks talked discussion discussions discussed Dialogue dialogue consultations""",
     "visit": """besuchte besucht besuchen besuchten Besuch Besuchs Besuche Reise Reisen reist
                 reiste reisten reisen Visite Staatsbesuch Antrittsbesuch Arbeitsbesuch
