@@ -896,8 +896,10 @@ def _branch_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 
 _ACRONYM_DEF = re.compile(r"\s?\(([A-Z][A-Z0-9]{1,7})\)")
 _ACRONYM_DE = re.compile(r"(?<![\w])(?:der|des|Der)\s+([A-Z][A-Z0-9]{2,6})(?=\s*[,.;:)]|\s+(?:und|oder|sowie|in|im|an|auf|mit|bei|hat|ist|wird|will|soll|sagte|teilte)\b)")
-_LOCATIVE_EN = re.compile(r"(?<![\w])(?:in|at|near|to|from|visiting|visited|visit to)\s+([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
-                          r"(?=\s*[,.;:)]|\s+(?:and|on|for|to|in|at|last|this|next|where|with|ahead|during|after|before)\b|\s*$)")
+_LOCATIVE_EN = re.compile(r"(?<![\w])(?:in|at|near|to|from|visiting|visited|visit to)\s+(?:(?P<the>the)\s+)?"
+                          r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
+                          r"(?=\s*[,.;:)]|\s+(?:and|on|for|to|in|at|last|this|next|where|with|ahead|during|after|before|today|"
+                          r"yesterday|tomorrow|tonight|earlier|later|recently|again|since|until|by|as|when|while)\b|\s*$)")
 
 
 def _acronym_pass(state: _State, regions: list[tuple[int, int]]) -> None:
@@ -934,9 +936,12 @@ def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 state.add_mention(key, start, end, "name")
             continue
         for match in _LOCATIVE_EN.finditer(segment):
-            words = match.group(1)
-            start, end = s_start + match.start(1), s_start + match.end(1)
+            words = match.group(2)
+            start, end = s_start + match.start(2), s_start + match.end(2)
             parts = re.split(r"[ -]", words)
+            if match.group("the") and (" " in words or "-" in words or len(words) < 4 or
+                                       words in lx.ORG_HEADS_EN or words in lx.INSTITUTION_WORDS_EN):
+                continue  # "in the Pentagon" names a place; "in the Senate", "the Indo-Pacific" do not
             if any(p in lx.NOT_NAME_WORDS or p.casefold() in lx.MONTHS or p.casefold() in lx.WEEKDAYS
                    or _is_role(p) for p in parts) or all(p in lx.REGION_WORDS for p in parts) \
                     or state.overlaps(start, end) is not None:

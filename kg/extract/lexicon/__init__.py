@@ -192,6 +192,12 @@ ORG_SUFFIXES_DE = ("ministerium", "botschaft", "kanzleramt", "bundesamt", "bunde
 # "Stiftung Wissenschaft und Politik") or a hyphenated name part ("Humboldt-Universität").
 ORG_GENERIC_DE = ("universität", "institut", "stiftung", "behörde", "hochschule", "akademie",
                   "agentur", "kommission", "gesellschaft", "verband", "zentrum")
+# Common nouns that English capitalises after "the" without naming a place ("in the Senate").
+INSTITUTION_WORDS_EN = frozenset(
+    """Senate House Congress Cabinet Government Parliament Region Country City State Capitol
+    Assembly Chamber Court Presidency Administration Commonwealth Republic Kingdom Alliance
+    Coalition Opposition Treasury Bank Church Internet Web Press Media West East North South""".split()
+)
 PLACE_HEADS_EN = ("Air Base", "Naval Base", "Base", "Strait", "Sea", "Island", "Islands",
                   "Peninsula", "Airport", "Harbor", "Harbour", "Port", "Square", "Palace")
 PLACE_PREFIXES_DE = ("Marinestützpunkt", "Militärstützpunkt", "Stützpunkt", "Luftwaffenstützpunkt",
