@@ -66,6 +66,16 @@ def test_line_kinds(pasted, line, kind):
     assert _kinds(pasted)[line] == kind
 
 
+@pytest.mark.parametrize("line, kind", [
+    ("Die Ministerin und ihr Gastgeber in Lissabon, März 2024", "caption"),
+    ("Die Konferenz endet am Freitag, 12. April 2024.", "body"),
+    ("The talks were held in Brussels on Tuesday, April 1, 2025.", "body"),
+])
+def test_caption_dates_and_sentence_dates(line, kind):
+    doc = read_article(f"Einleitung der Meldung ist hier.\n{line}\nDie Ministerin sprach lange mit ihm.\n")
+    assert _kinds(doc)[line] == kind
+
+
 def test_sentences_are_exact_offsets_into_the_original_text(pasted):
     body = [pasted.text[s.start:s.end] for s in pasted.sentences if s.kind == "body"]
     assert "Am Samstag traf Berg\u00a0den Gastgeber." in body  # the NBSP stays

@@ -24,6 +24,7 @@ from kg.errors import InputError, UnsupportedLanguageError
 from kg.extract import lexicon as lx
 from kg.extract.base import Document, Sentence
 from kg.extract.dates import find_in_text, parse_published
+from kg.extract.lexicon import WEEKDAYS
 
 MAX_CHARS = 1_000_000  # ~150 pages: far above any article, low enough to stay fast
 SUPPORTED_LANGUAGES = ("de", "en")
@@ -317,6 +318,11 @@ def _ends_with_date(line: str) -> bool:
     """'… in Tokio, 9.4.2025' or '… in Neapel, Oktober 2024.': a caption's closing date."""
     tail = _CAPTION_DATE_END.search(line)
     if not tail:
+        return False
+    before = line[: tail.start()].split()
+    if before and before[-1].casefold() in WEEKDAYS:
+        return False  # "… am Freitag, 12. April 2024.": a sentence giving its date
+    if len(split_sentences(line, 0, len(line))) > 1:
         return False
     found = find_in_text(tail.group(0))
     return bool(found) and found[-1].end >= len(tail.group(0).rstrip().rstrip(".")) - 1
