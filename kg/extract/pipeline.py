@@ -187,7 +187,7 @@ def _checked(fact, doc: Document, actors: Actors, method: str):
         fact.participants = [p for p in dict.fromkeys(fact.participants) if p in known]
         if fact.place not in known:
             fact.place = None
-        if isinstance(fact, Meeting) and len(set(fact.participants) | {fact.place} - {None}) < 2:
+        if isinstance(fact, Meeting) and not (len(fact.participants) >= 2 or (fact.participants and fact.place)):
             return None  # a meeting needs two parties, or one party and a place
         if isinstance(fact, Mission) and fact.lead not in known:
             fact.lead = None
