@@ -188,3 +188,14 @@ def test_readout_phrases(make_doc, text, kind, participants):
     language = "de" if " sprach " in text else "en"
     found = run(make_doc, text, language=language)
     assert [(m.kind, sorted(m.participants)) for m in found] == [(kind, participants)]
+
+
+def test_place_of_a_topic_far_from_the_trigger_is_not_the_meeting_place(make_doc):
+    text = "Weber and Olsen discussed efforts to secure the release of the hostages held in Oslo."
+    found = run(make_doc, text, language="en")
+    assert [(m.kind, m.place) for m in found] == [("talks", None)]
+
+
+def test_call_in_a_readout_title(make_doc):
+    found = run(make_doc, "Secretary Weber's Call with Minister Olsen", language="en", kinds={"Secretary": "heading"})
+    assert [(m.kind, sorted(m.participants)) for m in found] == [("call", ["olsen", "weber"])]

@@ -281,3 +281,10 @@ def test_separable_cues_with_late_konjunktiv_or_an_appeal(make_doc, text, quote,
 def test_introduced_statement_makes_first_person_paragraphs_direct_speech(make_doc, intro, expected):
     text = f"{intro}\nWir werden die Hilfe fortsetzen und ausbauen."
     assert len(run(make_doc, text)) == expected
+
+
+def test_coordinated_cue_after_a_non_cue_verb_has_the_sentence_subject(make_doc):
+    text = "The Secretary thanked Anna Weber and underscored the importance of close coordination."
+    found = run(make_doc, text, language="en", roles={"olsen": ["Secretary of State"]},
+                names={**BOTH, "Secretary Olsen": ("olsen", "Person")})
+    assert [(s.speaker, s.quote) for s in found] == [("olsen", "the importance of close coordination")]

@@ -238,7 +238,8 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         topic = actors.speaker_before(start)
         if topic and topic != persons[0]:
             persons.append(topic)
-    place = _place(text, places, states)
+    near = lambda pos: any(t[0] - 50 <= pos <= t[1] + 50 for t in triggers)  # noqa: E731
+    place = _place(text, [p for p in places if near(p[0])], [st for st in states if near(st[0])])
     date = _date(doc, start, end)
     if place is None:
         for t_start, t_end, _, kind in triggers:

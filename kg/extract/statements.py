@@ -734,6 +734,8 @@ class _Run:
                 speaker = speaker_here
             else:
                 speaker = self._subject_en(tokens, index, b_start)
+                if speaker is None and prev in ("and", "also"):
+                    speaker = self._sentence_subject(tokens, b_start)   # "X thanked Y and stressed …"
             if not speaker:
                 continue
             speaker_here = speaker
@@ -775,6 +777,15 @@ class _Run:
                       s_end, "cue-before", 0.7)
             made = True
         return made
+
+    def _sentence_subject(self, tokens, b_start: int) -> str | None:
+        """The person a sentence starts with: a name, or "The Secretary" (a role)."""
+        if len(tokens) > 1 and tokens[0][2].lower() in _ARTICLES and tokens[1][2][:1].isupper():
+            return self._role_speaker([tokens[1][2].lower()], tokens[0][0])
+        first = self.actors.in_range(b_start, tokens[min(3, len(tokens) - 1)][1])
+        if first and (first[0].via == "pronoun" or self.actors.is_type(first[0].actor_id, "Person")):
+            return first[0].actor_id if first[0].via != "pronoun" else self._pronoun_speaker(first[0])
+        return None
 
     def _has_leading_cue_en(self, tokens, b_start: int, stop: int) -> bool:
         """Whether a cue verb with a person as its subject comes before ``stop``."""

@@ -200,12 +200,13 @@ for _kind, _words in {
                            news_conference""",
     "summit": """Gipfel Gipfeltreffen Gipfels summit Summit""",
     "call": """Telefonat telefonierte telefonierten Telefongespräch Videokonferenz telefonisch
-               call phoned videoconference by_phone by_telephone phone_call""",
+               call phoned videoconference by_phone by_telephone phone_call call_with""",
 }.items():
     for _word in _words.split():   # "_" joins the words of a multi-word trigger
         MEETING_TRIGGERS.setdefault(_word.replace("_", " "), _kind)
         if _word.isascii() and _word.islower():   # English nouns in titles: "Foreign Ministers' Meeting"
             MEETING_TRIGGERS.setdefault(_word.replace("_", " ").title(), _kind)
+            MEETING_TRIGGERS.setdefault(_word.replace("_", " ").capitalize(), _kind)
 
 # ------------------------------------------------------------------ missions
 MISSION_KINDS: dict[str, str] = {}
