@@ -228,8 +228,10 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
                 _append(persons, s.speaker)
                 break
     with_match = _WITH.search(text, m_start, m_end)
-    counterparts = [o for o in orgs if with_match and any(
-        with_match.end() <= m.start < end for m in mentions if m.actor_id == o)]
+    counterparts = [o for o in orgs if with_match and any(   # "mit X", not "… of X" further on
+        with_match.end() <= m.start < with_match.end() + 60
+        and not re.search(r"\b(?:of|des|der)\s+(?:the\s+)?$", text[max(start, m.start - 12):m.start])
+        for m in mentions if m.actor_id == o)]
     hint = _WITH_OR_PRONOUN.search(text, m_start, m_end)
     first_person_at = min((m.start for m in mentions if actors.is_type(m.actor_id, "Person")), default=end)
     if hint and hint.group() in ("er", "sie", "he", "she") and hint.start() > first_person_at:
