@@ -459,9 +459,16 @@ def _tokens(search: str, start: int, end: int) -> list[_Tok]:
 
 @functools.lru_cache(maxsize=65536)
 def _is_role_de(word: str) -> bool:
+    """German role nouns, inflected too ("dem russischen Präsidenten", "des Kanzlers")."""
     lowered = word.casefold()
-    return word[:1].isupper() and lowered.endswith(lx.ROLE_SUFFIXES_DE) \
-        and not lowered.endswith(("ministerium", "kanzleramt"))
+    if not word[:1].isupper() or lowered.endswith(("ministerium", "kanzleramt", "ministeriums")):
+        return False
+    if lowered.endswith(lx.ROLE_SUFFIXES_DE):
+        return True
+    for ending in ("en", "n", "es", "s", "nen"):
+        if lowered.endswith(ending) and lowered[: -len(ending)].endswith(lx.ROLE_SUFFIXES_DE):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=65536)
