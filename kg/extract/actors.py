@@ -801,7 +801,8 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             if not match.group(1)[:1].isupper():
                 continue
             start, end = s_start + match.start(1), s_start + match.end(1)
-            _add_pattern_actor(state, start, end, "Organization", "pattern:organisation")
+            _add_pattern_actor(state, start, end, "Organization", "pattern:organisation",
+                               name=_with_demonym(state, start, end))
         for match in _ORG_DE_GENERIC.finditer(segment):
             head, name = match.group(1), match.group(2)
             if not head[:1].isupper():
@@ -839,8 +840,29 @@ def _spans_overlapping(state: _State, start: int, end: int) -> list[tuple[int, i
     return found
 
 
-def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: str) -> None:
-    name = state.text[start:end]
+def _with_demonym(state: _State, start: int, end: int) -> str | None:
+    """"das russische Verteidigungsministerium" → "russisches Verteidigungsministerium"."""
+    before = state.search[max(0, start - 30):start]
+    match = re.search(r"([a-zäöü]+isch)(?:e|en|es|er|em)\s+$", before)
+    if not match:
+        return None
+    adj_start = start - len(before) + match.start()
+    taken = state.overlaps(adj_start, adj_start + len(match.group(0).rstrip()))
+    if not taken or state.found[taken].type != "State":
+        return None
+    noun = _strip_org_genitive(state.text[start:end])
+    return f"{match.group(1)}es {noun}"
+
+
+def _strip_org_genitive(name: str) -> str:
+    if name.casefold().endswith(("ministeriums", "amtes", "amts", "instituts")):
+        return name[:-1] if name.endswith("s") and not name.endswith("es") else name[:-2]
+    return name
+
+
+def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: str,
+                       name: str | None = None) -> None:
+    name = name or _strip_org_genitive(state.text[start:end])
     overlapping = _spans_overlapping(state, start, end)
     if any(s == start and e in (end, end - 1) for s, e in overlapping):
         return  # the gazetteer found the same name (perhaps without a genitive s)
@@ -848,8 +870,6 @@ def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: 
         return  # crosses another mention
     if any(state.found[state.mention_key[span]].type == "Person" for span in overlapping):
         return  # longer than what the gazetteer found: the pattern wins only over non-persons
-    if name.casefold().endswith(("ministeriums", "amtes", "amts", "instituts")):
-        name = name[:-1] if name.endswith("s") and not name.endswith("es") else name[:-2]
     for span in overlapping:
         key = state.mention_key.pop(span)
         state.spans.remove(span)
