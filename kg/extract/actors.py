@@ -622,7 +622,7 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
             state.actor(key, name, "Person", None, "pattern:role", 0.75)
             state.add_mention(key, start, end, "name")
             _add_role(state, key, role, tokens, j)
-            i = j
+            i = j + _coordinated_person(state, tokens, j, role)
 
 
 _APPOSITION_ARTICLES = frozenset(("der", "die", "the", "a", "an", "ein", "eine"))
@@ -677,6 +677,28 @@ def _apposition_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 def _is_demonym(state: _State, tok: _Tok) -> bool:
     taken = state.overlaps(tok.start, tok.end)
     return bool(taken) and any(a == tok.start and via == "demonym" for a, _, via in state.found[taken].mentions)
+
+
+def _coordinated_person(state: _State, tokens: list[_Tok], j: int, role) -> int:
+    """"counterparts Enrique Manalo and Gilberto Teodoro": a full name after "and" shares the role.
+
+    Returns how many tokens were consumed after ``j``.
+    """
+    if j + 2 >= len(tokens) or tokens[j].text not in ("and", "und"):
+        return 0
+    k = j + 1
+    while k < len(tokens) and k - j <= 3 and _name_like(tokens[k], state, k == j + 1) and \
+            not _INITIAL.match(tokens[k].text) and state.search[tokens[k - 1].end:tokens[k].start] == " ":
+        k += 1
+    if k - (j + 1) < 2 or (k < len(tokens) and tokens[k].text[:1].isupper()):
+        return 0  # one capitalised word may be anything; a name needs two
+    start, end = tokens[j + 1].start, tokens[k - 1].end
+    name = state.text[start:end]
+    key = _person_key(state, name)
+    state.actor(key, name, "Person", None, "pattern:role", 0.65)
+    state.add_mention(key, start, end, "name")
+    _add_role(state, key, role, tokens, k)
+    return k - j
 
 
 def _first_name_not_place(state: _State, tokens: list[_Tok], i: int, taken: str) -> bool:

@@ -132,7 +132,7 @@ ROLE_HEADS_LOWER_EN = frozenset(
     """spokesman spokeswoman spokesperson analyst expert professor minister secretary adviser
     advisor ambassador envoy commander president chancellor premier senator governor mayor
     diplomat economist historian researcher scientist lawmaker negotiator
-    correspondent chairman chairwoman director""".split()
+    correspondent chairman chairwoman director counterpart counterparts""".split()
 )
 # Adjectives that may open a role in an apposition ("Anna Berg, the former minister, …").
 ROLE_MODIFIERS_EN = frozenset("former acting outgoing incoming new interim current then later".split())
@@ -150,7 +150,7 @@ ROLE_SUFFIXES_DE = (
     "abgeordneter", "senatorin", "senator", "bürgermeisterin", "bürgermeister", "gouverneurin",
     "gouverneur", "premier", "königin", "könig", "prinzessin", "prinz", "papst", "oberst",
     "diplomatin", "diplomat", "gesandte", "gesandter", "monarch", "kommissarin", "kommissar",
-    "richterin", "richter", "inspekteur", "beraterin", "berater", "oberbefehlshaber", "staatschef", "regierungschef",
+    "richterin", "richter", "inspekteur", "beraterin", "berater", "amtskollegin", "amtskollege", "oberbefehlshaber", "staatschef", "regierungschef",
     "außenbeauftragte", "koordinatorin", "koordinator", "generalinspekteur",
 )
 # Role nouns used alone to refer back to a person ("der Außenminister", "the secretary").
