@@ -94,3 +94,13 @@ def test_quoted_mission_name(make_doc):
 def test_state_where_a_mission_takes_place(make_doc):
     found = run(make_doc, "Im Januar beginnt eine Ausbildungsmission der EU für Soldaten aus Moldau in Dänemark.")
     assert [(m.kind, m.place) for m in found] == [("training mission", "dk")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Die NATO hat am Montag eine Übung mit Norwegen in der Ostsee begonnen.", [("exercise", "ongoing")]),
+    ("Norwegen begrüßte die Übung.", []),                         # the one already reported
+    ("An der Übung „Nordlicht“ nehmen 9000 Soldaten teil.", []),   # named, but nobody taking part
+])
+def test_started_pointing_back_and_named_without_participants(make_doc, text, expected):
+    found = run(make_doc, text, published="2025-04-10")
+    assert [(m.kind, m.status) for m in found] == expected

@@ -51,6 +51,8 @@ _EXERCISE_NAME = re.compile(r"\b(?P<name>[A-Z][a-z][\w-]+(?:\s+[A-Z][\w-]+){0,2}
 _NOT_NAMES = frozenset("The This These Joint Annual Naval Military Air Live Large".split())
 _STATUS_RES = {status: re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
                for status, words in STATUS_CUES.items()}
+_STARTED = re.compile(r"\b(?:begonnen|begann|begannen|beginnt|gestartet|startete|began|begun|begins|"
+                      r"started|starts|launched|is under way|läuft)\b")
 _PAST = re.compile(r"\b(?:hatten?|haben|hat|wurden?|fand|fanden|war|waren|abgehalten|held|was|were|"
                    r"conducted|completed|took place)\b")
 
@@ -118,6 +120,8 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Miss
     trigger = None
     for m in _TRIGGER_RE.finditer(text, start, end):
         word = m.group(2)
+        if _pointing_back(text, m.start(), m.end(), end):
+            continue   # "begrüßte die Übung": the one already reported
         if word in _GENERIC and not m.group(1) and name is None:
             generic = True
         else:
@@ -142,7 +146,7 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Miss
             places.append(mention.actor_id)
     generic = trigger is not None and trigger[3] and name is None
     if not participants or (generic and len(participants) < 2):
-        return None
+        return None   # the shapes want a participant: a name alone is not enough
     lead = _lead(text, actors, start, end, trigger, name_span, participants)
     if len(participants) == 1 and name is None and lead is None:
         return None  # one state named in passing ("Übungen in Japan") is no mission of its own
@@ -153,6 +157,13 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Miss
         evidence=text[start:end], span=(start, end), confidence=0.55,
         method=f"trigger:{trigger[2]}" if trigger else "programme-name",
     )
+
+
+def _pointing_back(text: str, t_start: int, t_end: int, end: int) -> bool:
+    """A definite mission word closing its clause ("… begrüßte die Übung.") refers back."""
+    before = re.search(r"\b(?:die|der|das|den|dem|the|this|diese|dieser|diesem)\s+$", text[max(0, t_start - 12):t_start])
+    after = text[t_end:min(end, t_end + 3)]
+    return before is not None and re.match(r"\s*(?:[.,;]|$)", after) is not None
 
 
 def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
@@ -216,12 +227,14 @@ def _status(doc: Document, start: int, end: int) -> str | None:
         return "intended"
     if _STATUS_RES["announced"].search(text):
         return "announced"
+    if _STARTED.search(text):
+        return "ongoing"            # "hat … begonnen": under way, even if it began days ago
     dates = find_dates(doc, start, end)
     if dates and doc.published and dates[-1].value < doc.published.isoformat()[: len(dates[-1].value)]:
         return "completed"
     if _STATUS_RES["planned"].search(text):
         return "planned"
-    if _STATUS_RES["ongoing"].search(text):
+    if _STATUS_RES["ongoing"].search(text) or _STARTED.search(text):
         return "ongoing"
     if _PAST.search(text):
         return "completed"

@@ -315,7 +315,9 @@ class _Run:
             return self.published
         if first in _TIMELESS_CUES:   # "so X", "X zufolge": as the statement before, else now
             last = self._last()
-            if last is not None and self._adjacent(frame[0], allow_paragraph=True) is not None and (
+            sentence = self.doc.sentence_at(frame[0])
+            here = sentence.start if sentence is not None else frame[0]
+            if last is not None and self._adjacent(here, allow_paragraph=True) is not None and (
                     speaker is None or last.speaker == speaker):
                 return last.date
             return self.published
