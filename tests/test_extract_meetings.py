@@ -103,8 +103,9 @@ def test_own_words_make_the_speaker_a_participant(make_doc):
 
 
 def test_press_conference_of_one_person(make_doc):
-    found = run(make_doc, "Press Conference by Anna Weber", language="en", kinds={"Press": "heading"})
-    assert [(m.kind, m.participants) for m in found] == [("press conference", ["weber"])]
+    found = run(make_doc, "Press Conference by Anna Weber in Oslo", language="en", kinds={"Press": "heading"})
+    assert [(m.kind, m.participants, m.place) for m in found] == [("press conference", ["weber"], "oslo")]
+    assert run(make_doc, "Press Conference by Anna Weber", language="en", kinds={"Press": "heading"}) == []
 
 
 def test_same_meeting_reported_twice_is_kept_once(make_doc):

@@ -276,8 +276,8 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         if kind == "summit" and not any(actors.is_type(p, "Organization") for p in participants):
             continue  # a summit is an organisation's event: without it, nothing to record
         one_party = (kind == "press conference" and _by_whom(text, t_end)) or (host_org and not persons)
-        if len(participants) < 2 and not one_party:
-            continue
+        if len(participants) < 2 and not (one_party and place):
+            continue   # the shapes: two parties, or one party and a place
         out.append(Meeting(kind=kind, participants=participants, date=date, place=place,
                            evidence=text[start:end], span=(start, end), confidence=0.6,
                            method=f"trigger:{word}"))
