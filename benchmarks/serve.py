@@ -16,6 +16,7 @@ include its own cost; the comparison between servers is the point.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import socket
 import statistics
@@ -33,6 +34,10 @@ SEED = ROOT / "examples" / "dw-japan-nato" / "facts.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 MIX = [("meetings", {"actor": "Q57792"}), ("statements", {"actor": "Q57792"}), ("articles", {})]
+# a cheap query, so the server's own overhead shows rather than the query engine's work
+LOOKUP = ("PREFIX schema: <https://schema.org/>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+          "PREFIX wd: <http://www.wikidata.org/entity/>\n"
+          "SELECT ?name WHERE { ?actor owl:sameAs wd:Q57792 ; schema:name ?name }")
 
 
 def build_store(path: Path, articles: int) -> int:
@@ -129,7 +134,7 @@ def load(make_request, clients: int, seconds: float) -> dict:
 
 def sparql_request(base: str, texts: list[str], extra: dict):
     def make(session: requests.Session, which: int) -> bool:
-        response = session.post(base, data={"query": texts[which], **extra},
+        response = session.post(base, data={"query": texts[which % len(texts)], **extra},
                                 headers={"Accept": "application/sparql-results+json"}, timeout=60)
         return response.status_code == 200 and "bindings" in response.text
     return make
@@ -189,6 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="kg serve worker processes")
     args = parser.parse_args(argv)
+    load_before = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="kg-bench-serve-") as tmp:
         store = Path(tmp) / "store"
@@ -212,12 +218,16 @@ def main(argv: list[str] | None = None) -> None:
 
         for _ in range(args.repeats):
             for label, start, request, ready in (
-                (f"kg serve /sparql ({args.workers} workers)", lambda: start_kg(store, kg_port, args.workers),
+                (f"stored-query mix · kg serve /sparql ({args.workers} workers)", lambda: start_kg(store, kg_port, args.workers),
                  sparql_request(f"{kg_base}/sparql", texts, {}), f"{kg_base}/api/queries"),
-                (f"kg serve /api/queries ({args.workers} workers)", lambda: start_kg(store, kg_port, args.workers),
+                (f"stored-query mix · kg serve /api/queries ({args.workers} workers)", lambda: start_kg(store, kg_port, args.workers),
                  api_request(kg_base), f"{kg_base}/api/queries"),
-                ("oxigraph serve-read-only /query", lambda: start_oxigraph(store, ox_port),
+                ("stored-query mix · oxigraph serve-read-only /query", lambda: start_oxigraph(store, ox_port),
                  sparql_request(f"{ox_base}/query", texts, {}), f"{ox_base}/"),
+                (f"point lookup · kg serve /sparql ({args.workers} workers)", lambda: start_kg(store, kg_port, args.workers),
+                 sparql_request(f"{kg_base}/sparql", [LOOKUP], {}), f"{kg_base}/api/queries"),
+                ("point lookup · oxigraph serve-read-only /query", lambda: start_oxigraph(store, ox_port),
+                 sparql_request(f"{ox_base}/query", [LOOKUP], {}), f"{ox_base}/"),
             ):
                 process = start()
                 try:
@@ -227,7 +237,8 @@ def main(argv: list[str] | None = None) -> None:
                 finally:
                     stop(process)
 
-    print(f"\n{args.clients} clients × {args.seconds:g} s, median of {args.repeats} runs")
+    print(f"\n{args.clients} clients × {args.seconds:g} s, median of {args.repeats} runs; load average before: "
+          f"{' '.join(f'{x:.1f}' for x in load_before)} on {os.cpu_count()} cores")
     print("| server | requests/s | p50 ms | p95 ms | errors |")
     print("|---|---:|---:|---:|---:|")
     for label, runs in results.items():

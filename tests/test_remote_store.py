@@ -105,12 +105,31 @@ def test_ingest_query_reingest_validate_export_delete(server, tmp_path):
     assert remote.quad_count() == 0 and remote.graph_names() == []
 
 
+def test_several_articles_then_a_delete_match_the_embedded_store(server, tmp_path, corpus_dir):
+    """Batched ingest and delete (GSP PUTs plus one SPARQL Update for the summary quads) leave
+    exactly the quads the embedded store holds after the same commands."""
+    sheets = [SEED_SHEET, *gold_sheets()[1:3]]
+    local = tmp_path / "local-store"
+    for store in (server.url, str(local)):
+        code, _, stderr = kg(store, "ingest", *sheets)
+        assert code == 0, stderr
+        code, _, stderr = kg(store, "delete", build_article(load_factsheet(sheets[1])).iri)
+        assert code == 0, stderr
+    exports = []
+    for store in (server.url, str(local)):
+        out = tmp_path / f"{len(exports)}.nq"
+        assert kg(store, "export", "-f", "nq", "-o", out)[0] == 0
+        exports.append(_quads(out.read_bytes()))
+    assert exports[0] == exports[1] and len(exports[0]) > 1000
+
+
 def _quads(data: bytes) -> set:
     return {str(q) for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)}
 
 
 def test_separate_urls_and_read_only_from_environment(server):
     env = {"KG_STORE_QUERY_URL": f"{server.url}/query", "KG_STORE_GSP_URL": f"{server.url}/store",
+           "KG_STORE_UPDATE_URL": f"{server.url}/update",
            "KG_STORE_TIMEOUT": "5", "KG_STORE_RETRIES": "0"}
     assert kg("http://127.0.0.1:1/nowhere", "ingest", SEED_SHEET, env=env)[0] == 0
     assert RemoteStore(server.url).quad_count() > 500

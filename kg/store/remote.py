@@ -41,7 +41,7 @@ from rdflib.term import Identifier
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import PREFIXES
 from kg.store import register_backend
-from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, QueryResult, Store
+from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, NTriples, QueryResult, Store
 from kg.store.oxigraph import _OX_FORMATS, from_ox, to_ox
 
 PRESETS: dict[str, dict[str, object]] = {
@@ -288,18 +288,21 @@ class RemoteStore(Store):
 
     def _http(self, method: str, graph: URIRef, *, body: bytes | None = None, ok=(200, 201, 204), accept=_NT_MEDIA):
         """One Graph Store Protocol request (retried on network faults and 502/503/504)."""
+        return self._request(method, self.gsp_url, {"graph": str(graph)}, body, _NT_MEDIA, accept, ok,
+                             f"{method} {self.gsp_url}?graph={graph}", "KG_STORE_GSP_URL")
+
+    def _request(self, method: str, url: str, params: dict, body: bytes | None, content_type: str,
+                 accept: str, ok, target: str, setting: str):
         if self._session is None:
             self._session = requests.Session()
             self._session.auth = self.auth
         headers = {"Accept": accept}
         if body is not None:
-            headers["Content-Type"] = _NT_MEDIA
-        target = f"{method} {self.gsp_url}?graph={graph}"
+            headers["Content-Type"] = content_type
         for attempt in self._attempts():
             try:
                 response = self._session.request(
-                    method, self.gsp_url, params={"graph": str(graph)}, data=body,
-                    headers=headers, timeout=self.timeout,
+                    method, url, params=params, data=body, headers=headers, timeout=self.timeout,
                 )
             except requests.Timeout:
                 failure = StoreError(f"{self._where(target)}: no answer within {self.timeout:g} s "
@@ -308,7 +311,7 @@ class RemoteStore(Store):
             except requests.ConnectionError as err:
                 failure = StoreError(f"{self._where(target)}: cannot connect ({_reason(err)}); "
                                      "check that the server is running and the URL is right "
-                                     "(--store, KG_STORE_GSP_URL)")
+                                     f"(--store, {setting})")
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
                 continue
@@ -331,6 +334,22 @@ class RemoteStore(Store):
         response = self._http("PUT", graph, body=buffer)
         if response.status_code == 404:
             raise StoreError(f"{self._where(self.gsp_url)}: HTTP 404 for PUT; {_advice(404)}")
+
+    def apply_changes(self, *, graphs=None, drop=(), remove=(), add=()) -> None:
+        """Drop graphs (GSP DELETE), replace graphs (one GSP PUT each), then remove and add single
+        quads in one SPARQL Update (``DELETE DATA … ; INSERT DATA …``) that the server applies atomically."""
+        self._writable()
+        for name in drop:
+            self.drop_graph(name)
+        for name, triples in (graphs or {}).items():
+            body = triples.encode("utf-8") if isinstance(triples, NTriples) else ox_serialize_triples(triples)
+            if self._http("PUT", name, body=body).status_code == 404:
+                raise StoreError(f"{self._where(self.gsp_url)}: HTTP 404 for PUT; {_advice(404)}")
+        operations = [op for op in (_quad_data("DELETE DATA", remove), _quad_data("INSERT DATA", add)) if op]
+        if operations:
+            self._request("POST", self.update_url, {}, " ;\n".join(operations).encode("utf-8"),
+                          "application/sparql-update", "*/*", (200, 204), f"POST {self.update_url}",
+                          "KG_STORE_UPDATE_URL")
 
     def drop_graph(self, graph: URIRef) -> bool:
         """DELETE the graph; False when the server says it does not exist."""
@@ -492,6 +511,21 @@ def ox_serialize_triples(triples: Iterable[tuple]) -> bytes:
     b'<http://s> <http://p> "o" .\\n'
     """
     return ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _quad_data(operation: str, quads: Iterable[tuple]) -> str:
+    """``INSERT DATA``/``DELETE DATA`` of (s, p, o, graph) quads, terms written by pyoxigraph.
+
+    >>> _quad_data("INSERT DATA", [(URIRef("http://s"), URIRef("http://p"), Literal("o"), URIRef("http://g"))])
+    'INSERT DATA { GRAPH <http://g> { <http://s> <http://p> "o" . } }'
+    """
+    by_graph: dict[URIRef, list[str]] = {}
+    for s, p, o, g in quads:
+        by_graph.setdefault(g, []).append(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} .")
+    if not by_graph:
+        return ""
+    body = " ".join(f"GRAPH {sparql_term(g)} {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
+    return f"{operation} {{ {body} }}"
 
 
 def _parse_rdf(data: bytes, content_type: str, where: str) -> list:
