@@ -120,7 +120,8 @@ class _Scripted:
     (Statement(speaker="anna-berg", quote="traf am Dienstag", direct=False, span=(0, 5)), True, (35, 51)),
     (Statement(speaker="anna-berg", quote="not in the text", direct=False), False, None),
     (Statement(speaker="nobody", quote="traf am Dienstag", direct=False), False, None),
-    (Meeting(kind="meeting", participants=["anna-berg", "ghost"], span=(25, 85)), True, (25, 85)),
+    (Meeting(kind="meeting", participants=["anna-berg", "ghost", "japan"], span=(25, 85)), True, (25, 85)),
+    (Meeting(kind="meeting", participants=["anna-berg", "ghost"], span=(25, 85)), False, None),
 ])
 def test_facts_are_checked_against_the_text(fact, kept, span):
     sheet = extract_factsheet(TEXT, source="t.txt", cache=NAMES, extractors=[_Scripted([fact])], link=False)
@@ -132,7 +133,7 @@ def test_facts_are_checked_against_the_text(fact, kept, span):
         cited = item.quote if isinstance(item, Statement) else item.evidence
         assert TEXT[span[0]:span[1]] == cited
         if isinstance(item, Meeting):
-            assert item.participants == ["anna-berg"]
+            assert item.participants == ["anna-berg", "japan"]
 
 
 def test_a_crashing_extractor_costs_only_its_facts():
