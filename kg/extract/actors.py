@@ -701,6 +701,32 @@ def _coordinated_person(state: _State, tokens: list[_Tok], j: int, role) -> int:
     return k - j
 
 
+def _place_names_as_first_names(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """"Jordan Bardella said …": a one-word state or place before a surname is a first name (English)."""
+    if state.doc.language != "en":
+        return
+    for s_start, s_end in sentences:
+        tokens = _tokens(state.search, s_start, s_end)
+        for i in range(len(tokens) - 1):
+            tok, nxt = tokens[i], tokens[i + 1]
+            key = state.mention_key.get((tok.start, tok.end))
+            if key is None or state.found[key].type not in ("State", "Place") or " " in tok.text:
+                continue
+            if state.search[tok.end:nxt.start] != " " or not nxt.text.isalpha() or len(nxt.text) < 3 \
+                    or not _name_like(nxt, state, False) or state.overlaps(nxt.start, nxt.end) is not None:
+                continue
+            after = tokens[i + 2].text if i + 2 < len(tokens) else ""
+            before = tokens[i - 1].text if i > 0 else ""
+            if after[:1].isupper() or before.casefold() in lx.LOCATIVE_PREPOSITIONS or \
+                    before.casefold() in ("the", "of", "and", "'s") or _is_role(before):
+                continue
+            _drop_mention(state, (tok.start, tok.end))
+            name = state.text[tok.start:nxt.end]
+            person = _person_key(state, name)
+            state.actor(person, name, "Person", None, "pattern:name", 0.5)
+            state.add_mention(person, tok.start, nxt.end, "name")
+
+
 def _first_name_not_place(state: _State, tokens: list[_Tok], i: int, taken: str) -> bool:
     """A one-word state or place right after a role and right before a name is a first name."""
     tok = tokens[i]
@@ -1122,6 +1148,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _gazetteer_pass(state, regions)
     _pattern_pass(state, regions)
     _person_pass(state, regions, {s.start for s in doc.sentences if s.kind == "heading"})
+    _place_names_as_first_names(state, facts)
     _branch_pass(state, regions)
     _apposition_pass(state, regions)
     _acronym_pass(state, regions)
