@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -94,6 +95,16 @@ def date_literal(value: str) -> Literal:
     if datatype is None:
         raise FactSheetError(f"date {value!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
     return Literal(value, datatype=datatype)
+
+
+def confidence_literal(value: float) -> Literal:
+    """A confidence as an ``xsd:decimal`` literal with three decimals (a Decimal value, so
+    validators see a well-formed decimal rather than a float).
+
+    >>> confidence_literal(0.6)
+    rdflib.term.Literal('0.600', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    """
+    return Literal(Decimal(f"{float(value):.3f}"), datatype=XSD.decimal)
 
 
 def slug(text: str) -> str:
@@ -255,7 +266,7 @@ class _Mapper:
         self.add(record, RDF.type, KG.WikidataLink)
         self.add(record, KG.target, WD[link["qid"]])
         if link.get("confidence") is not None:
-            self.add(record, KG.confidence, Literal(round(float(link["confidence"]), 3), datatype=XSD.decimal))
+            self.add(record, KG.confidence, confidence_literal(link["confidence"]))
         if link.get("method"):
             self.add(record, KG.method, Literal(str(link["method"])))
         self.add(record, PROV.wasDerivedFrom, self.article)
@@ -283,7 +294,7 @@ class _Mapper:
             self.add(node, KG.span, span)
             self.add_span_node(span, exact, item.span)
         if item.confidence is not None:
-            self.add(node, KG.confidence, Literal(round(item.confidence, 3), datatype=XSD.decimal))
+            self.add(node, KG.confidence, confidence_literal(item.confidence))
         if item.method:
             self.add(node, KG.method, Literal(item.method))
         if getattr(item, "date", None):
