@@ -76,6 +76,13 @@ def test_caption_dates_and_sentence_dates(line, kind):
     assert _kinds(doc)[line] == kind
 
 
+def test_question_headline():
+    doc = read_article("Wohin steuert die Allianz?\n\nDie Allianz steht vor einer schwierigen Entscheidung. "
+                       "Die Mitglieder sind uneins.\n\nWas bedeutet das?\nDie Lage ist offen.\n")
+    assert doc.title == "Wohin steuert die Allianz?"
+    assert _kinds(doc)["Was bedeutet das?"] == "body"
+
+
 def test_sentences_are_exact_offsets_into_the_original_text(pasted):
     body = [pasted.text[s.start:s.end] for s in pasted.sentences if s.kind == "body"]
     assert "Am Samstag traf Berg\u00a0den Gastgeber." in body  # the NBSP stays

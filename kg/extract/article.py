@@ -453,8 +453,28 @@ def _classify(text: str, lines: list[_Line], meta: dict) -> None:
             line.body_start = line.start + marker.end()
         if not _FINAL_PUNCT.search(raw) and len(raw) < 200:
             line.kind = "heading"
+        elif raw.rstrip().endswith(("?", "!")) and len(raw.split()) <= 12 and _stands_alone(text, line) \
+                and not raw.lstrip().startswith(_OPENING_QUOTES):
+            line.kind = "heading"  # "Wohin steuert die NATO?" between blank lines
         else:
             line.kind = "body"
+
+
+_OPENING_QUOTES = tuple("\"„“”»«‚‘'")
+
+
+def _stands_alone(text: str, line: _Line) -> bool:
+    """True when blank lines (or the text's edges) surround the line.
+
+    >>> t = "Frage?\\n\\nAntwort."
+    >>> _stands_alone(t, _Line(0, 6))
+    True
+    """
+    head = text[max(0, line.start - 200):line.start].replace("\r", "").rstrip(" \t")
+    tail = text[line.end:line.end + 200].replace("\r", "").lstrip(" \t")
+    before_ok = line.start == 0 or not text[:line.start].strip() or head.endswith("\n\n")
+    after_ok = not tail.strip() or tail.startswith("\n\n")
+    return before_ok and after_ok
 
 
 def _byline(raw: str, meta: dict) -> bool:
@@ -471,8 +491,10 @@ def _byline(raw: str, meta: dict) -> bool:
     return False
 
 
-def _title(text: str, lines: list[_Line]) -> str | None:
+def _title(text: str, lines: list[_Line], dateline=None) -> str | None:
     for line in lines[:15]:
+        if dateline is not None and line.start <= dateline.start < line.end:
+            continue
         if line.kind == "heading":
             words = text[line.start:line.end].split()
             if len(words) >= 3:
@@ -531,7 +553,7 @@ def read_article(data: bytes | str, *, source: str = "<input>", url: str | None 
         published=chosen_published,
         published_precision=precision,
         url=url or meta["url"] or (found_url[0] if found_url else None),
-        title=meta["title"] or _title(text, lines),
+        title=meta["title"] or _title(text, lines, meta.get("dateline")),
         authors=meta["authors"],
         publisher=meta["publisher"],
         sentences=sentences,
