@@ -76,6 +76,13 @@ def test_caption_dates_and_sentence_dates(line, kind):
     assert _kinds(doc)[line] == kind
 
 
+def test_dateline_before_the_headline_is_not_the_title():
+    doc = read_article("Flag\n\nJanuar 18, 2022\n\nMinisterin reist nach Lissabon und Madrid\n\n"
+                       "Die Ministerin reist am Dienstag ab. Sie trifft dort ihre Amtskollegen.\n")
+    assert doc.title == "Ministerin reist nach Lissabon und Madrid"
+    assert doc.published.isoformat() == "2022-01-18"
+
+
 def test_question_headline():
     doc = read_article("Wohin steuert die Allianz?\n\nDie Allianz steht vor einer schwierigen Entscheidung. "
                        "Die Mitglieder sind uneins.\n\nWas bedeutet das?\nDie Lage ist offen.\n")
