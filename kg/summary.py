@@ -8,7 +8,7 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
   alphabetically first name), ``kgs:qid`` (its Wikidata QID, from ``owl:sameAs``), its types, roles and other names (``kgs:type``/``kgs:typeList``,
   ``kgs:role``/``kgs:roleList``, ``kgs:alias``/``kgs:aliasList``);
 * for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
-  with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetings``/``kgs:articles`` counts, the
+  with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetingCount``/``kgs:articleCount``, the
   ``kgs:meeting`` and ``kgs:article`` nodes themselves, ``kgs:firstDate``/``kgs:lastDate`` and
   each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``).
 
@@ -229,8 +229,8 @@ class PairState:
             (node, RDF.type, KGS.MetPair),
             (node, KGS.actorA, URIRef(self.a)),
             (node, KGS.actorB, URIRef(self.b)),
-            (node, KGS.meetings, Literal(len(self.meetings), datatype=XSD.integer)),
-            (node, KGS.articles, Literal(len(self.articles), datatype=XSD.integer)),
+            (node, KGS.meetingCount, Literal(len(self.meetings), datatype=XSD.integer)),
+            (node, KGS.articleCount, Literal(len(self.articles), datatype=XSD.integer)),
         }
         out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
         out.update((node, KGS.article, URIRef(a)) for a in self.articles)

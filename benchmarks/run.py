@@ -1,0 +1,458 @@
+"""kg's benchmark: ingest, queries, export, validation and extraction, side by side with rdflib.
+
+    python -m benchmarks.run --articles 10000 --jobs 2        # `make bench`
+    python -m benchmarks.run --articles 200 --repeat 3        # a smoke run (tests/test_bench_smoke.py)
+
+Every measured step runs as its own process (``/usr/bin/time -v`` when present, else
+``resource.getrusage(RUSAGE_CHILDREN)``), so the figures are whole-process wall times and peak
+resident memory, imports and store opening included. Query latencies are measured inside one
+process per engine (median and p95 over ``--repeat`` runs after one warm-up run):
+
+* ``kg``: the on-disk Oxigraph store that ``kg ingest`` wrote, opened read-only, as ``kg query``
+  and ``kg serve`` open it;
+* ``oxigraph-memory``: the same quads in an in-memory Oxigraph (to separate disk from engine);
+* ``rdflib``: the same quads in an rdflib ``Dataset`` (union default graph), the same query
+  texts with the same parameter terms (``initBindings``). Skipped above ``--rdflib-max``
+  articles, and a query that runs longer than ``--rdflib-timeout`` seconds is stopped and
+  reported as "> timeout".
+
+The data is synthetic (benchmarks/generate.py: invented names, fake QIDs in a reserved range).
+Results: a table on stdout and JSON in benchmarks/results/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+AGGREGATE_QUERIES = ROOT / "benchmarks" / "aggregate_queries"
+CORPUS_TEXTS = ROOT.parent / "shared" / "corpus"
+TIME_BIN = "/usr/bin/time"
+
+
+# --------------------------------------------------------------------------- running steps as processes
+
+
+def run_process(args: list[str], *, env: dict | None = None, timeout: float | None = None) -> dict:
+    """Run a command; its wall time, peak RSS (MB), exit code, and the JSON it printed last (if any)."""
+    use_time = os.path.exists(TIME_BIN)
+    command = ([TIME_BIN, "-v"] if use_time else []) + args
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=timeout)
+    wall = time.perf_counter() - started
+    if use_time:
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        peak_mb = int(match.group(1)) / 1024 if match else None
+    else:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peak_mb = after / 1024 if after > before else None  # an upper bound: the largest child so far
+    payload = None
+    for line in reversed(proc.stdout.strip().splitlines()):
+        if line.startswith("{"):
+            try:
+                payload = json.loads(line)
+                break
+            except json.JSONDecodeError:
+                continue
+    return {"wall_s": wall, "peak_mb": peak_mb, "exit": proc.returncode, "result": payload,
+            "stderr_tail": "\n".join(l for l in proc.stderr.splitlines() if not l.startswith("\t"))[-800:],
+            "stdout_tail": proc.stdout[-1500:] if payload is None else ""}
+
+
+def step(name: str, *args: str) -> list[str]:
+    """The command line that runs one measuring step of this module in a fresh process."""
+    return [sys.executable, "-m", "benchmarks.run", "--step", name, *args]
+
+
+def kg_command(store: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "kg.cli", "--store", str(store), *args]
+
+
+# --------------------------------------------------------------------------- steps (run in their own process)
+
+
+def _query_cases(store_spec: str) -> list[dict]:
+    """Every stored query with its parameter values, plus variants with an optional actor, plus
+    the aggregating forms of the queries that read summary triples."""
+    from kg.queries import list_queries, load_query_file
+    from kg.store import open_store
+
+    store = open_store(store_spec, read_only=True)
+    try:
+        top = store.query(
+            "SELECT ?actor ?n WHERE { ?actor <https://w3id.org/kg-news/summary#articles> ?n } ORDER BY DESC(?n) ?actor LIMIT 1"
+        ).rows
+        mission = store.query("SELECT ?m WHERE { ?m a <https://w3id.org/kg-news/ontology#Mission> } ORDER BY ?m LIMIT 1").rows
+    finally:
+        store.close()
+    actor = str(top[0][0]) if top else "Q57792"
+    cases = []
+    for query in list_queries():
+        params = {}
+        for p in query.parameters:
+            if p.required and p.name == "actor":
+                params["actor"] = actor
+            elif p.required and p.name == "mission" and mission:
+                params["mission"] = str(mission[0][0])
+        cases.append({"name": query.name, "path": str(query.path), "params": params,
+                      "actor_specific": "actor" in params})
+        if any(p.name == "actor" and not p.required for p in query.parameters):
+            cases.append({"name": f"{query.name}[actor]", "path": str(query.path), "params": {"actor": actor},
+                          "actor_specific": True})
+    for path in sorted(AGGREGATE_QUERIES.glob("*.rq")):
+        query = load_query_file(path)
+        params = {"actor": actor} if query.parameter("actor") else {}
+        cases.append({"name": f"{query.name} (aggregating, no summary)", "path": str(path), "params": params,
+                      "actor_specific": bool(params), "reference": True})
+    return cases
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered) + 0.5)) - 1))]
+
+
+def step_kg_queries(store_spec: str, cases: list[dict], repeat: int) -> dict:
+    """Latency of every case on a kg store (read-only on disk, or an N-Quads file in memory)."""
+    from kg.queries import load_query_file, run_query
+    from kg.store import open_store
+
+    started = time.perf_counter()
+    if store_spec.endswith(".nq"):
+        import pyoxigraph as ox
+
+        from kg.store.oxigraph import OxigraphStore
+
+        store = OxigraphStore(None)
+        store.raw.bulk_load(path=store_spec, format=ox.RdfFormat.N_QUADS)
+    else:
+        store = open_store(store_spec, read_only=True)
+    opened = time.perf_counter() - started
+    out = {}
+    for case in cases:
+        query = load_query_file(Path(case["path"]))
+        times, rows = [], 0
+        for attempt in range(repeat + 1):
+            began = time.perf_counter()
+            result = run_query(store, query, case["params"])
+            elapsed = time.perf_counter() - began
+            rows = len(result.rows)
+            if attempt:  # the first run warms caches
+                times.append(elapsed * 1000)
+        out[case["name"]] = {"median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95), "rows": rows}
+    store.close()
+    return {"open_s": opened, "queries": out}
+
+
+class _Timeout(Exception):
+    pass
+
+
+def step_rdflib_queries(nquads: str, cases: list[dict], repeat: int, timeout: float) -> dict:
+    """Load the same quads into an rdflib Dataset and run the same queries (initBindings)."""
+    from rdflib import Dataset
+
+    from kg.queries import bind_parameters, load_query_file
+
+    started = time.perf_counter()
+    dataset = Dataset(default_union=True)
+    dataset.parse(nquads, format="nquads")
+    loaded = time.perf_counter() - started
+
+    def on_alarm(*_):
+        raise _Timeout()
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    out = {}
+    for case in cases:
+        query = load_query_file(Path(case["path"]))
+        bindings = {k.lstrip("?"): v for k, v in bind_parameters(query, case["params"]).items()}
+        times, rows, timed_out = [], None, False
+        for attempt in range(repeat + 1):
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            began = time.perf_counter()
+            try:
+                rows = len(list(dataset.query(query.text, initBindings=bindings)))
+            except _Timeout:
+                timed_out = True
+            except Exception as err:  # rdflib cannot run this query: say so, go on
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                out[case["name"]] = {"error": f"{type(err).__name__}: {err}"[:200]}
+                break
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            elapsed = (time.perf_counter() - began) * 1000
+            if timed_out:
+                break
+            if attempt or elapsed > 2000:  # slow queries: the first run counts, no warm-up to wait for
+                times.append(elapsed)
+            if sum(times) > 4 * timeout * 1000 / 3:
+                break
+        if case["name"] in out:
+            continue
+        out[case["name"]] = ({"timeout_s": timeout} if timed_out else
+                             {"median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95), "rows": rows})
+    export_started = time.perf_counter()
+    graph_text = dataset.serialize(format="trig")
+    exported = time.perf_counter() - export_started
+    return {"load_s": loaded, "quads": len(dataset), "export_trig_s": exported, "export_bytes": len(graph_text),
+            "queries": out}
+
+
+def step_rdflib_ingest(corpus: str, limit: int) -> dict:
+    """The obvious alternative: read each sheet, map, validate, add to an in-memory rdflib Dataset."""
+    from rdflib import Dataset
+
+    from kg.build import build_article
+    from kg.model import load_factsheet
+    from kg.validate import validate_graph
+
+    files = sorted(Path(corpus).glob("*.json"))[:limit]
+    started = time.perf_counter()
+    dataset = Dataset()
+    for path in files:
+        article = build_article(load_factsheet(path))
+        if not validate_graph(article.graph).conforms:
+            raise SystemExit(f"{path}: does not conform")
+        graph = dataset.graph(article.iri)
+        for triple in article.graph:
+            graph.add(triple)
+    return {"articles": len(files), "seconds": time.perf_counter() - started, "quads": len(dataset)}
+
+
+def step_extract(count: int) -> dict:
+    """Extraction throughput on the real corpus texts, repeated to ``count`` articles."""
+    from kg.extract.pipeline import extract_factsheet
+
+    texts = [p.read_bytes() for p in sorted(CORPUS_TEXTS.glob("*.txt"))]
+    if not texts:
+        return {"skipped": f"no corpus texts in {CORPUS_TEXTS}"}
+    started = time.perf_counter()
+    facts = 0
+    for index in range(count):
+        sheet = extract_factsheet(texts[index % len(texts)], source=f"corpus-{index}")
+        facts += len(sheet.actors) + len(sheet.meetings) + len(sheet.missions) + len(sheet.statements)
+    seconds = time.perf_counter() - started
+    return {"articles": count, "distinct_texts": len(texts), "seconds": seconds, "facts": facts,
+            "bytes_per_article": sum(map(len, texts)) / len(texts)}
+
+
+# --------------------------------------------------------------------------- the whole run
+
+
+def machine() -> dict:
+    info = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        mem = Path("/proc/meminfo").read_text().split("\n")[0]
+        info["memory_gb"] = round(int(mem.split()[1]) / 1024 / 1024, 1)
+        info["load_average_at_start"] = os.getloadavg()
+    except OSError:
+        pass
+    try:
+        import pyoxigraph
+        import pyshacl
+        import rdflib
+
+        info["versions"] = {"pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__,
+                            "pyshacl": pyshacl.__version__}
+    except (ImportError, AttributeError):
+        pass
+    return info
+
+
+def run(args) -> dict:
+    from benchmarks.generate import write_corpus
+
+    work = Path(args.workdir or RESULTS / f"work-{args.articles}")
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    corpus, store = work / "corpus", work / "store"
+    report: dict = {"articles": args.articles, "jobs": args.jobs, "seed": args.seed, "repeat": args.repeat,
+                    "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    began = time.perf_counter()
+    write_corpus(corpus, args.articles, args.seed)
+    report["generate_s"] = time.perf_counter() - began
+    say = (lambda *a: print(*a, file=sys.stderr, flush=True)) if not args.quiet else (lambda *a: None)
+
+    say(f"ingest {args.articles} synthetic sheets with --jobs {args.jobs} …")
+    report["ingest"] = run_process(kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs)))
+    report["ingest"]["summary"] = report["ingest"]["stderr_tail"].strip().splitlines()[-1:]
+    report["reingest_unchanged"] = run_process(kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs)))
+    stats = run_process(kg_command(store, "stats"))
+    match = re.search(r"quads\D+(\d+)", stats["stdout_tail"])
+    report["quads"] = int(match.group(1)) if match else None
+
+    say("export …")
+    report["export_turtle"] = run_process(kg_command(store, "export", "-f", "turtle", "-o", str(work / "all.ttl")))
+    report["export_nquads"] = run_process(kg_command(store, "export", "-f", "nq", "-o", str(work / "all.nq")))
+    report["validate_all"] = run_process(kg_command(store, "validate", "--all", "--jobs", str(args.jobs)))
+
+    cases = _query_cases(str(store))
+    (work / "cases.json").write_text(json.dumps(cases))
+    say("queries on the on-disk store …")
+    report["queries_kg"] = run_process(step("kg-queries", str(store), str(work / "cases.json"), str(args.repeat)))
+    say("queries on in-memory Oxigraph …")
+    report["queries_oxigraph_memory"] = run_process(step("kg-queries", str(work / "all.nq"), str(work / "cases.json"), str(args.repeat)))
+    if args.articles <= args.rdflib_max:
+        say("rdflib: load and queries …")
+        report["queries_rdflib"] = run_process(step("rdflib-queries", str(work / "all.nq"), str(work / "cases.json"),
+                                                    str(min(args.repeat, 3)), str(args.rdflib_timeout)))
+    else:
+        report["queries_rdflib"] = {"skipped": f"{args.articles} articles > --rdflib-max {args.rdflib_max}"}
+    ingest_limit = min(args.articles, args.rdflib_ingest_max)
+    say(f"rdflib ingest of {ingest_limit} sheets …")
+    report["ingest_rdflib"] = run_process(step("rdflib-ingest", str(corpus), str(ingest_limit)))
+    report["ingest_kg_same_size"] = (
+        report["ingest"] if ingest_limit == args.articles else
+        _ingest_subset(corpus, work, ingest_limit)
+    )
+    if args.extract_articles:
+        say(f"extraction of {args.extract_articles} corpus articles …")
+        report["extract"] = run_process(step("extract", str(args.extract_articles)))
+    report["total_s"] = time.perf_counter() - began
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def _ingest_subset(corpus: Path, work: Path, limit: int) -> dict:
+    subset = work / f"corpus-{limit}"
+    subset.mkdir()
+    for path in sorted(corpus.glob("*.json"))[:limit]:
+        os.link(path, subset / path.name)
+    return run_process(kg_command(work / f"store-{limit}", "ingest", str(subset), "--jobs", "1"))
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _ms(entry: dict | None) -> str:
+    if not entry:
+        return "–"
+    if "error" in entry:
+        return "error"
+    if "timeout_s" in entry:
+        return f"> {entry['timeout_s'] * 1000:,.0f}"
+    return f"{entry['median_ms']:,.1f}"
+
+
+def table(report: dict) -> str:
+    lines = []
+    n = report["articles"]
+    ingest = report["ingest"]
+    lines.append(f"kg benchmark: {n:,} synthetic articles, {report.get('quads') or '?'} quads, "
+                 f"--jobs {report['jobs']}, {report['date']}, {report['machine'].get('cpu', '?')} x{report['machine'].get('cpus')}")
+    lines.append("")
+    lines.append(f"{'step':<44} {'wall s':>9} {'peak MB':>9}")
+    for label, key in (("kg ingest (map + validate + write)", "ingest"),
+                       ("kg ingest again (all unchanged)", "reingest_unchanged"),
+                       ("kg export -f turtle", "export_turtle"), ("kg export -f nq", "export_nquads"),
+                       ("kg validate --all", "validate_all"),
+                       ("kg query: all cases, one process", "queries_kg"),
+                       ("oxigraph in memory: load + all cases", "queries_oxigraph_memory"),
+                       ("rdflib Dataset: load + all cases + trig", "queries_rdflib"),
+                       ("rdflib ingest (map + validate + add)", "ingest_rdflib"),
+                       ("kg ingest, same size as rdflib ingest", "ingest_kg_same_size"),
+                       ("extraction (corpus texts repeated)", "extract")):
+        entry = report.get(key) or {}
+        if "wall_s" in entry:
+            peak = f"{entry['peak_mb']:,.0f}" if entry.get("peak_mb") else "?"
+            lines.append(f"{label:<44} {entry['wall_s']:>9.1f} {peak:>9}")
+        elif entry.get("skipped"):
+            lines.append(f"{label:<44} skipped: {entry['skipped']}")
+    rd = (report.get("ingest_rdflib") or {}).get("result") or {}
+    same = report.get("ingest_kg_same_size") or {}
+    if rd:
+        lines.append(f"  ingest rate: kg {rd['articles'] / same['wall_s']:.0f} articles/s (jobs 1, whole process) vs "
+                     f"rdflib {rd['articles'] / rd['seconds']:.0f} articles/s (in process) at {rd['articles']} articles; "
+                     f"kg at {n:,} with --jobs {report['jobs']}: {n / ingest['wall_s']:.0f} articles/s")
+    ex = (report.get("extract") or {}).get("result") or {}
+    if ex.get("seconds"):
+        lines.append(f"  extraction: {ex['articles'] / ex['seconds']:.1f} articles/s ({ex['distinct_texts']} distinct texts "
+                     f"of {ex['bytes_per_article'] / 1000:.1f} kB, one process)")
+    lines.append("")
+    kg_q = ((report.get("queries_kg") or {}).get("result") or {}).get("queries", {})
+    mem_q = ((report.get("queries_oxigraph_memory") or {}).get("result") or {}).get("queries", {})
+    rd_q = ((report.get("queries_rdflib") or {}).get("result") or {}).get("queries", {})
+    lines.append(f"{'query (median ms)':<50} {'kg disk':>9} {'p95':>8} {'ox mem':>9} {'rdflib':>10} {'ratio':>7} {'rows':>6}")
+    for name, entry in kg_q.items():
+        rdflib_entry = rd_q.get(name)
+        ratio = "–"
+        if rdflib_entry and "error" in rdflib_entry:
+            ratio = "–"
+        elif rdflib_entry and "median_ms" in rdflib_entry:
+            ratio = f"{rdflib_entry['median_ms'] / max(entry['median_ms'], 1e-6):,.0f}x"
+        elif rdflib_entry:
+            ratio = f">{rdflib_entry['timeout_s'] * 1000 / max(entry['median_ms'], 1e-6):,.0f}x"
+        mismatch = ""
+        if rdflib_entry and rdflib_entry.get("rows") not in (None, entry["rows"]):
+            mismatch = f" (rdflib rows {rdflib_entry['rows']})"
+        lines.append(f"{name:<50} {entry['median_ms']:>9,.1f} {entry['p95_ms']:>8,.1f} {_ms(mem_q.get(name)):>9} "
+                     f"{_ms(rdflib_entry):>10} {ratio:>7} {entry['rows']:>6}{mismatch}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=9, help="timed runs per query (after one warm-up)")
+    parser.add_argument("--rdflib-max", type=int, default=10_000, help="largest size at which rdflib runs the queries")
+    parser.add_argument("--rdflib-ingest-max", type=int, default=1_000, help="articles for the rdflib ingest baseline")
+    parser.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds before an rdflib query is stopped")
+    parser.add_argument("--extract-articles", type=int, default=1_000, help="0 to skip the extraction step")
+    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--json", default=None, help="where to write the JSON (default benchmarks/results/)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (corpus, store, exports)")
+    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--step", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("step_args", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step:
+        return _run_step(args.step, args.step_args)
+    report = run(args)
+    target = Path(args.json) if args.json else RESULTS / f"bench-{args.articles}-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(report, indent=1))
+    print(table(report))
+    print(f"\nJSON: {target}")
+    return 0
+
+
+def _run_step(name: str, values: list[str]) -> int:
+    if name == "kg-queries":
+        result = step_kg_queries(values[0], json.loads(Path(values[1]).read_text()), int(values[2]))
+    elif name == "rdflib-queries":
+        result = step_rdflib_queries(values[0], json.loads(Path(values[1]).read_text()), int(values[2]), float(values[3]))
+    elif name == "rdflib-ingest":
+        result = step_rdflib_ingest(values[0], int(values[1]))
+    elif name == "extract":
+        result = step_extract(int(values[0]))
+    else:
+        raise SystemExit(f"unknown step {name!r}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
