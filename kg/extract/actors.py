@@ -496,6 +496,9 @@ def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
         return False
     if word.isupper() and len(word) <= 3:
         return False  # an acronym, not a name
+    if state.doc.language == "de" and word[1:].islower() and len(word) > 5 and \
+            word.casefold().endswith(lx.GERMAN_NOUN_ENDINGS):
+        return False  # "Stellung", "Erklärung": a German noun after a role word
     taken = state.overlaps(tok.start, tok.end)
     if taken is not None and not taken.startswith(("qid:", "person:")):
         return False

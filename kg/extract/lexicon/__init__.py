@@ -177,8 +177,15 @@ NOT_NAME_WORDS = frozenset(
     However Meanwhile Jan Feb Bild Foto Photo Image Quelle Source Guten Tag Während Statt
     Minister Secretary President General Deputy Foreign Defense Defence State Affairs Prime
     Regierung Government Ministry Ministerium Office Department Staaten Pressekonferenz Press
-    Conference Meeting Treffen Gespräch Gespräche Besuch Visit Summit Gipfel Reise Trip""".split()
+    Conference Meeting Treffen Gespräch Gespräche Besuch Visit Summit Gipfel Reise Trip Ende
+    Anfang Mitte Beginn Woche Wochen Monat Monate Jahr Jahre Jahren Tag Tage Tagen Nacht Abend
+    Wochenende Zeit Uhr Angaben Ansicht Auskunft Stellung Mittwoch Dienstag Montag Donnerstag
+    Freitag Samstag Sonntag Amt Amtes Land Landes Regierungs Staat Staates Seite Sicht""".split()
 )
+# German common-noun endings: a capitalised word ending so is not a name ("Stellungnahme" aside).
+# (Only endings no first name or surname has: not -ik "Dominik", -ei "Andrei", -nis "Dennis".)
+GERMAN_NOUN_ENDINGS = ("ung", "ungen", "heit", "keit", "schaft", "tion", "tät", "ismus", "nisse",
+                       "chen", "lein", "erklärung", "politik")
 # Organisation name heads (English: "… University", "Ministry of …"; German suffixes).
 ORG_HEADS_EN = (
     "University", "Institute", "Foundation", "Agency", "Council", "Commission", "Committee",
