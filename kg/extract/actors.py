@@ -710,11 +710,15 @@ def _place_names_as_first_names(state: _State, sentences: list[tuple[int, int]])
         return
     for s_start, s_end in sentences:
         tokens = _tokens(state.search, s_start, s_end)
+        if _title_case(tokens):
+            continue
         for i in range(len(tokens) - 1):
             tok, nxt = tokens[i], tokens[i + 1]
             key = state.mention_key.get((tok.start, tok.end))
             if key is None or state.found[key].type not in ("State", "Place") or " " in tok.text:
                 continue
+            if not any(m[0] == tok.start and m[2] == "name" for m in state.found[key].mentions):
+                continue  # a demonym ("Japanese Counterpart") is an adjective, not a first name
             if state.search[tok.end:nxt.start] != " " or not nxt.text.isalpha() or len(nxt.text) < 3 \
                     or not _name_like(nxt, state, False) or state.overlaps(nxt.start, nxt.end) is not None:
                 continue
