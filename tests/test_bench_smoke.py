@@ -1,0 +1,39 @@
+"""A smoke run of the benchmark (200 synthetic articles): every step runs and reports figures.
+
+The real runs (10,000 articles, `make bench`) are not part of `make test`; this only keeps the
+harness working.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from conftest import ROOT
+
+
+def test_benchmark_smoke_run_reports_every_step(tmp_path):
+    out = tmp_path / "bench.json"
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--articles", "200", "--jobs", "2", "--repeat", "1",
+         "--rdflib-max", "100", "--rdflib-ingest-max", "30", "--extract-articles", "3",
+         "--workdir", str(tmp_path / "work"), "--json", str(out), "--quiet"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    elapsed = time.perf_counter() - started
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report["ingest"]["exit"] == 0 and "200 ingested" in report["ingest"]["summary"][0]
+    assert "200 unchanged" in report["reingest_unchanged"]["stderr_tail"]
+    queries = report["queries_kg"]["result"]["queries"]
+    assert {"who-met-whom", "actors", "co-mentioned", "meetings"} <= set(queries)
+    assert all(q["median_ms"] > 0 for q in queries.values())
+    assert queries["who-met-whom"]["rows"] == queries["who-met-whom (aggregating, no summary)"]["rows"] > 0
+    assert report["queries_rdflib"]["skipped"].startswith("200 articles > --rdflib-max 100")
+    assert report["ingest_rdflib"]["result"]["articles"] == 30
+    assert report["export_turtle"]["exit"] == 0 and report["export_turtle"]["peak_mb"]
+    assert "query (median ms)" in proc.stdout
+    assert elapsed < 60, f"the smoke run took {elapsed:.0f} s"

@@ -1,0 +1,213 @@
+"""Bulk ingest: worker processes, atomic batches, content-hash skip, failures with reasons, dispatch
+by input type; and the compiled validator gives the same verdicts as plain pyshacl."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import StoreError
+from kg.ingest import delete_article, expand_inputs, ingest_paths
+from kg.store import open_store
+from kg.validate import compiled_shapes, load_shapes
+
+from conftest import CORPUS, ROOT, SEED_SHEET
+
+sys.path.insert(0, str(ROOT))
+from benchmarks.generate import write_corpus  # noqa: E402
+
+runner = CliRunner()
+SHAPE_FIXTURES = ROOT / "tests" / "shapes"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(folder, 24, seed=3)
+    return folder
+
+
+def quads(store) -> set[str]:
+    return {str(q) for q in store.raw.quads_for_pattern(None, None, None, None)}
+
+
+def article_graphs(store) -> list:
+    return [g for g in store.graph_names() if "/article/" in str(g)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bulk_ingest_stores_every_sheet_and_skips_them_the_second_time(tmp_path, corpus, jobs):
+    store = open_store(str(tmp_path / "store"))
+    first = ingest_paths(store, [corpus], jobs=jobs, batch_size=5)
+    assert (first.ingested, first.unchanged, first.failed) == (24, 0, [])
+    assert len(article_graphs(store)) == 24
+    before = quads(store)
+    again = ingest_paths(store, [corpus], jobs=jobs, batch_size=5)
+    assert (again.ingested, again.unchanged, again.failed) == (0, 24, [])
+    assert quads(store) == before
+    store.close()
+
+
+def test_one_and_two_jobs_write_the_same_store(tmp_path, corpus):
+    stores = []
+    for jobs in (1, 2):
+        store = open_store("memory:")
+        ingest_paths(store, [corpus], jobs=jobs, batch_size=7)
+        stores.append(quads(store))
+    assert stores[0] == stores[1]
+
+
+def test_a_changed_sheet_is_replaced_and_the_rest_skipped(tmp_path, corpus):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(corpus.glob("*.json"))[:5]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    store = open_store("memory:")
+    ingest_paths(store, [folder])
+    target = sorted(folder.glob("*.json"))[2]
+    sheet = json.loads(target.read_text())
+    sheet["title"] = "A corrected headline"
+    target.write_text(json.dumps(sheet))
+    summary = ingest_paths(store, [folder])
+    assert (summary.ingested, summary.unchanged) == (1, 4)
+    titles = {str(r[0]) for r in store.query("SELECT ?t WHERE { ?a <https://schema.org/headline> ?t }").rows}
+    assert "A corrected headline" in titles and len(titles) == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("bad.yaml", "actors: [\n", "not valid YAML"),
+        ("bad.json", '{"actors": [{"id": "a", "name": "A", "type": "Alien"}], "meetings": [], "missions": [], "statements": []}',
+         "'type'"),
+        ("visit.json", json.dumps({"url": "https://e.org/v", "actors": [{"id": "a", "name": "A", "type": "Person"}],
+                                   "meetings": [{"kind": "visit", "participants": ["a"]}], "missions": [], "statements": []}),
+         "does not conform"),
+        ("empty.txt", "", "empty.txt"),
+    ],
+    ids=["malformed-yaml", "bad-actor-type", "not-conforming", "empty-text"],
+)
+def test_bad_inputs_fail_with_reasons_and_the_others_are_stored(tmp_path, corpus, name, content, reason):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(corpus.glob("*.json"))[:3]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / name).write_text(content, encoding="utf-8")
+    store = open_store("memory:")
+    summary = ingest_paths(store, [folder], jobs=1)
+    assert summary.ingested == 3 and len(summary.failed) == 1
+    assert name in summary.failed[0].reason and reason in summary.failed[0].reason
+    assert len(article_graphs(store)) == 3
+
+
+def test_unknown_files_in_a_folder_are_ignored_and_an_empty_folder_is_a_usage_error(tmp_path):
+    (tmp_path / "notes.md").write_text("# not an input")
+    with pytest.raises(Exception, match="no inputs in this folder"):
+        expand_inputs([tmp_path])
+    (tmp_path / "a.json").write_text("{}")
+    assert expand_inputs([tmp_path]) == [tmp_path / "a.json"]
+
+
+def test_article_text_goes_through_extraction(tmp_path):
+    pytest.importorskip("kg.extract.pipeline")
+    texts = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+    if not texts:
+        pytest.skip("development corpus not found")
+    store = open_store("memory:")
+    summary = ingest_paths(store, [texts[0]])
+    assert summary.ingested == 1, [f.reason for f in summary.failed]
+    assert store.query("ASK { ?s a <https://w3id.org/kg-news/ontology#Statement> }").boolean
+
+
+class Interrupt(BaseException):
+    """Stands in for Ctrl-C (KeyboardInterrupt) at a chosen moment."""
+
+
+def test_interrupted_run_leaves_whole_articles_only(tmp_path, corpus):
+    complete = open_store("memory:")
+    ingest_paths(complete, [corpus])
+    sizes = {g: complete.quad_count(g) for g in article_graphs(complete)}
+    store = open_store(str(tmp_path / "store"))
+    seen = []
+
+    def stop_after_seven(outcome):
+        seen.append(outcome)
+        if len(seen) == 7:
+            raise Interrupt()
+
+    with pytest.raises(Interrupt):
+        ingest_paths(store, [corpus], batch_size=5, progress=stop_after_seven)
+    stored = article_graphs(store)
+    assert 5 <= len(stored) < 24
+    assert all(store.quad_count(g) == sizes[g] for g in stored)
+    resumed = ingest_paths(store, [corpus], batch_size=5)
+    assert resumed.unchanged == len(stored) and resumed.ingested == 24 - len(stored)
+    store.close()
+
+
+def test_a_failing_write_writes_nothing_of_its_batch(tmp_path, corpus):
+    store = open_store("memory:")
+    calls = {"n": 0}
+    original = store.apply_changes
+
+    def failing_second_write(**changes):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise StoreError("disk full (simulated)")
+        return original(**changes)
+
+    store.apply_changes = failing_second_write
+    summary = ingest_paths(store, [corpus], batch_size=10)
+    assert summary.ingested == 14 and len(summary.failed) == 10
+    assert all("disk full" in f.reason for f in summary.failed)
+    assert len(article_graphs(store)) == 14
+    again = ingest_paths(store, [corpus], batch_size=10)
+    assert again.ingested == 10 and again.unchanged == 14
+
+
+def test_delete_removes_the_article_and_nothing_else(tmp_path, corpus):
+    store = open_store("memory:")
+    ingest_paths(store, [corpus])
+    graphs = article_graphs(store)
+    assert delete_article(store, graphs[0])
+    assert not store.has_graph(graphs[0]) and len(article_graphs(store)) == 23
+    assert not delete_article(store, graphs[0])
+
+
+def test_cli_bulk_ingest_prints_a_summary_and_validate_all_conforms(tmp_path, corpus):
+    store = tmp_path / "store"
+    result = runner.invoke(app, ["--store", str(store), "ingest", str(corpus), "--jobs", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert "24 ingested, 0 unchanged, 0 failed" in result.stderr
+    result = runner.invoke(app, ["--store", str(store), "ingest", str(corpus)])
+    assert "0 ingested, 24 unchanged, 0 failed" in result.stderr
+    result = runner.invoke(app, ["--store", str(store), "validate", "--all", "--jobs", "2"])
+    assert result.exit_code == 0 and "conforms: yes" in result.stdout
+
+
+def test_cli_single_bad_input_keeps_its_exit_code(tmp_path):
+    bad = tmp_path / "visit.json"
+    bad.write_text(json.dumps({"url": "https://e.org/v", "actors": [{"id": "a", "name": "A", "type": "Person"}],
+                               "meetings": [{"kind": "visit", "participants": ["a"]}], "missions": [], "statements": []}))
+    result = runner.invoke(app, ["--store", str(tmp_path / "store"), "ingest", str(bad)])
+    assert result.exit_code == 1 and "does not conform" in result.stderr
+    result = runner.invoke(app, ["--store", str(tmp_path / "store"), "ingest", str(SEED_SHEET), "--jobs", "0"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("fixture", sorted(p.stem for p in SHAPE_FIXTURES.glob("*.ttl")))
+def test_compiled_validator_agrees_with_plain_pyshacl(fixture):
+    data = Graph().parse(SHAPE_FIXTURES / f"{fixture}.ttl", format="turtle")
+    conforms, report, _ = pyshacl_validate(data, shacl_graph=load_shapes(), inference="none", advanced=True,
+                                           allow_warnings=True)
+    ours = compiled_shapes().validate(data)
+    focus = {str(f) for f in report.objects(None, __import__("rdflib").URIRef("http://www.w3.org/ns/shacl#focusNode"))}
+    assert ours.conforms == conforms
+    assert {r.focus for r in ours.results} == focus
