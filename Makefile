@@ -40,5 +40,10 @@ browser:
 	  || echo "could not install chromium; the query-page test will be skipped"; \
 	fi
 
+# Benchmark at 10,000 synthetic articles (a few minutes; figures in benchmarks/README.md).
+# Smaller: make bench BENCH_ARGS="--articles 1000"
+bench: setup
+	$(BIN)/python -m benchmarks.run --articles 10000 --jobs 2 $(BENCH_ARGS)
+
 clean:
 	rm -rf out .kg $(VENV) *.egg-info
