@@ -269,6 +269,10 @@ class RemoteStore(Store):
         self.timeout = _number(options, "timeout", 30.0)
         self.retries = int(_number(options, "retries", 2))
         self.backoff = _number(options, "backoff", 0.25)
+        self.write_mode = str(options.get("write") or "update").lower()
+        if self.write_mode not in ("update", "gsp"):
+            raise UsageError(f"KG_STORE_WRITE={self.write_mode!r}: expected 'update' (one atomic SPARQL "
+                             "Update per batch) or 'gsp' (Graph Store Protocol only)")
         user, password = options.get("user"), options.get("password")
         self.auth = (user, password or "") if user else None
         self._session: requests.Session | None = None
@@ -330,26 +334,55 @@ class RemoteStore(Store):
     def replace_graph(self, graph: URIRef, triples: Iterable[tuple]) -> None:
         """Replace the graph with one GSP PUT of its N-Triples: the server swaps it atomically."""
         self._writable()
-        buffer = ox_serialize_triples(triples)
-        response = self._http("PUT", graph, body=buffer)
-        if response.status_code == 404:
-            raise StoreError(f"{self._where(self.gsp_url)}: HTTP 404 for PUT; {_advice(404)}")
+        self._put(graph, _nt_bytes(triples))
 
     def apply_changes(self, *, graphs=None, drop=(), remove=(), add=()) -> None:
-        """Drop graphs (GSP DELETE), replace graphs (one GSP PUT each), then remove and add single
-        quads in one SPARQL Update (``DELETE DATA … ; INSERT DATA …``) that the server applies atomically."""
+        """Drop graphs, replace graphs, then remove and add single quads (s, p, o, graph).
+
+        A lone graph replacement is one GSP PUT. Anything more (a batch of articles together with
+        their summary quads) is, by default (``KG_STORE_WRITE=update``), **one** SPARQL Update
+        request, which the server runs as one transaction, so the batch and the summary land
+        together or not at all. ``KG_STORE_WRITE=gsp`` uses the Graph Store Protocol only (a PUT
+        per graph, the changed graphs read, edited and PUT back): for servers without SPARQL
+        Update, at the price of atomicity across the batch.
+        """
         self._writable()
-        for name in drop:
-            self.drop_graph(name)
-        for name, triples in (graphs or {}).items():
-            body = triples.encode("utf-8") if isinstance(triples, NTriples) else ox_serialize_triples(triples)
-            if self._http("PUT", name, body=body).status_code == 404:
-                raise StoreError(f"{self._where(self.gsp_url)}: HTTP 404 for PUT; {_advice(404)}")
-        operations = [op for op in (_quad_data("DELETE DATA", remove), _quad_data("INSERT DATA", add)) if op]
-        if operations:
+        graphs, drop, remove, add = dict(graphs or {}), list(drop), list(remove), list(add)
+        if len(graphs) == 1 and not (drop or remove or add):
+            [(name, triples)] = graphs.items()
+            self._put(name, _nt_bytes(triples))
+        elif self.write_mode == "gsp":
+            self._apply_with_gsp(graphs, drop, remove, add)
+        elif graphs or drop or remove or add:
+            operations = [f"DROP SILENT GRAPH {sparql_term(URIRef(name))}" for name in drop]
+            for name, triples in graphs.items():
+                target = sparql_term(URIRef(name))
+                operations.append(f"DROP SILENT GRAPH {target}")
+                body = _nt_bytes(triples).decode("utf-8")
+                if body.strip():
+                    operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body}}} }}")
+            operations += [op for op in (_quad_data("DELETE DATA", remove), _quad_data("INSERT DATA", add)) if op]
             self._request("POST", self.update_url, {}, " ;\n".join(operations).encode("utf-8"),
                           "application/sparql-update", "*/*", (200, 204), f"POST {self.update_url}",
                           "KG_STORE_UPDATE_URL")
+
+    def _apply_with_gsp(self, graphs: dict, drop: list, remove: list, add: list) -> None:
+        for name in drop:
+            self.drop_graph(name)
+        for name, triples in graphs.items():
+            self._put(name, _nt_bytes(triples))
+        touched: dict[URIRef, tuple[set, set]] = {}
+        for s, p, o, g in remove:
+            touched.setdefault(g, (set(), set()))[0].add((s, p, o))
+        for s, p, o, g in add:
+            touched.setdefault(g, (set(), set()))[1].add((s, p, o))
+        for name, (gone, new) in touched.items():
+            current = set(self.get_graph(name))
+            self._put(name, ox_serialize_triples(sorted((current - gone) | new)))
+
+    def _put(self, graph: URIRef, body: bytes) -> None:
+        if self._http("PUT", graph, body=body).status_code == 404:
+            raise StoreError(f"{self._where(self.gsp_url)}: HTTP 404 for PUT; {_advice(404)}")
 
     def drop_graph(self, graph: URIRef) -> bool:
         """DELETE the graph; False when the server says it does not exist."""
@@ -511,6 +544,18 @@ def ox_serialize_triples(triples: Iterable[tuple]) -> bytes:
     b'<http://s> <http://p> "o" .\\n'
     """
     return ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _nt_bytes(triples) -> bytes:
+    """N-Triples bytes of rdflib triples, or of ready N-Triples text (parsed and rewritten by
+    pyoxigraph, so whatever goes into an update is well-formed terms and nothing else)."""
+    if isinstance(triples, (NTriples, str)):
+        try:
+            parsed = ox.parse(triples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            return ox.serialize(parsed, format=ox.RdfFormat.N_TRIPLES) or b""
+        except (SyntaxError, ValueError) as err:
+            raise StoreError(f"cannot write a graph: its N-Triples do not parse ({err})") from None
+    return ox_serialize_triples(triples)
 
 
 def _quad_data(operation: str, quads: Iterable[tuple]) -> str:
