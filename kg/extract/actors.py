@@ -752,6 +752,64 @@ def _drop_mention(state: _State, span: tuple[int, int]) -> None:
     state.found[key].mentions = [m for m in state.found[key].mentions if (m[0], m[1]) != span]
 
 
+def _bare_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """Persons named without a role: a two- or three-word name next to a reporting verb ("John
+    Smith said", "sagte Anna Berg") or before an apposition with a role ("Anna Berg, a spokeswoman
+    for …,")."""
+    verbs = lx.SPEECH_VERBS_DE if state.doc.language == "de" else lx.SPEECH_VERBS_EN
+    institutions = lx.INSTITUTION_WORDS_DE if state.doc.language == "de" else lx.INSTITUTION_WORDS_EN
+    for s_start, s_end in sentences:
+        tokens = _tokens(state.search, s_start, s_end)
+        if state.doc.language == "en" and _title_case(tokens):
+            continue
+        i = 0
+        while i < len(tokens):
+            j = i
+            while j < len(tokens) and j - i < 3 and _name_like(tokens[j], state, j == i) and \
+                    state.overlaps(tokens[j].start, tokens[j].end) is None and \
+                    (j == i or state.search[tokens[j - 1].end:tokens[j].start] == " "):
+                j += 1
+            words = [t.text for t in tokens[i:j]]
+            starts_run = i == 0 or not tokens[i - 1].text[:1].isupper() or tokens[i - 1].text in lx.NOT_NAME_WORDS
+            if len(words) >= 2 and starts_run and not _INITIAL.match(words[0]) and \
+                    (j >= len(tokens) or not tokens[j].text[:1].isupper() or tokens[j].text in (",",)) and \
+                    not any(w in institutions or w in lx.ORG_HEADS_EN or w in lx.REGION_WORDS for w in words) and \
+                    not (state.doc.language == "de" and i == 0 and _adjective_noun(words)) and \
+                    _names_a_speaker(tokens, i, j, verbs):
+                start, end = tokens[i].start, tokens[j - 1].end
+                name = state.text[start:end]
+                if name.casefold() not in state.metadata_names:
+                    key = _person_key(state, name)
+                    state.actor(key, name, "Person", None, "pattern:speaker", 0.6)
+                    state.add_mention(key, start, end, "name")
+                i = j
+                continue
+            i = max(j, i + 1)
+
+
+def _adjective_noun(words: list[str]) -> bool:
+    """"Neue Regeln erklärte niemand": an inflected adjective and a plural noun open the sentence."""
+    return bool(re.search(r"(?:e|es|en|er|em)$", words[0])) and bool(re.search(r"(?:en|n|e|er|s)$", words[-1]))
+
+
+def _names_a_speaker(tokens: list[_Tok], i: int, j: int, verbs: frozenset) -> bool:
+    """A reporting verb right before or after tokens[i:j], or ", (a|the) <role>" right after."""
+    if j < len(tokens) and tokens[j].text in verbs:
+        return True
+    if i > 0 and tokens[i - 1].text in verbs:
+        return True
+    if j + 1 < len(tokens) and tokens[j].text == ",":
+        k = j + 1
+        if tokens[k].text.casefold() in ("a", "an", "the", "der", "die", "ein", "eine"):
+            k += 1
+        for m in range(k, min(len(tokens), k + 4)):
+            if _is_role_head(tokens[m].text) and tokens[m].text not in lx.COURTESY_TITLES:
+                return True
+            if tokens[m].text in _APPOSITION_END:
+                break
+    return False
+
+
 def _person_key(state: _State, name: str) -> str:
     """An existing person this name refers to (same or more tokens), else a new key."""
     tokens = {t.casefold() for t in name.split() if t not in _ROMAN}
@@ -1156,6 +1214,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _pattern_pass(state, regions)
     _person_pass(state, regions, {s.start for s in doc.sentences if s.kind == "heading"})
     _place_names_as_first_names(state, facts)
+    _bare_name_pass(state, facts)
     _branch_pass(state, regions)
     _apposition_pass(state, regions)
     _acronym_pass(state, regions)

@@ -222,3 +222,18 @@ LOCATIVE_PREPOSITIONS = frozenset(
     """in nach aus bei von vom zu zum zur nahe near to at from into In At From Near Nach Aus
     südlich nördlich östlich westlich bis via""".split()
 )
+
+# Reporting verbs next to which a bare two- or three-word name is a person ("John Smith said").
+SPEECH_VERBS_EN = frozenset(
+    """said says told added warned stressed noted argued explained wrote tweeted insisted
+    declared announced confirmed denied admitted claimed urged acknowledged""".split()
+)
+SPEECH_VERBS_DE = frozenset(
+    """sagte sagt sagten erklärte erklärt betonte betont warnte warnt meinte meint kritisierte
+    forderte fordert schrieb ergänzte bestätigte räumte widersprach kündigte""".split()
+)
+# Words that make a capitalised pair an institution, not a person ("White House said").
+INSTITUTION_WORDS_DE = frozenset(
+    """Haus Amt Regierung Ministerium Kanzleramt Bundesregierung Kommission Rat Parlament Gericht
+    Partei Fraktion Verband Behörde Polizei Armee Marine Zentrum Institut Agentur Zeitung""".split()
+)
