@@ -292,7 +292,6 @@ class _State:
         self.found: dict[str, _Found] = {}
         self.spans: list[tuple[int, int]] = []  # taken character ranges, sorted
         self.mention_key: dict[tuple[int, int], str] = {}
-        self.positions: list[tuple[int, int]] = []  # role (Position) names in the text
         self.confusable: dict[str, set[str]] = {}
         self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
         self.metadata_names = {n.casefold() for n in doc.authors + doc.extra.get("translators", [])
@@ -375,12 +374,9 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         index = bisect.bisect_right(starts, start) - 1
         if index < 0 or end > regions[index][1]:
             continue
-        positions = [e for e in entries if e.type == "Position"]
         entries = [e for e in entries if e.type in ACTOR_ENTITY_TYPES]
         if not entries:
-            if positions:
-                state.positions.append((start, end))
-            continue
+            continue  # a position ("NATO-Generalsekretär"): roles are read from the text
         if doc.language == "de" and all(e.kind == "demonym" for e in entries) and \
                 state.text[start].isupper() and not _sentence_start(state.search, start, regions[index][0]):
             continue  # "Deutsche Welle", "der Deutschen Presse-Agentur": part of a proper name
