@@ -83,6 +83,17 @@ def test_dateline_before_the_headline_is_not_the_title():
     assert doc.published.isoformat() == "2022-01-18"
 
 
+@pytest.mark.parametrize("line, authors", [
+    ("Von Julia Stein, Lissabon", ["Julia Stein"]),
+    ("By Mark Hill and Sara Lind | Reuters", ["Mark Hill", "Sara Lind"]),
+    ("Autorin: Ida Feder", ["Ida Feder"]),
+])
+def test_bylines(line, authors):
+    doc = read_article(f"Ministerin besucht Lissabon\n\n{line}\n\nDie Ministerin traf am Montag ihren Kollegen.\n")
+    assert doc.authors == authors
+    assert _kinds(doc)[line] == "boilerplate"
+
+
 def test_question_headline():
     doc = read_article("Wohin steuert die Allianz?\n\nDie Allianz steht vor einer schwierigen Entscheidung. "
                        "Die Mitglieder sind uneins.\n\nWas bedeutet das?\nDie Lage ist offen.\n")

@@ -49,7 +49,8 @@ _TRANSLATOR = re.compile(
 )
 _NAME = r"[A-ZÄÖÜÉ][\w'’.-]+(?:\s+[A-ZÄÖÜÉ][\w'’-]+){1,3}"
 _BYLINE = re.compile(
-    rf"^\s*(?:{'|'.join(lx.BYLINE_PREFIXES)})\s*:?\s+(?P<who>{_NAME}(?:\s*(?:,|und|and|&)\s*{_NAME})*)\s*$"
+    rf"^\s*(?:{'|'.join(lx.BYLINE_PREFIXES)})\s*:?\s+(?P<who>{_NAME}(?:\s*(?:,|und|and|&)\s*{_NAME})*)"
+    r"(?:\s*[,|–-]\s*[A-ZÄÖÜ][\w.-]*(?:\s+[A-ZÄÖÜ][\w.-]*)?)?\s*$"  # "Von X, Tokio" / "By X | Reuters"
 )
 _ROLE_WORDS = "|".join(lx.JOURNALIST_ROLES)
 _ROLE_NAME = re.compile(rf"(?:^|[|\s])(?:{_ROLE_WORDS})(?:in)?\s+(?P<who>{_NAME})\s*$")
