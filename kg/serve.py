@@ -283,7 +283,7 @@ class WorkerPool:
         """Run a job on a free worker; HttpError 503 when the time limit passes."""
         timeout = self.config.timeout
         try:
-            worker = self._idle.get(timeout=max(timeout, 1.0))
+            worker = self._idle.get(timeout=max(timeout, 5.0))  # a killed worker takes ~1 s to replace
         except queue.Empty:
             raise HttpError(503, f"server busy: all {self.config.workers} query workers are busy; "
                                  "try again in a moment", {"Retry-After": "2"}) from None
@@ -299,6 +299,10 @@ class WorkerPool:
         self._replace(worker)
         raise HttpError(503, f"query cancelled: it ran longer than the {timeout:g} s limit "
                              "(kg serve --timeout); add LIMIT or narrow its patterns")
+
+    def idle(self) -> int:
+        """How many workers are ready for a query right now."""
+        return self._idle.qsize()
 
     def close(self) -> None:
         """Stop every worker."""

@@ -253,6 +253,10 @@ def test_runaway_query_is_cut_off_and_the_server_stays_responsive(server):
     for thread in threads:
         thread.join()
     assert results == [503, 503]
+    deadline = time.monotonic() + 30
+    while server.pool.idle() < server.config.workers and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.pool.idle() == server.config.workers, "killed workers are replaced"
     assert _count(server) > 0
 
 
