@@ -15,6 +15,8 @@ from collections import Counter
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
@@ -348,3 +350,28 @@ def test_remote_bindings_are_checked(loaded):
         remote.query(query.text, {"bad name": URIRef("http://x")})
     bindings = bind_parameters(query, {"actor": "Q57792"}, DEFAULT_BASE_IRI)
     assert remote.query(query.text, bindings).rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(), lang=st.sampled_from([None, "de", "en"]))
+def test_any_literal_value_arrives_as_exactly_that_one_term(text, lang):
+    """Whatever the text (quotes, braces, newlines, NUL, '} DROP ALL {'), the bound query sees one
+    literal equal to it and nothing else."""
+    value = Literal(text, lang=lang)
+    query = bind_values("SELECT ?v ?other WHERE { OPTIONAL { ?s ?p ?other } }", {"v": value})
+    rows = list(ox.Store().query(query))
+    assert len(rows) == 1
+    got = rows[0]["v"]
+    assert (got.value, got.language) == (text, lang) and rows[0]["other"] is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(tail=st.text())
+def test_any_iri_value_is_one_term_or_refused(tail):
+    iri = URIRef("http://example.org/" + tail)
+    try:
+        query = bind_values("SELECT ?v WHERE { }", {"v": iri})
+    except QueryError:
+        return
+    rows = list(ox.Store().query(query))
+    assert [r["v"].value for r in rows] == [str(iri)]
