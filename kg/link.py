@@ -34,12 +34,12 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Iterable
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, XSD
+from rdflib.namespace import OWL, PROV, RDF
 
+from kg.build import confidence_literal
 from kg.errors import NetworkError
 from kg.model import Actor, FactSheet
 from kg.namespaces import KG, WD
@@ -527,8 +527,7 @@ def link_triples(actor_iri: URIRef, link: dict, article_iri: URIRef, base_iri: s
         (record, PROV.wasDerivedFrom, article_iri),
     ]
     if link.get("confidence") is not None:
-        value = Decimal(str(round(float(link["confidence"]), 3)))
-        triples.append((record, KG.confidence, Literal(value, datatype=XSD.decimal)))
+        triples.append((record, KG.confidence, confidence_literal(link["confidence"])))
     if link.get("method"):
         triples.append((record, KG.method, Literal(str(link["method"]))))
     return triples
