@@ -28,7 +28,6 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
-from kg import __version__
 from kg.errors import FactSheetError, UsageError
 from kg.model import Actor, FactSheet, Meeting, Mission, Statement
 from kg.namespaces import DEFAULT_BASE_IRI, KG, OA, ORG, SCHEMA, SEM, WD, bind_prefixes
