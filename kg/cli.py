@@ -451,11 +451,16 @@ def _print_scores(score) -> None:
     shares = ", ".join(
         f"{key} {share.value:.2f} ({share.right}/{share.total})" for key, share in overall.shares.items() if share.value is not None
     )
-    out.print(f"overall: " + ", ".join(f"{name} F1 {c.f1:.3f}" for name, c in overall.counts.items()), markup=False)
+    out.print("overall: " + ", ".join(f"{name} F1 {c.f1:.3f}" for name, c in overall.counts.items()), markup=False)
     out.print(f"shares: {shares}; wrong QIDs: {overall.wrong_links}; failed articles: {len(score.failures)}", markup=False)
 
 
 # --------------------------------------------------------------------------- serve
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    """Let SIGTERM (service managers, ``kill``) stop ``kg serve`` as cleanly as Ctrl-C."""
+    raise KeyboardInterrupt
 
 
 @app.command()
@@ -470,6 +475,7 @@ def serve(
 ) -> None:
     """Serve the store read-only: SPARQL endpoint at /sparql, stored-query API at /api, query page at /."""
     import logging
+    import signal
 
     from kg.serve import ServeConfig, make_server
 
@@ -481,6 +487,7 @@ def serve(
             max_query_bytes=max_query_bytes, workers=workers, cors=cors,
         )
         server = make_server(config)
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)  # stop as cleanly on SIGTERM as on Ctrl-C
         err.print(f"kg serve: {server.url}/ (query page), {server.url}/sparql, {server.url}/api/queries "
                   f"— store {config.store}, read-only; Ctrl-C stops", markup=False, highlight=False)
         try:

@@ -390,9 +390,9 @@ class Handler(BaseHTTPRequestHandler):
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
+        self._finish(status, len(body))  # before the body goes out, so the line exists once the client has it
         if self.command != "HEAD":
             self.wfile.write(body)
-        self._finish(status, len(body))
 
     def _error(self, error: HttpError) -> None:
         if self.path.startswith("/api/"):

@@ -391,6 +391,7 @@ def test_kg_serve_command_serves_until_stopped(store_dir):
         _, stderr = process.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in stderr and '"GET / HTTP' not in stderr
     assert '"GET /static/app.js" 200' in stderr
+    assert process.returncode == 0 and "kg serve: stopped" in stderr, "SIGTERM stops it cleanly"
 
 
 @pytest.mark.parametrize("args, fragment", [
