@@ -60,6 +60,7 @@ class ServeConfig:
     max_query_bytes: int = 32 * 1024  # size of a query / request body
     workers: int = 2  # query worker processes
     cors: str | None = None  # an origin (or "*") to allow cross-origin requests from; None = off
+    max_connections: int = 256  # open client connections (one thread each); more get a quick 503
     queries_folder: Path | None = None
 
     def check(self) -> "ServeConfig":
@@ -68,7 +69,8 @@ class ServeConfig:
             raise UsageError("kg serve needs an on-disk store directory or an http(s):// store; "
                              "'memory:' would be empty in every worker")
         for name, value, low in (("--timeout", self.timeout, 0.01), ("--max-rows", self.max_rows, 1),
-                                 ("--max-query-bytes", self.max_query_bytes, 64), ("--workers", self.workers, 1)):
+                                 ("--max-query-bytes", self.max_query_bytes, 64), ("--workers", self.workers, 1),
+                                 ("max_connections", self.max_connections, 1)):
             if value < low:
                 raise UsageError(f"{name} {value!r}: must be at least {low}")
         if not 0 <= self.port <= 65535:
@@ -332,6 +334,7 @@ class KgServer(ThreadingHTTPServer):
     def __init__(self, config: ServeConfig, pool: WorkerPool | None = None):
         self.config = config.check()
         self.queries = load_stored_queries(config.queries_folder)
+        self._connections = threading.BoundedSemaphore(config.max_connections)
         try:
             super().__init__((config.host, config.port), Handler)
         except OSError as error:
@@ -342,6 +345,27 @@ class KgServer(ThreadingHTTPServer):
         except BaseException:
             self.socket.close()
             raise
+
+    def process_request(self, request, client_address) -> None:
+        """One thread per connection, up to ``max_connections``; beyond that a quick 503."""
+        if not self._connections.acquire(blocking=False):
+            try:
+                body = b"503 Service Unavailable: too many open connections; try again in a moment\n"
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                                b"Retry-After: 2\r\nConnection: close\r\nContent-Length: "
+                                + str(len(body)).encode() + b"\r\n\r\n" + body)
+            except OSError:
+                pass
+            log.warning("%s refused: %d connections open", client_address[0], self.config.max_connections)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
 
     @property
     def url(self) -> str:

@@ -410,3 +410,21 @@ def test_kg_serve_port_in_use(store_dir):
         port = srv.server_address[1]
         result = runner.invoke(app, ["--store", str(store_dir), "serve", "--port", str(port), "--workers", "1"])
     assert result.exit_code == 2 and "cannot listen" in result.stderr
+
+
+def test_connections_beyond_the_cap_get_a_quick_503(store_dir):
+    import socket
+
+    with running_kg_server(ServeConfig(store=str(store_dir), workers=1, max_connections=2)) as srv:
+        idle = [socket.create_connection(srv.server_address[:2]) for _ in range(2)]  # hold both slots
+        try:
+            time.sleep(0.2)
+            started = time.monotonic()
+            response = requests.get(f"{srv.url}/api/queries", timeout=10)
+            assert response.status_code == 503 and "too many open connections" in response.text
+            assert time.monotonic() - started < 2
+        finally:
+            for sock in idle:
+                sock.close()
+        time.sleep(0.3)
+        assert requests.get(f"{srv.url}/api/queries", timeout=10).status_code == 200
