@@ -83,6 +83,20 @@ def test_dateline_before_the_headline_is_not_the_title():
     assert doc.published.isoformat() == "2022-01-18"
 
 
+@pytest.mark.parametrize("stamp, published", [
+    ("Oslo/Bern, 4. Februar 2023", "2023-02-04"),  # places, then the date
+    ("Stand: 07.06.2024 18:20 Uhr", "2024-06-07"),  # a German time stamp
+    ("Updated 5 July 2025", "2025-07-05"),
+    ("Published May 2, 2025 at 9:41 a.m. ET", "2025-05-02"),
+    ("LIMA, 8 August 2022 (AP) -", "2022-08-08"),
+])
+def test_datelines_and_stamps_give_the_publication_date(stamp, published):
+    for text in (f"{stamp}\n\nMinisterin reist nach Lima\n\nDie Ministerin traf ihren Kollegen.\n",
+                 f"Ministerin reist nach Lima\n\n{stamp}\n\nDie Ministerin traf ihren Kollegen.\n"):
+        doc = read_article(text)
+        assert doc.published.isoformat() == published and doc.title == "Ministerin reist nach Lima"
+
+
 @pytest.mark.parametrize("line, authors", [
     ("Von Julia Stein, Lissabon", ["Julia Stein"]),
     ("By Mark Hill and Sara Lind | Reuters", ["Mark Hill", "Sara Lind"]),

@@ -66,6 +66,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _LETTER = re.compile(r"[^\W\d_]")
 _CLOSING_QUOTES = "\"“”»«'’"
 _CAPTION_DATE_END = re.compile(r",\s*[^,]{1,25}\.?\s*$")
+# Before a dateline's date: places ("Kiew/Washington,", "LONDON -") or a stamp word ("Stand:",
+# "Updated", "Veröffentlicht am"), perhaps with a weekday.
+_DATELINE_PREFIX = re.compile(
+    r"(?:[A-ZÄÖÜÉ][\w.'’-]*(?:\s*/\s*[A-ZÄÖÜÉ][\w.'’-]*|\s+[A-ZÄÖÜÉ][\w.'’-]*){0,3}\s*[,:–—-]?"
+    r"|(?i:(?:zuletzt\s+)?(?:stand|aktualisiert|veröffentlicht|erstellt|datum)\s*:?(?:\s+am)?"
+    r"|(?:last\s+)?(?:updated|published|posted|modified|date)\s*:?(?:\s+on)?))"
+    r"(?:\s*[A-ZÄÖÜa-zäöü]+,)?")
+_TIME_AFTER_DATE = re.compile(r"(?:at|um|,|-|\|)?\s*\d{1,2}[:.]\d{2}\b")
 
 
 @dataclass
@@ -305,14 +313,24 @@ def _is_nav(line: str) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    """A line that is only a date (a dateline): 'April 10, 2025', 'Tuesday, April 1, 2025, 3:54 p.m. …'."""
+    """A line that is only a date (a dateline or a time stamp), perhaps after places or a stamp word.
+
+    >>> [_is_date_line(x) for x in ("April 10, 2025", "Oslo/Bern, 3. Mai 2021",
+    ...                             "Stand: 02.12.2024 13:05 Uhr", "Updated 3 March 2026",
+    ...                             "Am 3. Mai 2021 wurde gewählt.")]
+    [True, True, True, True, False]
+    """
     if len(line) > 120:
         return False
     found = find_in_text(line)
-    if not found or found[0].start > 12 or len(found[0].value) < 7:
+    if not found or len(found[0].value) < 7:
+        return False
+    prefix = line[: found[0].start].strip()
+    if found[0].start > 12 and not _DATELINE_PREFIX.fullmatch(prefix):
         return False
     rest = line[found[0].end:].strip()
-    return len(rest) < 60 and not rest[:1].islower()  # "Am 3. Mai 2021 wurde …" is a sentence
+    # "Am 3. Mai 2021 wurde …" is a sentence; "… at 10:15 a.m. ET" is a time stamp
+    return len(rest) < 60 and (not rest[:1].islower() or bool(_TIME_AFTER_DATE.match(rest)))
 
 
 def _ends_with_date(line: str) -> bool:
