@@ -375,3 +375,20 @@ def test_any_iri_value_is_one_term_or_refused(tail):
         return
     rows = list(ox.Store().query(query))
     assert [r["v"].value for r in rows] == [str(iri)]
+
+
+def test_kg_serve_in_front_of_a_remote_store(server):
+    import requests
+
+    from kg.serve import ServeConfig
+    from servers import running_kg_server
+
+    assert kg(server.url, "ingest", SEED_SHEET)[0] == 0
+    with running_kg_server(ServeConfig(store=server.url, workers=1, timeout=5)) as srv:
+        api = requests.get(f"{srv.url}/api/queries/meetings", params={"actor": "Q57792", "format": "csv"}, timeout=10)
+        assert api.status_code == 200 and "Ishiba" in api.text
+        refused = requests.post(f"{srv.url}/sparql", data={"update": "DROP ALL"}, timeout=10)
+        assert refused.status_code == 403
+        bad = requests.post(f"{srv.url}/sparql", data={"query": "SELECT * WHERE { ?s ?p }"}, timeout=10)
+        assert bad.status_code == 400 and "malformed" in bad.text
+    assert RemoteStore(server.url).quad_count() > 500
