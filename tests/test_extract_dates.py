@@ -21,7 +21,9 @@ def test_resolve_date(case):
     assert resolve_date(case["text"], published) == case["value"]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["value"]], ids=lambda c: c["text"][:40])
+# (cases whose value depends on the sentence around the expression are checked in context only)
+@pytest.mark.parametrize("case", [c for c in CASES if c["value"] and not c.get("context")],
+                         ids=lambda c: c["text"][:40])
 def test_find_dates_offsets_point_at_the_expression(case):
     prefix = "Einleitung.\u00a0"
     published = dt.date.fromisoformat(case["published"]) if case["published"] else None

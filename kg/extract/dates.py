@@ -204,9 +204,37 @@ def _h_weekday(m, published, precision):
         delta = -((published.weekday() - weekday) % 7 or 7)
     elif prefix == "this" and weekday > published.weekday():
         delta = weekday - published.weekday()
+    elif _future_clause(m.string, m.start(), m.end()):
+        delta = (weekday - published.weekday()) % 7  # "will meet on Friday": this or the next one
     else:
         delta = -((published.weekday() - weekday) % 7)
     return (published + dt.timedelta(days=delta)).isoformat()
+
+
+# A clause ends at punctuation or where a subordinate clause starts ("said on Monday that he
+# will …" keeps Monday in the past).
+_CLAUSE_EDGE = re.compile(r"[,;:()\u2013\u2014\"„“”«»]|\b(?:that|dass|which|who|weil|because|nachdem|after|"
+                          r"before|bevor|als|when|während|while|where|wo)\b")
+# Future tense or a scheduled event: "will", "is due to", "wird", "soll", "plant", …
+_FUTURE = re.compile(
+    r"\b(?:will|won't|shall|(?:is|are)\s+(?:due|set|scheduled|expected|going|slated|poised)\s+to|"
+    r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|wird|werden|wirst|soll|sollen|will|wollen|plant|planen|"
+    r"geplant|beabsichtigt|vorgesehen)\b|\w'll\b", re.IGNORECASE)
+
+
+def _future_clause(text: str, start: int, end: int) -> bool:
+    """True when the clause around ``text[start:end]`` speaks of the future.
+
+    >>> t = "She said on Monday that she will travel on Friday."
+    >>> [_future_clause(t, t.index(d), t.index(d) + len(d)) for d in ("on Monday", "on Friday")]
+    [False, True]
+    >>> _future_clause("Er soll am Montag nach Rom reisen.", 8, 17)
+    True
+    """
+    left = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
+    edge = _CLAUSE_EDGE.search(text, end)
+    right = edge.start() if edge else len(text)
+    return bool(_FUTURE.search(text, left, right))
 
 
 def _h_year(m, published, precision):
