@@ -47,7 +47,11 @@ class OxigraphServer:
             [str(OXIGRAPH), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
-        wait_for_port(self.port, process=self.process)
+        try:
+            wait_for_port(self.port, process=self.process)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:

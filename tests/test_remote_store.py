@@ -57,14 +57,16 @@ def server(tmp_path):
 def loaded(tmp_path_factory):
     """An Oxigraph server and an in-memory store holding the same articles (seed + some gold sheets)."""
     srv = OxigraphServer(tmp_path_factory.mktemp("oxigraph")).start()
-    remote, local = RemoteStore(srv.url), open_store("memory:")
-    for path in [SEED_SHEET, *gold_sheets()[:6]]:
-        sheet = load_factsheet(path)
-        ingest_factsheet(remote, sheet)
-        ingest_factsheet(local, sheet)
-    yield remote, local
-    remote.close()
-    srv.stop()
+    try:
+        remote, local = RemoteStore(srv.url), open_store("memory:")
+        for path in [SEED_SHEET, *gold_sheets()[:6]]:
+            sheet = load_factsheet(path)
+            ingest_factsheet(remote, sheet)
+            ingest_factsheet(local, sheet)
+        yield remote, local
+        remote.close()
+    finally:
+        srv.stop()
 
 
 # --------------------------------------------------------------------------- acceptance through the CLI
