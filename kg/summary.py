@@ -14,7 +14,9 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
 
 ``kgs:`` is ``https://w3id.org/kg-news/summary#``: a derived index, not part of the article
 model (ontology/MODEL.md); it can always be rebuilt from the article graphs
-(:func:`rebuild_summary`). Adding an article merges its facts into the touched nodes (counts
+(:func:`rebuild_summary`). The first 1,000 pairs (most meetings, then names) and actors (most
+articles, then name) are numbered with ``kgs:pairRank``/``kgs:actorRank``, so that the stored
+lists read 1,000 nodes in order instead of sorting them all on each call. Adding an article merges its facts into the touched nodes (counts
 up, minimum names, union of types); replacing or deleting one recomputes the touched nodes from
 the article graphs that remain.
 
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import heapq
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -179,6 +182,10 @@ class ActorState:
                 out.add((node, list_predicate, Literal(separator.join(sorted(values)))))
         return out
 
+    def sort_key(self, node: URIRef) -> tuple | None:
+        """Where the actor stands in the "actors" list: most articles first, then by name."""
+        return None if self.count <= 0 or self.name is None else (-self.count, self.name, str(node))
+
     @classmethod
     def from_triples(cls, pairs: Iterable[tuple]) -> "ActorState":
         state = cls()
@@ -239,6 +246,12 @@ class PairState:
             if value is not None:
                 out.add((node, predicate, Literal(value)))
         return out
+
+    def sort_key(self, node: URIRef) -> tuple | None:
+        """Where the pair stands in "who met whom": most meetings first, then by the two names."""
+        if not self.meetings or self.name_a is None or self.name_b is None:
+            return None
+        return (-len(self.meetings), self.name_a, self.name_b, str(node))
 
     @classmethod
     def from_triples(cls, a: str, b: str, pairs: Iterable[tuple]) -> "PairState":
@@ -324,6 +337,22 @@ def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) ->
 
 # --------------------------------------------------------------------------- planning a write
 
+RANKED = 1000  # pairs and actors numbered for the stored queries' LIMIT 1000 lists
+_PAIR_KEYS = """
+SELECT ?p ?m ?na ?nb ?g WHERE { GRAPH ?g {
+  ?p <https://w3id.org/kg-news/summary#meetingCount> ?m ;
+     <https://w3id.org/kg-news/summary#nameA> ?na ;
+     <https://w3id.org/kg-news/summary#nameB> ?nb } }
+"""
+_ACTOR_KEYS = """
+SELECT ?x ?n ?name ?g WHERE { GRAPH ?g {
+  ?x <https://w3id.org/kg-news/summary#articles> ?n ; <https://w3id.org/kg-news/summary#name> ?name } }
+"""
+_RANKS = """
+SELECT ?x ?p ?r ?g WHERE { GRAPH ?g { ?x ?p ?r
+  FILTER (?p IN (<https://w3id.org/kg-news/summary#pairRank>, <https://w3id.org/kg-news/summary#actorRank>)) } }
+"""
+
 
 class SummaryPlanner:
     """Keeps the summary's node states across the batches of one ingest run (one writer).
@@ -340,6 +369,51 @@ class SummaryPlanner:
         self._states: dict[URIRef, object] = {}
         self._pending: dict[URIRef, object] = {}
         self._empty = assume_empty or not store.has_graph(self.graph)
+        # sort keys and stored ranks of every pair and actor, read once when first needed
+        self._keys: dict[URIRef, dict[URIRef, tuple]] | None = None
+        self._ranks: dict[URIRef, dict[URIRef, int]] = {KGS.pairRank: {}, KGS.actorRank: {}}
+        self._pending_ranks: tuple | None = None
+
+    def _load_keys(self) -> dict[URIRef, dict[URIRef, tuple]]:
+        if self._keys is not None:
+            return self._keys
+        keys: dict[URIRef, dict[URIRef, tuple]] = {KGS.pairRank: {}, KGS.actorRank: {}}
+        if not self._empty:
+            g = {"g": self.graph}
+            for p, m, na, nb, _ in self.store.query(_PAIR_KEYS, g).rows:
+                keys[KGS.pairRank][p] = (-int(m), str(na), str(nb), str(p))
+            for x, n, name, _ in self.store.query(_ACTOR_KEYS, g).rows:
+                keys[KGS.actorRank][x] = (-int(n), str(name), str(x))
+            for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
+                self._ranks[predicate][x] = int(rank)
+        self._keys = keys
+        return keys
+
+    def _rank_changes(self, before: dict) -> tuple[set[tuple], set[tuple], tuple]:
+        """Rank triples to remove and add: the first RANKED pairs and actors, numbered 1, 2, …"""
+        keys = self._load_keys()
+        new_keys = {kind: dict(table) for kind, table in keys.items()}
+        for node in before:
+            state = self._pending[node]
+            kind = KGS.pairRank if isinstance(state, PairState) else KGS.actorRank
+            key = state.sort_key(node)
+            if key is None:
+                new_keys[kind].pop(node, None)
+            else:
+                new_keys[kind][node] = key
+        remove, add, new_ranks = set(), set(), {}
+        for kind, table in new_keys.items():
+            top = heapq.nsmallest(RANKED, table.items(), key=lambda item: item[1])
+            ranks = {node: position + 1 for position, (node, _) in enumerate(top)}
+            old = self._ranks[kind]
+            for node, rank in old.items():
+                if ranks.get(node) != rank:
+                    remove.add((node, kind, Literal(rank, datatype=XSD.integer)))
+            for node, rank in ranks.items():
+                if old.get(node) != rank:
+                    add.add((node, kind, Literal(rank, datatype=XSD.integer)))
+            new_ranks[kind] = ranks
+        return remove, add, (new_keys, new_ranks)
 
     def _touch(self, node: URIRef, pair: tuple[str, str] | None, before: dict):
         """The node's state for this batch (a copy, loaded once), remembering its triples before."""
@@ -388,16 +462,21 @@ class SummaryPlanner:
             new = self._pending[node].triples(node)
             remove |= old - new
             add |= new - old
-        return remove, add
+        rank_remove, rank_add, self._pending_ranks = self._rank_changes(before)
+        return remove | rank_remove, add | rank_add
 
     def commit(self) -> None:
         """The planned write succeeded: its states are now the store's."""
         self._states.update(self._pending)
         self._pending = {}
+        if self._pending_ranks is not None:
+            self._keys, self._ranks = self._pending_ranks
+            self._pending_ranks = None
 
     def rollback(self) -> None:
         """The planned write failed: forget its states (they are re-read when needed)."""
         self._pending = {}
+        self._pending_ranks = None
 
 
 def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
