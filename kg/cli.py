@@ -122,6 +122,7 @@ def ingest(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes that read, map and validate."),
     batch: int = typer.Option(200, "--batch", min=1, help="Articles per atomic write."),
     force: bool = typer.Option(False, "--force", help="Re-ingest inputs whose content is already stored."),
+    timings: bool = typer.Option(False, "--timings", help="Also print where the time went (CPU seconds per step)."),
 ) -> None:
     """Map inputs to RDF, validate each article, and store it as one named graph.
 
@@ -145,6 +146,11 @@ def ingest(
             raise typer.Exit(failure.exit_code)
         for failure in summary.failed:
             err.print(f"failed {failure.reason}", markup=False, highlight=False)
+        if timings:
+            import json
+
+            err.print("timings: " + json.dumps({k: round(v, 2) for k, v in summary.timings.items()}), markup=False,
+                      highlight=False)
         err.print(summary.text(), markup=False, highlight=False)
         if summary.failed:
             err.print(f"{len(summary.failed)} of {summary.total} input(s) failed; the others were stored", markup=False)

@@ -85,8 +85,11 @@ class IngestSummary:
     def text(self) -> str:
         """One line: ingested / unchanged / failed, triples and time."""
         rate = self.total / self.seconds if self.seconds else 0.0
-        return (f"{self.ingested} ingested, {self.unchanged} unchanged, {len(self.failed)} failed; "
+        text = (f"{self.ingested} ingested, {self.unchanged} unchanged, {len(self.failed)} failed; "
                 f"{self.triples} triples written in {self.seconds:.1f} s ({rate:.0f} inputs/s)")
+        if self.timings.get("peak_rss_mb"):
+            text += f"; largest process {self.timings['peak_rss_mb']:.0f} MB"
+        return text
 
 
 @dataclass
@@ -210,7 +213,14 @@ def prepare_file(path: Path, *, base_iri: str = DEFAULT_BASE_IRI, validate: bool
         return Prepared(source, "failed", digest, reason=f"{source}: internal error {type(err).__name__}: {err}",
                         exit_code=3)
     prepared.timings["read"] = read
+    prepared.timings["peak_rss_mb"] = _peak_rss_mb()
     return prepared
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --------------------------------------------------------------------------- writing
@@ -406,7 +416,10 @@ def ingest_paths(
     seen_hashes: set[str] = set()
     for prepared in _prepared_stream(files, settings, jobs):
         for step, seconds in prepared.timings.items():
-            summary.timings[step] = summary.timings.get(step, 0.0) + seconds
+            if step == "peak_rss_mb":  # the largest process, not a sum
+                summary.timings[step] = max(summary.timings.get(step, 0.0), seconds)
+            else:
+                summary.timings[step] = summary.timings.get(step, 0.0) + seconds
         if prepared.status == "ready" and prepared.content_sha256 in seen_hashes:
             prepared.status = "unchanged"  # the same content twice in one run
         if prepared.status != "ready":
@@ -418,6 +431,7 @@ def ingest_paths(
             flush()
     flush()
     summary.timings["write"] = write_seconds
+    summary.timings["peak_rss_mb"] = max(summary.timings.get("peak_rss_mb", 0.0), _peak_rss_mb())
     if (optimize if optimize is not None else summary.ingested >= 1000) and hasattr(store, "optimize"):
         began = time.perf_counter()
         store.optimize()
