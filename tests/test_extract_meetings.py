@@ -200,3 +200,50 @@ def test_place_of_a_topic_far_from_the_trigger_is_not_the_meeting_place(make_doc
 def test_call_in_a_readout_title(make_doc):
     found = run(make_doc, "Secretary Weber's Call with Minister Olsen", language="en", kinds={"Secretary": "heading"})
     assert [(m.kind, sorted(m.participants)) for m in found] == [("call", ["olsen", "weber"])]
+
+
+HELD_NAMES = {
+    "Ida Falk": ("falk", "Person"), "Falk": ("falk", "Person"), "Per Holm": ("holm", "Person"),
+    "Lima": ("lima", "Place"), "Peru": ("peru", "State"), "EU": ("eu", "Organization"),
+    "UNO": ("un", "Organization"), "UN": ("un", "Organization"),
+}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("UNO-Generalsekretärin Ida Falk traf Per Holm in Lima.", "de"),
+    ("EU-Kommissarin Ida Falk empfing Per Holm.", "de"),
+    ("UN Secretary-General Ida Falk met Per Holm in Lima.", "en"),
+    ("The EU's foreign policy chief Ida Falk met Per Holm.", "en"),
+])
+def test_organisation_inside_a_role_is_no_participant(make_doc, text, language):
+    doc, actors = make_doc(text, HELD_NAMES, language=language)
+    found = MeetingExtractor().extract(doc, actors)
+    assert [sorted(m.participants) for m in found] == [["falk", "holm"]]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Ida Falk is due to travel to Lima on Friday for talks with Per Holm.", "en"),
+    ("Ida Falk wird am Freitag zu Gesprächen mit Per Holm nach Lima reisen.", "de"),
+])
+def test_a_trip_for_talks_is_one_event_and_a_city_no_participant(make_doc, text, language):
+    doc, actors = make_doc(text, HELD_NAMES, language=language, published="2026-03-04")
+    found = MeetingExtractor().extract(doc, actors)
+    assert [(m.kind, sorted(m.participants), m.place, m.date) for m in found] == [
+        ("talks", ["falk", "holm"], "lima", "2026-03-06")]
+
+
+@pytest.mark.parametrize("text, language, participants", [
+    ("Ida Falk ist zu einem unangekündigten Besuch in Lima eingetroffen.", "de", ["falk"]),
+    ("Ida Falk arrived in Lima, Peru, on an unannounced visit.", "en", ["falk", "peru"]),
+])
+def test_arrival_on_a_visit_is_on_the_day_of_publication(make_doc, text, language, participants):
+    doc, actors = make_doc(text, HELD_NAMES, language=language, published="2026-03-04")
+    found = MeetingExtractor().extract(doc, actors)
+    assert [(m.kind, m.participants, m.place, m.date) for m in found] == [
+        ("visit", participants, "lima", "2026-03-04")]
+
+
+def test_after_the_talks_points_back(make_doc):
+    doc, actors = make_doc("Ida Falk told reporters after the talks that the EU would help.",
+                           HELD_NAMES, language="en")
+    assert MeetingExtractor().extract(doc, actors) == []

@@ -48,6 +48,7 @@ _TRIGGER_RE = re.compile(
         for k in sorted(MEETING_TRIGGERS, key=len, reverse=True))
     + r")(?![\w])"
 )
+_BACK_PREPOSITIONS = frozenset("after before during following since at".split())
 _DEFINITE = frozenset("der die das den dem des the this these diese dieser diesem diesen".split())
 _LINKING = frozenset("mit zwischen von des der with between of by".split())
 _PLACE_PREP = re.compile(r"(?:\b(?:in|at|im|in der|in den|nach|to|an der|auf dem|auf der|bei)\s+)$")
@@ -61,6 +62,13 @@ _WITH_OR_PRONOUN = re.compile(r"\b(?:mit|with|er|sie|he|she)\b")
 _ROLE_WORD = re.compile(r"[\w-]{6,}")
 _VISIT_KINDS = ("visit",)
 _SKIP_WORDS = frozenset("host calls meet".split())  # too ambiguous alone as nouns/verbs
+# "for talks with", "zu Gesprächen mit": the purpose of a trip, which then is that one event
+_PURPOSE_BEFORE = re.compile(r"\b(?:for|zu|zum|zur|für|to)\s+(?:\w+\s+)?$")
+# arrived (present perfect or a news "arrived"): with no other date, on the day of publication
+_ARRIVAL = re.compile(r"\b(?:eingetroffen|angekommen|gelandet|arrived|landed|touched down)\b")
+# between an organisation and a person's name: the rest of a role ("NATO-Generalsekretär",
+# "EU's foreign policy chief", "NATO Secretary General")
+_ROLE_GAP = re.compile(r"(?:-[\w-]+|(?:'s|’s)?(?:\s+[\w-]+){1,3})\s+")
 
 
 def _words_before(text: str, pos: int, n: int) -> list[str]:
@@ -175,10 +183,14 @@ def _triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]
 
 
 def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
-    """A definite noun phrase pointing back ("in den Gesprächen", "Der Besuch war …")."""
+    """A definite noun phrase pointing back ("in den Gesprächen", "Der Besuch war …", "after the talks")."""
+    before = [w.lower() for w in _words_before(text, t_start, 2)]
+    if word in ("talks", "meeting", "visit", "trip", "summit", "call") and len(before) == 2 and \
+            before == [before[0], "the"] and before[0] in _BACK_PREPOSITIONS:
+        after = [w.lower() for w in _words_after(text, t_end, 1)]
+        return not (after and after[0] in _LINKING)
     if not word[:1].isupper() or word in ("Summit", "Meeting"):
         return False
-    before = [w.lower() for w in _words_before(text, t_start, 2)]
     after = [w.lower() for w in _words_after(text, t_end, 2)]
     definite = bool(before) and (before[-1] in _DEFINITE or (len(before) > 1 and before[-2] in _DEFINITE
                                                              and before[-1][:1].islower()))
@@ -193,6 +205,10 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
                 if not any(a <= t[0] < b for a, b in quotes)]  # not in someone's quoted words
     if not triggers:
         return []
+    all_triggers = triggers
+    if any(t[3] in ("talks", "meeting") and _PURPOSE_BEFORE.search(text, max(start, t[0] - 20), t[0])
+           for t in triggers):
+        triggers = [t for t in triggers if t[3] not in _VISIT_KINDS]  # one trip, one event
     m_start, m_end = start, end
     reporter = None
     for said in own_words:
@@ -217,6 +233,9 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             _append(orgs, m.actor_id)
         elif kind == "Place":
             places.append((m.start, m.end, m.actor_id))
+    in_roles = {m.actor_id for m in mentions if m.actor_id in orgs and _in_role(text, m, mentions, actors)}
+    orgs = [o for o in orgs if o not in in_roles or any(
+        m.actor_id == o and not _in_role(text, m, mentions, actors) for m in mentions)]
     _add_role_persons(text, m_start, m_end, mentions, roles, persons)
     if _GROUP.search(text, m_start, m_end) and len(persons) < 2:
         for pid in (last_persons if len(last_persons) >= 2 else _recent_persons(actors, start, 2)):
@@ -240,9 +259,15 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         topic = actors.speaker_before(start)
         if topic and topic != persons[0]:
             persons.append(topic)
-    near = lambda pos: any(t[0] - 50 <= pos <= t[1] + 50 for t in triggers)  # noqa: E731
+    near = lambda pos: any(t[0] - 50 <= pos <= t[1] + 50 for t in all_triggers)  # noqa: E731
     place = _place(text, [p for p in places if near(p[0])], [st for st in states if near(st[0])])
+    if place is None:  # German verb-final: "soll am Freitag in Warschau den Minister X treffen"
+        place = _place(text, [p for p in places if p[0] < all_triggers[-1][0]
+                              and _PLACE_PREP.search(text[max(0, p[0] - 12):p[0]])], [])
     date = _date(doc, start, end)
+    if date is None and any(t[3] in _VISIT_KINDS for t in triggers) and _ARRIVAL.search(text, start, end) \
+            and doc.published and getattr(doc, "published_precision", "day") == "day":
+        date = doc.published.isoformat()  # "ist zu einem Besuch in X eingetroffen"
     if place is None:
         for t_start, t_end, _, kind in triggers:
             if kind in _VISIT_KINDS:
@@ -259,7 +284,11 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         used_words.add((word.lower(), kind))
         participants = list(persons)
         if kind in _VISIT_KINDS:
-            host = _host_state(text, t_end, end, states, t_start) or (place if place and actors.is_type(place, "State", "Place") else None)
+            # the visitor and the host state; a city is the place, never a participant
+            host = _host_state(text, t_end, end, states, t_start) or (
+                place if place and actors.is_type(place, "State") else None) or next(
+                (sid for pos, sid in states for _, p_end, _ in places   # "in Lima, Peru"
+                 if p_end < pos <= p_end + 3 and text[p_end:pos].strip() == ","), None)
             if host:
                 _append(participants, host)
         near_orgs = [o for o in orgs if _near(mentions, o, t_start, t_end, 40) or o in counterparts]
@@ -275,7 +304,8 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             continue
         if kind == "summit" and not any(actors.is_type(p, "Organization") for p in participants):
             continue  # a summit is an organisation's event: without it, nothing to record
-        one_party = (kind == "press conference" and _by_whom(text, t_end)) or (host_org and not persons)
+        one_party = (kind == "press conference" and _by_whom(text, t_end)) or (host_org and not persons) \
+            or kind in _VISIT_KINDS
         if len(participants) < 2 and not (one_party and place):
             continue   # the shapes: two parties, or one party and a place
         out.append(Meeting(kind=kind, participants=participants, date=date, place=place,
@@ -295,6 +325,32 @@ def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: 
         if m.end <= t_start and re.fullmatch(r"[\s-]*", between):
             return m.actor_id
     return None
+
+
+def _in_role(text: str, mention, mentions, actors: Actors) -> bool:
+    """True when an organisation is named only inside a person's role ("NATO-Generalsekretär X").
+
+    >>> from kg.extract.base import ActorMention
+    >>> from kg.model import Actor
+    >>> t = "EU-Kommissarin Ida Falk traf Per Holm."
+    >>> a = Actors([Actor("eu", "EU", "Organization"), Actor("falk", "Ida Falk", "Person")],
+    ...            [ActorMention(0, 2, "eu"), ActorMention(15, 23, "falk")])
+    >>> _in_role(t, a.mentions[0], a.mentions, a)
+    True
+    """
+    from kg.extract.actors import _is_role
+
+    for m in mentions:
+        if m.start < mention.end or m.start - mention.end > 45 or m.via == "pronoun":
+            continue
+        if not actors.is_type(m.actor_id, "Person"):
+            return False
+        gap = text[mention.end:m.start]
+        if not _ROLE_GAP.fullmatch(gap):
+            return False
+        last = re.findall(r"[\w]+", gap)[-1]
+        return _is_role(last) or _is_role(last.capitalize())
+    return False
 
 
 def _by_whom(text: str, t_end: int) -> bool:
