@@ -532,6 +532,8 @@ def _role_phrase(tokens: list[_Tok], index: int, state: _State) -> tuple[int, st
             pass
         elif is_entity or (taken == "" and word[:1].isupper()):
             pass
+        elif taken is None and has_head and modifiers < 3 and word in lx.ROLE_MODIFIERS_LOWER_EN:
+            modifiers += 1  # "prime minister", "opposition leader"
         elif taken is None and has_head and modifiers < 2 and word[:1].isupper() and \
                 state.doc.language == "en" and word not in lx.NOT_NAME_WORDS and word.isalpha() and \
                 word.casefold() not in lx.WEEKDAYS and word.casefold() not in lx.MONTHS:

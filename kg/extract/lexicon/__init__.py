@@ -132,7 +132,13 @@ ROLE_HEADS_LOWER_EN = frozenset(
     """spokesman spokeswoman spokesperson analyst expert professor minister secretary adviser
     advisor ambassador envoy commander president chancellor premier senator governor mayor
     diplomat economist historian researcher scientist lawmaker negotiator
-    correspondent chairman chairwoman director counterpart counterparts""".split()
+    correspondent chairman chairwoman director counterpart counterparts leader chief official
+    commissioner spokesperson""".split()
+)
+# Lower-case words inside an English role before a name ("prime minister", "opposition leader").
+ROLE_MODIFIERS_LOWER_EN = frozenset(
+    """prime foreign defence defense interior finance deputy vice opposition security policy
+    military trade justice health energy top senior former foreign-policy""".split()
 )
 # Adjectives that may open a role in an apposition ("Anna Berg, the former minister, …").
 ROLE_MODIFIERS_EN = frozenset("former acting outgoing incoming new interim current then later".split())
@@ -152,6 +158,10 @@ ROLE_SUFFIXES_DE = (
     "diplomatin", "diplomat", "gesandte", "gesandter", "monarch", "kommissarin", "kommissar",
     "richterin", "richter", "inspekteur", "beraterin", "berater", "amtskollegin", "amtskollege", "oberbefehlshaber", "staatschef", "regierungschef",
     "außenbeauftragte", "koordinatorin", "koordinator", "generalinspekteur",
+    "führerin", "führer", "vertreterin", "vertreter", "kandidatin", "kandidat", "kommandantin",
+    "kommandant", "befehlshaberin", "befehlshaber", "beobachterin", "beobachter", "unterhändlerin",
+    "unterhändler", "vermittlerin", "vermittler", "aktivistin", "aktivist", "journalistin",
+    "journalist", "kollegin", "kollege", "gründerin", "gründer", "ökonomin", "juristin", "jurist",
 )
 # Role nouns used alone to refer back to a person ("der Außenminister", "the secretary").
 DEFINITE_ARTICLES = ("der", "die", "the", "The", "Der", "Die")
