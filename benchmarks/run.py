@@ -61,6 +61,7 @@ def run_process(args: list[str], *, env: dict | None = None, timeout: float | No
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         peak_mb = after / 1024 if after > before else None  # an upper bound: the largest child so far
     payload = None
+    case_lines = [line for line in proc.stdout.splitlines() if line.startswith('{"case"')]
     for line in reversed(proc.stdout.strip().splitlines()):
         if line.startswith("{"):
             try:
@@ -70,7 +71,7 @@ def run_process(args: list[str], *, env: dict | None = None, timeout: float | No
                 continue
     return {"wall_s": wall, "peak_mb": peak_mb, "exit": proc.returncode, "result": payload,
             "stderr_tail": "\n".join(l for l in proc.stderr.splitlines() if not l.startswith("\t"))[-800:],
-            "stdout_tail": proc.stdout[-1500:] if payload is None else ""}
+            "stdout_tail": proc.stdout[-1500:] if payload is None else "", "lines": case_lines}
 
 
 def step(name: str, *args: str) -> list[str]:
@@ -140,6 +141,7 @@ def step_kg_queries(store_spec: str, cases: list[dict], repeat: int) -> dict:
     from kg.queries import load_query_file, run_query
     from kg.store import open_store
 
+    _limit_memory()
     started = time.perf_counter()
     if store_spec.endswith(".nq"):
         import pyoxigraph as ox
@@ -160,11 +162,52 @@ def step_kg_queries(store_spec: str, cases: list[dict], repeat: int) -> dict:
             result = run_query(store, query, case["params"])
             elapsed = time.perf_counter() - began
             rows = len(result.rows)
-            if attempt:  # the first run warms caches
+            if attempt or elapsed > 5:  # the first run warms caches; a slow query is not repeated
                 times.append(elapsed * 1000)
+            if sum(times) > 20_000:
+                break
         out[case["name"]] = {"median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95), "rows": rows}
+        print(json.dumps({"case": case["name"], **out[case["name"]]}), flush=True)
     store.close()
     return {"open_s": opened, "queries": out}
+
+
+MEMORY_LIMIT_MB = int(os.environ.get("KG_BENCH_MEMORY_MB", "6144"))
+
+
+def _limit_memory() -> None:
+    """Cap this step's heap, so a query that explodes fails alone instead of starving the machine."""
+    limit = MEMORY_LIMIT_MB * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ValueError, OSError):
+        pass
+
+
+def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra: str) -> dict:
+    """Run a query step; when its process dies on a case (memory cap, crash), record that case as
+    failed and go on with the rest in a new process."""
+    remaining, results, walls, peaks, opened = list(cases), {}, 0.0, [], None
+    while remaining:
+        path = work / f"cases-{name}.json"
+        path.write_text(json.dumps(remaining))
+        proc = run_process(step(name, source, str(path), *extra))
+        walls += proc["wall_s"]
+        peaks.append(proc["peak_mb"] or 0)
+        for line in proc.get("lines", []):
+            entry = json.loads(line)
+            results[entry.pop("case")] = entry
+        if proc["result"]:
+            opened = proc["result"].get("open_s", proc["result"].get("load_s"))
+            results.update(proc["result"]["queries"])
+        remaining = [c for c in remaining if c["name"] not in results]
+        if remaining and proc["exit"] != 0:
+            failed = remaining.pop(0)
+            results[failed["name"]] = {"error": f"process died (exit {proc['exit']}; memory cap {MEMORY_LIMIT_MB} MB?)"}
+        elif remaining:
+            break
+    return {"wall_s": walls, "peak_mb": max(peaks) if peaks else None, "exit": 0,
+            "result": {"open_s": opened, "queries": results}}
 
 
 class _Timeout(Exception):
@@ -177,6 +220,7 @@ def step_rdflib_queries(nquads: str, cases: list[dict], repeat: int, timeout: fl
 
     from kg.queries import bind_parameters, load_query_file
 
+    _limit_memory()
     started = time.perf_counter()
     dataset = Dataset(default_union=True)
     dataset.parse(nquads, format="nquads")
@@ -198,9 +242,10 @@ def step_rdflib_queries(nquads: str, cases: list[dict], repeat: int, timeout: fl
                 rows = len(list(dataset.query(query.text, initBindings=bindings)))
             except _Timeout:
                 timed_out = True
-            except Exception as err:  # rdflib cannot run this query: say so, go on
+            except Exception as err:  # rdflib cannot run this query (or ran out of memory): say so, go on
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 out[case["name"]] = {"error": f"{type(err).__name__}: {err}"[:200]}
+                print(json.dumps({"case": case["name"], **out[case["name"]]}), flush=True)
                 break
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -215,6 +260,7 @@ def step_rdflib_queries(nquads: str, cases: list[dict], repeat: int, timeout: fl
             continue
         out[case["name"]] = ({"timeout_s": timeout} if timed_out else
                              {"median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95), "rows": rows})
+        print(json.dumps({"case": case["name"], **out[case["name"]]}), flush=True)
     export_started = time.perf_counter()
     graph_text = dataset.serialize(format="trig")
     exported = time.perf_counter() - export_started
@@ -318,15 +364,14 @@ def run(args) -> dict:
     report["validate_all"] = run_process(kg_command(store, "validate", "--all", "--jobs", str(args.jobs)))
 
     cases = _query_cases(str(store))
-    (work / "cases.json").write_text(json.dumps(cases))
     say("queries on the on-disk store …")
-    report["queries_kg"] = run_process(step("kg-queries", str(store), str(work / "cases.json"), str(args.repeat)))
+    report["queries_kg"] = run_query_step("kg-queries", str(store), cases, work, str(args.repeat))
     say("queries on in-memory Oxigraph …")
-    report["queries_oxigraph_memory"] = run_process(step("kg-queries", str(work / "all.nq"), str(work / "cases.json"), str(args.repeat)))
+    report["queries_oxigraph_memory"] = run_query_step("kg-queries", str(work / "all.nq"), cases, work, str(args.repeat))
     if args.articles <= args.rdflib_max:
         say("rdflib: load and queries …")
-        report["queries_rdflib"] = run_process(step("rdflib-queries", str(work / "all.nq"), str(work / "cases.json"),
-                                                    str(min(args.repeat, 3)), str(args.rdflib_timeout)))
+        report["queries_rdflib"] = run_query_step("rdflib-queries", str(work / "all.nq"), cases, work,
+                                                  str(min(args.repeat, 3)), str(args.rdflib_timeout))
     else:
         report["queries_rdflib"] = {"skipped": f"{args.articles} articles > --rdflib-max {args.rdflib_max}"}
     ingest_limit = min(args.articles, args.rdflib_ingest_max)
@@ -408,6 +453,9 @@ def table(report: dict) -> str:
     for name, entry in kg_q.items():
         rdflib_entry = rd_q.get(name)
         ratio = "–"
+        if "median_ms" not in entry:
+            lines.append(f"{name:<50} {'failed':>9}  {entry.get('error', '')}")
+            continue
         if rdflib_entry and "error" in rdflib_entry:
             ratio = "–"
         elif rdflib_entry and "median_ms" in rdflib_entry:
