@@ -76,7 +76,8 @@ def test_role_noun_speaker(make_doc):
     ("So bestätigte auch Anna Weber nach der Sitzung, sie werde bleiben.", "sie werde bleiben", "bestätigte"),
     ("Das sei ein Fehler, so Weber.", "Das sei ein Fehler", "so"),
     ("Weber zufolge ist der Plan gescheitert.", "ist der Plan gescheitert.", "zufolge"),
-    ("Nach Ansicht von Weber ist der Plan gescheitert.", "ist der Plan gescheitert.",
+    # an opinion by source phrase: the whole sentence is the reported view (the gold convention)
+    ("Nach Ansicht von Weber ist der Plan gescheitert.", "Nach Ansicht von Weber ist der Plan gescheitert.",
      "nach ansicht von"),
     ("Die Lage dürfte sich bessern, nimmt Weber an.", "Die Lage dürfte sich bessern", "nimmt an"),
 ])
@@ -84,6 +85,19 @@ def test_german_reported_speech(make_doc, text, quote, cue):
     found = run(make_doc, text)
     assert triples(found) == [("weber", quote, False)]
     assert found[0].cue == cue
+
+
+@pytest.mark.parametrize("text, quote, cue", [
+    ("Nach Ansicht des Politologen Per Olsen von der Universität Bergen ist die Lage ernst.",
+     "Nach Ansicht des Politologen Per Olsen von der Universität Bergen ist die Lage ernst.",
+     "nach ansicht des"),
+    ("Laut dem Politologen Per Olsen von der Universität Bergen ist die Lage ernst.",
+     "ist die Lage ernst.", "laut"),
+])
+def test_source_phrase_with_role_and_affiliation(make_doc, text, quote, cue):
+    names = {**OLSEN, "Universität Bergen": ("uib", "Organization")}
+    found = run(make_doc, text, names=names)
+    assert [(s.speaker, s.quote, s.direct, s.cue) for s in found] == [("olsen", quote, False, cue)]
 
 
 @pytest.mark.parametrize("follower, expected", [
@@ -288,3 +302,20 @@ def test_coordinated_cue_after_a_non_cue_verb_has_the_sentence_subject(make_doc)
     found = run(make_doc, text, language="en", roles={"olsen": ["Secretary of State"]},
                 names={**BOTH, "Secretary Olsen": ("olsen", "Person")})
     assert [(s.speaker, s.quote) for s in found] == [("olsen", "the importance of close coordination")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Die Außenministerin Ida Falk traf am Montag in Lima ihren Amtskollegen Per Holm. "
+     "„Wir sind uns einig“, sagte Falk nach dem Treffen. „Der Handel wächst.“", "de"),
+    ("Foreign Minister Ida Falk met her counterpart Per Holm in Lima on Monday. "
+     "Falk told reporters after the talks that trade was growing. \"We agree,\" she said.", "en"),
+])
+def test_statement_after_the_meeting_takes_its_date(text, language):
+    from kg.extract.actors import StaticNames
+    from kg.extract.pipeline import extract_factsheet
+
+    sheet = extract_factsheet(f"Handel im Blick\n\n{text}\n" if language == "de" else f"Trade in focus\n\n{text}\n",
+                              published="2026-03-04", cache=StaticNames([]), link=False)
+    assert sheet.meetings and sheet.meetings[0].date == "2026-03-02"
+    assert len(sheet.statements) == 2
+    assert [s.date for s in sheet.statements] == ["2026-03-02", "2026-03-02"]

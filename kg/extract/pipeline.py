@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Iterable
 
 from kg.errors import KgError
@@ -103,11 +104,14 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
                 meetings.append(checked)
             elif isinstance(checked, Mission):
                 missions.append(checked)
+    meetings = _unique(meetings, _meeting_key)
+    statements = _unique(statements, _statement_key)
+    _date_statements_after_meetings(doc, meetings, statements)
     sheet = FactSheet(
         actors=list(actors.actors),
-        meetings=_unique(meetings, _meeting_key),
+        meetings=meetings,
         missions=_unique(missions, _mission_key),
-        statements=_unique(statements, _statement_key),
+        statements=statements,
         url=doc.url,
         publisher=doc.publisher,
         published=doc.published.isoformat() if doc.published and doc.published_precision == "day" else None,
@@ -126,6 +130,63 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
     if link:
         sheet = _link(sheet, cache)
     return sheet
+
+
+# "sagte X nach dem Treffen", "told reporters after the talks": said on the day of that meeting
+_AFTER_MEETING = re.compile(
+    r"\b(?:nach|after|following|im Anschluss an)\s+(?:(?:dem|den|der|the|their|his|her|its|seinem|"
+    r"seinen|ihrem|ihren|diesem|these|this)\s+)?(?:\w+\s+)?(?:Treffen|Gesprächen?|Gespräche|Unterredung|"
+    r"Begegnung|Besuch|Telefonat|Beratungen|talks|meetings?|visit|call|discussions?)\b"
+    r"|\bafter (?:meeting|talking) with\b")
+
+
+def _date_statements_after_meetings(doc: Document, meetings: list, statements: list) -> None:
+    """A statement made "after the talks" takes the date of the meeting reported before it; direct
+    quotes of the same speaker that continue it in the paragraph share that date.
+
+    >>> import datetime as dt
+    >>> text = "Ida traf am Montag Per in Rom. \u201eGut\u201c, sagte Ida nach dem Treffen. \u201eSehr gut.\u201c"
+    >>> from kg.extract.base import Sentence
+    >>> doc = Document(text=text, language="de", published=dt.date(2026, 3, 4),
+    ...                sentences=[Sentence(0, 30), Sentence(31, 65), Sentence(66, 77)])
+    >>> m = Meeting("meeting", ["ida", "per"], date="2026-03-02", span=(0, 30))
+    >>> s1 = Statement("ida", "Gut", direct=True, span=(32, 35))
+    >>> s2 = Statement("ida", "Sehr gut.", direct=True, span=(67, 76))
+    >>> _date_statements_after_meetings(doc, [m], [s1, s2]); s1.date, s2.date
+    ('2026-03-02', '2026-03-02')
+    """
+    dated = sorted((m for m in meetings if m.date and m.span), key=lambda m: m.span[1])
+    if not dated:
+        return
+    from kg.extract.dates import find_dates
+
+    ordered = sorted((s for s in statements if s.span), key=lambda s: s.span[0])
+    carried = None  # (speaker, old date, new date, position) of the last re-dated statement
+    for statement in ordered:
+        start, end = statement.span
+        if carried and statement.direct and statement.speaker == carried[0] and \
+                statement.date == carried[1] and "\n" not in doc.text[carried[3]:start]:
+            statement.date = carried[2]
+            carried = (carried[0], carried[1], carried[2], end)
+            continue
+        carried = None
+        first = doc.sentence_at(start)
+        last = doc.sentence_at(max(start, end - 1))
+        s_from = first.start if first else start
+        s_to = max(last.end if last else end, end)
+        after = doc.sentence_at(min(len(doc.text) - 1, s_to + 1)) if statement.direct else None
+        frame = doc.text[s_from:start] + " " + doc.text[end:s_to]
+        if after is not None and after.start - s_to <= 2 and not _AFTER_MEETING.search(frame):
+            frame += " " + doc.text[after.start:after.end]  # "… Punkt." sagte sie nach dem Treffen.
+        if not _AFTER_MEETING.search(frame) or any(
+                not (start <= d.start < end) for d in find_dates(doc, s_from, s_to)):
+            continue
+        before = [m for m in dated if m.span[1] <= start and start - m.span[1] < 2000]
+        chosen = next((m for m in reversed(before) if statement.speaker in m.participants), None) or (
+            before[-1] if before else None)
+        if chosen is not None and chosen.date != statement.date:
+            carried = (statement.speaker, statement.date, chosen.date, end)
+            statement.date = chosen.date
 
 
 def _meeting_key(m: Meeting) -> tuple:

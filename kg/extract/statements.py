@@ -63,6 +63,9 @@ _SOURCE_BEFORE = re.compile(
     r"^(?:(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Angaben|Worten|Aussage|"
     r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
     r"In the (?:view|words|opinion) of )")
+# an opinion attributed by a source phrase: the whole sentence is the reported view
+_OPINION_SOURCE = re.compile(r"(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Überzeugung) ")
+_AFFILIATION_LINK = re.compile(r"\s+(?:von der|von den|vom|von|der|des|aus|am|an der|of the|of|at the|at)\s+")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
 _APPEAL_CUES = frozenset("forderte forderten fordert rief riefen ruft appellierte appelliert mahnte "
                          "mahnt warnte warnt bat baten".split())   # "…, das Paket zu verabschieden"
@@ -558,6 +561,8 @@ class _Run:
         if m:
             speaker = self._speaker_in(b_start + m.end(), min(b_end, b_start + m.end() + 60), b_start)
             rest = self._skip_name(b_start + m.end(), b_end)
+            if _OPINION_SOURCE.match(body):
+                rest = b_start  # "Nach Ansicht des Experten X ist …": the whole sentence is the view
             if speaker and rest < b_end:
                 self._add(speaker, rest, _period_end(text, b_end, s_end), False, m.group().strip().lower(),
                           self._date_for("nach", (s_start, s_end), (rest, b_end), speaker), s_end, "source-phrase", 0.6)
@@ -686,6 +691,10 @@ class _Run:
         mentions = self.actors.in_range(pos, end)
         if mentions and mentions[0].start - pos < 30:
             m_end = mentions[0].end
+            for m in mentions[1:]:  # "… X von der Universität Y": the affiliation belongs to the source
+                if not _AFFILIATION_LINK.fullmatch(self.text[m_end:m.start]):
+                    break
+                m_end = m.end
             comma = self.text[m_end:m_end + 2]
             return m_end + (1 if comma.startswith(",") else 0)
         tokens = _tokens(self.text[pos:end], pos)
