@@ -63,7 +63,7 @@ def run_process(args: list[str], *, env: dict | None = None, timeout: float | No
     payload = None
     case_lines = [line for line in proc.stdout.splitlines() if line.startswith('{"case"')]
     for line in reversed(proc.stdout.strip().splitlines()):
-        if line.startswith("{"):
+        if line.startswith("{") and not line.startswith('{"case"'):
             try:
                 payload = json.loads(line)
                 break
@@ -203,7 +203,7 @@ def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra
         remaining = [c for c in remaining if c["name"] not in results]
         if remaining and proc["exit"] != 0:
             failed = remaining.pop(0)
-            results[failed["name"]] = {"error": f"process died (exit {proc['exit']}; memory cap {MEMORY_LIMIT_MB} MB?)"}
+            results[failed["name"]] = {"error": f"process died (exit {proc['exit']}; heap cap {os.environ.get('KG_BENCH_MEMORY_MB', MEMORY_LIMIT_MB)} MB)"}
         elif remaining:
             break
     return {"wall_s": walls, "peak_mb": max(peaks) if peaks else None, "exit": 0,
