@@ -104,3 +104,17 @@ def test_state_where_a_mission_takes_place(make_doc):
 def test_started_pointing_back_and_named_without_participants(make_doc, text, expected):
     found = run(make_doc, text, published="2025-04-10")
     assert [(m.kind, m.status) for m in found] == expected
+
+
+@pytest.mark.parametrize("text, language, name, status", [
+    ("Die EU-Ausbildungsmission EUMOR bildet seit 2021 moldauische Offiziere in Riga aus.", "de",
+     "EUMOR", "ongoing"),
+    ("Dänemark beteiligt sich seit 2020 an der Mission Nordwacht in der Ostsee.", "de",
+     "Mission Nordwacht", "ongoing"),
+    ("The EU has been training Danish divers since 2022 in an operation called Grey Seal.", "en",
+     "Grey Seal", "ongoing"),
+    ("Norway ended the operation called Grey Seal in 2021.", "en", "Grey Seal", "completed"),
+])
+def test_names_after_the_mission_noun_and_ongoing_since(make_doc, text, language, name, status):
+    found = run(make_doc, text, language=language, published="2026-03-04")
+    assert [(m.name, m.status) for m in found] == [(name, status)]

@@ -48,11 +48,21 @@ _NAME_WORD = re.compile(r"[\w-]+|\s+|\(|\)|'s|’s")
 _CONNECTORS = frozenset("for für of der die des und and zur zum the to in".split())
 _OPERATION_NAME = re.compile(r"\b(?:Operation|Mission|Exercise|Übung|Manöver)\s+[„“\"»]?(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})")
 _EXERCISE_NAME = re.compile(r"\b(?P<name>[A-Z][a-z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s+(?:exercises?|drills?|manoeuvres?|maneuvers?)\b")
+# a name right after a (compound) mission noun: "EU-Ausbildungsmission EUSTAR", "die Mission
+# Nordschild", "an operation called Blue Horizon", "Einsatz namens Adler"
+_NAME_AFTER_NOUN = re.compile(
+    r"(?i:\b[\w-]*(?:mission|operation|einsatz|übung|manöver|exercise|programm|programme|program))"
+    r"(?:\s+(?i:called|named|dubbed|code-?named|namens|mit dem Namen|mit dem Codenamen))?\s+[„“\"»‘']?"
+    r"(?P<name>[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]+){0,2})")
+_CALLED = re.compile(r"\s+(?:called|named|dubbed|code-?named|namens|mit dem Namen|mit dem Codenamen)\s+")
 _NOT_NAMES = frozenset("The This These Joint Annual Naval Military Air Live Large".split())
 _STATUS_RES = {status: re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
                for status, words in STATUS_CUES.items()}
 _STARTED = re.compile(r"\b(?:begonnen|begann|begannen|beginnt|gestartet|startete|began|begun|begins|"
                       r"started|starts|launched|is under way|läuft)\b")
+_SINCE = re.compile(r"\b(?:seit|since)\b")
+_ENDED = re.compile(r"\b(?:endete|endeten|beendet|abgeschlossen|ended|was|were|war|waren|had|hatte|hatten|"
+                    r"completed|concluded|wound down)\b")
 _PAST = re.compile(r"\b(?:hatten?|haben|hat|wurden?|fand|fanden|war|waren|abgehalten|held|was|were|"
                    r"conducted|completed|took place)\b")
 
@@ -167,7 +177,23 @@ def _pointing_back(text: str, t_start: int, t_end: int, end: int) -> bool:
 
 
 def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
-    """"Operation Atalanta", "the Balikatan exercises": a capitalised name next to the word."""
+    """"Operation Atalanta", "the Balikatan exercises": a capitalised name next to the word.
+
+    >>> a = Actors([], [])
+    >>> [_proper_name(t, a, 0, len(t)) for t in ("Die EU-Ausbildungsmission EUSTAR hilft.",
+    ...   "Sie nimmt an der Mission Nordlicht teil.", "They run an operation called Blue Reef.")]
+    ['EUSTAR', 'Mission Nordlicht', 'Blue Reef']
+    """
+    for m in _NAME_AFTER_NOUN.finditer(text, start, end):
+        noun = text[m.start():m.start("name")]
+        words = m.group("name")
+        a = m.start("name")
+        if re.match(r"(?:Operation|Mission|Exercise|Übung|Manöver)\s", noun) and not _CALLED.search(noun):
+            continue  # "Operation Atalanta": the noun is part of the name (below)
+        if actors.in_range(a, m.end("name")) or words in _NOT_NAMES or words.split()[0] in _NOT_NAMES:
+            continue
+        if _CALLED.search(noun) or text[a - 1] in "„“\"»‘'" or re.fullmatch(r"[A-ZÄÖÜ0-9-]{3,}", words):
+            return words  # a name introduced as one, quoted, or an acronym
     for pattern in (_OPERATION_NAME, _EXERCISE_NAME):
         for m in pattern.finditer(text, start, end):
             words = m.group("name")
@@ -229,6 +255,8 @@ def _status(doc: Document, start: int, end: int) -> str | None:
         return "announced"
     if _STARTED.search(text):
         return "ongoing"            # "hat … begonnen": under way, even if it began days ago
+    if _SINCE.search(text) and not _ENDED.search(text):
+        return "ongoing"            # "bildet seit 2022 … aus", "has been training … since 2023"
     dates = find_dates(doc, start, end)
     if dates and doc.published and dates[-1].value < doc.published.isoformat()[: len(dates[-1].value)]:
         return "completed"
