@@ -3,20 +3,20 @@
 Recognition runs in four passes over the document's non-boilerplate sentences:
 
 1. **Gazetteer**: every surface form the Wikidata cache knows (labels, aliases, demonyms,
-   capitals used as metonyms), with German inflection added (genitive "Ruttes", "Chinas";
+   capitals used as metonyms), with German inflection added (genitive "Krauses", "Chinas";
    adjective endings "japanische(n)", "südkoreanischen"; "Vereinigten Staaten"), matched with
    one Aho-Corasick automaton built once per process and cache file. Hyphen compounds
    ("NATO-Generalsekretär", "Japan-Reise", "US-Marine") match because a hyphen is a boundary.
 2. **Patterns**: people not in the cache from a role or title before a name ("der Politologe
-   Ryo Hinata-Yamaguchi", "Defence Secretary John Healey", "Mr. IWAYA Takeshi"), organisations
+   Ryo Tanaka", "Defence Secretary Peter Lowell", "Mr. MORI Haruto"), organisations
    ("… University", "Ministry of …", "…ministerium"), places ("… Air Base"), ships ("HMS …",
    "Fregatte …") and branches named with a demonym ("der japanischen Marine").
-3. **Coreference**: later surname-only mentions ("Rutte", "Ruttes"), subject pronouns ("sagte
+3. **Coreference**: later surname-only mentions ("Okonjo", "Okonjos"), subject pronouns ("sagte
    er", "he said") and definite role nouns ("der Außenminister", "the secretary") are resolved
    to the person already introduced.
 4. **Roles**: the role phrase before a person ("japanische Verteidigungsminister") or in an
-   apposition after it ("Mark Rutte, Secretary General of …"), with the affiliation that follows
-   ("von der Tokyo International University").
+   apposition after it ("Ida Falk, Secretary General of …"), with the affiliation that follows
+   ("von der Kyoto University").
 
 A QID is given only when the matched name belongs to one entity (a wrong link is worse than
 none); capitals are places after a locative preposition ("in Tokio") and their state otherwise
@@ -133,12 +133,12 @@ def _variants(name) -> set[str]:
         out = forms | {f[:1].upper() + f[1:] for f in forms}
         return out
     words = text.split(" ")
-    if name.type == "Person" and len(words) == 2:  # "IWAYA Takeshi": the family name in capitals
+    if name.type == "Person" and len(words) == 2:  # "MORI Haruto": the family name in capitals
         for first, second in ((words[0], words[1]), (words[1], words[0])):
             out.add(f"{first.upper()} {second}")
         out.add(f"{words[1]} {words[0]}")  # East Asian order
     if text.startswith("The ") and len(text) > 7:
-        out.add(text[4:])  # "the Hague Summit"
+        out.add(text[4:])  # "the Lisbon Summit"
     words = text.split(" ")
     if len(words) >= 2 and re.search(r"(?:ische|ische?s|e|es)$", words[0]) and words[0][:1].isupper():
         stem = re.sub(r"(?:es|e)$", "", words[0])
@@ -504,7 +504,7 @@ def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
 
 
 def _surname_like_role(tokens: list[_Tok], j: int, i: int) -> bool:
-    """"Claudia Major von …": a role word after a first name, with no name following, is a surname."""
+    """"Lena Justice von …": a role word after a first name, with no name following, is a surname."""
     if j == i or tokens[j].text not in lx.ROLE_WORDS_EN or tokens[j].text.endswith("."):
         return False
     return j + 1 >= len(tokens) or not tokens[j + 1].text[:1].isupper()
@@ -632,7 +632,7 @@ _APPOSITION_END = frozenset((",", ".", ";", ":", ")", "(", "!", "?"))
 
 
 def _apposition_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
-    """"Mark Rutte, Secretary General of NATO, said …": a role in an apposition after a name."""
+    """"Ida Falk, Secretary General of NATO, said …": a role in an apposition after a name."""
     mentions = sorted((s, e, k) for (s, e), k in state.mention_key.items()
                       if state.found[k].type == "Person")
     if not mentions:
@@ -842,7 +842,7 @@ def _add_role(state: _State, key: str, role: tuple[int, str], tokens: list[_Tok]
 
 
 def _affiliation(state: _State, tokens: list[_Tok], index: int) -> str | None:
-    """"von der Tokyo International University" / "of Belgium" right after a name."""
+    """"von der Kyoto University" / "of Belgium" right after a name."""
     if index >= len(tokens):
         return None
     words = [t.text for t in tokens[index:index + 3]]
@@ -1041,7 +1041,7 @@ _LOCATIVE_EN = re.compile(r"(?<![\w])(?:in|at|near|to|from|visiting|visited|visi
 
 
 def _acronym_pass(state: _State, regions: list[tuple[int, int]]) -> None:
-    """"Ukraine Defense Contact Group (UDCG)": the acronym names the actor before it, everywhere."""
+    """"Nordic Support Group (NSG)": the acronym names the actor before it, everywhere."""
     search = state.search
     for match in _ACRONYM_DEF.finditer(search):
         key = state.overlaps(match.start() - 1, match.start()) if match.start() > 0 else None
@@ -1194,14 +1194,14 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     ``get()``); None opens the shipped cache.
 
     >>> from kg.extract.article import read_article
-    >>> doc = read_article("NATO-Generalsekretär Mark Rutte besuchte Tokio. Ruttes Reise war kurz.")
-    >>> names = StaticNames([("Mark Rutte", "Q57792", "Person", "de", "label"),
+    >>> doc = read_article("NATO-Generalsekretärin Ida Falk besuchte Oslo. Falks Reise war kurz.")
+    >>> names = StaticNames([("Ida Falk", "Q900001", "Person", "de", "label"),
     ...                      ("NATO", "Q7184", "Organization", "de", "label")])
     >>> actors = recognise_actors(doc, names)
     >>> [(a.id, a.roles) for a in actors.actors]
-    [('nato', []), ('mark-rutte', ['NATO-Generalsekretär'])]
-    >>> [doc.text[m.start:m.end] for m in actors.mentions_of("mark-rutte")]
-    ['Mark Rutte', 'Ruttes']
+    [('nato', []), ('ida-falk', ['NATO-Generalsekretärin'])]
+    >>> [doc.text[m.start:m.end] for m in actors.mentions_of("ida-falk")]
+    ['Ida Falk', 'Falks']
     """
     if cache is None:
         cache = default_cache()

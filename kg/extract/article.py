@@ -6,11 +6,11 @@ as read (offsets count code points of the decoded text; non-breaking spaces stay
 classifies its lines and sentences as ``body``, ``caption``, ``heading`` or ``boilerplate``,
 taking title, publication date, URL, authors, translators and photo credits as metadata.
 
->>> doc = read_article(b"Rutte in Tokio\\n\\n10. April 2025\\n\\nRutte traf Ishiba. Er sagte nichts.\\n")
+>>> doc = read_article(b"Kraus in Oslo\\n\\n10. April 2025\\n\\nKraus traf Okonjo. Er sagte nichts.\\n")
 >>> doc.language, doc.title, doc.published.isoformat()
-('de', 'Rutte in Tokio', '2025-04-10')
+('de', 'Kraus in Oslo', '2025-04-10')
 >>> [(doc.text[s.start:s.end], s.kind) for s in doc.sentences][-2:]
-[('Rutte traf Ishiba.', 'body'), ('Er sagte nichts.', 'body')]
+[('Kraus traf Okonjo.', 'body'), ('Er sagte nichts.', 'body')]
 """
 
 from __future__ import annotations
@@ -151,9 +151,9 @@ def html_to_text(html: str, source: str = "<input>", url: str | None = None) -> 
     """The main text of an HTML page and its metadata (title, date, url, authors, sitename).
 
     >>> text, meta = html_to_text("<html><head><title>T</title></head><body><article>"
-    ...     "<p>Rutte traf Ishiba in Tokio. Beide sprachen lange über die Lage.</p>"
+    ...     "<p>Kraus traf Okonjo in Oslo. Beide sprachen lange über die Lage.</p>"
     ...     "</article></body></html>")
-    >>> text.startswith("Rutte traf Ishiba")
+    >>> text.startswith("Kraus traf Okonjo")
     True
     """
     import trafilatura

@@ -7,14 +7,14 @@ every mention as a character range); each fact type is then produced by a
 ``Document.text`` unchanged (non-breaking spaces and all), so ``text[start:end]`` is exactly
 the evidence a fact cites.
 
->>> doc = Document(text="Rutte traf Ishiba. Er sagte nichts.", language="de",
+>>> doc = Document(text="Kraus traf Okonjo. Er sagte nichts.", language="de",
 ...                sentences=[Sentence(0, 18, "body"), Sentence(19, 35, "body")])
 >>> [doc.sentence_text(s) for s in doc.sentences]
-['Rutte traf Ishiba.', 'Er sagte nichts.']
->>> actors = Actors(actors=[], mentions=[ActorMention(0, 5, "rutte", "name"),
-...                                      ActorMention(11, 17, "ishiba", "name")])
+['Kraus traf Okonjo.', 'Er sagte nichts.']
+>>> actors = Actors(actors=[], mentions=[ActorMention(0, 5, "kraus", "name"),
+...                                      ActorMention(11, 17, "okonjo", "name")])
 >>> [m.actor_id for m in actors.in_range(0, 18)]
-['rutte', 'ishiba']
+['kraus', 'okonjo']
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A sentence reports a mission when it has a mission word ("Entsendung", "Übung", "Manöver",
 "deployment", "exercise", "training mission", also as the end of a compound such as
 "NATO-Mission") or a named programme with its acronym in brackets ("… Assistance Package
-(CAP) …", "… für die Ukraine (NSATU)"). Participants are the states, organisations and ships
+(DAP) …", "… für Moldau (AIM)"). Participants are the states, organisations and ships
 the sentence names (demonyms included, so coordinated adjectives such as "der japanischen,
 australischen und der US-Marine" give every state); the lead is the one named first as the
 acting subject or in the programme's name; the status comes from the verbs ("kündigte … an" →
@@ -177,7 +177,7 @@ def _pointing_back(text: str, t_start: int, t_end: int, end: int) -> bool:
 
 
 def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
-    """"Operation Atalanta", "the Balikatan exercises": a capitalised name next to the word.
+    """"Operation Seewacht", "the Coral Reach exercises": a capitalised name next to the word.
 
     >>> a = Actors([], [])
     >>> [_proper_name(t, a, 0, len(t)) for t in ("Die EU-Ausbildungsmission EUSTAR hilft.",
@@ -189,7 +189,7 @@ def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
         words = m.group("name")
         a = m.start("name")
         if re.match(r"(?:Operation|Mission|Exercise|Übung|Manöver)\s", noun) and not _CALLED.search(noun):
-            continue  # "Operation Atalanta": the noun is part of the name (below)
+            continue  # "Operation Seewacht": the noun is part of the name (below)
         if actors.in_range(a, m.end("name")) or words in _NOT_NAMES or words.split()[0] in _NOT_NAMES:
             continue
         if _CALLED.search(noun) or text[a - 1] in "„“\"»‘'" or re.fullmatch(r"[A-ZÄÖÜ0-9-]{3,}", words):
@@ -201,7 +201,7 @@ def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
             if a == start or actors.in_range(a, m.end("name")) or words in _NOT_NAMES:
                 continue
             if text[a - 1] in "„“\"»":
-                return words         # NATO-Mission „Baltic Sentry“: the quoted name
+                return words         # NATO-Mission „Nordwacht“: the quoted name
             return text[m.start():m.end()]
     return None
 

@@ -6,11 +6,11 @@ shown with a wrong span. Each item carries ``confidence`` and ``method``; the sh
 ``text_sha256`` of the text the offsets count in.
 
 >>> from kg.extract.actors import StaticNames
->>> names = StaticNames([("Mark Rutte", "Q57792", "Person", "de", "label")])
->>> sheet = extract_factsheet("Rutte in Tokio\\n\\nMark Rutte sprach lange über die Lage.",
+>>> names = StaticNames([("Ida Falk", "Q900001", "Person", "de", "label")])
+>>> sheet = extract_factsheet("Falk in Oslo\\n\\nIda Falk sprach lange über die Lage.",
 ...                           source="a.txt", cache=names, extractors=[], link=False)
 >>> [(a.name, a.qid) for a in sheet.actors], sheet.language
-([('Mark Rutte', 'Q57792')], 'de')
+([('Ida Falk', 'Q900001')], 'de')
 """
 
 from __future__ import annotations

@@ -720,7 +720,7 @@ class _Run:
         # trailing: "…, he said." / "…, according to X."
         m = _TRAILING_EN.search(body)
         if m and m.group(1) and self._has_leading_cue_en(tokens, b_start, b_start + m.start()):
-            b_end = b_start + m.start()   # "Dong told Austin that …, according to X": Dong said it
+            b_end = b_start + m.start()   # "Lin told Okafor that …, according to X": Dong said it
             m = None
         if m:
             speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
@@ -918,12 +918,12 @@ class _Run:
 def _surname(name: str) -> str:
     """The family name in a person's name.
 
-    >>> _surname("Antony J. Blinken"), _surname("KISHIDA Fumio")
-    ('Blinken', 'KISHIDA')
+    >>> _surname("Maria J. Lindqvist"), _surname("MORI Haruto")
+    ('Lindqvist', 'MORI')
     """
     words = [w for w in name.split() if w not in ("Jr.", "Sr.", "II", "III", "IV")]
     upper = [w for w in words if len(w) > 2 and w.isupper()]
-    if upper:               # "IWAYA Takeshi": the family name written in capitals
+    if upper:               # "MORI Haruto": the family name written in capitals
         return upper[0]
     return words[-1] if words else name
 
