@@ -247,3 +247,13 @@ def test_after_the_talks_points_back(make_doc):
     doc, actors = make_doc("Ida Falk told reporters after the talks that the EU would help.",
                            HELD_NAMES, language="en")
     assert MeetingExtractor().extract(doc, actors) == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Per Holm kam nach Lima. Ida Falk empfing ihn am Mittwoch.", "de"),
+    ("Per Holm flew to Lima. Ida Falk met him on Wednesday.", "en"),
+])
+def test_object_pronoun_is_the_person_named_before(make_doc, text, language):
+    doc, actors = make_doc(text, HELD_NAMES, language=language, published="2026-03-05")
+    found = MeetingExtractor().extract(doc, actors)
+    assert [(sorted(m.participants), m.date) for m in found] == [(["falk", "holm"], "2026-03-04")]

@@ -57,6 +57,9 @@ _GROUP = re.compile(r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|ich|Ich|wir|Wir)\b")
 _DIRECT_OBJECT = re.compile(  # up to three words (an inverted subject, an article), no preposition
     r"\s*(?:(?!(?:von|vom|of|des|der|aus|from|mit|with|für|for|über|about)\b)[\w.-]+\s+){0,3}")
+# a person as the object pronoun of a meeting verb ("X empfing ihn", "X met her")
+_OBJECT_PRONOUN = re.compile(r"\b(?:traf|trifft|empfing|empfängt|besuchte|besucht|met|meets|hosted|hosts|"
+                             r"received|receives|visited|welcomed|begrüßte)\s+(?:ihn|ihm|him|her)\b")
 _WITH = re.compile(r"\b(?:mit|with|zwischen|between)\b")
 _WITH_OR_PRONOUN = re.compile(r"\b(?:mit|with|er|sie|he|she)\b")
 _ROLE_WORD = re.compile(r"[\w-]{6,}")
@@ -255,6 +258,13 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
     first_person_at = min((m.start for m in mentions if actors.is_type(m.actor_id, "Person")), default=end)
     if hint and hint.group() in ("er", "sie", "he", "she") and hint.start() > first_person_at:
         hint = None   # the pronoun refers back to the person just named
+    obj = _OBJECT_PRONOUN.search(text, m_start, m_end)
+    if obj and len(persons) == 1 and any(m.actor_id == persons[0] and m.end <= obj.start() for m in mentions):
+        for pid in _recent_persons(actors, start, 3):   # "X empfing ihn": the person named before
+            if pid != persons[0]:
+                persons.append(pid)
+                break
+        hint = None
     if len(persons) == 1 and not counterparts and hint:
         topic = actors.speaker_before(start)
         if topic and topic != persons[0]:
