@@ -319,3 +319,13 @@ def test_statement_after_the_meeting_takes_its_date(text, language):
     assert sheet.meetings and sheet.meetings[0].date == "2026-03-02"
     assert len(sheet.statements) == 2
     assert [s.date for s in sheet.statements] == ["2026-03-02", "2026-03-02"]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Anna Weber lobte ihren norwegischen Amtskollegen Per Olsen.", "de", []),
+    ("Anna Weber praised her counterpart Per Olsen.", "en", []),
+    ("Anna Weber lobte die enge Zusammenarbeit mit Per Olsen.", "de",
+     [("weber", "die enge Zusammenarbeit mit Per Olsen", False)]),
+])
+def test_praising_a_person_is_no_statement(make_doc, text, language, expected):
+    assert triples(run(make_doc, text, language=language)) == expected

@@ -65,6 +65,7 @@ _SOURCE_BEFORE = re.compile(
     r"In the (?:view|words|opinion) of )")
 # an opinion attributed by a source phrase: the whole sentence is the reported view
 _OPINION_SOURCE = re.compile(r"(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Überzeugung) ")
+_OBJECT_LINKS = frozenset("mit with für for über about von of zu to gegen against und and".split())
 _AFFILIATION_LINK = re.compile(r"\s+(?:von der|von den|vom|von|der|des|aus|am|an der|of the|of|at the|at)\s+")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
 _APPEAL_CUES = frozenset("forderte forderten fordert rief riefen ruft appellierte appelliert mahnte "
@@ -662,7 +663,7 @@ class _Run:
         if clause is None and low in NP_OBJECT_CUES:
             obj_start = self._skip_subject(t_end, b_end, speaker)
             a, b = _strip_span(text, obj_start, b_end)
-            if b - a >= 12 and text[a:a + 1].islower():
+            if b - a >= 12 and text[a:a + 1].islower() and not self._only_a_person(a, b):
                 self._add(speaker, a, b, False, low, self._date_for(low, (s_start, s_end), (a, b)),
                           s_end, "cue-object", 0.55)
                 return True
@@ -673,6 +674,17 @@ class _Run:
         self._add(speaker, a, b, False, low, self._date_for(low, (s_start, c_start_or(comma, a)), (a, b)),
                   s_end, "cue-before", 0.75)
         return True
+
+    def _only_a_person(self, a: int, b: int) -> bool:
+        """"lobte ihren deutschen Amtskollegen X": the object is a person, not something said."""
+        from kg.extract.actors import _is_role
+
+        mentions = self.actors.in_range(a, b)
+        if not mentions or b - mentions[-1].end > 1 or self.actors.get(mentions[-1].actor_id) is None or \
+                self.actors.get(mentions[-1].actor_id).type != "Person":
+            return False
+        words = re.findall(r"[\w-]+", self.text[a:mentions[-1].start])
+        return all((w[:1].islower() and w not in _OBJECT_LINKS) or _is_role(w) for w in words)
 
     def _cut_coordination_de(self, a: int, b: int) -> tuple[int, int]:
         """Cut "… unterstützten und ermutigte …" before a coordinated new main verb."""
@@ -720,7 +732,7 @@ class _Run:
         # trailing: "…, he said." / "…, according to X."
         m = _TRAILING_EN.search(body)
         if m and m.group(1) and self._has_leading_cue_en(tokens, b_start, b_start + m.start()):
-            b_end = b_start + m.start()   # "Lin told Okafor that …, according to X": Dong said it
+            b_end = b_start + m.start()   # "Lin told Okafor that …, according to X": Lin said it
             m = None
         if m:
             speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
@@ -782,8 +794,9 @@ class _Run:
                 content_words) <= 5
             if b - a < 8 or infinitive or self.text[a] in ",;:" or len(content_words) < 3 or prepositional:
                 continue
-            if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)):
-                continue  # "praised X": a person, not something said
+            if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)) or \
+                    self._only_a_person(a, b):
+                continue  # "praised (her counterpart) X": a person, not something said
             self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, tokens[chunks[0][0]][0]), (a, b)),
                       s_end, "cue-before", 0.7)
             made = True
