@@ -257,3 +257,21 @@ def test_object_pronoun_is_the_person_named_before(make_doc, text, language):
     doc, actors = make_doc(text, HELD_NAMES, language=language, published="2026-03-05")
     found = MeetingExtractor().extract(doc, actors)
     assert [(sorted(m.participants), m.date) for m in found] == [(["falk", "holm"], "2026-03-04")]
+
+
+@pytest.mark.parametrize("text", [
+    "Peru hofft auf Hilfe. Ida Falk ist zu einem Besuch in Lima eingetroffen.",
+    "Peru hopes for help. Ida Falk arrived in Lima on a visit.",
+])
+def test_visit_to_a_capital_has_its_state_as_host(text):
+    from kg.extract.actors import StaticNames, recognise_actors
+    from kg.extract.article import read_article
+
+    names = StaticNames([("Peru", "Q419", "State", "de", "label"), ("Peru", "Q419", "State", "en", "label"),
+                         ("Lima", "Q419", "State", "de", "metonym"), ("Lima", "Q419", "State", "en", "metonym"),
+                         ("Ida Falk", "Q900001", "Person", "de", "label")])
+    doc = read_article(text, published="2026-03-04")
+    actors = recognise_actors(doc, names)
+    found = MeetingExtractor().extract(doc, actors)
+    assert [(m.kind, m.participants, actors.get(m.place).type, m.date) for m in found] == [
+        ("visit", ["ida-falk", "peru"], "Place", "2026-03-04")]

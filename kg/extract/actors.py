@@ -294,6 +294,7 @@ class _State:
         self.mention_key: dict[tuple[int, int], str] = {}
         self.confusable: dict[str, set[str]] = {}
         self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
+        self.capitals: dict[str, list[str]] = {}  # a capital's place key → its state's QIDs
         self.metadata_names = {n.casefold() for n in doc.authors + doc.extra.get("translators", [])
                                + doc.extra.get("photo_credits", [])}
 
@@ -394,6 +395,7 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             city = _strip_genitive(surface)
             key = "place:" + city.casefold()
             state.actor(key, city, "Place", None, "pattern:capital", 0.6)
+            state.capitals.setdefault(key, sorted({e.qid for e in metonyms}))
             state.add_mention(key, start, end, "name")
             continue
         qids = sorted({e.qid for e in entries})
@@ -1226,6 +1228,7 @@ def _finish(state: _State) -> Actors:
     actors: list[Actor] = []
     mentions: list[ActorMention] = []
     used: set[str] = set()
+    capital_of: dict[str, str] = {}  # place actor id → the QID of the state it is the capital of
     ordered = sorted(
         (f for f in state.found.values() if f.mentions),
         key=lambda f: min(m[0] for m in f.mentions),
@@ -1251,4 +1254,6 @@ def _finish(state: _State) -> Actors:
             confidence=found.confidence, method=found.method, extra=extra,
         ))
         mentions.extend(ActorMention(s, e, actor_id, via) for s, e, via in found.mentions)
-    return Actors(actors=actors, mentions=mentions)
+        if len(state.capitals.get(found.key, ())) == 1:
+            capital_of[actor_id] = state.capitals[found.key][0]
+    return Actors(actors=actors, mentions=mentions, capital_of=capital_of)

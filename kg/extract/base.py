@@ -119,6 +119,20 @@ class Actors:
 
     actors: list[Actor] = field(default_factory=list)
     mentions: list[ActorMention] = field(default_factory=list)
+    capital_of: dict[str, str] = field(default_factory=dict)  # a capital's actor id → its state's QID
+
+    def state_of_capital(self, place_id: str | None) -> str | None:
+        """The id of the state actor whose capital ``place_id`` is, when the article names it.
+
+        >>> a = Actors([Actor("oslo", "Oslo", "Place"), Actor("no", "Norwegen", "State", qid="Q20")],
+        ...            capital_of={"oslo": "Q20"})
+        >>> a.state_of_capital("oslo"), a.state_of_capital("no")
+        ('no', None)
+        """
+        qid = self.capital_of.get(place_id or "")
+        if qid is None:
+            return None
+        return next((a.id for a in self.actors if a.qid == qid and a.type == "State"), None)
 
     def __post_init__(self) -> None:
         self.mentions = sorted(self.mentions, key=lambda m: (m.start, -m.end))

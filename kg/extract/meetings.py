@@ -298,7 +298,8 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             host = _host_state(text, t_end, end, states, t_start) or (
                 place if place and actors.is_type(place, "State") else None) or next(
                 (sid for pos, sid in states for _, p_end, _ in places   # "in Lima, Peru"
-                 if p_end < pos <= p_end + 3 and text[p_end:pos].strip() == ","), None)
+                 if p_end < pos <= p_end + 3 and text[p_end:pos].strip() == ","), None) or (
+                actors.state_of_capital(place))   # "in Vilnius": Lithuania, when the article names it
             if host:
                 _append(participants, host)
         near_orgs = [o for o in orgs if _near(mentions, o, t_start, t_end, 40) or o in counterparts]
