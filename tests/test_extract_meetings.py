@@ -275,3 +275,10 @@ def test_visit_to_a_capital_has_its_state_as_host(text):
     found = MeetingExtractor().extract(doc, actors)
     assert [(m.kind, m.participants, actors.get(m.place).type, m.date) for m in found] == [
         ("visit", ["ida-falk", "peru"], "Place", "2026-03-04")]
+
+
+def test_place_at_the_start_of_a_verb_final_sentence(make_doc):
+    text = "In Lima wird Ida Falk am Mittwoch mit dem Minister Per Holm zusammentreffen."
+    doc, actors = make_doc(text, HELD_NAMES, published="2026-03-03")
+    found = MeetingExtractor().extract(doc, actors)
+    assert [(m.place, m.date) for m in found] == [("lima", "2026-03-04")]

@@ -118,3 +118,10 @@ def test_started_pointing_back_and_named_without_participants(make_doc, text, ex
 def test_names_after_the_mission_noun_and_ongoing_since(make_doc, text, language, name, status):
     found = run(make_doc, text, language=language, published="2026-03-04")
     assert [(m.name, m.status) for m in found] == [(name, status)]
+
+
+def test_definite_mission_word_after_a_reported_one_points_back(make_doc):
+    text = ("Norway and Denmark hold an exercise named Cold Fjord in the Ostsee. "
+            "According to analysts at NATO, the exercise sends a message to Canada.")
+    found = run(make_doc, text, language="en")
+    assert [m.name for m in found] == ["Cold Fjord"]

@@ -51,7 +51,7 @@ _TRIGGER_RE = re.compile(
 _BACK_PREPOSITIONS = frozenset("after before during following since at".split())
 _DEFINITE = frozenset("der die das den dem des the this these diese dieser diesem diesen".split())
 _LINKING = frozenset("mit zwischen von des der with between of by".split())
-_PLACE_PREP = re.compile(r"(?:\b(?:in|at|im|in der|in den|nach|to|an der|auf dem|auf der|bei)\s+)$")
+_PLACE_PREP = re.compile(r"(?:\b(?:in|at|im|in der|in den|nach|to|an der|auf dem|auf der|bei)\s+)$", re.IGNORECASE)
 _GROUP = re.compile(r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb]oth sides|[Bb]eide Seiten|"
                     r"[Dd]ie beiden(?: Politiker| Minister)?|[Bb]eide)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|ich|Ich|wir|Wir)\b")

@@ -79,7 +79,7 @@ class MissionExtractor:
         for sentence in doc.sentences:
             if sentence.kind not in ("body", "caption"):
                 continue
-            mission = _sentence_mission(doc, actors, sentence)
+            mission = _sentence_mission(doc, actors, sentence, earlier=bool(out))
             if mission is not None:
                 out.append(mission)
         return out
@@ -123,15 +123,16 @@ def _programme_name(text: str, start: int, end: int) -> tuple[str | None, tuple[
     return None, None
 
 
-def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Mission | None:
+def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence, earlier: bool = False) -> Mission | None:
     text = doc.text
     start, end = sentence.start, sentence.end
     name, name_span = _programme_name(text, start, end)
     trigger = None
     for m in _TRIGGER_RE.finditer(text, start, end):
         word = m.group(2)
-        if _pointing_back(text, m.start(), m.end(), end):
-            continue   # "begrüßte die Übung": the one already reported
+        if _pointing_back(text, m.start(), m.end(), end) or (earlier and name is None and _definite(
+                text, m.start()) and not m.group(1)):
+            continue   # "begrüßte die Übung", "the exercise sends a message": the one already reported
         if word in _GENERIC and not m.group(1) and name is None:
             generic = True
         else:
@@ -167,6 +168,12 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence) -> Miss
         evidence=text[start:end], span=(start, end), confidence=0.55,
         method=f"trigger:{trigger[2]}" if trigger else "programme-name",
     )
+
+
+def _definite(text: str, t_start: int) -> bool:
+    """A definite article or demonstrative right before the mission word ("the exercise")."""
+    return re.search(r"\b(?:die|der|das|den|dem|the|this|diese|dieser|diesem|these)\s+$",
+                     text[max(0, t_start - 12):t_start], re.IGNORECASE) is not None
 
 
 def _pointing_back(text: str, t_start: int, t_end: int, end: int) -> bool:
