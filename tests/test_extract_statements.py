@@ -329,3 +329,22 @@ def test_statement_after_the_meeting_takes_its_date(text, language):
 ])
 def test_praising_a_person_is_no_statement(make_doc, text, language, expected):
     assert triples(run(make_doc, text, language=language)) == expected
+
+
+def test_according_to_skips_the_sources_apposition(make_doc):
+    names = {**OLSEN, "Nordic Institute": ("ni", "Organization")}
+    text = "According to Per Olsen, an analyst at the Nordic Institute, the talks will fail."
+    assert triples(run(make_doc, text, names=names, language="en")) == [("olsen", "the talks will fail", False)]
+
+
+def test_said_on_arrival_takes_the_visits_date_and_the_continuation_too():
+    from kg.extract.actors import StaticNames
+    from kg.extract.pipeline import extract_factsheet
+
+    text = ("Hilfe für Peru\n\nDie Außenministerin Ida Falk ist am Montag zu einem Besuch in Peru eingetroffen. "
+            "Am Freitag wird sie den Minister Per Holm treffen.\n\n„Wir helfen“, sagte Falk bei ihrer Ankunft. "
+            "Die Regierung werde weitere Mittel bereitstellen.\n")
+    sheet = extract_factsheet(text, published="2026-03-04", link=False,
+                              cache=StaticNames([("Peru", "Q419", "State", "de", "label")]))
+    assert [(m.kind, m.date) for m in sheet.meetings] == [("visit", "2026-03-02"), ("meeting", "2026-03-06")]
+    assert [(s.direct, s.date) for s in sheet.statements] == [(True, "2026-03-02"), (False, "2026-03-02")]

@@ -137,12 +137,15 @@ _AFTER_MEETING = re.compile(
     r"\b(?:nach|after|following|im Anschluss an)\s+(?:(?:dem|den|der|the|their|his|her|its|seinem|"
     r"seinen|ihrem|ihren|diesem|these|this)\s+)?(?:\w+\s+)?(?:Treffen|Gesprächen?|Gespräche|Unterredung|"
     r"Begegnung|Besuch|Telefonat|Beratungen|talks|meetings?|visit|call|discussions?)\b"
-    r"|\bafter (?:meeting|talking) with\b")
+    r"|\bafter (?:meeting|talking) with\b"
+    r"|\b(?:bei|nach) (?:ihrer|seiner|der) Ankunft\b|\b(?:on|upon) (?:(?:his|her|their) )?arrival\b"
+    r"|\b(?:beim|bei dem|während des|während ihres|während seines) (?:Treffen|Besuch|Gespräch)s?\b"
+    r"|\b(?:during|at) (?:the|their|his|her) (?:talks|meeting|visit)\b")
 
 
 def _date_statements_after_meetings(doc: Document, meetings: list, statements: list) -> None:
-    """A statement made "after the talks" takes the date of the meeting reported before it; direct
-    quotes of the same speaker that continue it in the paragraph share that date.
+    """A statement made "after the talks" (or "on arrival") takes the date of the meeting reported
+    before it; statements of the same speaker that continue it in the paragraph share that date.
 
     >>> import datetime as dt
     >>> text = "Ida traf am Montag Per in Rom. \u201eGut\u201c, sagte Ida nach dem Treffen. \u201eSehr gut.\u201c"
@@ -164,7 +167,7 @@ def _date_statements_after_meetings(doc: Document, meetings: list, statements: l
     carried = None  # (speaker, old date, new date, position) of the last re-dated statement
     for statement in ordered:
         start, end = statement.span
-        if carried and statement.direct and statement.speaker == carried[0] and \
+        if carried and statement.speaker == carried[0] and \
                 statement.date == carried[1] and "\n" not in doc.text[carried[3]:start]:
             statement.date = carried[2]
             carried = (carried[0], carried[1], carried[2], end)
@@ -178,10 +181,13 @@ def _date_statements_after_meetings(doc: Document, meetings: list, statements: l
         frame = doc.text[s_from:start] + " " + doc.text[end:s_to]
         if after is not None and after.start - s_to <= 2 and not _AFTER_MEETING.search(frame):
             frame += " " + doc.text[after.start:after.end]  # "… Punkt." sagte sie nach dem Treffen.
-        if not _AFTER_MEETING.search(frame) or any(
+        cue = _AFTER_MEETING.search(frame)
+        if not cue or any(
                 not (start <= d.start < end) for d in find_dates(doc, s_from, s_to)):
             continue
         before = [m for m in dated if m.span[1] <= start and start - m.span[1] < 2000]
+        if re.search(r"Ankunft|arrival", cue.group()):   # "bei ihrer Ankunft": the visit
+            before = [m for m in before if m.kind == "visit"]
         chosen = next((m for m in reversed(before) if statement.speaker in m.participants), None) or (
             before[-1] if before else None)
         if chosen is not None and chosen.date != statement.date:

@@ -723,6 +723,12 @@ class _Run:
             comma = text.find(",", b_start + m.end(), b_end)
             if comma > 0:
                 speaker = self._speaker_in(b_start + m.end(), comma, b_start)
+                second = text.find(",", comma + 1, b_end)
+                apposition = text[comma + 1:second].split() if second > 0 else []
+                if apposition and len(apposition) <= 10 and (apposition[0] in ("a", "an", "the") or
+                                                              apposition[0][:1].islower()) and \
+                        len(text[second + 1:b_end].split()) >= 3:
+                    comma = second  # "According to X, an analyst at Y, the …": the role is no part of it
                 if speaker:
                     a, b = _strip_span(text, comma + 1, b_end)
                     self._add(speaker, a, b, False, "according to", self._date_for("according", (s_start, s_end), (a, b)),
