@@ -1224,11 +1224,49 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _bare_name_pass(state, facts)
     _branch_pass(state, regions)
     _apposition_pass(state, regions)
+    _role_complement_pass(state, facts)
     _acronym_pass(state, regions)
     _surname_pass(state, regions)
     _unknown_name_pass(state, facts)
     _pronoun_pass(state, facts)
     return _finish(state)
+
+
+# "vom Vorsitzenden des Auswärtigen Ausschusses, Jan Reiter, …", "the chair of the foreign affairs
+# committee, Jan Reiter, said": a role with its complement, then the name after a comma
+_ROLE_COMPLEMENT_NAME = re.compile(
+    r"(?<![\w-])(?P<role>[\w-]{4,})\s+(?P<compl>(?:des|der|im|für|of)\s+(?:[\w-]+\s+){0,5}?[\w-]+),\s+"
+    r"(?P<name>[A-ZÄÖÜÉ][\w'’-]+(?:\s+[A-ZÄÖÜÉ][\w'’-]+){1,2})(?=\s*[,.;:)]|\s+[a-zäöü])")
+
+
+def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """A person named after a role with its complement and a comma ("dem Vorsitzenden des
+    Ausschusses, Jan Reiter")."""
+    for s_start, s_end in sentences:
+        if "," not in state.search[s_start:s_end]:
+            continue
+        for m in _ROLE_COMPLEMENT_NAME.finditer(state.search, s_start, s_end):
+            role = m.group("role")
+            if not (_is_role_head(role) or _is_role_head(role.capitalize())):
+                continue
+            words = [_Tok(w.group(), m.start("name") + w.start(), m.start("name") + w.end())
+                     for w in re.finditer(r"\S+", m.group("name"))]
+            if not all(_name_like(t, state, i == 0) for i, t in enumerate(words)):
+                continue
+            start, end = words[0].start, words[-1].end
+            taken = state.overlaps(start, end)
+            if taken and not (state.found.get(taken) and state.found[taken].type == "Person"):
+                continue
+            name = state.text[start:end]
+            if name.casefold() in state.metadata_names:
+                continue
+            key = taken or _person_key(state, name)
+            if not taken:
+                state.actor(key, name, "Person", None, "pattern:role-complement", 0.7)
+                state.add_mention(key, start, end, "name")
+            role_text = state.text[m.start("role"):m.end("compl")]
+            if role_text not in state.found[key].roles:
+                state.found[key].roles.append(role_text)
 
 
 def _finish(state: _State) -> Actors:
