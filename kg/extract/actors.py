@@ -1150,6 +1150,20 @@ _ROLE_NOUN_EN = re.compile(r"(?<![\w])(?:the|The)\s+((?:[a-z]+\s+)?(?:secretary|
                            r"foreign minister|defense minister|defence minister|king|queen|envoy|commander))(?![\w-])")
 
 
+def _pronoun_antecedent(persons, person_starts, index: int, s_start: int, sentences) -> str:
+    """The person a subject pronoun refers to: the last one named before it in its own sentence,
+    else the subject (the first person, near the start) of the last sentence naming persons."""
+    if persons[index][0] >= s_start:
+        return persons[index][2]
+    sentence = bisect.bisect_right(sentences, (persons[index][0], float("inf"))) - 1
+    if sentence < 0 or not (sentences[sentence][0] <= persons[index][0] < sentences[sentence][1]):
+        return persons[index][2]
+    first = bisect.bisect_left(person_starts, sentences[sentence][0])
+    if first < index and persons[first][0] - sentences[sentence][0] <= 60:
+        return persons[first][2]   # "X met Y and Z. He said …": X
+    return persons[index][2]
+
+
 def _pronoun_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     persons = [(s, e, k) for (s, e), k in state.mention_key.items()
                if k in state.found and state.found[k].type == "Person"]
@@ -1164,7 +1178,8 @@ def _pronoun_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             start, end = s_start + match.start(group), s_start + match.end(group)
             index = bisect.bisect_left(person_starts, start) - 1
             if index >= 0:
-                additions.append((start, end, persons[index][2]))
+                additions.append((start, end, _pronoun_antecedent(persons, person_starts, index, s_start,
+                                                                  sentences)))
         role_pattern = _ROLE_NOUN_DE if state.doc.language == "de" else _ROLE_NOUN_EN
         for match in role_pattern.finditer(segment):
             noun = match.group(1)
