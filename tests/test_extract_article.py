@@ -91,6 +91,8 @@ def test_dateline_before_the_headline_is_not_the_title():
     ("LIMA, 8 August 2022 (AP) -", "2022-08-08"),
 ])
 def test_datelines_and_stamps_give_the_publication_date(stamp, published):
+    both = read_article(f"Oslo, 4. Februar 2023\n\n{stamp}\n\nMinisterin reist nach Lima\n\nSie traf ihn.\n")
+    assert both.title == "Ministerin reist nach Lima" and both.published.isoformat() == "2023-02-04"
     for text in (f"{stamp}\n\nMinisterin reist nach Lima\n\nDie Ministerin traf ihren Kollegen.\n",
                  f"Ministerin reist nach Lima\n\n{stamp}\n\nDie Ministerin traf ihren Kollegen.\n"):
         doc = read_article(text)

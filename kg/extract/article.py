@@ -82,6 +82,7 @@ class _Line:
     end: int
     kind: str = "body"
     body_start: int | None = None  # where sentences start (after a list marker)
+    dated: bool = False  # a dateline or time stamp
 
 
 # ------------------------------------------------------------------ bytes → text
@@ -450,9 +451,11 @@ def _classify(text: str, lines: list[_Line], meta: dict) -> None:
         if _is_nav(raw):
             line.kind = "boilerplate"
             continue
-        if index < 12 and meta.get("dateline") is None and _is_date_line(raw):
-            meta["dateline"] = find_in_text(raw, offset=line.start)[0]
+        if index < 12 and _is_date_line(raw):
+            if meta.get("dateline") is None:
+                meta["dateline"] = find_in_text(raw, offset=line.start)[0]
             line.kind = "heading"  # a dateline may name a place or venue, but states no fact
+            line.dated = True      # … and is never the title
             continue
         credit = _CREDIT.search(raw)
         if credit and credit.start() < len(raw):
@@ -512,7 +515,7 @@ def _byline(raw: str, meta: dict) -> bool:
 
 def _title(text: str, lines: list[_Line], dateline=None) -> str | None:
     for line in lines[:15]:
-        if dateline is not None and line.start <= dateline.start < line.end:
+        if (dateline is not None and line.start <= dateline.start < line.end) or line.dated:
             continue
         if line.kind == "heading":
             words = text[line.start:line.end].split()
