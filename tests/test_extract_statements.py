@@ -80,6 +80,8 @@ def test_role_noun_speaker(make_doc):
     ("Nach Ansicht von Weber ist der Plan gescheitert.", "Nach Ansicht von Weber ist der Plan gescheitert.",
      "nach ansicht von"),
     ("Die Lage dürfte sich bessern, nimmt Weber an.", "Die Lage dürfte sich bessern", "nimmt an"),
+    ("Die Mittel dürften nicht sinken, sagte Weber am Donnerstag nach einem langen Treffen mit dem "
+     "norwegischen Finanzminister Per Olsen in der Hauptstadt.", "Die Mittel dürften nicht sinken", "sagte"),
 ])
 def test_german_reported_speech(make_doc, text, quote, cue):
     found = run(make_doc, text)

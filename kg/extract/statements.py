@@ -591,7 +591,7 @@ class _Run:
                 is_cue, low = True, f"{low} {particle}"
             if not is_cue or index < 3:
                 continue
-            if len(tokens) - index > 14:
+            if len(tokens) - index > 24:  # "…, sagte X am Montag nach einem Treffen mit …"
                 continue
             speaker = self._speaker_in(t_start, b_end, t_start)
             if speaker:
