@@ -282,3 +282,10 @@ def test_place_at_the_start_of_a_verb_final_sentence(make_doc):
     doc, actors = make_doc(text, HELD_NAMES, published="2026-03-03")
     found = MeetingExtractor().extract(doc, actors)
     assert [(m.place, m.date) for m in found] == [("lima", "2026-03-04")]
+
+
+def test_place_right_after_a_participant_far_from_the_trigger(make_doc):
+    text = "Falk sprach nach einem langen und schwierigen Treffen mit dem Minister Per Holm in Lima."
+    doc, actors = make_doc(text, HELD_NAMES)
+    found = MeetingExtractor().extract(doc, actors)
+    assert [(sorted(m.participants), m.place) for m in found] == [(["falk", "holm"], "lima")]

@@ -271,6 +271,10 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             persons.append(topic)
     near = lambda pos: any(t[0] - 50 <= pos <= t[1] + 50 for t in all_triggers)  # noqa: E731
     place = _place(text, [p for p in places if near(p[0])], [st for st in states if near(st[0])])
+    if place is None:  # "nach einem Treffen mit X in Brüssel": the place right after a participant
+        ends = {m.end for m in mentions if m.actor_id in persons}
+        place = next((pid for p_start, _, pid in places if any(
+            re.fullmatch(r"\s+(?:in|im|at|in der)\s+", text[e:p_start]) for e in ends if e < p_start)), None)
     if place is None:  # German verb-final: "soll am Freitag in Warschau den Minister X treffen"
         place = _place(text, [p for p in places if p[0] < all_triggers[-1][0]
                               and _PLACE_PREP.search(text[max(0, p[0] - 12):p[0]])], [])
