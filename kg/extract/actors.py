@@ -1240,11 +1240,47 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _branch_pass(state, regions)
     _apposition_pass(state, regions)
     _role_complement_pass(state, facts)
+    _destination_pass(state, facts)
     _acronym_pass(state, regions)
     _surname_pass(state, regions)
     _unknown_name_pass(state, facts)
     _pronoun_pass(state, facts)
     return _finish(state)
+
+
+# A place the cache does not know, as the destination of a trip: "wird nach Niamey reisen",
+# "flew to Dodoma on Monday", "arrived in Mbabane"
+_DESTINATION_DE = re.compile(
+    r"\bnach\s+(?P<name>[A-ZÄÖÜ][a-zäöüß]{2,}(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?=\s+(?:zu\s+\w+\s+)?(?:reisen|reist|"
+    r"reiste|reisten|fliegen|fliegt|flog|flogen|aufbrechen|weiterreisen|gereist|geflogen|aufgebrochen)\b)")
+_DESTINATION_EN = re.compile(
+    r"\b(?:travel(?:s|led|ed|ling)?|fly|flies|flew|flown|head(?:s|ed|ing)?|go(?:es)?|went|return(?:s|ed|ing)?|"
+    r"trip|journey(?:ed)?|arrive[sd]?|arriving)\s+(?:on\s+|back\s+)?(?:to|in)\s+"
+    r"(?P<name>[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)?)(?=\s+(?:on|for|in|to|next|this|later|at|from|after|"
+    r"and|with)\b|[.,;])")
+_NOT_DESTINATIONS = frozenset("Hause Haus Home Ende Beginn Anfang".split())
+
+
+def _destination_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """Places the cache does not know, as a trip's destination, and their later mentions."""
+    pattern = _DESTINATION_DE if state.doc.language == "de" else _DESTINATION_EN
+    names: list[str] = []
+    for s_start, s_end in sentences:
+        for m in pattern.finditer(state.search, s_start, s_end):
+            name = m.group("name")
+            if name in _NOT_DESTINATIONS or name in lx.NOT_NAME_WORDS or name.casefold() in lx.WEEKDAYS or \
+                    name.casefold() in lx.MONTHS or name.casefold().endswith(lx.GERMAN_NOUN_ENDINGS) or \
+                    _is_role(name) or state.overlaps(m.start("name"), m.end("name")) is not None:
+                continue
+            key = "place:" + name.casefold()
+            state.actor(key, name, "Place", None, "pattern:destination", 0.6)
+            state.add_mention(key, m.start("name"), m.end("name"), "name")
+            names.append(name)
+    for name in dict.fromkeys(names):   # "In Niamey trifft sie …": later mentions of the same place
+        key = "place:" + name.casefold()
+        for s_start, s_end in sentences:
+            for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", state.search[s_start:s_end]):
+                state.add_mention(key, s_start + m.start(), s_start + m.end(), "name")
 
 
 # "vom Vorsitzenden des Auswärtigen Ausschusses, Jan Reiter, …", "the chair of the foreign affairs
