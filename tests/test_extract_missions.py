@@ -114,6 +114,10 @@ def test_started_pointing_back_and_named_without_participants(make_doc, text, ex
     ("The EU has been training Danish divers since 2022 in an operation called Grey Seal.", "en",
      "Grey Seal", "ongoing"),
     ("Norway ended the operation called Grey Seal in 2021.", "en", "Grey Seal", "completed"),
+    ("Die EU-Ausbildungsmission EUNOR Baltikum bildet seit 2021 Soldaten in Riga aus.", "de",
+     "EUNOR Baltikum", "ongoing"),
+    ("Norway has been training Danish divers since 2022 under a programme known as the Cold Water Centre.",
+     "en", "Cold Water Centre", "ongoing"),
 ])
 def test_names_after_the_mission_noun_and_ongoing_since(make_doc, text, language, name, status):
     found = run(make_doc, text, language=language, published="2026-03-04")

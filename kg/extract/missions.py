@@ -52,9 +52,10 @@ _EXERCISE_NAME = re.compile(r"\b(?P<name>[A-Z][a-z][\w-]+(?:\s+[A-Z][\w-]+){0,2}
 # Nordschild", "an operation called Blue Horizon", "Einsatz namens Adler"
 _NAME_AFTER_NOUN = re.compile(
     r"(?i:\b[\w-]*(?:mission|operation|einsatz|übung|manöver|exercise|programm|programme|program))"
-    r"(?:\s+(?i:called|named|dubbed|code-?named|namens|mit dem Namen|mit dem Codenamen))?\s+[„“\"»‘']?"
+    r"(?:\s+(?i:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|mit dem Codenamen))?\s+[„“\"»‘']?"
     r"(?P<name>[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]+){0,2})")
-_CALLED = re.compile(r"\s+(?:called|named|dubbed|code-?named|namens|mit dem Namen|mit dem Codenamen)\s+")
+_CALLED = re.compile(r"\s+(?:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|"
+                     r"mit dem Codenamen)\s+")
 _NOT_NAMES = frozenset("The This These Joint Annual Naval Military Air Live Large".split())
 _STATUS_RES = {status: re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
                for status, words in STATUS_CUES.items()}
@@ -197,10 +198,12 @@ def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
         a = m.start("name")
         if re.match(r"(?:Operation|Mission|Exercise|Übung|Manöver)\s", noun) and not _CALLED.search(noun):
             continue  # "Operation Seewacht": the noun is part of the name (below)
-        if actors.in_range(a, m.end("name")) or words in _NOT_NAMES or words.split()[0] in _NOT_NAMES:
+        called = _CALLED.search(noun)
+        if (actors.in_range(a, m.end("name")) and not called) or words in _NOT_NAMES or \
+                words.split()[0] in _NOT_NAMES:
             continue
-        if _CALLED.search(noun) or text[a - 1] in "„“\"»‘'" or re.fullmatch(r"[A-ZÄÖÜ0-9-]{3,}", words):
-            return words  # a name introduced as one, quoted, or an acronym
+        if called or text[a - 1] in "„“\"»‘'" or re.match(r"[A-ZÄÖÜ0-9-]{3,}(?:\s|$)", words):
+            return words  # a name introduced as one, quoted, or an acronym ("EUTM Sahel")
     for pattern in (_OPERATION_NAME, _EXERCISE_NAME):
         for m in pattern.finditer(text, start, end):
             words = m.group("name")
