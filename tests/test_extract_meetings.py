@@ -79,9 +79,12 @@ def test_relative_dates(make_doc, text, language, date):
     assert found[0].date == date
 
 
-def test_several_counterparts_join_one_meeting(make_doc):
+def test_several_counterparts_give_one_meeting_each(make_doc):
+    # the annotation convention: "met X, Y and Z" is one entry per counterpart
     found = run(make_doc, "Weber traf Olsen und Lea Berg in Oslo.")
-    assert [m.participants for m in found] == [["weber", "olsen", "berg"]]
+    assert [(m.participants, m.place) for m in found] == [(["weber", "olsen"], "oslo"), (["weber", "berg"], "oslo")]
+    joint = run(make_doc, "Weber und Olsen trafen Lea Berg in Oslo.")
+    assert [sorted(m.participants) for m in joint] == [["berg", "olsen", "weber"]]
 
 
 def test_role_noun_and_group_participants(make_doc):

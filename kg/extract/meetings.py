@@ -323,10 +323,36 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             or kind in _VISIT_KINDS
         if len(participants) < 2 and not (one_party and place):
             continue   # the shapes: two parties, or one party and a place
-        out.append(Meeting(kind=kind, participants=participants, date=date, place=place,
-                           evidence=text[start:end], span=(start, end), confidence=0.6,
-                           method=f"trigger:{word}"))
+        for group in _per_counterpart(participants, mentions, actors, t_start, kind):
+            out.append(Meeting(kind=kind, participants=group, date=date, place=place,
+                               evidence=text[start:end], span=(start, end), confidence=0.6,
+                               method=f"trigger:{word}"))
     return out
+
+
+def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start: int, kind: str) -> list[list[str]]:
+    """"X met Y and Z": one meeting per counterpart (the annotation convention), when one person
+    named before the trigger meets several persons named after it; otherwise the one meeting.
+
+    >>> from kg.extract.base import ActorMention
+    >>> from kg.model import Actor
+    >>> a = Actors([Actor(i, i, "Person") for i in "xyz"],
+    ...            [ActorMention(0, 1, "x"), ActorMention(8, 9, "y"), ActorMention(14, 15, "z")])
+    >>> _per_counterpart(["x", "y", "z"], a.mentions, a, 2, "meeting")
+    [['x', 'y'], ['x', 'z']]
+    """
+    if kind != "meeting" or len(participants) < 3:
+        return [participants]
+    persons = [p for p in participants if actors.is_type(p, "Person")]
+    if len(persons) != len(participants):
+        return [participants]
+    before = {m.actor_id for m in mentions if m.start < t_start and m.actor_id in persons}
+    after = [p for p in persons if p not in before and any(
+        m.actor_id == p and m.start > t_start for m in mentions)]
+    if len(before) != 1 or len(after) != len(persons) - 1:
+        return [participants]
+    subject = next(iter(before))
+    return [[subject, other] for other in after]
 
 
 def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: int) -> str | None:
