@@ -418,8 +418,12 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
                 state.actor(key, name, entry.type, qid, "gazetteer", 0.95 if via == "name" else 0.85)
         else:
             candidates = sorted(set(qids) | {q for qid in qids for q in _confusable_cached(state, qid)})
-            key = "ambiguous:" + surface.casefold()
+            # one actor per set of candidates: "Dutch", "the Netherlands" and "Netherlands" are one
+            key = "ambiguous:" + ",".join(candidates) + ":" + entries[0].type
+            fresh = key not in state.found
             found = state.actor(key, _strip_genitive(surface), entries[0].type, None, "gazetteer:ambiguous", 0.5)
+            if not fresh and via == "name" and all(v == "demonym" for *_, v in found.mentions):
+                found.name = _strip_genitive(surface)   # a name rather than its adjective
             found.candidates = candidates
         state.add_mention(key, start, end, via)
 
