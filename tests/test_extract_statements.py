@@ -350,3 +350,10 @@ def test_said_on_arrival_takes_the_visits_date_and_the_continuation_too():
                               cache=StaticNames([("Peru", "Q419", "State", "de", "label")]))
     assert [(m.kind, m.date) for m in sheet.meetings] == [("visit", "2026-03-02"), ("meeting", "2026-03-06")]
     assert [(s.direct, s.date) for s in sheet.statements] == [(True, "2026-03-02"), (False, "2026-03-02")]
+
+
+def test_speaker_is_the_person_not_the_place_ending_their_affiliation(make_doc):
+    names = {**OLSEN, "Queen's College": ("qc", "Organization"), "Oslo": ("norway", "State")}
+    text = "Security analyst Per Olsen of Queen's College Oslo said the plan showed concern."
+    assert triples(run(make_doc, text, names=names, language="en")) == [
+        ("olsen", "the plan showed concern", False)]

@@ -849,7 +849,10 @@ class _Run:
                     return head[-1].actor_id
         if mentions:
             m = mentions[-1]
-            gap = self.text[m.end:t_start]
+            affiliated = self._affiliated_person(mentions, m)
+            if affiliated is not None:
+                m = affiliated   # "analyst X of King's College London said": X, not London
+            gap = self.text[m.end:t_start] if affiliated is None else self.text[mentions[-1].end:t_start]
             gap_words = gap.split()
             if "," not in gap and len(gap_words) <= 3 and all(
                     w in _SUBJECT_GAP_EN or w.endswith("ly") for w in gap_words):
@@ -865,6 +868,24 @@ class _Run:
         if prev2 in ("the",) or prev in ("secretary", "minister", "president", "spokesperson",
                                          "spokesman", "spokeswoman", "chancellor", "official"):
             return self._role_speaker([prev], t_start)
+        return None
+
+    def _affiliated_person(self, mentions, last):
+        """The person whose affiliation ("of Y", "at Y", "from Y") ends with ``last``, if any."""
+        if self.actors.is_type(last.actor_id, "Person") or last.via == "pronoun":
+            return None
+        for m in reversed(mentions):
+            if m.end > last.start:
+                continue
+            if not (self.actors.is_type(m.actor_id, "Person") and m.via != "pronoun"):
+                if m.via == "pronoun":
+                    return None
+                continue
+            between = self.text[m.end:last.start]
+            if re.match(r",?\s+(?:of|at|from)\s", between) and not re.search(r"[;:]|,\s*$", between) and \
+                    len(between.split()) <= 8:
+                return m
+            return None
         return None
 
     # continuation -----------------------------------------------------
