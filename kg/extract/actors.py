@@ -1290,7 +1290,8 @@ def _destination_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 # "vom Vorsitzenden des Auswärtigen Ausschusses, Jan Reiter, …", "the chair of the foreign affairs
 # committee, Jan Reiter, said": a role with its complement, then the name after a comma
 _ROLE_COMPLEMENT_NAME = re.compile(
-    r"(?<![\w-])(?P<role>[\w-]{4,})\s+(?P<compl>(?:des|der|im|für|of)\s+(?:[\w-]+\s+){0,5}?[\w-]+),\s+"
+    r"(?<![\w-])(?:(?P<mod>[A-ZÄÖÜ][\w-]+)\s+)?(?P<role>[\w-]{4,})"
+    r"(?:\s+(?P<compl>(?:des|der|im|für|of)\s+(?:[\w-]+\s+){0,5}?[\w-]+))?,\s+"
     r"(?P<name>[A-ZÄÖÜÉ][\w'’-]+(?:\s+[A-ZÄÖÜÉ][\w'’-]+){1,2})(?=\s*[,.;:)]|\s+[a-zäöü])")
 
 
@@ -1304,6 +1305,8 @@ def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> No
             role = m.group("role")
             if not (_is_role_head(role) or _is_role_head(role.capitalize())):
                 continue
+            if m.group("compl") is None and not state.search.startswith(",", m.end("name")):
+                continue  # without a complement, only a closed apposition: "her counterpart, X, …"
             words = [_Tok(w.group(), m.start("name") + w.start(), m.start("name") + w.end())
                      for w in re.finditer(r"\S+", m.group("name"))]
             if not all(_name_like(t, state, i == 0) for i, t in enumerate(words)):
@@ -1319,7 +1322,11 @@ def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> No
             if not taken:
                 state.actor(key, name, "Person", None, "pattern:role-complement", 0.7)
                 state.add_mention(key, start, end, "name")
-            role_text = state.text[m.start("role"):m.end("compl")]
+            mod = m.group("mod")
+            first = m.start("mod") if mod and _is_role(mod) else m.start("role")
+            adjective = _adjective_before(state, first)   # "ihren französischen Amtskollegen"
+            first = adjective[0] if adjective else first
+            role_text = state.text[first:m.end("compl") if m.group("compl") else m.end("role")]
             if role_text not in state.found[key].roles:
                 state.found[key].roles.append(role_text)
 
