@@ -292,3 +292,14 @@ def test_place_right_after_a_participant_far_from_the_trigger(make_doc):
     doc, actors = make_doc(text, HELD_NAMES)
     found = MeetingExtractor().extract(doc, actors)
     assert [(sorted(m.participants), m.place) for m in found] == [(["falk", "holm"], "lima")]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Ida Falk hosted Per Holm in Lima on Tuesday for talks on trade.", "talks"),
+    ("Ida Falk will travel on to Lima on Tuesday to meet Per Holm.", "meeting"),
+])
+def test_a_purpose_makes_one_event(make_doc, text, kind):
+    doc, actors = make_doc(text, HELD_NAMES, language="en", published="2026-03-03")
+    found = MeetingExtractor().extract(doc, actors)
+    assert [(m.kind, sorted(m.participants), m.place, m.date) for m in found] == [
+        (kind, ["falk", "holm"], "lima", "2026-03-03")]

@@ -177,8 +177,8 @@ def _triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]
         if " " in word or "\n" in word:
             parts = word.split()
             word = " ".join(parts if " ".join(parts) in MEETING_TRIGGERS else (parts[0], parts[-1]))
-        if word in _SKIP_WORDS:
-            continue
+        if word in _SKIP_WORDS and not (word == "meet" and text[max(0, m.start() - 3):m.start()] == "to "):
+            continue   # "to meet X" is a trip's purpose
         if word.lower() == "call" and not re.search(r"\b(?:phone|telephone|video)\s*$", text[max(0, m.start() - 12):m.start()]):
             continue
         found.append((m.start(), m.end(), word, MEETING_TRIGGERS[word]))
@@ -209,9 +209,10 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
     if not triggers:
         return []
     all_triggers = triggers
-    if any(t[3] in ("talks", "meeting") and _PURPOSE_BEFORE.search(text, max(start, t[0] - 20), t[0])
-           for t in triggers):
-        triggers = [t for t in triggers if t[3] not in _VISIT_KINDS]  # one trip, one event
+    purposes = [t for t in triggers if t[3] in ("talks", "meeting")
+                and _PURPOSE_BEFORE.search(text, max(start, t[0] - 20), t[0])]
+    if purposes:   # "travels to X for talks with Y", "hosted Y for talks": one event, the purpose
+        triggers = [t for t in triggers if t[3] not in _VISIT_KINDS + ("talks", "meeting") or t in purposes]
     m_start, m_end = start, end
     reporter = None
     for said in own_words:
