@@ -353,6 +353,12 @@ def run(args) -> dict:
     report["ingest"]["summary"] = report["ingest"]["stderr_tail"].strip().splitlines()[-1:]
     found = re.search(r"timings: (\{.*\})", report["ingest"]["stderr_tail"])
     report["ingest"]["cpu_s"] = json.loads(found.group(1)) if found else None
+    # /usr/bin/time sees the main process only (workers belong to the forkserver): take the
+    # largest process that kg itself reports when it is larger
+    largest = re.search(r"largest process (\d+) MB", report["ingest"]["stderr_tail"])
+    if largest:
+        report["ingest"]["main_peak_mb"] = report["ingest"]["peak_mb"]
+        report["ingest"]["peak_mb"] = max(report["ingest"]["peak_mb"] or 0, float(largest.group(1)))
     report["reingest_unchanged"] = run_process(kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs)))
     stats = run_process(kg_command(store, "stats"))
     match = re.search(r"quads\D+(\d+)", stats["stdout_tail"])
