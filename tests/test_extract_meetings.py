@@ -303,3 +303,8 @@ def test_a_purpose_makes_one_event(make_doc, text, kind):
     found = MeetingExtractor().extract(doc, actors)
     assert [(m.kind, sorted(m.participants), m.place, m.date) for m in found] == [
         (kind, ["falk", "holm"], "lima", "2026-03-03")]
+
+
+def test_telephone_call_in_the_present_perfect(make_doc):
+    found = run(make_doc, "Weber hat am Dienstag mit Olsen telefoniert.", published="2025-04-10")
+    assert [(m.kind, sorted(m.participants), m.date) for m in found] == [("call", ["olsen", "weber"], "2025-04-08")]

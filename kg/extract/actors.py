@@ -1245,11 +1245,49 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _apposition_pass(state, regions)
     _role_complement_pass(state, facts)
     _destination_pass(state, facts)
+    _unnamed_source_pass(state, facts)
     _acronym_pass(state, regions)
     _surname_pass(state, regions)
     _unknown_name_pass(state, facts)
     _pronoun_pass(state, facts)
     return _finish(state)
+
+
+# Sources without a name: "ein Sprecher des Verteidigungsministeriums", "a spokesman for the
+# ministry" (Other, as the annotation convention has it) and offices ("das Büro des
+# Ministerpräsidenten", "the office of the president": Organization)
+_UNNAMED_DE = re.compile(
+    r"\b(?P<name>(?:ein|eine|einer|einem)\s+(?:Sprecher|Sprecherin|Diplomat|Diplomatin|Beamter|Beamtin|"
+    r"Vertreter|Vertreterin|Mitarbeiter|Mitarbeiterin|Regierungsvertreter|Insider)\s+(?:des|der)\s+"
+    r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+)")
+_UNNAMED_EN = re.compile(
+    r"\b(?P<name>(?:a|an)\s+(?:spokesman|spokeswoman|spokesperson|official|diplomat|aide|source)\s+"
+    r"(?:for|of|at|in|from)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)")
+_OFFICE_DE = re.compile(r"\b(?:das|dem|des)\s+(?P<name>(?:Büro|Präsidialamt|Amt)\s+(?:des|der)\s+"
+                        r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+)")
+_OFFICE_EN = re.compile(r"\b(?:the|The)\s+(?P<name>[Oo]ffice\s+of\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)")
+
+
+def _unnamed_source_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """Unnamed spokespeople and offices as actors: they may say things."""
+    de = state.doc.language == "de"
+    for s_start, s_end in sentences:
+        for pattern, type_ in (((_UNNAMED_DE, "Other"), (_OFFICE_DE, "Organization")) if de else
+                               ((_UNNAMED_EN, "Other"), (_OFFICE_EN, "Organization"))):
+            for m in pattern.finditer(state.search, s_start, s_end):
+                start, end = m.start("name"), m.end("name")
+                inside = [span for span in state.spans if start <= span[0] and span[1] <= end]
+                if state.overlaps(start, end) is not None and (not inside or any(
+                        state.found[state.mention_key[span]].type == "Person" for span in inside)):
+                    continue  # crosses a mention, or holds a person's name
+                if any(s < start < e or s < end < e for s, e in state.spans):
+                    continue
+                for span in inside:
+                    _drop_mention(state, span)  # the ministry inside "ein Sprecher des Ministeriums"
+                name = state.text[start:end]
+                key = type_.lower() + ":" + name.casefold()
+                state.actor(key, name, type_, None, "pattern:unnamed-source", 0.6)
+                state.add_mention(key, start, end, "name")
 
 
 # A place the cache does not know, as the destination of a trip: "wird nach Niamey reisen",

@@ -200,6 +200,7 @@ for _kind, _words in {
                            news_conference""",
     "summit": """Gipfel Gipfeltreffen Gipfels summit Summit""",
     "call": """Telefonat telefonierte telefonierten Telefongespräch Videokonferenz telefonisch
+               telefoniert telefonieren Telefonats Telefongesprächs Videoschalte Videogespräch
                call phoned videoconference by_phone by_telephone phone_call call_with""",
 }.items():
     for _word in _words.split():   # "_" joins the words of a multi-word trigger
