@@ -359,6 +359,8 @@ def _confusable_cached(state: "_State", qid: str) -> set[str]:
     return known
 
 
+_VISIT_VERBS = frozenset("visit visits visited visiting tour toured besuchte besucht besuchen besuchten "
+                         "bereiste bereist".split())
 _MOTION_STEMS = ("travel", "fly", "flew", "flies", "went", "go", "goes", "going", "trip", "visit", "return",
                  "head", "arriv", "move", "moving", "journey", "came", "come", "driv", "drove", "sail",
                  "deploy", "way", "reis", "flog", "flieg", "fuhr", "fähr", "kam", "komm")
@@ -367,6 +369,8 @@ _MOTION_STEMS = ("travel", "fly", "flew", "flies", "went", "go", "goes", "going"
 def _locative_before(search: str, start: int) -> bool:
     """True after "in", "nach", "at" … and in a coordination after one ("nach Kiew und Berlin")."""
     before = search[max(0, start - 40):start].replace(",", " ,").split()
+    if before and before[-1].casefold() in _VISIT_VERBS:
+        return True   # "visit Seoul", "besuchte Kiew": the city visited
     if before and before[-1] in ("to", "zu"):  # "flew to X" is a place; "a message to X" its government
         return any(w.casefold().startswith(_MOTION_STEMS) for w in before[-5:-1])
     if before and before[-1] in lx.LOCATIVE_PREPOSITIONS:

@@ -216,7 +216,8 @@ INSTITUTION_WORDS_EN = frozenset(
     Coalition Opposition Treasury Bank Church Internet Web Press Media West East North South""".split()
 )
 PLACE_HEADS_EN = ("Air Base", "Naval Base", "Base", "Strait", "Sea", "Island", "Islands",
-                  "Peninsula", "Airport", "Harbor", "Harbour", "Port", "Square", "Palace")
+                  "Peninsula", "Airport", "Harbor", "Harbour", "Port", "Square", "Palace", "Ocean", "Gulf",
+                  "Bay", "Channel", "Desert")
 PLACE_PREFIXES_DE = ("Marinestützpunkt", "Militärstützpunkt", "Stützpunkt", "Luftwaffenstützpunkt",
                      "Flughafen", "Hafen", "Insel", "Meerenge", "Straße von")
 # Military branches and governments named with a demonym ("japanische Marine", "British Army").
