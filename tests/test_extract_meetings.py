@@ -308,3 +308,13 @@ def test_a_purpose_makes_one_event(make_doc, text, kind):
 def test_telephone_call_in_the_present_perfect(make_doc):
     found = run(make_doc, "Weber hat am Dienstag mit Olsen telefoniert.", published="2025-04-10")
     assert [(m.kind, sorted(m.participants), m.date) for m in found] == [("call", ["olsen", "weber"], "2025-04-08")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Am Montag begann in Oslo die Konferenz.\n\nAm Rande der Konferenz traf Weber auch Olsen.", "de"),
+    ("The summit opened in Oslo on Monday.\n\nOn the sidelines of the summit, Weber met Olsen.", "en"),
+])
+def test_meeting_at_an_event_reported_before_takes_its_date(make_doc, text, language):
+    found = run(make_doc, text, language=language, published="2025-04-10")
+    assert [(sorted(m.participants), m.date) for m in found if "olsen" in m.participants] == [
+        (["olsen", "weber"], "2025-04-07")]

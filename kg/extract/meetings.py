@@ -280,6 +280,8 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         place = _place(text, [p for p in places if p[0] < all_triggers[-1][0]
                               and _PLACE_PREP.search(text[max(0, p[0] - 12):p[0]])], [])
     date = _date(doc, start, end)
+    if date is None:
+        date = _date_of_event_named_before(doc, start, end)
     if date is None and any(t[3] in _VISIT_KINDS for t in triggers) and _ARRIVAL.search(text, start, end) \
             and doc.published and getattr(doc, "published_precision", "day") == "day":
         date = doc.published.isoformat()  # "ist zu einem Besuch in X eingetroffen"
@@ -366,6 +368,34 @@ def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: 
             return m.actor_id
         if m.end <= t_start and re.fullmatch(r"[\s-]*", between):
             return m.actor_id
+    return None
+
+
+# "Am Rande der Konferenz traf …", "on the sidelines of the summit": the event reported before
+_AT_EVENT = re.compile(r"\b(?:[Aa]m Rande|[Oo]n the sidelines of|[Ii]m Anschluss an|[Ww]ährend|[Dd]uring)\s+"
+                       r"(?:der|des|dem|the|this|diesem|dieser|dieses)\s+(?P<noun>[\w-]{5,})")
+
+
+def _date_of_event_named_before(doc: Document, start: int, end: int) -> str | None:
+    """The date of the event a sentence refers back to ("Am Rande der Konferenz …"): the date in
+    the nearest earlier sentence naming the same event noun.
+
+    >>> import datetime as dt
+    >>> t = "Am 3. Mai 2025 begann die Konferenz. Am Rande der Konferenz traf X Y."
+    >>> d = Document(text=t, language="de", published=dt.date(2025, 5, 4),
+    ...              sentences=[Sentence(0, 36), Sentence(37, len(t))])
+    >>> _date_of_event_named_before(d, 37, len(t))
+    '2025-05-03'
+    """
+    m = _AT_EVENT.search(doc.text, start, end)
+    if not m:
+        return None
+    stem = m.group("noun")[:-1] if m.group("noun").endswith("s") else m.group("noun")
+    for sentence in reversed([s for s in doc.sentences if s.end <= start][-15:]):
+        if re.search(r"(?<![\w-])" + re.escape(stem) + r"s?(?![\w-])", doc.text[sentence.start:sentence.end]):
+            found = find_dates(doc, sentence.start, sentence.end)
+            if found:
+                return found[0].value
     return None
 
 
