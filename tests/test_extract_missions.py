@@ -129,3 +129,12 @@ def test_definite_mission_word_after_a_reported_one_points_back(make_doc):
             "According to analysts at NATO, the exercise sends a message to Canada.")
     found = run(make_doc, text, language="en")
     assert [m.name for m in found] == ["Cold Fjord"]
+
+
+@pytest.mark.parametrize("text, language, name", [
+    ("Danish and Norwegian ships joined on Monday for Cold Fjord, a two-week naval exercise.", "en", "Cold Fjord"),
+    ("Norwegen und Dänemark beginnen Nordlicht, eine gemeinsame Übung in der Ostsee.", "de", "Nordlicht"),
+])
+def test_mission_name_in_apposition(make_doc, text, language, name):
+    found = run(make_doc, text, language=language)
+    assert [m.name for m in found] == [name]

@@ -357,3 +357,13 @@ def test_speaker_is_the_person_not_the_place_ending_their_affiliation(make_doc):
     text = "Security analyst Per Olsen of Queen's College Oslo said the plan showed concern."
     assert triples(run(make_doc, text, names=names, language="en")) == [
         ("olsen", "the plan showed concern", False)]
+
+
+@pytest.mark.parametrize("text", [
+    "Anna Weber told reporters the government planned to buy two ships.",
+    "Anna Weber told Reuters the government planned to buy two ships.",
+    "Anna Weber told reporters that the government planned to buy two ships.",
+])
+def test_told_addressee_is_no_part_of_the_clause(make_doc, text):
+    assert triples(run(make_doc, text, language="en")) == [
+        ("weber", "the government planned to buy two ships", False)]

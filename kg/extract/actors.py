@@ -890,6 +890,8 @@ _ORG_DE_GENERIC = re.compile(r"(?<![\w])((?:[A-ZÄÖÜ][\w]*)?(?:" + "|".join(
     f"[{sfx[0]}{sfx[0].upper()}]{sfx[1:]}" for sfx in lx.ORG_GENERIC_DE) + r"))"
     r"((?:\s+(?:für\s+|und\s+|der\s+|des\s+)?[A-ZÄÖÜ][\w-]+){1,4})?(?![\w])")
 _PLACE_EN = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + "|".join(lx.PLACE_HEADS_EN) + r"))(?![\w-])")
+_PLACE_OF_EN = re.compile(r"\b(?:island|islands|port|city|town|village|region|province|district)\s+of\s+"
+                          r"([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)(?![\w-])")
 _PLACE_DE = re.compile(r"(?<![\w])(?:" + "|".join(lx.PLACE_PREFIXES_DE) + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
 _SHIP = re.compile(r"(?<![\w])(?:(" + "|".join(lx.SHIP_PREFIXES) + r")\s+|(?:" + "|".join(lx.SHIP_CLASSES)
                    + r")\s+)([A-ZÄÖÜ][\w-]+(?:\s+(?:of\s+|de\s+)?[A-ZÄÖÜ][\w-]+){0,3})(?![\w])")
@@ -954,6 +956,10 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             if taken:
                 continue
             _add_pattern_actor(state, start, end, "Place", "pattern:place")
+        for match in _PLACE_OF_EN.finditer(segment):   # "the island of Gotland": the name is the place
+            start, end = s_start + match.start(1), s_start + match.end(1)
+            if match.group(1) not in lx.NOT_NAME_WORDS and state.overlaps(start, end) is None:
+                _add_pattern_actor(state, start, end, "Place", "pattern:place")
 
 
 def _spans_overlapping(state: _State, start: int, end: int) -> list[tuple[int, int]]:
@@ -1261,12 +1267,13 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
 # ministry" (Other, as the annotation convention has it) and offices ("das Büro des
 # Ministerpräsidenten", "the office of the president": Organization)
 _UNNAMED_DE = re.compile(
-    r"\b(?P<name>(?:ein|eine|einer|einem)\s+(?:Sprecher|Sprecherin|Diplomat|Diplomatin|Beamter|Beamtin|"
+    r"\b(?P<name>(?:ein|eine|einer|einem)\s+(?:(?:Sprecher|Sprecherin|Diplomat|Diplomatin|Beamter|Beamtin|"
     r"Vertreter|Vertreterin|Mitarbeiter|Mitarbeiterin|Regierungsvertreter|Insider)\s+(?:des|der)\s+"
-    r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+)")
+    r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+|[A-ZÄÖÜ][\w-]*(?:sprecher|sprecherin)\b))")
 _UNNAMED_EN = re.compile(
-    r"\b(?P<name>(?:a|an)\s+(?:spokesman|spokeswoman|spokesperson|official|diplomat|aide|source)\s+"
-    r"(?:for|of|at|in|from)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)")
+    r"\b(?P<name>(?:a|an)\s+(?:(?:spokesman|spokeswoman|spokesperson|official|diplomat|aide|source)\s+"
+    r"(?:for|of|at|in|from)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+|"
+    r"(?:[A-Za-z]+\s+)?(?:spokesman|spokeswoman|spokesperson)\b))")
 _OFFICE_DE = re.compile(r"\b(?:das|dem|des)\s+(?P<name>(?:Büro|Präsidialamt|Amt)\s+(?:des|der)\s+"
                         r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+)")
 _OFFICE_EN = re.compile(r"\b(?:the|The)\s+(?P<name>[Oo]ffice\s+of\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)")

@@ -54,6 +54,11 @@ _NAME_AFTER_NOUN = re.compile(
     r"(?i:\b[\w-]*(?:mission|operation|einsatz|übung|manöver|exercise|programm|programme|program))"
     r"(?:\s+(?i:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|mit dem Codenamen))?\s+[„“\"»‘']?"
     r"(?P<name>[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]+){0,2})")
+# "Northern Shield, a two-week naval exercise", "Nordlicht, eine Übung der Marine": a name in apposition
+_NAME_APPOSITION = re.compile(
+    r"(?<![\w-])(?P<name>[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+){0,2}),\s+(?:a|an|the|ein|eine|einer|die|das|der)\s+"
+    r"(?:[\w-]+\s+){0,3}(?:exercise|exercises|drills?|operation|mission|deployment|manoeuvres?|maneuvers?|"
+    r"[\w-]*(?:übung|manöver|mission|operation|einsatz|Übung|Manöver|Mission|Operation|Einsatz))\b")
 _CALLED = re.compile(r"\s+(?:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|"
                      r"mit dem Codenamen)\s+")
 _NOT_NAMES = frozenset("The This These Joint Annual Naval Military Air Live Large".split())
@@ -204,6 +209,11 @@ def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
             continue
         if called or text[a - 1] in "„“\"»‘'" or re.match(r"[A-ZÄÖÜ0-9-]{3,}(?:\s|$)", words):
             return words  # a name introduced as one, quoted, or an acronym ("EUTM Sahel")
+    for m in _NAME_APPOSITION.finditer(text, start, end):
+        words = m.group("name")
+        if m.start("name") > start and not actors.in_range(m.start("name"), m.end("name")) and \
+                words.split()[0] not in _NOT_NAMES:
+            return words
     for pattern in (_OPERATION_NAME, _EXERCISE_NAME):
         for m in pattern.finditer(text, start, end):
             words = m.group("name")

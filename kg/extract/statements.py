@@ -76,6 +76,8 @@ _TRAILING_EN = re.compile(
     r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,4}?)\s+(said|says|added|stated|noted|"
     r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
     r"journalists|[A-Z][\w.-]*)(?:\s+[^,\s]+){0,4})?)$")
+_ADDRESSEE_EN = re.compile(r"\s+(?:reporters|journalists|the press|the media|lawmakers|legislators|parliament|"
+                           r"him|her|them|us|me|the (?:BBC|AP|AFP|[A-Z]\w+ newspaper)|[A-Z][\w.-]+)(?=\s+[a-z])")
 _PREPOSITIONS_EN = frozenset("in on at during after before via through by from".split())
 _LOCATIVE = re.compile(r"\b(?:im|in|in der|am|at|vor dem|bei|beim|auf dem)\s+$")
 _ARTICLES = frozenset("the der die des dem den".split())
@@ -776,6 +778,10 @@ class _Run:
                 that = re.match(r"(?:[^,.;]{0,80}?)\bthat\b", after)
                 if that:
                     content += that.end()
+                elif low in _EN_OBJECT_THEN_THAT:   # "told reporters the …": the addressee is no part of it
+                    addressee = _ADDRESSEE_EN.match(after)
+                    if addressee:
+                        content += addressee.end()
             else:
                 that = re.match(r"\s*,?\s*that\b", after)
                 if that:
