@@ -222,6 +222,16 @@ _FUTURE = re.compile(
     r"geplant|beabsichtigt|vorgesehen)\b|\w'll\b", re.IGNORECASE)
 
 
+# A scheduled trip or meeting told in the present ("reist am Montag nach X", "bricht am Donnerstag
+# auf", "travels to X on Friday") is in the future, unless the clause has a past or perfect form.
+_SCHEDULED_PRESENT = re.compile(
+    r"\b(?:reist|bricht|fliegt|trifft|besucht|empfängt|beginnt|startet|eröffnet|kommt|tagt|"
+    r"travels|flies|meets|visits|hosts|begins|starts|opens|heads|leaves|arrives)\b")
+_PAST_OR_PERFECT = re.compile(
+    r"\b(?:war|waren|hatte|hatten|wurde|wurden|hat|haben|ist|sind|was|were|had|has|have|did|"
+    r"vergangenen|letzten|last|ago)\b")
+
+
 def _future_clause(text: str, start: int, end: int) -> bool:
     """True when the clause around ``text[start:end]`` speaks of the future.
 
@@ -234,7 +244,9 @@ def _future_clause(text: str, start: int, end: int) -> bool:
     left = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
     edge = _CLAUSE_EDGE.search(text, end)
     right = edge.start() if edge else len(text)
-    return bool(_FUTURE.search(text, left, right))
+    if _FUTURE.search(text, left, right):
+        return True
+    return bool(_SCHEDULED_PRESENT.search(text, left, right)) and not _PAST_OR_PERFECT.search(text, left, right)
 
 
 def _h_year(m, published, precision):
