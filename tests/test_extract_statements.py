@@ -367,3 +367,14 @@ def test_speaker_is_the_person_not_the_place_ending_their_affiliation(make_doc):
 def test_told_addressee_is_no_part_of_the_clause(make_doc, text):
     assert triples(run(make_doc, text, language="en")) == [
         ("weber", "the government planned to buy two ships", False)]
+
+
+def test_quote_attributed_through_an_apposition(make_doc):
+    text = '"We stay as long as needed," the head of the delegation, Per Olsen, said in a statement.'
+    assert triples(run(make_doc, text, language="en")) == [("olsen", "We stay as long as needed,", True)]
+
+
+def test_zufolge_after_a_long_source_phrase(make_doc):
+    names = {**OLSEN, "Norwegischen Institut für Verteidigungsstudien": ("nifs", "Organization")}
+    text = "Dem Sicherheitsexperten Per Olsen vom Norwegischen Institut für Verteidigungsstudien zufolge reicht das nicht aus."
+    assert triples(run(make_doc, text, names=names)) == [("olsen", "reicht das nicht aus.", False)]

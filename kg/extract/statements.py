@@ -67,7 +67,7 @@ _SOURCE_BEFORE = re.compile(
 _OPINION_SOURCE = re.compile(r"(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Überzeugung) ")
 _OBJECT_LINKS = frozenset("mit with für for über about von of zu to gegen against und and".split())
 _AFFILIATION_LINK = re.compile(r"\s+(?:von der|von den|vom|von|der|des|aus|am|an der|of the|of|at the|at)\s+")
-_ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,60}?\s+zufolge,?\s+")
+_ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,120}?\s+zufolge,?\s+")
 _APPEAL_CUES = frozenset("forderte forderten fordert rief riefen ruft appellierte appelliert mahnte "
                          "mahnt warnte warnt bat baten".split())   # "…, das Paket zu verabschieden"
 _AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
@@ -513,8 +513,8 @@ class _Run:
                     return f"{low} {particle}"
             if low in REPORTING_VERBS_DE or low in REPORTING_VERBS_EN:
                 return low
-            if leading and index >= 6:
-                break
+            if leading and index >= (12 if "," in self.text[a:tokens[index][0]] else 6):
+                break   # "…," the head of the mission, X, said: an apposition may come first
         return None
 
     def _add(self, speaker, start, end, direct, cue, date, clause_end, method, confidence) -> None:
