@@ -138,3 +138,12 @@ def test_definite_mission_word_after_a_reported_one_points_back(make_doc):
 def test_mission_name_in_apposition(make_doc, text, language, name):
     found = run(make_doc, text, language=language)
     assert [m.name for m in found] == [name]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The EU extended the training mission in Moldova with Canada. The mission, known as EUMOL, began in 2021.", "en"),
+    ("Die EU verlängerte die Ausbildungsmission in Moldau mit Kanada. Die Mission mit dem Namen EUMOL begann 2021.", "de"),
+])
+def test_a_name_given_later_names_the_mission_just_reported(make_doc, text, language):
+    found = run(make_doc, text, language=language)
+    assert [m.name for m in found] == ["EUMOL"]

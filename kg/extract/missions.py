@@ -52,14 +52,16 @@ _EXERCISE_NAME = re.compile(r"\b(?P<name>[A-Z][a-z][\w-]+(?:\s+[A-Z][\w-]+){0,2}
 # Nordschild", "an operation called Blue Horizon", "Einsatz namens Adler"
 _NAME_AFTER_NOUN = re.compile(
     r"(?i:\b[\w-]*(?:mission|operation|einsatz|übung|manöver|exercise|programm|programme|program))"
-    r"(?:\s+(?i:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|mit dem Codenamen))?\s+[„“\"»‘']?"
+    r"(?:,?\s+(?i:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|mit dem Codenamen))?\s+[„“\"»‘']?"
     r"(?P<name>[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]+){0,2})")
 # "Northern Shield, a two-week naval exercise", "Nordlicht, eine Übung der Marine": a name in apposition
 _NAME_APPOSITION = re.compile(
     r"(?<![\w-])(?P<name>[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+){0,2}),\s+(?:a|an|the|ein|eine|einer|die|das|der)\s+"
     r"(?:[\w-]+\s+){0,3}(?:exercise|exercises|drills?|operation|mission|deployment|manoeuvres?|maneuvers?|"
     r"[\w-]*(?:übung|manöver|mission|operation|einsatz|Übung|Manöver|Mission|Operation|Einsatz))\b")
-_CALLED = re.compile(r"\s+(?:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|"
+_BACK_REFERENCE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Dd]ie|[Dd]iese|[Dd]er|[Dd]ieser|[Dd]as)\s+[\w-]*(?:mission|Mission|"
+                             r"operation|Operation|exercise|Übung|Manöver|Einsatz)\b")
+_CALLED = re.compile(r",?\s+(?:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|"
                      r"mit dem Codenamen)\s+")
 _NOT_NAMES = frozenset("The This These Joint Annual Naval Military Air Live Large".split())
 _STATUS_RES = {status: re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
@@ -88,6 +90,9 @@ class MissionExtractor:
             mission = _sentence_mission(doc, actors, sentence, earlier=bool(out))
             if mission is not None:
                 out.append(mission)
+            elif out and out[-1].name is None and _BACK_REFERENCE.search(doc.text, sentence.start, sentence.end):
+                # "The mission, known as UNMISS, …": the name of the one just reported
+                out[-1].name = _proper_name(doc.text, actors, sentence.start, sentence.end)
         return out
 
 
