@@ -318,3 +318,14 @@ def test_meeting_at_an_event_reported_before_takes_its_date(make_doc, text, lang
     found = run(make_doc, text, language=language, published="2025-04-10")
     assert [(sorted(m.participants), m.date) for m in found if "olsen" in m.participants] == [
         (["olsen", "weber"], "2025-04-07")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Die Außenminister der NATO-Staaten sind am Montag in Oslo zusammengekommen. "
+     "Weber traf am Rande des Treffens auch Olsen.", "de"),
+    ("NATO foreign ministers met in Oslo on Monday. On the sidelines of the meeting, Weber met Olsen.", "en"),
+])
+def test_members_of_an_organisation_meeting_and_a_meeting_at_its_margins(make_doc, text, language):
+    found = run(make_doc, text, language=language, published="2025-04-10")
+    assert [(sorted(m.participants), m.place, m.date) for m in found] == [
+        (["nato"], "oslo", "2025-04-07"), (["olsen", "weber"], None, "2025-04-07")]

@@ -48,6 +48,10 @@ _TRIGGER_RE = re.compile(
         for k in sorted(MEETING_TRIGGERS, key=len, reverse=True))
     + r")(?![\w])"
 )
+# an organisation's members meeting: "die Verteidigungsminister der NATO-Staaten", "EU foreign ministers"
+_MEMBERS_OF = re.compile(r"\b(?:[\w-]*(?:minister|chefs?|führer|leaders|ministers)\s+(?:der|des|of the|of)\s+"
+                         r"[\w-]+|[A-Z]{2,}(?:-Staaten| member states| foreign ministers| defence ministers| "
+                         r"defense ministers| leaders))\b")
 _BACK_PREPOSITIONS = frozenset("after before during following since at".split())
 _DEFINITE = frozenset("der die das den dem des the this these diese dieser diesem diesen".split())
 _LINKING = frozenset("mit zwischen von des der with between of by".split())
@@ -189,7 +193,8 @@ def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
     """A definite noun phrase pointing back ("in den Gesprächen", "Der Besuch war …", "after the talks")."""
     before = [w.lower() for w in _words_before(text, t_start, 2)]
     if word in ("talks", "meeting", "visit", "trip", "summit", "call") and len(before) == 2 and \
-            before == [before[0], "the"] and before[0] in _BACK_PREPOSITIONS:
+            before == [before[0], "the"] and (before[0] in _BACK_PREPOSITIONS or (
+                before[0] == "of" and re.match(r"\s*[,.;]", text[t_end:t_end + 2]))):  # "sidelines of the meeting,"
         after = [w.lower() for w in _words_after(text, t_end, 1)]
         return not (after and after[0] in _LINKING)
     if not word[:1].isupper() or word in ("Summit", "Meeting"):
@@ -318,6 +323,9 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         if len(participants) == 1 and reporter and actors.is_type(reporter, "Person"):
             _append(participants, reporter)   # "X said the talks with Y went well": X took part
         host_org = _organisation_of(text, mentions, orgs, t_start, t_end) if kind in ("meeting", "summit") else None
+        if host_org is None and not persons and kind in ("meeting", "talks", "summit") and place and \
+                len(orgs) == 1 and _MEMBERS_OF.search(text, start, end):
+            host_org = orgs[0]   # "Die Minister der NATO-Staaten kamen in Brüssel zusammen": NATO's meeting
         if not persons and host_org is None:
             continue
         if kind == "summit" and not any(actors.is_type(p, "Organization") for p in participants):
@@ -391,11 +399,18 @@ def _date_of_event_named_before(doc: Document, start: int, end: int) -> str | No
     if not m:
         return None
     stem = m.group("noun")[:-1] if m.group("noun").endswith("s") else m.group("noun")
-    for sentence in reversed([s for s in doc.sentences if s.end <= start][-15:]):
+    earlier = list(reversed([s for s in doc.sentences if s.end <= start][-15:]))
+    for sentence in earlier:
         if re.search(r"(?<![\w-])" + re.escape(stem) + r"s?(?![\w-])", doc.text[sentence.start:sentence.end]):
             found = find_dates(doc, sentence.start, sentence.end)
             if found:
                 return found[0].value
+    for sentence in earlier:   # named otherwise ("Beratungen" … "am Rande des Treffens"): the paragraph's date
+        if "\n" in doc.text[sentence.end:start]:
+            break
+        found = find_dates(doc, sentence.start, sentence.end)
+        if found:
+            return found[0].value
     return None
 
 
