@@ -476,6 +476,38 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def markdown(report: dict) -> str:
+    """The README tables for a report."""
+    out = ["| step | wall s | peak MB (largest process) |", "|---|---:|---:|"]
+    for label, key in (("`kg ingest DIR --jobs %d` (read, map, validate, write, optimize)" % report["jobs"], "ingest"),
+                       ("`kg ingest` again (every input unchanged)", "reingest_unchanged"),
+                       ("`kg export -f turtle`", "export_turtle"), ("`kg export -f nq`", "export_nquads"),
+                       ("`kg validate --all --jobs %d`" % report["jobs"], "validate_all"),
+                       ("rdflib baseline ingest (map, validate, add to Dataset), %s articles"
+                        % ((report.get("ingest_rdflib") or {}).get("result") or {}).get("articles", "?"), "ingest_rdflib"),
+                       ("`kg ingest` of the same articles, --jobs 1", "ingest_kg_same_size"),
+                       ("extraction, corpus texts repeated", "extract")):
+        entry = report.get(key) or {}
+        if "wall_s" in entry:
+            peak = f"{entry['peak_mb']:,.0f}" if entry.get("peak_mb") else "?"
+            out.append(f"| {label} | {entry['wall_s']:,.1f} | {peak} |")
+    kg_q = ((report.get("queries_kg") or {}).get("result") or {}).get("queries", {})
+    mem_q = ((report.get("queries_oxigraph_memory") or {}).get("result") or {}).get("queries", {})
+    rd_q = ((report.get("queries_rdflib") or {}).get("result") or {}).get("queries", {})
+    out += ["", "| query | kg on disk median ms | p95 ms | Oxigraph in memory ms | rdflib Dataset ms | rdflib ÷ kg | rows |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, entry in kg_q.items():
+        if "median_ms" not in entry:
+            out.append(f"| {name} | failed: {entry.get('error', '')} | | {_ms(mem_q.get(name))} | {_ms(rd_q.get(name))} | | |")
+            continue
+        rd = rd_q.get(name) or {}
+        ratio = (f"{rd['median_ms'] / entry['median_ms']:,.0f}×" if "median_ms" in rd else
+                 f"> {rd['timeout_s'] * 1000 / entry['median_ms']:,.0f}×" if "timeout_s" in rd else "–")
+        out.append(f"| {name} | {entry['median_ms']:,.1f} | {entry['p95_ms']:,.1f} | {_ms(mem_q.get(name))} | "
+                   f"{_ms(rd)} | {ratio} | {entry['rows']:,} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -492,7 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--step", default=None, help=argparse.SUPPRESS)
     parser.add_argument("step_args", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--markdown", default=None, help="print the README tables of a JSON report and exit")
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(Path(args.markdown).read_text())))
+        return 0
     if args.step:
         return _run_step(args.step, args.step_args)
     report = run(args)
