@@ -185,11 +185,15 @@ def _date_statements_after_meetings(doc: Document, meetings: list, statements: l
         if not cue or any(
                 not (start <= d.start < end) for d in find_dates(doc, s_from, s_to)):
             continue
-        before = [m for m in dated if m.span[1] <= start and start - m.span[1] < 2000]
-        if re.search(r"Ankunft|arrival", cue.group()):   # "bei ihrer Ankunft": the visit
-            before = [m for m in before if m.kind == "visit"]
-        chosen = next((m for m in reversed(before) if statement.speaker in m.participants), None) or (
-            before[-1] if before else None)
+        same = [m for m in meetings if m.span and m.span[0] <= start < m.span[1] and m.kind != "visit"]
+        if same:   # "X sagte nach seinem Treffen mit Y, …": the meeting this sentence reports
+            chosen = same[-1] if same[-1].date else None
+        else:
+            before = [m for m in dated if m.span[1] <= start and start - m.span[1] < 2000]
+            if re.search(r"Ankunft|arrival", cue.group()):   # "bei ihrer Ankunft": the visit
+                before = [m for m in before if m.kind == "visit"]
+            chosen = next((m for m in reversed(before) if statement.speaker in m.participants), None) or (
+                before[-1] if before and "\n" not in doc.text[before[-1].span[1]:start] else None)
         if chosen is not None and chosen.date != statement.date:
             carried = (statement.speaker, statement.date, chosen.date, end)
             statement.date = chosen.date
