@@ -1105,8 +1105,9 @@ def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 continue  # "in the Pentagon" names a place; "in the Senate", "the Indo-Pacific" do not
             if any(p in lx.NOT_NAME_WORDS or p.casefold() in lx.MONTHS or p.casefold() in lx.WEEKDAYS
                    or _is_role(p) for p in parts) or all(p in lx.REGION_WORDS for p in parts) \
+                    or words in lx.INSTITUTION_WORDS_EN or words in _NOT_DESTINATIONS \
                     or state.overlaps(start, end) is not None:
-                continue
+                continue  # "went to Parliament": an institution, not a place
             same = [k for k, f in state.found.items() if f.type in ("Place", "Organization")
                     and parts[0] in f.name.split()]
             key = same[0] if same else "place:" + words.casefold()
@@ -1311,7 +1312,8 @@ _DESTINATION_EN = re.compile(
     r"trip|journey(?:ed)?|arrive[sd]?|arriving)\s+(?:on\s+|back\s+)?(?:to|in)\s+"
     r"(?P<name>[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)?)(?=\s+(?:on|for|in|to|next|this|later|at|from|after|"
     r"and|with)\b|[.,;])")
-_NOT_DESTINATIONS = frozenset("Hause Haus Home Ende Beginn Anfang".split())
+_NOT_DESTINATIONS = frozenset("""Hause Haus Home Ende Beginn Anfang Parliament Congress Court Church School
+    Hospital Work War Power Office Headquarters Summit Talks Parlament Kongress Gericht Front Heimat""".split())
 
 
 def _destination_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
@@ -1322,6 +1324,7 @@ def _destination_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
         for m in pattern.finditer(state.search, s_start, s_end):
             name = m.group("name")
             if name in _NOT_DESTINATIONS or name in lx.NOT_NAME_WORDS or name.casefold() in lx.WEEKDAYS or \
+                    name.split()[-1] in lx.ORG_HEADS_EN or name.split()[0] in _NOT_DESTINATIONS or \
                     name.casefold() in lx.MONTHS or name.casefold().endswith(lx.GERMAN_NOUN_ENDINGS) or \
                     _is_role(name) or state.overlaps(m.start("name"), m.end("name")) is not None:
                 continue
