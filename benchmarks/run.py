@@ -210,7 +210,7 @@ def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra
             "result": {"open_s": opened, "queries": results}}
 
 
-class _Timeout(Exception):
+class _Timeout(BaseException):  # not Exception: rdflib swallows those inside FILTERs
     pass
 
 
