@@ -28,8 +28,10 @@ import json
 import os
 import signal
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -354,14 +356,27 @@ def _prepared_stream(files: list[Path], settings: dict, jobs: int) -> Iterator[P
     context = get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
         context.set_forkserver_preload(["kg.ingest"])
-    chunksize = max(1, min(32, len(files) // (jobs * 8) or 1))
+    size = max(1, min(16, len(files) // (jobs * 8) or 1))
+    chunks = iter([[str(p) for p in files[i:i + size]] for i in range(0, len(files), size)])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                              initargs=(settings,)) as pool:
         try:
-            yield from pool.map(_prepare_in_worker, [str(p) for p in files], chunksize=chunksize)
+            # a bounded window of chunks in flight: when the writer is slower than the workers,
+            # prepared articles wait in the workers' queue, not by the thousand in memory here
+            pending = deque(pool.submit(_prepare_chunk, chunk) for chunk in islice(chunks, jobs * 4))
+            while pending:
+                done = pending.popleft().result()
+                following = next(chunks, None)
+                if following is not None:
+                    pending.append(pool.submit(_prepare_chunk, following))
+                yield from done
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _prepare_chunk(paths: list[str]) -> list[Prepared]:
+    return [_prepare_in_worker(path) for path in paths]
 
 
 def ingest_paths(
