@@ -269,11 +269,11 @@ def validate_store(store, graphs=None, *, jobs: int = 1, skip=frozenset(), progr
                 progress(name)
         return report
     from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    from multiprocessing import get_all_start_methods, get_context
 
     from kg.store.oxigraph import ntriples_text
 
-    methods = get_context().get_all_start_methods()
+    methods = get_all_start_methods()
     context = get_context("forkserver" if "forkserver" in methods else "spawn")
     texts = (str(ntriples_text(store.iter_graph_triples(name))) for name in names)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
