@@ -302,6 +302,19 @@ def ingest_factsheet(
     return IngestOutcome(sheet.source, URIRef(prepared.article), "ingested", prepared.triples, prepared.report)
 
 
+def replace_article(store: Store, article: URIRef, triples: Iterable[tuple], *, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """Replace an article's graph with these triples (e.g. after relinking its actors), keeping
+    the summary graph right, in one atomic write. Use this, not ``store.replace_graph``, for
+    article graphs: a bare graph replacement leaves the summary describing the old version.
+    """
+    from kg.store.oxigraph import ntriples_text
+
+    graph = list(triples)
+    facts = article_facts(str(article), graph)
+    prepared = Prepared(str(article), "ready", "", str(article), ntriples_text(graph), len(graph), facts)
+    ArticleWriter(store, base_iri).write([prepared])
+
+
 def delete_article(store: Store, article: URIRef, *, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     """Delete one article (its graph and its part of the summary); True if it was there."""
     return ArticleWriter(store, base_iri).delete(article)
@@ -474,6 +487,6 @@ def _record(summary: IngestSummary, item: Prepared, progress, failed_reason: str
 
 __all__ = [
     "IngestOutcome", "IngestSummary", "ArticleWriter", "ingest_factsheet", "ingest_paths",
-    "delete_article", "build_and_validate", "content_hash", "expand_inputs", "prepare_file",
+    "delete_article", "replace_article", "build_and_validate", "content_hash", "expand_inputs", "prepare_file",
     "INPUT_SUFFIXES",
 ]

@@ -142,3 +142,19 @@ def test_co_mentioned_counts_the_same_articles_as_the_aggregation(synthetic_stor
 
 def sorted_items(row: dict) -> tuple:
     return tuple(sorted(row.items()))
+
+
+def test_replacing_an_article_graph_keeps_the_summary_right():
+    from kg.ingest import replace_article
+    from rdflib import Literal
+    from kg.namespaces import SCHEMA
+
+    store = open_store("memory:")
+    for index in range(5):
+        ingest_factsheet(store, sheet(index))
+    article = [g for g in store.graph_names() if "/article/" in str(g)][0]
+    triples = list(store.iter_graph_triples(article))
+    actor = next(s for s, p, o in triples if p == SCHEMA.name)
+    renamed = [(s, p, Literal("Aaron Renamed") if (s == actor and p == SCHEMA.name) else o) for s, p, o in triples]
+    replace_article(store, article, renamed)
+    assert summary_triples(store) == rebuilt(store)
