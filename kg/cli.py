@@ -539,6 +539,7 @@ def link(
     threshold: float = typer.Option(0.6, "--threshold", min=0.0, max=1.0, help="Minimum confidence for a link."),
 ) -> None:
     """Link actors to Wikidata (cache first, then online search), preferring no link to a wrong one."""
+    from kg.ingest import replace_article
     from kg.link import LinkReport, link_factsheet, link_store
     from kg.model import dump_factsheet, load_factsheet
 
@@ -559,7 +560,9 @@ def link(
             else:
                 store = _open_store()
                 try:
-                    link_store(store, cache, state.settings.base_iri, client, threshold, report)
+                    link_store(store, cache, state.settings.base_iri, client, threshold, report,
+                               replace=lambda target, article, triples: replace_article(
+                                   target, article, triples, base_iri=state.settings.base_iri))
                 finally:
                     store.close()
         finally:

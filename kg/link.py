@@ -610,12 +610,16 @@ def _relinked_graph(graph, article: URIRef, renames: dict[URIRef, URIRef], links
 
 
 def link_store(store, cache: EntityCache, base_iri: str, client=None, threshold: float = DEFAULT_THRESHOLD,
-               report: LinkReport | None = None) -> LinkReport:
+               report: LinkReport | None = None, replace=None) -> LinkReport:
     """Link every unlinked actor in every article graph of the store, graph by graph.
 
     A newly linked actor's node becomes ``{base}actor/{QID}`` (as if the sheet had carried the
     QID), with ``owl:sameAs`` and a ``kg:WikidataLink`` record; facts keep their IRIs.
+    ``replace(store, article, triples)`` writes a relinked article (default: a plain graph
+    replacement; the CLI passes :func:`kg.ingest.replace_article`, which also keeps the
+    summary graph right).
     """
+    replace = replace or (lambda target, article, triples: target.replace_graph(article, triples))
     report = report or LinkReport()
     prefix = f"{base_iri}article/"
     for article in sorted(store.graph_names(), key=str):
@@ -635,7 +639,7 @@ def link_store(store, cache: EntityCache, base_iri: str, client=None, threshold:
                 renames[iris[actor.id]] = new
                 links[new] = link
         if renames:
-            store.replace_graph(article, _relinked_graph(graph, article, renames, links, base_iri))
+            replace(store, article, _relinked_graph(graph, article, renames, links, base_iri))
     return report
 
 

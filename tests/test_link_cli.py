@@ -157,3 +157,26 @@ def test_kg_wikidata_refresh(env, server, tmp_path):
 def test_kg_wikidata_refresh_needs_a_contact(env):
     result = kg(env, "wikidata", "refresh")
     assert result.exit_code == 2 and "KG_CONTACT" in result.stderr
+
+
+def test_kg_link_keeps_the_summary_graph_right(tmp_path, env):
+    """Relinking rewrites article graphs; the summary graph must follow (equal to a rebuild)."""
+    from kg.store import open_store
+    from kg.summary import rebuild_summary, summary_graph_iri
+
+    runner = CliRunner()
+    sheet = load_factsheet(ROOT / "examples" / "dw-japan-nato" / "facts.yaml")
+    for actor in sheet.actors:
+        actor.qid = None
+    unlinked = tmp_path / "seed-unlinked.yaml"
+    unlinked.write_text(dump_factsheet(sheet, "yaml"), encoding="utf-8")
+    store_dir = tmp_path / "store"
+    assert runner.invoke(app, ["--store", str(store_dir), "ingest", str(unlinked)], env=env).exit_code == 0
+    result = runner.invoke(app, ["--store", str(store_dir), "link", "--offline"], env=env)
+    assert result.exit_code == 0, result.stderr
+    with open_store(str(store_dir)) as store:
+        summary = summary_graph_iri()
+        kept = set(store.get_graph(summary))
+        assert any("Q57792" in str(t[0]) or "Q57792" in str(t[2]) for t in kept)
+        rebuild_summary(store)
+        assert set(store.get_graph(summary)) == kept
