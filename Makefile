@@ -27,7 +27,12 @@ demo: setup
 	$(BIN)/kg --store $(STORE) enrich --offline
 	$(BIN)/kg --store $(STORE) query heads-of-government-meetings --param org=Q1764511
 	$(BIN)/kg --store $(STORE) export -o out/seed.ttl
-	@echo "demo: wrote out/seed.ttl"
+	@echo "--- the same article from its raw text: extract, link, map, validate, store in one step"
+	rm -rf out/demo-extracted
+	$(BIN)/kg extract examples/dw-japan-nato/article.txt -o out/seed-extracted.yaml
+	$(BIN)/kg --store out/demo-extracted ingest examples/dw-japan-nato/article.txt
+	$(BIN)/kg --store out/demo-extracted query meetings --param actor=Q57792
+	@echo "demo: wrote out/seed.ttl (curated sheet) and out/seed-extracted.yaml (extracted from the text)"
 
 test: setup browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -40,7 +45,8 @@ browser:
 	  || echo "could not install chromium; the query-page test will be skipped"; \
 	fi
 
-# Benchmark at 10,000 synthetic articles (a few minutes; figures in benchmarks/README.md).
+# Benchmark at 10,000 synthetic articles (about 40 minutes, most of it the rdflib baseline;
+# figures in benchmarks/README.md).
 # Smaller: make bench BENCH_ARGS="--articles 1000"
 bench: setup
 	$(BIN)/python -m benchmarks.run --articles 10000 --jobs 2 $(BENCH_ARGS)

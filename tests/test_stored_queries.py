@@ -159,3 +159,23 @@ def test_articles_query_is_empty_on_an_empty_store():
         assert rows(empty, "articles") == []
     finally:
         empty.close()
+
+
+def test_a_visit_without_counterpart_gets_no_stray_qids():
+    """A one-participant visit (to a place) has no counterpart: its row must not pick up
+    every linked actor of the article as the counterpart's QID."""
+    sheet = parse_factsheet({
+        "url": "https://example.org/visit", "language": "en",
+        "actors": [{"id": "v", "name": "Ann Visitor", "type": "Person", "qid": "Q57792"},
+                   {"id": "p", "name": "Harbour Base", "type": "Place"},
+                   {"id": "j", "name": "Japan", "type": "State", "qid": "Q17"},
+                   {"id": "c", "name": "China", "type": "State", "qid": "Q148"}],
+        "meetings": [{"kind": "visit", "participants": ["v"], "place": "p",
+                      "evidence": "Ann Visitor visited Harbour Base."}],
+        "missions": [], "statements": []})
+    store = open_store("memory:")
+    ingest_factsheet(store, sheet)
+    found = run_query(store, find_query("meetings"), {"actor": "Q57792"}).as_dicts()
+    assert len(found) == 1
+    assert found[0]["counterpart"] is None and found[0]["counterpart_qid"] in (None, "")
+    assert str(found[0]["place"]) == "Harbour Base"
