@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import signal
 import time
 from collections import deque
@@ -133,16 +132,19 @@ def sheet_hash(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI) -> str:
 def build_and_validate(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI, validate: bool = True) -> tuple[ArticleGraph, ValidationReport | None]:
     """Map a sheet to RDF and validate it; raise NotConformingError when it does not conform."""
     article = build_article(sheet, base_iri)
-    report = None
-    if validate:
-        report = validate_graph(article.graph)
-        if not report.conforms:
-            raise NotConformingError(
-                f"{sheet.source}: the article's graph does not conform to the shapes; nothing was stored\n"
-                + report.text(),
-                report,
-            )
-    return article, report
+    return article, (validated_report(sheet, article) if validate else None)
+
+
+def validated_report(sheet: FactSheet, article: ArticleGraph) -> ValidationReport:
+    """Validate an article's graph; raise NotConformingError (naming the sheet) when it fails."""
+    report = validate_graph(article.graph)
+    if not report.conforms:
+        raise NotConformingError(
+            f"{sheet.source}: the article's graph does not conform to the shapes; nothing was stored\n"
+            + report.text(),
+            report,
+        )
+    return report
 
 
 def prepare_sheet(sheet: FactSheet, digest: str, base_iri: str = DEFAULT_BASE_IRI, validate: bool = True) -> Prepared:
@@ -152,15 +154,7 @@ def prepare_sheet(sheet: FactSheet, digest: str, base_iri: str = DEFAULT_BASE_IR
     started = time.process_time()
     article = build_article(sheet, base_iri)
     built = time.process_time()
-    report = None
-    if validate:
-        report = validate_graph(article.graph)
-        if not report.conforms:
-            raise NotConformingError(
-                f"{sheet.source}: the article's graph does not conform to the shapes; nothing was stored\n"
-                + report.text(),
-                report,
-            )
+    report = validated_report(sheet, article) if validate else None
     validated = time.process_time()
     article.graph.add((article.iri, _CONTENT_SHA256, Literal(digest)))
     facts = article_facts(str(article.iri), article.graph)

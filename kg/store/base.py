@@ -44,6 +44,21 @@ class QueryResult:
         return [dict(zip(self.variables, row)) for row in self.rows]
 
 
+def changes_by_graph(remove: Iterable[tuple], add: Iterable[tuple]) -> dict[URIRef, tuple[set, set]]:
+    """Quads to remove and to add, grouped per graph as (removed triples, added triples).
+
+    >>> from rdflib import URIRef as U
+    >>> changes_by_graph([(U("s:1"), U("p:1"), U("o:1"), U("g:1"))], [])
+    {rdflib.term.URIRef('g:1'): ({(rdflib.term.URIRef('s:1'), rdflib.term.URIRef('p:1'), rdflib.term.URIRef('o:1'))}, set())}
+    """
+    touched: dict[URIRef, tuple[set, set]] = {}
+    for s, p, o, g in remove:
+        touched.setdefault(g, (set(), set()))[0].add((s, p, o))
+    for s, p, o, g in add:
+        touched.setdefault(g, (set(), set()))[1].add((s, p, o))
+    return touched
+
+
 class Store(ABC):
     """A triple store holding one named graph per article."""
 
@@ -124,12 +139,7 @@ class Store(ABC):
             self.drop_graph(name)
         for name, triples in (graphs or {}).items():
             self.replace_graph(name, triples.triples() if isinstance(triples, NTriples) else triples)
-        touched: dict[URIRef, tuple[set, set]] = {}
-        for s, p, o, g in remove:
-            touched.setdefault(g, (set(), set()))[0].add((s, p, o))
-        for s, p, o, g in add:
-            touched.setdefault(g, (set(), set()))[1].add((s, p, o))
-        for name, (gone, new) in touched.items():
+        for name, (gone, new) in changes_by_graph(remove, add).items():
             current = set(self.iter_graph_triples(name)) if self.has_graph(name) else set()
             self.replace_graph(name, sorted((current - gone) | new))
 

@@ -41,7 +41,7 @@ from rdflib.term import Identifier
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import PREFIXES
 from kg.store import register_backend
-from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, NTriples, QueryResult, Store
+from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, NTriples, QueryResult, Store, changes_by_graph
 from kg.store.oxigraph import _OX_FORMATS, from_ox, to_ox
 
 PRESETS: dict[str, dict[str, object]] = {
@@ -371,12 +371,7 @@ class RemoteStore(Store):
             self.drop_graph(name)
         for name, triples in graphs.items():
             self._put(name, _nt_bytes(triples))
-        touched: dict[URIRef, tuple[set, set]] = {}
-        for s, p, o, g in remove:
-            touched.setdefault(g, (set(), set()))[0].add((s, p, o))
-        for s, p, o, g in add:
-            touched.setdefault(g, (set(), set()))[1].add((s, p, o))
-        for name, (gone, new) in touched.items():
+        for name, (gone, new) in changes_by_graph(remove, add).items():
             current = set(self.get_graph(name))
             self._put(name, ox_serialize_triples(sorted((current - gone) | new)))
 
