@@ -248,11 +248,15 @@ class ArticleWriter:
                 removed[iri] = article_facts(iri, self.store.iter_graph_triples(URIRef(iri)))
         remove, add = self.planner.plan([p.facts for p in latest.values()], removed)
         graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items()}
+        self._apply(remove, add, graphs=graphs)
+
+    def _apply(self, remove, add, **changes) -> None:
+        """One atomic store write of graph changes plus summary changes; the planner follows it."""
         try:
             self.store.apply_changes(
-                graphs=graphs,
                 remove=[(s, p, o, self.summary) for s, p, o in sorted(remove)],
                 add=[(s, p, o, self.summary) for s, p, o in sorted(add)],
+                **changes,
             )
         except BaseException:
             self.planner.rollback()
@@ -265,16 +269,7 @@ class ArticleWriter:
             return False
         facts = article_facts(str(article), self.store.iter_graph_triples(article))
         remove, add = self.planner.plan([], {str(article): facts})
-        try:
-            self.store.apply_changes(
-                drop=[article],
-                remove=[(s, p, o, self.summary) for s, p, o in sorted(remove)],
-                add=[(s, p, o, self.summary) for s, p, o in sorted(add)],
-            )
-        except BaseException:
-            self.planner.rollback()
-            raise
-        self.planner.commit()
+        self._apply(remove, add, drop=[article])
         if self.store.has_graph(self.summary) and self.store.quad_count(self.summary) == 0:
             self.store.drop_graph(self.summary)
         return True
