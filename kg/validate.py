@@ -22,6 +22,8 @@ from rdflib.plugins.sparql import prepareQuery
 from kg.config import package_dir
 from kg.errors import InputError, UsageError
 from kg.namespaces import KG, SH
+from kg.shacl_core import UnsupportedShapes
+from kg.shacl_core import compile_shapes as compile_core_checks
 
 
 @dataclass
@@ -189,7 +191,9 @@ def _memoise_lookups(shapes_graph) -> None:
 class CompiledShapes:
     """The shapes, compiled once per process and reused for every graph validated.
 
-    Holds the parsed shapes graph, pyshacl's harvested ShapesGraph (shapes, paths, constraint
+    A graph is first checked by the shapes compiled to plain checks (kg.shacl_core), which say
+    "conforms" only when certain; every other graph is validated by pyshacl. For pyshacl it
+    holds the parsed shapes graph, pyshacl's harvested ShapesGraph (shapes, paths, constraint
     parameters; its lookups memoised) and the constraint components built from it, and runs
     pyshacl without inference, in place (the data graph is not copied), with SHACL-AF only
     when the shapes use it. SPARQL constraints are parsed once per process. Results are the
@@ -207,9 +211,25 @@ class CompiledShapes:
                         "inplace": not rules, "abort_on_first": False}
         self._shapes_graph = None
         self._components: dict = {}
+        try:
+            self.fast = compile_core_checks(graph)
+        except UnsupportedShapes:  # shapes beyond the compiled subset: pyshacl validates every graph
+            self.fast = None
 
     def validate(self, data: Graph) -> ValidationReport:
-        """Validate one rdflib graph against the shapes (the graph is not modified)."""
+        """Validate one rdflib graph against the shapes (the graph is not modified).
+
+        The compiled checks (kg.shacl_core) answer for a graph that certainly conforms; any
+        other graph is validated by pyshacl, whose verdict and report are returned.
+        """
+        if len(self.graph) == 0 or len(data) == 0:
+            return ValidationReport(True)
+        if self.fast is not None and self.fast.conforms(data):
+            return ValidationReport(True)
+        return self.validate_with_pyshacl(data)
+
+    def validate_with_pyshacl(self, data: Graph) -> ValidationReport:
+        """Validate with pyshacl only (the reference; also what :meth:`validate` falls back to)."""
         global _ACTIVE
         if len(self.graph) == 0 or len(data) == 0:
             return ValidationReport(True)

@@ -1,0 +1,456 @@
+"""A fast conformance check for the SHACL Core subset kg's shapes use, with pyshacl as referee.
+
+pyshacl builds a full validation report node by node and spends most of its time on reports that
+are then discarded (the failing alternatives of an ``sh:or``, the non-qualifying values of a
+qualified shape). At ingest kg only needs to know whether an article conforms; the report is
+needed only when it does not. So the shapes graph is compiled once per process into plain Python
+checks over an index of the data graph's triples, and:
+
+* the check answers ``True`` (conforms) only when every constraint is certainly satisfied;
+* on any violation, and on anything it cannot decide exactly (an incomparable literal, a datatype
+  it does not know), it answers ``False`` and the caller runs pyshacl, whose verdict and report
+  are the ones kg uses.
+
+A check can therefore never turn a non-conforming graph into a conforming one unless it
+disagrees with SHACL on a supported feature; tests/test_shacl_core.py compares it with pyshacl on
+every shape fixture and on thousands of mutated article graphs. Shapes that use anything outside
+the subset (SPARQL constraints, sh:closed, severities other than sh:Violation, …) are not
+compiled at all (:class:`UnsupportedShapes`) and every graph goes to pyshacl.
+
+>>> from rdflib import Graph, URIRef, Literal
+>>> shapes = Graph().parse(data='''
+...   @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+...   ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+... ''', format="turtle")
+>>> check = compile_shapes(shapes)
+>>> data = Graph().parse(data='@prefix ex: <https://example.org/> . ex:a a ex:C ; ex:name "A" .', format="turtle")
+>>> check.conforms(data)
+True
+>>> _ = data.remove((None, URIRef("https://example.org/name"), None))
+>>> check.conforms(data)
+False
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, XSD
+
+from kg.errors import KgError
+from kg.namespaces import SH
+
+_TYPE = RDF.type
+_SUBCLASS = RDFS.subClassOf
+
+# Shape predicates that only document (or that pyshacl ignores when validating).
+_DOCUMENTATION = {
+    SH.message, SH.name, SH.description, SH.order, SH.group, SH.defaultValue, RDFS.label,
+    RDFS.comment, SH.prefixes, SH.declare, SH.severity, RDFS.seeAlso, RDFS.isDefinedBy,
+}
+_TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target}
+_SHAPE_PARAMETERS = {
+    SH.property, SH.path, SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount,
+    SH.minLength, SH.maxLength, SH.pattern, SH.flags, SH["in"], SH.hasValue, SH.minInclusive,
+    SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.lessThan, SH.lessThanOrEquals,
+    SH.equals, SH.disjoint, SH["or"], SH["and"], SH["not"], SH.xone, SH.node,
+    SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.languageIn,
+    SH.uniqueLang,
+}
+_NUMERIC_TYPES = (int, float, Decimal)
+# The lexical value pyshacl requires for a datatype (ValueConstraints._assert_actual_datatype).
+_PYTHON_VALUE_TYPES = {
+    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: (int,), XSD.float: (float,),
+    XSD.decimal: (Decimal,), XSD.boolean: (bool,), XSD.date: (date,), XSD.time: (time,),
+    XSD.dateTime: (datetime,),
+}
+
+
+class UnsupportedShapes(KgError):
+    """The shapes use SHACL outside the compiled subset: validate with pyshacl instead."""
+
+
+class _Undecided(Exception):
+    """A value the compiled checks cannot judge exactly: let pyshacl decide."""
+
+
+class DataIndex:
+    """The triples of one data graph, indexed by subject and by object (built once per check)."""
+
+    def __init__(self, triples: Iterable[tuple]):
+        out: dict = {}
+        inv: dict = {}
+        for s, p, o in triples:
+            out.setdefault(s, {}).setdefault(p, []).append(o)
+            inv.setdefault(o, {}).setdefault(p, []).append(s)
+        self.out, self.inv = out, inv
+        self.triples = triples
+
+    def objects(self, s, p) -> list:
+        return self.out.get(s, {}).get(p, [])
+
+    def subjects(self, p, o) -> list:
+        return self.inv.get(o, {}).get(p, [])
+
+    def instances(self, cls) -> set:
+        """SHACL instances of a class: rdf:type a class or one of its subclasses (rdfs:subClassOf*)."""
+        found: set = set()
+        for c in self.subclasses(cls):
+            found.update(self.subjects(_TYPE, c))
+        return found
+
+    def subclasses(self, cls) -> set:
+        classes, todo = {cls}, [cls]
+        while todo:
+            for sub in self.subjects(_SUBCLASS, todo.pop()):
+                if sub not in classes:
+                    classes.add(sub)
+                    todo.append(sub)
+        return classes
+
+    def is_instance(self, node, cls) -> bool:
+        seen: set = set()
+        todo = list(self.objects(node, _TYPE))
+        while todo:
+            c = todo.pop()
+            if c == cls:
+                return True
+            if c not in seen:
+                seen.add(c)
+                todo.extend(self.objects(c, _SUBCLASS))
+        return False
+
+
+Check = Callable[[DataIndex, object, list], bool]
+
+
+class CompiledShapes:
+    """The checks compiled from a shapes graph; ``conforms(graph)`` is True only when certain."""
+
+    def __init__(self, targets: list, sparql_targets: list):
+        self._targets = targets  # (target function, shape check)
+        self._sparql_targets = sparql_targets  # (query text, shape check)
+
+    def conforms(self, graph: Graph | Iterable[tuple]) -> bool:
+        """True when the graph certainly conforms; False when it does not or when undecided."""
+        data = DataIndex(list(graph))
+        try:
+            for focus_nodes, check in self._targets:
+                for focus in focus_nodes(data):
+                    if not check(data, focus):
+                        return False
+            if self._sparql_targets:
+                store = _oxigraph_store(data.triples)
+                for query, check in self._sparql_targets:
+                    for focus in _select_this(store, query):
+                        if not check(data, focus):
+                            return False
+        except _Undecided:
+            return False
+        return True
+
+
+def compile_shapes(shapes: Graph) -> CompiledShapes:
+    """Compile a shapes graph; raise :class:`UnsupportedShapes` naming what is not supported."""
+    return _Compiler(shapes).compile()
+
+
+class _Compiler:
+    def __init__(self, shapes: Graph):
+        self.g = shapes
+        self.compiled: dict = {}
+
+    def compile(self) -> CompiledShapes:
+        targets, sparql_targets = [], []
+        for shape in sorted(self._shapes_with_targets(), key=str):
+            if (shape, SH.deactivated, Literal(True)) in self.g:
+                continue
+            check = self.shape(shape)
+            for cls in self.g.objects(shape, SH.targetClass):
+                targets.append((lambda data, c=cls: data.instances(c), check))
+            if self._is_class(shape):  # implicit class target
+                targets.append((lambda data, c=shape: data.instances(c), check))
+            for node in self.g.objects(shape, SH.targetNode):
+                targets.append((lambda data, n=node: [n], check))
+            for p in self.g.objects(shape, SH.targetSubjectsOf):
+                targets.append((lambda data, p=p: {s for s, ps in data.out.items() if p in ps}, check))
+            for p in self.g.objects(shape, SH.targetObjectsOf):
+                targets.append((lambda data, p=p: {o for o, ps in data.inv.items() if p in ps}, check))
+            for target in self.g.objects(shape, SH.target):
+                sparql_targets.append((self.sparql_target(target), check))
+        return CompiledShapes(targets, sparql_targets)
+
+    def _shapes_with_targets(self) -> set:
+        found = {s for p in _TARGETS for s in self.g.subjects(p, None)}
+        shapes = set(self.g.subjects(_TYPE, SH.NodeShape)) | set(self.g.subjects(_TYPE, SH.PropertyShape))
+        found |= {s for s in shapes if self._is_class(s)}
+        return found
+
+    def _is_class(self, shape) -> bool:
+        """A shape that is also a class targets its instances (as pyshacl decides it)."""
+        class_types = {RDFS.Class, *self.g.subjects(_SUBCLASS, RDFS.Class)}
+        return any(t in class_types for t in self.g.objects(shape, _TYPE))
+
+    def sparql_target(self, target) -> str:
+        if (target, _TYPE, SH.SPARQLTarget) not in self.g or self.g.value(target, SH.select) is None:
+            raise UnsupportedShapes(f"target {target}: only sh:SPARQLTarget with sh:select is compiled")
+        prefixes = "".join(
+            f"PREFIX {self.g.value(d, SH.prefix)}: <{self.g.value(d, SH.namespace)}>\n"
+            for owner in self.g.objects(target, SH.prefixes) for d in self.g.objects(owner, SH.declare)
+        )
+        return prefixes + str(self.g.value(target, SH.select))
+
+    # -- shapes -----------------------------------------------------------------------------
+
+    def shape(self, shape) -> Callable[[DataIndex, object], bool]:
+        """One check: does ``focus`` conform to ``shape``?"""
+        if shape in self.compiled:
+            return self.compiled[shape]
+        cell: list = []
+        self.compiled[shape] = lambda data, focus: cell[0](data, focus)  # recursive shapes
+        for p in set(self.g.predicates(shape, None)):
+            if p not in _SHAPE_PARAMETERS and p not in _DOCUMENTATION and p not in _TARGETS and p != _TYPE \
+                    and p != SH.deactivated:
+                raise UnsupportedShapes(f"shape {shape}: {p} is not supported by the compiled checks")
+        severity = self.g.value(shape, SH.severity)
+        if severity is not None and severity != SH.Violation:
+            raise UnsupportedShapes(f"shape {shape}: severity {severity} (only sh:Violation is compiled)")
+        if (shape, SH.deactivated, Literal(True)) in self.g:
+            cell.append(lambda data, focus: True)
+            return self.compiled[shape]
+        path = self.g.value(shape, SH.path)
+        values = self.path(path) if path is not None else (lambda data, focus: [focus])
+        checks = self.constraints(shape, path is not None)
+
+        def conforms(data, focus, _values=values, _checks=checks):
+            found = _values(data, focus)
+            return all(check(data, focus, found) for check in _checks)
+
+        cell.append(conforms)
+        return conforms
+
+    def path(self, path) -> Callable[[DataIndex, object], list]:
+        if isinstance(path, URIRef):
+            return lambda data, focus: data.objects(focus, path)
+        inverse = self.g.value(path, SH.inversePath)
+        if isinstance(inverse, URIRef):
+            return lambda data, focus: data.subjects(inverse, focus)
+        alternatives = self.g.value(path, SH.alternativePath)
+        if alternatives is not None:
+            parts = [self.path(p) for p in Collection(self.g, alternatives)]
+            return lambda data, focus: list(dict.fromkeys(v for part in parts for v in part(data, focus)))
+        if (path, RDF.first, None) in self.g:
+            steps = [self.path(p) for p in Collection(self.g, path)]
+
+            def sequence(data, focus):
+                nodes = [focus]
+                for step in steps:
+                    nodes = list(dict.fromkeys(v for n in nodes for v in step(data, n)))
+                return nodes
+
+            return sequence
+        raise UnsupportedShapes(f"path {path}: only IRIs, sh:inversePath of an IRI, sh:alternativePath and sequences are compiled")
+
+    def constraints(self, shape, is_property: bool) -> list[Check]:
+        g = self.g
+        checks: list[Check] = []
+        for cls in g.objects(shape, SH["class"]):
+            checks.append(_each(lambda data, v, c=cls: not isinstance(v, Literal) and data.is_instance(v, c)))
+        for datatype in g.objects(shape, SH.datatype):
+            checks.append(_each(lambda data, v, d=datatype: _has_datatype(v, d)))
+        for kind in g.objects(shape, SH.nodeKind):
+            checks.append(_each(lambda data, v, k=kind: _has_node_kind(v, k)))
+        if not is_property and any(True for p in (SH.minCount, SH.maxCount, SH.uniqueLang) for _ in g.objects(shape, p)):
+            raise UnsupportedShapes(f"shape {shape}: sh:minCount, sh:maxCount and sh:uniqueLang need a property shape")
+        for n in g.objects(shape, SH.minCount):
+            checks.append(lambda data, focus, values, n=int(n): len(values) >= n)
+        for n in g.objects(shape, SH.maxCount):
+            checks.append(lambda data, focus, values, n=int(n): len(values) <= n)
+        for n in g.objects(shape, SH.minLength):
+            checks.append(_each(lambda data, v, n=int(n): n == 0 or (not isinstance(v, BNode) and len(str(v)) >= n)))
+        for n in g.objects(shape, SH.maxLength):
+            checks.append(_each(lambda data, v, n=int(n): not isinstance(v, BNode) and len(str(v)) <= n))
+        for pattern in g.objects(shape, SH.pattern):
+            flags = _regex_flags(str(g.value(shape, SH.flags) or ""))
+            regex = re.compile(str(pattern), flags)
+            checks.append(_each(lambda data, v, r=regex: not isinstance(v, BNode) and r.search(str(v)) is not None))
+        for members in g.objects(shape, SH["in"]):
+            allowed = frozenset(Collection(g, members))
+            checks.append(_each(lambda data, v, a=allowed: v in a))
+        for value in g.objects(shape, SH.hasValue):
+            checks.append(lambda data, focus, values, x=value: x in values)
+        for parameter, test in ((SH.minInclusive, lambda c: c >= 0), (SH.maxInclusive, lambda c: c <= 0),
+                                (SH.minExclusive, lambda c: c > 0), (SH.maxExclusive, lambda c: c < 0)):
+            for bound in g.objects(shape, parameter):
+                checks.append(_each(lambda data, v, b=bound, t=test: t(_compare(v, b))))
+        for parameter, test in ((SH.lessThan, lambda c: c < 0), (SH.lessThanOrEquals, lambda c: c <= 0)):
+            for other in g.objects(shape, parameter):
+                checks.append(lambda data, focus, values, o=other, t=test: all(
+                    t(_compare(v, w)) for v in values for w in data.objects(focus, o)))
+        for other in g.objects(shape, SH.equals):
+            checks.append(lambda data, focus, values, o=other: set(values) == set(data.objects(focus, o)))
+        for other in g.objects(shape, SH.disjoint):
+            checks.append(lambda data, focus, values, o=other: not set(values) & set(data.objects(focus, o)))
+        for languages in g.objects(shape, SH.languageIn):
+            ranges = [str(x).lower() for x in Collection(g, languages)]
+            checks.append(_each(lambda data, v, r=ranges: isinstance(v, Literal) and bool(v.language)
+                                and any(_language_matches(v.language.lower(), x) for x in r)))
+        if is_property and (shape, SH.uniqueLang, Literal(True)) in g:
+            checks.append(lambda data, focus, values: _unique_languages(values))
+        checks.extend(self.logical(shape))
+        for prop in g.objects(shape, SH.property):
+            sub = self.shape(prop)
+            checks.append(_each(lambda data, v, s=sub: s(data, v)))
+        for node in g.objects(shape, SH.node):
+            sub = self.shape(node)
+            checks.append(_each(lambda data, v, s=sub: s(data, v)))
+        checks.extend(self.qualified(shape, is_property))
+        return checks
+
+    def logical(self, shape) -> list[Check]:
+        g, checks = self.g, []
+        for members in g.objects(shape, SH["or"]):
+            subs = [self.shape(s) for s in Collection(g, members)]
+            checks.append(_each(lambda data, v, ss=subs: any(s(data, v) for s in ss)))
+        for members in g.objects(shape, SH["and"]):
+            subs = [self.shape(s) for s in Collection(g, members)]
+            checks.append(_each(lambda data, v, ss=subs: all(s(data, v) for s in ss)))
+        for members in g.objects(shape, SH.xone):
+            subs = [self.shape(s) for s in Collection(g, members)]
+            checks.append(_each(lambda data, v, ss=subs: sum(1 for s in ss if s(data, v)) == 1))
+        for negated in g.objects(shape, SH["not"]):
+            sub = self.shape(negated)
+            checks.append(_each(lambda data, v, s=sub: not s(data, v)))
+        return checks
+
+    def qualified(self, shape, is_property: bool) -> list[Check]:
+        g = self.g
+        qualified = g.value(shape, SH.qualifiedValueShape)
+        if qualified is None:
+            return []
+        if not is_property or g.value(shape, SH.qualifiedValueShapesDisjoint) is not None:
+            raise UnsupportedShapes(f"shape {shape}: only plain qualified value shapes on property shapes are compiled")
+        sub = self.shape(qualified)
+        low, high = g.value(shape, SH.qualifiedMinCount), g.value(shape, SH.qualifiedMaxCount)
+
+        def check(data, focus, values):
+            count = sum(1 for v in values if sub(data, v))
+            return (low is None or count >= int(low)) and (high is None or count <= int(high))
+
+        return [check]
+
+
+def _each(test: Callable[[DataIndex, object], bool]) -> Check:
+    return lambda data, focus, values: all(test(data, v) for v in values)
+
+
+def _has_datatype(value, datatype) -> bool:
+    if not isinstance(value, Literal):
+        return False
+    if value.language:
+        return datatype == RDF.langString and isinstance(value.value, (str, bytes))
+    actual = value.datatype if value.datatype is not None else XSD.string
+    if actual != datatype:
+        return False
+    if getattr(value, "ill_typed", None) is True:
+        return False
+    expected = _PYTHON_VALUE_TYPES.get(datatype)  # other datatypes: well-formed is enough (as pyshacl)
+    return expected is None or isinstance(value.value, expected)
+
+
+_BLANK_KINDS = frozenset((SH.BlankNode, SH.BlankNodeOrLiteral, SH.BlankNodeOrIRI))
+_LITERAL_KINDS = frozenset((SH.Literal, SH.BlankNodeOrLiteral, SH.IRIOrLiteral))
+_IRI_KINDS = frozenset((SH.IRI, SH.IRIOrLiteral, SH.BlankNodeOrIRI))
+
+
+def _has_node_kind(value, kind) -> bool:
+    if isinstance(value, BNode):
+        return kind in _BLANK_KINDS
+    if isinstance(value, Literal):
+        return kind in _LITERAL_KINDS
+    return kind in _IRI_KINDS
+
+
+def _compare(left, right) -> int:
+    """-1, 0 or 1 for two numeric literals; anything else is left to pyshacl."""
+    if not (isinstance(left, Literal) and isinstance(right, Literal)):
+        raise _Undecided((left, right))
+    a, b = left.value, right.value
+    if not (isinstance(a, _NUMERIC_TYPES) and isinstance(b, _NUMERIC_TYPES)) or isinstance(a, bool) or isinstance(b, bool):
+        raise _Undecided((left, right))
+    if getattr(left, "ill_typed", False) or getattr(right, "ill_typed", False):
+        raise _Undecided((left, right))
+    return (a > b) - (a < b)
+
+
+def _regex_flags(flags: str) -> int:
+    known = {"i": re.IGNORECASE, "m": re.MULTILINE}  # the flags pyshacl applies
+    value = 0
+    for flag in flags.lower():
+        if flag not in known:
+            raise UnsupportedShapes(f"sh:flags {flags!r}: unsupported flag {flag!r} (compiled: i, m)")
+        value |= known[flag]
+    return value
+
+
+def _language_matches(language: str, wanted: str) -> bool:
+    return wanted == "*" or language == wanted or language.startswith(wanted + "-")
+
+
+def _unique_languages(values) -> bool:
+    languages = [v.language.lower() for v in values if isinstance(v, Literal) and v.language]
+    return len(languages) == len(set(languages))
+
+
+_OX_IRIS: dict = {}  # IRIs repeat across graphs (predicates, classes): convert each once
+
+
+def _oxigraph_store(triples):
+    import pyoxigraph as ox
+
+    if len(_OX_IRIS) > 200_000:
+        _OX_IRIS.clear()
+
+    def term(t):
+        if isinstance(t, URIRef):
+            found = _OX_IRIS.get(t)
+            if found is None:
+                found = _OX_IRIS[t] = ox.NamedNode(str(t))
+            return found
+        if isinstance(t, BNode):
+            return ox.BlankNode(str(t))
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+
+    store = ox.Store()
+    store.extend([ox.Quad(term(s), term(p), term(o)) for s, p, o in triples])
+    return store
+
+
+def _select_this(store, query: str) -> list:
+    from rdflib.term import BNode as RBNode
+
+    nodes = []
+    for solution in store.query(query):
+        node = solution["this"]
+        if node is None:
+            continue
+        kind = type(node).__name__
+        if kind == "NamedNode":
+            nodes.append(URIRef(node.value))
+        elif kind == "BlankNode":
+            nodes.append(RBNode(node.value))
+        else:
+            raise _Undecided(node)  # a literal focus node: let pyshacl report it
+    return nodes
+
+
+__all__ = ["compile_shapes", "CompiledShapes", "UnsupportedShapes", "DataIndex"]
