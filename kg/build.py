@@ -23,6 +23,7 @@ from decimal import Decimal
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
@@ -166,16 +167,41 @@ def article_key(sheet: FactSheet) -> str:
 
 @dataclass
 class ArticleGraph:
-    """The RDF of one article: its IRI (also the named graph's name) and its triples."""
+    """The RDF of one article: its IRI (also the named graph's name) and its triples.
+
+    ``triple_list`` holds the triples (no duplicates); ``graph`` is an rdflib Graph of them with
+    kg's prefixes bound, built on first use (ingest works on the list: building a Graph cost
+    more than the mapping itself).
+    """
 
     iri: URIRef
     key: str
-    graph: Graph
+    triple_list: list[tuple]
     actor_iris: dict[str, URIRef] = field(default_factory=dict)
+    base_iri: str = DEFAULT_BASE_IRI
 
     def triples(self) -> Iterable[tuple]:
         """The article's triples (the named graph's content)."""
-        return iter(self.graph)
+        return iter(self.triple_list)
+
+    def __len__(self) -> int:
+        return len(self.triple_list)
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib Graph (built once, on first use)."""
+        graph = Graph()
+        bind_prefixes(graph, self.base_iri)
+        for triple in self.triple_list:
+            graph.add(triple)
+        return graph
+
+    def add(self, triple: tuple) -> None:
+        """Add one triple (to the list and, if it was built, to the Graph)."""
+        if triple not in self.triple_list:
+            self.triple_list.append(triple)
+            if "graph" in self.__dict__:
+                self.graph.add(triple)
 
 
 class _Mapper:
@@ -188,12 +214,11 @@ class _Mapper:
         self.article = URIRef(f"{base_iri}article/{self.key}")
         self.activity = URIRef(f"{base_iri}activity/{self.key}")
         self.lang = (sheet.language or "").strip() or None
-        self.graph = Graph()
-        bind_prefixes(self.graph, base_iri)
+        self.triples: dict[tuple, None] = {}  # insertion-ordered, no duplicates
         self.actor_iris: dict[str, URIRef] = {}
 
     def add(self, s, p, o) -> None:
-        self.graph.add((s, p, o))
+        self.triples[(s, p, o)] = None
 
     def text(self, value: str) -> Literal:
         return Literal(value, lang=self.lang) if self.lang else Literal(value)
@@ -368,7 +393,7 @@ class _Mapper:
             self.map_mission(mission)
         for statement in self.sheet.statements:
             self.map_statement(statement)
-        return ArticleGraph(self.article, self.key, self.graph, dict(self.actor_iris))
+        return ArticleGraph(self.article, self.key, list(self.triples), dict(self.actor_iris), self.base)
 
 
 def mission_kind(kind_text: str | None) -> URIRef:

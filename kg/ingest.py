@@ -137,7 +137,7 @@ def build_and_validate(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI, valid
 
 def validated_report(sheet: FactSheet, article: ArticleGraph) -> ValidationReport:
     """Validate an article's graph; raise NotConformingError (naming the sheet) when it fails."""
-    report = validate_graph(article.graph)
+    report = validate_graph(article.triple_list)  # a Graph is built only if pyshacl must judge
     if not report.conforms:
         raise NotConformingError(
             f"{sheet.source}: the article's graph does not conform to the shapes; nothing was stored\n"
@@ -156,11 +156,11 @@ def prepare_sheet(sheet: FactSheet, digest: str, base_iri: str = DEFAULT_BASE_IR
     built = time.process_time()
     report = validated_report(sheet, article) if validate else None
     validated = time.process_time()
-    article.graph.add((article.iri, _CONTENT_SHA256, Literal(digest)))
-    facts = article_facts(str(article.iri), article.graph)
-    body = ntriples_text(article.graph)
+    article.add((article.iri, _CONTENT_SHA256, Literal(digest)))
+    facts = article_facts(str(article.iri), article.triple_list)
+    body = ntriples_text(article.triple_list)
     done = time.process_time()
-    return Prepared(sheet.source, "ready", digest, str(article.iri), body, len(article.graph), facts,
+    return Prepared(sheet.source, "ready", digest, str(article.iri), body, len(article), facts,
                     report=report, timings={"map": built - started, "validate": validated - built,
                                             "serialise": done - validated})
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from pyshacl import Validator
 from pyshacl.graph_abstraction import RdfLibDataGraph
@@ -216,8 +216,8 @@ class CompiledShapes:
         except UnsupportedShapes:  # shapes beyond the compiled subset: pyshacl validates every graph
             self.fast = None
 
-    def validate(self, data: Graph) -> ValidationReport:
-        """Validate one rdflib graph against the shapes (the graph is not modified).
+    def validate(self, data: Graph | Sequence[tuple]) -> ValidationReport:
+        """Validate one rdflib graph (or a list of triples) against the shapes (not modified).
 
         The compiled checks (kg.shacl_core) answer for a graph that certainly conforms; any
         other graph is validated by pyshacl, whose verdict and report are returned.
@@ -226,6 +226,11 @@ class CompiledShapes:
             return ValidationReport(True)
         if self.fast is not None and self.fast.conforms(data):
             return ValidationReport(True)
+        if not isinstance(data, Graph):
+            graph = Graph()
+            for triple in data:
+                graph.add(triple)
+            data = graph
         return self.validate_with_pyshacl(data)
 
     def validate_with_pyshacl(self, data: Graph) -> ValidationReport:
@@ -257,8 +262,8 @@ def compiled_shapes(shapes_dir: str | None = None) -> CompiledShapes:
     return CompiledShapes(load_shapes(shapes_dir))
 
 
-def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport:
-    """Validate an RDF graph against kg's shapes (no inference).
+def validate_graph(data: Graph | Sequence[tuple], shapes: Graph | None = None) -> ValidationReport:
+    """Validate an RDF graph (or a list of triples) against kg's shapes (no inference).
 
     >>> g = Graph(); _ = g.add((URIRef("https://example.org/a"), RDF.type, KG.Actor))
     >>> report = validate_graph(g)
