@@ -236,10 +236,38 @@ def run_query(
     values: Mapping[str, str] | None = None,
     base_iri: str = DEFAULT_BASE_IRI,
 ) -> QueryResult:
-    """Run a stored query with parameter values bound as RDF terms."""
+    """Run a stored query with parameter values bound as RDF terms.
+
+    On the embedded Oxigraph store the bound terms go in as ``VALUES`` blocks
+    (:func:`bound_query_text`), not as Oxigraph substitutions: Oxigraph plans a query before it
+    substitutes, so with a substituted parameter it starts from the least selective pattern
+    (e.g. every statement, then the speaker), while a ``VALUES`` block lets it start from the
+    parameter (``statements`` of an actor at 10,000 articles: 159 ms → 0.7 ms, same rows).
+
+    >>> from kg.store import open_store
+    >>> run_query(open_store("memory:"), find_query("meetings"), {"actor": "Q57792"}).rows
+    []
+    """
     check_read_only(query.text)
     bindings = bind_parameters(query, values or {}, base_iri)
+    if bindings and getattr(store, "name", "") == "oxigraph":
+        return store.query(bound_query_text(query.text, bindings))
     return store.query(query.text, bindings)
+
+
+def bound_query_text(sparql: str, bindings: Mapping[str, Any]) -> str:
+    """The query with its bound parameters as ``VALUES`` blocks of RDF terms.
+
+    The terms are serialised and checked by pyoxigraph in N-Triples form (an IRI is checked, a
+    literal quoted and escaped), so a value is always exactly one term and cannot change the
+    query around it; this is the binding the remote store sends (:func:`kg.store.remote.bind_values`).
+
+    >>> bound_query_text("SELECT ?m ?_a WHERE { ?m ?p ?_a }", {"_a": Literal('x" } DROP ALL')})
+    'SELECT ?m ?_a WHERE { VALUES (?_a) { ("x\\\\" } DROP ALL") } ?m ?p ?_a }'
+    """
+    from kg.store.remote import bind_values
+
+    return bind_values(sparql, bindings)
 
 
 # --------------------------------------------------------------------------- result formats
