@@ -289,30 +289,42 @@ def validate_store(store, graphs=None, *, jobs: int = 1, skip=frozenset(), progr
     report = ValidationReport(True)
     if jobs <= 1 or len(names) < 2:
         for name in names:
-            report = report.merge(validate_graph(store.get_graph(name)))
+            report = report.merge(validate_graph(list(store.iter_graph_triples(name))))
             if progress:
                 progress(name)
         return report
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_all_start_methods, get_context
 
-    from kg.store.oxigraph import ntriples_text
-
     methods = get_all_start_methods()
     context = get_context("forkserver" if "forkserver" in methods else "spawn")
-    texts = (str(ntriples_text(store.iter_graph_triples(name))) for name in names)
+    texts = (_graph_ntriples(store, name) for name in names)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for name, part in zip(names, pool.map(_validate_ntriples, texts, chunksize=16)):
+        for name, part in zip(names, pool.map(_validate_ntriples, texts, chunksize=32)):
             report = report.merge(part)
             if progress:
                 progress(name)
     return report
 
 
-def _validate_ntriples(text: str) -> ValidationReport:
-    graph = Graph()
-    graph.parse(data=text, format="nt")
-    return validate_graph(graph)
+def _graph_ntriples(store, name) -> bytes:
+    """One graph as N-Triples, written by the store itself (Oxigraph's serializer)."""
+    import io
+
+    out = io.BytesIO()
+    store.export(out, "nt", graph=name)
+    return out.getvalue()
+
+
+def _validate_ntriples(text: bytes | str) -> ValidationReport:
+    import pyoxigraph as ox
+
+    from kg.store.oxigraph import from_ox
+
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+               for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    return validate_graph(triples)
 
 
 def _results(report: Graph, data: Graph) -> list[ValidationResult]:
