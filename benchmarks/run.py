@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=9, help="timed runs per query (after one warm-up)")
     parser.add_argument("--rdflib-max", type=int, default=10_000, help="largest size at which rdflib runs the queries")
     parser.add_argument("--rdflib-ingest-max", type=int, default=1_000, help="articles for the rdflib ingest baseline")
-    parser.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds before an rdflib query is stopped")
+    parser.add_argument("--rdflib-timeout", type=float, default=30.0, help="seconds before an rdflib query is stopped")
     parser.add_argument("--extract-articles", type=int, default=1_000, help="0 to skip the extraction step")
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--json", default=None, help="where to write the JSON (default benchmarks/results/)")
