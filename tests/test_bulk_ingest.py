@@ -64,6 +64,28 @@ def test_one_and_two_jobs_write_the_same_store(tmp_path, corpus):
     assert stores[0] == stores[1]
 
 
+@pytest.mark.parametrize("flush_every", [0, 1, 1500])
+def test_write_buffers_are_flushed_every_n_quads_and_nothing_is_lost(tmp_path, corpus, monkeypatch, flush_every):
+    from kg.store.oxigraph import OxigraphStore
+
+    flushes = []
+    original = OxigraphStore.flush
+    monkeypatch.setattr(OxigraphStore, "flush", lambda self: flushes.append(self._unflushed) or original(self))
+    reference = open_store("memory:")
+    ingest_paths(reference, [corpus], batch_size=4)
+    store = OxigraphStore(tmp_path / "store", flush_every=flush_every)
+    ingest_paths(store, [corpus], batch_size=4, optimize=False)
+    if flush_every == 0:
+        assert flushes == []
+    elif flush_every == 1:
+        assert len(flushes) == 6  # after each of the 6 batches of 4 articles
+    else:  # as soon as 1,500 quads are written since the last flush (a batch is about 1,000)
+        assert len(flushes) >= 2 and all(flush_every <= count < 2 * flush_every for count in flushes)
+    store.close()
+    with open_store(str(tmp_path / "store"), read_only=True) as reopened:
+        assert quads(reopened) == quads(reference)
+
+
 def test_a_changed_sheet_is_replaced_and_the_rest_skipped(tmp_path, corpus):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -104,14 +104,28 @@ def _quad_blocks(quads: Iterable[tuple]) -> str:
 # --------------------------------------------------------------------------- the backend
 
 
+# RocksDB inside Oxigraph keeps up to 128 MB of write buffer per column family (11 of them) and
+# pyoxigraph cannot size them, so a long ingest grew the writer to 1.9 GB at 10,000 articles and
+# its writes slowed as the buffers grew. Flushing them after this many written quads keeps the
+# writer near 0.4 GB, and each write faster (measured at 10,000 synthetic articles).
+FLUSH_EVERY_QUADS = 200_000
+
+
 class OxigraphStore(Store):
-    """Oxigraph, embedded: on disk when given a directory, in memory when given None."""
+    """Oxigraph, embedded: on disk when given a directory, in memory when given None.
+
+    An on-disk store flushes its write buffers to disk after every ``flush_every`` quads
+    written (0: never), which bounds the writing process's memory.
+    """
 
     name = "oxigraph"
 
-    def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False,
+                 flush_every: int | None = None):
         self.path = None if path is None else Path(path)
         self.read_only = read_only
+        self.flush_every = FLUSH_EVERY_QUADS if flush_every is None else flush_every
+        self._unflushed = 0  # quads written since the last flush
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -157,11 +171,14 @@ class OxigraphStore(Store):
         self._writable()
         parts = [f"DROP SILENT GRAPH {to_ox(URIRef(name))}" for name in drop]
         inserts = []
+        remove, add = list(remove), list(add)
+        written = len(remove) + len(add)
         for name, triples in (graphs or {}).items():
             node = str(to_ox(URIRef(name)))
             if self._store.contains_named_graph(to_ox(URIRef(name))):  # DROP costs ~7 ms even when empty
                 parts.append(f"DROP GRAPH {node}")
             body = str(triples) if isinstance(triples, NTriples) else "\n".join(_triple_text(t) for t in triples)
+            written += body.count("\n") + 1
             inserts.append(f"GRAPH {node} {{\n{body}\n}}")
         removals = _quad_blocks(remove)
         if removals:
@@ -177,6 +194,21 @@ class OxigraphStore(Store):
             self._store.update(" ;\n".join(parts))
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"store {self.path or 'memory:'}: write failed, nothing written ({err})") from None
+        self._written(written)
+
+    def _written(self, quads: int) -> None:
+        """Count written quads; flush the write buffers when ``flush_every`` is reached."""
+        self._unflushed += quads
+        if self.path is not None and self.flush_every and self._unflushed >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the store's write buffers to its files (frees their memory)."""
+        self._unflushed = 0
+        try:
+            self._store.flush()
+        except OSError as err:
+            raise StoreError(f"store {self.path}: flush failed ({err})") from None
 
     def subject_triples(self, graph: URIRef, subject: URIRef) -> list[tuple]:
         """The (predicate, object) pairs of one subject in one named graph (an index lookup)."""
