@@ -7,6 +7,8 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
 * for every actor: ``kgs:articles`` (how many articles mention it), ``kgs:name`` (its
   alphabetically first name), ``kgs:qid`` (its Wikidata QID, from ``owl:sameAs``), its types, roles and other names (``kgs:type``/``kgs:typeList``,
   ``kgs:role``/``kgs:roleList``, ``kgs:alias``/``kgs:aliasList``);
+* for every article (its own IRI): ``kgs:actorCount`` (actors it mentions), ``kgs:meetingCount``,
+  ``kgs:missionCount`` and ``kgs:statementCount`` (facts derived from it), for the "articles" list;
 * for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
   with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetingCount``/``kgs:articleCount``, the
   ``kgs:meeting`` and ``kgs:article`` nodes themselves, ``kgs:firstDate``/``kgs:lastDate`` and
@@ -15,8 +17,11 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
 ``kgs:`` is ``https://w3id.org/kg-news/summary#``: a derived index, not part of the article
 model (ontology/MODEL.md); it can always be rebuilt from the article graphs
 (:func:`rebuild_summary`). The first 1,000 pairs (most meetings, then names) and actors (most
-articles, then name) are numbered with ``kgs:pairRank``/``kgs:actorRank``, so that the stored
-lists read 1,000 nodes in order instead of sorting them all on each call. Adding an article merges its facts into the touched nodes (counts
+articles, then name) are numbered with ``kgs:pairRank``/``kgs:actorRank``, and the first 1,000
+actors without a QID (the same order) and articles (newest first, then title) carry
+``kgs:unlinkedListed``/``kgs:articleListed true``, so that the stored lists read (and sort) 1,000
+nodes instead of all of them on each call; a flag, unlike a rank, changes only for the nodes that
+enter or leave the list. Adding an article merges its facts into the touched nodes (counts
 up, minimum names, union of types); replacing or deleting one recomputes the touched nodes from
 the article graphs that remain.
 
@@ -48,6 +53,7 @@ from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 
 KGS = Namespace("https://w3id.org/kg-news/summary#")
+_ARTICLE_COUNTS = (KGS.actorCount, KGS.meetingCount, KGS.missionCount, KGS.statementCount)
 _KG_NS = str(KG)
 _WD = "http://www.wikidata.org/entity/"
 
@@ -93,6 +99,11 @@ class ArticleFacts:
     article: str
     actors: dict[str, ActorFacts] = field(default_factory=dict)
     meetings: list[tuple[str, str | None, tuple[str, ...]]] = field(default_factory=list)
+    # for the "articles" list: its sort fields and how many actors (schema:mentions), meetings,
+    # missions and statements (nodes derived from it) the article has
+    published: str | None = None
+    title: str | None = None
+    counts: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     def pairs(self) -> set[tuple[str, str]]:
         """Every (a, b), a < b, of actors who met in this article."""
@@ -106,14 +117,18 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
     actors: set[str] = set()
     meetings: dict[str, list] = {}
     by_subject: dict = {}
+    typed: dict = {}  # facts (meetings, missions, statements) by type
+    article_node = URIRef(article)
     for s, p, o in triples:
         by_subject.setdefault(s, []).append((p, o))
         if p == SCHEMA.mentions:
             mentioned.add(str(o))
-        elif p == RDF.type and o == KG.Actor:
-            actors.add(str(s))
-        elif p == RDF.type and o == KG.Meeting:
-            meetings.setdefault(str(s), [None, set()])
+        elif p == RDF.type:
+            typed.setdefault(o, set()).add(s)
+            if o == KG.Actor:
+                actors.add(str(s))
+            elif o == KG.Meeting:
+                meetings.setdefault(str(s), [None, set()])
     facts = ArticleFacts(article)
     role_text = {str(s): str(o) for s, p, o in triples if p == ORG.role}
     for iri in sorted(mentioned | actors):
@@ -137,6 +152,14 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
                 entry[0] = str(o) if entry[0] is None else min(entry[0], str(o))
         facts.meetings.append((meeting, entry[0], tuple(sorted(entry[1]))))
     facts.meetings.sort()
+    own = by_subject.get(URIRef(article), ())
+    published = [str(o) for p, o in own if p == SCHEMA.datePublished]
+    titles = [str(o) for p, o in own if p == SCHEMA.headline]
+    facts.published, facts.title = (min(published) if published else None), (min(titles) if titles else None)
+    derived = (PROV.wasDerivedFrom, article_node)
+    counted = [sum(1 for node in typed.get(kind, ()) if derived in by_subject[node])
+               for kind in (KG.Meeting, KG.Mission, KG.Statement)]
+    facts.counts = (len(mentioned), *counted)
     return facts
 
 
@@ -203,6 +226,47 @@ class ActorState:
             elif p == KGS.alias:
                 state.aliases.add(str(o))
         return state
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    """A key that sorts strings in descending order (a prefix after its extensions, as in SPARQL).
+
+    >>> sorted(["2024", "2025-01", "2024-03"], key=_descending)
+    ['2025-01', '2024-03', '2024']
+    """
+    return tuple(-ord(c) for c in text) + (0,)
+
+
+@dataclass
+class ArticleState:
+    """The summary of one stored article: its counts, for the "articles" list."""
+
+    exists: bool = False
+    published: str | None = None
+    title: str | None = None
+    counts: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    @classmethod
+    def of(cls, facts: "ArticleFacts") -> "ArticleState":
+        return cls(True, facts.published, facts.title, facts.counts)
+
+    def triples(self, node: URIRef) -> set[tuple]:
+        if not self.exists:
+            return set()
+        return {(node, predicate, Literal(count, datatype=XSD.integer))
+                for predicate, count in zip(_ARTICLE_COUNTS, self.counts)}
+
+    def sort_key(self, node: URIRef) -> tuple | None:
+        """Where the article stands in "articles": newest first (undated last), then by title."""
+        if not self.exists:
+            return None
+        return (self.published is None, _descending(self.published or ""),
+                self.title is not None, self.title or "", str(node))
+
+    @classmethod
+    def from_triples(cls, pairs: Iterable[tuple]) -> "ArticleState":
+        values = {p: int(o) for p, o in pairs if p in _ARTICLE_COUNTS}
+        return cls(bool(values), None, None, tuple(values.get(p, 0) for p in _ARTICLE_COUNTS))
 
 
 @dataclass
@@ -337,7 +401,7 @@ def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) ->
 
 # --------------------------------------------------------------------------- planning a write
 
-RANKED = 1000  # pairs and actors numbered for the stored queries' LIMIT 1000 lists
+RANKED = 1000  # pairs, actors and articles numbered for the stored queries' LIMIT 1000 lists
 _PAIR_KEYS = """
 SELECT ?p ?m ?na ?nb ?g WHERE { GRAPH ?g {
   ?p <https://w3id.org/kg-news/summary#meetingCount> ?m ;
@@ -345,13 +409,40 @@ SELECT ?p ?m ?na ?nb ?g WHERE { GRAPH ?g {
      <https://w3id.org/kg-news/summary#nameB> ?nb } }
 """
 _ACTOR_KEYS = """
-SELECT ?x ?n ?name ?g WHERE { GRAPH ?g {
-  ?x <https://w3id.org/kg-news/summary#articles> ?n ; <https://w3id.org/kg-news/summary#name> ?name } }
+SELECT ?x ?n ?name ?qid ?g WHERE { GRAPH ?g {
+  ?x <https://w3id.org/kg-news/summary#articles> ?n ; <https://w3id.org/kg-news/summary#name> ?name
+  OPTIONAL { ?x <https://w3id.org/kg-news/summary#qid> ?qid } } }
 """
+_ARTICLE_KEYS = """
+SELECT ?x ?published ?title ?g WHERE {
+  GRAPH ?g { ?x <https://w3id.org/kg-news/summary#actorCount> ?n }
+  OPTIONAL { GRAPH ?x { ?x <https://schema.org/datePublished> ?published } }
+  OPTIONAL { GRAPH ?x { ?x <https://schema.org/headline> ?title } }
+}
+"""
+_RANK_KINDS = (KGS.pairRank, KGS.actorRank, KGS.unlinkedListed, KGS.articleListed)
 _RANKS = """
 SELECT ?x ?p ?r ?g WHERE { GRAPH ?g { ?x ?p ?r
-  FILTER (?p IN (<https://w3id.org/kg-news/summary#pairRank>, <https://w3id.org/kg-news/summary#actorRank>)) } }
+  FILTER (?p IN (<https://w3id.org/kg-news/summary#pairRank>, <https://w3id.org/kg-news/summary#actorRank>,
+                 <https://w3id.org/kg-news/summary#unlinkedListed>, <https://w3id.org/kg-news/summary#articleListed>)) } }
 """
+
+
+_LISTED = (KGS.unlinkedListed, KGS.articleListed)
+
+
+def _rank_literal(kind: URIRef, rank: int) -> Literal:
+    return Literal(True) if kind in _LISTED else Literal(rank, datatype=XSD.integer)
+
+
+def _rank_keys(node: URIRef, state) -> list[tuple[URIRef, tuple | None]]:
+    """The ranked lists a node belongs to, with its sort key in each (None: not in the list)."""
+    key = state.sort_key(node)
+    if isinstance(state, PairState):
+        return [(KGS.pairRank, key)]
+    if isinstance(state, ArticleState):
+        return [(KGS.articleListed, key)]
+    return [(KGS.actorRank, key), (KGS.unlinkedListed, key if state.qid is None else None)]
 
 
 class SummaryPlanner:
@@ -371,51 +462,62 @@ class SummaryPlanner:
         self._empty = assume_empty or not store.has_graph(self.graph)
         # sort keys and stored ranks of every pair and actor, read once when first needed
         self._keys: dict[URIRef, dict[URIRef, tuple]] | None = None
-        self._ranks: dict[URIRef, dict[URIRef, int]] = {KGS.pairRank: {}, KGS.actorRank: {}}
+        self._ranks: dict[URIRef, dict[URIRef, int]] = {kind: {} for kind in _RANK_KINDS}
         self._pending_ranks: tuple | None = None
 
     def _load_keys(self) -> dict[URIRef, dict[URIRef, tuple]]:
         if self._keys is not None:
             return self._keys
-        keys: dict[URIRef, dict[URIRef, tuple]] = {KGS.pairRank: {}, KGS.actorRank: {}}
+        keys: dict[URIRef, dict[URIRef, tuple]] = {kind: {} for kind in _RANK_KINDS}
         if not self._empty:
             g = {"g": self.graph}
             for p, m, na, nb, _ in self.store.query(_PAIR_KEYS, g).rows:
                 keys[KGS.pairRank][p] = (-int(m), str(na), str(nb), str(p))
-            for x, n, name, _ in self.store.query(_ACTOR_KEYS, g).rows:
+            for x, n, name, qid, _ in self.store.query(_ACTOR_KEYS, g).rows:
                 keys[KGS.actorRank][x] = (-int(n), str(name), str(x))
+                if qid is None:
+                    keys[KGS.unlinkedListed][x] = keys[KGS.actorRank][x]
+            found: dict[URIRef, list] = {}
+            for x, published, title, _ in self.store.query(_ARTICLE_KEYS, g).rows:
+                entry = found.setdefault(x, [None, None])
+                if published is not None:
+                    entry[0] = str(published) if entry[0] is None else min(entry[0], str(published))
+                if title is not None:
+                    entry[1] = str(title) if entry[1] is None else min(entry[1], str(title))
+            for x, (published, title) in found.items():
+                keys[KGS.articleListed][x] = ArticleState(True, published, title).sort_key(x)
             for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
-                self._ranks[predicate][x] = int(rank)
+                self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
         self._keys = keys
         return keys
 
     def _rank_changes(self, before: dict) -> tuple[set[tuple], set[tuple], tuple]:
-        """Rank triples to remove and add: the first RANKED pairs and actors, numbered 1, 2, …"""
+        """Rank triples to remove and add: the first RANKED nodes of each list, numbered 1, 2, …"""
         keys = self._load_keys()
         new_keys = {kind: dict(table) for kind, table in keys.items()}
         for node in before:
-            state = self._pending[node]
-            kind = KGS.pairRank if isinstance(state, PairState) else KGS.actorRank
-            key = state.sort_key(node)
-            if key is None:
-                new_keys[kind].pop(node, None)
-            else:
-                new_keys[kind][node] = key
+            for kind, key in _rank_keys(node, self._pending[node]):
+                if key is None:
+                    new_keys[kind].pop(node, None)
+                else:
+                    new_keys[kind][node] = key
         remove, add, new_ranks = set(), set(), {}
         for kind, table in new_keys.items():
             top = heapq.nsmallest(RANKED, table.items(), key=lambda item: item[1])
-            ranks = {node: position + 1 for position, (node, _) in enumerate(top)}
+            # a listed flag (the query sorts the listed nodes itself) changes only for the nodes
+            # that enter or leave the list; a rank shifts for every node after a change
+            ranks = {node: 1 if kind in _LISTED else position + 1 for position, (node, _) in enumerate(top)}
             old = self._ranks[kind]
             for node, rank in old.items():
                 if ranks.get(node) != rank:
-                    remove.add((node, kind, Literal(rank, datatype=XSD.integer)))
+                    remove.add((node, kind, _rank_literal(kind, rank)))
             for node, rank in ranks.items():
                 if old.get(node) != rank:
-                    add.add((node, kind, Literal(rank, datatype=XSD.integer)))
+                    add.add((node, kind, _rank_literal(kind, rank)))
             new_ranks[kind] = ranks
         return remove, add, (new_keys, new_ranks)
 
-    def _touch(self, node: URIRef, pair: tuple[str, str] | None, before: dict):
+    def _touch(self, node: URIRef, pair: tuple[str, str] | None, before: dict, article: bool = False):
         """The node's state for this batch (a copy, loaded once), remembering its triples before."""
         state = self._pending.get(node)
         if state is not None:
@@ -423,10 +525,11 @@ class SummaryPlanner:
         if node in self._states:
             state = copy.deepcopy(self._states[node])
         elif self._empty:
-            state = PairState(*pair) if pair else ActorState()
+            state = PairState(*pair) if pair else (ArticleState() if article else ActorState())
         else:
             found = self.store.subject_triples(self.graph, node)
-            state = PairState.from_triples(*pair, found) if pair else ActorState.from_triples(found)
+            state = (PairState.from_triples(*pair, found) if pair else
+                     ArticleState.from_triples(found) if article else ActorState.from_triples(found))
         before[node] = state.triples(node)
         self._pending[node] = state
         return state
@@ -439,6 +542,9 @@ class SummaryPlanner:
         before: dict[URIRef, set[tuple]] = {}
         exclude = set(removed)
         for facts in removed.values():  # recompute what the dropped versions touched
+            node = URIRef(facts.article)
+            self._touch(node, None, before, article=True)
+            self._pending[node] = ArticleState()
             for actor in facts.actors:
                 node = URIRef(actor)
                 self._touch(node, None, before)
@@ -448,6 +554,9 @@ class SummaryPlanner:
                 self._touch(node, (a, b), before)
                 self._pending[node] = recompute_pair(self.store, a, b, exclude, self.graph)
         for facts in added:
+            node = URIRef(facts.article)
+            self._touch(node, None, before, article=True)
+            self._pending[node] = ArticleState.of(facts)
             for actor, info in facts.actors.items():
                 self._touch(URIRef(actor), None, before).add(info)
             for meeting, date, people in facts.meetings:
@@ -479,6 +588,25 @@ class SummaryPlanner:
         self._pending_ranks = None
 
 
+_HAS_ARTICLE_NODES = """
+ASK { GRAPH ?g { ?article <https://w3id.org/kg-news/summary#actorCount> ?n } }
+"""
+
+
+def summary_is_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
+    """False when the store has articles but its summary graph is missing or from before the
+    per-article nodes (``kgs:actorCount``) existed: then :func:`rebuild_summary` is needed.
+
+    >>> from kg.store import open_store
+    >>> summary_is_current(open_store("memory:"))
+    True
+    """
+    graph = summary_graph_iri(base_iri)
+    if not any(str(g).startswith(f"{base_iri}article/") for g in store.graph_names()):
+        return True
+    return store.has_graph(graph) and store.query(_HAS_ARTICLE_NODES, {"g": graph}).boolean
+
+
 def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Recompute the whole summary graph from the article graphs; returns its triple count."""
     graph = summary_graph_iri(base_iri)
@@ -493,5 +621,5 @@ def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
 
 __all__ = [
     "KGS", "ArticleFacts", "ActorFacts", "SummaryPlanner", "article_facts", "pair_iri",
-    "rebuild_summary", "summary_graph_iri",
+    "rebuild_summary", "summary_graph_iri", "summary_is_current",
 ]
