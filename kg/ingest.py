@@ -254,8 +254,8 @@ class ArticleWriter:
         """One atomic store write of graph changes plus summary changes; the planner follows it."""
         try:
             self.store.apply_changes(
-                remove=[(s, p, o, self.summary) for s, p, o in sorted(remove)],
-                add=[(s, p, o, self.summary) for s, p, o in sorted(add)],
+                remove=[(s, p, o, self.summary) for s, p, o in remove],  # any order: one update
+                add=[(s, p, o, self.summary) for s, p, o in add],
                 **changes,
             )
         except BaseException:

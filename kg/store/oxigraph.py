@@ -13,6 +13,7 @@ rdflib.term.Literal('o')
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterable, Mapping
 
@@ -85,6 +86,12 @@ def _triple_text(triple: tuple) -> str:
     return " ".join(str(to_ox(t)) for t in triple) + " ."
 
 
+@lru_cache(maxsize=65536)
+def _term_text(term: Identifier) -> str:
+    """A term in N-Triples form (cached: summary changes repeat their nodes and predicates)."""
+    return str(to_ox(term))
+
+
 def ntriples_text(triples: Iterable[tuple]) -> NTriples:
     """Triples (rdflib terms) as N-Triples lines, serialised the way Oxigraph writes terms.
 
@@ -97,7 +104,7 @@ def ntriples_text(triples: Iterable[tuple]) -> NTriples:
 def _quad_blocks(quads: Iterable[tuple]) -> str:
     by_graph: dict = {}
     for s, p, o, g in quads:
-        by_graph.setdefault(g, []).append(_triple_text((s, p, o)))
+        by_graph.setdefault(g, []).append(f"{_term_text(s)} {_term_text(p)} {_term_text(o)} .")
     return "\n".join(f"GRAPH {to_ox(URIRef(g))} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
 
 
