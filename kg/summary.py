@@ -9,6 +9,8 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
   ``kgs:role``/``kgs:roleList``, ``kgs:alias``/``kgs:aliasList``);
 * for every article (its own IRI): ``kgs:actorCount`` (actors it mentions), ``kgs:meetingCount``,
   ``kgs:missionCount`` and ``kgs:statementCount`` (facts derived from it), for the "articles" list;
+* for the first missions of the "missions" and "mission-participants" lists (the mission's own
+  IRI): ``kgs:missionListed``/``kgs:participantsListed true``;
 * for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
   with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetingCount``/``kgs:articleCount``, the
   ``kgs:meeting`` and ``kgs:article`` nodes themselves, ``kgs:firstDate``/``kgs:lastDate`` and
@@ -104,6 +106,8 @@ class ArticleFacts:
     published: str | None = None
     title: str | None = None
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)
+    # for the mission lists: (mission, kind, name, kind text) of each mission derived from it
+    missions: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
 
     def pairs(self) -> set[tuple[str, str]]:
         """Every (a, b), a < b, of actors who met in this article."""
@@ -157,6 +161,14 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
     titles = [str(o) for p, o in own if p == SCHEMA.headline]
     facts.published, facts.title = (min(published) if published else None), (min(titles) if titles else None)
     derived = (PROV.wasDerivedFrom, article_node)
+    for mission in sorted(typed.get(KG.Mission, ())):
+        values: dict = {}
+        for p, o in by_subject[mission]:
+            values.setdefault(p, []).append(str(o))
+        kinds = [k.rpartition("#")[2] for k in values.get(KG.missionKind, ()) if "#" in k]
+        if kinds and derived in by_subject[mission]:
+            facts.missions.append((str(mission), min(kinds), min(values.get(SCHEMA.name, ()), default=None),
+                                   min(values.get(KG.kindText, ()), default=None)))
     counted = [sum(1 for node in typed.get(kind, ()) if derived in by_subject[node])
                for kind in (KG.Meeting, KG.Mission, KG.Statement)]
     facts.counts = (len(mentioned), *counted)
@@ -267,6 +279,34 @@ class ArticleState:
     def from_triples(cls, pairs: Iterable[tuple]) -> "ArticleState":
         values = {p: int(o) for p, o in pairs if p in _ARTICLE_COUNTS}
         return cls(bool(values), None, None, tuple(values.get(p, 0) for p in _ARTICLE_COUNTS))
+
+
+@dataclass
+class MissionState:
+    """Where one mission stands in the mission lists (no triples of its own but the list flags)."""
+
+    exists: bool = False
+    published: str | None = None
+    article: str = ""
+    kind: str = ""
+    name: str | None = None
+    kind_text: str | None = None
+
+    def triples(self, node: URIRef) -> set[tuple]:
+        return set()
+
+    def sort_key(self, node: URIRef) -> tuple | None:
+        """The "missions" order: newest article first (undated last), article, kind, name."""
+        if not self.exists:
+            return None
+        return (self.published is None, _descending(self.published or ""), self.article, self.kind,
+                self.name is not None, self.name or "", str(node))
+
+    def name_key(self, node: URIRef) -> tuple | None:
+        """The "mission-participants" order: by the mission's name (else its kind as written)."""
+        if not self.exists:
+            return None
+        return (self.name or self.kind_text or self.kind, str(node))
 
 
 @dataclass
@@ -401,7 +441,8 @@ def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) ->
 
 # --------------------------------------------------------------------------- planning a write
 
-RANKED = 1000  # pairs, actors and articles numbered for the stored queries' LIMIT 1000 lists
+RANKED = 1000  # pairs, actors, articles and missions numbered or flagged for the LIMIT 1000 lists
+PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about 2.8 rows each)
 _PAIR_KEYS = """
 SELECT ?p ?m ?na ?nb ?g WHERE { GRAPH ?g {
   ?p <https://w3id.org/kg-news/summary#meetingCount> ?m ;
@@ -420,15 +461,27 @@ SELECT ?x ?published ?title ?g WHERE {
   OPTIONAL { GRAPH ?x { ?x <https://schema.org/headline> ?title } }
 }
 """
-_RANK_KINDS = (KGS.pairRank, KGS.actorRank, KGS.unlinkedListed, KGS.articleListed)
+_MISSION_KEYS = """
+SELECT ?x ?article ?published ?kind ?name ?text WHERE {
+  ?x a <https://w3id.org/kg-news/ontology#Mission> ;
+     <http://www.w3.org/ns/prov#wasDerivedFrom> ?article ;
+     <https://w3id.org/kg-news/ontology#missionKind> ?kind .
+  OPTIONAL { ?x <https://schema.org/name> ?name }
+  OPTIONAL { ?x <https://w3id.org/kg-news/ontology#kindText> ?text }
+  OPTIONAL { ?article <https://schema.org/datePublished> ?published }
+}
+"""
+_RANK_KINDS = (KGS.pairRank, KGS.actorRank, KGS.unlinkedListed, KGS.articleListed,
+               KGS.missionListed, KGS.participantsListed)
 _RANKS = """
 SELECT ?x ?p ?r ?g WHERE { GRAPH ?g { ?x ?p ?r
   FILTER (?p IN (<https://w3id.org/kg-news/summary#pairRank>, <https://w3id.org/kg-news/summary#actorRank>,
-                 <https://w3id.org/kg-news/summary#unlinkedListed>, <https://w3id.org/kg-news/summary#articleListed>)) } }
+                 <https://w3id.org/kg-news/summary#unlinkedListed>, <https://w3id.org/kg-news/summary#articleListed>,
+                 <https://w3id.org/kg-news/summary#missionListed>, <https://w3id.org/kg-news/summary#participantsListed>)) } }
 """
 
 
-_LISTED = (KGS.unlinkedListed, KGS.articleListed)
+_LISTED = (KGS.unlinkedListed, KGS.articleListed, KGS.missionListed, KGS.participantsListed)
 
 
 def _rank_literal(kind: URIRef, rank: int) -> Literal:
@@ -442,6 +495,8 @@ def _rank_keys(node: URIRef, state) -> list[tuple[URIRef, tuple | None]]:
         return [(KGS.pairRank, key)]
     if isinstance(state, ArticleState):
         return [(KGS.articleListed, key)]
+    if isinstance(state, MissionState):
+        return [(KGS.missionListed, key), (KGS.participantsListed, state.name_key(node))]
     return [(KGS.actorRank, key), (KGS.unlinkedListed, key if state.qid is None else None)]
 
 
@@ -486,6 +541,17 @@ class SummaryPlanner:
                     entry[1] = str(title) if entry[1] is None else min(entry[1], str(title))
             for x, (published, title) in found.items():
                 keys[KGS.articleListed][x] = ArticleState(True, published, title).sort_key(x)
+            missions: dict[URIRef, MissionState] = {}
+            for x, article, published, kind, name, text in self.store.query(_MISSION_KEYS).rows:
+                kind = str(kind).rpartition("#")[2]
+                state = missions.setdefault(x, MissionState(True, None, str(article), kind))
+                state.kind = min(state.kind, kind)
+                for attribute, value in (("published", published), ("name", name), ("kind_text", text)):
+                    if value is not None and (getattr(state, attribute) is None or str(value) < getattr(state, attribute)):
+                        setattr(state, attribute, str(value))
+            for x, state in missions.items():
+                keys[KGS.missionListed][x] = state.sort_key(x)
+                keys[KGS.participantsListed][x] = state.name_key(x)
             for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
                 self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
         self._keys = keys
@@ -494,20 +560,22 @@ class SummaryPlanner:
     def _rank_changes(self, before: dict) -> tuple[set[tuple], set[tuple], tuple]:
         """Rank triples to remove and add: the first RANKED nodes of each list, numbered 1, 2, …"""
         keys = self._load_keys()
-        new_keys = {kind: dict(table) for kind, table in keys.items()}
+        changed: dict[URIRef, dict[URIRef, tuple | None]] = {kind: {} for kind in keys}
         for node in before:
             for kind, key in _rank_keys(node, self._pending[node]):
-                if key is None:
-                    new_keys[kind].pop(node, None)
-                else:
-                    new_keys[kind][node] = key
+                if key is not None or node in keys[kind]:
+                    changed[kind][node] = key
         remove, add, new_ranks = set(), set(), {}
-        for kind, table in new_keys.items():
-            top = heapq.nsmallest(RANKED, table.items(), key=lambda item: item[1])
+        for kind, table in keys.items():
+            old = self._ranks[kind]
+            if not changed[kind]:
+                new_ranks[kind] = old
+                continue
+            size = PARTICIPANT_MISSIONS if kind == KGS.participantsListed else RANKED
+            top = heapq.nsmallest(size, self._candidates(table, changed[kind], old), key=lambda item: item[1])
             # a listed flag (the query sorts the listed nodes itself) changes only for the nodes
             # that enter or leave the list; a rank shifts for every node after a change
             ranks = {node: 1 if kind in _LISTED else position + 1 for position, (node, _) in enumerate(top)}
-            old = self._ranks[kind]
             for node, rank in old.items():
                 if ranks.get(node) != rank:
                     remove.add((node, kind, _rank_literal(kind, rank)))
@@ -515,17 +583,33 @@ class SummaryPlanner:
                 if old.get(node) != rank:
                     add.add((node, kind, _rank_literal(kind, rank)))
             new_ranks[kind] = ranks
-        return remove, add, (new_keys, new_ranks)
+        return remove, add, (changed, new_ranks)
 
-    def _touch(self, node: URIRef, pair: tuple[str, str] | None, before: dict, article: bool = False):
+    @staticmethod
+    def _candidates(table: dict, changed: dict, ranked: dict):
+        """The (node, key) pairs that can be in the list after ``changed``: when no listed node
+        left it or moved back, the listed nodes and the changed ones (every other node still
+        stands behind all listed ones); else every node."""
+        if all(key is not None and (node not in ranked or key <= table[node]) for node, key in changed.items()):
+            nodes = set(ranked) | set(changed)
+        else:
+            nodes = set(table) | set(changed)
+        for node in nodes:
+            key = changed[node] if node in changed else table.get(node)
+            if key is not None:
+                yield node, key
+
+    def _touch(self, node: URIRef, pair: tuple[str, str] | None, before: dict, article: bool = False,
+               mission: bool = False):
         """The node's state for this batch (a copy, loaded once), remembering its triples before."""
         state = self._pending.get(node)
         if state is not None:
             return state
         if node in self._states:
             state = copy.deepcopy(self._states[node])
-        elif self._empty:
-            state = PairState(*pair) if pair else (ArticleState() if article else ActorState())
+        elif mission or self._empty:  # a mission node has no triples but its flags
+            state = (MissionState() if mission else PairState(*pair) if pair else
+                     ArticleState() if article else ActorState())
         else:
             found = self.store.subject_triples(self.graph, node)
             state = (PairState.from_triples(*pair, found) if pair else
@@ -545,6 +629,9 @@ class SummaryPlanner:
             node = URIRef(facts.article)
             self._touch(node, None, before, article=True)
             self._pending[node] = ArticleState()
+            for mission, *_ in facts.missions:
+                self._touch(URIRef(mission), None, before, mission=True)
+                self._pending[URIRef(mission)] = MissionState()
             for actor in facts.actors:
                 node = URIRef(actor)
                 self._touch(node, None, before)
@@ -557,6 +644,10 @@ class SummaryPlanner:
             node = URIRef(facts.article)
             self._touch(node, None, before, article=True)
             self._pending[node] = ArticleState.of(facts)
+            for mission, kind, name, kind_text in facts.missions:
+                self._touch(URIRef(mission), None, before, mission=True)
+                self._pending[URIRef(mission)] = MissionState(True, facts.published, facts.article, kind, name,
+                                                              kind_text)
             for actor, info in facts.actors.items():
                 self._touch(URIRef(actor), None, before).add(info)
             for meeting, date, people in facts.meetings:
@@ -579,7 +670,13 @@ class SummaryPlanner:
         self._states.update(self._pending)
         self._pending = {}
         if self._pending_ranks is not None:
-            self._keys, self._ranks = self._pending_ranks
+            changed, self._ranks = self._pending_ranks
+            for kind, updates in changed.items():
+                for node, key in updates.items():
+                    if key is None:
+                        self._keys[kind].pop(node, None)
+                    else:
+                        self._keys[kind][node] = key
             self._pending_ranks = None
 
     def rollback(self) -> None:

@@ -77,6 +77,20 @@ def test_incremental_summary_equals_a_rebuild(ops):
     assert summary_triples(store) == rebuilt(store)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations)
+def test_short_lists_stay_equal_to_a_rebuild(ops):
+    """With lists shorter than the data, nodes enter and leave the ranked and flagged lists."""
+    import kg.summary
+
+    saved = kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS
+    kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS = 3, 2
+    try:
+        test_incremental_summary_equals_a_rebuild.hypothesis.inner_test(ops)
+    finally:
+        kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS = saved
+
+
 def test_one_batch_with_new_changed_and_repeated_articles(tmp_path):
     store = open_store(str(tmp_path / "store"))
     for index in range(6):
@@ -147,10 +161,28 @@ def _as_sets(row: dict) -> dict:
             "roles": frozenset((row.get("roles") or "").split("; "))}
 
 
-@pytest.mark.parametrize("name, normalise", [("articles", dict), ("unlinked-actors", _as_sets)])
+def _participants_as_set(row: dict) -> dict:
+    return {**row, "participants": frozenset((row.get("participants") or "").split(", "))}
+
+
+@pytest.mark.parametrize("name, normalise", [("articles", dict), ("unlinked-actors", _as_sets),
+                                             ("missions", _participants_as_set),
+                                             ("mission-participants", dict)])
 def test_ranked_lists_read_the_same_rows_in_the_same_order_as_the_aggregation(synthetic_store, name, normalise):
     ours = answer(synthetic_store, ROOT / "queries" / f"{name}.rq")
     theirs = answer(synthetic_store, AGGREGATING / f"{name}.rq")
+    assert ours and [normalise(r) for r in ours] == [normalise(r) for r in theirs]
+
+
+@pytest.mark.parametrize("name, parameter", [("missions", "actor"), ("mission-participants", "mission")])
+def test_mission_lists_with_a_parameter_read_the_same_rows_as_before(synthetic_store, name, parameter):
+    if parameter == "actor":
+        value = answer(synthetic_store, ROOT / "queries" / "actors.rq")[0]["actor"]
+    else:
+        value = answer(synthetic_store, ROOT / "queries" / "missions.rq")[0]["mission"]
+    ours = answer(synthetic_store, ROOT / "queries" / f"{name}.rq", **{parameter: value})
+    theirs = answer(synthetic_store, AGGREGATING / f"{name}.rq", **{parameter: value})
+    normalise = _participants_as_set if name == "missions" else dict
     assert ours and [normalise(r) for r in ours] == [normalise(r) for r in theirs]
 
 
@@ -159,12 +191,16 @@ def test_ranked_lists_stop_at_the_ranked_count(monkeypatch):
     import kg.summary
 
     monkeypatch.setattr(kg.summary, "RANKED", 5)
+    monkeypatch.setattr(kg.summary, "PARTICIPANT_MISSIONS", 5)
     store = open_store("memory:")
     for index in range(12):
         ingest_factsheet(store, sheet(index))
     first = answer(store, ROOT / "queries" / "articles.rq")
     assert len(first) == 5
     assert [r["article"] for r in first] == [r["article"] for r in answer(store, AGGREGATING / "articles.rq")][:5]
+    for name in ("missions", "mission-participants"):  # the rows of the first 5 missions in order
+        missions = list(dict.fromkeys(r["mission"] for r in answer(store, AGGREGATING / f"{name}.rq")))
+        assert list(dict.fromkeys(r["mission"] for r in answer(store, ROOT / "queries" / f"{name}.rq"))) == missions[:5]
     delete_article(store, URIRef(first[0]["article"]))
     after = answer(store, ROOT / "queries" / "articles.rq")
     assert [r["article"] for r in after] == [r["article"] for r in answer(store, AGGREGATING / "articles.rq")][:5]
