@@ -99,6 +99,21 @@ def test_triple_exports_parse_back(memory_store, seed_sheet, fmt):
     assert isomorphic(parsed, article.graph)
 
 
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])
+def test_whole_store_triple_export_is_the_union_of_all_graphs_once(any_store, corpus_dir, fmt):
+    for path in gold_sheets()[:3]:  # articles that share actors: their triples repeat across graphs
+        ingest_factsheet(any_store, load_factsheet(path))
+    union = Graph()
+    for name in any_store.graph_names():
+        union += any_store.get_graph(name)
+    buffer = io.BytesIO()
+    any_store.export(buffer, fmt)
+    assert isomorphic(Graph().parse(data=buffer.getvalue(), format=fmt), union)
+    if fmt == "nt":
+        lines = buffer.getvalue().decode("utf-8").splitlines()
+        assert len(lines) == len(set(lines)) == len(union)
+
+
 def test_literals_with_sparql_syntax_survive_storage(any_store):
     tricky = ['x"} ; DROP ALL ; INSERT DATA {<a:b> <c:d> "e"}', "a\\u0041b", "line\nbreak\t\\", "ü€😀"]
     graph = URIRef("https://example.org/g")
