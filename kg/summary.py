@@ -43,7 +43,8 @@ the article graphs that remain.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
+import functools
 import hashlib
 import heapq
 from dataclasses import dataclass, field
@@ -54,7 +55,27 @@ from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 
-KGS = Namespace("https://w3id.org/kg-news/summary#")
+class _Vocabulary(Namespace):
+    """A Namespace that keeps its terms: rdflib's builds (and checks) a new URIRef on every
+    attribute access, which was a large share of the ingest writer's summary work."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self.term(name)
+        setattr(self, name, term)
+        return term
+
+
+KGS = _Vocabulary("https://w3id.org/kg-news/summary#")
+_RDF_TYPE = RDF.type
+_TRUE = Literal(True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _integer(value: int) -> Literal:
+    """An xsd:integer literal (counts and ranks repeat: made once each)."""
+    return Literal(value, datatype=XSD.integer)
 _ARTICLE_COUNTS = (KGS.actorCount, KGS.meetingCount, KGS.missionCount, KGS.statementCount)
 _KG_NS = str(KG)
 _WD = "http://www.wikidata.org/entity/"
@@ -189,6 +210,9 @@ class ActorState:
     roles: set[str] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
 
+    def copy(self) -> "ActorState":
+        return ActorState(self.count, self.name, self.qid, set(self.types), set(self.roles), set(self.aliases))
+
     def add(self, facts: ActorFacts) -> None:
         self.count += 1
         if facts.names:
@@ -202,7 +226,7 @@ class ActorState:
     def triples(self, node: URIRef) -> set[tuple]:
         if self.count <= 0:
             return set()
-        out = {(node, KGS.articles, Literal(self.count, datatype=XSD.integer))}
+        out = {(node, KGS.articles, _integer(self.count))}
         if self.name is not None:
             out.add((node, KGS.name, Literal(self.name)))
         if self.qid is not None:
@@ -258,6 +282,9 @@ class ArticleState:
     title: str | None = None
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)
 
+    def copy(self) -> "ArticleState":
+        return dataclasses.replace(self)
+
     @classmethod
     def of(cls, facts: "ArticleFacts") -> "ArticleState":
         return cls(True, facts.published, facts.title, facts.counts)
@@ -265,7 +292,7 @@ class ArticleState:
     def triples(self, node: URIRef) -> set[tuple]:
         if not self.exists:
             return set()
-        return {(node, predicate, Literal(count, datatype=XSD.integer))
+        return {(node, predicate, _integer(count))
                 for predicate, count in zip(_ARTICLE_COUNTS, self.counts)}
 
     def sort_key(self, node: URIRef) -> tuple | None:
@@ -291,6 +318,9 @@ class MissionState:
     kind: str = ""
     name: str | None = None
     kind_text: str | None = None
+
+    def copy(self) -> "MissionState":
+        return dataclasses.replace(self)
 
     def triples(self, node: URIRef) -> set[tuple]:
         return set()
@@ -322,6 +352,10 @@ class PairState:
     name_a: str | None = None
     name_b: str | None = None
 
+    def copy(self) -> "PairState":
+        return PairState(self.a, self.b, set(self.meetings), set(self.articles), self.first, self.last,
+                         self.name_a, self.name_b)
+
     def add(self, meeting: str, article: str, date: str | None, names_a: set[str], names_b: set[str]) -> None:
         self.meetings.add(meeting)
         self.articles.add(article)
@@ -337,11 +371,11 @@ class PairState:
         if not self.meetings:
             return set()
         out = {
-            (node, RDF.type, KGS.MetPair),
+            (node, _RDF_TYPE, KGS.MetPair),
             (node, KGS.actorA, URIRef(self.a)),
             (node, KGS.actorB, URIRef(self.b)),
-            (node, KGS.meetingCount, Literal(len(self.meetings), datatype=XSD.integer)),
-            (node, KGS.articleCount, Literal(len(self.articles), datatype=XSD.integer)),
+            (node, KGS.meetingCount, _integer(len(self.meetings))),
+            (node, KGS.articleCount, _integer(len(self.articles))),
         }
         out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
         out.update((node, KGS.article, URIRef(a)) for a in self.articles)
@@ -485,7 +519,7 @@ _LISTED = (KGS.unlinkedListed, KGS.articleListed, KGS.missionListed, KGS.partici
 
 
 def _rank_literal(kind: URIRef, rank: int) -> Literal:
-    return Literal(True) if kind in _LISTED else Literal(rank, datatype=XSD.integer)
+    return _TRUE if kind in _LISTED else _integer(rank)
 
 
 def _rank_keys(node: URIRef, state) -> list[tuple[URIRef, tuple | None]]:
@@ -606,7 +640,7 @@ class SummaryPlanner:
         if state is not None:
             return state
         if node in self._states:
-            state = copy.deepcopy(self._states[node])
+            state = self._states[node].copy()
         elif mission or self._empty:  # a mission node has no triples but its flags
             state = (MissionState() if mission else PairState(*pair) if pair else
                      ArticleState() if article else ActorState())
