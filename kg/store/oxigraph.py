@@ -245,6 +245,11 @@ class OxigraphStore(Store):
     def has_graph(self, graph: URIRef) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(str(graph)))
 
+    def iter_graph_triples(self, graph: URIRef) -> Iterator[tuple]:
+        """The triples of one named graph, without building an rdflib Graph."""
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
+            yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
+
     def get_graph(self, graph: URIRef) -> Graph:
         result = Graph()
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
