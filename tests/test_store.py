@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF
 from rdflib.compare import isomorphic
 
 from kg.build import build_article
@@ -103,6 +104,8 @@ def test_triple_exports_parse_back(memory_store, seed_sheet, fmt):
 def test_whole_store_triple_export_is_the_union_of_all_graphs_once(any_store, corpus_dir, fmt):
     for path in gold_sheets()[:3]:  # articles that share actors: their triples repeat across graphs
         ingest_factsheet(any_store, load_factsheet(path))
+    odd = URIRef("https://example.org/odd")  # rdf:type with objects that are not IRIs
+    any_store.replace_graph(odd, [(odd, RDF.type, Literal("a class name")), (odd, RDF.type, BNode("b1"))])
     union = Graph()
     for name in any_store.graph_names():
         union += any_store.get_graph(name)
