@@ -43,7 +43,8 @@ from kg.errors import InputError, KgError, NotConformingError, UsageError
 from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
 from kg.store.base import NTriples, Store
-from kg.summary import ArticleFacts, SummaryPlanner, article_facts, rebuild_summary, summary_graph_iri
+from kg.summary import (ArticleFacts, SummaryPlanner, article_facts, rebuild_summary, summary_graph_iri,
+                        summary_is_current)
 from kg.validate import ValidationReport, validate_graph
 
 SHEET_SUFFIXES = (".json", ".yaml", ".yml")
@@ -229,10 +230,8 @@ class ArticleWriter:
         self.store = store
         self.base_iri = base_iri
         summary = summary_graph_iri(base_iri)
-        if not store.has_graph(summary) and any(
-            str(g).startswith(f"{base_iri}article/") for g in store.graph_names()
-        ):
-            rebuild_summary(store, base_iri)  # a store from before the summary existed
+        if not summary_is_current(store, base_iri):
+            rebuild_summary(store, base_iri)  # a store from before the summary (or its article nodes)
         self.planner = SummaryPlanner(store, base_iri)
         self.summary = summary
 
