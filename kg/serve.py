@@ -174,9 +174,13 @@ def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int, nat
     from kg.store.base import QueryResult
     from kg.store.oxigraph import from_ox, to_ox
 
-    substitutions = {ox.Variable(name): to_ox(term) for name, term in bindings.items() if term is not None}
+    bound = {name: term for name, term in bindings.items() if term is not None}
+    if bound:  # VALUES blocks, as kg query binds: Oxigraph plans substitutions badly (kg.queries.run_query)
+        from kg.queries import bound_query_text
+
+        sparql = bound_query_text(sparql, bound)
     try:
-        raw = store.raw.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None,
+        raw = store.raw.query(sparql, use_default_graph_as_union=True,
                               prefixes={k: str(v) for k, v in PREFIXES.items()})
         if isinstance(raw, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(raw))
