@@ -94,14 +94,17 @@ def _query_cases(store_spec: str) -> list[dict]:
 
     store = open_store(store_spec, read_only=True)
     try:
+        # persons: they speak, meet and take part in missions (a place would have no statements)
         top = store.query(
-            "SELECT ?actor ?n WHERE { ?actor <https://w3id.org/kg-news/summary#articles> ?n } ORDER BY DESC(?n) ?actor LIMIT 10"
+            "SELECT ?actor ?n WHERE { ?actor <https://w3id.org/kg-news/summary#articles> ?n . "
+            "FILTER EXISTS { GRAPH ?g { ?actor a <https://w3id.org/kg-news/ontology#Person> } } } "
+            "ORDER BY DESC(?n) ?actor LIMIT 10"
         ).rows
         mission = store.query("SELECT ?m WHERE { ?m a <https://w3id.org/kg-news/ontology#Mission> } ORDER BY ?m LIMIT 1").rows
     finally:
         store.close()
-    # Actor-specific queries run for a frequent actor (the 10th most mentioned: in ~8 % of the
-    # articles) and, separately, for the most mentioned one (in ~60 % of them: the worst case).
+    # Actor-specific queries run for a frequent person (the 10th most mentioned person) and,
+    # separately, for the most mentioned person (the worst case).
     actor = str(top[min(9, len(top) - 1)][0]) if top else "Q57792"
     busiest = str(top[0][0]) if top else "Q57792"
     cases = []
@@ -114,6 +117,9 @@ def _query_cases(store_spec: str) -> list[dict]:
                 params["mission"] = str(mission[0][0])
         cases.append({"name": query.name, "path": str(query.path), "params": params,
                       "actor_specific": "actor" in params})
+        if mission and any(p.name == "mission" and not p.required for p in query.parameters):
+            cases.append({"name": f"{query.name}[mission]", "path": str(query.path),
+                          "params": {**params, "mission": str(mission[0][0])}, "actor_specific": False})
         if any(p.name == "actor" and not p.required for p in query.parameters):
             params = {**params, "actor": actor}
             cases.append({"name": f"{query.name}[actor]", "path": str(query.path), "params": params,
