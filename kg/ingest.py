@@ -346,7 +346,9 @@ def _prepare_in_worker(path: str) -> Prepared:
     return prepare_file(Path(path), **_WORKER_SETTINGS)
 
 
-def _prepared_stream(files: list[Path], settings: dict, jobs: int) -> Iterator[Prepared]:
+def _prepared_stream(files: list[Path], settings: dict, jobs: int, ahead: int = DEFAULT_BATCH) -> Iterator[Prepared]:
+    """Prepared inputs in order; with ``jobs`` > 1 prepared in worker processes, at most about
+    ``ahead`` articles (a batch) plus a few chunks ahead of the consumer."""
     if jobs <= 1:
         for path in files:
             yield prepare_file(path, **settings)
@@ -363,8 +365,10 @@ def _prepared_stream(files: list[Path], settings: dict, jobs: int) -> Iterator[P
                              initargs=(settings,)) as pool:
         try:
             # a bounded window of chunks in flight: when the writer is slower than the workers,
-            # prepared articles wait in the workers' queue, not by the thousand in memory here
-            pending = deque(pool.submit(_prepare_chunk, chunk) for chunk in islice(chunks, jobs * 4))
+            # prepared articles wait in the workers' queue, not by the thousand in memory here;
+            # the window holds a whole batch, so the workers prepare the next one during a write
+            window = jobs * 4 + -(-ahead // size)
+            pending = deque(pool.submit(_prepare_chunk, chunk) for chunk in islice(chunks, window))
             while pending:
                 done = pending.popleft().result()
                 following = next(chunks, None)
@@ -430,7 +434,7 @@ def ingest_paths(
         batch.clear()
 
     seen_hashes: set[str] = set()
-    for prepared in _prepared_stream(files, settings, jobs):
+    for prepared in _prepared_stream(files, settings, jobs, batch_size):
         for step, seconds in prepared.timings.items():
             if step == "peak_rss_mb":  # the largest process, not a sum
                 summary.timings[step] = max(summary.timings.get(step, 0.0), seconds)
