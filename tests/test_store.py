@@ -117,6 +117,39 @@ def test_whole_store_triple_export_is_the_union_of_all_graphs_once(any_store, co
         assert len(lines) == len(set(lines)) == len(union)
 
 
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])
+def test_export_in_two_processes_writes_the_same_triples_once(tmp_path, corpus_dir, monkeypatch, fmt):
+    from kg.store import oxigraph
+
+    path = str(tmp_path / "store")
+    with open_store(path) as store:
+        for sheet in gold_sheets()[:3]:
+            ingest_factsheet(store, load_factsheet(sheet))
+        single = io.BytesIO()
+        store.export(single, fmt)  # read-write: always one process
+    monkeypatch.setattr(oxigraph, "PARALLEL_EXPORT_QUADS", 1)
+    with open_store(path, read_only=True) as store:
+        assert store._parallel_export()
+        double = io.BytesIO()
+        store.export(double, fmt)
+    assert isomorphic(Graph().parse(data=double.getvalue(), format=fmt), Graph().parse(data=single.getvalue(), format=fmt))
+    if fmt == "nt":
+        lines = double.getvalue().decode("utf-8").splitlines()
+        assert sorted(lines) == sorted(single.getvalue().decode("utf-8").splitlines())
+
+
+def test_a_failing_second_export_process_is_a_store_error(tmp_path, seed_sheet, monkeypatch):
+    from kg.store import oxigraph
+
+    path = str(tmp_path / "store")
+    with open_store(path) as store:
+        ingest_factsheet(store, seed_sheet)
+    monkeypatch.setattr(oxigraph, "PARALLEL_EXPORT_QUADS", 1)
+    monkeypatch.setattr(oxigraph, "_EXPORT_PART_CODE", "raise SystemExit('disk full (simulated)')")
+    with open_store(path, read_only=True) as store, pytest.raises(StoreError, match="disk full"):
+        store.export(io.BytesIO(), "turtle")
+
+
 def test_literals_with_sparql_syntax_survive_storage(any_store):
     tricky = ['x"} ; DROP ALL ; INSERT DATA {<a:b> <c:d> "e"}', "a\\u0041b", "line\nbreak\t\\", "ü€😀"]
     graph = URIRef("https://example.org/g")

@@ -126,6 +126,10 @@ def _quad_blocks(quads: Iterable[tuple]) -> str:
 # its writes slowed as the buffers grew. Flushing them after this many written quads keeps the
 # writer near 0.4 GB, and each write faster (measured at 10,000 synthetic articles).
 FLUSH_EVERY_QUADS = 100_000
+# A whole-store Turtle or N-Triples export of at least this many quads runs in two processes
+# (below it, starting the second process costs more than it saves).
+PARALLEL_EXPORT_QUADS = 500_000
+_CONCATENABLE = {"turtle", "nt"}  # two documents of these formats, one after the other, are one
 
 
 class OxigraphStore(Store):
@@ -295,10 +299,59 @@ class OxigraphStore(Store):
         if fmt in QUAD_FORMATS:
             self._store.dump(out, ox_format, prefixes=prefixes)
             return
+        if fmt in _CONCATENABLE and self._parallel_export():
+            self._export_in_two(out, fmt, prefixes)
+            return
         ox.serialize(self.union_triples(), out, ox_format, prefixes=prefixes)
 
-    def union_triples(self) -> Iterator:
-        """Every distinct triple of all graphs (pyoxigraph Triples), streamed one predicate at a time.
+    def _parallel_export(self) -> bool:
+        """Export in two processes: a large on-disk store opened read-only (it cannot change
+        between the two processes' reads) on a machine with two cores or more."""
+        return (self.read_only and self.path is not None and (os.cpu_count() or 1) > 1
+                and len(self._store) >= PARALLEL_EXPORT_QUADS)
+
+    def _export_in_two(self, out: IO[bytes], fmt: str, prefixes: dict) -> None:
+        """Half of the predicates (by quad count) here, the other half in a second process
+        writing to a temporary file that is appended after ours: one Turtle or N-Triples stream
+        (Turtle allows ``@prefix`` lines again mid-document; blank node labels are the store's own)."""
+        import shutil
+        import subprocess
+        import sys
+        import tempfile
+
+        counts = self._store.query(
+            "SELECT ?x (COUNT(*) AS ?n) WHERE { { ?s ?x ?o } UNION { GRAPH ?g { ?s ?x ?o } } } GROUP BY ?x"
+        )
+        halves: tuple[list, list] = ([], [])
+        sizes = [0, 0]
+        for predicate, count in sorted(((row[0], int(row[1].value)) for row in counts), key=lambda r: -r[1]):
+            lighter = 0 if sizes[0] <= sizes[1] else 1
+            halves[lighter].append(predicate)
+            sizes[lighter] += count
+        with tempfile.TemporaryDirectory(prefix="kg-export-") as folder:
+            part = os.path.join(folder, "part")
+            # a fresh interpreter, not a fork (this process holds RocksDB's threads and locks) and
+            # not multiprocessing's spawn (it would import the caller's __main__ again)
+            child = subprocess.Popen(
+                [sys.executable, "-c", _EXPORT_PART_CODE, str(self.path), fmt, part, *(p.value for p in halves[1])],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+            try:
+                ox.serialize(self.union_triples(halves[0]), out, _OX_FORMATS[fmt], prefixes=prefixes)
+            except BaseException:
+                child.kill()
+                child.wait()
+                raise
+            _, problem = child.communicate()
+            if child.returncode != 0:
+                detail = problem.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {child.returncode}"]
+                raise StoreError(f"store {self.path}: the second export process failed ({detail[0]})")
+            with open(part, "rb") as handle:
+                shutil.copyfileobj(handle, out, 1 << 20)
+
+    def union_triples(self, predicates: Iterable | None = None) -> Iterator:
+        """Every distinct triple of all graphs (pyoxigraph Triples), streamed one predicate at a time
+        (all predicates, or these pyoxigraph NamedNodes).
 
         Decoding terms from the on-disk store is most of an export's time; with the predicate
         written into each CONSTRUCT as a constant it is not decoded again for every triple, and
@@ -320,7 +373,7 @@ class OxigraphStore(Store):
         def construct(pattern: str):
             return self._store.query(f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}", use_default_graph_as_union=True)
 
-        for predicate in distinct("?s ?x ?o"):
+        for predicate in distinct("?s ?x ?o") if predicates is None else predicates:
             if predicate != _OX_RDF_TYPE:
                 yield from construct(f"?s {predicate} ?o")
                 continue
@@ -343,6 +396,17 @@ class OxigraphStore(Store):
             except OSError:
                 pass
         self._store = None  # type: ignore[assignment]
+
+
+_EXPORT_PART_CODE = "import sys; from kg.store.oxigraph import _export_part; _export_part(*sys.argv[1:4], sys.argv[4:])"
+
+
+def _export_part(path: str, fmt: str, target: str, predicates: list[str]) -> None:
+    """The second process of a parallel export: the union triples of these predicates, to a file."""
+    store = OxigraphStore(path, read_only=True)
+    with open(target, "wb") as handle:
+        triples = store.union_triples([ox.NamedNode(p) for p in predicates])
+        ox.serialize(triples, handle, _OX_FORMATS[fmt], prefixes={k: str(v) for k, v in PREFIXES.items()})
 
 
 def _query_result(result) -> QueryResult:
