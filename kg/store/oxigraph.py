@@ -335,6 +335,7 @@ class OxigraphStore(Store):
             child = subprocess.Popen(
                 [sys.executable, "-c", _EXPORT_PART_CODE, str(self.path), fmt, part, *(p.value for p in halves[1])],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},  # this kg
             )
             try:
                 ox.serialize(self.union_triples(halves[0]), out, _OX_FORMATS[fmt], prefixes=prefixes)
