@@ -193,7 +193,7 @@ def _limit_memory() -> None:
 def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra: str) -> dict:
     """Run a query step; when its process dies on a case (memory cap, crash), record that case as
     failed and go on with the rest in a new process."""
-    remaining, results, walls, peaks, opened = list(cases), {}, 0.0, [], None
+    remaining, results, walls, peaks, opened, other = list(cases), {}, 0.0, [], None, {}
     while remaining:
         path = work / f"cases-{name}.json"
         path.write_text(json.dumps(remaining))
@@ -206,6 +206,7 @@ def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra
         if proc["result"]:
             opened = proc["result"].get("open_s", proc["result"].get("load_s"))
             results.update(proc["result"]["queries"])
+            other.update({k: v for k, v in proc["result"].items() if k not in ("queries", "open_s", "load_s")})
         remaining = [c for c in remaining if c["name"] not in results]
         if remaining and proc["exit"] != 0:
             failed = remaining.pop(0)
@@ -213,7 +214,7 @@ def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra
         elif remaining:
             break
     return {"wall_s": walls, "peak_mb": max(peaks) if peaks else None, "exit": 0,
-            "result": {"open_s": opened, "queries": results}}
+            "result": {"open_s": opened, **other, "queries": results}}
 
 
 class _Timeout(BaseException):  # not Exception: rdflib swallows those inside FILTERs
@@ -463,6 +464,10 @@ def table(report: dict) -> str:
         lines.append(f"  ingest rate: kg {rd['articles'] / same['wall_s']:.0f} articles/s (jobs 1, whole process) vs "
                      f"rdflib {rd['articles'] / rd['seconds']:.0f} articles/s (in process) at {rd['articles']} articles; "
                      f"kg at {n:,} with --jobs {report['jobs']}: {n / ingest['wall_s']:.0f} articles/s")
+    rq = (report.get("queries_rdflib") or {}).get("result") or {}
+    if "export_trig_s" in rq or "export_trig_timeout_s" in rq:
+        lines.append(f"  rdflib TriG export: {rq['export_trig_s']:.1f} s" if "export_trig_s" in rq else
+                     f"  rdflib TriG export: stopped after {rq['export_trig_timeout_s']:.0f} s")
     ex = (report.get("extract") or {}).get("result") or {}
     if ex.get("seconds"):
         lines.append(f"  extraction: {ex['articles'] / ex['seconds']:.1f} articles/s ({ex['distinct_texts']} distinct texts "
