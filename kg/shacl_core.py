@@ -407,49 +407,28 @@ def _unique_languages(values) -> bool:
     return len(languages) == len(set(languages))
 
 
-_OX_IRIS: dict = {}  # IRIs repeat across graphs (predicates, classes): convert each once
-
-
 def _oxigraph_store(triples):
     import pyoxigraph as ox
 
-    if len(_OX_IRIS) > 200_000:
-        _OX_IRIS.clear()
-
-    def term(t):
-        if isinstance(t, URIRef):
-            found = _OX_IRIS.get(t)
-            if found is None:
-                found = _OX_IRIS[t] = ox.NamedNode(str(t))
-            return found
-        if isinstance(t, BNode):
-            return ox.BlankNode(str(t))
-        if t.language:
-            return ox.Literal(str(t), language=t.language)
-        if t.datatype is not None:
-            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-        return ox.Literal(str(t))
+    from kg.store.oxigraph import to_ox
 
     store = ox.Store()
-    store.extend([ox.Quad(term(s), term(p), term(o)) for s, p, o in triples])
+    store.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples])
     return store
 
 
 def _select_this(store, query: str) -> list:
-    from rdflib.term import BNode as RBNode
+    from rdflib.term import Identifier
+
+    from kg.store.oxigraph import from_ox
 
     nodes = []
     for solution in store.query(query):
-        node = solution["this"]
-        if node is None:
-            continue
-        kind = type(node).__name__
-        if kind == "NamedNode":
-            nodes.append(URIRef(node.value))
-        elif kind == "BlankNode":
-            nodes.append(RBNode(node.value))
-        else:
+        node = from_ox(solution["this"])
+        if isinstance(node, Literal):
             raise _Undecided(node)  # a literal focus node: let pyshacl report it
+        if isinstance(node, Identifier):
+            nodes.append(node)
     return nodes
 
 

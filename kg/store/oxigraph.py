@@ -49,7 +49,7 @@ def to_ox(term: Identifier):
     <Literal value=Tokio language=de>
     """
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return _ox_iri(term)
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
@@ -59,6 +59,12 @@ def to_ox(term: Identifier):
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     raise UsageError(f"cannot store RDF term {term!r}: expected an IRI, a literal or a blank node")
+
+
+@lru_cache(maxsize=65536)
+def _ox_iri(iri: URIRef):
+    """IRIs converted once: predicates, classes and actors repeat across every article."""
+    return ox.NamedNode(str(iri))
 
 
 def from_ox(term) -> Identifier | None:
