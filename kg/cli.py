@@ -66,6 +66,10 @@ def main_options(
     with _errors():
         state.settings = settings.with_(**changes) if changes else settings
     state.debug = debug
+    if not debug:  # rdflib logs a traceback for each ill-typed literal it parses; validation names them
+        import logging
+
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 
 @contextmanager

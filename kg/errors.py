@@ -74,3 +74,7 @@ class NetworkError(RuntimeKgError):
 
 class CacheError(RuntimeKgError):
     """The Wikidata cache file is corrupt, foreign, or cannot be written."""
+
+
+class ValidatorError(RuntimeKgError):
+    """The SHACL validator (pyshacl) stopped with an error instead of a report."""

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from pyshacl import Validator
+from pyshacl.errors import ReportableRuntimeError
 from pyshacl.graph_abstraction import RdfLibDataGraph
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import PROV, RDF
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.config import package_dir
-from kg.errors import InputError, UsageError
+from kg.errors import InputError, UsageError, ValidatorError
 from kg.namespaces import KG, SH
 from kg.shacl_core import UnsupportedShapes
 from kg.shacl_core import compile_shapes as compile_core_checks
@@ -37,11 +39,14 @@ class ValidationResult:
     shape: str | None
     value: str | None = None
     article: str | None = None
+    constraint: str | None = None  # the SHACL parameter broken, e.g. "sh:datatype"
 
     def line(self) -> str:
         """One readable line for the report."""
         where = f" (path {self.path})" if self.path else ""
-        value = f" [value: {self.value}]" if self.value else ""
+        details = [f"value: {self.value}"] if self.value else []
+        details += [f"constraint: {self.constraint}"] if self.constraint else []
+        value = f" [{'; '.join(details)}]" if details else ""
         article = f" in article {self.article}" if self.article else ""
         return f"{self.severity}: {self.focus}{where}: {self.message}{value}{article}"
 
@@ -249,6 +254,11 @@ class CompiledShapes:
         previous, _ACTIVE = _ACTIVE, (self if cached else None)
         try:
             conforms, report_graph, _ = validator.run()
+        except (ReportableRuntimeError, RecursionError, TypeError, ValueError) as error:
+            raise ValidatorError(
+                f"pyshacl could not validate the graph ({len(data)} triples"
+                f"{_article_hint(data)}): {type(error).__name__}: {error}"
+            ) from error
         finally:
             _ACTIVE = previous
         if conforms:
@@ -342,12 +352,30 @@ def _results(report: Graph, data: Graph) -> list[ValidationResult]:
                 message="; ".join(messages) or "constraint violated",
                 severity=_short(severity).split(":")[-1] if severity else "Violation",
                 shape=_short(report.value(node, SH.sourceShape)),
-                value=None if value is None else str(value),
+                value=None if value is None else value.n3() if isinstance(value, BNode) else str(value),
                 article=_article_of(data, focus),
+                constraint=_constraint_parameter(report.value(node, SH.sourceConstraintComponent)),
             )
         )
-    results.sort(key=lambda r: (r.article or "", r.focus, r.path or ""))
+    results.sort(key=lambda r: (r.article or "", r.focus, r.path or "", r.constraint or ""))
     return results
+
+
+def _article_hint(data: Graph) -> str:
+    """", article <iri>" for a graph that holds one kg:Article (to name it in errors), else ""."""
+    articles = list(islice(data.subjects(RDF.type, KG.Article), 2))
+    return f", article {articles[0]}" if len(articles) == 1 else ""
+
+
+def _constraint_parameter(component) -> str | None:
+    """``sh:DatatypeConstraintComponent`` → ``"sh:datatype"`` (other components: their IRI)."""
+    if component is None:
+        return None
+    text = str(component)
+    if text.startswith(str(SH)) and text.endswith("ConstraintComponent"):
+        name = text[len(str(SH)):-len("ConstraintComponent")]
+        return "sh:" + name[:1].lower() + name[1:]
+    return text
 
 
 def _short(term) -> str | None:
