@@ -86,6 +86,15 @@ def test_gazetteer_is_built_once_per_source(names):
     assert isinstance(gazetteer_for(names), Gazetteer)
 
 
+def test_a_name_source_never_gets_the_gazetteer_of_a_freed_one():
+    # CPython reuses a freed object's id at once: a gazetteer keyed by id() was handed to the next
+    # StaticNames, which then did not know its own names (a test failed only in some runs)
+    for n in range(40):
+        qid = "Q419" if n % 2 else "Q414"
+        gazetteer = gazetteer_for(StaticNames([("Peru" if n % 2 else "Argentina", qid, "State", "de", "label")]))
+        assert set(gazetteer.labels) == {qid}
+
+
 def test_speaker_helpers(names):
     doc = read_article("Kenji Sato met Peter Lowell, the Defence Secretary. He said little.")
     found = recognise_actors(doc, names)

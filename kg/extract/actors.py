@@ -81,7 +81,9 @@ class StaticNames:
 
     def __init__(self, rows: Iterable[tuple[str, str, str, str, str]]):
         self._names = [SimpleName(*row) for row in rows]
-        self.paths = [f"<static {id(self)}>"]
+        # what gazetteer_for keys its gazetteer by: the names themselves (an id() would be reused
+        # by a later StaticNames once this one is freed, which would then get this gazetteer)
+        self.gazetteer_key = ("static", *((n.text, n.qid, n.type, n.lang, n.kind) for n in self._names))
 
     def names(self):
         return iter(self._names)
@@ -233,34 +235,49 @@ def _name_tokens(text: str) -> list[str]:
     return [t for t in dict.fromkeys(out) if t not in lx.NOT_NAME_WORDS]
 
 
-_GAZETTEERS: dict[tuple, Gazetteer] = {}
+_GAZETTEERS: dict[tuple, Gazetteer] = {}  # the newest _GAZETTEERS_KEPT, oldest first
+_GAZETTEERS_KEPT = 8
 _GAZ_LOCK = threading.Lock()
 
 
 def gazetteer_for(cache) -> Gazetteer:
-    """The gazetteer of a name source, built once per process (keyed by the cache's files).
+    """The gazetteer of a name source, built once per process and source.
+
+    A source is known by its files (path, modification time, size: a rebuilt cache gets a new
+    gazetteer) or by its ``gazetteer_key``; a source with neither gets a new gazetteer each
+    time. The newest few gazetteers are kept.
 
     >>> s = StaticNames([("Japan", "Q17", "State", "de", "label")])
     >>> gazetteer_for(s) is gazetteer_for(s)
     True
     """
+    key = _source_key(cache)
+    if key is None:
+        return Gazetteer(cache.names())
+    with _GAZ_LOCK:
+        gazetteer = _GAZETTEERS.pop(key, None)
+        if gazetteer is None:
+            gazetteer = Gazetteer(cache.names())
+        _GAZETTEERS[key] = gazetteer  # (re)inserted as the newest
+        while len(_GAZETTEERS) > _GAZETTEERS_KEPT:
+            del _GAZETTEERS[next(iter(_GAZETTEERS))]
+    return gazetteer
+
+
+def _source_key(cache) -> tuple | None:
     import os
 
-    paths = tuple(str(p) for p in getattr(cache, "paths", []) or [])
     stamp = []
-    for path in paths:
+    for path in map(str, getattr(cache, "paths", None) or []):
         try:
             st = os.stat(path)
             stamp.append((path, st.st_mtime_ns, st.st_size))
         except OSError:
             stamp.append((path, 0, 0))
-    key = tuple(stamp) if stamp else ("id", id(cache))
-    with _GAZ_LOCK:
-        gazetteer = _GAZETTEERS.get(key)
-        if gazetteer is None:
-            gazetteer = Gazetteer(cache.names())
-            _GAZETTEERS[key] = gazetteer
-    return gazetteer
+    if stamp:
+        return ("files", *stamp)
+    key = getattr(cache, "gazetteer_key", None)
+    return None if key is None else tuple(key)
 
 
 # ------------------------------------------------------------------ working state
