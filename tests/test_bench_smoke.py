@@ -28,6 +28,7 @@ def test_benchmark_smoke_run_reports_every_step(tmp_path):
     report = json.loads(out.read_text())
     assert report["ingest"]["exit"] == 0 and "200 ingested" in report["ingest"]["summary"][0]
     assert "200 unchanged" in report["reingest_unchanged"]["stderr_tail"]
+    assert "20 ingested, 0 unchanged, 0 failed" in report["reingest_changed"]["stderr_tail"]
     queries = report["queries_kg"]["result"]["queries"]
     assert {"who-met-whom", "actors", "co-mentioned", "meetings"} <= set(queries)
     assert all(q["median_ms"] > 0 for q in queries.values())

@@ -40,6 +40,24 @@ def sheet(index: int, variant: int = 0):
     return parse_factsheet(copy.deepcopy(data), source=f"sheet-{index}-{variant}")
 
 
+def edited(index: int, how: int):
+    """The article with a small correction: a new title (same facts), a role added or taken away,
+    a meeting's date changed. The new version's content hash differs, so it replaces the old one
+    and the summary either keeps the actor's and pair's values or must recompute them."""
+    data = GENERATOR.sheet(index)
+    data.pop("text")
+    data["title"] += " (updated)"
+    actors, meetings = data["actors"], data["meetings"]
+    if how == 1 and actors:
+        actors[0]["roles"] = [*actors[0]["roles"], "Spokesperson"]
+    elif how == 2:
+        for actor in actors:
+            actor["roles"] = []
+    elif how == 3 and meetings:
+        meetings[0]["date"] = None if meetings[0]["date"] else data["published"]
+    return parse_factsheet(copy.deepcopy(data), source=f"sheet-{index}-edit-{how}")
+
+
 def summary_triples(store) -> set:
     return set(store.iter_graph_triples(SUMMARY)) if store.has_graph(SUMMARY) else set()
 
@@ -55,7 +73,7 @@ def rebuilt(store) -> set:
 
 
 operations = st.lists(
-    st.tuples(st.sampled_from(["add", "change", "delete"]), st.integers(0, 7), st.integers(1, 3)),
+    st.tuples(st.sampled_from(["add", "change", "edit", "delete"]), st.integers(0, 7), st.integers(0, 3)),
     min_size=1, max_size=12,
 )
 
@@ -69,6 +87,8 @@ def test_incremental_summary_equals_a_rebuild(ops):
             ingest_factsheet(store, sheet(index))
         elif op == "change":
             ingest_factsheet(store, sheet(index, variant))
+        elif op == "edit":
+            ingest_factsheet(store, edited(index, variant))
         else:
             article = ArticleWriter(store)  # noqa: F841 - deleting what may not be there is fine
             from kg.build import build_article
@@ -95,7 +115,8 @@ def test_one_batch_with_new_changed_and_repeated_articles(tmp_path):
     store = open_store(str(tmp_path / "store"))
     for index in range(6):
         ingest_factsheet(store, sheet(index))
-    batch = [sheet(2, 1), sheet(7), sheet(7, 2), sheet(3, 3), sheet(8)]
+    batch = [sheet(2, 1), sheet(7), sheet(7, 2), sheet(3, 3), sheet(8), edited(0, 0), edited(1, 1), edited(4, 2),
+             edited(5, 3)]
     ArticleWriter(store).write([prepare_sheet(s, sheet_hash(s)) for s in batch])
     assert summary_triples(store) == rebuilt(store)
     store.close()
