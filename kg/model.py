@@ -34,6 +34,7 @@ MEETING_KINDS = ("meeting", "visit", "talks", "press conference", "summit", "cal
 MISSION_STATUSES = ("announced", "planned", "ongoing", "completed", "intended")
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+LANGUAGE_TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # BCP 47, as RDF literals need it
 LIST_KEYS = ("actors", "meetings", "missions", "statements")
 
 
@@ -281,6 +282,7 @@ class _Checker:
             value = str(value)
         if not isinstance(value, str) or (required and not value.strip()):
             self.fail(f"{key!r} must be a non-empty string, got {value!r}")
+        self._unicode(key, value)
         return value
 
     def str_list(self, key: str) -> list[str]:
@@ -289,7 +291,23 @@ class _Checker:
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(f"{key!r} must be a list of strings, got {value!r}")
+        for item in value:
+            self._unicode(key, item)
         return list(value)
+
+    def _unicode(self, key: str, value: str) -> None:
+        """Text must be encodable as UTF-8: JSON's "\\ud800" gives an unpaired surrogate."""
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            self.fail(f"{key!r} is not valid Unicode text: unpaired surrogate {value[error.start]!a} at "
+                      f"character {error.start} of {value!a}")
+
+    def language(self, key: str = "language") -> str | None:
+        value = self.str_(key)
+        if value is not None and not LANGUAGE_TAG_RE.match(value):
+            self.fail(f"{key!r} is {value!r}; expected a BCP 47 language tag such as 'de' or 'en-GB', or null")
+        return value
 
     def choice(self, key: str, choices: tuple[str, ...], required: bool = True) -> str | None:
         value = self.str_(key, required=required)
@@ -472,7 +490,7 @@ def parse_factsheet(data: Any, source: str = "<fact sheet>") -> FactSheet:
         url=top.str_("url"),
         publisher=top.str_("publisher"),
         published=top.date("published"),
-        language=top.str_("language"),
+        language=top.language("language"),
         title=top.str_("title"),
         authors=top.str_list("authors"),
         text_sha256=top.str_("text_sha256"),

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.build import build_article
 from kg.errors import InputError, KgError, UnsupportedLanguageError
 from kg.extract.actors import default_cache
 from kg.extract.pipeline import extract_factsheet
+from kg.validate import validate_graph
 
 CACHE = default_cache()
 
@@ -73,6 +75,9 @@ def test_news_like_text_never_crashes_and_spans_are_exact(text):
     (b"<html><body><div><p>\x00\x00</div></body", InputError, "binary|no article text"),
     (b"<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>",
      InputError, "no article text"),
+    # text decoded with surrogateescape (or given through the API) can hold unpaired surrogates
+    ("Die Ministerin Anna Berg traf am Dienstag ihren Gastgeber \udcff in Lissabon.",
+     InputError, r"not valid Unicode text: an unpaired surrogate '\\udcff' at character 58"),
 ])
 def test_bad_files_give_clear_errors(data, error, message):
     with pytest.raises(error, match=message) as caught:
@@ -134,6 +139,20 @@ def test_facts_are_checked_against_the_text(fact, kept, span):
         assert TEXT[span[0]:span[1]] == cited
         if isinstance(item, Meeting):
             assert item.participants == ["anna-berg", "japan"]
+
+
+@pytest.mark.parametrize("participants, kind, place", [
+    (["anna-berg", "japan"], "visit", "japan"),  # the host state is the place visited
+    (["anna-berg", "bert-gast"], "meeting", None),    # no state: kept as a meeting, not a visit without place
+])
+def test_a_visit_without_a_place_takes_the_host_state_or_becomes_a_meeting(participants, kind, place):
+    names = StaticNames([("Anna Berg", "Q900001", "Person", "de", "label"), ("Japan", "Q17", "State", "de", "label"),
+                         ("Bert Gast", "Q900002", "Person", "de", "label")])
+    fact = Meeting(kind="visit", participants=participants, span=(25, 85))
+    sheet = extract_factsheet(TEXT + "Bert Gast kam auch.\n", source="t.txt", cache=names, extractors=[_Scripted([fact])],
+                              link=False)
+    assert [(m.kind, m.place) for m in sheet.meetings] == [(kind, place)]
+    assert validate_graph(build_article(sheet).triple_list).conforms
 
 
 def test_a_crashing_extractor_costs_only_its_facts():

@@ -43,9 +43,15 @@ EMPTY_REST = "meetings: []\nmissions: []\nstatements: []\n"
          "'span' is [5, 2]; expected [start, end] with 0 <= start < end"),
         (GOOD_ACTORS + "meetings: []\nmissions: []\nstatements:\n  - speaker: nobody\n    quote: Hallo\n    direct: true\n",
          "'speaker' refers to unknown actor id 'nobody'"),
+        # YAML's (and JSON's) "\ud800" escape gives an unpaired surrogate, which no RDF literal can hold
+        (GOOD_ACTORS.replace("name: Japan", 'name: "Ja\\ud800pan"') + EMPTY_REST,
+         "sheet.yaml:6: actors[1] (id 'japan'): 'name' is not valid Unicode text: unpaired surrogate '\\ud800' at character 2"),
+        ("language: Deutsch (de)\n" + GOOD_ACTORS + EMPTY_REST,
+         "'language' is 'Deutsch (de)'; expected a BCP 47 language tag such as 'de' or 'en-GB', or null"),
     ],
     ids=["yaml-syntax", "not-a-mapping", "missing-list", "bad-qid", "bad-type", "duplicate-id",
-         "unknown-participant", "bad-kind", "bad-date", "bad-boolean", "bad-span", "unknown-speaker"],
+         "unknown-participant", "bad-kind", "bad-date", "bad-boolean", "bad-span", "unknown-speaker",
+         "unpaired-surrogate", "bad-language-tag"],
 )
 def test_malformed_sheets_name_file_line_and_expectation(tmp_path, text, expected):
     path = tmp_path / "sheet.yaml"

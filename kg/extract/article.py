@@ -116,6 +116,9 @@ def decode_bytes(data: bytes, source: str = "<input>") -> str:
         ) from None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a str from surrogateescape or JSON "\\ud800": not UTF-8 text
+
+
 def check_text(text: str, source: str = "<input>", max_chars: int = MAX_CHARS) -> None:
     """Refuse empty, binary-looking or oversized input with a message saying what was expected.
 
@@ -130,6 +133,10 @@ def check_text(text: str, source: str = "<input>", max_chars: int = MAX_CHARS) -
             f"{source}: {len(text):,} characters is too long for one article (limit {max_chars:,}); "
             "split it into articles"
         )
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise InputError(f"{source}: not valid Unicode text: an unpaired surrogate {surrogate.group()!a} at "
+                         f"character {surrogate.start()}; expected article text (UTF-8 or Windows-1252)")
     sample = text[:20000]
     controls = len(_CONTROL.findall(sample))
     letters = len(_LETTER.findall(sample))

@@ -260,6 +260,12 @@ def _checked(fact, doc: Document, actors: Actors, method: str):
             fact.place = None
         if isinstance(fact, Meeting) and not (len(fact.participants) >= 2 or (fact.participants and fact.place)):
             return None  # a meeting needs two parties, or one party and a place
+        if isinstance(fact, Meeting) and fact.kind == "visit" and fact.place is None:
+            # a visit names the place visited (the shapes require it): the host state among the
+            # participants, else it is kept as a meeting of its participants
+            fact.place = next((p for p in fact.participants if actors.is_type(p, "State")), None)
+            if fact.place is None:
+                fact.kind = "meeting"
         if isinstance(fact, Mission) and fact.lead not in known:
             fact.lead = None
     if fact.confidence is None:
