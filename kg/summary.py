@@ -131,9 +131,19 @@ class ArticleFacts:
     # for the mission lists: (mission, kind, name, kind text) of each mission derived from it
     missions: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
 
-    def pairs(self) -> set[tuple[str, str]]:
-        """Every (a, b), a < b, of actors who met in this article."""
-        return {(a, b) for _, _, people in self.meetings for a in people for b in people if a < b}
+    def pair_facts(self) -> dict[tuple[str, str], tuple[set, set, set]]:
+        """What this article adds to each pair's node, by (a, b) with a < b: the (meeting, date)s
+        of the pair's meetings and the names each side has in this article."""
+        out: dict[tuple[str, str], tuple[set, set, set]] = {}
+        for meeting, date, people in self.meetings:
+            for a in people:
+                for b in people:
+                    if a < b:
+                        held, names_a, names_b = out.setdefault((a, b), (set(), set(), set()))
+                        held.add((meeting, date))
+                        names_a |= self.actors.get(a, ActorFacts()).names
+                        names_b |= self.actors.get(b, ActorFacts()).names
+        return out
 
 
 def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
@@ -416,20 +426,6 @@ def _actor_facts_cover(new: ActorFacts | None, old: ActorFacts) -> bool:
     return new is not None and all(getattr(old, f.name) <= getattr(new, f.name) for f in dataclasses.fields(old))
 
 
-def _pair_facts(facts: ArticleFacts) -> dict[tuple[str, str], tuple[set, set, set]]:
-    """What one article adds to each pair's node: its (meeting, date)s and each side's names."""
-    out: dict[tuple[str, str], tuple[set, set, set]] = {}
-    for meeting, date, people in facts.meetings:
-        for a in people:
-            for b in people:
-                if a < b:
-                    held, names_a, names_b = out.setdefault((a, b), (set(), set(), set()))
-                    held.add((meeting, date))
-                    names_a |= facts.actors.get(a, ActorFacts()).names
-                    names_b |= facts.actors.get(b, ActorFacts()).names
-    return out
-
-
 def _pair_facts_cover(new: tuple[set, set, set] | None, old: tuple[set, set, set]) -> bool:
     return new is not None and all(o <= n for o, n in zip(old, new))
 
@@ -693,13 +689,10 @@ class SummaryPlanner:
                                                               kind_text)
             for actor, info in facts.actors.items():
                 self._touch(URIRef(actor), None, before).add(info)
-            for meeting, date, people in facts.meetings:
-                for a in people:
-                    for b in people:
-                        if a < b:
-                            state = self._touch(pair_iri(a, b, self.base), (a, b), before)
-                            state.add(meeting, facts.article, date,
-                                      facts.actors.get(a, ActorFacts()).names, facts.actors.get(b, ActorFacts()).names)
+            for (a, b), (held, names_a, names_b) in facts.pair_facts().items():
+                state = self._touch(pair_iri(a, b, self.base), (a, b), before)
+                for meeting, date in held:
+                    state.add(meeting, facts.article, date, names_a, names_b)
         remove, add = set(), set()
         for node, old in before.items():
             new = self._pending[node].triples(node)
@@ -735,8 +728,8 @@ class SummaryPlanner:
                     dropped_mentions[actor] = dropped_mentions.get(actor, 0) + 1
                 else:
                     recompute_actors.add(actor)
-            new_pairs = _pair_facts(new) if new is not None else {}
-            for pair, old_pair in _pair_facts(facts).items():
+            new_pairs = new.pair_facts() if new is not None else {}
+            for pair, old_pair in facts.pair_facts().items():
                 if not _pair_facts_cover(new_pairs.get(pair), old_pair):
                     recompute_pairs.add(pair)
         for actor in sorted(recompute_actors):
