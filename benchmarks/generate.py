@@ -30,9 +30,9 @@ import hashlib
 import json
 import random
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 SYNTHETIC_QID_START = 990_000_001  # reserved, unassigned range: marks fake QIDs at a glance
 POOL_SIZE = 5_000
@@ -65,40 +65,108 @@ PLACE_NAMES = (
     "Westfield Air Base|Camp Steinbach|Kap Norden|Bergheim|Oakridge|Blauwasser"
 ).split("|")
 ORG_PATTERNS = (
-    "Ministry of Defence of {s}", "Foreign Office of {s}", "{s} Navy", "{s} Air Force",
-    "Parliament of {s}", "{s} Coast Guard", "Bundesamt für Sicherheit {s}", "{s} Institute for Security Studies",
+    "Ministry of Defence of {s}",
+    "Foreign Office of {s}",
+    "{s} Navy",
+    "{s} Air Force",
+    "Parliament of {s}",
+    "{s} Coast Guard",
+    "Bundesamt für Sicherheit {s}",
+    "{s} Institute for Security Studies",
 )
-ORG_FIXED = ("Atlantic Defence Council", "Union of Northern States", "Coalition for Maritime Security",
-             "International Relief Agency", "Eastern Partnership Forum", "Council of Ministers")
+ORG_FIXED = (
+    "Atlantic Defence Council",
+    "Union of Northern States",
+    "Coalition for Maritime Security",
+    "International Relief Agency",
+    "Eastern Partnership Forum",
+    "Council of Ministers",
+)
 ROLES = {
-    "en": ("Foreign Minister", "Defence Minister", "Prime Minister", "President", "Secretary General",
-           "Ambassador", "Chief of Staff", "Spokesperson", "Admiral", "General"),
-    "de": ("Außenministerin", "Verteidigungsminister", "Premierminister", "Präsidentin", "Generalsekretär",
-           "Botschafter", "Generalstabschef", "Sprecherin", "Admiral", "General"),
+    "en": (
+        "Foreign Minister",
+        "Defence Minister",
+        "Prime Minister",
+        "President",
+        "Secretary General",
+        "Ambassador",
+        "Chief of Staff",
+        "Spokesperson",
+        "Admiral",
+        "General",
+    ),
+    "de": (
+        "Außenministerin",
+        "Verteidigungsminister",
+        "Premierminister",
+        "Präsidentin",
+        "Generalsekretär",
+        "Botschafter",
+        "Generalstabschef",
+        "Sprecherin",
+        "Admiral",
+        "General",
+    ),
 }
 PUBLISHERS = ("Deutsche Welle", "Synthetic Tribune", "Der Beispiel-Kurier", "Morning Ledger", "Nordwest-Rundschau")
 MEETING_KINDS = ("meeting", "visit", "talks", "press conference", "summit", "call")
 MISSION_KINDS = ("deployment", "exercise", "training mission", "support mission", "operation")
 MISSION_STATUS = ("announced", "planned", "ongoing", "completed", "intended")
 TOPICS = {
-    "en": ("security in the region", "support for our partners", "freedom of navigation", "the new sanctions",
-           "defence spending", "the ceasefire talks", "cooperation on cyber defence", "energy security",
-           "the protection of critical infrastructure", "humanitarian aid"),
-    "de": ("die Sicherheit in der Region", "die Unterstützung unserer Partner", "die Freiheit der Seewege",
-           "die neuen Sanktionen", "die Verteidigungsausgaben", "die Waffenstillstandsgespräche",
-           "die Zusammenarbeit bei der Cyberabwehr", "die Energiesicherheit", "den Schutz kritischer Infrastruktur",
-           "die humanitäre Hilfe"),
+    "en": (
+        "security in the region",
+        "support for our partners",
+        "freedom of navigation",
+        "the new sanctions",
+        "defence spending",
+        "the ceasefire talks",
+        "cooperation on cyber defence",
+        "energy security",
+        "the protection of critical infrastructure",
+        "humanitarian aid",
+    ),
+    "de": (
+        "die Sicherheit in der Region",
+        "die Unterstützung unserer Partner",
+        "die Freiheit der Seewege",
+        "die neuen Sanktionen",
+        "die Verteidigungsausgaben",
+        "die Waffenstillstandsgespräche",
+        "die Zusammenarbeit bei der Cyberabwehr",
+        "die Energiesicherheit",
+        "den Schutz kritischer Infrastruktur",
+        "die humanitäre Hilfe",
+    ),
 }
 STANCES = {
-    "en": ("We will not be naive about {t}", "Our commitment to {t} is unwavering", "Nobody should doubt our resolve on {t}",
-           "We need more clarity on {t}", "This is a decisive moment for {t}", "We are ready to do more for {t}"),
-    "de": ("Wir dürfen bei {t} nicht naiv sein", "Unser Einsatz für {t} ist unerschütterlich",
-           "Niemand sollte an unserer Entschlossenheit für {t} zweifeln", "Wir brauchen mehr Klarheit über {t}",
-           "Dies ist ein entscheidender Moment für {t}", "Wir sind bereit, mehr für {t} zu tun"),
+    "en": (
+        "We will not be naive about {t}",
+        "Our commitment to {t} is unwavering",
+        "Nobody should doubt our resolve on {t}",
+        "We need more clarity on {t}",
+        "This is a decisive moment for {t}",
+        "We are ready to do more for {t}",
+    ),
+    "de": (
+        "Wir dürfen bei {t} nicht naiv sein",
+        "Unser Einsatz für {t} ist unerschütterlich",
+        "Niemand sollte an unserer Entschlossenheit für {t} zweifeln",
+        "Wir brauchen mehr Klarheit über {t}",
+        "Dies ist ein entscheidender Moment für {t}",
+        "Wir sind bereit, mehr für {t} zu tun",
+    ),
 }
 REPORTED = {
-    "en": ("{t} was a priority for both governments", "more had to be done for {t}", "the talks on {t} had been constructive"),
-    "de": ("{t} habe für beide Regierungen Vorrang", "für {t} müsse mehr getan werden", "die Gespräche über {t} seien konstruktiv gewesen"),
+    "en": (
+        "{t} was a priority for both governments",
+        "more had to be done for {t}",
+        "the talks on {t} had been constructive",
+    ),
+    "de": (
+        "{t} habe für beide Regierungen Vorrang",
+        "für {t} müsse mehr getan werden",
+        "die Gespräche über {t} seien konstruktiv gewesen",
+    ),
 }
 CUES = {"en": ("said", "warned", "stressed", "added"), "de": ("sagte", "warnte", "betonte", "fügte hinzu")}
 
@@ -129,7 +197,11 @@ def build_pool(seed: int, size: int = POOL_SIZE) -> list[PoolActor]:
             kind, name = "Place", rng.choice(PLACE_NAMES)
         elif roll < 0.28:
             kind = "Organization"
-            name = rng.choice(ORG_FIXED) if rng.random() < 0.2 else rng.choice(ORG_PATTERNS).format(s=rng.choice(STATE_NAMES))
+            name = (
+                rng.choice(ORG_FIXED)
+                if rng.random() < 0.2
+                else rng.choice(ORG_PATTERNS).format(s=rng.choice(STATE_NAMES))
+            )
         else:
             kind, name = "Person", f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         base, n = name, 2
@@ -139,9 +211,16 @@ def build_pool(seed: int, size: int = POOL_SIZE) -> list[PoolActor]:
         used.add(name)
         qid = f"Q{SYNTHETIC_QID_START + rank}" if rng.random() < 0.6 else None
         role_index = rng.randrange(len(ROLES["en"])) if kind == "Person" and rng.random() < 0.5 else None
-        actors.append(PoolActor(rank, name, kind, qid,
-                                None if role_index is None else ROLES["en"][role_index],
-                                None if role_index is None else ROLES["de"][role_index]))
+        actors.append(
+            PoolActor(
+                rank,
+                name,
+                kind,
+                qid,
+                None if role_index is None else ROLES["en"][role_index],
+                None if role_index is None else ROLES["de"][role_index],
+            )
+        )
     return actors
 
 
@@ -224,10 +303,15 @@ class Generator:
         text = _Text()
         title = self._title(rng, lang, people, places)
         text.add(title)
-        meetings = [m for _ in range(_count(rng, 2, 5))
-                    if (m := self._meeting(rng, lang, text, ids, people, places, actors, published))]
+        meetings = [
+            m
+            for _ in range(_count(rng, 2, 5))
+            if (m := self._meeting(rng, lang, text, ids, people, places, actors, published))
+        ]
         missions = [m for _ in range(_count(rng, 1, 3)) if (m := self._mission(rng, lang, text, ids, actors, places))]
-        statements = [self._statement(rng, lang, text, ids, people, actors, published) for _ in range(_count(rng, 4, 8))]
+        statements = [
+            self._statement(rng, lang, text, ids, people, actors, published) for _ in range(_count(rng, 4, 8))
+        ]
         body = text.value()
         sheet = {
             "url": f"https://news.example.org/{self.seed}/{index:07d}",
@@ -250,8 +334,13 @@ class Generator:
     @staticmethod
     def _actor_dict(actor: PoolActor, actor_id: str, lang: str, rng: random.Random) -> dict:
         role = actor.role_de if lang == "de" else actor.role_en
-        return {"id": actor_id, "name": actor.name, "type": actor.type, "qid": actor.qid,
-                "roles": [role] if role and rng.random() < 0.6 else []}
+        return {
+            "id": actor_id,
+            "name": actor.name,
+            "type": actor.type,
+            "qid": actor.qid,
+            "roles": [role] if role and rng.random() < 0.6 else [],
+        }
 
     @staticmethod
     def _title(rng, lang, people, places) -> str:
@@ -264,7 +353,9 @@ class Generator:
         pool = people if len(people) >= 2 else actors
         participants = rng.sample(pool, min(len(pool), 2 + (rng.random() < 0.25)))
         place = rng.choice(places)
-        names = " und ".join(a.name for a in participants) if lang == "de" else " and ".join(a.name for a in participants)
+        names = (
+            " und ".join(a.name for a in participants) if lang == "de" else " and ".join(a.name for a in participants)
+        )
         date = published if rng.random() < 0.7 else None
         if lang == "de":
             sentence = f"{names} kamen in {place.name} zu einem Treffen ({kind}) zusammen."
@@ -273,8 +364,14 @@ class Generator:
         if sentence in text.seen:  # one report per meeting: a repeated sentence is no new meeting
             return None
         start = text.add(sentence, paragraph=True)
-        return {"kind": kind, "participants": [ids[a.rank] for a in participants], "date": date,
-                "place": ids[place.rank], "evidence": sentence, "span": [start, start + len(sentence)]}
+        return {
+            "kind": kind,
+            "participants": [ids[a.rank] for a in participants],
+            "date": date,
+            "place": ids[place.rank],
+            "evidence": sentence,
+            "span": [start, start + len(sentence)],
+        }
 
     @staticmethod
     def _mission(rng, lang, text, ids, actors, places) -> dict | None:
@@ -292,9 +389,17 @@ class Generator:
         if sentence in text.seen:
             return None
         start = text.add(sentence, paragraph=True)
-        return {"name": name, "qid": None, "kind": kind, "lead": ids[lead.rank],
-                "participants": [ids[a.rank] for a in participants], "place": ids[place.rank],
-                "status": status, "evidence": sentence, "span": [start, start + len(sentence)]}
+        return {
+            "name": name,
+            "qid": None,
+            "kind": kind,
+            "lead": ids[lead.rank],
+            "participants": [ids[a.rank] for a in participants],
+            "place": ids[place.rank],
+            "status": status,
+            "evidence": sentence,
+            "span": [start, start + len(sentence)],
+        }
 
     @staticmethod
     def _statement(rng, lang, text, ids, people, actors, published) -> dict:
@@ -314,9 +419,14 @@ class Generator:
             head = f"{speaker.name} {cue}{link} "
             sentence = f"{head}{quote}."
             start = text.add(sentence) + len(head)
-        item = {"speaker": ids[speaker.rank], "quote": quote, "direct": direct,
-                "date": published if rng.random() < 0.8 else None, "cue": cue,
-                "span": [start, start + len(quote)]}
+        item = {
+            "speaker": ids[speaker.rank],
+            "quote": quote,
+            "direct": direct,
+            "date": published if rng.random() < 0.8 else None,
+            "cue": cue,
+            "span": [start, start + len(quote)],
+        }
         if about:
             item["about"] = about
         return item

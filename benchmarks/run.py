@@ -69,9 +69,15 @@ def run_process(args: list[str], *, env: dict | None = None, timeout: float | No
                 break
             except json.JSONDecodeError:
                 continue
-    return {"wall_s": wall, "peak_mb": peak_mb, "exit": proc.returncode, "result": payload,
-            "stderr_tail": "\n".join(l for l in proc.stderr.splitlines() if not l.startswith("\t"))[-800:],
-            "stdout_tail": proc.stdout[-1500:] if payload is None else "", "lines": case_lines}
+    return {
+        "wall_s": wall,
+        "peak_mb": peak_mb,
+        "exit": proc.returncode,
+        "result": payload,
+        "stderr_tail": "\n".join(l for l in proc.stderr.splitlines() if not l.startswith("\t"))[-800:],
+        "stdout_tail": proc.stdout[-1500:] if payload is None else "",
+        "lines": case_lines,
+    }
 
 
 def step(name: str, *args: str) -> list[str]:
@@ -100,7 +106,9 @@ def _query_cases(store_spec: str) -> list[dict]:
             "FILTER EXISTS { GRAPH ?g { ?actor a <https://w3id.org/kg-news/ontology#Person> } } } "
             "ORDER BY DESC(?n) ?actor LIMIT 10"
         ).rows
-        mission = store.query("SELECT ?m WHERE { ?m a <https://w3id.org/kg-news/ontology#Mission> } ORDER BY ?m LIMIT 1").rows
+        mission = store.query(
+            "SELECT ?m WHERE { ?m a <https://w3id.org/kg-news/ontology#Mission> } ORDER BY ?m LIMIT 1"
+        ).rows
     finally:
         store.close()
     # Actor-specific queries run for a frequent person (the 10th most mentioned person) and,
@@ -115,23 +123,45 @@ def _query_cases(store_spec: str) -> list[dict]:
                 params["actor"] = actor
             elif p.required and p.name == "mission" and mission:
                 params["mission"] = str(mission[0][0])
-        cases.append({"name": query.name, "path": str(query.path), "params": params,
-                      "actor_specific": "actor" in params})
+        cases.append(
+            {"name": query.name, "path": str(query.path), "params": params, "actor_specific": "actor" in params}
+        )
         if mission and any(p.name == "mission" and not p.required for p in query.parameters):
-            cases.append({"name": f"{query.name}[mission]", "path": str(query.path),
-                          "params": {**params, "mission": str(mission[0][0])}, "actor_specific": False})
+            cases.append(
+                {
+                    "name": f"{query.name}[mission]",
+                    "path": str(query.path),
+                    "params": {**params, "mission": str(mission[0][0])},
+                    "actor_specific": False,
+                }
+            )
         if any(p.name == "actor" and not p.required for p in query.parameters):
             params = {**params, "actor": actor}
-            cases.append({"name": f"{query.name}[actor]", "path": str(query.path), "params": params,
-                          "actor_specific": True})
+            cases.append(
+                {"name": f"{query.name}[actor]", "path": str(query.path), "params": params, "actor_specific": True}
+            )
         if "actor" in params:
-            cases.append({"name": f"{cases[-1]['name']} (most mentioned actor)", "path": str(query.path),
-                          "params": {**params, "actor": busiest}, "actor_specific": True, "busiest": True})
+            cases.append(
+                {
+                    "name": f"{cases[-1]['name']} (most mentioned actor)",
+                    "path": str(query.path),
+                    "params": {**params, "actor": busiest},
+                    "actor_specific": True,
+                    "busiest": True,
+                }
+            )
     for path in sorted(AGGREGATE_QUERIES.glob("*.rq")):
         query = load_query_file(path)
         params = {"actor": actor} if query.parameter("actor") else {}
-        cases.append({"name": f"{query.name} (aggregating, no summary)", "path": str(path), "params": params,
-                      "actor_specific": bool(params), "reference": True})
+        cases.append(
+            {
+                "name": f"{query.name} (aggregating, no summary)",
+                "path": str(path),
+                "params": params,
+                "actor_specific": bool(params),
+                "reference": True,
+            }
+        )
     for case in cases:
         case["actor_iri"] = case["params"].get("actor")
     return cases
@@ -210,11 +240,17 @@ def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra
         remaining = [c for c in remaining if c["name"] not in results]
         if remaining and proc["exit"] != 0:
             failed = remaining.pop(0)
-            results[failed["name"]] = {"error": f"process died (exit {proc['exit']}; heap cap {os.environ.get('KG_BENCH_MEMORY_MB', MEMORY_LIMIT_MB)} MB)"}
+            results[failed["name"]] = {
+                "error": f"process died (exit {proc['exit']}; heap cap {os.environ.get('KG_BENCH_MEMORY_MB', MEMORY_LIMIT_MB)} MB)"
+            }
         elif remaining:
             break
-    return {"wall_s": walls, "peak_mb": max(peaks) if peaks else None, "exit": 0,
-            "result": {"open_s": opened, **other, "queries": results}}
+    return {
+        "wall_s": walls,
+        "peak_mb": max(peaks) if peaks else None,
+        "exit": 0,
+        "result": {"open_s": opened, **other, "queries": results},
+    }
 
 
 class _Timeout(BaseException):  # not Exception: rdflib swallows those inside FILTERs
@@ -265,8 +301,11 @@ def step_rdflib_queries(nquads: str, cases: list[dict], repeat: int, timeout: fl
                 break
         if case["name"] in out:
             continue
-        out[case["name"]] = ({"timeout_s": timeout} if timed_out else
-                             {"median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95), "rows": rows})
+        out[case["name"]] = (
+            {"timeout_s": timeout}
+            if timed_out
+            else {"median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95), "rows": rows}
+        )
         print(json.dumps({"case": case["name"], **out[case["name"]]}), flush=True)
     # the export is stopped after 4 query timeouts (rdflib took > 10 minutes for 2 M quads)
     export_limit = 4 * timeout
@@ -319,8 +358,13 @@ def step_extract(count: int) -> dict:
         sheet = extract_factsheet(texts[index % len(texts)], source=f"corpus-{index}")
         facts += len(sheet.actors) + len(sheet.meetings) + len(sheet.missions) + len(sheet.statements)
     seconds = time.perf_counter() - started
-    return {"articles": count, "distinct_texts": len(texts), "seconds": seconds, "facts": facts,
-            "bytes_per_article": sum(map(len, texts)) / len(texts)}
+    return {
+        "articles": count,
+        "distinct_texts": len(texts),
+        "seconds": seconds,
+        "facts": facts,
+        "bytes_per_article": sum(map(len, texts)) / len(texts),
+    }
 
 
 # --------------------------------------------------------------------------- the whole run
@@ -343,8 +387,11 @@ def machine() -> dict:
         import pyshacl
         import rdflib
 
-        info["versions"] = {"pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__,
-                            "pyshacl": pyshacl.__version__}
+        info["versions"] = {
+            "pyoxigraph": pyoxigraph.__version__,
+            "rdflib": rdflib.__version__,
+            "pyshacl": pyshacl.__version__,
+        }
     except (ImportError, AttributeError):
         pass
     return info
@@ -358,8 +405,14 @@ def run(args) -> dict:
         shutil.rmtree(work)
     work.mkdir(parents=True)
     corpus, store = work / "corpus", work / "store"
-    report: dict = {"articles": args.articles, "jobs": args.jobs, "seed": args.seed, "repeat": args.repeat,
-                    "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    report: dict = {
+        "articles": args.articles,
+        "jobs": args.jobs,
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
     began = time.perf_counter()
     write_corpus(corpus, args.articles, args.seed)
     report["generate_s"] = time.perf_counter() - began
@@ -379,7 +432,9 @@ def run(args) -> dict:
     report["reingest_unchanged"] = run_process(kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs)))
     changed = write_changed_copies(corpus, work / "changed", max(1, args.articles // 10))
     say(f"re-ingest {changed} sheets with new content hashes, same facts …")
-    report["reingest_changed"] = run_process(kg_command(store, "ingest", str(work / "changed"), "--jobs", str(args.jobs)))
+    report["reingest_changed"] = run_process(
+        kg_command(store, "ingest", str(work / "changed"), "--jobs", str(args.jobs))
+    )
     report["reingest_changed"]["articles"] = changed
     stats = run_process(kg_command(store, "stats"))
     match = re.search(r"quads\D+(\d+)", stats["stdout_tail"])
@@ -394,19 +449,21 @@ def run(args) -> dict:
     say("queries on the on-disk store …")
     report["queries_kg"] = run_query_step("kg-queries", str(store), cases, work, str(args.repeat))
     say("queries on in-memory Oxigraph …")
-    report["queries_oxigraph_memory"] = run_query_step("kg-queries", str(work / "all.nq"), cases, work, str(args.repeat))
+    report["queries_oxigraph_memory"] = run_query_step(
+        "kg-queries", str(work / "all.nq"), cases, work, str(args.repeat)
+    )
     if args.articles <= args.rdflib_max:
         say("rdflib: load and queries …")
-        report["queries_rdflib"] = run_query_step("rdflib-queries", str(work / "all.nq"), cases, work,
-                                                  str(min(args.repeat, 3)), str(args.rdflib_timeout))
+        report["queries_rdflib"] = run_query_step(
+            "rdflib-queries", str(work / "all.nq"), cases, work, str(min(args.repeat, 3)), str(args.rdflib_timeout)
+        )
     else:
         report["queries_rdflib"] = {"skipped": f"{args.articles} articles > --rdflib-max {args.rdflib_max}"}
     ingest_limit = min(args.articles, args.rdflib_ingest_max)
     say(f"rdflib ingest of {ingest_limit} sheets …")
     report["ingest_rdflib"] = run_process(step("rdflib-ingest", str(corpus), str(ingest_limit)))
     report["ingest_kg_same_size"] = (
-        report["ingest"] if ingest_limit == args.articles else
-        _ingest_subset(corpus, work, ingest_limit)
+        report["ingest"] if ingest_limit == args.articles else _ingest_subset(corpus, work, ingest_limit)
     )
     if args.extract_articles:
         say(f"extraction of {args.extract_articles} corpus articles …")
@@ -453,21 +510,26 @@ def table(report: dict) -> str:
     lines = []
     n = report["articles"]
     ingest = report["ingest"]
-    lines.append(f"kg benchmark: {n:,} synthetic articles, {report.get('quads') or '?'} quads, "
-                 f"--jobs {report['jobs']}, {report['date']}, {report['machine'].get('cpu', '?')} x{report['machine'].get('cpus')}")
+    lines.append(
+        f"kg benchmark: {n:,} synthetic articles, {report.get('quads') or '?'} quads, "
+        f"--jobs {report['jobs']}, {report['date']}, {report['machine'].get('cpu', '?')} x{report['machine'].get('cpus')}"
+    )
     lines.append("")
     lines.append(f"{'step':<44} {'wall s':>9} {'peak MB':>9}")
-    for label, key in (("kg ingest (map + validate + write)", "ingest"),
-                       ("kg ingest again (all unchanged)", "reingest_unchanged"),
-                       ("kg ingest of 10 % changed (same facts)", "reingest_changed"),
-                       ("kg export -f turtle", "export_turtle"), ("kg export -f nq", "export_nquads"),
-                       ("kg validate --all", "validate_all"),
-                       ("kg query: all cases, one process", "queries_kg"),
-                       ("oxigraph in memory: load + all cases", "queries_oxigraph_memory"),
-                       ("rdflib Dataset: load + all cases + trig", "queries_rdflib"),
-                       ("rdflib ingest (map + validate + add)", "ingest_rdflib"),
-                       ("kg ingest, same size as rdflib ingest", "ingest_kg_same_size"),
-                       ("extraction (corpus texts repeated)", "extract")):
+    for label, key in (
+        ("kg ingest (map + validate + write)", "ingest"),
+        ("kg ingest again (all unchanged)", "reingest_unchanged"),
+        ("kg ingest of 10 % changed (same facts)", "reingest_changed"),
+        ("kg export -f turtle", "export_turtle"),
+        ("kg export -f nq", "export_nquads"),
+        ("kg validate --all", "validate_all"),
+        ("kg query: all cases, one process", "queries_kg"),
+        ("oxigraph in memory: load + all cases", "queries_oxigraph_memory"),
+        ("rdflib Dataset: load + all cases + trig", "queries_rdflib"),
+        ("rdflib ingest (map + validate + add)", "ingest_rdflib"),
+        ("kg ingest, same size as rdflib ingest", "ingest_kg_same_size"),
+        ("extraction (corpus texts repeated)", "extract"),
+    ):
         entry = report.get(key) or {}
         if "wall_s" in entry:
             peak = f"{entry['peak_mb']:,.0f}" if entry.get("peak_mb") else "?"
@@ -477,22 +539,31 @@ def table(report: dict) -> str:
     rd = (report.get("ingest_rdflib") or {}).get("result") or {}
     same = report.get("ingest_kg_same_size") or {}
     if rd:
-        lines.append(f"  ingest rate: kg {rd['articles'] / same['wall_s']:.0f} articles/s (jobs 1, whole process) vs "
-                     f"rdflib {rd['articles'] / rd['seconds']:.0f} articles/s (in process) at {rd['articles']} articles; "
-                     f"kg at {n:,} with --jobs {report['jobs']}: {n / ingest['wall_s']:.0f} articles/s")
+        lines.append(
+            f"  ingest rate: kg {rd['articles'] / same['wall_s']:.0f} articles/s (jobs 1, whole process) vs "
+            f"rdflib {rd['articles'] / rd['seconds']:.0f} articles/s (in process) at {rd['articles']} articles; "
+            f"kg at {n:,} with --jobs {report['jobs']}: {n / ingest['wall_s']:.0f} articles/s"
+        )
     rq = (report.get("queries_rdflib") or {}).get("result") or {}
     if "export_trig_s" in rq or "export_trig_timeout_s" in rq:
-        lines.append(f"  rdflib TriG export: {rq['export_trig_s']:.1f} s" if "export_trig_s" in rq else
-                     f"  rdflib TriG export: stopped after {rq['export_trig_timeout_s']:.0f} s")
+        lines.append(
+            f"  rdflib TriG export: {rq['export_trig_s']:.1f} s"
+            if "export_trig_s" in rq
+            else f"  rdflib TriG export: stopped after {rq['export_trig_timeout_s']:.0f} s"
+        )
     ex = (report.get("extract") or {}).get("result") or {}
     if ex.get("seconds"):
-        lines.append(f"  extraction: {ex['articles'] / ex['seconds']:.1f} articles/s ({ex['distinct_texts']} distinct texts "
-                     f"of {ex['bytes_per_article'] / 1000:.1f} kB, one process)")
+        lines.append(
+            f"  extraction: {ex['articles'] / ex['seconds']:.1f} articles/s ({ex['distinct_texts']} distinct texts "
+            f"of {ex['bytes_per_article'] / 1000:.1f} kB, one process)"
+        )
     lines.append("")
     kg_q = ((report.get("queries_kg") or {}).get("result") or {}).get("queries", {})
     mem_q = ((report.get("queries_oxigraph_memory") or {}).get("result") or {}).get("queries", {})
     rd_q = ((report.get("queries_rdflib") or {}).get("result") or {}).get("queries", {})
-    lines.append(f"{'query (median ms)':<50} {'kg disk':>9} {'p95':>8} {'ox mem':>9} {'rdflib':>10} {'ratio':>7} {'rows':>6}")
+    lines.append(
+        f"{'query (median ms)':<50} {'kg disk':>9} {'p95':>8} {'ox mem':>9} {'rdflib':>10} {'ratio':>7} {'rows':>6}"
+    )
     for name, entry in kg_q.items():
         rdflib_entry = rd_q.get(name)
         ratio = "–"
@@ -508,24 +579,35 @@ def table(report: dict) -> str:
         mismatch = ""
         if rdflib_entry and rdflib_entry.get("rows") not in (None, entry["rows"]):
             mismatch = f" (rdflib rows {rdflib_entry['rows']})"
-        lines.append(f"{name:<50} {entry['median_ms']:>9,.1f} {entry['p95_ms']:>8,.1f} {_ms(mem_q.get(name)):>9} "
-                     f"{_ms(rdflib_entry):>10} {ratio:>7} {entry['rows']:>6}{mismatch}")
+        lines.append(
+            f"{name:<50} {entry['median_ms']:>9,.1f} {entry['p95_ms']:>8,.1f} {_ms(mem_q.get(name)):>9} "
+            f"{_ms(rdflib_entry):>10} {ratio:>7} {entry['rows']:>6}{mismatch}"
+        )
     return "\n".join(lines)
 
 
 def markdown(report: dict) -> str:
     """The README tables for a report."""
     out = ["| step | wall s | peak MB (largest process) |", "|---|---:|---:|"]
-    for label, key in (("`kg ingest DIR --jobs %d` (read, map, validate, write, optimize)" % report["jobs"], "ingest"),
-                       ("`kg ingest` again (every input unchanged)", "reingest_unchanged"),
-                       ("`kg ingest` of %s changed sheets (new content hash, same facts: replaces them)"
-                        % (report.get("reingest_changed") or {}).get("articles", "?"), "reingest_changed"),
-                       ("`kg export -f turtle`", "export_turtle"), ("`kg export -f nq`", "export_nquads"),
-                       ("`kg validate --all --jobs %d`" % report["jobs"], "validate_all"),
-                       ("rdflib baseline ingest (map, validate, add to Dataset), %s articles"
-                        % ((report.get("ingest_rdflib") or {}).get("result") or {}).get("articles", "?"), "ingest_rdflib"),
-                       ("`kg ingest` of the same articles, --jobs 1", "ingest_kg_same_size"),
-                       ("extraction, corpus texts repeated", "extract")):
+    for label, key in (
+        ("`kg ingest DIR --jobs %d` (read, map, validate, write, optimize)" % report["jobs"], "ingest"),
+        ("`kg ingest` again (every input unchanged)", "reingest_unchanged"),
+        (
+            "`kg ingest` of %s changed sheets (new content hash, same facts: replaces them)"
+            % (report.get("reingest_changed") or {}).get("articles", "?"),
+            "reingest_changed",
+        ),
+        ("`kg export -f turtle`", "export_turtle"),
+        ("`kg export -f nq`", "export_nquads"),
+        ("`kg validate --all --jobs %d`" % report["jobs"], "validate_all"),
+        (
+            "rdflib baseline ingest (map, validate, add to Dataset), %s articles"
+            % ((report.get("ingest_rdflib") or {}).get("result") or {}).get("articles", "?"),
+            "ingest_rdflib",
+        ),
+        ("`kg ingest` of the same articles, --jobs 1", "ingest_kg_same_size"),
+        ("extraction, corpus texts repeated", "extract"),
+    ):
         entry = report.get(key) or {}
         if "wall_s" in entry:
             peak = f"{entry['peak_mb']:,.0f}" if entry.get("peak_mb") else "?"
@@ -533,17 +615,29 @@ def markdown(report: dict) -> str:
     kg_q = ((report.get("queries_kg") or {}).get("result") or {}).get("queries", {})
     mem_q = ((report.get("queries_oxigraph_memory") or {}).get("result") or {}).get("queries", {})
     rd_q = ((report.get("queries_rdflib") or {}).get("result") or {}).get("queries", {})
-    out += ["", "| query | kg on disk median ms | p95 ms | Oxigraph in memory ms | rdflib Dataset ms | rdflib ÷ kg | rows |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
+    out += [
+        "",
+        "| query | kg on disk median ms | p95 ms | Oxigraph in memory ms | rdflib Dataset ms | rdflib ÷ kg | rows |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, entry in kg_q.items():
         if "median_ms" not in entry:
-            out.append(f"| {name} | failed: {entry.get('error', '')} | | {_ms(mem_q.get(name))} | {_ms(rd_q.get(name))} | | |")
+            out.append(
+                f"| {name} | failed: {entry.get('error', '')} | | {_ms(mem_q.get(name))} | {_ms(rd_q.get(name))} | | |"
+            )
             continue
         rd = rd_q.get(name) or {}
-        ratio = (f"{rd['median_ms'] / entry['median_ms']:,.0f}×" if "median_ms" in rd else
-                 f"> {rd['timeout_s'] * 1000 / entry['median_ms']:,.0f}×" if "timeout_s" in rd else "–")
-        out.append(f"| {name} | {entry['median_ms']:,.1f} | {entry['p95_ms']:,.1f} | {_ms(mem_q.get(name))} | "
-                   f"{_ms(rd)} | {ratio} | {entry['rows']:,} |")
+        ratio = (
+            f"{rd['median_ms'] / entry['median_ms']:,.0f}×"
+            if "median_ms" in rd
+            else f"> {rd['timeout_s'] * 1000 / entry['median_ms']:,.0f}×"
+            if "timeout_s" in rd
+            else "–"
+        )
+        out.append(
+            f"| {name} | {entry['median_ms']:,.1f} | {entry['p95_ms']:,.1f} | {_ms(mem_q.get(name))} | "
+            f"{_ms(rd)} | {ratio} | {entry['rows']:,} |"
+        )
     return "\n".join(out)
 
 
@@ -583,7 +677,9 @@ def _run_step(name: str, values: list[str]) -> int:
     if name == "kg-queries":
         result = step_kg_queries(values[0], json.loads(Path(values[1]).read_text()), int(values[2]))
     elif name == "rdflib-queries":
-        result = step_rdflib_queries(values[0], json.loads(Path(values[1]).read_text()), int(values[2]), float(values[3]))
+        result = step_rdflib_queries(
+            values[0], json.loads(Path(values[1]).read_text()), int(values[2]), float(values[3])
+        )
     elif name == "rdflib-ingest":
         result = step_rdflib_ingest(values[0], int(values[1]))
     elif name == "extract":

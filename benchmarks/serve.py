@@ -35,9 +35,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 MIX = [("meetings", {"actor": "Q57792"}), ("statements", {"actor": "Q57792"}), ("articles", {})]
 # a cheap query, so the server's own overhead shows rather than the query engine's work
-LOOKUP = ("PREFIX schema: <https://schema.org/>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
-          "PREFIX wd: <http://www.wikidata.org/entity/>\n"
-          "SELECT ?name WHERE { ?actor owl:sameAs wd:Q57792 ; schema:name ?name }")
+LOOKUP = (
+    "PREFIX schema: <https://schema.org/>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+    "PREFIX wd: <http://www.wikidata.org/entity/>\n"
+    "SELECT ?name WHERE { ?actor owl:sameAs wd:Q57792 ; schema:name ?name }"
+)
 
 
 def build_store(path: Path, articles: int) -> int:
@@ -134,9 +136,14 @@ def load(make_request, clients: int, seconds: float) -> dict:
 
 def sparql_request(base: str, texts: list[str], extra: dict):
     def make(session: requests.Session, which: int) -> bool:
-        response = session.post(base, data={"query": texts[which % len(texts)], **extra},
-                                headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        response = session.post(
+            base,
+            data={"query": texts[which % len(texts)], **extra},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
         return response.status_code == 200 and "bindings" in response.text
+
     return make
 
 
@@ -145,22 +152,44 @@ def api_request(base: str):
         name, values = MIX[which]
         response = session.get(f"{base}/api/queries/{name}", params=values, timeout=60)
         return response.status_code == 200 and "bindings" in response.text
+
     return make
 
 
 def start_kg(store: Path, port: int, workers: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(port),
-         "--workers", str(workers), "--timeout", "30"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "--store",
+            str(store),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--timeout",
+            "30",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
 def start_oxigraph(store: Path, port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(OXIGRAPH), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(OXIGRAPH),
+            "serve-read-only",
+            "--location",
+            str(store),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -178,8 +207,9 @@ def same_answers(kg_base: str, ox_base: str, texts: list[str]) -> bool:
     for text in texts:
         counts = []
         for url in (f"{kg_base}/sparql", f"{ox_base}/query"):
-            data = requests.post(url, data={"query": text}, headers={"Accept": "application/sparql-results+json"},
-                                 timeout=60).json()
+            data = requests.post(
+                url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}, timeout=60
+            ).json()
             counts.append(len(data["results"]["bindings"]))
         if counts[0] != counts[1]:
             return False
@@ -200,7 +230,9 @@ def main(argv: list[str] | None = None) -> None:
         store = Path(tmp) / "store"
         started = time.monotonic()
         quads = build_store(store, args.articles)
-        print(f"store: {quads} quads ({args.articles} synthetic articles + corpus), built in {time.monotonic() - started:.1f} s")
+        print(
+            f"store: {quads} quads ({args.articles} synthetic articles + corpus), built in {time.monotonic() - started:.1f} s"
+        )
         texts = bound_texts()
         results: dict[str, list[dict]] = {}
         kg_port, ox_port = free_port(), free_port()
@@ -218,16 +250,36 @@ def main(argv: list[str] | None = None) -> None:
 
         for _ in range(args.repeats):
             for label, start, request, ready in (
-                (f"stored-query mix · kg serve /sparql ({args.workers} workers)", lambda: start_kg(store, kg_port, args.workers),
-                 sparql_request(f"{kg_base}/sparql", texts, {}), f"{kg_base}/api/queries"),
-                (f"stored-query mix · kg serve /api/queries ({args.workers} workers)", lambda: start_kg(store, kg_port, args.workers),
-                 api_request(kg_base), f"{kg_base}/api/queries"),
-                ("stored-query mix · oxigraph serve-read-only /query", lambda: start_oxigraph(store, ox_port),
-                 sparql_request(f"{ox_base}/query", texts, {}), f"{ox_base}/"),
-                (f"point lookup · kg serve /sparql ({args.workers} workers)", lambda: start_kg(store, kg_port, args.workers),
-                 sparql_request(f"{kg_base}/sparql", [LOOKUP], {}), f"{kg_base}/api/queries"),
-                ("point lookup · oxigraph serve-read-only /query", lambda: start_oxigraph(store, ox_port),
-                 sparql_request(f"{ox_base}/query", [LOOKUP], {}), f"{ox_base}/"),
+                (
+                    f"stored-query mix · kg serve /sparql ({args.workers} workers)",
+                    lambda: start_kg(store, kg_port, args.workers),
+                    sparql_request(f"{kg_base}/sparql", texts, {}),
+                    f"{kg_base}/api/queries",
+                ),
+                (
+                    f"stored-query mix · kg serve /api/queries ({args.workers} workers)",
+                    lambda: start_kg(store, kg_port, args.workers),
+                    api_request(kg_base),
+                    f"{kg_base}/api/queries",
+                ),
+                (
+                    "stored-query mix · oxigraph serve-read-only /query",
+                    lambda: start_oxigraph(store, ox_port),
+                    sparql_request(f"{ox_base}/query", texts, {}),
+                    f"{ox_base}/",
+                ),
+                (
+                    f"point lookup · kg serve /sparql ({args.workers} workers)",
+                    lambda: start_kg(store, kg_port, args.workers),
+                    sparql_request(f"{kg_base}/sparql", [LOOKUP], {}),
+                    f"{kg_base}/api/queries",
+                ),
+                (
+                    "point lookup · oxigraph serve-read-only /query",
+                    lambda: start_oxigraph(store, ox_port),
+                    sparql_request(f"{ox_base}/query", [LOOKUP], {}),
+                    f"{ox_base}/",
+                ),
             ):
                 process = start()
                 try:
@@ -237,8 +289,10 @@ def main(argv: list[str] | None = None) -> None:
                 finally:
                     stop(process)
 
-    print(f"\n{args.clients} clients × {args.seconds:g} s, median of {args.repeats} runs; load average before: "
-          f"{' '.join(f'{x:.1f}' for x in load_before)} on {os.cpu_count()} cores")
+    print(
+        f"\n{args.clients} clients × {args.seconds:g} s, median of {args.repeats} runs; load average before: "
+        f"{' '.join(f'{x:.1f}' for x in load_before)} on {os.cpu_count()} cores"
+    )
     print("| server | requests/s | p50 ms | p95 ms | errors |")
     print("|---|---:|---:|---:|---:|")
     for label, runs in results.items():

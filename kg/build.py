@@ -19,12 +19,12 @@ True
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
-from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
@@ -343,8 +343,7 @@ class _Mapper:
     def map_mission(self, mission: Mission) -> None:
         participants = sorted(str(self.ref(p)) for p in mission.participants)
         node = URIRef(
-            f"{self.base}mission/"
-            f"{_digest(self.key, mission.kind, mission.name, participants, mission.evidence)}"
+            f"{self.base}mission/{_digest(self.key, mission.kind, mission.name, participants, mission.evidence)}"
         )
         self.add(node, RDF.type, KG.Mission)
         self.add(node, KG.missionKind, mission_kind(mission.kind))

@@ -7,9 +7,9 @@ This is the only module that imports typer, prints, or chooses exit codes:
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
 
 import typer
 from rich.console import Console
@@ -48,13 +48,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    store: Optional[str] = typer.Option(
-        None, "--store", envvar="KG_STORE",
+    store: str | None = typer.Option(
+        None,
+        "--store",
+        envvar="KG_STORE",
         help="Store: a directory (embedded Oxigraph, default ./.kg/store), 'memory:', or an http(s):// SPARQL store.",
     ),
-    base_iri: Optional[str] = typer.Option(None, "--base-iri", envvar="KG_BASE_IRI", help="Base IRI for the graph's own nodes."),
+    base_iri: str | None = typer.Option(
+        None, "--base-iri", envvar="KG_BASE_IRI", help="Base IRI for the graph's own nodes."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Global options."""
     settings = Settings.from_env()
@@ -101,7 +107,7 @@ def _open_store(read_only: bool = False):
     return open_store(state.settings.store, read_only=read_only, options=dict(state.settings.store_options))
 
 
-def _parse_params(params: List[str]) -> dict[str, str]:
+def _parse_params(params: list[str]) -> dict[str, str]:
     values = {}
     for item in params:
         name, sep, value = item.partition("=")
@@ -119,8 +125,9 @@ FACTSHEET_SUFFIXES = (".json", ".yaml", ".yml")
 
 @app.command()
 def ingest(
-    paths: List[Path] = typer.Argument(
-        ..., help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), or folders of them."
+    paths: list[Path] = typer.Argument(
+        ...,
+        help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), or folders of them.",
     ),
     no_validate: bool = typer.Option(False, "--no-validate", help="Store without SHACL validation."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes that read, map and validate."),
@@ -140,21 +147,34 @@ def ingest(
         store = _open_store()
         try:
             with _ingest_progress(len(files)) as on_outcome:
-                summary = ingest_paths(store, files, base_iri=state.settings.base_iri, validate=not no_validate,
-                                       jobs=jobs, batch_size=batch, force=force, progress=on_outcome)
+                summary = ingest_paths(
+                    store,
+                    files,
+                    base_iri=state.settings.base_iri,
+                    validate=not no_validate,
+                    jobs=jobs,
+                    batch_size=batch,
+                    force=force,
+                    progress=on_outcome,
+                )
         finally:
             store.close()
         if len(files) == 1 and summary.failed:
             failure = summary.failed[0]
-            err.print(failure.reason if failure.exit_code == 1 else f"error: {failure.reason}", markup=False, highlight=False)
+            err.print(
+                failure.reason if failure.exit_code == 1 else f"error: {failure.reason}", markup=False, highlight=False
+            )
             raise typer.Exit(failure.exit_code)
         for failure in summary.failed:
             err.print(f"failed {failure.reason}", markup=False, highlight=False)
         if timings:
             import json
 
-            err.print("timings: " + json.dumps({k: round(v, 2) for k, v in summary.timings.items()}), markup=False,
-                      highlight=False)
+            err.print(
+                "timings: " + json.dumps({k: round(v, 2) for k, v in summary.timings.items()}),
+                markup=False,
+                highlight=False,
+            )
         err.print(summary.text(), markup=False, highlight=False)
         if summary.failed:
             err.print(f"{len(summary.failed)} of {summary.total} input(s) failed; the others were stored", markup=False)
@@ -167,8 +187,15 @@ def _ingest_progress(total: int):
     if total > 1 and err.is_terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[tally]}"),
-                      TimeRemainingColumn(), console=err, transient=False) as bar:
+        with Progress(
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[tally]}"),
+            TimeRemainingColumn(),
+            console=err,
+            transient=False,
+        ) as bar:
             task = bar.add_task("ingest", total=total, tally="")
             tally = {"ingested": 0, "unchanged": 0, "failed": 0}
 
@@ -181,15 +208,18 @@ def _ingest_progress(total: int):
 
     def report(outcome) -> None:
         if total <= 20 and outcome.status == "ingested":
-            err.print(f"ingested {outcome.source}: {outcome.triples} triples in graph {outcome.article}",
-                      markup=False, highlight=False)
+            err.print(
+                f"ingested {outcome.source}: {outcome.triples} triples in graph {outcome.article}",
+                markup=False,
+                highlight=False,
+            )
         elif total <= 20 and outcome.status == "unchanged":
             err.print(f"unchanged {outcome.source}: already stored", markup=False, highlight=False)
 
     yield report
 
 
-def _expand_inputs(paths: List[Path]) -> list[Path]:
+def _expand_inputs(paths: list[Path]) -> list[Path]:
     from kg.ingest import expand_inputs
 
     return expand_inputs(paths)
@@ -197,9 +227,11 @@ def _expand_inputs(paths: List[Path]) -> list[Path]:
 
 @app.command()
 def validate(
-    file: Optional[Path] = typer.Argument(None, help="An RDF file to validate instead of the store."),
-    all_graphs: bool = typer.Option(False, "--all", help="Validate every article in the store (the default without FILE or --article)."),
-    article: List[str] = typer.Option([], "--article", help="Only this article (URL, IRI or key); repeatable."),
+    file: Path | None = typer.Argument(None, help="An RDF file to validate instead of the store."),
+    all_graphs: bool = typer.Option(
+        False, "--all", help="Validate every article in the store (the default without FILE or --article)."
+    ),
+    article: list[str] = typer.Option([], "--article", help="Only this article (URL, IRI or key); repeatable."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for validating the store."),
 ) -> None:
     """Validate the store (each article on its own graph) or an RDF file; exit 1 if it does not conform."""
@@ -234,13 +266,17 @@ def list_stored_queries() -> None:
     with _errors():
         for query in list_queries():
             params = " ".join(p.describe() for p in query.parameters)
-            out.print(f"{query.name:<24} {query.summary}" + (f"  — params: {params}" if params else ""), markup=False, highlight=False)
+            out.print(
+                f"{query.name:<24} {query.summary}" + (f"  — params: {params}" if params else ""),
+                markup=False,
+                highlight=False,
+            )
 
 
 @app.command()
 def query(
     name: str = typer.Argument(..., help="A stored query name (see 'kg queries') or a .rq file."),
-    param: List[str] = typer.Option([], "--param", "-p", help="NAME=VALUE; repeatable."),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE; repeatable."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or turtle."),
 ) -> None:
     """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
@@ -284,9 +320,9 @@ def _print_table(result, title: str) -> None:
 
 @app.command()
 def export(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
     fmt: str = typer.Option("turtle", "--format", "-f", help="turtle, trig, nt, nq or jsonld."),
-    article: Optional[str] = typer.Option(None, "--article", help="Only this article (its URL, IRI or key)."),
+    article: str | None = typer.Option(None, "--article", help="Only this article (its URL, IRI or key)."),
 ) -> None:
     """Export the store (or one article) as RDF."""
     from kg.store.base import EXPORT_FORMATS
@@ -325,7 +361,7 @@ def _write_atomically(path: Path, write) -> None:
 def _find_article(store, article: str):
     from rdflib import URIRef
 
-    from kg.build import normalise_url, _digest
+    from kg.build import _digest, normalise_url
 
     base = state.settings.base_iri
     candidates = [URIRef(article), URIRef(f"{base}article/{article}")]
@@ -334,7 +370,9 @@ def _find_article(store, article: str):
     for candidate in candidates:
         if store.has_graph(candidate):
             return candidate
-    raise UsageError(f"--article {article!r}: no such article in the store; give its URL, its IRI or its key (see 'kg query articles')")
+    raise UsageError(
+        f"--article {article!r}: no such article in the store; give its URL, its IRI or its key (see 'kg query articles')"
+    )
 
 
 @app.command()
@@ -380,7 +418,7 @@ def _entity_cache():
     return EntityCache.open(path if path.exists() else None)
 
 
-def _extract_file(path: Path, url: Optional[str] = None, published: Optional[str] = None, cache=None):
+def _extract_file(path: Path, url: str | None = None, published: str | None = None, cache=None):
     from kg.errors import InputError
     from kg.extract.pipeline import extract_factsheet
 
@@ -399,9 +437,13 @@ def _extract_file(path: Path, url: Optional[str] = None, published: Optional[str
 def extract(
     file: Path = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML."),
     fmt: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
-    url: Optional[str] = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
-    published: Optional[str] = typer.Option(None, "--published", help="Publication date YYYY-MM-DD, when the file does not say."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the fact sheet here instead of standard output."),
+    url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
+    published: str | None = typer.Option(
+        None, "--published", help="Publication date YYYY-MM-DD, when the file does not say."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the fact sheet here instead of standard output."
+    ),
 ) -> None:
     """Extract a draft fact sheet (actors, meetings, missions, statements) from an article."""
     from kg.model import dump_factsheet, is_valid_date
@@ -454,15 +496,24 @@ def _print_scores(score) -> None:
     for article in [*score.articles, score.overall]:
         cells = [f"{c.precision:.2f} / {c.recall:.2f} / {c.f1:.2f}" for c in article.counts.values()]
         linking = article.linking_accuracy
-        table.add_row(article.name, *cells, "-" if linking is None else f"{linking:.2f}", str(article.wrong_links),
-                      style="bold" if article is score.overall else None)
+        table.add_row(
+            article.name,
+            *cells,
+            "-" if linking is None else f"{linking:.2f}",
+            str(article.wrong_links),
+            style="bold" if article is score.overall else None,
+        )
     out.print(table)
     overall = score.overall
     shares = ", ".join(
-        f"{key} {share.value:.2f} ({share.right}/{share.total})" for key, share in overall.shares.items() if share.value is not None
+        f"{key} {share.value:.2f} ({share.right}/{share.total})"
+        for key, share in overall.shares.items()
+        if share.value is not None
     )
     out.print("overall: " + ", ".join(f"{name} F1 {c.f1:.3f}" for name, c in overall.counts.items()), markup=False)
-    out.print(f"shares: {shares}; wrong QIDs: {overall.wrong_links}; failed articles: {len(score.failures)}", markup=False)
+    out.print(
+        f"shares: {shares}; wrong QIDs: {overall.wrong_links}; failed articles: {len(score.failures)}", markup=False
+    )
 
 
 # --------------------------------------------------------------------------- serve
@@ -481,7 +532,9 @@ def serve(
     max_rows: int = typer.Option(10000, "--max-rows", help="Most rows (or triples) a result may have."),
     max_query_bytes: int = typer.Option(32768, "--max-query-bytes", help="Largest query / request body accepted."),
     workers: int = typer.Option(2, "--workers", help="Query worker processes."),
-    cors: Optional[str] = typer.Option(None, "--cors", help="Allow cross-origin requests from this origin ('*' for any); off by default."),
+    cors: str | None = typer.Option(
+        None, "--cors", help="Allow cross-origin requests from this origin ('*' for any); off by default."
+    ),
 ) -> None:
     """Serve the store read-only: SPARQL endpoint at /sparql, stored-query API at /api, query page at /."""
     import logging
@@ -492,14 +545,25 @@ def serve(
     with _errors():
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
         config = ServeConfig(
-            store=state.settings.store, store_options=dict(state.settings.store_options),
-            base_iri=state.settings.base_iri, host=host, port=port, timeout=timeout, max_rows=max_rows,
-            max_query_bytes=max_query_bytes, workers=workers, cors=cors,
+            store=state.settings.store,
+            store_options=dict(state.settings.store_options),
+            base_iri=state.settings.base_iri,
+            host=host,
+            port=port,
+            timeout=timeout,
+            max_rows=max_rows,
+            max_query_bytes=max_query_bytes,
+            workers=workers,
+            cors=cors,
         )
         server = make_server(config)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)  # stop as cleanly on SIGTERM as on Ctrl-C
-        err.print(f"kg serve: {server.url}/ (query page), {server.url}/sparql, {server.url}/api/queries "
-                  f"— store {config.store}, read-only; Ctrl-C stops", markup=False, highlight=False)
+        err.print(
+            f"kg serve: {server.url}/ (query page), {server.url}/sparql, {server.url}/api/queries "
+            f"— store {config.store}, read-only; Ctrl-C stops",
+            markup=False,
+            highlight=False,
+        )
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -525,7 +589,9 @@ def _wikidata_session(offline: bool, purpose: str):
     if offline or settings.offline:
         return _entity_cache(), None, warnings
     if not settings.contact:
-        warnings.append(f"no contact configured (set KG_CONTACT to an e-mail or URL); {purpose} from the offline cache only")
+        warnings.append(
+            f"no contact configured (set KG_CONTACT to an e-mail or URL); {purpose} from the offline cache only"
+        )
         return _entity_cache(), None, warnings
     return EntityCache.open(Path(settings.cache_path)), WikidataClient(settings), warnings
 
@@ -537,8 +603,12 @@ def _warn(messages) -> None:
 
 @app.command()
 def link(
-    file: Optional[Path] = typer.Argument(None, help="A fact sheet to link; without it, link every unlinked actor in the store."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the linked sheet here (.json or .yaml) instead of standard output."),
+    file: Path | None = typer.Argument(
+        None, help="A fact sheet to link; without it, link every unlinked actor in the store."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the linked sheet here (.json or .yaml) instead of standard output."
+    ),
     offline: bool = typer.Option(False, "--offline", help="Use the offline cache only (no network)."),
     threshold: float = typer.Option(0.6, "--threshold", min=0.0, max=1.0, help="Minimum confidence for a link."),
 ) -> None:
@@ -564,16 +634,27 @@ def link(
             else:
                 store = _open_store()
                 try:
-                    link_store(store, cache, state.settings.base_iri, client, threshold, report,
-                               replace=lambda target, article, triples: replace_article(
-                                   target, article, triples, base_iri=state.settings.base_iri))
+                    link_store(
+                        store,
+                        cache,
+                        state.settings.base_iri,
+                        client,
+                        threshold,
+                        report,
+                        replace=lambda target, article, triples: replace_article(
+                            target, article, triples, base_iri=state.settings.base_iri
+                        ),
+                    )
                 finally:
                     store.close()
         finally:
             cache.close()
         _warn(report.warnings)
-        err.print(f"linked {report.linked} actor(s), left {report.unlinked} unlinked, kept {report.kept} existing link(s)",
-                  markup=False, highlight=False)
+        err.print(
+            f"linked {report.linked} actor(s), left {report.unlinked} unlinked, kept {report.kept} existing link(s)",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command()
@@ -597,14 +678,19 @@ def enrich(
         _warn(report.warnings)
         if report.missing:
             _warn([f"not in the cache, not enriched: {', '.join(report.missing)}"])
-        err.print(f"enriched {report.entities} item(s) from {report.source}: {report.triples} triples in {report.graph}",
-                  markup=False, highlight=False)
+        err.print(
+            f"enriched {report.entities} item(s) from {report.source}: {report.triples} triples in {report.graph}",
+            markup=False,
+            highlight=False,
+        )
 
 
 @wikidata_app.command("search")
 def wikidata_search(
     text: str = typer.Argument(..., help="A name as it appears in a text."),
-    actor_type: str = typer.Option("Person", "--type", "-t", help="Person, Organization, State, Place, Position or Other."),
+    actor_type: str = typer.Option(
+        "Person", "--type", "-t", help="Person, Organization, State, Place, Position or Other."
+    ),
     lang: str = typer.Option("en", "--lang", "-l", help="de or en."),
     offline: bool = typer.Option(False, "--offline", help="Search the offline cache only."),
 ) -> None:
@@ -628,7 +714,7 @@ def wikidata_search(
 
 @wikidata_app.command("get")
 def wikidata_get(
-    qids: List[str] = typer.Argument(..., help="Wikidata item ids, e.g. Q57792 Q1335527."),
+    qids: list[str] = typer.Argument(..., help="Wikidata item ids, e.g. Q57792 Q1335527."),
     fmt: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
 ) -> None:
     """Show cached entity summaries (labels, aliases, descriptions, claims, sitelinks, fetched-at)."""
@@ -657,12 +743,16 @@ def wikidata_get(
         else:
             sys.stdout.write(yaml.safe_dump(summaries, allow_unicode=True, sort_keys=False))
         if missing:
-            raise UsageError(f"not in the cache: {', '.join(missing)} (online, 'kg wikidata refresh' or 'kg link' fetch new items)")
+            raise UsageError(
+                f"not in the cache: {', '.join(missing)} (online, 'kg wikidata refresh' or 'kg link' fetch new items)"
+            )
 
 
 @wikidata_app.command("refresh")
 def wikidata_refresh(
-    all_entities: bool = typer.Option(False, "--all", help="Re-fetch every cached entity, not only those past their TTL."),
+    all_entities: bool = typer.Option(
+        False, "--all", help="Re-fetch every cached entity, not only those past their TTL."
+    ),
 ) -> None:
     """Re-fetch cached entities older than their TTL from Wikidata into the user cache."""
     from kg.link import refresh_cache
@@ -675,7 +765,11 @@ def wikidata_refresh(
             refreshed, wanted = refresh_cache(cache, client, everything=all_entities)
         finally:
             cache.close()
-        err.print(f"refreshed {refreshed} of {wanted} entit(ies) into {state.settings.cache_path}", markup=False, highlight=False)
+        err.print(
+            f"refreshed {refreshed} of {wanted} entit(ies) into {state.settings.cache_path}",
+            markup=False,
+            highlight=False,
+        )
 
 
 # --------------------------------------------------------------------------- end of the wikidata section

@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 from kg.errors import UsageError
 from kg.namespaces import DEFAULT_BASE_IRI
@@ -61,11 +61,10 @@ class Settings:
     def __post_init__(self):
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
             raise UsageError(
-                f"base IRI {self.base_iri!r} must be an http(s) IRI ending in '/' or '#', "
-                f"e.g. {DEFAULT_BASE_IRI!r}"
+                f"base IRI {self.base_iri!r} must be an http(s) IRI ending in '/' or '#', e.g. {DEFAULT_BASE_IRI!r}"
             )
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         """A copy with some settings changed.
 
         >>> Settings().with_(store="memory:").store
@@ -74,13 +73,11 @@ class Settings:
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from ``KG_*`` environment variables (defaults where unset)."""
         env = os.environ if environ is None else environ
         store_options = {
-            key[len("KG_STORE_"):].lower(): value
-            for key, value in env.items()
-            if key.startswith("KG_STORE_")
+            key[len("KG_STORE_") :].lower(): value for key, value in env.items() if key.startswith("KG_STORE_")
         }
         return cls(
             store=env.get("KG_STORE", DEFAULT_STORE),

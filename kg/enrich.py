@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS, XSD
@@ -63,7 +63,9 @@ def _time_literal(value: str) -> Literal:
 
 
 def _statement_iri(base_iri: str, qid: str, pid: str, claim: Claim) -> URIRef:
-    digest = hashlib.sha256("\x1f".join((qid, pid, claim.value, claim.start or "", claim.end or "")).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(
+        "\x1f".join((qid, pid, claim.value, claim.start or "", claim.end or "")).encode()
+    ).hexdigest()[:16]
     return URIRef(f"{base_iri}wdstatement/{qid}-{pid}-{digest}")
 
 
@@ -113,7 +115,7 @@ def _values_clause(qids: list[str]) -> str:
 
 def wdqs_query(qids: list[str]) -> str:
     """The WDQS query that fetches the selected statements (with qualifiers) for these items."""
-    pairs = " ".join(f"(p:{pid} ps:{pid} \"{pid}\")" for pid in WANTED_PROPERTIES)
+    pairs = " ".join(f'(p:{pid} ps:{pid} "{pid}")' for pid in WANTED_PROPERTIES)
     return f"""PREFIX wd: <http://www.wikidata.org/entity/>
 PREFIX p: <http://www.wikidata.org/prop/>
 PREFIX ps: <http://www.wikidata.org/prop/statement/>
@@ -150,11 +152,13 @@ def triples_from_wdqs(rows: list[dict], base_iri: str) -> set[tuple]:
             continue
         if not (item.startswith(WD_PREFIX) and value.startswith(WD_PREFIX)):
             continue  # only item-valued statements
-        qid, value_qid = item[len(WD_PREFIX):], value[len(WD_PREFIX):]
+        qid, value_qid = item[len(WD_PREFIX) :], value[len(WD_PREFIX) :]
         if not (QID_RE.match(qid) and QID_RE.match(value_qid)):
             continue
         claim = Claim(value_qid, _short_time(row.get("start")), _short_time(row.get("end")))
-        statement = URIRef(row["statement"]["value"]) if row.get("statement") else _statement_iri(base_iri, qid, pid, claim)
+        statement = (
+            URIRef(row["statement"]["value"]) if row.get("statement") else _statement_iri(base_iri, qid, pid, claim)
+        )
         triples.update(claim_triples(qid, pid, claim, statement))
         for key, lang in (("valueLabelDe", "de"), ("valueLabelEn", "en")):
             if row.get(key):
@@ -164,14 +168,12 @@ def triples_from_wdqs(rows: list[dict], base_iri: str) -> set[tuple]:
 
 def linked_qids(store) -> list[str]:
     """QIDs of the actors in the store that are linked (``owl:sameAs wd:Q…``)."""
-    result = store.query(
-        f"SELECT DISTINCT ?target WHERE {{ ?actor a <{KG.Actor}> ; <{OWL.sameAs}> ?target }}"
-    )
+    result = store.query(f"SELECT DISTINCT ?target WHERE {{ ?actor a <{KG.Actor}> ; <{OWL.sameAs}> ?target }}")
     out = set()
     for row in result.as_dicts():
         target = str(row["target"])
-        if target.startswith(WD_PREFIX) and QID_RE.match(target[len(WD_PREFIX):]):
-            out.add(target[len(WD_PREFIX):])
+        if target.startswith(WD_PREFIX) and QID_RE.match(target[len(WD_PREFIX) :]):
+            out.add(target[len(WD_PREFIX) :])
     return sorted(out, key=lambda q: int(q[1:]))
 
 
@@ -193,13 +195,13 @@ def enrich_store(store, cache: EntityCache, base_iri: str, client=None) -> Enric
         try:
             rows: list[dict] = []
             for start in range(0, len(qids), 200):
-                rows += client.sparql(wdqs_query(qids[start:start + 200]))
+                rows += client.sparql(wdqs_query(qids[start : start + 200]))
             triples = triples_from_wdqs(rows, base_iri)
             extra = [q for q in _with_citizenships(qids, cache) if q not in qids]
             if extra:
                 triples |= triples_from_wdqs(client.sparql(wdqs_query(extra)), base_iri)
             report.source = "wdqs"
-            subjects = {str(s)[len(WD_PREFIX):] for s, _, _ in triples if str(s).startswith(WD_PREFIX)}
+            subjects = {str(s)[len(WD_PREFIX) :] for s, _, _ in triples if str(s).startswith(WD_PREFIX)}
             for qid in sorted({q for q in subjects if QID_RE.match(q)} | set(qids)):
                 entity = cache.get(qid)
                 for lang, label in sorted(entity.labels.items()) if entity else []:

@@ -21,19 +21,20 @@ import re
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from kg.errors import InputError
 from kg.model import Actor, FactSheet, load_factsheet
 
 FACT_TYPES = ("actors", "statements", "quotes", "meetings", "missions")
 
-STOP_WORDS = frozenset(
-    "der die das des dem den the of von vom und and a an".split()
+STOP_WORDS = frozenset("der die das des dem den the of von vom und and a an".split())
+_QUOTES_BRACKETS = re.compile(
+    r"[\"'`´\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a()\[\]{}<>]"
 )
-_QUOTES_BRACKETS = re.compile(r"[\"'`´\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a()\[\]{}<>]")
 _WORD = re.compile(r"\w+")
 
 # Strength of an actor match (higher is stronger).
@@ -128,7 +129,7 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.matched += other.matched
@@ -136,8 +137,12 @@ class Counts:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "tp": self.tp, "fp": self.fp, "matched": self.matched, "gold": self.gold,
-            "precision": round(self.precision, 4), "recall": round(self.recall, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "matched": self.matched,
+            "gold": self.gold,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
         }
 
@@ -153,14 +158,13 @@ class Share:
     def value(self) -> float | None:
         return self.right / self.total if self.total else None
 
-    def add(self, other: "Share") -> None:
+    def add(self, other: Share) -> None:
         self.right += other.right
         self.total += other.total
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
-        return {"right": self.right, "total": self.total,
-                "share": None if value is None else round(value, 4)}
+        return {"right": self.right, "total": self.total, "share": None if value is None else round(value, 4)}
 
 
 SHARES = ("linking", "direct", "statement_date", "meeting_date")
@@ -182,7 +186,7 @@ class ArticleScore:
         """Share of matched required gold actors with a QID whose predicted QID is the same."""
         return self.shares["linking"].value
 
-    def add(self, other: "ArticleScore") -> None:
+    def add(self, other: ArticleScore) -> None:
         for key, counts in other.counts.items():
             self.counts[key].add(counts)
         for key, share in other.shares.items():
@@ -259,8 +263,8 @@ def actor_strength(pred: Actor, gold: Actor) -> int:
 class ActorMatching:
     """The one-to-one actor matching plus duplicates: predicted id → gold id."""
 
-    pairs: dict[str, str]          # one-to-one: predicted id → gold id
-    mapping: dict[str, str]        # pairs plus duplicates
+    pairs: dict[str, str]  # one-to-one: predicted id → gold id
+    mapping: dict[str, str]  # pairs plus duplicates
 
 
 def match_actors(pred: Sequence[Actor], gold: Sequence[Actor]) -> ActorMatching:
@@ -318,8 +322,12 @@ def _max_matching(edges: dict[int, list[int]]) -> dict[int, int]:
     return {pi: gi for gi, pi in gold_to_pred.items()}
 
 
-def _count_items(pred: Sequence[Any], gold: Sequence[Any], matches: Callable[[Any, Any], bool],
-                 prefer: Callable[[Any, Any], Any] | None = None) -> tuple[Counts, dict[int, int]]:
+def _count_items(
+    pred: Sequence[Any],
+    gold: Sequence[Any],
+    matches: Callable[[Any, Any], bool],
+    prefer: Callable[[Any, Any], Any] | None = None,
+) -> tuple[Counts, dict[int, int]]:
     """Counts for one fact type and the one-to-one pairs (predicted index → gold index).
 
     ``prefer`` ranks a predicted item's candidate gold items (higher first), so that the
@@ -380,8 +388,7 @@ def _prefer_statement(p: Any, g: Any) -> tuple:
 
 
 def _prefer_event(p: Any, g: Any) -> tuple:
-    return (getattr(p, "date", None) == getattr(g, "date", None), _similarity(p.evidence, g.evidence),
-            p.kind == g.kind)
+    return (getattr(p, "date", None) == getattr(g, "date", None), _similarity(p.evidence, g.evidence), p.kind == g.kind)
 
 
 # --------------------------------------------------------------------------- the scores
@@ -417,14 +424,16 @@ def evaluate_sheets(pred: FactSheet, gold: FactSheet, name: str = "") -> Article
         if g.date:
             score.shares["statement_date"].add(Share(int(p.date == g.date), 1))
 
-    counts, pairs = _count_items(pred.meetings, gold.meetings,
-                                 lambda p, g: _event_match(p, g, matching.mapping), _prefer_event)
+    counts, pairs = _count_items(
+        pred.meetings, gold.meetings, lambda p, g: _event_match(p, g, matching.mapping), _prefer_event
+    )
     score.counts["meetings"] = counts
     for pi, gi in pairs.items():
         score.shares["meeting_date"].add(Share(int(pred.meetings[pi].date == gold.meetings[gi].date), 1))
 
-    score.counts["missions"], _ = _count_items(pred.missions, gold.missions,
-                                               lambda p, g: _mission_match(p, g, matching.mapping))
+    score.counts["missions"], _ = _count_items(
+        pred.missions, gold.missions, lambda p, g: _mission_match(p, g, matching.mapping)
+    )
     return score
 
 
@@ -462,7 +471,9 @@ def gold_pairs(corpus_dir: str | Path) -> list[tuple[Path, Path]]:
     """
     folder = Path(corpus_dir)
     if not folder.is_dir():
-        raise InputError(f"{folder}: not a folder; expected a corpus folder with NN-slug.txt and NN-slug.gold.json files")
+        raise InputError(
+            f"{folder}: not a folder; expected a corpus folder with NN-slug.txt and NN-slug.gold.json files"
+        )
     pairs = []
     for gold in sorted(folder.glob("*.gold.json")):
         text = gold.with_name(gold.name[: -len(".gold.json")] + ".txt")
@@ -495,7 +506,7 @@ def evaluate_corpus(corpus_dir: str | Path, extract: Callable[[Path], FactSheet]
         try:
             pred = extract(text_path)
             score = evaluate_sheets(pred, gold, name=text_path.stem)
-        except Exception as err:  # noqa: BLE001 - a failed article is a result, not a crash
+        except Exception as err:
             score = evaluate_sheets(FactSheet(), gold, name=text_path.stem)
             score.error = f"{type(err).__name__}: {err}"
         score.seconds = time.perf_counter() - started

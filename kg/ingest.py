@@ -28,12 +28,12 @@ import json
 import signal
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from rdflib import Literal, URIRef
 
@@ -43,8 +43,14 @@ from kg.errors import InputError, KgError, NotConformingError, UsageError
 from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
 from kg.store.base import NTriples, Store
-from kg.summary import (ArticleFacts, SummaryPlanner, article_facts, rebuild_summary, summary_graph_iri,
-                        summary_is_current)
+from kg.summary import (
+    ArticleFacts,
+    SummaryPlanner,
+    article_facts,
+    rebuild_summary,
+    summary_graph_iri,
+    summary_is_current,
+)
 from kg.validate import ValidationReport, validate_graph
 
 SHEET_SUFFIXES = (".json", ".yaml", ".yml")
@@ -87,8 +93,10 @@ class IngestSummary:
     def text(self) -> str:
         """One line: ingested / unchanged / failed, triples and time."""
         rate = self.total / self.seconds if self.seconds else 0.0
-        text = (f"{self.ingested} ingested, {self.unchanged} unchanged, {len(self.failed)} failed; "
-                f"{self.triples} triples written in {self.seconds:.1f} s ({rate:.0f} inputs/s)")
+        text = (
+            f"{self.ingested} ingested, {self.unchanged} unchanged, {len(self.failed)} failed; "
+            f"{self.triples} triples written in {self.seconds:.1f} s ({rate:.0f} inputs/s)"
+        )
         if self.timings.get("peak_rss_mb"):
             text += f"; largest process {self.timings['peak_rss_mb']:.0f} MB"
         return text
@@ -120,17 +128,21 @@ def content_hash(data: bytes, base_iri: str = DEFAULT_BASE_IRI) -> str:
     >>> content_hash(b"x") == content_hash(b"x") != content_hash(b"y")
     True
     """
-    digest = hashlib.sha256(f"kg {__version__}\x1f{base_iri}\x1f".encode("utf-8"))
+    digest = hashlib.sha256(f"kg {__version__}\x1f{base_iri}\x1f".encode())
     digest.update(data)
     return digest.hexdigest()
 
 
 def sheet_hash(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI) -> str:
     """The content hash of a fact sheet given as an object (its canonical JSON)."""
-    return content_hash(json.dumps(sheet.to_dict(), sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"), base_iri)
+    return content_hash(
+        json.dumps(sheet.to_dict(), sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"), base_iri
+    )
 
 
-def build_and_validate(sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI, validate: bool = True) -> tuple[ArticleGraph, ValidationReport | None]:
+def build_and_validate(
+    sheet: FactSheet, base_iri: str = DEFAULT_BASE_IRI, validate: bool = True
+) -> tuple[ArticleGraph, ValidationReport | None]:
     """Map a sheet to RDF and validate it; raise NotConformingError when it does not conform."""
     article = build_article(sheet, base_iri)
     return article, (validated_report(sheet, article) if validate else None)
@@ -141,8 +153,7 @@ def validated_report(sheet: FactSheet, article: ArticleGraph) -> ValidationRepor
     report = validate_graph(article.triple_list)  # a Graph is built only if pyshacl must judge
     if not report.conforms:
         raise NotConformingError(
-            f"{sheet.source}: the article's graph does not conform to the shapes; nothing was stored\n"
-            + report.text(),
+            f"{sheet.source}: the article's graph does not conform to the shapes; nothing was stored\n" + report.text(),
             report,
         )
     return report
@@ -161,9 +172,17 @@ def prepare_sheet(sheet: FactSheet, digest: str, base_iri: str = DEFAULT_BASE_IR
     facts = article_facts(str(article.iri), article.triple_list)
     body = ntriples_text(article.triple_list)
     done = time.process_time()
-    return Prepared(sheet.source, "ready", digest, str(article.iri), body, len(article), facts,
-                    report=report, timings={"map": built - started, "validate": validated - built,
-                                            "serialise": done - validated})
+    return Prepared(
+        sheet.source,
+        "ready",
+        digest,
+        str(article.iri),
+        body,
+        len(article),
+        facts,
+        report=report,
+        timings={"map": built - started, "validate": validated - built, "serialise": done - validated},
+    )
 
 
 def read_input(path: Path, data: bytes) -> FactSheet:
@@ -180,14 +199,21 @@ def read_input(path: Path, data: bytes) -> FactSheet:
         try:
             from kg.extract.pipeline import extract_factsheet
         except ImportError:
-            raise InputError(f"{path}: article texts need the extraction pipeline (kg.extract.pipeline), "
-                             "which is not available; give a fact sheet (.json, .yaml) instead") from None
+            raise InputError(
+                f"{path}: article texts need the extraction pipeline (kg.extract.pipeline), "
+                "which is not available; give a fact sheet (.json, .yaml) instead"
+            ) from None
         return extract_factsheet(data, source=str(path))
     raise UsageError(f"{path}: unknown input type {path.suffix!r}; expected one of {', '.join(INPUT_SUFFIXES)}")
 
 
-def prepare_file(path: Path, *, base_iri: str = DEFAULT_BASE_IRI, validate: bool = True,
-                 known: frozenset[str] | set[str] = frozenset()) -> Prepared:
+def prepare_file(
+    path: Path,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    validate: bool = True,
+    known: frozenset[str] | set[str] = frozenset(),
+) -> Prepared:
     """Read, map and validate one input file; never raises for bad input (status "failed")."""
     source = str(path)
     try:
@@ -207,8 +233,9 @@ def prepare_file(path: Path, *, base_iri: str = DEFAULT_BASE_IRI, validate: bool
     except KgError as err:
         return Prepared(source, "failed", digest, reason=str(err), exit_code=err.exit_code)
     except Exception as err:  # a bug or a library failure on this input: report it, keep going
-        return Prepared(source, "failed", digest, reason=f"{source}: internal error {type(err).__name__}: {err}",
-                        exit_code=3)
+        return Prepared(
+            source, "failed", digest, reason=f"{source}: internal error {type(err).__name__}: {err}", exit_code=3
+        )
     prepared.timings["read"] = read
     prepared.timings["peak_rss_mb"] = _peak_rss_mb()
     return prepared
@@ -290,7 +317,9 @@ def ingest_factsheet(
     return IngestOutcome(sheet.source, URIRef(prepared.article), "ingested", prepared.triples, prepared.report)
 
 
-def replace_article(store: Store, article: URIRef, triples: Iterable[tuple], *, base_iri: str = DEFAULT_BASE_IRI) -> None:
+def replace_article(
+    store: Store, article: URIRef, triples: Iterable[tuple], *, base_iri: str = DEFAULT_BASE_IRI
+) -> None:
     """Replace an article's graph with these triples (e.g. after relinking its actors), keeping
     the summary graph right, in one atomic write. Use this, not ``store.replace_graph``, for
     article graphs: a bare graph replacement leaves the summary describing the old version.
@@ -325,7 +354,9 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
             if not found:
-                raise UsageError(f"{path}: no inputs in this folder; expected files ending in {', '.join(INPUT_SUFFIXES)}")
+                raise UsageError(
+                    f"{path}: no inputs in this folder; expected files ending in {', '.join(INPUT_SUFFIXES)}"
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -360,9 +391,10 @@ def _prepared_stream(files: list[Path], settings: dict, jobs: int, ahead: int = 
     if "forkserver" in methods:
         context.set_forkserver_preload(["kg.ingest"])
     size = max(1, min(16, len(files) // (jobs * 8) or 1))
-    chunks = iter([[str(p) for p in files[i:i + size]] for i in range(0, len(files), size)])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(settings,)) as pool:
+    chunks = iter([[str(p) for p in files[i : i + size]] for i in range(0, len(files), size)])
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)
+    ) as pool:
         try:
             # a bounded window of chunks in flight: when the writer is slower than the workers,
             # prepared articles wait in the workers' queue, not by the thousand in memory here;
@@ -463,8 +495,14 @@ def ingest_paths(
 def _record(summary: IngestSummary, item: Prepared, progress, failed_reason: str | None = None) -> None:
     article = URIRef(item.article) if item.article else None
     if failed_reason is not None or item.status == "failed":
-        outcome = IngestOutcome(item.source, article, "failed", reason=failed_reason or item.reason, report=item.report,
-                                exit_code=item.exit_code or 1)
+        outcome = IngestOutcome(
+            item.source,
+            article,
+            "failed",
+            reason=failed_reason or item.reason,
+            report=item.report,
+            exit_code=item.exit_code or 1,
+        )
         summary.failed.append(outcome)
     elif item.status == "unchanged":
         outcome = IngestOutcome(item.source, article, "unchanged")
@@ -478,7 +516,16 @@ def _record(summary: IngestSummary, item: Prepared, progress, failed_reason: str
 
 
 __all__ = [
-    "IngestOutcome", "IngestSummary", "ArticleWriter", "ingest_factsheet", "ingest_paths",
-    "delete_article", "replace_article", "build_and_validate", "content_hash", "expand_inputs", "prepare_file",
+    "IngestOutcome",
+    "IngestSummary",
+    "ArticleWriter",
+    "ingest_factsheet",
+    "ingest_paths",
+    "delete_article",
+    "replace_article",
+    "build_and_validate",
+    "content_hash",
+    "expand_inputs",
+    "prepare_file",
     "INPUT_SUFFIXES",
 ]

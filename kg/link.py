@@ -33,8 +33,8 @@ import hashlib
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF
@@ -48,7 +48,7 @@ from kg.wikidata.cache import Entity, EntityCache, Name, normalize_name
 DEFAULT_THRESHOLD = 0.6
 AMBIGUITY_MARGIN = 0.15
 SINGLE_SOURCE_PENALTY = 0.05  # shared/wikidata rows marked 'single source' (re-check when online)
-TIE = 0.02               # two candidates this close are never decided offline
+TIE = 0.02  # two candidates this close are never decided offline
 MAX_CANDIDATES = 5
 
 # Which cache/entity types an actor of each fact-sheet type may link to.
@@ -67,28 +67,101 @@ COMPATIBLE_TYPES: dict[str, tuple[str, ...]] = {
 MATCH_QUALITY = {
     "label": 0.9,
     "alias": 0.85,
-    "reordered": 0.8,   # same tokens in another order ("Ishiba Shigeru")
-    "metonym": 0.75,    # only for State actors
-    "demonym": 0.7,     # only for State actors
-    "surname": 0.55,    # one token equal to the last token of a person's name
-    "search": 0.5,      # an online search hit with no exact name match
+    "reordered": 0.8,  # same tokens in another order ("Ishiba Shigeru")
+    "metonym": 0.75,  # only for State actors
+    "demonym": 0.7,  # only for State actors
+    "surname": 0.55,  # one token equal to the last token of a person's name
+    "search": 0.5,  # an online search hit with no exact name match
 }
-ALIAS_FACTOR = 0.85     # the match came from one of the sheet's aliases, not the main name
+ALIAS_FACTOR = 0.85  # the match came from one of the sheet's aliases, not the main name
 
 # Titles and honorifics dropped before matching person names.
 TITLES = {
-    "mr.", "mrs.", "ms.", "dr.", "prof.", "h.e.", "mr", "mrs", "ms", "dr", "prof", "herr", "frau", "sir",
-    "general", "gen.", "prime", "foreign", "defense", "defence", "state", "deputy", "vice", "chief",
-    "bundeskanzler", "bundeskanzlerin", "außenminister", "außenministerin", "verteidigungsminister",
-    "verteidigungsministerin", "ministerpräsident", "ministerpräsidentin", "premierminister",
-    "premierministerin", "regierungschef", "regierungschefin", "generalsekretär", "generalsekretärin",
-    "staatschef", "staatschefin", "bundespräsident", "bundespräsidentin", "us-präsident", "us-außenminister",
-    "nato-generalsekretär", "secretary-general",
-    "president", "präsident", "präsidentin", "minister", "ministerin", "chancellor", "kanzler",
-    "kanzlerin", "premier", "king", "könig", "queen", "königin", "secretary", "senator",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "h.e.",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "herr",
+    "frau",
+    "sir",
+    "general",
+    "gen.",
+    "prime",
+    "foreign",
+    "defense",
+    "defence",
+    "state",
+    "deputy",
+    "vice",
+    "chief",
+    "bundeskanzler",
+    "bundeskanzlerin",
+    "außenminister",
+    "außenministerin",
+    "verteidigungsminister",
+    "verteidigungsministerin",
+    "ministerpräsident",
+    "ministerpräsidentin",
+    "premierminister",
+    "premierministerin",
+    "regierungschef",
+    "regierungschefin",
+    "generalsekretär",
+    "generalsekretärin",
+    "staatschef",
+    "staatschefin",
+    "bundespräsident",
+    "bundespräsidentin",
+    "us-präsident",
+    "us-außenminister",
+    "nato-generalsekretär",
+    "secretary-general",
+    "president",
+    "präsident",
+    "präsidentin",
+    "minister",
+    "ministerin",
+    "chancellor",
+    "kanzler",
+    "kanzlerin",
+    "premier",
+    "king",
+    "könig",
+    "queen",
+    "königin",
+    "secretary",
+    "senator",
 }
-STOP = {"der", "die", "das", "des", "dem", "den", "the", "of", "von", "vom", "und", "and", "a", "an",
-        "in", "im", "for", "für", "since", "seit", "to"}
+STOP = {
+    "der",
+    "die",
+    "das",
+    "des",
+    "dem",
+    "den",
+    "the",
+    "of",
+    "von",
+    "vom",
+    "und",
+    "and",
+    "a",
+    "an",
+    "in",
+    "im",
+    "for",
+    "für",
+    "since",
+    "seit",
+    "to",
+}
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
 
@@ -104,8 +177,13 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"qid": self.qid, "label": self.label, "score": round(self.score, 3),
-                "match": self.match, "reasons": list(self.reasons)}
+        return {
+            "qid": self.qid,
+            "label": self.label,
+            "score": round(self.score, 3),
+            "match": self.match,
+            "reasons": list(self.reasons),
+        }
 
 
 @dataclass
@@ -186,8 +264,9 @@ def _strip_titles(name: str) -> str:
 class Linker:
     """Scores candidates for actors against a cache (and optionally an online client)."""
 
-    def __init__(self, cache: EntityCache, client=None, threshold: float = DEFAULT_THRESHOLD,
-                 report: LinkReport | None = None):
+    def __init__(
+        self, cache: EntityCache, client=None, threshold: float = DEFAULT_THRESHOLD, report: LinkReport | None = None
+    ):
         self.cache = cache
         self.client = client
         self.threshold = threshold
@@ -269,8 +348,9 @@ class Linker:
                 if current is None or MATCH_QUALITY[current.match] * 1.0 < quality:
                     entity = self.cache.get(name.qid)
                     label = entity.label(sheet.language or "en") if entity else name.text
-                    found[name.qid] = Candidate(name.qid, label, name.type, kind, quality,
-                                                [f"{kind} match {name.text!r}"])
+                    found[name.qid] = Candidate(
+                        name.qid, label, name.type, kind, quality, [f"{kind} match {name.text!r}"]
+                    )
         return list(found.values())
 
     # ----------------------------------------------------------------- scoring
@@ -299,7 +379,9 @@ class Linker:
             elif candidate.match in ("surname", "search"):
                 candidate.score -= 0.1
                 candidate.reasons.append("roles not found in description or positions -0.10")
-        related = {c.value for claims in entity.claims.values() for c in claims if _holds(c.start, c.end, sheet.published)}
+        related = {
+            c.value for claims in entity.claims.values() for c in claims if _holds(c.start, c.end, sheet.published)
+        }
         shared_context = related & context_qids
         if shared_context:
             bonus = min(0.1, 0.05 * len(shared_context))
@@ -307,7 +389,9 @@ class Linker:
             candidate.reasons.append(f"co-mentioned {', '.join(sorted(shared_context))} +{bonus:.2f}")
         if entity.source == "shipped:single-source":
             candidate.score -= SINGLE_SOURCE_PENALTY
-            candidate.reasons.append(f"QID from a single public source, not yet re-checked -{SINGLE_SOURCE_PENALTY:.2f}")
+            candidate.reasons.append(
+                f"QID from a single public source, not yet re-checked -{SINGLE_SOURCE_PENALTY:.2f}"
+            )
         if entity.sitelinks:
             bonus = min(0.05, 0.01 * math.log10(1 + entity.sitelinks))
             candidate.score += bonus
@@ -325,7 +409,7 @@ class Linker:
                 confidence = min(confidence, self.threshold - 0.01)
                 best.reasons.append(f"tied with {ranked[1].qid}: needs review")
             elif gap < AMBIGUITY_MARGIN:
-                confidence -= (AMBIGUITY_MARGIN - gap)
+                confidence -= AMBIGUITY_MARGIN - gap
                 best.reasons.append(f"rival {ranked[1].qid} within {gap:.2f}")
         confusable = self.cache.confusable_with(best.qid)
         if confusable:
@@ -353,7 +437,9 @@ class Linker:
                     for hit in self.client.search(text, lang=lang, limit=7):
                         if hit.qid not in qids:
                             qids.append(hit.qid)
-            fresh = [q for q in qids if (e := self.cache.get(q)) is None or e.source.startswith("shipped") or e.is_stale()]
+            fresh = [
+                q for q in qids if (e := self.cache.get(q)) is None or e.source.startswith("shipped") or e.is_stale()
+            ]
             if fresh:
                 fetched = self.client.get_entities(fresh)
                 self._store(fetched)
@@ -391,8 +477,15 @@ class Linker:
                 for qid in sorted(self.cache.confusable_with(ranked[0].qid) - {c.qid for c in ranked}):
                     entity = self.cache.get(qid)
                     label = entity.label(sheet.language or "en") if entity else qid
-                    listed.append({"qid": qid, "label": label, "score": None, "match": "confusable",
-                                   "reasons": [f"texts do not reliably tell it apart from {ranked[0].qid}"]})
+                    listed.append(
+                        {
+                            "qid": qid,
+                            "label": label,
+                            "score": None,
+                            "match": "confusable",
+                            "reasons": [f"texts do not reliably tell it apart from {ranked[0].qid}"],
+                        }
+                    )
                 actor.extra["candidates"] = listed
             self.report.unlinked += int(count)
             return
@@ -421,8 +514,16 @@ class Linker:
                 continue
             forms = {normalize_name(n.text) for n in entity.names()}
             if any(w and any(f.startswith(w) for f in forms) for w in wanted):
-                out.append(Candidate(qid, entity.label(sheet.language or "en"), entity.type, "search",
-                                     MATCH_QUALITY["search"], ["online search hit"]))
+                out.append(
+                    Candidate(
+                        qid,
+                        entity.label(sheet.language or "en"),
+                        entity.type,
+                        "search",
+                        MATCH_QUALITY["search"],
+                        ["online search hit"],
+                    )
+                )
         return out
 
 
@@ -447,8 +548,13 @@ def _same_person(single: Actor, full: Actor) -> bool:
     return bool(surname) and len(words) >= 2 and surname in (words[0], words[-1])
 
 
-def link_factsheet(sheet: FactSheet, cache: EntityCache, client=None, threshold: float = DEFAULT_THRESHOLD,
-                   report: LinkReport | None = None) -> FactSheet:
+def link_factsheet(
+    sheet: FactSheet,
+    cache: EntityCache,
+    client=None,
+    threshold: float = DEFAULT_THRESHOLD,
+    report: LinkReport | None = None,
+) -> FactSheet:
     """A copy of ``sheet`` with unlinked actors linked where the evidence is strong enough.
 
     Actors that already carry a QID keep it. ``client`` (a :class:`kg.wikidata.client.WikidataClient`)
@@ -460,8 +566,11 @@ def link_factsheet(sheet: FactSheet, cache: EntityCache, client=None, threshold:
     persons = [a for a in sheet.actors if a.type == "Person"]
     singles = [a for a in sheet.actors if not a.qid and a.type == "Person" and _surname_of(a)]
     linker.report.kept += sum(1 for a in sheet.actors if a.qid)
-    pending = [a for a in sheet.actors if not a.qid and not (
-        a in singles and any(_same_person(a, other) for other in persons if other is not a))]
+    pending = [
+        a
+        for a in sheet.actors
+        if not a.qid and not (a in singles and any(_same_person(a, other) for other in persons if other is not a))
+    ]
     # two passes: actors linked in the first pass are context (co-mentions) for the second
     for final in (False, True):
         for actor in pending:
@@ -485,11 +594,14 @@ def link_factsheet(sheet: FactSheet, cache: EntityCache, client=None, threshold:
             actor.extra["link"] = {"qid": full.qid, "confidence": confidence, "method": "article:surname"}
             linker.report.linked += 1
         else:
-            actor.extra["candidates"] = [{"qid": q, "reason": f"surname of {o.name!r} in the article"}
-                                         for o in fulls for q in [o.qid] if q] or []
+            actor.extra["candidates"] = [
+                {"qid": q, "reason": f"surname of {o.name!r} in the article"} for o in fulls for q in [o.qid] if q
+            ] or []
             actor.extra["unlinked_reason"] = (
-                "surname of a person named in the article who is not linked" if targets == {None}
-                else "surname shared by several persons in the article")
+                "surname of a person named in the article who is not linked"
+                if targets == {None}
+                else "surname shared by several persons in the article"
+            )
             linker.report.unlinked += 1
     return sheet
 
@@ -567,21 +679,29 @@ def _sheet_from_graph(graph, article: URIRef) -> tuple[FactSheet, dict[str, URIR
         if not types or name is None:
             continue
         same = [str(o) for o in graph.objects(iri, OWL.sameAs) if str(o).startswith(str(WD))]
-        qid = same[0][len(str(WD)):] if same else None
-        roles = sorted(str(graph.value(role, ORG.role)) for role in graph.objects(iri, KG.holdsRole)
-                       if graph.value(role, ORG.role) is not None)
+        qid = same[0][len(str(WD)) :] if same else None
+        roles = sorted(
+            str(graph.value(role, ORG.role))
+            for role in graph.objects(iri, KG.holdsRole)
+            if graph.value(role, ORG.role) is not None
+        )
         aliases = sorted(str(a) for a in graph.objects(iri, SCHEMA.alternateName))
         actors.append(Actor(id=str(iri), name=str(name), type=types[0], qid=qid, roles=roles, aliases=aliases))
         iris[str(iri)] = iri
     published = graph.value(article, SCHEMA.datePublished)
     language = graph.value(article, SCHEMA.inLanguage)
-    sheet = FactSheet(actors=actors, published=str(published)[:10] if published is not None else None,
-                      language=str(language) if language is not None else None, source=str(article))
+    sheet = FactSheet(
+        actors=actors,
+        published=str(published)[:10] if published is not None else None,
+        language=str(language) if language is not None else None,
+        source=str(article),
+    )
     return sheet, iris
 
 
-def _relinked_graph(graph, article: URIRef, renames: dict[URIRef, URIRef], links: dict[URIRef, dict],
-                    base_iri: str) -> list[tuple]:
+def _relinked_graph(
+    graph, article: URIRef, renames: dict[URIRef, URIRef], links: dict[URIRef, dict], base_iri: str
+) -> list[tuple]:
     """The article graph with linked actors renamed to ``{base}actor/{QID}`` plus their link records."""
     from kg.namespaces import OA, ORG, SCHEMA
 
@@ -609,8 +729,15 @@ def _relinked_graph(graph, article: URIRef, renames: dict[URIRef, URIRef], links
     return sorted(triples)
 
 
-def link_store(store, cache: EntityCache, base_iri: str, client=None, threshold: float = DEFAULT_THRESHOLD,
-               report: LinkReport | None = None, replace=None) -> LinkReport:
+def link_store(
+    store,
+    cache: EntityCache,
+    base_iri: str,
+    client=None,
+    threshold: float = DEFAULT_THRESHOLD,
+    report: LinkReport | None = None,
+    replace=None,
+) -> LinkReport:
     """Link every unlinked actor in every article graph of the store, graph by graph.
 
     A newly linked actor's node becomes ``{base}actor/{QID}`` (as if the sheet had carried the
@@ -646,7 +773,9 @@ def link_store(store, cache: EntityCache, base_iri: str, client=None, threshold:
 # --------------------------------------------------------------------------- CLI helpers
 
 
-def search_candidates(text: str, actor_type: str, lang: str, cache: EntityCache, client=None) -> tuple[list[dict], list[str]]:
+def search_candidates(
+    text: str, actor_type: str, lang: str, cache: EntityCache, client=None
+) -> tuple[list[dict], list[str]]:
     """Scored candidates for a bare name (no article context), and warnings.
 
     >>> rows, _ = search_candidates("Ishiba", "Person", "de", EntityCache.open())
@@ -673,8 +802,15 @@ def search_candidates(text: str, actor_type: str, lang: str, cache: EntityCache,
         description = ""
         if entity is not None:
             description = entity.descriptions.get(lang) or next(iter(entity.descriptions.values()), "")
-        rows.append({"qid": candidate.qid, "label": candidate.label if entity is None else entity.label(lang),
-                     "description": description, "score": round(candidate.score, 3), "match": candidate.match})
+        rows.append(
+            {
+                "qid": candidate.qid,
+                "label": candidate.label if entity is None else entity.label(lang),
+                "description": description,
+                "score": round(candidate.score, 3),
+                "match": candidate.match,
+            }
+        )
     return rows, report.warnings
 
 
@@ -691,8 +827,10 @@ def entity_summary(entity: Entity) -> dict:
         "aliases": {k: list(v) for k, v in sorted(entity.aliases.items())},
         "descriptions": dict(sorted(entity.descriptions.items())),
         "demonyms": {k: list(v) for k, v in sorted(entity.demonyms.items())},
-        "claims": {pid: [{k: v for k, v in (("value", c.value), ("start", c.start), ("end", c.end)) if v}
-                         for c in claims] for pid, claims in sorted(entity.claims.items())},
+        "claims": {
+            pid: [{k: v for k, v in (("value", c.value), ("start", c.start), ("end", c.end)) if v} for c in claims]
+            for pid, claims in sorted(entity.claims.items())
+        },
         "sitelinks": entity.sitelinks,
         "fetched_at": entity.fetched_at,
         "ttl_days": entity.ttl_days,

@@ -21,9 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -83,14 +84,14 @@ def read_structured_text(text: str, source: str) -> Any:
                 "sheet object with 'actors', 'meetings', 'missions' and 'statements'"
             ) from None
         try:  # the YAML reader gives the same values plus line numbers
-            with_lines = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+            with_lines = yaml.load(text, Loader=_LineLoader)
             if with_lines == data:
                 return with_lines
         except yaml.YAMLError:
             pass
         return data
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
@@ -231,7 +232,15 @@ class FactSheet:
 _COMMON_TAIL = ("span", "confidence", "method")
 _MEETING_FIELDS = ("kind", "participants", "date", "place", "evidence") + _COMMON_TAIL
 _MISSION_FIELDS = (
-    "name", "qid", "kind", "lead", "participants", "place", "status", "purpose", "evidence",
+    "name",
+    "qid",
+    "kind",
+    "lead",
+    "participants",
+    "place",
+    "status",
+    "purpose",
+    "evidence",
 ) + _COMMON_TAIL
 _STATEMENT_FIELDS = ("speaker", "quote", "direct", "date", "cue", "about") + _COMMON_TAIL
 
@@ -300,8 +309,10 @@ class _Checker:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as error:
-            self.fail(f"{key!r} is not valid Unicode text: unpaired surrogate {value[error.start]!a} at "
-                      f"character {error.start} of {value!a}")
+            self.fail(
+                f"{key!r} is not valid Unicode text: unpaired surrogate {value[error.start]!a} at "
+                f"character {error.start} of {value!a}"
+            )
 
     def language(self, key: str = "language") -> str | None:
         value = self.str_(key)
@@ -473,7 +484,9 @@ def parse_factsheet(data: Any, source: str = "<fact sheet>") -> FactSheet:
     lists: dict[str, list] = {}
     for key in LIST_KEYS:
         if key not in data:
-            top.fail(f"missing key {key!r}; a fact sheet needs 'actors', 'meetings', 'missions' and 'statements' (lists, may be empty)")
+            top.fail(
+                f"missing key {key!r}; a fact sheet needs 'actors', 'meetings', 'missions' and 'statements' (lists, may be empty)"
+            )
         value = data[key] if data[key] is not None else []
         if not isinstance(value, list):
             top.fail(f"{key!r} must be a list, got {type(value).__name__}")
@@ -551,7 +564,9 @@ def load_factsheet(path: str | Path) -> FactSheet:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise FactSheetError(f"{path}: not UTF-8 text (bad byte at offset {err.start}); expected a JSON or YAML fact sheet") from None
+        raise FactSheetError(
+            f"{path}: not UTF-8 text (bad byte at offset {err.start}); expected a JSON or YAML fact sheet"
+        ) from None
     if not text.strip():
         raise FactSheetError(f"{path}: empty file; expected a JSON or YAML fact sheet")
     data = read_structured_text(text, str(path))

@@ -13,7 +13,6 @@ from rdflib import Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 
-
 class CachedNamespace(Namespace):
     """An rdflib Namespace that builds each attribute term once.
 

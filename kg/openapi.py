@@ -46,11 +46,16 @@ def _query_path(query) -> dict:
             "summary": query.summary or query.name,
             "description": query.description or query.summary,
             "tags": query.tags or ["stored queries"],
-            "parameters": [_parameter(p) for p in query.parameters] + [{
-                "name": "format", "in": "query", "required": False,
-                "description": "json (SPARQL 1.1 JSON results, default) or csv; or use the Accept header",
-                "schema": {"type": "string", "enum": ["json", "csv"]},
-            }],
+            "parameters": [_parameter(p) for p in query.parameters]
+            + [
+                {
+                    "name": "format",
+                    "in": "query",
+                    "required": False,
+                    "description": "json (SPARQL 1.1 JSON results, default) or csv; or use the Accept header",
+                    "schema": {"type": "string", "enum": ["json", "csv"]},
+                }
+            ],
             "responses": {"200": _RESULTS, "400": _ERROR, "422": _ERROR, "503": _ERROR},
         }
     }
@@ -59,12 +64,22 @@ def _query_path(query) -> dict:
 def openapi_document(queries) -> dict:
     """The API description: the listing, one path per stored query, and the SPARQL endpoint."""
     paths = {
-        "/api/queries": {"get": {
-            "operationId": "list_queries",
-            "summary": "The stored queries with their parameters (from their #+ headers)",
-            "responses": {"200": {"description": "the stored queries", "content": {"application/json": {
-                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/StoredQuery"}}}}}},
-        }},
+        "/api/queries": {
+            "get": {
+                "operationId": "list_queries",
+                "summary": "The stored queries with their parameters (from their #+ headers)",
+                "responses": {
+                    "200": {
+                        "description": "the stored queries",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/StoredQuery"}}
+                            }
+                        },
+                    }
+                },
+            }
+        },
     }
     for query in sorted(queries, key=lambda q: q.name):
         paths[f"/api/queries/{query.name}"] = _query_path(query)
@@ -78,36 +93,71 @@ def openapi_document(queries) -> dict:
         "post": {
             "operationId": "sparql_post",
             "summary": "SPARQL 1.1 Protocol query by POST (form or application/sparql-query); updates get 403",
-            "requestBody": {"required": True, "content": {
-                "application/sparql-query": {"schema": {"type": "string"}},
-                "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
-            }},
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/sparql-query": {"schema": {"type": "string"}},
+                    "application/x-www-form-urlencoded": {
+                        "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
+                    },
+                },
+            },
             "responses": _sparql_responses(),
         },
     }
     return {
         "openapi": "3.0.3",
-        "info": {"title": "kg — news knowledge graph", "version": __version__,
-                 "description": "Read-only SPARQL endpoint and stored queries over the kg store."},
+        "info": {
+            "title": "kg — news knowledge graph",
+            "version": __version__,
+            "description": "Read-only SPARQL endpoint and stored queries over the kg store.",
+        },
         "paths": paths,
-        "components": {"schemas": {
-            "Error": {"type": "object", "properties": {
-                "status": {"type": "integer"}, "error": {"type": "string"}, "message": {"type": "string"}}},
-            "SparqlResults": {"type": "object", "properties": {
-                "head": {"type": "object"}, "results": {"type": "object"}, "boolean": {"type": "boolean"}}},
-            "StoredQuery": {"type": "object", "properties": {
-                "name": {"type": "string"}, "summary": {"type": "string"}, "description": {"type": "string"},
-                "tags": {"type": "array", "items": {"type": "string"}},
-                "parameters": {"type": "array", "items": {"type": "object"}},
-                "url": {"type": "string"}, "sparql": {"type": "string"}}},
-        }},
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "status": {"type": "integer"},
+                        "error": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                },
+                "SparqlResults": {
+                    "type": "object",
+                    "properties": {
+                        "head": {"type": "object"},
+                        "results": {"type": "object"},
+                        "boolean": {"type": "boolean"},
+                    },
+                },
+                "StoredQuery": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "summary": {"type": "string"},
+                        "description": {"type": "string"},
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "parameters": {"type": "array", "items": {"type": "object"}},
+                        "url": {"type": "string"},
+                        "sparql": {"type": "string"},
+                    },
+                },
+            }
+        },
     }
 
 
 def _sparql_responses() -> dict:
     text_error = {"description": "an error, explained", "content": {"text/plain": {"schema": {"type": "string"}}}}
     return {
-        "200": {"description": "SELECT/ASK: SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML"},
-        "400": text_error, "403": text_error, "406": text_error, "413": text_error,
-        "422": text_error, "503": text_error,
+        "200": {
+            "description": "SELECT/ASK: SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, JSON-LD, RDF/XML"
+        },
+        "400": text_error,
+        "403": text_error,
+        "406": text_error,
+        "413": text_error,
+        "422": text_error,
+        "503": text_error,
     }

@@ -21,7 +21,7 @@ import json
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES
@@ -46,27 +46,53 @@ MEDIA = {
 # media types each result kind can be written as, in order of preference
 ACCEPTED = {
     "select": {
-        "application/sparql-results+json": "json", "application/json": "json",
-        "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-        "text/csv": "csv", "text/tab-separated-values": "tsv",
+        "application/sparql-results+json": "json",
+        "application/json": "json",
+        "application/sparql-results+xml": "xml",
+        "application/xml": "xml",
+        "text/xml": "xml",
+        "text/csv": "csv",
+        "text/tab-separated-values": "tsv",
     },
     "graph": {
-        "text/turtle": "turtle", "application/turtle": "turtle", "application/x-turtle": "turtle",
-        "application/n-triples": "nt", "text/plain": "nt",
-        "application/ld+json": "jsonld", "application/json": "jsonld",
-        "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
+        "text/turtle": "turtle",
+        "application/turtle": "turtle",
+        "application/x-turtle": "turtle",
+        "application/n-triples": "nt",
+        "text/plain": "nt",
+        "application/ld+json": "jsonld",
+        "application/json": "jsonld",
+        "application/rdf+xml": "rdfxml",
+        "application/xml": "rdfxml",
+        "text/xml": "rdfxml",
     },
 }
 ACCEPTED["ask"] = ACCEPTED["select"]
 FORMAT_NAMES = {
     "select": {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv"},
-    "graph": {"turtle": "turtle", "ttl": "turtle", "n3": "turtle", "nt": "nt", "ntriples": "nt",
-              "n-triples": "nt", "json-ld": "jsonld", "jsonld": "jsonld", "json": "jsonld",
-              "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "rdfxml": "rdfxml"},
+    "graph": {
+        "turtle": "turtle",
+        "ttl": "turtle",
+        "n3": "turtle",
+        "nt": "nt",
+        "ntriples": "nt",
+        "n-triples": "nt",
+        "json-ld": "jsonld",
+        "jsonld": "jsonld",
+        "json": "jsonld",
+        "xml": "rdfxml",
+        "rdf": "rdfxml",
+        "rdf+xml": "rdfxml",
+        "rdfxml": "rdfxml",
+    },
 }
 FORMAT_NAMES["ask"] = FORMAT_NAMES["select"]
-_OX = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-       "rdfxml": ox.RdfFormat.RDF_XML}
+_OX = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 
 
 def _accept_items(accept: str) -> list[tuple[float, int, str]]:
@@ -133,11 +159,14 @@ def render(result: QueryResult, accept: str | None = None, fmt: str | None = Non
     name = negotiate(result.kind, accept, fmt)
     if result.kind == "graph":
         native = isinstance(result.graph, list)  # pyoxigraph triples straight from the store
-        body = ox.serialize(
-            result.graph if native else (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in result.graph),
-            format=_OX[name],
-            prefixes={k: str(v) for k, v in PREFIXES.items()} if name in ("turtle", "rdfxml") else None,
-        ) or b""
+        body = (
+            ox.serialize(
+                result.graph if native else (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in result.graph),
+                format=_OX[name],
+                prefixes={k: str(v) for k, v in PREFIXES.items()} if name in ("turtle", "rdfxml") else None,
+            )
+            or b""
+        )
     else:
         body = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}[name](result).encode("utf-8")
     media = MEDIA[name]
@@ -175,6 +204,7 @@ def term_parts(term) -> tuple[str, str, str | None, str | None]:
 def json_term(term) -> dict:
     """A term in the SPARQL 1.1 JSON results form.
 
+    >>> from rdflib import Literal
     >>> json_term(Literal("7", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")))["datatype"]
     'http://www.w3.org/2001/XMLSchema#integer'
     """
@@ -192,8 +222,7 @@ def to_json(result: QueryResult) -> str:
     if result.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)})
     bindings = [
-        {var: json_term(term) for var, term in zip(result.variables, row) if term is not None}
-        for row in result.rows
+        {var: json_term(term) for var, term in zip(result.variables, row) if term is not None} for row in result.rows
     ]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
 

@@ -30,19 +30,24 @@ import queue
 import threading
 import time
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Mapping
 
 from kg.errors import KgError, QueryError, StoreError, UsageError
 from kg.namespaces import DEFAULT_BASE_IRI
 
 log = logging.getLogger("kg.serve")
 WEB_DIR = Path(__file__).resolve().parent / "web"
-STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".ico": "image/x-icon"}
+STATIC_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+}
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -63,14 +68,20 @@ class ServeConfig:
     max_connections: int = 256  # open client connections (one thread each); more get a quick 503
     queries_folder: Path | None = None
 
-    def check(self) -> "ServeConfig":
+    def check(self) -> ServeConfig:
         """Refuse settings that cannot work, naming the option and the valid range."""
         if self.store in ("memory:", "memory"):
-            raise UsageError("kg serve needs an on-disk store directory or an http(s):// store; "
-                             "'memory:' would be empty in every worker")
-        for name, value, low in (("--timeout", self.timeout, 0.01), ("--max-rows", self.max_rows, 1),
-                                 ("--max-query-bytes", self.max_query_bytes, 64), ("--workers", self.workers, 1),
-                                 ("max_connections", self.max_connections, 1)):
+            raise UsageError(
+                "kg serve needs an on-disk store directory or an http(s):// store; "
+                "'memory:' would be empty in every worker"
+            )
+        for name, value, low in (
+            ("--timeout", self.timeout, 0.01),
+            ("--max-rows", self.max_rows, 1),
+            ("--max-query-bytes", self.max_query_bytes, 64),
+            ("--workers", self.workers, 1),
+            ("max_connections", self.max_connections, 1),
+        ):
             if value < low:
                 raise UsageError(f"{name} {value!r}: must be at least {low}")
         if not 0 <= self.port <= 65535:
@@ -102,7 +113,7 @@ def _worker_main(conn, store_spec: str, store_options: dict, max_rows: int) -> N
     except KgError as error:
         conn.send({"status": 500, "message": str(error)})
         return
-    except Exception as error:  # noqa: BLE001 - report any failure to open to the parent
+    except Exception as error:
         conn.send({"status": 500, "message": f"cannot open store {store_spec}: {error}"})
         return
     conn.send({"status": 0, "message": "ready"})
@@ -132,7 +143,7 @@ def _answer(store, job: dict, max_rows: int) -> dict:
         return {"status": 400, "message": str(error)}
     except KgError as error:
         return {"status": 502 if getattr(store, "name", "") == "remote" else 500, "message": str(error)}
-    except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happens
+    except Exception as error:
         return {"status": 500, "message": f"internal error: {type(error).__name__}: {error}"}
 
 
@@ -162,8 +173,10 @@ def evaluate(store, sparql: str, bindings: Mapping, max_rows: int, native: bool 
 
 
 def _too_large(max_rows: int) -> str:
-    return (f"the result has more than {max_rows} rows, the server's limit (kg serve --max-rows); "
-            "add LIMIT/OFFSET to page through it or narrow the query")
+    return (
+        f"the result has more than {max_rows} rows, the server's limit (kg serve --max-rows); "
+        "add LIMIT/OFFSET to page through it or narrow the query"
+    )
 
 
 def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int, native: bool):
@@ -172,7 +185,7 @@ def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int, nat
 
     from kg.namespaces import PREFIXES
     from kg.store.base import QueryResult
-    from kg.store.oxigraph import from_ox, to_ox
+    from kg.store.oxigraph import from_ox
 
     bound = {name: term for name, term in bindings.items() if term is not None}
     if bound:  # VALUES blocks, as kg query binds: Oxigraph plans substitutions badly (kg.queries.run_query)
@@ -180,8 +193,9 @@ def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int, nat
 
         sparql = bound_query_text(sparql, bound)
     try:
-        raw = store.raw.query(sparql, use_default_graph_as_union=True,
-                              prefixes={k: str(v) for k, v in PREFIXES.items()})
+        raw = store.raw.query(
+            sparql, use_default_graph_as_union=True, prefixes={k: str(v) for k, v in PREFIXES.items()}
+        )
         if isinstance(raw, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(raw))
         if isinstance(raw, ox.QuerySolutions):
@@ -214,8 +228,10 @@ class _Worker:
     def __init__(self, context, config: ServeConfig):
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_worker_main, args=(child, config.store, dict(config.store_options), config.max_rows),
-            daemon=True, name="kg-serve-worker",
+            target=_worker_main,
+            args=(child, config.store, dict(config.store_options), config.max_rows),
+            daemon=True,
+            name="kg-serve-worker",
         )
         self.process.start()
         child.close()
@@ -291,8 +307,11 @@ class WorkerPool:
         try:
             worker = self._idle.get(timeout=max(timeout, 5.0))  # a killed worker takes ~1 s to replace
         except queue.Empty:
-            raise HttpError(503, f"server busy: all {self.config.workers} query workers are busy; "
-                                 "try again in a moment", {"Retry-After": "2"}) from None
+            raise HttpError(
+                503,
+                f"server busy: all {self.config.workers} query workers are busy; try again in a moment",
+                {"Retry-After": "2"},
+            ) from None
         try:
             worker.conn.send(job)
             if worker.conn.poll(timeout):
@@ -303,8 +322,11 @@ class WorkerPool:
             self._replace(worker)
             raise HttpError(500, "the query worker died; it has been restarted, try again") from None
         self._replace(worker)
-        raise HttpError(503, f"query cancelled: it ran longer than the {timeout:g} s limit "
-                             "(kg serve --timeout); add LIMIT or narrow its patterns")
+        raise HttpError(
+            503,
+            f"query cancelled: it ran longer than the {timeout:g} s limit "
+            "(kg serve --timeout); add LIMIT or narrow its patterns",
+        )
 
     def idle(self) -> int:
         """How many workers are ready for a query right now."""
@@ -342,8 +364,10 @@ class KgServer(ThreadingHTTPServer):
         try:
             super().__init__((config.host, config.port), Handler)
         except OSError as error:
-            raise UsageError(f"cannot listen on {config.host}:{config.port} ({error.strerror or error}); "
-                             "pick another --port or --host") from None
+            raise UsageError(
+                f"cannot listen on {config.host}:{config.port} ({error.strerror or error}); "
+                "pick another --port or --host"
+            ) from None
         try:
             self.pool = pool or WorkerPool(config)
         except BaseException:
@@ -355,9 +379,13 @@ class KgServer(ThreadingHTTPServer):
         if not self._connections.acquire(blocking=False):
             try:
                 body = b"503 Service Unavailable: too many open connections; try again in a moment\n"
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-                                b"Retry-After: 2\r\nConnection: close\r\nContent-Length: "
-                                + str(len(body)).encode() + b"\r\n\r\n" + body)
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                    b"Retry-After: 2\r\nConnection: close\r\nContent-Length: "
+                    + str(len(body)).encode()
+                    + b"\r\n\r\n"
+                    + body
+                )
             except OSError:
                 pass
             log.warning("%s refused: %d connections open", client_address[0], self.config.max_connections)
@@ -424,8 +452,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _error(self, error: HttpError) -> None:
         if self.path.startswith("/api/"):
-            body = json.dumps({"status": error.status, "error": HTTPStatus(error.status).phrase,
-                               "message": str(error)}, ensure_ascii=False).encode() + b"\n"
+            body = (
+                json.dumps(
+                    {"status": error.status, "error": HTTPStatus(error.status).phrase, "message": str(error)},
+                    ensure_ascii=False,
+                ).encode()
+                + b"\n"
+            )
             media = "application/json"
         else:
             body = f"{error.status} {HTTPStatus(error.status).phrase}: {error}\n".encode()
@@ -442,30 +475,33 @@ class Handler(BaseHTTPRequestHandler):
             self._error(error)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        except Exception as error:  # noqa: BLE001 - answer 500, keep serving
+        except Exception as error:
             log.exception("internal error on %s", self.path)
             self._error(HttpError(500, f"internal error: {type(error).__name__}"))
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self._dispatch(self._route_get)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._dispatch(self._route_get)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._dispatch(self._route_post)
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
+    def do_OPTIONS(self) -> None:
         self._dispatch(self._preflight)
 
     def _refuse_write(self) -> None:
-        raise HttpError(405, "this endpoint is read-only: only GET and POST of queries are allowed",
-                        {"Allow": "GET, HEAD, POST, OPTIONS"})
+        raise HttpError(
+            405,
+            "this endpoint is read-only: only GET and POST of queries are allowed",
+            {"Allow": "GET, HEAD, POST, OPTIONS"},
+        )
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._dispatch(self._refuse_write)
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._dispatch(self._refuse_write)
 
     do_PATCH = do_PUT
@@ -473,19 +509,27 @@ class Handler(BaseHTTPRequestHandler):
     def _preflight(self) -> None:
         if not self.server.config.cors:
             raise HttpError(403, "cross-origin requests are not enabled on this server (kg serve --cors ORIGIN)")
-        self._send(204, b"", "text/plain", {
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type, Accept",
-            "Access-Control-Max-Age": "600",
-        })
+        self._send(
+            204,
+            b"",
+            "text/plain",
+            {
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Content-Type, Accept",
+                "Access-Control-Max-Age": "600",
+            },
+        )
 
     # ---------------------------------------------------------------- routes
 
     def _split(self) -> tuple[str, dict[str, list[str]]]:
         parsed = urllib.parse.urlsplit(self.path)
         if len(parsed.query) > self.server.config.max_query_bytes:
-            raise HttpError(413, f"the request's query string has {len(parsed.query)} bytes, more than the "
-                                 f"{self.server.config.max_query_bytes}-byte limit (kg serve --max-query-bytes)")
+            raise HttpError(
+                413,
+                f"the request's query string has {len(parsed.query)} bytes, more than the "
+                f"{self.server.config.max_query_bytes}-byte limit (kg serve --max-query-bytes)",
+            )
         return parsed.path, urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
 
     def _route_get(self) -> None:
@@ -495,21 +539,24 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/api/queries" or path == "/api/queries/":
             self._list_queries()
         elif path.startswith("/api/queries/"):
-            self._stored_query(urllib.parse.unquote(path[len("/api/queries/"):]), params)
+            self._stored_query(urllib.parse.unquote(path[len("/api/queries/") :]), params)
         elif path == "/api/openapi.json":
             from kg.openapi import openapi_document
 
             self._json(openapi_document(list(self.server.queries.values())))
         elif path in ("/", "/index.html") or path.startswith("/static/"):
-            self._static("index.html" if path in ("/", "/index.html") else path[len("/static/"):])
+            self._static("index.html" if path in ("/", "/index.html") else path[len("/static/") :])
         else:
             raise HttpError(404, f"no such page {path!r}; see / (query page), /sparql, /api/queries, /api/openapi.json")
 
     def _route_post(self) -> None:
         path, params = self._split()
         if path != "/sparql":
-            raise HttpError(405 if path.startswith("/api/") or path == "/" else 404,
-                            f"POST is accepted only at /sparql, not {path!r}", {"Allow": "GET, HEAD"})
+            raise HttpError(
+                405 if path.startswith("/api/") or path == "/" else 404,
+                f"POST is accepted only at /sparql, not {path!r}",
+                {"Allow": "GET, HEAD"},
+            )
         media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         body = self._read_body()
         if media == "application/sparql-update":
@@ -520,8 +567,11 @@ class Handler(BaseHTTPRequestHandler):
             for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
         else:
-            raise HttpError(415, f"Content-Type {media or '(none)'!r}: expected application/sparql-query "
-                                 f"or {FORM} (SPARQL 1.1 Protocol)")
+            raise HttpError(
+                415,
+                f"Content-Type {media or '(none)'!r}: expected application/sparql-query "
+                f"or {FORM} (SPARQL 1.1 Protocol)",
+            )
         self._sparql(params)
 
     def _read_body(self) -> bytes:
@@ -533,13 +583,19 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise HttpError(400, f"Content-Length {length!r} is not a number") from None
         if size > self.server.config.max_query_bytes:
-            raise HttpError(413, f"the request body has {size} bytes, more than the "
-                                 f"{self.server.config.max_query_bytes}-byte limit (kg serve --max-query-bytes)")
+            raise HttpError(
+                413,
+                f"the request body has {size} bytes, more than the "
+                f"{self.server.config.max_query_bytes}-byte limit (kg serve --max-query-bytes)",
+            )
         return self.rfile.read(size)
 
     def _refuse_update(self) -> None:
-        raise HttpError(403, "SPARQL Update is not allowed: this endpoint is read-only. "
-                             "Change the store with 'kg ingest' / 'kg delete' instead.")
+        raise HttpError(
+            403,
+            "SPARQL Update is not allowed: this endpoint is read-only. "
+            "Change the store with 'kg ingest' / 'kg delete' instead.",
+        )
 
     def _sparql(self, params: dict[str, list[str]]) -> None:
         from kg.queries import check_read_only
@@ -548,19 +604,26 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse_update()
         queries = params.get("query") or []
         if len(queries) != 1 or not queries[0].strip():
-            raise HttpError(400, "expected exactly one 'query' parameter holding a SPARQL query "
-                                 "(GET /sparql?query=…, or POST it as a form or as application/sparql-query)")
+            raise HttpError(
+                400,
+                "expected exactly one 'query' parameter holding a SPARQL query "
+                "(GET /sparql?query=…, or POST it as a form or as application/sparql-query)",
+            )
         text = queries[0]
         if len(text.encode("utf-8")) > self.server.config.max_query_bytes:
-            raise HttpError(413, f"the query has more than {self.server.config.max_query_bytes} bytes "
-                                 "(kg serve --max-query-bytes)")
+            raise HttpError(
+                413, f"the query has more than {self.server.config.max_query_bytes} bytes (kg serve --max-query-bytes)"
+            )
         try:
             check_read_only(text)
         except QueryError:
             self._refuse_update()
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
-            raise HttpError(400, "default-graph-uri and named-graph-uri are not supported: "
-                                 "queries see the union of all article graphs; use GRAPH in the query")
+            raise HttpError(
+                400,
+                "default-graph-uri and named-graph-uri are not supported: "
+                "queries see the union of all article graphs; use GRAPH in the query",
+            )
         fmt = (params.get("format") or params.get("output") or [None])[0]
         self._run({"query": text, "bindings": {}, "accept": self.headers.get("Accept"), "format": fmt})
 

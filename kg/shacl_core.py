@@ -34,9 +34,9 @@ False
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Callable, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -50,23 +50,65 @@ _SUBCLASS = RDFS.subClassOf
 
 # Shape predicates that only document (or that pyshacl ignores when validating).
 _DOCUMENTATION = {
-    SH.message, SH.name, SH.description, SH.order, SH.group, SH.defaultValue, RDFS.label,
-    RDFS.comment, SH.prefixes, SH.declare, SH.severity, RDFS.seeAlso, RDFS.isDefinedBy,
+    SH.message,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.defaultValue,
+    RDFS.label,
+    RDFS.comment,
+    SH.prefixes,
+    SH.declare,
+    SH.severity,
+    RDFS.seeAlso,
+    RDFS.isDefinedBy,
 }
 _TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target}
 _SHAPE_PARAMETERS = {
-    SH.property, SH.path, SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount,
-    SH.minLength, SH.maxLength, SH.pattern, SH.flags, SH["in"], SH.hasValue, SH.minInclusive,
-    SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.lessThan, SH.lessThanOrEquals,
-    SH.equals, SH.disjoint, SH["or"], SH["and"], SH["not"], SH.xone, SH.node,
-    SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.languageIn,
+    SH.property,
+    SH.path,
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.minCount,
+    SH.maxCount,
+    SH.minLength,
+    SH.maxLength,
+    SH.pattern,
+    SH.flags,
+    SH["in"],
+    SH.hasValue,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+    SH.equals,
+    SH.disjoint,
+    SH["or"],
+    SH["and"],
+    SH["not"],
+    SH.xone,
+    SH.node,
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.languageIn,
     SH.uniqueLang,
 }
 _NUMERIC_TYPES = (int, float, Decimal)
 # The lexical value pyshacl requires for a datatype (ValueConstraints._assert_actual_datatype).
 _PYTHON_VALUE_TYPES = {
-    XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: (int,), XSD.float: (float,),
-    XSD.decimal: (Decimal,), XSD.boolean: (bool,), XSD.date: (date,), XSD.time: (time,),
+    XSD.string: (str, bytes),
+    RDF.langString: (str, bytes),
+    XSD.integer: (int,),
+    XSD.float: (float,),
+    XSD.decimal: (Decimal,),
+    XSD.boolean: (bool,),
+    XSD.date: (date,),
+    XSD.time: (time,),
     XSD.dateTime: (datetime,),
 }
 
@@ -201,7 +243,8 @@ class _Compiler:
             raise UnsupportedShapes(f"target {target}: only sh:SPARQLTarget with sh:select is compiled")
         prefixes = "".join(
             f"PREFIX {self.g.value(d, SH.prefix)}: <{self.g.value(d, SH.namespace)}>\n"
-            for owner in self.g.objects(target, SH.prefixes) for d in self.g.objects(owner, SH.declare)
+            for owner in self.g.objects(target, SH.prefixes)
+            for d in self.g.objects(owner, SH.declare)
         )
         return prefixes + str(self.g.value(target, SH.select))
 
@@ -214,8 +257,13 @@ class _Compiler:
         cell: list = []
         self.compiled[shape] = lambda data, focus: cell[0](data, focus)  # recursive shapes
         for p in set(self.g.predicates(shape, None)):
-            if p not in _SHAPE_PARAMETERS and p not in _DOCUMENTATION and p not in _TARGETS and p != _TYPE \
-                    and p != SH.deactivated:
+            if (
+                p not in _SHAPE_PARAMETERS
+                and p not in _DOCUMENTATION
+                and p not in _TARGETS
+                and p != _TYPE
+                and p != SH.deactivated
+            ):
                 raise UnsupportedShapes(f"shape {shape}: {p} is not supported by the compiled checks")
         severity = self.g.value(shape, SH.severity)
         if severity is not None and severity != SH.Violation:
@@ -254,7 +302,9 @@ class _Compiler:
                 return nodes
 
             return sequence
-        raise UnsupportedShapes(f"path {path}: only IRIs, sh:inversePath of an IRI, sh:alternativePath and sequences are compiled")
+        raise UnsupportedShapes(
+            f"path {path}: only IRIs, sh:inversePath of an IRI, sh:alternativePath and sequences are compiled"
+        )
 
     def constraints(self, shape, is_property: bool) -> list[Check]:
         g = self.g
@@ -265,7 +315,9 @@ class _Compiler:
             checks.append(_each(lambda data, v, d=datatype: _has_datatype(v, d)))
         for kind in g.objects(shape, SH.nodeKind):
             checks.append(_each(lambda data, v, k=kind: _has_node_kind(v, k)))
-        if not is_property and any(True for p in (SH.minCount, SH.maxCount, SH.uniqueLang) for _ in g.objects(shape, p)):
+        if not is_property and any(
+            True for p in (SH.minCount, SH.maxCount, SH.uniqueLang) for _ in g.objects(shape, p)
+        ):
             raise UnsupportedShapes(f"shape {shape}: sh:minCount, sh:maxCount and sh:uniqueLang need a property shape")
         for n in g.objects(shape, SH.minCount):
             checks.append(lambda data, focus, values, n=int(n): len(values) >= n)
@@ -284,22 +336,36 @@ class _Compiler:
             checks.append(_each(lambda data, v, a=allowed: v in a))
         for value in g.objects(shape, SH.hasValue):
             checks.append(lambda data, focus, values, x=value: x in values)
-        for parameter, test in ((SH.minInclusive, lambda c: c >= 0), (SH.maxInclusive, lambda c: c <= 0),
-                                (SH.minExclusive, lambda c: c > 0), (SH.maxExclusive, lambda c: c < 0)):
+        for parameter, test in (
+            (SH.minInclusive, lambda c: c >= 0),
+            (SH.maxInclusive, lambda c: c <= 0),
+            (SH.minExclusive, lambda c: c > 0),
+            (SH.maxExclusive, lambda c: c < 0),
+        ):
             for bound in g.objects(shape, parameter):
                 checks.append(_each(lambda data, v, b=bound, t=test: t(_compare(v, b))))
         for parameter, test in ((SH.lessThan, lambda c: c < 0), (SH.lessThanOrEquals, lambda c: c <= 0)):
             for other in g.objects(shape, parameter):
-                checks.append(lambda data, focus, values, o=other, t=test: all(
-                    t(_compare(v, w)) for v in values for w in data.objects(focus, o)))
+                checks.append(
+                    lambda data, focus, values, o=other, t=test: all(
+                        t(_compare(v, w)) for v in values for w in data.objects(focus, o)
+                    )
+                )
         for other in g.objects(shape, SH.equals):
             checks.append(lambda data, focus, values, o=other: set(values) == set(data.objects(focus, o)))
         for other in g.objects(shape, SH.disjoint):
             checks.append(lambda data, focus, values, o=other: not set(values) & set(data.objects(focus, o)))
         for languages in g.objects(shape, SH.languageIn):
             ranges = [str(x).lower() for x in Collection(g, languages)]
-            checks.append(_each(lambda data, v, r=ranges: isinstance(v, Literal) and bool(v.language)
-                                and any(_language_matches(v.language.lower(), x) for x in r)))
+            checks.append(
+                _each(
+                    lambda data, v, r=ranges: (
+                        isinstance(v, Literal)
+                        and bool(v.language)
+                        and any(_language_matches(v.language.lower(), x) for x in r)
+                    )
+                )
+            )
         if is_property and (shape, SH.uniqueLang, Literal(True)) in g:
             checks.append(lambda data, focus, values: _unique_languages(values))
         checks.extend(self.logical(shape))
@@ -381,7 +447,11 @@ def _compare(left, right) -> int:
     if not (isinstance(left, Literal) and isinstance(right, Literal)):
         raise _Undecided((left, right))
     a, b = left.value, right.value
-    if not (isinstance(a, _NUMERIC_TYPES) and isinstance(b, _NUMERIC_TYPES)) or isinstance(a, bool) or isinstance(b, bool):
+    if (
+        not (isinstance(a, _NUMERIC_TYPES) and isinstance(b, _NUMERIC_TYPES))
+        or isinstance(a, bool)
+        or isinstance(b, bool)
+    ):
         raise _Undecided((left, right))
     if getattr(left, "ill_typed", False) or getattr(right, "ill_typed", False):
         raise _Undecided((left, right))

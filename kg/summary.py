@@ -48,13 +48,14 @@ import dataclasses
 import functools
 import hashlib
 import heapq
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
+
 
 class _Vocabulary(Namespace):
     """A Namespace that keeps its terms: rdflib's builds (and checks) a new URIRef on every
@@ -77,6 +78,8 @@ _TRUE = Literal(True)
 def _integer(value: int) -> Literal:
     """An xsd:integer literal (counts and ranks repeat: made once each)."""
     return Literal(value, datatype=XSD.integer)
+
+
 _ARTICLE_COUNTS = (KGS.actorCount, KGS.meetingCount, KGS.missionCount, KGS.statementCount)
 _KG_NS = str(KG)
 _WD = "http://www.wikidata.org/entity/"
@@ -98,7 +101,7 @@ def pair_iri(a: str, b: str, base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
     True
     """
     low, high = sorted((a, b))
-    digest = hashlib.sha256(f"{low}\x1f{high}".encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(f"{low}\x1f{high}".encode()).hexdigest()[:16]
     return URIRef(f"{base_iri}summary/met/{digest}")
 
 
@@ -175,11 +178,11 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
             elif p == SCHEMA.alternateName:
                 info.aliases.add(str(o))
             elif p == RDF.type and str(o).startswith(_KG_NS) and o != KG.Actor:
-                info.types.add(str(o)[len(_KG_NS):])
+                info.types.add(str(o)[len(_KG_NS) :])
             elif p == KG.holdsRole and str(o) in role_text:
                 info.roles.add(role_text[str(o)])
             elif p == OWL.sameAs and str(o).startswith(_WD):
-                info.qids.add(str(o)[len(_WD):])
+                info.qids.add(str(o)[len(_WD) :])
     for meeting, entry in meetings.items():
         for p, o in by_subject.get(URIRef(meeting), ()):
             if p == SEM.hasActor:
@@ -199,10 +202,18 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
             values.setdefault(p, []).append(str(o))
         kinds = [k.rpartition("#")[2] for k in values.get(KG.missionKind, ()) if "#" in k]
         if kinds and derived in by_subject[mission]:
-            facts.missions.append((str(mission), min(kinds), min(values.get(SCHEMA.name, ()), default=None),
-                                   min(values.get(KG.kindText, ()), default=None)))
-    counted = [sum(1 for node in typed.get(kind, ()) if derived in by_subject[node])
-               for kind in (KG.Meeting, KG.Mission, KG.Statement)]
+            facts.missions.append(
+                (
+                    str(mission),
+                    min(kinds),
+                    min(values.get(SCHEMA.name, ()), default=None),
+                    min(values.get(KG.kindText, ()), default=None),
+                )
+            )
+    counted = [
+        sum(1 for node in typed.get(kind, ()) if derived in by_subject[node])
+        for kind in (KG.Meeting, KG.Mission, KG.Statement)
+    ]
     facts.counts = (len(mentioned), *counted)
     return facts
 
@@ -221,7 +232,7 @@ class ActorState:
     roles: set[str] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
 
-    def copy(self) -> "ActorState":
+    def copy(self) -> ActorState:
         return ActorState(self.count, self.name, self.qid, set(self.types), set(self.roles), set(self.aliases))
 
     def add(self, facts: ActorFacts) -> None:
@@ -257,7 +268,7 @@ class ActorState:
         return None if self.count <= 0 or self.name is None else (-self.count, self.name, str(node))
 
     @classmethod
-    def from_triples(cls, pairs: Iterable[tuple]) -> "ActorState":
+    def from_triples(cls, pairs: Iterable[tuple]) -> ActorState:
         state = cls()
         for p, o in pairs:
             if p == KGS.articles:
@@ -293,28 +304,32 @@ class ArticleState:
     title: str | None = None
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)
 
-    def copy(self) -> "ArticleState":
+    def copy(self) -> ArticleState:
         return dataclasses.replace(self)
 
     @classmethod
-    def of(cls, facts: "ArticleFacts") -> "ArticleState":
+    def of(cls, facts: ArticleFacts) -> ArticleState:
         return cls(True, facts.published, facts.title, facts.counts)
 
     def triples(self, node: URIRef) -> set[tuple]:
         if not self.exists:
             return set()
-        return {(node, predicate, _integer(count))
-                for predicate, count in zip(_ARTICLE_COUNTS, self.counts)}
+        return {(node, predicate, _integer(count)) for predicate, count in zip(_ARTICLE_COUNTS, self.counts)}
 
     def sort_key(self, node: URIRef) -> tuple | None:
         """Where the article stands in "articles": newest first (undated last), then by title."""
         if not self.exists:
             return None
-        return (self.published is None, _descending(self.published or ""),
-                self.title is not None, self.title or "", str(node))
+        return (
+            self.published is None,
+            _descending(self.published or ""),
+            self.title is not None,
+            self.title or "",
+            str(node),
+        )
 
     @classmethod
-    def from_triples(cls, pairs: Iterable[tuple]) -> "ArticleState":
+    def from_triples(cls, pairs: Iterable[tuple]) -> ArticleState:
         values = {p: int(o) for p, o in pairs if p in _ARTICLE_COUNTS}
         return cls(bool(values), None, None, tuple(values.get(p, 0) for p in _ARTICLE_COUNTS))
 
@@ -330,7 +345,7 @@ class MissionState:
     name: str | None = None
     kind_text: str | None = None
 
-    def copy(self) -> "MissionState":
+    def copy(self) -> MissionState:
         return dataclasses.replace(self)
 
     def triples(self, node: URIRef) -> set[tuple]:
@@ -340,8 +355,15 @@ class MissionState:
         """The "missions" order: newest article first (undated last), article, kind, name."""
         if not self.exists:
             return None
-        return (self.published is None, _descending(self.published or ""), self.article, self.kind,
-                self.name is not None, self.name or "", str(node))
+        return (
+            self.published is None,
+            _descending(self.published or ""),
+            self.article,
+            self.kind,
+            self.name is not None,
+            self.name or "",
+            str(node),
+        )
 
     def name_key(self, node: URIRef) -> tuple | None:
         """The "mission-participants" order: by the mission's name (else its kind as written)."""
@@ -363,9 +385,10 @@ class PairState:
     name_a: str | None = None
     name_b: str | None = None
 
-    def copy(self) -> "PairState":
-        return PairState(self.a, self.b, set(self.meetings), set(self.articles), self.first, self.last,
-                         self.name_a, self.name_b)
+    def copy(self) -> PairState:
+        return PairState(
+            self.a, self.b, set(self.meetings), set(self.articles), self.first, self.last, self.name_a, self.name_b
+        )
 
     def add(self, meeting: str, article: str, date: str | None, names_a: set[str], names_b: set[str]) -> None:
         self.meetings.add(meeting)
@@ -390,8 +413,12 @@ class PairState:
         }
         out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
         out.update((node, KGS.article, URIRef(a)) for a in self.articles)
-        for predicate, value in ((KGS.firstDate, self.first), (KGS.lastDate, self.last),
-                                 (KGS.nameA, self.name_a), (KGS.nameB, self.name_b)):
+        for predicate, value in (
+            (KGS.firstDate, self.first),
+            (KGS.lastDate, self.last),
+            (KGS.nameA, self.name_a),
+            (KGS.nameB, self.name_b),
+        ):
             if value is not None:
                 out.add((node, predicate, Literal(value)))
         return out
@@ -403,7 +430,7 @@ class PairState:
         return (-len(self.meetings), self.name_a, self.name_b, str(node))
 
     @classmethod
-    def from_triples(cls, a: str, b: str, pairs: Iterable[tuple]) -> "PairState":
+    def from_triples(cls, a: str, b: str, pairs: Iterable[tuple]) -> PairState:
         state = cls(a, b)
         for p, o in pairs:
             if p == KGS.meeting:
@@ -463,11 +490,11 @@ def recompute_actor(store, actor: str, exclude: set[str], summary: URIRef) -> Ac
         elif p == SCHEMA.alternateName:
             state.aliases.add(str(o))
         elif p == RDF.type and str(o).startswith(_KG_NS) and o != KG.Actor:
-            state.types.add(str(o)[len(_KG_NS):])
+            state.types.add(str(o)[len(_KG_NS) :])
         elif p == KG.holdsRole and role is not None:
             state.roles.add(str(role))
         elif p == OWL.sameAs and str(o).startswith(_WD):
-            qid = str(o)[len(_WD):]
+            qid = str(o)[len(_WD) :]
             state.qid = qid if state.qid is None else min(state.qid, qid)
     state.count = len(articles - exclude)
     return state
@@ -525,8 +552,14 @@ SELECT ?x ?article ?published ?kind ?name ?text WHERE {
   OPTIONAL { ?article <https://schema.org/datePublished> ?published }
 }
 """
-_RANK_KINDS = (KGS.pairRank, KGS.actorRank, KGS.unlinkedListed, KGS.articleListed,
-               KGS.missionListed, KGS.participantsListed)
+_RANK_KINDS = (
+    KGS.pairRank,
+    KGS.actorRank,
+    KGS.unlinkedListed,
+    KGS.articleListed,
+    KGS.missionListed,
+    KGS.participantsListed,
+)
 _RANKS = """
 SELECT ?x ?p ?r ?g WHERE { GRAPH ?g { ?x ?p ?r
   FILTER (?p IN (<https://w3id.org/kg-news/summary#pairRank>, <https://w3id.org/kg-news/summary#actorRank>,
@@ -601,7 +634,9 @@ class SummaryPlanner:
                 state = missions.setdefault(x, MissionState(True, None, str(article), kind))
                 state.kind = min(state.kind, kind)
                 for attribute, value in (("published", published), ("name", name), ("kind_text", text)):
-                    if value is not None and (getattr(state, attribute) is None or str(value) < getattr(state, attribute)):
+                    if value is not None and (
+                        getattr(state, attribute) is None or str(value) < getattr(state, attribute)
+                    ):
                         setattr(state, attribute, str(value))
             for x, state in missions.items():
                 keys[KGS.missionListed][x] = state.sort_key(x)
@@ -653,8 +688,9 @@ class SummaryPlanner:
             if key is not None:
                 yield node, key
 
-    def _touch(self, node: URIRef, pair: tuple[str, str] | None, before: dict, article: bool = False,
-               mission: bool = False):
+    def _touch(
+        self, node: URIRef, pair: tuple[str, str] | None, before: dict, article: bool = False, mission: bool = False
+    ):
         """The node's state for this batch (a copy, loaded once), remembering its triples before."""
         state = self._pending.get(node)
         if state is not None:
@@ -662,12 +698,18 @@ class SummaryPlanner:
         if node in self._states:
             state = self._states[node].copy()
         elif mission or self._empty:  # a mission node has no triples but its flags
-            state = (MissionState() if mission else PairState(*pair) if pair else
-                     ArticleState() if article else ActorState())
+            state = (
+                MissionState() if mission else PairState(*pair) if pair else ArticleState() if article else ActorState()
+            )
         else:
             found = self.store.subject_triples(self.graph, node)
-            state = (PairState.from_triples(*pair, found) if pair else
-                     ArticleState.from_triples(found) if article else ActorState.from_triples(found))
+            state = (
+                PairState.from_triples(*pair, found)
+                if pair
+                else ArticleState.from_triples(found)
+                if article
+                else ActorState.from_triples(found)
+            )
         before[node] = state.triples(node)
         self._pending[node] = state
         return state
@@ -685,8 +727,9 @@ class SummaryPlanner:
             self._pending[node] = ArticleState.of(facts)
             for mission, kind, name, kind_text in facts.missions:
                 self._touch(URIRef(mission), None, before, mission=True)
-                self._pending[URIRef(mission)] = MissionState(True, facts.published, facts.article, kind, name,
-                                                              kind_text)
+                self._pending[URIRef(mission)] = MissionState(
+                    True, facts.published, facts.article, kind, name, kind_text
+                )
             for actor, info in facts.actors.items():
                 self._touch(URIRef(actor), None, before).add(info)
             for (a, b), (held, names_a, names_b) in facts.pair_facts().items():
@@ -701,8 +744,9 @@ class SummaryPlanner:
         rank_remove, rank_add, self._pending_ranks = self._rank_changes(before)
         return remove | rank_remove, add | rank_add
 
-    def _drop(self, removed: Mapping[str, ArticleFacts], new_versions: Mapping[str, ArticleFacts],
-              before: dict) -> None:
+    def _drop(
+        self, removed: Mapping[str, ArticleFacts], new_versions: Mapping[str, ArticleFacts], before: dict
+    ) -> None:
         """Take the ``removed`` versions out of the touched nodes' states.
 
         An actor or pair whose facts the article's new version (in the same write) still holds
@@ -787,8 +831,11 @@ def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Recompute the whole summary graph from the article graphs; returns its triple count."""
     graph = summary_graph_iri(base_iri)
     planner = SummaryPlanner(store, base_iri, assume_empty=True)
-    added = [article_facts(str(name), store.iter_graph_triples(name))
-             for name in store.graph_names() if str(name).startswith(f"{base_iri}article/")]
+    added = [
+        article_facts(str(name), store.iter_graph_triples(name))
+        for name in store.graph_names()
+        if str(name).startswith(f"{base_iri}article/")
+    ]
     _, add = planner.plan(added, {})
     store.replace_graph(graph, sorted(add))
     planner.commit()
@@ -796,6 +843,13 @@ def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
 
 
 __all__ = [
-    "KGS", "ArticleFacts", "ActorFacts", "SummaryPlanner", "article_facts", "pair_iri",
-    "rebuild_summary", "summary_graph_iri", "summary_is_current",
+    "KGS",
+    "ArticleFacts",
+    "ActorFacts",
+    "SummaryPlanner",
+    "article_facts",
+    "pair_iri",
+    "rebuild_summary",
+    "summary_graph_iri",
+    "summary_is_current",
 ]

@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from pyshacl import Validator
 from pyshacl.errors import ReportableRuntimeError
@@ -66,7 +66,7 @@ class ValidationReport:
         lines.extend(r.line() for r in self.results)
         return "\n".join(lines)
 
-    def merge(self, other: "ValidationReport") -> "ValidationReport":
+    def merge(self, other: ValidationReport) -> ValidationReport:
         """The report of two validations together."""
         return ValidationReport(self.conforms and other.conforms, self.results + other.results)
 
@@ -133,7 +133,7 @@ class _FastList(list):
     def __contains__(self, item) -> bool:
         return item in self._members
 
-    def copy(self) -> "_FastList":
+    def copy(self) -> _FastList:
         return _FastList(self)
 
     def append(self, item) -> None:
@@ -141,7 +141,7 @@ class _FastList(list):
         self._members.add(item)
 
 
-_ACTIVE: "CompiledShapes | None" = None
+_ACTIVE: CompiledShapes | None = None
 
 
 class _CachedComponent:
@@ -212,8 +212,13 @@ class CompiledShapes:
     def __init__(self, graph: Graph):
         self.graph = graph
         advanced, rules = _uses_advanced_features(graph)
-        self.options = {"inference": "none", "advanced": advanced, "allow_warnings": True,
-                        "inplace": not rules, "abort_on_first": False}
+        self.options = {
+            "inference": "none",
+            "advanced": advanced,
+            "allow_warnings": True,
+            "inplace": not rules,
+            "abort_on_first": False,
+        }
         self._shapes_graph = None
         self._components: dict = {}
         try:
@@ -332,8 +337,10 @@ def _validate_ntriples(text: bytes | str) -> ValidationReport:
     from kg.store.oxigraph import from_ox
 
     data = text.encode("utf-8") if isinstance(text, str) else text
-    triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-               for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    triples = [
+        (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    ]
     return validate_graph(triples)
 
 
@@ -362,7 +369,7 @@ def _results(report: Graph, data: Graph) -> list[ValidationResult]:
 
 
 def _article_hint(data: Graph) -> str:
-    """", article <iri>" for a graph that holds one kg:Article (to name it in errors), else ""."""
+    """ ", article <iri>" for a graph that holds one kg:Article (to name it in errors), else ""."""
     articles = list(islice(data.subjects(RDF.type, KG.Article), 2))
     return f", article {articles[0]}" if len(articles) == 1 else ""
 
@@ -373,7 +380,7 @@ def _constraint_parameter(component) -> str | None:
         return None
     text = str(component)
     if text.startswith(str(SH)) and text.endswith("ConstraintComponent"):
-        name = text[len(str(SH)):-len("ConstraintComponent")]
+        name = text[len(str(SH)) : -len("ConstraintComponent")]
         return "sh:" + name[:1].lower() + name[1:]
     return text
 
@@ -384,7 +391,7 @@ def _short(term) -> str | None:
     text = str(term)
     for prefix, ns in (("sh:", str(SH)), ("kg:", str(KG))):
         if text.startswith(ns):
-            return prefix + text[len(ns):]
+            return prefix + text[len(ns) :]
     return text
 
 
@@ -406,8 +413,15 @@ def read_rdf_file(path: str | Path) -> Graph:
 
     path = Path(path)
     fmt = {
-        ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
-        ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".xml": "xml",
+        ".ttl": "turtle",
+        ".turtle": "turtle",
+        ".nt": "nt",
+        ".nq": "nquads",
+        ".trig": "trig",
+        ".jsonld": "json-ld",
+        ".json": "json-ld",
+        ".rdf": "xml",
+        ".xml": "xml",
     }.get(path.suffix.lower())
     if fmt is None:
         raise UsageError(f"{path}: unknown RDF file type {path.suffix!r}; expected .ttl, .trig, .nt, .nq or .jsonld")
@@ -437,4 +451,14 @@ def article_subgraph(graphs: Iterable[Graph]) -> Graph:
     return merged
 
 
-__all__ = ["ValidationReport", "ValidationResult", "validate_graph", "load_shapes", "compiled_shapes", "CompiledShapes", "validate_store", "read_rdf_file", "URIRef"]
+__all__ = [
+    "ValidationReport",
+    "ValidationResult",
+    "validate_graph",
+    "load_shapes",
+    "compiled_shapes",
+    "CompiledShapes",
+    "validate_store",
+    "read_rdf_file",
+    "URIRef",
+]

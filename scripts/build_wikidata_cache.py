@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.errors import KgError  # noqa: E402
-from kg.wikidata.cache import SHIPPED_CACHE  # noqa: E402
-from kg.wikidata.shipped import build_shipped_cache, default_source_dir  # noqa: E402
+from kg.errors import KgError
+from kg.wikidata.cache import SHIPPED_CACHE
+from kg.wikidata.shipped import build_shipped_cache, default_source_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,8 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     except KgError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
-    print(f"wrote {args.out}: {stats['entities']} entities, {stats['names']} names, "
-          f"{stats['confusable_groups']} confusable groups (from {source})")
+    print(
+        f"wrote {args.out}: {stats['entities']} entities, {stats['names']} names, "
+        f"{stats['confusable_groups']} confusable groups (from {source})"
+    )
     return 0
 
 

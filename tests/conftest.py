@@ -112,8 +112,9 @@ def make_doc():
             sentence_objs.append(Sentence(a, b, kind_of.get(a, "body")))
         actors, mentions = {}, []
         for surface, (actor_id, actor_type) in names.items():
-            actors.setdefault(actor_id, Actor(actor_id, surface, actor_type,
-                                              roles=list((roles or {}).get(actor_id, []))))
+            actors.setdefault(
+                actor_id, Actor(actor_id, surface, actor_type, roles=list((roles or {}).get(actor_id, [])))
+            )
             for m in _re.finditer(r"(?<!\w)" + _re.escape(surface) + r"(?!\w)", text):
                 mentions.append(ActorMention(m.start(), m.end(), actor_id, "name"))
         for word, actor_id in (pronouns or {}).items():
@@ -121,13 +122,17 @@ def make_doc():
                 mentions.append(ActorMention(m.start(), m.end(), actor_id, "pronoun"))
         kept, last_end = [], -1
         for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
-            if mention.start >= last_end:   # the longest of overlapping names wins
+            if mention.start >= last_end:  # the longest of overlapping names wins
                 kept.append(mention)
                 last_end = mention.end
         mentions = kept
-        doc = Document(text=text, language=language,
-                       published=dt.date.fromisoformat(published) if published else None,
-                       published_precision="day" if published else None, sentences=sentence_objs)
+        doc = Document(
+            text=text,
+            language=language,
+            published=dt.date.fromisoformat(published) if published else None,
+            published_precision="day" if published else None,
+            sentences=sentence_objs,
+        )
         return doc, Actors(list(actors.values()), mentions)
 
     return make

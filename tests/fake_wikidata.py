@@ -98,7 +98,7 @@ class FakeWikidata:
 
     # ----------------------------------------------------------------- lifecycle
 
-    def start(self) -> "FakeWikidata":
+    def start(self) -> FakeWikidata:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
@@ -112,7 +112,7 @@ class FakeWikidata:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "FakeWikidata":
+    def __enter__(self) -> FakeWikidata:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -153,7 +153,12 @@ class FakeWikidata:
 
     def get_entities(self, ids: list[str]) -> dict:
         if len(ids) > 50:
-            return {"error": {"code": "toomanyvalues", "info": "Too many values supplied for parameter \"ids\". The limit is 50."}}
+            return {
+                "error": {
+                    "code": "toomanyvalues",
+                    "info": 'Too many values supplied for parameter "ids". The limit is 50.',
+                }
+            }
         return {"entities": {qid: self.entities.get(qid, {"id": qid, "missing": ""}) for qid in ids}, "success": 1}
 
     def search(self, text: str, lang: str, limit: int) -> dict:
@@ -168,15 +173,23 @@ class FakeWikidata:
                 folded = form.casefold()
                 if folded.startswith(wanted) or any(word.startswith(wanted) for word in folded.split()):
                     desc = (data.get("descriptions", {}).get(lang) or {}).get("value", "")
-                    hits.append({
-                        "id": qid, "title": qid, "pageid": int(qid[1:]) % 100000,
-                        "concepturi": f"http://www.wikidata.org/entity/{qid}", "repository": "wikidata",
-                        "url": f"//www.wikidata.org/wiki/{qid}",
-                        "display": {"label": {"value": label or form, "language": lang},
-                                    "description": {"value": desc, "language": lang}},
-                        "label": label or form, "description": desc,
-                        "match": {"type": kind, "language": lang, "text": form},
-                    })
+                    hits.append(
+                        {
+                            "id": qid,
+                            "title": qid,
+                            "pageid": int(qid[1:]) % 100000,
+                            "concepturi": f"http://www.wikidata.org/entity/{qid}",
+                            "repository": "wikidata",
+                            "url": f"//www.wikidata.org/wiki/{qid}",
+                            "display": {
+                                "label": {"value": label or form, "language": lang},
+                                "description": {"value": desc, "language": lang},
+                            },
+                            "label": label or form,
+                            "description": desc,
+                            "match": {"type": kind, "language": lang, "text": form},
+                        }
+                    )
                     break
         return {"searchinfo": {"search": text}, "search": hits[:limit], "success": 1}
 
@@ -227,10 +240,11 @@ class _Handler(BaseHTTPRequestHandler):
             if action == "wbgetentities":
                 body = self.fake.get_entities([i for i in params.get("ids", "").split("|") if i])
             elif action == "wbsearchentities":
-                body = self.fake.search(params.get("search", ""), params.get("language", "en"),
-                                        int(params.get("limit", "7")))
+                body = self.fake.search(
+                    params.get("search", ""), params.get("language", "en"), int(params.get("limit", "7"))
+                )
             else:
-                body = {"error": {"code": "badvalue", "info": f"Unrecognized value for parameter \"action\": {action}."}}
+                body = {"error": {"code": "badvalue", "info": f'Unrecognized value for parameter "action": {action}.'}}
             self._send(200, json.dumps(body).encode("utf-8"), "application/json; charset=utf-8")
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -245,11 +259,22 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         if "maxlag" in fault:
             lag = fault["maxlag"]
-            body = {"error": {"code": "maxlag", "info": f"Waiting for 10.64.16.8: {lag} seconds lagged.",
-                              "host": "10.64.16.8", "lag": lag, "type": "db"},
-                    "servedby": "mw1234"}
-            self._send(200, json.dumps(body).encode(), "application/json",
-                       {"Retry-After": str(fault.get("retry_after", lag)), "X-Database-Lag": str(lag)})
+            body = {
+                "error": {
+                    "code": "maxlag",
+                    "info": f"Waiting for 10.64.16.8: {lag} seconds lagged.",
+                    "host": "10.64.16.8",
+                    "lag": lag,
+                    "type": "db",
+                },
+                "servedby": "mw1234",
+            }
+            self._send(
+                200,
+                json.dumps(body).encode(),
+                "application/json",
+                {"Retry-After": str(fault.get("retry_after", lag)), "X-Database-Lag": str(lag)},
+            )
             return True
         if "body" in fault:
             self._send(200, fault["body"].encode("utf-8"), "application/json")

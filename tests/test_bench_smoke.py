@@ -18,10 +18,32 @@ def test_benchmark_smoke_run_reports_every_step(tmp_path):
     out = tmp_path / "bench.json"
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--articles", "200", "--jobs", "2", "--repeat", "1",
-         "--rdflib-max", "100", "--rdflib-ingest-max", "30", "--extract-articles", "3",
-         "--workdir", str(tmp_path / "work"), "--json", str(out), "--quiet"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--articles",
+            "200",
+            "--jobs",
+            "2",
+            "--repeat",
+            "1",
+            "--rdflib-max",
+            "100",
+            "--rdflib-ingest-max",
+            "30",
+            "--extract-articles",
+            "3",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     elapsed = time.perf_counter() - started
     assert proc.returncode == 0, proc.stderr[-2000:]

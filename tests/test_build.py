@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import isomorphic, graph_diff
+from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import OWL, PROV, RDF, XSD
 
 from kg.build import actor_iri_for, build_article, date_literal
@@ -25,7 +25,8 @@ def test_seed_matches_golden_turtle(seed_sheet):
         pytest.fail(
             "seed graph differs from tests/golden/seed.ttl\nonly built:\n"
             + "\n".join(sorted(t.n3() for t in only_built)[:20])
-            + "\nonly golden:\n" + "\n".join(sorted(t.n3() for t in only_golden)[:20])
+            + "\nonly golden:\n"
+            + "\n".join(sorted(t.n3() for t in only_golden)[:20])
         )
 
 
@@ -80,21 +81,26 @@ def test_dates_are_typed_by_precision(value, datatype):
 
 
 def _sheet(url, actors, statements=()):
-    return parse_factsheet({"url": url, "language": "en", "actors": actors, "meetings": [],
-                            "missions": [], "statements": list(statements)})
+    return parse_factsheet(
+        {"url": url, "language": "en", "actors": actors, "meetings": [], "missions": [], "statements": list(statements)}
+    )
 
 
 def test_linked_actor_is_one_node_across_articles_and_unlinked_by_type_and_name():
     rutte = {"id": "r", "name": "Mark Rutte", "type": "Person", "qid": "Q57792"}
     a = build_article(_sheet("https://a.example/1", [rutte, {"id": "b", "name": "James  Brown", "type": "Person"}]))
-    b = build_article(_sheet("https://a.example/2", [dict(rutte, id="mr"), {"id": "x", "name": "james brown", "type": "Person"}]))
+    b = build_article(
+        _sheet("https://a.example/2", [dict(rutte, id="mr"), {"id": "x", "name": "james brown", "type": "Person"}])
+    )
     assert a.actor_iris["r"] == b.actor_iris["mr"] == URIRef("https://w3id.org/kg-news/id/actor/Q57792")
     assert a.actor_iris["b"] == b.actor_iris["x"]
     assert a.iri != b.iri
 
 
 def test_base_iri_is_configurable():
-    article = build_article(_sheet("https://a.example/1", [{"id": "r", "name": "R", "type": "Person", "qid": "Q1"}]), "https://ex.org/kg/")
+    article = build_article(
+        _sheet("https://a.example/1", [{"id": "r", "name": "R", "type": "Person", "qid": "Q1"}]), "https://ex.org/kg/"
+    )
     assert str(article.iri).startswith("https://ex.org/kg/article/")
     assert str(article.actor_iris["r"]) == "https://ex.org/kg/actor/Q1"
 
@@ -105,8 +111,14 @@ def test_sheet_without_identity_is_refused():
         build_article(sheet)
 
 
-@pytest.mark.parametrize("value", ["Q57792", "http://www.wikidata.org/entity/Q57792",
-                                   "https://www.wikidata.org/wiki/Q57792",
-                                   "https://w3id.org/kg-news/id/actor/Q57792"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Q57792",
+        "http://www.wikidata.org/entity/Q57792",
+        "https://www.wikidata.org/wiki/Q57792",
+        "https://w3id.org/kg-news/id/actor/Q57792",
+    ],
+)
 def test_actor_parameter_forms(value):
     assert actor_iri_for(value) == URIRef("https://w3id.org/kg-news/id/actor/Q57792")

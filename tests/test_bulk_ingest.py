@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, ROOT, SEED_SHEET
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from typer.testing import CliRunner
@@ -18,10 +19,8 @@ from kg.ingest import delete_article, expand_inputs, ingest_paths
 from kg.store import open_store
 from kg.validate import compiled_shapes, load_shapes
 
-from conftest import CORPUS, ROOT, SEED_SHEET
-
 sys.path.insert(0, str(ROOT))
-from benchmarks.generate import write_corpus  # noqa: E402
+from benchmarks.generate import write_corpus
 
 runner = CliRunner()
 SHAPE_FIXTURES = ROOT / "tests" / "shapes"
@@ -107,11 +106,24 @@ def test_a_changed_sheet_is_replaced_and_the_rest_skipped(tmp_path, corpus):
     ("name", "content", "reason"),
     [
         ("bad.yaml", "actors: [\n", "not valid YAML"),
-        ("bad.json", '{"actors": [{"id": "a", "name": "A", "type": "Alien"}], "meetings": [], "missions": [], "statements": []}',
-         "'type'"),
-        ("visit.json", json.dumps({"url": "https://e.org/v", "actors": [{"id": "a", "name": "A", "type": "Person"}],
-                                   "meetings": [{"kind": "visit", "participants": ["a"]}], "missions": [], "statements": []}),
-         "does not conform"),
+        (
+            "bad.json",
+            '{"actors": [{"id": "a", "name": "A", "type": "Alien"}], "meetings": [], "missions": [], "statements": []}',
+            "'type'",
+        ),
+        (
+            "visit.json",
+            json.dumps(
+                {
+                    "url": "https://e.org/v",
+                    "actors": [{"id": "a", "name": "A", "type": "Person"}],
+                    "meetings": [{"kind": "visit", "participants": ["a"]}],
+                    "missions": [],
+                    "statements": [],
+                }
+            ),
+            "does not conform",
+        ),
         ("empty.txt", "", "empty.txt"),
     ],
     ids=["malformed-yaml", "bad-actor-type", "not-conforming", "empty-text"],
@@ -216,8 +228,17 @@ def test_cli_bulk_ingest_prints_a_summary_and_validate_all_conforms(tmp_path, co
 
 def test_cli_single_bad_input_keeps_its_exit_code(tmp_path):
     bad = tmp_path / "visit.json"
-    bad.write_text(json.dumps({"url": "https://e.org/v", "actors": [{"id": "a", "name": "A", "type": "Person"}],
-                               "meetings": [{"kind": "visit", "participants": ["a"]}], "missions": [], "statements": []}))
+    bad.write_text(
+        json.dumps(
+            {
+                "url": "https://e.org/v",
+                "actors": [{"id": "a", "name": "A", "type": "Person"}],
+                "meetings": [{"kind": "visit", "participants": ["a"]}],
+                "missions": [],
+                "statements": [],
+            }
+        )
+    )
     result = runner.invoke(app, ["--store", str(tmp_path / "store"), "ingest", str(bad)])
     assert result.exit_code == 1 and "does not conform" in result.stderr
     result = runner.invoke(app, ["--store", str(tmp_path / "store"), "ingest", str(SEED_SHEET), "--jobs", "0"])
@@ -227,8 +248,9 @@ def test_cli_single_bad_input_keeps_its_exit_code(tmp_path):
 @pytest.mark.parametrize("fixture", sorted(p.stem for p in SHAPE_FIXTURES.glob("*.ttl")))
 def test_compiled_validator_agrees_with_plain_pyshacl(fixture):
     data = Graph().parse(SHAPE_FIXTURES / f"{fixture}.ttl", format="turtle")
-    conforms, report, _ = pyshacl_validate(data, shacl_graph=load_shapes(), inference="none", advanced=True,
-                                           allow_warnings=True)
+    conforms, report, _ = pyshacl_validate(
+        data, shacl_graph=load_shapes(), inference="none", advanced=True, allow_warnings=True
+    )
     ours = compiled_shapes().validate(data)
     focus = {str(f) for f in report.objects(None, __import__("rdflib").URIRef("http://www.w3.org/ns/shacl#focusNode"))}
     assert ours.conforms == conforms

@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEED_SHEET
 from rdflib import Graph
 from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.namespaces import KG, SCHEMA
-
-from conftest import SEED_SHEET, gold_sheets
 
 runner = CliRunner()
 
@@ -39,12 +38,15 @@ def test_ingest_query_meetings_lists_ishiba(seeded):
     assert "Ishiba" in stdout and "Nakatani" in stdout
 
 
-@pytest.mark.parametrize("fmt, check", [
-    ("json", lambda s: json.loads(s)["head"]["vars"]),
-    ("csv", lambda s: s.splitlines()[0].count(",") >= 1),
-    ("tsv", lambda s: s.startswith("?")),
-    ("table", lambda s: "Ishiba" in s),
-])
+@pytest.mark.parametrize(
+    "fmt, check",
+    [
+        ("json", lambda s: json.loads(s)["head"]["vars"]),
+        ("csv", lambda s: s.splitlines()[0].count(",") >= 1),
+        ("tsv", lambda s: s.startswith("?")),
+        ("table", lambda s: "Ishiba" in s),
+    ],
+)
 def test_query_formats(seeded, fmt, check):
     code, stdout, _ = kg(seeded, "query", "meetings", "-p", "actor=Q57792", "-f", fmt)
     assert code == 0 and check(stdout)
@@ -57,15 +59,18 @@ def test_query_any_rq_file(seeded, tmp_path):
     assert code == 0 and stdout.splitlines()[1] == "25"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["query", "nope"], "unknown stored query 'nope'; available:"),
-    (["query", "meetings"], "needs parameter 'actor'"),
-    (["query", "meetings", "-p", "actor=not an iri"], "expected an IRI or a QID"),
-    (["query", "meetings", "-p", "actor"], "expected NAME=VALUE"),
-    (["query", "meetings", "-p", "actor=Q1", "-f", "xml"], "expected one of table, csv, tsv, json, turtle"),
-    (["export", "-f", "rdfxml"], "expected one of turtle, trig, nt, nq, jsonld"),
-    (["export", "--article", "https://nowhere.example/x"], "no such article in the store"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["query", "nope"], "unknown stored query 'nope'; available:"),
+        (["query", "meetings"], "needs parameter 'actor'"),
+        (["query", "meetings", "-p", "actor=not an iri"], "expected an IRI or a QID"),
+        (["query", "meetings", "-p", "actor"], "expected NAME=VALUE"),
+        (["query", "meetings", "-p", "actor=Q1", "-f", "xml"], "expected one of table, csv, tsv, json, turtle"),
+        (["export", "-f", "rdfxml"], "expected one of turtle, trig, nt, nq, jsonld"),
+        (["export", "--article", "https://nowhere.example/x"], "no such article in the store"),
+    ],
+)
 def test_usage_errors_exit_2_with_a_message(seeded, args, message):
     code, _, stderr = kg(seeded, *args)
     assert code == 2
@@ -83,7 +88,9 @@ def test_update_is_refused_and_changes_nothing(seeded, tmp_path):
 
 def test_malformed_sheet_exits_2_with_file_and_line(tmp_path):
     sheet = tmp_path / "bad.yaml"
-    sheet.write_text("actors:\n  - id: a\n    name: A\n    type: Person\n    qid: X9\nmeetings: []\nmissions: []\nstatements: []\n")
+    sheet.write_text(
+        "actors:\n  - id: a\n    name: A\n    type: Person\n    qid: X9\nmeetings: []\nmissions: []\nstatements: []\n"
+    )
     code, _, stderr = kg(tmp_path / "store", "ingest", sheet)
     assert code == 2
     assert "bad.yaml:2: actors[0] (id 'a'): 'qid' is 'X9'" in stderr

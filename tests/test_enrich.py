@@ -21,8 +21,11 @@ from kg.wikidata.client import WikidataClient
 from tests.fake_wikidata import FakeWikidata
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-SHEETS = ["00-seed-dw-japan-nato.gold.json", "06-usembassy-blinken-merkel.gold.json",
-          "08-usembassy-blinken-reise-ukraine-deutschland.gold.json"]
+SHEETS = [
+    "00-seed-dw-japan-nato.gold.json",
+    "06-usembassy-blinken-merkel.gold.json",
+    "08-usembassy-blinken-reise-ukraine-deutschland.gold.json",
+]
 
 pytestmark = pytest.mark.skipif(not (CORPUS / SHEETS[0]).exists(), reason="needs ../shared/corpus")
 
@@ -49,8 +52,9 @@ def server():
 
 
 def client_for(fake, **kwargs):
-    settings = Settings(contact="kg-tests@example.org", wikidata_api=fake.api_url,
-                        wikidata_sparql=fake.sparql_url, http_timeout=1.0)
+    settings = Settings(
+        contact="kg-tests@example.org", wikidata_api=fake.api_url, wikidata_sparql=fake.sparql_url, http_timeout=1.0
+    )
     return WikidataClient(settings, sleep=lambda s: None, **kwargs)
 
 
@@ -72,8 +76,9 @@ def test_offline_enrichment_and_the_enriched_query(store, cache):
     assert (WD.Q183, WDT.P463, WD.Q7184) in graph
     assert (WD.Q1335527, WDT.P39, WD.Q274948) in graph
     statement = next(graph.objects(WD.Q1335527, P.P39))
-    assert graph.value(statement, PQ.P580) == Literal("2024-10-01T00:00:00Z", datatype=XSD.dateTime) or \
-        any(graph.objects(statement, PQ.P580))
+    assert graph.value(statement, PQ.P580) == Literal("2024-10-01T00:00:00Z", datatype=XSD.dateTime) or any(
+        graph.objects(statement, PQ.P580)
+    )
     # Merkel (head of government of Germany, a NATO member) met Blinken on 2021-06-23
     assert heads(store) == [("Angela Merkel", "head of government", "2021-06-23")]
     # with the G7 instead: Ishiba (Japan) met Rutte on 2025-04-09, Merkel counts too
@@ -110,7 +115,7 @@ def test_wdqs_faults_fall_back_to_the_cache(store, cache, server):
 def test_wdqs_query_takes_only_qids():
     assert "wd:Q17" in wdqs_query(["Q17"])
     with pytest.raises(UsageError):
-        wdqs_query(['Q17 } ; DROP ALL ; {'])
+        wdqs_query(["Q17 } ; DROP ALL ; {"])
 
 
 def test_query_without_enrichment_is_empty(store):
@@ -123,14 +128,23 @@ def test_wdqs_rows_in_unexpected_shapes_are_left_out():
 
     uri = lambda v: {"type": "uri", "value": v}  # noqa: E731
     rows = [
-        {"item": uri("http://www.wikidata.org/entity/Q183"), "pid": {"type": "literal", "value": "P463"},
-         "value": uri("http://www.wikidata.org/entity/Q7184"),
-         "statement": uri("http://www.wikidata.org/entity/statement/Q183-abc")},
-        {"item": uri("http://www.wikidata.org/entity/Q183")},                                   # no value
-        {"item": uri("http://www.wikidata.org/entity/Q183"), "pid": {"value": "P999"},
-         "value": uri("http://www.wikidata.org/entity/Q1")},                                    # not selected
-        {"item": uri("http://www.wikidata.org/entity/Q183"), "pid": {"value": "P31"},
-         "value": {"type": "literal", "value": "country"}},                                     # not an item
+        {
+            "item": uri("http://www.wikidata.org/entity/Q183"),
+            "pid": {"type": "literal", "value": "P463"},
+            "value": uri("http://www.wikidata.org/entity/Q7184"),
+            "statement": uri("http://www.wikidata.org/entity/statement/Q183-abc"),
+        },
+        {"item": uri("http://www.wikidata.org/entity/Q183")},  # no value
+        {
+            "item": uri("http://www.wikidata.org/entity/Q183"),
+            "pid": {"value": "P999"},
+            "value": uri("http://www.wikidata.org/entity/Q1"),
+        },  # not selected
+        {
+            "item": uri("http://www.wikidata.org/entity/Q183"),
+            "pid": {"value": "P31"},
+            "value": {"type": "literal", "value": "country"},
+        },  # not an item
         "junk",
     ]
     triples = triples_from_wdqs(rows, DEFAULT_BASE_IRI)

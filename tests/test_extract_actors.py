@@ -55,14 +55,16 @@ def test_mentions_point_at_their_text(case, names):
     for mention in found.mentions:
         assert mention.actor_id in ids
         assert 0 <= mention.start < mention.end <= len(doc.text)
-        assert doc.text[mention.start:mention.end].strip() == doc.text[mention.start:mention.end]
+        assert doc.text[mention.start : mention.end].strip() == doc.text[mention.start : mention.end]
 
 
 def test_authors_translators_and_credits_are_not_actors(names):
-    text = ("Anna Berg besucht Japan\n\nAnna Berg reiste am Montag nach Japan.\n"
-            "Die Ministerin in Tokio, 9.4.2025Bild: Karl Fotomann/AP\n"
-            "Aus dem Englischen adaptiert von Jana Schreiber.\n"
-            "Korrespondent Paul Schreiber\n")
+    text = (
+        "Anna Berg besucht Japan\n\nAnna Berg reiste am Montag nach Japan.\n"
+        "Die Ministerin in Tokio, 9.4.2025Bild: Karl Fotomann/AP\n"
+        "Aus dem Englischen adaptiert von Jana Schreiber.\n"
+        "Korrespondent Paul Schreiber\n"
+    )
     doc = read_article(text)
     found = recognise_actors(doc, names)
     names_found = {a.name for a in found.actors}
@@ -78,7 +80,7 @@ def test_stable_ids_and_non_breaking_spaces(names):
     assert [a.id for a in first.actors] == [a.id for a in second.actors]
     berg = next(a for a in first.actors if a.qid == "Q900001")
     assert berg.id == "anna-berg"
-    assert doc.text[berg.mentions[0][0]:berg.mentions[0][1]] == "Anna\u00a0Berg"
+    assert doc.text[berg.mentions[0][0] : berg.mentions[0][1]] == "Anna\u00a0Berg"
 
 
 def test_gazetteer_is_built_once_per_source(names):

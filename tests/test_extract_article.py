@@ -6,7 +6,11 @@ import pytest
 
 from kg.errors import InputError, UnsupportedLanguageError
 from kg.extract.article import (
-    find_url, looks_like_html, read_article, split_sentences, unwrap_url,
+    find_url,
+    looks_like_html,
+    read_article,
+    split_sentences,
+    unwrap_url,
 )
 
 PASTED = (
@@ -23,7 +27,7 @@ PASTED = (
     "Die Ministerin und ihr Gastgeber bei einem Treffen in Lissabon, 2.3.2024\n"
     "Beim Treffen: die Ministerin und ihr Gastgeber, 2.3.2024Bild: Eva Linse/Agentur\n"
     "\n"
-    "Am Samstag traf Berg\u00a0den Gastgeber. \"Wir haben viel erreicht\", sagte sie. Dr. Kim war auch da.\n"
+    'Am Samstag traf Berg\u00a0den Gastgeber. "Wir haben viel erreicht", sagte sie. Dr. Kim war auch da.\n'
     "\n"
     "Aus dem Französischen adaptiert von Tom Wandler.\n"
     "\n"
@@ -38,7 +42,7 @@ def pasted():
 
 
 def _kinds(doc):
-    return {doc.text[s.start:s.end]: s.kind for s in doc.sentences}
+    return {doc.text[s.start : s.end]: s.kind for s in doc.sentences}
 
 
 def test_metadata_from_a_pasted_page(pasted):
@@ -51,59 +55,75 @@ def test_metadata_from_a_pasted_page(pasted):
     assert "Eva Linse" in pasted.extra["photo_credits"]
 
 
-@pytest.mark.parametrize("line, kind", [
-    ("1. Zum Inhalt springen", "boilerplate"),
-    ("2. Zur Hauptnavigation springen", "boilerplate"),
-    ("Ministerin besucht die Küste", "heading"),
-    ("Die Ministerin und ihr Gastgeber bei einem Treffen in Lissabon, 2.3.2024", "caption"),
-    ("Beim Treffen: die Ministerin und ihr Gastgeber, 2.3.2024", "caption"),
-    ("Die Reise der Ministerin Anna Berg soll die Zusammenarbeit stärken.", "body"),
-    ("Aus dem Französischen adaptiert von Tom Wandler.", "boilerplate"),
-    ("Lesen Sie auch: Neue Häfen für Europa?", "boilerplate"),
-    ("Reporterin Ida Feder", "boilerplate"),
-])
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("1. Zum Inhalt springen", "boilerplate"),
+        ("2. Zur Hauptnavigation springen", "boilerplate"),
+        ("Ministerin besucht die Küste", "heading"),
+        ("Die Ministerin und ihr Gastgeber bei einem Treffen in Lissabon, 2.3.2024", "caption"),
+        ("Beim Treffen: die Ministerin und ihr Gastgeber, 2.3.2024", "caption"),
+        ("Die Reise der Ministerin Anna Berg soll die Zusammenarbeit stärken.", "body"),
+        ("Aus dem Französischen adaptiert von Tom Wandler.", "boilerplate"),
+        ("Lesen Sie auch: Neue Häfen für Europa?", "boilerplate"),
+        ("Reporterin Ida Feder", "boilerplate"),
+    ],
+)
 def test_line_kinds(pasted, line, kind):
     assert _kinds(pasted)[line] == kind
 
 
-@pytest.mark.parametrize("line, kind", [
-    ("Die Ministerin und ihr Gastgeber in Lissabon, März 2024", "caption"),
-    ("Die Konferenz endet am Freitag, 12. April 2024.", "body"),
-    ("The talks were held in Brussels on Tuesday, April 1, 2025.", "body"),
-])
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("Die Ministerin und ihr Gastgeber in Lissabon, März 2024", "caption"),
+        ("Die Konferenz endet am Freitag, 12. April 2024.", "body"),
+        ("The talks were held in Brussels on Tuesday, April 1, 2025.", "body"),
+    ],
+)
 def test_caption_dates_and_sentence_dates(line, kind):
     doc = read_article(f"Einleitung der Meldung ist hier.\n{line}\nDie Ministerin sprach lange mit ihm.\n")
     assert _kinds(doc)[line] == kind
 
 
 def test_dateline_before_the_headline_is_not_the_title():
-    doc = read_article("Flag\n\nJanuar 18, 2022\n\nMinisterin reist nach Lissabon und Madrid\n\n"
-                       "Die Ministerin reist am Dienstag ab. Sie trifft dort ihre Amtskollegen.\n")
+    doc = read_article(
+        "Flag\n\nJanuar 18, 2022\n\nMinisterin reist nach Lissabon und Madrid\n\n"
+        "Die Ministerin reist am Dienstag ab. Sie trifft dort ihre Amtskollegen.\n"
+    )
     assert doc.title == "Ministerin reist nach Lissabon und Madrid"
     assert doc.published.isoformat() == "2022-01-18"
 
 
-@pytest.mark.parametrize("stamp, published", [
-    ("Oslo/Bern, 4. Februar 2023", "2023-02-04"),  # places, then the date
-    ("Stand: 07.06.2024 18:20 Uhr", "2024-06-07"),  # a German time stamp
-    ("Updated 5 July 2025", "2025-07-05"),
-    ("Published May 2, 2025 at 9:41 a.m. ET", "2025-05-02"),
-    ("LIMA, 8 August 2022 (AP) -", "2022-08-08"),
-])
+@pytest.mark.parametrize(
+    "stamp, published",
+    [
+        ("Oslo/Bern, 4. Februar 2023", "2023-02-04"),  # places, then the date
+        ("Stand: 07.06.2024 18:20 Uhr", "2024-06-07"),  # a German time stamp
+        ("Updated 5 July 2025", "2025-07-05"),
+        ("Published May 2, 2025 at 9:41 a.m. ET", "2025-05-02"),
+        ("LIMA, 8 August 2022 (AP) -", "2022-08-08"),
+    ],
+)
 def test_datelines_and_stamps_give_the_publication_date(stamp, published):
     both = read_article(f"Oslo, 4. Februar 2023\n\n{stamp}\n\nMinisterin reist nach Lima\n\nSie traf ihn.\n")
     assert both.title == "Ministerin reist nach Lima" and both.published.isoformat() == "2023-02-04"
-    for text in (f"{stamp}\n\nMinisterin reist nach Lima\n\nDie Ministerin traf ihren Kollegen.\n",
-                 f"Ministerin reist nach Lima\n\n{stamp}\n\nDie Ministerin traf ihren Kollegen.\n"):
+    for text in (
+        f"{stamp}\n\nMinisterin reist nach Lima\n\nDie Ministerin traf ihren Kollegen.\n",
+        f"Ministerin reist nach Lima\n\n{stamp}\n\nDie Ministerin traf ihren Kollegen.\n",
+    ):
         doc = read_article(text)
         assert doc.published.isoformat() == published and doc.title == "Ministerin reist nach Lima"
 
 
-@pytest.mark.parametrize("line, authors", [
-    ("Von Julia Stein, Lissabon", ["Julia Stein"]),
-    ("By Mark Hill and Sara Lind | Reuters", ["Mark Hill", "Sara Lind"]),
-    ("Autorin: Ida Feder", ["Ida Feder"]),
-])
+@pytest.mark.parametrize(
+    "line, authors",
+    [
+        ("Von Julia Stein, Lissabon", ["Julia Stein"]),
+        ("By Mark Hill and Sara Lind | Reuters", ["Mark Hill", "Sara Lind"]),
+        ("Autorin: Ida Feder", ["Ida Feder"]),
+    ],
+)
 def test_bylines(line, authors):
     doc = read_article(f"Ministerin besucht Lissabon\n\n{line}\n\nDie Ministerin traf am Montag ihren Kollegen.\n")
     assert doc.authors == authors
@@ -111,16 +131,18 @@ def test_bylines(line, authors):
 
 
 def test_question_headline():
-    doc = read_article("Wohin steuert die Allianz?\n\nDie Allianz steht vor einer schwierigen Entscheidung. "
-                       "Die Mitglieder sind uneins.\n\nWas bedeutet das?\nDie Lage ist offen.\n")
+    doc = read_article(
+        "Wohin steuert die Allianz?\n\nDie Allianz steht vor einer schwierigen Entscheidung. "
+        "Die Mitglieder sind uneins.\n\nWas bedeutet das?\nDie Lage ist offen.\n"
+    )
     assert doc.title == "Wohin steuert die Allianz?"
     assert _kinds(doc)["Was bedeutet das?"] == "body"
 
 
 def test_sentences_are_exact_offsets_into_the_original_text(pasted):
-    body = [pasted.text[s.start:s.end] for s in pasted.sentences if s.kind == "body"]
+    body = [pasted.text[s.start : s.end] for s in pasted.sentences if s.kind == "body"]
     assert "Am Samstag traf Berg\u00a0den Gastgeber." in body  # the NBSP stays
-    assert "\"Wir haben viel erreicht\", sagte sie." in body
+    assert '"Wir haben viel erreicht", sagte sie.' in body
     assert "Dr. Kim war auch da." in body
     assert pasted.text == PASTED  # nothing normalised
 
@@ -138,34 +160,39 @@ def test_published_and_url_arguments_win():
 
 
 def test_english_dateline_and_no_published_in_body():
-    text = ("Readout\nMarch 4, 2024\nThe minister met her counterpart today. They discussed trade.\n")
+    text = "Readout\nMarch 4, 2024\nThe minister met her counterpart today. They discussed trade.\n"
     assert read_article(text).published.isoformat() == "2024-03-04"
     body_date_only = "Zusammenfassung\nAm 23. Juni 2021 wurde die Ministerin empfangen. Sie sprach lange.\n"
     assert read_article(body_date_only).published is None
 
 
 def test_html_main_text_and_metadata():
-    html = ("<html><head><title>Ministerin in Lissabon</title>"
-            "<meta name='author' content='Ida Feder'><meta property='article:published_time' content='2024-03-03'>"
-            "</head><body><nav><a href='/'>Startseite</a></nav><article><h1>Ministerin in Lissabon</h1>"
-            "<p>Die Ministerin Anna Berg traf am Samstag ihren Gastgeber in Lissabon. Beide sprachen lange "
-            "über die Zusammenarbeit der Häfen und über neue Projekte.</p>"
-            "<p>\"Wir haben viel erreicht\", sagte sie nach dem Treffen den wartenden Journalisten.</p>"
-            "</article></body></html>")
+    html = (
+        "<html><head><title>Ministerin in Lissabon</title>"
+        "<meta name='author' content='Ida Feder'><meta property='article:published_time' content='2024-03-03'>"
+        "</head><body><nav><a href='/'>Startseite</a></nav><article><h1>Ministerin in Lissabon</h1>"
+        "<p>Die Ministerin Anna Berg traf am Samstag ihren Gastgeber in Lissabon. Beide sprachen lange "
+        "über die Zusammenarbeit der Häfen und über neue Projekte.</p>"
+        '<p>"Wir haben viel erreicht", sagte sie nach dem Treffen den wartenden Journalisten.</p>'
+        "</article></body></html>"
+    )
     assert looks_like_html(html)
     doc = read_article(html.encode("utf-8"), source="page.html")
     assert doc.language == "de" and doc.title == "Ministerin in Lissabon"
     assert doc.published.isoformat() == "2024-03-03" and "Ida Feder" in doc.authors
     assert "Startseite" not in doc.text
-    assert any(doc.text[s.start:s.end].startswith("Die Ministerin Anna Berg") for s in doc.sentences)
+    assert any(doc.text[s.start : s.end].startswith("Die Ministerin Anna Berg") for s in doc.sentences)
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://proxy.example:443/https/p.example.com/p/x", "https://p.example.com/p/x"),
-    ("http://cache.example/http/www.example.org/a?b=1", "http://www.example.org/a?b=1"),
-    ("https://out.example/redirect?url=https%3A%2F%2Fwww.example.org%2Fa", "https://www.example.org/a"),
-    ("https://www.example.org/plain/path.", "https://www.example.org/plain/path"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://proxy.example:443/https/p.example.com/p/x", "https://p.example.com/p/x"),
+        ("http://cache.example/http/www.example.org/a?b=1", "http://www.example.org/a?b=1"),
+        ("https://out.example/redirect?url=https%3A%2F%2Fwww.example.org%2Fa", "https://www.example.org/a"),
+        ("https://www.example.org/plain/path.", "https://www.example.org/plain/path"),
+    ],
+)
 def test_unwrap_url(url, expected):
     assert unwrap_url(url) == expected
 
@@ -176,26 +203,35 @@ def test_find_url_offsets():
     assert url == "https://b.example/c" and text[start:end] == "https://a.example/https/b.example/c"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Mr. J. Smith arrived. He left.", ["Mr. J. Smith arrived.", "He left."]),
-    ("Am 10. April kam er. Dann ging er.", ["Am 10. April kam er.", "Dann ging er."]),
-    ("Die U.S. Navy kam. z.B. heute.", ["Die U.S. Navy kam. z.B. heute."]),
-    ("„Wir bleiben.“ Das sagte sie.", ["„Wir bleiben.“", "Das sagte sie."]),
-    ("Er sagte: \"Gut. Sehr gut. \" Dann ging er.", ["Er sagte: \"Gut.", "Sehr gut. \"", "Dann ging er."]),
-    ("Wirklich? Ja!", ["Wirklich?", "Ja!"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Mr. J. Smith arrived. He left.", ["Mr. J. Smith arrived.", "He left."]),
+        ("Am 10. April kam er. Dann ging er.", ["Am 10. April kam er.", "Dann ging er."]),
+        ("Die U.S. Navy kam. z.B. heute.", ["Die U.S. Navy kam. z.B. heute."]),
+        ("„Wir bleiben.“ Das sagte sie.", ["„Wir bleiben.“", "Das sagte sie."]),
+        ('Er sagte: "Gut. Sehr gut. " Dann ging er.', ['Er sagte: "Gut.', 'Sehr gut. "', "Dann ging er."]),
+        ("Wirklich? Ja!", ["Wirklich?", "Ja!"]),
+    ],
+)
 def test_split_sentences(text, expected):
     assert [text[s:e] for s, e in split_sentences(text, 0, len(text))] == expected
 
 
-@pytest.mark.parametrize("data, error, message", [
-    (b"", InputError, "empty input"),
-    (b"   \n\t  ", InputError, "empty input"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, InputError, "binary"),
-    ("Le gouvernement a présenté mercredi de nouveaux plans pour la défense du pays et de ses alliés.",
-     UnsupportedLanguageError, "French \\(fr\\)"),
-    ("1234 5678 9012 !!! ???", InputError, "no words|binary"),
-])
+@pytest.mark.parametrize(
+    "data, error, message",
+    [
+        (b"", InputError, "empty input"),
+        (b"   \n\t  ", InputError, "empty input"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, InputError, "binary"),
+        (
+            "Le gouvernement a présenté mercredi de nouveaux plans pour la défense du pays et de ses alliés.",
+            UnsupportedLanguageError,
+            "French \\(fr\\)",
+        ),
+        ("1234 5678 9012 !!! ???", InputError, "no words|binary"),
+    ],
+)
 def test_bad_input_is_a_clear_error(data, error, message):
     with pytest.raises(error, match=message):
         read_article(data, source="bad.txt")

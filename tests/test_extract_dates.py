@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kg.errors import InputError
 from kg.extract.base import Document
 from kg.extract.dates import find_dates, find_in_text, parse_published, resolve_date
-from kg.errors import InputError
 
 CASES = yaml.safe_load((Path(__file__).parent / "extract_cases" / "dates.yaml").read_text("utf-8"))
 
@@ -22,31 +22,39 @@ def test_resolve_date(case):
 
 
 # (cases whose value depends on the sentence around the expression are checked in context only)
-@pytest.mark.parametrize("case", [c for c in CASES if c["value"] and not c.get("context")],
-                         ids=lambda c: c["text"][:40])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c["value"] and not c.get("context")], ids=lambda c: c["text"][:40]
+)
 def test_find_dates_offsets_point_at_the_expression(case):
     prefix = "Einleitung.\u00a0"
     published = dt.date.fromisoformat(case["published"]) if case["published"] else None
-    doc = Document(text=prefix + case["text"], language="de", published=published,
-                   published_precision="day" if published else None)
+    doc = Document(
+        text=prefix + case["text"], language="de", published=published, published_precision="day" if published else None
+    )
     found = find_dates(doc, len(prefix), len(doc.text))
     assert found and found[0].value == case["value"]
     for match in found:
-        expression = doc.text[match.start:match.end]
+        expression = doc.text[match.start : match.end]
         assert expression and expression == expression.strip()
         assert find_in_text(expression, published)[0].value == match.value
 
 
 def test_month_precision_publication_does_not_resolve_weekdays():
-    doc = Document(text="Am Dienstag kam sie.", language="de", published=dt.date(2025, 4, 1),
-                   published_precision="month")
+    doc = Document(
+        text="Am Dienstag kam sie.", language="de", published=dt.date(2025, 4, 1), published_precision="month"
+    )
     assert find_dates(doc) == []
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2025-04-10", dt.date(2025, 4, 10)), (dt.date(2024, 1, 2), dt.date(2024, 1, 2)),
-    ("10. April 2025", dt.date(2025, 4, 10)), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2025-04-10", dt.date(2025, 4, 10)),
+        (dt.date(2024, 1, 2), dt.date(2024, 1, 2)),
+        ("10. April 2025", dt.date(2025, 4, 10)),
+        (None, None),
+    ],
+)
 def test_parse_published(value, expected):
     assert parse_published(value) == expected
 

@@ -7,10 +7,14 @@ import pytest
 from kg.extract.meetings import MeetingExtractor
 
 NAMES = {
-    "Anna Weber": ("weber", "Person"), "Weber": ("weber", "Person"),
-    "Per Olsen": ("olsen", "Person"), "Olsen": ("olsen", "Person"),
+    "Anna Weber": ("weber", "Person"),
+    "Weber": ("weber", "Person"),
+    "Per Olsen": ("olsen", "Person"),
+    "Olsen": ("olsen", "Person"),
     "Lea Berg": ("berg", "Person"),
-    "Oslo": ("oslo", "Place"), "Norwegen": ("norway", "State"), "Norway": ("norway", "State"),
+    "Oslo": ("oslo", "Place"),
+    "Norwegen": ("norway", "State"),
+    "Norway": ("norway", "State"),
     "NATO": ("nato", "Organization"),
 }
 
@@ -18,36 +22,42 @@ NAMES = {
 def run(make_doc, text, **kwargs):
     doc, actors = make_doc(text, NAMES, **kwargs)
     found = MeetingExtractor().extract(doc, actors)
-    for meeting in found:   # the evidence is the sentence, exactly
-        assert doc.text[meeting.span[0]:meeting.span[1]] == meeting.evidence
+    for meeting in found:  # the evidence is the sentence, exactly
+        assert doc.text[meeting.span[0] : meeting.span[1]] == meeting.evidence
     return found
 
 
-@pytest.mark.parametrize("text, language, kind", [
-    ("Weber traf Olsen in Oslo.", "de", "meeting"),
-    ("Weber trifft sich morgen mit Olsen.", "de", "meeting"),
-    ("Olsen empfing Weber in Oslo.", "de", "meeting"),
-    ("Weber führte Gespräche mit Olsen.", "de", "talks"),
-    ("Weber und Olsen gaben eine Pressekonferenz in Oslo.", "de", "press conference"),
-    ("Weber und Olsen trafen sich beim Gipfel in Oslo.", "de", "meeting"),
-    ("Weber met Olsen in Oslo.", "en", "meeting"),
-    ("Weber held talks with Olsen.", "en", "talks"),
-    ("Olsen hosted Weber in Oslo.", "en", "meeting"),
-    ("Weber and Olsen spoke at a press conference in Oslo.", "en", "press conference"),
-    ("Weber had a phone call with Olsen.", "en", "call"),
-])
+@pytest.mark.parametrize(
+    "text, language, kind",
+    [
+        ("Weber traf Olsen in Oslo.", "de", "meeting"),
+        ("Weber trifft sich morgen mit Olsen.", "de", "meeting"),
+        ("Olsen empfing Weber in Oslo.", "de", "meeting"),
+        ("Weber führte Gespräche mit Olsen.", "de", "talks"),
+        ("Weber und Olsen gaben eine Pressekonferenz in Oslo.", "de", "press conference"),
+        ("Weber und Olsen trafen sich beim Gipfel in Oslo.", "de", "meeting"),
+        ("Weber met Olsen in Oslo.", "en", "meeting"),
+        ("Weber held talks with Olsen.", "en", "talks"),
+        ("Olsen hosted Weber in Oslo.", "en", "meeting"),
+        ("Weber and Olsen spoke at a press conference in Oslo.", "en", "press conference"),
+        ("Weber had a phone call with Olsen.", "en", "call"),
+    ],
+)
 def test_triggers(make_doc, text, language, kind):
     found = run(make_doc, text, language=language)
     assert found and found[0].kind == kind
     assert set(found[0].participants) >= {"weber", "olsen"}
 
 
-@pytest.mark.parametrize("text", [
-    "Weber lobte Olsen.",                                  # no trigger
-    "Weber und Olsen lobten das Treffen.",                 # a definite noun pointing back
-    "Der Besuch war lang.",                                # nobody named
-    "Weber will call the shots, Olsen said.",              # "call" is not a phone call here
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Weber lobte Olsen.",  # no trigger
+        "Weber und Olsen lobten das Treffen.",  # a definite noun pointing back
+        "Der Besuch war lang.",  # nobody named
+        "Weber will call the shots, Olsen said.",  # "call" is not a phone call here
+    ],
+)
 def test_no_meeting(make_doc, text):
     assert run(make_doc, text) == []
 
@@ -68,12 +78,15 @@ def test_caption_date(make_doc):
     assert [(m.kind, m.date, m.place) for m in found] == [("press conference", "2025-04-09", "oslo")]
 
 
-@pytest.mark.parametrize("text, language, date", [
-    ("Weber traf am Dienstag Olsen.", "de", "2025-04-08"),
-    ("Weber met Olsen on Wednesday.", "en", "2025-04-09"),
-    ("Weber met Olsen today.", "en", "2025-04-10"),
-    ("Weber traf Olsen.", "de", None),
-])
+@pytest.mark.parametrize(
+    "text, language, date",
+    [
+        ("Weber traf am Dienstag Olsen.", "de", "2025-04-08"),
+        ("Weber met Olsen on Wednesday.", "en", "2025-04-09"),
+        ("Weber met Olsen today.", "en", "2025-04-10"),
+        ("Weber traf Olsen.", "de", None),
+    ],
+)
 def test_relative_dates(make_doc, text, language, date):
     found = run(make_doc, text, language=language, published="2025-04-10")
     assert found[0].date == date
@@ -121,21 +134,27 @@ def test_quoted_words_are_not_meetings(make_doc):
     assert run(make_doc, text) == []
 
 
-@pytest.mark.parametrize("text, language, kind", [
-    ("Anna Weber kam an. In Oslo traf sie Olsen.", "de", "meeting"),          # pronoun subject
-    ("Per Olsen was in Oslo. He spoke by phone with Anna Weber.", "en", "call"),
-])
+@pytest.mark.parametrize(
+    "text, language, kind",
+    [
+        ("Anna Weber kam an. In Oslo traf sie Olsen.", "de", "meeting"),  # pronoun subject
+        ("Per Olsen was in Oslo. He spoke by phone with Anna Weber.", "en", "call"),
+    ],
+)
 def test_subject_pronoun_joins_the_meeting(make_doc, text, language, kind):
     found = run(make_doc, text, language=language)
     assert [(m.kind, sorted(m.participants)) for m in found] == [(kind, ["olsen", "weber"])]
 
 
-@pytest.mark.parametrize("text, language, kind, participants", [
-    ("Weber hatte Olsen am Montag über ihre Pläne informiert.", "de", "meeting", ["olsen", "weber"]),
-    ("Weber will hold a Foreign Ministers' Meeting with Olsen.", "en", "meeting", ["olsen", "weber"]),
-    ("Die Norwegen-Reise von Anna Weber endet heute.", "de", "visit", ["norway", "weber"]),
-    ("Weber and Olsen attended the NATO Summit in Oslo.", "en", "summit", ["nato", "olsen", "weber"]),
-])
+@pytest.mark.parametrize(
+    "text, language, kind, participants",
+    [
+        ("Weber hatte Olsen am Montag über ihre Pläne informiert.", "de", "meeting", ["olsen", "weber"]),
+        ("Weber will hold a Foreign Ministers' Meeting with Olsen.", "en", "meeting", ["olsen", "weber"]),
+        ("Die Norwegen-Reise von Anna Weber endet heute.", "de", "visit", ["norway", "weber"]),
+        ("Weber and Olsen attended the NATO Summit in Oslo.", "en", "summit", ["nato", "olsen", "weber"]),
+    ],
+)
 def test_more_meeting_forms(make_doc, text, language, kind, participants):
     found = run(make_doc, text, language=language)
     assert (found[0].kind, sorted(found[0].participants)) == (kind, participants)
@@ -181,13 +200,16 @@ def test_zusammentreffen(make_doc):
     assert [(m.kind, m.place) for m in found] == [("meeting", "oslo")]
 
 
-@pytest.mark.parametrize("text, kind, participants", [
-    ("Weber spoke today with Olsen about energy.", "talks", ["olsen", "weber"]),
-    ("Weber paid a courtesy call on Olsen.", "meeting", ["olsen", "weber"]),
-    ("Weber sprach gestern mit Olsen über Energie.", "talks", ["olsen", "weber"]),
-    ("The ministers prepared the meeting of the NATO in Oslo.", "meeting", ["nato"]),
-    ("Olsen said the talks with Anna Weber went well.", "talks", ["olsen", "weber"]),
-])
+@pytest.mark.parametrize(
+    "text, kind, participants",
+    [
+        ("Weber spoke today with Olsen about energy.", "talks", ["olsen", "weber"]),
+        ("Weber paid a courtesy call on Olsen.", "meeting", ["olsen", "weber"]),
+        ("Weber sprach gestern mit Olsen über Energie.", "talks", ["olsen", "weber"]),
+        ("The ministers prepared the meeting of the NATO in Oslo.", "meeting", ["nato"]),
+        ("Olsen said the talks with Anna Weber went well.", "talks", ["olsen", "weber"]),
+    ],
+)
 def test_readout_phrases(make_doc, text, kind, participants):
     language = "de" if " sprach " in text else "en"
     found = run(make_doc, text, language=language)
@@ -206,78 +228,104 @@ def test_call_in_a_readout_title(make_doc):
 
 
 HELD_NAMES = {
-    "Ida Falk": ("falk", "Person"), "Falk": ("falk", "Person"), "Per Holm": ("holm", "Person"),
-    "Lima": ("lima", "Place"), "Peru": ("peru", "State"), "EU": ("eu", "Organization"),
-    "UNO": ("un", "Organization"), "UN": ("un", "Organization"),
+    "Ida Falk": ("falk", "Person"),
+    "Falk": ("falk", "Person"),
+    "Per Holm": ("holm", "Person"),
+    "Lima": ("lima", "Place"),
+    "Peru": ("peru", "State"),
+    "EU": ("eu", "Organization"),
+    "UNO": ("un", "Organization"),
+    "UN": ("un", "Organization"),
 }
 
 
-@pytest.mark.parametrize("text, language", [
-    ("UNO-Generalsekretärin Ida Falk traf Per Holm in Lima.", "de"),
-    ("EU-Kommissarin Ida Falk empfing Per Holm.", "de"),
-    ("UN Secretary-General Ida Falk met Per Holm in Lima.", "en"),
-    ("The EU's foreign policy chief Ida Falk met Per Holm.", "en"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("UNO-Generalsekretärin Ida Falk traf Per Holm in Lima.", "de"),
+        ("EU-Kommissarin Ida Falk empfing Per Holm.", "de"),
+        ("UN Secretary-General Ida Falk met Per Holm in Lima.", "en"),
+        ("The EU's foreign policy chief Ida Falk met Per Holm.", "en"),
+    ],
+)
 def test_organisation_inside_a_role_is_no_participant(make_doc, text, language):
     doc, actors = make_doc(text, HELD_NAMES, language=language)
     found = MeetingExtractor().extract(doc, actors)
     assert [sorted(m.participants) for m in found] == [["falk", "holm"]]
 
 
-@pytest.mark.parametrize("text, language", [
-    ("Ida Falk is due to travel to Lima on Friday for talks with Per Holm.", "en"),
-    ("Ida Falk wird am Freitag zu Gesprächen mit Per Holm nach Lima reisen.", "de"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Ida Falk is due to travel to Lima on Friday for talks with Per Holm.", "en"),
+        ("Ida Falk wird am Freitag zu Gesprächen mit Per Holm nach Lima reisen.", "de"),
+    ],
+)
 def test_a_trip_for_talks_is_one_event_and_a_city_no_participant(make_doc, text, language):
     doc, actors = make_doc(text, HELD_NAMES, language=language, published="2026-03-04")
     found = MeetingExtractor().extract(doc, actors)
     assert [(m.kind, sorted(m.participants), m.place, m.date) for m in found] == [
-        ("talks", ["falk", "holm"], "lima", "2026-03-06")]
+        ("talks", ["falk", "holm"], "lima", "2026-03-06")
+    ]
 
 
-@pytest.mark.parametrize("text, language, participants", [
-    ("Ida Falk ist zu einem unangekündigten Besuch in Lima eingetroffen.", "de", ["falk"]),
-    ("Ida Falk arrived in Lima, Peru, on an unannounced visit.", "en", ["falk", "peru"]),
-])
+@pytest.mark.parametrize(
+    "text, language, participants",
+    [
+        ("Ida Falk ist zu einem unangekündigten Besuch in Lima eingetroffen.", "de", ["falk"]),
+        ("Ida Falk arrived in Lima, Peru, on an unannounced visit.", "en", ["falk", "peru"]),
+    ],
+)
 def test_arrival_on_a_visit_is_on_the_day_of_publication(make_doc, text, language, participants):
     doc, actors = make_doc(text, HELD_NAMES, language=language, published="2026-03-04")
     found = MeetingExtractor().extract(doc, actors)
-    assert [(m.kind, m.participants, m.place, m.date) for m in found] == [
-        ("visit", participants, "lima", "2026-03-04")]
+    assert [(m.kind, m.participants, m.place, m.date) for m in found] == [("visit", participants, "lima", "2026-03-04")]
 
 
 def test_after_the_talks_points_back(make_doc):
-    doc, actors = make_doc("Ida Falk told reporters after the talks that the EU would help.",
-                           HELD_NAMES, language="en")
+    doc, actors = make_doc("Ida Falk told reporters after the talks that the EU would help.", HELD_NAMES, language="en")
     assert MeetingExtractor().extract(doc, actors) == []
 
 
-@pytest.mark.parametrize("text, language", [
-    ("Per Holm kam nach Lima. Ida Falk empfing ihn am Mittwoch.", "de"),
-    ("Per Holm flew to Lima. Ida Falk met him on Wednesday.", "en"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Per Holm kam nach Lima. Ida Falk empfing ihn am Mittwoch.", "de"),
+        ("Per Holm flew to Lima. Ida Falk met him on Wednesday.", "en"),
+    ],
+)
 def test_object_pronoun_is_the_person_named_before(make_doc, text, language):
     doc, actors = make_doc(text, HELD_NAMES, language=language, published="2026-03-05")
     found = MeetingExtractor().extract(doc, actors)
     assert [(sorted(m.participants), m.date) for m in found] == [(["falk", "holm"], "2026-03-04")]
 
 
-@pytest.mark.parametrize("text", [
-    "Peru hofft auf Hilfe. Ida Falk ist zu einem Besuch in Lima eingetroffen.",
-    "Peru hopes for help. Ida Falk arrived in Lima on a visit.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peru hofft auf Hilfe. Ida Falk ist zu einem Besuch in Lima eingetroffen.",
+        "Peru hopes for help. Ida Falk arrived in Lima on a visit.",
+    ],
+)
 def test_visit_to_a_capital_has_its_state_as_host(text):
     from kg.extract.actors import StaticNames, recognise_actors
     from kg.extract.article import read_article
 
-    names = StaticNames([("Peru", "Q419", "State", "de", "label"), ("Peru", "Q419", "State", "en", "label"),
-                         ("Lima", "Q419", "State", "de", "metonym"), ("Lima", "Q419", "State", "en", "metonym"),
-                         ("Ida Falk", "Q900001", "Person", "de", "label")])
+    names = StaticNames(
+        [
+            ("Peru", "Q419", "State", "de", "label"),
+            ("Peru", "Q419", "State", "en", "label"),
+            ("Lima", "Q419", "State", "de", "metonym"),
+            ("Lima", "Q419", "State", "en", "metonym"),
+            ("Ida Falk", "Q900001", "Person", "de", "label"),
+        ]
+    )
     doc = read_article(text, published="2026-03-04")
     actors = recognise_actors(doc, names)
     found = MeetingExtractor().extract(doc, actors)
     assert [(m.kind, m.participants, actors.get(m.place).type, m.date) for m in found] == [
-        ("visit", ["ida-falk", "peru"], "Place", "2026-03-04")]
+        ("visit", ["ida-falk", "peru"], "Place", "2026-03-04")
+    ]
 
 
 def test_place_at_the_start_of_a_verb_final_sentence(make_doc):
@@ -294,15 +342,19 @@ def test_place_right_after_a_participant_far_from_the_trigger(make_doc):
     assert [(sorted(m.participants), m.place) for m in found] == [(["falk", "holm"], "lima")]
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("Ida Falk hosted Per Holm in Lima on Tuesday for talks on trade.", "talks"),
-    ("Ida Falk will travel on to Lima on Tuesday to meet Per Holm.", "meeting"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Ida Falk hosted Per Holm in Lima on Tuesday for talks on trade.", "talks"),
+        ("Ida Falk will travel on to Lima on Tuesday to meet Per Holm.", "meeting"),
+    ],
+)
 def test_a_purpose_makes_one_event(make_doc, text, kind):
     doc, actors = make_doc(text, HELD_NAMES, language="en", published="2026-03-03")
     found = MeetingExtractor().extract(doc, actors)
     assert [(m.kind, sorted(m.participants), m.place, m.date) for m in found] == [
-        (kind, ["falk", "holm"], "lima", "2026-03-03")]
+        (kind, ["falk", "holm"], "lima", "2026-03-03")
+    ]
 
 
 def test_telephone_call_in_the_present_perfect(make_doc):
@@ -310,22 +362,34 @@ def test_telephone_call_in_the_present_perfect(make_doc):
     assert [(m.kind, sorted(m.participants), m.date) for m in found] == [("call", ["olsen", "weber"], "2025-04-08")]
 
 
-@pytest.mark.parametrize("text, language", [
-    ("Am Montag begann in Oslo die Konferenz.\n\nAm Rande der Konferenz traf Weber auch Olsen.", "de"),
-    ("The summit opened in Oslo on Monday.\n\nOn the sidelines of the summit, Weber met Olsen.", "en"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Am Montag begann in Oslo die Konferenz.\n\nAm Rande der Konferenz traf Weber auch Olsen.", "de"),
+        ("The summit opened in Oslo on Monday.\n\nOn the sidelines of the summit, Weber met Olsen.", "en"),
+    ],
+)
 def test_meeting_at_an_event_reported_before_takes_its_date(make_doc, text, language):
     found = run(make_doc, text, language=language, published="2025-04-10")
     assert [(sorted(m.participants), m.date) for m in found if "olsen" in m.participants] == [
-        (["olsen", "weber"], "2025-04-07")]
+        (["olsen", "weber"], "2025-04-07")
+    ]
 
 
-@pytest.mark.parametrize("text, language", [
-    ("Die Außenminister der NATO-Staaten sind am Montag in Oslo zusammengekommen. "
-     "Weber traf am Rande des Treffens auch Olsen.", "de"),
-    ("NATO foreign ministers met in Oslo on Monday. On the sidelines of the meeting, Weber met Olsen.", "en"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        (
+            "Die Außenminister der NATO-Staaten sind am Montag in Oslo zusammengekommen. "
+            "Weber traf am Rande des Treffens auch Olsen.",
+            "de",
+        ),
+        ("NATO foreign ministers met in Oslo on Monday. On the sidelines of the meeting, Weber met Olsen.", "en"),
+    ],
+)
 def test_members_of_an_organisation_meeting_and_a_meeting_at_its_margins(make_doc, text, language):
     found = run(make_doc, text, language=language, published="2025-04-10")
     assert [(sorted(m.participants), m.place, m.date) for m in found] == [
-        (["nato"], "oslo", "2025-04-07"), (["olsen", "weber"], None, "2025-04-07")]
+        (["nato"], "oslo", "2025-04-07"),
+        (["olsen", "weber"], None, "2025-04-07"),
+    ]

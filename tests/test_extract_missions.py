@@ -7,13 +7,23 @@ import pytest
 from kg.extract.missions import MissionExtractor
 
 NAMES = {
-    "Norwegen": ("no", "State"), "Norway": ("no", "State"), "norwegischen": ("no", "State"),
-    "Dänemark": ("dk", "State"), "Denmark": ("dk", "State"), "dänischen": ("dk", "State"),
-    "dänische": ("dk", "State"), "Danish": ("dk", "State"),
-    "US": ("us", "State"), "Kanada": ("ca", "State"), "Canada": ("ca", "State"),
-    "Moldau": ("md", "State"), "Moldova": ("md", "State"),
-    "NATO": ("nato", "Organization"), "EU": ("eu", "Organization"),
-    "Ostsee": ("baltic", "Place"), "Riga": ("riga", "Place"),
+    "Norwegen": ("no", "State"),
+    "Norway": ("no", "State"),
+    "norwegischen": ("no", "State"),
+    "Dänemark": ("dk", "State"),
+    "Denmark": ("dk", "State"),
+    "dänischen": ("dk", "State"),
+    "dänische": ("dk", "State"),
+    "Danish": ("dk", "State"),
+    "US": ("us", "State"),
+    "Kanada": ("ca", "State"),
+    "Canada": ("ca", "State"),
+    "Moldau": ("md", "State"),
+    "Moldova": ("md", "State"),
+    "NATO": ("nato", "Organization"),
+    "EU": ("eu", "Organization"),
+    "Ostsee": ("baltic", "Place"),
+    "Riga": ("riga", "Place"),
 }
 
 
@@ -21,16 +31,27 @@ def run(make_doc, text, **kwargs):
     doc, actors = make_doc(text, NAMES, **kwargs)
     found = MissionExtractor().extract(doc, actors)
     for mission in found:
-        assert doc.text[mission.span[0]:mission.span[1]] == mission.evidence
+        assert doc.text[mission.span[0] : mission.span[1]] == mission.evidence
     return found
 
 
-@pytest.mark.parametrize("text, language, name, lead", [
-    ("Die NATO leitet die Ausbildungsinitiative für Moldau (AIM) in Riga.", "de",
-     "Ausbildungsinitiative für Moldau (AIM)", "nato"),
-    ("Canada joined NATO's Joint Training Initiative (JTI) for Moldova.", "en",
-     "Joint Training Initiative (JTI) for Moldova", "nato"),
-])
+@pytest.mark.parametrize(
+    "text, language, name, lead",
+    [
+        (
+            "Die NATO leitet die Ausbildungsinitiative für Moldau (AIM) in Riga.",
+            "de",
+            "Ausbildungsinitiative für Moldau (AIM)",
+            "nato",
+        ),
+        (
+            "Canada joined NATO's Joint Training Initiative (JTI) for Moldova.",
+            "en",
+            "Joint Training Initiative (JTI) for Moldova",
+            "nato",
+        ),
+    ],
+)
 def test_named_programme_with_acronym(make_doc, text, language, name, lead):
     found = run(make_doc, text, language=language)
     assert [(m.name, m.lead) for m in found] == [(name, lead)]
@@ -45,20 +66,23 @@ def test_coordinated_adjectives_give_every_state(make_doc):
     text = "Manöver der norwegischen, dänischen und der US-Marine in der Ostsee, April 2024."
     found = run(make_doc, text, published="2025-04-10", kinds={"Manöver": "caption"})
     assert [(m.kind, m.participants, m.place, m.status) for m in found] == [
-        ("exercise", ["no", "dk", "us"], "baltic", "completed")]
+        ("exercise", ["no", "dk", "us"], "baltic", "completed")
+    ]
 
 
-@pytest.mark.parametrize("text, language, status", [
-    ("Die dänische Regierung kündigte die Entsendung einer Fregatte an.", "de", "announced"),
-    ("Denmark announced the deployment of a frigate with Norway.", "en", "announced"),
-    ("Norwegen wird im Sommer Übungen mit Dänemark durchführen.", "de", "planned"),
-    ("Norway will hold exercises with Denmark.", "en", "planned"),
-    ("Norwegen erwägt, sich der Ausbildungsmission mit Kanada anzuschließen.", "de", "intended"),
-    ("Norwegen hat den Wunsch geäußert, sich an der Unterstützungsmission der EU zu beteiligen.", "de",
-     "intended"),
-    ("Norway considers joining the training mission with Canada.", "en", "intended"),
-    ("Norwegen und Dänemark haben Übungen abgehalten.", "de", "completed"),
-])
+@pytest.mark.parametrize(
+    "text, language, status",
+    [
+        ("Die dänische Regierung kündigte die Entsendung einer Fregatte an.", "de", "announced"),
+        ("Denmark announced the deployment of a frigate with Norway.", "en", "announced"),
+        ("Norwegen wird im Sommer Übungen mit Dänemark durchführen.", "de", "planned"),
+        ("Norway will hold exercises with Denmark.", "en", "planned"),
+        ("Norwegen erwägt, sich der Ausbildungsmission mit Kanada anzuschließen.", "de", "intended"),
+        ("Norwegen hat den Wunsch geäußert, sich an der Unterstützungsmission der EU zu beteiligen.", "de", "intended"),
+        ("Norway considers joining the training mission with Canada.", "en", "intended"),
+        ("Norwegen und Dänemark haben Übungen abgehalten.", "de", "completed"),
+    ],
+)
 def test_status(make_doc, text, language, status):
     found = run(make_doc, text, language=language, published="2025-04-10")
     assert [m.status for m in found] == [status]
@@ -69,19 +93,25 @@ def test_announced_deployment_has_its_lead(make_doc):
     assert [(m.kind, m.lead, m.participants) for m in found] == [("deployment", "dk", ["dk"])]
 
 
-@pytest.mark.parametrize("text", [
-    "Der Einsatz in Norwegen war lang.",              # a generic word with one state
-    "Soldaten haben in Norwegen Übungen abgehalten.",  # a state named in passing
-    "Norwegen unterstützt Dänemark.",                  # support is no mission by itself
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Einsatz in Norwegen war lang.",  # a generic word with one state
+        "Soldaten haben in Norwegen Übungen abgehalten.",  # a state named in passing
+        "Norwegen unterstützt Dänemark.",  # support is no mission by itself
+    ],
+)
 def test_no_mission(make_doc, text):
     assert run(make_doc, text) == []
 
 
-@pytest.mark.parametrize("text, language, name", [
-    ("Norway and Denmark will hold the Northern Shield exercises in May.", "en", "Northern Shield exercises"),
-    ("Dänemark beteiligt sich mit Norwegen an der Operation Nordwind.", "de", "Operation Nordwind"),
-])
+@pytest.mark.parametrize(
+    "text, language, name",
+    [
+        ("Norway and Denmark will hold the Northern Shield exercises in May.", "en", "Northern Shield exercises"),
+        ("Dänemark beteiligt sich mit Norwegen an der Operation Nordwind.", "de", "Operation Nordwind"),
+    ],
+)
 def test_named_exercises_and_operations(make_doc, text, language, name):
     assert [m.name for m in run(make_doc, text, language=language)] == [name]
 
@@ -96,54 +126,94 @@ def test_state_where_a_mission_takes_place(make_doc):
     assert [(m.kind, m.place) for m in found] == [("training mission", "dk")]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Die NATO hat am Montag eine Übung mit Norwegen in der Ostsee begonnen.", [("exercise", "ongoing")]),
-    ("Norwegen begrüßte die Übung.", []),                         # the one already reported
-    ("An der Übung „Nordlicht“ nehmen 9000 Soldaten teil.", []),   # named, but nobody taking part
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Die NATO hat am Montag eine Übung mit Norwegen in der Ostsee begonnen.", [("exercise", "ongoing")]),
+        ("Norwegen begrüßte die Übung.", []),  # the one already reported
+        ("An der Übung „Nordlicht“ nehmen 9000 Soldaten teil.", []),  # named, but nobody taking part
+    ],
+)
 def test_started_pointing_back_and_named_without_participants(make_doc, text, expected):
     found = run(make_doc, text, published="2025-04-10")
     assert [(m.kind, m.status) for m in found] == expected
 
 
-@pytest.mark.parametrize("text, language, name, status", [
-    ("Die EU-Ausbildungsmission EUMOR bildet seit 2021 moldauische Offiziere in Riga aus.", "de",
-     "EUMOR", "ongoing"),
-    ("Dänemark beteiligt sich seit 2020 an der Mission Nordwacht in der Ostsee.", "de",
-     "Mission Nordwacht", "ongoing"),
-    ("The EU has been training Danish divers since 2022 in an operation called Grey Seal.", "en",
-     "Grey Seal", "ongoing"),
-    ("Norway ended the operation called Grey Seal in 2021.", "en", "Grey Seal", "completed"),
-    ("Die EU-Ausbildungsmission EUNOR Baltikum bildet seit 2021 Soldaten in Riga aus.", "de",
-     "EUNOR Baltikum", "ongoing"),
-    ("Norway has been training Danish divers since 2022 under a programme known as the Cold Water Centre.",
-     "en", "Cold Water Centre", "ongoing"),
-])
+@pytest.mark.parametrize(
+    "text, language, name, status",
+    [
+        (
+            "Die EU-Ausbildungsmission EUMOR bildet seit 2021 moldauische Offiziere in Riga aus.",
+            "de",
+            "EUMOR",
+            "ongoing",
+        ),
+        (
+            "Dänemark beteiligt sich seit 2020 an der Mission Nordwacht in der Ostsee.",
+            "de",
+            "Mission Nordwacht",
+            "ongoing",
+        ),
+        (
+            "The EU has been training Danish divers since 2022 in an operation called Grey Seal.",
+            "en",
+            "Grey Seal",
+            "ongoing",
+        ),
+        ("Norway ended the operation called Grey Seal in 2021.", "en", "Grey Seal", "completed"),
+        (
+            "Die EU-Ausbildungsmission EUNOR Baltikum bildet seit 2021 Soldaten in Riga aus.",
+            "de",
+            "EUNOR Baltikum",
+            "ongoing",
+        ),
+        (
+            "Norway has been training Danish divers since 2022 under a programme known as the Cold Water Centre.",
+            "en",
+            "Cold Water Centre",
+            "ongoing",
+        ),
+    ],
+)
 def test_names_after_the_mission_noun_and_ongoing_since(make_doc, text, language, name, status):
     found = run(make_doc, text, language=language, published="2026-03-04")
     assert [(m.name, m.status) for m in found] == [(name, status)]
 
 
 def test_definite_mission_word_after_a_reported_one_points_back(make_doc):
-    text = ("Norway and Denmark hold an exercise named Cold Fjord in the Ostsee. "
-            "According to analysts at NATO, the exercise sends a message to Canada.")
+    text = (
+        "Norway and Denmark hold an exercise named Cold Fjord in the Ostsee. "
+        "According to analysts at NATO, the exercise sends a message to Canada."
+    )
     found = run(make_doc, text, language="en")
     assert [m.name for m in found] == ["Cold Fjord"]
 
 
-@pytest.mark.parametrize("text, language, name", [
-    ("Danish and Norwegian ships joined on Monday for Cold Fjord, a two-week naval exercise.", "en", "Cold Fjord"),
-    ("Norwegen und Dänemark beginnen Nordlicht, eine gemeinsame Übung in der Ostsee.", "de", "Nordlicht"),
-])
+@pytest.mark.parametrize(
+    "text, language, name",
+    [
+        ("Danish and Norwegian ships joined on Monday for Cold Fjord, a two-week naval exercise.", "en", "Cold Fjord"),
+        ("Norwegen und Dänemark beginnen Nordlicht, eine gemeinsame Übung in der Ostsee.", "de", "Nordlicht"),
+    ],
+)
 def test_mission_name_in_apposition(make_doc, text, language, name):
     found = run(make_doc, text, language=language)
     assert [m.name for m in found] == [name]
 
 
-@pytest.mark.parametrize("text, language", [
-    ("The EU extended the training mission in Moldova with Canada. The mission, known as EUMOL, began in 2021.", "en"),
-    ("Die EU verlängerte die Ausbildungsmission in Moldau mit Kanada. Die Mission mit dem Namen EUMOL begann 2021.", "de"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        (
+            "The EU extended the training mission in Moldova with Canada. The mission, known as EUMOL, began in 2021.",
+            "en",
+        ),
+        (
+            "Die EU verlängerte die Ausbildungsmission in Moldau mit Kanada. Die Mission mit dem Namen EUMOL begann 2021.",
+            "de",
+        ),
+    ],
+)
 def test_a_name_given_later_names_the_mission_just_reported(make_doc, text, language):
     found = run(make_doc, text, language=language)
     assert [m.name for m in found] == ["EUMOL"]

@@ -16,11 +16,16 @@ from tests.fake_wikidata import FakeWikidata
 
 
 def sheet_of(*actors, published="2025-04-10", language="de"):
-    return parse_factsheet({
-        "published": published, "language": language,
-        "actors": [dict(id=f"a{i}", **a) for i, a in enumerate(actors)],
-        "meetings": [], "missions": [], "statements": [],
-    })
+    return parse_factsheet(
+        {
+            "published": published,
+            "language": language,
+            "actors": [dict(id=f"a{i}", **a) for i, a in enumerate(actors)],
+            "meetings": [],
+            "missions": [],
+            "statements": [],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +42,25 @@ def link_one(cache, *actors, **kwargs):
     "actors, expected",
     [
         # Rutte: full name; surname after the full name resolves to the same person
-        ([{"name": "Mark Rutte", "type": "Person", "roles": ["NATO-Generalsekretär"]},
-          {"name": "Rutte", "type": "Person"}], ["Q57792", "Q57792"]),
+        (
+            [
+                {"name": "Mark Rutte", "type": "Person", "roles": ["NATO-Generalsekretär"]},
+                {"name": "Rutte", "type": "Person"},
+            ],
+            ["Q57792", "Q57792"],
+        ),
         # Ishiba in Japanese name order, and a surname alone supported by the role
         ([{"name": "Ishiba Shigeru", "type": "Person"}], ["Q1335527"]),
         ([{"name": "Ishiba", "type": "Person", "roles": ["japanischer Premierminister"]}], ["Q1335527"]),
         # Nakatani: surname with a title, resolved to the person named in the article
-        ([{"name": "Gen Nakatani", "type": "Person"}, {"name": "Nakatani", "type": "Person"}],
-         ["Q5530859", "Q5530859"]),
-        ([{"name": "General Nakatani", "type": "Person", "roles": ["japanischer Verteidigungsminister"]}],
-         ["Q5530859"]),
+        (
+            [{"name": "Gen Nakatani", "type": "Person"}, {"name": "Nakatani", "type": "Person"}],
+            ["Q5530859", "Q5530859"],
+        ),
+        (
+            [{"name": "General Nakatani", "type": "Person", "roles": ["japanischer Verteidigungsminister"]}],
+            ["Q5530859"],
+        ),
         # a surname alone without any context is not enough
         ([{"name": "Nakatani", "type": "Person"}], [None]),
         # a surname of an unlinked person of the article never jumps to a famous namesake
@@ -126,8 +140,9 @@ def test_linking_does_not_change_the_input(cache):
 def test_link_triples_follow_the_model():
     actor, article = URIRef("https://ex.org/actor/Q17"), URIRef("https://ex.org/article/0123456789abcdef")
     graph = Graph()
-    for triple in link_triples(actor, {"qid": "Q17", "confidence": 0.85, "method": "cache:alias"}, article,
-                               "https://ex.org/"):
+    for triple in link_triples(
+        actor, {"qid": "Q17", "confidence": 0.85, "method": "cache:alias"}, article, "https://ex.org/"
+    ):
         graph.add(triple)
     assert (actor, OWL.sameAs, WD.Q17) in graph
     record = graph.value(actor, KG.link)
@@ -154,8 +169,9 @@ def fake(server):
 
 
 def online_client(fake, **kwargs):
-    settings = Settings(contact="kg-tests@example.org", wikidata_api=fake.api_url,
-                        wikidata_sparql=fake.sparql_url, http_timeout=0.5)
+    settings = Settings(
+        contact="kg-tests@example.org", wikidata_api=fake.api_url, wikidata_sparql=fake.sparql_url, http_timeout=0.5
+    )
     return WikidataClient(settings, sleep=lambda s: None, **kwargs)
 
 
@@ -166,7 +182,9 @@ def test_online_search_links_and_grows_the_user_cache(fake, tmp_path):
         assert linked.actors[0].qid == "Q5530859"
         assert linked.actors[0].extra["link"]["method"] == "wikidata:label"
     with EntityCache.open(path, shipped=None) as reopened:  # offline now, from the grown cache
-        assert link_factsheet(sheet_of({"name": "Gen Nakatani", "type": "Person"}), reopened).actors[0].qid == "Q5530859"
+        assert (
+            link_factsheet(sheet_of({"name": "Gen Nakatani", "type": "Person"}), reopened).actors[0].qid == "Q5530859"
+        )
 
 
 @pytest.mark.parametrize(
@@ -194,8 +212,11 @@ def test_network_faults_fall_back_to_the_cache(fake, cache, faults):
 
     fake.faults.extend(faults)
     report = LinkReport()
-    sheet = sheet_of({"name": "Japan", "type": "State"}, {"name": "Hinata-Yamaguchi", "type": "Person"},
-                     {"name": "Gen Nakatani", "type": "Person"})
+    sheet = sheet_of(
+        {"name": "Japan", "type": "State"},
+        {"name": "Hinata-Yamaguchi", "type": "Person"},
+        {"name": "Gen Nakatani", "type": "Person"},
+    )
     linked = link_factsheet(sheet, cache, online_client(fake, max_attempts=3, deadline=5.0), report=report)
     assert [a.qid for a in linked.actors] == ["Q17", None, "Q5530859"]
     assert len(report.warnings) == 1 and "offline cache only" in report.warnings[0]
@@ -205,11 +226,18 @@ def test_network_faults_fall_back_to_the_cache(fake, cache, faults):
 def test_unreachable_endpoint_finishes_with_cache_results(cache):
     from kg.link import LinkReport
 
-    settings = Settings(contact="kg-tests@example.org", wikidata_api="http://127.0.0.1:9/w/api.php",
-                        wikidata_sparql="http://127.0.0.1:9/sparql", http_timeout=0.5)
+    settings = Settings(
+        contact="kg-tests@example.org",
+        wikidata_api="http://127.0.0.1:9/w/api.php",
+        wikidata_sparql="http://127.0.0.1:9/sparql",
+        http_timeout=0.5,
+    )
     report = LinkReport()
-    sheet = sheet_of({"name": "Deutschland", "type": "State"}, {"name": "Unbekannte Person", "type": "Person"},
-                     {"name": "Noch Jemand", "type": "Person"})
+    sheet = sheet_of(
+        {"name": "Deutschland", "type": "State"},
+        {"name": "Unbekannte Person", "type": "Person"},
+        {"name": "Noch Jemand", "type": "Person"},
+    )
     client = WikidataClient(settings, sleep=lambda s: None, max_attempts=2)
     linked = link_factsheet(sheet, cache, client, report=report)
     assert [a.qid for a in linked.actors] == ["Q183", None, None]
@@ -230,8 +258,14 @@ def test_link_triples_match_what_the_mapper_writes(cache):
 
 @pytest.mark.parametrize("name, expected", [("NSATU", "Q127390771"), ("Trust Fund for Ukraine", None), (None, None)])
 def test_named_missions_are_linked_to_mission_items(cache, name, expected):
-    sheet = parse_factsheet({"actors": [], "meetings": [], "statements": [],
-                             "missions": [{"name": name, "kind": "training mission", "participants": []}]})
+    sheet = parse_factsheet(
+        {
+            "actors": [],
+            "meetings": [],
+            "statements": [],
+            "missions": [{"name": name, "kind": "training mission", "participants": []}],
+        }
+    )
     (mission,) = link_factsheet(sheet, cache).missions
     assert mission.qid == expected
 
@@ -239,6 +273,8 @@ def test_named_missions_are_linked_to_mission_items(cache, name, expected):
 def test_single_source_qids_carry_less_confidence(cache):
     assert cache.get("Q5530859").source == "shipped:single-source"
     assert cache.get("Q57792").source == "shipped"
-    nakatani, rutte = link_one(cache, {"name": "Gen Nakatani", "type": "Person"}, {"name": "Mark Rutte", "type": "Person"})
+    nakatani, rutte = link_one(
+        cache, {"name": "Gen Nakatani", "type": "Person"}, {"name": "Mark Rutte", "type": "Person"}
+    )
     assert nakatani.qid == "Q5530859"
     assert nakatani.extra["link"]["confidence"] < rutte.extra["link"]["confidence"]

@@ -75,7 +75,9 @@ def test_kg_link_writes_to_stdout_and_counts(tmp_path, env):
 
 def test_kg_link_bad_sheet_is_a_usage_error(tmp_path, env):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"actors": [{"id": "x", "name": "X", "type": "Robot"}], "meetings": [], "missions": [], "statements": []}')
+    bad.write_text(
+        '{"actors": [{"id": "x", "name": "X", "type": "Robot"}], "meetings": [], "missions": [], "statements": []}'
+    )
     result = kg(env, "link", bad, "--offline")
     assert result.exit_code == 2 and "'type' is 'Robot'" in result.stderr
 
@@ -91,16 +93,19 @@ def test_kg_link_unreachable_endpoint_warns_once_and_uses_the_cache(tmp_path, en
 
 
 def test_kg_link_store_then_enrich_then_query(tmp_path, env, server):
-    sources = [stripped_copy(tmp_path, CORPUS / name) for name in
-               ("00-seed-dw-japan-nato.gold.json", "06-usembassy-blinken-merkel.gold.json")]
+    sources = [
+        stripped_copy(tmp_path, CORPUS / name)
+        for name in ("00-seed-dw-japan-nato.gold.json", "06-usembassy-blinken-merkel.gold.json")
+    ]
     result = kg(env, "ingest", "--no-validate", *sources)
     assert result.exit_code == 0, result.output
     result = kg(env, "link", "--offline")
     assert result.exit_code == 0, result.output
     assert "linked 37 actor(s)" in result.stderr  # 28 + 9 gold QIDs, nothing else
     # online enrichment against the fake WDQS
-    online = dict(env, KG_CONTACT="kg-tests@example.org", KG_WIKIDATA_API=server.api_url,
-                  KG_WIKIDATA_SPARQL=server.sparql_url)
+    online = dict(
+        env, KG_CONTACT="kg-tests@example.org", KG_WIKIDATA_API=server.api_url, KG_WIKIDATA_SPARQL=server.sparql_url
+    )
     server.faults.clear()
     result = kg(online, "enrich")
     assert result.exit_code == 0, result.output

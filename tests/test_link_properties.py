@@ -11,18 +11,35 @@ from kg.wikidata.cache import EntityCache
 
 CACHE = EntityCache.open()
 NAMES = sorted({n.text for n in CACHE.names()})
-DECORATIONS = [lambda s: s, str.upper, str.lower, lambda s: s + "s", lambda s: f"{s} (x)", lambda s: f"Herr {s}",
-               lambda s: s.split()[-1]]
+DECORATIONS = [
+    lambda s: s,
+    str.upper,
+    str.lower,
+    lambda s: s + "s",
+    lambda s: f"{s} (x)",
+    lambda s: f"Herr {s}",
+    lambda s: s.split()[-1],
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(name=st.sampled_from(NAMES), decorate=st.sampled_from(DECORATIONS), actor_type=st.sampled_from(ACTOR_TYPES),
-       roles=st.lists(st.sampled_from(["Präsident", "Secretary General", "Bundeskanzler", "Botschafter", ""]), max_size=2))
+@given(
+    name=st.sampled_from(NAMES),
+    decorate=st.sampled_from(DECORATIONS),
+    actor_type=st.sampled_from(ACTOR_TYPES),
+    roles=st.lists(st.sampled_from(["Präsident", "Secretary General", "Bundeskanzler", "Botschafter", ""]), max_size=2),
+)
 def test_links_respect_the_actor_type(name, decorate, actor_type, roles):
     text = decorate(name).strip() or name
-    sheet = parse_factsheet({"published": "2025-04-10", "actors": [
-        {"id": "a", "name": text, "type": actor_type, "roles": [r for r in roles if r]}],
-        "meetings": [], "missions": [], "statements": []})
+    sheet = parse_factsheet(
+        {
+            "published": "2025-04-10",
+            "actors": [{"id": "a", "name": text, "type": actor_type, "roles": [r for r in roles if r]}],
+            "meetings": [],
+            "missions": [],
+            "statements": [],
+        }
+    )
     (actor,) = link_factsheet(sheet, CACHE).actors
     if actor.qid:
         entity = CACHE.get(actor.qid)
@@ -35,6 +52,7 @@ def test_links_respect_the_actor_type(name, decorate, actor_type, roles):
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(min_size=1, max_size=40).filter(lambda s: s.strip()), actor_type=st.sampled_from(ACTOR_TYPES))
 def test_arbitrary_text_never_crashes(text, actor_type):
-    sheet = parse_factsheet({"actors": [{"id": "a", "name": text, "type": actor_type}],
-                             "meetings": [], "missions": [], "statements": []})
+    sheet = parse_factsheet(
+        {"actors": [{"id": "a", "name": text, "type": actor_type}], "meetings": [], "missions": [], "statements": []}
+    )
     link_factsheet(sheet, CACHE)

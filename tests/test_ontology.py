@@ -150,8 +150,18 @@ def test_alignments(ontology, term, relation, target):
     ("cls", "individuals"),
     [
         (KG.MeetingKind, {"meeting", "visit", "talks", "pressConference", "summit", "call", "otherMeeting"}),
-        (KG.MissionKind, {"deployment", "exercise", "trainingMission", "supportMission", "operation",
-                          "sanctionsEnforcement", "otherMission"}),
+        (
+            KG.MissionKind,
+            {
+                "deployment",
+                "exercise",
+                "trainingMission",
+                "supportMission",
+                "operation",
+                "sanctionsEnforcement",
+                "otherMission",
+            },
+        ),
         (KG.MissionStatus, {"announced", "planned", "ongoing", "completed", "intended"}),
     ],
     ids=["meeting-kinds", "mission-kinds", "mission-statuses"],

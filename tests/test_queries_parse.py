@@ -20,8 +20,17 @@ QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 PARAM_RE = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9_]*)")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 REQUIRED = {
-    "meetings", "who-met-whom", "statements", "quotes-about", "missions", "mission-participants",
-    "timeline", "actors", "unlinked-actors", "co-mentioned", "articles",
+    "meetings",
+    "who-met-whom",
+    "statements",
+    "quotes-about",
+    "missions",
+    "mission-participants",
+    "timeline",
+    "actors",
+    "unlinked-actors",
+    "co-mentioned",
+    "articles",
 }
 
 

@@ -7,14 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SEED_SHEET
+from servers import running_kg_server
 
 from kg.ingest import ingest_factsheet
 from kg.model import load_factsheet
 from kg.serve import ServeConfig
 from kg.store import open_store
-
-from conftest import SEED_SHEET
-from servers import running_kg_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
@@ -22,9 +21,11 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not in
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                       reason="headless Chromium is absent: 'make test' installs the Debian packages chromium "
-                              "and chromium-driver when run as root"),
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="headless Chromium is absent: 'make test' installs the Debian packages chromium "
+        "and chromium-driver when run as root",
+    ),
 ]
 
 
@@ -45,7 +46,13 @@ def browser():
 
     options = Options()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(30)
@@ -63,8 +70,10 @@ def _table(driver) -> tuple[list[str], list[list[str]]]:
     from selenium.webdriver.common.by import By
 
     head = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#results thead th")]
-    rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-            for tr in driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")]
+    rows = [
+        [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        for tr in driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")
+    ]
     return head, rows
 
 

@@ -7,7 +7,6 @@ test starts its own on 127.0.0.1 with a temporary directory and stops it.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import re
 import time
@@ -15,10 +14,12 @@ from collections import Counter
 
 import pyoxigraph as ox
 import pytest
+from conftest import SEED_SHEET, gold_sheets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from servers import OXIGRAPH, FakeServer, OxigraphServer
 from typer.testing import CliRunner
 
 from kg.build import build_article
@@ -31,9 +32,6 @@ from kg.queries import bind_parameters, run_query
 from kg.serve import load_stored_queries
 from kg.store import open_store
 from kg.store.remote import RemoteStore, bind_values
-
-from conftest import SEED_SHEET, gold_sheets
-from servers import OXIGRAPH, FakeServer, OxigraphServer
 
 pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason=f"oxigraph server binary not installed at {OXIGRAPH}")
 runner = CliRunner()
@@ -134,6 +132,7 @@ def test_a_batch_is_one_atomic_update_or_gsp_puts(write, expected, corpus_dir):
     """By default a batch of articles and its summary quads is one SPARQL Update request, so a
     server that fails mid-run leaves all of the batch or none; KG_STORE_WRITE=gsp puts each graph."""
     empty = json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode()
+
     def respond(handler):
         if handler.command == "PUT" or handler.path.startswith("/update"):
             return 204, b"", "text/plain"
@@ -144,7 +143,11 @@ def test_a_batch_is_one_atomic_update_or_gsp_puts(write, expected, corpus_dir):
     with FakeServer(respond) as fake:
         code, _, stderr = kg(fake.url, "ingest", SEED_SHEET, *gold_sheets()[1:3], env={"KG_STORE_WRITE": write})
         assert code == 0, stderr
-    writes = Counter(f"{method} {path.split('?')[0]}" for method, path, _ in fake.requests if method == "PUT" or path.startswith("/update"))
+    writes = Counter(
+        f"{method} {path.split('?')[0]}"
+        for method, path, _ in fake.requests
+        if method == "PUT" or path.startswith("/update")
+    )
     assert dict(writes) == expected
 
 
@@ -153,9 +156,13 @@ def _quads(data: bytes) -> set:
 
 
 def test_separate_urls_and_read_only_from_environment(server):
-    env = {"KG_STORE_QUERY_URL": f"{server.url}/query", "KG_STORE_GSP_URL": f"{server.url}/store",
-           "KG_STORE_UPDATE_URL": f"{server.url}/update",
-           "KG_STORE_TIMEOUT": "5", "KG_STORE_RETRIES": "0"}
+    env = {
+        "KG_STORE_QUERY_URL": f"{server.url}/query",
+        "KG_STORE_GSP_URL": f"{server.url}/store",
+        "KG_STORE_UPDATE_URL": f"{server.url}/update",
+        "KG_STORE_TIMEOUT": "5",
+        "KG_STORE_RETRIES": "0",
+    }
     assert kg("http://127.0.0.1:1/nowhere", "ingest", SEED_SHEET, env=env)[0] == 0
     assert RemoteStore(server.url).quad_count() > 500
     store = open_store(server.url, read_only=True)
@@ -169,8 +176,13 @@ def test_separate_urls_and_read_only_from_environment(server):
 def _samples(query, local) -> list[dict]:
     """Parameter values to try: required ones only, then every parameter given."""
     mission = local.query("SELECT ?m WHERE { ?m a kg:Mission } ORDER BY ?m LIMIT 1").rows
-    values = {"actor": "Q57792", "org": "Q7184", "since": "2025-01-01", "until": "2025-12-31",
-              "mission": str(mission[0][0]) if mission else None}
+    values = {
+        "actor": "Q57792",
+        "org": "Q7184",
+        "since": "2025-01-01",
+        "until": "2025-12-31",
+        "mission": str(mission[0][0]) if mission else None,
+    }
     required = {p.name: values.get(p.name) for p in query.parameters if p.required}
     everything = {p.name: values.get(p.name) for p in query.parameters}
     return [required, everything] if everything != required else [required]
@@ -237,13 +249,13 @@ def test_hostile_values_are_one_term_or_refused(loaded, hostile):
 SHAPES = [
     "SELECT ?s ?v WHERE { ?s ?p ?o FILTER(?o = ?v) }",
     "SELECT * { ?s ?p ?v }",
-    "PREFIX x: <http://x/> # a comment with { braces }\nSELECT ?s ?v WHERE { ?s ?p ?o . FILTER(STR(?o) != \"}{\") FILTER(?o = ?v) }",
+    'PREFIX x: <http://x/> # a comment with { braces }\nSELECT ?s ?v WHERE { ?s ?p ?o . FILTER(STR(?o) != "}{") FILTER(?o = ?v) }',
     "SELECT ?s ?v WHERE { ?s ?p ?o OPTIONAL { ?s ?p ?o2 FILTER(?o2 = ?v) } FILTER(BOUND(?o2)) }",
     "SELECT ?s ?v WHERE { SELECT ?s ?v WHERE { ?s ?p ?v } }",
     "SELECT ?s ?v WHERE { { ?s ?p ?o FILTER(?o = ?v) } UNION { ?s ?p ?o FILTER(EXISTS { ?s ?p ?v }) } }",
     "SELECT ?s ?v WHERE { ?s ?p ?o FILTER NOT EXISTS { ?s ?p ?v } } ORDER BY ?s",
     "SELECT ?v (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(!BOUND(?unbound) || ?o = ?unbound) } GROUP BY ?v",
-    "SELECT ?s ?v WHERE { ?s ?p ?o VALUES ?o { \"a\" \"b\" } FILTER(?o = ?v) }",
+    'SELECT ?s ?v WHERE { ?s ?p ?o VALUES ?o { "a" "b" } FILTER(?o = ?v) }',
 ]
 
 
@@ -309,17 +321,38 @@ def test_slow_server_times_out_with_a_clear_message():
         code, _, stderr = kg(fake.url, "stats", env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"})
         query_elapsed = time.monotonic() - started
         started = time.monotonic()
-        put_code, _, put_stderr = kg(fake.url, "ingest", SEED_SHEET, env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"})
+        put_code, _, put_stderr = kg(
+            fake.url, "ingest", SEED_SHEET, env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"}
+        )
         put_elapsed = time.monotonic() - started
     assert code == 3 and "no answer within 0.5 s" in stderr and query_elapsed < 2.5
     assert put_code == 3 and "no answer within 0.5 s" in put_stderr and put_elapsed < 6
 
 
 def test_network_faults_are_retried_with_back_off():
-    answers = [(503, b"busy", "text/plain"),
-               (200, json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
-                   {"n": {"type": "literal", "value": "7", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode(),
-                "application/sparql-results+json")]
+    answers = [
+        (503, b"busy", "text/plain"),
+        (
+            200,
+            json.dumps(
+                {
+                    "head": {"vars": ["n"]},
+                    "results": {
+                        "bindings": [
+                            {
+                                "n": {
+                                    "type": "literal",
+                                    "value": "7",
+                                    "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                                }
+                            }
+                        ]
+                    },
+                }
+            ).encode(),
+            "application/sparql-results+json",
+        ),
+    ]
     with FakeServer(lambda handler: answers.pop(0) if len(answers) > 1 else answers[0]) as fake:
         store = RemoteStore(fake.url, retries=2, backoff=0.05)
         assert store.quad_count() == 7
@@ -334,7 +367,11 @@ def test_credentials_from_the_environment_are_sent_and_401_explained():
             return 401, b"who are you", "text/plain"
         if handler.command == "PUT":
             return 204, b"", "text/plain"
-        return 200, json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode(), "application/sparql-results+json"
+        return (
+            200,
+            json.dumps({"head": {"vars": []}, "results": {"bindings": []}}).encode(),
+            "application/sparql-results+json",
+        )
 
     with FakeServer(guarded) as fake:
         env = {"KG_STORE_USER": "reader", "KG_STORE_PASSWORD": "s3cret", "KG_STORE_RETRIES": "0"}
@@ -381,9 +418,9 @@ def test_any_iri_value_is_one_term_or_refused(tail):
 
 def test_kg_serve_in_front_of_a_remote_store(server):
     import requests
+    from servers import running_kg_server
 
     from kg.serve import ServeConfig
-    from servers import running_kg_server
 
     assert kg(server.url, "ingest", SEED_SHEET)[0] == 0
     with running_kg_server(ServeConfig(store=server.url, workers=1, timeout=5)) as srv:

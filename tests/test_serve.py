@@ -15,7 +15,9 @@ from collections import Counter
 
 import pytest
 import requests
-from rdflib import Graph, Literal
+from conftest import SEED_SHEET, gold_sheets
+from rdflib import Graph
+from servers import free_port, running_kg_server, wait_for_port
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from typer.testing import CliRunner
 
@@ -26,9 +28,6 @@ from kg.queries import bind_parameters
 from kg.serve import ServeConfig, load_stored_queries
 from kg.store import open_store
 from kg.store.remote import bind_values, query_form
-
-from conftest import SEED_SHEET, gold_sheets
-from servers import free_port, running_kg_server, wait_for_port
 
 STORED = load_stored_queries()
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -111,16 +110,26 @@ def test_construct_in_every_rdf_format(server, fmt):
     client = sparql(server, fmt=fmt)
     client.setQuery("CONSTRUCT { ?m a kg:Meeting ; sem:hasActor ?a } WHERE { ?m a kg:Meeting ; sem:hasActor ?a }")
     body = client.query().convert()
-    graph = body if isinstance(body, Graph) else Graph().parse(data=body, format={TURTLE: "turtle", JSONLD: "json-ld"}[fmt])
+    graph = (
+        body if isinstance(body, Graph) else Graph().parse(data=body, format={TURTLE: "turtle", JSONLD: "json-ld"}[fmt])
+    )
     assert len(graph) > 10
 
 
 def test_n_triples_and_describe_by_accept_header(server):
-    response = requests.post(f"{server.url}/sparql", data={"query": "DESCRIBE wd:Q57792"},
-                             headers={"Accept": "application/n-triples"}, timeout=10)
+    response = requests.post(
+        f"{server.url}/sparql",
+        data={"query": "DESCRIBE wd:Q57792"},
+        headers={"Accept": "application/n-triples"},
+        timeout=10,
+    )
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/n-triples")
-    response = requests.get(f"{server.url}/sparql", params={"query": "CONSTRUCT WHERE { ?a owl:sameAs wd:Q57792 }"},
-                            headers={"Accept": "application/n-triples"}, timeout=10)
+    response = requests.get(
+        f"{server.url}/sparql",
+        params={"query": "CONSTRUCT WHERE { ?a owl:sameAs wd:Q57792 }"},
+        headers={"Accept": "application/n-triples"},
+        timeout=10,
+    )
     assert len(Graph().parse(data=response.text, format="nt")) >= 1
 
 
@@ -135,9 +144,13 @@ def _kg_query_json(store_dir, name, values) -> dict:
 
 def _canonical(binding: dict) -> tuple:
     """A JSON row, GROUP_CONCAT lists as sorted pieces (SPARQL leaves their order open)."""
+
     def value(term):
         text = term["value"]
-        return tuple(sorted(re.split(r"[;,] ", text))) if term["type"] == "literal" and re.search(r"[;,] ", text) else text
+        return (
+            tuple(sorted(re.split(r"[;,] ", text))) if term["type"] == "literal" and re.search(r"[;,] ", text) else text
+        )
+
     return tuple(sorted((k, value(v), v.get("datatype"), v.get("xml:lang")) for k, v in binding.items()))
 
 
@@ -153,7 +166,9 @@ def test_sparqlwrapper_gets_the_same_rows_as_kg_query(server, store_dir, name):
     client.queryType = query_form(query.text)  # SPARQLWrapper guesses "update" from words in '#' comments
     got = client.query().convert()
     assert got["head"]["vars"] == expected["head"]["vars"]
-    assert Counter(map(_canonical, got["results"]["bindings"])) == Counter(map(_canonical, expected["results"]["bindings"]))
+    assert Counter(map(_canonical, got["results"]["bindings"])) == Counter(
+        map(_canonical, expected["results"]["bindings"])
+    )
     api = requests.get(f"{server.url}/api/queries/{name}", params=values, timeout=10).json()
     assert api == expected, "the stored-query API binds like kg query"
 
@@ -169,9 +184,13 @@ def test_api_lists_queries_with_parameters_and_runs_one(server):
     data = requests.get(f"{server.url}/api/queries/meetings", params={"actor": "Q57792"}, timeout=10).json()
     names = {row.get("counterpart", {}).get("value") for row in data["results"]["bindings"]}
     assert any("Ishiba" in (n or "") for n in names)
-    csv_text = requests.get(f"{server.url}/api/queries/meetings", params={"actor": "Q57792", "format": "csv"}, timeout=10)
+    csv_text = requests.get(
+        f"{server.url}/api/queries/meetings", params={"actor": "Q57792", "format": "csv"}, timeout=10
+    )
     assert csv_text.headers["Content-Type"].startswith("text/csv") and "Ishiba" in csv_text.text
-    by_accept = requests.get(f"{server.url}/api/queries/meetings?actor=Q57792", headers={"Accept": "text/csv"}, timeout=10)
+    by_accept = requests.get(
+        f"{server.url}/api/queries/meetings?actor=Q57792", headers={"Accept": "text/csv"}, timeout=10
+    )
     assert by_accept.text == csv_text.text
 
 
@@ -193,13 +212,16 @@ def _count(server) -> int:
     return int(client.query().convert()["results"]["bindings"][0]["n"]["value"])
 
 
-@pytest.mark.parametrize("request_args", [
-    {"method": "POST", "data": {"update": "DROP ALL"}},
-    {"method": "POST", "data": "DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
-    {"method": "POST", "data": {"query": "PREFIX x: <http://x/>\nINSERT DATA { x:a x:b x:c }"}},
-    {"method": "GET", "params": {"query": "DELETE WHERE { ?s ?p ?o }"}},
-    {"method": "GET", "params": {"update": "CLEAR ALL"}},
-])
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"method": "POST", "data": {"update": "DROP ALL"}},
+        {"method": "POST", "data": "DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
+        {"method": "POST", "data": {"query": "PREFIX x: <http://x/>\nINSERT DATA { x:a x:b x:c }"}},
+        {"method": "GET", "params": {"query": "DELETE WHERE { ?s ?p ?o }"}},
+        {"method": "GET", "params": {"update": "CLEAR ALL"}},
+    ],
+)
 def test_updates_are_refused_and_change_nothing(server, quads, request_args):
     before = _count(server)
     response = requests.request(url=f"{server.url}/sparql", timeout=10, **request_args)
@@ -227,8 +249,9 @@ def test_sparqlwrapper_update_is_refused(server, quads):
 
 def test_huge_queries_are_refused_with_413(server):
     filler = "# " + "x" * 200_000 + "\n"
-    posted = requests.post(f"{server.url}/sparql", data=filler + COUNT,
-                           headers={"Content-Type": "application/sparql-query"}, timeout=10)
+    posted = requests.post(
+        f"{server.url}/sparql", data=filler + COUNT, headers={"Content-Type": "application/sparql-query"}, timeout=10
+    )
     assert posted.status_code == 413 and "--max-query-bytes" in posted.text
     got = requests.get(f"{server.url}/sparql", params={"query": "# " + "y" * 40_000 + "\n" + COUNT}, timeout=10)
     assert got.status_code == 413
@@ -246,8 +269,14 @@ def test_runaway_query_is_cut_off_and_the_server_stays_responsive(server):
     time.sleep(0.1)
     # the killed worker is replaced: two slow queries at once are both cut off, then all is well again
     results = []
-    threads = [threading.Thread(target=lambda: results.append(
-        requests.post(f"{server.url}/sparql", data={"query": RUNAWAY}, timeout=30).status_code)) for _ in range(2)]
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(
+                requests.post(f"{server.url}/sparql", data={"query": RUNAWAY}, timeout=30).status_code
+            )
+        )
+        for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -260,29 +289,35 @@ def test_runaway_query_is_cut_off_and_the_server_stays_responsive(server):
     assert _count(server) > 0
 
 
-@pytest.mark.parametrize("query, fragment", [
-    ("SELECT * WHERE { ?s ?p }", "malformed SPARQL"),
-    ("SELEKT * WHERE { ?s ?p ?o }", "malformed SPARQL"),
-    ("SELECT * WHERE { ?s undeclared:p ?o }", "malformed SPARQL"),
-])
+@pytest.mark.parametrize(
+    "query, fragment",
+    [
+        ("SELECT * WHERE { ?s ?p }", "malformed SPARQL"),
+        ("SELEKT * WHERE { ?s ?p ?o }", "malformed SPARQL"),
+        ("SELECT * WHERE { ?s undeclared:p ?o }", "malformed SPARQL"),
+    ],
+)
 def test_malformed_sparql_is_a_400(server, query, fragment):
     response = requests.post(f"{server.url}/sparql", data={"query": query}, timeout=10)
     assert response.status_code == 400 and fragment in response.text
 
 
-@pytest.mark.parametrize("path, status, fragment", [
-    ("/api/queries/meetings", 400, "needs parameter 'actor'"),
-    ("/api/queries/meetings?actor=not%20an%20iri", 400, "expected an IRI or a QID"),
-    ("/api/queries/meetings?actor=Q57792&since=yesterday", 400, "expected a date"),
-    ("/api/queries/meetings?actor=Q57792&colour=red", 400, "no parameter 'colour'"),
-    ("/api/queries/meetings?actor=Q1&actor=Q2", 400, "more than once"),
-    ("/api/queries/meetings?actor=Q57792&format=xml", 400, "expected json or csv"),
-    ("/api/queries/no-such-query", 404, "unknown stored query"),
-    ("/sparql", 400, "expected exactly one 'query'"),
-    ("/sparql?query=ASK%7B%7D&default-graph-uri=http://x", 400, "not supported"),
-    ("/nowhere", 404, "no such page"),
-    ("/static/../serve.py", 404, "no such"),
-])
+@pytest.mark.parametrize(
+    "path, status, fragment",
+    [
+        ("/api/queries/meetings", 400, "needs parameter 'actor'"),
+        ("/api/queries/meetings?actor=not%20an%20iri", 400, "expected an IRI or a QID"),
+        ("/api/queries/meetings?actor=Q57792&since=yesterday", 400, "expected a date"),
+        ("/api/queries/meetings?actor=Q57792&colour=red", 400, "no parameter 'colour'"),
+        ("/api/queries/meetings?actor=Q1&actor=Q2", 400, "more than once"),
+        ("/api/queries/meetings?actor=Q57792&format=xml", 400, "expected json or csv"),
+        ("/api/queries/no-such-query", 404, "unknown stored query"),
+        ("/sparql", 400, "expected exactly one 'query'"),
+        ("/sparql?query=ASK%7B%7D&default-graph-uri=http://x", 400, "not supported"),
+        ("/nowhere", 404, "no such page"),
+        ("/static/../serve.py", 404, "no such"),
+    ],
+)
 def test_bad_requests_get_a_clear_error(server, path, status, fragment):
     response = requests.get(server.url + path, timeout=10)
     assert response.status_code == status and fragment in response.text
@@ -291,14 +326,18 @@ def test_bad_requests_get_a_clear_error(server, path, status, fragment):
 
 
 def test_unacceptable_format_is_a_406(server):
-    response = requests.get(f"{server.url}/sparql", params={"query": COUNT}, headers={"Accept": "image/png"}, timeout=10)
+    response = requests.get(
+        f"{server.url}/sparql", params={"query": COUNT}, headers={"Accept": "image/png"}, timeout=10
+    )
     assert response.status_code == 406 and "text/csv" in response.text
 
 
 def test_result_size_limit(server):
     response = requests.get(f"{server.url}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=10)
     assert response.status_code == 422 and "more than 1000 rows" in response.text and "LIMIT" in response.text
-    limited = requests.get(f"{server.url}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1000"}, timeout=10)
+    limited = requests.get(
+        f"{server.url}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1000"}, timeout=10
+    )
     assert limited.status_code == 200 and len(limited.json()["results"]["bindings"]) == 1000
 
 
@@ -312,7 +351,9 @@ def test_cors_when_enabled(store_dir):
     with running_kg_server(ServeConfig(store=str(store_dir), workers=1, cors="*")) as srv:
         response = requests.get(f"{srv.url}/sparql", params={"query": COUNT}, timeout=10)
         assert response.headers["Access-Control-Allow-Origin"] == "*"
-        preflight = requests.options(f"{srv.url}/sparql", headers={"Origin": "http://x", "Access-Control-Request-Method": "POST"}, timeout=10)
+        preflight = requests.options(
+            f"{srv.url}/sparql", headers={"Origin": "http://x", "Access-Control-Request-Method": "POST"}, timeout=10
+        )
         assert preflight.status_code == 204 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
@@ -344,7 +385,9 @@ def test_fifty_parallel_clients(server, quads):
             started = time.perf_counter()
             if index % 2:
                 response = session.get(f"{server.url}/sparql", params={"query": COUNT}, timeout=30)
-                ok = response.status_code == 200 and response.json()["results"]["bindings"][0]["n"]["value"] == str(quads)
+                ok = response.status_code == 200 and response.json()["results"]["bindings"][0]["n"]["value"] == str(
+                    quads
+                )
             else:
                 response = session.get(f"{server.url}/api/queries/meetings", params={"actor": "Q57792"}, timeout=30)
                 ok = response.status_code == 200 and "Ishiba" in response.text
@@ -367,7 +410,9 @@ def test_fifty_parallel_clients(server, quads):
     assert len(latencies) >= 100
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95)]
-    print(f"\n50 clients: {len(latencies)} requests in {elapsed:.1f} s = {len(latencies) / elapsed:.0f} req/s, p95 {p95 * 1000:.0f} ms")
+    print(
+        f"\n50 clients: {len(latencies)} requests in {elapsed:.1f} s = {len(latencies) / elapsed:.0f} req/s, p95 {p95 * 1000:.0f} ms"
+    )
 
 
 # --------------------------------------------------------------------------- the CLI command
@@ -377,7 +422,9 @@ def test_kg_serve_command_serves_until_stopped(store_dir):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "--store", str(store_dir), "serve", "--port", str(port), "--workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         wait_for_port(port, 60, process)
@@ -394,10 +441,13 @@ def test_kg_serve_command_serves_until_stopped(store_dir):
     assert process.returncode == 0 and "kg serve: stopped" in stderr, "SIGTERM stops it cleanly"
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--store", "memory:", "serve"], "needs an on-disk store"),
-    (["serve", "--timeout", "0"], "--timeout"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--store", "memory:", "serve"], "needs an on-disk store"),
+        (["serve", "--timeout", "0"], "--timeout"),
+    ],
+)
 def test_kg_serve_usage_errors(store_dir, args, fragment):
     if args[0] != "--store":
         args = ["--store", str(store_dir), *args]

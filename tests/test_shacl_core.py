@@ -14,12 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, gold_sheets
 from pyshacl import validate as pyshacl_validate
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from conftest import ROOT, gold_sheets
 from kg.build import build_article
 from kg.errors import ValidatorError
 from kg.model import load_factsheet, parse_factsheet
@@ -36,8 +36,9 @@ def reference_conforms(graph: Graph) -> bool:
     a graph pyshacl cannot validate (it raises on sh:lessThan with a blank node) counts as
     rejected."""
     try:
-        conforms, _, _ = pyshacl_validate(graph, shacl_graph=SHAPES, inference="none", advanced=True,
-                                          allow_warnings=True)
+        conforms, _, _ = pyshacl_validate(
+            graph, shacl_graph=SHAPES, inference="none", advanced=True, allow_warnings=True
+        )
     except ReportableRuntimeError:
         return False
     return conforms
@@ -75,12 +76,23 @@ def test_valid_articles_take_the_fast_path():
 
 
 _ODD_LITERALS = [
-    Literal(""), Literal(" "), Literal("x", lang="de"), Literal("x"), Literal("-1", datatype=XSD.integer),
-    Literal("7", datatype=XSD.integer), Literal("1.5", datatype=XSD.decimal), Literal(Decimal("0.5")),
-    Literal("2025-13-40", datatype=XSD.date), Literal("2025-04-09", datatype=XSD.date),
-    Literal("2025", datatype=XSD.gYear), Literal("2025-04", datatype=XSD.gYearMonth),
-    Literal("abc", datatype=XSD.integer), Literal("true", datatype=XSD.boolean), Literal("1e3", datatype=XSD.double),
-    Literal("http://www.wikidata.org/entity/Q5"), Literal("2025-04-09T10:00:00", datatype=XSD.dateTime),
+    Literal(""),
+    Literal(" "),
+    Literal("x", lang="de"),
+    Literal("x"),
+    Literal("-1", datatype=XSD.integer),
+    Literal("7", datatype=XSD.integer),
+    Literal("1.5", datatype=XSD.decimal),
+    Literal(Decimal("0.5")),
+    Literal("2025-13-40", datatype=XSD.date),
+    Literal("2025-04-09", datatype=XSD.date),
+    Literal("2025", datatype=XSD.gYear),
+    Literal("2025-04", datatype=XSD.gYearMonth),
+    Literal("abc", datatype=XSD.integer),
+    Literal("true", datatype=XSD.boolean),
+    Literal("1e3", datatype=XSD.double),
+    Literal("http://www.wikidata.org/entity/Q5"),
+    Literal("2025-04-09T10:00:00", datatype=XSD.dateTime),
 ]
 
 
@@ -124,8 +136,9 @@ def test_mutated_articles_never_pass_the_fast_path_when_pyshacl_rejects_them(see
         mutated = mutate(rng.choice(GRAPHS), rng)
         fast, reference = FAST.conforms(mutated), reference_conforms(mutated)
         rejected += not reference
-        assert not (fast and not reference), f"the fast path accepts a graph pyshacl rejects (seed {seed}, case {n}):\n" \
-            + mutated.serialize(format="nt")
+        assert not (fast and not reference), (
+            f"the fast path accepts a graph pyshacl rejects (seed {seed}, case {n}):\n" + mutated.serialize(format="nt")
+        )
         if fast != reference:
             disagreements.append(n)
     assert rejected >= 10  # the mutations do break articles
@@ -133,12 +146,19 @@ def test_mutated_articles_never_pass_the_fast_path_when_pyshacl_rejects_them(see
 
 
 def test_a_pyshacl_failure_is_a_validator_error_naming_the_article():
-    shapes = Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:n ; sh:lessThan ex:m ] .""",
-                           format="turtle")
-    data = Graph().parse(data="""@prefix ex: <https://example.org/> . @prefix kg: <https://w3id.org/kg-news/ontology#> .
-        ex:a a ex:C ; ex:n [ ex:x 1 ] ; ex:m 3 . ex:article a kg:Article .""", format="turtle")
-    with pytest.raises(ValidatorError, match=r"pyshacl could not validate .*article https://example.org/article.*lessThan"):
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="""@prefix ex: <https://example.org/> . @prefix kg: <https://w3id.org/kg-news/ontology#> .
+        ex:a a ex:C ; ex:n [ ex:x 1 ] ; ex:m 3 . ex:article a kg:Article .""",
+        format="turtle",
+    )
+    with pytest.raises(
+        ValidatorError, match=r"pyshacl could not validate .*article https://example.org/article.*lessThan"
+    ):
         validate_graph(data, shapes)
 
 
@@ -149,15 +169,26 @@ def test_validate_graph_reports_through_pyshacl_when_the_fast_check_fails():
     assert any("spokenByCharacter" in (r.path or "") for r in report.results)
 
 
-@pytest.mark.parametrize("shape_text, reason", [
-    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select 'SELECT $this WHERE {}' ] .", "sparql"),
-    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .", "closed"),
-    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:severity sh:Warning ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .", "severity"),
-    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:minCount 1 ] .", "path"),
-])
+@pytest.mark.parametrize(
+    "shape_text, reason",
+    [
+        ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select 'SELECT $this WHERE {}' ] .", "sparql"),
+        ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .", "closed"),
+        (
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:severity sh:Warning ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+            "severity",
+        ),
+        (
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:minCount 1 ] .",
+            "path",
+        ),
+    ],
+)
 def test_shapes_outside_the_subset_are_refused_and_pyshacl_validates(shape_text, reason):
-    shapes = Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .\n"
-                           + shape_text, format="turtle")
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .\n" + shape_text,
+        format="turtle",
+    )
     with pytest.raises(UnsupportedShapes):
         compile_shapes(shapes)
     data = Graph().parse(data="@prefix ex: <https://example.org/> . ex:a a ex:C .", format="turtle")
@@ -170,20 +201,29 @@ def reference_conforms_with(data: Graph, shapes: Graph) -> bool:
     return conforms
 
 
-@pytest.mark.parametrize("data_text, conforms", [
-    ('ex:a a ex:C ; ex:n 3 ; ex:m 5 .', True),
-    ('ex:a a ex:C ; ex:n 5 ; ex:m 3 .', False),  # lessThan
-    ('ex:a a ex:C ; ex:n -1 ; ex:m 3 .', False),  # minInclusive
-    ('ex:a a ex:C ; ex:n "3" ; ex:m 5 .', False),  # not comparable: pyshacl decides (and rejects)
-    ('ex:a a ex:Sub ; ex:n 3 ; ex:m 5 . ex:Sub rdfs:subClassOf ex:C .', True),
-    ('ex:a a ex:Sub ; ex:n 7 ; ex:m 5 . ex:Sub rdfs:subClassOf ex:C .', False),  # subclass instances are targets
-])
+@pytest.mark.parametrize(
+    "data_text, conforms",
+    [
+        ("ex:a a ex:C ; ex:n 3 ; ex:m 5 .", True),
+        ("ex:a a ex:C ; ex:n 5 ; ex:m 3 .", False),  # lessThan
+        ("ex:a a ex:C ; ex:n -1 ; ex:m 3 .", False),  # minInclusive
+        ('ex:a a ex:C ; ex:n "3" ; ex:m 5 .', False),  # not comparable: pyshacl decides (and rejects)
+        ("ex:a a ex:Sub ; ex:n 3 ; ex:m 5 . ex:Sub rdfs:subClassOf ex:C .", True),
+        ("ex:a a ex:Sub ; ex:n 7 ; ex:m 5 . ex:Sub rdfs:subClassOf ex:C .", False),  # subclass instances are targets
+    ],
+)
 def test_value_ranges_and_subclass_targets_agree_with_pyshacl(data_text, conforms):
-    shapes = Graph().parse(data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+    shapes = Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ;
-          sh:property [ sh:path ex:n ; sh:minInclusive 0 ; sh:lessThan ex:m ; sh:maxCount 1 ] .""", format="turtle")
-    data = Graph().parse(data="@prefix ex: <https://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-                         + data_text, format="turtle")
+          sh:property [ sh:path ex:n ; sh:minInclusive 0 ; sh:lessThan ex:m ; sh:maxCount 1 ] .""",
+        format="turtle",
+    )
+    data = Graph().parse(
+        data="@prefix ex: <https://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        + data_text,
+        format="turtle",
+    )
     assert reference_conforms_with(data, shapes) is conforms
     assert compile_shapes(shapes).conforms(data) is conforms
     assert validate_graph(data, shapes).conforms is conforms

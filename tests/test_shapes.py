@@ -156,9 +156,7 @@ def test_every_node_shape_has_a_failing_fixture(shapes):
 def test_every_constraint_has_a_message(shapes):
     constraints = set(shapes.objects(None, SH.property)) | set(shapes.objects(None, SH.sparql))
     node_level = (SH["class"], SH["or"], SH["not"], SH["and"], SH.xone)
-    constraints |= {
-        s for s in shapes.subjects(RDF.type, SH.NodeShape) if any(shapes.value(s, c) for c in node_level)
-    }
+    constraints |= {s for s in shapes.subjects(RDF.type, SH.NodeShape) if any(shapes.value(s, c) for c in node_level)}
     missing = [c for c in constraints if shapes.value(c, SH.message) is None]
     assert missing == []
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
+from conftest import gold_sheets
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
 
 from kg.build import build_article
 from kg.errors import QueryError, StoreError, UsageError
@@ -15,8 +16,6 @@ from kg.ingest import delete_article, ingest_factsheet
 from kg.model import load_factsheet, parse_factsheet
 from kg.queries import find_query, run_query
 from kg.store import backend_name, open_store
-
-from conftest import gold_sheets
 
 
 def test_ingest_twice_keeps_the_quad_count(any_store, seed_sheet):
@@ -37,9 +36,7 @@ def test_every_gold_sheet_ingests_and_validates(memory_store, corpus_dir):
 def test_same_linked_actor_in_two_articles_is_one_node(memory_store, corpus_dir):
     for path in gold_sheets():
         ingest_factsheet(memory_store, load_factsheet(path))
-    rows = memory_store.query(
-        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a owl:sameAs wd:Q57792 }"
-    ).rows
+    rows = memory_store.query("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a owl:sameAs wd:Q57792 }").rows
     assert int(rows[0][0]) == 1
     articles = memory_store.query(
         "SELECT (COUNT(DISTINCT ?art) AS ?n) WHERE { ?art schema:mentions ?a . ?a owl:sameAs wd:Q57792 }"
@@ -132,7 +129,9 @@ def test_export_in_two_processes_writes_the_same_triples_once(tmp_path, corpus_d
         assert store._parallel_export()
         double = io.BytesIO()
         store.export(double, fmt)
-    assert isomorphic(Graph().parse(data=double.getvalue(), format=fmt), Graph().parse(data=single.getvalue(), format=fmt))
+    assert isomorphic(
+        Graph().parse(data=double.getvalue(), format=fmt), Graph().parse(data=single.getvalue(), format=fmt)
+    )
     if fmt == "nt":
         lines = double.getvalue().decode("utf-8").splitlines()
         assert sorted(lines) == sorted(single.getvalue().decode("utf-8").splitlines())
@@ -153,7 +152,9 @@ def test_a_failing_second_export_process_is_a_store_error(tmp_path, seed_sheet, 
 def test_literals_with_sparql_syntax_survive_storage(any_store):
     tricky = ['x"} ; DROP ALL ; INSERT DATA {<a:b> <c:d> "e"}', "a\\u0041b", "line\nbreak\t\\", "ü€😀"]
     graph = URIRef("https://example.org/g")
-    triples = [(URIRef(f"https://example.org/s{i}"), URIRef("https://example.org/p"), Literal(v)) for i, v in enumerate(tricky)]
+    triples = [
+        (URIRef(f"https://example.org/s{i}"), URIRef("https://example.org/p"), Literal(v)) for i, v in enumerate(tricky)
+    ]
     any_store.replace_graph(graph, triples)
     assert {str(o) for (_, _, o) in any_store.get_graph(graph)} == set(tricky)
 
@@ -169,7 +170,9 @@ def test_disk_store_persists_and_opens_read_only(tmp_path, seed_sheet):
             store.drop_graph(URIRef("https://example.org/g"))
 
 
-@pytest.mark.parametrize("spec, name", [("memory:", "memory"), ("./x", "oxigraph"), ("/tmp/x", "oxigraph"), ("https://h/sparql", "remote")])
+@pytest.mark.parametrize(
+    "spec, name", [("memory:", "memory"), ("./x", "oxigraph"), ("/tmp/x", "oxigraph"), ("https://h/sparql", "remote")]
+)
 def test_backend_names(spec, name):
     assert backend_name(spec) == name
 
@@ -182,11 +185,16 @@ def test_unknown_scheme_is_a_usage_error():
 def test_failed_validation_stores_nothing(memory_store):
     from kg.errors import NotConformingError
 
-    sheet = parse_factsheet({
-        "url": "https://a.example/bad", "language": "de",
-        "actors": [{"id": "a", "name": "A", "type": "Person"}],
-        "meetings": [{"kind": "meeting", "participants": ["a"], "evidence": "A traf sich."}],
-        "missions": [], "statements": []})
+    sheet = parse_factsheet(
+        {
+            "url": "https://a.example/bad",
+            "language": "de",
+            "actors": [{"id": "a", "name": "A", "type": "Person"}],
+            "meetings": [{"kind": "meeting", "participants": ["a"], "evidence": "A traf sich."}],
+            "missions": [],
+            "statements": [],
+        }
+    )
     with pytest.raises(NotConformingError):
         ingest_factsheet(memory_store, sheet)
     assert memory_store.quad_count() == 0

@@ -30,8 +30,14 @@ SECOND_ARTICLE = {
     "meetings": [],
     "missions": [],
     "statements": [
-        {"speaker": "ishiba", "quote": "Rutte ist ein verlässlicher Partner.", "direct": True,
-         "date": "2025-05-02", "cue": "sagte", "about": ["rutte"]},
+        {
+            "speaker": "ishiba",
+            "quote": "Rutte ist ein verlässlicher Partner.",
+            "direct": True,
+            "date": "2025-05-02",
+            "cue": "sagte",
+            "about": ["rutte"],
+        },
     ],
 }
 
@@ -61,59 +67,176 @@ def has_row(found: list[dict[str, str]], expected: dict[str, str]) -> bool:
     return any(all(row.get(k) == v for k, v in expected.items()) for row in found)
 
 
-ISHIBA_MEETING = {"counterpart": "Shigeru Ishiba", "counterpart_qid": "Q1335527", "date": "2025-04-09", "kind": "meeting"}
-NAKATANI_MEETING = {"counterpart": "Gen Nakatani", "counterpart_qid": "Q5530859", "date": "2025-04-08", "kind": "meeting"}
-NAIV = {"quote": "Wir dürfen nicht naiv sein,", "speech": "direct", "cue": "warnte", "article": "https://p.dw.com/p/4swRJ"}
+ISHIBA_MEETING = {
+    "counterpart": "Shigeru Ishiba",
+    "counterpart_qid": "Q1335527",
+    "date": "2025-04-09",
+    "kind": "meeting",
+}
+NAKATANI_MEETING = {
+    "counterpart": "Gen Nakatani",
+    "counterpart_qid": "Q5530859",
+    "date": "2025-04-08",
+    "kind": "meeting",
+}
+NAIV = {
+    "quote": "Wir dürfen nicht naiv sein,",
+    "speech": "direct",
+    "cue": "warnte",
+    "article": "https://p.dw.com/p/4swRJ",
+}
 
 CASES = [
     # (id, query, params, rows that must be there, rows that must not)
     ("meetings-of-rutte", "meetings", {"actor": "Q57792"}, [ISHIBA_MEETING, NAKATANI_MEETING], []),
-    ("meetings-by-wikidata-iri", "meetings", {"actor": "http://www.wikidata.org/entity/Q57792"},
-     [ISHIBA_MEETING, NAKATANI_MEETING], []),
-    ("meetings-by-project-iri", "meetings", {"actor": "https://w3id.org/kg-news/id/actor/Q57792"},
-     [ISHIBA_MEETING, NAKATANI_MEETING], []),
-    ("meetings-since", "meetings", {"actor": "Q57792", "since": "2025-04-09"},
-     [ISHIBA_MEETING], [{"counterpart": "Gen Nakatani"}, {"date": ""}]),
-    ("meetings-until", "meetings", {"actor": "Q57792", "until": "2025-04-08"},
-     [NAKATANI_MEETING], [{"counterpart": "Shigeru Ishiba"}]),
-    ("meetings-of-ishiba", "meetings", {"actor": "Q1335527"},
-     [{"counterpart": "Mark Rutte", "counterpart_qid": "Q57792", "date": "2025-04-09"}], [{"counterpart": "Gen Nakatani"}]),
-    ("who-met-whom", "who-met-whom", {},
-     [{"actor_a": "Shigeru Ishiba", "actor_b": "Mark Rutte", "meetings": "2", "first_date": "2025-04-09"},
-      {"actor_a": "Gen Nakatani", "actor_b": "Mark Rutte", "meetings": "1", "qid_a": "Q5530859"}], []),
-    ("statements-of-rutte", "statements", {"actor": "Q57792"},
-     [NAIV, {"speech": "reported", "cue": "sagte"}], [{"quote": "Rutte ist ein verlässlicher Partner."}]),
-    ("statements-since", "statements", {"actor": "Q1335527", "since": "2025-05-01"},
-     [{"quote": "Rutte ist ein verlässlicher Partner.", "about": "Mark Rutte", "date": "2025-05-02"}],
-     [{"date": "2025-04-09"}]),
-    ("quotes-about-rutte", "quotes-about", {"actor": "Q57792"},
-     [{"speaker": "Shigeru Ishiba", "speaker_qid": "Q1335527", "quote": "Rutte ist ein verlässlicher Partner."}],
-     [NAIV]),
-    ("missions", "missions", {},
-     [{"name": "NSATU", "lead": "NATO", "status": "intended", "qid": "Q127390771", "kind": "trainingMission"},
-      {"kind": "deployment", "status": "announced"}], []),
+    (
+        "meetings-by-wikidata-iri",
+        "meetings",
+        {"actor": "http://www.wikidata.org/entity/Q57792"},
+        [ISHIBA_MEETING, NAKATANI_MEETING],
+        [],
+    ),
+    (
+        "meetings-by-project-iri",
+        "meetings",
+        {"actor": "https://w3id.org/kg-news/id/actor/Q57792"},
+        [ISHIBA_MEETING, NAKATANI_MEETING],
+        [],
+    ),
+    (
+        "meetings-since",
+        "meetings",
+        {"actor": "Q57792", "since": "2025-04-09"},
+        [ISHIBA_MEETING],
+        [{"counterpart": "Gen Nakatani"}, {"date": ""}],
+    ),
+    (
+        "meetings-until",
+        "meetings",
+        {"actor": "Q57792", "until": "2025-04-08"},
+        [NAKATANI_MEETING],
+        [{"counterpart": "Shigeru Ishiba"}],
+    ),
+    (
+        "meetings-of-ishiba",
+        "meetings",
+        {"actor": "Q1335527"},
+        [{"counterpart": "Mark Rutte", "counterpart_qid": "Q57792", "date": "2025-04-09"}],
+        [{"counterpart": "Gen Nakatani"}],
+    ),
+    (
+        "who-met-whom",
+        "who-met-whom",
+        {},
+        [
+            {"actor_a": "Shigeru Ishiba", "actor_b": "Mark Rutte", "meetings": "2", "first_date": "2025-04-09"},
+            {"actor_a": "Gen Nakatani", "actor_b": "Mark Rutte", "meetings": "1", "qid_a": "Q5530859"},
+        ],
+        [],
+    ),
+    (
+        "statements-of-rutte",
+        "statements",
+        {"actor": "Q57792"},
+        [NAIV, {"speech": "reported", "cue": "sagte"}],
+        [{"quote": "Rutte ist ein verlässlicher Partner."}],
+    ),
+    (
+        "statements-since",
+        "statements",
+        {"actor": "Q1335527", "since": "2025-05-01"},
+        [{"quote": "Rutte ist ein verlässlicher Partner.", "about": "Mark Rutte", "date": "2025-05-02"}],
+        [{"date": "2025-04-09"}],
+    ),
+    (
+        "quotes-about-rutte",
+        "quotes-about",
+        {"actor": "Q57792"},
+        [{"speaker": "Shigeru Ishiba", "speaker_qid": "Q1335527", "quote": "Rutte ist ein verlässlicher Partner."}],
+        [NAIV],
+    ),
+    (
+        "missions",
+        "missions",
+        {},
+        [
+            {"name": "NSATU", "lead": "NATO", "status": "intended", "qid": "Q127390771", "kind": "trainingMission"},
+            {"kind": "deployment", "status": "announced"},
+        ],
+        [],
+    ),
     ("missions-of-nato", "missions", {"actor": "Q7184"}, [{"name": "NSATU"}], [{"kind": "deployment"}]),
-    ("mission-participants", "mission-participants", {},
-     [{"mission_name": "NSATU", "participant": "NATO", "part": "lead", "participant_type": "Organization"},
-      {"mission_name": "NSATU", "participant": "Japan", "part": "participant", "participant_qid": "Q17"}], []),
-    ("timeline-of-rutte", "timeline", {"actor": "Q57792"},
-     [{"event_type": "meeting", "date": "2025-04-08", "what": "Gen Nakatani", "dated_by": "event"},
-      {"event_type": "statement", "what": "Wir dürfen nicht naiv sein,", "dated_by": "article", "date": "2025-04-10"}],
-     [{"what": "Rutte ist ein verlässlicher Partner."}]),
-    ("timeline-of-ishiba", "timeline", {"actor": "Q1335527"},
-     [{"event_type": "statement", "what": "Rutte ist ein verlässlicher Partner.", "date": "2025-05-02"}], []),
-    ("actors", "actors", {},
-     [{"name": "Mark Rutte", "type": "Person", "qid": "Q57792", "articles": "2"},
-      {"name": "Gen Nakatani", "qid": "Q5530859", "articles": "1", "roles": "japanischer Verteidigungsminister"}], []),
-    ("unlinked-actors", "unlinked-actors", {},
-     [{"name": "Ryo Hinata-Yamaguchi", "type": "Person", "articles": "1"}], [{"name": "Mark Rutte"}]),
-    ("co-mentioned-with-rutte", "co-mentioned", {"actor": "Q57792"},
-     [{"name": "Shigeru Ishiba", "articles": "2", "qid": "Q1335527"}, {"name": "Japan", "articles": "1"}],
-     [{"name": "Mark Rutte"}]),
-    ("articles", "articles", {},
-     [{"url": "https://p.dw.com/p/4swRJ", "language": "de", "published": "2025-04-10",
-       "title": "Japan und NATO streben nach mehr Zusammenarbeit"},
-      {"url": "https://example.org/news/ishiba-rutte", "statements": "1", "meetings": "0", "actors": "2"}], []),
+    (
+        "mission-participants",
+        "mission-participants",
+        {},
+        [
+            {"mission_name": "NSATU", "participant": "NATO", "part": "lead", "participant_type": "Organization"},
+            {"mission_name": "NSATU", "participant": "Japan", "part": "participant", "participant_qid": "Q17"},
+        ],
+        [],
+    ),
+    (
+        "timeline-of-rutte",
+        "timeline",
+        {"actor": "Q57792"},
+        [
+            {"event_type": "meeting", "date": "2025-04-08", "what": "Gen Nakatani", "dated_by": "event"},
+            {
+                "event_type": "statement",
+                "what": "Wir dürfen nicht naiv sein,",
+                "dated_by": "article",
+                "date": "2025-04-10",
+            },
+        ],
+        [{"what": "Rutte ist ein verlässlicher Partner."}],
+    ),
+    (
+        "timeline-of-ishiba",
+        "timeline",
+        {"actor": "Q1335527"},
+        [{"event_type": "statement", "what": "Rutte ist ein verlässlicher Partner.", "date": "2025-05-02"}],
+        [],
+    ),
+    (
+        "actors",
+        "actors",
+        {},
+        [
+            {"name": "Mark Rutte", "type": "Person", "qid": "Q57792", "articles": "2"},
+            {"name": "Gen Nakatani", "qid": "Q5530859", "articles": "1", "roles": "japanischer Verteidigungsminister"},
+        ],
+        [],
+    ),
+    (
+        "unlinked-actors",
+        "unlinked-actors",
+        {},
+        [{"name": "Ryo Hinata-Yamaguchi", "type": "Person", "articles": "1"}],
+        [{"name": "Mark Rutte"}],
+    ),
+    (
+        "co-mentioned-with-rutte",
+        "co-mentioned",
+        {"actor": "Q57792"},
+        [{"name": "Shigeru Ishiba", "articles": "2", "qid": "Q1335527"}, {"name": "Japan", "articles": "1"}],
+        [{"name": "Mark Rutte"}],
+    ),
+    (
+        "articles",
+        "articles",
+        {},
+        [
+            {
+                "url": "https://p.dw.com/p/4swRJ",
+                "language": "de",
+                "published": "2025-04-10",
+                "title": "Japan und NATO streben nach mehr Zusammenarbeit",
+            },
+            {"url": "https://example.org/news/ishiba-rutte", "statements": "1", "meetings": "0", "actors": "2"},
+        ],
+        [],
+    ),
 ]
 
 
@@ -139,7 +262,10 @@ def test_statements_of_each_speaker_match_the_sheet(store, seed):
 def test_article_counts_match_the_sheet(store, seed):
     row = next(r for r in rows(store, "articles") if r["url"] == seed.url)
     assert (row["meetings"], row["missions"], row["statements"]) == (
-        str(len(seed.meetings)), str(len(seed.missions)), str(len(seed.statements)))
+        str(len(seed.meetings)),
+        str(len(seed.missions)),
+        str(len(seed.statements)),
+    )
     assert row["actors"] == str(len({a.qid or a.id for a in seed.actors}))
 
 
@@ -164,15 +290,23 @@ def test_articles_query_is_empty_on_an_empty_store():
 def test_a_visit_without_counterpart_gets_no_stray_qids():
     """A one-participant visit (to a place) has no counterpart: its row must not pick up
     every linked actor of the article as the counterpart's QID."""
-    sheet = parse_factsheet({
-        "url": "https://example.org/visit", "language": "en",
-        "actors": [{"id": "v", "name": "Ann Visitor", "type": "Person", "qid": "Q57792"},
-                   {"id": "p", "name": "Harbour Base", "type": "Place"},
-                   {"id": "j", "name": "Japan", "type": "State", "qid": "Q17"},
-                   {"id": "c", "name": "China", "type": "State", "qid": "Q148"}],
-        "meetings": [{"kind": "visit", "participants": ["v"], "place": "p",
-                      "evidence": "Ann Visitor visited Harbour Base."}],
-        "missions": [], "statements": []})
+    sheet = parse_factsheet(
+        {
+            "url": "https://example.org/visit",
+            "language": "en",
+            "actors": [
+                {"id": "v", "name": "Ann Visitor", "type": "Person", "qid": "Q57792"},
+                {"id": "p", "name": "Harbour Base", "type": "Place"},
+                {"id": "j", "name": "Japan", "type": "State", "qid": "Q17"},
+                {"id": "c", "name": "China", "type": "State", "qid": "Q148"},
+            ],
+            "meetings": [
+                {"kind": "visit", "participants": ["v"], "place": "p", "evidence": "Ann Visitor visited Harbour Base."}
+            ],
+            "missions": [],
+            "statements": [],
+        }
+    )
     store = open_store("memory:")
     ingest_factsheet(store, sheet)
     found = run_query(store, find_query("meetings"), {"actor": "Q57792"}).as_dicts()

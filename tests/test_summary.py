@@ -8,6 +8,7 @@ import random
 import sys
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
@@ -18,10 +19,8 @@ from kg.queries import load_query_file, run_query
 from kg.store import open_store
 from kg.summary import rebuild_summary, summary_graph_iri, summary_is_current
 
-from conftest import ROOT
-
 sys.path.insert(0, str(ROOT))
-from benchmarks.generate import Generator  # noqa: E402
+from benchmarks.generate import Generator
 
 SUMMARY = summary_graph_iri()
 AGGREGATING = ROOT / "benchmarks" / "aggregate_queries"
@@ -74,7 +73,8 @@ def rebuilt(store) -> set:
 
 operations = st.lists(
     st.tuples(st.sampled_from(["add", "change", "edit", "delete"]), st.integers(0, 7), st.integers(0, 3)),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 )
 
 
@@ -115,8 +115,17 @@ def test_one_batch_with_new_changed_and_repeated_articles(tmp_path):
     store = open_store(str(tmp_path / "store"))
     for index in range(6):
         ingest_factsheet(store, sheet(index))
-    batch = [sheet(2, 1), sheet(7), sheet(7, 2), sheet(3, 3), sheet(8), edited(0, 0), edited(1, 1), edited(4, 2),
-             edited(5, 3)]
+    batch = [
+        sheet(2, 1),
+        sheet(7),
+        sheet(7, 2),
+        sheet(3, 3),
+        sheet(8),
+        edited(0, 0),
+        edited(1, 1),
+        edited(4, 2),
+        edited(5, 3),
+    ]
     ArticleWriter(store).write([prepare_sheet(s, sheet_hash(s)) for s in batch])
     assert summary_triples(store) == rebuilt(store)
     store.close()
@@ -160,8 +169,11 @@ def test_who_met_whom_reads_the_same_rows_as_the_aggregation(synthetic_store):
 
 def test_actors_reads_the_same_rows_as_the_aggregation(synthetic_store):
     def norm(row):  # GROUP_CONCAT's order is not defined: compare the sets
-        return {**row, "type": frozenset((row["type"] or "").split(", ")),
-                "roles": frozenset((row["roles"] or "").split("; "))}
+        return {
+            **row,
+            "type": frozenset((row["type"] or "").split(", ")),
+            "roles": frozenset((row["roles"] or "").split("; ")),
+        }
 
     ours = answer(synthetic_store, ROOT / "queries" / "actors.rq")
     theirs = answer(synthetic_store, AGGREGATING / "actors.rq")
@@ -178,17 +190,26 @@ def test_co_mentioned_counts_the_same_articles_as_the_aggregation(synthetic_stor
 
 def _as_sets(row: dict) -> dict:
     """GROUP_CONCAT's order is not defined: compare type and role lists as sets."""
-    return {**row, "type": frozenset((row.get("type") or "").split(", ")),
-            "roles": frozenset((row.get("roles") or "").split("; "))}
+    return {
+        **row,
+        "type": frozenset((row.get("type") or "").split(", ")),
+        "roles": frozenset((row.get("roles") or "").split("; ")),
+    }
 
 
 def _participants_as_set(row: dict) -> dict:
     return {**row, "participants": frozenset((row.get("participants") or "").split(", "))}
 
 
-@pytest.mark.parametrize("name, normalise", [("articles", dict), ("unlinked-actors", _as_sets),
-                                             ("missions", _participants_as_set),
-                                             ("mission-participants", dict)])
+@pytest.mark.parametrize(
+    "name, normalise",
+    [
+        ("articles", dict),
+        ("unlinked-actors", _as_sets),
+        ("missions", _participants_as_set),
+        ("mission-participants", dict),
+    ],
+)
 def test_ranked_lists_read_the_same_rows_in_the_same_order_as_the_aggregation(synthetic_store, name, normalise):
     ours = answer(synthetic_store, ROOT / "queries" / f"{name}.rq")
     theirs = answer(synthetic_store, AGGREGATING / f"{name}.rq")
@@ -233,8 +254,9 @@ def sorted_items(row: dict) -> tuple:
 
 
 def test_replacing_an_article_graph_keeps_the_summary_right():
-    from kg.ingest import replace_article
     from rdflib import Literal
+
+    from kg.ingest import replace_article
     from kg.namespaces import SCHEMA
 
     store = open_store("memory:")

@@ -10,12 +10,19 @@ from kg.summary import summary_graph_iri, summary_is_current
 
 
 def sheet(n: int):
-    return parse_factsheet({
-        "url": f"https://example.org/news/{n}", "language": "en", "published": f"2025-04-0{n}",
-        "title": f"Story {n}",
-        "actors": [{"id": "a", "name": f"Minister {n}", "type": "Person"}],
-        "meetings": [], "missions": [], "statements": [],
-    }, source=f"sheet-{n}")
+    return parse_factsheet(
+        {
+            "url": f"https://example.org/news/{n}",
+            "language": "en",
+            "published": f"2025-04-0{n}",
+            "title": f"Story {n}",
+            "actors": [{"id": "a", "name": f"Minister {n}", "type": "Person"}],
+            "meetings": [],
+            "missions": [],
+            "statements": [],
+        },
+        source=f"sheet-{n}",
+    )
 
 
 def test_next_ingest_rebuilds_an_outdated_summary(memory_store):

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 import sqlite3
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -134,8 +133,15 @@ def test_shipped_file_matches_a_fresh_build(tmp_path):
 
 
 def test_user_layer_overrides_shipped(user_cache):
-    user_cache.put(Entity("Q17", "State", labels={"en": "Japan (fresh)", "de": "Japan"},
-                          claims={"P463": [Claim("Q1764511")]}, sitelinks=300))
+    user_cache.put(
+        Entity(
+            "Q17",
+            "State",
+            labels={"en": "Japan (fresh)", "de": "Japan"},
+            claims={"P463": [Claim("Q1764511")]},
+            sitelinks=300,
+        )
+    )
     assert user_cache.get("Q17").labels["en"] == "Japan (fresh)"
     assert [n.qid for n in user_cache.find("Japan (fresh)")] == ["Q17"]
     # shipped-only forms of an overridden entity are hidden
@@ -184,7 +190,7 @@ def test_missing_shipped_file_names_it(tmp_path):
 
 def test_stale_uses_ttl(user_cache):
     user_cache.put(Entity("Q1490", "Place", labels={"en": "Tokyo"}, fetched_at="2020-01-01T00:00:00Z", ttl_days=30))
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     assert "Q1490" in user_cache.stale(now)
     user_cache.put(Entity("Q1490", "Place", labels={"en": "Tokyo"}, fetched_at="2025-12-30T00:00:00Z", ttl_days=30))
     assert "Q1490" not in user_cache.stale(now)
@@ -201,7 +207,7 @@ def test_concurrent_readers_while_writing(tmp_path):
             for _ in range(50):
                 assert reader.get("Q17") is not None
             reader.close()
-        except BaseException as err:  # noqa: BLE001 - reported below
+        except BaseException as err:
             errors.append(err)
 
     threads = [threading.Thread(target=read) for _ in range(3)]
@@ -230,7 +236,7 @@ def test_one_cache_shared_between_threads(tmp_path):
                 assert cache.get("Q148").labels["en"] == "People's Republic of China"
                 assert cache.find("Japan")
             cache.put(Entity(f"Q{2000000 + index}", "Place", labels={"en": f"t{index}"}))
-        except BaseException as err:  # noqa: BLE001 - reported below
+        except BaseException as err:
             errors.append(err)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]

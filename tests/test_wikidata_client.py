@@ -47,8 +47,9 @@ def clock():
 
 
 def make_client(fake, clock, timeout=2.0, **kwargs):
-    settings = Settings(contact="kg-tests@example.org", wikidata_api=fake.api_url,
-                        wikidata_sparql=fake.sparql_url, http_timeout=timeout)
+    settings = Settings(
+        contact="kg-tests@example.org", wikidata_api=fake.api_url, wikidata_sparql=fake.sparql_url, http_timeout=timeout
+    )
     return WikidataClient(settings, sleep=clock.sleep, clock=clock, **kwargs)
 
 
@@ -107,7 +108,7 @@ def test_search_rejects_other_languages(fake, clock):
         ([{"maxlag": 5, "retry_after": "5"}], [5.0]),
         ([{"maxlag": 3}], [3.0]),
         ([{"status": 503, "retry_after": "2"}], [2.0]),
-        ([{"status": 500}, {"status": 502}], [1.0, 2.0]),          # exponential back-off
+        ([{"status": 500}, {"status": 502}], [1.0, 2.0]),  # exponential back-off
         ([{"status": 429, "retry_after": "4"}, {"status": 500}], [4.0, 2.0]),
     ],
 )
@@ -169,8 +170,12 @@ def test_empty_results(fake, clock):
 
 
 def test_unreachable_endpoint_is_a_network_error(clock):
-    settings = Settings(contact="kg-tests@example.org", wikidata_api="http://127.0.0.1:9/w/api.php",
-                        wikidata_sparql="http://127.0.0.1:9/sparql", http_timeout=0.5)
+    settings = Settings(
+        contact="kg-tests@example.org",
+        wikidata_api="http://127.0.0.1:9/w/api.php",
+        wikidata_sparql="http://127.0.0.1:9/sparql",
+        http_timeout=0.5,
+    )
     client = WikidataClient(settings, sleep=clock.sleep, clock=clock, max_attempts=2)
     with pytest.raises(NetworkError, match="cannot reach"):
         client.get_entities(["Q17"])
@@ -225,19 +230,26 @@ def test_parse_retry_after_http_date():
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == pytest.approx(10.0)
 
 
-@pytest.mark.parametrize("classes, expected", [(["Q5"], "Person"), (["Q3624078"], "State"),
-                                                (["Q5119"], "Place"), (["Q900000099"], "Other")])
+@pytest.mark.parametrize(
+    "classes, expected", [(["Q5"], "Person"), (["Q3624078"], "State"), (["Q5119"], "Place"), (["Q900000099"], "Other")]
+)
 def test_entity_type_from_classes(classes, expected):
     assert entity_type_from_classes(classes) == expected
 
 
 def test_entities_in_unexpected_shapes_are_left_out(clock):
     broken = {
-        "Q17": {"id": "Q17", "labels": {"en": {"language": "en"}}},          # label without value
-        "Q148": {"id": "Q148", "labels": {"en": {"language": "en", "value": "People's Republic of China"}},
-                 "claims": {"P31": [{"mainsnak": {"snaktype": "somevalue"}, "rank": "normal"},
-                                    {"mainsnak": {"snaktype": "value", "datavalue": {"value": {"id": "Q6256"}}},
-                                     "rank": "deprecated"}]}},
+        "Q17": {"id": "Q17", "labels": {"en": {"language": "en"}}},  # label without value
+        "Q148": {
+            "id": "Q148",
+            "labels": {"en": {"language": "en", "value": "People's Republic of China"}},
+            "claims": {
+                "P31": [
+                    {"mainsnak": {"snaktype": "somevalue"}, "rank": "normal"},
+                    {"mainsnak": {"snaktype": "value", "datavalue": {"value": {"id": "Q6256"}}}, "rank": "deprecated"},
+                ]
+            },
+        },
         "Q865": "not an object",
     }
     with FakeWikidata(entities=broken) as fake:

@@ -34,8 +34,10 @@ def test_live_search(client):
 
 
 def test_live_sparql(client):
-    rows = client.sparql("SELECT ?label WHERE { <http://www.wikidata.org/entity/Q17> "
-                         "<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANG(?label) = 'de') }")
+    rows = client.sparql(
+        "SELECT ?label WHERE { <http://www.wikidata.org/entity/Q17> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANG(?label) = 'de') }"
+    )
     assert rows and rows[0]["label"]["value"] == "Japan"
 
 
@@ -48,7 +50,9 @@ def test_live_shipped_entities_still_name_the_same_things(client):
     for entity in checked:
         fresh = live.get(entity.qid)
         names = {n.casefold() for n in [entity.labels.get("en", "")] + entity.aliases.get("en", [])}
-        live_names = {n.casefold() for n in [fresh.labels.get("en", "")] + fresh.aliases.get("en", [])} if fresh else set()
+        live_names = (
+            {n.casefold() for n in [fresh.labels.get("en", "")] + fresh.aliases.get("en", [])} if fresh else set()
+        )
         if not fresh or not (names & live_names or any(w in live_names for w in names)):
             mismatched.append((entity.qid, entity.labels.get("en"), fresh.labels.get("en") if fresh else None))
     assert not mismatched, mismatched

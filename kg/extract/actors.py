@@ -39,8 +39,8 @@ import functools
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import ahocorasick
 
@@ -49,8 +49,18 @@ from kg.extract.base import ActorMention, Actors, Document
 from kg.model import Actor
 
 ACTOR_ENTITY_TYPES = ("Person", "Organization", "State", "Place")
-_SEARCH_TRANSLATE = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
-                                   "\u2019": "'", "\u2018": "'", "\u2011": "-", "\u2010": "-"})
+_SEARCH_TRANSLATE = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u2011": "-",
+        "\u2010": "-",
+    }
+)
 _DE_ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
 _TOKEN = re.compile(r"[\w.'’&-]+|[,;:()\"“”„«»!?]")
 _ROMAN = frozenset(("II", "III", "IV", "V", "VI", "Jr.", "Sr.", "Jr", "Sr"))
@@ -312,8 +322,9 @@ class _State:
         self.confusable: dict[str, set[str]] = {}
         self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
         self.capitals: dict[str, list[str]] = {}  # a capital's place key → its state's QIDs
-        self.metadata_names = {n.casefold() for n in doc.authors + doc.extra.get("translators", [])
-                               + doc.extra.get("photo_credits", [])}
+        self.metadata_names = {
+            n.casefold() for n in doc.authors + doc.extra.get("translators", []) + doc.extra.get("photo_credits", [])
+        }
 
     # spans ---------------------------------------------------------------
     def overlaps(self, start: int, end: int) -> str | None:
@@ -333,8 +344,7 @@ class _State:
         self.found[key].mentions.append((start, end, via))
         return True
 
-    def actor(self, key: str, name: str, type_: str, qid: str | None, method: str,
-              confidence: float) -> _Found:
+    def actor(self, key: str, name: str, type_: str, qid: str | None, method: str, confidence: float) -> _Found:
         if key not in self.found:
             self.found[key] = _Found(key, name, type_, qid, method, confidence)
         return self.found[key]
@@ -343,7 +353,7 @@ class _State:
 # ------------------------------------------------------------------ pass 1: gazetteer
 
 
-def _label(state: "_State", qid: str, lang: str, fallback: str) -> str:
+def _label(state: _State, qid: str, lang: str, fallback: str) -> str:
     """The entity's label in the article's language (cache, then gazetteer), else ``fallback``."""
     try:
         entity = state.cache.get(qid)
@@ -369,31 +379,65 @@ def _sentence_start(search: str, start: int, region_start: int) -> bool:
     return not before or before[-1] in ".!?:;\"„“”«»'(-–—"
 
 
-def _confusable_cached(state: "_State", qid: str) -> set[str]:
+def _confusable_cached(state: _State, qid: str) -> set[str]:
     known = state.confusable.get(qid)
     if known is None:
         known = state.confusable[qid] = _confusable(state.cache, qid)
     return known
 
 
-_VISIT_VERBS = frozenset("visit visits visited visiting tour toured besuchte besucht besuchen besuchten "
-                         "bereiste bereist".split())
-_MOTION_STEMS = ("travel", "fly", "flew", "flies", "went", "go", "goes", "going", "trip", "visit", "return",
-                 "head", "arriv", "move", "moving", "journey", "came", "come", "driv", "drove", "sail",
-                 "deploy", "way", "reis", "flog", "flieg", "fuhr", "fähr", "kam", "komm")
+_VISIT_VERBS = frozenset(
+    "visit visits visited visiting tour toured besuchte besucht besuchen besuchten bereiste bereist".split()
+)
+_MOTION_STEMS = (
+    "travel",
+    "fly",
+    "flew",
+    "flies",
+    "went",
+    "go",
+    "goes",
+    "going",
+    "trip",
+    "visit",
+    "return",
+    "head",
+    "arriv",
+    "move",
+    "moving",
+    "journey",
+    "came",
+    "come",
+    "driv",
+    "drove",
+    "sail",
+    "deploy",
+    "way",
+    "reis",
+    "flog",
+    "flieg",
+    "fuhr",
+    "fähr",
+    "kam",
+    "komm",
+)
 
 
 def _locative_before(search: str, start: int) -> bool:
     """True after "in", "nach", "at" … and in a coordination after one ("nach Kiew und Berlin")."""
-    before = search[max(0, start - 40):start].replace(",", " ,").split()
+    before = search[max(0, start - 40) : start].replace(",", " ,").split()
     if before and before[-1].casefold() in _VISIT_VERBS:
-        return True   # "visit Seoul", "besuchte Kiew": the city visited
+        return True  # "visit Seoul", "besuchte Kiew": the city visited
     if before and before[-1] in ("to", "zu"):  # "flew to X" is a place; "a message to X" its government
         return any(w.casefold().startswith(_MOTION_STEMS) for w in before[-5:-1])
     if before and before[-1] in lx.LOCATIVE_PREPOSITIONS:
         return True
-    return len(before) >= 3 and before[-1] in ("und", "and", "oder", "or", ",") and \
-        before[-3] in lx.LOCATIVE_PREPOSITIONS and before[-2][:1].isupper()
+    return (
+        len(before) >= 3
+        and before[-1] in ("und", "and", "oder", "or", ",")
+        and before[-3] in lx.LOCATIVE_PREPOSITIONS
+        and before[-2][:1].isupper()
+    )
 
 
 def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
@@ -406,8 +450,12 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         entries = [e for e in entries if e.type in ACTOR_ENTITY_TYPES]
         if not entries:
             continue  # a position ("NATO-Generalsekretär"): roles are read from the text
-        if doc.language == "de" and all(e.kind == "demonym" for e in entries) and \
-                state.text[start].isupper() and not _sentence_start(state.search, start, regions[index][0]):
+        if (
+            doc.language == "de"
+            and all(e.kind == "demonym" for e in entries)
+            and state.text[start].isupper()
+            and not _sentence_start(state.search, start, regions[index][0])
+        ):
             continue  # "Deutsche Welle", "der Deutschen Presse-Agentur": part of a proper name
         if all(e.kind == "surname" for e in entries):
             state.deferred_surnames.append((start, end, entries[0].qid))
@@ -428,8 +476,11 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             continue
         qids = sorted({e.qid for e in entries})
         surface = state.text[start:end]
-        via = "demonym" if all(e.kind == "demonym" for e in entries) else (
-            "metonym" if all(e.kind == "metonym" for e in entries) else "name")
+        via = (
+            "demonym"
+            if all(e.kind == "demonym" for e in entries)
+            else ("metonym" if all(e.kind == "metonym" for e in entries) else "name")
+        )
         if len(qids) == 1 and not _confusable_cached(state, qids[0]):
             qid = qids[0]
             entry = entries[0]
@@ -444,7 +495,7 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             fresh = key not in state.found
             found = state.actor(key, _strip_genitive(surface), entries[0].type, None, "gazetteer:ambiguous", 0.5)
             if not fresh and via == "name" and all(v == "demonym" for *_, v in found.mentions):
-                found.name = _strip_genitive(surface)   # a name rather than its adjective
+                found.name = _strip_genitive(surface)  # a name rather than its adjective
             found.candidates = candidates
         state.add_mention(key, start, end, via)
 
@@ -471,9 +522,16 @@ def _tokens(search: str, start: int, end: int) -> list[_Tok]:
         word = match.group(0)
         s, e = match.start(), match.end()
         # a trailing full stop belongs to the token only for initials, titles and abbreviations
-        while word.endswith(".") and len(word) > 1 and not (
-            _INITIAL.match(word) or word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES
-            or re.fullmatch(r"(?:[A-Z]\.){2,}", word) or word in _ROMAN
+        while (
+            word.endswith(".")
+            and len(word) > 1
+            and not (
+                _INITIAL.match(word)
+                or word in lx.ROLE_WORDS_EN
+                or word in lx.COURTESY_TITLES
+                or re.fullmatch(r"(?:[A-Z]\.){2,}", word)
+                or word in _ROMAN
+            )
         ):
             word, e = word[:-1], e - 1
         for suffix in ("'s", "’s"):
@@ -503,13 +561,11 @@ def _is_role_de(word: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _is_role(word: str) -> bool:
-    return word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN \
-        or _is_role_de(word)
+    return word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN or _is_role_de(word)
 
 
 def _is_role_head(word: str) -> bool:
-    return word in lx.ROLE_HEADS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN \
-        or _is_role_de(word)
+    return word in lx.ROLE_HEADS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN or _is_role_de(word)
 
 
 def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
@@ -526,8 +582,12 @@ def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
         return False
     if word.isupper() and len(word) <= 3:
         return False  # an acronym, not a name
-    if state.doc.language == "de" and word[1:].islower() and len(word) > 5 and \
-            word.casefold().endswith(lx.GERMAN_NOUN_ENDINGS):
+    if (
+        state.doc.language == "de"
+        and word[1:].islower()
+        and len(word) > 5
+        and word.casefold().endswith(lx.GERMAN_NOUN_ENDINGS)
+    ):
         return False  # "Stellung", "Erklärung": a German noun after a role word
     taken = state.overlaps(tok.start, tok.end)
     if taken is not None and not taken.startswith(("qid:", "person:")):
@@ -538,7 +598,7 @@ def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
 
 
 def _surname_like_role(tokens: list[_Tok], j: int, i: int) -> bool:
-    """"Lena Justice von …": a role word after a first name, with no name following, is a surname."""
+    """ "Lena Justice von …": a role word after a first name, with no name following, is a surname."""
     if j == i or tokens[j].text not in lx.ROLE_WORDS_EN or tokens[j].text.endswith("."):
         return False
     return j + 1 >= len(tokens) or not tokens[j + 1].text[:1].isupper()
@@ -552,25 +612,42 @@ def _role_phrase(tokens: list[_Tok], index: int, state: _State) -> tuple[int, st
     modifiers = 0
     while j >= 0:
         word = tokens[j].text
-        gap = state.search[tokens[j].end:tokens[j + 1].start] if j + 1 < len(tokens) else ""
+        gap = state.search[tokens[j].end : tokens[j + 1].start] if j + 1 < len(tokens) else ""
         if gap.strip():
             break
         taken = state.overlaps(tokens[j].start, tokens[j].end)
-        is_entity = taken is not None and taken != "" and not taken.startswith("person:") and \
-            state.found.get(taken) is not None and state.found[taken].type != "Person"
+        is_entity = (
+            taken is not None
+            and taken != ""
+            and not taken.startswith("person:")
+            and state.found.get(taken) is not None
+            and state.found[taken].type != "Person"
+        )
         if _is_role(word):
             has_head = has_head or _is_role_head(word)
-        elif word in ("of", "for", "the") and j > 0 and has_head is False and first < index:
-            pass
-        elif word in ("of", "for", "the"):
-            pass
-        elif is_entity or (taken == "" and word[:1].isupper()):
+        elif (
+            word in ("of", "for", "the")
+            and j > 0
+            and has_head is False
+            and first < index
+            or word in ("of", "for", "the")
+            or is_entity
+            or (taken == "" and word[:1].isupper())
+        ):
             pass
         elif taken is None and has_head and modifiers < 3 and word in lx.ROLE_MODIFIERS_LOWER_EN:
             modifiers += 1  # "prime minister", "opposition leader"
-        elif taken is None and has_head and modifiers < 2 and word[:1].isupper() and \
-                state.doc.language == "en" and word not in lx.NOT_NAME_WORDS and word.isalpha() and \
-                word.casefold() not in lx.WEEKDAYS and word.casefold() not in lx.MONTHS:
+        elif (
+            taken is None
+            and has_head
+            and modifiers < 2
+            and word[:1].isupper()
+            and state.doc.language == "en"
+            and word not in lx.NOT_NAME_WORDS
+            and word.isalpha()
+            and word.casefold() not in lx.WEEKDAYS
+            and word.casefold() not in lx.MONTHS
+        ):
             modifiers += 1  # "Commission President", "Kremlin spokesman"
         else:
             break
@@ -584,12 +661,12 @@ def _role_phrase(tokens: list[_Tok], index: int, state: _State) -> tuple[int, st
     words = [t for t in tokens[first:index] if t.text not in lx.COURTESY_TITLES]
     if not words:
         return (tokens[first].start, "")
-    return (tokens[first].start, state.text[words[0].start:words[-1].end])
+    return (tokens[first].start, state.text[words[0].start : words[-1].end])
 
 
 def _adjective_before(state: _State, start: int) -> tuple[int, str] | None:
     """A demonym adjective right before ``start`` ("japanische Premier") to include in a role."""
-    before = state.search[max(0, start - 40):start]
+    before = state.search[max(0, start - 40) : start]
     match = re.search(r"(\S+)\s+$", before)
     if not match:
         return None
@@ -630,17 +707,23 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
                 i += 1
                 continue
             j = i
-            while j < len(tokens) and j - i < 4 and (
-                _name_like(tokens[j], state, j == i) or _surname_like_role(tokens, j, i)) and (
-                j == i or not state.search[tokens[j - 1].end:tokens[j].start].strip()
-            ) and not state.search[tokens[j - 1].end:tokens[j].start].count("\n"):
+            while (
+                j < len(tokens)
+                and j - i < 4
+                and (_name_like(tokens[j], state, j == i) or _surname_like_role(tokens, j, i))
+                and (j == i or not state.search[tokens[j - 1].end : tokens[j].start].strip())
+                and not state.search[tokens[j - 1].end : tokens[j].start].count("\n")
+            ):
                 j += 1
             if j == i + 1 and j + 1 < len(tokens) and tokens[j].text in lx.NAME_PARTICLES:
                 k = j  # "Ursula von der Leyen": particles after a single given name
                 while k < len(tokens) and k - j < 3 and tokens[k].text in lx.NAME_PARTICLES:
                     k += 1
-                if k < len(tokens) and _name_like(tokens[k], state, False) and \
-                        (k + 1 >= len(tokens) or not _name_like(tokens[k + 1], state, False)):
+                if (
+                    k < len(tokens)
+                    and _name_like(tokens[k], state, False)
+                    and (k + 1 >= len(tokens) or not _name_like(tokens[k + 1], state, False))
+                ):
                     j = k + 1
             name_tokens = tokens[i:j]
             while name_tokens and (name_tokens[-1].text in _ROMAN and len(name_tokens) == 1):
@@ -666,9 +749,8 @@ _APPOSITION_END = frozenset((",", ".", ";", ":", ")", "(", "!", "?"))
 
 
 def _apposition_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
-    """"Ida Falk, Secretary General of NATO, said …": a role in an apposition after a name."""
-    mentions = sorted((s, e, k) for (s, e), k in state.mention_key.items()
-                      if state.found[k].type == "Person")
+    """ "Ida Falk, Secretary General of NATO, said …": a role in an apposition after a name."""
+    mentions = sorted((s, e, k) for (s, e), k in state.mention_key.items() if state.found[k].type == "Person")
     if not mentions:
         return
     starts = [m[0] for m in mentions]
@@ -693,8 +775,10 @@ def _apposition_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                     has_head = has_head or _is_role_head(word)
                 elif word in _APPOSITION_LINKS or word[:1].isupper() or _is_demonym(state, tokens[k]):
                     pass
-                elif not has_head and (word in lx.ROLE_MODIFIERS_EN or (
-                        state.doc.language == "de" and re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em)", word))):
+                elif not has_head and (
+                    word in lx.ROLE_MODIFIERS_EN
+                    or (state.doc.language == "de" and re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em)", word))
+                ):
                     pass  # "former", "frühere", "stellvertretende"
                 else:
                     break
@@ -704,7 +788,7 @@ def _apposition_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 if has_head and last is not None and (k >= len(tokens) or tokens[k].text in _APPOSITION_END):
                     while last > role_start and tokens[last].text in _APPOSITION_LINKS:
                         last -= 1
-                    role = state.text[tokens[role_start].start:tokens[last].end]
+                    role = state.text[tokens[role_start].start : tokens[last].end]
                     if role not in state.found[key].roles:
                         state.found[key].roles.append(role)
 
@@ -715,15 +799,20 @@ def _is_demonym(state: _State, tok: _Tok) -> bool:
 
 
 def _coordinated_person(state: _State, tokens: list[_Tok], j: int, role) -> int:
-    """"counterparts Enrique Manalo and Gilberto Teodoro": a full name after "and" shares the role.
+    """ "counterparts Enrique Manalo and Gilberto Teodoro": a full name after "and" shares the role.
 
     Returns how many tokens were consumed after ``j``.
     """
     if j + 2 >= len(tokens) or tokens[j].text not in ("and", "und"):
         return 0
     k = j + 1
-    while k < len(tokens) and k - j <= 3 and _name_like(tokens[k], state, k == j + 1) and \
-            not _INITIAL.match(tokens[k].text) and state.search[tokens[k - 1].end:tokens[k].start] == " ":
+    while (
+        k < len(tokens)
+        and k - j <= 3
+        and _name_like(tokens[k], state, k == j + 1)
+        and not _INITIAL.match(tokens[k].text)
+        and state.search[tokens[k - 1].end : tokens[k].start] == " "
+    ):
         k += 1
     if k - (j + 1) < 2 or (k < len(tokens) and tokens[k].text[:1].isupper()):
         return 0  # one capitalised word may be anything; a name needs two
@@ -737,7 +826,7 @@ def _coordinated_person(state: _State, tokens: list[_Tok], j: int, role) -> int:
 
 
 def _place_names_as_first_names(state: _State, sentences: list[tuple[int, int]]) -> None:
-    """"Jordan Bardella said …": a one-word state or place before a surname is a first name (English)."""
+    """ "Jordan Bardella said …": a one-word state or place before a surname is a first name (English)."""
     if state.doc.language != "en":
         return
     for s_start, s_end in sentences:
@@ -751,16 +840,25 @@ def _place_names_as_first_names(state: _State, sentences: list[tuple[int, int]])
                 continue
             if not any(m[0] == tok.start and m[2] == "name" for m in state.found[key].mentions):
                 continue  # a demonym ("Japanese Counterpart") is an adjective, not a first name
-            if state.search[tok.end:nxt.start] != " " or not nxt.text.isalpha() or len(nxt.text) < 3 \
-                    or not _name_like(nxt, state, False) or state.overlaps(nxt.start, nxt.end) is not None:
+            if (
+                state.search[tok.end : nxt.start] != " "
+                or not nxt.text.isalpha()
+                or len(nxt.text) < 3
+                or not _name_like(nxt, state, False)
+                or state.overlaps(nxt.start, nxt.end) is not None
+            ):
                 continue
             after = tokens[i + 2].text if i + 2 < len(tokens) else ""
             before = tokens[i - 1].text if i > 0 else ""
-            if after[:1].isupper() or before.casefold() in lx.LOCATIVE_PREPOSITIONS or \
-                    before.casefold() in ("the", "of", "and", "'s") or _is_role(before):
+            if (
+                after[:1].isupper()
+                or before.casefold() in lx.LOCATIVE_PREPOSITIONS
+                or before.casefold() in ("the", "of", "and", "'s")
+                or _is_role(before)
+            ):
                 continue
             _drop_mention(state, (tok.start, tok.end))
-            name = state.text[tok.start:nxt.end]
+            name = state.text[tok.start : nxt.end]
             person = _person_key(state, name)
             state.actor(person, name, "Person", None, "pattern:name", 0.5)
             state.add_mention(person, tok.start, nxt.end, "name")
@@ -774,8 +872,12 @@ def _first_name_not_place(state: _State, tokens: list[_Tok], i: int, taken: str)
     if state.found[taken].type not in ("State", "Place") or not tok.text[:1].isupper():
         return False
     nxt = tokens[i + 1]
-    return state.search[tok.end:nxt.start] == " " and _name_like(nxt, state, False) and \
-        state.overlaps(nxt.start, nxt.end) is None and not _INITIAL.match(nxt.text)
+    return (
+        state.search[tok.end : nxt.start] == " "
+        and _name_like(nxt, state, False)
+        and state.overlaps(nxt.start, nxt.end) is None
+        and not _INITIAL.match(nxt.text)
+    )
 
 
 def _drop_mention(state: _State, span: tuple[int, int]) -> None:
@@ -797,17 +899,25 @@ def _bare_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
         i = 0
         while i < len(tokens):
             j = i
-            while j < len(tokens) and j - i < 3 and _name_like(tokens[j], state, j == i) and \
-                    state.overlaps(tokens[j].start, tokens[j].end) is None and \
-                    (j == i or state.search[tokens[j - 1].end:tokens[j].start] == " "):
+            while (
+                j < len(tokens)
+                and j - i < 3
+                and _name_like(tokens[j], state, j == i)
+                and state.overlaps(tokens[j].start, tokens[j].end) is None
+                and (j == i or state.search[tokens[j - 1].end : tokens[j].start] == " ")
+            ):
                 j += 1
             words = [t.text for t in tokens[i:j]]
             starts_run = i == 0 or not tokens[i - 1].text[:1].isupper() or tokens[i - 1].text in lx.NOT_NAME_WORDS
-            if len(words) >= 2 and starts_run and not _INITIAL.match(words[0]) and \
-                    (j >= len(tokens) or not tokens[j].text[:1].isupper() or tokens[j].text in (",",)) and \
-                    not any(w in institutions or w in lx.ORG_HEADS_EN or w in lx.REGION_WORDS for w in words) and \
-                    not (state.doc.language == "de" and i == 0 and _adjective_noun(words)) and \
-                    _names_a_speaker(tokens, i, j, verbs):
+            if (
+                len(words) >= 2
+                and starts_run
+                and not _INITIAL.match(words[0])
+                and (j >= len(tokens) or not tokens[j].text[:1].isupper() or tokens[j].text in (",",))
+                and not any(w in institutions or w in lx.ORG_HEADS_EN or w in lx.REGION_WORDS for w in words)
+                and not (state.doc.language == "de" and i == 0 and _adjective_noun(words))
+                and _names_a_speaker(tokens, i, j, verbs)
+            ):
                 start, end = tokens[i].start, tokens[j - 1].end
                 name = state.text[start:end]
                 if name.casefold() not in state.metadata_names:
@@ -820,7 +930,7 @@ def _bare_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 
 
 def _adjective_noun(words: list[str]) -> bool:
-    """"Neue Regeln erklärte niemand": an inflected adjective and a plural noun open the sentence."""
+    """ "Neue Regeln erklärte niemand": an inflected adjective and a plural noun open the sentence."""
     return bool(re.search(r"(?:e|es|en|er|em)$", words[0])) and bool(re.search(r"(?:en|n|e|er|s)$", words[-1]))
 
 
@@ -876,10 +986,10 @@ def _add_role(state: _State, key: str, role: tuple[int, str], tokens: list[_Tok]
 
 
 def _affiliation(state: _State, tokens: list[_Tok], index: int) -> str | None:
-    """"von der Kyoto University" / "of Belgium" right after a name."""
+    """ "von der Kyoto University" / "of Belgium" right after a name."""
     if index >= len(tokens):
         return None
-    words = [t.text for t in tokens[index:index + 3]]
+    words = [t.text for t in tokens[index : index + 3]]
     if not words or words[0] not in ("von", "vom", "of", "from", "at", "der", "des"):
         return None
     first = index + 1
@@ -893,7 +1003,7 @@ def _affiliation(state: _State, tokens: list[_Tok], index: int) -> str | None:
         if taken and state.found.get(taken) and state.found[taken].type in ("Organization", "State"):
             spans = [(a, b) for a, b, _ in state.found[taken].mentions if a <= tokens[k].start < b]
             if spans:
-                return state.text[tokens[first].start:spans[0][1]]
+                return state.text[tokens[first].start : spans[0][1]]
     return None
 
 
@@ -901,17 +1011,30 @@ _ORG_EN = re.compile(
     r"(?<![\w-])((?:[A-Z][\w&.'-]*\s+){0,4}(?:" + "|".join(lx.ORG_HEADS_EN) + r"))"
     r"((?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*){0,3}))?(?![\w-])"
 )
-_ORG_DE = re.compile(r"(?<![\w])((?:[A-ZÄÖÜ][\w-]*)?(?:" + "|".join(
-    f"[{sfx[0]}{sfx[0].upper()}]{sfx[1:]}" for sfx in lx.ORG_SUFFIXES_DE) + r")(?:e?s)?)(?![\w])")
-_ORG_DE_GENERIC = re.compile(r"(?<![\w])((?:[A-ZÄÖÜ][\w]*)?(?:" + "|".join(
-    f"[{sfx[0]}{sfx[0].upper()}]{sfx[1:]}" for sfx in lx.ORG_GENERIC_DE) + r"))"
-    r"((?:\s+(?:für\s+|und\s+|der\s+|des\s+)?[A-ZÄÖÜ][\w-]+){1,4})?(?![\w])")
+_ORG_DE = re.compile(
+    r"(?<![\w])((?:[A-ZÄÖÜ][\w-]*)?(?:"
+    + "|".join(f"[{sfx[0]}{sfx[0].upper()}]{sfx[1:]}" for sfx in lx.ORG_SUFFIXES_DE)
+    + r")(?:e?s)?)(?![\w])"
+)
+_ORG_DE_GENERIC = re.compile(
+    r"(?<![\w])((?:[A-ZÄÖÜ][\w]*)?(?:"
+    + "|".join(f"[{sfx[0]}{sfx[0].upper()}]{sfx[1:]}" for sfx in lx.ORG_GENERIC_DE)
+    + r"))"
+    r"((?:\s+(?:für\s+|und\s+|der\s+|des\s+)?[A-ZÄÖÜ][\w-]+){1,4})?(?![\w])"
+)
 _PLACE_EN = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + "|".join(lx.PLACE_HEADS_EN) + r"))(?![\w-])")
-_PLACE_OF_EN = re.compile(r"\b(?:island|islands|port|city|town|village|region|province|district)\s+of\s+"
-                          r"([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)(?![\w-])")
+_PLACE_OF_EN = re.compile(
+    r"\b(?:island|islands|port|city|town|village|region|province|district)\s+of\s+"
+    r"([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)(?![\w-])"
+)
 _PLACE_DE = re.compile(r"(?<![\w])(?:" + "|".join(lx.PLACE_PREFIXES_DE) + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
-_SHIP = re.compile(r"(?<![\w])(?:(" + "|".join(lx.SHIP_PREFIXES) + r")\s+|(?:" + "|".join(lx.SHIP_CLASSES)
-                   + r")\s+)([A-ZÄÖÜ][\w-]+(?:\s+(?:of\s+|de\s+)?[A-ZÄÖÜ][\w-]+){0,3})(?![\w])")
+_SHIP = re.compile(
+    r"(?<![\w])(?:("
+    + "|".join(lx.SHIP_PREFIXES)
+    + r")\s+|(?:"
+    + "|".join(lx.SHIP_CLASSES)
+    + r")\s+)([A-ZÄÖÜ][\w-]+(?:\s+(?:of\s+|de\s+)?[A-ZÄÖÜ][\w-]+){0,3})(?![\w])"
+)
 
 
 def _trim_leading(words: str) -> tuple[int, str]:
@@ -935,8 +1058,10 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             key = "ship:" + name.casefold()
             state.actor(key, name, "Ship", None, "pattern:ship", 0.7)
             state.add_mention(key, start, end, "name")
-        for pattern, type_, method in ((_ORG_EN, "Organization", "pattern:organisation"),
-                                       (_PLACE_EN, "Place", "pattern:place")):
+        for pattern, type_, method in (
+            (_ORG_EN, "Organization", "pattern:organisation"),
+            (_PLACE_EN, "Place", "pattern:place"),
+        ):
             for match in pattern.finditer(segment):
                 shift, words = _trim_leading(match.group(0))
                 if type_ == "Organization" and len(words.split()) < 2:
@@ -948,8 +1073,9 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             if not match.group(1)[:1].isupper():
                 continue
             start, end = s_start + match.start(1), s_start + match.end(1)
-            _add_pattern_actor(state, start, end, "Organization", "pattern:organisation",
-                               name=_with_demonym(state, start, end))
+            _add_pattern_actor(
+                state, start, end, "Organization", "pattern:organisation", name=_with_demonym(state, start, end)
+            )
         for match in _ORG_DE_GENERIC.finditer(segment):
             head, name = match.group(1), match.group(2)
             if not head[:1].isupper():
@@ -973,7 +1099,7 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             if taken:
                 continue
             _add_pattern_actor(state, start, end, "Place", "pattern:place")
-        for match in _PLACE_OF_EN.finditer(segment):   # "the island of Gotland": the name is the place
+        for match in _PLACE_OF_EN.finditer(segment):  # "the island of Gotland": the name is the place
             start, end = s_start + match.start(1), s_start + match.end(1)
             if match.group(1) not in lx.NOT_NAME_WORDS and state.overlaps(start, end) is None:
                 _add_pattern_actor(state, start, end, "Place", "pattern:place")
@@ -992,8 +1118,8 @@ def _spans_overlapping(state: _State, start: int, end: int) -> list[tuple[int, i
 
 
 def _with_demonym(state: _State, start: int, end: int) -> str | None:
-    """"das russische Verteidigungsministerium" → "russisches Verteidigungsministerium"."""
-    before = state.search[max(0, start - 30):start]
+    """ "das russische Verteidigungsministerium" → "russisches Verteidigungsministerium"."""
+    before = state.search[max(0, start - 30) : start]
     match = re.search(r"([a-zäöü]+isch)(?:e|en|es|er|em)\s+$", before)
     if not match:
         return None
@@ -1011,8 +1137,7 @@ def _strip_org_genitive(name: str) -> str:
     return name
 
 
-def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: str,
-                       name: str | None = None) -> None:
+def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: str, name: str | None = None) -> None:
     name = name or _strip_org_genitive(state.text[start:end])
     overlapping = _spans_overlapping(state, start, end)
     if any(s == start and e in (end, end - 1) for s, e in overlapping):
@@ -1031,22 +1156,22 @@ def _add_pattern_actor(state: _State, start: int, end: int, type_: str, method: 
 
 
 def _branch_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
-    """"der japanischen Marine" → the organisation "japanische Marine" (not when coordinated)."""
-    for key, found in list(state.found.items()):
+    """ "der japanischen Marine" → the organisation "japanische Marine" (not when coordinated)."""
+    for _key, found in list(state.found.items()):
         if found.type != "State":
             continue
         for start, end, via in list(found.mentions):
             if via not in ("demonym", "name"):
                 continue
-            after = state.search[end:end + 30]
-            before = state.search[max(0, start - 12):start]
+            after = state.search[end : end + 30]
+            before = state.search[max(0, start - 12) : start]
             if re.search(r"(?:,|\bund|\band|\bor|\boder)\s*(?:der\s+|die\s+|the\s+)?$", before):
                 continue
-            if state.search[end:end + 1] == "-" and via == "name":
+            if state.search[end : end + 1] == "-" and via == "name":
                 match = re.match(r"-(" + "|".join(lx.BRANCHES_DE) + r")(?![\w])", after)
                 if not match:
                     continue
-                name = state.text[start:end + match.end()]
+                name = state.text[start : end + match.end()]
             elif via == "demonym" and state.doc.language == "de":
                 match = re.match(r"\s+(" + "|".join(lx.BRANCHES_DE) + r")(?![\w])", after)
                 if not match:
@@ -1055,13 +1180,15 @@ def _branch_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 stem = re.sub(r"(?:e|en|er|es|em)$", "", state.text[start:end])
                 if not stem.endswith(("isch", "sch")) and base:
                     stem = state.text[start:end]
-                name = f"{stem.lower() if stem[:1].isupper() and stem[1:].islower() else stem}" \
-                       f"{lx.BRANCHES_DE[match.group(1)]} {match.group(1)}"
+                name = (
+                    f"{stem.lower() if stem[:1].isupper() and stem[1:].islower() else stem}"
+                    f"{lx.BRANCHES_DE[match.group(1)]} {match.group(1)}"
+                )
             else:
                 match = re.match(r"\s+(" + "|".join(lx.BRANCHES_EN) + r")(?![\w])", after)
                 if not match:
                     continue
-                name = state.text[start:end + match.end()]
+                name = state.text[start : end + match.end()]
             org_key = "organization:" + name.casefold()
             state.actor(org_key, name, "Organization", None, "pattern:branch", 0.6)
             org_start = end + match.start(1) if via == "demonym" else start
@@ -1073,15 +1200,19 @@ def _branch_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 
 
 _ACRONYM_DEF = re.compile(r"\s?\(([A-Z][A-Z0-9]{1,7})\)")
-_ACRONYM_DE = re.compile(r"(?<![\w])(?:der|des|Der)\s+([A-Z][A-Z0-9]{2,6})(?=\s*[,.;:)]|\s+(?:und|oder|sowie|in|im|an|auf|mit|bei|hat|ist|wird|will|soll|sagte|teilte)\b)")
-_LOCATIVE_EN = re.compile(r"(?<![\w])(?:in|at|near|to|from|visiting|visited|visit to)\s+(?:(?P<the>the)\s+)?"
-                          r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
-                          r"(?=\s*[,.;:)]|\s+(?:and|on|for|to|in|at|last|this|next|where|with|ahead|during|after|before|today|"
-                          r"yesterday|tomorrow|tonight|earlier|later|recently|again|since|until|by|as|when|while)\b|\s*$)")
+_ACRONYM_DE = re.compile(
+    r"(?<![\w])(?:der|des|Der)\s+([A-Z][A-Z0-9]{2,6})(?=\s*[,.;:)]|\s+(?:und|oder|sowie|in|im|an|auf|mit|bei|hat|ist|wird|will|soll|sagte|teilte)\b)"
+)
+_LOCATIVE_EN = re.compile(
+    r"(?<![\w])(?:in|at|near|to|from|visiting|visited|visit to)\s+(?:(?P<the>the)\s+)?"
+    r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)"
+    r"(?=\s*[,.;:)]|\s+(?:and|on|for|to|in|at|last|this|next|where|with|ahead|during|after|before|today|"
+    r"yesterday|tomorrow|tonight|earlier|later|recently|again|since|until|by|as|when|while)\b|\s*$)"
+)
 
 
 def _acronym_pass(state: _State, regions: list[tuple[int, int]]) -> None:
-    """"Nordic Support Group (NSG)": the acronym names the actor before it, everywhere."""
+    """ "Nordic Support Group (NSG)": the acronym names the actor before it, everywhere."""
     search = state.search
     for match in _ACRONYM_DEF.finditer(search):
         key = state.overlaps(match.start() - 1, match.start()) if match.start() > 0 else None
@@ -1091,8 +1222,9 @@ def _acronym_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         position = search.find(acronym)
         while position >= 0:
             end = position + len(acronym)
-            if (position == 0 or not search[position - 1].isalnum()) and \
-                    (end >= len(search) or not search[end].isalnum()):
+            if (position == 0 or not search[position - 1].isalnum()) and (
+                end >= len(search) or not search[end].isalnum()
+            ):
                 if any(a <= position and end <= b for a, b in regions):
                     state.add_mention(key, position, end, "name")
             position = search.find(acronym, end)
@@ -1117,16 +1249,28 @@ def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             words = match.group(2)
             start, end = s_start + match.start(2), s_start + match.end(2)
             parts = re.split(r"[ -]", words)
-            if match.group("the") and (" " in words or "-" in words or len(words) < 4 or
-                                       words in lx.ORG_HEADS_EN or words in lx.INSTITUTION_WORDS_EN):
+            if match.group("the") and (
+                " " in words
+                or "-" in words
+                or len(words) < 4
+                or words in lx.ORG_HEADS_EN
+                or words in lx.INSTITUTION_WORDS_EN
+            ):
                 continue  # "in the Pentagon" names a place; "in the Senate", "the Indo-Pacific" do not
-            if any(p in lx.NOT_NAME_WORDS or p.casefold() in lx.MONTHS or p.casefold() in lx.WEEKDAYS
-                   or _is_role(p) for p in parts) or all(p in lx.REGION_WORDS for p in parts) \
-                    or words in lx.INSTITUTION_WORDS_EN or words in _NOT_DESTINATIONS \
-                    or state.overlaps(start, end) is not None:
+            if (
+                any(
+                    p in lx.NOT_NAME_WORDS or p.casefold() in lx.MONTHS or p.casefold() in lx.WEEKDAYS or _is_role(p)
+                    for p in parts
+                )
+                or all(p in lx.REGION_WORDS for p in parts)
+                or words in lx.INSTITUTION_WORDS_EN
+                or words in _NOT_DESTINATIONS
+                or state.overlaps(start, end) is not None
+            ):
                 continue  # "went to Parliament": an institution, not a place
-            same = [k for k, f in state.found.items() if f.type in ("Place", "Organization")
-                    and parts[0] in f.name.split()]
+            same = [
+                k for k, f in state.found.items() if f.type in ("Place", "Organization") and parts[0] in f.name.split()
+            ]
             key = same[0] if same else "place:" + words.casefold()
             if not same:
                 state.actor(key, state.text[start:end], "Place", None, "pattern:locative", 0.55)
@@ -1162,24 +1306,28 @@ def _surname_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         position = search.find(token)
         while position >= 0:
             end = position + len(token)
-            tail = search[end:end + 2]
+            tail = search[end : end + 2]
             if tail[:1] == "s" and not tail[1:2].isalnum():
                 end += 1
-            ok = (position == 0 or not (search[position - 1].isalnum() or search[position - 1] == "-")) and \
-                (end >= len(search) or not search[end].isalnum())
+            ok = (position == 0 or not (search[position - 1].isalnum() or search[position - 1] == "-")) and (
+                end >= len(search) or not search[end].isalnum()
+            )
             index = bisect.bisect_right(starts, position) - 1
             if ok and index >= 0 and end <= regions[index][1]:
                 state.add_mention(key, position, end, "surname")
             position = search.find(token, position + 1)
 
 
-_PRONOUN_DE = re.compile(r"(?<![\w])(?:er|Er)(?![\w])|(?<![\w])(?:" + "|".join(lx.SPEECH_VERBS_BEFORE_PRONOUN_DE)
-                         + r") (?P<sie>sie)(?![\w])")
+_PRONOUN_DE = re.compile(
+    r"(?<![\w])(?:er|Er)(?![\w])|(?<![\w])(?:" + "|".join(lx.SPEECH_VERBS_BEFORE_PRONOUN_DE) + r") (?P<sie>sie)(?![\w])"
+)
 _PRONOUN_EN = re.compile(r"(?<![\w])(he|He|she|She)(?![\w])")
 _ROLE_NOUN_DE = re.compile(r"(?<![\w])(?:der|die|Der|Die)\s+([A-ZÄÖÜ][\w-]+)(?![\w-])")
-_ROLE_NOUN_EN = re.compile(r"(?<![\w])(?:the|The)\s+((?:[a-z]+\s+)?(?:secretary|minister|president|chancellor|"
-                           r"spokesperson|spokesman|spokeswoman|ambassador|general|admiral|premier|prime minister|"
-                           r"foreign minister|defense minister|defence minister|king|queen|envoy|commander))(?![\w-])")
+_ROLE_NOUN_EN = re.compile(
+    r"(?<![\w])(?:the|The)\s+((?:[a-z]+\s+)?(?:secretary|minister|president|chancellor|"
+    r"spokesperson|spokesman|spokeswoman|ambassador|general|admiral|premier|prime minister|"
+    r"foreign minister|defense minister|defence minister|king|queen|envoy|commander))(?![\w-])"
+)
 
 
 def _pronoun_antecedent(persons, person_starts, index: int, s_start: int, sentences) -> str:
@@ -1192,13 +1340,14 @@ def _pronoun_antecedent(persons, person_starts, index: int, s_start: int, senten
         return persons[index][2]
     first = bisect.bisect_left(person_starts, sentences[sentence][0])
     if first < index and persons[first][0] - sentences[sentence][0] <= 60:
-        return persons[first][2]   # "X met Y and Z. He said …": X
+        return persons[first][2]  # "X met Y and Z. He said …": X
     return persons[index][2]
 
 
 def _pronoun_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
-    persons = [(s, e, k) for (s, e), k in state.mention_key.items()
-               if k in state.found and state.found[k].type == "Person"]
+    persons = [
+        (s, e, k) for (s, e), k in state.mention_key.items() if k in state.found and state.found[k].type == "Person"
+    ]
     persons.sort()
     person_starts = [p[0] for p in persons]
     pattern = _PRONOUN_DE if state.doc.language == "de" else _PRONOUN_EN
@@ -1210,14 +1359,13 @@ def _pronoun_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             start, end = s_start + match.start(group), s_start + match.end(group)
             index = bisect.bisect_left(person_starts, start) - 1
             if index >= 0:
-                additions.append((start, end, _pronoun_antecedent(persons, person_starts, index, s_start,
-                                                                  sentences)))
+                additions.append((start, end, _pronoun_antecedent(persons, person_starts, index, s_start, sentences)))
         role_pattern = _ROLE_NOUN_DE if state.doc.language == "de" else _ROLE_NOUN_EN
         for match in role_pattern.finditer(segment):
             noun = match.group(1)
             if state.doc.language == "de" and not _is_role_de(noun):
                 continue
-            nxt = segment[match.end():match.end() + 2]
+            nxt = segment[match.end() : match.end() + 2]
             if nxt[:1] == " " and nxt[1:2].isupper() and state.doc.language == "en":
                 continue
             start, end = s_start + match.start(), s_start + match.end()
@@ -1287,13 +1435,17 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
 _UNNAMED_DE = re.compile(
     r"\b(?P<name>(?:ein|eine|einer|einem)\s+(?:(?:Sprecher|Sprecherin|Diplomat|Diplomatin|Beamter|Beamtin|"
     r"Vertreter|Vertreterin|Mitarbeiter|Mitarbeiterin|Regierungsvertreter|Insider)\s+(?:des|der)\s+"
-    r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+|[A-ZÄÖÜ][\w-]*(?:sprecher|sprecherin)\b))")
+    r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+|[A-ZÄÖÜ][\w-]*(?:sprecher|sprecherin)\b))"
+)
 _UNNAMED_EN = re.compile(
     r"\b(?P<name>(?:a|an)\s+(?:(?:spokesman|spokeswoman|spokesperson|official|diplomat|aide|source)\s+"
     r"(?:for|of|at|in|from)\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+|"
-    r"(?:[A-Za-z]+\s+)?(?:spokesman|spokeswoman|spokesperson)\b))")
-_OFFICE_DE = re.compile(r"\b(?:das|dem|des)\s+(?P<name>(?:Büro|Präsidialamt|Amt)\s+(?:des|der)\s+"
-                        r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+)")
+    r"(?:[A-Za-z]+\s+)?(?:spokesman|spokeswoman|spokesperson)\b))"
+)
+_OFFICE_DE = re.compile(
+    r"\b(?:das|dem|des)\s+(?P<name>(?:Büro|Präsidialamt|Amt)\s+(?:des|der)\s+"
+    r"(?:[a-zäöü]\w+\s+)?[A-ZÄÖÜ][\w-]+)"
+)
 _OFFICE_EN = re.compile(r"\b(?:the|The)\s+(?P<name>[Oo]ffice\s+of\s+(?:the\s+)?(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)")
 
 
@@ -1301,13 +1453,17 @@ def _unnamed_source_pass(state: _State, sentences: list[tuple[int, int]]) -> Non
     """Unnamed spokespeople and offices as actors: they may say things."""
     de = state.doc.language == "de"
     for s_start, s_end in sentences:
-        for pattern, type_ in (((_UNNAMED_DE, "Other"), (_OFFICE_DE, "Organization")) if de else
-                               ((_UNNAMED_EN, "Other"), (_OFFICE_EN, "Organization"))):
+        for pattern, type_ in (
+            ((_UNNAMED_DE, "Other"), (_OFFICE_DE, "Organization"))
+            if de
+            else ((_UNNAMED_EN, "Other"), (_OFFICE_EN, "Organization"))
+        ):
             for m in pattern.finditer(state.search, s_start, s_end):
                 start, end = m.start("name"), m.end("name")
                 inside = [span for span in state.spans if start <= span[0] and span[1] <= end]
-                if state.overlaps(start, end) is not None and (not inside or any(
-                        state.found[state.mention_key[span]].type == "Person" for span in inside)):
+                if state.overlaps(start, end) is not None and (
+                    not inside or any(state.found[state.mention_key[span]].type == "Person" for span in inside)
+                ):
                     continue  # crosses a mention, or holds a person's name
                 if any(s < start < e or s < end < e for s, e in state.spans):
                     continue
@@ -1323,14 +1479,18 @@ def _unnamed_source_pass(state: _State, sentences: list[tuple[int, int]]) -> Non
 # "flew to Dodoma on Monday", "arrived in Mbabane"
 _DESTINATION_DE = re.compile(
     r"\bnach\s+(?P<name>[A-ZÄÖÜ][a-zäöüß]{2,}(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?=\s+(?:zu\s+\w+\s+)?(?:reisen|reist|"
-    r"reiste|reisten|fliegen|fliegt|flog|flogen|aufbrechen|weiterreisen|gereist|geflogen|aufgebrochen)\b)")
+    r"reiste|reisten|fliegen|fliegt|flog|flogen|aufbrechen|weiterreisen|gereist|geflogen|aufgebrochen)\b)"
+)
 _DESTINATION_EN = re.compile(
     r"\b(?:travel(?:s|led|ed|ling)?|fly|flies|flew|flown|head(?:s|ed|ing)?|go(?:es)?|went|return(?:s|ed|ing)?|"
     r"trip|journey(?:ed)?|arrive[sd]?|arriving)\s+(?:on\s+|back\s+)?(?:to|in)\s+"
     r"(?P<name>[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)?)(?=\s+(?:on|for|in|to|next|this|later|at|from|after|"
-    r"and|with)\b|[.,;])")
-_NOT_DESTINATIONS = frozenset("""Hause Haus Home Ende Beginn Anfang Parliament Congress Court Church School
-    Hospital Work War Power Office Headquarters Summit Talks Parlament Kongress Gericht Front Heimat""".split())
+    r"and|with)\b|[.,;])"
+)
+_NOT_DESTINATIONS = frozenset(
+    """Hause Haus Home Ende Beginn Anfang Parliament Congress Court Church School
+    Hospital Work War Power Office Headquarters Summit Talks Parlament Kongress Gericht Front Heimat""".split()
+)
 
 
 def _destination_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
@@ -1340,16 +1500,23 @@ def _destination_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     for s_start, s_end in sentences:
         for m in pattern.finditer(state.search, s_start, s_end):
             name = m.group("name")
-            if name in _NOT_DESTINATIONS or name in lx.NOT_NAME_WORDS or name.casefold() in lx.WEEKDAYS or \
-                    name.split()[-1] in lx.ORG_HEADS_EN or name.split()[0] in _NOT_DESTINATIONS or \
-                    name.casefold() in lx.MONTHS or name.casefold().endswith(lx.GERMAN_NOUN_ENDINGS) or \
-                    _is_role(name) or state.overlaps(m.start("name"), m.end("name")) is not None:
+            if (
+                name in _NOT_DESTINATIONS
+                or name in lx.NOT_NAME_WORDS
+                or name.casefold() in lx.WEEKDAYS
+                or name.split()[-1] in lx.ORG_HEADS_EN
+                or name.split()[0] in _NOT_DESTINATIONS
+                or name.casefold() in lx.MONTHS
+                or name.casefold().endswith(lx.GERMAN_NOUN_ENDINGS)
+                or _is_role(name)
+                or state.overlaps(m.start("name"), m.end("name")) is not None
+            ):
                 continue
             key = "place:" + name.casefold()
             state.actor(key, name, "Place", None, "pattern:destination", 0.6)
             state.add_mention(key, m.start("name"), m.end("name"), "name")
             names.append(name)
-    for name in dict.fromkeys(names):   # "In Niamey trifft sie …": later mentions of the same place
+    for name in dict.fromkeys(names):  # "In Niamey trifft sie …": later mentions of the same place
         key = "place:" + name.casefold()
         for s_start, s_end in sentences:
             for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", state.search[s_start:s_end]):
@@ -1361,7 +1528,8 @@ def _destination_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 _ROLE_COMPLEMENT_NAME = re.compile(
     r"(?<![\w-])(?:(?P<mod>[A-ZÄÖÜ][\w-]+)\s+)?(?P<role>[\w-]{4,})"
     r"(?:\s+(?P<compl>(?:des|der|im|für|of)\s+(?:[\w-]+\s+){0,5}?[\w-]+))?,\s+"
-    r"(?P<name>[A-ZÄÖÜÉ][\w'’-]+(?:\s+[A-ZÄÖÜÉ][\w'’-]+){1,2})(?=\s*[,.;:)]|\s+[a-zäöü])")
+    r"(?P<name>[A-ZÄÖÜÉ][\w'’-]+(?:\s+[A-ZÄÖÜÉ][\w'’-]+){1,2})(?=\s*[,.;:)]|\s+[a-zäöü])"
+)
 
 
 def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
@@ -1376,8 +1544,10 @@ def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> No
                 continue
             if m.group("compl") is None and not state.search.startswith(",", m.end("name")):
                 continue  # without a complement, only a closed apposition: "her counterpart, X, …"
-            words = [_Tok(w.group(), m.start("name") + w.start(), m.start("name") + w.end())
-                     for w in re.finditer(r"\S+", m.group("name"))]
+            words = [
+                _Tok(w.group(), m.start("name") + w.start(), m.start("name") + w.end())
+                for w in re.finditer(r"\S+", m.group("name"))
+            ]
             if not all(_name_like(t, state, i == 0) for i, t in enumerate(words)):
                 continue
             start, end = words[0].start, words[-1].end
@@ -1393,9 +1563,9 @@ def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> No
                 state.add_mention(key, start, end, "name")
             mod = m.group("mod")
             first = m.start("mod") if mod and _is_role(mod) else m.start("role")
-            adjective = _adjective_before(state, first)   # "ihren französischen Amtskollegen"
+            adjective = _adjective_before(state, first)  # "ihren französischen Amtskollegen"
             first = adjective[0] if adjective else first
-            role_text = state.text[first:m.end("compl") if m.group("compl") else m.end("role")]
+            role_text = state.text[first : m.end("compl") if m.group("compl") else m.end("role")]
             if role_text not in state.found[key].roles:
                 state.found[key].roles.append(role_text)
 
@@ -1421,14 +1591,22 @@ def _finish(state: _State) -> Actors:
             actor_id, n = f"{base}-{n}", n + 1
         used.add(actor_id)
         extra = {"candidates": found.candidates} if found.candidates else {}
-        surfaces = [state.text[s:e] for s, e, via in sorted(found.mentions)
-                    if via in ("name", "surname", "metonym")]
+        surfaces = [state.text[s:e] for s, e, via in sorted(found.mentions) if via in ("name", "surname", "metonym")]
         aliases = [a for a in dict.fromkeys(found.aliases + surfaces) if a != found.name]
-        actors.append(Actor(
-            id=actor_id, name=found.name, type=found.type, qid=found.qid, roles=list(found.roles),
-            aliases=aliases, mentions=sorted((s, e) for s, e, _ in found.mentions),
-            confidence=found.confidence, method=found.method, extra=extra,
-        ))
+        actors.append(
+            Actor(
+                id=actor_id,
+                name=found.name,
+                type=found.type,
+                qid=found.qid,
+                roles=list(found.roles),
+                aliases=aliases,
+                mentions=sorted((s, e) for s, e, _ in found.mentions),
+                confidence=found.confidence,
+                method=found.method,
+                extra=extra,
+            )
+        )
         mentions.extend(ActorMention(s, e, actor_id, via) for s, e, via in found.mentions)
         if len(state.capitals.get(found.key, ())) == 1:
             capital_of[actor_id] = state.capitals[found.key][0]

@@ -29,11 +29,31 @@ from kg.extract.lexicon import WEEKDAYS
 MAX_CHARS = 1_000_000  # ~150 pages: far above any article, low enough to stay fast
 SUPPORTED_LANGUAGES = ("de", "en")
 LANGUAGE_NAMES = {
-    "de": "German", "en": "English", "fr": "French", "es": "Spanish", "it": "Italian",
-    "nl": "Dutch", "pt": "Portuguese", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
-    "ja": "Japanese", "zh-cn": "Chinese", "zh-tw": "Chinese", "ko": "Korean", "ar": "Arabic",
-    "tr": "Turkish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
-    "cs": "Czech", "hu": "Hungarian", "ro": "Romanian", "el": "Greek", "he": "Hebrew",
+    "de": "German",
+    "en": "English",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "pl": "Polish",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "ja": "Japanese",
+    "zh-cn": "Chinese",
+    "zh-tw": "Chinese",
+    "ko": "Korean",
+    "ar": "Arabic",
+    "tr": "Turkish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "fi": "Finnish",
+    "cs": "Czech",
+    "hu": "Hungarian",
+    "ro": "Romanian",
+    "el": "Greek",
+    "he": "Hebrew",
 }
 
 # ------------------------------------------------------------------ compiled patterns
@@ -41,12 +61,8 @@ LANGUAGE_NAMES = {
 _LINE = re.compile(r"[^\n]*")
 _URL = re.compile(r"https?://[^\s<>\"'»«“”‘’|]+")
 _INNER_SCHEME = re.compile(r"/(https?)(?::/|/|%3A%2F%2F|%3a%2f%2f)/?", re.IGNORECASE)
-_CREDIT = re.compile(
-    rf"(?:(?<=[\W\d])|^)(?P<word>{'|'.join(lx.CREDIT_WORDS)})\s*:\s*(?P<who>[^.!?]{{2,150}})$"
-)
-_TRANSLATOR = re.compile(
-    rf"^\s*(?:{'|'.join(lx.TRANSLATOR_PATTERNS)})\s*(?P<who>.+?)\s*\.?\s*$", re.IGNORECASE
-)
+_CREDIT = re.compile(rf"(?:(?<=[\W\d])|^)(?P<word>{'|'.join(lx.CREDIT_WORDS)})\s*:\s*(?P<who>[^.!?]{{2,150}})$")
+_TRANSLATOR = re.compile(rf"^\s*(?:{'|'.join(lx.TRANSLATOR_PATTERNS)})\s*(?P<who>.+?)\s*\.?\s*$", re.IGNORECASE)
 _NAME = r"[A-ZÄÖÜÉ][\w'’.-]+(?:\s+[A-ZÄÖÜÉ][\w'’-]+){1,3}"
 _BYLINE = re.compile(
     rf"^\s*(?:{'|'.join(lx.BYLINE_PREFIXES)})\s*:?\s+(?P<who>{_NAME}(?:\s*(?:,|und|and|&)\s*{_NAME})*)"
@@ -60,8 +76,7 @@ _LIST_MARKER = re.compile(r"^(?:\d{1,2}[.)]|\(\d{1,2}\)|[a-z][.)]|[-•*–·▪
 _SENTENCE_END = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s+\S)|[.!?…]+[\"“”»«'’)\]]*$")
 _FINAL_PUNCT = re.compile(r"[.!?:;…\"“”»«'’]\s*$")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
-_HTML_HINT = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|main|section|span|a\s)[\s>]",
-                        re.IGNORECASE)
+_HTML_HINT = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|main|section|span|a\s)[\s>]", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _LETTER = re.compile(r"[^\W\d_]")
 _CLOSING_QUOTES = "\"“”»«'’"
@@ -72,7 +87,8 @@ _DATELINE_PREFIX = re.compile(
     r"(?:[A-ZÄÖÜÉ][\w.'’-]*(?:\s*/\s*[A-ZÄÖÜÉ][\w.'’-]*|\s+[A-ZÄÖÜÉ][\w.'’-]*){0,3}\s*[,:–—-]?"
     r"|(?i:(?:zuletzt\s+)?(?:stand|aktualisiert|veröffentlicht|erstellt|datum)\s*:?(?:\s+am)?"
     r"|(?:last\s+)?(?:updated|published|posted|modified|date)\s*:?(?:\s+on)?))"
-    r"(?:\s*[A-ZÄÖÜa-zäöü]+,)?")
+    r"(?:\s*[A-ZÄÖÜa-zäöü]+,)?"
+)
 _TIME_AFTER_DATE = re.compile(r"(?:at|um|,|-|\|)?\s*\d{1,2}[:.]\d{2}\b")
 
 
@@ -98,11 +114,15 @@ def decode_bytes(data: bytes, source: str = "<input>") -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError(f"{source}: starts like UTF-16 text but cannot be decoded as UTF-16; "
-                             "expected UTF-8, Windows-1252 or UTF-16 text") from None
+            raise InputError(
+                f"{source}: starts like UTF-16 text but cannot be decoded as UTF-16; "
+                "expected UTF-8, Windows-1252 or UTF-16 text"
+            ) from None
     if b"\x00" in data[:8192]:
-        raise InputError(f"{source}: looks like a binary file (NUL bytes); expected article text "
-                         "(UTF-8 or Windows-1252) or an HTML page")
+        raise InputError(
+            f"{source}: looks like a binary file (NUL bytes); expected article text "
+            "(UTF-8 or Windows-1252) or an HTML page"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -135,14 +155,18 @@ def check_text(text: str, source: str = "<input>", max_chars: int = MAX_CHARS) -
         )
     surrogate = _SURROGATE.search(text)
     if surrogate:
-        raise InputError(f"{source}: not valid Unicode text: an unpaired surrogate {surrogate.group()!a} at "
-                         f"character {surrogate.start()}; expected article text (UTF-8 or Windows-1252)")
+        raise InputError(
+            f"{source}: not valid Unicode text: an unpaired surrogate {surrogate.group()!a} at "
+            f"character {surrogate.start()}; expected article text (UTF-8 or Windows-1252)"
+        )
     sample = text[:20000]
     controls = len(_CONTROL.findall(sample))
     letters = len(_LETTER.findall(sample))
     if controls > max(2, len(sample) // 100) or letters < len(sample.strip()) // 10:
-        raise InputError(f"{source}: looks like a binary file, not text; expected article text "
-                         "(UTF-8 or Windows-1252) or an HTML page")
+        raise InputError(
+            f"{source}: looks like a binary file, not text; expected article text "
+            "(UTF-8 or Windows-1252) or an HTML page"
+        )
 
 
 def looks_like_html(text: str) -> bool:
@@ -171,8 +195,10 @@ def html_to_text(html: str, source: str = "<input>", url: str | None = None) -> 
             html, url=url, with_metadata=True, include_comments=False, favor_recall=True
         )
     except Exception as err:  # the library's many parser errors all mean "could not read it"
-        raise InputError(f"{source}: cannot read the HTML ({type(err).__name__}: {err}); "
-                         "expected a well-formed HTML page with an article") from None
+        raise InputError(
+            f"{source}: cannot read the HTML ({type(err).__name__}: {err}); "
+            "expected a well-formed HTML page with an article"
+        ) from None
     if result is None:
         raise InputError(f"{source}: no article text found in the HTML; expected a page with a main text")
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
@@ -225,10 +251,13 @@ def detect_language(text: str, source: str = "<input>") -> str:
 
 _WORDS = re.compile(r"[^\W\d_]+")
 _FUNCTION_WORDS = {
-    "de": frozenset("der die das und ist nicht sich des dem den eine einer auch wird werde sagte "
-                    "für über dass mit zu auf im vom zum zur sei habe hat wurde".split()),
-    "en": frozenset("the and of is that was with for said to he his has will are were from this "
-                    "by on it an be".split()),
+    "de": frozenset(
+        "der die das und ist nicht sich des dem den eine einer auch wird werde sagte "
+        "für über dass mit zu auf im vom zum zur sei habe hat wurde".split()
+    ),
+    "en": frozenset(
+        "the and of is that was with for said to he his has will are were from this by on it an be".split()
+    ),
 }
 
 
@@ -263,12 +292,16 @@ def unwrap_url(url: str) -> str:
         parts = urllib.parse.urlsplit(url)
         inner = _INNER_SCHEME.search(parts.path)
         if inner:
-            rest = urllib.parse.unquote(url[url.index(parts.path) + inner.end():])
+            rest = urllib.parse.unquote(url[url.index(parts.path) + inner.end() :])
             url = f"{inner.group(1).lower()}://{rest.lstrip('/')}"
             continue
         query = urllib.parse.parse_qs(parts.query)
-        nested = [v for key in ("url", "u", "q", "target", "dest") for v in query.get(key, [])
-                  if v.startswith(("http://", "https://"))]
+        nested = [
+            v
+            for key in ("url", "u", "q", "target", "dest")
+            for v in query.get(key, [])
+            if v.startswith(("http://", "https://"))
+        ]
         if nested:
             url = nested[0]
             continue
@@ -336,7 +369,7 @@ def _is_date_line(line: str) -> bool:
     prefix = line[: found[0].start].strip()
     if found[0].start > 12 and not _DATELINE_PREFIX.fullmatch(prefix):
         return False
-    rest = line[found[0].end:].strip()
+    rest = line[found[0].end :].strip()
     # "Am 3. Mai 2021 wurde …" is a sentence; "… at 10:15 a.m. ET" is a time stamp
     return len(rest) < 60 and (not rest[:1].islower() or bool(_TIME_AFTER_DATE.match(rest)))
 
@@ -412,7 +445,7 @@ def _is_boundary(text: str, punct_start: int, stop: int, end: int) -> bool:
         return False
     if text[punct_start] != ".":
         return True
-    before = _WORD_BEFORE.search(text[max(0, punct_start - 30):punct_start])
+    before = _WORD_BEFORE.search(text[max(0, punct_start - 30) : punct_start])
     if not before:
         return True
     word = before.group(1)
@@ -434,7 +467,7 @@ def _classify(text: str, lines: list[_Line], meta: dict) -> None:
     """Set each line's kind and collect metadata (dateline, URL, authors, translators, credits)."""
     ended = False
     for index, line in enumerate(lines):
-        raw = text[line.start:line.end]
+        raw = text[line.start : line.end]
         if ended:
             line.kind = "boilerplate"
             _byline(raw, meta)
@@ -462,7 +495,7 @@ def _classify(text: str, lines: list[_Line], meta: dict) -> None:
             if meta.get("dateline") is None:
                 meta["dateline"] = find_in_text(raw, offset=line.start)[0]
             line.kind = "heading"  # a dateline may name a place or venue, but states no fact
-            line.dated = True      # … and is never the title
+            line.dated = True  # … and is never the title
             continue
         credit = _CREDIT.search(raw)
         if credit and credit.start() < len(raw):
@@ -470,8 +503,11 @@ def _classify(text: str, lines: list[_Line], meta: dict) -> None:
             before = raw[: credit.start()].rstrip()
             line.kind = "caption" if before else "boilerplate"
             line.end = line.start + len(before) if before else line.end
-            if index > 0 and lines[index - 1].kind in ("heading", "body") and \
-                    len(text[lines[index - 1].start:lines[index - 1].end]) < 300:
+            if (
+                index > 0
+                and lines[index - 1].kind in ("heading", "body")
+                and len(text[lines[index - 1].start : lines[index - 1].end]) < 300
+            ):
                 lines[index - 1].kind = "caption"
             continue
         if _ends_with_date(raw) and len(raw) < 300:
@@ -482,8 +518,12 @@ def _classify(text: str, lines: list[_Line], meta: dict) -> None:
             line.body_start = line.start + marker.end()
         if not _FINAL_PUNCT.search(raw) and len(raw) < 200:
             line.kind = "heading"
-        elif raw.rstrip().endswith(("?", "!")) and len(raw.split()) <= 12 and _stands_alone(text, line) \
-                and not raw.lstrip().startswith(_OPENING_QUOTES):
+        elif (
+            raw.rstrip().endswith(("?", "!"))
+            and len(raw.split()) <= 12
+            and _stands_alone(text, line)
+            and not raw.lstrip().startswith(_OPENING_QUOTES)
+        ):
             line.kind = "heading"  # "Wohin steuert die NATO?" between blank lines
         else:
             line.kind = "body"
@@ -499,9 +539,9 @@ def _stands_alone(text: str, line: _Line) -> bool:
     >>> _stands_alone(t, _Line(0, 6))
     True
     """
-    head = text[max(0, line.start - 200):line.start].replace("\r", "").rstrip(" \t")
-    tail = text[line.end:line.end + 200].replace("\r", "").lstrip(" \t")
-    before_ok = line.start == 0 or not text[:line.start].strip() or head.endswith("\n\n")
+    head = text[max(0, line.start - 200) : line.start].replace("\r", "").rstrip(" \t")
+    tail = text[line.end : line.end + 200].replace("\r", "").lstrip(" \t")
+    before_ok = line.start == 0 or not text[: line.start].strip() or head.endswith("\n\n")
     after_ok = not tail.strip() or tail.startswith("\n\n")
     return before_ok and after_ok
 
@@ -525,9 +565,9 @@ def _title(text: str, lines: list[_Line], dateline=None) -> str | None:
         if (dateline is not None and line.start <= dateline.start < line.end) or line.dated:
             continue
         if line.kind == "heading":
-            words = text[line.start:line.end].split()
+            words = text[line.start : line.end].split()
             if len(words) >= 3:
-                return text[line.start:line.end]
+                return text[line.start : line.end]
         if line.kind == "body":
             break
     return None
@@ -548,8 +588,9 @@ def _sentences(text: str, lines: list[_Line]) -> list[Sentence]:
 # ------------------------------------------------------------------ the entry point
 
 
-def read_article(data: bytes | str, *, source: str = "<input>", url: str | None = None,
-                 published=None, max_chars: int = MAX_CHARS) -> Document:
+def read_article(
+    data: bytes | str, *, source: str = "<input>", url: str | None = None, published=None, max_chars: int = MAX_CHARS
+) -> Document:
     """Read an article (bytes or text, plain or HTML) into a :class:`Document`.
 
     ``url`` and ``published`` given by the caller win over what the text says.
@@ -563,8 +604,16 @@ def read_article(data: bytes | str, *, source: str = "<input>", url: str | None 
     if text.startswith("\ufeff"):
         text = text[1:]
     check_text(text, source, max_chars)
-    meta = {"authors": [], "translators": [], "photo_credits": [], "dateline": None,
-            "title": None, "published": None, "url": None, "publisher": None}
+    meta = {
+        "authors": [],
+        "translators": [],
+        "photo_credits": [],
+        "dateline": None,
+        "title": None,
+        "published": None,
+        "url": None,
+        "publisher": None,
+    }
     if looks_like_html(text):
         text, html_meta = html_to_text(text, source, url)
         meta.update({k: v for k, v in html_meta.items() if v})
@@ -572,7 +621,7 @@ def read_article(data: bytes | str, *, source: str = "<input>", url: str | None 
     lines = _lines(text)
     _classify(text, lines, meta)
     sentences = _sentences(text, lines)
-    sample = " ".join(text[s.start:s.end] for s in sentences if s.kind in ("body", "caption", "heading"))
+    sample = " ".join(text[s.start : s.end] for s in sentences if s.kind in ("body", "caption", "heading"))
     language = detect_language(sample or text, source)
     found_url = find_url(text)
     chosen_published, precision = _published(published, meta)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, Union, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from kg.model import Actor, Meeting, Mission, Statement
 
@@ -40,7 +40,7 @@ class Sentence:
     end: int
     kind: str = "body"
 
-    def text(self, doc: "Document") -> str:
+    def text(self, doc: Document) -> str:
         """The sentence's characters.
 
         >>> Sentence(0, 3).text(Document(text="Hi. Ho.", language="en"))
@@ -200,10 +200,7 @@ class Actors:
         ('i', 'i')
         """
         if sentence is not None:
-            inside = [
-                m for m in self.in_range(sentence.start, sentence.end)
-                if self.is_type(m.actor_id, "Person")
-            ]
+            inside = [m for m in self.in_range(sentence.start, sentence.end) if self.is_type(m.actor_id, "Person")]
             if inside:
                 best = min(inside, key=lambda m: min(abs(m.start - pos), abs(m.end - pos)))
                 return best.actor_id
@@ -233,7 +230,7 @@ class Actors:
         return actor
 
 
-Fact = Union[Meeting, Mission, Statement]
+Fact = Meeting | Mission | Statement
 
 
 @runtime_checkable

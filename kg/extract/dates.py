@@ -37,6 +37,7 @@ class DateMatch(NamedTuple):
 
 # ------------------------------------------------------------------ patterns (compiled once)
 
+
 def _alternation(words) -> str:
     """Capitalised alternatives, longest first (month and weekday names are capitalised)."""
     forms = set()
@@ -49,45 +50,66 @@ def _alternation(words) -> str:
 _MON = rf"(?:{_alternation(MONTHS)})\.?"
 _WD = rf"(?:{_alternation(WEEKDAYS)})"
 _YEAR = r"(?:1[89]\d\d|20\d\d|21\d\d)"
-_B = r"(?<![\w.])"   # not glued to a preceding word or number
+_B = r"(?<![\w.])"  # not glued to a preceding word or number
 _E = r"(?![\w])"
 
 # Each pattern has a handler name; group names carry the parts.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(rf"{_B}(?P<y>{_YEAR})-(?P<m>\d\d)-(?P<d>\d\d){_E}")),
     # "vom 18. bis 20. Januar 2022" → the first day
-    ("day_range", re.compile(
-        rf"{_B}(?P<d>\d{{1,2}})\.?\s*(?:bis|-|–|to|and|und)\s*(?P<d2>\d{{1,2}})\.?\s+"
-        rf"(?P<mon>{_MON})(?:\s+(?P<y>{_YEAR}))?{_E}")),
+    (
+        "day_range",
+        re.compile(
+            rf"{_B}(?P<d>\d{{1,2}})\.?\s*(?:bis|-|–|to|and|und)\s*(?P<d2>\d{{1,2}})\.?\s+"
+            rf"(?P<mon>{_MON})(?:\s+(?P<y>{_YEAR}))?{_E}"
+        ),
+    ),
     # "9.4.2025", "09.04.25"
     ("numeric", re.compile(rf"{_B}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>{_YEAR}|\d\d)(?![\w.]\d)")),
     # "10. April 2025", "25 June 2025", "10. April"
-    ("day_month", re.compile(
-        rf"{_B}(?P<d>\d{{1,2}})\.?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>{_YEAR}))?{_E}")),
+    ("day_month", re.compile(rf"{_B}(?P<d>\d{{1,2}})\.?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>{_YEAR}))?{_E}")),
     # "April 10, 2025", "Januar 18, 2022", "April 2"
-    ("month_day", re.compile(
-        rf"{_B}(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>{_YEAR}))?{_E}")),
+    (
+        "month_day",
+        re.compile(rf"{_B}(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>{_YEAR}))?{_E}"),
+    ),
     # "Oktober 2024", "im Oktober vergangenen Jahres", "last April", "im April"
-    ("month_rel", re.compile(
-        rf"(?:(?P<prefix>last|this|next|im|in|Anfang|Mitte|Ende|early|mid|late|seit|since)\s+)?"
-        rf"(?P<mon>{_MON})(?:\s+(?P<y>{_YEAR})|\s+(?P<rel>vergangenen|letzten|vorigen|"
-        rf"dieses|diesen|nächsten|kommenden)\s+Jahres|\s+(?P<rel_en>last|this|next)\s+year)?{_E}")),
+    (
+        "month_rel",
+        re.compile(
+            rf"(?:(?P<prefix>last|this|next|im|in|Anfang|Mitte|Ende|early|mid|late|seit|since)\s+)?"
+            rf"(?P<mon>{_MON})(?:\s+(?P<y>{_YEAR})|\s+(?P<rel>vergangenen|letzten|vorigen|"
+            rf"dieses|diesen|nächsten|kommenden)\s+Jahres|\s+(?P<rel_en>last|this|next)\s+year)?{_E}"
+        ),
+    ),
     # weekdays: "am Dienstag", "on Wednesday", "last Friday", "vergangenen Montag"
-    ("weekday", re.compile(
-        rf"(?:(?P<prefix>am|on|last|this|next|vergangenen|letzten|kommenden|nächsten|"
-        rf"diesen|Am|On|Last|This|Next|Vergangenen|Letzten)\s+)?(?P<wd>{_WD}){_E}")),
-    ("year", re.compile(
-        rf"(?P<prefix>im Jahr(?:e)?|in|In|Im Jahr(?:e)?|seit|since|Anfang|Ende|early|late)\s+"
-        rf"(?P<y>{_YEAR})(?![\w-])")),
-    ("relative", re.compile(
-        r"(?<!\w)(?P<rel>heute|Heute|today|Today|tonight|this morning|this afternoon|this evening|"
-        r"gestern|Gestern|yesterday|Yesterday|vorgestern|Vorgestern|morgen|tomorrow|"
-        r"(?:in der |In der )?(?:vergangenen|letzten|vorigen) Woche|(?:vergangene|letzte|vorige) Woche|"
-        r"(?:last|this|next) week|Last week|"
-        r"(?:im |Im )?(?:vergangenen|letzten|vorigen) (?:Monat|Jahr)|(?:vergangenes|letztes|voriges) Jahr|"
-        r"(?:im |Im )?(?:vergangenen|letzten|vorigen) Jahres|"
-        r"(?:last|this|next) (?:month|year)|Last (?:month|year)|"
-        r"(?:in )?(?:diesem|diesen|dieses) (?:Monat|Jahr)|(?:in )?diesem Jahr)(?!\w)")),
+    (
+        "weekday",
+        re.compile(
+            rf"(?:(?P<prefix>am|on|last|this|next|vergangenen|letzten|kommenden|nächsten|"
+            rf"diesen|Am|On|Last|This|Next|Vergangenen|Letzten)\s+)?(?P<wd>{_WD}){_E}"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            rf"(?P<prefix>im Jahr(?:e)?|in|In|Im Jahr(?:e)?|seit|since|Anfang|Ende|early|late)\s+"
+            rf"(?P<y>{_YEAR})(?![\w-])"
+        ),
+    ),
+    (
+        "relative",
+        re.compile(
+            r"(?<!\w)(?P<rel>heute|Heute|today|Today|tonight|this morning|this afternoon|this evening|"
+            r"gestern|Gestern|yesterday|Yesterday|vorgestern|Vorgestern|morgen|tomorrow|"
+            r"(?:in der |In der )?(?:vergangenen|letzten|vorigen) Woche|(?:vergangene|letzte|vorige) Woche|"
+            r"(?:last|this|next) week|Last week|"
+            r"(?:im |Im )?(?:vergangenen|letzten|vorigen) (?:Monat|Jahr)|(?:vergangenes|letztes|voriges) Jahr|"
+            r"(?:im |Im )?(?:vergangenen|letzten|vorigen) Jahres|"
+            r"(?:last|this|next) (?:month|year)|Last (?:month|year)|"
+            r"(?:in )?(?:diesem|diesen|dieses) (?:Monat|Jahr)|(?:in )?diesem Jahr)(?!\w)"
+        ),
+    ),
 ]
 
 _PRIORITY = {name: rank for rank, (name, _) in enumerate(_PATTERNS)}
@@ -213,23 +235,29 @@ def _h_weekday(m, published, precision):
 
 # A clause ends at punctuation or where a subordinate clause starts ("said on Monday that he
 # will …" keeps Monday in the past).
-_CLAUSE_EDGE = re.compile(r"[,;:()\u2013\u2014\"„“”«»]|\b(?:that|dass|which|who|weil|because|nachdem|after|"
-                          r"before|bevor|als|when|während|while|where|wo)\b")
+_CLAUSE_EDGE = re.compile(
+    r"[,;:()\u2013\u2014\"„“”«»]|\b(?:that|dass|which|who|weil|because|nachdem|after|"
+    r"before|bevor|als|when|während|while|where|wo)\b"
+)
 # Future tense or a scheduled event: "will", "is due to", "wird", "soll", "plant", …
 _FUTURE = re.compile(
     r"\b(?:will|won't|shall|(?:is|are)\s+(?:due|set|scheduled|expected|going|slated|poised)\s+to|"
     r"(?:is|are)\s+to|plans?\s+to|intends?\s+to|wird|werden|wirst|soll|sollen|will|wollen|plant|planen|"
-    r"geplant|beabsichtigt|vorgesehen)\b|\w'll\b", re.IGNORECASE)
+    r"geplant|beabsichtigt|vorgesehen)\b|\w'll\b",
+    re.IGNORECASE,
+)
 
 
 # A scheduled trip or meeting told in the present ("reist am Montag nach X", "bricht am Donnerstag
 # auf", "travels to X on Friday") is in the future, unless the clause has a past or perfect form.
 _SCHEDULED_PRESENT = re.compile(
     r"\b(?:reist|bricht|fliegt|trifft|besucht|empfängt|beginnt|startet|eröffnet|kommt|tagt|"
-    r"travels|flies|meets|visits|hosts|begins|starts|opens|heads|leaves|arrives)\b")
+    r"travels|flies|meets|visits|hosts|begins|starts|opens|heads|leaves|arrives)\b"
+)
 _PAST_OR_PERFECT = re.compile(
     r"\b(?:war|waren|hatte|hatten|wurde|wurden|hat|haben|ist|sind|was|were|had|has|have|did|"
-    r"vergangenen|letzten|last|ago)\b")
+    r"vergangenen|letzten|last|ago)\b"
+)
 
 
 def _future_clause(text: str, start: int, end: int) -> bool:
@@ -257,9 +285,19 @@ def _h_relative(m, published, precision):
     if published is None:
         return None
     word = m["rel"].lower()
-    by_day = {"heute": 0, "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0,
-              "this evening": 0, "gestern": -1, "yesterday": -1, "vorgestern": -2,
-              "morgen": 1, "tomorrow": 1}
+    by_day = {
+        "heute": 0,
+        "today": 0,
+        "tonight": 0,
+        "this morning": 0,
+        "this afternoon": 0,
+        "this evening": 0,
+        "gestern": -1,
+        "yesterday": -1,
+        "vorgestern": -2,
+        "morgen": 1,
+        "tomorrow": 1,
+    }
     if word in by_day:
         if precision != "day":
             return None
@@ -289,13 +327,21 @@ def _h_relative(m, published, precision):
 
 
 _HANDLERS = {
-    "iso": _h_iso, "numeric": _h_numeric, "day_month": _h_day_month, "month_day": _h_month_day,
-    "day_range": _h_day_range, "month_rel": _h_month_rel, "weekday": _h_weekday,
-    "year": _h_year, "relative": _h_relative,
+    "iso": _h_iso,
+    "numeric": _h_numeric,
+    "day_month": _h_day_month,
+    "month_day": _h_month_day,
+    "day_range": _h_day_range,
+    "month_rel": _h_month_rel,
+    "weekday": _h_weekday,
+    "year": _h_year,
+    "relative": _h_relative,
 }
 
-_QUICK = re.compile(rf"\d|{_MON}|{_WD}|heute|Heute|gestern|Gestern|morgen|today|Today|"
-                    r"yesterday|Yesterday|tomorrow|week|Woche|month|Monat|year|Jahr|tonight|this morning")
+_QUICK = re.compile(
+    rf"\d|{_MON}|{_WD}|heute|Heute|gestern|Gestern|morgen|today|Today|"
+    r"yesterday|Yesterday|tomorrow|week|Woche|month|Monat|year|Jahr|tonight|this morning"
+)
 
 
 # ------------------------------------------------------------------ public functions
@@ -332,8 +378,7 @@ def find_in_text(text: str, published=None, offset: int = 0) -> list[DateMatch]:
     kept = []
     for index, (start, end, value, name) in enumerate(found):
         following = found[index + 1] if index + 1 < len(found) else None
-        if name == "weekday" and following and len(following[2]) == 10 and \
-                not text[end:following[0]].strip(" ,.–-"):
+        if name == "weekday" and following and len(following[2]) == 10 and not text[end : following[0]].strip(" ,.–-"):
             continue  # "Tuesday, April 1, 2025": the date says it, not the weekday
         kept.append(DateMatch(start + offset, end + offset, value))
     return kept

@@ -30,11 +30,11 @@ from __future__ import annotations
 import bisect
 import re
 
+from kg.evaluate import dates_agree
 from kg.extract import register
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MEETING_TRIGGERS
 from kg.extract.dates import find_dates
-from kg.evaluate import dates_agree
 from kg.extract.statements import find_quotes, statements_of
 from kg.model import Meeting
 
@@ -43,27 +43,36 @@ _SINGLE = {k: v for k, v in MEETING_TRIGGERS.items() if " " not in k}
 # Triggers as words or as the last part of a compound ("Japan-Reise", "Arbeitstreffen").
 # Multi-word triggers allow one word in between ("spoke today with", "held a telephone talk").
 _TRIGGER_RE = re.compile(
-    r"(?<![\w])(?:[\w]+-)?(" + "|".join(
+    r"(?<![\w])(?:[\w]+-)?("
+    + "|".join(
         r"\s+(?:\w+\s+)?".join(re.escape(part) for part in k.split(" "))
-        for k in sorted(MEETING_TRIGGERS, key=len, reverse=True))
+        for k in sorted(MEETING_TRIGGERS, key=len, reverse=True)
+    )
     + r")(?![\w])"
 )
 # an organisation's members meeting: "die Verteidigungsminister der NATO-Staaten", "EU foreign ministers"
-_MEMBERS_OF = re.compile(r"\b(?:[\w-]*(?:minister|chefs?|führer|leaders|ministers)\s+(?:der|des|of the|of)\s+"
-                         r"[\w-]+|[A-Z]{2,}(?:-Staaten| member states| foreign ministers| defence ministers| "
-                         r"defense ministers| leaders))\b")
+_MEMBERS_OF = re.compile(
+    r"\b(?:[\w-]*(?:minister|chefs?|führer|leaders|ministers)\s+(?:der|des|of the|of)\s+"
+    r"[\w-]+|[A-Z]{2,}(?:-Staaten| member states| foreign ministers| defence ministers| "
+    r"defense ministers| leaders))\b"
+)
 _BACK_PREPOSITIONS = frozenset("after before during following since at".split())
 _DEFINITE = frozenset("der die das den dem des the this these diese dieser diesem diesen".split())
 _LINKING = frozenset("mit zwischen von des der with between of by".split())
 _PLACE_PREP = re.compile(r"(?:\b(?:in|at|im|in der|in den|nach|to|an der|auf dem|auf der|bei)\s+)$", re.IGNORECASE)
-_GROUP = re.compile(r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb]oth sides|[Bb]eide Seiten|"
-                    r"[Dd]ie beiden(?: Politiker| Minister)?|[Bb]eide)\b")
+_GROUP = re.compile(
+    r"\b(?:[Tt]he two (?:men|women|leaders|ministers|sides)?|[Bb]oth sides|[Bb]eide Seiten|"
+    r"[Dd]ie beiden(?: Politiker| Minister)?|[Bb]eide)\b"
+)
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|ich|Ich|wir|Wir)\b")
 _DIRECT_OBJECT = re.compile(  # up to three words (an inverted subject, an article), no preposition
-    r"\s*(?:(?!(?:von|vom|of|des|der|aus|from|mit|with|für|for|über|about)\b)[\w.-]+\s+){0,3}")
+    r"\s*(?:(?!(?:von|vom|of|des|der|aus|from|mit|with|für|for|über|about)\b)[\w.-]+\s+){0,3}"
+)
 # a person as the object pronoun of a meeting verb ("X empfing ihn", "X met her")
-_OBJECT_PRONOUN = re.compile(r"\b(?:traf|trifft|empfing|empfängt|besuchte|besucht|met|meets|hosted|hosts|"
-                             r"received|receives|visited|welcomed|begrüßte)\s+(?:ihn|ihm|him|her)\b")
+_OBJECT_PRONOUN = re.compile(
+    r"\b(?:traf|trifft|empfing|empfängt|besuchte|besucht|met|meets|hosted|hosts|"
+    r"received|receives|visited|welcomed|begrüßte)\s+(?:ihn|ihm|him|her)\b"
+)
 _WITH = re.compile(r"\b(?:mit|with|zwischen|between)\b")
 _WITH_OR_PRONOUN = re.compile(r"\b(?:mit|with|er|sie|he|she)\b")
 _ROLE_WORD = re.compile(r"[\w-]{6,}")
@@ -79,11 +88,11 @@ _ROLE_GAP = re.compile(r"(?:-[\w-]+|(?:'s|’s)?(?:\s+[\w-]+){1,3})\s+")
 
 
 def _words_before(text: str, pos: int, n: int) -> list[str]:
-    return re.findall(r"[\w-]+", text[max(0, pos - 60):pos])[-n:]
+    return re.findall(r"[\w-]+", text[max(0, pos - 60) : pos])[-n:]
 
 
 def _words_after(text: str, pos: int, n: int) -> list[str]:
-    return re.findall(r"[\w-]+", text[pos:pos + 60])[:n]
+    return re.findall(r"[\w-]+", text[pos : pos + 60])[:n]
 
 
 @register("meetings")
@@ -110,8 +119,9 @@ class MeetingExtractor:
                 continue  # inside someone's quoted words
             local_said = _overlapping(said_spans, said_starts, sentence.start, sentence.end)
             last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
-            found = _sentence_meetings(doc, actors, sentence, [said[i] for *_, i in local_said], roles,
-                                       local_quotes, last)
+            found = _sentence_meetings(
+                doc, actors, sentence, [said[i] for *_, i in local_said], roles, local_quotes, last
+            )
             _date_from_context(doc.text, meetings, found)
             keys = [(m.kind, frozenset(m.participants)) for m in found]
             for meeting, key in zip(found, keys):
@@ -135,7 +145,7 @@ def _date_from_context(text: str, earlier: list[Meeting], found: list[Meeting]) 
         return
     before = earlier[-1]
     for meeting in found:
-        if meeting.date or not meeting.span or "\n" in text[before.span[1]:meeting.span[0]]:
+        if meeting.date or not meeting.span or "\n" in text[before.span[1] : meeting.span[0]]:
             continue
         if set(meeting.participants) & set(before.participants):
             meeting.date = before.date
@@ -181,9 +191,11 @@ def _triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]
         if " " in word or "\n" in word:
             parts = word.split()
             word = " ".join(parts if " ".join(parts) in MEETING_TRIGGERS else (parts[0], parts[-1]))
-        if word in _SKIP_WORDS and not (word == "meet" and text[max(0, m.start() - 3):m.start()] == "to "):
-            continue   # "to meet X" is a trip's purpose
-        if word.lower() == "call" and not re.search(r"\b(?:phone|telephone|video)\s*$", text[max(0, m.start() - 12):m.start()]):
+        if word in _SKIP_WORDS and not (word == "meet" and text[max(0, m.start() - 3) : m.start()] == "to "):
+            continue  # "to meet X" is a trip's purpose
+        if word.lower() == "call" and not re.search(
+            r"\b(?:phone|telephone|video)\s*$", text[max(0, m.start() - 12) : m.start()]
+        ):
             continue
         found.append((m.start(), m.end(), word, MEETING_TRIGGERS[word]))
     return found
@@ -192,38 +204,45 @@ def _triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]
 def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
     """A definite noun phrase pointing back ("in den Gesprächen", "Der Besuch war …", "after the talks")."""
     before = [w.lower() for w in _words_before(text, t_start, 2)]
-    if word in ("talks", "meeting", "visit", "trip", "summit", "call") and len(before) == 2 and \
-            before == [before[0], "the"] and (before[0] in _BACK_PREPOSITIONS or (
-                before[0] == "of" and re.match(r"\s*[,.;]", text[t_end:t_end + 2]))):  # "sidelines of the meeting,"
+    if (
+        word in ("talks", "meeting", "visit", "trip", "summit", "call")
+        and len(before) == 2
+        and before == [before[0], "the"]
+        and (before[0] in _BACK_PREPOSITIONS or (before[0] == "of" and re.match(r"\s*[,.;]", text[t_end : t_end + 2])))
+    ):  # "sidelines of the meeting,"
         after = [w.lower() for w in _words_after(text, t_end, 1)]
         return not (after and after[0] in _LINKING)
     if not word[:1].isupper() or word in ("Summit", "Meeting"):
         return False
     after = [w.lower() for w in _words_after(text, t_end, 2)]
-    definite = bool(before) and (before[-1] in _DEFINITE or (len(before) > 1 and before[-2] in _DEFINITE
-                                                             and before[-1][:1].islower()))
+    definite = bool(before) and (
+        before[-1] in _DEFINITE or (len(before) > 1 and before[-2] in _DEFINITE and before[-1][:1].islower())
+    )
     return definite and not (after and after[0] in _LINKING)
 
 
-def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes=(),
-                       last_persons=()) -> list[Meeting]:
+def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes=(), last_persons=()) -> list[Meeting]:
     text = doc.text
     start, end = sentence.start, sentence.end
-    triggers = [t for t in _triggers(text, start, end)
-                if not any(a <= t[0] < b for a, b in quotes)]  # not in someone's quoted words
+    triggers = [
+        t for t in _triggers(text, start, end) if not any(a <= t[0] < b for a, b in quotes)
+    ]  # not in someone's quoted words
     if not triggers:
         return []
     all_triggers = triggers
-    purposes = [t for t in triggers if t[3] in ("talks", "meeting")
-                and _PURPOSE_BEFORE.search(text, max(start, t[0] - 20), t[0])]
-    if purposes:   # "travels to X for talks with Y", "hosted Y for talks": one event, the purpose
+    purposes = [
+        t
+        for t in triggers
+        if t[3] in ("talks", "meeting") and _PURPOSE_BEFORE.search(text, max(start, t[0] - 20), t[0])
+    ]
+    if purposes:  # "travels to X for talks with Y", "hosted Y for talks": one event, the purpose
         triggers = [t for t in triggers if t[3] not in _VISIT_KINDS + ("talks", "meeting") or t in purposes]
     m_start, m_end = start, end
     reporter = None
     for said in own_words:
         a, b = said.span or (0, 0)
         if start <= a and b <= end and all(a <= t[0] < b for t in triggers):
-            m_start, m_end = a, b    # reported words: who is named outside them said it, did not meet
+            m_start, m_end = a, b  # reported words: who is named outside them said it, did not meet
             reporter = said.speaker
             break
     mentions = actors.in_range(m_start, m_end)
@@ -243,30 +262,44 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         elif kind == "Place":
             places.append((m.start, m.end, m.actor_id))
     in_roles = {m.actor_id for m in mentions if m.actor_id in orgs and _in_role(text, m, mentions, actors)}
-    orgs = [o for o in orgs if o not in in_roles or any(
-        m.actor_id == o and not _in_role(text, m, mentions, actors) for m in mentions)]
+    orgs = [
+        o
+        for o in orgs
+        if o not in in_roles or any(m.actor_id == o and not _in_role(text, m, mentions, actors) for m in mentions)
+    ]
     _add_role_persons(text, m_start, m_end, mentions, roles, persons)
     if _GROUP.search(text, m_start, m_end) and len(persons) < 2:
-        for pid in (last_persons if len(last_persons) >= 2 else _recent_persons(actors, start, 2)):
-            _append(persons, pid)   # "the two (men)": those of the meeting just reported
+        for pid in last_persons if len(last_persons) >= 2 else _recent_persons(actors, start, 2):
+            _append(persons, pid)  # "the two (men)": those of the meeting just reported
     if _FIRST_PERSON.search(text, start, end):
         for s in (s for s in own_words if s.direct):
-            if s.span and s.span[0] <= start + 2 and end - 2 <= s.span[1] + 2 or (
-                    s.span and s.span[0] <= start < s.span[1]):
+            if (
+                s.span
+                and s.span[0] <= start + 2
+                and end - 2 <= s.span[1] + 2
+                or (s.span and s.span[0] <= start < s.span[1])
+            ):
                 _append(persons, s.speaker)
                 break
     with_match = _WITH.search(text, m_start, m_end)
-    counterparts = [o for o in orgs if with_match and any(   # "mit X", not "… of X" further on
-        with_match.end() <= m.start < with_match.end() + 60
-        and not re.search(r"\b(?:of|des|der)\s+(?:the\s+)?$", text[max(start, m.start - 12):m.start])
-        for m in mentions if m.actor_id == o)]
+    counterparts = [
+        o
+        for o in orgs
+        if with_match
+        and any(  # "mit X", not "… of X" further on
+            with_match.end() <= m.start < with_match.end() + 60
+            and not re.search(r"\b(?:of|des|der)\s+(?:the\s+)?$", text[max(start, m.start - 12) : m.start])
+            for m in mentions
+            if m.actor_id == o
+        )
+    ]
     hint = _WITH_OR_PRONOUN.search(text, m_start, m_end)
     first_person_at = min((m.start for m in mentions if actors.is_type(m.actor_id, "Person")), default=end)
     if hint and hint.group() in ("er", "sie", "he", "she") and hint.start() > first_person_at:
-        hint = None   # the pronoun refers back to the person just named
+        hint = None  # the pronoun refers back to the person just named
     obj = _OBJECT_PRONOUN.search(text, m_start, m_end)
     if obj and len(persons) == 1 and any(m.actor_id == persons[0] and m.end <= obj.start() for m in mentions):
-        for pid in _recent_persons(actors, start, 3):   # "X empfing ihn": the person named before
+        for pid in _recent_persons(actors, start, 3):  # "X empfing ihn": the person named before
             if pid != persons[0]:
                 persons.append(pid)
                 break
@@ -279,16 +312,30 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
     place = _place(text, [p for p in places if near(p[0])], [st for st in states if near(st[0])])
     if place is None:  # "nach einem Treffen mit X in Brüssel": the place right after a participant
         ends = {m.end for m in mentions if m.actor_id in persons}
-        place = next((pid for p_start, _, pid in places if any(
-            re.fullmatch(r"\s+(?:in|im|at|in der)\s+", text[e:p_start]) for e in ends if e < p_start)), None)
+        place = next(
+            (
+                pid
+                for p_start, _, pid in places
+                if any(re.fullmatch(r"\s+(?:in|im|at|in der)\s+", text[e:p_start]) for e in ends if e < p_start)
+            ),
+            None,
+        )
     if place is None:  # German verb-final: "soll am Freitag in Warschau den Minister X treffen"
-        place = _place(text, [p for p in places if p[0] < all_triggers[-1][0]
-                              and _PLACE_PREP.search(text[max(0, p[0] - 12):p[0]])], [])
+        place = _place(
+            text,
+            [p for p in places if p[0] < all_triggers[-1][0] and _PLACE_PREP.search(text[max(0, p[0] - 12) : p[0]])],
+            [],
+        )
     date = _date(doc, start, end)
     if date is None:
         date = _date_of_event_named_before(doc, start, end)
-    if date is None and any(t[3] in _VISIT_KINDS for t in triggers) and _ARRIVAL.search(text, start, end) \
-            and doc.published and getattr(doc, "published_precision", "day") == "day":
+    if (
+        date is None
+        and any(t[3] in _VISIT_KINDS for t in triggers)
+        and _ARRIVAL.search(text, start, end)
+        and doc.published
+        and getattr(doc, "published_precision", "day") == "day"
+    ):
         date = doc.published.isoformat()  # "ist zu einem Besuch in X eingetroffen"
     if place is None:
         for t_start, t_end, _, kind in triggers:
@@ -307,11 +354,20 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         participants = list(persons)
         if kind in _VISIT_KINDS:
             # the visitor and the host state; a city is the place, never a participant
-            host = _host_state(text, t_end, end, states, t_start) or (
-                place if place and actors.is_type(place, "State") else None) or next(
-                (sid for pos, sid in states for _, p_end, _ in places   # "in Lima, Peru"
-                 if p_end < pos <= p_end + 3 and text[p_end:pos].strip() == ","), None) or (
-                actors.state_of_capital(place))   # "in Vilnius": Lithuania, when the article names it
+            host = (
+                _host_state(text, t_end, end, states, t_start)
+                or (place if place and actors.is_type(place, "State") else None)
+                or next(
+                    (
+                        sid
+                        for pos, sid in states
+                        for _, p_end, _ in places  # "in Lima, Peru"
+                        if p_end < pos <= p_end + 3 and text[p_end:pos].strip() == ","
+                    ),
+                    None,
+                )
+                or (actors.state_of_capital(place))
+            )  # "in Vilnius": Lithuania, when the article names it
             if host:
                 _append(participants, host)
         near_orgs = [o for o in orgs if _near(mentions, o, t_start, t_end, 40) or o in counterparts]
@@ -321,28 +377,44 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             for org in orgs:
                 _append(participants, org)
         if len(participants) == 1 and reporter and actors.is_type(reporter, "Person"):
-            _append(participants, reporter)   # "X said the talks with Y went well": X took part
+            _append(participants, reporter)  # "X said the talks with Y went well": X took part
         host_org = _organisation_of(text, mentions, orgs, t_start, t_end) if kind in ("meeting", "summit") else None
-        if host_org is None and not persons and kind in ("meeting", "talks", "summit") and place and \
-                len(orgs) == 1 and _MEMBERS_OF.search(text, start, end):
-            host_org = orgs[0]   # "Die Minister der NATO-Staaten kamen in Brüssel zusammen": NATO's meeting
+        if (
+            host_org is None
+            and not persons
+            and kind in ("meeting", "talks", "summit")
+            and place
+            and len(orgs) == 1
+            and _MEMBERS_OF.search(text, start, end)
+        ):
+            host_org = orgs[0]  # "Die Minister der NATO-Staaten kamen in Brüssel zusammen": NATO's meeting
         if not persons and host_org is None:
             continue
         if kind == "summit" and not any(actors.is_type(p, "Organization") for p in participants):
             continue  # a summit is an organisation's event: without it, nothing to record
-        one_party = (kind == "press conference" and _by_whom(text, t_end)) or (host_org and not persons) \
-            or kind in _VISIT_KINDS
+        one_party = (
+            (kind == "press conference" and _by_whom(text, t_end)) or (host_org and not persons) or kind in _VISIT_KINDS
+        )
         if len(participants) < 2 and not (one_party and place):
-            continue   # the shapes: two parties, or one party and a place
+            continue  # the shapes: two parties, or one party and a place
         for group in _per_counterpart(participants, mentions, actors, t_start, kind):
-            out.append(Meeting(kind=kind, participants=group, date=date, place=place,
-                               evidence=text[start:end], span=(start, end), confidence=0.6,
-                               method=f"trigger:{word}"))
+            out.append(
+                Meeting(
+                    kind=kind,
+                    participants=group,
+                    date=date,
+                    place=place,
+                    evidence=text[start:end],
+                    span=(start, end),
+                    confidence=0.6,
+                    method=f"trigger:{word}",
+                )
+            )
     return out
 
 
 def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start: int, kind: str) -> list[list[str]]:
-    """"X met Y and Z": one meeting per counterpart (the annotation convention), when one person
+    """ "X met Y and Z": one meeting per counterpart (the annotation convention), when one person
     named before the trigger meets several persons named after it; otherwise the one meeting.
 
     >>> from kg.extract.base import ActorMention
@@ -358,8 +430,7 @@ def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start:
     if len(persons) != len(participants):
         return [participants]
     before = {m.actor_id for m in mentions if m.start < t_start and m.actor_id in persons}
-    after = [p for p in persons if p not in before and any(
-        m.actor_id == p and m.start > t_start for m in mentions)]
+    after = [p for p in persons if p not in before and any(m.actor_id == p and m.start > t_start for m in mentions)]
     if len(before) != 1 or len(after) != len(persons) - 1:
         return [participants]
     subject = next(iter(before))
@@ -371,7 +442,7 @@ def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: 
     for m in mentions:
         if m.actor_id not in orgs:
             continue
-        between = text[t_end:m.start] if m.start >= t_end else text[m.end:t_start]
+        between = text[t_end : m.start] if m.start >= t_end else text[m.end : t_start]
         if m.start >= t_end and re.fullmatch(r"\s+(?:of|des|der)\s+(?:the\s+)?", between):
             return m.actor_id
         if m.end <= t_start and re.fullmatch(r"[\s-]*", between):
@@ -380,8 +451,10 @@ def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: 
 
 
 # "Am Rande der Konferenz traf …", "on the sidelines of the summit": the event reported before
-_AT_EVENT = re.compile(r"\b(?:[Aa]m Rande|[Oo]n the sidelines of|[Ii]m Anschluss an|[Ww]ährend|[Dd]uring)\s+"
-                       r"(?:der|des|dem|the|this|diesem|dieser|dieses)\s+(?P<noun>[\w-]{5,})")
+_AT_EVENT = re.compile(
+    r"\b(?:[Aa]m Rande|[Oo]n the sidelines of|[Ii]m Anschluss an|[Ww]ährend|[Dd]uring)\s+"
+    r"(?:der|des|dem|the|this|diesem|dieser|dieses)\s+(?P<noun>[\w-]{5,})"
+)
 
 
 def _date_of_event_named_before(doc: Document, start: int, end: int) -> str | None:
@@ -401,12 +474,12 @@ def _date_of_event_named_before(doc: Document, start: int, end: int) -> str | No
     stem = m.group("noun")[:-1] if m.group("noun").endswith("s") else m.group("noun")
     earlier = list(reversed([s for s in doc.sentences if s.end <= start][-15:]))
     for sentence in earlier:
-        if re.search(r"(?<![\w-])" + re.escape(stem) + r"s?(?![\w-])", doc.text[sentence.start:sentence.end]):
+        if re.search(r"(?<![\w-])" + re.escape(stem) + r"s?(?![\w-])", doc.text[sentence.start : sentence.end]):
             found = find_dates(doc, sentence.start, sentence.end)
             if found:
                 return found[0].value
-    for sentence in earlier:   # named otherwise ("Beratungen" … "am Rande des Treffens"): the paragraph's date
-        if "\n" in doc.text[sentence.end:start]:
+    for sentence in earlier:  # named otherwise ("Beratungen" … "am Rande des Treffens"): the paragraph's date
+        if "\n" in doc.text[sentence.end : start]:
             break
         found = find_dates(doc, sentence.start, sentence.end)
         if found:
@@ -432,7 +505,7 @@ def _in_role(text: str, mention, mentions, actors: Actors) -> bool:
             continue
         if not actors.is_type(m.actor_id, "Person"):
             return False
-        gap = text[mention.end:m.start]
+        gap = text[mention.end : m.start]
         if not _ROLE_GAP.fullmatch(gap):
             return False
         last = re.findall(r"[\w]+", gap)[-1]
@@ -441,7 +514,7 @@ def _in_role(text: str, mention, mentions, actors: Actors) -> bool:
 
 
 def _by_whom(text: str, t_end: int) -> bool:
-    """"Press Conference by X", "Pressekonferenz von X": one person's own event."""
+    """ "Press Conference by X", "Pressekonferenz von X": one person's own event."""
     after = _words_after(text, t_end, 1)
     return bool(after) and after[0] in ("by", "von", "des", "of")
 
@@ -452,8 +525,9 @@ def _append(items: list[str], item: str) -> None:
 
 
 def _near(mentions, actor_id: str, t_start: int, t_end: int, distance: int) -> bool:
-    return any(abs(m.start - t_end) <= distance or abs(t_start - m.end) <= distance
-               for m in mentions if m.actor_id == actor_id)
+    return any(
+        abs(m.start - t_end) <= distance or abs(t_start - m.end) <= distance for m in mentions if m.actor_id == actor_id
+    )
 
 
 def _overlapping(spans: list, starts: list[int], start: int, end: int) -> list:
@@ -483,7 +557,7 @@ def _add_role_persons(text, start, end, mentions, roles, persons) -> None:
 def _recent_persons(actors: Actors, pos: int, count: int) -> list[str]:
     found: list[str] = []
     index = bisect.bisect_left(actors.mentions, pos, key=lambda m: m.start)
-    for m in reversed(actors.mentions[max(0, index - 200):index]):
+    for m in reversed(actors.mentions[max(0, index - 200) : index]):
         if actors.is_type(m.actor_id, "Person") and m.actor_id not in found:
             found.append(m.actor_id)
             if len(found) == count:
@@ -495,13 +569,14 @@ def _host_state(text: str, t_end: int, end: int, states: list[tuple[int, str]], 
     """The state a visit goes to: the first state named after the trigger or after in/nach/to."""
     for pos, sid in states:
         if t_start <= pos < t_end:
-            return sid            # "Japan-Reise": the state in the compound
+            return sid  # "Japan-Reise": the state in the compound
     for pos, sid in states:
-        if pos >= t_end and (_PLACE_PREP.search(text[max(0, pos - 12):pos])
-                             or _DIRECT_OBJECT.fullmatch(text[t_end:pos])):
-            return sid        # "besuchte (das) Land", "visited Norway", "Reise nach X"
+        if pos >= t_end and (
+            _PLACE_PREP.search(text[max(0, pos - 12) : pos]) or _DIRECT_OBJECT.fullmatch(text[t_end:pos])
+        ):
+            return sid  # "besuchte (das) Land", "visited Norway", "Reise nach X"
     for pos, sid in states:
-        if _PLACE_PREP.search(text[max(0, pos - 12):pos]):
+        if _PLACE_PREP.search(text[max(0, pos - 12) : pos]):
             return sid
     return None
 
@@ -509,12 +584,12 @@ def _host_state(text: str, t_end: int, end: int, states: list[tuple[int, str]], 
 def _place(text: str, places: list[tuple[int, int, str]], states: list[tuple[int, str]]) -> str | None:
     """The most specific place after a locative preposition (a place before a state)."""
     for p_start, _, pid in places:
-        if _PLACE_PREP.search(text[max(0, p_start - 12):p_start]):
+        if _PLACE_PREP.search(text[max(0, p_start - 12) : p_start]):
             return pid
     if places:
         return places[0][2]
     for pos, sid in states:
-        if _PLACE_PREP.search(text[max(0, pos - 12):pos]):
+        if _PLACE_PREP.search(text[max(0, pos - 12) : pos]):
             return sid
     return None
 

@@ -34,45 +34,81 @@ from kg.model import Mission
 
 _GENERIC = frozenset("Operation Mission Einsatz operation mission".split())
 _TRIGGER_RE = re.compile(
-    r"(?<![\w])([\w]+-)?(" + "|".join(sorted((re.escape(k) for k in MISSION_KINDS), key=len, reverse=True))
+    r"(?<![\w])([\w]+-)?("
+    + "|".join(sorted((re.escape(k) for k in MISSION_KINDS), key=len, reverse=True))
     + r")(?![\w])"
 )
 # Words that make a bracketed acronym's name a programme or operation (not an organisation).
 _PROGRAMME_STEMS = (
-    "package", "fund", "programm", "program", "initiative", "mission", "operation", "assistance",
-    "training", "support", "exercise", "unterstützung", "ausbildung", "fonds", "einsatz", "übung",
-    "manöver", "hilfe", "paket", "deployment",
+    "package",
+    "fund",
+    "programm",
+    "program",
+    "initiative",
+    "mission",
+    "operation",
+    "assistance",
+    "training",
+    "support",
+    "exercise",
+    "unterstützung",
+    "ausbildung",
+    "fonds",
+    "einsatz",
+    "übung",
+    "manöver",
+    "hilfe",
+    "paket",
+    "deployment",
 )
 _ACRONYM = re.compile(r"\(([A-ZÄÖÜ][A-ZÄÖÜ0-9&-]{1,9})\)")
 _NAME_WORD = re.compile(r"[\w-]+|\s+|\(|\)|'s|’s")
 _CONNECTORS = frozenset("for für of der die des und and zur zum the to in".split())
-_OPERATION_NAME = re.compile(r"\b(?:Operation|Mission|Exercise|Übung|Manöver)\s+[„“\"»]?(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})")
-_EXERCISE_NAME = re.compile(r"\b(?P<name>[A-Z][a-z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s+(?:exercises?|drills?|manoeuvres?|maneuvers?)\b")
+_OPERATION_NAME = re.compile(
+    r"\b(?:Operation|Mission|Exercise|Übung|Manöver)\s+[„“\"»]?(?P<name>[A-Z][\w-]+(?:\s+[A-Z][\w-]+){0,2})"
+)
+_EXERCISE_NAME = re.compile(
+    r"\b(?P<name>[A-Z][a-z][\w-]+(?:\s+[A-Z][\w-]+){0,2})\s+(?:exercises?|drills?|manoeuvres?|maneuvers?)\b"
+)
 # a name right after a (compound) mission noun: "EU-Ausbildungsmission EUSTAR", "die Mission
 # Nordschild", "an operation called Blue Horizon", "Einsatz namens Adler"
 _NAME_AFTER_NOUN = re.compile(
     r"(?i:\b[\w-]*(?:mission|operation|einsatz|übung|manöver|exercise|programm|programme|program))"
     r"(?:,?\s+(?i:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|mit dem Codenamen))?\s+[„“\"»‘']?"
-    r"(?P<name>[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]+){0,2})")
+    r"(?P<name>[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]+){0,2})"
+)
 # "Northern Shield, a two-week naval exercise", "Nordlicht, eine Übung der Marine": a name in apposition
 _NAME_APPOSITION = re.compile(
     r"(?<![\w-])(?P<name>[A-ZÄÖÜ][\w-]+(?:\s+[A-ZÄÖÜ][\w-]+){0,2}),\s+(?:a|an|the|ein|eine|einer|die|das|der)\s+"
     r"(?:[\w-]+\s+){0,3}(?:exercise|exercises|drills?|operation|mission|deployment|manoeuvres?|maneuvers?|"
-    r"[\w-]*(?:übung|manöver|mission|operation|einsatz|Übung|Manöver|Mission|Operation|Einsatz))\b")
-_BACK_REFERENCE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Dd]ie|[Dd]iese|[Dd]er|[Dd]ieser|[Dd]as)\s+[\w-]*(?:mission|Mission|"
-                             r"operation|Operation|exercise|Übung|Manöver|Einsatz)\b")
-_CALLED = re.compile(r",?\s+(?:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|"
-                     r"mit dem Codenamen)\s+")
+    r"[\w-]*(?:übung|manöver|mission|operation|einsatz|Übung|Manöver|Mission|Operation|Einsatz))\b"
+)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Dd]ie|[Dd]iese|[Dd]er|[Dd]ieser|[Dd]as)\s+[\w-]*(?:mission|Mission|"
+    r"operation|Operation|exercise|Übung|Manöver|Einsatz)\b"
+)
+_CALLED = re.compile(
+    r",?\s+(?:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|"
+    r"mit dem Codenamen)\s+"
+)
 _NOT_NAMES = frozenset("The This These Joint Annual Naval Military Air Live Large".split())
-_STATUS_RES = {status: re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
-               for status, words in STATUS_CUES.items()}
-_STARTED = re.compile(r"\b(?:begonnen|begann|begannen|beginnt|gestartet|startete|began|begun|begins|"
-                      r"started|starts|launched|is under way|läuft)\b")
+_STATUS_RES = {
+    status: re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+    for status, words in STATUS_CUES.items()
+}
+_STARTED = re.compile(
+    r"\b(?:begonnen|begann|begannen|beginnt|gestartet|startete|began|begun|begins|"
+    r"started|starts|launched|is under way|läuft)\b"
+)
 _SINCE = re.compile(r"\b(?:seit|since)\b")
-_ENDED = re.compile(r"\b(?:endete|endeten|beendet|abgeschlossen|ended|was|were|war|waren|had|hatte|hatten|"
-                    r"completed|concluded|wound down)\b")
-_PAST = re.compile(r"\b(?:hatten?|haben|hat|wurden?|fand|fanden|war|waren|abgehalten|held|was|were|"
-                   r"conducted|completed|took place)\b")
+_ENDED = re.compile(
+    r"\b(?:endete|endeten|beendet|abgeschlossen|ended|was|were|war|waren|had|hatte|hatten|"
+    r"completed|concluded|wound down)\b"
+)
+_PAST = re.compile(
+    r"\b(?:hatten?|haben|hat|wurden?|fand|fanden|war|waren|abgehalten|held|was|were|"
+    r"conducted|completed|took place)\b"
+)
 
 
 @register("missions")
@@ -101,7 +137,7 @@ def _programme_name(text: str, start: int, end: int) -> tuple[str | None, tuple[
     for m in _ACRONYM.finditer(text, start, end):
         # walk left over capitalised words and connectors
         left = m.start()
-        words = list(re.finditer(r"[\w’'-]+", text[start:m.start()]))
+        words = list(re.finditer(r"[\w’'-]+", text[start : m.start()]))
         name_start = None
         for w in reversed(words):
             token = w.group()
@@ -141,9 +177,10 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence, earlier
     trigger = None
     for m in _TRIGGER_RE.finditer(text, start, end):
         word = m.group(2)
-        if _pointing_back(text, m.start(), m.end(), end) or (earlier and name is None and _definite(
-                text, m.start()) and not m.group(1)):
-            continue   # "begrüßte die Übung", "the exercise sends a message": the one already reported
+        if _pointing_back(text, m.start(), m.end(), end) or (
+            earlier and name is None and _definite(text, m.start()) and not m.group(1)
+        ):
+            continue  # "begrüßte die Übung", "the exercise sends a message": the one already reported
         if word in _GENERIC and not m.group(1) and name is None:
             generic = True
         else:
@@ -168,34 +205,47 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence, earlier
             places.append(mention.actor_id)
     generic = trigger is not None and trigger[3] and name is None
     if not participants or (generic and len(participants) < 2):
-        return None   # the shapes want a participant: a name alone is not enough
+        return None  # the shapes want a participant: a name alone is not enough
     lead = _lead(text, actors, start, end, trigger, name_span, participants)
     if len(participants) == 1 and name is None and lead is None:
         return None  # one state named in passing ("Übungen in Japan") is no mission of its own
     return Mission(
-        name=name, kind=kind, lead=lead, participants=participants,
+        name=name,
+        kind=kind,
+        lead=lead,
+        participants=participants,
         place=places[0] if places else _state_after_in(text, actors, start, end),
         status=_status(doc, start, end),
-        evidence=text[start:end], span=(start, end), confidence=0.55,
+        evidence=text[start:end],
+        span=(start, end),
+        confidence=0.55,
         method=f"trigger:{trigger[2]}" if trigger else "programme-name",
     )
 
 
 def _definite(text: str, t_start: int) -> bool:
     """A definite article or demonstrative right before the mission word ("the exercise")."""
-    return re.search(r"\b(?:die|der|das|den|dem|the|this|diese|dieser|diesem|these)\s+$",
-                     text[max(0, t_start - 12):t_start], re.IGNORECASE) is not None
+    return (
+        re.search(
+            r"\b(?:die|der|das|den|dem|the|this|diese|dieser|diesem|these)\s+$",
+            text[max(0, t_start - 12) : t_start],
+            re.IGNORECASE,
+        )
+        is not None
+    )
 
 
 def _pointing_back(text: str, t_start: int, t_end: int, end: int) -> bool:
     """A definite mission word closing its clause ("… begrüßte die Übung.") refers back."""
-    before = re.search(r"\b(?:die|der|das|den|dem|the|this|diese|dieser|diesem)\s+$", text[max(0, t_start - 12):t_start])
-    after = text[t_end:min(end, t_end + 3)]
+    before = re.search(
+        r"\b(?:die|der|das|den|dem|the|this|diese|dieser|diesem)\s+$", text[max(0, t_start - 12) : t_start]
+    )
+    after = text[t_end : min(end, t_end + 3)]
     return before is not None and re.match(r"\s*(?:[.,;]|$)", after) is not None
 
 
 def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
-    """"Operation Seewacht", "the Coral Reach exercises": a capitalised name next to the word.
+    """ "Operation Seewacht", "the Coral Reach exercises": a capitalised name next to the word.
 
     >>> a = Actors([], [])
     >>> [_proper_name(t, a, 0, len(t)) for t in ("Die EU-Ausbildungsmission EUSTAR hilft.",
@@ -203,21 +253,23 @@ def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
     ['EUSTAR', 'Mission Nordlicht', 'Blue Reef']
     """
     for m in _NAME_AFTER_NOUN.finditer(text, start, end):
-        noun = text[m.start():m.start("name")]
+        noun = text[m.start() : m.start("name")]
         words = m.group("name")
         a = m.start("name")
         if re.match(r"(?:Operation|Mission|Exercise|Übung|Manöver)\s", noun) and not _CALLED.search(noun):
             continue  # "Operation Seewacht": the noun is part of the name (below)
         called = _CALLED.search(noun)
-        if (actors.in_range(a, m.end("name")) and not called) or words in _NOT_NAMES or \
-                words.split()[0] in _NOT_NAMES:
+        if (actors.in_range(a, m.end("name")) and not called) or words in _NOT_NAMES or words.split()[0] in _NOT_NAMES:
             continue
         if called or text[a - 1] in "„“\"»‘'" or re.match(r"[A-ZÄÖÜ0-9-]{3,}(?:\s|$)", words):
             return words  # a name introduced as one, quoted, or an acronym ("EUTM Sahel")
     for m in _NAME_APPOSITION.finditer(text, start, end):
         words = m.group("name")
-        if m.start("name") > start and not actors.in_range(m.start("name"), m.end("name")) and \
-                words.split()[0] not in _NOT_NAMES:
+        if (
+            m.start("name") > start
+            and not actors.in_range(m.start("name"), m.end("name"))
+            and words.split()[0] not in _NOT_NAMES
+        ):
             return words
     for pattern in (_OPERATION_NAME, _EXERCISE_NAME):
         for m in pattern.finditer(text, start, end):
@@ -225,17 +277,18 @@ def _proper_name(text: str, actors: Actors, start: int, end: int) -> str | None:
             a = m.start("name")
             if a == start or actors.in_range(a, m.end("name")) or words in _NOT_NAMES:
                 continue
-            if text[a - 1] in "„“\"»":
-                return words         # NATO-Mission „Nordwacht“: the quoted name
-            return text[m.start():m.end()]
+            if text[a - 1] in '„“"»':
+                return words  # NATO-Mission „Nordwacht“: the quoted name
+            return text[m.start() : m.end()]
     return None
 
 
 def _state_after_in(text: str, actors: Actors, start: int, end: int) -> str | None:
     """A state named as where it happens ("… in Dänemark", "in Norway")."""
     for mention in actors.in_range(start, end):
-        if actors.is_type(mention.actor_id, "State") and re.search(r"\b(?:in|im|nach|to)\s+$",
-                                                                   text[max(start, mention.start - 6):mention.start]):
+        if actors.is_type(mention.actor_id, "State") and re.search(
+            r"\b(?:in|im|nach|to)\s+$", text[max(start, mention.start - 6) : mention.start]
+        ):
             return mention.actor_id
     return None
 
@@ -243,8 +296,11 @@ def _state_after_in(text: str, actors: Actors, start: int, end: int) -> str | No
 def _kind_from_name(name: str) -> str | None:
     lowered = name.lower()
     if "training" in lowered or "ausbildung" in lowered:
-        return "support and training mission" if ("support" in lowered or "unterstützung" in lowered
-                                                  or "assistance" in lowered) else "training mission"
+        return (
+            "support and training mission"
+            if ("support" in lowered or "unterstützung" in lowered or "assistance" in lowered)
+            else "training mission"
+        )
     if "assistance" in lowered or "unterstützung" in lowered or "fund" in lowered or "hilfe" in lowered:
         return "support programme"
     return None
@@ -254,19 +310,29 @@ def _lead(text, actors: Actors, start, end, trigger, name_span, participants) ->
     """The subject before the trigger ("Die britische Regierung kündigte … an"), or the
     organisation in the programme's name ("NATO-…", "NATO's …")."""
     if name_span:
-        inside = [m.actor_id for m in actors.in_range(max(start, name_span[0] - 8), name_span[1])
-                  if m.actor_id in participants and actors.is_type(m.actor_id, "Organization")]
+        inside = [
+            m.actor_id
+            for m in actors.in_range(max(start, name_span[0] - 8), name_span[1])
+            if m.actor_id in participants and actors.is_type(m.actor_id, "Organization")
+        ]
         if inside:
             return inside[0]
     anchor = trigger[0] if trigger is not None else (name_span[0] if name_span else None)
     if anchor is not None:
-        before = [m for m in actors.in_range(start, anchor) if m.actor_id in participants
-                  and not re.search(r"\b(?:aus|von|mit|in|from|with|in|of)\s+$", text[max(start, m.start - 6):m.start])]
+        before = [
+            m
+            for m in actors.in_range(start, anchor)
+            if m.actor_id in participants
+            and not re.search(r"\b(?:aus|von|mit|in|from|with|in|of)\s+$", text[max(start, m.start - 6) : m.start])
+        ]
         if before and (before[0].start - start) < 30:
             return before[0].actor_id
-        if trigger is not None and re.match(r"[\w]+-", text[trigger[0]:trigger[1]]):
-            inside = [m.actor_id for m in actors.in_range(trigger[0], trigger[1]) if m.actor_id in participants
-                      and actors.is_type(m.actor_id, "Organization")]
+        if trigger is not None and re.match(r"[\w]+-", text[trigger[0] : trigger[1]]):
+            inside = [
+                m.actor_id
+                for m in actors.in_range(trigger[0], trigger[1])
+                if m.actor_id in participants and actors.is_type(m.actor_id, "Organization")
+            ]
             if inside:
                 return inside[0]
     return None
@@ -274,14 +340,16 @@ def _lead(text, actors: Actors, start, end, trigger, name_span, participants) ->
 
 def _status(doc: Document, start: int, end: int) -> str | None:
     text = doc.text[start:end]
-    if _STATUS_RES["intended"].search(text) and re.search(r"\b(?:erwäg|Wunsch|wünsch|consider|wish|intend|beabsichtig)", text):
+    if _STATUS_RES["intended"].search(text) and re.search(
+        r"\b(?:erwäg|Wunsch|wünsch|consider|wish|intend|beabsichtig)", text
+    ):
         return "intended"
     if _STATUS_RES["announced"].search(text):
         return "announced"
     if _STARTED.search(text):
-        return "ongoing"            # "hat … begonnen": under way, even if it began days ago
+        return "ongoing"  # "hat … begonnen": under way, even if it began days ago
     if _SINCE.search(text) and not _ENDED.search(text):
-        return "ongoing"            # "bildet seit 2022 … aus", "has been training … since 2023"
+        return "ongoing"  # "bildet seit 2022 … aus", "has been training … since 2023"
     dates = find_dates(doc, start, end)
     if dates and doc.published and dates[-1].value < doc.published.isoformat()[: len(dates[-1].value)]:
         return "completed"

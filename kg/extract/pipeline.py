@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from kg.errors import KgError
 from kg.extract import load_default_extractors
@@ -52,8 +52,16 @@ def default_extractors(names: Iterable[str] | None = None) -> list:
     return chosen
 
 
-def extract_factsheet(data: bytes | str, *, source: str = "<input>", url: str | None = None,
-                      published=None, cache=None, extractors=None, link: bool = True) -> FactSheet:
+def extract_factsheet(
+    data: bytes | str,
+    *,
+    source: str = "<input>",
+    url: str | None = None,
+    published=None,
+    cache=None,
+    extractors=None,
+    link: bool = True,
+) -> FactSheet:
     """Read an article (bytes or text; plain or HTML) and extract its fact sheet.
 
     ``cache`` is the Wikidata cache (None: the shipped one); ``extractors`` a list of
@@ -80,7 +88,8 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
         extractors = default_extractors()
     elif any(isinstance(e, str) for e in extractors):
         extractors = default_extractors([e for e in extractors if isinstance(e, str)]) + [
-            e for e in extractors if not isinstance(e, str)]
+            e for e in extractors if not isinstance(e, str)
+        ]
     meetings, missions, statements = [], [], []
     warnings = []
     for extractor in extractors:
@@ -140,7 +149,8 @@ _AFTER_MEETING = re.compile(
     r"|\bafter (?:meeting|talking) with\b"
     r"|\b(?:bei|nach) (?:ihrer|seiner|der) Ankunft\b|\b(?:on|upon) (?:(?:his|her|their) )?arrival\b"
     r"|\b(?:beim|bei dem|während des|während ihres|während seines) (?:Treffen|Besuch|Gespräch)s?\b"
-    r"|\b(?:during|at) (?:the|their|his|her) (?:talks|meeting|visit)\b")
+    r"|\b(?:during|at) (?:the|their|his|her) (?:talks|meeting|visit)\b"
+)
 
 
 def _date_statements_after_meetings(doc: Document, meetings: list, statements: list) -> None:
@@ -167,8 +177,12 @@ def _date_statements_after_meetings(doc: Document, meetings: list, statements: l
     carried = None  # (speaker, old date, new date, position) of the last re-dated statement
     for statement in ordered:
         start, end = statement.span
-        if carried and statement.speaker == carried[0] and \
-                statement.date == carried[1] and "\n" not in doc.text[carried[3]:start]:
+        if (
+            carried
+            and statement.speaker == carried[0]
+            and statement.date == carried[1]
+            and "\n" not in doc.text[carried[3] : start]
+        ):
             statement.date = carried[2]
             carried = (carried[0], carried[1], carried[2], end)
             continue
@@ -180,20 +194,20 @@ def _date_statements_after_meetings(doc: Document, meetings: list, statements: l
         after = doc.sentence_at(min(len(doc.text) - 1, s_to + 1)) if statement.direct else None
         frame = doc.text[s_from:start] + " " + doc.text[end:s_to]
         if after is not None and after.start - s_to <= 2 and not _AFTER_MEETING.search(frame):
-            frame += " " + doc.text[after.start:after.end]  # "… Punkt." sagte sie nach dem Treffen.
+            frame += " " + doc.text[after.start : after.end]  # "… Punkt." sagte sie nach dem Treffen.
         cue = _AFTER_MEETING.search(frame)
-        if not cue or any(
-                not (start <= d.start < end) for d in find_dates(doc, s_from, s_to)):
+        if not cue or any(not (start <= d.start < end) for d in find_dates(doc, s_from, s_to)):
             continue
         same = [m for m in meetings if m.span and m.span[0] <= start < m.span[1] and m.kind != "visit"]
-        if same:   # "X sagte nach seinem Treffen mit Y, …": the meeting this sentence reports
+        if same:  # "X sagte nach seinem Treffen mit Y, …": the meeting this sentence reports
             chosen = same[-1] if same[-1].date else None
         else:
             before = [m for m in dated if m.span[1] <= start and start - m.span[1] < 2000]
-            if re.search(r"Ankunft|arrival", cue.group()):   # "bei ihrer Ankunft": the visit
+            if re.search(r"Ankunft|arrival", cue.group()):  # "bei ihrer Ankunft": the visit
                 before = [m for m in before if m.kind == "visit"]
             chosen = next((m for m in reversed(before) if statement.speaker in m.participants), None) or (
-                before[-1] if before and "\n" not in doc.text[before[-1].span[1]:start] else None)
+                before[-1] if before and "\n" not in doc.text[before[-1].span[1] : start] else None
+            )
         if chosen is not None and chosen.date != statement.date:
             carried = (statement.speaker, statement.date, chosen.date, end)
             statement.date = chosen.date
@@ -235,7 +249,7 @@ def _checked(fact, doc: Document, actors: Actors, method: str):
     cited = fact.quote if isinstance(fact, Statement) else fact.evidence
     span = tuple(fact.span) if fact.span else None
     if cited is not None:
-        if span is None or doc.text[span[0]:span[1]] != cited:
+        if span is None or doc.text[span[0] : span[1]] != cited:
             position = doc.text.find(cited) if cited else -1
             if position < 0:
                 log.debug("dropping %s: its text is not in the article", method)
@@ -243,9 +257,9 @@ def _checked(fact, doc: Document, actors: Actors, method: str):
             span = (position, position + len(cited))
     elif span is not None:
         if isinstance(fact, Statement):
-            fact.quote = doc.text[span[0]:span[1]]
+            fact.quote = doc.text[span[0] : span[1]]
         else:
-            fact.evidence = doc.text[span[0]:span[1]]
+            fact.evidence = doc.text[span[0] : span[1]]
     if span is not None and not (0 <= span[0] < span[1] <= len(doc.text)):
         return None
     fact.span = span

@@ -28,8 +28,16 @@ from dataclasses import dataclass
 from kg.extract import register
 from kg.extract.base import Actors, Document
 from kg.extract.cues import (
-    COMPLEMENTIZERS, EPISTEMIC_FORMS, KONJUNKTIV_FORMS, NP_OBJECT_CUES, PRESENT_CUES,
-    PRONOUNS_DE, PRONOUNS_EN, REPORTING_VERBS_DE, REPORTING_VERBS_EN, SEPARABLE_CUES_DE,
+    COMPLEMENTIZERS,
+    EPISTEMIC_FORMS,
+    KONJUNKTIV_FORMS,
+    NP_OBJECT_CUES,
+    PRESENT_CUES,
+    PRONOUNS_DE,
+    PRONOUNS_EN,
+    REPORTING_VERBS_DE,
+    REPORTING_VERBS_EN,
+    SEPARABLE_CUES_DE,
     looks_like_konjunktiv_e,
 )
 from kg.extract.dates import find_dates
@@ -38,46 +46,63 @@ from kg.model import Actor, Statement
 # ------------------------------------------------------------------ quotation marks
 
 _OPEN_CLOSE = {
-    "„": "“”\"", "“": "”", "»": "«", "«": "»", "‚": "‘’", "‘": "’", '"': '"', "'": "'",
+    "„": '“”"',
+    "“": "”",
+    "»": "«",
+    "«": "»",
+    "‚": "‘’",
+    "‘": "’",
+    '"': '"',
+    "'": "'",
 }
 _SINGLE = "‚‘'"
 _OPENERS = re.compile("[" + re.escape("".join(_OPEN_CLOSE)) + "]")
 _WORD_RE = re.compile(r"[\w’'-]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _TERMINATOR = re.compile(r"(?<!\d)(?<!\b[A-Z])[.!?](?=\s|$|[\"“”»«])")
-_FIRST_PERSON = frozenset("ich wir mir mich uns unser unsere unseren unserem unserer meine mein "
-                          "meinen i we my our us".split())
+_FIRST_PERSON = frozenset(
+    "ich wir mir mich uns unser unsere unseren unserem unserer meine mein meinen i we my our us".split()
+)
 _SPEECH_NOUNS = re.compile(
     r"\b(?:Eingangserklärung|Erklärung|Rede|Ansprache|Statement|Bemerkungen|Äußerungen|"
     r"Pressekonferenz|Pressetermin|remarks|Remarks|speech|Speech|statement|Statement|"
-    r"address|Press Conference|press conference|Opening Remarks|transcript|Transcript)\b")
+    r"address|Press Conference|press conference|Opening Remarks|transcript|Transcript)\b"
+)
 _BY_WHOM = re.compile(r"\s+(?:von|des|der|by|of)\s+(?:[\w.-]+\s+){0,5}[\w.-]+")
 _LABEL = re.compile(r"[^\n:\"“„»«]{2,120}?:\s+(?=\S)")
 _ALL_CUES = REPORTING_VERBS_DE | REPORTING_VERBS_EN | frozenset(SEPARABLE_CUES_DE)
-_SUBJECT_GAP_EN = frozenset("also again once further then later previously has have had would will "
-                            "recently today yesterday earlier separately jointly both all "
-                            "itself himself herself, themselves".split())
-_EN_OBJECT_THEN_THAT = frozenset("told tells reminded reminds assured assures informed informs "
-                                 "warned warns urged urges".split())
+_SUBJECT_GAP_EN = frozenset(
+    "also again once further then later previously has have had would will "
+    "recently today yesterday earlier separately jointly both all "
+    "itself himself herself, themselves".split()
+)
+_EN_OBJECT_THEN_THAT = frozenset(
+    "told tells reminded reminds assured assures informed informs warned warns urged urges".split()
+)
 _SOURCE_BEFORE = re.compile(
     r"^(?:(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Angaben|Worten|Aussage|"
     r"Überzeugung) (?:von |des |der )?|Laut |laut |According to |according to |"
-    r"In the (?:view|words|opinion) of )")
+    r"In the (?:view|words|opinion) of )"
+)
 # an opinion attributed by a source phrase: the whole sentence is the reported view
 _OPINION_SOURCE = re.compile(r"(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Überzeugung) ")
 _OBJECT_LINKS = frozenset("mit with für for über about von of zu to gegen against und and".split())
 _AFFILIATION_LINK = re.compile(r"\s+(?:von der|von den|vom|von|der|des|aus|am|an der|of the|of|at the|at)\s+")
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,120}?\s+zufolge,?\s+")
-_APPEAL_CUES = frozenset("forderte forderten fordert rief riefen ruft appellierte appelliert mahnte "
-                         "mahnt warnte warnt bat baten".split())   # "…, das Paket zu verabschieden"
+_APPEAL_CUES = frozenset(
+    "forderte forderten fordert rief riefen ruft appellierte appelliert mahnte mahnt warnte warnt bat baten".split()
+)  # "…, das Paket zu verabschieden"
 _AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
 _DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
 _TRAILING_EN = re.compile(
     r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,4}?)\s+(said|says|added|stated|noted|"
     r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
-    r"journalists|[A-Z][\w.-]*)(?:\s+[^,\s]+){0,4})?)$")
-_ADDRESSEE_EN = re.compile(r"\s+(?:reporters|journalists|the press|the media|lawmakers|legislators|parliament|"
-                           r"him|her|them|us|me|the (?:BBC|AP|AFP|[A-Z]\w+ newspaper)|[A-Z][\w.-]+)(?=\s+[a-z])")
+    r"journalists|[A-Z][\w.-]*)(?:\s+[^,\s]+){0,4})?)$"
+)
+_ADDRESSEE_EN = re.compile(
+    r"\s+(?:reporters|journalists|the press|the media|lawmakers|legislators|parliament|"
+    r"him|her|them|us|me|the (?:BBC|AP|AFP|[A-Z]\w+ newspaper)|[A-Z][\w.-]+)(?=\s+[a-z])"
+)
 _PREPOSITIONS_EN = frozenset("in on at during after before via through by from".split())
 _LOCATIVE = re.compile(r"\b(?:im|in|in der|am|at|vor dem|bei|beim|auf dem)\s+$")
 _ARTICLES = frozenset("the der die des dem den".split())
@@ -147,7 +172,7 @@ def _opens(text: str, i: int, floor: int) -> bool:
     if after.isspace():
         return False
     if text[i] in "'’‘" and (before.isalnum()):
-        return False                    # an apostrophe: China's
+        return False  # an apostrophe: China's
     return True
 
 
@@ -156,7 +181,7 @@ def _closes(text: str, j: int, opener: str) -> bool:
     after = text[j + 1] if j + 1 < len(text) else " "
     if opener in _SINGLE or opener == "‘":
         if before.isalpha() and after.isalpha():
-            return False                # an apostrophe inside a single-quoted passage
+            return False  # an apostrophe inside a single-quoted passage
         if before.isspace():
             return False
     return True
@@ -194,7 +219,7 @@ class StatementExtractor:
         return statements_of(doc, actors)
 
 
-_LAST: list = [None, None, None]   # the last (document, actors, statements): meetings reuse it
+_LAST: list = [None, None, None]  # the last (document, actors, statements): meetings reuse it
 
 
 def statements_of(doc: Document, actors: Actors) -> list[Statement]:
@@ -221,16 +246,19 @@ class _Run:
         self.text = doc.text
         self.actors = actors
         self.lang = doc.language
-        self.published = doc.published.isoformat() if doc.published and (
-            getattr(doc, "published_precision", None) in (None, "day")) else None
+        self.published = (
+            doc.published.isoformat()
+            if doc.published and (getattr(doc, "published_precision", None) in (None, "day"))
+            else None
+        )
         self.found: list[_Found] = []
-        self.quotes = find_quotes(self.text)     # sorted, not overlapping
+        self.quotes = find_quotes(self.text)  # sorted, not overlapping
         self.q_starts = [a for a, _ in self.quotes]
         self.q_index = {q: i for i, q in enumerate(self.quotes)}
-        self.taken: list[tuple[int, int]] = []     # clauses already explained (quote frames)
+        self.taken: list[tuple[int, int]] = []  # clauses already explained (quote frames)
         self.taken_starts: list[int] = []
         self.groups: list[tuple[str, ...]] = []
-        self.by_actor: dict[str, list[int]] | None = None     # speakers named together ("X und Y")
+        self.by_actor: dict[str, list[int]] | None = None  # speakers named together ("X und Y")
 
     # -------------------------------------------------------------- driver
 
@@ -262,9 +290,19 @@ class _Run:
             for m in self.actors.in_range(start, end):
                 if m.actor_id != f.speaker and m.actor_id not in about and m.via != "pronoun":
                     about.append(m.actor_id)
-            out.append(Statement(speaker=f.speaker, quote=quote, direct=f.direct, date=f.date,
-                                 cue=f.cue, about=about, span=(start, end),
-                                 confidence=f.confidence, method=f.method))
+            out.append(
+                Statement(
+                    speaker=f.speaker,
+                    quote=quote,
+                    direct=f.direct,
+                    date=f.date,
+                    cue=f.cue,
+                    about=about,
+                    span=(start, end),
+                    confidence=f.confidence,
+                    method=f.method,
+                )
+            )
         return out
 
     # -------------------------------------------------------------- helpers
@@ -285,7 +323,7 @@ class _Run:
 
     def _overlaps_taken(self, start: int, end: int) -> bool:
         index = bisect.bisect_left(self.taken_starts, end)
-        return any(start < b and a < end for a, b in self.taken[max(0, index - 3):index])
+        return any(start < b and a < end for a, b in self.taken[max(0, index - 3) : index])
 
     def _last(self) -> _Found | None:
         return self.found[-1] if self.found else None
@@ -295,7 +333,7 @@ class _Run:
         last = self._last()
         if last is None or last.clause_end > pos:
             return None
-        gap = self.text[last.clause_end:pos]
+        gap = self.text[last.clause_end : pos]
         if _LETTER.search(gap) or _has_digit(gap):
             return None
         if not allow_paragraph and gap.count("\n") > 0:
@@ -311,20 +349,24 @@ class _Run:
             return match.value
         return None
 
-    def _date_for(self, cue: str | None, frame: tuple[int, int], quote: tuple[int, int],
-                  speaker: str | None = None) -> str | None:
+    def _date_for(
+        self, cue: str | None, frame: tuple[int, int], quote: tuple[int, int], speaker: str | None = None
+    ) -> str | None:
         date = self._date_in(frame[0], frame[1], exclude=quote)
         if date:
             return date
         first = (cue or "").split()[0] if cue else ""
         if first in PRESENT_CUES or self.lang == "en":
             return self.published
-        if first in _TIMELESS_CUES:   # "so X", "X zufolge": as the statement before, else now
+        if first in _TIMELESS_CUES:  # "so X", "X zufolge": as the statement before, else now
             last = self._last()
             sentence = self.doc.sentence_at(frame[0])
             here = sentence.start if sentence is not None else frame[0]
-            if last is not None and self._adjacent(here, allow_paragraph=True) is not None and (
-                    speaker is None or last.speaker == speaker):
+            if (
+                last is not None
+                and self._adjacent(here, allow_paragraph=True) is not None
+                and (speaker is None or last.speaker == speaker)
+            ):
                 return last.date
             return self.published
         return None
@@ -341,9 +383,13 @@ class _Run:
                 nxt = mentions[index + 1] if index + 1 < len(mentions) else None
                 if nxt is not None and self._coordinated(m, nxt):
                     return self._group([m.actor_id, nxt.actor_id])
-                if (m.via == "pronoun" and nxt is not None and nxt.start - m.end <= 2
-                        and self.actors.is_type(nxt.actor_id, "Person")):
-                    return nxt.actor_id   # "der Politologe James Brown": the name, not an anaphor
+                if (
+                    m.via == "pronoun"
+                    and nxt is not None
+                    and nxt.start - m.end <= 2
+                    and self.actors.is_type(nxt.actor_id, "Person")
+                ):
+                    return nxt.actor_id  # "der Politologe James Brown": the name, not an anaphor
                 if m.via == "pronoun":
                     return self._pronoun_speaker(m)
                 return m.actor_id
@@ -351,17 +397,21 @@ class _Run:
             speaker = self.actors.speaker_before(near)
             if speaker:
                 return speaker
-        heads = [w for i, w in enumerate(words)
-                 if (i + 1 < len(words) and words[i + 1] in _ALL_CUES)
-                 or (i > 0 and words[i - 1] in _ARTICLES and (i + 1 == len(words) or words[i + 1] not in _ALL_CUES))]
-        role = self._role_speaker(heads, near)   # "the secretary said", "sagte der Minister"
+        heads = [
+            w
+            for i, w in enumerate(words)
+            if (i + 1 < len(words) and words[i + 1] in _ALL_CUES)
+            or (i > 0 and words[i - 1] in _ARTICLES and (i + 1 == len(words) or words[i + 1] not in _ALL_CUES))
+        ]
+        role = self._role_speaker(heads, near)  # "the secretary said", "sagte der Minister"
         if role:
             return role
         if heads and words and words[0] in _ALL_CUES and len(words) > 2 and words[1] in _ARTICLES:
-            return self.actors.speaker_before(near)   # "sagte der CDU-Politiker": a known person
+            return self.actors.speaker_before(near)  # "sagte der CDU-Politiker": a known person
         for m in mentions:
             if self.actors.is_type(m.actor_id, "Organization", "State", "Other") and not _LOCATIVE.search(
-                    self.text[max(start, m.start - 8):m.start]):
+                self.text[max(start, m.start - 8) : m.start]
+            ):
                 return m.actor_id
         return None
 
@@ -389,15 +439,17 @@ class _Run:
             return False
         if not (self.actors.is_type(second.actor_id, "Person") or second.via == "pronoun"):
             return False
-        return first.actor_id != second.actor_id and _COORDINATION.fullmatch(
-            self.text[first.end:second.start]) is not None
+        return (
+            first.actor_id != second.actor_id
+            and _COORDINATION.fullmatch(self.text[first.end : second.start]) is not None
+        )
 
     def _recent_persons(self, pos: int, count: int) -> list[str]:
         if self.groups:
             return list(self.groups[-1])
         found: list[str] = []
         index = bisect.bisect_left(self.actors.mentions, pos, key=lambda m: m.start)
-        for m in reversed(self.actors.mentions[max(0, index - 200):index]):
+        for m in reversed(self.actors.mentions[max(0, index - 200) : index]):
             if self.actors.is_type(m.actor_id, "Person") and m.actor_id not in found:
                 found.append(m.actor_id)
                 if len(found) == count:
@@ -412,8 +464,9 @@ class _Run:
         names = [_surname(self.actors.get(m).name) for m in members]
         joiner = " und " if self.lang == "de" else " and "
         group_id = "group-" + "-".join(members)
-        self.actors.add_actor(Actor(id=group_id, name=joiner.join(names), type="Other",
-                                    method="group-of-speakers", confidence=0.5))
+        self.actors.add_actor(
+            Actor(id=group_id, name=joiner.join(names), type="Other", method="group-of-speakers", confidence=0.5)
+        )
         if tuple(members) not in self.groups:
             self.groups.append(tuple(members))
         return group_id
@@ -467,14 +520,14 @@ class _Run:
         pre = self.text[pre_a:pre_b]
         post = self.text[post_a:post_b]
         quote_text = self.text[start:end]
-        partial = quote_text[:1].islower() or (
-            _LETTER.search(pre) is not None and not pre.rstrip().endswith(":"))
+        partial = quote_text[:1].islower() or (_LETTER.search(pre) is not None and not pre.rstrip().endswith(":"))
         cue, speaker, frame = None, None, None
         post_cue = self._cue_in(post_a, post_b, leading=True)
         pre_end = pre.rstrip()[-1:]
-        if _LETTER.search(pre) and (pre_end == ":" or (
-                pre_end == "," and quote_text[:1].isupper() and self._cue_in(pre_a, pre_b))):
-            cue = self._cue_in(pre_a, pre_b)     # 'X sagte: „…“', 'X said, "…"'
+        if _LETTER.search(pre) and (
+            pre_end == ":" or (pre_end == "," and quote_text[:1].isupper() and self._cue_in(pre_a, pre_b))
+        ):
+            cue = self._cue_in(pre_a, pre_b)  # 'X sagte: „…“', 'X said, "…"'
             speaker = self._speaker_in(pre_a, pre_b, start)
             frame = (pre_a, pre_b)
         if speaker is None and post_cue and not (partial and quote_text[:1].islower()):
@@ -486,9 +539,17 @@ class _Run:
         if speaker is None:
             last = self._adjacent(start - 1, allow_paragraph=True)
             if last is not None and len(_tokens(quote_text)) >= 2:
-                self._add(last.speaker, start, end, True, None, last.date,
-                          max(end + 1, post_b if not _LETTER.search(post) else end + 1),
-                          "quote-continuation", 0.7)
+                self._add(
+                    last.speaker,
+                    start,
+                    end,
+                    True,
+                    None,
+                    last.date,
+                    max(end + 1, post_b if not _LETTER.search(post) else end + 1),
+                    "quote-continuation",
+                    0.7,
+                )
             return
         date = self._date_for(cue, frame, q)
         clause_end = max(end + 1, post_b) if frame == (post_a, post_b) else end + 1
@@ -509,12 +570,12 @@ class _Run:
                 return "according to"
             if low in SEPARABLE_CUES_DE and self.lang == "de":
                 particle = SEPARABLE_CUES_DE[low]
-                if any(w.lower() == particle for _, _, w in tokens[index + 1:]):
+                if any(w.lower() == particle for _, _, w in tokens[index + 1 :]):
                     return f"{low} {particle}"
             if low in REPORTING_VERBS_DE or low in REPORTING_VERBS_EN:
                 return low
-            if leading and index >= (12 if "," in self.text[a:tokens[index][0]] else 6):
-                break   # "…," the head of the mission, X, said: an apposition may come first
+            if leading and index >= (12 if "," in self.text[a : tokens[index][0]] else 6):
+                break  # "…," the head of the mission, X, said: an apposition may come first
         return None
 
     def _add(self, speaker, start, end, direct, cue, date, clause_end, method, confidence) -> None:
@@ -530,7 +591,8 @@ class _Run:
             return
         near = self._quotes_in(s_start, s_end)
         if any(s_start <= a and b <= s_end for a, b in near) and all(
-                not (s_start <= a - 1 < s_end) or self.text[a:a + 1].islower() for a, b in near):
+            not (s_start <= a - 1 < s_end) or self.text[a : a + 1].islower() for a, b in near
+        ):
             pass  # only partial quotes inside: analyse the sentence as reported speech
         elif any(s_start <= a - 1 < s_end or s_start < b + 1 <= s_end for a, b in near):
             return
@@ -549,7 +611,7 @@ class _Run:
         if end > start and self.text[end - 1] in ".!?":
             end -= 1
         dateline = _DATELINE.match(self.text, start, end)
-        if dateline:                 # "LONDON — …": the place line is no part of what was said
+        if dateline:  # "LONDON — …": the place line is no part of what was said
             start = dateline.end()
         return start, end
 
@@ -567,16 +629,34 @@ class _Run:
             if _OPINION_SOURCE.match(body):
                 rest = b_start  # "Nach Ansicht des Experten X ist …": the whole sentence is the view
             if speaker and rest < b_end:
-                self._add(speaker, rest, _period_end(text, b_end, s_end), False, m.group().strip().lower(),
-                          self._date_for("nach", (s_start, s_end), (rest, b_end), speaker), s_end, "source-phrase", 0.6)
+                self._add(
+                    speaker,
+                    rest,
+                    _period_end(text, b_end, s_end),
+                    False,
+                    m.group().strip().lower(),
+                    self._date_for("nach", (s_start, s_end), (rest, b_end), speaker),
+                    s_end,
+                    "source-phrase",
+                    0.6,
+                )
                 return True
         m = _ZUFOLGE_FIRST.match(body)
         if m:
             speaker = self._speaker_in(b_start, b_start + m.end(), b_start)
             if speaker:
                 rest = b_start + m.end()
-                self._add(speaker, rest, _period_end(text, b_end, s_end), False, "zufolge",
-                          self._date_for("zufolge", (s_start, rest), (rest, b_end), speaker), s_end, "source-phrase", 0.6)
+                self._add(
+                    speaker,
+                    rest,
+                    _period_end(text, b_end, s_end),
+                    False,
+                    "zufolge",
+                    self._date_for("zufolge", (s_start, rest), (rest, b_end), speaker),
+                    s_end,
+                    "source-phrase",
+                    0.6,
+                )
                 return True
         tokens = _tokens(body, b_start)
         # trailing attribution: "…, sagte er." / "…, so X." / "…, nimmt X an." / "…, X zufolge."
@@ -597,8 +677,17 @@ class _Run:
                 continue
             speaker = self._speaker_in(t_start, b_end, t_start)
             if speaker:
-                self._add(speaker, b_start, comma, False, low,
-                          self._date_for(low, (comma, s_end), (b_start, comma), speaker), s_end, "cue-after", 0.75)
+                self._add(
+                    speaker,
+                    b_start,
+                    comma,
+                    False,
+                    low,
+                    self._date_for(low, (comma, s_end), (b_start, comma), speaker),
+                    s_end,
+                    "cue-after",
+                    0.75,
+                )
                 return True
         m = re.search(r",\s+(?:(?:\S+\s+){0,3}\S+)\s+zufolge\s*$", body)
         if m:
@@ -607,7 +696,7 @@ class _Run:
                 self._add(speaker, b_start, b_start + m.start(), False, "zufolge", None, s_end, "cue-after", 0.7)
                 return True
         # leading attribution: "X erklärte, er wolle …" / "X betonte, dass …" / "X kündigte … an."
-        for index, (t_start, t_end, word) in enumerate(tokens):
+        for index, (t_start, _t_end, word) in enumerate(tokens):
             low = word.lower()
             if low not in REPORTING_VERBS_DE and low not in SEPARABLE_CUES_DE:
                 continue
@@ -622,8 +711,12 @@ class _Run:
         t_start, t_end, word = tokens[index]
         low = word.lower()
         particle = SEPARABLE_CUES_DE.get(low)
-        if particle and tokens[-1][2].lower() == particle and low not in REPORTING_VERBS_DE or (
-                particle and tokens[-1][2].lower() == particle and low in NP_OBJECT_CUES):
+        if (
+            particle
+            and tokens[-1][2].lower() == particle
+            and low not in REPORTING_VERBS_DE
+            or (particle and tokens[-1][2].lower() == particle and low in NP_OBJECT_CUES)
+        ):
             speaker = self._speaker_in(b_start, t_start, t_start) or self._speaker_in(t_end, b_end, t_start)
             if not speaker:
                 return False
@@ -633,12 +726,13 @@ class _Run:
             if b - a < 8:
                 return False
             cue = f"{low} {particle}"
-            self._add(speaker, a, b, False, cue, self._date_for(low, (s_start, s_end), (a, a)),
-                      s_end, "cue-object", 0.6)
+            self._add(
+                speaker, a, b, False, cue, self._date_for(low, (s_start, s_end), (a, a)), s_end, "cue-object", 0.6
+            )
             return True
         comma = text.find(",", t_end, b_end)
         if particle and comma > 0 and re.search(rf"\b{particle}\s*$", text[t_end:comma]):
-            low = f"{low} {particle}"            # "kündigte zudem an, …": a cue with a clause
+            low = f"{low} {particle}"  # "kündigte zudem an, …": a cue with a clause
         elif low not in REPORTING_VERBS_DE:
             return False
         clause = None
@@ -646,10 +740,11 @@ class _Run:
             c_start = comma + 1
             after = text[c_start:b_end].split()
             head = [w.strip(",").lower() for w in after[:4]]
-            as_clause = text[b_start:b_start + 4] == "Wie "   # "Wie X mitteilte, wird …"
+            as_clause = text[b_start : b_start + 4] == "Wie "  # "Wie X mitteilte, wird …"
             rest = [w.strip(",.").lower() for w in after]
             konjunktiv = any(h in KONJUNKTIV_FORMS or looks_like_konjunktiv_e(h) for h in head[1:4]) or any(
-                w in KONJUNKTIV_FORMS for w in rest[:25])
+                w in KONJUNKTIV_FORMS for w in rest[:25]
+            )
             appeal = low.split()[0] in _APPEAL_CUES and len(rest) > 2 and rest[-2] == "zu"
             if head and (as_clause or head[0] in COMPLEMENTIZERS or konjunktiv or appeal):
                 if head[0] in COMPLEMENTIZERS:
@@ -665,27 +760,41 @@ class _Run:
         if clause is None and low in NP_OBJECT_CUES:
             obj_start = self._skip_subject(t_end, b_end, speaker)
             a, b = _strip_span(text, obj_start, b_end)
-            if b - a >= 12 and text[a:a + 1].islower() and not self._only_a_person(a, b):
-                self._add(speaker, a, b, False, low, self._date_for(low, (s_start, s_end), (a, b)),
-                          s_end, "cue-object", 0.55)
+            if b - a >= 12 and text[a : a + 1].islower() and not self._only_a_person(a, b):
+                self._add(
+                    speaker, a, b, False, low, self._date_for(low, (s_start, s_end), (a, b)), s_end, "cue-object", 0.55
+                )
                 return True
             return False
         if clause is None:
             return False
         a, b = clause
-        self._add(speaker, a, b, False, low, self._date_for(low, (s_start, c_start_or(comma, a)), (a, b)),
-                  s_end, "cue-before", 0.75)
+        self._add(
+            speaker,
+            a,
+            b,
+            False,
+            low,
+            self._date_for(low, (s_start, c_start_or(comma, a)), (a, b)),
+            s_end,
+            "cue-before",
+            0.75,
+        )
         return True
 
     def _only_a_person(self, a: int, b: int) -> bool:
-        """"lobte ihren deutschen Amtskollegen X": the object is a person, not something said."""
+        """ "lobte ihren deutschen Amtskollegen X": the object is a person, not something said."""
         from kg.extract.actors import _is_role
 
         mentions = self.actors.in_range(a, b)
-        if not mentions or b - mentions[-1].end > 1 or self.actors.get(mentions[-1].actor_id) is None or \
-                self.actors.get(mentions[-1].actor_id).type != "Person":
+        if (
+            not mentions
+            or b - mentions[-1].end > 1
+            or self.actors.get(mentions[-1].actor_id) is None
+            or self.actors.get(mentions[-1].actor_id).type != "Person"
+        ):
             return False
-        words = re.findall(r"[\w-]+", self.text[a:mentions[-1].start])
+        words = re.findall(r"[\w-]+", self.text[a : mentions[-1].start])
         return all((w[:1].islower() and w not in _OBJECT_LINKS) or _is_role(w) for w in words)
 
     def _cut_coordination_de(self, a: int, b: int) -> tuple[int, int]:
@@ -706,10 +815,10 @@ class _Run:
         if mentions and mentions[0].start - pos < 30:
             m_end = mentions[0].end
             for m in mentions[1:]:  # "… X von der Universität Y": the affiliation belongs to the source
-                if not _AFFILIATION_LINK.fullmatch(self.text[m_end:m.start]):
+                if not _AFFILIATION_LINK.fullmatch(self.text[m_end : m.start]):
                     break
                 m_end = m.end
-            comma = self.text[m_end:m_end + 2]
+            comma = self.text[m_end : m_end + 2]
             return m_end + (1 if comma.startswith(",") else 0)
         tokens = _tokens(self.text[pos:end], pos)
         return tokens[1][0] if len(tokens) > 1 else end
@@ -726,47 +835,65 @@ class _Run:
             if comma > 0:
                 speaker = self._speaker_in(b_start + m.end(), comma, b_start)
                 second = text.find(",", comma + 1, b_end)
-                apposition = text[comma + 1:second].split() if second > 0 else []
-                if apposition and len(apposition) <= 10 and (apposition[0] in ("a", "an", "the") or
-                                                              apposition[0][:1].islower()) and \
-                        len(text[second + 1:b_end].split()) >= 3:
+                apposition = text[comma + 1 : second].split() if second > 0 else []
+                if (
+                    apposition
+                    and len(apposition) <= 10
+                    and (apposition[0] in ("a", "an", "the") or apposition[0][:1].islower())
+                    and len(text[second + 1 : b_end].split()) >= 3
+                ):
                     comma = second  # "According to X, an analyst at Y, the …": the role is no part of it
                 if speaker:
                     a, b = _strip_span(text, comma + 1, b_end)
-                    self._add(speaker, a, b, False, "according to", self._date_for("according", (s_start, s_end), (a, b)),
-                              s_end, "source-phrase", 0.65)
+                    self._add(
+                        speaker,
+                        a,
+                        b,
+                        False,
+                        "according to",
+                        self._date_for("according", (s_start, s_end), (a, b)),
+                        s_end,
+                        "source-phrase",
+                        0.65,
+                    )
                     return True
         tokens = _tokens(body, b_start)
         # trailing: "…, he said." / "…, according to X."
         m = _TRAILING_EN.search(body)
         if m and m.group(1) and self._has_leading_cue_en(tokens, b_start, b_start + m.start()):
-            b_end = b_start + m.start()   # "Lin told Okafor that …, according to X": Lin said it
+            b_end = b_start + m.start()  # "Lin told Okafor that …, according to X": Lin said it
             m = None
         if m:
             speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
             if speaker:
                 cue = "according to" if m.group(1) else m.group(3)
-                self._add(speaker, b_start, b_start + m.start(), False, cue,
-                          self._date_for(cue, (s_start, s_end), (b_start, b_start + m.start())),
-                          s_end, "cue-after", 0.7)
+                self._add(
+                    speaker,
+                    b_start,
+                    b_start + m.start(),
+                    False,
+                    cue,
+                    self._date_for(cue, (s_start, s_end), (b_start, b_start + m.start())),
+                    s_end,
+                    "cue-after",
+                    0.7,
+                )
                 return True
         chunks = []  # (verb index, speaker, content start)
         speaker_here = None
-        for index, (t_start, t_end, word) in enumerate(tokens):
+        for index, (_t_start, t_end, word) in enumerate(tokens):
             low = word.lower()
             if low not in REPORTING_VERBS_EN and low != "saying":
                 continue
-            if low == "pointed" and not body[t_end - b_start:].lstrip().startswith("out"):
+            if low == "pointed" and not body[t_end - b_start :].lstrip().startswith("out"):
                 continue
             prev = tokens[index - 1][2].lower() if index else ""
-            if low == "saying":
-                speaker = speaker_here
-            elif prev in ("and",) and speaker_here:
+            if low == "saying" or prev in ("and",) and speaker_here:
                 speaker = speaker_here
             else:
                 speaker = self._subject_en(tokens, index, b_start)
                 if speaker is None and prev in ("and", "also"):
-                    speaker = self._sentence_subject(tokens, b_start)   # "X thanked Y and stressed …"
+                    speaker = self._sentence_subject(tokens, b_start)  # "X thanked Y and stressed …"
             if not speaker:
                 continue
             speaker_here = speaker
@@ -778,7 +905,7 @@ class _Run:
                 that = re.match(r"(?:[^,.;]{0,80}?)\bthat\b", after)
                 if that:
                     content += that.end()
-                elif low in _EN_OBJECT_THEN_THAT:   # "told reporters the …": the addressee is no part of it
+                elif low in _EN_OBJECT_THEN_THAT:  # "told reporters the …": the addressee is no part of it
                     addressee = _ADDRESSEE_EN.match(after)
                     if addressee:
                         content += addressee.end()
@@ -794,23 +921,35 @@ class _Run:
             stop = b_end
             if n + 1 < len(chunks):
                 nxt = tokens[chunks[n + 1][0]][0]
-                coord = re.search(r"(?:,?\s+and|,)\s*(?:(?:also|then|later|again|once|further)\s+){0,2}$",
-                                  text[content:nxt])
+                coord = re.search(
+                    r"(?:,?\s+and|,)\s*(?:(?:also|then|later|again|once|further)\s+){0,2}$", text[content:nxt]
+                )
                 stop = content + (coord.start() if coord else nxt - content)
-                if chunks[n + 1][3] == "saying" and not re.match(r"\s*that\b", text[tokens[index][1]:content]):
+                if chunks[n + 1][3] == "saying" and not re.match(r"\s*that\b", text[tokens[index][1] : content]):
                     continue  # "X emphasized Y, saying Z": the content is Z
             a, b = _strip_span(text, content, stop, " \t\u00a0\n,")
-            infinitive = self.text[a:a + 3].lower() == "to " and cue not in _AGREEMENT_CUES
+            infinitive = self.text[a : a + 3].lower() == "to " and cue not in _AGREEMENT_CUES
             content_words = self.text[a:b].split()
-            prepositional = bool(content_words) and content_words[0].lower() in _PREPOSITIONS_EN and len(
-                content_words) <= 5
+            prepositional = (
+                bool(content_words) and content_words[0].lower() in _PREPOSITIONS_EN and len(content_words) <= 5
+            )
             if b - a < 8 or infinitive or self.text[a] in ",;:" or len(content_words) < 3 or prepositional:
                 continue
-            if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)) or \
-                    self._only_a_person(a, b):
+            if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)) or self._only_a_person(
+                a, b
+            ):
                 continue  # "praised (her counterpart) X": a person, not something said
-            self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, tokens[chunks[0][0]][0]), (a, b)),
-                      s_end, "cue-before", 0.7)
+            self._add(
+                speaker,
+                a,
+                b,
+                False,
+                cue,
+                self._date_for(cue, (s_start, tokens[chunks[0][0]][0]), (a, b)),
+                s_end,
+                "cue-before",
+                0.7,
+            )
             made = True
         return made
 
@@ -838,30 +977,36 @@ class _Run:
         """The subject right before an English cue verb: a name, pronoun or role noun."""
         t_start = tokens[index][0]
         mentions = [m for m in self.actors.in_range(b_start, t_start)]
-        words_before = [w.lower() for _, _, w in tokens[max(0, index - 3):index]]
+        words_before = [w.lower() for _, _, w in tokens[max(0, index - 3) : index]]
         if (len(words_before) >= 2 and words_before[-2] in ("both", "two")) or words_before[-1:] == ["both"]:
             return self._group(self._recent_persons(t_start, 2))
         persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
         if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):
-            if len(self.text[persons[-1].end:t_start].split()) <= 3:
+            if len(self.text[persons[-1].end : t_start].split()) <= 3:
                 return self._group([persons[-2].actor_id, persons[-1].actor_id])
         before = self.text[b_start:t_start].rstrip()
-        if before.endswith(","):      # "X, speaking to …, said" / "X, who attended …, said"
+        if before.endswith(","):  # "X, speaking to …, said" / "X, who attended …, said"
             inner = before.rfind(",", 0, len(before) - 1)
             if inner > 0:
                 head = [m for m in mentions if m.end <= b_start + inner]
-                if head and head[-1].end >= b_start + inner - 1 and (
-                        head[-1].via == "pronoun" or self.actors.is_type(head[-1].actor_id, "Person")):
+                if (
+                    head
+                    and head[-1].end >= b_start + inner - 1
+                    and (head[-1].via == "pronoun" or self.actors.is_type(head[-1].actor_id, "Person"))
+                ):
                     return head[-1].actor_id
         if mentions:
             m = mentions[-1]
             affiliated = self._affiliated_person(mentions, m)
             if affiliated is not None:
-                m = affiliated   # "analyst X of King's College London said": X, not London
-            gap = self.text[m.end:t_start] if affiliated is None else self.text[mentions[-1].end:t_start]
+                m = affiliated  # "analyst X of King's College London said": X, not London
+            gap = self.text[m.end : t_start] if affiliated is None else self.text[mentions[-1].end : t_start]
             gap_words = gap.split()
-            if "," not in gap and len(gap_words) <= 3 and all(
-                    w in _SUBJECT_GAP_EN or w.endswith("ly") for w in gap_words):
+            if (
+                "," not in gap
+                and len(gap_words) <= 3
+                and all(w in _SUBJECT_GAP_EN or w.endswith("ly") for w in gap_words)
+            ):
                 if m.via == "pronoun":
                     return self._pronoun_speaker(m)
                 if self.actors.is_type(m.actor_id, "Person", "Organization", "State", "Other"):
@@ -871,8 +1016,16 @@ class _Run:
         for word in (prev, prev2):
             if word in PRONOUNS_EN:
                 return self.actors.speaker_before(t_start)
-        if prev2 in ("the",) or prev in ("secretary", "minister", "president", "spokesperson",
-                                         "spokesman", "spokeswoman", "chancellor", "official"):
+        if prev2 in ("the",) or prev in (
+            "secretary",
+            "minister",
+            "president",
+            "spokesperson",
+            "spokesman",
+            "spokeswoman",
+            "chancellor",
+            "official",
+        ):
             return self._role_speaker([prev], t_start)
         return None
 
@@ -887,9 +1040,12 @@ class _Run:
                 if m.via == "pronoun":
                     return None
                 continue
-            between = self.text[m.end:last.start]
-            if re.match(r",?\s+(?:of|at|from)\s", between) and not re.search(r"[;:]|,\s*$", between) and \
-                    len(between.split()) <= 8:
+            between = self.text[m.end : last.start]
+            if (
+                re.match(r",?\s+(?:of|at|from)\s", between)
+                and not re.search(r"[;:]|,\s*$", between)
+                and len(between.split()) <= 8
+            ):
                 return m
             return None
         return None
@@ -931,15 +1087,18 @@ class _Run:
             if not self._is_body(p_start) and not self._is_label(p_start, p_end):
                 continue
             label = _LABEL.match(self.text, p_start, p_end)
-            if label and self._speaker_in(p_start, label.end(), p_start) and len(
-                    self.text[p_start:label.end()].split()) <= 12:
+            if (
+                label
+                and self._speaker_in(p_start, label.end(), p_start)
+                and len(self.text[p_start : label.end()].split()) <= 12
+            ):
                 speaker = self._speaker_in(p_start, label.end(), p_start)
                 date = self.published
                 self._transcript_paragraph(speaker, label.end(), p_end, date, covered)
                 continue
             intro = _SPEECH_NOUNS.search(self.text, p_start, p_end)
             by_whom = intro and _BY_WHOM.match(self.text, intro.end(), p_end)
-            if by_whom:   # "Erklärung von X", "remarks by X": X's own words follow
+            if by_whom:  # "Erklärung von X", "remarks by X": X's own words follow
                 who = self._speaker_in(intro.end(), by_whom.end(), intro.end())
                 if who:
                     speaker = who
@@ -969,7 +1128,7 @@ def _surname(name: str) -> str:
     """
     words = [w for w in name.split() if w not in ("Jr.", "Sr.", "II", "III", "IV")]
     upper = [w for w in words if len(w) > 2 and w.isupper()]
-    if upper:               # "MORI Haruto": the family name written in capitals
+    if upper:  # "MORI Haruto": the family name written in capitals
         return upper[0]
     return words[-1] if words else name
 

@@ -13,7 +13,7 @@ directory holding an embedded on-disk Oxigraph.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kg.errors import UsageError
 from kg.store.base import QueryResult, Store

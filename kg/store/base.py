@@ -8,8 +8,9 @@ Values are passed to queries as bound RDF terms, never pasted into the query tex
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Iterable, Iterator, Mapping
+from typing import IO
 
 from rdflib import Graph
 from rdflib.term import Identifier, URIRef
@@ -107,7 +108,7 @@ class Store(ABC):
     def close(self) -> None:
         """Release the store (flush files, close connections)."""
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -125,7 +126,7 @@ class Store(ABC):
     def apply_changes(
         self,
         *,
-        graphs: Mapping[URIRef, Iterable[tuple] | "NTriples"] | None = None,
+        graphs: Mapping[URIRef, Iterable[tuple] | NTriples] | None = None,
         drop: Iterable[URIRef] = (),
         remove: Iterable[tuple] = (),
         add: Iterable[tuple] = (),

@@ -13,9 +13,10 @@ rdflib.term.Literal('o')
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Mapping
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -147,8 +148,7 @@ class OxigraphStore(Store):
 
     name = "oxigraph"
 
-    def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False,
-                 flush_every: int | None = None):
+    def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False, flush_every: int | None = None):
         self.path = None if path is None else Path(path)
         self.read_only = read_only
         self.flush_every = FLUSH_EVERY_QUADS if flush_every is None else flush_every
@@ -313,8 +313,12 @@ class OxigraphStore(Store):
     def _parallel_export(self) -> bool:
         """Export in two processes: a large on-disk store opened read-only (it cannot change
         between the two processes' reads) on a machine with two cores or more."""
-        return (self.read_only and self.path is not None and (os.cpu_count() or 1) > 1
-                and len(self._store) >= PARALLEL_EXPORT_QUADS)
+        return (
+            self.read_only
+            and self.path is not None
+            and (os.cpu_count() or 1) > 1
+            and len(self._store) >= PARALLEL_EXPORT_QUADS
+        )
 
     def _export_in_two(self, out: IO[bytes], fmt: str, prefixes: dict) -> None:
         """Half of the predicates (by quad count) here, the other half in a second process
@@ -340,7 +344,9 @@ class OxigraphStore(Store):
             # not multiprocessing's spawn (it would import the caller's __main__ again)
             child = subprocess.Popen(
                 [sys.executable, "-c", _EXPORT_PART_CODE, str(self.path), fmt, part, *(p.value for p in halves[1])],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
                 env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},  # this kg
             )
             try:
@@ -373,12 +379,17 @@ class OxigraphStore(Store):
         >>> [str(t) for t in store.union_triples()]
         ['<https://e.org/s> <https://e.org/p> "o"']
         """
+
         def distinct(pattern: str) -> list:
-            rows = self._store.query(f"SELECT DISTINCT ?x WHERE {{ {{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }} }}")
+            rows = self._store.query(
+                f"SELECT DISTINCT ?x WHERE {{ {{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }} }}"
+            )
             return [row[0] for row in rows]
 
         def construct(pattern: str):
-            return self._store.query(f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}", use_default_graph_as_union=True)
+            return self._store.query(
+                f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}", use_default_graph_as_union=True
+            )
 
         for predicate in distinct("?s ?x ?o") if predicates is None else predicates:
             if predicate != _OX_RDF_TYPE:

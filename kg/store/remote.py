@@ -30,7 +30,8 @@ import re
 import socket
 import time
 import urllib.error
-from typing import IO, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import IO
 
 import pyoxigraph as ox
 import requests
@@ -46,11 +47,14 @@ from kg.store.oxigraph import _OX_FORMATS, from_ox, to_ox
 
 PRESETS: dict[str, dict[str, object]] = {
     # Oxigraph server: /query, /update, /store; union default graph per request.
-    "oxigraph": {"query": "/query", "update": "/update", "gsp": "/store",
-                 "params": {"union-default-graph": ""}},
+    "oxigraph": {"query": "/query", "update": "/update", "gsp": "/store", "params": {"union-default-graph": ""}},
     # Fuseki dataset URL (http://host:3030/DATASET): /query, /update, /data; ARQ's union graph.
-    "fuseki": {"query": "/query", "update": "/update", "gsp": "/data",
-               "params": {"default-graph-uri": "urn:x-arq:UnionGraph"}},
+    "fuseki": {
+        "query": "/query",
+        "update": "/update",
+        "gsp": "/data",
+        "params": {"default-graph-uri": "urn:x-arq:UnionGraph"},
+    },
     # GraphDB repository URL (http://host:7200/repositories/REPO): its default graph is the union.
     "graphdb": {"query": "", "update": "/statements", "gsp": "/rdf-graphs/service", "params": {}},
     # Any SPARQL 1.1 server: set KG_STORE_QUERY_URL / KG_STORE_GSP_URL yourself.
@@ -186,7 +190,9 @@ def _groups(sparql: str) -> list[tuple[int, int, set, bool, bool]]:
             if form == "CONSTRUCT" and following[2] == "{":
                 skip_template = True
             elif form == "CONSTRUCT":
-                raise QueryError("cannot bind parameters in a 'CONSTRUCT WHERE' short-form query; write the template out")
+                raise QueryError(
+                    "cannot bind parameters in a 'CONSTRUCT WHERE' short-form query; write the template out"
+                )
         elif kind == "word" and value.upper() == "VALUES":
             values_pending = True
         elif kind == "var":
@@ -199,8 +205,15 @@ def _groups(sparql: str) -> list[tuple[int, int, set, bool, bool]]:
             group = form is not None and not skip_template and not values_pending and not correlated
             outermost = group and not stack and not seen_outermost
             seen_outermost = seen_outermost or outermost
-            stack.append({"start": pos, "vars": set(), "group": group, "outermost": outermost,
-                          "subselect": following[1] == "word" and following[2].upper() == "SELECT"})
+            stack.append(
+                {
+                    "start": pos,
+                    "vars": set(),
+                    "group": group,
+                    "outermost": outermost,
+                    "subselect": following[1] == "word" and following[2].upper() == "SELECT",
+                }
+            )
             skip_template = values_pending = False
         elif value == "}" and stack:
             frame = stack.pop()
@@ -271,8 +284,10 @@ class RemoteStore(Store):
         self.backoff = _number(options, "backoff", 0.25)
         self.write_mode = str(options.get("write") or "update").lower()
         if self.write_mode not in ("update", "gsp"):
-            raise UsageError(f"KG_STORE_WRITE={self.write_mode!r}: expected 'update' (one atomic SPARQL "
-                             "Update per batch) or 'gsp' (Graph Store Protocol only)")
+            raise UsageError(
+                f"KG_STORE_WRITE={self.write_mode!r}: expected 'update' (one atomic SPARQL "
+                "Update per batch) or 'gsp' (Graph Store Protocol only)"
+            )
         user, password = options.get("user"), options.get("password")
         self.auth = (user, password or "") if user else None
         self._session: requests.Session | None = None
@@ -292,11 +307,30 @@ class RemoteStore(Store):
 
     def _http(self, method: str, graph: URIRef, *, body: bytes | None = None, ok=(200, 201, 204), accept=_NT_MEDIA):
         """One Graph Store Protocol request (retried on network faults and 502/503/504)."""
-        return self._request(method, self.gsp_url, {"graph": str(graph)}, body, _NT_MEDIA, accept, ok,
-                             f"{method} {self.gsp_url}?graph={graph}", "KG_STORE_GSP_URL")
+        return self._request(
+            method,
+            self.gsp_url,
+            {"graph": str(graph)},
+            body,
+            _NT_MEDIA,
+            accept,
+            ok,
+            f"{method} {self.gsp_url}?graph={graph}",
+            "KG_STORE_GSP_URL",
+        )
 
-    def _request(self, method: str, url: str, params: dict, body: bytes | None, content_type: str,
-                 accept: str, ok, target: str, setting: str):
+    def _request(
+        self,
+        method: str,
+        url: str,
+        params: dict,
+        body: bytes | None,
+        content_type: str,
+        accept: str,
+        ok,
+        target: str,
+        setting: str,
+    ):
         if self._session is None:
             self._session = requests.Session()
             self._session.auth = self.auth
@@ -306,23 +340,34 @@ class RemoteStore(Store):
         for attempt in self._attempts():
             try:
                 response = self._session.request(
-                    method, url, params=params, data=body, headers=headers, timeout=self.timeout,
+                    method,
+                    url,
+                    params=params,
+                    data=body,
+                    headers=headers,
+                    timeout=self.timeout,
                 )
             except requests.Timeout:
-                failure = StoreError(f"{self._where(target)}: no answer within {self.timeout:g} s "
-                                     "(KG_STORE_TIMEOUT); the server is overloaded or stuck")
+                failure = StoreError(
+                    f"{self._where(target)}: no answer within {self.timeout:g} s "
+                    "(KG_STORE_TIMEOUT); the server is overloaded or stuck"
+                )
                 continue
             except requests.ConnectionError as err:
-                failure = StoreError(f"{self._where(target)}: cannot connect ({_reason(err)}); "
-                                     "check that the server is running and the URL is right "
-                                     f"(--store, {setting})")
+                failure = StoreError(
+                    f"{self._where(target)}: cannot connect ({_reason(err)}); "
+                    "check that the server is running and the URL is right "
+                    f"(--store, {setting})"
+                )
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
                 continue
             if response.status_code in ok or response.status_code == 404:
                 return response
-            raise StoreError(f"{self._where(target)}: HTTP {response.status_code} {response.reason}: "
-                             f"{_snippet(response.text)}; {_advice(response.status_code)}")
+            raise StoreError(
+                f"{self._where(target)}: HTTP {response.status_code} {response.reason}: "
+                f"{_snippet(response.text)}; {_advice(response.status_code)}"
+            )
         raise failure
 
     def _writable(self) -> None:
@@ -362,9 +407,17 @@ class RemoteStore(Store):
                 if body.strip():
                     operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body}}} }}")
             operations += [op for op in (_quad_data("DELETE DATA", remove), _quad_data("INSERT DATA", add)) if op]
-            self._request("POST", self.update_url, {}, " ;\n".join(operations).encode("utf-8"),
-                          "application/sparql-update", "*/*", (200, 204), f"POST {self.update_url}",
-                          "KG_STORE_UPDATE_URL")
+            self._request(
+                "POST",
+                self.update_url,
+                {},
+                " ;\n".join(operations).encode("utf-8"),
+                "application/sparql-update",
+                "*/*",
+                (200, 204),
+                f"POST {self.update_url}",
+                "KG_STORE_UPDATE_URL",
+            )
 
     def _apply_with_gsp(self, graphs: dict, drop: list, remove: list, add: list) -> None:
         for name in drop:
@@ -426,16 +479,20 @@ class RemoteStore(Store):
             try:
                 data = json.loads(payload)
             except ValueError:
-                raise StoreError(f"{self._where(self.query_url)}: answered with something that is not "
-                                 f"SPARQL JSON results: {_snippet(payload.decode('utf-8', 'replace'))}") from None
+                raise StoreError(
+                    f"{self._where(self.query_url)}: answered with something that is not "
+                    f"SPARQL JSON results: {_snippet(payload.decode('utf-8', 'replace'))}"
+                ) from None
             try:
                 if "boolean" in data:
                     return QueryResult("ask", boolean=bool(data["boolean"]))
                 variables = data["head"].get("vars", [])
                 rows = [tuple(_json_term(b.get(v)) for v in variables) for b in data["results"]["bindings"]]
             except (KeyError, TypeError, AttributeError):
-                raise StoreError(f"{self._where(self.query_url)}: answered with JSON that is not SPARQL "
-                                 f"results: {_snippet(payload.decode('utf-8', 'replace'))}") from None
+                raise StoreError(
+                    f"{self._where(self.query_url)}: answered with JSON that is not SPARQL "
+                    f"results: {_snippet(payload.decode('utf-8', 'replace'))}"
+                ) from None
             return QueryResult("select", variables, rows)
         graph = Graph()
         for triple in self._graph_query(wrapper):
@@ -475,7 +532,9 @@ class RemoteStore(Store):
                 self._last_type = result.response.headers.get("Content-Type", "")
                 return result.response.read()
             except QueryBadFormed as err:
-                raise QueryError(f"the server refused the query as malformed SPARQL: {_sparqlwrapper_text(err)}") from None
+                raise QueryError(
+                    f"the server refused the query as malformed SPARQL: {_sparqlwrapper_text(err)}"
+                ) from None
             except SPARQLWrapperException as err:
                 status = _STATUS_OF.get(type(err).__name__)
                 label = f"HTTP {status}" if status else type(err).__name__
@@ -483,18 +542,26 @@ class RemoteStore(Store):
             except urllib.error.HTTPError as err:
                 if err.code in RETRY_STATUSES and attempt < self.retries:
                     continue
-                raise StoreError(f"{where}: HTTP {err.code} {err.reason}: "
-                                 f"{_snippet(err.read().decode('utf-8', 'replace'))}; {_advice(err.code)}") from None
-            except (socket.timeout, TimeoutError):
-                failure = StoreError(f"{where}: no answer within {self.timeout:g} s (KG_STORE_TIMEOUT); "
-                                     "the server is overloaded or the query is too slow")
+                raise StoreError(
+                    f"{where}: HTTP {err.code} {err.reason}: "
+                    f"{_snippet(err.read().decode('utf-8', 'replace'))}; {_advice(err.code)}"
+                ) from None
+            except TimeoutError:
+                failure = StoreError(
+                    f"{where}: no answer within {self.timeout:g} s (KG_STORE_TIMEOUT); "
+                    "the server is overloaded or the query is too slow"
+                )
             except urllib.error.URLError as err:
                 if isinstance(err.reason, (socket.timeout, TimeoutError)):
-                    failure = StoreError(f"{where}: no answer within {self.timeout:g} s (KG_STORE_TIMEOUT); "
-                                         "the server is overloaded or the query is too slow")
+                    failure = StoreError(
+                        f"{where}: no answer within {self.timeout:g} s (KG_STORE_TIMEOUT); "
+                        "the server is overloaded or the query is too slow"
+                    )
                 else:
-                    failure = StoreError(f"{where}: cannot connect ({err.reason}); check that the server "
-                                         "is running and the URL is right (--store, KG_STORE_QUERY_URL)")
+                    failure = StoreError(
+                        f"{where}: cannot connect ({err.reason}); check that the server "
+                        "is running and the URL is right (--store, KG_STORE_QUERY_URL)"
+                    )
             except (ConnectionError, OSError) as err:
                 failure = StoreError(f"{where}: connection failed ({err}); check that the server is running")
         raise failure
@@ -538,7 +605,10 @@ def ox_serialize_triples(triples: Iterable[tuple]) -> bytes:
     >>> ox_serialize_triples([(URIRef("http://s"), URIRef("http://p"), Literal("o"))])
     b'<http://s> <http://p> "o" .\\n'
     """
-    return ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    return (
+        ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples), format=ox.RdfFormat.N_TRIPLES)
+        or b""
+    )
 
 
 def _nt_bytes(triples) -> bytes:
@@ -607,15 +677,22 @@ def _advice(status: int | None) -> str:
     if status in (401, 403):
         return "check the credentials in KG_STORE_USER / KG_STORE_PASSWORD and the server's access rules"
     if status in (404, 405):
-        return ("check the endpoint URLs (KG_STORE_SERVER preset, KG_STORE_QUERY_URL, KG_STORE_GSP_URL) "
-                "and that the server enables the Graph Store Protocol")
+        return (
+            "check the endpoint URLs (KG_STORE_SERVER preset, KG_STORE_QUERY_URL, KG_STORE_GSP_URL) "
+            "and that the server enables the Graph Store Protocol"
+        )
     if status in (413, 414):
         return "the server refused the request size; raise its limit"
     return "check the server's log"
 
 
-_STATUS_OF = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404, "URITooLong": 414,
-              "EndPointInternalError": 500}
+_STATUS_OF = {
+    "QueryBadFormed": 400,
+    "Unauthorized": 401,
+    "EndPointNotFound": 404,
+    "URITooLong": 414,
+    "EndPointInternalError": 500,
+}
 
 
 def _sparqlwrapper_text(err: Exception) -> str:

@@ -23,9 +23,9 @@ import datetime as dt
 import sqlite3
 import threading
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from kg.errors import CacheError
 
@@ -168,7 +168,7 @@ class Entity:
         >>> Entity("Q1", "Place", fetched_at="2000-01-01T00:00:00Z").is_stale()
         True
         """
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         fetched = _parse_time(self.fetched_at)
         return now - fetched > dt.timedelta(days=self.ttl_days)
 
@@ -178,13 +178,13 @@ def _parse_time(value: str) -> dt.datetime:
     if "T" not in value:
         value += "T00:00:00+00:00"
     parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def utc_now_iso(now: dt.datetime | None = None) -> str:
     """An ISO timestamp in UTC with a ``Z`` suffix (``fetched_at`` format)."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    return now.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    now = now or dt.datetime.now(dt.UTC)
+    return now.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 # --------------------------------------------------------------------------- one SQLite file
@@ -249,8 +249,9 @@ class _CacheFile:
                         f"{path}: Wikidata cache file not found; build the shipped cache with "
                         "'python scripts/build_wikidata_cache.py'"
                     )
-                self.conn = _LockedConnection(sqlite3.connect(
-                    path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False))
+                self.conn = _LockedConnection(
+                    sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
+                )
             self._check_or_init()
         except sqlite3.DatabaseError as err:
             raise CacheError(
@@ -278,9 +279,7 @@ class _CacheFile:
             )
         meta = dict(self.conn.execute("SELECT key, value FROM meta"))
         if meta.get("format") != FORMAT_NAME:
-            raise CacheError(
-                f"{self.path}: foreign cache format {meta.get('format')!r}; expected {FORMAT_NAME!r}"
-            )
+            raise CacheError(f"{self.path}: foreign cache format {meta.get('format')!r}; expected {FORMAT_NAME!r}")
         if meta.get("version") != str(FORMAT_VERSION):
             raise CacheError(
                 f"{self.path}: cache format version {meta.get('version')!r} is not supported; "
@@ -356,7 +355,7 @@ def write_entity(conn, entity: Entity) -> None:
     if entity.type not in ENTITY_TYPES:
         raise CacheError(f"entity {entity.qid}: type {entity.type!r}; expected one of: {', '.join(ENTITY_TYPES)}")
     for table in ("entities", "names", "descriptions", "claims"):
-        conn.execute(f"DELETE FROM {table} WHERE qid = ?", (entity.qid,))  # noqa: S608 - fixed names
+        conn.execute(f"DELETE FROM {table} WHERE qid = ?", (entity.qid,))
     conn.execute(
         "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)",
         (entity.qid, entity.type, entity.sitelinks, entity.fetched_at, entity.ttl_days, entity.source),
@@ -399,7 +398,7 @@ class EntityCache:
         self._layers = [layer for layer in (user, shipped) if layer is not None]
 
     @classmethod
-    def open(cls, path: str | Path | None = None, shipped: str | Path | None = SHIPPED_CACHE) -> "EntityCache":
+    def open(cls, path: str | Path | None = None, shipped: str | Path | None = SHIPPED_CACHE) -> EntityCache:
         """Open the shipped cache, and the user cache at ``path`` (created if missing) over it.
 
         ``shipped=None`` leaves out the shipped cache (tests use this for an empty cache).
@@ -510,7 +509,7 @@ class EntityCache:
         for layer in self._layers:
             layer.close()
 
-    def __enter__(self) -> "EntityCache":
+    def __enter__(self) -> EntityCache:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -29,8 +29,9 @@ import socket
 import threading
 import time
 import urllib.error
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import requests
 
@@ -49,14 +50,31 @@ QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 # they are never linked to actors. Unknown classes give type "Other", which links to nothing.
 CLASS_TYPES: dict[str, str] = {
     "Q5": "Person",
-    "Q6256": "State", "Q3624078": "State", "Q7275": "State",
-    "Q515": "Place", "Q5119": "Place", "Q1549591": "Place", "Q1637706": "Place", "Q200250": "Place",
-    "Q486972": "Place", "Q15284": "Place", "Q3957": "Place", "Q532": "Place", "Q23442": "Place",
-    "Q43229": "Organization", "Q484652": "Organization", "Q245065": "Organization",
-    "Q7278": "Organization", "Q4830453": "Organization", "Q327333": "Organization",
-    "Q3918": "Organization", "Q1127126": "Organization",
-    "Q4164871": "Position", "Q294414": "Position",
-    "Q1656682": "Event", "Q1190554": "Event",
+    "Q6256": "State",
+    "Q3624078": "State",
+    "Q7275": "State",
+    "Q515": "Place",
+    "Q5119": "Place",
+    "Q1549591": "Place",
+    "Q1637706": "Place",
+    "Q200250": "Place",
+    "Q486972": "Place",
+    "Q15284": "Place",
+    "Q3957": "Place",
+    "Q532": "Place",
+    "Q23442": "Place",
+    "Q43229": "Organization",
+    "Q484652": "Organization",
+    "Q245065": "Organization",
+    "Q7278": "Organization",
+    "Q4830453": "Organization",
+    "Q327333": "Organization",
+    "Q3918": "Organization",
+    "Q1127126": "Organization",
+    "Q4164871": "Position",
+    "Q294414": "Position",
+    "Q1656682": "Event",
+    "Q1190554": "Event",
 }
 
 
@@ -146,11 +164,13 @@ class WikidataClient:
         self.settings = settings
         self.user_agent = user_agent(settings.contact)
         self.session = session or requests.Session()
-        self.session.headers.update({
-            "User-Agent": self.user_agent,
-            "Accept": "application/json",
-            "Accept-Encoding": "gzip, deflate",
-        })
+        self.session.headers.update(
+            {
+                "User-Agent": self.user_agent,
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip, deflate",
+            }
+        )
         self.sleep = sleep
         self.clock = clock
         self.max_attempts = max_attempts
@@ -177,8 +197,10 @@ class WikidataClient:
                 last = retry.reason
                 if attempt == self.max_attempts:
                     break
-                wait = retry.wait if retry.wait is not None else min(
-                    self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)
+                wait = (
+                    retry.wait
+                    if retry.wait is not None
+                    else min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
                 )
                 wait = min(wait, self.max_wait)
                 if self.clock() - started + wait > self.deadline:
@@ -238,10 +260,17 @@ class WikidataClient:
         """``wbsearchentities`` for items whose label or alias starts with ``text`` in ``lang``."""
         if lang not in ("de", "en"):
             raise UsageError(f"search language {lang!r} is not supported; expected one of: de, en")
-        body = self._action({
-            "action": "wbsearchentities", "search": text, "language": lang, "uselang": lang,
-            "type": "item", "limit": str(limit), "strictlanguage": "1",
-        })
+        body = self._action(
+            {
+                "action": "wbsearchentities",
+                "search": text,
+                "language": lang,
+                "uselang": lang,
+                "type": "item",
+                "limit": str(limit),
+                "strictlanguage": "1",
+            }
+        )
         hits = []
         results = body.get("search")
         for item in results if isinstance(results, list) else []:
@@ -249,8 +278,16 @@ class WikidataClient:
             if not QID_RE.match(str(qid)):
                 continue
             match = item.get("match") if isinstance(item.get("match"), dict) else {}
-            hits.append(SearchHit(qid, item.get("label", ""), item.get("description", ""),
-                                  match.get("text", ""), match.get("type", ""), lang))
+            hits.append(
+                SearchHit(
+                    qid,
+                    item.get("label", ""),
+                    item.get("description", ""),
+                    match.get("text", ""),
+                    match.get("type", ""),
+                    lang,
+                )
+            )
         return hits
 
     def get_entities(self, qids: Iterable[str]) -> dict[str, Entity]:
@@ -263,11 +300,16 @@ class WikidataClient:
                 wanted.append(qid)
         found: dict[str, Entity] = {}
         for batch in _batches(wanted, BATCH_SIZE):
-            body = self._action({
-                "action": "wbgetentities", "ids": "|".join(batch),
-                "props": "labels|aliases|descriptions|claims|sitelinks",
-                "languages": "de|en", "languagefallback": "0",
-            }, batch=True)
+            body = self._action(
+                {
+                    "action": "wbgetentities",
+                    "ids": "|".join(batch),
+                    "props": "labels|aliases|descriptions|claims|sitelinks",
+                    "languages": "de|en",
+                    "languagefallback": "0",
+                },
+                batch=True,
+            )
             entities = body.get("entities")
             if not isinstance(entities, dict):
                 raise NetworkError(f"{self.settings.wikidata_api}: wbgetentities answer has no 'entities' object")
@@ -309,7 +351,7 @@ class WikidataClient:
                 if "500" in message or "Internal" in message:
                     raise _Retry(f"{endpoint}: {message}") from None
                 raise NetworkError(f"{endpoint} refused the SPARQL query: {message}") from None
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 raise _Retry(f"no answer from {endpoint} within {self.settings.http_timeout:g} s") from None
             except urllib.error.URLError as err:
                 if isinstance(err.reason, (socket.timeout, TimeoutError)):
@@ -321,18 +363,20 @@ class WikidataClient:
                 body = json.loads(raw)
                 return list(body["results"]["bindings"])
             except (ValueError, KeyError, TypeError):
-                raise NetworkError(f"{endpoint} answered with malformed SPARQL JSON (first bytes: {raw[:60]!r})") from None
+                raise NetworkError(
+                    f"{endpoint} answered with malformed SPARQL JSON (first bytes: {raw[:60]!r})"
+                ) from None
 
         return self._with_retries(f"Wikidata Query Service {endpoint}", once)
 
 
 def _batches(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _time_value(snak: dict) -> str | None:
-    value = ((snak.get("datavalue") or {}).get("value") or {})
+    value = (snak.get("datavalue") or {}).get("value") or {}
     raw = value.get("time") if isinstance(value, dict) else None
     if not raw:
         return None
@@ -370,7 +414,8 @@ def entity_from_json(data: dict, fetched_at: str | None = None) -> Entity:
     descriptions = {lang: v["value"] for lang, v in (data.get("descriptions") or {}).items() if lang in ("de", "en")}
     aliases = {
         lang: [v["value"] for v in values]
-        for lang, values in (data.get("aliases") or {}).items() if lang in ("de", "en")
+        for lang, values in (data.get("aliases") or {}).items()
+        if lang in ("de", "en")
     }
     claims: dict[str, list[Claim]] = {}
     for pid in WANTED_PROPERTIES:
@@ -381,8 +426,9 @@ def entity_from_json(data: dict, fetched_at: str | None = None) -> Entity:
             if value is None:
                 continue
             quals = statement.get("qualifiers") or {}
-            times = {name: next((t for t in map(_time_value, quals.get(p, [])) if t), None)
-                     for p, name in QUALIFIERS.items()}
+            times = {
+                name: next((t for t in map(_time_value, quals.get(p, [])) if t), None) for p, name in QUALIFIERS.items()
+            }
             claims.setdefault(pid, []).append(Claim(value, times["start"], times["end"]))
     instance_of = [c.value for c in claims.get("P31", [])]
     return Entity(

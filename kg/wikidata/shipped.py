@@ -95,7 +95,9 @@ def load_entities(source_dir: Path, labels_dir: Path = LABELS_DIR) -> tuple[list
         _add(entity.aliases, "en", [row["name_en"], *_split(row["aliases_en"])], entity.labels["en"])
         de = german.get(row["qid"])
         if de is None:
-            raise UsageError(f"{labels_dir / 'countries-labels.tsv'}: no German row for {row['qid']} ({row['name_en']})")
+            raise UsageError(
+                f"{labels_dir / 'countries-labels.tsv'}: no German row for {row['qid']} ({row['name_en']})"
+            )
         entity.labels["de"] = de["label_de"]
         _add(entity.aliases, "de", _split(de["aliases_de"]), de["label_de"])
         _add(entity.aliases, "en", _split(de["aliases_en"]), entity.labels["en"])
@@ -167,8 +169,12 @@ def _check_languages(extra: dict, path: Path) -> None:
 
 def _inputs_digest(source_dir: Path, labels_dir: Path) -> str:
     digest = hashlib.sha256()
-    for path in (source_dir / "countries.tsv", source_dir / "entities.tsv",
-                 labels_dir / "countries-labels.tsv", labels_dir / "entities.yaml"):
+    for path in (
+        source_dir / "countries.tsv",
+        source_dir / "entities.tsv",
+        labels_dir / "countries-labels.tsv",
+        labels_dir / "entities.yaml",
+    ):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -185,14 +191,17 @@ def build_shipped_cache(source_dir: Path, out_path: str | Path, labels_dir: Path
         conn = sqlite3.connect(tmp_name)
         conn.executescript(SCHEMA)
         with conn:
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ("format", FORMAT_NAME),
-                ("version", str(FORMAT_VERSION)),
-                ("data_version", DATA_VERSION),
-                ("built", BUILD_DATE),
-                ("inputs_sha256", _inputs_digest(source_dir, labels_dir)),
-                ("source", "../shared/wikidata (countries.tsv, entities.tsv) + kg/data label files"),
-            ])
+            conn.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("format", FORMAT_NAME),
+                    ("version", str(FORMAT_VERSION)),
+                    ("data_version", DATA_VERSION),
+                    ("built", BUILD_DATE),
+                    ("inputs_sha256", _inputs_digest(source_dir, labels_dir)),
+                    ("source", "../shared/wikidata (countries.tsv, entities.tsv) + kg/data label files"),
+                ],
+            )
             for entity in entities:
                 write_entity(conn, entity)
             conn.executemany(

@@ -149,9 +149,7 @@ _NOT_VERBS_E = frozenset(
     ebene etliche derselbe dieselbe dasselbe habe gegebene ende hiesige dortige
     """.split()
 ) - {"habe"}
-_ADJECTIVE_E = re.compile(
-    r"(?:isch|lich|ig|ern|bar|sam|haft|al|iell|uell|iv|los|ös|är|ant|ent|end|ist|st|ert|en|t)e$"
-)
+_ADJECTIVE_E = re.compile(r"(?:isch|lich|ig|ern|bar|sam|haft|al|iell|uell|iv|los|ös|är|ant|ent|end|ist|st|ert|en|t)e$")
 
 
 def is_konjunktiv(word: str) -> bool:
@@ -203,9 +201,9 @@ for _kind, _words in {
                telefoniert telefonieren Telefonats Telefongesprächs Videoschalte Videogespräch
                call phoned videoconference by_phone by_telephone phone_call call_with""",
 }.items():
-    for _word in _words.split():   # "_" joins the words of a multi-word trigger
+    for _word in _words.split():  # "_" joins the words of a multi-word trigger
         MEETING_TRIGGERS.setdefault(_word.replace("_", " "), _kind)
-        if _word.isascii() and _word.islower():   # English nouns in titles: "Foreign Ministers' Meeting"
+        if _word.isascii() and _word.islower():  # English nouns in titles: "Foreign Ministers' Meeting"
             MEETING_TRIGGERS.setdefault(_word.replace("_", " ").title(), _kind)
             MEETING_TRIGGERS.setdefault(_word.replace("_", " ").capitalize(), _kind)
 
@@ -225,12 +223,47 @@ for _kind, _words in {
         MISSION_KINDS.setdefault(_word.replace("_", " "), _kind)
 
 STATUS_CUES: dict[str, tuple[str, ...]] = {
-    "intended": ("erwägt", "erwäge", "erwägen", "erwogen", "Wunsch", "wünscht", "möchte", "möchten",
-                 "beabsichtigt", "Absicht", "prüft", "considers", "considering", "considered",
-                 "wish", "wishes", "intends", "intend", "seeks", "hopes to", "plans to join",
-                 "interest in joining", "beteiligen", "anschließen", "anzuschließen"),
+    "intended": (
+        "erwägt",
+        "erwäge",
+        "erwägen",
+        "erwogen",
+        "Wunsch",
+        "wünscht",
+        "möchte",
+        "möchten",
+        "beabsichtigt",
+        "Absicht",
+        "prüft",
+        "considers",
+        "considering",
+        "considered",
+        "wish",
+        "wishes",
+        "intends",
+        "intend",
+        "seeks",
+        "hopes to",
+        "plans to join",
+        "interest in joining",
+        "beteiligen",
+        "anschließen",
+        "anzuschließen",
+    ),
     "announced": ("kündigte", "kündigt", "angekündigt", "announced", "announces", "unveiled"),
-    "planned": ("wird", "werden", "soll", "sollen", "will", "plant", "plans", "planned",
-                "geplant", "is to", "are to", "scheduled"),
+    "planned": (
+        "wird",
+        "werden",
+        "soll",
+        "sollen",
+        "will",
+        "plant",
+        "plans",
+        "planned",
+        "geplant",
+        "is to",
+        "are to",
+        "scheduled",
+    ),
     "ongoing": ("derzeit", "laufende", "andauernde", "ongoing", "currently", "continues"),
 }
