@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from kg.extract import lexicon as lx
+from kg.extract import resources
 from kg.extract.base import ActorMention, Actors, Document
 from kg.model import Actor
 
@@ -561,10 +562,15 @@ def _is_role_de(word: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _is_role(word: str) -> bool:
+    if "-" in word[1:-1] and word[:1].isupper() and word.rsplit("-", 1)[1] in lx.ROLE_HEADS_EN:
+        return True  # "Vice-President", "Under-Secretary"
     return word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN or _is_role_de(word)
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_role_head(word: str) -> bool:
+    if "-" in word[1:-1] and word[:1].isupper() and word.rsplit("-", 1)[1] in lx.ROLE_HEADS_EN:
+        return True
     return word in lx.ROLE_HEADS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN or _is_role_de(word)
 
 
@@ -695,6 +701,8 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
         while i < len(tokens):
             tok = tokens[i]
             role = _role_phrase(tokens, i, state) if i > 0 else None
+            if role is not None and tokens[i - 1].text in _ROLE_COMPLEMENT_LINKS:
+                role = None  # "Chief of Staff of the Army", "Envoy for Climate Change": the role's complement
             taken = state.overlaps(tok.start, tok.end)
             if taken and state.found.get(taken) and state.found[taken].type == "Person":
                 if role:
@@ -743,6 +751,7 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
             i = j + _coordinated_person(state, tokens, j, role)
 
 
+_ROLE_COMPLEMENT_LINKS = frozenset(("of", "for", "the", "des", "der", "für"))
 _APPOSITION_ARTICLES = frozenset(("der", "die", "the", "a", "an", "ein", "eine"))
 _APPOSITION_LINKS = frozenset(("of", "for", "the", "der", "des", "and", "und", "von", "in"))
 _APPOSITION_END = frozenset((",", ".", ";", ":", ")", "(", "!", "?"))
@@ -816,6 +825,8 @@ def _coordinated_person(state: _State, tokens: list[_Tok], j: int, role) -> int:
         k += 1
     if k - (j + 1) < 2 or (k < len(tokens) and tokens[k].text[:1].isupper()):
         return 0  # one capitalised word may be anything; a name needs two
+    if k + 1 < len(tokens) and tokens[k].text in ("and", "und", "of", "for") and tokens[k + 1].text[:1].isupper():
+        return 0  # "… and Climate Action and Energy Commissioner Arias": a portfolio, not a name
     start, end = tokens[j + 1].start, tokens[k - 1].end
     name = state.text[start:end]
     key = _person_key(state, name)
@@ -1570,6 +1581,34 @@ def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> No
                 state.found[key].roles.append(role_text)
 
 
+_NEXT_WORDS = re.compile(r"\s+([\w-]+)(?:\s+([\w-]+))?")
+
+
+def _demonym_as_agent(state: _State, end: int) -> bool:
+    """A demonym adjective naming the acting state: before an agent noun ("die britische
+    Regierung", "the South Korean military"), perhaps after a second adjective.
+
+    >>> from kg.extract.article import read_article
+    >>> doc = read_article("Die britische Regierung und der kanadische Premier.")
+    >>> state = _State(doc, StaticNames([]), gazetteer_for(StaticNames([])))
+    >>> _demonym_as_agent(state, 13), _demonym_as_agent(state, 44)
+    (True, False)
+    """
+    match = _NEXT_WORDS.match(state.search, end)
+    if not match:
+        return False
+    nouns = resources.words(state.doc.language, "state_agent_nouns") if state.doc.language in ("de", "en") else ()
+    words = [match.group(1)]
+    if match.group(2) and re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em|n|al|an|ic|ed)", match.group(1)):
+        words.append(match.group(2))  # "die britische konservative Regierung"
+    for word in words:
+        word = word.rsplit("-", 1)[-1]
+        lowered = word.casefold()
+        if any(c in nouns for c in (word, lowered, word[:-1], lowered[:-1], word[:-2], lowered[:-2]) if c):
+            return True
+    return False
+
+
 def _finish(state: _State) -> Actors:
     actors: list[Actor] = []
     mentions: list[ActorMention] = []
@@ -1585,6 +1624,9 @@ def _finish(state: _State) -> Actors:
             continue
         if found.type == "Person" and found.name.casefold() in state.metadata_names:
             continue
+        if found.type == "State" and all(m[2] == "demonym" for m in named):
+            if not any(_demonym_as_agent(state, end) for _, end, _ in named):
+                continue  # "der kanadische Premier": the adjective is a role attribute, not the state
         actor_id = _slug(found.name)
         base, n = actor_id, 2
         while actor_id in used:
