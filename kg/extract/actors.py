@@ -1241,9 +1241,66 @@ def _acronym_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             position = search.find(acronym, end)
 
 
+_LOCATIVE_DE = re.compile(
+    r"(?<![\w-])(?:(?:in|In|aus|Aus|nach|bei|nahe|vor|von)\s+|(?:im|ins|Im|am|vom|zum|nach|in|aus|bei)\s+"
+    r"(?P<adj>[a-zäöü]+(?:e|en|er|es|em))\s+)"
+    r"(?P<name>[^\W\d_][\w'’]{3,}(?:-[^\W\d_][\w'’]+)*)"
+    r"(?=\s*(?:[,.;:)!?]|$)|\s+(?P<next>[a-zäöüß]+)\b)"
+)
+_GENITIVE_NEXT = frozenset("des der eines einer dieses dieser von vom".split())
+_DATIVE_PLURAL = ("en", "ern", "eln", "rn", "ln")
+
+
+def _locative_name_de(state: _State, match: re.Match) -> bool:
+    """A town the cache does not know after a German locative preposition ("lief in Wittmund
+    ein", "aus Souda kommend"): a capitalised word that is not a common noun by form or list."""
+    name, nxt = match.group("name"), match.group("next")
+    word = match.group(0).split()[0]
+    if word in ("von", "Von") and nxt not in ("aus", "nach"):
+        return False  # "von Merkel": a person; only "von Kiel aus", "von Kiel nach Oslo"
+    if not name[0].isupper() or name.isupper() or nxt in _GENITIVE_NEXT:
+        return False
+    if match.group("adj") and not _is_demonym(state, _Tok(match.group("adj"), match.start("adj"), match.end("adj"))):
+        return False  # only a demonym adjective: "im niederländischen Middelburg", "ins litauische Kaunas"
+    if re.search(r"[a-zäöüß][A-ZÄÖÜ]", name):
+        return False  # glued page furniture ("DeutschlandLesedauer")
+    if re.match(r",\s+(?:einem|einer|eines|ein|eine)\b", state.search[match.end("name") :]):
+        return False  # "aus Wikinews, einem freien Wiki": a source described by its kind
+    lowered = name.casefold()
+    return not (
+        name in lx.NOT_NAME_WORDS
+        or name in resources.words("de", "locative_non_places")
+        or lowered in lx.MONTHS
+        or lowered in lx.WEEKDAYS
+        or lowered.endswith(lx.GERMAN_NOUN_ENDINGS + _DATIVE_PLURAL + ("nis", "ment", "isch", "tum"))
+        or _is_role(name)
+        or name in lx.REGION_WORDS
+    )
+
+
+def _locative_pass_de(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """German towns and ports unknown to the cache, and their later mentions."""
+    names: dict[str, str] = {}
+    for s_start, s_end in sentences:
+        for match in _LOCATIVE_DE.finditer(state.search, s_start, s_end):
+            start, end = match.start("name"), match.end("name")
+            if state.overlaps(start, end) is not None or not _locative_name_de(state, match):
+                continue
+            name = state.text[start:end]
+            key = names.setdefault(name, "place:" + name.casefold())
+            state.actor(key, name, "Place", None, "pattern:locative", 0.55)
+            state.add_mention(key, start, end, "name")
+    for name, key in names.items():
+        for s_start, s_end in sentences:
+            for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w])", state.search[s_start:s_end]):
+                state.add_mention(key, s_start + m.start(), s_start + m.end(), "name")
+
+
 def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     """Acronyms after a German article ("der OSZE") as organisations; English places after "in"/"at"."""
     language = state.doc.language
+    if language == "de":
+        _locative_pass_de(state, sentences)
     for s_start, s_end in sentences:
         segment = state.search[s_start:s_end]
         if language == "de":
