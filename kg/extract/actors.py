@@ -461,6 +461,13 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         if all(e.kind == "surname" for e in entries):
             state.deferred_surnames.append((start, end, entries[0].qid))
             continue
+        if doc.language == "en" and all(e.type in ("State", "Place") for e in entries):
+            longer = _longer_name_en(state.search, start, end, regions[index][0])
+            if longer is not None:  # "Islamic State of Iraq and Syria": an organisation, not Iraq
+                key = "organization:" + state.text[longer[0] : longer[1]].casefold()
+                state.actor(key, state.text[longer[0] : longer[1]], "Organization", None, "pattern:organisation", 0.6)
+                state.add_mention(key, *longer, "name")
+                continue
         entries = [e for e in entries if e.kind != "surname"]
         places = [e for e in entries if e.type == "Place"]
         metonyms = [e for e in entries if e.kind == "metonym"]
@@ -499,6 +506,25 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
                 found.name = _strip_genitive(surface)  # a name rather than its adjective
             found.candidates = candidates
         state.add_mention(key, start, end, via)
+
+
+_OF_NAME_BEFORE = re.compile(r"((?:[A-Z][\w'-]+\s+){2,4})of\s+(?:the\s+)?$")
+_AND_NAME_AFTER = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?[A-Z][\w-]+(?![\w-])")
+
+
+def _longer_name_en(search: str, start: int, end: int, region_start: int) -> tuple[int, int] | None:
+    """The span of a longer capitalised name that a state or place ends ("Islamic State of Iraq
+    and Syria", "Liberation Front of X"), or None (a state's own name: "Democratic Republic of the
+    Congo"; a role: "Prime Minister of Japan")."""
+    match = _OF_NAME_BEFORE.search(search, max(region_start, start - 60), start)
+    if not match:
+        return None
+    words = match.group(1).split()
+    heads = resources.words("en", "state_name_heads")
+    if any(w in heads or _is_role_head(w) for w in words) or words[0] in lx.NOT_NAME_WORDS:
+        return None
+    tail = _AND_NAME_AFTER.match(search, end)
+    return match.start(1), tail.end() if tail else end
 
 
 def _strip_genitive(surface: str) -> str:
@@ -582,8 +608,10 @@ def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
         return True
     if len(word) < 2 or not word[0].isupper() or word in lx.NOT_NAME_WORDS or _is_role(word):
         return False
-    if word.casefold() in lx.MONTHS or word.casefold() in lx.WEEKDAYS:
-        return False
+    if word in lx.REGION_WORDS:
+        return False  # "Commander Africa", "Kommandeur Europa": a region, never a person's name
+    if (word.casefold() in lx.MONTHS and (len(word) > 3 or word == "Mai")) or word.casefold() in lx.WEEKDAYS:
+        return False  # a three-letter abbreviation may be a first name ("Jan")
     if any(ch.isdigit() for ch in word) or word.endswith("-"):
         return False
     if word.isupper() and len(word) <= 3:
@@ -1033,19 +1061,87 @@ _ORG_DE_GENERIC = re.compile(
     + r"))"
     r"((?:\s+(?:für\s+|und\s+|der\s+|des\s+)?[A-ZÄÖÜ][\w-]+){1,4})?(?![\w])"
 )
-_PLACE_EN = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + "|".join(lx.PLACE_HEADS_EN) + r"))(?![\w-])")
 _PLACE_OF_EN = re.compile(
     r"\b(?:island|islands|port|city|town|village|region|province|district)\s+of\s+"
     r"([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)(?![\w-])"
 )
-_PLACE_DE = re.compile(r"(?<![\w])(?:" + "|".join(lx.PLACE_PREFIXES_DE) + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
-_SHIP = re.compile(
-    r"(?<![\w])(?:("
-    + "|".join(lx.SHIP_PREFIXES)
-    + r")\s+|(?:"
-    + "|".join(lx.SHIP_CLASSES)
-    + r")\s+)([A-ZÄÖÜ][\w-]+(?:\s+(?:of\s+|de\s+)?[A-ZÄÖÜ][\w-]+){0,3})(?![\w])"
-)
+_QUOTES_OPEN = "„“\"»«‚‘'"
+_QUOTES_CLOSE = "“”\"«»‘’'"
+
+
+def _alternation(entries) -> str:
+    return "|".join(re.escape(e) for e in sorted(entries, key=len, reverse=True))
+
+
+@functools.cache
+def _place_patterns(lang: str) -> dict[str, re.Pattern]:
+    """Place-name patterns from the language's head lists (compiled once, on first use)."""
+    out: dict[str, re.Pattern] = {}
+    if lang == "en":
+        heads = _alternation(resources.ordered("en", "place_heads"))
+        out["head"] = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + heads + r"))(?![\w-])")
+        of_heads = _alternation(resources.ordered("en", "place_of_heads"))
+        out["of"] = re.compile(
+            r"(?<![\w-])(?:" + of_heads + r")\s+of\s+(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}(?![\w-])"
+        )
+    if lang == "de":
+        prefixes = _alternation(resources.ordered("de", "place_prefixes"))
+        out["prefix"] = re.compile(r"(?<![\w])(" + prefixes + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
+        suffixes = "|".join(sorted(resources.ordered("de", "place_suffixes"), key=len, reverse=True))
+        out["suffix"] = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w-]*?(?:" + suffixes + r"))(?:e?s)?(?![\w])")
+        adj_heads = "|".join(row["head"] for row in resources.table("de", "place_adjective_heads"))
+        out["adjective"] = re.compile(
+            r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß-]+(?:e|en|er|es|em))\s+(" + adj_heads + r")(?:e?s)?(?![\w])"
+        )
+    return out
+
+
+@functools.cache
+def _regions(lang: str) -> tuple[re.Pattern | None, dict[str, str]]:
+    """World regions and seas without a head word, as one pattern and a form → name table."""
+    forms: dict[str, str] = {}
+    for row in resources.table(lang, "regions") if resources.has(lang, "regions") else ():
+        for form in [row["name"], *[f for f in row.get("forms", "").split("|") if f]]:
+            forms[form] = row["name"]
+    if not forms:
+        return None, forms
+    return re.compile(r"(?<![\w-])(" + _alternation(forms) + r")(?![\w-])"), forms
+
+
+@functools.cache
+def _vessel_pattern(lang: str) -> re.Pattern | None:
+    """Ship names: "HMS X", "die Fregatte X", "der Tanker „X“", "the supply ship 'X'"."""
+    if lang not in ("de", "en"):
+        return None
+    plain, quoted = [], []
+    for entry in resources.ordered(lang, "vessel_classes"):
+        word, _, flag = entry.partition(" quoted") if entry.endswith(" quoted") else (entry, "", "")
+        (quoted if entry.endswith(" quoted") else plain).append(word)
+    compound = r"[\w-]*" if lang == "de" else ""
+    upper = lambda words: [w[:1].upper() + w[1:] for w in words] + [w[:1].lower() + w[1:] for w in words]  # noqa: E731
+    name = r"[A-ZÄÖÜ][\w-]+(?:\s+(?:of\s+|de\s+)?[A-ZÄÖÜ][\w-]+){0,3}"
+    quoted_name = r"[A-ZÄÖÜÀ-Ý0-9][^\n\"„“”«»]{0,40}?"
+    return re.compile(
+        r"(?<![\w])(?:(?P<prefix>"
+        + "|".join(lx.SHIP_PREFIXES)
+        + r")\s+(?P<name>"
+        + name
+        + r")|(?:"
+        + compound
+        + r"(?:"
+        + _alternation(upper(plain + quoted))
+        + r"))\s+["
+        + _QUOTES_OPEN
+        + r"](?P<qname>"
+        + quoted_name
+        + r")["
+        + _QUOTES_CLOSE
+        + r"]|(?<![\w-])(?:(?:"
+        + _alternation(upper(plain))
+        + r"))\s+(?P<cname>"
+        + name
+        + r"))(?![\w])"
+    )
 
 
 def _trim_leading(words: str) -> tuple[int, str]:
@@ -1061,22 +1157,28 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     search = state.search
     for s_start, s_end in sentences:
         segment = search[s_start:s_end]
-        for match in _SHIP.finditer(segment):
-            prefix = match.group(1)
-            start = s_start + (match.start(1) if prefix else match.start(2))
-            end = s_start + match.end(2)
-            name = state.text[start:end]
+        vessels = _vessel_pattern(state.doc.language)
+        for match in vessels.finditer(segment) if vessels else ():
+            group = "name" if match.group("prefix") else ("qname" if match.group("qname") else "cname")
+            start = s_start + (match.start("prefix") if match.group("prefix") else match.start(group))
+            end = s_start + match.end(group)
+            name = state.text[start:end].strip()
+            if group == "cname" and (name.split()[0] in lx.NOT_NAME_WORDS or _is_role(name.split()[0])):
+                continue
             key = "ship:" + name.casefold()
             state.actor(key, name, "Ship", None, "pattern:ship", 0.7)
-            state.add_mention(key, start, end, "name")
+            state.add_mention(key, start, start + len(name), "name")
+        places = _place_patterns(state.doc.language)
         for pattern, type_, method in (
             (_ORG_EN, "Organization", "pattern:organisation"),
-            (_PLACE_EN, "Place", "pattern:place"),
+            (places.get("head"), "Place", "pattern:place"),
         ):
-            for match in pattern.finditer(segment):
+            for match in pattern.finditer(segment) if pattern else ():
                 shift, words = _trim_leading(match.group(0))
                 if type_ == "Organization" and len(words.split()) < 2:
                     continue
+                if type_ == "Place" and _title_follows(segment, match.end()):
+                    continue  # "North Sea Commander": a title, not the sea
                 start = s_start + match.start() + shift
                 end = s_start + match.end()
                 _add_pattern_actor(state, start, end, type_, method)
@@ -1103,17 +1205,80 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             else:
                 continue
             _add_pattern_actor(state, s_start + match.start(1), end, "Organization", "pattern:organisation")
-        for match in _PLACE_DE.finditer(segment):
-            start, end = s_start + match.start(), s_start + match.end()
-            inner = s_start + match.start(1)
-            taken = state.overlaps(inner, s_start + match.end(1))
-            if taken:
-                continue
-            _add_pattern_actor(state, start, end, "Place", "pattern:place")
+        if "prefix" in places:
+            for match in places["prefix"].finditer(segment):
+                start, end = s_start + match.start(), s_start + match.end()
+                taken = state.overlaps(s_start + match.start(2), s_start + match.end(2))
+                if taken and not match.group(1).endswith(" von"):
+                    continue  # "Straße von Taiwan" is the strait even though Taiwan is a state
+                _add_pattern_actor(state, start, end, "Place", "pattern:place")
+            for match in places["suffix"].finditer(segment):
+                word = match.group(1)
+                if word in resources.words("de", "locative_non_places") or len(word) < 6:
+                    continue
+                _add_place(state, s_start + match.start(1), s_start + match.end(1), word)
+            for match in places["adjective"].finditer(segment):
+                adjective, head = match.group(1), match.group(2)
+                if adjective in lx.NOT_NAME_WORDS or state.overlaps(s_start + match.start(), s_start + match.end()):
+                    continue
+                ending = next(r["ending"] for r in resources.table("de", "place_adjective_heads") if r["head"] == head)
+                stem = re.sub(r"(?:e|en|er|es|em)$", "", adjective)
+                _add_place(state, s_start + match.start(), s_start + match.end(), f"{stem}{ending} {head}")
+        if "of" in places:
+            for match in places["of"].finditer(segment):  # "Strait of Hormuz", even for a state after "of"
+                if not _title_follows(segment, match.end()):
+                    _add_pattern_actor(state, s_start + match.start(), s_start + match.end(), "Place", "pattern:place")
         for match in _PLACE_OF_EN.finditer(segment):  # "the island of Gotland": the name is the place
             start, end = s_start + match.start(1), s_start + match.end(1)
             if match.group(1) not in lx.NOT_NAME_WORDS and state.overlaps(start, end) is None:
                 _add_pattern_actor(state, start, end, "Place", "pattern:place")
+
+
+def _title_follows(segment: str, end: int) -> bool:
+    """A role word right after a name: "North Sea Commander" is a title."""
+    match = re.match(r"\s+([\w.-]+)", segment[end:])
+    return bool(match) and (_is_role(match.group(1)) or match.group(1) in lx.ROLE_HEADS_EN)
+
+
+def _add_place(state: _State, start: int, end: int, name: str) -> None:
+    """A place found by its head, keyed by its nominative name ("im Schwarzen Meer" → Schwarzes Meer)."""
+    if state.overlaps(start, end) is not None:
+        overlapping = _spans_overlapping(state, start, end)
+        if any(
+            not (start <= a and b <= end) or state.found[state.mention_key[(a, b)]].type == "Person"
+            for a, b in overlapping
+        ):
+            return
+        for span in overlapping:
+            _drop_mention(state, span)
+    key = "place:" + name.casefold()
+    state.actor(key, name, "Place", None, "pattern:place", 0.7)
+    state.add_mention(key, start, end, "name")
+
+
+def _region_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """World regions and seas without a head word ("im Nahen Osten", "the Arctic"), not inside a
+    longer capitalised name ("Africa Command", "Horn of Africa Task Force")."""
+    pattern, forms = _regions(state.doc.language)
+    if pattern is None:
+        return
+    for s_start, s_end in sentences:
+        for match in pattern.finditer(state.search, s_start, s_end):
+            start, end = match.start(), match.end()
+            after = re.match(r"\s+(\S+)", state.search[end:s_end])
+            before = state.search[max(s_start, start - 20) : start]
+            if after and after.group(1)[:1].isupper() and after.group(1) not in lx.NOT_NAME_WORDS:
+                continue  # "Middle East Institute"
+            if re.search(r"[A-Z][\w-]*\s+(?:of|von|for|für)\s+(?:the\s+)?$", before) and not re.search(
+                r"(?:" + _alternation(resources.ordered("en", "place_of_heads")) + r")\s+of\s+$", before
+            ):
+                continue  # "Commander of Africa Command", "Bank of Asia"
+            if state.overlaps(start, end) is not None or _is_role_head(before.rstrip().rsplit(" ", 1)[-1]):
+                continue  # "Commander Africa": a title
+            name = forms[match.group(1)]
+            key = "place:" + name.casefold()
+            state.actor(key, name, "Place", None, "pattern:region", 0.65)
+            state.add_mention(key, start, end, "name")
 
 
 def _spans_overlapping(state: _State, start: int, end: int) -> list[tuple[int, int]]:
@@ -1482,6 +1647,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     facts = [(s.start, s.end) for s in doc.sentences if s.kind in ("body", "caption", "heading")]
     _gazetteer_pass(state, regions)
     _pattern_pass(state, regions)
+    _region_pass(state, regions)
     _person_pass(state, regions, {s.start for s in doc.sentences if s.kind == "heading"})
     _place_names_as_first_names(state, facts)
     _bare_name_pass(state, facts)
