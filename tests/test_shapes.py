@@ -81,7 +81,7 @@ FAILING = {
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
     graph = Graph()
-    for path in sorted((ROOT / "shapes").glob("*.ttl")):
+    for path in sorted((ROOT / "kg" / "shapes").glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 
