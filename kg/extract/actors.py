@@ -165,6 +165,22 @@ def _variants(name) -> set[str]:
     return out
 
 
+def _inhabitant_nouns(demonym: str, lang: str) -> set[str]:
+    """Plural inhabitant nouns derived from a demonym adjective: "kanadisch" → Kanadier(n),
+    "britisch" → Briten, "Canadian" → Canadians. Forms that are no word never occur in text.
+
+    >>> sorted(_inhabitant_nouns("kanadisch", "de"))[:4], sorted(_inhabitant_nouns("Canadian", "en"))
+    (['Kanaden', 'Kanader', 'Kanadern', 'Kanadier'], ['Canadians'])
+    """
+    text = demonym.strip()
+    if lang == "en":
+        return {text + "s"} if text[:1].isupper() and text.endswith(("an", "i", "er")) else set()
+    if not text.endswith("isch") or " " in text or len(text) < 7:
+        return set()
+    stem = text[:-4].capitalize()
+    return {stem + "er", stem + "ern", stem + "ier", stem + "iern", stem + "en"}
+
+
 class Gazetteer:
     """Every surface form of a name source in one Aho-Corasick automaton.
 
@@ -189,6 +205,12 @@ class Gazetteer:
                 bucket = table.setdefault(form, [])
                 if entry not in bucket:
                     bucket.append(entry)
+            if name.kind == "demonym" and name.type == "State":
+                inhabitants = _Entry(name.qid, name.type, "inhabitant", name.lang, name.text)
+                for form in _inhabitant_nouns(name.text, name.lang):
+                    bucket = table.setdefault(form, [])
+                    if inhabitants not in bucket:
+                        bucket.append(inhabitants)
             if name.type == "Person" and name.kind in ("label", "alias"):
                 for token in _name_tokens(name.text):
                     person_tokens.setdefault(token, set()).add(name.qid)
@@ -461,6 +483,15 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         if all(e.kind == "surname" for e in entries):
             state.deferred_surnames.append((start, end, entries[0].qid))
             continue
+        if any(e.kind == "inhabitant" for e in entries):
+            entries = [e for e in entries if e.kind != "inhabitant" or e.lang == doc.language]
+            if not entries:
+                continue
+        if all(e.kind == "inhabitant" for e in entries):
+            if re.match(r"\s+[A-ZÄÖÜ][a-zäöüß]", state.search[end : end + 3]) and doc.language == "en":
+                continue  # "Canadians Ask …" in a headline
+            if re.match(r"\s+[A-ZÄÖÜ][\w-]+\s+[A-ZÄÖÜ]", state.search[end : end + 40]):
+                continue  # "der Kanadier Tom Reed": an attribute of the person named
         if doc.language == "en" and all(e.type in ("State", "Place") for e in entries):
             longer = _longer_name_en(state.search, start, end, regions[index][0])
             if longer is not None:  # "Islamic State of Iraq and Syria": an organisation, not Iraq
@@ -1234,6 +1265,36 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 _add_pattern_actor(state, start, end, "Place", "pattern:place")
 
 
+@functools.cache
+def _institution_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """German "<Capitalised adjective> <institution head>" names, and each head's nominative ending."""
+    rows = resources.table("de", "institution_heads")
+    endings = {row["head"]: row["ending"] for row in rows}
+    pattern = re.compile(
+        r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es|em))\s+(" + _alternation(endings) + r")(?:e?s|n)?(?![\w-])"
+    )
+    return pattern, endings
+
+
+def _institution_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """Organisations named by a capitalised adjective and an institution head ("die Königliche
+    Marine", "des Obersten Gerichts"); not at a sentence start, where every word is capitalised."""
+    if state.doc.language != "de":
+        return
+    pattern, endings = _institution_pattern()
+    for s_start, s_end in sentences:
+        for match in pattern.finditer(state.search, s_start, s_end):
+            start, end = match.start(), match.end()
+            adjective = match.group(1)
+            if adjective in lx.NOT_NAME_WORDS or _sentence_start(state.search, start, s_start):
+                continue
+            if state.overlaps(start, match.start(2)) is not None:
+                continue  # a demonym ("der Russischen Marine" is the branch pass's) or another name
+            stem = re.sub(r"(?:e|en|er|es|em)$", "", adjective)
+            name = f"{stem}{endings[match.group(2)]} {match.group(2)}"
+            _add_pattern_actor(state, start, end, "Organization", "pattern:organisation", name=name)
+
+
 def _title_follows(segment: str, end: int) -> bool:
     """A role word right after a name: "North Sea Commander" is a title."""
     match = re.match(r"\s+([\w.-]+)", segment[end:])
@@ -1648,6 +1709,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _gazetteer_pass(state, regions)
     _pattern_pass(state, regions)
     _region_pass(state, regions)
+    _institution_pass(state, regions)
     _person_pass(state, regions, {s.start for s in doc.sentences if s.kind == "heading"})
     _place_names_as_first_names(state, facts)
     _bare_name_pass(state, facts)
