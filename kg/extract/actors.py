@@ -1675,6 +1675,67 @@ def _pronoun_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
         state.add_mention(key, start, end, "pronoun")
 
 
+# ------------------------------------------------------------------ positions without a holder
+
+_POSITION_ARTICLES = {
+    "de": frozenset("ein eine eines einem einen einer des dem der".split()),
+    "en": frozenset("a an the".split()),
+}
+_ROLE_INFLECTIONS_DE = ("nen", "en", "es", "n", "s", "")
+
+
+def _role_base_de(word: str) -> str | None:
+    """The nominative singular of an inflected German role noun ("Außenministers" → "Außenminister")."""
+    lowered = word.lower()  # not casefold(): "ß" must keep its length
+    for ending in _ROLE_INFLECTIONS_DE:
+        stem = lowered[: len(lowered) - len(ending)] if ending else lowered
+        if lowered.endswith(ending) and stem.endswith(lx.ROLE_SUFFIXES_DE):
+            return word[: len(stem)]
+    return None
+
+
+def _position_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """Office holders the text does not name, as Position actors: "unter Führung eines polnischen
+    Generals", "des japanischen Außenministers", "a Polish general". Only with a demonym (the
+    office is then identifiable), only singular, never when a name follows, and never when a
+    person of the article holds a role with that head (then the phrase refers back to them)."""
+    lang = state.doc.language
+    if lang not in _POSITION_ARTICLES:
+        return
+    held = " ".join(role.casefold() for f in state.found.values() if f.type == "Person" for role in f.roles)
+    for s_start, s_end in sentences:
+        tokens = _tokens(state.search, s_start, s_end)
+        for i in range(1, len(tokens) - 1):
+            article, adjective = tokens[i - 1], tokens[i]
+            if article.text.casefold() not in _POSITION_ARTICLES[lang] or not _is_demonym(state, adjective):
+                continue
+            k = i + 1
+            if lang == "en":
+                while k < len(tokens) - 1 and tokens[k].text in lx.ROLE_MODIFIERS_LOWER_EN:
+                    k += 1
+                head = tokens[k].text if tokens[k].text in lx.ROLE_HEADS_LOWER_EN else None
+            else:
+                head = _role_base_de(tokens[k].text) if _is_role_de(tokens[k].text) else None
+            if head is None or state.overlaps(tokens[k].start, tokens[k].end) is not None:
+                continue
+            if k + 1 < len(tokens) and _name_like(tokens[k + 1], state, True):
+                continue  # "der polnische General Jan Nowak": the person pass's
+            if head.casefold() in held or (lang == "de" and _role_base_de(head).casefold()[:-2] in held):
+                continue  # "the foreign minister" after "Foreign Minister Ana Lind": a reference back
+            if lang == "de":
+                stem = re.sub(r"(?:e|en|er|es|em)$", "", adjective.text)
+                feminine = head.endswith("in")
+                if article.text.casefold() == "der" and not feminine and not adjective.text.endswith("e"):
+                    continue  # "der polnischen Generäle/Diplomaten": a plural, a group
+                name = f"{stem}{'e' if feminine else 'er'} {head}"
+            else:
+                name = state.text[adjective.start : tokens[k].end]
+            key = "position:" + name.casefold()
+            state.actor(key, name, "Position", None, "pattern:position", 0.55)
+            _drop_mention(state, (adjective.start, adjective.end))  # the demonym is part of the office
+            state.add_mention(key, adjective.start, tokens[k].end, "name")
+
+
 # ------------------------------------------------------------------ the entry point
 
 
@@ -1722,6 +1783,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _surname_pass(state, regions)
     _unknown_name_pass(state, facts)
     _pronoun_pass(state, facts)
+    _position_pass(state, facts)
     return _finish(state)
 
 

@@ -175,7 +175,7 @@ ROLE_HEADS_LOWER_EN = frozenset(
     advisor ambassador envoy commander president chancellor premier senator governor mayor
     diplomat economist historian researcher scientist lawmaker negotiator
     correspondent chairman chairwoman director counterpart counterparts leader chief official
-    commissioner spokesperson""".split()
+    commissioner general admiral colonel officer captain commodore""".split()
 )
 # Lower-case words inside an English role before a name ("prime minister", "opposition leader").
 ROLE_MODIFIERS_LOWER_EN = frozenset(
