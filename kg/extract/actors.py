@@ -463,6 +463,21 @@ def _locative_before(search: str, start: int) -> bool:
     )
 
 
+_EVENT_AFTER = re.compile(r"(?:-|\s+(?:[a-z]+\s+)?)([\w]+)")
+
+
+def _event_after(state: _State, end: int) -> bool:
+    """A capital before an event noun is the event's place, not its state's government ("the
+    Lisbon Summit", "Paris climate conference", "Berlin-Gipfel")."""
+    match = _EVENT_AFTER.match(state.search, end)
+    return bool(match) and match.group(1) in _event_heads(state.doc.language)
+
+
+@functools.cache
+def _event_heads(lang: str) -> frozenset[str]:
+    return resources.words(lang, "event_heads") if resources.has(lang, "event_heads") else frozenset()
+
+
 def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
     doc = state.doc
     starts = [r[0] for r in regions]
@@ -502,9 +517,10 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         entries = [e for e in entries if e.kind != "surname"]
         places = [e for e in entries if e.type == "Place"]
         metonyms = [e for e in entries if e.kind == "metonym"]
+        at_place = metonyms and (_locative_before(state.search, start) or _event_after(state, end))
         if places and metonyms:
-            entries = places if _locative_before(state.search, start) else metonyms
-        elif metonyms and len(metonyms) == len(entries) and _locative_before(state.search, start):
+            entries = places if at_place else metonyms
+        elif metonyms and len(metonyms) == len(entries) and at_place:
             # a capital after "in"/"nach": the city, which the cache does not know as a place
             surface = state.text[start:end]
             city = _strip_genitive(surface)
@@ -1438,7 +1454,9 @@ def _branch_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 
 _ACRONYM_DEF = re.compile(r"\s?\(([A-Z][A-Z0-9]{1,7})\)")
 _ACRONYM_DE = re.compile(
-    r"(?<![\w])(?:der|des|Der)\s+([A-Z][A-Z0-9]{2,6})(?=\s*[,.;:)]|\s+(?:und|oder|sowie|in|im|an|auf|mit|bei|hat|ist|wird|will|soll|sagte|teilte)\b)"
+    r"(?<![\w])(?:der|des|Der|dem|Dem|im|Im|beim|Beim|vom|gegenüber\s+der|gegenüber\s+dem)\s+([A-Z][A-Z0-9]{2,6})"
+    r"(?=\s*[,.;:)]|\s+(?:und|oder|sowie|in|im|an|auf|mit|bei|hat|ist|wird|will|soll|sagte|teilte|hieß|berichtete|"
+    r"berichtet|meldete|meldet|zufolge|erklärte)\b)"
 )
 _LOCATIVE_EN = re.compile(
     r"(?<![\w])(?:in|at|near|to|from|visiting|visited|visit to)\s+(?:(?P<the>the)\s+)?"
@@ -1522,6 +1540,12 @@ def _locative_pass_de(state: _State, sentences: list[tuple[int, int]]) -> None:
                 state.add_mention(key, s_start + m.start(), s_start + m.end(), "name")
 
 
+_TOLD_ACRONYM_EN = re.compile(
+    r"(?<![\w])(?:told|tells|telling|tell|said\s+to|speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|interviewed\s+by)"
+    r"\s+(?:the\s+)?(?P<name>[A-Z][A-Z0-9&]{1,6}(?:\s+(?:News|Radio|Television|TV))?)(?=\s*[,.;:)]|\s+[a-z]|\s*$)"
+)
+
+
 def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     """Acronyms after a German article ("der OSZE") as organisations; English places after "in"/"at"."""
     language = state.doc.language
@@ -1539,6 +1563,14 @@ def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 state.actor(key, word, "Organization", None, "pattern:acronym", 0.55)
                 state.add_mention(key, start, end, "name")
             continue
+        for match in _TOLD_ACRONYM_EN.finditer(segment):  # "told ABC", "in an interview with the BBC"
+            start, end = s_start + match.start("name"), s_start + match.end("name")
+            word = match.group("name")
+            if word.split()[0] in lx.ROLE_WORDS_EN or state.overlaps(start, end) is not None:
+                continue
+            key = "organization:" + word.casefold()
+            state.actor(key, word, "Organization", None, "pattern:acronym", 0.55)
+            state.add_mention(key, start, end, "name")
         for match in _LOCATIVE_EN.finditer(segment):
             words = match.group(2)
             start, end = s_start + match.start(2), s_start + match.end(2)
