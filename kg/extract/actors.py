@@ -345,9 +345,18 @@ class _State:
         self.confusable: dict[str, set[str]] = {}
         self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
         self.capitals: dict[str, list[str]] = {}  # a capital's place key → its state's QIDs
+        self._tokens: dict[tuple[int, int], list[_Tok]] = {}
         self.metadata_names = {
             n.casefold() for n in doc.authors + doc.extra.get("translators", []) + doc.extra.get("photo_credits", [])
         }
+
+    def tokens(self, start: int, end: int) -> list[_Tok]:
+        """The tokens of a sentence, computed once per recognition (the passes share them)."""
+        key = (start, end)
+        found = self._tokens.get(key)
+        if found is None:
+            found = self._tokens[key] = _tokens(self.search, start, end)
+        return found
 
     # spans ---------------------------------------------------------------
     def overlaps(self, start: int, end: int) -> str | None:
@@ -769,13 +778,15 @@ def _title_case(tokens: list[_Tok]) -> bool:
 
 def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[int]) -> None:
     for s_start, s_end in sentences:
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         if s_start in headings and state.doc.language == "en" and _title_case(tokens):
             continue
         i = 0
         while i < len(tokens):
             tok = tokens[i]
             role = _role_phrase(tokens, i, state) if i > 0 else None
+            if role is None and i > 3 and tokens[i - 1].text[:1].isupper():
+                role = _portfolio_role(state, tok.start)  # "Minister of Trade, Industry and Energy X"
             if role is not None and tokens[i - 1].text in _ROLE_COMPLEMENT_LINKS:
                 role = None  # "Chief of Staff of the Army", "Envoy for Climate Change": the role's complement
             taken = state.overlaps(tok.start, tok.end)
@@ -826,6 +837,27 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
             i = j + _coordinated_person(state, tokens, j, role)
 
 
+_PORTFOLIO_ROLE = re.compile(
+    r"((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+\s+(?:of|for|für)\s+(?:the\s+)?[A-Z][\w-]+(?:,\s+[A-Z][\w-]+)+"
+    r",?\s+(?:and|und|&)\s+[A-Z][\w-]+)\s+$"
+)
+
+
+def _portfolio_role(state: _State, start: int) -> tuple[int, str] | None:
+    """A role whose portfolio is a list with commas, right before ``start`` ("Minister of
+    Trade, Industry and Energy"), or None."""
+    window = max(0, start - 120)
+    match = _PORTFOLIO_ROLE.search(state.search, window, start)
+    if not match:
+        return None
+    words = match.group(1).split()
+    head = next((w for w in words if w not in ("of", "for", "für", "the")), "")
+    heads = [w for w in words[: words.index(next(w for w in words if w in ("of", "for", "für")))] if _is_role_head(w)]
+    if not heads or not head[:1].isupper():
+        return None
+    return match.start(1), state.text[match.start(1) : match.end(1)]
+
+
 _ROLE_COMPLEMENT_LINKS = frozenset(("of", "for", "the", "des", "der", "für"))
 _APPOSITION_ARTICLES = frozenset(("der", "die", "the", "a", "an", "ein", "eine"))
 _APPOSITION_LINKS = frozenset(("of", "for", "the", "der", "des", "and", "und", "von", "in"))
@@ -843,7 +875,7 @@ def _apposition_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
         inside = [m for m in mentions[first:] if m[0] < s_end]
         if not inside:
             continue
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         token_starts = [t.start for t in tokens]
         for _, end, key in inside:
             k = bisect.bisect_left(token_starts, end)
@@ -916,7 +948,7 @@ def _place_names_as_first_names(state: _State, sentences: list[tuple[int, int]])
     if state.doc.language != "en":
         return
     for s_start, s_end in sentences:
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         if _title_case(tokens):
             continue
         for i in range(len(tokens) - 1):
@@ -979,7 +1011,7 @@ def _bare_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     verbs = lx.SPEECH_VERBS_DE if state.doc.language == "de" else lx.SPEECH_VERBS_EN
     institutions = lx.INSTITUTION_WORDS_DE if state.doc.language == "de" else lx.INSTITUTION_WORDS_EN
     for s_start, s_end in sentences:
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         if state.doc.language == "en" and _title_case(tokens):
             continue
         i = 0
@@ -1736,7 +1768,7 @@ def _position_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
         return
     held = " ".join(role.casefold() for f in state.found.values() if f.type == "Person" for role in f.roles)
     for s_start, s_end in sentences:
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         for i in range(1, len(tokens) - 1):
             article, adjective = tokens[i - 1], tokens[i]
             if article.text.casefold() not in _POSITION_ARTICLES[lang] or not _is_demonym(state, adjective):
