@@ -112,3 +112,58 @@ def binary_format(data: bytes) -> str | None:
         if head.startswith(magic):
             return name
     return None
+
+
+def address_space() -> int:
+    """This process's address space (virtual memory) in bytes, 0 where /proc is missing.
+
+    >>> address_space() >= 0
+    True
+    """
+    import os
+
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def limit_memory(megabytes: int, on_top: bool = False) -> None:
+    """Cap this process's address space (``RLIMIT_AS``): past it, allocations fail.
+
+    With ``on_top`` the cap is the address space in use now plus ``megabytes`` (a budget for
+    growth: libraries such as RocksDB reserve much address space they never touch).
+
+    >>> limit_memory(0) is None
+    True
+    """
+    import resource
+
+    if megabytes <= 0:
+        return
+    wanted = megabytes * 1024 * 1024 + (address_space() if on_top else 0)
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def exit_with_parent(interval: float = 0.5) -> None:
+    """End this (worker) process soon after its parent dies: a daemon thread watches ``getppid``.
+
+    (Not ``PR_SET_PDEATHSIG``: that fires when the parent *thread* that started the worker ends,
+    and kg starts replacement workers from short-lived threads.)
+    """
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
