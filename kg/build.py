@@ -1,4 +1,4 @@
-"""Map a fact sheet to RDF: one named graph per article (see ontology/MODEL.md).
+"""Map a fact sheet to RDF: one named graph per article (see kg/ontology/MODEL.md).
 
 IRIs are deterministic under a configurable base IRI, so re-ingesting the same article gives
 the same triples, and a linked actor's IRI comes from its QID, so the same person is one node

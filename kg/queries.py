@@ -29,7 +29,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.config import package_dir
-from kg.errors import QueryError, UsageError
+from kg.errors import InstallationError, QueryError, UsageError
 from kg.model import is_valid_date
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.store.base import QueryResult, Store
@@ -139,7 +139,13 @@ def list_queries(folder: Path | None = None) -> list[StoredQuery]:
     True
     """
     folder = folder or queries_dir()
-    return [load_query_file(p) for p in sorted(folder.glob("*.rq"))]
+    paths = sorted(folder.glob("*.rq"))
+    if not paths:
+        raise InstallationError(
+            f"{folder}: no stored queries (*.rq) found"
+            + (" (kg is installed without its package data: reinstall it)" if folder == queries_dir() else "")
+        )
+    return [load_query_file(p) for p in paths]
 
 
 def load_query_file(path: Path) -> StoredQuery:

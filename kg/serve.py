@@ -37,7 +37,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from kg.errors import KgError, QueryError, StoreError, UsageError
+from kg.errors import InstallationError, KgError, QueryError, StoreError, UsageError
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.security import SECURITY_HEADERS
 
@@ -867,6 +867,8 @@ def load_stored_queries(folder: Path | None = None) -> dict:
             log.warning("stored query left out: %s", error)
             continue
         queries[query.name] = query
+    if not queries:
+        raise InstallationError(f"{folder or queries_dir()}: no stored queries (*.rq) could be loaded")
     return queries
 
 

@@ -17,7 +17,7 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
   each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``).
 
 ``kgs:`` is ``https://w3id.org/kg-news/summary#``: a derived index, not part of the article
-model (ontology/MODEL.md); it can always be rebuilt from the article graphs
+model (kg/ontology/MODEL.md); it can always be rebuilt from the article graphs
 (:func:`rebuild_summary`). The first 1,000 pairs (most meetings, then names) and actors (most
 articles, then name) are numbered with ``kgs:pairRank``/``kgs:actorRank``, and the first 1,000
 actors without a QID (the same order) and articles (newest first, then title) carry
