@@ -362,20 +362,12 @@ def _write_atomically(path: Path, write) -> None:
 
 
 def _find_article(store, article: str):
-    from rdflib import URIRef
+    from kg.iris import iris
 
-    from kg.build import _digest, normalise_url
-
-    base = state.settings.base_iri
-    candidates = [URIRef(article), URIRef(f"{base}article/{article}")]
-    if article.startswith(("http://", "https://")):
-        candidates.append(URIRef(f"{base}article/{_digest('url', normalise_url(article))}"))
-    for candidate in candidates:
-        if store.has_graph(candidate):
-            return candidate
-    raise UsageError(
-        f"--article {article!r}: no such article in the store; give its URL, its IRI or its key (see 'kg query articles')"
-    )
+    try:
+        return iris(state.settings.base_iri).find_article(store, article)
+    except UsageError as error:
+        raise UsageError(f"--{error}") from None
 
 
 @app.command()
