@@ -278,6 +278,9 @@ def query(
     name: str = typer.Argument(..., help="A stored query name (see 'kg queries') or a .rq file."),
     param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE; repeatable."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or turtle."),
+    allow_service: list[str] = typer.Option(
+        [], "--allow-service", help="Let SERVICE call this endpoint URL (refused by default); repeatable."
+    ),
 ) -> None:
     """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
     from kg.queries import RESULT_FORMATS, find_query, format_result, run_query
@@ -289,7 +292,7 @@ def query(
         values = _parse_params(param)
         store = _open_store(read_only=True)
         try:
-            result = run_query(store, stored, values, state.settings.base_iri)
+            result = run_query(store, stored, values, state.settings.base_iri, allow_service)
         finally:
             store.close()
         if fmt == "table" and result.kind == "select":
@@ -359,20 +362,12 @@ def _write_atomically(path: Path, write) -> None:
 
 
 def _find_article(store, article: str):
-    from rdflib import URIRef
+    from kg.iris import iris
 
-    from kg.build import _digest, normalise_url
-
-    base = state.settings.base_iri
-    candidates = [URIRef(article), URIRef(f"{base}article/{article}")]
-    if article.startswith(("http://", "https://")):
-        candidates.append(URIRef(f"{base}article/{_digest('url', normalise_url(article))}"))
-    for candidate in candidates:
-        if store.has_graph(candidate):
-            return candidate
-    raise UsageError(
-        f"--article {article!r}: no such article in the store; give its URL, its IRI or its key (see 'kg query articles')"
-    )
+    try:
+        return iris(state.settings.base_iri).find_article(store, article)
+    except UsageError as error:
+        raise UsageError(f"--{error}") from None
 
 
 @app.command()
@@ -559,6 +554,21 @@ def serve(
     cors: str | None = typer.Option(
         None, "--cors", help="Allow cross-origin requests from this origin ('*' for any); off by default."
     ),
+    allow_host: list[str] = typer.Option(
+        [],
+        "--allow-host",
+        help="Answer requests for this Host name (default: the --host address and localhost); repeatable.",
+    ),
+    allow_service: list[str] = typer.Option(
+        [], "--allow-service", help="Let SERVICE call this endpoint URL (refused by default); repeatable."
+    ),
+    request_deadline: float = typer.Option(
+        10.0, "--request-deadline", help="Seconds a client has to send a whole request."
+    ),
+    max_client_connections: int = typer.Option(
+        64, "--max-client-connections", help="Open connections per client address."
+    ),
+    worker_memory: int = typer.Option(1024, "--worker-memory", help="Memory limit of a query worker in MB (0: none)."),
 ) -> None:
     """Serve the store read-only: SPARQL endpoint at /sparql, stored-query API at /api, query page at /."""
     import logging
@@ -579,6 +589,11 @@ def serve(
             max_query_bytes=max_query_bytes,
             workers=workers,
             cors=cors,
+            allowed_hosts=tuple(allow_host),
+            allow_service=tuple(allow_service),
+            request_deadline=request_deadline,
+            max_client_connections=max_client_connections,
+            worker_memory_mb=worker_memory,
         )
         server = make_server(config)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)  # stop as cleanly on SIGTERM as on Ctrl-C
