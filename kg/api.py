@@ -476,10 +476,13 @@ class KnowledgeGraph:
         """
         return stored_queries()
 
-    def query(self, name_or_sparql: str, params: dict | None = None, /, **kwargs) -> Rows:
+    def query(
+        self, name_or_sparql, params: dict | None = None, /, *, allow_service: Iterable[str] = (), **kwargs
+    ) -> Rows:
         """Run a stored query by name (or a ``.rq`` path, or SPARQL text) with parameters bound as RDF terms.
 
-        Parameters come as keywords (``actor="Q57792"``) or as a dict. Queries only read.
+        Parameters come as keywords (``actor="Q57792"``) or as a dict. Queries only read;
+        ``SERVICE`` is refused except to the endpoint URLs in ``allow_service``.
 
         >>> graph = KnowledgeGraph("memory:")
         >>> len(graph.query("meetings", actor="Q57792"))
@@ -496,7 +499,8 @@ class KnowledgeGraph:
             stored = parse_query_text(name_or_sparql, "query")
         else:
             stored = find_query(name_or_sparql)
-        result = run_query(self.store, stored, {k: str(v) for k, v in values.items()}, self.settings.base_iri)
+        values = {k: str(v) for k, v in values.items()}
+        result = run_query(self.store, stored, values, self.settings.base_iri, allow_service)
         return Rows(result, stored.name)
 
     def export(self, path_or_file: str | os.PathLike | IO[bytes] | None = None, format: str = "turtle", article=None):

@@ -356,6 +356,12 @@ def query(
     name: str = typer.Argument(..., help="A stored query name (see 'kg queries') or a .rq file."),
     param: list[str] = typer.Option([], "--param", "-p", metavar="NAME=VALUE", help="A parameter; repeatable."),
     fmt: str = format_option(RESULT_FORMATS, "table"),
+    allow_service: list[str] = typer.Option(
+        [],
+        "--allow-service",
+        metavar="URL",
+        help="Let SERVICE call this endpoint URL (refused by default); repeatable.",
+    ),
 ) -> None:
     """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
     from kg.queries import find_query, format_result
@@ -364,7 +370,7 @@ def query(
         stored = find_query(name)
         values = _parse_params(param)
         with _graph(read_only=True) as graph:
-            result = graph.query(stored, values).result
+            result = graph.query(stored, values, allow_service=allow_service).result
         if fmt == "table" and result.kind == "select":
             _print_table(result, stored.name)
         elif fmt == "table":
@@ -552,6 +558,21 @@ def serve(
     cors: str | None = typer.Option(
         None, "--cors", help="Allow cross-origin requests from this origin ('*' for any); off by default."
     ),
+    allow_host: list[str] = typer.Option(
+        [],
+        "--allow-host",
+        help="Answer requests for this Host name (default: the --host address and localhost); repeatable.",
+    ),
+    allow_service: list[str] = typer.Option(
+        [], "--allow-service", help="Let SERVICE call this endpoint URL (refused by default); repeatable."
+    ),
+    request_deadline: float = typer.Option(
+        10.0, "--request-deadline", help="Seconds a client has to send a whole request."
+    ),
+    max_client_connections: int = typer.Option(
+        64, "--max-client-connections", help="Open connections per client address."
+    ),
+    worker_memory: int = typer.Option(1024, "--worker-memory", help="Memory limit of a query worker in MB (0: none)."),
 ) -> None:
     """Serve the store read-only: SPARQL endpoint at /sparql, stored-query API at /api, query page at /."""
     import logging
@@ -572,6 +593,11 @@ def serve(
             max_query_bytes=max_query_bytes,
             workers=workers,
             cors=cors,
+            allowed_hosts=tuple(allow_host),
+            allow_service=tuple(allow_service),
+            request_deadline=request_deadline,
+            max_client_connections=max_client_connections,
+            worker_memory_mb=worker_memory,
         )
         server = make_server(config)
         signal.signal(signal.SIGTERM, _stop_on_sigterm)  # stop as cleanly on SIGTERM as on Ctrl-C
