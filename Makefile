@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 STORE  := out/demo-store
 
-.PHONY: setup demo test bench clean browser
+.PHONY: setup demo test test-fast lint bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,18 @@ demo: setup
 	$(BIN)/kg --store out/demo-extracted query meetings --param actor=Q57792
 	@echo "demo: wrote out/seed.ttl (curated sheet) and out/seed-extracted.yaml (extracted from the text)"
 
-test: setup browser
+# The whole suite: lint, every test (the slow ones too: the wheel built and installed into a
+# fresh venv, the benchmark smoke run, the servers, the browser page).
+test: setup browser lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The quick loop while working: unit tests without browser, servers, benchmarks or the wheel.
+test-fast: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow and not browser and not server and not live"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # headless Chromium for the query-page test (Debian packages; only as root and only when missing)
 browser:

@@ -1,4 +1,4 @@
-"""Map a fact sheet to RDF: one named graph per article (see ontology/MODEL.md).
+"""Map a fact sheet to RDF: one named graph per article (see kg/ontology/MODEL.md).
 
 IRIs are deterministic under a configurable base IRI, so re-ingesting the same article gives
 the same triples, and a linked actor's IRI comes from its QID, so the same person is one node
@@ -18,9 +18,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,7 +26,9 @@ from functools import cached_property
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
-from kg.errors import FactSheetError, UsageError
+from kg.errors import FactSheetError
+from kg.iris import digest as _digest  # noqa: F401 - kept importable from here
+from kg.iris import iris, normalise_name, normalise_url, slug, text_key, title_key, url_key  # noqa: F401
 from kg.model import Actor, FactSheet, Meeting, Mission, Statement
 from kg.namespaces import DEFAULT_BASE_IRI, KG, OA, ORG, SCHEMA, SEM, WD, bind_prefixes
 
@@ -107,43 +106,6 @@ def confidence_literal(value: float) -> Literal:
     return Literal(Decimal(f"{float(value):.3f}"), datatype=XSD.decimal)
 
 
-def slug(text: str) -> str:
-    """A lower-case ASCII slug of a name, for IRIs of unlinked actors.
-
-    >>> slug("Ryo Hinata-Yamaguchi"), slug("Südkorea"), slug("  ")
-    ('ryo-hinata-yamaguchi', 'sudkorea', 'x')
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
-
-
-def normalise_name(name: str) -> str:
-    """A name folded for identity: NFKC, spaces collapsed, case-folded.
-
-    >>> normalise_name("Mark\\u00a0 RUTTE")
-    'mark rutte'
-    """
-    return " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
-
-
-def _digest(*parts: object) -> str:
-    joined = "\x1f".join("" if p is None else str(p) for p in parts)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16]
-
-
-def normalise_url(url: str) -> str:
-    """A URL folded for identity (scheme and host lower-case, no fragment or trailing slash).
-
-    >>> normalise_url("HTTPS://P.DW.com/p/4swRJ/#top")
-    'https://p.dw.com/p/4swRJ'
-    """
-    url = url.strip().split("#", 1)[0]
-    match = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/]*)(.*)$", url)
-    if match:
-        url = match.group(1).lower() + match.group(2).lower() + match.group(3)
-    return url.rstrip("/")
-
-
 def article_key(sheet: FactSheet) -> str:
     """The stable key of the article a sheet describes (URL, else title and date, else text hash).
 
@@ -154,11 +116,11 @@ def article_key(sheet: FactSheet) -> str:
     16
     """
     if sheet.url:
-        return _digest("url", normalise_url(sheet.url))
+        return url_key(sheet.url)
     if sheet.title:
-        return _digest("title", normalise_name(sheet.title), sheet.published)
+        return title_key(sheet.title, sheet.published)
     if sheet.text_sha256:
-        return _digest("text", sheet.text_sha256)
+        return text_key(sheet.text_sha256)
     raise FactSheetError(
         f"{sheet.source}: the sheet names no article: give 'url', 'title' or 'text_sha256' "
         "so that the article has a stable identity"
@@ -210,9 +172,10 @@ class _Mapper:
     def __init__(self, sheet: FactSheet, base_iri: str):
         self.sheet = sheet
         self.base = base_iri
+        self.iris = iris(base_iri)
         self.key = article_key(sheet)
-        self.article = URIRef(f"{base_iri}article/{self.key}")
-        self.activity = URIRef(f"{base_iri}activity/{self.key}")
+        self.article = self.iris.article(self.key)
+        self.activity = self.iris.activity(self.key)
         self.lang = (sheet.language or "").strip() or None
         self.triples: dict[tuple, None] = {}  # insertion-ordered, no duplicates
         self.actor_iris: dict[str, URIRef] = {}
@@ -249,8 +212,8 @@ class _Mapper:
     # --- actors ------------------------------------------------------------------------
     def actor_iri(self, actor: Actor) -> URIRef:
         if actor.qid:
-            return URIRef(f"{self.base}actor/{actor.qid}")
-        return URIRef(f"{self.base}actor/{actor.type.lower()}/{slug(normalise_name(actor.name))}")
+            return self.iris.actor_qid(actor.qid)
+        return self.iris.actor_local(actor.type, actor.name)
 
     def map_actors(self) -> None:
         for actor in self.sheet.actors:
@@ -270,14 +233,14 @@ class _Mapper:
         self.add(iri, PROV.wasDerivedFrom, self.article)
         self.add(self.article, SCHEMA.mentions, iri)
         for role in actor.roles:
-            role_iri = URIRef(f"{self.base}role/{_digest(self.key, iri, role)}")
+            role_iri = self.iris.role(self.key, iri, role)
             self.add(iri, KG.holdsRole, role_iri)
             self.add(role_iri, RDF.type, KG.RoleInArticle)
             self.add(role_iri, ORG.member, iri)
             self.add(role_iri, ORG.role, self.text(role))
             self.add(role_iri, PROV.wasDerivedFrom, self.article)
         for start, end in actor.mentions:
-            span = URIRef(f"{self.base}mention/{_digest(self.key, iri, start, end)}")
+            span = self.iris.mention(self.key, iri, start, end)
             self.add(iri, KG.mention, span)
             self.add_span_node(span, None, (start, end))
         link = actor.extra.get("link")
@@ -285,7 +248,7 @@ class _Mapper:
             self.map_link(iri, link)
 
     def map_link(self, iri: URIRef, link: dict) -> None:
-        record = URIRef(f"{self.base}link/{_digest(self.key, iri, link['qid'])}")
+        record = self.iris.link(self.key, iri, link["qid"])
         self.add(iri, KG.link, record)
         self.add(record, RDF.type, KG.WikidataLink)
         self.add(record, KG.target, WD[link["qid"]])
@@ -314,7 +277,7 @@ class _Mapper:
         self.add(node, PROV.wasDerivedFrom, self.article)
         self.add(node, PROV.wasGeneratedBy, self.activity)
         if exact or item.span:
-            span = URIRef(f"{node}/span")
+            span = self.iris.span(node)
             self.add(node, KG.span, span)
             self.add_span_node(span, exact, item.span)
         if item.confidence is not None:
@@ -326,10 +289,7 @@ class _Mapper:
 
     def map_meeting(self, meeting: Meeting) -> None:
         participants = sorted(str(self.ref(p)) for p in meeting.participants)
-        node = URIRef(
-            f"{self.base}meeting/"
-            f"{_digest(self.key, meeting.kind, participants, meeting.date, meeting.place, meeting.evidence)}"
-        )
+        node = self.iris.meeting(self.key, meeting.kind, participants, meeting.date, meeting.place, meeting.evidence)
         self.add(node, RDF.type, KG.Meeting)
         self.add(node, KG.meetingKind, MEETING_KINDS[meeting.kind])
         for participant in meeting.participants:
@@ -342,9 +302,7 @@ class _Mapper:
 
     def map_mission(self, mission: Mission) -> None:
         participants = sorted(str(self.ref(p)) for p in mission.participants)
-        node = URIRef(
-            f"{self.base}mission/{_digest(self.key, mission.kind, mission.name, participants, mission.evidence)}"
-        )
+        node = self.iris.mission(self.key, mission.kind, mission.name, participants, mission.evidence)
         self.add(node, RDF.type, KG.Mission)
         self.add(node, KG.missionKind, mission_kind(mission.kind))
         if mission.kind:
@@ -372,7 +330,7 @@ class _Mapper:
 
     def map_statement(self, statement: Statement) -> None:
         speaker = self.ref(statement.speaker)
-        node = URIRef(f"{self.base}statement/{_digest(self.key, speaker, statement.quote, statement.span)}")
+        node = self.iris.statement(self.key, speaker, statement.quote, statement.span)
         self.add(node, RDF.type, KG.Statement)
         self.add(node, SCHEMA.spokenByCharacter, speaker)
         self.add(node, SCHEMA.text, self.text(statement.quote))
@@ -436,18 +394,7 @@ def actor_iri_for(value: str, base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
     >>> str(actor_iri_for("http://www.wikidata.org/entity/Q57792"))
     'https://w3id.org/kg-news/id/actor/Q57792'
     """
-    value = value.strip()
-    if re.fullmatch(r"Q[1-9][0-9]*", value):
-        return URIRef(f"{base_iri}actor/{value}")
-    match = re.fullmatch(r"https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/(Q[1-9][0-9]*)", value)
-    if match:
-        return URIRef(f"{base_iri}actor/{match.group(1)}")
-    if value.startswith(f"{base_iri}actor/"):
-        return URIRef(value)
-    raise UsageError(
-        f"actor {value!r}: expected a QID like Q57792, a Wikidata IRI like "
-        f"http://www.wikidata.org/entity/Q57792, or a project IRI starting with {base_iri}actor/"
-    )
+    return iris(base_iri).actor_for(value)
 
 
 __all__ = ["ArticleGraph", "build_article", "article_key", "actor_iri_for", "date_literal"]

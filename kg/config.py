@@ -24,20 +24,16 @@ DEFAULT_SPARQL_ENDPOINT = "https://query.wikidata.org/sparql"
 
 
 def package_dir(*parts: str) -> Path:
-    """Path to a folder shipped with the project (``ontology``, ``shapes``, ``queries``).
+    """Path to a folder shipped inside the ``kg`` package (``ontology``, ``shapes``, ``queries``).
 
-    The project's top-level folders are found next to the installed ``kg`` package
-    (editable install) or inside it (``kg/_data``), whichever exists.
+    The folders live in the package itself (one copy; the wheel ships them as package data).
 
     >>> package_dir("shapes").name
     'shapes'
+    >>> package_dir("shapes").parent == Path(__file__).resolve().parent
+    True
     """
-    here = Path(__file__).resolve().parent
-    for root in (here.parent, here / "_data"):
-        candidate = root.joinpath(*parts)
-        if candidate.exists():
-            return candidate
-    return here.parent.joinpath(*parts)
+    return Path(__file__).resolve().parent.joinpath(*parts)
 
 
 @dataclass(frozen=True)

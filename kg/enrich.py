@@ -18,7 +18,6 @@ True
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS, XSD
 
 from kg.errors import NetworkError, UsageError
+from kg.iris import iris
 from kg.namespaces import KG, PQ, PS, WD, WDT, P
 from kg.wikidata.cache import Claim, EntityCache
 from kg.wikidata.client import WANTED_PROPERTIES
@@ -42,7 +42,7 @@ def enrichment_graph_iri(base_iri: str) -> URIRef:
     >>> enrichment_graph_iri("https://ex.org/")
     rdflib.term.URIRef('https://ex.org/graph/wikidata')
     """
-    return URIRef(f"{base_iri}graph/wikidata")
+    return iris(base_iri).enrichment_graph()
 
 
 @dataclass
@@ -63,10 +63,7 @@ def _time_literal(value: str) -> Literal:
 
 
 def _statement_iri(base_iri: str, qid: str, pid: str, claim: Claim) -> URIRef:
-    digest = hashlib.sha256(
-        "\x1f".join((qid, pid, claim.value, claim.start or "", claim.end or "")).encode()
-    ).hexdigest()[:16]
-    return URIRef(f"{base_iri}wdstatement/{qid}-{pid}-{digest}")
+    return iris(base_iri).wikidata_statement(qid, pid, claim.value, claim.start, claim.end)
 
 
 def claim_triples(qid: str, pid: str, claim: Claim, statement: URIRef) -> list[tuple]:

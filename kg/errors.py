@@ -76,5 +76,9 @@ class CacheError(RuntimeKgError):
     """The Wikidata cache file is corrupt, foreign, or cannot be written."""
 
 
+class InstallationError(RuntimeKgError):
+    """kg's own files (shapes, stored queries, ontology) are missing: a broken install."""
+
+
 class ValidatorError(RuntimeKgError):
     """The SHACL validator (pyshacl) stopped with an error instead of a report."""

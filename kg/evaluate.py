@@ -303,49 +303,89 @@ def match_actors(pred: Sequence[Actor], gold: Sequence[Actor]) -> ActorMatching:
 # --------------------------------------------------------------------------- item matching
 
 
-def _max_matching(edges: dict[int, list[int]]) -> dict[int, int]:
-    """Maximum bipartite matching (augmenting paths): predicted index → gold index."""
-    gold_to_pred: dict[int, int] = {}
+def _best_matching(weights: dict[int, dict[int, float]]) -> dict[int, int]:
+    """One-to-one pairs (predicted index → gold index) over the allowed edges: as many pairs as
+    possible, and among those the largest total weight (Hungarian method on a square matrix).
 
-    def augment(pi: int, seen: set[int]) -> bool:
-        for gi in edges.get(pi, ()):
-            if gi in seen:
-                continue
-            seen.add(gi)
-            if gi not in gold_to_pred or augment(gold_to_pred[gi], seen):
-                gold_to_pred[gi] = pi
-                return True
-        return False
+    The weight (0–1) ranks how similar a pair is, so that the shares computed on the pairs
+    (dates, direct flags) compare each item with its own counterpart; gold scored against itself
+    therefore pairs every item with itself.
 
-    for pi in sorted(edges):
-        augment(pi, set())
-    return {pi: gi for gi, pi in gold_to_pred.items()}
+    >>> _best_matching({0: {0: 0.2, 1: 1.0}, 1: {0: 1.0}})
+    {0: 1, 1: 0}
+    >>> _best_matching({0: {0: 1.0}, 1: {0: 0.5, 1: 0.1}})
+    {0: 0, 1: 1}
+    """
+    preds = sorted(weights)
+    golds = sorted({gi for row in weights.values() for gi in row})
+    if not preds or not golds:
+        return {}
+    n = max(len(preds), len(golds))
+    big = 2.0 * (n + 1)  # one more pair always outweighs any gain in similarity
+    cost = [[0.0] * n for _ in range(n)]
+    for r, pi in enumerate(preds):
+        for c, gi in enumerate(golds):
+            if gi in weights[pi]:
+                cost[r][c] = -(big + weights[pi][gi])
+    # Hungarian method (potentials), rows and columns numbered from 1; column 0 is a sentinel.
+    inf = float("inf")
+    u, v = [0.0] * (n + 1), [0.0] * (n + 1)
+    row_of, way = [0] * (n + 1), [0] * (n + 1)
+    for r in range(1, n + 1):
+        row_of[0], col = r, 0
+        minv, used = [inf] * (n + 1), [False] * (n + 1)
+        while row_of[col]:
+            used[col] = True
+            r0, delta, nxt = row_of[col], inf, 0
+            for c in range(1, n + 1):
+                if not used[c]:
+                    cur = cost[r0 - 1][c - 1] - u[r0] - v[c]
+                    if cur < minv[c]:
+                        minv[c], way[c] = cur, col
+                    if minv[c] < delta:
+                        delta, nxt = minv[c], c
+            for c in range(n + 1):
+                if used[c]:
+                    u[row_of[c]] += delta
+                    v[c] -= delta
+                else:
+                    minv[c] -= delta
+            col = nxt
+        while col:
+            prev = way[col]
+            row_of[col] = row_of[prev]
+            col = prev
+    pairs = {}
+    for c in range(1, n + 1):
+        r = row_of[c]
+        if r and c <= len(golds) and r <= len(preds) and golds[c - 1] in weights[preds[r - 1]]:
+            pairs[preds[r - 1]] = golds[c - 1]
+    return dict(sorted(pairs.items()))
 
 
 def _count_items(
     pred: Sequence[Any],
     gold: Sequence[Any],
     matches: Callable[[Any, Any], bool],
-    prefer: Callable[[Any, Any], Any] | None = None,
+    prefer: Callable[[Any, Any], float] | None = None,
 ) -> tuple[Counts, dict[int, int]]:
     """Counts for one fact type and the one-to-one pairs (predicted index → gold index).
 
-    ``prefer`` ranks a predicted item's candidate gold items (higher first), so that the
-    one-to-one pairs used for the date and direct-flag shares are the most similar ones.
+    ``prefer`` scores how similar a predicted item and a candidate gold item are (0–1): among
+    the largest one-to-one matchings the one with the most similar pairs is kept, so that the
+    pairs used for the date and direct-flag shares compare each item with its counterpart.
     """
     counts = Counts(gold=sum(1 for g in gold if not _is_optional(g)))
-    edges: dict[int, list[int]] = {}
+    edges: dict[int, dict[int, float]] = {}
     for pi, p in enumerate(pred):
         hits = [gi for gi, g in enumerate(gold) if matches(p, g)]
         required = [gi for gi in hits if not _is_optional(gold[gi])]
         if required:
             counts.tp += 1
-            if prefer is not None:
-                required.sort(key=lambda gi: prefer(p, gold[gi]), reverse=True)
-            edges[pi] = required
+            edges[pi] = {gi: prefer(p, gold[gi]) if prefer is not None else 0.0 for gi in required}
         elif not hits:
             counts.fp += 1
-    pairs = _max_matching(edges)
+    pairs = _best_matching(edges)
     counts.matched = len(pairs)
     return counts, pairs
 
@@ -383,12 +423,15 @@ def _similarity(pred_text: str | None, gold_text: str | None) -> float:
     return 2 * sum((gold & pred).values()) / total if total else 0.0
 
 
-def _prefer_statement(p: Any, g: Any) -> tuple:
-    return (_similarity(p.quote, g.quote), p.direct == g.direct, p.date == g.date)
+def _prefer_statement(p: Any, g: Any) -> float:
+    """Quote similarity first, then the same direct flag, then the same date (0–1)."""
+    return 0.7 * _similarity(p.quote, g.quote) + 0.2 * (p.direct == g.direct) + 0.1 * (p.date == g.date)
 
 
-def _prefer_event(p: Any, g: Any) -> tuple:
-    return (getattr(p, "date", None) == getattr(g, "date", None), _similarity(p.evidence, g.evidence), p.kind == g.kind)
+def _prefer_event(p: Any, g: Any) -> float:
+    """Evidence similarity first, then the same date, then the same kind (0–1)."""
+    same_date = getattr(p, "date", None) == getattr(g, "date", None)
+    return 0.6 * _similarity(p.evidence, g.evidence) + 0.3 * same_date + 0.1 * (p.kind == g.kind)
 
 
 # --------------------------------------------------------------------------- the scores

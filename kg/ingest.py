@@ -40,6 +40,7 @@ from rdflib import Literal, URIRef
 from kg import __version__
 from kg.build import ArticleGraph, build_article
 from kg.errors import InputError, KgError, NotConformingError, UsageError
+from kg.limits import MAX_SHEET_BYTES
 from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
 from kg.store.base import NTriples, Store
@@ -188,11 +189,13 @@ def prepare_sheet(sheet: FactSheet, digest: str, base_iri: str = DEFAULT_BASE_IR
 def read_input(path: Path, data: bytes) -> FactSheet:
     """The fact sheet of one input file: a sheet as it is, an article text through extraction."""
     suffix = path.suffix.lower()
-    if suffix == ".json":
+    if suffix == ".json" and len(data) <= MAX_SHEET_BYTES:
         try:  # fast path; the line-numbering reader below explains any problem
             return parse_factsheet(json.loads(data.decode("utf-8")), source=str(path))
-        except (ValueError, KgError):
+        except (ValueError, KgError, RecursionError):
             return load_factsheet(path)
+    if suffix == ".json":
+        return load_factsheet(path)
     if suffix in (".yaml", ".yml"):
         return load_factsheet(path)
     if suffix in TEXT_SUFFIXES:

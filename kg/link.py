@@ -29,7 +29,6 @@ actor is a State.
 from __future__ import annotations
 
 import copy
-import hashlib
 import math
 import re
 import unicodedata
@@ -41,6 +40,7 @@ from rdflib.namespace import OWL, PROV, RDF
 
 from kg.build import confidence_literal
 from kg.errors import NetworkError
+from kg.iris import iris, key_of
 from kg.model import Actor, FactSheet
 from kg.namespaces import KG, WD
 from kg.wikidata.cache import Entity, EntityCache, Name, normalize_name
@@ -809,9 +809,7 @@ def link_triples(actor_iri: URIRef, link: dict, article_iri: URIRef, base_iri: s
     ['confidence', 'link', 'method', 'sameAs', 'target', 'type', 'wasDerivedFrom']
     """
     qid = link["qid"]
-    key = str(article_iri).rstrip("/").rsplit("/", 1)[-1]
-    digest = hashlib.sha256("\x1f".join((key, str(actor_iri), qid)).encode("utf-8")).hexdigest()[:16]
-    record = URIRef(f"{base_iri}link/{digest}")
+    record = iris(base_iri).link(key_of(article_iri), actor_iri, qid)
     triples = [
         (actor_iri, OWL.sameAs, WD[qid]),
         (actor_iri, KG.link, record),
@@ -886,19 +884,15 @@ def _relinked_graph(
     """The article graph with linked actors renamed to ``{base}actor/{QID}`` plus their link records."""
     from kg.namespaces import OA, ORG, SCHEMA
 
-    key = str(article).rstrip("/").rsplit("/", 1)[-1]
-
-    def digest(*parts) -> str:
-        return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
-
+    key, minted = key_of(article), iris(base_iri)
     nodes = dict(renames)
     for old, new in renames.items():  # role and mention nodes are named after their actor
         for role in graph.objects(old, KG.holdsRole):
-            nodes[role] = URIRef(f"{base_iri}role/{digest(key, new, graph.value(role, ORG.role))}")
+            nodes[role] = minted.role(key, new, graph.value(role, ORG.role))
         for span in graph.objects(old, KG.mention):
             start, end = graph.value(span, OA.start), graph.value(span, OA.end)
             if start is not None and end is not None:
-                nodes[span] = URIRef(f"{base_iri}mention/{digest(key, new, int(start), int(end))}")
+                nodes[span] = minted.mention(key, new, int(start), int(end))
     triples = {(nodes.get(s, s), p, nodes.get(o, o)) for s, p, o in graph}
     for new, link in links.items():
         triples.update(link_triples(new, link, article, base_iri))
@@ -923,18 +917,22 @@ def link_store(
 
     A newly linked actor's node becomes ``{base}actor/{QID}`` (as if the sheet had carried the
     QID), with ``owl:sameAs`` and a ``kg:WikidataLink`` record; facts keep their IRIs.
-    ``replace(store, article, triples)`` writes a relinked article (default: a plain graph
-    replacement; the CLI passes :func:`kg.ingest.replace_article`, which also keeps the
-    summary graph right).
+    ``replace(store, article, triples)`` writes a relinked article; the default is
+    :func:`kg.ingest.replace_article`, which keeps the summary graph right in the same write.
     """
-    replace = replace or (lambda target, article, triples: target.replace_graph(article, triples))
+    if replace is None:  # the writer that keeps the summary graph right (never a bare graph replacement)
+        from kg.ingest import replace_article
+
+        def replace(target, article, triples):
+            replace_article(target, article, triples, base_iri=base_iri)
+
     report = report or LinkReport()
-    prefix = f"{base_iri}article/"
+    minted = iris(base_iri)
     for article in sorted(store.graph_names(), key=str):
-        if not str(article).startswith(prefix):
+        if not minted.is_article(article):
             continue
         graph = store.get_graph(article)
-        sheet, iris = _sheet_from_graph(graph, article)
+        sheet, actor_nodes = _sheet_from_graph(graph, article)
         if all(actor.qid for actor in sheet.actors):
             report.kept += len(sheet.actors)
             continue
@@ -943,8 +941,8 @@ def link_store(
         for actor in linked.actors:
             link = actor.extra.get("link")
             if link and actor.qid:
-                new = URIRef(f"{base_iri}actor/{actor.qid}")
-                renames[iris[actor.id]] = new
+                new = minted.actor_qid(actor.qid)
+                renames[actor_nodes[actor.id]] = new
                 links[new] = link
         if renames:
             replace(store, article, _relinked_graph(graph, article, renames, links, base_iri))

@@ -29,13 +29,24 @@ from typing import Any
 import yaml
 
 from kg.errors import FactSheetError
+from kg.limits import (
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_LIST,
+    MAX_SHEET_BYTES,
+    MAX_STRING,
+    MAX_TEXT_CHARS,
+    brief,
+    closest,
+    nesting_depth,
+)
 
 ACTOR_TYPES = ("Person", "Organization", "State", "Place", "Ship", "Position", "Other")
 MEETING_KINDS = ("meeting", "visit", "talks", "press conference", "summit", "call", "other")
 MISSION_STATUSES = ("announced", "planned", "ongoing", "completed", "intended")
-QID_RE = re.compile(r"^Q[1-9][0-9]*$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-LANGUAGE_TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")  # BCP 47, as RDF literals need it
+QID_RE = re.compile(r"\AQ[1-9][0-9]*\Z")  # \Z, not $: "Q1\n" is not a QID
+DATE_RE = re.compile(r"\A(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+LANGUAGE_TAG_RE = re.compile(r"\A[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")  # BCP 47, as RDF literals need it
 LIST_KEYS = ("actors", "meetings", "missions", "statements")
 
 
@@ -48,8 +59,41 @@ class _LineDict(dict):
     line: int | None = None
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """YAML that is well-formed but refused: an alias, or nesting beyond :data:`MAX_DEPTH`."""
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A YAML loader whose mappings are :class:`_LineDict` carrying their line number."""
+    """A YAML loader whose mappings are :class:`_LineDict` carrying their line number.
+
+    It refuses aliases (``*name``): a few hundred bytes of nested aliases expand to gigabytes
+    (the "billion laughs"), and a fact sheet has no use for them. Nesting is bounded too, so
+    a deep document ends in a clear error, not in Python's recursion limit.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(
+                None,
+                None,
+                f"aliases (*{str(event.anchor)[:40]}) are not allowed in fact sheets; write the value out",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep; a fact sheet needs 5",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader, node):
@@ -74,8 +118,13 @@ def read_structured_text(text: str, source: str) -> Any:
     >>> read_structured_text("a: [1, 2]", "x.yaml")
     {'a': [1, 2]}
     """
+    if len(text) > MAX_SHEET_BYTES:
+        raise FactSheetError(
+            f"{source}: {len(text)} characters, more than the {MAX_SHEET_BYTES}-byte limit for a fact sheet"
+        )
     is_json = source.endswith(".json") or text.lstrip().startswith(("{", "["))
     if is_json:
+        too_deep = False
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
@@ -83,20 +132,35 @@ def read_structured_text(text: str, source: str) -> Any:
                 f"{source}:{err.lineno}:{err.colno}: not valid JSON ({err.msg}); expected a fact "
                 "sheet object with 'actors', 'meetings', 'missions' and 'statements'"
             ) from None
+        except RecursionError:  # nested deeper than Python's parser goes
+            too_deep = True
+        except ValueError as err:  # e.g. an integer of more than 4,300 digits
+            raise FactSheetError(f"{source}: not valid JSON ({str(err)[:120]})") from None
+        if too_deep or nesting_depth(data) > MAX_DEPTH:
+            raise FactSheetError(f"{source}: nested more than {MAX_DEPTH} levels deep; a fact sheet needs 5")
+        if len(text) > _LINES_UP_TO:
+            return data  # line numbers are a nicety; the pure-Python YAML reader is slow on big files
         try:  # the YAML reader gives the same values plus line numbers
             with_lines = yaml.load(text, Loader=_LineLoader)
             if with_lines == data:
                 return with_lines
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):
             pass
         return data
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except ValueError as err:  # a scalar YAML cannot convert, e.g. an integer of 10,000 digits
+        raise FactSheetError(f"{source}: not valid YAML ({str(err)[:120]})") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        problem = getattr(err, "problem", None) or str(err)
+        problem = str(getattr(err, "problem", None) or err)[:200]
+        if isinstance(err, _Refused):
+            raise FactSheetError(f"{where}: {problem}") from None
         raise FactSheetError(f"{where}: not valid YAML ({problem})") from None
+
+
+_LINES_UP_TO = 1024 * 1024  # JSON sheets up to this size are re-read for line numbers
 
 
 # --------------------------------------------------------------------------- the data classes
@@ -192,8 +256,8 @@ class FactSheet:
         for actor in self.actors:
             if actor.id == actor_id:
                 return actor
-        known = ", ".join(a.id for a in self.actors) or "none"
-        raise FactSheetError(f"{self.source}: unknown actor id {actor_id!r}; known ids: {known}")
+        known = _id_list(a.id for a in self.actors)
+        raise FactSheetError(f"{self.source}: unknown actor id {brief(actor_id)}; known ids: {known}")
 
     def items(self) -> Iterator[Any]:
         """Every actor, meeting, mission and statement, in that order."""
@@ -274,7 +338,7 @@ class _Checker:
         self.where = where
         self.line = getattr(data, "line", None) or parent_line
         if not isinstance(data, dict):
-            self.fail(f"expected a mapping (key: value pairs), got {type(data).__name__} {data!r}")
+            self.fail(f"expected a mapping (key: value pairs), got {type(data).__name__} {brief(data)}")
         self.data = data
 
     def fail(self, message: str):
@@ -290,22 +354,29 @@ class _Checker:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or (required and not value.strip()):
-            self.fail(f"{key!r} must be a non-empty string, got {value!r}")
+            self.fail(f"{key!r} must be a non-empty string, got {brief(value)}")
         self._unicode(key, value)
         return value
+
+    def _length(self, key: str, value: str) -> None:
+        if len(value) > MAX_STRING:
+            self.fail(f"{key!r} has {len(value)} characters, more than the limit of {MAX_STRING}: {brief(value)}")
 
     def str_list(self, key: str) -> list[str]:
         value = self.data.get(key) or []
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"{key!r} must be a list of strings, got {value!r}")
+            self.fail(f"{key!r} must be a list of strings, got {brief(value)}")
+        if len(value) > MAX_LIST:
+            self.fail(f"{key!r} has {len(value)} entries, more than the limit of {MAX_LIST}")
         for item in value:
             self._unicode(key, item)
         return list(value)
 
     def _unicode(self, key: str, value: str) -> None:
-        """Text must be encodable as UTF-8: JSON's "\\ud800" gives an unpaired surrogate."""
+        """Text must be encodable as UTF-8 (JSON's "\\ud800" gives an unpaired surrogate) and not huge."""
+        self._length(key, value)
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as error:
@@ -317,19 +388,19 @@ class _Checker:
     def language(self, key: str = "language") -> str | None:
         value = self.str_(key)
         if value is not None and not LANGUAGE_TAG_RE.match(value):
-            self.fail(f"{key!r} is {value!r}; expected a BCP 47 language tag such as 'de' or 'en-GB', or null")
+            self.fail(f"{key!r} is {brief(value)}; expected a BCP 47 language tag such as 'de' or 'en-GB', or null")
         return value
 
     def choice(self, key: str, choices: tuple[str, ...], required: bool = True) -> str | None:
         value = self.str_(key, required=required)
         if value is not None and value not in choices:
-            self.fail(f"{key!r} is {value!r}; expected one of: {', '.join(choices)}")
+            self.fail(f"{key!r} is {brief(value)}; expected one of: {', '.join(choices)}")
         return value
 
     def qid(self, key: str = "qid") -> str | None:
         value = self.str_(key)
         if value is not None and not QID_RE.match(value):
-            self.fail(f"{key!r} is {value!r}; expected a Wikidata id like 'Q57792' (Q and digits) or null")
+            self.fail(f"{key!r} is {brief(value)}; expected a Wikidata id like 'Q57792' (Q and digits) or null")
         return value
 
     def date(self, key: str) -> str | None:
@@ -337,13 +408,13 @@ class _Checker:
         if value is None:
             return None
         if not is_valid_date(value):
-            self.fail(f"{key!r} is {value!r}; expected YYYY-MM-DD, YYYY-MM or YYYY (a real date), or null")
+            self.fail(f"{key!r} is {brief(value)}; expected YYYY-MM-DD, YYYY-MM or YYYY (a real date), or null")
         return value
 
     def boolean(self, key: str) -> bool:
         value = self.data.get(key)
         if not isinstance(value, bool):
-            self.fail(f"{key!r} must be true or false, got {value!r}")
+            self.fail(f"{key!r} must be true or false, got {brief(value)}")
         return value
 
     def number(self, key: str) -> float | None:
@@ -351,7 +422,7 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            self.fail(f"{key!r} must be a number from 0 to 1, got {value!r}")
+            self.fail(f"{key!r} must be a number from 0 to 1, got {brief(value)}")
         return float(value)
 
     def span(self, key: str = "span") -> tuple[int, int] | None:
@@ -365,20 +436,78 @@ class _Checker:
             isinstance(value, (list, tuple))
             and len(value) == 2
             and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-            and 0 <= value[0] < value[1]
+            and 0 <= value[0] < value[1] <= MAX_TEXT_CHARS
         )
         if not ok:
-            self.fail(f"{key!r} is {value!r}; expected [start, end] with 0 <= start < end (character offsets)")
+            self.fail(
+                f"{key!r} is {brief(value)}; expected [start, end] with 0 <= start < end <= {MAX_TEXT_CHARS} "
+                "(character offsets within the article text)"
+            )
         return (value[0], value[1])
 
     def spans(self, key: str) -> list[tuple[int, int]]:
         value = self.data.get(key) or []
         if not isinstance(value, list):
-            self.fail(f"{key!r} must be a list of [start, end] pairs, got {value!r}")
+            self.fail(f"{key!r} must be a list of [start, end] pairs, got {brief(value)}")
+        if len(value) > MAX_LIST:
+            self.fail(f"{key!r} has {len(value)} entries, more than the limit of {MAX_LIST}")
         return [self._pair(key, v) for v in value]
 
     def extra(self, known: tuple[str, ...]) -> dict[str, Any]:
-        return {k: v for k, v in self.data.items() if k not in known}
+        """Keys beyond ``known``: documented extensions are kept, a misspelt known key is an error."""
+        valid = known + EXTENSION_KEYS
+        extra = {}
+        for key, value in self.data.items():
+            if key in known:
+                continue
+            if key not in EXTENSION_KEYS:
+                if not isinstance(key, str):
+                    self.fail(f"key {brief(key)} is not a string; keys are names such as {known[0]!r}")
+                guess = closest(key, valid)
+                if guess is not None:
+                    self.fail(f"unknown key {brief(key)}; did you mean {guess!r}?")
+            extra[key] = value
+        link = extra.get("link")
+        if link is not None:
+            self._link(link)
+        return extra
+
+    def _link(self, link: Any) -> None:
+        """An actor's or mission's ``link`` record, as ``kg link`` writes it: qid, confidence, method."""
+        sub = _Checker(self.source, link, f"{self.where}.link", self.line)
+        sub.extra(("qid", "confidence", "method"))
+        sub.qid()
+        sub.number("confidence")
+        sub.str_("method")
+
+    def url(self, key: str = "url") -> str | None:
+        value = self.str_(key)
+        if value is not None and not is_valid_url(value):
+            self.fail(f"{key!r} is {brief(value)}; expected an http:// or https:// address (no spaces, quotes or <>)")
+        return value
+
+
+_URL_BAD = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]')
+
+
+def is_valid_url(value: str) -> bool:
+    """True for an absolute ``http``/``https`` URL with a host and no characters URLs may not hold.
+
+    >>> is_valid_url("https://www.dw.com/de/a-1"), is_valid_url("javascript:alert(1)")
+    (True, False)
+    >>> is_valid_url('https://x.org/"><script>'), is_valid_url("data:text/html,hi")
+    (False, False)
+    """
+    import urllib.parse
+
+    if _URL_BAD.search(value):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def is_valid_date(value: str) -> bool:
@@ -400,6 +529,21 @@ def is_valid_date(value: str) -> bool:
 
 _ACTOR_KEYS = ("id", "name", "type", "qid", "roles", "aliases", "mentions", "confidence", "method")
 _META_KEYS = ("url", "publisher", "published", "language", "title", "authors", "text_sha256", "method")
+# Keys FACTSHEET.md lets implementations add ("readers ignore keys they do not know"), as kg's own
+# tools write them; other unknown keys are kept too, unless they look like a misspelt known key.
+EXTENSION_KEYS = (
+    "link",
+    "candidates",
+    "unlinked_reason",
+    "optional",
+    "notes",
+    "status",
+    "confidence",
+    "method",
+    "warnings",
+    "translators",
+    "photo_credits",
+)
 
 
 def _parse_actor(c: _Checker) -> Actor:
@@ -481,6 +625,7 @@ def parse_factsheet(data: Any, source: str = "<fact sheet>") -> FactSheet:
     kg.errors.FactSheetError: <fact sheet>: actors[0] (id 'x'): 'type' is 'Robot'; expected one of: Person, Organization, State, Place, Ship, Position, Other
     """
     top = _Checker(source, data, "fact sheet")
+    top_extra = top.extra(_META_KEYS + LIST_KEYS)
     lists: dict[str, list] = {}
     for key in LIST_KEYS:
         if key not in data:
@@ -490,17 +635,19 @@ def parse_factsheet(data: Any, source: str = "<fact sheet>") -> FactSheet:
         value = data[key] if data[key] is not None else []
         if not isinstance(value, list):
             top.fail(f"{key!r} must be a list, got {type(value).__name__}")
+        if len(value) > MAX_ITEMS:
+            top.fail(f"{key!r} has {len(value)} items, more than the limit of {MAX_ITEMS} per sheet")
         kind, parse = _PARSERS[key]
         items = []
         for index, raw in enumerate(value):
             label = f"{key}[{index}]"
             if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                label += f" (id {raw['id']!r})"
+                label += f" (id {brief(raw['id'])})"
             items.append(parse(_Checker(source, raw, label, top.line)))
         lists[key] = items
     sheet = FactSheet(
         **lists,
-        url=top.str_("url"),
+        url=top.url("url"),
         publisher=top.str_("publisher"),
         published=top.date("published"),
         language=top.language("language"),
@@ -509,10 +656,17 @@ def parse_factsheet(data: Any, source: str = "<fact sheet>") -> FactSheet:
         text_sha256=top.str_("text_sha256"),
         method=top.str_("method"),
         source=source,
-        extra={k: v for k, v in data.items() if k not in _META_KEYS + LIST_KEYS},
+        extra=top_extra,
     )
     _check_references(sheet, data)
     return sheet
+
+
+def _id_list(ids, shown: int = 20) -> str:
+    """Actor ids for an error message: the first ``shown``, then how many more."""
+    ids = list(ids)
+    text = ", ".join(brief(i, 40).strip("'") for i in ids[:shown]) or "none"
+    return text + (f" … ({len(ids) - shown} more)" if len(ids) > shown else "")
 
 
 def _check_references(sheet: FactSheet, data: dict) -> None:
@@ -521,15 +675,15 @@ def _check_references(sheet: FactSheet, data: dict) -> None:
     for index, actor in enumerate(sheet.actors):
         if actor.id in seen:
             _Checker(sheet.source, data["actors"][index], f"actors[{index}]").fail(
-                f"duplicate actor id {actor.id!r}; ids must be unique within a sheet"
+                f"duplicate actor id {brief(actor.id)}; ids must be unique within a sheet"
             )
         seen.add(actor.id)
-    known = ", ".join(sorted(seen)) or "none"
+    known = _id_list(sorted(seen))
 
     def check(key: str, index: int, field_name: str, ref: str | None):
         if ref is not None and ref not in seen:
             _Checker(sheet.source, data[key][index], f"{key}[{index}]").fail(
-                f"{field_name!r} refers to unknown actor id {ref!r}; known ids: {known}"
+                f"{field_name!r} refers to unknown actor id {brief(ref)}; known ids: {known}"
             )
 
     for i, meeting in enumerate(sheet.meetings):
@@ -585,4 +739,4 @@ def dump_factsheet(sheet: FactSheet, fmt: str = "yaml") -> str:
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt in ("yaml", "yml"):
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    raise FactSheetError(f"unknown fact sheet format {fmt!r}; expected one of: json, yaml")
+    raise FactSheetError(f"unknown fact sheet format {brief(fmt)}; expected one of: json, yaml")

@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.config import package_dir
-from kg.errors import QueryError, UsageError
+from kg.errors import InstallationError, QueryError, UsageError
 from kg.model import is_valid_date
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.store.base import QueryResult, Store
@@ -139,7 +139,13 @@ def list_queries(folder: Path | None = None) -> list[StoredQuery]:
     True
     """
     folder = folder or queries_dir()
-    return [load_query_file(p) for p in sorted(folder.glob("*.rq"))]
+    paths = sorted(folder.glob("*.rq"))
+    if not paths:
+        raise InstallationError(
+            f"{folder}: no stored queries (*.rq) found"
+            + (" (kg is installed without its package data: reinstall it)" if folder == queries_dir() else "")
+        )
+    return [load_query_file(p) for p in paths]
 
 
 def load_query_file(path: Path) -> StoredQuery:
@@ -236,8 +242,12 @@ def run_query(
     query: StoredQuery,
     values: Mapping[str, str] | None = None,
     base_iri: str = DEFAULT_BASE_IRI,
+    allow_service: Iterable[str] = (),
 ) -> QueryResult:
     """Run a stored query with parameter values bound as RDF terms.
+
+    ``SERVICE`` and ``LOAD`` are refused (the store would fetch other URLs), except SERVICE to
+    an endpoint in ``allow_service`` (:func:`kg.security.check_no_federation`).
 
     On the embedded Oxigraph store the bound terms go in as ``VALUES`` blocks
     (:func:`bound_query_text`), not as Oxigraph substitutions: Oxigraph plans a query before it
@@ -249,7 +259,10 @@ def run_query(
     >>> run_query(open_store("memory:"), find_query("meetings"), {"actor": "Q57792"}).rows
     []
     """
+    from kg.security import check_no_federation
+
     check_read_only(query.text)
+    check_no_federation(query.text, allow_service)
     bindings = bind_parameters(query, values or {}, base_iri)
     if bindings and getattr(store, "name", "") == "oxigraph":
         return store.query(bound_query_text(query.text, bindings))

@@ -27,6 +27,7 @@ import json
 import logging
 import multiprocessing
 import queue
+import re
 import threading
 import time
 import urllib.parse
@@ -36,8 +37,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from kg.errors import KgError, QueryError, StoreError, UsageError
+from kg.errors import InstallationError, KgError, QueryError, StoreError, UsageError
 from kg.namespaces import DEFAULT_BASE_IRI
+from kg.security import SECURITY_HEADERS
 
 log = logging.getLogger("kg.serve")
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -67,6 +69,17 @@ class ServeConfig:
     cors: str | None = None  # an origin (or "*") to allow cross-origin requests from; None = off
     max_connections: int = 256  # open client connections (one thread each); more get a quick 503
     queries_folder: Path | None = None
+    max_client_connections: int = 64  # open connections from one client address
+    request_deadline: float = 10.0  # seconds to send a whole request (line, headers and body)
+    worker_memory_mb: int = 1024  # address space of a query worker (RLIMIT_AS); 0 = no limit
+    allowed_hosts: tuple[str, ...] = ()  # Host header names answered; () = bind address + localhost
+    allow_service: tuple[str, ...] = ()  # SERVICE endpoints queries may call; () = none
+
+    def hosts(self) -> tuple[str, ...]:
+        """The Host header names the server answers to."""
+        from kg.security import default_allowed_hosts
+
+        return tuple(self.allowed_hosts) or default_allowed_hosts(self.host)
 
     def check(self) -> ServeConfig:
         """Refuse settings that cannot work, naming the option and the valid range."""
@@ -81,6 +94,9 @@ class ServeConfig:
             ("--max-query-bytes", self.max_query_bytes, 64),
             ("--workers", self.workers, 1),
             ("max_connections", self.max_connections, 1),
+            ("--max-client-connections", self.max_client_connections, 1),
+            ("--request-deadline", self.request_deadline, 0.1),
+            ("--worker-memory", self.worker_memory_mb, 0),
         ):
             if value < low:
                 raise UsageError(f"{name} {value!r}: must be at least {low}")
@@ -101,11 +117,14 @@ class HttpError(Exception):
 # --------------------------------------------------------------------------- query workers
 
 
-def _worker_main(conn, store_spec: str, store_options: dict, max_rows: int) -> None:
+def _worker_main(conn, store_spec: str, store_options: dict, max_rows: int, memory_mb: int = 0) -> None:
     """A worker process: open the store read-only, then answer jobs until the pipe closes."""
     import signal
 
+    from kg.limits import exit_with_parent, limit_memory
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent shuts workers down
+    exit_with_parent()
     from kg.store import open_store
 
     try:
@@ -116,6 +135,8 @@ def _worker_main(conn, store_spec: str, store_options: dict, max_rows: int) -> N
     except Exception as error:
         conn.send({"status": 500, "message": f"cannot open store {store_spec}: {error}"})
         return
+    if memory_mb:  # counted from here: what the worker may grow by while answering queries
+        limit_memory(memory_mb, on_top=True)
     conn.send({"status": 0, "message": "ready"})
     while True:
         try:
@@ -229,7 +250,7 @@ class _Worker:
         self.conn, child = context.Pipe()
         self.process = context.Process(
             target=_worker_main,
-            args=(child, config.store, dict(config.store_options), config.max_rows),
+            args=(child, config.store, dict(config.store_options), config.max_rows, config.worker_memory_mb),
             daemon=True,
             name="kg-serve-worker",
         )
@@ -320,7 +341,13 @@ class WorkerPool:
                 return reply
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            raise HttpError(500, "the query worker died; it has been restarted, try again") from None
+            limit = self.config.worker_memory_mb
+            raise HttpError(
+                500,
+                "the query worker died"
+                + (f" (it may have passed the {limit} MB memory limit, kg serve --worker-memory)" if limit else "")
+                + "; it has been restarted: narrow the query or add LIMIT",
+            ) from None
         self._replace(worker)
         raise HttpError(
             503,
@@ -351,6 +378,62 @@ class WorkerPool:
 # --------------------------------------------------------------------------- the application
 
 
+class Deadlines:
+    """Whole-request deadlines: one thread closes connections whose request is late.
+
+    A per-read timeout lets a client keep a connection by sending a byte now and then; the
+    deadline counts from the start of the request, however the bytes arrive.
+    """
+
+    def __init__(self, tick: float = 0.2):
+        self._due: dict = {}
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._tick = tick
+        threading.Thread(target=self._watch, daemon=True, name="kg-serve-deadlines").start()
+
+    def arm(self, sock, seconds: float) -> None:
+        """Close ``sock`` unless :meth:`disarm` is called within ``seconds``."""
+        with self._lock:
+            self._due[sock] = (time.monotonic() + seconds, seconds)
+
+    def disarm(self, sock) -> None:
+        """The request has arrived in time."""
+        with self._lock:
+            self._due.pop(sock, None)
+
+    def stop(self) -> None:
+        """End the watching thread."""
+        self._stopped.set()
+
+    def _watch(self) -> None:
+        import socket
+
+        while not self._stopped.wait(self._tick):
+            now = time.monotonic()
+            with self._lock:
+                late = [(s, secs) for s, (due, secs) in self._due.items() if due <= now]
+                for sock, _ in late:
+                    del self._due[sock]
+            for sock, seconds in late:
+                body = f"408 Request Timeout: the request did not arrive within {seconds:g} s\n".encode()
+                head = "".join(f"{k}: {v}\r\n" for k, v in SECURITY_HEADERS.items())
+                try:
+                    sock.sendall(
+                        b"HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        + head.encode()
+                        + f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                        + body
+                    )
+                except OSError:
+                    pass
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)  # wakes the handler thread blocked in recv
+                except OSError:
+                    pass
+                log.warning("closed a connection: its request did not arrive within %g s", seconds)
+
+
 class KgServer(ThreadingHTTPServer):
     """The HTTP server: one thread per connection, shared config, stored queries and workers."""
 
@@ -361,6 +444,10 @@ class KgServer(ThreadingHTTPServer):
         self.config = config.check()
         self.queries = load_stored_queries(config.queries_folder)
         self._connections = threading.BoundedSemaphore(config.max_connections)
+        self._per_client: dict[str, int] = {}
+        self._per_client_lock = threading.Lock()
+        self.allowed_hosts = config.hosts()
+        self.deadlines = Deadlines()
         try:
             super().__init__((config.host, config.port), Handler)
         except OSError as error:
@@ -375,29 +462,54 @@ class KgServer(ThreadingHTTPServer):
             raise
 
     def process_request(self, request, client_address) -> None:
-        """One thread per connection, up to ``max_connections``; beyond that a quick 503."""
+        """One thread per connection, up to ``max_connections`` in all and
+        ``max_client_connections`` per client address; beyond that a quick 503."""
+        client = client_address[0]
+        with self._per_client_lock:
+            mine = self._per_client.get(client, 0)
+            if mine < self.config.max_client_connections:
+                self._per_client[client] = mine + 1
+        if mine >= self.config.max_client_connections:
+            self._refuse(request, client, f"{mine} connections from your address are open already")
+            return
         if not self._connections.acquire(blocking=False):
-            try:
-                body = b"503 Service Unavailable: too many open connections; try again in a moment\n"
-                request.sendall(
-                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-                    b"Retry-After: 2\r\nConnection: close\r\nContent-Length: "
-                    + str(len(body)).encode()
-                    + b"\r\n\r\n"
-                    + body
-                )
-            except OSError:
-                pass
-            log.warning("%s refused: %d connections open", client_address[0], self.config.max_connections)
-            self.shutdown_request(request)
+            self._release_client(client)
+            self._refuse(request, client, f"{self.config.max_connections} connections are open")
             return
         super().process_request(request, client_address)
+
+    def _refuse(self, request, client: str, why: str) -> None:
+        try:
+            body = f"503 Service Unavailable: too many open connections ({why}); try again in a moment\n".encode()
+            head = "".join(f"{k}: {v}\r\n" for k, v in SECURITY_HEADERS.items())
+            request.sendall(
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + head.encode()
+                + b"Retry-After: 2\r\nConnection: close\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\n\r\n"
+                + body
+            )
+        except OSError:
+            pass
+        log.warning("%s refused: %s", client, why)
+        self.shutdown_request(request)
+
+    def _release_client(self, client: str) -> None:
+        with self._per_client_lock:
+            left = self._per_client.get(client, 1) - 1
+            if left > 0:
+                self._per_client[client] = left
+            else:
+                self._per_client.pop(client, None)
 
     def process_request_thread(self, request, client_address) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
+            self.deadlines.disarm(request)
             self._connections.release()
+            self._release_client(client_address[0])
 
     @property
     def url(self) -> str:
@@ -407,6 +519,7 @@ class KgServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
+        self.deadlines.stop()
         pool = getattr(self, "pool", None)  # absent when binding the socket failed
         if pool is not None:
             pool.close()
@@ -418,9 +531,28 @@ class Handler(BaseHTTPRequestHandler):
     server: KgServer
     server_version = "kg-serve"
     protocol_version = "HTTP/1.1"
-    timeout = 30  # seconds a client may take to send its request
+    default_request_version = "HTTP/1.0"  # error answers to garbage get a status line and headers too
+    timeout = 30  # seconds a client may stay silent (the whole request has ServeConfig.request_deadline)
 
     # ---------------------------------------------------------------- plumbing
+
+    def setup(self) -> None:
+        self.timeout = min(self.timeout, self.server.config.request_deadline)
+        super().setup()
+
+    def handle_one_request(self) -> None:
+        """Read and answer one request; the request line, headers and body must all arrive
+        within ``request_deadline`` seconds, however slowly they trickle in."""
+        self.server.deadlines.arm(self.connection, self.server.config.request_deadline)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.deadlines.disarm(self.connection)
+
+    def end_headers(self) -> None:
+        for key, value in SECURITY_HEADERS.items():  # on every answer, stdlib error pages included
+            self.send_header(key, value)
+        super().end_headers()
 
     def log_request(self, code="-", size="-") -> None:  # logged in _finish instead
         pass
@@ -437,7 +569,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
         if self.server.config.cors:
             self.send_header("Access-Control-Allow-Origin", self.server.config.cors)
             self.send_header("Vary", "Origin, Accept")
@@ -470,6 +601,7 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, route) -> None:
         self._started = time.perf_counter()
         try:
+            self._check_request()
             route()
         except HttpError as error:
             self._error(error)
@@ -490,6 +622,45 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:
         self._dispatch(self._preflight)
+
+    def _check_request(self) -> None:
+        """Refuse a request for another host (DNS rebinding) and ambiguous message framing
+        (request smuggling): any Transfer-Encoding, and a missing, repeated, negative or
+        malformed Content-Length on a request with a body."""
+        from kg.limits import brief
+        from kg.security import host_allowed
+
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1 or not host_allowed(hosts[0] if hosts else None, self.server.allowed_hosts):
+            self.close_connection = True
+            raise HttpError(
+                403,
+                f"Host {brief(', '.join(hosts), 60)} is not a name this server answers to "
+                f"(allowed: {', '.join(self.server.allowed_hosts)}); add it with kg serve --allow-host NAME",
+            )
+        if self.headers.get_all("Transfer-Encoding"):
+            self.close_connection = True
+            raise HttpError(
+                501 if not self.headers.get_all("Content-Length") else 400,
+                "Transfer-Encoding is not supported"
+                + (" and conflicts with Content-Length" if self.headers.get_all("Content-Length") else "")
+                + "; send the body with one Content-Length header",
+            )
+        lengths = self.headers.get_all("Content-Length") or []
+        if len(lengths) > 1:
+            self.close_connection = True
+            raise HttpError(400, f"{len(lengths)} Content-Length headers; send exactly one")
+        if lengths and not re.fullmatch(r"[0-9]{1,15}", lengths[0].strip()):
+            self.close_connection = True
+            raise HttpError(400, f"Content-Length {brief(lengths[0], 40)} is not a non-negative whole number")
+        if self.command != "POST":
+            size = int(lengths[0]) if lengths else 0
+            if size > self.server.config.max_query_bytes:
+                self.close_connection = True
+                raise HttpError(413, f"a {self.command} request with a {size}-byte body; send none")
+            if size:
+                self.rfile.read(size)  # a body nobody reads would be parsed as the next request
+            self.server.deadlines.disarm(self.connection)
 
     def _refuse_write(self) -> None:
         raise HttpError(
@@ -578,17 +749,23 @@ class Handler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length")
         if length is None:
             raise HttpError(411, "a POST needs a Content-Length header")
-        try:
-            size = int(length)
-        except ValueError:
-            raise HttpError(400, f"Content-Length {length!r} is not a number") from None
+        size = int(length)  # checked by _check_request: digits only
         if size > self.server.config.max_query_bytes:
             raise HttpError(
                 413,
                 f"the request body has {size} bytes, more than the "
                 f"{self.server.config.max_query_bytes}-byte limit (kg serve --max-query-bytes)",
             )
-        return self.rfile.read(size)
+        body = self.rfile.read(size)
+        if len(body) < size:
+            self.close_connection = True
+            raise HttpError(
+                408,
+                f"the request body ended after {len(body)} of {size} bytes, or did not arrive within "
+                f"{self.server.config.request_deadline:g} s (kg serve --request-deadline)",
+            )
+        self.server.deadlines.disarm(self.connection)
+        return body
 
     def _refuse_update(self) -> None:
         raise HttpError(
@@ -628,6 +805,12 @@ class Handler(BaseHTTPRequestHandler):
         self._run({"query": text, "bindings": {}, "accept": self.headers.get("Accept"), "format": fmt})
 
     def _run(self, job: dict) -> None:
+        from kg.security import check_no_federation
+
+        try:
+            check_no_federation(job["query"], self.server.config.allow_service)
+        except QueryError as error:
+            raise HttpError(403, str(error)) from None
         reply = self.server.pool.run(job)
         if reply["status"] != 200:
             raise HttpError(reply["status"], reply["message"])
@@ -684,6 +867,8 @@ def load_stored_queries(folder: Path | None = None) -> dict:
             log.warning("stored query left out: %s", error)
             continue
         queries[query.name] = query
+    if not queries:
+        raise InstallationError(f"{folder or queries_dir()}: no stored queries (*.rq) could be loaded")
     return queries
 
 

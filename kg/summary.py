@@ -17,7 +17,7 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
   each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``).
 
 ``kgs:`` is ``https://w3id.org/kg-news/summary#``: a derived index, not part of the article
-model (ontology/MODEL.md); it can always be rebuilt from the article graphs
+model (kg/ontology/MODEL.md); it can always be rebuilt from the article graphs
 (:func:`rebuild_summary`). The first 1,000 pairs (most meetings, then names) and actors (most
 articles, then name) are numbered with ``kgs:pairRank``/``kgs:actorRank``, and the first 1,000
 actors without a QID (the same order) and articles (newest first, then title) carry
@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
+from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 
 
@@ -91,7 +91,7 @@ def summary_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
     >>> str(summary_graph_iri())
     'https://w3id.org/kg-news/id/graph/summary'
     """
-    return URIRef(f"{base_iri}graph/summary")
+    return iris(base_iri).summary_graph()
 
 
 def pair_iri(a: str, b: str, base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
@@ -100,9 +100,7 @@ def pair_iri(a: str, b: str, base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
     >>> pair_iri("x", "y") == pair_iri("y", "x")
     True
     """
-    low, high = sorted((a, b))
-    digest = hashlib.sha256(f"{low}\x1f{high}".encode()).hexdigest()[:16]
-    return URIRef(f"{base_iri}summary/met/{digest}")
+    return iris(base_iri).pair(a, b)
 
 
 # --------------------------------------------------------------------------- facts of one article
@@ -824,7 +822,7 @@ def summary_is_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     graph = summary_graph_iri(base_iri)
     if store.has_graph(graph) and store.query(_HAS_ARTICLE_NODES, {"g": graph}).boolean:
         return True  # the common case, answered without listing the store's graphs
-    return not any(str(g).startswith(f"{base_iri}article/") for g in store.graph_names())
+    return not any(iris(base_iri).is_article(g) for g in store.graph_names())
 
 
 def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
@@ -834,7 +832,7 @@ def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     added = [
         article_facts(str(name), store.iter_graph_triples(name))
         for name in store.graph_names()
-        if str(name).startswith(f"{base_iri}article/")
+        if iris(base_iri).is_article(name)
     ]
     _, add = planner.plan(added, {})
     store.replace_graph(graph, sorted(add))

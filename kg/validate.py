@@ -22,7 +22,7 @@ from rdflib.namespace import PROV, RDF
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.config import package_dir
-from kg.errors import InputError, UsageError, ValidatorError
+from kg.errors import InputError, InstallationError, UsageError, ValidatorError
 from kg.namespaces import KG, SH
 from kg.shacl_core import UnsupportedShapes
 from kg.shacl_core import compile_shapes as compile_core_checks
@@ -78,7 +78,13 @@ def shapes_files(shapes_dir: Path | None = None) -> list[Path]:
     True
     """
     folder = shapes_dir or package_dir("shapes")
-    return sorted(folder.glob("*.ttl"))
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise InstallationError(
+            f"{folder}: no SHACL shape files (*.ttl) found; validation cannot run without shapes"
+            + ("" if shapes_dir else " (kg is installed without its package data: reinstall it)")
+        )
+    return files
 
 
 @lru_cache(maxsize=4)

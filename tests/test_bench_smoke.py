@@ -11,9 +11,11 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_benchmark_smoke_run_reports_every_step(tmp_path):
     out = tmp_path / "bench.json"
     started = time.perf_counter()

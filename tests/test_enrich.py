@@ -59,7 +59,7 @@ def client_for(fake, **kwargs):
 
 
 def heads(store, **params):
-    query = load_query_file(Path(__file__).resolve().parents[1] / "queries" / "heads-of-government-meetings.rq")
+    query = load_query_file(Path(__file__).resolve().parents[1] / "kg" / "queries" / "heads-of-government-meetings.rq")
     result = run_query(store, query, params)
     return sorted((str(r["leaderName"]), str(r["office"]), str(r["date"])) for r in result.as_dicts())
 

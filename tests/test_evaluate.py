@@ -365,3 +365,30 @@ def test_kg_eval_on_the_development_corpus_stays_above_the_floors(tmp_path, batc
         else:
             assert scores["overall"][fact_type]["f1"] >= floor, (batch, fact_type, scores["overall"][fact_type])
     assert scores["overall"]["wrong_links"] == 0, batch
+
+
+def test_date_share_pairs_each_meeting_with_its_own_counterpart():
+    """Two meetings of the same pair on different days: each prediction is compared with the
+    gold meeting it reports, not with whichever matched first."""
+    actors = [person("a", "Anna Berg"), person("b", "Carl Dorn")]
+    gold_meetings = [
+        {"kind": "talks", "participants": ["a", "b"], "date": None, "evidence": "Berg and Dorn held talks in Oslo."},
+        {
+            "kind": "meeting",
+            "participants": ["a", "b"],
+            "date": "2024-05-02",
+            "evidence": "Berg met Dorn again on May 2.",
+        },
+    ]
+    pred_meetings = [
+        {
+            "kind": "meeting",
+            "participants": ["a", "b"],
+            "date": "2024-05-02",
+            "evidence": "Berg met Dorn again on May 2.",
+        },
+        {"kind": "talks", "participants": ["a", "b"], "date": None, "evidence": "Berg and Dorn held talks in Oslo."},
+    ]
+    score = evaluate_sheets(sheet(actors, pred_meetings), sheet(actors, gold_meetings))
+    assert score.counts["meetings"].matched == 2
+    assert score.shares["meeting_date"].value == 1.0

@@ -17,7 +17,7 @@ from tests.fake_wikidata import FakeWikidata
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 GOLD = sorted(CORPUS.glob("*.gold.json"))
-HEADS_QUERY = ROOT / "queries" / "heads-of-government-meetings.rq"
+HEADS_QUERY = ROOT / "kg" / "queries" / "heads-of-government-meetings.rq"
 
 pytestmark = pytest.mark.skipif(not GOLD, reason="needs ../shared/corpus")
 

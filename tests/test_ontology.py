@@ -23,13 +23,13 @@ SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/kg-news/ontology")
 # Vocabularies whose terms kg must declare (with labels) when it uses them.
 CHECKED_NAMESPACES = tuple(str(ns) for ns in (KG, SCHEMA, SEM, OA, ORG, PROV))
-SHAPE_FILES = sorted((ROOT / "shapes").glob("*.ttl"))
-QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
+SHAPE_FILES = sorted((ROOT / "kg" / "shapes").glob("*.ttl"))
+QUERY_FILES = sorted((ROOT / "kg" / "queries").glob("*.rq"))
 
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    return Graph().parse(ROOT / "ontology" / "kg.ttl", format="turtle")
+    return Graph().parse(ROOT / "kg" / "ontology" / "kg.ttl", format="turtle")
 
 
 def is_checked(term) -> bool:
@@ -81,7 +81,7 @@ def used_terms() -> list[tuple[str, URIRef]]:
 
 
 def model_terms() -> list[str]:
-    text = (ROOT / "ontology" / "MODEL.md").read_text(encoding="utf-8")
+    text = (ROOT / "kg" / "ontology" / "MODEL.md").read_text(encoding="utf-8")
     return sorted(set(re.findall(r"`?\bkg:([A-Za-z][A-Za-z0-9]*)", text)))
 
 

@@ -16,7 +16,7 @@ import yaml
 from rdflib.plugins.sparql import prepareQuery
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
+QUERY_FILES = sorted((ROOT / "kg" / "queries").glob("*.rq"))
 PARAM_RE = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9_]*)")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 REQUIRED = {
@@ -103,7 +103,7 @@ def test_queries_do_not_update(query_text):
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_long_lists_are_limited_or_bounded_by_a_parameter(name):
-    text = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    text = (ROOT / "kg" / "queries" / f"{name}.rq").read_text(encoding="utf-8")
     has_required_param = any(parameters(text).values())
     assert has_required_param or name == "articles" or re.search(r"\bLIMIT\s+\d+", body(text))
     if re.search(r"\bLIMIT\s+(\d+)", body(text)):

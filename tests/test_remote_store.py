@@ -33,7 +33,10 @@ from kg.serve import load_stored_queries
 from kg.store import open_store
 from kg.store.remote import RemoteStore, bind_values
 
-pytestmark = pytest.mark.skipif(not OXIGRAPH.exists(), reason=f"oxigraph server binary not installed at {OXIGRAPH}")
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(not OXIGRAPH.exists(), reason=f"oxigraph server binary not installed at {OXIGRAPH}"),
+]
 runner = CliRunner()
 STORED = load_stored_queries()
 

@@ -29,6 +29,7 @@ from kg.serve import ServeConfig, load_stored_queries
 from kg.store import open_store
 from kg.store.remote import bind_values, query_form
 
+pytestmark = pytest.mark.server  # starts kg serve (and its worker processes)
 STORED = load_stored_queries()
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

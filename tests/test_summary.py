@@ -154,7 +154,7 @@ def answer(store, path, **params):
 
 
 def test_who_met_whom_reads_the_same_rows_as_the_aggregation(synthetic_store):
-    ours = answer(synthetic_store, ROOT / "queries" / "who-met-whom.rq")
+    ours = answer(synthetic_store, ROOT / "kg" / "queries" / "who-met-whom.rq")
     theirs = answer(synthetic_store, AGGREGATING / "who-met-whom.rq")
     # The aggregation's MIN/MAX(STR(?date)) is unbound as soon as one meeting of the pair has no
     # date (an error in the group); the summary keeps the first and last *known* date, as the
@@ -175,14 +175,14 @@ def test_actors_reads_the_same_rows_as_the_aggregation(synthetic_store):
             "roles": frozenset((row["roles"] or "").split("; ")),
         }
 
-    ours = answer(synthetic_store, ROOT / "queries" / "actors.rq")
+    ours = answer(synthetic_store, ROOT / "kg" / "queries" / "actors.rq")
     theirs = answer(synthetic_store, AGGREGATING / "actors.rq")
     assert ours and [norm(r) for r in ours] == [norm(r) for r in theirs]
 
 
 def test_co_mentioned_counts_the_same_articles_as_the_aggregation(synthetic_store):
-    top = answer(synthetic_store, ROOT / "queries" / "actors.rq")[0]["actor"]
-    ours = answer(synthetic_store, ROOT / "queries" / "co-mentioned.rq", actor=top)
+    top = answer(synthetic_store, ROOT / "kg" / "queries" / "actors.rq")[0]["actor"]
+    ours = answer(synthetic_store, ROOT / "kg" / "queries" / "co-mentioned.rq", actor=top)
     theirs = answer(synthetic_store, AGGREGATING / "co-mentioned.rq", actor=top)
     assert ours and {r["other"]: r["articles"] for r in ours} == {r["other"]: r["articles"] for r in theirs}
     assert {r["other"]: r["qid"] for r in ours} == {r["other"]: r["qid"] for r in theirs}
@@ -211,7 +211,7 @@ def _participants_as_set(row: dict) -> dict:
     ],
 )
 def test_ranked_lists_read_the_same_rows_in_the_same_order_as_the_aggregation(synthetic_store, name, normalise):
-    ours = answer(synthetic_store, ROOT / "queries" / f"{name}.rq")
+    ours = answer(synthetic_store, ROOT / "kg" / "queries" / f"{name}.rq")
     theirs = answer(synthetic_store, AGGREGATING / f"{name}.rq")
     assert ours and [normalise(r) for r in ours] == [normalise(r) for r in theirs]
 
@@ -219,10 +219,10 @@ def test_ranked_lists_read_the_same_rows_in_the_same_order_as_the_aggregation(sy
 @pytest.mark.parametrize("name, parameter", [("missions", "actor"), ("mission-participants", "mission")])
 def test_mission_lists_with_a_parameter_read_the_same_rows_as_before(synthetic_store, name, parameter):
     if parameter == "actor":
-        value = answer(synthetic_store, ROOT / "queries" / "actors.rq")[0]["actor"]
+        value = answer(synthetic_store, ROOT / "kg" / "queries" / "actors.rq")[0]["actor"]
     else:
-        value = answer(synthetic_store, ROOT / "queries" / "missions.rq")[0]["mission"]
-    ours = answer(synthetic_store, ROOT / "queries" / f"{name}.rq", **{parameter: value})
+        value = answer(synthetic_store, ROOT / "kg" / "queries" / "missions.rq")[0]["mission"]
+    ours = answer(synthetic_store, ROOT / "kg" / "queries" / f"{name}.rq", **{parameter: value})
     theirs = answer(synthetic_store, AGGREGATING / f"{name}.rq", **{parameter: value})
     normalise = _participants_as_set if name == "missions" else dict
     assert ours and [normalise(r) for r in ours] == [normalise(r) for r in theirs]
@@ -237,14 +237,17 @@ def test_ranked_lists_stop_at_the_ranked_count(monkeypatch):
     store = open_store("memory:")
     for index in range(12):
         ingest_factsheet(store, sheet(index))
-    first = answer(store, ROOT / "queries" / "articles.rq")
+    first = answer(store, ROOT / "kg" / "queries" / "articles.rq")
     assert len(first) == 5
     assert [r["article"] for r in first] == [r["article"] for r in answer(store, AGGREGATING / "articles.rq")][:5]
     for name in ("missions", "mission-participants"):  # the rows of the first 5 missions in order
         missions = list(dict.fromkeys(r["mission"] for r in answer(store, AGGREGATING / f"{name}.rq")))
-        assert list(dict.fromkeys(r["mission"] for r in answer(store, ROOT / "queries" / f"{name}.rq"))) == missions[:5]
+        assert (
+            list(dict.fromkeys(r["mission"] for r in answer(store, ROOT / "kg" / "queries" / f"{name}.rq")))
+            == missions[:5]
+        )
     delete_article(store, URIRef(first[0]["article"]))
-    after = answer(store, ROOT / "queries" / "articles.rq")
+    after = answer(store, ROOT / "kg" / "queries" / "articles.rq")
     assert [r["article"] for r in after] == [r["article"] for r in answer(store, AGGREGATING / "articles.rq")][:5]
     assert summary_triples(store) == rebuilt(store)
 

@@ -55,3 +55,18 @@ def load_default_extractors() -> dict[str, type]:
             if err.name != module:  # a missing dependency inside the module is a real error
                 raise
     return EXTRACTORS
+
+
+class _ExtractModule(type(importlib)):
+    """``kg.extract`` is this package once any of it is imported: calling it extracts, so
+    ``kg.extract(text)`` (:func:`kg.api.extract`) works whichever way ``kg.extract`` was reached."""
+
+    def __call__(self, text_or_path, url=None, published=None):
+        from kg.api import extract
+
+        return extract(text_or_path, url=url, published=published)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _ExtractModule

@@ -25,6 +25,7 @@ from kg.extract import lexicon as lx
 from kg.extract.base import Document, Sentence
 from kg.extract.dates import find_in_text, parse_published
 from kg.extract.lexicon import WEEKDAYS
+from kg.limits import binary_format
 
 MAX_CHARS = 1_000_000  # ~150 pages: far above any article, low enough to stay fast
 SUPPORTED_LANGUAGES = ("de", "en")
@@ -118,9 +119,15 @@ def decode_bytes(data: bytes, source: str = "<input>") -> str:
                 f"{source}: starts like UTF-16 text but cannot be decoded as UTF-16; "
                 "expected UTF-8, Windows-1252 or UTF-16 text"
             ) from None
+    kind = binary_format(data)
+    if kind:
+        raise InputError(
+            f"{source}: {kind} (a binary file), not text; expected article text (UTF-8 or Windows-1252) or an HTML page "
+            "(convert the document to text first)"
+        )
     if b"\x00" in data[:8192]:
         raise InputError(
-            f"{source}: looks like a binary file (NUL bytes); expected article text "
+            f"{source}: looks like a binary file (NUL bytes), not text; expected article text "
             "(UTF-8 or Windows-1252) or an HTML page"
         )
     try:

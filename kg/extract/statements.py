@@ -38,25 +38,17 @@ from kg.extract.cues import (
     REPORTING_VERBS_DE,
     REPORTING_VERBS_EN,
     SEPARABLE_CUES_DE,
+    cue_frames,
     looks_like_konjunktiv_e,
+    separable_particles,
 )
 from kg.extract.dates import find_dates
+from kg.extract.nlp import lemma
+from kg.extract.quotes import Quote, find_quotes, quotation_spans  # noqa: F401 (find_quotes: re-exported)
 from kg.model import Actor, Statement
 
 # ------------------------------------------------------------------ quotation marks
 
-_OPEN_CLOSE = {
-    "„": '“”"',
-    "“": "”",
-    "»": "«",
-    "«": "»",
-    "‚": "‘’",
-    "‘": "’",
-    '"': '"',
-    "'": "'",
-}
-_SINGLE = "‚‘'"
-_OPENERS = re.compile("[" + re.escape("".join(_OPEN_CLOSE)) + "]")
 _WORD_RE = re.compile(r"[\w’'-]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _TERMINATOR = re.compile(r"(?<!\d)(?<!\b[A-Z])[.!?](?=\s|$|[\"“”»«])")
@@ -70,7 +62,6 @@ _SPEECH_NOUNS = re.compile(
 )
 _BY_WHOM = re.compile(r"\s+(?:von|des|der|by|of)\s+(?:[\w.-]+\s+){0,5}[\w.-]+")
 _LABEL = re.compile(r"[^\n:\"“„»«]{2,120}?:\s+(?=\S)")
-_ALL_CUES = REPORTING_VERBS_DE | REPORTING_VERBS_EN | frozenset(SEPARABLE_CUES_DE)
 _SUBJECT_GAP_EN = frozenset(
     "also again once further then later previously has have had would will "
     "recently today yesterday earlier separately jointly both all "
@@ -99,6 +90,11 @@ _TRAILING_EN = re.compile(
     r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
     r"journalists|[A-Z][\w.-]*)(?:\s+[^,\s]+){0,4})?)$"
 )
+# "…, said Greenert." / "…, added the minister." (the cue before its subject)
+_TRAILING_INVERTED_EN = re.compile(
+    r",\s+(said|says|added|adds|stated|noted|explained|continued|wrote|warned|stressed)\s+"
+    r"(?:[A-Z][\w.'’-]*|the\s+[\w.'’-]+|a\s+[\w.'’-]+)(?:\s+[^\s,]+){0,6}$"
+)
 _ADDRESSEE_EN = re.compile(
     r"\s+(?:reporters|journalists|the press|the media|lawmakers|legislators|parliament|"
     r"him|her|them|us|me|the (?:BBC|AP|AFP|[A-Z]\w+ newspaper)|[A-Z][\w.-]+)(?=\s+[a-z])"
@@ -108,6 +104,16 @@ _LOCATIVE = re.compile(r"\b(?:im|in|in der|am|at|vor dem|bei|beim|auf dem)\s+$")
 _ARTICLES = frozenset("the der die des dem den".split())
 _TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
+
+
+class _AnyCue:
+    """Any reporting verb form, German or English, separable stems included."""
+
+    def __contains__(self, word: object) -> bool:
+        return word in REPORTING_VERBS_DE or word in REPORTING_VERBS_EN or word in SEPARABLE_CUES_DE
+
+
+_ALL_CUES = _AnyCue()
 
 
 @dataclass
@@ -123,68 +129,6 @@ class _Found:
     clause_end: int
     method: str
     confidence: float
-
-
-def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Inner spans ``(start, end)`` of the top-level quotations in ``text[start:end]``.
-
-    >>> t = 'Er sagte: „Wir gehen.“ Sie: "Nein." Dann \\'ja\\' und China\\'s'
-    >>> [t[a:b] for a, b in find_quotes(t)]
-    ['Wir gehen.', 'Nein.', 'ja']
-    """
-    end = len(text) if end is None else end
-    found = []
-    opener = _OPENERS.search(text, start, end)
-    while opener is not None:
-        i = opener.start()
-        char = text[i]
-        if _opens(text, i, start):
-            closers = _OPEN_CLOSE[char]
-            line_end = text.find("\n", i, end)
-            stop = end if line_end < 0 else line_end
-            j = i + 1
-            while j < stop:
-                j = _next_of(text, closers, j, stop)
-                if j < stop and _closes(text, j, char):
-                    break
-                j += 1
-            if j < stop and _LETTER.search(text, i + 1, j):
-                found.append((i + 1, j))
-                opener = _OPENERS.search(text, j + 1, end)
-                continue
-        opener = _OPENERS.search(text, i + 1, end)
-    return found
-
-
-def _next_of(text: str, chars: str, pos: int, stop: int) -> int:
-    """The first position at or after ``pos`` (before ``stop``) holding one of ``chars``."""
-    best = stop
-    for char in chars:
-        found = text.find(char, pos, best)
-        if found >= 0:
-            best = found
-    return best
-
-
-def _opens(text: str, i: int, floor: int) -> bool:
-    before = text[i - 1] if i > floor else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    if after.isspace():
-        return False
-    if text[i] in "'’‘" and (before.isalnum()):
-        return False  # an apostrophe: China's
-    return True
-
-
-def _closes(text: str, j: int, opener: str) -> bool:
-    before = text[j - 1]
-    after = text[j + 1] if j + 1 < len(text) else " "
-    if opener in _SINGLE or opener == "‘":
-        if before.isalpha() and after.isalpha():
-            return False  # an apostrophe inside a single-quoted passage
-        if before.isspace():
-            return False
-    return True
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -252,9 +196,11 @@ class _Run:
             else None
         )
         self.found: list[_Found] = []
-        self.quotes = find_quotes(self.text)  # sorted, not overlapping
+        self.qinfo: dict[tuple[int, int], Quote] = {q.span: q for q in quotation_spans(self.text)}
+        self.quotes = list(self.qinfo)  # sorted, not overlapping
         self.q_starts = [a for a, _ in self.quotes]
         self.q_index = {q: i for i, q in enumerate(self.quotes)}
+        self.pending: list[tuple[int, int, int]] = []  # unattributed paragraphs of an open quotation
         self.taken: list[tuple[int, int]] = []  # clauses already explained (quote frames)
         self.taken_starts: list[int] = []
         self.groups: list[tuple[str, ...]] = []
@@ -495,6 +441,9 @@ class _Run:
     def _frame(self, q: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]]:
         """(pre-frame, post-frame) of a quote: the attribution text around it."""
         open_pos, close_pos = q[0] - 1, q[1]
+        info = self.qinfo.get(q)
+        if info is not None and info.unopened:
+            open_pos = q[0]  # no opening mark: nothing of the paragraph precedes the quote
         line_start = self.text.rfind("\n", 0, open_pos) + 1
         pre_start = line_start
         index = self.q_index.get(q, bisect.bisect_left(self.q_starts, q[0]))
@@ -523,6 +472,8 @@ class _Run:
         partial = quote_text[:1].islower() or (_LETTER.search(pre) is not None and not pre.rstrip().endswith(":"))
         cue, speaker, frame = None, None, None
         post_cue = self._cue_in(post_a, post_b, leading=True)
+        if quote_text.rstrip()[-1:] in ".!?" and post.lstrip()[:1].isupper():
+            post_cue = None  # '"… Tagesordnung." Zwar habe X sich geäußert': a new sentence, not a frame
         pre_end = pre.rstrip()[-1:]
         if _LETTER.search(pre) and (
             pre_end == ":" or (pre_end == "," and quote_text[:1].isupper() and self._cue_in(pre_a, pre_b))
@@ -537,19 +488,7 @@ class _Run:
         if speaker is None and partial:
             return  # a quoted phrase inside someone's sentence: reported speech covers it
         if speaker is None:
-            last = self._adjacent(start - 1, allow_paragraph=True)
-            if last is not None and len(_tokens(quote_text)) >= 2:
-                self._add(
-                    last.speaker,
-                    start,
-                    end,
-                    True,
-                    None,
-                    last.date,
-                    max(end + 1, post_b if not _LETTER.search(post) else end + 1),
-                    "quote-continuation",
-                    0.7,
-                )
+            self._unattributed(q, max(end + 1, post_b if not _LETTER.search(post) else end + 1))
             return
         date = self._date_for(cue, frame, q)
         clause_end = max(end + 1, post_b) if frame == (post_a, post_b) else end + 1
@@ -558,6 +497,77 @@ class _Run:
         self.taken.insert(at, explained)
         self.taken_starts.insert(at, explained[0])
         self._add(speaker, start, end, True, cue, date, clause_end, "quote-attribution", 0.85)
+        info = self.qinfo.get(q)
+        if info is not None and info.continues and self.pending and self.found:
+            current = self.found.pop()  # earlier paragraphs of this quotation, attributed at its end
+            done = {f.start for f in self.found}
+            for p_start, p_end, p_clause_end in self.pending:
+                if p_start in done:
+                    continue
+                self._add(speaker, p_start, p_end, True, None, date, p_clause_end, "quote-continuation", 0.7)
+            self.found.append(current)
+        self.pending = []
+
+    def _unattributed(self, q: tuple[int, int], clause_end: int) -> None:
+        """A quote with no attribution of its own: it continues the quotation of the paragraph
+        before (the multi-paragraph convention), the statement just before it, or it belongs to
+        the one person the preceding sentence introduced, or to the speaker of a direct quote
+        one or two paragraphs back."""
+        start, end = q
+        if len(_tokens(self.text[start:end])) < 2:
+            return
+        info = self.qinfo.get(q)
+        if info is None or not info.continues:
+            self.pending = []
+        if info is not None and info.unclosed:
+            self.pending.append((start, end, clause_end))  # its speaker may come in a later paragraph
+        last = self._last()
+        if info is not None and info.continues and last is not None and last.direct:
+            self._add(last.speaker, start, end, True, None, last.date, clause_end, "quote-continuation", 0.8)
+            return
+        adjacent = self._adjacent(start - 1, allow_paragraph=True)
+        if adjacent is not None:
+            self._add(adjacent.speaker, start, end, True, None, adjacent.date, clause_end, "quote-continuation", 0.7)
+            return
+        before = self._sentence_before(start - 1)
+        if before is not None:
+            persons = []
+            for m in self.actors.in_range(before.start, before.end):
+                who = self._pronoun_speaker(m) if m.via == "pronoun" else m.actor_id
+                if self.actors.is_type(who, "Person") and who not in persons and not self._inside_quote(m.start):
+                    persons.append(who)
+            if len(persons) == 1:
+                self._add(persons[0], start, end, True, None, None, clause_end, "quote-introduced", 0.55)
+                return
+        if (
+            last is not None
+            and last.direct
+            and self._paragraphs_between(last.clause_end, start) <= 2
+            and self.actors.is_type(last.speaker, "Person")
+        ):
+            self._add(last.speaker, start, end, True, None, last.date, clause_end, "quote-recent-speaker", 0.5)
+
+    def _sentence_before(self, pos: int):
+        """The last body sentence that ends before ``pos`` outside a quotation."""
+        if not hasattr(self, "_s_ends"):
+            self._body = [s for s in self.doc.sentences if s.kind == "body"]
+            self._s_ends = [s.end for s in self._body]
+        index = bisect.bisect_right(self._s_ends, pos) - 1
+        while index >= 0:
+            sentence = self._body[index]
+            if not self._inside_quote(sentence.start) and not any(
+                sentence.start <= a - 1 < sentence.end for a, _ in self._quotes_in(sentence.start, sentence.end)
+            ):
+                return sentence
+            if self.text.count("\n", sentence.end, pos) > 2:
+                return None
+            index -= 1
+        return None
+
+    def _paragraphs_between(self, a: int, b: int) -> int:
+        """How many non-empty paragraphs lie wholly between positions ``a`` and ``b``."""
+        lines = self.text[a:b].split("\n")[1:-1]
+        return sum(1 for line in lines if line.strip())
 
     def _cue_in(self, a: int, b: int, leading: bool = False) -> str | None:
         """The reporting verb in ``text[a:b]`` (with its separable particle), or "so"."""
@@ -568,9 +578,10 @@ class _Run:
                 return low
             if low == "according" and self.lang == "en":
                 return "according to"
-            if low in SEPARABLE_CUES_DE and self.lang == "de":
-                particle = SEPARABLE_CUES_DE[low]
-                if any(w.lower() == particle for _, _, w in tokens[index + 1 :]):
+            if self.lang == "de" and low in SEPARABLE_CUES_DE:
+                later = {w.lower() for _, _, w in tokens[index + 1 :]}
+                particle = next((p for p in separable_particles(low) if p in later), None)
+                if particle:
                     return f"{low} {particle}"
             if low in REPORTING_VERBS_DE or low in REPORTING_VERBS_EN:
                 return low
@@ -589,13 +600,11 @@ class _Run:
     def _reported(self, s_start: int, s_end: int) -> None:
         if self._overlaps_taken(s_start, s_end):
             return
-        near = self._quotes_in(s_start, s_end)
-        if any(s_start <= a and b <= s_end for a, b in near) and all(
-            not (s_start <= a - 1 < s_end) or self.text[a : a + 1].islower() for a, b in near
-        ):
-            pass  # only partial quotes inside: analyse the sentence as reported speech
-        elif any(s_start <= a - 1 < s_end or s_start < b + 1 <= s_end for a, b in near):
-            return
+        for q in self._quotes_in(s_start, s_end):
+            if s_start <= q[0] - 1 and q[1] <= s_end and self._embedded(q, s_start):
+                continue  # a name, title or partial quote inside the sentence: no veto
+            if s_start <= q[0] - 1 < s_end or s_start < q[1] + 1 <= s_end:
+                return
         if self._inside_quote(s_start):
             return
         if self.lang == "de":
@@ -604,6 +613,21 @@ class _Run:
             handled = self._reported_en(s_start, s_end)
         if not handled:
             self._continuation(s_start, s_end)
+
+    def _embedded(self, q: tuple[int, int], s_start: int) -> bool:
+        """Whether a quote is part of the sentence's own wording (a name, title, scare quote or
+        partial quotation), not a quotation the sentence attributes as a whole."""
+        info = self.qinfo.get(q)
+        if info is None or info.unopened or info.unclosed:
+            return False
+        if info.kind == "name":
+            return True
+        pre = self.text[s_start : q[0] - 1].rstrip()
+        if not _LETTER.search(pre) or pre.endswith(":"):
+            return False
+        if info.kind == "speech" and pre.endswith(",") and self.text[q[0] : q[0] + 1].isupper():
+            return False  # 'X said, "We …"'
+        return True
 
     def _sentence_body(self, s_start: int, s_end: int) -> tuple[int, int]:
         """The sentence without its final period and surrounding space."""
@@ -668,8 +692,8 @@ class _Run:
                 continue
             low = word.lower()
             is_cue = low in REPORTING_VERBS_DE or low in ("so",)
-            particle = SEPARABLE_CUES_DE.get(low)
-            if particle and tokens[-1][2].lower() == particle:
+            particle = tokens[-1][2].lower()
+            if particle in separable_particles(low):
                 is_cue, low = True, f"{low} {particle}"
             if not is_cue or index < 3:
                 continue
@@ -710,7 +734,14 @@ class _Run:
         text = self.text
         t_start, t_end, word = tokens[index]
         low = word.lower()
-        particle = SEPARABLE_CUES_DE.get(low)
+        base = lemma(low, "de")
+        reported_cue = base.endswith("en") and low == base[:-2] + "e"
+        if (reported_cue or any(w.lower() in KONJUNKTIV_FORMS for _, _, w in tokens[:index])) and self._adjacent(
+            s_start, allow_paragraph=False
+        ):
+            return False  # "X hoffe, …" / "Zwar habe X sich geäußert" after a statement: it goes on
+        particles = separable_particles(low)
+        particle = tokens[-1][2].lower() if tokens[-1][2].lower() in particles else (particles or (None,))[0]
         if (
             particle
             and tokens[-1][2].lower() == particle
@@ -731,8 +762,9 @@ class _Run:
             )
             return True
         comma = text.find(",", t_end, b_end)
-        if particle and comma > 0 and re.search(rf"\b{particle}\s*$", text[t_end:comma]):
-            low = f"{low} {particle}"  # "kündigte zudem an, …": a cue with a clause
+        before_comma = text[t_end:comma].split()[-1:] if comma > 0 else []
+        if particles and before_comma and before_comma[0] in particles:
+            low = f"{low} {before_comma[0]}"  # "kündigte zudem an, …": a cue with a clause
         elif low not in REPORTING_VERBS_DE:
             return False
         clause = None
@@ -760,7 +792,12 @@ class _Run:
         if clause is None and low in NP_OBJECT_CUES:
             obj_start = self._skip_subject(t_end, b_end, speaker)
             a, b = _strip_span(text, obj_start, b_end)
-            if b - a >= 12 and text[a : a + 1].islower() and not self._only_a_person(a, b):
+            if (
+                b - a >= 12
+                and text[a : a + 1].islower()
+                and not self._only_a_person(a, b)
+                and text[a:b].split()[0] not in ("und", "oder", "aber", "sowie")
+            ):
                 self._add(
                     speaker, a, b, False, low, self._date_for(low, (s_start, s_end), (a, b)), s_end, "cue-object", 0.55
                 )
@@ -863,6 +900,24 @@ class _Run:
         if m and m.group(1) and self._has_leading_cue_en(tokens, b_start, b_start + m.start()):
             b_end = b_start + m.start()  # "Lin told Okafor that …, according to X": Lin said it
             m = None
+        if m is None:
+            m = _TRAILING_INVERTED_EN.search(body)
+            if m and not self._has_leading_cue_en(tokens, b_start, b_start + m.start()):
+                speaker = self._speaker_in(b_start + m.end(1), b_end, b_start + m.start())
+                if speaker:
+                    self._add(
+                        speaker,
+                        b_start,
+                        b_start + m.start(),
+                        False,
+                        m.group(1),
+                        self._date_for(m.group(1), (s_start, s_end), (b_start, b_start + m.start())),
+                        s_end,
+                        "cue-after",
+                        0.7,
+                    )
+                    return True
+            m = None
         if m:
             speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
             if speaker:
@@ -888,6 +943,13 @@ class _Run:
             if low == "pointed" and not body[t_end - b_start :].lstrip().startswith("out"):
                 continue
             prev = tokens[index - 1][2].lower() if index else ""
+            if (
+                chunks
+                and low != "saying"
+                and (chunks[-1][4] or "clause" in cue_frames(chunks[-1][3], "en"))
+                and prev not in ("and", "also", "but", "then", "later")
+            ):
+                continue  # "X stated (that) he welcomed …": the verb belongs to X's clause
             if low == "saying" or prev in ("and",) and speaker_here:
                 speaker = speaker_here
             else:
@@ -913,11 +975,11 @@ class _Run:
                 that = re.match(r"\s*,?\s*that\b", after)
                 if that:
                     content += that.end()
-            chunks.append((index, speaker, content, low))
+            chunks.append((index, speaker, content, low, bool(re.search(r"\bthat\s*$", text[t_end:content]))))
         if not chunks:
             return False
         made = False
-        for n, (index, speaker, content, cue) in enumerate(chunks):
+        for n, (index, speaker, content, cue, that) in enumerate(chunks):
             stop = b_end
             if n + 1 < len(chunks):
                 nxt = tokens[chunks[n + 1][0]][0]
@@ -935,8 +997,8 @@ class _Run:
             )
             if b - a < 8 or infinitive or self.text[a] in ",;:" or len(content_words) < 3 or prepositional:
                 continue
-            if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)) or self._only_a_person(
-                a, b
+            if any(m.start <= a and b <= m.end + 1 for m in self.actors.in_range(a, b + 1)) or (
+                not that and self._only_a_person(a, b)
             ):
                 continue  # "praised (her counterpart) X": a person, not something said
             self._add(

@@ -13,99 +13,115 @@ True
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
+
+from kg.extract.nlp import lemma
+from kg.extract.resources import table
 
 # ------------------------------------------------------------------ reporting verbs
-# Finite forms and participles of German verbs of saying, thinking and announcing.
-REPORTING_VERBS_DE = frozenset(
+# Verbs of saying, thinking and announcing are kept by LEMMA with their frames in
+# kg/extract/resources/<lang>/speech_lemmas.tsv (and German separable verbs with their particle in
+# de/separable_cues.tsv); every inflected form is recognised through kg.extract.nlp.lemma.
+
+
+@lru_cache(maxsize=100_000)
+def cue_frames(word: str, lang: str) -> frozenset[str]:
+    """The frames of a reporting verb form ("clause", "object", "naming", "appeal"), or an
+    empty set when ``word`` is not one.
+
+    >>> sorted(cue_frames("geäußert", "de")), sorted(cue_frames("recognised", "en"))
+    (['clause', 'object'], ['clause'])
+    >>> cue_frames("Haus", "de")
+    frozenset()
     """
-    sagt sagte sagten sagen gesagt sage
-    erklärt erklärte erklärten erklären
-    betont betonte betonten betonen
-    bestätigt bestätigte bestätigten bestätigen
-    warnt warnte warnten warnen gewarnt
-    meint meinte meinten gemeint
-    glaubt glaubte glaubten
-    behauptet behauptete behaupteten
-    versichert versicherte versicherten
-    unterstreicht unterstrich unterstrichen
-    kritisiert kritisierte kritisierten
-    fordert forderte forderten gefordert
-    erinnert erinnerte erinnerten
-    bekräftigt bekräftigte bekräftigten
-    verweist verwies verwiesen
-    berichtet berichtete berichteten
-    schreibt schrieb schrieben geschrieben
-    ergänzt ergänzte ergänzten
-    antwortet antwortete antworteten geantwortet
-    erwidert erwiderte erwiderten
-    hofft hoffte hofften gehofft
-    befürchtet befürchtete befürchteten
-    fürchtet fürchtete fürchteten
-    vermutet vermutete vermuteten
-    schätzt schätzte schätzten
-    argumentiert argumentierte argumentierten
-    begrüßt begrüßte begrüßten
-    bedauert bedauerte bedauerten
-    mahnt mahnte mahnten
-    appelliert appellierte appellierten
-    verkündet verkündete verkündeten
-    beklagt beklagte beklagten
-    lobt lobte lobten
-    bekundete bekundeten bekundet
-    versprach versprachen verspricht versprochen
-    sicherte sicherten sichert
-    räumte räumten räumt
-    mitteilte mitteilten mitteilt ankündigte ankündigten ankündigt hinzufügte hinzufügten
-    """.split()
-)
+    low = word.lower()
+    if len(low) < 3 or not low.replace("-", "").isalpha() or low in _NOT_CUE_FORMS.get(lang, ()):
+        return frozenset()
+    lexicon = _lexicon(lang)
+    return lexicon.get(low) or lexicon.get(lemma(low, lang)) or frozenset()
 
-# Separable German verbs: the finite form and its particle at the end of the clause
-# ("kündigte … an", "nimmt … an", "fügte … hinzu").
-SEPARABLE_CUES_DE: dict[str, str] = {}
-for _particle, _forms in {
-    "an": "kündigt kündigte kündigten nimmt nahm nahmen",
-    "hinzu": "fügt fügte fügten",
-    "ein": "räumt räumte räumten gesteht gestand",
-    "hervor": "hebt hob hoben",
-    "fest": "stellt stellte stellten",
-    "zu": "gibt gab gaben sichert sicherte sicherten",
-    "hin": "weist wies wiesen",
-    "auf": "ruft rief riefen",
-    "aus": "führt führte führten spricht sprach sprachen",
-    "mit": "teilt teilte teilten",
-}.items():
-    for _form in _forms.split():
-        SEPARABLE_CUES_DE.setdefault(_form, _particle)
 
+@cache
+def _lexicon(lang: str) -> dict[str, frozenset[str]]:
+    return {
+        row["lemma"]: frozenset(f.strip() for f in row["frames"].split(",")) for row in table(lang, "speech_lemmas")
+    }
+
+
+@cache
+def _separable() -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    out: dict[str, list] = {}
+    for row in table("de", "separable_cues"):
+        out.setdefault(row["lemma"], []).append((row["particle"], frozenset(row["frames"].split(","))))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def separable_particles(word: str) -> tuple[str, ...]:
+    """The particles a German finite verb form takes as a separable verb of saying.
+
+    >>> separable_particles("kündigte"), separable_particles("stellte"), separable_particles("ging")
+    (('an',), ('fest', 'klar'), ())
+    """
+    low = word.lower()
+    if not low.isalpha():
+        return ()
+    return tuple(p for p, _ in _separable().get(lemma(low, "de"), ()))
+
+
+class _CueWords:
+    """Membership test for reporting verb forms of one language (by lemma)."""
+
+    def __init__(self, lang: str, frame: str | None = None):
+        self.lang, self.frame = lang, frame
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        frames = cue_frames(word, self.lang)
+        return bool(frames) and (self.frame is None or self.frame in frames)
+
+
+class _Separable:
+    """German separable verbs of saying: finite form → its (first) particle."""
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(separable_particles(word))
+
+    def get(self, word: str, default=None):
+        found = separable_particles(word)
+        return found[0] if found else default
+
+    def __getitem__(self, word: str) -> str:
+        found = separable_particles(word)
+        if not found:
+            raise KeyError(word)
+        return found[0]
+
+
+class _AnyLanguage:
+    """Membership in any language's cue lexicon (optionally: with one frame)."""
+
+    def __init__(self, frame: str | None = None):
+        self.parts = (_CueWords("de", frame), _CueWords("en", frame))
+
+    def __contains__(self, word: object) -> bool:
+        return any(word in part for part in self.parts)
+
+
+# forms whose lemma is a cue but which are mostly something else in news text
+_NOT_CUE_FORMS = {
+    "en": frozenset(
+        "states state notes note post posts point points thinking hope posting call calls term terms".split()
+    ),
+    "de": frozenset(),
+}
+
+REPORTING_VERBS_DE = _CueWords("de")
+REPORTING_VERBS_EN = _CueWords("en")
+SEPARABLE_CUES_DE = _Separable()
 # Verbs that take a noun-phrase object as the content of a speech act.
-NP_OBJECT_CUES = frozenset(
-    """
-    welcomed welcomes welcome expressed expresses expressing underscored underscores
-    underlined underlines highlighted highlights emphasized emphasised emphasizes emphasises
-    stressed stresses reaffirmed reaffirms reiterated reiterates announced announces
-    condemned condemns praised praises affirmed affirms conveyed conveys
-    begrüßte begrüßten begrüßt betonte betonten betont bekräftigte bekräftigten bekräftigt
-    unterstrich unterstrichen unterstreicht kündigte kündigten kündigt verkündete verkündeten
-    bekundete bekundeten lobte lobten kritisierte kritisierten forderte forderten
-    """.split()
-)
-
-REPORTING_VERBS_EN = frozenset(
-    """
-    said says say stated states told tells added adds warned warns stressed stresses
-    emphasized emphasised emphasizes emphasises noted notes welcomed welcomes expressed
-    expresses underscored underscores underlined underlines highlighted highlights
-    explained explains argued argues claimed claims insisted insists acknowledged
-    acknowledges admitted admits announced announces confirmed confirms reiterated
-    reiterates affirmed affirms reaffirmed reaffirms assured assures urged urges declared
-    declares maintained maintains recalled recalls reminded reminds suggested suggests
-    indicated indicates cautioned cautions conveyed conveys observed observes remarked
-    remarks replied replies responded responds wrote writes tweeted posted believes believed
-    thinks thought predicted predicts hoped hopes agreed agrees asserted asserts
-    contended contends mentioned mentions pointed praised praises condemned condemns
-    concurred concurs
-    """.split()
-)
+NP_OBJECT_CUES = _AnyLanguage("object")
+NAMING_CUES = _AnyLanguage("naming")
 
 # Present-tense cues: in a news article they date the statement to its publication.
 PRESENT_CUES = frozenset(

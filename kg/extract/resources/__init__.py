@@ -5,9 +5,10 @@ comment; blank lines are ignored) or ``<name>.tsv`` (tab-separated columns, the 
 them). Adding a cue lemma, a trigger or a role head is one line in one file; the extractors load
 each file once per process.
 
->>> "sagen" in words("de", "speech_lemmas")
+>>> "korvette" in words("de", "name_nouns")
 True
->>> rows = table("en", "speech_lemmas_frames") if has("en", "speech_lemmas_frames") else []
+>>> [row["frames"] for row in table("de", "speech_lemmas") if row["lemma"] == "sagen"]
+['clause']
 """
 
 from __future__ import annotations

@@ -1,0 +1,130 @@
+"""Helpers for the hostile-input suite: run ``kg`` bounded in time and memory, and measure it.
+
+Every ``kg`` process of the suite runs through :func:`run_kg`: in its own process with an
+address-space limit (``RLIMIT_AS``) and a wall-clock timeout, and its peak resident memory is
+read from ``wait4`` and checked against :data:`PEAK_MB`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+KG = [sys.executable, "-m", "kg.cli"]
+PEAK_MB = 500  # the most resident memory any kg process of the suite may use
+ADDRESS_SPACE = 3 * 1024**3  # RLIMIT_AS for each kg process: a runaway dies instead of swapping
+PEAKS: list[tuple[str, float]] = []  # (command, peak MB) of every run, for the suite's report
+
+
+@dataclass
+class Run:
+    """The outcome of one bounded ``kg`` run."""
+
+    code: int
+    out: str
+    err: str
+    peak_mb: float
+    timed_out: bool
+
+    def __str__(self) -> str:
+        return f"exit {self.code}, peak {self.peak_mb:.0f} MB\nstdout: {self.out[-2000:]}\nstderr: {self.err[-2000:]}"
+
+
+def _limits(address_space: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+        os.setpgrp()  # its own process group, so a timeout can kill its workers too
+
+    return apply
+
+
+def run_kg(
+    *args: str,
+    store: Path | str | None = None,
+    timeout: float = 30.0,
+    env: dict | None = None,
+    stdin: bytes | None = None,
+    address_space: int = ADDRESS_SPACE,
+    cwd: Path | None = None,
+) -> Run:
+    """Run ``kg ARGS`` with a time and memory bound; the result with its peak RSS in MB."""
+    command = list(KG)
+    if store is not None:
+        command += ["--store", str(store)]
+    command += [str(a) for a in args]
+    full_env = {**os.environ, "KG_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(env or {})}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            env=full_env,
+            cwd=cwd,
+            preexec_fn=_limits(address_space),
+        )
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            try:
+                os.killpg(process.pid, 9)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        if stdin is not None:
+            process.stdin.write(stdin)
+            process.stdin.close()
+        _, status, usage = os.wait4(process.pid, 0)
+        timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        run = Run(
+            process.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss / 1024,
+            timed_out.is_set(),
+        )
+    PEAKS.append((" ".join(command[3:]), run.peak_mb))
+    assert not run.timed_out, f"kg {' '.join(args)} did not finish within {timeout} s\n{run}"
+    assert run.peak_mb <= PEAK_MB, f"kg {' '.join(args)} used {run.peak_mb:.0f} MB (limit {PEAK_MB})\n{run}"
+    return run
+
+
+def store_digest(store: Path) -> str:
+    """A digest of the store's content (all quads, sorted), or 'absent' when there is none."""
+    if not Path(store).exists():
+        return "absent"
+    from kg.store import open_store
+
+    opened = open_store(str(store), read_only=True)
+    try:
+        import io
+
+        buffer = io.BytesIO()
+        opened.export(buffer, "nq")
+    finally:
+        opened.close()
+    lines = sorted(buffer.getvalue().splitlines())
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def one_line_error(run: Run) -> str:
+    """The run's 'error: …' line (there must be exactly one, and no traceback)."""
+    assert "Traceback" not in run.err, run
+    assert "internal error" not in run.err, run
+    lines = [line for line in run.err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, run
+    assert len(lines[0]) < 2000, f"error message of {len(lines[0])} characters"
+    return lines[0]

@@ -1,0 +1,88 @@
+"""The quotation layer and the statement rules built on it, with invented sentences."""
+
+from __future__ import annotations
+
+from kg.extract.quotes import quotation_spans
+from kg.extract.statements import StatementExtractor
+
+ORTIZ = {"Lena Ortiz": ("ortiz", "Person"), "Ortiz": ("ortiz", "Person")}
+ROTH = {"Mia Roth": ("roth", "Person"), "Roth": ("roth", "Person")}
+BOTH = {**ORTIZ, **ROTH}
+
+
+def texts(text):
+    return [text[q.start : q.end] for q in quotation_spans(text)]
+
+
+def run(make_doc, text, names=BOTH, **kwargs):
+    doc, actors = make_doc(text, names, **kwargs)
+    found = StatementExtractor().extract(doc, actors)
+    for statement in found:
+        assert doc.text[statement.span[0] : statement.span[1]] == statement.quote
+    return [(s.speaker, s.quote, s.direct) for s in found]
+
+
+def test_marks_of_different_kinds_pair_by_direction():
+    assert texts('"We stay the course,” she said.') == ["We stay the course,"]
+    assert texts('„Wir bleiben" und »gehen«.') == ["Wir bleiben", "gehen"]
+
+
+def test_nested_quotes_keep_the_outer_one():
+    text = "Sie sagte: „Der Plan „Nordwind“ gilt weiter.“"
+    assert texts(text) == ["Der Plan „Nordwind“ gilt weiter."]
+
+
+def test_closing_mark_after_a_space():
+    assert texts('"Wir gehen jetzt heim ", sagte sie.') == ["Wir gehen jetzt heim "]
+
+
+def test_multi_paragraph_quote_continues_with_the_same_speaker(make_doc):
+    text = '"We trained hard for months.\n"Now we go home," Ortiz said.'
+    spans = quotation_spans(text)
+    assert [(q.unclosed, q.continues) for q in spans] == [(True, False), (False, True)]
+    found = run(make_doc, text, language="en")
+    assert found == [("ortiz", "We trained hard for months.", True), ("ortiz", "Now we go home,", True)]
+
+
+def test_closing_mark_without_opener_starts_at_the_paragraph(make_doc):
+    text = "Wir bleiben an der Seite der Partner“, sagte Ortiz."
+    assert run(make_doc, text) == [("ortiz", "Wir bleiben an der Seite der Partner", True)]
+
+
+def test_quoted_names_do_not_block_reported_speech(make_doc):
+    text = "Ortiz sagte, die Korvette „Möwe“ werde bald auslaufen."
+    assert run(make_doc, text) == [("ortiz", "die Korvette „Möwe“ werde bald auslaufen", False)]
+    assert quotation_spans(text)[0].kind == "name"
+
+
+def test_capitalised_partial_quote_does_not_block_reported_speech(make_doc):
+    text = "Ortiz betonte, dass das „Prinzip der offenen Tür“ weiter bestehe."
+    assert run(make_doc, text) == [("ortiz", "das „Prinzip der offenen Tür“ weiter bestehe", False)]
+
+
+def test_unattributed_quote_after_a_sentence_introducing_one_person(make_doc):
+    text = "Oberstin Mia Roth blickt auf die Karte. „Wir liegen gut im Plan.“"
+    assert run(make_doc, text) == [("roth", "Wir liegen gut im Plan.", True)]
+
+
+def test_a_new_sentence_after_a_quote_is_no_attribution(make_doc):
+    text = "Ortiz sagte: „Wir gehen.“ „Der Plan ist gut.“ Zwar habe sich Roth geäußert."
+    found = run(make_doc, text)
+    assert ("ortiz", "Der Plan ist gut.", True) in found
+
+
+def test_inverted_trailing_attribution(make_doc):
+    text = "The harbour will reopen in the spring, said Ortiz."
+    assert run(make_doc, text, language="en") == [("ortiz", "The harbour will reopen in the spring", False)]
+
+
+def test_cue_inside_a_that_clause_belongs_to_it(make_doc):
+    text = "Ortiz stated that she warmly welcomed the visit by Roth."
+    assert run(make_doc, text, language="en") == [("ortiz", "she warmly welcomed the visit by Roth", False)]
+
+
+def test_cue_found_by_lemma(make_doc):
+    text = "Ortiz recognised that the talks had been difficult."
+    assert run(make_doc, text, language="en") == [("ortiz", "the talks had been difficult", False)]
+    text = "Roth hat erläutert, dass die Brigade wachsen werde."
+    assert run(make_doc, text) == [("roth", "die Brigade wachsen werde", False)]
