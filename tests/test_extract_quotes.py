@@ -96,7 +96,9 @@ def test_paragraph_after_said_colon_is_direct_speech(make_doc):
 
 
 def test_owned_remarks_introduce_first_person_paragraphs(make_doc):
-    text = "The overview of Minister Ortiz’s opening remarks is as follows.\n1. I welcome the delegation to our capital."
+    text = (
+        "The overview of Minister Ortiz’s opening remarks is as follows.\n1. I welcome the delegation to our capital."
+    )
     assert run(make_doc, text, language="en") == [("ortiz", "1. I welcome the delegation to our capital.", True)]
 
 
