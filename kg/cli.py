@@ -490,18 +490,28 @@ def extract(
 def evaluate(
     corpus: Path = typer.Argument(..., help="A folder of NN-slug.txt articles with NN-slug.gold.json sheets."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    diff: bool = typer.Option(False, "--diff", help="Also list every missed and spurious item per article."),
 ) -> None:
-    """Score extraction against gold fact sheets: precision, recall and F1 per fact type."""
+    """Score extraction against gold fact sheets: precision, recall and F1 per fact type.
+
+    The extractor sees each article's text and, when the gold sheet has one, its URL (as when
+    ingesting by address); nothing else of the gold sheet."""
     import json
 
     from kg.evaluate import evaluate_corpus
 
     with _errors(), _graph() as graph:
-        score = evaluate_corpus(corpus, extract=lambda path: _extract_file(graph, path))
+        score = evaluate_corpus(corpus, extract=lambda path, url: _extract_file(graph, path, url=url), pass_url=True)
         if as_json:
-            sys.stdout.write(json.dumps(score.to_dict(), indent=1, ensure_ascii=False) + "\n")
+            data = score.to_dict()
+            if not diff:
+                for article in data["articles"]:
+                    article.pop("diff", None)
+            sys.stdout.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         else:
             _print_scores(score)
+            if diff:
+                _print_diff(score)
         if score.failures:
             for failed in score.failures:
                 err.print(f"failed {failed.name}: {failed.error}", markup=False, highlight=False)
@@ -537,6 +547,18 @@ def _print_scores(score) -> None:
     out.print(
         f"shares: {shares}; wrong QIDs: {overall.wrong_links}; failed articles: {len(score.failures)}", markup=False
     )
+
+
+def _print_diff(score) -> None:
+    """Every missed and spurious item (and wrong meeting date), article by article."""
+    for article in score.articles:
+        if not article.diff:
+            continue
+        out.print(f"\n== {article.name}", markup=False, highlight=False)
+        for fact_type, lists in article.diff.items():
+            for what, lines in lists.items():
+                for line in lines:
+                    out.print(f"  {fact_type} {what}: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- serve
