@@ -27,7 +27,7 @@ from kg.config import Settings
 from kg.errors import InputError, NotConformingError, UsageError
 from kg.model import FactSheet, parse_factsheet  # noqa: F401 - used by the examples
 
-__all__ = ["KnowledgeGraph", "Rows", "open", "extract", "EXAMPLE_SHEET"]
+__all__ = ["KnowledgeGraph", "Rows", "open", "extract", "stored_queries", "validate_file", "EXAMPLE_SHEET"]
 
 # A tiny invented fact sheet for the examples in docstrings and the README (not a real article).
 EXAMPLE_SHEET = {
@@ -179,13 +179,19 @@ class KnowledgeGraph:
             overrides["store"] = os.fspath(store)
         self.settings = settings.with_(**overrides) if overrides else settings
         self.read_only = read_only
-        if isinstance(store, Store):
-            self.store = store
-        else:
+        self._store = store if isinstance(store, Store) else None
+        self._cache = None
+
+    @property
+    def store(self):
+        """The :class:`kg.store.base.Store`, opened on first use (extracting needs no store)."""
+        if self._store is None:
             from kg.store import open_store
 
-            self.store = open_store(self.settings.store, read_only=read_only, options=dict(self.settings.store_options))
-        self._cache = None
+            self._store = open_store(
+                self.settings.store, read_only=self.read_only, options=dict(self.settings.store_options)
+            )
+        return self._store
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -194,7 +200,9 @@ class KnowledgeGraph:
         if self._cache is not None:
             self._cache.close()
             self._cache = None
-        self.store.close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def __enter__(self) -> KnowledgeGraph:
         return self
@@ -446,10 +454,10 @@ class KnowledgeGraph:
         >>> KnowledgeGraph("memory:").validate().conforms
         True
         """
-        from kg.validate import read_rdf_file, validate_graph, validate_store
+        from kg.validate import validate_store
 
         if isinstance(target, os.PathLike):
-            return validate_graph(read_rdf_file(Path(target)))
+            return validate_file(target)
         graphs = None
         if target is not None:
             graphs = [self.article(a) for a in ([target] if isinstance(target, str) else target)]
@@ -466,14 +474,15 @@ class KnowledgeGraph:
         >>> "meetings" in [q.name for q in KnowledgeGraph("memory:").queries()]
         True
         """
-        from kg.queries import list_queries
+        return stored_queries()
 
-        return list_queries()
-
-    def query(self, name_or_sparql: str, params: dict | None = None, /, **kwargs) -> Rows:
+    def query(
+        self, name_or_sparql, params: dict | None = None, /, *, allow_service: Iterable[str] = (), **kwargs
+    ) -> Rows:
         """Run a stored query by name (or a ``.rq`` path, or SPARQL text) with parameters bound as RDF terms.
 
-        Parameters come as keywords (``actor="Q57792"``) or as a dict. Queries only read.
+        Parameters come as keywords (``actor="Q57792"``) or as a dict. Queries only read;
+        ``SERVICE`` is refused except to the endpoint URLs in ``allow_service``.
 
         >>> graph = KnowledgeGraph("memory:")
         >>> len(graph.query("meetings", actor="Q57792"))
@@ -481,14 +490,17 @@ class KnowledgeGraph:
         >>> graph.query("ASK { ?s ?p ?o }").boolean
         False
         """
-        from kg.queries import find_query, parse_query_text, run_query
+        from kg.queries import StoredQuery, find_query, parse_query_text, run_query
 
         values = {**(params or {}), **kwargs}
-        if _looks_like_sparql(name_or_sparql):
+        if isinstance(name_or_sparql, StoredQuery):
+            stored = name_or_sparql
+        elif _looks_like_sparql(name_or_sparql):
             stored = parse_query_text(name_or_sparql, "query")
         else:
             stored = find_query(name_or_sparql)
-        result = run_query(self.store, stored, {k: str(v) for k, v in values.items()}, self.settings.base_iri)
+        values = {k: str(v) for k, v in values.items()}
+        result = run_query(self.store, stored, values, self.settings.base_iri, allow_service)
         return Rows(result, stored.name)
 
     def export(self, path_or_file: str | os.PathLike | IO[bytes] | None = None, format: str = "turtle", article=None):
@@ -574,18 +586,29 @@ def _article_input(value) -> tuple[bytes | str, str]:
 
 
 def write_atomically(path: Path, write) -> None:
-    """Write to a temporary file beside ``path`` and rename it, so a failure leaves no half file."""
-    import tempfile
+    """Write to a temporary file beside ``path`` and rename it, so a failure leaves no half file;
+    the file honours the umask, and a full disk is an OutputError (:mod:`kg.outputs`)."""
+    from kg.outputs import write_atomically as write_whole
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_whole(path, write)
+
+
+def stored_queries() -> list:
+    """The stored queries shipped with kg (no store needed).
+
+    >>> "unlinked-actors" in [q.name for q in stored_queries()]
+    True
+    """
+    from kg.queries import list_queries
+
+    return list_queries()
+
+
+def validate_file(path: str | os.PathLike):
+    """Validate an RDF file (Turtle, TriG, N-Triples, N-Quads, JSON-LD) against the shapes (no store needed)."""
+    from kg.validate import read_rdf_file, validate_graph
+
+    return validate_graph(read_rdf_file(Path(path)))
 
 
 def open(store: StoreSpec = "memory:", **options) -> KnowledgeGraph:

@@ -50,6 +50,7 @@ MEETING_KINDS = {
     "call": KG.call,
     "other": KG.otherMeeting,
 }
+MEETING_STATUSES = {"held": KG.held, "announced": KG.announced, "planned": KG.planned, "cancelled": KG.cancelled}
 # Mission kinds are free text in fact sheets; the first keyword found picks the concept.
 MISSION_KIND_WORDS = (
     ("sanction", KG.sanctionsEnforcement),
@@ -298,6 +299,8 @@ class _Mapper:
             self.add(node, SEM.hasPlace, self.ref(meeting.place))
         if meeting.evidence:
             self.add(node, KG.evidence, Literal(meeting.evidence))
+        if meeting.status:
+            self.add(node, KG.status, MEETING_STATUSES[meeting.status])
         self.fact_common(node, meeting, meeting.evidence)
 
     def map_mission(self, mission: Mission) -> None:

@@ -14,16 +14,90 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer import core as _typer_core
 
 from kg import __version__
 from kg.config import Settings
 from kg.errors import KgError, NotConformingError, UsageError
 
+GLOBAL_OPTIONS = {"--store": True, "--base-iri": True, "--debug": False}  # name -> takes a value
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move global options given after the command to before it: ``kg ingest --store memory: x``.
+
+    >>> hoist_global_options(["ingest", "--store", "memory:", "a.yaml", "--debug"])
+    ['--store', 'memory:', '--debug', 'ingest', 'a.yaml']
+    >>> hoist_global_options(["--store=x", "query", "q", "--", "--store"])
+    ['--store=x', 'query', 'q', '--', '--store']
+    """
+    args = list(args)
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        takes_value = GLOBAL_OPTIONS.get(args[i], False)
+        i += 2 if takes_value else 1
+    if i >= len(args):
+        return args
+    head, command, rest = args[:i], args[i], args[i + 1 :]
+    hoisted, kept, j = [], [], 0
+    while j < len(rest):
+        item = rest[j]
+        if item == "--":
+            kept.extend(rest[j:])
+            break
+        name = item.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if GLOBAL_OPTIONS[name] and "=" not in item and j + 1 < len(rest):
+                hoisted += [item, rest[j + 1]]
+                j += 2
+                continue
+            hoisted.append(item)
+        else:
+            kept.append(item)
+        j += 1
+    return head + hoisted + [command] + kept
+
+
+class _KgGroup(typer.core.TyperGroup):
+    """The top-level command group: global options are accepted before or after the command."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, hoist_global_options(args))
+
+
+_PLAIN_TYPES = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "PATH", "bool": "BOOLEAN"}
+
+
+def _display_type(self, ctx) -> str | None:
+    """Help shows click-style metavars (PATH..., INTEGER, TEXT), nothing for flags: no ``<bool>``."""
+    if self.metavar is not None:
+        return self.metavar
+    if getattr(self, "is_flag", False) or getattr(self, "is_bool_flag", False):
+        return None
+    label = self.display_type(ctx).strip("<>")
+    many = label.startswith("list[") or self.nargs != 1
+    label = label.removeprefix("list[").removesuffix("]").split()[0]
+    if label == "bool" and not isinstance(self, _typer_core.TyperArgument):
+        return None
+    return _PLAIN_TYPES.get(label, label.upper()) + ("..." if many else "")
+
+
+def _usage_name(self) -> str:
+    """Arguments in the usage line as ``NAME`` / ``[FILE]`` / ``PATHS...`` (not ``{name}``)."""
+    name = (self.metavar or self.display_name_raw).upper()
+    return (name if self.required else f"[{name}]") + ("..." if self.nargs != 1 else "")
+
+
+_typer_core.TyperOption.display_type_rich = _display_type
+_typer_core.TyperArgument.display_type_rich = _display_type
+_typer_core.TyperArgument._usage_display_name = _usage_name
+
 app = typer.Typer(
     name="kg",
+    cls=_KgGroup,
     help="News articles → a validated, Wikidata-linked RDF knowledge graph.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
@@ -120,10 +194,36 @@ def _internal(error: Exception) -> None:
     raise typer.Exit(3)
 
 
-def _open_store(read_only: bool = False):
-    from kg.store import open_store
+def _graph(read_only: bool = False):
+    """The knowledge graph the global options name (its store is opened on first use)."""
+    from kg.api import KnowledgeGraph
 
-    return open_store(state.settings.store, read_only=read_only, options=dict(state.settings.store_options))
+    return KnowledgeGraph(settings=state.settings, read_only=read_only, store=state.settings.store)
+
+
+def format_option(choices: tuple[str, ...], default: str, what: str = "Output format"):
+    """The shared ``--format/-f`` option: one of ``choices``, checked with a message naming them."""
+
+    def check(value: str) -> str:
+        if value not in choices:  # reported as every usage error is (not in click's box)
+            err.print(f"error: --format {value!r}: expected one of {', '.join(choices)}", markup=False, highlight=False)
+            raise typer.Exit(UsageError.exit_code)
+        return value
+
+    return typer.Option(
+        default,
+        "--format",
+        "-f",
+        metavar="|".join(choices),
+        help=f"{what}: {', '.join(choices)}.",
+        callback=check,
+        autocompletion=lambda: list(choices),
+    )
+
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
+EXPORT_FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
+SHEET_FORMATS = ("yaml", "json")
 
 
 def _parse_params(params: list[str]) -> dict[str, str]:
@@ -159,25 +259,14 @@ def ingest(
     Unchanged inputs (same content hash as stored) are skipped; every write is atomic, so an
     interrupted run leaves whole articles only. Ends with a summary: ingested, unchanged, failed.
     """
-    from kg.ingest import expand_inputs, ingest_paths
+    from kg.ingest import expand_inputs
 
     with _errors():
         files = expand_inputs(paths)
-        store = _open_store()
-        try:
-            with _ingest_progress(len(files)) as on_outcome:
-                summary = ingest_paths(
-                    store,
-                    files,
-                    base_iri=state.settings.base_iri,
-                    validate=not no_validate,
-                    jobs=jobs,
-                    batch_size=batch,
-                    force=force,
-                    progress=on_outcome,
-                )
-        finally:
-            store.close()
+        with _graph() as graph, _ingest_progress(len(files)) as on_outcome:
+            summary = graph.ingest(
+                files, validate=not no_validate, jobs=jobs, batch_size=batch, force=force, progress=on_outcome
+            )
         if len(files) == 1 and summary.failed:
             failure = summary.failed[0]
             err.print(
@@ -253,12 +342,6 @@ def _ingest_progress(total: int):
     yield report
 
 
-def _expand_inputs(paths: list[Path]) -> list[Path]:
-    from kg.ingest import expand_inputs
-
-    return expand_inputs(paths)
-
-
 @app.command()
 def validate(
     file: Path | None = typer.Argument(None, help="An RDF file to validate instead of the store."),
@@ -269,21 +352,16 @@ def validate(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes for validating the store."),
 ) -> None:
     """Validate the store (each article on its own graph) or an RDF file; exit 1 if it does not conform."""
-    from kg.summary import summary_graph_iri
-    from kg.validate import read_rdf_file, validate_graph, validate_store
+    from kg.api import validate_file
 
     with _errors():
         if file is not None:
             if all_graphs or article:
                 raise UsageError("give an RDF file, or --all / --article for the store, not both")
-            report = validate_graph(read_rdf_file(file))
+            report = validate_file(file)
         else:
-            store = _open_store(read_only=True)
-            try:
-                graphs = [_find_article(store, a) for a in article] if article and not all_graphs else None
-                report = validate_store(store, graphs, jobs=jobs, skip={summary_graph_iri(state.settings.base_iri)})
-            finally:
-                store.close()
+            with _graph(read_only=True) as graph, _article_option():
+                report = graph.validate(article if article and not all_graphs else None, jobs=jobs)
         out.print(report.text(), markup=False, highlight=False)
         if not report.conforms:
             raise typer.Exit(1)
@@ -295,10 +373,10 @@ def validate(
 @app.command("queries")
 def list_stored_queries() -> None:
     """List the stored queries with their summaries and parameters."""
-    from kg.queries import list_queries
+    from kg.api import stored_queries
 
     with _errors():
-        for query in list_queries():
+        for query in stored_queries():
             params = " ".join(p.describe() for p in query.parameters)
             out.print(
                 f"{query.name:<24} {query.summary}" + (f"  — params: {params}" if params else ""),
@@ -310,25 +388,23 @@ def list_stored_queries() -> None:
 @app.command()
 def query(
     name: str = typer.Argument(..., help="A stored query name (see 'kg queries') or a .rq file."),
-    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE; repeatable."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or turtle."),
+    param: list[str] = typer.Option([], "--param", "-p", metavar="NAME=VALUE", help="A parameter; repeatable."),
+    fmt: str = format_option(RESULT_FORMATS, "table"),
     allow_service: list[str] = typer.Option(
-        [], "--allow-service", help="Let SERVICE call this endpoint URL (refused by default); repeatable."
+        [],
+        "--allow-service",
+        metavar="URL",
+        help="Let SERVICE call this endpoint URL (refused by default); repeatable.",
     ),
 ) -> None:
     """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
-    from kg.queries import RESULT_FORMATS, find_query, format_result, run_query
+    from kg.queries import find_query, format_result
 
     with _errors():
-        if fmt not in RESULT_FORMATS:
-            raise UsageError(f"--format {fmt!r}: expected one of {', '.join(RESULT_FORMATS)}")
         stored = find_query(name)
         values = _parse_params(param)
-        store = _open_store(read_only=True)
-        try:
-            result = run_query(store, stored, values, state.settings.base_iri, allow_service)
-        finally:
-            store.close()
+        with _graph(read_only=True) as graph:
+            result = graph.query(stored, values, allow_service=allow_service).result
         if fmt == "table" and result.kind == "select":
             _print_table(result, stored.name)
         elif fmt == "table":
@@ -358,55 +434,42 @@ def _print_table(result, title: str) -> None:
 @app.command()
 def export(
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
-    fmt: str = typer.Option("turtle", "--format", "-f", help="turtle, trig, nt, nq or jsonld."),
+    fmt: str = format_option(EXPORT_FORMATS, "turtle", "RDF format"),
     article: str | None = typer.Option(None, "--article", help="Only this article (its URL, IRI or key)."),
 ) -> None:
     """Export the store (or one article) as RDF."""
-    from kg.store.base import EXPORT_FORMATS
-
-    with _errors():
-        if fmt not in EXPORT_FORMATS:
-            raise UsageError(f"--format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
-        store = _open_store(read_only=True)
-        try:
-            graph = _find_article(store, article) if article else None
-            if output is None:
-                store.export(sys.stdout.buffer, fmt, graph)
-                sys.stdout.buffer.flush()  # a full disk shows here, inside the error handling
-            else:
-                _write_atomically(output, lambda handle: store.export(handle, fmt, graph))
-                err.print(f"wrote {output}", markup=False, highlight=False)
-        finally:
-            store.close()
+    with _errors(), _graph(read_only=True) as graph, _article_option():
+        if output is None:
+            graph.export(sys.stdout.buffer, fmt, article)
+            sys.stdout.buffer.flush()  # a full disk shows here, inside the error handling
+        else:
+            graph.export(output, fmt, article)
+            err.print(f"wrote {output}", markup=False, highlight=False)
 
 
 def _write_atomically(path: Path, write) -> None:
-    """Write whole or not at all, honouring the umask (kg.outputs.write_atomically)."""
-    from kg.outputs import write_atomically
+    from kg.api import write_atomically
 
     write_atomically(path, write)
 
 
-def _find_article(store, article: str):
-    from kg.iris import iris
-
+@contextmanager
+def _article_option() -> Iterator[None]:
+    """An unknown article given with --article: the message names the option."""
     try:
-        return iris(state.settings.base_iri).find_article(store, article)
+        yield
     except UsageError as error:
-        raise UsageError(f"--{error}") from None
+        if str(error).startswith("article "):
+            raise UsageError(f"--{error}") from None
+        raise
 
 
 @app.command()
 def stats() -> None:
     """Counts: articles, actors (linked / unlinked), meetings, missions, statements, quads."""
-    from kg.queries import store_stats
-
     with _errors():
-        store = _open_store(read_only=True)
-        try:
-            counts = store_stats(store)
-        finally:
-            store.close()
+        with _graph(read_only=True) as graph:
+            counts = graph.stats()
         table = Table(title="kg store", show_header=False)
         for key in ("articles", "actors", "linked", "unlinked", "meetings", "missions", "statements", "quads"):
             table.add_row(key, str(counts[key]))
@@ -416,48 +479,24 @@ def stats() -> None:
 @app.command()
 def delete(article: str = typer.Argument(..., help="The article's URL, IRI or key.")) -> None:
     """Remove one article's graph (and its part of the summary graph) from the store."""
-    from kg.ingest import delete_article
-
     with _errors():
-        store = _open_store()
-        try:
-            graph = _find_article(store, article)
-            delete_article(store, graph, base_iri=state.settings.base_iri)
-        finally:
-            store.close()
-        err.print(f"deleted {graph}", markup=False, highlight=False)
+        with _graph() as graph, _article_option():
+            iri = graph.article(article)
+            graph.delete(article)
+        err.print(f"deleted {iri}", markup=False, highlight=False)
 
 
 # --------------------------------------------------------------------------- extraction
 
 
-def _entity_cache():
-    """The Wikidata cache: the user's cache file over the shipped one (shipped only if absent)."""
-    from kg.wikidata.cache import EntityCache
-
-    path = Path(state.settings.cache_path)
-    return EntityCache.open(path if path.exists() else None)
-
-
-def _extract_file(path: Path, url: str | None = None, published: str | None = None, cache=None):
-    from kg.errors import InputError
-    from kg.extract.pipeline import extract_factsheet
-
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder; expected an article file (.txt or .html)") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
-    return extract_factsheet(data, source=str(path), url=url, published=published, cache=cache)
+def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None):
+    return graph.extract(path, url=url, published=published)
 
 
 @app.command()
 def extract(
     file: Path = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML."),
-    fmt: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
+    fmt: str = format_option(SHEET_FORMATS, "yaml", "Fact sheet format"),
     url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
     published: str | None = typer.Option(
         None, "--published", help="Publication date YYYY-MM-DD, when the file does not say."
@@ -470,11 +509,10 @@ def extract(
     from kg.model import dump_factsheet, is_valid_date
 
     with _errors():
-        if fmt not in ("yaml", "json"):
-            raise UsageError(f"--format {fmt!r}: expected yaml or json")
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
-        sheet = _extract_file(file, url, published, _entity_cache())
+        with _graph() as graph:
+            sheet = _extract_file(graph, file, url, published)
         text = dump_factsheet(sheet, fmt)
         if output is None:
             sys.stdout.write(text)
@@ -487,19 +525,28 @@ def extract(
 def evaluate(
     corpus: Path = typer.Argument(..., help="A folder of NN-slug.txt articles with NN-slug.gold.json sheets."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    diff: bool = typer.Option(False, "--diff", help="Also list every missed and spurious item per article."),
 ) -> None:
-    """Score extraction against gold fact sheets: precision, recall and F1 per fact type."""
+    """Score extraction against gold fact sheets: precision, recall and F1 per fact type.
+
+    The extractor sees each article's text and, when the gold sheet has one, its URL (as when
+    ingesting by address); nothing else of the gold sheet."""
     import json
 
     from kg.evaluate import evaluate_corpus
 
-    with _errors():
-        cache = _entity_cache()
-        score = evaluate_corpus(corpus, extract=lambda path: _extract_file(path, cache=cache))
+    with _errors(), _graph() as graph:
+        score = evaluate_corpus(corpus, extract=lambda path, url: _extract_file(graph, path, url=url), pass_url=True)
         if as_json:
-            sys.stdout.write(json.dumps(score.to_dict(), indent=1, ensure_ascii=False) + "\n")
+            data = score.to_dict()
+            if not diff:
+                for article in data["articles"]:
+                    article.pop("diff", None)
+            sys.stdout.write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         else:
             _print_scores(score)
+            if diff:
+                _print_diff(score)
         if score.failures:
             for failed in score.failures:
                 err.print(f"failed {failed.name}: {failed.error}", markup=False, highlight=False)
@@ -535,6 +582,18 @@ def _print_scores(score) -> None:
     out.print(
         f"shares: {shares}; wrong QIDs: {overall.wrong_links}; failed articles: {len(score.failures)}", markup=False
     )
+
+
+def _print_diff(score) -> None:
+    """Every missed and spurious item (and wrong meeting date), article by article."""
+    for article in score.articles:
+        if not article.diff:
+            continue
+        out.print(f"\n== {article.name}", markup=False, highlight=False)
+        for fact_type, lists in article.diff.items():
+            for what, lines in lists.items():
+                for line in lines:
+                    out.print(f"  {fact_type} {what}: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------- serve
@@ -620,23 +679,6 @@ wikidata_app = typer.Typer(help="Search, inspect and refresh the Wikidata cache.
 app.add_typer(wikidata_app, name="wikidata")
 
 
-def _wikidata_session(offline: bool, purpose: str):
-    """(cache, client or None, warnings): online only when allowed and a contact is configured."""
-    from kg.wikidata.cache import EntityCache
-    from kg.wikidata.client import WikidataClient
-
-    settings = state.settings
-    warnings: list[str] = []
-    if offline or settings.offline:
-        return _entity_cache(), None, warnings
-    if not settings.contact:
-        warnings.append(
-            f"no contact configured (set KG_CONTACT to an e-mail or URL); {purpose} from the offline cache only"
-        )
-        return _entity_cache(), None, warnings
-    return EntityCache.open(Path(settings.cache_path)), WikidataClient(settings), warnings
-
-
 def _warn(messages) -> None:
     for message in messages:
         err.print(f"warning: {message}", markup=False, highlight=False)
@@ -654,17 +696,15 @@ def link(
     threshold: float = typer.Option(0.6, "--threshold", min=0.0, max=1.0, help="Minimum confidence for a link."),
 ) -> None:
     """Link actors to Wikidata (cache first, then online search), preferring no link to a wrong one."""
-    from kg.ingest import replace_article
-    from kg.link import LinkReport, link_factsheet, link_store
+    from kg.link import LinkReport
     from kg.model import dump_factsheet, load_factsheet
 
     with _errors():
-        cache, client, warnings = _wikidata_session(offline, "linking")
-        report = LinkReport(warnings=warnings)
-        try:
+        report = LinkReport()
+        with _graph() as graph:
+            offline_mode = True if offline else None
             if file is not None:
-                sheet = load_factsheet(file)
-                linked = link_factsheet(sheet, cache, client, threshold, report)
+                linked = graph.link(load_factsheet(file), offline=offline_mode, threshold=threshold, report=report)
                 target = output or file
                 text = dump_factsheet(linked, "json" if target.suffix.lower() == ".json" else "yaml")
                 if output is None:
@@ -673,23 +713,7 @@ def link(
                     _write_atomically(output, lambda handle: handle.write(text.encode("utf-8")))
                     err.print(f"wrote {output}", markup=False, highlight=False)
             else:
-                store = _open_store()
-                try:
-                    link_store(
-                        store,
-                        cache,
-                        state.settings.base_iri,
-                        client,
-                        threshold,
-                        report,
-                        replace=lambda target, article, triples: replace_article(
-                            target, article, triples, base_iri=state.settings.base_iri
-                        ),
-                    )
-                finally:
-                    store.close()
-        finally:
-            cache.close()
+                graph.link(offline=offline_mode, threshold=threshold, report=report)
         _warn(report.warnings)
         err.print(
             f"linked {report.linked} actor(s), left {report.unlinked} unlinked, kept {report.kept} existing link(s)",
@@ -703,19 +727,9 @@ def enrich(
     offline: bool = typer.Option(False, "--offline", help="Use the offline cache only (no WDQS)."),
 ) -> None:
     """Write selected Wikidata facts (P31, P39, P27, P463, P6, P35) of linked actors into {base}graph/wikidata."""
-    from kg.enrich import enrich_store
-
     with _errors():
-        cache, client, warnings = _wikidata_session(offline, "enriching")
-        _warn(warnings)
-        try:
-            store = _open_store()
-            try:
-                report = enrich_store(store, cache, state.settings.base_iri, client)
-            finally:
-                store.close()
-        finally:
-            cache.close()
+        with _graph() as graph:
+            report = graph.enrich(offline=True if offline else None)
         _warn(report.warnings)
         if report.missing:
             _warn([f"not in the cache, not enriched: {', '.join(report.missing)}"])
@@ -738,8 +752,8 @@ def wikidata_search(
     """Candidates for a name: QID, label, description, score (cache, and Wikidata when online)."""
     from kg.link import search_candidates
 
-    with _errors():
-        cache, client, warnings = _wikidata_session(offline, "searching")
+    with _errors(), _graph() as graph:
+        cache, client, warnings = graph.wikidata_session(True if offline else None, "searching")
         try:
             found, more = search_candidates(text, actor_type, lang, cache, client)
         finally:
@@ -756,7 +770,7 @@ def wikidata_search(
 @wikidata_app.command("get")
 def wikidata_get(
     qids: list[str] = typer.Argument(..., help="Wikidata item ids, e.g. Q57792 Q1335527."),
-    fmt: str = typer.Option("yaml", "--format", "-f", help="yaml or json."),
+    fmt: str = format_option(SHEET_FORMATS, "yaml"),
 ) -> None:
     """Show cached entity summaries (labels, aliases, descriptions, claims, sitelinks, fetched-at)."""
     import json
@@ -765,20 +779,15 @@ def wikidata_get(
 
     from kg.link import entity_summary
 
-    with _errors():
-        if fmt not in ("yaml", "json"):
-            raise UsageError(f"--format {fmt!r}: expected yaml or json")
-        cache = _entity_cache()
-        try:
-            summaries, missing = [], []
-            for qid in qids:
-                entity = cache.get(qid.strip())
-                if entity is None:
-                    missing.append(qid)
-                else:
-                    summaries.append(entity_summary(entity))
-        finally:
-            cache.close()
+    with _errors(), _graph() as graph:
+        cache = graph.entity_cache()  # closed with the graph
+        summaries, missing = [], []
+        for qid in qids:
+            entity = cache.get(qid.strip())
+            if entity is None:
+                missing.append(qid)
+            else:
+                summaries.append(entity_summary(entity))
         if fmt == "json":
             sys.stdout.write(json.dumps(summaries, ensure_ascii=False, indent=1) + "\n")
         else:
@@ -798,8 +807,8 @@ def wikidata_refresh(
     """Re-fetch cached entities older than their TTL from Wikidata into the user cache."""
     from kg.link import refresh_cache
 
-    with _errors():
-        cache, client, warnings = _wikidata_session(False, "refreshing")
+    with _errors(), _graph() as graph:
+        cache, client, warnings = graph.wikidata_session(False, "refreshing")
         try:
             if client is None:
                 raise UsageError(warnings[0] if warnings else "refresh needs network access; unset KG_OFFLINE")
@@ -817,8 +826,8 @@ def wikidata_refresh(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (also ``python -m kg``)."""
+    app(prog_name="kg")
 
 
 if __name__ == "__main__":

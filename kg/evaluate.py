@@ -180,6 +180,9 @@ class ArticleScore:
     wrong_links: int = 0
     error: str | None = None
     seconds: float = 0.0
+    # fact type → {"missed": [...], "spurious": [...]} (and "wrong date" for meetings): one
+    # readable line per item, for ``kg eval --diff``
+    diff: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def linking_accuracy(self) -> float | None:
@@ -201,6 +204,8 @@ class ArticleScore:
         out["wrong_links"] = self.wrong_links
         out["error"] = self.error
         out["seconds"] = round(self.seconds, 4)
+        if self.diff:
+            out["diff"] = self.diff
         return out
 
 
@@ -368,15 +373,19 @@ def _count_items(
     gold: Sequence[Any],
     matches: Callable[[Any, Any], bool],
     prefer: Callable[[Any, Any], float] | None = None,
+    diff: dict[str, list[int]] | None = None,
 ) -> tuple[Counts, dict[int, int]]:
     """Counts for one fact type and the one-to-one pairs (predicted index → gold index).
 
     ``prefer`` scores how similar a predicted item and a candidate gold item are (0–1): among
     the largest one-to-one matchings the one with the most similar pairs is kept, so that the
     pairs used for the date and direct-flag shares compare each item with its counterpart.
+    ``diff``, when given, receives the indices of the required gold items left unmatched
+    ("missed") and of the predicted items that match no gold item ("spurious").
     """
     counts = Counts(gold=sum(1 for g in gold if not _is_optional(g)))
     edges: dict[int, dict[int, float]] = {}
+    spurious = []
     for pi, p in enumerate(pred):
         hits = [gi for gi, g in enumerate(gold) if matches(p, g)]
         required = [gi for gi in hits if not _is_optional(gold[gi])]
@@ -385,8 +394,13 @@ def _count_items(
             edges[pi] = {gi: prefer(p, gold[gi]) if prefer is not None else 0.0 for gi in required}
         elif not hits:
             counts.fp += 1
+            spurious.append(pi)
     pairs = _best_matching(edges)
     counts.matched = len(pairs)
+    if diff is not None:
+        paired = set(pairs.values())
+        diff["missed"] = [gi for gi, g in enumerate(gold) if not _is_optional(g) and gi not in paired]
+        diff["spurious"] = spurious
     return counts, pairs
 
 
@@ -452,14 +466,17 @@ def evaluate_sheets(pred: FactSheet, gold: FactSheet, name: str = "") -> Article
     score = ArticleScore(name=name)
     matching = match_actors(pred.actors, gold.actors)
     _score_actors(score, pred, gold, matching)
+    found: dict[str, dict[str, list[int]]] = {t: {} for t in FACT_TYPES if t != "actors"}
 
     quote_match = lambda p, g: overlap_ok(g.quote, p.quote, 0.6, 0.3)  # noqa: E731
-    score.counts["quotes"], _ = _count_items(pred.statements, gold.statements, quote_match)
+    score.counts["quotes"], _ = _count_items(pred.statements, gold.statements, quote_match, diff=found["quotes"])
 
     def statement_match(p, g) -> bool:
         return matching.mapping.get(p.speaker) == g.speaker and quote_match(p, g)
 
-    counts, pairs = _count_items(pred.statements, gold.statements, statement_match, _prefer_statement)
+    counts, pairs = _count_items(
+        pred.statements, gold.statements, statement_match, _prefer_statement, diff=found["statements"]
+    )
     score.counts["statements"] = counts
     for pi, gi in pairs.items():
         p, g = pred.statements[pi], gold.statements[gi]
@@ -468,16 +485,80 @@ def evaluate_sheets(pred: FactSheet, gold: FactSheet, name: str = "") -> Article
             score.shares["statement_date"].add(Share(int(p.date == g.date), 1))
 
     counts, pairs = _count_items(
-        pred.meetings, gold.meetings, lambda p, g: _event_match(p, g, matching.mapping), _prefer_event
+        pred.meetings,
+        gold.meetings,
+        lambda p, g: _event_match(p, g, matching.mapping),
+        _prefer_event,
+        diff=found["meetings"],
     )
     score.counts["meetings"] = counts
+    wrong_dates = []
     for pi, gi in pairs.items():
-        score.shares["meeting_date"].add(Share(int(pred.meetings[pi].date == gold.meetings[gi].date), 1))
+        right = pred.meetings[pi].date == gold.meetings[gi].date
+        score.shares["meeting_date"].add(Share(int(right), 1))
+        if not right:
+            wrong_dates.append((pi, gi))
 
     score.counts["missions"], _ = _count_items(
-        pred.missions, gold.missions, lambda p, g: _mission_match(p, g, matching.mapping)
+        pred.missions, gold.missions, lambda p, g: _mission_match(p, g, matching.mapping), diff=found["missions"]
     )
+    score.diff = _describe_diff(pred, gold, matching, found, wrong_dates)
     return score
+
+
+def _describe_diff(pred: FactSheet, gold: FactSheet, matching: ActorMatching, found, wrong_dates) -> dict:
+    """Readable lines for every missed and spurious item (the ``--diff`` listing)."""
+    required = {g.id for g in gold.actors if not _is_optional(g)}
+    diff: dict[str, dict[str, list[str]]] = {}
+    actors = {
+        "missed": [_describe_actor(g) for g in gold.actors if g.id in required and g.id not in matching.pairs.values()],
+        "spurious": [_describe_actor(p) for p in pred.actors if p.id not in matching.mapping],
+    }
+    diff_lists = {"actors": actors}
+    for fact_type, indices in found.items():
+        attribute = "statements" if fact_type == "quotes" else fact_type
+        gold_items, pred_items = getattr(gold, attribute), getattr(pred, attribute)
+        diff_lists[fact_type] = {
+            "missed": [_describe_item(gold, gold_items[i]) for i in indices.get("missed", [])],
+            "spurious": [_describe_item(pred, pred_items[i]) for i in indices.get("spurious", [])],
+        }
+    for fact_type, lists in diff_lists.items():
+        lists = {k: v for k, v in lists.items() if v}
+        if lists:
+            diff[fact_type] = lists
+    if wrong_dates:
+        diff.setdefault("meetings", {})["wrong date"] = [
+            f"{pred.meetings[pi].date} instead of {gold.meetings[gi].date}: {_describe_item(gold, gold.meetings[gi])}"
+            for pi, gi in wrong_dates
+        ]
+    return diff
+
+
+def _describe_actor(actor: Actor) -> str:
+    return f"{actor.name} ({actor.type}{', ' + actor.qid if actor.qid else ''})"
+
+
+def _names(sheet: FactSheet, ids: Iterable[str | None]) -> str:
+    by_id = {a.id: a.name for a in sheet.actors}
+    return ", ".join(by_id.get(i, i) for i in ids if i) or "-"
+
+
+def _short(text: str | None, limit: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe_item(sheet: FactSheet, item: Any) -> str:
+    if hasattr(item, "quote"):  # a statement
+        mark = "direct" if item.direct else "reported"
+        return f"{_names(sheet, [item.speaker])} ({mark}, {item.date or 'no date'}): {_short(item.quote)}"
+    where = f" in {_names(sheet, [item.place])}" if item.place else ""
+    name = f" {item.name!r}" if getattr(item, "name", None) else ""
+    date = getattr(item, "date", None) or (item.extra.get("date") if item.extra else None)
+    return (
+        f"{item.kind or 'mission'}{name} of {_names(sheet, item.participants)}{where}, {date or 'no date'}: "
+        f"{_short(item.evidence)}"
+    )
 
 
 def _score_actors(score: ArticleScore, pred: FactSheet, gold: FactSheet, matching: ActorMatching) -> None:
@@ -527,10 +608,16 @@ def gold_pairs(corpus_dir: str | Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def evaluate_corpus(corpus_dir: str | Path, extract: Callable[[Path], FactSheet]) -> CorpusScore:
+def evaluate_corpus(
+    corpus_dir: str | Path, extract: Callable[..., FactSheet], *, pass_url: bool = False
+) -> CorpusScore:
     """Extract every article of a corpus folder with ``extract`` (article path → fact sheet)
     and score it against its gold sheet; an article whose extraction raises counts as failed
     (its gold items are all missed) and the error is recorded.
+
+    With ``pass_url`` the extractor is called as ``extract(path, url)`` with the gold sheet's
+    URL (or None), as a user who ingests an article by its address would; nothing else of the
+    gold sheet reaches the extractor.
 
     >>> import tempfile, pathlib, json
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -547,7 +634,7 @@ def evaluate_corpus(corpus_dir: str | Path, extract: Callable[[Path], FactSheet]
         gold = load_factsheet(gold_path)
         started = time.perf_counter()
         try:
-            pred = extract(text_path)
+            pred = extract(text_path, gold.url) if pass_url else extract(text_path)
             score = evaluate_sheets(pred, gold, name=text_path.stem)
         except Exception as err:
             score = evaluate_sheets(FactSheet(), gold, name=text_path.stem)

@@ -43,6 +43,8 @@ from kg.limits import (
 
 ACTOR_TYPES = ("Person", "Organization", "State", "Place", "Ship", "Position", "Other")
 MEETING_KINDS = ("meeting", "visit", "talks", "press conference", "summit", "call", "other")
+# whether the text reports a meeting as having happened or as intended (FACTSHEET.md)
+MEETING_STATUSES = ("held", "announced", "planned", "cancelled")
 MISSION_STATUSES = ("announced", "planned", "ongoing", "completed", "intended")
 QID_RE = re.compile(r"\AQ[1-9][0-9]*\Z")  # \Z, not $: "Q1\n" is not a QID
 DATE_RE = re.compile(r"\A(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
@@ -194,6 +196,7 @@ class Meeting:
     span: tuple[int, int] | None = None
     confidence: float | None = None
     method: str | None = None
+    status: str | None = None  # one of MEETING_STATUSES, or None when not stated
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -294,7 +297,7 @@ class FactSheet:
 
 
 _COMMON_TAIL = ("span", "confidence", "method")
-_MEETING_FIELDS = ("kind", "participants", "date", "place", "evidence") + _COMMON_TAIL
+_MEETING_FIELDS = ("kind", "participants", "date", "place", "evidence", "status") + _COMMON_TAIL
 _MISSION_FIELDS = (
     "name",
     "qid",
@@ -314,6 +317,8 @@ def _item_dict(item, names) -> dict[str, Any]:
     for name in names:
         value = getattr(item, name)
         if name in _COMMON_TAIL + ("about", "purpose") and value in (None, [], ()):
+            continue
+        if name == "status" and value is None and isinstance(item, Meeting):  # optional for meetings
             continue
         out[name] = list(value) if isinstance(value, tuple) else value
     out.update(item.extra)
@@ -571,6 +576,7 @@ def _parse_meeting(c: _Checker) -> Meeting:
         span=c.span(),
         confidence=c.number("confidence"),
         method=c.str_("method"),
+        status=c.choice("status", MEETING_STATUSES, required=False),
         extra=c.extra(_MEETING_FIELDS),
     )
 

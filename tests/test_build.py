@@ -122,3 +122,45 @@ def test_sheet_without_identity_is_refused():
 )
 def test_actor_parameter_forms(value):
     assert actor_iri_for(value) == URIRef("https://w3id.org/kg-news/id/actor/Q57792")
+
+
+def test_meeting_status_and_confidence_map_to_kg_status_and_decimal():
+    from decimal import Decimal
+
+    actors = [
+        {"id": "a", "name": "Anna Berg", "type": "Person"},
+        {"id": "b", "name": "Carl Dorn", "type": "Person"},
+    ]
+    sheet = parse_factsheet(
+        {
+            "url": "https://a.example/status",
+            "language": "en",
+            "actors": actors,
+            "meetings": [
+                {"kind": "talks", "participants": ["a", "b"], "status": "planned", "confidence": 0.72},
+                {"kind": "meeting", "participants": ["a", "b"], "date": "2024-05-02"},
+            ],
+            "missions": [],
+            "statements": [],
+        }
+    )
+    graph = build_article(sheet).graph
+    planned = next(graph.subjects(KG.meetingKind, KG.talks))
+    assert graph.value(planned, KG.status) == KG.planned
+    assert graph.value(planned, KG.confidence).toPython() == Decimal("0.720")
+    unstated = next(graph.subjects(KG.meetingKind, KG.meeting))
+    assert graph.value(unstated, KG.status) is None
+    assert parse_factsheet(sheet.to_dict()).meetings[0].status == "planned"
+    assert "status" not in sheet.to_dict()["meetings"][1]
+
+
+def test_unknown_meeting_status_is_refused():
+    with pytest.raises(FactSheetError, match="'status' is 'ongoing'; expected one of: held, announced"):
+        parse_factsheet(
+            {
+                "actors": [{"id": "a", "name": "Anna Berg", "type": "Person"}],
+                "meetings": [{"kind": "meeting", "participants": ["a"], "status": "ongoing"}],
+                "missions": [],
+                "statements": [],
+            }
+        )

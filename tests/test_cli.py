@@ -152,3 +152,53 @@ def test_delete_article(seeded):
 def test_console_script_runs(tmp_path):
     result = subprocess.run([Path(sys.executable).parent / "kg", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("kg ")
+
+
+def test_global_options_are_accepted_after_the_command(tmp_path):
+    store = tmp_path / "after"
+    result = runner.invoke(app, ["ingest", "--store", str(store), str(SEED_SHEET)])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["query", "meetings", "-p", "actor=Q57792", "-f", "csv", f"--store={store}"])
+    assert result.exit_code == 0 and "Ishiba" in result.stdout
+
+
+def test_help_has_no_python_type_metavars():
+    for command in ([], ["ingest"], ["query"], ["export"], ["validate"], ["link"], ["wikidata", "search"]):
+        result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "160"})
+        assert result.exit_code == 0
+        assert "<bool>" not in result.stdout and "<list[" not in result.stdout and "<str>" not in result.stdout
+        assert "--help" in result.stdout
+
+
+def test_python_dash_m_kg_and_shell_completion():
+    result = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "--install-completion" in result.stdout
+
+
+def test_format_choices_match_the_library():
+    from kg import cli
+    from kg.queries import RESULT_FORMATS
+    from kg.store.base import EXPORT_FORMATS
+
+    assert cli.RESULT_FORMATS == RESULT_FORMATS
+    assert cli.EXPORT_FORMATS == tuple(EXPORT_FORMATS)
+
+
+def test_only_the_cli_imports_typer_or_prints():
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "kg"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name in ("cli.py", "__main__.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                if any(n.split(".")[0] in ("typer", "click") for n in names):
+                    offenders.append(f"{path.name}:{node.lineno} imports typer/click")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "exit":
+                if isinstance(node.func.value, ast.Name) and node.func.value.id == "sys":
+                    offenders.append(f"{path.name}:{node.lineno} sys.exit")
+    assert not offenders, offenders

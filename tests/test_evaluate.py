@@ -392,3 +392,38 @@ def test_date_share_pairs_each_meeting_with_its_own_counterpart():
     score = evaluate_sheets(sheet(actors, pred_meetings), sheet(actors, gold_meetings))
     assert score.counts["meetings"].matched == 2
     assert score.shares["meeting_date"].value == 1.0
+
+
+def test_kg_eval_diff_lists_missed_and_spurious_items_and_passes_only_the_url(tmp_path):
+    """``kg eval --diff`` names every missed and spurious item; the extractor gets the gold's URL
+    (its date segment dates "today") and nothing else of the gold sheet."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = "Talks in Oslo\n\nForeign Minister Anna Berg met Defence Minister Carl Dorn in Oslo today.\n"
+    (folder / "01-a.txt").write_text(text, encoding="utf-8")
+    gold = {
+        "url": "https://news.example/2024/06/04/talks",
+        "actors": [
+            {"id": "a", "name": "Anna Berg", "type": "Person"},
+            {"id": "c", "name": "Carl Dorn", "type": "Person"},
+            {"id": "o", "name": "Oslo", "type": "Place"},
+            {"id": "z", "name": "Zora Quist", "type": "Person"},
+        ],
+        "meetings": [{"kind": "meeting", "participants": ["a", "c"], "date": "2024-06-04", "place": "o"}],
+        "missions": [],
+        "statements": [{"speaker": "z", "quote": "Wir bleiben standhaft", "direct": True}],
+    }
+    (folder / "01-a.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    env = {"KG_WIKIDATA_CACHE": str(tmp_path / "no-user-cache.sqlite")}
+    result = CliRunner().invoke(app, ["eval", str(folder), "--diff"], env=env)
+    assert result.exit_code == 0, result.stdout
+    assert "== 01-a" in result.stdout
+    assert "actors missed: Zora Quist (Person)" in result.stdout
+    assert "statements missed: Zora Quist (direct, no date): Wir bleiben standhaft" in result.stdout
+    assert "meeting_date 1.00 (1/1)" in result.stdout  # "today" resolved against the URL's date
+    data = json.loads(CliRunner().invoke(app, ["eval", str(folder), "--json", "--diff"], env=env).stdout)
+    assert data["articles"][0]["diff"]["statements"]["missed"]

@@ -212,6 +212,15 @@ def test_find_url_offsets():
         ("„Wir bleiben.“ Das sagte sie.", ["„Wir bleiben.“", "Das sagte sie."]),
         ('Er sagte: "Gut. Sehr gut. " Dann ging er.', ['Er sagte: "Gut.', 'Sehr gut. "', "Dann ging er."]),
         ("Wirklich? Ja!", ["Wirklich?", "Ja!"]),
+        # month abbreviations, ranks, German ordinals, English month-first dates and ranges
+        (
+            "They met on Sep. 3, 2025 in Rome. Apr. 4 was next.",
+            ["They met on Sep. 3, 2025 in Rome.", "Apr. 4 was next."],
+        ),
+        ("Capt. Ida Lund sailed. She returned.", ["Capt. Ida Lund sailed.", "She returned."]),
+        ("Sie kam am 3. März. Er kam am 4. Tag.", ["Sie kam am 3. März.", "Er kam am 4. Tag."]),
+        ("The talks are on May 3-4. The host is Oslo.", ["The talks are on May 3-4.", "The host is Oslo."]),
+        ("He arrived on April 2. It rained.", ["He arrived on April 2.", "It rained."]),
     ],
 )
 def test_split_sentences(text, expected):
@@ -240,3 +249,37 @@ def test_bad_input_is_a_clear_error(data, error, message):
 def test_too_long_input_is_refused():
     with pytest.raises(InputError, match="too long for one article"):
         read_article("Die Ministerin sprach lange. " * 200_000, source="huge.txt")
+
+
+@pytest.mark.parametrize(
+    "text, url, published, precision",
+    [
+        # a stamp glued to the headline line, and glued page furniture
+        ("Minister in Rom Stand: 01.02.2026 10:00 Uhr\n\nDie Minister trafen sich.\n", None, "2026-02-01", "day"),
+        ("News item12 March 2024Press office\n\nThe ministers met in Rome.\n", None, "2024-03-12", "day"),
+        # a furniture line ending in a date, a US stamp, a dateline opening the first paragraph
+        ("Europe | Rome, 4 June 2024\n\nThe ministers met in Rome today.\n", None, "2024-06-04", "day"),
+        ("Story X-1 Release Date: 5/28/2023 8:10:00 AM\n\nThe ship sailed today.\n", None, "2023-05-28", "day"),
+        ("ROME, June 4, 2024 — The ministers met today in Rome.\n", None, "2024-06-04", "day"),
+        # the URL's date segments when the text has none
+        ("The ministers met today.\n", "https://news.example/2024/06/04/talks", "2024-06-04", "day"),
+        ("The ministers met today.\n", "https://news.example/de/ministers-2024-06-04_de", "2024-06-04", "day"),
+        ("The ministers met today.\n", "https://news.example/2024/06/talks", "2024-06-01", "month"),
+    ],
+)
+def test_publication_date_fallbacks(text, url, published, precision):
+    doc = read_article(text, url=url)
+    assert doc.published.isoformat() == published and doc.published_precision == precision
+
+
+def test_reference_date_gives_years_but_never_resolves_relative_dates():
+    from kg.extract.dates import find_dates
+
+    text = "Die Minister trafen sich am 3. März und am Dienstag.\nDie Minister in Rom, 2. März 2024\n"
+    doc = read_article(text)
+    assert doc.published is None and doc.reference.isoformat() == "2024-03-02"
+    body = doc.sentences[0]
+    assert [d.value for d in find_dates(doc, body.start, body.end)] == ["2024-03-03"]
+    today = read_article("The ministers met today.\nThe ministers in Rome, 2 March 2024\n")
+    first = today.sentences[0]
+    assert today.published is None and find_dates(today, first.start, first.end) == []

@@ -86,3 +86,42 @@ def test_cue_found_by_lemma(make_doc):
     assert run(make_doc, text, language="en") == [("ortiz", "the talks had been difficult", False)]
     text = "Roth hat erläutert, dass die Brigade wachsen werde."
     assert run(make_doc, text) == [("roth", "die Brigade wachsen werde", False)]
+
+
+def test_paragraph_after_said_colon_is_direct_speech(make_doc):
+    text = "Minister Lena Ortiz said:\nThe exercise shows that our partnership works at sea and on land."
+    assert run(make_doc, text, language="en") == [
+        ("ortiz", "The exercise shows that our partnership works at sea and on land.", True)
+    ]
+
+
+def test_owned_remarks_introduce_first_person_paragraphs(make_doc):
+    text = "The overview of Minister Ortiz’s opening remarks is as follows.\n1. I welcome the delegation to our capital."
+    assert run(make_doc, text, language="en") == [("ortiz", "1. I welcome the delegation to our capital.", True)]
+
+
+def test_source_phrase_inside_the_sentence(make_doc):
+    text = "Ein Treffen im Mai ist nach Angaben von Ortiz unwahrscheinlich."
+    assert run(make_doc, text) == [("ortiz", text, False)]
+
+
+def test_trailing_cue_with_its_own_clause_is_a_leading_cue(make_doc):
+    text = "Ortiz, Vorsitzende der Stiftung, sagte gegenüber Reportern, dass Roth Führung gezeigt habe."
+    assert run(make_doc, text) == [("ortiz", "Roth Führung gezeigt habe", False)]
+
+
+def test_source_after_laut_ends_at_the_verb(make_doc):
+    text = "Laut der Stiftung habe Ortiz die Rechte betont."
+    assert run(make_doc, text) == []
+
+
+def test_multi_word_cue_and_a_group_that_goes_on(make_doc):
+    text = (
+        "Ortiz met Roth in Oslo. Both ministers shared the view that the talks were useful. "
+        "They expressed their hope for a second round in spring."
+    )
+    found = run(make_doc, text, language="en")
+    assert [(s, q) for s, q, _ in found] == [
+        ("group-ortiz-roth", "the talks were useful"),
+        ("group-ortiz-roth", "their hope for a second round in spring"),
+    ]

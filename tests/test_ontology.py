@@ -163,8 +163,9 @@ def test_alignments(ontology, term, relation, target):
             },
         ),
         (KG.MissionStatus, {"announced", "planned", "ongoing", "completed", "intended"}),
+        (KG.MeetingStatus, {"held", "announced", "planned", "cancelled"}),
     ],
-    ids=["meeting-kinds", "mission-kinds", "mission-statuses"],
+    ids=["meeting-kinds", "mission-kinds", "mission-statuses", "meeting-statuses"],
 )
 def test_kind_and_status_individuals(ontology, cls, individuals):
     declared = {str(s).removeprefix(str(KG)) for s in ontology.subjects(RDF.type, cls)}
@@ -186,7 +187,11 @@ def test_direct_and_reported_statements_are_defined_by_the_flag(ontology, define
 
 @pytest.mark.parametrize(
     ("path", "cls"),
-    [(KG.meetingKind, KG.MeetingKind), (KG.missionKind, KG.MissionKind), (KG.status, KG.MissionStatus)],
+    [
+        (KG.meetingKind, (KG.MeetingKind,)),
+        (KG.missionKind, (KG.MissionKind,)),
+        (KG.status, (KG.MissionStatus, KG.MeetingStatus)),
+    ],
     ids=["meetingKind", "missionKind", "status"],
 )
 def test_shapes_allow_exactly_the_ontology_individuals(ontology, path, cls):
@@ -200,4 +205,4 @@ def test_shapes_allow_exactly_the_ontology_individuals(ontology, path, cls):
         for prop in shapes.subjects(SH.path, path)
         if shapes.value(prop, SH["in"]) is not None
     }
-    assert allowed == {frozenset(ontology.subjects(RDF.type, cls))}
+    assert allowed == {frozenset(ontology.subjects(RDF.type, c)) for c in cls}

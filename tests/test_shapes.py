@@ -50,6 +50,7 @@ FAILING = {
     "meeting-one-organisation-call": {(MEETING, None, KGSH.MeetingPartiesShape)},
     "visit-without-place": {(MEETING, None, KGSH.VisitShape)},
     "meeting-unknown-kind": {(MEETING, KG.meetingKind, KGSH.MeetingShape)},
+    "meeting-unknown-status": {(MEETING, KG.status, KGSH.MeetingShape)},
     "bad-date-type": {(MEETING, SEM.hasTimeStamp, KGSH.MeetingShape)},
     "article-invalid-date": {(ARTICLE, SCHEMA.datePublished, KGSH.ArticleShape)},
     "article-bad-language": {(ARTICLE, SCHEMA.inLanguage, KGSH.ArticleShape)},

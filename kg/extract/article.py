@@ -24,7 +24,7 @@ from kg.errors import InputError, UnsupportedLanguageError
 from kg.extract import lexicon as lx
 from kg.extract.base import Document, Sentence
 from kg.extract.dates import find_in_text, parse_published
-from kg.extract.lexicon import WEEKDAYS
+from kg.extract.lexicon import MONTHS, WEEKDAYS
 from kg.limits import binary_format
 
 MAX_CHARS = 1_000_000  # ~150 pages: far above any article, low enough to stay fast
@@ -90,7 +90,28 @@ _DATELINE_PREFIX = re.compile(
     r"|(?:last\s+)?(?:updated|published|posted|modified|date)\s*:?(?:\s+on)?))"
     r"(?:\s*[A-ZÄÖÜa-zäöü]+,)?"
 )
+_MONTH_FIRST_BEFORE = re.compile(
+    r"(?:\b(?:" + "|".join(sorted((m for m in MONTHS if len(m) > 2), key=len, reverse=True)) + r")\.?\s+"
+    r"\d{1,2}(?:\s*[-–]\s*\d{1,2})?|(?<![\d.])\d{1,2}\s*[-–]\s*\d{1,2})$",
+    re.IGNORECASE,
+)
 _TIME_AFTER_DATE = re.compile(r"(?:at|um|,|-|\|)?\s*\d{1,2}[:.]\d{2}\b")
+# A stamp word right before a date ("Stand:", "Release Date:", "Updated on"), perhaps glued to
+# what precedes it on the line.
+_STAMP_WORD = re.compile(
+    r"(?i:stand|aktualisiert|veröffentlicht|erstellt|datum|updated|published|posted|modified|"
+    r"release\s+date|date)\s*:?\s*(?:am|on)?\s*$"
+)
+# "3/27/2014" (month first, as US stamps write it) or "27/3/2014": only when unambiguous
+_SLASH_DATE = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\w/])")
+# A body line opening with a dateline: "WASHINGTON, July 7, 2017 — …", "BERLIN, 3. Mai 2021 (dpa) - …"
+_OPENING_DATELINE = re.compile(r"[A-ZÄÖÜÉ][\w.'’/ -]{0,40},\s*")
+_DATELINE_DASH = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?[—–-]")
+# date segments of a URL path: "/2026/02/01/", "-2023-06-30_de", "/2022-01-07-title"
+_URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)([-/_])(\d\d)\2(\d\d)(?!\d)")
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(\d\d)/")
+# letters glued to digits in page furniture ("News article25 November 2015Directorate-General")
+_GLUED = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_]{3})")
 
 
 @dataclass
@@ -463,7 +484,9 @@ def _is_boundary(text: str, punct_start: int, stop: int, end: int) -> bool:
     if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
         return False  # "U.S", "z.B"
     if word.isdigit() and len(word) <= 2:
-        return False  # a German ordinal: "10. April"
+        # a German ordinal ("10. April", "am 3. Tag"), unless the number closes an English
+        # month-first date or range ("on May 3-4. The", "since April 2. It")
+        return bool(_MONTH_FIRST_BEFORE.search(text[max(0, punct_start - 40) : punct_start]))
     return True
 
 
@@ -631,7 +654,9 @@ def read_article(
     sample = " ".join(text[s.start : s.end] for s in sentences if s.kind in ("body", "caption", "heading"))
     language = detect_language(sample or text, source)
     found_url = find_url(text)
-    chosen_published, precision = _published(published, meta)
+    chosen_published, precision = _published(
+        published, meta, text, lines, url or meta["url"] or (found_url[0] if found_url else None)
+    )
     return Document(
         text=text,
         language=language,
@@ -644,10 +669,17 @@ def read_article(
         sentences=sentences,
         source=source,
         extra={"translators": meta["translators"], "photo_credits": meta["photo_credits"]},
+        reference=reference_date(text) if chosen_published is None else None,
     )
 
 
-def _published(published, meta: dict):
+def _published(published, meta: dict, text: str = "", lines=(), url: str | None = None):
+    """(publication date, precision): the caller's, the HTML metadata's, a dateline or stamp in
+    the page header, a date in the URL; else a reference date ("reference" precision: the first
+    full date in the text, which gives years to dates written without one but never resolves a
+    relative date such as "today")."""
+    import datetime as dt
+
     if published not in (None, ""):
         return parse_published(published), "day"
     if meta.get("published"):
@@ -656,11 +688,129 @@ def _published(published, meta: dict):
         except InputError:
             pass
     dateline = meta.get("dateline")
+    month = None
     if dateline is not None:
         value = dateline.value
-        import datetime as dt
-
         if len(value) == 10:
             return dt.date.fromisoformat(value), "day"
-        return dt.date(int(value[:4]), int(value[5:7]), 1), "month"
+        month = dt.date(int(value[:4]), int(value[5:7]), 1)
+    stamp = header_stamp(text, lines)
+    if stamp is not None:
+        return stamp, "day"
+    from_url = url_date(url)
+    if from_url is not None and (from_url[1] == "day" or month is None):
+        return from_url
+    if month is not None:
+        return month, "month"
     return None, None
+
+
+def reference_date(text: str):
+    """A date to give years to dates written without one, when the text states no publication
+    date: its first full date, else the middle of its first month with a year.
+
+    >>> reference_date("Am 3. März traf sie ihn. Foto: Oslo, 2. März 2024"), reference_date("Nichts.")
+    (datetime.date(2024, 3, 2), None)
+    """
+    import datetime as dt
+
+    found = find_in_text(text)
+    for match in found:
+        if len(match.value) == 10:
+            return dt.date.fromisoformat(match.value)
+    for match in found:
+        if len(match.value) == 7:
+            return dt.date(int(match.value[:4]), int(match.value[5:7]), 15)
+    return None
+
+
+def url_date(url: str | None):
+    """(date, precision) from a URL's date segment, or None.
+
+    >>> url_date("https://example.org/news/2026/02/01/talks.html")
+    (datetime.date(2026, 2, 1), 'day')
+    >>> url_date("https://example.org/de/2022-01-07-treffen/"), url_date("https://e.org/2024/12/x")
+    ((datetime.date(2022, 1, 7), 'day'), (datetime.date(2024, 12, 1), 'month'))
+    >>> url_date("https://example.org/article/3158446/"), url_date(None)
+    (None, None)
+    """
+    import datetime as dt
+
+    if not url:
+        return None
+    path = re.sub(r"^[a-z]+://[^/]+", "", url)
+    for m in _URL_DAY.finditer(path):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4))), "day"
+        except ValueError:
+            continue
+    m = _URL_MONTH.search(path)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return dt.date(int(m.group(1)), int(m.group(2)), 1), "month"
+    return None
+
+
+def header_stamp(text: str, lines) -> object:
+    """The publication date stamped in a page's header, or None: a full date at the start or end
+    of a short furniture line, after a stamp word ("Stand:", "Release Date:"), glued to other
+    furniture, or opening the first body line as a dateline ("WASHINGTON, July 7, 2017 — …").
+
+    >>> t = "Gipfel in Rom Stand: 01.02.2026 10:00 Uhr\\n\\nDie Minister trafen sich am Montag."
+    >>> header_stamp(t, _lines(t))
+    datetime.date(2026, 2, 1)
+    >>> t = "News article25 November 2015Directorate-General\\n\\nThe talks began."
+    >>> header_stamp(t, _lines(t))
+    datetime.date(2015, 11, 25)
+    >>> t = "OSLO, May 4, 2024 — The ministers met on Friday.\\nThey agreed."
+    >>> header_stamp(t, _lines(t))
+    datetime.date(2024, 5, 4)
+    >>> t = "Story: X-12 Release Date: 3/27/2014 9:11:00 AM\\nThe ship sailed."
+    >>> header_stamp(t, _lines(t))
+    datetime.date(2014, 3, 27)
+    >>> t = "Ministers met on 3 May 2024 in Oslo, where they agreed on a plan.\\nMore."
+    >>> header_stamp(t, _lines(t)) is None
+    True
+    """
+    import datetime as dt
+
+    bodies = 0
+    for index, line in enumerate(lines):
+        if index >= 15 or bodies >= 3:
+            break
+        raw = text[line.start : line.end]
+        if (line.kind == "caption" and bodies) or _CREDIT.search(raw):
+            continue  # a photo's caption or credit below the text: the day it was taken
+        if len(raw) > 250 or line.kind == "body" or _looks_like_body(raw):
+            bodies += 1
+            opening = _OPENING_DATELINE.match(raw)
+            if opening:
+                found = find_in_text(raw[opening.end() :])
+                if (
+                    found
+                    and found[0].start == 0
+                    and len(found[0].value) == 10
+                    and _DATELINE_DASH.match(raw, opening.end() + found[0].end)
+                ):
+                    return dt.date.fromisoformat(found[0].value)
+            continue
+        for m in _SLASH_DATE.finditer(raw):
+            first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            if _STAMP_WORD.search(raw[: m.start()]) and (first > 12) != (second > 12):
+                month, day = (second, first) if first > 12 else (first, second)
+                try:
+                    return dt.date(year, month, day)
+                except ValueError:
+                    pass
+        spaced = _GLUED.sub(" ", raw)
+        for found in find_in_text(spaced):
+            if len(found.value) != 10:
+                continue
+            at_edge = found.start <= 40 or len(spaced) - found.end <= 25
+            if at_edge or _STAMP_WORD.search(spaced[: found.start]):
+                return dt.date.fromisoformat(found.value)
+    return None
+
+
+def _looks_like_body(raw: str) -> bool:
+    """A line of running text: ends like a sentence and has several lower-case words."""
+    return bool(_FINAL_PUNCT.search(raw)) and len(re.findall(r"\b[a-zäöüß]{3,}\b", raw)) >= 4

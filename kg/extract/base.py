@@ -65,6 +65,9 @@ class Document:
     # published_precision: "day" when the text or caller gave a full date, else "month"/"year".
     published_precision: str | None = None
     extra: dict = field(default_factory=dict)
+    # a full date the text gives when it states no publication date (a caption's, an event's):
+    # it gives a year to "3. März" but never resolves "heute" or "am Dienstag"
+    reference: dt.date | None = None
 
     def sentence_text(self, sentence: Sentence) -> str:
         """The characters of one sentence.

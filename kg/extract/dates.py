@@ -64,6 +64,14 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"(?P<mon>{_MON})(?:\s+(?P<y>{_YEAR}))?{_E}"
         ),
     ),
+    # "May 3-4", "June 16–20, 2025" → the first day
+    (
+        "month_range",
+        re.compile(
+            rf"{_B}(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through)\s*"
+            rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>{_YEAR}))?{_E}"
+        ),
+    ),
     # "9.4.2025", "09.04.25"
     ("numeric", re.compile(rf"{_B}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>{_YEAR}|\d\d)(?![\w.]\d)")),
     # "10. April 2025", "25 June 2025", "10. April"
@@ -107,7 +115,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             r"(?:im |Im )?(?:vergangenen|letzten|vorigen) (?:Monat|Jahr)|(?:vergangenes|letztes|voriges) Jahr|"
             r"(?:im |Im )?(?:vergangenen|letzten|vorigen) Jahres|"
             r"(?:last|this|next) (?:month|year)|Last (?:month|year)|"
-            r"(?:in )?(?:diesem|diesen|dieses) (?:Monat|Jahr)|(?:in )?diesem Jahr)(?!\w)"
+            r"(?:in )?(?:diesem|diesen|dieses) (?:Monat|Jahr)|(?:in )?diesem Jahr|"
+            r"(?:am |Am )?(?:vergangenen |letzten |kommenden |nächsten )?Wochenende|"
+            r"(?:over |at |during |on )?(?:the |this |last |next )weekend)(?!\w)"
         ),
     ),
 ]
@@ -128,7 +138,8 @@ def _published_of(doc) -> tuple[dt.date | None, str | None]:
         return doc, "day"
     published = getattr(doc, "published", None)
     if published is None:
-        return None, None
+        reference = getattr(doc, "reference", None)
+        return (reference, "reference") if reference is not None else (None, None)
     return published, getattr(doc, "published_precision", None) or "day"
 
 
@@ -190,6 +201,7 @@ def _h_day_month(m, published, precision):
 
 _h_month_day = _h_day_month
 _h_day_range = _h_day_month
+_h_month_range = _h_day_month
 
 
 def _h_month_rel(m, published, precision):
@@ -200,6 +212,8 @@ def _h_month_rel(m, published, precision):
         return None
     rel = (m["rel"] or m["rel_en"] or "").lower()
     prefix = (m["prefix"] or "").lower()
+    if precision == "reference" and (rel or prefix in ("last", "next")):
+        return None  # relative to a publication date the text does not give
     if rel in ("vergangenen", "letzten", "vorigen", "last"):
         return _iso(published.year - 1, month)
     if rel in ("nächsten", "kommenden", "next"):
@@ -282,9 +296,11 @@ def _h_year(m, published, precision):
 
 
 def _h_relative(m, published, precision):
-    if published is None:
-        return None
+    if published is None or precision not in ("day", "month", "year"):
+        return None  # never against a reference date: its day is not the day of writing
     word = m["rel"].lower()
+    if "wochenende" in word or "weekend" in word:
+        return _weekend(word, published, precision)
     by_day = {
         "heute": 0,
         "today": 0,
@@ -299,6 +315,8 @@ def _h_relative(m, published, precision):
         "tomorrow": 1,
     }
     if word in by_day:
+        if precision == "month" and by_day[word] == 0:
+            return _iso(published.year, published.month)  # "today", published in a known month
         if precision != "day":
             return None
         return (published + dt.timedelta(days=by_day[word])).isoformat()
@@ -326,12 +344,28 @@ def _h_relative(m, published, precision):
     return _iso(published.year - 1 if past else published.year + 1 if future else published.year)
 
 
+def _weekend(word: str, published: dt.date, precision: str | None) -> str | None:
+    """ "am Wochenende", "over the weekend": the weekend before publication (the coming one with
+    "next"/"kommenden"), as a month when its two days share one; needs the day of publication."""
+    if precision != "day":
+        return None
+    if any(w in word for w in ("next", "kommend", "nächst")):
+        saturday = published + dt.timedelta(days=(5 - published.weekday()) % 7 or 7)
+    else:
+        saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7 or 7)
+    sunday = saturday + dt.timedelta(days=1)
+    if (saturday.year, saturday.month) == (sunday.year, sunday.month):
+        return _iso(saturday.year, saturday.month)
+    return None
+
+
 _HANDLERS = {
     "iso": _h_iso,
     "numeric": _h_numeric,
     "day_month": _h_day_month,
     "month_day": _h_month_day,
     "day_range": _h_day_range,
+    "month_range": _h_month_range,
     "month_rel": _h_month_rel,
     "weekday": _h_weekday,
     "year": _h_year,

@@ -25,6 +25,7 @@ from kg.extract import load_default_extractors
 from kg.extract.actors import default_cache, recognise_actors
 from kg.extract.article import read_article
 from kg.extract.base import Actors, Document
+from kg.extract.mentions import add_source_mentions
 from kg.model import FactSheet, Meeting, Mission, Statement
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
     if cache is None:
         cache = default_cache()
     actors = recognise_actors(doc, cache)
+    add_source_mentions(doc, actors)  # unnamed and collective sources ("a senior official said")
     if extractors is None:
         extractors = default_extractors()
     elif any(isinstance(e, str) for e in extractors):

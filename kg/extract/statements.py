@@ -60,6 +60,11 @@ _SPEECH_NOUNS = re.compile(
     r"Pressekonferenz|Pressetermin|remarks|Remarks|speech|Speech|statement|Statement|"
     r"address|Press Conference|press conference|Opening Remarks|transcript|Transcript)\b"
 )
+_OWNED_SPEECH = re.compile(
+    r"((?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)[’']s\s+(?:(?:opening|closing|keynote|introductory)\s+)?"
+    r"(?:remarks|statement|speech|address)\b"
+)
+_QUOTE_MARKS = "\"“”„»«'‘’‚"
 _BY_WHOM = re.compile(r"\s+(?:von|des|der|by|of)\s+(?:[\w.-]+\s+){0,5}[\w.-]+")
 _LABEL = re.compile(r"[^\n:\"“„»«]{2,120}?:\s+(?=\S)")
 _SUBJECT_GAP_EN = frozenset(
@@ -102,6 +107,22 @@ _ADDRESSEE_EN = re.compile(
 _PREPOSITIONS_EN = frozenset("in on at during after before via through by from".split())
 _LOCATIVE = re.compile(r"\b(?:im|in|in der|am|at|vor dem|bei|beim|auf dem)\s+$")
 _ARTICLES = frozenset("the der die des dem den".split())
+_SOURCE_INSIDE = re.compile(
+    r"\b(?:nach (?:Angaben|Ansicht|Einschätzung|Auffassung|Worten)|laut)\s+(?:(?:von|des|der|eines|einer|dem|den)\s+)?"
+)
+_PHRASE_FILLERS = frozenset("the a an their his her its our same".split())
+
+
+def _cue_phrases() -> tuple[tuple[str, ...], ...]:
+    from kg.extract.resources import ordered
+
+    return tuple(tuple(line.split()) for line in ordered("en", "cue_phrases"))
+
+
+_FINITE_DE = frozenset(
+    "ist sind war waren hat haben hatte hatten wird werden wurde wurden kann können konnte muss müssen "
+    "soll sollen will wollen gibt gab steht stand geht ging liegt lag".split()
+)
 _TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
 
@@ -648,7 +669,7 @@ class _Run:
         # "Nach Ansicht von X ist dies …", "Laut X …"
         m = _SOURCE_BEFORE.match(body)
         if m:
-            speaker = self._speaker_in(b_start + m.end(), min(b_end, b_start + m.end() + 60), b_start)
+            speaker = self._speaker_in(b_start + m.end(), self._np_end_de(b_start + m.end(), b_end), b_start)
             rest = self._skip_name(b_start + m.end(), b_end)
             if _OPINION_SOURCE.match(body):
                 rest = b_start  # "Nach Ansicht des Experten X ist …": the whole sentence is the view
@@ -699,6 +720,8 @@ class _Run:
                 continue
             if len(tokens) - index > 24:  # "…, sagte X am Montag nach einem Treffen mit …"
                 continue
+            if re.search(r",\s*(?:dass|daß|ob|wie)\b|:", text[t_start:b_end]):
+                continue  # "X, Vorsitzender der Stiftung, sagte, dass …": a leading cue after an apposition
             speaker = self._speaker_in(t_start, b_end, t_start)
             if speaker:
                 self._add(
@@ -728,7 +751,42 @@ class _Run:
                 continue
             if self._leading_de(index, tokens, s_start, s_end, b_start, b_end):
                 return True
-        return False
+        return self._source_inside(s_start, s_end, b_start, b_end)
+
+    def _source_inside(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """A source phrase inside the sentence ("… ist nach Angaben eines Beamten
+        unwahrscheinlich"): the whole sentence is that source's statement."""
+        m = _SOURCE_INSIDE.search(self.text, b_start + 1, b_end)
+        if m is None:
+            return False
+        np_end = self._np_end_de(m.end(), b_end) if self.lang == "de" else self.text.find(",", m.end(), b_end)
+        np_end = b_end if np_end < 0 else np_end
+        mentions = [x for x in self.actors.in_range(m.end(), np_end) if x.via != "pronoun" and x.start - m.end() <= 20]
+        if not mentions:
+            return False
+        cue = m.group().strip().lower()
+        end = _period_end(self.text, b_end, s_end)
+        self._add(
+            mentions[0].actor_id,
+            b_start,
+            end,
+            False,
+            cue,
+            self._date_for("nach", (s_start, s_end), (b_start, end)),
+            s_end,
+            "source-inside",
+            0.55,
+        )
+        return True
+
+    def _np_end_de(self, pos: int, end: int) -> int:
+        """Where the noun phrase starting at ``pos`` ends: at a comma or at the finite verb
+        ("Laut der Stiftung | habe Merkel …"), so the source is not taken from the clause."""
+        for t_start, _t_end, word in _tokens(self.text[pos:end], pos):
+            low = word.lower()
+            if low in _FINITE_DE or low in KONJUNKTIV_FORMS or "," in self.text[pos:t_start]:
+                return t_start
+        return min(end, pos + 80)
 
     def _leading_de(self, index, tokens, s_start, s_end, b_start, b_end) -> bool:
         text = self.text
@@ -938,7 +996,8 @@ class _Run:
         speaker_here = None
         for index, (_t_start, t_end, word) in enumerate(tokens):
             low = word.lower()
-            if low not in REPORTING_VERBS_EN and low != "saying":
+            phrase = self._phrase_cue_en(tokens, index)
+            if low not in REPORTING_VERBS_EN and low != "saying" and phrase is None:
                 continue
             if low == "pointed" and not body[t_end - b_start :].lstrip().startswith("out"):
                 continue
@@ -962,6 +1021,10 @@ class _Run:
             content = t_end
             if low == "pointed":
                 content = text.find("out", t_end) + 3
+            if phrase is not None:  # "shared the view that …": the content follows the phrase
+                cue_text, content = phrase
+                chunks.append((index, speaker, content, cue_text, True))
+                continue
             after = text[content:b_end]
             if low in _EN_OBJECT_THEN_THAT or low == "saying":
                 that = re.match(r"(?:[^,.;]{0,80}?)\bthat\b", after)
@@ -1014,6 +1077,33 @@ class _Run:
             )
             made = True
         return made
+
+    def _phrase_cue_en(self, tokens, index: int) -> tuple[str, int] | None:
+        """A multi-word cue starting at ``tokens[index]`` ("shared the view that"): the cue
+        text and where the content starts, or None."""
+        word = tokens[index][2].lower()
+        if not word.isalpha() or len(word) < 4:
+            return None
+        base = lemma(word, "en")
+        for phrase in _cue_phrases():
+            if phrase[0] != base:
+                continue
+            j = index + 1
+            for part in phrase[1:]:
+                while j < len(tokens) and tokens[j][2].lower() in _PHRASE_FILLERS:
+                    j += 1
+                if j >= len(tokens) or lemma(tokens[j][2].lower(), "en") != part:
+                    break
+                j += 1
+            else:
+                content = tokens[j - 1][1]
+                follow = re.match(r"\s*,?\s*(?:that|on|about|regarding|over)\b", self.text[content:])
+                if follow:
+                    content += follow.end()
+                if "object" in cue_frames(word, "en") and not (follow and follow.group().strip(" ,") == "that"):
+                    return None  # "expressed their hope for X": the verb's object is the content
+                return self.text[tokens[index][0] : tokens[j - 1][1]], content
+        return None
 
     def _sentence_subject(self, tokens, b_start: int) -> str | None:
         """The person a sentence starts with: a name, or "The Secretary" (a role)."""
@@ -1078,6 +1168,11 @@ class _Run:
         for word in (prev, prev2):
             if word in PRONOUNS_EN:
                 return self.actors.speaker_before(t_start)
+        last = self._last()
+        if prev == "they" and last is not None and last.speaker.startswith("group-"):
+            sentence = self.doc.sentence_at(t_start)
+            if sentence is not None and self._adjacent(sentence.start, allow_paragraph=True) is not None:
+                return last.speaker  # "Both ministers … . They expressed …": the same group
         if prev2 in ("the",) or prev in (
             "secretary",
             "minister",
@@ -1143,7 +1238,7 @@ class _Run:
 
     def _transcripts(self) -> None:
         """First-person paragraphs after a speaker label or an introduced statement."""
-        speaker, date = None, None
+        speaker, date, block = None, None, None
         covered: list[tuple[int, int]] = []
         for p_start, p_end in _paragraphs(self.text):
             if not self._is_body(p_start) and not self._is_label(p_start, p_end):
@@ -1158,6 +1253,10 @@ class _Run:
                 date = self.published
                 self._transcript_paragraph(speaker, label.end(), p_end, date, covered)
                 continue
+            if block is not None:  # the paragraph after "X said:" is X's, quotation marks or not
+                self._block_paragraph(block, p_start, p_end, date)
+                block = None
+                continue
             intro = _SPEECH_NOUNS.search(self.text, p_start, p_end)
             by_whom = intro and _BY_WHOM.match(self.text, intro.end(), p_end)
             if by_whom:  # "Erklärung von X", "remarks by X": X's own words follow
@@ -1166,8 +1265,36 @@ class _Run:
                     speaker = who
                     date = self._date_in(p_start, p_end) or self.published
                     continue
+            owner = _OWNED_SPEECH.search(self.text, p_start, p_end)
+            if owner:  # "X's opening remarks are as follows"
+                who = self._speaker_in(owner.start(1), owner.end(1), owner.start(1))
+                if who and self.actors.is_type(who, "Person"):
+                    speaker = who
+                    date = self._date_in(p_start, p_end) or self.published
+                    continue
+            intro_end = self.text[p_start:p_end].rstrip()
+            if (
+                intro_end.endswith(":")
+                and len(intro_end.split()) <= 25
+                and not self._quotes_in(p_start, p_end)
+                and self._cue_in(p_start, p_end)
+            ):
+                block = self._speaker_in(p_start, p_end, p_start)
+                date = self._date_for(self._cue_in(p_start, p_end), (p_start, p_end), (p_end, p_end))
+                if block is not None:
+                    continue
             if speaker:
                 self._transcript_paragraph(speaker, p_start, p_end, date, covered)
+
+    def _block_paragraph(self, speaker: str, a: int, b: int, date: str | None) -> None:
+        """A paragraph set off after "X said:" without quotation marks: X's own words."""
+        a, b = _strip_span(self.text, a, b)
+        if b - a < 20 or self.text[a] in _QUOTE_MARKS or self._quotes_in(a, b) or _LABEL.match(self.text, a, b):
+            return
+        if any(f.direct and a <= f.start < b for f in self.found):
+            return
+        self.found = [f for f in self.found if not (a <= f.start and f.end <= b and not f.direct)]
+        self.found.append(_Found(speaker, a, b, True, None, date, b, "block-quote", 0.6))
 
     def _is_label(self, p_start: int, p_end: int) -> bool:
         return _LABEL.match(self.text, p_start, p_end) is not None

@@ -156,7 +156,8 @@ BYLINE_PREFIXES = ("Von", "By", "Autor", "Autorin", "Author", "Text", "Written b
 # Abbreviations after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st jr sr gen lt col sgt adm rep sen gov no nr nrn abs art hr fr frl
-    z.b bzw ca vgl inkl evtl ggf sog u.a d.h z.t jan feb febr aug sept oct okt nov dec dez
+    z.b bzw ca vgl inkl evtl ggf sog u.a d.h z.t jan feb febr mar apr jun jul aug sep sept oct okt
+    nov dec dez
     a.m p.m inc co corp ltd dipl ing mag h.e e.g i.e vs v bd bde jh corp capt cmdr maj pres
     gebr str tel geb verh""".split()
 )
