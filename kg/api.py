@@ -558,6 +558,9 @@ def _merged(a, b):
     a.seconds += b.seconds
     for key, value in b.timings.items():
         a.timings[key] = a.timings.get(key, 0.0) + value
+    a.duplicates.extend(b.duplicates)
+    a.aborted = a.aborted or b.aborted
+    a.not_attempted += b.not_attempted
     return a
 
 
