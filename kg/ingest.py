@@ -520,7 +520,7 @@ def ingest_paths(
     if (
         not summary.aborted
         and (optimize if optimize is not None else summary.ingested >= 1000)
-        and hasattr(store, "optimize")
+        and store.capabilities.can_optimize
     ):
         began = time.perf_counter()
         store.optimize()
