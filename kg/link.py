@@ -55,7 +55,7 @@ MAX_CANDIDATES = 5
 COMPATIBLE_TYPES: dict[str, tuple[str, ...]] = {
     "Person": ("Person",),
     "State": ("State",),
-    "Place": ("Place",),
+    "Place": ("Place", "State"),  # "in Djibouti": the country as much as its capital
     "Organization": ("Organization",),
     "Position": ("Position",),
     "Other": ("Mission", "Event"),
@@ -71,6 +71,7 @@ MATCH_QUALITY = {
     "metonym": 0.75,  # only for State actors
     "demonym": 0.7,  # only for State actors
     "surname": 0.55,  # one token equal to the last token of a person's name
+    "city-form": 0.8,  # "New York" for "New York City" (resources city_name_forms)
     "search": 0.5,  # an online search hit with no exact name match
 }
 ALIAS_FACTOR = 0.85  # the match came from one of the sheet's aliases, not the main name
@@ -164,6 +165,19 @@ STOP = {
 }
 TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
+# Places of the same name ("Glasgow" in Scotland and in Kentucky, "Washington" the capital and
+# the state): notability is log10 of the population (an admin-1 unit without one counts as
+# ADMIN1_NOTABILITY, a state as STATE_NOTABILITY), a capital adds 1. The more notable place wins
+# only by at least PLACE_LEAD log units, unless the article's context tells them apart.
+PLACE_SCALE = 0.1  # score per log unit of notability (capped at PLACE_CAP)
+PLACE_CAP = 0.15
+PLACE_LEAD = 1.0
+ADMIN1_NOTABILITY = 5.0
+STATE_NOTABILITY = 8.0
+COUNTRY_CONTEXT = 0.1  # the candidate's country is the article's (a co-mentioned state or place)
+ADMIN1_CONTEXT = 0.2  # a co-mentioned city lies in this admin-1 unit ("Atlanta, Georgia")
+OFFICE_ENDED = 0.15  # the role names an office the candidate no longer held on the article's date
+
 
 @dataclass
 class Candidate:
@@ -175,6 +189,10 @@ class Candidate:
     match: str
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    notability: float | None = None  # places and states: see PLACE_SCALE
+    quality: float = 0.0  # the name-match part of the score
+    matched: str = ""  # the surface form that matched
+    context: float = 0.0  # the part of the score that came from the article's context
 
     def as_dict(self) -> dict:
         return {
@@ -251,6 +269,60 @@ def _adjective_base(word: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _role_stems(roles: Iterable[str]) -> tuple[set[str], bool]:
+    """Stems of the office words a list of roles names (German role words translated to the
+    English words of office titles, kg/extract/resources/de/office_words.tsv), and whether a
+    role is marked as held in the past ("former", "ehemalige").
+
+    >>> stems, former = _role_stems(["EU-Kommissionspräsidentin"])
+    >>> sorted(stems), former
+    (['commis', 'eu', 'kommis', 'presid'], False)
+    >>> _role_stems(["former Foreign Secretary"])[1]
+    True
+    """
+    from kg.extract.resources import table, words
+
+    stems: set[str] = set()
+    former = False
+    markers = {w.casefold() for lang in ("de", "en") for w in words(lang, "former_markers")}
+    for role in roles:
+        found = tokens(role)
+        former = former or any(t in markers for t in found)
+        stems |= {_stem(t) for t in found if t not in markers}
+        folded = role.casefold()
+        for row in table("de", "office_words"):
+            if row["de"] in folded:
+                stems |= {_stem(t) for t in row["en"].split()}
+    return stems, former
+
+
+def _names_a_natural_feature(name: str) -> bool:
+    """True when a word of ``name`` names a sea, lake, river … (resources natural_feature_words).
+
+    >>> _names_a_natural_feature("Red Sea"), _names_a_natural_feature("Rotes Meer"), _names_a_natural_feature("Essen")
+    (True, True, False)
+    """
+    from kg.extract.resources import words
+
+    found = set(name.split())
+    return any(found & words(lang, "natural_feature_words") for lang in ("de", "en"))
+
+
+def _office_stems(text: str) -> set[str]:
+    return {_stem(t) for t in tokens(text)}
+
+
+def _notability(entity: Entity) -> float:
+    """log10 of a place's population, plus 1 for a capital (see PLACE_SCALE)."""
+    if entity.type == "State":
+        return STATE_NOTABILITY
+    kinds = entity.facts.get("kind", "").split("|")
+    base = math.log10(entity.population) if entity.population else (ADMIN1_NOTABILITY if "admin1" in kinds else 4.0)
+    if "capital" in kinds:
+        base += 1.0
+    return base
+
+
 def _strip_titles(name: str) -> str:
     words = name.split()
     while len(words) > 1 and words[0].casefold() in TITLES:
@@ -290,18 +362,21 @@ class Linker:
     def _surname_lookup(self, token: str, allowed: tuple[str, ...]) -> list[tuple[Name, str]]:
         if "Person" not in allowed or " " in token.strip():
             return []
-        norm = normalize_name(token)
-        out = []
-        for name in self._person_names():
-            words = normalize_name(name.text).split()
-            if len(words) >= 2 and words[-1] == norm:
-                out.append((name, "surname"))
-        return out
+        return [(n, "surname") for n in self.cache.find_person_key(normalize_name(token), "surname")]
 
-    def _person_names(self) -> list[Name]:
-        if not hasattr(self, "_persons"):
-            self._persons = [n for n in self.cache.names() if n.type == "Person" and n.kind in ("label", "alias")]
-        return self._persons
+    def _is_admin1(self, qid: str) -> bool:
+        entity = self.cache.get(qid)
+        return entity is not None and "admin1" in entity.facts.get("kind", "").split("|")
+
+    def _city_form_lookup(self, text: str) -> list[tuple[Name, str]]:
+        """Cities whose longer name is ``text`` plus a city word ("New York" → "New York City")."""
+        from kg.extract.resources import ordered
+
+        out = []
+        for lang in ("en", "de"):
+            for pattern in ordered(lang, "city_name_forms"):
+                out += [(n, "city-form") for n in self.cache.find(pattern.format(text)) if n.type == "Place"]
+        return out
 
     def _reordered_lookup(self, text: str, allowed: tuple[str, ...]) -> list[tuple[Name, str]]:
         if "Person" not in allowed:
@@ -309,7 +384,7 @@ class Linker:
         wanted = sorted(normalize_name(text).split())
         if len(wanted) < 2:
             return []
-        return [(n, "reordered") for n in self._person_names() if sorted(normalize_name(n.text).split()) == wanted]
+        return [(n, "reordered") for n in self.cache.find_person_key(" ".join(wanted), "sorted")]
 
     def candidates(self, actor: Actor, sheet: FactSheet) -> list[Candidate]:
         """Scored, type-compatible candidates for one actor, best first."""
@@ -338,6 +413,10 @@ class Linker:
                 base = _adjective_base(form)
                 if base:
                     hits = [(n, k) for n, k in self._lookup(base, allowed, actor.type) if k == "demonym"]
+            if actor.type == "Place":
+                hits = hits + self._city_form_lookup(form)
+                if _names_a_natural_feature(form):
+                    hits = [(n, k) for n, k in hits if not self._is_admin1(n.qid)]
             if not hits:
                 hits = self._reordered_lookup(person_form, allowed)
             if not hits:
@@ -349,44 +428,100 @@ class Linker:
                     entity = self.cache.get(name.qid)
                     label = entity.label(sheet.language or "en") if entity else name.text
                     found[name.qid] = Candidate(
-                        name.qid, label, name.type, kind, quality, [f"{kind} match {name.text!r}"]
+                        name.qid,
+                        label,
+                        name.type,
+                        kind,
+                        quality,
+                        [f"{kind} match {name.text!r}"],
+                        quality=quality,
+                        matched=name.text,
                     )
         return list(found.values())
 
     # ----------------------------------------------------------------- scoring
 
-    def score(self, actor: Actor, candidate: Candidate, sheet: FactSheet, context_qids: set[str]) -> None:
-        """Add context and popularity to a candidate's name-match score."""
+    def score(
+        self,
+        actor: Actor,
+        candidate: Candidate,
+        sheet: FactSheet,
+        context_qids: set[str],
+        context_places: dict[str, set[str]] | None = None,
+    ) -> None:
+        """Add context, dated offices and notability to a candidate's name-match score.
+
+        ``context_places``: the countries (``"countries"``) and admin-1 names (``"admin1"``) of
+        the article's linked actors (:meth:`context_of`).
+        """
         entity = self.cache.get(candidate.qid)
         if entity is None:
             return
-        role_tokens = {_stem(t) for role in actor.roles for t in tokens(role)}
-        if role_tokens:
-            evidence = set()
+        context_places = context_places or {}
+        role_stems, former = _role_stems(actor.roles)
+        if role_stems:
+            evidence, ended = set(), set()
             for text in entity.descriptions.values():
-                evidence |= {_stem(t) for t in tokens(text)}
+                evidence |= _office_stems(text)
             for position in entity.positions:
-                if _holds(position.start, position.end, sheet.published):
-                    pos = self.cache.get(position.qid)
-                    if pos is not None:
-                        for text in list(pos.labels.values()) + [a for v in pos.aliases.values() for a in v]:
-                            evidence |= {_stem(t) for t in tokens(text)}
-            shared = role_tokens & evidence
+                pos = self.cache.get(position.qid)
+                if pos is None:
+                    continue
+                words = set()
+                for text in list(pos.labels.values()) + [a for v in pos.aliases.values() for a in v]:
+                    words |= _office_stems(text)
+                (evidence if _holds(position.start, position.end, sheet.published) else ended).update(words)
+            for office in entity.offices:
+                (evidence if office.holds_on(sheet.published) else ended).update(_office_stems(office.title))
+            shared = role_stems & evidence
             if shared:
                 bonus = min(0.15, 0.05 * len(shared))
                 candidate.score += bonus
+                candidate.context += bonus
                 candidate.reasons.append(f"roles agree ({', '.join(sorted(shared))}) +{bonus:.2f}")
+            elif role_stems & ended and not former:
+                candidate.score -= OFFICE_ENDED
+                candidate.context -= OFFICE_ENDED
+                candidate.reasons.append(f"office held only outside {sheet.published} -{OFFICE_ENDED:.2f}")
             elif candidate.match in ("surname", "search"):
                 candidate.score -= 0.1
                 candidate.reasons.append("roles not found in description or positions -0.10")
+        elif candidate.match == "surname":
+            # a surname alone with no role: linked only for a head of state, government or
+            # ministry whose country the article names (0.55 - 0.06 + 0.10 + 0.02 >= 0.6)
+            candidate.score -= 0.06
+            candidate.reasons.append("a surname alone, and no role to confirm it -0.06")
         related = {
-            c.value for claims in entity.claims.values() for c in claims if _holds(c.start, c.end, sheet.published)
+            c.value
+            for pid, claims in entity.claims.items()
+            if pid not in ("P17", "P27")
+            for c in claims
+            if _holds(c.start, c.end, sheet.published)
         }
         shared_context = related & context_qids
         if shared_context:
             bonus = min(0.1, 0.05 * len(shared_context))
             candidate.score += bonus
+            candidate.context += bonus
             candidate.reasons.append(f"co-mentioned {', '.join(sorted(shared_context))} +{bonus:.2f}")
+        countries = set(entity.values("P17")) | set(entity.values("P27"))
+        if entity.type == "State":
+            countries.add(entity.qid)
+        if countries & context_places.get("countries", set()):
+            candidate.score += COUNTRY_CONTEXT
+            candidate.context += COUNTRY_CONTEXT
+            candidate.reasons.append(f"country co-mentioned +{COUNTRY_CONTEXT:.2f}")
+        if entity.type == "Place" and "admin1" in entity.facts.get("kind", "").split("|"):
+            names = {normalize_name(n.text) for n in entity.names()}
+            if names & context_places.get("admin1", set()):
+                candidate.score += ADMIN1_CONTEXT
+                candidate.context += ADMIN1_CONTEXT
+                candidate.reasons.append(f"a co-mentioned place lies in it +{ADMIN1_CONTEXT:.2f}")
+        if entity.type in ("Place", "State") and actor.type == "Place":
+            candidate.notability = _notability(entity)
+        if entity.type == "Person" and entity.facts.get("kind") == "executive":
+            candidate.score += 0.02
+            candidate.reasons.append("an executive office holder +0.02")
         if entity.source == "shipped:single-source":
             candidate.score -= SINGLE_SOURCE_PENALTY
             candidate.reasons.append(
@@ -397,6 +532,38 @@ class Linker:
             candidate.score += bonus
             candidate.reasons.append(f"{entity.sitelinks} sitelinks +{bonus:.2f}")
 
+    def context_of(self, qids: Iterable[str]) -> dict[str, set[str]]:
+        """The countries and admin-1 names of linked actors, as context for places and persons.
+
+        >>> sorted(Linker(EntityCache.open()).context_of(["Q1490"])["countries"])
+        ['Q17']
+        """
+        countries: set[str] = set()
+        admin1: set[str] = set()
+        for qid in qids:
+            entity = self.cache.get(qid)
+            if entity is None:
+                continue
+            if entity.type == "State":
+                countries.add(qid)
+            elif entity.type == "Place":
+                countries |= set(entity.values("P17"))
+                if entity.facts.get("admin1") and "admin1" not in entity.facts.get("kind", "").split("|"):
+                    admin1.add(normalize_name(entity.facts["admin1"]))
+        return {"countries": countries, "admin1": admin1}
+
+    def _place_prior(self, ranked: list[Candidate]) -> None:
+        """Same-named places: the less notable lose up to PLACE_CAP (see PLACE_SCALE)."""
+        places = [c for c in ranked if c.notability is not None]
+        if len(places) < 2:
+            return
+        top = max(c.notability for c in places)
+        for candidate in places:
+            loss = min(PLACE_CAP, PLACE_SCALE * (top - candidate.notability))
+            if loss > 0:
+                candidate.score -= loss
+                candidate.reasons.append(f"less notable than a place of the same name -{loss:.2f}")
+
     def decide(self, actor: Actor, ranked: list[Candidate]) -> tuple[Candidate | None, float]:
         """The candidate to link (or None) and the link's confidence."""
         if not ranked:
@@ -405,6 +572,15 @@ class Linker:
         confidence = min(1.0, best.score)
         if len(ranked) > 1:
             gap = best.score - ranked[1].score
+            rival = ranked[1]
+            if (
+                best.notability is not None
+                and rival.notability is not None
+                and best.context <= rival.context
+                and rival.quality >= best.quality - 0.01
+                and best.notability - rival.notability < PLACE_LEAD
+            ):
+                gap = 0.0  # places of the same name, neither clearly more notable nor in context
             if gap < TIE:
                 confidence = min(confidence, self.threshold - 0.01)
                 best.reasons.append(f"tied with {ranked[1].qid}: needs review")
@@ -412,6 +588,9 @@ class Linker:
                 confidence -= AMBIGUITY_MARGIN - gap
                 best.reasons.append(f"rival {ranked[1].qid} within {gap:.2f}")
         confusable = self.cache.confusable_with(best.qid)
+        if confusable and best.matched:
+            # "Kingdom of the Netherlands" names one of the group; "Niederlande" names both
+            confusable &= {n.qid for n in self.cache.find(best.matched)} | {c.qid for c in ranked[1:]}
         if confusable:
             confidence = min(confidence, self.threshold - 0.01)
             best.reasons.append(f"confusable with {', '.join(sorted(confusable))}: needs review")
@@ -499,8 +678,10 @@ class Linker:
         found = self.candidates(actor, sheet)
         if online:
             found += self._search_candidates(actor, sheet, {c.qid for c in found})
+        places = self.context_of(context_qids) if found else {}
         for candidate in found:
-            self.score(actor, candidate, sheet, context_qids)
+            self.score(actor, candidate, sheet, context_qids, places)
+        self._place_prior(found)
         return sorted(found, key=lambda c: (-c.score, int(c.qid[1:])))
 
     def _search_candidates(self, actor: Actor, sheet: FactSheet, known: set[str]) -> list[Candidate]:

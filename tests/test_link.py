@@ -65,8 +65,9 @@ def link_one(cache, *actors, **kwargs):
         ([{"name": "Nakatani", "type": "Person"}], [None]),
         # a surname of an unlinked person of the article never jumps to a famous namesake
         ([{"name": "Jutta Merkel", "type": "Person"}, {"name": "Merkel", "type": "Person"}], [None, None]),
-        # a different first name is a different person
-        ([{"name": "Melania Trump", "type": "Person"}], [None]),
+        # a different first name is a different person (the shipped data knows Melania Trump)
+        ([{"name": "Jolanda Trump", "type": "Person"}], [None]),
+        ([{"name": "Melania Trump", "type": "Person"}], ["Q432473"]),
         # China is the People's Republic; Taiwan is not China
         ([{"name": "China", "type": "State"}], ["Q148"]),
         ([{"name": "Volksrepublik China", "type": "State"}], ["Q148"]),
@@ -79,7 +80,7 @@ def link_one(cache, *actors, **kwargs):
         ([{"name": "Tokio", "type": "Place"}], ["Q1490"]),
         ([{"name": "Tokio", "type": "State"}], ["Q17"]),
         ([{"name": "Tokio", "type": "Organization"}], [None]),
-        ([{"name": "Kiew", "type": "Place"}], [None]),  # no Kyiv item in the data: no link to Ukraine
+        ([{"name": "Kiew", "type": "Place"}], ["Q1899"]),  # the city (places.tsv), never Ukraine
         # namesakes with the wrong type
         ([{"name": "Japan", "type": "Person"}], [None]),
         ([{"name": "Mark Rutte", "type": "Ship"}], [None]),
@@ -95,8 +96,8 @@ def link_one(cache, *actors, **kwargs):
         ([{"name": "Prime Minister Ishiba", "type": "Person", "roles": ["Prime Minister of Japan"]}], ["Q1335527"]),
         ([{"name": "südkoreanischen", "type": "State"}], ["Q884"]),
         ([{"name": "südkoreanischen", "type": "Organization"}], [None]),
-        # never Baerbock -> Q2514 (the CONFLICT row)
-        ([{"name": "Annalena Baerbock", "type": "Person", "roles": ["Außenministerin"]}], [None]),
+        # never Baerbock -> Q2514 (the CONFLICT row); people.tsv has her as Q564328
+        ([{"name": "Annalena Baerbock", "type": "Person", "roles": ["Außenministerin"]}], ["Q564328"]),
     ],
 )
 def test_disambiguation_cases(cache, actors, expected):
@@ -113,10 +114,16 @@ def test_given_qids_are_kept(cache):
     assert actor.qid == "Q1490" and "link" not in actor.extra
 
 
-def test_confusable_states_stay_unlinked_with_candidates(cache):
-    (actor,) = link_one(cache, {"name": "Kingdom of the Netherlands", "type": "State"}, language="en")
+@pytest.mark.parametrize("name", ["Netherlands", "Niederlande", "the Netherlands"])
+def test_confusable_states_stay_unlinked_with_candidates(cache, name):
+    (actor,) = link_one(cache, {"name": name, "type": "State"}, language="en")
     assert actor.qid is None
     assert {c["qid"] for c in actor.extra["candidates"]} == {"Q29999", "Q55"}
+
+
+def test_a_name_only_one_of_a_confusable_group_carries_is_linked(cache):
+    (actor,) = link_one(cache, {"name": "Kingdom of the Netherlands", "type": "State"}, language="en")
+    assert actor.qid == "Q29999"
 
 
 def test_below_threshold_records_candidates(cache):

@@ -30,12 +30,16 @@ from pathlib import Path
 from kg.errors import CacheError
 
 FORMAT_NAME = "kg-wikidata-cache"
+TABLES_SOURCE = "shipped:tables"  # entities only in ../shared/wikidata's big tables (see names())
 FORMAT_VERSION = 1
 ENTITY_TYPES = ("Person", "Organization", "State", "Place", "Position", "Mission", "Event", "Other")
 NAME_KINDS = ("label", "alias", "demonym", "metonym")
 LANGUAGES = ("de", "en")
 DEFAULT_TTL_DAYS = 30
 SHIPPED_CACHE = Path(__file__).resolve().parent.parent / "data" / "wikidata-cache.sqlite"
+# The international organisations of SupraVerden are CC BY-SA 4.0: a separately licensed file
+# (kg/data/LICENSE-wikidata-cache-cc-by-sa.md), layered under the main one; optional.
+SHIPPED_CACHE_BY_SA = SHIPPED_CACHE.with_name("wikidata-cache-cc-by-sa.sqlite")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -54,7 +58,17 @@ CREATE TABLE IF NOT EXISTS claims (
     start TEXT, "end" TEXT);
 CREATE INDEX IF NOT EXISTS claims_qid ON claims (qid);
 CREATE TABLE IF NOT EXISTS confusable (grp INTEGER NOT NULL, qid TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS facts (qid TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS facts_qid ON facts (qid);
+CREATE TABLE IF NOT EXISTS offices (
+    qid TEXT NOT NULL, ord INTEGER NOT NULL, title TEXT NOT NULL, start TEXT, "end" TEXT);
+CREATE INDEX IF NOT EXISTS offices_qid ON offices (qid);
+CREATE TABLE IF NOT EXISTS name_keys (key TEXT NOT NULL, kind TEXT NOT NULL, qid TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS name_keys_key ON name_keys (key, kind);
 """
+# Tables added after version 1 shipped: optional when reading (an older user cache lacks them).
+OPTIONAL_TABLES = ("facts", "offices", "name_keys")
+FACT_KEYS = ("kind", "country", "admin1", "population", "homonym_of", "as_of", "licence")
 
 
 def normalize_name(text: str) -> str:
@@ -112,6 +126,24 @@ class PositionHeld:
     end: str | None = None
 
 
+@dataclass(frozen=True)
+class Office:
+    """An office held, as its title in English (``"Minister of Foreign Affairs"``), with the
+    years or dates it began and ended; ``end`` None means ongoing at the row's ``as_of`` date.
+
+    >>> Office("President", "2009", "2017").holds_on("2015-06-01"), Office("President", "2009", "2017").holds_on("2019")
+    (True, False)
+    """
+
+    title: str
+    start: str | None = None
+    end: str | None = None
+
+    def holds_on(self, date: str | None) -> bool:
+        """True when the office was held on ``date`` (or when no date is given)."""
+        return Claim("", self.start, self.end).holds_on(date)
+
+
 @dataclass
 class Entity:
     """The summary of one Wikidata item that kg needs for linking and enrichment."""
@@ -128,6 +160,19 @@ class Entity:
     source: str = "wikidata"
     demonyms: dict[str, list[str]] = field(default_factory=dict)
     metonyms: dict[str, list[str]] = field(default_factory=dict)
+    offices: list[Office] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def population(self) -> int:
+        """The population recorded for a place (0 when unknown)."""
+        value = self.facts.get("population", "")
+        return int(value) if value.isdigit() else 0
+
+    @property
+    def homonyms(self) -> list[str]:
+        """Other QIDs of the shipped data with the same normalised name (people.tsv ``homonym_of``)."""
+        return [q for q in self.facts.get("homonym_of", "").split("|") if q]
 
     def values(self, pid: str) -> list[str]:
         """The values of property ``pid``, in order."""
@@ -271,6 +316,7 @@ class _CacheFile:
                     "INSERT INTO meta VALUES (?, ?)",
                     [("format", FORMAT_NAME), ("version", str(FORMAT_VERSION))],
                 )
+            self.optional = set(OPTIONAL_TABLES)
             return
         if "meta" not in tables:
             raise CacheError(
@@ -287,6 +333,9 @@ class _CacheFile:
             )
         if self.writable:
             self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.executescript(SCHEMA)  # adds tables newer than the file (all optional)
+            tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        self.optional = {name for name in OPTIONAL_TABLES if name in tables}
 
     def meta(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT key, value FROM meta"))
@@ -318,12 +367,34 @@ class _CacheFile:
             'SELECT pid, value, start, "end" FROM claims WHERE qid = ? ORDER BY pid, ord', (qid,)
         ):
             entity.claims.setdefault(pid, []).append(Claim(value, start, end))
+        if "facts" in self.optional:
+            entity.facts = dict(self.conn.execute("SELECT key, value FROM facts WHERE qid = ?", (qid,)))
+        if "offices" in self.optional:
+            entity.offices = [
+                Office(*row)
+                for row in self.conn.execute(
+                    'SELECT title, start, "end" FROM offices WHERE qid = ? ORDER BY ord', (qid,)
+                )
+            ]
         return entity
 
-    def names(self, skip: set[str] = frozenset()) -> Iterator[Name]:
+    def find_keys(self, key: str, kind: str) -> list[Name]:
+        """Person names whose surname (``kind="surname"``) or sorted tokens (``"sorted"``) are ``key``."""
+        if "name_keys" not in self.optional:
+            return [n for n in self.names() if n.type == "Person" and key in _person_keys(n.text).get(kind, ())]
+        rows = self.conn.execute(
+            "SELECT n.text, n.qid, e.type, n.lang, n.kind FROM name_keys k JOIN names n ON n.qid = k.qid "
+            "JOIN entities e ON e.qid = k.qid WHERE k.key = ? AND k.kind = ? AND n.kind IN ('label', 'alias') "
+            "ORDER BY n.qid, n.lang, n.kind, n.ord",
+            (key, kind),
+        )
+        return [Name(*row) for row in rows if key in _person_keys(row[0]).get(kind, ())]
+
+    def names(self, skip: set[str] = frozenset(), scope: str = "all") -> Iterator[Name]:
+        where = "" if scope == "all" else f"WHERE e.source != '{TABLES_SOURCE}' "
         rows = self.conn.execute(
             "SELECT n.text, n.qid, e.type, n.lang, n.kind FROM names n JOIN entities e USING (qid) "
-            "ORDER BY n.qid, n.lang, n.kind, n.ord"
+            f"{where}ORDER BY n.qid, n.lang, n.kind, n.ord"
         )
         for text, qid, type_, lang, kind in rows:
             if qid not in skip:
@@ -350,11 +421,12 @@ class _CacheFile:
         self.conn.close()
 
 
-def write_entity(conn, entity: Entity) -> None:
-    """Insert or replace one entity (all its rows) in an open cache connection (no commit)."""
+def write_entity(conn, entity: Entity, fresh: bool = False) -> None:
+    """Insert or replace one entity (all its rows) in an open cache connection (no commit);
+    ``fresh``: the file is being built and holds no row of this entity yet."""
     if entity.type not in ENTITY_TYPES:
         raise CacheError(f"entity {entity.qid}: type {entity.type!r}; expected one of: {', '.join(ENTITY_TYPES)}")
-    for table in ("entities", "names", "descriptions", "claims"):
+    for table in () if fresh else ("entities", "names", "descriptions", "claims", *OPTIONAL_TABLES):
         conn.execute(f"DELETE FROM {table} WHERE qid = ?", (entity.qid,))
     conn.execute(
         "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)",
@@ -381,6 +453,31 @@ def write_entity(conn, entity: Entity) -> None:
             for index, claim in enumerate(entity.claims[pid])
         ],
     )
+    conn.executemany(
+        "INSERT INTO facts VALUES (?, ?, ?)", [(entity.qid, k, v) for k, v in sorted(entity.facts.items()) if v]
+    )
+    conn.executemany(
+        "INSERT INTO offices VALUES (?, ?, ?, ?, ?)",
+        [(entity.qid, index, o.title, o.start, o.end) for index, o in enumerate(entity.offices)],
+    )
+    if entity.type == "Person":
+        keys = set()
+        for name in entity.names():
+            if name.kind in ("label", "alias"):
+                keys |= {(key, kind) for kind, values in _person_keys(name.text).items() for key in values}
+        conn.executemany("INSERT INTO name_keys VALUES (?, ?, ?)", [(k, kind, entity.qid) for k, kind in sorted(keys)])
+
+
+def _person_keys(text: str) -> dict[str, tuple[str, ...]]:
+    """Lookup keys of a person's name: its last token (surname) and its tokens sorted.
+
+    >>> _person_keys("Shigeru Ishiba")
+    {'surname': ('ishiba',), 'sorted': ('ishiba shigeru',)}
+    """
+    words = normalize_name(text).split()
+    if len(words) < 2:
+        return {}
+    return {"surname": (words[-1],), "sorted": (" ".join(sorted(words)),)}
 
 
 # --------------------------------------------------------------------------- the layered cache
@@ -392,25 +489,28 @@ class EntityCache:
     Use :meth:`open`; close with :meth:`close` or a ``with`` block.
     """
 
-    def __init__(self, user: _CacheFile | None, shipped: _CacheFile | None):
+    def __init__(self, user: _CacheFile | None, shipped: _CacheFile | list[_CacheFile] | None):
         self._user = user
-        self._shipped = shipped
-        self._layers = [layer for layer in (user, shipped) if layer is not None]
+        shipped_files = shipped if isinstance(shipped, list) else [shipped]
+        self._layers = [layer for layer in (user, *shipped_files) if layer is not None]
 
     @classmethod
     def open(cls, path: str | Path | None = None, shipped: str | Path | None = SHIPPED_CACHE) -> EntityCache:
         """Open the shipped cache, and the user cache at ``path`` (created if missing) over it.
 
-        ``shipped=None`` leaves out the shipped cache (tests use this for an empty cache).
+        ``shipped=None`` leaves out the shipped cache (tests use this for an empty cache). With
+        the default, the separately licensed CC BY-SA file is layered under it when present.
 
         >>> import tempfile, os
         >>> c = EntityCache.open(os.path.join(tempfile.mkdtemp(), "user.sqlite"))
         >>> c.get("Q148").labels["en"], c.writable
         ("People's Republic of China", True)
         """
-        shipped_file = _CacheFile(Path(shipped), writable=False) if shipped is not None else None
+        shipped_files = [_CacheFile(Path(shipped), writable=False)] if shipped is not None else []
+        if shipped is not None and Path(shipped) == SHIPPED_CACHE and SHIPPED_CACHE_BY_SA.is_file():
+            shipped_files.append(_CacheFile(SHIPPED_CACHE_BY_SA, writable=False))
         user_file = _CacheFile(Path(path), writable=True) if path is not None else None
-        return cls(user_file, shipped_file)
+        return cls(user_file, shipped_files)
 
     @property
     def writable(self) -> bool:
@@ -446,11 +546,22 @@ class EntityCache:
             out |= layer.qids()
         return out
 
-    def names(self) -> Iterator[Name]:
-        """Every known surface form (labels, aliases, demonyms, metonyms) of every entity."""
+    def names(self, scope: str = "core") -> Iterator[Name]:
+        """The surface forms (labels, aliases, demonyms, metonyms) of the entities in ``scope``.
+
+        ``"core"`` (the default, what the recogniser has always used): every entity except those
+        that come only from the big shipped tables (places, people, organisations; their source
+        is ``shipped:tables``); ``"all"``: every entity. The linker always looks names up in all.
+
+        >>> cache = EntityCache.open()
+        >>> any(n.text == "Glasgow" for n in cache.names()), any(n.text == "Glasgow" for n in cache.names("all"))
+        (False, True)
+        """
+        if scope not in ("core", "all"):
+            raise CacheError(f"names(scope={scope!r}): expected 'core' or 'all'")
         overridden: set[str] = set()
         for layer in self._layers:
-            yield from layer.names(skip=overridden)
+            yield from layer.names(skip=overridden, scope=scope)
             overridden = overridden | layer.qids()
 
     def find(self, text: str) -> list[Name]:
@@ -464,6 +575,19 @@ class EntityCache:
         for depth, layer in enumerate(self._layers):
             above = self._layers[:depth]
             out.extend(n for n in layer.find(norm) if not any(upper.has(n.qid) for upper in above))
+        return out
+
+    def find_person_key(self, key: str, kind: str) -> list[Name]:
+        """Person names whose normalised surname (``kind="surname"``) or sorted tokens
+        (``kind="sorted"``) equal ``key``, from the top-most layer per QID.
+
+        >>> sorted({n.qid for n in EntityCache.open().find_person_key("ishiba", "surname")})
+        ['Q1335527']
+        """
+        out: list[Name] = []
+        for depth, layer in enumerate(self._layers):
+            above = self._layers[:depth]
+            out.extend(n for n in layer.find_keys(key, kind) if not any(upper.has(n.qid) for upper in above))
         return out
 
     def confusable_with(self, qid: str) -> set[str]:

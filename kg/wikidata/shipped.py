@@ -18,19 +18,34 @@ import os
 import re
 import sqlite3
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import yaml
 
 from kg.errors import CacheError, UsageError
-from kg.wikidata.cache import FORMAT_NAME, FORMAT_VERSION, SCHEMA, Claim, Entity, write_entity
+from kg.wikidata.cache import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    SCHEMA,
+    TABLES_SOURCE,
+    Claim,
+    Entity,
+    Office,
+    write_entity,
+)
 
 BUILD_DATE = "2026-11-25"
-DATA_VERSION = f"{BUILD_DATE}.1"
+DATA_VERSION = f"{BUILD_DATE}.2"
 SHIPPED_TTL_DAYS = 365
 LABELS_DIR = Path(__file__).resolve().parent.parent / "data"
 HUMAN = "Q5"  # the class item "human": P31 of every Person row
 QID_RE = re.compile(r"\bQ[1-9][0-9]*\b")
+# The tables of ../shared/wikidata read by the build, in order; the CC BY-SA one goes to its own file.
+MAIN_TABLES = ("countries.tsv", "entities.tsv", "places.tsv", "people.tsv", "organisations.tsv")
+BY_SA_TABLE = "organisations-cc-by-sa.tsv"
+OFFICE_RE = re.compile(r"^(?P<title>.*?)\s*\((?P<start>\d{4})?-(?P<end>\d{4})?\)$")
+ORG_KINDS = ("international_organisation", "political_party", "parliamentary_group")
 
 
 def default_source_dir() -> Path:
@@ -80,14 +95,16 @@ def load_entities(source_dir: Path, labels_dir: Path = LABELS_DIR) -> tuple[list
     _check_languages(extra, labels_dir / "entities.yaml")
     german = {row["qid"]: row for row in _read_tsv(labels_dir / "countries-labels.tsv")}
 
+    places = _read_tsv(source_dir / "places.tsv")
+    people = _read_tsv(source_dir / "people.tsv")
+    organisations = _read_tsv(source_dir / "organisations.tsv")
     conflicts = {row["qid"] for row in listed if row["evidence"].startswith("CONFLICT")}
     allowed = {row["qid"] for row in countries} | {row["qid"] for row in listed} | set(QID_RE.findall(readme))
+    allowed |= {row["qid"] for table in (places, people, organisations) for row in table}
     allowed = (allowed - conflicts) | {HUMAN}
-    fetched_at = f"{BUILD_DATE}T00:00:00Z"
     entities: dict[str, Entity] = {}
-
-    def new(qid: str, type_: str) -> Entity:
-        return Entity(qid, type_, fetched_at=fetched_at, ttl_days=SHIPPED_TTL_DAYS, source="shipped")
+    new = _new_entity
+    by_iso2 = {row["iso2"]: row["qid"] for row in countries if re.fullmatch(r"[A-Z]{2}", row["iso2"])}
 
     for row in countries:
         entity = new(row["qid"], "State")
@@ -121,10 +138,19 @@ def load_entities(source_dir: Path, labels_dir: Path = LABELS_DIR) -> tuple[list
             entity.claims["P31"] = [Claim(HUMAN)]
         entities[entity.qid] = entity
 
+    for row in places:
+        _add_place(entities, row, by_iso2)
+    for row in people:
+        _add_person(entities, row, by_iso2)
+    for row in organisations:
+        _add_organisation(entities, row, by_iso2)
+
     for qid, data in (extra.get("entities") or {}).items():
         if qid in conflicts or qid not in allowed:
             raise UsageError(f"entities.yaml: {qid} is not a usable QID of ../shared/wikidata (unknown or CONFLICT)")
         entity = entities.get(qid) or new(qid, data.get("type", ""))
+        if entity.source == TABLES_SOURCE:
+            entity.source = "shipped"  # described by kg's own label file: a core entity
         given_en = entity.labels.get("en")
         entity.labels.update(data.get("labels") or {})
         if given_en and given_en != entity.labels["en"]:
@@ -158,6 +184,127 @@ def load_entities(source_dir: Path, labels_dir: Path = LABELS_DIR) -> tuple[list
     return ordered, groups
 
 
+def _new_entity(qid: str, type_: str, source: str = "shipped") -> Entity:
+    return Entity(qid, type_, fetched_at=f"{BUILD_DATE}T00:00:00Z", ttl_days=SHIPPED_TTL_DAYS, source=source)
+
+
+def _countries(codes: str, by_iso2: dict[str, str]) -> list[Claim]:
+    return [Claim(by_iso2[code]) for code in _split(codes) if code in by_iso2]
+
+
+def _add_place(entities: dict[str, Entity], row: dict[str, str], by_iso2: dict[str, str]) -> None:
+    """A Natural Earth place: a city or admin-1 unit (type Place); admin-0 rows add to the State."""
+    kinds = _split(row["kind"])
+    entity = entities.get(row["qid"])
+    if entity is None:
+        entity = entities[row["qid"]] = _new_entity(
+            row["qid"], "State" if any(k.startswith("country") for k in kinds) else "Place", TABLES_SOURCE
+        )
+    if entity.type != "State":
+        if row["name_en"]:
+            entity.labels.setdefault("en", row["name_en"])
+        if row["name_de"]:
+            entity.labels.setdefault("de", row["name_de"])
+        _add(entity.aliases, "en", _split(row["aliases"]), entity.labels.get("en"))
+        entity.claims.setdefault("P17", _countries(row["iso2"], by_iso2))
+    entity.facts.update(kind="|".join(kinds), country=row["iso2"], population=row["population"], admin1=row["admin1"])
+    _add_folded(entity)
+
+
+_FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"})
+
+
+def _folded(text: str) -> str:
+    """``text`` without diacritics ("Shinzō Abe" → "Shinzo Abe"), as English-language news writes
+    many names; German umlauts and ß are kept (German text writes them).
+
+    >>> _folded("Shinzō Abe"), _folded("Cecilia Malmström"), _folded("Łódź")
+    ('Shinzo Abe', 'Cecilia Malmström', 'Lodz')
+    """
+    kept = {"ä", "ö", "ü", "Ä", "Ö", "Ü"}
+    out = []
+    for char in text.translate(_FOLD):
+        if char in kept:
+            out.append(char)
+            continue
+        out.append("".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _add_folded(entity: Entity) -> None:
+    """An English alias without diacritics for each label and alias that has them."""
+    forms = [entity.labels.get("en", ""), *entity.aliases.get("en", [])]
+    _add(entity.aliases, "en", [f for f in map(_folded, forms) if f and f not in forms], entity.labels.get("en"))
+
+
+def _offices(row: dict[str, str]) -> tuple[list[Office], str]:
+    """The offices of a people.tsv row (dates refined from ``start``/``end`` where the year
+    agrees) and its German description, if the row carries one."""
+    offices, description = [], ""
+    for part in (p.strip() for p in row["roles"].split("; ")):
+        if part.startswith("de-description:"):
+            description = part.split(":", 1)[1].strip()
+            continue
+        match = OFFICE_RE.match(part)
+        if not match:
+            if part:
+                offices.append(Office(part))
+            continue
+        start, end = match.group("start"), match.group("end")
+        if start and row["start"][:4] == start:
+            start = row["start"]
+        if end and row["end"][:4] == end:
+            end = row["end"]
+        offices.append(Office(match.group("title"), start, end))
+    return offices, description
+
+
+def _add_person(entities: dict[str, Entity], row: dict[str, str], by_iso2: dict[str, str]) -> None:
+    entity = entities.get(row["qid"]) or _new_entity(row["qid"], "Person", TABLES_SOURCE)
+    entities[row["qid"]] = entity
+    entity.labels.setdefault("en", row["name"])
+    _add(entity.aliases, "en", _split(row["aliases"]), entity.labels["en"])
+    entity.claims.setdefault("P31", [Claim(HUMAN)])
+    entity.claims.setdefault("P27", _countries(row["country"], by_iso2))
+    _add_folded(entity)
+    entity.offices, description = _offices(row)
+    if description:
+        entity.descriptions.setdefault("de", description)
+    entity.facts.update(
+        kind=row["kind"],
+        country=row["country"],
+        homonym_of=row["homonym_of"],
+        as_of=row["as_of"],
+        licence=row["licence"],
+    )
+
+
+def _add_organisation(entities: dict[str, Entity], row: dict[str, str], by_iso2: dict[str, str]) -> None:
+    if row["kind"] not in ORG_KINDS:
+        raise UsageError(f"organisation {row['qid']}: kind {row['kind']!r}; expected one of {', '.join(ORG_KINDS)}")
+    entity = entities.get(row["qid"]) or _new_entity(row["qid"], "Organization", TABLES_SOURCE)
+    entities[row["qid"]] = entity
+    entity.labels.setdefault("en", row["name"])
+    if row["name_de"]:
+        entity.labels.setdefault("de", row["name_de"])
+    _add(entity.aliases, "en", _split(row["aliases"]), entity.labels["en"])
+    _add_folded(entity)
+    entity.claims.setdefault("P17", _countries(row["country"], by_iso2))
+    if row["detail"]:
+        entity.descriptions.setdefault("en", row["detail"])
+    entity.facts.update(kind=row["kind"], country=row["country"], licence=row["licence"])
+
+
+def load_by_sa_entities(source_dir: Path, skip: set[str]) -> list[Entity]:
+    """The CC BY-SA international organisations (their own file), without QIDs in ``skip``."""
+    entities: dict[str, Entity] = {}
+    countries = {row["iso2"]: row["qid"] for row in _read_tsv(source_dir / "countries.tsv")}
+    for row in _read_tsv(source_dir / BY_SA_TABLE):
+        if row["qid"] not in skip:
+            _add_organisation(entities, row, countries)
+    return sorted(entities.values(), key=lambda e: int(e.qid[1:]))
+
+
 def _check_languages(extra: dict, path: Path) -> None:
     for qid, data in (extra.get("entities") or {}).items():
         for key in ("labels", "aliases", "descriptions", "demonyms", "metonyms"):
@@ -167,43 +314,56 @@ def _check_languages(extra: dict, path: Path) -> None:
                 raise UsageError(f"{path}: {qid}.{key}: bad language keys or empty values {bad}; expected de/en")
 
 
-def _inputs_digest(source_dir: Path, labels_dir: Path) -> str:
+def _inputs_digest(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in (
-        source_dir / "countries.tsv",
-        source_dir / "entities.tsv",
-        labels_dir / "countries-labels.tsv",
-        labels_dir / "entities.yaml",
-    ):
+    for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 def build_shipped_cache(source_dir: Path, out_path: str | Path, labels_dir: Path = LABELS_DIR) -> dict[str, int]:
     """Write the shipped cache to ``out_path`` atomically; returns counts of entities and names."""
-    source_dir, out_path = Path(source_dir), Path(out_path)
+    source_dir = Path(source_dir)
     entities, groups = load_entities(source_dir, labels_dir)
+    inputs = [source_dir / name for name in MAIN_TABLES]
+    inputs += [labels_dir / "countries-labels.tsv", labels_dir / "entities.yaml"]
+    source = "../shared/wikidata (" + ", ".join(MAIN_TABLES) + ") + kg/data label files"
+    return _write(out_path, entities, groups, _inputs_digest(inputs), source)
+
+
+def build_by_sa_cache(source_dir: Path, out_path: str | Path, labels_dir: Path = LABELS_DIR) -> dict[str, int]:
+    """Write the separately licensed CC BY-SA 4.0 file (SupraVerden's international
+    organisations that the main file does not hold) to ``out_path``."""
+    source_dir = Path(source_dir)
+    main, _ = load_entities(source_dir, labels_dir)
+    entities = load_by_sa_entities(source_dir, {e.qid for e in main})
+    source = f"../shared/wikidata/{BY_SA_TABLE}: SupraVerden (c) Confirmordeny 2025-2026, CC BY-SA 4.0"
+    return _write(out_path, entities, [], _inputs_digest([source_dir / BY_SA_TABLE]), source, licence="CC BY-SA 4.0")
+
+
+def _write(out_path, entities: list[Entity], groups, digest: str, source: str, licence: str = "") -> dict[str, int]:
+    out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".wikidata-cache-", suffix=".sqlite", dir=out_path.parent)
     os.close(fd)
     os.unlink(tmp_name)
+    meta = [
+        ("format", FORMAT_NAME),
+        ("version", str(FORMAT_VERSION)),
+        ("data_version", DATA_VERSION),
+        ("built", BUILD_DATE),
+        ("inputs_sha256", digest),
+        ("source", source),
+    ]
+    if licence:
+        meta.append(("licence", licence))
     try:
         conn = sqlite3.connect(tmp_name)
         conn.executescript(SCHEMA)
         with conn:
-            conn.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [
-                    ("format", FORMAT_NAME),
-                    ("version", str(FORMAT_VERSION)),
-                    ("data_version", DATA_VERSION),
-                    ("built", BUILD_DATE),
-                    ("inputs_sha256", _inputs_digest(source_dir, labels_dir)),
-                    ("source", "../shared/wikidata (countries.tsv, entities.tsv) + kg/data label files"),
-                ],
-            )
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", meta)
             for entity in entities:
-                write_entity(conn, entity)
+                write_entity(conn, entity, fresh=True)
             conn.executemany(
                 "INSERT INTO confusable VALUES (?, ?)",
                 [(index, qid) for index, group in enumerate(groups) for qid in group],
