@@ -41,6 +41,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -123,13 +124,17 @@ def default_cache():
 # ------------------------------------------------------------------ the gazetteer
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     qid: str
     type: str
-    kind: str  # label | alias | demonym | metonym | surname
+    kind: str  # label | alias | demonym | metonym | surname | inhabitant
     lang: str
     base: str
+
+
+# Raise when _variants, _inhabitant_nouns or the surname rule change: compiled gazetteers kept
+# between processes are then rebuilt.
+_VARIANTS_VERSION = 1
 
 
 def _variants(name) -> set[str]:
@@ -195,6 +200,9 @@ class Gazetteer:
         table: dict[str, list[_Entry]] = {}
         person_tokens: dict[str, set[str]] = {}
         self.labels: dict[str, dict[str, str]] = {}
+        self.facts: dict[str, tuple[bool, int, str]] = {}  # qid → (big tables only, population, kind)
+        self.entity_labels: dict[str, dict[str, str]] = {}  # qid → labels, as the cache gave them
+        self.confusable: dict[str, set[str]] = {}
         for name in names:
             if not name.text or name.type not in ("Person", "Organization", "State", "Place", "Position"):
                 continue
@@ -223,18 +231,52 @@ class Gazetteer:
             entry = _Entry(qid, "Person", "surname", "", surname)
             for form in (surname, surname + "s"):
                 table.setdefault(form, []).append(entry)
-        for form, entries in table.items():
-            automaton.add_word(form, (len(form), tuple(entries)))
+        # entries stored once, as plain tuples (fast to load); each form holds their indices
+        numbers: dict[_Entry, int] = {}
+        self._entries = []
+        for entries in table.values():
+            for entry in entries:
+                if entry not in numbers:
+                    numbers[entry] = len(self._entries)
+                    self._entries.append(tuple(entry))
+        self._values = [(len(form), tuple(numbers[e] for e in entries)) for form, entries in table.items()]
+        self._made: dict[int, tuple[_Entry, ...]] = {}
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for index, form in enumerate(table):
+            automaton.add_word(form, index)
         if table:
             automaton.make_automaton()
         self._automaton = automaton if table else None
+
+    def __getstate__(self):
+        return {
+            "format": _GAZETTEER_FORMAT,
+            "automaton": self._automaton,
+            "values": self._values,
+            "entries": self._entries,
+            "labels": self.labels,
+            "surnames": self.surnames,
+        }
+
+    def __setstate__(self, state):
+        if state.get("format") != _GAZETTEER_FORMAT:
+            raise ValueError("a gazetteer of another format")
+        self._automaton, self._values, self._entries = state["automaton"], state["values"], state["entries"]
+        self._made = {}
+        self.labels, self.surnames = state["labels"], state["surnames"]
+        self.facts, self.entity_labels, self.confusable = {}, {}, {}
 
     def find(self, text: str) -> list[tuple[int, int, tuple[_Entry, ...]]]:
         """Longest non-overlapping matches at word boundaries (hyphens count as boundaries)."""
         if self._automaton is None:
             return []
         found = []
-        for end_index, (length, entries) in self._automaton.iter(text):
+        values = self._values
+        for end_index, value in self._automaton.iter(text):
+            length, numbers = values[value]
+            entries = self._made.get(value)
+            if entries is None:
+                entries = self._made[value] = tuple(_Entry(*self._entries[n]) for n in numbers)
             start, end = end_index - length + 1, end_index + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
@@ -286,15 +328,83 @@ def gazetteer_for(cache) -> Gazetteer:
     """
     key = _source_key(cache)
     if key is None:
-        return Gazetteer(cache.names())
+        return Gazetteer(_all_names(cache))
     with _GAZ_LOCK:
         gazetteer = _GAZETTEERS.pop(key, None)
+        if gazetteer is None and key[0] == "files":
+            gazetteer = _load_compiled(key)
         if gazetteer is None:
-            gazetteer = Gazetteer(cache.names())
+            gazetteer = Gazetteer(_all_names(cache))
+            if key[0] == "files":
+                _save_compiled(key, gazetteer)
         _GAZETTEERS[key] = gazetteer  # (re)inserted as the newest
         while len(_GAZETTEERS) > _GAZETTEERS_KEPT:
             del _GAZETTEERS[next(iter(_GAZETTEERS))]
     return gazetteer
+
+
+_GAZETTEER_FORMAT = "kg-gazetteer-2"
+_GAZETTEERS_KEPT_ON_DISK = 3
+
+
+def _compiled_path(key: tuple):
+    """Where the compiled gazetteer of a cache's files is kept between processes (building one
+    over 59,000 names takes seconds; loading it a fraction of one). ``KG_GAZETTEER_DIR`` chooses
+    the folder (default: the user's cache folder); "off" disables it."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("KG_GAZETTEER_DIR")
+    if folder == "off":
+        return None
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "kg")
+    digest = hashlib.sha256(repr((_GAZETTEER_FORMAT, _VARIANTS_VERSION, key)).encode()).hexdigest()[:24]
+    return Path(folder) / f"gazetteer-{digest}.pickle"
+
+
+def _load_compiled(key: tuple) -> Gazetteer | None:
+    import pickle
+
+    path = _compiled_path(key)
+    try:
+        if path is None or not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            stored_key, gazetteer = pickle.load(handle)
+        return gazetteer if stored_key == key and isinstance(gazetteer, Gazetteer) else None
+    except Exception:  # unreadable, stale or foreign: build it again
+        return None
+
+
+def _save_compiled(key: tuple, gazetteer: Gazetteer) -> None:
+    import os
+    import pickle
+
+    path = _compiled_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((key, gazetteer), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        kept = sorted(path.parent.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[_GAZETTEERS_KEPT_ON_DISK:]:  # those of caches rebuilt since
+            old.unlink(missing_ok=True)
+    except Exception:  # a read-only home: build in every process instead
+        return
+
+
+def _all_names(cache):
+    """Every surface form of a name source (the shipped cache's big tables included)."""
+    try:
+        return cache.names(scope="all")
+    except TypeError:  # a source without scopes (StaticNames, older caches)
+        return cache.names()
 
 
 def _source_key(cache) -> tuple | None:
@@ -387,12 +497,14 @@ class _State:
 
 def _label(state: _State, qid: str, lang: str, fallback: str) -> str:
     """The entity's label in the article's language (cache, then gazetteer), else ``fallback``."""
-    try:
-        entity = state.cache.get(qid)
-    except Exception:
-        entity = None
-    labels = (getattr(entity, "labels", None) or {}) if entity is not None else {}
-    labels = labels or state.gazetteer.labels.get(qid, {})
+    labels = state.gazetteer.entity_labels.get(qid)
+    if labels is None:  # looked up once per process and name source
+        try:
+            entity = state.cache.get(qid)
+        except Exception:
+            entity = None
+        labels = (getattr(entity, "labels", None) or {}) if entity is not None else {}
+        labels = state.gazetteer.entity_labels[qid] = labels or state.gazetteer.labels.get(qid, {})
     return labels.get(lang) or labels.get("en") or next(iter(labels.values()), None) or fallback
 
 
@@ -412,9 +524,9 @@ def _sentence_start(search: str, start: int, region_start: int) -> bool:
 
 
 def _confusable_cached(state: _State, qid: str) -> set[str]:
-    known = state.confusable.get(qid)
+    known = state.gazetteer.confusable.get(qid)
     if known is None:
-        known = state.confusable[qid] = _confusable(state.cache, qid)
+        known = state.gazetteer.confusable[qid] = _confusable(state.cache, qid)
     return known
 
 
@@ -475,6 +587,25 @@ def _locative_before(search: str, start: int) -> bool:
 _EVENT_AFTER = re.compile(r"(?:-|\s+(?:[a-z]+\s+)?)([\w]+)")
 
 
+_DATELINE_AFTER = re.compile(r"[ \t]*(?:\([^()\n]{2,40}\)[ \t]*,|,[ \t]*\d|[ \t]+[–—-][ \t])")
+
+
+def _dateline(state: _State, start: int, end: int, region_start: int) -> bool:
+    """A place opening a paragraph as a dateline: "Caracas (Venezuela), 07.03.2013 – …"."""
+    line_start = state.search.rfind("\n", 0, start) + 1
+    return (start == region_start or not state.search[line_start:start].strip()) and bool(
+        _DATELINE_AFTER.match(state.search, end)
+    )
+
+
+def _place_intro_before(state: _State, start: int) -> bool:
+    """ "die Hauptstadt Addis Abeba", "the port city of Souda": a noun that makes the name a city."""
+    before = re.search(r"(\w+)(?:\s+of)?\s+$", state.search[max(0, start - 30) : start])
+    lang = state.doc.language
+    nouns = resources.words(lang, "place_intro_nouns") if resources.has(lang, "place_intro_nouns") else ()
+    return bool(before) and before.group(1) in nouns
+
+
 def _event_after(state: _State, end: int) -> bool:
     """A capital before an event noun is the event's place, not its state's government ("the
     Lisbon Summit", "Paris climate conference", "Berlin-Gipfel")."""
@@ -487,16 +618,162 @@ def _event_heads(lang: str) -> frozenset[str]:
     return resources.words(lang, "event_heads") if resources.has(lang, "event_heads") else frozenset()
 
 
+_GERMAN_ARTICLES = frozenset(
+    "der die das den dem des ein eine einen einem einer eines beim zum zur vom im am ins ans kein keine".split()
+)
+_TABLES_SOURCE = "shipped:tables"  # kg.wikidata.cache.TABLES_SOURCE: entities only from the big tables
+_STRONG_POPULATION = 500_000
+
+
+def _entity_facts(state: _State, qid: str) -> tuple[bool, int, str]:
+    """(from the big tables only, population, kind) of a cached entity, looked up once per process."""
+    known = state.gazetteer.facts.get(qid)
+    if known is None:
+        try:
+            entity = state.cache.get(qid)
+        except Exception:
+            entity = None
+        facts = (getattr(entity, "facts", None) or {}) if entity is not None else {}
+        try:
+            population = int(facts.get("population") or 0)
+        except ValueError:
+            population = 0
+        known = (
+            entity is not None and getattr(entity, "source", "") == _TABLES_SOURCE,
+            population,
+            str(facts.get("kind") or ""),
+        )
+        state.gazetteer.facts[qid] = known
+    return known
+
+
+def _generic_name(surface: str, lang: str) -> bool:
+    """A name made only of words that many organisations share ("Democratic Party", "Together")."""
+    words = resources.words(lang, "generic_name_words") if resources.has(lang, "generic_name_words") else ()
+    return all(w.casefold() in words for w in re.split(r"[\s/-]+", surface) if w)
+
+
+def _notable_entries(state: _State, start: int, end: int, entries: list, region_start: int) -> list:
+    """The entries of a gazetteer match that name a notable entity here. Names from the shipped
+    cache's core (states, described entities, the user's cache) always count; names that only the
+    big tables know (35,000 places, persons, parties; many are common words: "Ende", "Leben",
+    "Together") count only as a proper-name use: a person by a full name (never a surname alone),
+    an organisation by a specific name or an acronym, a place by a multi-word name, a big city or
+    capital, or a small place after a locative preposition or as a dateline. Never inside a longer
+    capitalised English name ("Washington Post")."""
+    if not any(e.kind in ("label", "alias", "surname") for e in entries):
+        return entries
+    facts = {e.qid: _entity_facts(state, e.qid) for e in entries}
+    table = [e for e in entries if facts[e.qid][0]]
+    if not table:
+        return entries
+    core = [e for e in entries if not facts[e.qid][0]]
+    core_types = {e.type for e in core if e.kind in ("label", "alias")}
+    # "UN": the United Nations, not a party abbreviated the same way ("Georgia" the state and the US
+    # state are of different types: both stay, and the linker decides)
+    table = [e for e in table if e.type not in core_types]
+    raw = state.text[start:end]
+    lang = state.doc.language
+    exact = [e for e in table if e.base == raw]
+    if exact or lang == "en":  # "Hamas" is not the genitive of "Hama" (English has none without ')
+        table = [e for e in table if e.base == raw or e.kind == "demonym" or not raw.startswith(e.base)]
+    if not table:
+        return core
+    surface = _strip_genitive(raw)
+    words = surface.split()
+    weak = (
+        surface in lx.NOT_NAME_WORDS
+        or surface in lx.REGION_WORDS
+        or surface.casefold() in lx.MONTHS
+        or surface.casefold() in lx.WEEKDAYS
+        or _is_role(words[0])
+        or not surface[:1].isupper()
+    )
+    if not weak and lang == "en":
+        after = re.match(r"[ \t]+([A-Z][\w-]*)", state.search[end : end + 30])
+        weak = bool(after) and after.group(1) not in lx.NOT_NAME_WORDS and not _event_after(state, end)
+        before = re.search(r"([A-Z][\w.]*)[ \t]+$", state.search[max(0, start - 20) : start])
+        weak = weak or bool(before) and before.group(1) in resources.words("en", "place_name_prefixes")
+    if not weak and lang == "de" and len(words) == 1:
+        before = re.search(r"(\w+)\s+$", state.search[max(region_start, start - 20) : start])
+        # "beim Essen", "das Essen": a German noun takes an article, a town does not;
+        # at a sentence start a capital says nothing ("Essen und Trinken sind frei")
+        weak = (before is None and not _dateline(state, start, end, region_start)) or (
+            before is not None and before.group(1).casefold() in _GERMAN_ARTICLES
+        )
+    kept = list(core)
+    for entry in table:
+        if weak or entry.kind == "surname":
+            continue
+        if entry.type == "Person":
+            ok = len(words) >= 2 and not _generic_name(surface, lang)
+        elif entry.type == "Organization":
+            ok = (surface.isupper() and surface.isalpha() and len(surface) >= 3) or (
+                len(words) >= 2 and not _generic_name(surface, lang)
+            )
+        elif entry.type == "Place":
+            _, population, kind = facts[entry.qid]
+            ok = (
+                population >= _STRONG_POPULATION
+                or "capital" in kind
+                or (len(words) >= 2 and not _generic_name(surface, lang))
+                or _locative_before(state.search, start)
+                or _dateline(state, start, end, region_start)
+                or _place_intro_before(state, start)
+            ) and len(surface) >= 3
+        else:
+            ok = True
+        if ok:
+            kept.append(entry)
+    return kept
+
+
+_OF_LINK = re.compile(r"\s+(?:of|der|des)\s+(?:the\s+)?")
+
+
+def _split_of_name(state: _State, start: int, end: int, entries) -> list | None:
+    """Two actors in one cached name: a monarch's style ("Abdullah II of Jordan": the person and
+    the state) and a body's session after an event frame ("im Rahmen der Generalversammlung der
+    Vereinten Nationen": the session is an event; the organisation is the actor). Returns the
+    matches to use instead, or None."""
+    surface = state.search[start:end]
+    link = _OF_LINK.search(surface)
+    if link is None:
+        return None
+    tail = [
+        (start + link.end() + s, start + link.end() + e, found)
+        for s, e, found in state.gazetteer.find(surface[link.end() :])
+    ]
+    if len(tail) != 1 or tail[0][1] != end:
+        return None
+    head_text = surface[: link.start()]
+    lang = state.doc.language
+    if all(e.type == "Person" for e in entries) and all(e.type == "State" for e in tail[0][2]):
+        return [(start, start + link.start(), entries), tail[0]]  # the person keeps the QID
+    if all(e.type == "Organization" for e in entries) and resources.has(lang, "session_heads"):
+        before = re.findall(r"[\w-]+", state.search[max(0, start - 25) : start])
+        frame = before and any(w in resources.words(lang, "event_frames") for w in before[-3:])
+        if frame and head_text in resources.words(lang, "session_heads"):
+            return [tail[0]]
+    return None
+
+
 def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
     doc = state.doc
     starts = [r[0] for r in regions]
-    for start, end, entries in state.gazetteer.find(state.search):
+    queue = list(reversed(state.gazetteer.find(state.search)))
+    while queue:
+        start, end, entries = queue.pop()
         index = bisect.bisect_right(starts, start) - 1
         if index < 0 or end > regions[index][1]:
             continue
         entries = [e for e in entries if e.type in ACTOR_ENTITY_TYPES]
         if not entries:
             continue  # a position ("NATO-Generalsekretär"): roles are read from the text
+        split = _split_of_name(state, start, end, entries)
+        if split is not None:  # "King Abdullah II of Jordan", "der Generalversammlung der Vereinten Nationen"
+            queue.extend(reversed(split))
+            continue
         if (
             doc.language == "de"
             and all(e.kind == "demonym" for e in entries)
@@ -504,6 +781,9 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             and not _sentence_start(state.search, start, regions[index][0])
         ):
             continue  # "Deutsche Welle", "der Deutschen Presse-Agentur": part of a proper name
+        entries = _notable_entries(state, start, end, entries, regions[index][0])
+        if not entries:
+            continue
         if all(e.kind == "surname" for e in entries):
             state.deferred_surnames.append((start, end, entries[0].qid))
             continue
@@ -526,7 +806,12 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
         entries = [e for e in entries if e.kind != "surname"]
         places = [e for e in entries if e.type == "Place"]
         metonyms = [e for e in entries if e.kind == "metonym"]
-        at_place = metonyms and (_locative_before(state.search, start) or _event_after(state, end))
+        at_place = metonyms and (
+            _locative_before(state.search, start)
+            or _event_after(state, end)
+            or _dateline(state, start, end, regions[index][0])
+            or _place_intro_before(state, start)
+        )
         if places and metonyms:
             entries = places if at_place else metonyms
         elif metonyms and len(metonyms) == len(entries) and at_place:
@@ -1672,6 +1957,9 @@ def _surname_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             )
             index = bisect.bisect_right(starts, position) - 1
             if ok and index >= 0 and end <= regions[index][1]:
+                taken = state.mention_key.get((position, end))
+                if taken is not None and state.found[taken].type == "Place" and not _locative_before(search, position):
+                    _drop_mention(state, (position, end))  # "Austin said": the person, not the city
                 state.add_mention(key, position, end, "surname")
             position = search.find(token, position + 1)
 
@@ -2020,6 +2308,21 @@ def _demonym_as_agent(state: _State, end: int) -> bool:
     return False
 
 
+def _no_office_roles(state: _State, found: _Found) -> bool:
+    """A person from the big tables (office holders) whose roles here are all non-office roles
+    ("Analyst", "Politologin"): the text names someone else of the same name."""
+    if not _entity_facts(state, found.qid)[0]:
+        return False
+    lang = state.doc.language
+    starts = tuple(resources.ordered(lang, "non_office_roles")) if resources.has(lang, "non_office_roles") else ()
+    heads = [re.split(r"[\s-]+", role.split(",")[0].strip())[-1].lower() for role in found.roles if role.strip()]
+    return (
+        bool(heads)
+        and bool(starts)
+        and all(head.startswith(starts) or any(s in head for s in starts) for head in heads)
+    )
+
+
 def _finish(state: _State) -> Actors:
     actors: list[Actor] = []
     mentions: list[ActorMention] = []
@@ -2043,6 +2346,8 @@ def _finish(state: _State) -> Actors:
         while actor_id in used:
             actor_id, n = f"{base}-{n}", n + 1
         used.add(actor_id)
+        if found.type == "Person" and found.qid and found.roles and _no_office_roles(state, found):
+            found.qid = None  # "der Landwirt Peter Müller": a namesake, not the office holder
         extra = {"candidates": found.candidates} if found.candidates else {}
         surfaces = [state.text[s:e] for s, e, via in sorted(found.mentions) if via in ("name", "surname", "metonym")]
         aliases = [a for a in dict.fromkeys(found.aliases + surfaces) if a != found.name]
