@@ -109,3 +109,20 @@ def test_a_table_person_needs_the_full_name_and_a_surname_beats_a_city(cache):
 def test_a_namesake_with_a_non_office_role_is_not_linked(cache):
     found = _found("Analyst Mara Quell said the talks in Nordland would fail.", cache)
     assert found["Mara Quell"].qid is None
+
+
+def test_the_compiled_gazetteer_is_kept_on_disk_and_checked(tmp_path, monkeypatch, cache):
+    from kg.extract import actors
+
+    monkeypatch.setenv("KG_GAZETTEER_DIR", str(tmp_path))
+    built = actors.Gazetteer(cache.names())
+    key = ("files", ("/nowhere/cache.sqlite", 1, 2))
+    actors._save_compiled(key, built)
+    loaded = actors._load_compiled(key)
+    text = "Mara Quell besuchte Grossheim."
+    assert [(s, e, [x.qid for x in en]) for s, e, en in loaded.find(text)] == [
+        (s, e, [x.qid for x in en]) for s, e, en in built.find(text)
+    ]
+    assert actors._load_compiled(("files", ("/nowhere/cache.sqlite", 1, 3))) is None  # another cache file
+    monkeypatch.setenv("KG_GAZETTEER_DIR", "off")
+    assert actors._load_compiled(key) is None
