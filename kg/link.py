@@ -345,6 +345,12 @@ class Linker:
         self.report = report or LinkReport()
         self._online = client is not None
         self._searched: set[tuple[str, str]] = set()
+        self._entities: dict[str, Entity | None] = {}  # read once per linker (one sheet)
+
+    def _get(self, qid: str) -> Entity | None:
+        if qid not in self._entities:
+            self._entities[qid] = self.cache.get(qid)
+        return self._entities[qid]
 
     # ----------------------------------------------------------------- candidates
 
@@ -365,7 +371,7 @@ class Linker:
         return [(n, "surname") for n in self.cache.find_person_key(normalize_name(token), "surname")]
 
     def _is_admin1(self, qid: str) -> bool:
-        entity = self.cache.get(qid)
+        entity = self._get(qid)
         return entity is not None and "admin1" in entity.facts.get("kind", "").split("|")
 
     def _city_form_lookup(self, text: str) -> list[tuple[Name, str]]:
@@ -425,7 +431,7 @@ class Linker:
                 quality = MATCH_QUALITY[kind] * factor
                 current = found.get(name.qid)
                 if current is None or MATCH_QUALITY[current.match] * 1.0 < quality:
-                    entity = self.cache.get(name.qid)
+                    entity = self._get(name.qid)
                     label = entity.label(sheet.language or "en") if entity else name.text
                     found[name.qid] = Candidate(
                         name.qid,
@@ -454,7 +460,7 @@ class Linker:
         ``context_places``: the countries (``"countries"``) and admin-1 names (``"admin1"``) of
         the article's linked actors (:meth:`context_of`).
         """
-        entity = self.cache.get(candidate.qid)
+        entity = self._get(candidate.qid)
         if entity is None:
             return
         context_places = context_places or {}
@@ -464,7 +470,7 @@ class Linker:
             for text in entity.descriptions.values():
                 evidence |= _office_stems(text)
             for position in entity.positions:
-                pos = self.cache.get(position.qid)
+                pos = self._get(position.qid)
                 if pos is None:
                     continue
                 words = set()
@@ -541,7 +547,7 @@ class Linker:
         countries: set[str] = set()
         admin1: set[str] = set()
         for qid in qids:
-            entity = self.cache.get(qid)
+            entity = self._get(qid)
             if entity is None:
                 continue
             if entity.type == "State":
@@ -551,6 +557,63 @@ class Linker:
                 if entity.facts.get("admin1") and "admin1" not in entity.facts.get("kind", "").split("|"):
                     admin1.add(normalize_name(entity.facts["admin1"]))
         return {"countries": countries, "admin1": admin1}
+
+    def recheck(self, actor: Actor, sheet: FactSheet, context_qids: set[str]) -> None:
+        """Second opinion on a QID the recogniser gave from its (smaller) name list: when the
+        full cache has another entity of the same name ("Georgia" the country and the US
+        state), the recogniser's choice must win on the article's context, else the actor is
+        left unlinked with both as candidates.
+        """
+        types = set(COMPATIBLE_TYPES.get(actor.type, ()))
+        if actor.type in ("State", "Place"):
+            types |= {"State", "Place"}
+        rivals = {
+            n.qid: n
+            for n in self.cache.find(actor.name)
+            if n.kind in ("label", "alias") and n.type in types and n.qid != actor.qid
+        }
+        for qid in self.cache.confusable_with(actor.qid):
+            rivals.pop(qid, None)
+        if not rivals:
+            return
+        probe = Actor(
+            id=actor.id,
+            name=actor.name,
+            type="Place" if actor.type in ("State", "Place") else actor.type,
+            roles=list(actor.roles),
+        )
+        own = self._get(actor.qid)
+        candidates = [
+            Candidate(
+                actor.qid,
+                own.label(sheet.language or "en") if own else actor.name,
+                own.type if own else actor.type,
+                "label",
+                MATCH_QUALITY["label"],
+                ["the recogniser's choice"],
+                quality=MATCH_QUALITY["label"],
+                matched=actor.name,
+            )
+        ]
+        for qid, name in sorted(rivals.items()):
+            quality = MATCH_QUALITY[name.kind]
+            entity = self._get(qid)
+            label = entity.label(sheet.language or "en") if entity else name.text
+            candidates.append(
+                Candidate(qid, label, name.type, name.kind, quality, [f"same name {name.text!r}"], quality=quality)
+            )
+        places = self.context_of(context_qids)
+        for candidate in candidates:
+            self.score(probe, candidate, sheet, context_qids, places)
+        self._place_prior(candidates)
+        ranked = sorted(candidates, key=lambda c: (-c.score, int(c.qid[1:])))
+        chosen, _confidence = self.decide(probe, ranked)
+        if chosen is not None and chosen.qid == actor.qid:
+            return
+        actor.extra["candidates"] = [c.as_dict() for c in ranked[:MAX_CANDIDATES]]
+        actor.extra["unlinked_reason"] = f"another entity of the same name ({', '.join(sorted(rivals))}) fits as well"
+        actor.qid = None
+        self.report.unlinked += 1
 
     def _place_prior(self, ranked: list[Candidate]) -> None:
         """Same-named places: the less notable lose up to PLACE_CAP (see PLACE_SCALE)."""
@@ -616,9 +679,7 @@ class Linker:
                     for hit in self.client.search(text, lang=lang, limit=7):
                         if hit.qid not in qids:
                             qids.append(hit.qid)
-            fresh = [
-                q for q in qids if (e := self.cache.get(q)) is None or e.source.startswith("shipped") or e.is_stale()
-            ]
+            fresh = [q for q in qids if (e := self._get(q)) is None or e.source.startswith("shipped") or e.is_stale()]
             if fresh:
                 fetched = self.client.get_entities(fresh)
                 self._store(fetched)
@@ -629,7 +690,7 @@ class Linker:
     def _store(self, fetched: dict[str, Entity]) -> None:
         entities = []
         for entity in fetched.values():
-            previous = self.cache.get(entity.qid)
+            previous = self._get(entity.qid)
             if entity.type == "Other" and previous is not None:
                 entity.type = previous.type
             if previous is not None:  # keep kg's own demonyms/metonyms for shipped states
@@ -638,6 +699,7 @@ class Linker:
             entities.append(entity)
         if self.cache.writable and entities:
             self.cache.put(entities)
+        self._entities.clear()
 
     # ----------------------------------------------------------------- one actor
 
@@ -654,7 +716,7 @@ class Linker:
             if ranked:
                 listed = [c.as_dict() for c in ranked[:MAX_CANDIDATES]]
                 for qid in sorted(self.cache.confusable_with(ranked[0].qid) - {c.qid for c in ranked}):
-                    entity = self.cache.get(qid)
+                    entity = self._get(qid)
                     label = entity.label(sheet.language or "en") if entity else qid
                     listed.append(
                         {
@@ -669,7 +731,7 @@ class Linker:
             self.report.unlinked += int(count)
             return
         actor.qid = chosen.qid
-        source = "wikidata" if (e := self.cache.get(chosen.qid)) is not None and e.source == "wikidata" else "cache"
+        source = "wikidata" if (e := self._get(chosen.qid)) is not None and e.source == "wikidata" else "cache"
         actor.extra["link"] = {"qid": chosen.qid, "confidence": confidence, "method": f"{source}:{chosen.match}"}
         actor.extra.pop("candidates", None)
         self.report.linked += int(count)
@@ -689,8 +751,8 @@ class Linker:
         allowed = COMPATIBLE_TYPES.get(actor.type, ())
         out = []
         wanted = {normalize_name(v) for v in _name_variants(actor.name)}
-        for qid in sorted(self.cache.qids() - known):
-            entity = self.cache.get(qid)
+        for qid in sorted(self.cache.fetched_qids() - known, key=lambda q: int(q[1:])):
+            entity = self._get(qid)
             if entity is None or entity.source != "wikidata" or entity.type not in allowed:
                 continue
             forms = {normalize_name(n.text) for n in entity.names()}
@@ -762,6 +824,9 @@ def link_factsheet(
                 context.add(actor.qid)
                 if not final:
                     linker.report.linked += 1
+    for actor in sheet.actors:
+        if actor.qid and (actor.method or "").startswith("gazetteer") and "link" not in actor.extra:
+            linker.recheck(actor, sheet, {q for q in context if q != actor.qid})
     _link_missions(sheet, linker, context)
     for actor in singles:
         fulls = [other for other in persons if other is not actor and _same_person(actor, other)]
