@@ -177,6 +177,9 @@ STATE_NOTABILITY = 8.0
 COUNTRY_CONTEXT = 0.1  # the candidate's country is the article's (a co-mentioned state or place)
 ADMIN1_CONTEXT = 0.2  # a co-mentioned city lies in this admin-1 unit ("Atlanta, Georgia")
 OFFICE_ENDED = 0.15  # the role names an office the candidate no longer held on the article's date
+NAMESAKE = 0.4  # the actor's role is not an office ("Analyst Peter King"): a politician namesake
+SMALL_PLACE = 4.7  # notability (log10 population) below which a place needs context ...
+SMALL_PLACE_PENALTY = 0.35  # ... or loses this much ("Wales" the Alaskan village)
 
 
 @dataclass
@@ -192,6 +195,7 @@ class Candidate:
     notability: float | None = None  # places and states: see PLACE_SCALE
     quality: float = 0.0  # the name-match part of the score
     matched: str = ""  # the surface form that matched
+    strong: int = 0  # region evidence: a co-mentioned city in it, or its region named
     context: float = 0.0  # the part of the score that came from the article's context
 
     def as_dict(self) -> dict:
@@ -294,6 +298,24 @@ def _role_stems(roles: Iterable[str]) -> tuple[set[str], bool]:
             if row["de"] in folded:
                 stems |= {_stem(t) for t in row["en"].split()}
     return stems, former
+
+
+def _nonpolitical_role(roles: Iterable[str]) -> str | None:
+    """The first role word that names a profession rather than an office, if any.
+
+    >>> _nonpolitical_role(["Analyst, Lowy Institute"]), _nonpolitical_role(["Wirtschaftsexpertin"])
+    ('analyst', 'wirtschaftsexpertin')
+    >>> _nonpolitical_role(["Außenminister"]) is None
+    True
+    """
+    from kg.extract.resources import words
+
+    listed = words("en", "nonpolitical_roles") | words("de", "nonpolitical_roles")
+    for role in roles:
+        for token in tokens(role):
+            if token in listed or (len(token) > 8 and any(token.endswith(w) for w in listed if len(w) >= 5)):
+                return token
+    return None
 
 
 def _names_a_natural_feature(name: str) -> bool:
@@ -497,6 +519,9 @@ class Linker:
             # ministry whose country the article names (0.55 - 0.06 + 0.10 + 0.02 >= 0.6)
             candidate.score -= 0.06
             candidate.reasons.append("a surname alone, and no role to confirm it -0.06")
+        if entity.type == "Person" and (profession := _nonpolitical_role(actor.roles)):
+            candidate.score -= NAMESAKE
+            candidate.reasons.append(f"the actor is a {profession}, not an office holder: a namesake -{NAMESAKE:.2f}")
         related = {
             c.value
             for pid, claims in entity.claims.items()
@@ -510,9 +535,8 @@ class Linker:
             candidate.score += bonus
             candidate.context += bonus
             candidate.reasons.append(f"co-mentioned {', '.join(sorted(shared_context))} +{bonus:.2f}")
+        # a state is not its own context: "die Republik Kongo" says nothing about "der Kongo"
         countries = set(entity.values("P17")) | set(entity.values("P27"))
-        if entity.type == "State":
-            countries.add(entity.qid)
         if countries & context_places.get("countries", set()):
             candidate.score += COUNTRY_CONTEXT
             candidate.context += COUNTRY_CONTEXT
@@ -522,9 +546,21 @@ class Linker:
             if names & context_places.get("admin1", set()):
                 candidate.score += ADMIN1_CONTEXT
                 candidate.context += ADMIN1_CONTEXT
+                candidate.strong += 1
                 candidate.reasons.append(f"a co-mentioned place lies in it +{ADMIN1_CONTEXT:.2f}")
+        admin1 = entity.facts.get("admin1")
+        if entity.type == "Place" and admin1 and normalize_name(admin1) in context_places.get("names", set()):
+            candidate.score += ADMIN1_CONTEXT
+            candidate.context += ADMIN1_CONTEXT
+            candidate.strong += 1
+            candidate.reasons.append(f"the article names its region {admin1!r} +{ADMIN1_CONTEXT:.2f}")
         if entity.type in ("Place", "State") and actor.type == "Place":
             candidate.notability = _notability(entity)
+            if entity.type == "Place" and candidate.notability < SMALL_PLACE and candidate.context <= 0:
+                candidate.score -= SMALL_PLACE_PENALTY
+                candidate.reasons.append(
+                    f"a small place, and nothing in the article near it -{SMALL_PLACE_PENALTY:.2f}"
+                )
         if entity.type == "Person" and entity.facts.get("kind") == "executive":
             candidate.score += 0.02
             candidate.reasons.append("an executive office holder +0.02")
@@ -567,9 +603,17 @@ class Linker:
         types = set(COMPATIBLE_TYPES.get(actor.type, ()))
         if actor.type in ("State", "Place"):
             types |= {"State", "Place"}
+        # the actor's name and those aliases that are names of its entity (not a capital or an
+        # adjective the recogniser folded into it: "Kiew" for Ukraine is no rival name)
+        texts = [actor.name] + [
+            a
+            for a in actor.aliases
+            if any(n.qid == actor.qid and n.kind in ("label", "alias") for n in self.cache.find(a))
+        ]
         rivals = {
             n.qid: n
-            for n in self.cache.find(actor.name)
+            for text in dict.fromkeys(texts)
+            for n in self.cache.find(text)
             if n.kind in ("label", "alias") and n.type in types and n.qid != actor.qid
         }
         for qid in self.cache.confusable_with(actor.qid):
@@ -603,13 +647,15 @@ class Linker:
                 Candidate(qid, label, name.type, name.kind, quality, [f"same name {name.text!r}"], quality=quality)
             )
         places = self.context_of(context_qids)
+        places["names"] = _region_names(sheet, actor)
         for candidate in candidates:
             self.score(probe, candidate, sheet, context_qids, places)
         self._place_prior(candidates)
         ranked = sorted(candidates, key=lambda c: (-c.score, int(c.qid[1:])))
         chosen, _confidence = self.decide(probe, ranked)
-        if chosen is not None and chosen.qid == actor.qid:
-            return
+        own_context = candidates[0].context
+        if chosen is not None and chosen.qid == actor.qid and all(c.context <= own_context for c in candidates):
+            return  # kept only when no rival is better placed in the article's context
         actor.extra["candidates"] = [c.as_dict() for c in ranked[:MAX_CANDIDATES]]
         actor.extra["unlinked_reason"] = f"another entity of the same name ({', '.join(sorted(rivals))}) fits as well"
         actor.qid = None
@@ -639,11 +685,16 @@ class Linker:
             if (
                 best.notability is not None
                 and rival.notability is not None
-                and best.context <= rival.context
                 and rival.quality >= best.quality - 0.01
-                and best.notability - rival.notability < PLACE_LEAD
+                and (
+                    rival.context > best.context
+                    or rival.strong > best.strong
+                    or (best.context == rival.context and best.notability - rival.notability < PLACE_LEAD)
+                )
             ):
-                gap = 0.0  # places of the same name, neither clearly more notable nor in context
+                # places of the same name: the rival's region is named, or neither is clearly
+                # more notable nor better placed in the article's context
+                gap = 0.0
             if gap < TIE:
                 confidence = min(confidence, self.threshold - 0.01)
                 best.reasons.append(f"tied with {ranked[1].qid}: needs review")
@@ -741,6 +792,8 @@ class Linker:
         if online:
             found += self._search_candidates(actor, sheet, {c.qid for c in found})
         places = self.context_of(context_qids) if found else {}
+        if found:
+            places["names"] = _region_names(sheet, actor)
         for candidate in found:
             self.score(actor, candidate, sheet, context_qids, places)
         self._place_prior(found)
@@ -768,6 +821,16 @@ class Linker:
                     )
                 )
         return out
+
+
+def _region_names(sheet: FactSheet, actor: Actor) -> set[str]:
+    """Normalised names of the sheet's other places and states ("Georgia" for "Athens")."""
+    return {
+        normalize_name(name)
+        for other in sheet.actors
+        if other is not actor and other.type in ("Place", "State")
+        for name in [other.name, *other.aliases]
+    }
 
 
 def _holds(start: str | None, end: str | None, date: str | None) -> bool:
