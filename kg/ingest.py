@@ -487,7 +487,7 @@ def ingest_paths(
     flush()
     summary.timings["write"] = write_seconds
     summary.timings["peak_rss_mb"] = max(summary.timings.get("peak_rss_mb", 0.0), _peak_rss_mb())
-    if (optimize if optimize is not None else summary.ingested >= 1000) and hasattr(store, "optimize"):
+    if (optimize if optimize is not None else summary.ingested >= 1000) and store.capabilities.can_optimize:
         began = time.perf_counter()
         store.optimize()
         summary.timings["optimize"] = time.perf_counter() - began

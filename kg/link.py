@@ -1039,20 +1039,17 @@ def link_store(
     client=None,
     threshold: float = DEFAULT_THRESHOLD,
     report: LinkReport | None = None,
-    replace=None,
+    *,
+    replace,
 ) -> LinkReport:
     """Link every unlinked actor in every article graph of the store, graph by graph.
 
     A newly linked actor's node becomes ``{base}actor/{QID}`` (as if the sheet had carried the
     QID), with ``owl:sameAs`` and a ``kg:WikidataLink`` record; facts keep their IRIs.
-    ``replace(store, article, triples)`` writes a relinked article; the default is
-    :func:`kg.ingest.replace_article`, which keeps the summary graph right in the same write.
+    ``replace(store, article, triples)`` writes a relinked article. It is required: pass
+    :func:`kg.ingest.replace_article` (or use ``KnowledgeGraph.link``), which keeps the summary
+    graph right in the same write; a bare graph replacement would leave it stale.
     """
-    if replace is None:  # the writer that keeps the summary graph right (never a bare graph replacement)
-        from kg.ingest import replace_article
-
-        def replace(target, article, triples):
-            replace_article(target, article, triples, base_iri=base_iri)
 
     report = report or LinkReport()
     minted = iris(base_iri)

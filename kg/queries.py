@@ -15,9 +15,6 @@ rdflib.term.URIRef('https://w3id.org/kg-news/id/actor/Q57792')
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.config import package_dir
 from kg.errors import InstallationError, QueryError, UsageError
 from kg.model import is_valid_date
 from kg.namespaces import DEFAULT_BASE_IRI
+from kg.sparql import bound_query_text, check_read_only
 from kg.store.base import QueryResult, Store
 
 _PARAM_RE = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9_]*)")
@@ -44,11 +42,6 @@ _XSD_TYPES = {
     "xsd_gyear": XSD.gYear,
     "xsd_dateTime": XSD.dateTime,
 }
-_UPDATE_RE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
 
 
@@ -173,22 +166,6 @@ def find_query(name_or_path: str, folder: Path | None = None) -> StoredQuery:
     raise QueryError(f"unknown stored query {name_or_path!r}; available: {available}")
 
 
-def check_read_only(sparql: str) -> None:
-    """Refuse SPARQL Update: kg's query commands only read.
-
-    >>> check_read_only("DROP ALL")
-    Traceback (most recent call last):
-    kg.errors.QueryError: SPARQL Update (DROP) is not allowed here: queries are read-only; use 'kg ingest' to change the store
-    """
-    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-    match = _UPDATE_RE.match(body)
-    if match:
-        raise QueryError(
-            f"SPARQL Update ({match.group(1).upper()}) is not allowed here: queries are read-only; "
-            "use 'kg ingest' to change the store"
-        )
-
-
 def _term_for(param: Parameter, value: str, base_iri: str):
     from kg.build import actor_iri_for
 
@@ -264,24 +241,9 @@ def run_query(
     check_read_only(query.text)
     check_no_federation(query.text, allow_service)
     bindings = bind_parameters(query, values or {}, base_iri)
-    if bindings and getattr(store, "name", "") == "oxigraph":
+    if bindings and store.capabilities.binds_as_values:
         return store.query(bound_query_text(query.text, bindings))
     return store.query(query.text, bindings)
-
-
-def bound_query_text(sparql: str, bindings: Mapping[str, Any]) -> str:
-    """The query with its bound parameters as ``VALUES`` blocks of RDF terms.
-
-    The terms are serialised and checked by pyoxigraph in N-Triples form (an IRI is checked, a
-    literal quoted and escaped), so a value is always exactly one term and cannot change the
-    query around it; this is the binding the remote store sends (:func:`kg.store.remote.bind_values`).
-
-    >>> bound_query_text("SELECT ?m ?_a WHERE { ?m ?p ?_a }", {"_a": Literal('x" } DROP ALL')})
-    'SELECT ?m ?_a WHERE { VALUES (?_a) { ("x\\\\" } DROP ALL") } ?m ?p ?_a }'
-    """
-    from kg.store.remote import bind_values
-
-    return bind_values(sparql, bindings)
 
 
 # --------------------------------------------------------------------------- result formats
@@ -292,58 +254,27 @@ def term_text(term) -> str:
     return "" if term is None else str(term)
 
 
-def _nt(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return term.n3()
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out: dict[str, str] = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
 def format_result(result: QueryResult, fmt: str) -> str:
-    """A query result as csv, tsv, json (SPARQL 1.1 results formats) or turtle (graph results)."""
+    """A query result as csv, tsv, json (SPARQL 1.1 results formats) or turtle (graph results).
+
+    The writers are :mod:`kg.results`'s, the ones ``kg serve`` and the library use.
+
+    >>> format_result(QueryResult("select", ["x"], [(URIRef("http://ex.org/a"),)]), "csv").split()
+    ['x', 'http://ex.org/a']
+    """
+    from kg import results
+
     if fmt not in RESULT_FORMATS or fmt == "table":
         raise UsageError(f"result format {fmt!r}: expected one of {', '.join(RESULT_FORMATS)}")
     if result.kind == "graph":
         if fmt not in ("turtle", "json"):
             raise UsageError(f"a CONSTRUCT/DESCRIBE result can be written as turtle or json, not {fmt!r}")
-        return result.graph.serialize(format="turtle" if fmt == "turtle" else "json-ld")
-    if result.kind == "ask":
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
-        return ("true" if result.boolean else "false") + "\n"
+        return results.render(result, fmt="turtle" if fmt == "turtle" else "jsonld")[1].decode("utf-8")
     if fmt == "turtle":
         raise UsageError("a SELECT result has no Turtle form; use --format table, csv, tsv or json")
     if fmt == "json":
-        bindings = [
-            {var: _json_term(term) for var, term in zip(result.variables, row) if term is not None}
-            for row in result.rows
-        ]
-        payload = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-        return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
-    buffer = io.StringIO()
-    if fmt == "csv":
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow([term_text(t) for t in row])
-        return buffer.getvalue()
-    lines = ["\t".join("?" + v for v in result.variables)]
-    lines.extend("\t".join(_nt(t) for t in row) for row in result.rows)
-    return "\n".join(lines) + "\n"
+        return results.to_json(result) + "\n"
+    return results.to_csv(result) if fmt == "csv" else results.to_tsv(result)
 
 
 STATS_QUERY = """

@@ -20,13 +20,11 @@ import io
 import json
 from xml.sax.saxutils import escape, quoteattr
 
-import pyoxigraph as ox
 from rdflib import BNode, URIRef
 
 from kg.errors import UsageError
-from kg.namespaces import PREFIXES
 from kg.store.base import QueryResult
-from kg.store.oxigraph import to_ox
+from kg.store.oxigraph import native_term_parts, serialize_triples, term_ntriples
 
 
 class NotAcceptable(UsageError):
@@ -87,12 +85,6 @@ FORMAT_NAMES = {
     },
 }
 FORMAT_NAMES["ask"] = FORMAT_NAMES["select"]
-_OX = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
 
 
 def _accept_items(accept: str) -> list[tuple[float, int, str]]:
@@ -158,15 +150,7 @@ def render(result: QueryResult, accept: str | None = None, fmt: str | None = Non
     """
     name = negotiate(result.kind, accept, fmt)
     if result.kind == "graph":
-        native = isinstance(result.graph, list)  # pyoxigraph triples straight from the store
-        body = (
-            ox.serialize(
-                result.graph if native else (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in result.graph),
-                format=_OX[name],
-                prefixes={k: str(v) for k, v in PREFIXES.items()} if name in ("turtle", "rdfxml") else None,
-            )
-            or b""
-        )
+        body = serialize_triples(result.graph, name)
     else:
         body = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}[name](result).encode("utf-8")
     media = MEDIA[name]
@@ -183,16 +167,14 @@ _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 def term_parts(term) -> tuple[str, str, str | None, str | None]:
     """(kind, value, language, datatype) of an rdflib or a pyoxigraph term; plain strings have no datatype.
 
-    >>> term_parts(ox.Literal("Tokio", language="de")), term_parts(URIRef("http://x"))
+    >>> from rdflib import Literal
+    >>> term_parts(Literal("Tokio", lang="de")), term_parts(URIRef("http://x"))
     (('literal', 'Tokio', 'de', None), ('uri', 'http://x', None, None))
     """
-    if isinstance(term, ox.NamedNode):
-        return "uri", term.value, None, None
-    if isinstance(term, ox.BlankNode):
-        return "bnode", term.value, None, None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        return "literal", term.value, term.language, None if datatype in (_XSD_STRING, _LANG_STRING) else datatype
+    native = native_term_parts(term)
+    if native is not None:
+        kind, value, language, datatype = native
+        return kind, value, language, None if datatype in (_XSD_STRING, _LANG_STRING) else datatype
     if isinstance(term, URIRef):
         return "uri", str(term), None, None
     if isinstance(term, BNode):
@@ -286,7 +268,7 @@ def _csv_value(term) -> str:
 def _nt(term) -> str:
     if term is None:
         return ""
-    return str(term) if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else str(to_ox(term))
+    return term_ntriples(term)
 
 
 def to_tsv(result: QueryResult) -> str:

@@ -40,6 +40,7 @@ from pathlib import Path
 from kg.errors import InstallationError, KgError, QueryError, StoreError, UsageError
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.security import SECURITY_HEADERS
+from kg.store.base import ResultTooLarge
 
 log = logging.getLogger("kg.serve")
 WEB_DIR = Path(__file__).resolve().parent / "web"
@@ -163,34 +164,30 @@ def _answer(store, job: dict, max_rows: int) -> dict:
     except QueryError as error:
         return {"status": 400, "message": str(error)}
     except KgError as error:
-        return {"status": 502 if getattr(store, "name", "") == "remote" else 500, "message": str(error)}
+        return {"status": 502 if store.capabilities.remote else 500, "message": str(error)}
     except Exception as error:
         return {"status": 500, "message": f"internal error: {type(error).__name__}: {error}"}
-
-
-class ResultTooLarge(KgError):
-    """The result has more rows than the server's limit."""
 
 
 def evaluate(store, sparql: str, bindings: Mapping, max_rows: int, native: bool = False):
     """Run a query, stopping as soon as the result exceeds ``max_rows`` rows (or triples).
 
-    With ``native`` an embedded Oxigraph store's result keeps pyoxigraph terms (rows of terms,
-    a graph as a list of triples) for :func:`kg.results.render`, skipping rdflib conversion.
+    With ``native`` a store that declares ``native_sparql_results`` keeps its engine's terms
+    for :func:`kg.results.render`, skipping the rdflib conversion.
 
     >>> from kg.store import open_store
     >>> evaluate(open_store("memory:"), "ASK { ?s ?p ?o }", {}, 10).boolean
     False
     """
-    from kg.store.oxigraph import OxigraphStore
+    bound = {name: term for name, term in bindings.items() if term is not None}
+    if bound and store.capabilities.binds_as_values:  # as kg query binds (kg.queries.run_query)
+        from kg.sparql import bound_query_text
 
-    if isinstance(store, OxigraphStore):
-        return _evaluate_oxigraph(store, sparql, bindings, max_rows, native)
-    result = store.query(sparql, bindings)
-    size = len(result.rows) if result.kind == "select" else len(result.graph or ())
-    if size > max_rows:
-        raise ResultTooLarge(_too_large(max_rows))
-    return result
+        sparql, bound = bound_query_text(sparql, bound), {}
+    try:
+        return store.query_limited(sparql, bound, max_rows, native=native)
+    except ResultTooLarge:
+        raise ResultTooLarge(_too_large(max_rows)) from None
 
 
 def _too_large(max_rows: int) -> str:
@@ -198,51 +195,6 @@ def _too_large(max_rows: int) -> str:
         f"the result has more than {max_rows} rows, the server's limit (kg serve --max-rows); "
         "add LIMIT/OFFSET to page through it or narrow the query"
     )
-
-
-def _evaluate_oxigraph(store, sparql: str, bindings: Mapping, max_rows: int, native: bool):
-    import pyoxigraph as ox
-    from rdflib import Graph
-
-    from kg.namespaces import PREFIXES
-    from kg.store.base import QueryResult
-    from kg.store.oxigraph import from_ox
-
-    bound = {name: term for name, term in bindings.items() if term is not None}
-    if bound:  # VALUES blocks, as kg query binds: Oxigraph plans substitutions badly (kg.queries.run_query)
-        from kg.queries import bound_query_text
-
-        sparql = bound_query_text(sparql, bound)
-    try:
-        raw = store.raw.query(
-            sparql, use_default_graph_as_union=True, prefixes={k: str(v) for k, v in PREFIXES.items()}
-        )
-        if isinstance(raw, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(raw))
-        if isinstance(raw, ox.QuerySolutions):
-            variables = [v.value for v in raw.variables]
-            width = range(len(variables))
-            rows = []
-            for solution in raw:
-                if len(rows) >= max_rows:
-                    raise ResultTooLarge(_too_large(max_rows))
-                rows.append(tuple(solution[i] for i in width) if native else tuple(from_ox(solution[i]) for i in width))
-            return QueryResult("select", variables, rows)
-        triples = []
-        for triple in raw:
-            if len(triples) >= max_rows:
-                raise ResultTooLarge(_too_large(max_rows))
-            triples.append(triple)
-        if native:
-            return QueryResult("graph", graph=triples)  # type: ignore[arg-type]
-        graph = Graph()
-        for triple in triples:
-            graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
-        return QueryResult("graph", graph=graph)
-    except SyntaxError as error:
-        raise QueryError(f"malformed SPARQL: {error}") from None
-    except OSError as error:
-        raise StoreError(f"query failed: {error}") from None
 
 
 class _Worker:

@@ -478,23 +478,19 @@ def _unique_languages(values) -> bool:
 
 
 def _oxigraph_store(triples):
-    import pyoxigraph as ox
+    from kg.store.oxigraph import scratch_store
 
-    from kg.store.oxigraph import to_ox
-
-    store = ox.Store()
-    store.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples])
-    return store
+    return scratch_store(triples)
 
 
 def _select_this(store, query: str) -> list:
     from rdflib.term import Identifier
 
-    from kg.store.oxigraph import from_ox
-
+    result = store.query(query)
+    column = result.variables.index("this")
     nodes = []
-    for solution in store.query(query):
-        node = from_ox(solution["this"])
+    for row in result.rows:
+        node = row[column]
         if isinstance(node, Literal):
             raise _Undecided(node)  # a literal focus node: let pyshacl report it
         if isinstance(node, Identifier):

@@ -338,16 +338,9 @@ def _graph_ntriples(store, name) -> bytes:
 
 
 def _validate_ntriples(text: bytes | str) -> ValidationReport:
-    import pyoxigraph as ox
+    from kg.store.oxigraph import parse_ntriples
 
-    from kg.store.oxigraph import from_ox
-
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    triples = [
-        (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    ]
-    return validate_graph(triples)
+    return validate_graph(parse_ntriples(text))
 
 
 def _results(report: Graph, data: Graph) -> list[ValidationResult]:

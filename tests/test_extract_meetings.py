@@ -53,7 +53,7 @@ def test_triggers(make_doc, text, language, kind):
     "text",
     [
         "Weber lobte Olsen.",  # no trigger
-        "Weber und Olsen lobten das Treffen.",  # a definite noun pointing back
+        "Weber und Olsen lobten das Treffen.",  # a bare definite noun pointing back (to a headline)
         "Der Besuch war lang.",  # nobody named
         "Weber will call the shots, Olsen said.",  # "call" is not a phone call here
     ],
@@ -104,6 +104,77 @@ def test_role_noun_and_group_participants(make_doc):
     text = "Anna Weber kam an. Der Ministerpräsident traf Olsen.\nPer Olsen rief an. The two men held talks in Oslo."
     found = run(make_doc, text, roles={"weber": ["Ministerpräsident"]})
     assert [sorted(m.participants) for m in found] == [["olsen", "weber"], ["olsen", "weber"]]
+
+
+def test_meeting_and_talks_of_the_same_day_are_one_event(make_doc):
+    text = "Weber traf Olsen am 3. Mai 2025 in Oslo.\nAm 3. Mai 2025 führten Weber und Olsen auch Gespräche."
+    assert [(m.kind, m.place) for m in run(make_doc, text)] == [("meeting", "oslo")]
+
+
+def test_meeting_and_talks_on_different_days_stay_two(make_doc):
+    text = "Weber traf Olsen am 3. Mai 2025 in Oslo. Am 9. Mai 2025 führten Weber und Olsen Gespräche."
+    found = run(make_doc, text)
+    assert [(m.kind, m.date) for m in found] == [("meeting", "2025-05-03"), ("talks", "2025-05-09")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nach dem Innenministertreffen in Oslo lobten Weber und Olsen die Einigung.",  # closed compound
+        "Weber und Olsen verließen das Treffen in Oslo früh.",  # a definite first mention with its place
+    ],
+)
+def test_definite_first_mention_is_an_event(make_doc, text):
+    assert [sorted(m.participants) for m in run(make_doc, text)] == [["olsen", "weber"]]
+
+
+def test_definite_mention_after_an_earlier_one_points_back(make_doc):
+    found = run(make_doc, "Weber traf Olsen am 3. Mai 2025.\nNach dem Treffen in Oslo lobten beide die Einigung.")
+    assert [m.date for m in found] == ["2025-05-03"]
+
+
+@pytest.mark.parametrize(
+    "text, language, kind",
+    [
+        ("Weber und Olsen einigten sich in Oslo auf einen Plan.", "de", "talks"),
+        ("Weber unterhielt sich lange mit Olsen.", "de", "talks"),
+        ("Beim Ministerratstreffen sprach Weber mit Olsen.", "de", "meeting"),
+        ("Weber hosted Olsen for a working dinner in Oslo.", "en", "meeting"),
+        ("Weber and Olsen chatted at the forum in Oslo.", "en", "talks"),
+    ],
+)
+def test_lemma_compound_and_reflexive_triggers_from_data_files(make_doc, text, language, kind):
+    found = run(make_doc, text, language=language)
+    assert found and found[0].kind in (kind, "meeting") and sorted(found[0].participants) == ["olsen", "weber"]
+
+
+def test_visit_to_several_states_is_one_visit_per_state(make_doc):
+    names = dict(HELD_NAMES, Chile=("chile", "State"), Bolivia=("bolivia", "State"))
+    doc, actors = make_doc(
+        "Ida Falk visited Chile, Peru and Bolivia to meet with regional leaders.", names, language="en"
+    )
+    found = MeetingExtractor().extract(doc, actors)
+    assert [(m.kind, m.participants, m.place) for m in found if m.kind == "visit"] == [
+        ("visit", ["falk", "chile"], "chile"),
+        ("visit", ["falk", "peru"], "peru"),
+        ("visit", ["falk", "bolivia"], "bolivia"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, language, status",
+    [
+        ("Weber traf Olsen in Oslo.", "de", "held"),
+        ("Weber wird Olsen in Oslo treffen.", "de", "planned"),
+        ("Weber sagte das Treffen mit Olsen in Oslo ab.", "de", "cancelled"),
+        ("Weber kündigte ein Treffen mit Olsen in Oslo an.", "de", "announced"),
+        ("Weber will meet Olsen in Oslo.", "en", "planned"),
+        ("The meeting between Weber and Olsen in Oslo was called off.", "en", "cancelled"),
+    ],
+)
+def test_meeting_status_from_tense_and_cue_lemmas(make_doc, text, language, status):
+    found = run(make_doc, text, language=language)
+    assert found and found[0].status == status and 0 < found[0].confidence <= 1
 
 
 def test_person_the_text_is_about_joins_a_meeting_with_one_name(make_doc):

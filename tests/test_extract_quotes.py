@@ -96,7 +96,9 @@ def test_paragraph_after_said_colon_is_direct_speech(make_doc):
 
 
 def test_owned_remarks_introduce_first_person_paragraphs(make_doc):
-    text = "The overview of Minister Ortiz’s opening remarks is as follows.\n1. I welcome the delegation to our capital."
+    text = (
+        "The overview of Minister Ortiz’s opening remarks is as follows.\n1. I welcome the delegation to our capital."
+    )
     assert run(make_doc, text, language="en") == [("ortiz", "1. I welcome the delegation to our capital.", True)]
 
 
@@ -125,3 +127,45 @@ def test_multi_word_cue_and_a_group_that_goes_on(make_doc):
         ("group-ortiz-roth", "the talks were useful"),
         ("group-ortiz-roth", "their hope for a second round in spring"),
     ]
+
+
+def test_konjunktiv_chain_across_a_paragraph_break(make_doc):
+    text = "Ortiz sagte, die Lage sei ernst.\n\nDemnach solle die Brigade im Herbst wachsen."
+    assert run(make_doc, text) == [
+        ("ortiz", "die Lage sei ernst", False),
+        ("ortiz", "Demnach solle die Brigade im Herbst wachsen.", False),
+    ]
+
+
+def test_indicative_paragraph_after_a_statement_is_no_continuation(make_doc):
+    text = "Ortiz sagte, die Lage sei ernst.\n\nDie Brigade wächst im Herbst."
+    assert run(make_doc, text) == [("ortiz", "die Lage sei ernst", False)]
+
+
+def test_anaphoric_attribution_takes_the_sentence_before(make_doc):
+    text = "Die Brigade wird im Herbst aufgestockt. Das kündigte Ortiz am Montag an."
+    assert run(make_doc, text) == [("ortiz", "Die Brigade wird im Herbst aufgestockt.", False)]
+    text = "Die Hilfe wird verdoppelt. Das hat Ortiz am Wochenende zugesagt."
+    assert run(make_doc, text) == [("ortiz", "Die Hilfe wird verdoppelt.", False)]
+
+
+def test_german_subject_after_the_verb_when_an_adverbial_comes_first(make_doc):
+    text = "Nach dem Treffen mit Roth sagte Ortiz, die Gespräche seien gut gewesen."
+    assert run(make_doc, text) == [("ortiz", "die Gespräche seien gut gewesen", False)]
+
+
+def test_trailing_attribution_with_a_long_subject(make_doc):
+    text = "The ships arrived on time, Navy Chief of Staff Rear Admiral Lena Ortiz said here today."
+    assert run(make_doc, text, language="en") == [("ortiz", "The ships arrived on time", False)]
+
+
+def test_role_phrase_subject_resolves_through_recorded_roles(make_doc):
+    text = "Lena Ortiz met Mia Roth in Oslo. The Special Envoy said the talks were useful."
+    found = run(make_doc, text, language="en", roles={"roth": ["Special Envoy"], "ortiz": ["Minister"]})
+    assert found == [("roth", "the talks were useful", False)]
+
+
+def test_role_phrase_matching_no_role_is_no_speaker(make_doc):
+    text = "Lena Ortiz met Mia Roth in Oslo. The Vice-President said the talks were useful."
+    found = run(make_doc, text, language="en", roles={"roth": ["Special Envoy"], "ortiz": ["Minister"]})
+    assert found == []

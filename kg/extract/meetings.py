@@ -31,10 +31,11 @@ import bisect
 import re
 
 from kg.evaluate import dates_agree
-from kg.extract import register
+from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MEETING_TRIGGERS
-from kg.extract.dates import find_dates
+from kg.extract.dates import _future_clause, find_dates
+from kg.extract.nlp import lemma
 from kg.extract.statements import find_quotes, statements_of
 from kg.model import Meeting
 
@@ -78,6 +79,7 @@ _WITH_OR_PRONOUN = re.compile(r"\b(?:mit|with|er|sie|he|she)\b")
 _ROLE_WORD = re.compile(r"[\w-]{6,}")
 _VISIT_KINDS = ("visit",)
 _SKIP_WORDS = frozenset("host calls meet".split())  # too ambiguous alone as nouns/verbs
+_MEET_AFTER = re.compile(r"\b(?:to|will|would|shall|could|might)\s+$|'ll\s+$")
 # "for talks with", "zu Gesprächen mit": the purpose of a trip, which then is that one event
 _PURPOSE_BEFORE = re.compile(r"\b(?:for|zu|zum|zur|für|to)\s+(?:\w+\s+)?$")
 # arrived (present perfect or a news "arrived"): with no other date, on the day of publication
@@ -111,6 +113,8 @@ class MeetingExtractor:
         roles = _role_index(actors)
         meetings: list[Meeting] = []
         seen: dict[tuple, Meeting] = {}
+        family: dict[tuple, Meeting] = {}
+        seen_kinds: set[str] = set()  # kinds of event mentioned so far: antecedents for "the talks"
         for sentence in doc.sentences:
             if sentence.kind not in ("body", "caption", "heading"):
                 continue
@@ -120,21 +124,31 @@ class MeetingExtractor:
             local_said = _overlapping(said_spans, said_starts, sentence.start, sentence.end)
             last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
             found = _sentence_meetings(
-                doc, actors, sentence, [said[i] for *_, i in local_said], roles, local_quotes, last
+                doc, actors, sentence, [said[i] for *_, i in local_said], roles, local_quotes, last, seen_kinds
             )
+            seen_kinds.update(t[3] for t in _triggers(doc.text, sentence.start, sentence.end, doc.language))
             _date_from_context(doc.text, meetings, found)
-            keys = [(m.kind, frozenset(m.participants)) for m in found]
-            for meeting, key in zip(found, keys):
-                earlier = seen.get(key)
-                if earlier is not None and dates_agree(earlier.date, meeting.date):
+            for meeting in found:
+                parties = frozenset(meeting.participants)
+                earlier = seen.get((meeting.kind, parties))
+                if earlier is None or not dates_agree(earlier.date, meeting.date):
+                    # a meeting and talks of the same parties on the same day: one event ("X met Y on
+                    # 3 May … The talks on 3 May covered …"); undated mentions may be two events
+                    earlier = family.get((_event_family(meeting.kind), parties))
+                    if earlier is None or not (earlier.date and earlier.date == meeting.date):
+                        earlier = None
+                if earlier is not None:
                     # the same meeting reported again in another sentence: keep one, most precise
                     if meeting.date and len(meeting.date) > len(earlier.date or ""):
                         earlier.date = meeting.date
                     earlier.place = earlier.place or meeting.place
+                    earlier.confidence = max(earlier.confidence or 0, meeting.confidence or 0)
                     continue
                 meetings.append(meeting)
-            for meeting, key in zip(found, keys):
-                seen.setdefault(key, meeting)
+            for meeting in found:
+                parties = frozenset(meeting.participants)
+                seen.setdefault((meeting.kind, parties), meeting)
+                family.setdefault((_event_family(meeting.kind), parties), meeting)
         return meetings
 
 
@@ -183,22 +197,200 @@ def _role_head(role: str) -> str | None:
     return head if head and len(head) >= 6 else None
 
 
-def _triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]]:
-    """(start, end, word, kind) of every meeting trigger in ``text[start:end]``."""
+def _triggers(text: str, start: int, end: int, lang: str | None = None) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, kind) of every meeting trigger in ``text[start:end]``: the surface forms
+    of kg.extract.cues, then the data-file triggers of the language (lemmas, compound heads)."""
+    found = _surface_triggers(text, start, end)
+    for extra in lexicon_triggers(text, start, end, lang):
+        if not any(a < extra[1] and extra[0] < b for a, b, *_ in found):
+            found.append(extra)
+    return sorted(found)
+
+
+def _surface_triggers(text: str, start: int, end: int) -> list[tuple[int, int, str, str]]:
     found = []
     for m in _TRIGGER_RE.finditer(text, start, end):
         word = m.group(1)
         if " " in word or "\n" in word:
             parts = word.split()
             word = " ".join(parts if " ".join(parts) in MEETING_TRIGGERS else (parts[0], parts[-1]))
-        if word in _SKIP_WORDS and not (word == "meet" and text[max(0, m.start() - 3) : m.start()] == "to "):
-            continue  # "to meet X" is a trip's purpose
+        if word in _SKIP_WORDS and not (word == "meet" and _MEET_AFTER.search(text, max(0, m.start() - 8), m.start())):
+            continue  # "to meet X" is a trip's purpose, "will meet X" a planned meeting
         if word.lower() == "call" and not re.search(
             r"\b(?:phone|telephone|video)\s*$", text[max(0, m.start() - 12) : m.start()]
         ):
             continue
         found.append((m.start(), m.end(), word, MEETING_TRIGGERS[word]))
     return found
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w-]*")
+
+
+def _lexicon(lang: str) -> tuple[dict, list, dict, list]:
+    """The data-file triggers of a language: (lemma → kind, [(head, kind)], reflexive lemma →
+    kind, [(phrase words, kind)]), loaded once."""
+    cached = _LEXICONS.get(lang)
+    if cached is not None:
+        return cached
+    lemmas, heads, reflexive, phrases = {}, [], {}, []
+    if lang in resources.LANGUAGES and resources.has(lang, "meeting_triggers"):
+        for row in resources.table(lang, "meeting_triggers"):
+            form, kind, match = row["form"], row["kind"], row["match"]
+            if match == "phrase" or " " in form:
+                phrases.append((tuple(form.casefold().split()), kind))
+            elif match == "reflexive":
+                reflexive[form.casefold()] = kind
+            else:
+                lemmas[form.casefold()] = kind
+                if match == "head":
+                    heads.append((form.casefold(), kind))
+    heads.sort(key=lambda h: -len(h[0]))
+    _LEXICONS[lang] = (lemmas, heads, reflexive, phrases)
+    return _LEXICONS[lang]
+
+
+_LEXICONS: dict[str, tuple] = {}
+
+
+def lexicon_triggers(text: str, start: int, end: int, lang: str | None) -> list[tuple[int, int, str, str]]:
+    """Meeting triggers from the language's data file (kg/extract/resources/<lang>/meeting_triggers.tsv):
+    a word by its lemma, the head of a closed compound, a reflexive verb, a phrase in any case.
+
+    >>> t = "Beim Innenministertreffen einigten sich die Minister. They chatted over Dinner."
+    >>> [(w, k) for _, _, w, k in lexicon_triggers(t, 0, 52, "de")]
+    [('Innenministertreffen', 'meeting'), ('einigten', 'talks')]
+    >>> [(w, k) for _, _, w, k in lexicon_triggers(t, 53, len(t), "en")]
+    [('chatted', 'talks'), ('Dinner', 'meeting')]
+    """
+    if lang not in resources.LANGUAGES:
+        return []
+    lemmas, heads, reflexive, phrases = _lexicon(lang)
+    tokens = list(_TOKEN.finditer(text, start, end))
+    folded = [t.group().casefold() for t in tokens]
+    found = []
+    for i, token in enumerate(tokens):
+        word = token.group()
+        key = folded[i]
+        base = lemma(word, lang).casefold()
+        kind = lemmas.get(key) or lemmas.get(base)
+        if kind is None and lang == "de" and word[:1].isupper() and "-" not in word:
+            stem = re.sub(r"(?:en|es|e|n|s)$", "", key)
+            for head, head_kind in heads:  # "Innenministertreffen": a closed compound's last part
+                if any(k.endswith(head) and len(k) - len(head) >= 3 for k in (key, stem)):
+                    kind = head_kind
+                    break
+        if kind is None and (key in reflexive or base in reflexive):
+            if "sich" in folded[max(0, i - 3) : i + 4]:
+                kind = reflexive.get(key) or reflexive.get(base)
+        if kind is not None:
+            found.append((token.start(), token.end(), word, kind))
+    for words, kind in phrases:
+        n = len(words)
+        for i in range(len(tokens) - n + 1):
+            if tuple(folded[i : i + n]) == words and all(
+                not text[tokens[j].end() : tokens[j + 1].start()].strip() for j in range(i, i + n - 1)
+            ):
+                found.append(
+                    (
+                        tokens[i].start(),
+                        tokens[i + n - 1].end(),
+                        text[tokens[i].start() : tokens[i + n - 1].end()],
+                        kind,
+                    )
+                )
+    return sorted(found)
+
+
+def _status_cues(lang: str) -> list[tuple[tuple[str, ...], str]]:
+    cached = _STATUS_CUES.get(lang)
+    if cached is None:
+        cached = []
+        if lang in resources.LANGUAGES and resources.has(lang, "meeting_status"):
+            cached = [
+                (tuple(row["cue"].casefold().split()), row["status"]) for row in resources.table(lang, "meeting_status")
+            ]
+        _STATUS_CUES[lang] = cached
+    return cached
+
+
+_STATUS_CUES: dict[str, list] = {}
+_STATUS_ORDER = ("cancelled", "announced", "planned")
+
+
+def meeting_status(
+    text: str, start: int, end: int, lang: str | None, t_start: int, t_end: int, date=None, published=None
+) -> str:
+    """Whether a sentence reports a meeting as held, announced, planned or cancelled: cue lemmas
+    and phrases from kg/extract/resources/<lang>/meeting_status.tsv (a phrase's words in order,
+    at most ten words apart: "sagte das Treffen ab"), the future tense of the trigger's clause, or a
+    date after publication.
+
+    >>> t = "Die Ministerin sagte das Treffen in Rom ab."
+    >>> meeting_status(t, 0, len(t), "de", 26, 33)
+    'cancelled'
+    >>> t = "The two leaders will meet in Oslo."
+    >>> meeting_status(t, 0, len(t), "en", 21, 25), meeting_status("They met in Oslo.", 0, 17, "en", 5, 8)
+    ('planned', 'held')
+    """
+    if lang not in resources.LANGUAGES:
+        return "held"
+    tokens = [(m.group().casefold(), m) for m in _TOKEN.finditer(text, start, end)]
+    words = [w for w, _ in tokens]
+    lemmas = [lemma(m.group(), lang).casefold() for _, m in tokens]
+    hits = set()
+    for cue, status in _status_cues(lang):
+        if len(cue) == 1:
+            if cue[0] in words or cue[0] in lemmas:
+                hits.add(status)
+            continue
+        position = -1
+        for part in cue:  # in order, at most six words apart
+            nxt = next(
+                (
+                    i
+                    for i in range(position + 1, len(words))
+                    if (words[i] == part or lemmas[i] == part) and (position < 0 or i - position <= 10)
+                ),
+                None,
+            )
+            if nxt is None:
+                break
+            position = nxt
+        else:
+            hits.add(status)
+    for status in _STATUS_ORDER:
+        if status in hits and (status != "planned" or not _PAST_TRIGGER.search(text, t_start, t_end)):
+            return status
+    if _future_clause(text, t_start, t_end) or (
+        date and published and len(date) == 10 and date > published.isoformat()
+    ):
+        return "planned"
+    return "held"
+
+
+# a trigger in the past tense reports a meeting held even when the sentence speaks of plans
+_PAST_TRIGGER = re.compile(
+    r"\b(?:met|held|hosted|visited|received|talked|discussed|traf|trafen|empfing|besuchte|führten)\b"
+)
+
+
+# what makes a definite first mention an event of its own: "nach dem Ministertreffen in Rom",
+# "diesen Gipfel in Oslo", "the meeting with X"
+_SPECIFIC_AFTER = frozenset("in im at with mit zwischen between of des der am on vom von".split())
+
+
+def _specific(text: str, t_end: int, word: str) -> bool:
+    """True when a definite trigger is specific enough to be a first mention: a compound
+    ("Ministertreffen", "NATO-Gipfel") or a place, partner or date attached after it.
+
+    >>> _specific("nach dem Ministertreffen.", 24, "Ministertreffen"), _specific("after the talks that", 15, "talks")
+    (True, False)
+    """
+    if "-" in word or (word not in MEETING_TRIGGERS and word[:1].isupper()):
+        return True
+    after = [w.lower() for w in _words_after(text, t_end, 1)]
+    return bool(after) and after[0] in _SPECIFIC_AFTER
 
 
 def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
@@ -221,11 +413,19 @@ def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
     return definite and not (after and after[0] in _LINKING)
 
 
-def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes=(), last_persons=()) -> list[Meeting]:
+def _event_family(kind: str) -> str:
+    """Meetings, talks and calls of the same parties on the same day are one event, reported twice
+    ("X met Y … The talks covered …"); visits, summits and press conferences are events of their own."""
+    return "meeting" if kind in ("meeting", "talks") else kind
+
+
+def _sentence_meetings(
+    doc, actors, sentence: Sentence, own_words, roles, quotes=(), last_persons=(), seen_kinds=frozenset()
+) -> list[Meeting]:
     text = doc.text
     start, end = sentence.start, sentence.end
     triggers = [
-        t for t in _triggers(text, start, end) if not any(a <= t[0] < b for a, b in quotes)
+        t for t in _triggers(text, start, end, doc.language) if not any(a <= t[0] < b for a, b in quotes)
     ]  # not in someone's quoted words
     if not triggers:
         return []
@@ -235,8 +435,14 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         for t in triggers
         if t[3] in ("talks", "meeting") and _PURPOSE_BEFORE.search(text, max(start, t[0] - 20), t[0])
     ]
+    named_purpose = any(  # "for talks with Y": a named counterpart (not "to meet with partner leaders")
+        actors.is_type(m.actor_id, "Person") or m.via == "pronoun"
+        for t in purposes
+        for m in actors.in_range(t[1], min(end, t[1] + 80))
+    )
     if purposes:  # "travels to X for talks with Y", "hosted Y for talks": one event, the purpose
-        triggers = [t for t in triggers if t[3] not in _VISIT_KINDS + ("talks", "meeting") or t in purposes]
+        dropped = ("talks", "meeting") + (_VISIT_KINDS if named_purpose else ())
+        triggers = [t for t in triggers if t[3] not in dropped or t in purposes]
     m_start, m_end = start, end
     reporter = None
     for said in own_words:
@@ -346,12 +552,13 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
     out = []
     used_words = set()
     for t_start, t_end, word, kind in triggers:
-        if _anaphoric(text, t_start, t_end, word):
-            continue
+        if _anaphoric(text, t_start, t_end, word) and (kind in seen_kinds or not _specific(text, t_end, word)):
+            continue  # "after the talks": the talks reported before, or told elsewhere (a headline)
         if (word.lower(), kind) in used_words:
             continue
         used_words.add((word.lower(), kind))
         participants = list(persons)
+        hosts: list[str] = []
         if kind in _VISIT_KINDS:
             # the visitor and the host state; a city is the place, never a participant
             host = (
@@ -370,6 +577,7 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
             )  # "in Vilnius": Lithuania, when the article names it
             if host:
                 _append(participants, host)
+                hosts = [host, *_enumerated_states(text, mentions, actors, host, t_start, end)]
         near_orgs = [o for o in orgs if _near(mentions, o, t_start, t_end, 40) or o in counterparts]
         for org in near_orgs:
             _append(participants, org)
@@ -397,19 +605,104 @@ def _sentence_meetings(doc, actors, sentence: Sentence, own_words, roles, quotes
         )
         if len(participants) < 2 and not (one_party and place):
             continue  # the shapes: two parties, or one party and a place
-        for group in _per_counterpart(participants, mentions, actors, t_start, kind):
+        groups = _per_counterpart(participants, mentions, actors, t_start, kind)
+        if len(hosts) > 1:  # "visited Djibouti, Somalia and Ethiopia": one visit per state, there
+            groups = [[p for p in participants if p != hosts[0]] + [h] for h in hosts]
+        published = doc.published if getattr(doc, "published_precision", None) == "day" else None
+        status = meeting_status(text, start, end, doc.language, t_start, t_end, date, published)
+        surface = any(t[0] == t_start for t in _surface_triggers(text, t_start, t_end))
+        for group in groups:
             out.append(
                 Meeting(
                     kind=kind,
                     participants=group,
                     date=date,
-                    place=place,
+                    place=group[-1] if len(hosts) > 1 else place,
                     evidence=text[start:end],
                     span=(start, end),
-                    confidence=0.6,
+                    confidence=meeting_confidence(
+                        persons=sum(1 for p in group if actors.is_type(p, "Person")),
+                        named_in_sentence=sum(1 for p in group if any(m.actor_id == p for m in mentions)),
+                        parties=len(group),
+                        dated=date is not None,
+                        placed=place is not None,
+                        surface_trigger=surface,
+                        heading=sentence.kind != "body",
+                        status=status,
+                    ),
                     method=f"trigger:{word}",
+                    status=status,
                 )
             )
+    return out
+
+
+def meeting_confidence(
+    *,
+    persons: int,
+    named_in_sentence: int,
+    parties: int,
+    dated: bool,
+    placed: bool,
+    surface_trigger: bool,
+    heading: bool = False,
+    status: str = "held",
+    quoted: bool = False,
+) -> float:
+    """A meeting candidate's score (0–1) from its features: parties named in the sentence itself,
+    persons among them, a date, a place, a trigger word from the core list (not a lemma or compound
+    head from the data files), body text rather than a heading or caption, a reported (not
+    planned) meeting, and not inside someone's quoted words.
+
+    >>> meeting_confidence(persons=2, named_in_sentence=2, parties=2, dated=True, placed=True, surface_trigger=True)
+    0.9
+    >>> meeting_confidence(persons=1, named_in_sentence=1, parties=2, dated=False, placed=False,
+    ...                    surface_trigger=False, heading=True, status="planned")
+    0.35
+    """
+    score = 0.5
+    score += 0.1 if named_in_sentence >= 2 else 0.0
+    score += 0.05 if persons >= 2 else 0.0
+    score += 0.1 if dated else 0.0
+    score += 0.05 if placed else 0.0
+    score += 0.1 if surface_trigger else 0.0
+    score -= 0.1 if heading else 0.0
+    score -= 0.05 if status in ("planned", "announced") else 0.0
+    score -= 0.2 if quoted else 0.0
+    score -= 0.1 if parties < 2 else 0.0
+    return round(min(1.0, max(0.05, score)), 2)
+
+
+_ENUMERATION_GAP = re.compile(
+    r"\s*(?:,\s*(?:(?:and|und|sowie|or|oder)\s+)?|\s+(?:and|und|sowie|as well as)\s+)(?:(?:the|die|den|dem)\s+)?"
+)
+
+
+def _enumerated_states(text: str, mentions, actors: Actors, host: str, t_start: int, end: int) -> list[str]:
+    """The states listed right after a visit's host state ("Djibouti, Somalia and Ethiopia").
+
+    >>> from kg.extract.base import ActorMention
+    >>> from kg.model import Actor
+    >>> t = "She visited Chile, Peru and Bolivia."
+    >>> a = Actors([Actor(i, i, "State") for i in ("cl", "pe", "bo")],
+    ...            [ActorMention(12, 17, "cl"), ActorMention(19, 23, "pe"), ActorMention(28, 35, "bo")])
+    >>> _enumerated_states(t, a.mentions, a, "cl", 4, len(t))
+    ['pe', 'bo']
+    """
+    states = sorted(
+        (m for m in mentions if actors.is_type(m.actor_id, "State") and m.start >= t_start), key=lambda m: m.start
+    )
+    first = next((i for i, m in enumerate(states) if m.actor_id == host), None)
+    if first is None:
+        return []
+    out: list[str] = []
+    previous = states[first]
+    for m in states[first + 1 :]:
+        if m.start >= end or not _ENUMERATION_GAP.fullmatch(text, previous.end, m.start):
+            break
+        if m.actor_id != host and m.actor_id not in out:
+            out.append(m.actor_id)
+        previous = m
     return out
 
 

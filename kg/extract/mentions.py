@@ -29,7 +29,9 @@ from kg.model import Actor
 _TOKEN = re.compile(r"[\w’'.-]*\w")
 _DETERMINERS = {
     "en": frozenset("a an the that this same these those some several many other one two".split()),
-    "de": frozenset("ein eine einer eines einem einen der die des dem den dieser diese mehrere einige viele andere".split()),
+    "de": frozenset(
+        "ein eine einer eines einem einen der die des dem den dieser diese mehrere einige viele andere".split()
+    ),
 }
 _GROUP_WORDS = frozenset("both two beide beiden".split())
 _DEFINITE = frozenset("the that this same der die den dem des dieser diese".split())

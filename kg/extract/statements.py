@@ -91,9 +91,10 @@ _APPEAL_CUES = frozenset(
 _AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
 _DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
 _TRAILING_EN = re.compile(
-    r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,4}?)\s+(said|says|added|stated|noted|"
+    r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
     r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
-    r"journalists|[A-Z][\w.-]*)(?:\s+[^,\s]+){0,4})?)$"
+    r"journalists|here|there|today|yesterday|later|earlier|recently|separately|this|last|[A-Z][\w.-]*)"
+    r"(?:\s+[^,\s]+){0,4})?)$"
 )
 # "…, said Greenert." / "…, added the minister." (the cue before its subject)
 _TRAILING_INVERTED_EN = re.compile(
@@ -110,6 +111,22 @@ _ARTICLES = frozenset("the der die des dem den".split())
 _SOURCE_INSIDE = re.compile(
     r"\b(?:nach (?:Angaben|Ansicht|Einschätzung|Auffassung|Worten)|laut)\s+(?:(?:von|des|der|eines|einer|dem|den)\s+)?"
 )
+_KONJUNKTIV_I = KONJUNKTIV_FORMS - frozenset(
+    "wäre wären hätte hätten würde würden könnte könnten müsste müssten".split()
+)
+_PREPOSITIONS_DE = frozenset(
+    "während nach bei beim in im am an auf mit vor seit trotz wegen für zu zum zur über unter gegenüber "
+    "anlässlich angesichts nachdem als wie bereits zuvor dabei danach anschließend zudem außerdem".split()
+)
+
+
+def _heads_of_sources(lang: str) -> frozenset[str]:
+    from kg.extract.resources import words
+
+    return frozenset(w.lower() for w in words(lang if lang in ("de", "en") else "en", "source_heads"))
+
+
+_AUXILIARIES_DE = frozenset("hat haben hatte hatten habe".split())
 _PHRASE_FILLERS = frozenset("the a an their his her its our same".split())
 
 
@@ -373,8 +390,11 @@ class _Run:
         role = self._role_speaker(heads, near)  # "the secretary said", "sagte der Minister"
         if role:
             return role
-        if heads and words and words[0] in _ALL_CUES and len(words) > 2 and words[1] in _ARTICLES:
-            return self.actors.speaker_before(near)  # "sagte der CDU-Politiker": a known person
+        if heads and words and (words[0] in _ALL_CUES or words[0] == "so") and len(words) > 2 and words[1] in _ARTICLES:
+            return self.actors.speaker_before(near)  # "sagte der CDU-Politiker", "so der Politiker": a known person
+        epithet = self._epithet(start, end)
+        if epithet is not None:  # "the general", "Der frühere dänische Premier"
+            return self._role_speaker([epithet], near) or self._roleless_person_before(near)
         for m in mentions:
             if self.actors.is_type(m.actor_id, "Organization", "State", "Other") and not _LOCATIVE.search(
                 self.text[max(start, m.start - 8) : m.start]
@@ -501,6 +521,9 @@ class _Run:
         ):
             cue = self._cue_in(pre_a, pre_b)  # 'X sagte: „…“', 'X said, "…"'
             speaker = self._speaker_in(pre_a, pre_b, start)
+            verb = self._cue_token(pre_a, pre_b) if self.lang == "de" else None
+            if verb is not None:
+                speaker = self._v2_subject(pre_a, verb[0], verb[1], pre_b) or speaker
             frame = (pre_a, pre_b)
         if speaker is None and post_cue and not (partial and quote_text[:1].islower()):
             cue = post_cue
@@ -590,6 +613,13 @@ class _Run:
         lines = self.text[a:b].split("\n")[1:-1]
         return sum(1 for line in lines if line.strip())
 
+    def _cue_token(self, a: int, b: int) -> tuple[int, int] | None:
+        """The span of the first reporting verb in ``text[a:b]``."""
+        for t_start, t_end, word in _tokens(self.text[a:b], a):
+            if word[:1].islower() and (word in REPORTING_VERBS_DE or word in SEPARABLE_CUES_DE):
+                return t_start, t_end
+        return None
+
     def _cue_in(self, a: int, b: int, leading: bool = False) -> str | None:
         """The reporting verb in ``text[a:b]`` (with its separable particle), or "so"."""
         tokens = _tokens(self.text[a:b], a)
@@ -666,6 +696,8 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
+        if self._anaphoric_de(s_start, s_end, b_start, b_end):
+            return True
         # "Nach Ansicht von X ist dies …", "Laut X …"
         m = _SOURCE_BEFORE.match(body)
         if m:
@@ -779,6 +811,52 @@ class _Run:
         )
         return True
 
+    def _anaphoric_de(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """ "Die Brigade wird aufgestockt. Das kündigte X am Montag an." / "Das hat X zugesagt.":
+        the sentence before is what X said."""
+        tokens = _tokens(self.text[b_start:b_end], b_start)
+        if len(tokens) < 3 or tokens[0][2] not in ("Das", "Dies", "Dieses") or len(tokens) > 20:
+            return False
+        words = [w.lower() for _, _, w in tokens]
+        second = words[1]
+        cue = None
+        if second in REPORTING_VERBS_DE or second in SEPARABLE_CUES_DE:
+            particles = separable_particles(second)
+            if particles and words[-1] in particles:
+                cue = f"{second} {words[-1]}"
+            elif second in REPORTING_VERBS_DE and not particles:
+                cue = second
+        elif second in _AUXILIARIES_DE and words[-1] in REPORTING_VERBS_DE:
+            cue = f"{second} {words[-1]}"
+        if cue is None or "," in self.text[b_start:b_end]:
+            return False
+        speaker = self._speaker_in(tokens[1][1], b_end, tokens[1][1])
+        before = self._sentence_before(s_start - 1)
+        if speaker is None or before is None or self.text.count("\n", before.end, s_start) > 2:
+            return False
+        a, b = _strip_span(self.text, before.start, before.end)
+        if any(f.start < b and a < f.end for f in self.found):
+            return False  # already someone's statement
+        self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, s_end), (a, b)), s_end, "anaphoric-cue", 0.6)
+        return True
+
+    def _v2_subject(self, start: int, v_start: int, v_end: int, stop: int) -> str | None:
+        """German verb-second order: when the field before the finite verb is an adverbial
+        ("Während der Pressekonferenz mit X sagte Y, …"), the subject follows the verb."""
+        if self.lang != "de":
+            return None
+        first = _tokens(self.text[start:v_start], start)[:1]
+        if not first or first[0][2].lower() not in _PREPOSITIONS_DE:
+            return None
+        for m in self.actors.in_range(v_end, stop):
+            if m.start - v_end > 40:
+                break
+            if m.via == "pronoun":
+                return self._pronoun_speaker(m)
+            if self.actors.is_type(m.actor_id, "Person", "Other"):
+                return m.actor_id
+        return None
+
     def _np_end_de(self, pos: int, end: int) -> int:
         """Where the noun phrase starting at ``pos`` ends: at a comma or at the finite verb
         ("Laut der Stiftung | habe Merkel …"), so the source is not taken from the clause."""
@@ -841,7 +919,9 @@ class _Run:
                     c_start = text.find(after[0], c_start) + len(after[0])
                 clause = _strip_span(text, c_start, b_end)
                 clause = self._cut_coordination_de(*clause)
-        speaker = self._speaker_in(b_start, t_start, t_start)
+        speaker = self._v2_subject(b_start, t_start, t_end, comma if comma >= 0 else b_end)
+        if speaker is None:
+            speaker = self._speaker_in(b_start, t_start, t_start)
         if speaker is None:
             stop = comma if comma >= 0 else b_end
             speaker = self._speaker_in(t_end, stop, t_start)
@@ -1132,6 +1212,8 @@ class _Run:
         words_before = [w.lower() for _, _, w in tokens[max(0, index - 3) : index]]
         if (len(words_before) >= 2 and words_before[-2] in ("both", "two")) or words_before[-1:] == ["both"]:
             return self._group(self._recent_persons(t_start, 2))
+        if index <= 12 and tokens[0][2] == "Both" and " and " in self.text[tokens[0][1] : t_start]:
+            return self._group(self._recent_persons(tokens[0][0], 2))  # "Both the X and the Y said
         persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
         if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):
             if len(self.text[persons[-1].end : t_start].split()) <= 3:
@@ -1173,17 +1255,42 @@ class _Run:
             sentence = self.doc.sentence_at(t_start)
             if sentence is not None and self._adjacent(sentence.start, allow_paragraph=True) is not None:
                 return last.speaker  # "Both ministers … . They expressed …": the same group
-        if prev2 in ("the",) or prev in (
-            "secretary",
-            "minister",
-            "president",
-            "spokesperson",
-            "spokesman",
-            "spokeswoman",
-            "chancellor",
-            "official",
-        ):
-            return self._role_speaker([prev], t_start)
+        head = self._epithet(tokens[max(0, index - 5)][0], t_start, at_end=True)
+        if head is not None:  # "The Executive Vice-President said", "the general added"
+            return self._role_speaker([head], t_start) or self._roleless_person_before(t_start)
+        return None
+
+    def _roleless_person_before(self, pos: int) -> str | None:
+        """The last person named before ``pos`` when the text gives them no role (a role phrase
+        that matches no recorded role may still be theirs; a person with other roles is not)."""
+        who = self.actors.speaker_before(pos)
+        actor = self.actors.get(who) if who else None
+        return who if actor is not None and not actor.roles else None
+
+    def _epithet(self, start: int, end: int, at_end: bool = False) -> str | None:
+        """The head (lower case) of a definite role phrase in ``text[start:end]`` that names no
+        one ("the general", "The Special Envoy", "der frühere dänische Premier"); with
+        ``at_end`` the phrase must end the span (the subject right before a verb)."""
+        from kg.extract.actors import _is_role
+
+        tokens = _tokens(self.text[start:end], start)
+        for i, (_a, _b, word) in enumerate(tokens):
+            if word.lower() not in ("the", "der", "die"):
+                continue
+            for j in range(i + 1, min(len(tokens), i + 5)):
+                t_start, t_end, head = tokens[j]
+                if at_end and j != len(tokens) - 1:
+                    continue
+                parts = head.split("-")
+                if not (_is_role(head) or _is_role(parts[-1]) or _is_role(parts[-1].capitalize())):
+                    continue
+                if any(
+                    m.start < t_end and t_start < m.end for m in self.actors.in_range(max(0, t_start - 60), t_end + 60)
+                ):
+                    return None  # part of a named actor or source ("der Sprecher des Ministeriums")
+                if head.lower() in _heads_of_sources(self.lang):
+                    return None
+                return head.lower()
         return None
 
     def _affiliated_person(self, mentions, last):
@@ -1210,9 +1317,14 @@ class _Run:
     # continuation -----------------------------------------------------
 
     def _continuation(self, s_start: int, s_end: int) -> None:
-        last = self._adjacent(s_start, allow_paragraph=False)
-        if last is None or self.lang != "de":
+        if self.lang != "de":
             return
+        last = self._adjacent(s_start, allow_paragraph=False)
+        if last is None:  # across a paragraph break only with a Konjunktiv I form ("sei", "habe", "solle")
+            last = self._adjacent(s_start, allow_paragraph=True)
+            words = {w.lower() for _, _, w in _tokens(self.text[s_start:s_end])}
+            if last is None or last.direct or not words & _KONJUNKTIV_I:
+                return
         a, b = _strip_span(self.text, s_start, s_end)
         words = [w for _, _, w in _tokens(self.text[a:b])]
         if not words or any(w.lower() in EPISTEMIC_FORMS for w in words):

@@ -15,6 +15,8 @@ from typing import IO
 from rdflib import Graph
 from rdflib.term import Identifier, URIRef
 
+from kg.errors import KgError
+
 EXPORT_FORMATS = {
     "turtle": "ttl",
     "trig": "trig",
@@ -60,10 +62,56 @@ def changes_by_graph(remove: Iterable[tuple], add: Iterable[tuple]) -> dict[URIR
     return touched
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do, declared by the backend so that callers never check its type or name.
+
+    >>> Capabilities().can_optimize, Capabilities(can_optimize=True).can_optimize
+    (False, True)
+    """
+
+    supports_union_default_graph: bool = True  # queries see the union of the named graphs
+    can_optimize: bool = False  # ``optimize()`` compacts storage (worth it after a bulk load)
+    native_sparql_results: bool = False  # ``query_limited(native=True)`` returns engine terms for kg.results
+    read_only: bool = False  # opened for reading only
+    binds_as_values: bool = False  # parameters are best bound as VALUES blocks (the planner starts there)
+    remote: bool = False  # a server over the network: its failures are a bad gateway, not ours
+
+
+class ResultTooLarge(KgError):
+    """A query result has more rows (or triples) than the caller's limit."""
+
+
 class Store(ABC):
-    """A triple store holding one named graph per article."""
+    """A triple store holding one named graph per article.
+
+    Backends declare what they can do in :attr:`capabilities`; callers ask it instead of
+    checking a store's type or name.
+    """
 
     name = "abstract"
+    capabilities = Capabilities()
+
+    def optimize(self) -> None:
+        """Compact storage after a bulk load (a no-op unless ``capabilities.can_optimize``)."""
+
+    def query_limited(
+        self, sparql: str, bindings: Mapping[str, Identifier] | None = None, max_rows: int = 10000, native: bool = False
+    ) -> QueryResult:
+        """Run a query, raising :class:`ResultTooLarge` when it has more than ``max_rows`` rows/triples.
+
+        With ``native`` a backend with ``capabilities.native_sparql_results`` may return its
+        engine's own terms (for :func:`kg.results.render`); others return rdflib terms.
+
+        >>> from kg.store import open_store
+        >>> open_store("memory:").query_limited("ASK { ?s ?p ?o }").boolean
+        False
+        """
+        result = self.query(sparql, bindings)
+        size = len(result.rows) if result.kind == "select" else len(result.graph or ())
+        if size > max_rows:
+            raise ResultTooLarge(f"the result has more than {max_rows} rows")
+        return result
 
     @abstractmethod
     def replace_graph(self, graph: URIRef, triples: Iterable[tuple]) -> None:

@@ -26,7 +26,7 @@ from rdflib.term import Identifier
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import PREFIXES
 from kg.store import register_backend
-from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, NTriples, QueryResult, Store
+from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, Capabilities, NTriples, QueryResult, ResultTooLarge, Store
 
 _XSD_STRING = str(XSD.string)
 _OX_RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -151,6 +151,12 @@ class OxigraphStore(Store):
     def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False, flush_every: int | None = None):
         self.path = None if path is None else Path(path)
         self.read_only = read_only
+        self.capabilities = Capabilities(
+            can_optimize=self.path is not None and not read_only,
+            native_sparql_results=True,
+            read_only=read_only,
+            binds_as_values=True,
+        )
         self.flush_every = FLUSH_EVERY_QUADS if flush_every is None else flush_every
         self._unflushed = 0  # quads written since the last flush
         try:
@@ -405,7 +411,51 @@ class OxigraphStore(Store):
 
     def optimize(self) -> None:
         """Compact the on-disk files (worth it after a bulk load)."""
-        self._store.optimize()
+        if self.capabilities.can_optimize:
+            self._store.optimize()
+
+    def query_limited(
+        self, sparql: str, bindings: Mapping[str, Identifier] | None = None, max_rows: int = 10000, native: bool = False
+    ) -> QueryResult:
+        """As :meth:`Store.query_limited`, stopping as soon as the limit is passed; with ``native``
+        the rows hold pyoxigraph terms and a graph is a list of pyoxigraph triples."""
+        substitutions = {ox.Variable(name): to_ox(term) for name, term in (bindings or {}).items() if term is not None}
+        try:
+            raw = self._store.query(
+                sparql,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
+                prefixes={k: str(v) for k, v in PREFIXES.items()},
+            )
+            if isinstance(raw, ox.QueryBoolean):
+                return QueryResult("ask", boolean=bool(raw))
+            too_large = ResultTooLarge(f"the result has more than {max_rows} rows")
+            if isinstance(raw, ox.QuerySolutions):
+                variables = [v.value for v in raw.variables]
+                width = range(len(variables))
+                rows = []
+                for solution in raw:
+                    if len(rows) >= max_rows:
+                        raise too_large
+                    rows.append(
+                        tuple(solution[i] for i in width) if native else tuple(from_ox(solution[i]) for i in width)
+                    )
+                return QueryResult("select", variables, rows)
+            triples = []
+            for triple in raw:
+                if len(triples) >= max_rows:
+                    raise too_large
+                triples.append(triple)
+            if native:
+                return QueryResult("graph", graph=triples)  # type: ignore[arg-type]
+            graph = Graph()
+            for triple in triples:
+                graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+            return QueryResult("graph", graph=graph)
+        except SyntaxError as err:
+            raise QueryError(f"malformed SPARQL: {err}") from None
+        except OSError as err:
+            raise StoreError(f"store {self.path or 'memory:'}: query failed ({err})") from None
 
     def close(self) -> None:
         if self.path is not None and not self.read_only:
@@ -438,6 +488,68 @@ def _query_result(result) -> QueryResult:
     for triple in result:
         graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
     return QueryResult("graph", graph=graph)
+
+
+# --------------------------------------------------------------------------- engine terms at the edges
+# (used by kg.results, kg.validate and kg.shacl_core, so that no module outside kg/store speaks pyoxigraph)
+
+
+def native_term_parts(term) -> tuple[str, str, str | None, str | None] | None:
+    """(kind, value, language, datatype) of a pyoxigraph term, or None for any other object.
+
+    >>> native_term_parts(ox.Literal("Tokio", language="de"))
+    ('literal', 'Tokio', 'de', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString')
+    >>> native_term_parts("x") is None
+    True
+    """
+    if isinstance(term, ox.NamedNode):
+        return "uri", term.value, None, None
+    if isinstance(term, ox.BlankNode):
+        return "bnode", term.value, None, None
+    if isinstance(term, ox.Literal):
+        return "literal", term.value, term.language, term.datatype.value
+    return None
+
+
+def term_ntriples(term) -> str:
+    """A term (rdflib or pyoxigraph) in N-Triples form.
+
+    >>> term_ntriples(URIRef("http://ex.org/a"))
+    '<http://ex.org/a>'
+    """
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return str(term)
+    return str(to_ox(term))
+
+
+def serialize_triples(triples, fmt: str) -> bytes:
+    """Triples (rdflib, or pyoxigraph from ``query_limited(native=True)``) as turtle, nt, jsonld or rdfxml."""
+    formats = {**_OX_FORMATS, "rdfxml": ox.RdfFormat.RDF_XML}
+    native = isinstance(triples, list) and (not triples or isinstance(triples[0], ox.Triple))
+    items = triples if native else (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)
+    prefixes = {k: str(v) for k, v in PREFIXES.items()} if fmt in ("turtle", "rdfxml") else None
+    return ox.serialize(items, format=formats[fmt], prefixes=prefixes) or b""
+
+
+def parse_ntriples(data: bytes | str) -> list[tuple]:
+    """N-Triples text parsed (fast, by Oxigraph) into rdflib triples.
+
+    >>> parse_ntriples('<http://ex.org/s> <http://ex.org/p> "o" .')[0][2]
+    rdflib.term.Literal('o')
+    """
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    return [
+        (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    ]
+
+
+def scratch_store(triples) -> OxigraphStore:
+    """An in-memory store holding these triples (in one named graph, seen by queries as the union)."""
+    store = OxigraphStore(None)
+    graph = ox.NamedNode("urn:x-kg:scratch")
+    store._store.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples])
+    return store
 
 
 def _open_disk(spec: str, read_only: bool = False, **_options) -> OxigraphStore:

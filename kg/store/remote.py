@@ -26,7 +26,6 @@ value can only ever be one term and cannot change the query around it.
 from __future__ import annotations
 
 import json
-import re
 import socket
 import time
 import urllib.error
@@ -42,7 +41,7 @@ from rdflib.term import Identifier
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import PREFIXES
 from kg.store import register_backend
-from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, NTriples, QueryResult, Store, changes_by_graph
+from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, Capabilities, NTriples, QueryResult, Store, changes_by_graph
 from kg.store.oxigraph import _OX_FORMATS, from_ox, to_ox
 
 PRESETS: dict[str, dict[str, object]] = {
@@ -61,182 +60,10 @@ PRESETS: dict[str, dict[str, object]] = {
     "generic": {"query": "/sparql", "update": "/update", "gsp": "/data", "params": {}},
 }
 RETRY_STATUSES = {502, 503, 504}
-_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 _NT_MEDIA = "application/n-triples"
 
 
-# --------------------------------------------------------------------------- query text
-
-
-def sparql_term(term: Identifier) -> str:
-    """An RDF term as SPARQL text, serialised (and checked) by pyoxigraph in N-Triples form.
-
-    >>> sparql_term(Literal('say "hi" } DROP ALL'))
-    '"say \\\\"hi\\\\" } DROP ALL"'
-    >>> sparql_term(URIRef("http://x> } DROP ALL { <y"))
-    Traceback (most recent call last):
-    kg.errors.QueryError: cannot bind 'http://x> } DROP ALL { <y': not a valid IRI
-    """
-    if isinstance(term, BNode):
-        raise QueryError(f"cannot bind blank node {term!r} in a remote query: use an IRI or a literal")
-    try:
-        return str(to_ox(term))
-    except (ValueError, SyntaxError):
-        raise QueryError(f"cannot bind {str(term)!r}: not a valid IRI") from None
-    except UsageError as err:
-        raise QueryError(str(err)) from None
-
-
-def _tokens(text: str):
-    """Significant tokens of SPARQL text as (position, kind, value), skipping strings, IRIs and comments."""
-    i, n = 0, len(text)
-    iri = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-    word = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-        elif c == "<" and iri.match(text, i):
-            i = iri.match(text, i).end()
-        elif c in "?$":
-            m = _VARNAME.match(text, i + 1)
-            if m:
-                yield i, "var", m.group(0)
-            i = m.end() if m else i + 1
-        elif c in "{}()":
-            yield i, c, c
-            i += 1
-        elif c.isalpha() or c == "_":
-            m = word.match(text, i)
-            yield i, "word", m.group(0)
-            i = m.end()
-        else:
-            i += 1
-
-
-def query_form(sparql: str) -> str:
-    """SELECT, CONSTRUCT, ASK or DESCRIBE: the query's form, ignoring comments, strings and IRIs.
-
-    >>> query_form("#+ summary: delete nothing\\nPREFIX x: <http://x/select>\\nASK { ?s ?p ?o }")
-    'ASK'
-    """
-    for _, kind, value in _tokens(sparql):
-        if kind == "word" and value.upper() in _FORMS:
-            return value.upper()
-    raise QueryError("not a SPARQL query: expected SELECT, CONSTRUCT, ASK or DESCRIBE")
-
-
-def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
-    """The query with the bound terms as ``VALUES`` blocks, which gives pre-binding semantics.
-
-    The outermost WHERE group gets a block of every bound variable (so projections show the
-    values), and every nested group evaluated on its own (a UNION branch, GRAPH, MINUS, a plain
-    ``{ }``, a sub-select's WHERE) that mentions a bound variable gets a block of those it
-    mentions, so filters anywhere see the value, as with Oxigraph's substitutions. OPTIONAL and
-    EXISTS groups need none: their filters are evaluated against the outer solution, which
-    already holds the value (and a block there would cut them off from it and slow them down).
-    Unbound (optional) parameters stay unbound.
-
-    >>> print(bind_values("SELECT ?m WHERE { ?m ?p ?_a FILTER(BOUND(?_a)) }", {"_a": URIRef("http://x/a")}))
-    SELECT ?m WHERE { VALUES (?_a) { (<http://x/a>) } ?m ?p ?_a FILTER(BOUND(?_a)) }
-    """
-    bound = {name: term for name, term in bindings.items() if term is not None}
-    if not bound:
-        return sparql
-    for name in bound:
-        if not _VARNAME.fullmatch(name):
-            raise QueryError(f"cannot bind variable {name!r}: expected a SPARQL variable name")
-    terms = {name: sparql_term(term) for name, term in bound.items()}
-
-    def block(names) -> str:
-        ordered = [n for n in bound if n in names]
-        return "VALUES ({}) {{ ({}) }}".format(" ".join("?" + n for n in ordered), " ".join(terms[n] for n in ordered))
-
-    edits: list[tuple[int, str]] = []
-    for start, end, mentioned, subselect, outermost in _groups(sparql):
-        names = set(bound) if outermost else mentioned & set(bound)
-        if not names:
-            continue
-        if subselect and outermost:
-            edits += [(start + 1, f" {block(names)} {{"), (end, "} ")]
-        elif not subselect:
-            edits.append((start + 1, f" {block(names)}"))
-    text = sparql
-    for position, insert in sorted(edits, key=lambda edit: edit[0], reverse=True):
-        text = text[:position] + insert + text[position:]
-    return text
-
-
-def _groups(sparql: str) -> list[tuple[int, int, set, bool, bool]]:
-    """Every group graph pattern after the query form: (start, end, variables inside, is a
-    sub-SELECT, is the outermost WHERE group). CONSTRUCT templates and VALUES data are not groups."""
-    tokens = list(_tokens(sparql))
-    form, skip_template, values_pending = None, False, False
-    stack: list[dict] = []
-    groups: list[tuple[int, int, set, bool, bool]] = []
-    seen_outermost = False
-    for index, (pos, kind, value) in enumerate(tokens):
-        following = tokens[index + 1] if index + 1 < len(tokens) else (0, "", "")
-        if kind == "word" and form is None and not stack and value.upper() in _FORMS:
-            form = value.upper()
-            if form == "CONSTRUCT" and following[2] == "{":
-                skip_template = True
-            elif form == "CONSTRUCT":
-                raise QueryError(
-                    "cannot bind parameters in a 'CONSTRUCT WHERE' short-form query; write the template out"
-                )
-        elif kind == "word" and value.upper() == "VALUES":
-            values_pending = True
-        elif kind == "var":
-            for frame in stack:
-                frame["vars"].add(value)
-        elif value == "{":
-            previous = tokens[index - 1][2].upper() if index else ""
-            # an OPTIONAL's filters and an EXISTS see the outer solution already: no block needed
-            correlated = previous in ("OPTIONAL", "EXISTS")
-            group = form is not None and not skip_template and not values_pending and not correlated
-            outermost = group and not stack and not seen_outermost
-            seen_outermost = seen_outermost or outermost
-            stack.append(
-                {
-                    "start": pos,
-                    "vars": set(),
-                    "group": group,
-                    "outermost": outermost,
-                    "subselect": following[1] == "word" and following[2].upper() == "SELECT",
-                }
-            )
-            skip_template = values_pending = False
-        elif value == "}" and stack:
-            frame = stack.pop()
-            if frame["group"]:
-                groups.append((frame["start"], pos, frame["vars"], frame["subselect"], frame["outermost"]))
-    if not seen_outermost:
-        raise QueryError("cannot bind parameters: the query has no WHERE { … } group")
-    return groups
-
-
-def with_prefixes(sparql: str) -> str:
-    """Prepend kg's PREFIX declarations that the query uses but does not declare.
-
-    >>> with_prefixes("SELECT * WHERE { ?a a kg:Meeting }").splitlines()[0]
-    'PREFIX kg: <https://w3id.org/kg-news/ontology#>'
-    """
-    declared = {m.lower() for m in re.findall(r"PREFIX\s+([A-Za-z0-9_.-]*)\s*:", sparql, re.IGNORECASE)}
-    lines = [
-        f"PREFIX {prefix}: <{namespace}>"
-        for prefix, namespace in PREFIXES.items()
-        if prefix.lower() not in declared and re.search(rf"(?<![\w?$]){re.escape(prefix)}:", sparql)
-    ]
-    return "\n".join(lines + [sparql]) if lines else sparql
+from kg.sparql import bind_values, query_form, sparql_term, with_prefixes  # noqa: E402 - re-exported
 
 
 def _json_term(value: dict | None) -> Identifier | None:
@@ -266,6 +93,7 @@ class RemoteStore(Store):
     def __init__(self, url: str, *, read_only: bool = False, **options):
         self.url = url.rstrip("/")
         self.read_only = read_only
+        self.capabilities = Capabilities(read_only=read_only, remote=True)
         server = str(options.get("server") or ("graphdb" if "/repositories/" in self.url else "oxigraph")).lower()
         if server not in PRESETS:
             raise UsageError(f"KG_STORE_SERVER={server!r}: expected one of {', '.join(PRESETS)}")
@@ -465,7 +293,7 @@ class RemoteStore(Store):
 
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         """Run a query on the server, with bindings injected as a VALUES block of escaped terms."""
-        from kg.queries import check_read_only
+        from kg.sparql import check_read_only
 
         check_read_only(sparql)
         form = query_form(sparql)
