@@ -310,10 +310,11 @@ def _nonpolitical_role(roles: Iterable[str]) -> str | None:
     """
     from kg.extract.resources import words
 
-    listed = words("en", "nonpolitical_roles") | words("de", "nonpolitical_roles")
+    english, german = words("en", "nonpolitical_roles"), words("de", "nonpolitical_roles")
     for role in roles:
         for token in tokens(role):
-            if token in listed or (len(token) > 8 and any(token.endswith(w) for w in listed if len(w) >= 5)):
+            # German compounds end in the profession ("Wirtschaftsexpertin"); English words do not
+            if token in english or token in german or (len(token) > 8 and any(token.endswith(w) for w in german)):
                 return token
     return None
 
