@@ -24,6 +24,9 @@ NAMES = {
     "EU": ("eu", "Organization"),
     "Ostsee": ("baltic", "Place"),
     "Riga": ("riga", "Place"),
+    "Seeadler": ("seeadler", "Ship"),
+    "norwegische Marine": ("no-navy", "Organization"),
+    "Royal Danish Navy": ("dk-navy", "Organization"),
 }
 
 
@@ -217,3 +220,48 @@ def test_mission_name_in_apposition(make_doc, text, language, name):
 def test_a_name_given_later_names_the_mission_just_reported(make_doc, text, language):
     found = run(make_doc, text, language=language)
     assert [m.name for m in found] == ["EUMOL"]
+
+
+@pytest.mark.parametrize(
+    "text, language, kind, lead",
+    [
+        ("Die Fregatte Seeadler lief am Montag mit Kurs auf die Ostsee aus.", "de", "deployment", "seeadler"),
+        ("Die norwegische Marine brach mit zwei Schiffen in die Ostsee auf.", "de", "deployment", "no-navy"),
+        ("Norwegen entsandte 200 Soldaten nach Riga.", "de", "deployment", "no"),
+        ("The Royal Danish Navy sailed for the Baltic with the Seeadler.", "en", "deployment", "dk-navy"),
+        ("Canada deployed two frigates to Riga.", "en", "deployment", "ca"),
+    ],
+)
+def test_deployment_and_voyage_told_by_a_verb(make_doc, text, language, kind, lead):
+    found = run(make_doc, text, language=language)
+    assert [(m.kind, m.lead) for m in found] == [(kind, lead)] and 0 < found[0].confidence < 1
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Norwegen sagte, es könnte Soldaten nach Riga entsenden.", "de"),  # a possibility
+        ("Neben ihnen wurden Offiziere ins dänische Riga entsandt.", "de"),  # passive, no agent named
+        ("Canada sailed through the debate.", "en"),  # a voyage needs a vessel or a navy
+    ],
+)
+def test_no_mission_from_a_verb_without_a_fitting_agent(make_doc, text, language):
+    assert run(make_doc, text, language=language) == []
+
+
+@pytest.mark.parametrize(
+    "text, language, name",
+    [
+        (
+            "Norwegen und Dänemark beteiligen sich im Rahmen des NATO-Einsatzes „Nordwacht“ an der Überwachung.",
+            "de",
+            "Nordwacht",
+        ),
+        ("Norway and Denmark took part in Ice Exercise 2030 in the Ostsee.", "en", None),
+    ],
+)
+def test_inflected_and_capitalised_mission_words(make_doc, text, language, name):
+    found = run(make_doc, text, language=language)
+    assert found and {"no", "dk"} <= set(found[0].participants)
+    if name:
+        assert found[0].name == name

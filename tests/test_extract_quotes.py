@@ -169,3 +169,41 @@ def test_role_phrase_matching_no_role_is_no_speaker(make_doc):
     text = "Lena Ortiz met Mia Roth in Oslo. The Vice-President said the talks were useful."
     found = run(make_doc, text, language="en", roles={"roth": ["Special Envoy"], "ortiz": ["Minister"]})
     assert found == []
+
+
+def test_wie_x_mitteilte_and_as_x_said(make_doc):
+    text = "Die Brigade wird im Herbst verlegt, wie Ortiz am Montag mitteilte."
+    assert run(make_doc, text) == [("ortiz", "Die Brigade wird im Herbst verlegt", False)]
+    text = "The brigade will move in the autumn, as Ortiz said on Monday."
+    assert run(make_doc, text, language="en") == [("ortiz", "The brigade will move in the autumn", False)]
+
+
+def test_naming_verb_gives_the_statement_and_the_quoted_fragment(make_doc):
+    text = "Zuvor hatte Ortiz die Einigung als „historischen Schritt“ bezeichnet."
+    assert run(make_doc, text) == [
+        ("ortiz", "die Einigung als „historischen Schritt“ bezeichnet", False),
+        ("ortiz", "historischen Schritt", True),
+    ]
+    text = 'Ortiz called the plan "a historic step" for the region.'
+    assert run(make_doc, text, language="en") == [("ortiz", "a historic step", True)]
+
+
+def test_leading_said_beats_a_trailing_she_said(make_doc):
+    text = "Lena Ortiz said the harbour would reopen in spring, Roth said."
+    assert run(make_doc, text, language="en") == [("ortiz", "the harbour would reopen in spring", False)]
+
+
+def test_object_of_an_object_cue_may_start_with_a_quote(make_doc):
+    text = "Am Montag lobte Ortiz „die ruhige Arbeit der Besatzung“ in schwierigen Zeiten."
+    found = run(make_doc, text)
+    assert found[0][:2] == ("ortiz", "„die ruhige Arbeit der Besatzung“ in schwierigen Zeiten")
+
+
+def test_participle_cue_after_a_clause_takes_the_subject(make_doc):
+    text = "Ortiz met the harbour master on Tuesday, reiterating the strong commitment to the region."
+    assert run(make_doc, text, language="en") == [("ortiz", "the strong commitment to the region", False)]
+
+
+def test_apposition_before_a_separable_cue_is_not_what_was_said(make_doc):
+    text = "Auch die Chefin der Opposition, Mia Roth, sprach den Familien ihr Beileid aus."
+    assert all(quote != "Auch die Chefin der Opposition, Mia Roth" for _, quote, _ in run(make_doc, text))

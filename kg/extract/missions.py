@@ -26,18 +26,23 @@ from __future__ import annotations
 
 import re
 
-from kg.extract import register
+from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MISSION_KINDS, STATUS_CUES
 from kg.extract.dates import find_dates
+from kg.extract.nlp import lemma
 from kg.model import Mission
 
 _GENERIC = frozenset("Operation Mission Einsatz operation mission".split())
+# mission words in any case ("Ice Exercise", "NATO-Mission") and with a German inflection
+# ending ("des NATO-Einsatzes", "Übungen")
 _TRIGGER_RE = re.compile(
     r"(?<![\w])([\w]+-)?("
     + "|".join(sorted((re.escape(k) for k in MISSION_KINDS), key=len, reverse=True))
-    + r")(?![\w])"
+    + r")(?:es|en|s|n|e)?(?![\w])",
+    re.IGNORECASE,
 )
+_KIND_OF = {k.casefold(): v for k, v in reversed(list(MISSION_KINDS.items()))}
 # Words that make a bracketed acronym's name a programme or operation (not an organisation).
 _PROGRAMME_STEMS = (
     "package",
@@ -73,7 +78,7 @@ _EXERCISE_NAME = re.compile(
 # a name right after a (compound) mission noun: "EU-Ausbildungsmission EUSTAR", "die Mission
 # Nordschild", "an operation called Blue Horizon", "Einsatz namens Adler"
 _NAME_AFTER_NOUN = re.compile(
-    r"(?i:\b[\w-]*(?:mission|operation|einsatz|übung|manöver|exercise|programm|programme|program))"
+    r"(?i:\b[\w-]*(?:mission|operation|einsatz|übung|manöver|exercise|programm|programme|program)(?:es|s|en)?)"
     r"(?:,?\s+(?i:called|named|dubbed|code-?named|known as(?: the)?|namens|mit dem Namen|mit dem Codenamen))?\s+[„“\"»‘']?"
     r"(?P<name>[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]+){0,2})"
 )
@@ -181,18 +186,24 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence, earlier
             earlier and name is None and _definite(text, m.start()) and not m.group(1)
         ):
             continue  # "begrüßte die Übung", "the exercise sends a message": the one already reported
-        if word in _GENERIC and not m.group(1) and name is None:
+        if word.casefold() in _GENERIC_FOLDED and not m.group(1) and name is None:
             generic = True
         else:
-            generic = word in _GENERIC
+            generic = word.casefold() in _GENERIC_FOLDED
         trigger = (m.start(), m.end(), word, generic)
         if not generic:
             break
     if name is None:
         name = _proper_name(text, actors, start, end)
+    agent = None
+    if trigger is None or trigger[3]:
+        told = verb_trigger(text, actors, start, end, doc.language)
+        if told is not None:  # "Die Fregatte lief aus", "the navy deployed two ships"
+            v_start, v_end, word, verb_kind, agent = told
+            trigger = (v_start, v_end, word, False, verb_kind)
     if trigger is None and name is None:
         return None
-    kind = MISSION_KINDS.get(trigger[2]) if trigger else "programme"
+    kind = (trigger[4] if len(trigger) > 4 else _KIND_OF.get(trigger[2].casefold())) if trigger else "programme"
     if name and (trigger is None or trigger[3]):
         kind = _kind_from_name(name) or kind
     participants: list[str] = []
@@ -206,7 +217,7 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence, earlier
     generic = trigger is not None and trigger[3] and name is None
     if not participants or (generic and len(participants) < 2):
         return None  # the shapes want a participant: a name alone is not enough
-    lead = _lead(text, actors, start, end, trigger, name_span, participants)
+    lead = agent or _lead(text, actors, start, end, trigger, name_span, participants)
     if len(participants) == 1 and name is None and lead is None:
         return None  # one state named in passing ("Übungen in Japan") is no mission of its own
     return Mission(
@@ -218,9 +229,122 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence, earlier
         status=_status(doc, start, end),
         evidence=text[start:end],
         span=(start, end),
-        confidence=0.55,
+        confidence=mission_confidence(
+            named=name is not None,
+            specific_trigger=trigger is not None and not trigger[3],
+            told_by_verb=agent is not None,
+            participants=len(participants),
+            lead=lead is not None,
+        ),
         method=f"trigger:{trigger[2]}" if trigger else "programme-name",
     )
+
+
+def mission_confidence(
+    *, named: bool, specific_trigger: bool, told_by_verb: bool, participants: int, lead: bool
+) -> float:
+    """A mission candidate's score (0–1): a proper name, a specific mission word (not "mission",
+    "Einsatz" alone), several participants and a lead raise it; a mission told only by a verb
+    ("lief aus", "deployed") is less certain.
+
+    >>> mission_confidence(named=True, specific_trigger=True, told_by_verb=False, participants=2, lead=True)
+    0.9
+    >>> mission_confidence(named=False, specific_trigger=True, told_by_verb=True, participants=1, lead=True)
+    0.5
+    """
+    score = 0.45 + (0.15 if named else 0.0) + (0.1 if specific_trigger else 0.0)
+    score += (0.1 if participants >= 2 else 0.0) + (0.1 if lead else 0.0) - (0.15 if told_by_verb else 0.0)
+    return round(min(1.0, max(0.05, score)), 2)
+
+
+_GENERIC_FOLDED = frozenset(w.casefold() for w in _GENERIC)
+_VERBS: dict[str, tuple] = {}
+
+
+def _verbs(lang: str) -> tuple[dict, dict, frozenset]:
+    """(lemma → (kind, agent), (lemma, particle) → (kind, agent), unit words) of a language."""
+    if lang not in _VERBS:
+        single, separable, units = {}, {}, frozenset()
+        if lang in resources.LANGUAGES and resources.has(lang, "mission_verbs"):
+            for row in resources.table(lang, "mission_verbs"):
+                value = (row["kind"], row["agent"])
+                if "+" in row["form"]:
+                    verb, particle = row["form"].casefold().split("+", 1)
+                    separable[(verb, particle)] = value
+                else:
+                    single[row["form"].casefold()] = value
+            units = frozenset(w.casefold() for w in resources.words(lang, "unit_words"))
+        _VERBS[lang] = (single, separable, units)
+    return _VERBS[lang]
+
+
+def verb_trigger(text: str, actors: Actors, start: int, end: int, lang: str | None):
+    """A deployment, voyage or drill told by a verb (kg/extract/resources/<lang>/mission_verbs.tsv):
+    (start, end, word, kind, agent) when an agent of the right sort is named before the verb in
+    the sentence (any state, organisation or ship; for voyages a ship or a navy or unit), else None.
+
+    >>> from kg.extract.base import ActorMention
+    >>> from kg.model import Actor
+    >>> t = "Die Fregatte Nordwind lief am Montag nach Kiel aus."
+    >>> a = Actors([Actor("nw", "Nordwind", "Ship")], [ActorMention(13, 21, "nw")])
+    >>> verb_trigger(t, a, 0, len(t), "de")
+    (22, 26, 'lief', 'deployment', 'nw')
+    >>> t = "Norway deployed two frigates."
+    >>> a = Actors([Actor("no", "Norway", "State")], [ActorMention(0, 6, "no")])
+    >>> verb_trigger(t, a, 0, len(t), "en")[3:]
+    ('deployment', 'no')
+    """
+    if lang not in resources.LANGUAGES:
+        return None
+    single, separable, units = _verbs(lang)
+    hedges = _hedges(lang)
+    tokens = list(re.finditer(r"[^\W\d_][\w-]*", text[start:end]))
+    folded = [t.group().casefold() for t in tokens]
+    for i, token in enumerate(tokens):
+        base = lemma(token.group(), lang).casefold()
+        found = single.get(folded[i]) or single.get(base)
+        if found is None:
+            for (verb, particle), value in separable.items():
+                if verb in (folded[i], base) and particle in folded[i + 1 : i + 12]:
+                    found = value
+                    break
+        if found is None:
+            continue
+        kind, agent_kind = found
+        v_start, v_end = start + token.start(), start + token.end()
+        if hedges & set(folded):
+            return None  # "es scheint denkbar, dass … entsandt wird": a possibility, no mission
+        passive = bool(_PASSIVE.search(text, start, v_start))
+        for mention in reversed(actors.in_range(start, v_start)):
+            actor = actors.get(mention.actor_id)
+            if actor is None or actor.type not in ("State", "Organization", "Ship"):
+                continue
+            before = text[max(start, mention.start - 8) : mention.start]
+            if _LOCATIVE.search(before) or (
+                actor.type == "State" and text[mention.start : mention.start + 1].islower()
+            ):
+                continue  # "ins litauische Kaunas", "nach Deutschland": where, not who
+            if passive and not _BY.search(before):
+                continue  # "wurden … entsandt": the agent is only the one "von/by" names
+            if agent_kind == "vessel" and actor.type != "Ship":
+                name_words = {w.casefold() for w in re.findall(r"[\w]+", actor.name)}
+                if not name_words & units:
+                    continue
+            return v_start, v_end, token.group(), kind, mention.actor_id
+    return None
+
+
+_LOCATIVE = re.compile(
+    r"\b(?:in|ins|im|nach|into|to|from|aus|at|an|am)\s+(?:(?:der|die|das|den|dem|the)\s+)?$", re.IGNORECASE
+)
+_BY = re.compile(r"\b(?:von|vom|durch|by)\s+(?:(?:der|die|das|den|dem|the)\s+)?$", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:wurde|wurden|wird|werden|worden|was|were|been|being|is|are)\b", re.IGNORECASE)
+
+
+def _hedges(lang: str) -> frozenset[str]:
+    if lang in resources.LANGUAGES and resources.has(lang, "mission_hedges"):
+        return frozenset(w.casefold() for w in resources.words(lang, "mission_hedges"))
+    return frozenset()
 
 
 def _definite(text: str, t_start: int) -> bool:

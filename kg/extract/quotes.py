@@ -212,8 +212,10 @@ def _kind(text: str, start: int, end: int, unclosed: bool) -> str:
         return "fragment"
     before = _WORD.findall(text[max(0, start - 40) : start])
     previous = before[-1].lower() if before else ""
-    if previous in _class_nouns() or (previous.endswith("-") and previous[:-1] in _class_nouns()):
-        return "name"
+    if (previous in _class_nouns() or (previous.endswith("-") and previous[:-1] in _class_nouns())) and not inner[
+        :1
+    ].islower():
+        return "name"  # the frigate "Osprey", not: called the plan "a historic step"
     if unclosed or len(tokens) >= 8 or inner[-1:] in ".!?…" or (inner[-1:] == "," and len(tokens) >= 3):
         return "speech"
     content = [t for t in tokens if len(t) > 3]

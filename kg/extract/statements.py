@@ -126,6 +126,14 @@ def _heads_of_sources(lang: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words(lang if lang in ("de", "en") else "en", "source_heads"))
 
 
+_AS_CLAUSE = re.compile(
+    r",\s+(?:wie|as)\s+(?P<who>[^,]{2,80}?)\s+(?:(?:hat|habe|hatte|has|had)\s+)?(?P<verb>[a-zäöüß]+)(?:\s+(?:an|mit|hinzu|bekannt))?\s*$"
+)
+_NOMINATIVE = frozenset("der die the".split())
+_FUNCTION_WORDS_DE = frozenset(
+    "der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im in am an auf "
+    "mit für bei nach aus über unter vor".split()
+)
 _AUXILIARIES_DE = frozenset("hat haben hatte hatten habe".split())
 _PHRASE_FILLERS = frozenset("the a an their his her its our same".split())
 
@@ -141,6 +149,7 @@ _FINITE_DE = frozenset(
     "soll sollen will wollen gibt gab steht stand geht ging liegt lag".split()
 )
 _TIMELESS_CUES = frozenset("so zufolge laut nach according".split())
+_COORDINATED_ROLE = re.compile(r"\s+(?:und|and)\s+(?:(?:[A-ZÄÖÜ][\w.’'-]*|of|to|for|the|der|des|von)\s+){1,8}")
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
 
 
@@ -367,6 +376,13 @@ class _Run:
                 nxt = mentions[index + 1] if index + 1 < len(mentions) else None
                 if nxt is not None and self._coordinated(m, nxt):
                     return self._group([m.actor_id, nxt.actor_id])
+                person = next((x for x in mentions[index + 1 :] if self.actors.is_type(x.actor_id, "Person")), None)
+                if (
+                    person is not None
+                    and m.via != "pronoun"
+                    and _COORDINATED_ROLE.fullmatch(self.text[m.end : person.start])
+                ):
+                    return self._group([m.actor_id, person.actor_id])  # "X and U.S. Ambassador to Djibouti Y"
                 if (
                     m.via == "pronoun"
                     and nxt is not None
@@ -390,7 +406,13 @@ class _Run:
         role = self._role_speaker(heads, near)  # "the secretary said", "sagte der Minister"
         if role:
             return role
-        if heads and words and (words[0] in _ALL_CUES or words[0] == "so") and len(words) > 2 and words[1] in _ARTICLES:
+        if (
+            heads
+            and words
+            and (words[0] in _ALL_CUES or words[0] == "so")
+            and len(words) > 2
+            and words[1] in _NOMINATIVE
+        ):
             return self.actors.speaker_before(near)  # "sagte der CDU-Politiker", "so der Politiker": a known person
         epithet = self._epithet(start, end)
         if epithet is not None:  # "the general", "Der frühere dänische Premier"
@@ -736,6 +758,8 @@ class _Run:
                 )
                 return True
         tokens = _tokens(body, b_start)
+        if self._as_clause(s_start, s_end, b_start, b_end) or self._naming(tokens, s_start, s_end, b_start, b_end):
+            return True
         # trailing attribution: "…, sagte er." / "…, so X." / "…, nimmt X an." / "…, X zufolge."
         for index, (t_start, _, word) in enumerate(tokens):
             if index == 0:
@@ -754,6 +778,8 @@ class _Run:
                 continue
             if re.search(r",\s*(?:dass|daß|ob|wie)\b|:", text[t_start:b_end]):
                 continue  # "X, Vorsitzender der Stiftung, sagte, dass …": a leading cue after an apposition
+            if not any(w[:1].islower() and w not in _FUNCTION_WORDS_DE for _, _, w in _tokens(text[b_start:comma])):
+                continue  # "Auch der Chef der Opposition, X, sprach … aus": a noun phrase, not what was said
             speaker = self._speaker_in(t_start, b_end, t_start)
             if speaker:
                 self._add(
@@ -810,6 +836,70 @@ class _Run:
             0.55,
         )
         return True
+
+    def _as_clause(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """ "…, wie das Ministerium mitteilte." / "…, as the minister said.": the clause before
+        the comma is what the source said."""
+        m = _AS_CLAUSE.search(self.text, b_start, b_end)
+        if m is None or m.end() != b_end:
+            return False
+        verb = m.group("verb")
+        if verb not in REPORTING_VERBS_DE and verb not in REPORTING_VERBS_EN and verb not in SEPARABLE_CUES_DE:
+            return False
+        speaker = self._speaker_in(m.start("who"), m.end("who"), m.start("who"))
+        if speaker is None or m.start() - b_start < 15:
+            return False
+        a, b = _strip_span(self.text, b_start, m.start())
+        self._add(speaker, a, b, False, verb, self._date_for(verb, (m.start(), s_end), (a, b)), s_end, "cue-after", 0.7)
+        return True
+
+    def _naming(self, tokens, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """ "X hatte die Beschlüsse als „letzte Chance“ bezeichnet, die …" / "X nannte den Plan
+        „mutig“": a naming verb; what it says of its object is the statement, and a quoted
+        fragment in it is the speaker's own words."""
+        for index, (t_start, t_end, word) in enumerate(tokens):
+            if not word[:1].islower() or cue_frames(word, self.lang) != {"naming"}:
+                continue
+            before = self.text[b_start:t_start]
+            speaker = self._v2_subject(b_start, t_start, t_end, b_end) or self._speaker_in(b_start, t_start, t_start)
+            if speaker is None:
+                speaker = self._speaker_in(t_end, min(b_end, t_end + 60), t_start)
+            if speaker is None:
+                return False
+            mentions = [m for m in self.actors.in_range(b_start, b_end) if m.actor_id == speaker]
+            first_after = next((m.end for m in mentions if m.end <= t_start), None)
+            as_word = " als " if self.lang == "de" else " as "
+            if first_after is not None and as_word not in before[first_after - b_start :] and index < len(tokens) - 1:
+                a = t_end  # "X nannte Y „…“": the object follows the verb
+                a = self._skip_subject(a, b_end, speaker)
+            else:
+                a = first_after if first_after is not None else t_end
+            stop = re.search(r",\s+(?:and|und)\s|;", self.text[a:b_end])
+            a, b = _strip_span(self.text, a, a + stop.start() if stop else b_end, " \t\u00a0\n,")
+            content = self.text[a:b]
+            quoted = [q for q in self._quotes_in(a, b) if a <= q[0] - 1 and q[1] <= b]
+            if len(content.split()) < 3 or not (as_word in f" {content} " or quoted):
+                return False
+            cue = word
+            if self.lang == "de" or not quoted:  # English: the quoted words alone
+                self._add(
+                    speaker, a, b, False, cue, self._date_for(cue, (s_start, s_end), (a, b)), s_end, "naming-cue", 0.6
+                )
+            for q in quoted:
+                if self.qinfo.get(q) and self.qinfo[q].kind != "name":
+                    self._add(
+                        speaker,
+                        q[0],
+                        q[1],
+                        True,
+                        cue,
+                        self._date_for(cue, (s_start, s_end), q),
+                        s_end,
+                        "scare-quote",
+                        0.5,
+                    )
+            return True
+        return False
 
     def _anaphoric_de(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
         """ "Die Brigade wird aufgestockt. Das kündigte X am Montag an." / "Das hat X zugesagt.":
@@ -932,7 +1022,7 @@ class _Run:
             a, b = _strip_span(text, obj_start, b_end)
             if (
                 b - a >= 12
-                and text[a : a + 1].islower()
+                and text[a : a + 2].lstrip(_QUOTE_MARKS)[:1].islower()
                 and not self._only_a_person(a, b)
                 and text[a:b].split()[0] not in ("und", "oder", "aber", "sowie")
             ):
@@ -1004,6 +1094,10 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
+        if self._as_clause(s_start, s_end, b_start, b_end) or self._naming(
+            _tokens(body, b_start), s_start, s_end, b_start, b_end
+        ):
+            return True
         m = _SOURCE_BEFORE.match(body)
         if m:
             comma = text.find(",", b_start + m.end(), b_end)
@@ -1035,7 +1129,10 @@ class _Run:
         tokens = _tokens(body, b_start)
         # trailing: "…, he said." / "…, according to X."
         m = _TRAILING_EN.search(body)
-        if m and m.group(1) and self._has_leading_cue_en(tokens, b_start, b_start + m.start()):
+        if m and (
+            (m.group(1) and self._has_leading_cue_en(tokens, b_start, b_start + m.start()))
+            or self._has_leading_cue_en(tokens, b_start, b_start + m.start(), initial=True)
+        ):
             b_end = b_start + m.start()  # "Lin told Okafor that …, according to X": Lin said it
             m = None
         if m is None:
@@ -1095,6 +1192,10 @@ class _Run:
                 speaker = self._subject_en(tokens, index, b_start)
                 if speaker is None and prev in ("and", "also"):
                     speaker = self._sentence_subject(tokens, b_start)  # "X thanked Y and stressed …"
+                if speaker is None and low.endswith("ing") and text[: tokens[index][0]].rstrip().endswith(","):
+                    speaker = self._speaker_in(b_start, tokens[index][0], b_start)  # "X met Y, reiterating …"
+                    if speaker is not None and not self.actors.is_type(speaker, "Person", "Other"):
+                        speaker = None
             if not speaker:
                 continue
             speaker_here = speaker
@@ -1194,16 +1295,31 @@ class _Run:
             return first[0].actor_id if first[0].via != "pronoun" else self._pronoun_speaker(first[0])
         return None
 
-    def _has_leading_cue_en(self, tokens, b_start: int, stop: int) -> bool:
-        """Whether a cue verb with a person as its subject comes before ``stop``."""
+    def _has_leading_cue_en(self, tokens, b_start: int, stop: int, initial: bool = False) -> bool:
+        """Whether a cue verb with a person as its subject comes before ``stop`` (with
+        ``initial``: as the main verb right after a sentence-initial subject, "The secretary said …")."""
         for index, (t_start, _, word) in enumerate(tokens):
-            if t_start >= stop:
+            if t_start >= stop or (initial and index > 5):
                 break
+            if initial and (
+                index == 0 or cue_frames(word, "en") != {"clause"} or not self._initial_subject(tokens, index)
+            ):
+                continue  # "X expressed Y, White said": White reports X's act; "X said Y, she said": X said it
             if word.lower() in REPORTING_VERBS_EN and index > 0:
                 speaker = self._subject_en(tokens, index, b_start)
                 if speaker and self.actors.is_type(speaker, "Person"):
                     return True
         return False
+
+    def _initial_subject(self, tokens, index: int) -> bool:
+        """Whether the words before ``tokens[index]`` are one subject phrase opening the sentence
+        (a name or "The secretary"), not a clause of their own."""
+        words = [w for _, _, w in tokens[:index]]
+        return (
+            bool(words)
+            and (words[0] in ("The", "the") or words[0][:1].isupper())
+            and not any(w.lower() in ("that", "which", "who", "when", "if", "after", "before") for w in words)
+        )
 
     def _subject_en(self, tokens, index, b_start) -> str | None:
         """The subject right before an English cue verb: a name, pronoun or role noun."""
