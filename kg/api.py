@@ -558,6 +558,9 @@ def _merged(a, b):
     a.seconds += b.seconds
     for key, value in b.timings.items():
         a.timings[key] = a.timings.get(key, 0.0) + value
+    a.duplicates.extend(b.duplicates)
+    a.aborted = a.aborted or b.aborted
+    a.not_attempted += b.not_attempted
     return a
 
 
@@ -586,18 +589,11 @@ def _article_input(value) -> tuple[bytes | str, str]:
 
 
 def write_atomically(path: Path, write) -> None:
-    """Write to a temporary file beside ``path`` and rename it, so a failure leaves no half file."""
-    import tempfile
+    """Write to a temporary file beside ``path`` and rename it, so a failure leaves no half file;
+    the file honours the umask, and a full disk is an OutputError (:mod:`kg.outputs`)."""
+    from kg.outputs import write_atomically as write_whole
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_whole(path, write)
 
 
 def stored_queries() -> list:

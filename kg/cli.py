@@ -165,14 +165,33 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(error.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted; the store keeps every article written before the interruption", markup=False)
-        raise typer.Exit(3)
+        raise typer.Exit(130)  # 128 + SIGINT, as shells report it
     except typer.Exit:
         raise
-    except Exception as error:  # an internal error: say so briefly, exit 3
-        if state.debug:
-            raise
-        err.print(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)", markup=False)
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRNOS:
+            _internal(error)
+        full = error.errno != 5
+        err.print(
+            f"error: cannot write the output: {'the disk is full' if full else 'input/output error'} "
+            f"({error.strerror}); what was written is incomplete",
+            markup=False,
+            highlight=False,
+        )
         raise typer.Exit(3)
+    except Exception as error:  # an internal error: say so briefly, exit 3
+        _internal(error)
+
+
+_OUTPUT_ERRNOS = (28, 122, 5)  # ENOSPC, EDQUOT, EIO: writing the output failed
+
+
+def _internal(error: Exception) -> None:
+    """An internal error: say so briefly (the traceback with --debug), exit 3."""
+    if state.debug:
+        raise error
+    err.print(f"internal error: {type(error).__name__}: {error} (run with --debug for the traceback)", markup=False)
+    raise typer.Exit(3)
 
 
 def _graph(read_only: bool = False):
@@ -255,7 +274,10 @@ def ingest(
             )
             raise typer.Exit(failure.exit_code)
         for failure in summary.failed:
-            err.print(f"failed {failure.reason}", markup=False, highlight=False)
+            if not (summary.aborted and failure.exit_code == 3):  # not one line per input of a failed write
+                err.print(f"failed {failure.reason}", markup=False, highlight=False)
+        for article, earlier, later in summary.duplicates[:20]:
+            err.print(f"duplicate {article}: {later} replaces {earlier} (the later input wins)", markup=False)
         if timings:
             import json
 
@@ -265,9 +287,21 @@ def ingest(
                 highlight=False,
             )
         err.print(summary.text(), markup=False, highlight=False)
+        if summary.aborted:
+            err.print(
+                f"error: the store failed, ingest stopped: {summary.aborted}; {summary.ingested} article(s) "
+                f"were stored in this run before the failure",
+                markup=False,
+                highlight=False,
+            )
+            raise typer.Exit(3)
         if summary.failed:
-            err.print(f"{len(summary.failed)} of {summary.total} input(s) failed; the others were stored", markup=False)
-            raise typer.Exit(1)
+            err.print(
+                f"{len(summary.failed)} of {summary.total} input(s) failed; {summary.ingested} stored, "
+                f"{summary.unchanged} unchanged",
+                markup=False,
+            )
+            raise typer.Exit(max(f.exit_code for f in summary.failed))
 
 
 @contextmanager
@@ -407,6 +441,7 @@ def export(
     with _errors(), _graph(read_only=True) as graph, _article_option():
         if output is None:
             graph.export(sys.stdout.buffer, fmt, article)
+            sys.stdout.buffer.flush()  # a full disk shows here, inside the error handling
         else:
             graph.export(output, fmt, article)
             err.print(f"wrote {output}", markup=False, highlight=False)

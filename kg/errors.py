@@ -72,6 +72,10 @@ class NetworkError(RuntimeKgError):
     """A remote service (Wikidata, a SPARQL server) could not be reached or answered badly."""
 
 
+class OutputError(RuntimeKgError):
+    """An output file or stream cannot be written (disk full, no permission, closed pipe)."""
+
+
 class CacheError(RuntimeKgError):
     """The Wikidata cache file is corrupt, foreign, or cannot be written."""
 

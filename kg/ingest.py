@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import time
 from collections import deque
@@ -85,6 +86,9 @@ class IngestSummary:
     triples: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # CPU seconds per step, summed over workers
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (article, earlier, later input)
+    aborted: str | None = None  # why the run stopped early (the store failed), None if it ran through
+    not_attempted: int = 0  # inputs left unread after the store failed
 
     @property
     def total(self) -> int:
@@ -98,6 +102,13 @@ class IngestSummary:
             f"{self.ingested} ingested, {self.unchanged} unchanged, {len(self.failed)} failed; "
             f"{self.triples} triples written in {self.seconds:.1f} s ({rate:.0f} inputs/s)"
         )
+        if self.duplicates:
+            text += (
+                f"; {len(self.duplicates)} input(s) repeated an article of this run "
+                "(the later input wins, the earlier is replaced)"
+            )
+        if self.aborted:
+            text += f"; stopped: the store failed, {self.not_attempted} input(s) not attempted"
         if self.timings.get("peak_rss_mb"):
             text += f"; largest process {self.timings['peak_rss_mb']:.0f} MB"
         return text
@@ -371,8 +382,11 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
 _WORKER_SETTINGS: dict = {}
 
 
-def _init_worker(settings: dict) -> None:
+def _init_worker(settings: dict, main_pid: int | None = None) -> None:
+    from kg.limits import exit_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    exit_with_parent(pid=main_pid)  # a killed ingest leaves no workers behind
     _WORKER_SETTINGS.update(settings)
 
 
@@ -396,7 +410,7 @@ def _prepared_stream(files: list[Path], settings: dict, jobs: int, ahead: int = 
     size = max(1, min(16, len(files) // (jobs * 8) or 1))
     chunks = iter([[str(p) for p in files[i : i + size]] for i in range(0, len(files), size)])
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(settings, os.getpid())
     ) as pool:
         try:
             # a bounded window of chunks in flight: when the writer is slower than the workers,
@@ -461,6 +475,8 @@ def ingest_paths(
             for item in batch:
                 item.exit_code = err.exit_code
                 _record(summary, item, progress, failed_reason=f"{item.source}: {err}")
+            if err.exit_code == 3:  # the store (or its disk, or its server) failed: later writes would too
+                summary.aborted = str(err)
         else:
             for item in batch:
                 _record(summary, item, progress)
@@ -469,7 +485,11 @@ def ingest_paths(
         batch.clear()
 
     seen_hashes: set[str] = set()
-    for prepared in _prepared_stream(files, settings, jobs, batch_size):
+    seen_articles: dict[str, str] = {}  # article IRI → the input that gave it in this run
+    stream = _prepared_stream(files, settings, jobs, batch_size)
+    handled = 0
+    for prepared in stream:
+        handled += 1
         for step, seconds in prepared.timings.items():
             if step == "peak_rss_mb":  # the largest process, not a sum
                 summary.timings[step] = max(summary.timings.get(step, 0.0), seconds)
@@ -481,13 +501,27 @@ def ingest_paths(
             _record(summary, prepared, progress)
             continue
         seen_hashes.add(prepared.content_sha256)
+        earlier = seen_articles.get(prepared.article)
+        if earlier is not None:
+            summary.duplicates.append((prepared.article, earlier, prepared.source))
+        seen_articles[prepared.article] = prepared.source
         batch.append(prepared)
         if len(batch) >= batch_size:
             flush()
-    flush()
+            if summary.aborted:
+                break
+    if not summary.aborted:
+        flush()
+    if summary.aborted:
+        stream.close()  # stops the worker pool
+        summary.not_attempted = len(files) - handled
     summary.timings["write"] = write_seconds
     summary.timings["peak_rss_mb"] = max(summary.timings.get("peak_rss_mb", 0.0), _peak_rss_mb())
-    if (optimize if optimize is not None else summary.ingested >= 1000) and store.capabilities.can_optimize:
+    if (
+        not summary.aborted
+        and (optimize if optimize is not None else summary.ingested >= 1000)
+        and store.capabilities.can_optimize
+    ):
         began = time.perf_counter()
         store.optimize()
         summary.timings["optimize"] = time.perf_counter() - began

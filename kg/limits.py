@@ -149,8 +149,9 @@ def limit_memory(megabytes: int, on_top: bool = False) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
-def exit_with_parent(interval: float = 0.5) -> None:
-    """End this (worker) process soon after its parent dies: a daemon thread watches ``getppid``.
+def exit_with_parent(interval: float = 0.5, pid: int | None = None) -> None:
+    """End this (worker) process soon after its parent — or process ``pid``, e.g. the main
+    process behind a forkserver — dies: a daemon thread watches.
 
     (Not ``PR_SET_PDEATHSIG``: that fires when the parent *thread* that started the worker ends,
     and kg starts replacement workers from short-lived threads.)
@@ -161,8 +162,21 @@ def exit_with_parent(interval: float = 0.5) -> None:
 
     parent = os.getppid()
 
+    def alive() -> bool:
+        if os.getppid() != parent:
+            return False
+        if pid is None:
+            return True
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
     def watch() -> None:
-        while os.getppid() == parent:
+        while alive():
             time.sleep(interval)
         os._exit(1)
 

@@ -166,11 +166,41 @@ def find_query(name_or_path: str, folder: Path | None = None) -> StoredQuery:
     raise QueryError(f"unknown stored query {name_or_path!r}; available: {available}")
 
 
+_IRI_SCHEMES = ("http", "https", "urn", "tag", "mailto", "file", "did")
+
+
+def _expand_prefixed(param: Parameter, value: str) -> str:
+    """``wd:Q57792`` → the Wikidata IRI, ``kg:Meeting`` → the full IRI; an unknown prefix that is
+    no IRI scheme either is refused (it would silently match nothing).
+
+    >>> _expand_prefixed(Parameter("actor", "iri", True, "_a"), "wd:Q57792")
+    'http://www.wikidata.org/entity/Q57792'
+    >>> _expand_prefixed(Parameter("actor", "iri", True, "_a"), "wdx:Q1")
+    Traceback (most recent call last):
+    kg.errors.QueryError: parameter actor='wdx:Q1': unknown prefix 'wdx:'; give a QID like Q57792, a full IRI, or one of the prefixes kg, schema, sem, oa, org, prov, owl, rdf, rdfs, skos, xsd, wd, wdt, p, ps, pq
+    """
+    from kg.namespaces import PREFIXES
+
+    match = re.fullmatch(r"([A-Za-z][\w.-]*):([^/\s].*)?", value)
+    if not match or "://" in value:
+        return value
+    prefix = match.group(1)
+    if prefix in PREFIXES:
+        return str(PREFIXES[prefix]) + (match.group(2) or "")
+    if prefix.lower() in _IRI_SCHEMES:
+        return value
+    raise QueryError(
+        f"parameter {param.name}={value!r}: unknown prefix {prefix + ':'!r}; give a QID like Q57792, a full IRI, "
+        f"or one of the prefixes {', '.join(PREFIXES)}"
+    )
+
+
 def _term_for(param: Parameter, value: str, base_iri: str):
     from kg.build import actor_iri_for
 
     if param.kind == "iri":
-        if re.fullmatch(r"Q[1-9][0-9]*", value.strip()) or "wikidata.org/" in value:
+        value = _expand_prefixed(param, value.strip())
+        if re.fullmatch(r"Q[1-9][0-9]*", value) or "wikidata.org/" in value:
             return actor_iri_for(value, base_iri)
         if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+", value):
             raise QueryError(f"parameter {param.name}={value!r}: expected an IRI or a QID like Q57792")

@@ -412,6 +412,21 @@ class KgServer(ThreadingHTTPServer):
         except BaseException:
             self.socket.close()
             raise
+        self._marker = self._mark_store()
+
+    def _mark_store(self):
+        """On an embedded store, a marker naming this server's PID: writers refuse while it exists."""
+        from kg.store import backend_name
+
+        if backend_name(self.config.store) != "oxigraph":
+            return None
+        from kg.store.oxigraph import mark_served
+
+        try:
+            return mark_served(self.config.store, self.url)
+        except OSError as error:
+            log.warning("cannot mark the store as served (%s); ingest will not know about this server", error)
+            return None
 
     def process_request(self, request, client_address) -> None:
         """One thread per connection, up to ``max_connections`` in all and
@@ -472,6 +487,10 @@ class KgServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self.deadlines.stop()
+        marker = getattr(self, "_marker", None)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+            self._marker = None
         pool = getattr(self, "pool", None)  # absent when binding the socket failed
         if pool is not None:
             pool.close()

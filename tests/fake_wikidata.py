@@ -12,7 +12,10 @@ Serves on 127.0.0.1 (a free port) from the fixture entities in
 
 Faults are scripted per request: push dicts onto ``server.faults`` and the next requests
 answer with them in order: ``{"status": 429, "retry_after": "3"}``, ``{"maxlag": 5}``,
-``{"status": 500}``, ``{"sleep": 2.0}``, ``{"body": "<html>oops"}``, ``{"empty": True}``.
+``{"status": 500}``, ``{"sleep": 2.0}``, ``{"body": "<html>oops"}``, ``{"empty": True}``, and
+hostile ones: ``{"dribble": 0.5}`` (one byte per 0.5 s), ``{"huge": 400 << 20}`` (a 400 MB
+body, ``"announce": True`` to send its Content-Length), ``{"gzip_bomb": 600 << 20}``,
+``{"answer_as": "Q30"}`` (another entity under the id asked for).
 Every request is logged in ``server.requests`` (method, path, params, headers).
 """
 
@@ -23,6 +26,7 @@ import json
 import threading
 import time
 import urllib.parse
+import zlib
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -143,9 +147,14 @@ class FakeWikidata:
 
     # ----------------------------------------------------------------- answers
 
-    def next_fault(self) -> dict | None:
+    def next_fault(self, action: str | None = None) -> dict | None:
+        """The next scripted fault; one with ``"action"`` waits for a request of that action."""
         with self._lock:
-            return self.faults.popleft() if self.faults else None
+            if not self.faults:
+                return None
+            if self.faults[0].get("action") not in (None, action):
+                return None
+            return self.faults.popleft()
 
     def log(self, request: LoggedRequest) -> None:
         with self._lock:
@@ -228,7 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlparse(self.path).path
         params = self._params()
         self.fake.log(LoggedRequest(self.command, path, params, dict(self.headers.items()), time.monotonic()))
-        fault = self.fake.next_fault()
+        fault = self.fake.next_fault(params.get("action") or ("sparql" if path.startswith("/sparql") else None))
         is_sparql = path.startswith("/sparql")
         try:
             if fault is not None and self._fault(fault, is_sparql, params):
@@ -276,6 +285,54 @@ class _Handler(BaseHTTPRequestHandler):
                 {"Retry-After": str(fault.get("retry_after", lag)), "X-Database-Lag": str(lag)},
             )
             return True
+        if "dribble" in fault:  # a valid answer, one byte every `dribble` seconds
+            body = json.dumps(self.fake.get_entities([i for i in params.get("ids", "Q1").split("|") if i])).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for byte in body:
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    break
+                time.sleep(fault["dribble"])
+            return True
+        if "huge" in fault:  # `huge` bytes of JSON-ish padding; Content-Length only if `announce`
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if fault.get("announce"):
+                self.send_header("Content-Length", str(fault["huge"]))
+            else:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            chunk = b" " * (1 << 20)
+            try:
+                self.wfile.write(b'{"entities": {}, "pad": "')
+                for _ in range(fault["huge"] >> 20):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
+            return True
+        if "gzip_bomb" in fault:  # a small gzip body that inflates to `gzip_bomb` bytes
+            body = _gzip_bomb(fault["gzip_bomb"])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except OSError:
+                pass
+            return True
+        if "answer_as" in fault:  # the entity asked for, answered under another id (a wrong answer)
+            asked = params.get("ids", "").split("|")[0]
+            other = dict(self.fake.entities[fault["answer_as"]])
+            self._send(200, json.dumps({"entities": {asked: other}, "success": 1}).encode(), "application/json")
+            return True
         if "body" in fault:
             self._send(200, fault["body"].encode("utf-8"), "application/json")
             return True
@@ -303,6 +360,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+_BOMBS: dict[int, bytes] = {}
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """``size`` bytes of '[' gzip-compressed (about 1,000:1), made once per size."""
+    if size not in _BOMBS:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        block = b"[" * (1 << 20)
+        parts = [packer.compress(block) for _ in range(size >> 20)]
+        _BOMBS[size] = b"".join(parts) + packer.flush()
+    return _BOMBS[size]
 
 
 __all__ = ["FakeWikidata", "LoggedRequest", "load_entities", "entities_graph", "URIRef"]

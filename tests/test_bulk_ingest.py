@@ -199,11 +199,13 @@ def test_a_failing_write_writes_nothing_of_its_batch(tmp_path, corpus):
 
     store.apply_changes = failing_second_write
     summary = ingest_paths(store, [corpus], batch_size=10)
-    assert summary.ingested == 14 and len(summary.failed) == 10
+    # the store failed: the run stops there (later writes would fail too), saying how far it got
+    assert summary.ingested == 10 and len(summary.failed) == 10 and summary.not_attempted == 4
+    assert summary.aborted == "disk full (simulated)"
     assert all("disk full" in f.reason for f in summary.failed)
-    assert len(article_graphs(store)) == 14
+    assert len(article_graphs(store)) == 10
     again = ingest_paths(store, [corpus], batch_size=10)
-    assert again.ingested == 10 and again.unchanged == 14
+    assert again.ingested == 14 and again.unchanged == 10
 
 
 def test_delete_removes_the_article_and_nothing_else(tmp_path, corpus):

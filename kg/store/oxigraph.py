@@ -139,6 +139,55 @@ PARALLEL_EXPORT_QUADS = 500_000
 _CONCATENABLE = {"turtle", "nt"}  # two documents of these formats, one after the other, are one
 
 
+SERVE_MARKER = "kg-serve.json"  # in a store directory while ``kg serve`` serves it
+
+
+def serving(path: str | os.PathLike) -> dict | None:
+    """Who serves the store at ``path`` (``{"pid", "url"}``), or None; a marker whose process
+    is gone (the server was killed) does not count.
+
+    >>> import tempfile; serving(tempfile.mkdtemp()) is None
+    True
+    """
+    import json
+
+    marker = Path(path) / SERVE_MARKER
+    try:
+        owner = json.loads(marker.read_text(encoding="utf-8"))
+        pid = int(owner["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    return owner
+
+
+def refuse_if_served(path: str | os.PathLike) -> None:
+    """A :class:`StoreError` when ``kg serve`` serves this store: writing under a server makes
+    its workers answer from old and new snapshots by turns."""
+    owner = serving(path)
+    if owner is not None and int(owner["pid"]) != os.getpid():
+        raise StoreError(
+            f"store {path} is being served by kg serve (PID {owner['pid']}, {owner.get('url', '?')}); "
+            "stop the server, change the store, then start the server again"
+        )
+
+
+def mark_served(path: str | os.PathLike, url: str) -> Path:
+    """Write the marker saying this process serves the store; returns it for removal."""
+    import json
+
+    marker = Path(path) / SERVE_MARKER
+    temporary = marker.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
+    os.replace(temporary, marker)
+    return marker
+
+
 class OxigraphStore(Store):
     """Oxigraph, embedded: on disk when given a directory, in memory when given None.
 
@@ -167,10 +216,16 @@ class OxigraphStore(Store):
                     raise StoreError(f"store {self.path}: no store there yet; ingest something first")
                 self._store = ox.Store.read_only(str(self.path))
             else:
+                refuse_if_served(self.path)
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as err:
             raise StoreError(f"store {self.path}: cannot open the Oxigraph store ({err})") from None
+        except RuntimeError as err:  # RocksDB: "Corruption: …"
+            raise StoreError(
+                f"store {self.path}: the Oxigraph store is damaged and cannot be opened ({str(err)[:200]}); "
+                "restore it from a backup, or move it aside and ingest the fact sheets again"
+            ) from None
 
     @property
     def raw(self) -> ox.Store:
@@ -225,7 +280,7 @@ class OxigraphStore(Store):
             return
         try:
             self._store.update(" ;\n".join(parts))
-        except (OSError, SyntaxError, ValueError) as err:
+        except (OSError, SyntaxError, ValueError, RuntimeError) as err:
             raise StoreError(f"store {self.path or 'memory:'}: write failed, nothing written ({err})") from None
         self._written(written)
 
@@ -240,7 +295,7 @@ class OxigraphStore(Store):
         self._unflushed = 0
         try:
             self._store.flush()
-        except OSError as err:
+        except (OSError, RuntimeError) as err:
             raise StoreError(f"store {self.path}: flush failed ({err})") from None
 
     def subject_triples(self, graph: URIRef, subject: URIRef) -> list[tuple]:
@@ -284,7 +339,7 @@ class OxigraphStore(Store):
             )
         except SyntaxError as err:
             raise QueryError(f"malformed SPARQL: {err}") from None
-        except OSError as err:
+        except (OSError, RuntimeError) as err:
             raise StoreError(f"store {self.path or 'memory:'}: query failed ({err})") from None
         return _query_result(result)
 
@@ -454,7 +509,7 @@ class OxigraphStore(Store):
             return QueryResult("graph", graph=graph)
         except SyntaxError as err:
             raise QueryError(f"malformed SPARQL: {err}") from None
-        except OSError as err:
+        except (OSError, RuntimeError) as err:
             raise StoreError(f"store {self.path or 'memory:'}: query failed ({err})") from None
 
     def close(self) -> None:

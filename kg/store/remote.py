@@ -25,6 +25,7 @@ value can only ever be one term and cannot change the query around it.
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import time
@@ -186,6 +187,12 @@ class RemoteStore(Store):
                     f"{self._where(target)}: cannot connect ({_reason(err)}); "
                     "check that the server is running and the URL is right "
                     f"(--store, {setting})"
+                )
+                continue
+            except requests.RequestException as err:  # e.g. the server died in the middle of its answer
+                failure = StoreError(
+                    f"{self._where(target)}: the server's answer broke off ({type(err).__name__}); "
+                    "check that the server is running and has not crashed"
                 )
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
@@ -392,6 +399,11 @@ class RemoteStore(Store):
                     )
             except (ConnectionError, OSError) as err:
                 failure = StoreError(f"{where}: connection failed ({err}); check that the server is running")
+            except http.client.HTTPException as err:  # e.g. IncompleteRead: the server died mid-answer
+                failure = StoreError(
+                    f"{where}: the server's answer broke off ({type(err).__name__}); "
+                    "check that the server is running and has not crashed"
+                )
         raise failure
 
     # ---------------------------------------------------------------- export

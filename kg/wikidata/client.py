@@ -42,6 +42,9 @@ from kg.wikidata.cache import Claim, Entity, utc_now_iso
 
 BATCH_SIZE = 50
 MAXLAG = 5
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # an answer as sent (compressed); wbgetentities of 50 items is ~5 MB
+MAX_DECODED_BYTES = 64 * 1024 * 1024  # the same answer decompressed (a gzip bomb stops here)
+RESPONSE_DEADLINE = 60.0  # seconds for one whole answer, however slowly its bytes arrive
 WANTED_PROPERTIES = ("P31", "P39", "P27", "P463", "P6", "P35")
 QUALIFIERS = {"P580": "start", "P582": "end"}
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
@@ -160,6 +163,9 @@ class WikidataClient:
         backoff_cap: float = 30.0,
         max_wait: float = 60.0,
         deadline: float = 120.0,
+        response_deadline: float = RESPONSE_DEADLINE,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        max_decoded_bytes: int = MAX_DECODED_BYTES,
     ):
         self.settings = settings
         self.user_agent = user_agent(settings.contact)
@@ -178,8 +184,12 @@ class WikidataClient:
         self.backoff_cap = backoff_cap
         self.max_wait = max_wait
         self.deadline = deadline
+        self.response_deadline = response_deadline
+        self.max_response_bytes = max_response_bytes
+        self.max_decoded_bytes = max_decoded_bytes
         self.requests_sent = 0
         self.skipped: list[str] = []
+        self.mismatched: list[tuple[str, str]] = []  # (key, id) of answers naming another entity
         self.waits: list[float] = []
         self._lock = threading.Lock()  # serial requests, even when shared between threads
 
@@ -218,7 +228,10 @@ class WikidataClient:
 
         def once() -> dict:
             try:
-                response = self.session.get(url, params=params, timeout=self.settings.http_timeout)
+                response = self.session.get(url, params=params, timeout=self.settings.http_timeout, stream=True)
+                raw = self._read_capped(
+                    url, response.headers, lambda size: response.raw.read1(size, decode_content=False)
+                )
             except requests.Timeout:
                 raise _Retry(f"no answer from {url} within {self.settings.http_timeout:g} s") from None
             except requests.ConnectionError as err:
@@ -234,11 +247,10 @@ class WikidataClient:
             if response.status_code >= 400:
                 raise NetworkError(f"{url} answered HTTP {response.status_code} for action={params.get('action')}")
             try:
-                body = response.json()
-            except ValueError:
+                body = json.loads(raw)
+            except (ValueError, RecursionError):
                 raise NetworkError(
-                    f"{url} answered with malformed JSON for action={params.get('action')} "
-                    f"(first bytes: {response.text[:60]!r})"
+                    f"{url} answered with malformed JSON for action={params.get('action')} (first bytes: {raw[:60]!r})"
                 ) from None
             if not isinstance(body, dict):
                 raise NetworkError(f"{url} answered with JSON that is not an object for action={params.get('action')}")
@@ -253,6 +265,58 @@ class WikidataClient:
             return body
 
         return self._with_retries(f"Wikidata API {url}", once)
+
+    def _read_capped(self, url: str, headers, read1: Callable[[int], bytes]) -> bytes:
+        """The body of an answer, decompressed, within the response deadline and size caps.
+
+        ``read1`` returns what has arrived (at least one byte, or b"" at the end), so a server
+        that dribbles bytes is cut off at the deadline, not kept alive by each byte.
+        """
+        import zlib
+
+        started = time.monotonic()
+        length = (headers.get("Content-Length") or "").strip()
+        if length.isdigit() and int(length) > self.max_response_bytes:
+            raise NetworkError(
+                f"{url} announced an answer of {int(length)} bytes, more than the {self.max_response_bytes}-byte limit"
+            )
+        encoding = (headers.get("Content-Encoding") or "").strip().lower()
+        inflater = zlib.decompressobj(32 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip", "deflate") else None
+        received = 0
+        out = bytearray()
+
+        def add(piece: bytes) -> None:
+            out.extend(piece)
+            if len(out) > self.max_decoded_bytes:
+                raise NetworkError(
+                    f"{url} sent an answer larger than {self.max_decoded_bytes} bytes "
+                    + ("once decompressed (a compression bomb?)" if inflater else "")
+                )
+
+        while True:
+            if time.monotonic() - started > self.response_deadline:
+                raise NetworkError(
+                    f"{url} did not finish its answer within {self.response_deadline:g} s "
+                    f"({received} bytes arrived); giving up"
+                )
+            chunk = read1(65536)
+            if not chunk:
+                break
+            received += len(chunk)
+            if received > self.max_response_bytes:
+                raise NetworkError(f"{url} sent more than {self.max_response_bytes} bytes; giving up")
+            if inflater is None:
+                add(chunk)
+                continue
+            try:
+                add(inflater.decompress(chunk, self.max_decoded_bytes + 1 - len(out)))
+            except zlib.error as err:
+                raise NetworkError(f"{url} sent a broken {encoding} answer ({err})") from None
+            if inflater.unconsumed_tail:
+                add(b"\0" * (self.max_decoded_bytes + 1))  # more than the cap is waiting: refuse
+        if inflater is not None:
+            add(inflater.flush())
+        return bytes(out)
 
     # ----------------------------------------------------------------- Action API
 
@@ -316,6 +380,10 @@ class WikidataClient:
             for key, data in entities.items():
                 if not isinstance(data, dict) or "missing" in data or not QID_RE.match(str(data.get("id", ""))):
                     continue
+                if key not in batch or data["id"] != key:  # a redirect or a wrong answer: never a link
+                    self.skipped.append(key)
+                    self.mismatched.append((key, str(data.get("id"))))
+                    continue
                 try:
                     found[key] = entity_from_json(data)
                 except (KeyError, TypeError, ValueError, AttributeError):
@@ -340,7 +408,7 @@ class WikidataClient:
             wrapper.addCustomHttpHeader("Accept-Encoding", "identity")
             try:
                 result = wrapper.query()
-                raw = result.response.read()
+                raw = self._read_capped(endpoint, result.response.headers, result.response.read1)
             except urllib.error.HTTPError as err:
                 wait = parse_retry_after(err.headers.get("Retry-After") if err.headers else None)
                 if err.code == 429 or err.code >= 500:

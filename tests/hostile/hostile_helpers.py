@@ -59,6 +59,25 @@ def run_kg(
     if store is not None:
         command += ["--store", str(store)]
     command += [str(a) for a in args]
+    return run_bounded(command, timeout=timeout, env=env, stdin=stdin, address_space=address_space, cwd=cwd)
+
+
+def run_python(code: str, timeout: float = 30.0, env: dict | None = None) -> Run:
+    """Run a Python snippet (using kg as a library) with the same bounds as :func:`run_kg`."""
+    return run_bounded([sys.executable, "-c", code], timeout=timeout, env=env)
+
+
+def run_bounded(
+    command: list[str],
+    *,
+    timeout: float = 30.0,
+    env: dict | None = None,
+    stdin: bytes | None = None,
+    address_space: int = ADDRESS_SPACE,
+    cwd: Path | None = None,
+) -> Run:
+    """Run a command in its own process group, bounded in time and address space; measure it."""
+    args = command[3:] if command[:3] == KG else command[1:]
     full_env = {**os.environ, "KG_OFFLINE": "1", "PYTHONUNBUFFERED": "1", **(env or {})}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(
@@ -96,7 +115,7 @@ def run_kg(
             usage.ru_maxrss / 1024,
             timed_out.is_set(),
         )
-    PEAKS.append((" ".join(command[3:]), run.peak_mb))
+    PEAKS.append((" ".join(str(a)[:60] for a in args), run.peak_mb))
     assert not run.timed_out, f"kg {' '.join(args)} did not finish within {timeout} s\n{run}"
     assert run.peak_mb <= PEAK_MB, f"kg {' '.join(args)} used {run.peak_mb:.0f} MB (limit {PEAK_MB})\n{run}"
     return run
