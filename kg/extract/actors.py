@@ -1529,6 +1529,9 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             name = state.text[start:end].strip()
             if group == "cname" and (name.split()[0] in lx.NOT_NAME_WORDS or _is_role(name.split()[0])):
                 continue
+            if group != "cname":  # "USS New Mexico", „Möwe“: the ship, not the state or place inside
+                _add_pattern_actor(state, start, start + len(name), "Ship", "pattern:ship", name=name)
+                continue
             key = "ship:" + name.casefold()
             state.actor(key, name, "Ship", None, "pattern:ship", 0.7)
             state.add_mention(key, start, start + len(name), "name")
