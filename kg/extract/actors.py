@@ -584,7 +584,7 @@ def _locative_before(search: str, start: int) -> bool:
     )
 
 
-_EVENT_AFTER = re.compile(r"(?:-|\s+(?:[a-z]+\s+)?)([\w]+)")
+_EVENT_AFTER = re.compile(r"(?:-|\s+(?:(?P<modifier>[a-z]+)\s+)?)([\w]+)")
 
 
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:\([^()\n]{2,40}\)[ \t]*,|,[ \t]*\d|[ \t]+[–—-][ \t])")
@@ -596,6 +596,16 @@ def _dateline(state: _State, start: int, end: int, region_start: int) -> bool:
     return (start == region_start or not state.search[line_start:start].strip()) and bool(
         _DATELINE_AFTER.match(state.search, end)
     )
+
+
+def _after_place_comma(state: _State, start: int) -> bool:
+    """ "Atlanta, Georgia", "London, Ontario": a region named right after a place and a comma."""
+    match = re.search(r"([A-Z][\w.'-]*),[ \t]+$", state.search[max(0, start - 40) : start])
+    if not match:
+        return False
+    span_end = start - (len(match.group(0)) - match.end(1))
+    key = state.overlaps(span_end - 1, span_end)
+    return bool(key) and state.found[key].type == "Place"
 
 
 def _place_intro_before(state: _State, start: int) -> bool:
@@ -610,7 +620,11 @@ def _event_after(state: _State, end: int) -> bool:
     """A capital before an event noun is the event's place, not its state's government ("the
     Lisbon Summit", "Paris climate conference", "Berlin-Gipfel")."""
     match = _EVENT_AFTER.match(state.search, end)
-    return bool(match) and match.group(1) in _event_heads(state.doc.language)
+    if not match or match.group(2) not in _event_heads(state.doc.language):
+        return False
+    lang = state.doc.language
+    modifiers = resources.words(lang, "event_modifiers") if resources.has(lang, "event_modifiers") else ()
+    return match.group("modifier") is None or match.group("modifier") in modifiers  # not "Tokyo held talks"
 
 
 @functools.cache
@@ -720,6 +734,7 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
                 or _locative_before(state.search, start)
                 or _dateline(state, start, end, region_start)
                 or _place_intro_before(state, start)
+                or _after_place_comma(state, start)
             ) and len(surface) >= 3
         else:
             ok = True
