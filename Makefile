@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 STORE  := out/demo-store
 
-.PHONY: setup demo test test-fast lint bench clean browser
+.PHONY: setup demo test test-fast lint constraints bench clean browser
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -46,6 +46,12 @@ test-fast: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Pin the versions of the current .venv (after changing dependencies in pyproject.toml).
+constraints: setup
+	( echo "# Versions kg-news is tested with (make setup installs with -c constraints.txt for reproducible installs)."; \
+	  echo "# Regenerate after changing dependencies: make constraints"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^kg' ) > constraints.txt
 
 # headless Chromium for the query-page test (Debian packages; only as root and only when missing)
 browser:

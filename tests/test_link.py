@@ -214,6 +214,7 @@ def test_online_namesakes_of_the_wrong_type_are_not_linked(fake, tmp_path, name,
     ],
     ids=["500s", "malformed", "timeouts", "429-forever"],
 )
+@pytest.mark.slow
 def test_network_faults_fall_back_to_the_cache(fake, cache, faults):
     from kg.link import LinkReport
 
@@ -230,6 +231,7 @@ def test_network_faults_fall_back_to_the_cache(fake, cache, faults):
     assert "\n" not in report.warnings[0]
 
 
+@pytest.mark.slow
 def test_unreachable_endpoint_finishes_with_cache_results(cache):
     from kg.link import LinkReport
 

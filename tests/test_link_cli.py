@@ -47,6 +47,7 @@ def stripped_copy(tmp_path, gold: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_kg_link_offline_restores_the_gold_qids(tmp_path, env):
     total = restored = wrong = 0
     for gold_path in GOLD:
@@ -83,6 +84,7 @@ def test_kg_link_bad_sheet_is_a_usage_error(tmp_path, env):
     assert result.exit_code == 2 and "'type' is 'Robot'" in result.stderr
 
 
+@pytest.mark.slow
 def test_kg_link_unreachable_endpoint_warns_once_and_uses_the_cache(tmp_path, env):
     source = stripped_copy(tmp_path, CORPUS / "06-usembassy-blinken-merkel.gold.json")
     env = dict(env, KG_CONTACT="kg-tests@example.org", KG_WIKIDATA_API="http://127.0.0.1:9/w/api.php")
@@ -142,6 +144,7 @@ def test_kg_wikidata_commands(env, args, code, needle):
     assert needle in (result.stdout if code == 0 else result.stderr)
 
 
+@pytest.mark.slow
 def test_kg_wikidata_search_online(env, server):
     online = dict(env, KG_CONTACT="kg-tests@example.org", KG_WIKIDATA_API=server.api_url)
     server.faults.clear()
@@ -150,6 +153,7 @@ def test_kg_wikidata_search_online(env, server):
     assert "Q900000002" not in result.stdout  # the band is not an organisation kg knows how to type
 
 
+@pytest.mark.slow
 def test_kg_wikidata_refresh(env, server, tmp_path):
     online = dict(env, KG_CONTACT="kg-tests@example.org", KG_WIKIDATA_API=server.api_url)
     server.faults.clear()

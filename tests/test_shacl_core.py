@@ -69,6 +69,7 @@ def test_fixture_verdicts_agree_with_pyshacl(fixture: Path):
     assert FAST.conforms(graph) == expected
 
 
+@pytest.mark.slow
 def test_valid_articles_take_the_fast_path():
     for graph in GRAPHS:
         assert reference_conforms(graph)
@@ -127,6 +128,7 @@ def mutate(graph: Graph, rng: random.Random) -> Graph:
     return mutated
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_mutated_articles_never_pass_the_fast_path_when_pyshacl_rejects_them(seed):
     rng = random.Random(seed)

@@ -217,6 +217,7 @@ def test_every_gold_sheet_maps_to_a_conforming_graph(shapes, sheet_path):
     assert conforms, text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not GOLD_SHEETS, reason="development corpus not found")
 def test_all_gold_sheets_together_conform(shapes):
     """Actor nodes shared by several articles still conform when the graphs are merged."""

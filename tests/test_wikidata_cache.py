@@ -100,6 +100,7 @@ def test_persons_are_human_with_dated_positions(shipped):
     assert pm.start == "2024-10-01"
 
 
+@pytest.mark.slow
 def test_every_shipped_qid_comes_from_shared_data():
     text = "".join(p.read_text(encoding="utf-8") for p in SHARED.iterdir())
     known = set(re.findall(r"\bQ[0-9]+\b", text))
@@ -109,6 +110,7 @@ def test_every_shipped_qid_comes_from_shared_data():
             assert qid == "Q5" or qid in known, qid
 
 
+@pytest.mark.slow
 def test_build_is_reproducible(tmp_path):
     first, second = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
     build_shipped_cache(SHARED, first)
@@ -116,6 +118,7 @@ def test_build_is_reproducible(tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
+@pytest.mark.slow
 def test_shipped_file_matches_a_fresh_build(tmp_path):
     fresh = tmp_path / "fresh.sqlite"
     build_shipped_cache(SHARED, fresh)
@@ -188,6 +191,7 @@ def test_missing_shipped_file_names_it(tmp_path):
         EntityCache.open(shipped=tmp_path / "nope.sqlite")
 
 
+@pytest.mark.slow
 def test_stale_uses_ttl(user_cache):
     user_cache.put(Entity("Q1490", "Place", labels={"en": "Tokyo"}, fetched_at="2020-01-01T00:00:00Z", ttl_days=30))
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

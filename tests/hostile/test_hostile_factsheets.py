@@ -51,6 +51,7 @@ def alias_bomb(levels: int = 9, width: int = 9) -> str:
     return "\n".join(lines) + f"\nactors:\n- id: x\n  name: *a{levels - 1}\n  type: Person\n" + EMPTY_LISTS
 
 
+@pytest.mark.slow
 def test_yaml_alias_bomb_is_refused_without_expanding(seeded, tmp_path):
     bomb = alias_bomb()
     assert len(bomb) < 600  # the 599-byte bomb exceeded 6 GB
@@ -58,6 +59,7 @@ def test_yaml_alias_bomb_is_refused_without_expanding(seeded, tmp_path):
     assert "not allowed" in line
 
 
+@pytest.mark.slow
 def test_yaml_alias_in_a_link_record_is_refused(seeded, tmp_path):
     sheet = (
         'l: &l {qid: Q57792, confidence: 1.0, method: "x"}\n'
@@ -66,16 +68,19 @@ def test_yaml_alias_in_a_link_record_is_refused(seeded, tmp_path):
     refused(seeded, tmp_path, "link.yaml", sheet, "aliases")
 
 
+@pytest.mark.slow
 def test_deeply_nested_json_is_a_named_error(seeded, tmp_path):
     deep = '{"actors": ' + "[" * 200_000 + "]" * 200_000 + ', "meetings": [], "missions": [], "statements": []}'
     refused(seeded, tmp_path, "deep.json", deep, "nested more than")
 
 
+@pytest.mark.slow
 def test_deeply_nested_yaml_is_a_named_error(seeded, tmp_path):
     deep = "actors: " + "[" * 50_000 + "]" * 50_000 + "\n" + EMPTY_LISTS
     refused(seeded, tmp_path, "deep.yaml", deep, "nested more than")
 
 
+@pytest.mark.slow
 def test_too_many_actors_are_refused_quickly(seeded, tmp_path):
     actors = [{"id": f"a{i}", "name": f"Actor {i}", "type": "Person"} for i in range(200_000)]
     sheet = json.dumps({"actors": actors, "meetings": [], "missions": [], "statements": []})

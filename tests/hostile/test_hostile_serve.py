@@ -21,6 +21,8 @@ from kg.model import load_factsheet
 from kg.serve import ServeConfig
 from kg.store import open_store
 
+pytestmark = pytest.mark.server  # starts kg serve
+
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "dw-japan-nato" / "facts.yaml"
 SECURITY = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")
