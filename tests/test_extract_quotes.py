@@ -255,3 +255,8 @@ def test_warnen_vor_is_a_statement(make_doc):
     assert run(make_doc, "Ortiz warnte vor einer raschen Eskalation.") == [
         ("ortiz", "vor einer raschen Eskalation", False)
     ]
+
+
+def test_for_whom_frame_gives_the_quoted_words(make_doc):
+    text = "Für Ortiz war das Treffen „ein wichtiger Schritt nach vorn“."
+    assert run(make_doc, text) == [("ortiz", "ein wichtiger Schritt nach vorn", True)]

@@ -166,6 +166,7 @@ _STANCE_EN = re.compile(
 )
 _STANCE_VERBS_DE = frozenset("zeigen geben äußern".split())
 _VERB_FINAL_AUX_DE = frozenset("hat haben hatte hatten habe wird werden wurde wurden".split())
+_FOR_WHOM = re.compile(r"(?:Für|For)\s+")
 _NOMINATIVE = frozenset("der die the".split())
 _FUNCTION_WORDS_DE = frozenset(
     "der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im in am an auf "
@@ -844,7 +845,7 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
-        if self._anaphoric_de(s_start, s_end, b_start, b_end):
+        if self._anaphoric_de(s_start, s_end, b_start, b_end) or self._for_whom(s_start, s_end, b_start, b_end):
             return True
         # "Nach Ansicht von X ist dies …", "Laut X …"
         m = _SOURCE_BEFORE.match(body)
@@ -1031,6 +1032,38 @@ class _Run:
                     )
             return True
         return False
+
+    def _for_whom(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """ "Für X war der Gipfel „ein Erfolg“" / "For X, the summit was "a success"": the quoted
+        words are X's own."""
+        m = _FOR_WHOM.match(self.text, b_start, b_end)
+        if m is None:
+            return False
+        person = next(
+            (
+                x
+                for x in self.actors.in_range(m.end(), min(b_end, m.end() + 80))
+                if self.actors.is_type(x.actor_id, "Person")
+            ),
+            None,
+        )
+        quoted = [q for q in self._quotes_in(b_start, b_end) if b_start <= q[0] - 1 and q[1] <= b_end]
+        if person is None or not quoted or person.start - m.end() > 40:
+            return False
+        for q in quoted:
+            if self.qinfo.get(q) and self.qinfo[q].kind != "name":
+                self._add(
+                    person.actor_id,
+                    q[0],
+                    q[1],
+                    True,
+                    None,
+                    self._date_for(None, (s_start, s_end), q),
+                    s_end,
+                    "for-whom",
+                    0.55,
+                )
+        return True
 
     def _anaphoric_de(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
         """ "Die Brigade wird aufgestockt. Das kündigte X am Montag an." / "Das hat X zugesagt.":
@@ -1265,8 +1298,10 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
-        if self._as_clause(s_start, s_end, b_start, b_end) or self._naming(
-            _tokens(body, b_start), s_start, s_end, b_start, b_end
+        if (
+            self._as_clause(s_start, s_end, b_start, b_end)
+            or self._naming(_tokens(body, b_start), s_start, s_end, b_start, b_end)
+            or self._for_whom(s_start, s_end, b_start, b_end)
         ):
             return True
         m = _SOURCE_BEFORE.match(body)
