@@ -177,6 +177,9 @@ STATE_NOTABILITY = 8.0
 COUNTRY_CONTEXT = 0.1  # the candidate's country is the article's (a co-mentioned state or place)
 ADMIN1_CONTEXT = 0.2  # a co-mentioned city lies in this admin-1 unit ("Atlanta, Georgia")
 OFFICE_ENDED = 0.15  # the role names an office the candidate no longer held on the article's date
+NAMESAKE = 0.4  # the actor's role is not an office ("Analyst Peter King"): a politician namesake
+SMALL_PLACE = 4.7  # notability (log10 population) below which a place needs context ...
+SMALL_PLACE_PENALTY = 0.35  # ... or loses this much ("Wales" the Alaskan village)
 
 
 @dataclass
@@ -192,6 +195,7 @@ class Candidate:
     notability: float | None = None  # places and states: see PLACE_SCALE
     quality: float = 0.0  # the name-match part of the score
     matched: str = ""  # the surface form that matched
+    strong: int = 0  # region evidence: a co-mentioned city in it, or its region named
     context: float = 0.0  # the part of the score that came from the article's context
 
     def as_dict(self) -> dict:
@@ -296,6 +300,25 @@ def _role_stems(roles: Iterable[str]) -> tuple[set[str], bool]:
     return stems, former
 
 
+def _nonpolitical_role(roles: Iterable[str]) -> str | None:
+    """The first role word that names a profession rather than an office, if any.
+
+    >>> _nonpolitical_role(["Analyst, Lowy Institute"]), _nonpolitical_role(["Wirtschaftsexpertin"])
+    ('analyst', 'wirtschaftsexpertin')
+    >>> _nonpolitical_role(["Außenminister"]) is None
+    True
+    """
+    from kg.extract.resources import words
+
+    english, german = words("en", "nonpolitical_roles"), words("de", "nonpolitical_roles")
+    for role in roles:
+        for token in tokens(role):
+            # German compounds end in the profession ("Wirtschaftsexpertin"); English words do not
+            if token in english or token in german or (len(token) > 8 and any(token.endswith(w) for w in german)):
+                return token
+    return None
+
+
 def _names_a_natural_feature(name: str) -> bool:
     """True when a word of ``name`` names a sea, lake, river … (resources natural_feature_words).
 
@@ -345,6 +368,12 @@ class Linker:
         self.report = report or LinkReport()
         self._online = client is not None
         self._searched: set[tuple[str, str]] = set()
+        self._entities: dict[str, Entity | None] = {}  # read once per linker (one sheet)
+
+    def _get(self, qid: str) -> Entity | None:
+        if qid not in self._entities:
+            self._entities[qid] = self.cache.get(qid)
+        return self._entities[qid]
 
     # ----------------------------------------------------------------- candidates
 
@@ -365,7 +394,7 @@ class Linker:
         return [(n, "surname") for n in self.cache.find_person_key(normalize_name(token), "surname")]
 
     def _is_admin1(self, qid: str) -> bool:
-        entity = self.cache.get(qid)
+        entity = self._get(qid)
         return entity is not None and "admin1" in entity.facts.get("kind", "").split("|")
 
     def _city_form_lookup(self, text: str) -> list[tuple[Name, str]]:
@@ -425,7 +454,7 @@ class Linker:
                 quality = MATCH_QUALITY[kind] * factor
                 current = found.get(name.qid)
                 if current is None or MATCH_QUALITY[current.match] * 1.0 < quality:
-                    entity = self.cache.get(name.qid)
+                    entity = self._get(name.qid)
                     label = entity.label(sheet.language or "en") if entity else name.text
                     found[name.qid] = Candidate(
                         name.qid,
@@ -454,7 +483,7 @@ class Linker:
         ``context_places``: the countries (``"countries"``) and admin-1 names (``"admin1"``) of
         the article's linked actors (:meth:`context_of`).
         """
-        entity = self.cache.get(candidate.qid)
+        entity = self._get(candidate.qid)
         if entity is None:
             return
         context_places = context_places or {}
@@ -464,7 +493,7 @@ class Linker:
             for text in entity.descriptions.values():
                 evidence |= _office_stems(text)
             for position in entity.positions:
-                pos = self.cache.get(position.qid)
+                pos = self._get(position.qid)
                 if pos is None:
                     continue
                 words = set()
@@ -491,6 +520,9 @@ class Linker:
             # ministry whose country the article names (0.55 - 0.06 + 0.10 + 0.02 >= 0.6)
             candidate.score -= 0.06
             candidate.reasons.append("a surname alone, and no role to confirm it -0.06")
+        if entity.type == "Person" and (profession := _nonpolitical_role(actor.roles)):
+            candidate.score -= NAMESAKE
+            candidate.reasons.append(f"the actor is a {profession}, not an office holder: a namesake -{NAMESAKE:.2f}")
         related = {
             c.value
             for pid, claims in entity.claims.items()
@@ -504,9 +536,8 @@ class Linker:
             candidate.score += bonus
             candidate.context += bonus
             candidate.reasons.append(f"co-mentioned {', '.join(sorted(shared_context))} +{bonus:.2f}")
+        # a state is not its own context: "die Republik Kongo" says nothing about "der Kongo"
         countries = set(entity.values("P17")) | set(entity.values("P27"))
-        if entity.type == "State":
-            countries.add(entity.qid)
         if countries & context_places.get("countries", set()):
             candidate.score += COUNTRY_CONTEXT
             candidate.context += COUNTRY_CONTEXT
@@ -516,9 +547,21 @@ class Linker:
             if names & context_places.get("admin1", set()):
                 candidate.score += ADMIN1_CONTEXT
                 candidate.context += ADMIN1_CONTEXT
+                candidate.strong += 1
                 candidate.reasons.append(f"a co-mentioned place lies in it +{ADMIN1_CONTEXT:.2f}")
+        admin1 = entity.facts.get("admin1")
+        if entity.type == "Place" and admin1 and normalize_name(admin1) in context_places.get("names", set()):
+            candidate.score += ADMIN1_CONTEXT
+            candidate.context += ADMIN1_CONTEXT
+            candidate.strong += 1
+            candidate.reasons.append(f"the article names its region {admin1!r} +{ADMIN1_CONTEXT:.2f}")
         if entity.type in ("Place", "State") and actor.type == "Place":
             candidate.notability = _notability(entity)
+            if entity.type == "Place" and candidate.notability < SMALL_PLACE and candidate.context <= 0:
+                candidate.score -= SMALL_PLACE_PENALTY
+                candidate.reasons.append(
+                    f"a small place, and nothing in the article near it -{SMALL_PLACE_PENALTY:.2f}"
+                )
         if entity.type == "Person" and entity.facts.get("kind") == "executive":
             candidate.score += 0.02
             candidate.reasons.append("an executive office holder +0.02")
@@ -541,7 +584,7 @@ class Linker:
         countries: set[str] = set()
         admin1: set[str] = set()
         for qid in qids:
-            entity = self.cache.get(qid)
+            entity = self._get(qid)
             if entity is None:
                 continue
             if entity.type == "State":
@@ -551,6 +594,73 @@ class Linker:
                 if entity.facts.get("admin1") and "admin1" not in entity.facts.get("kind", "").split("|"):
                     admin1.add(normalize_name(entity.facts["admin1"]))
         return {"countries": countries, "admin1": admin1}
+
+    def recheck(self, actor: Actor, sheet: FactSheet, context_qids: set[str]) -> None:
+        """Second opinion on a QID the recogniser gave from its (smaller) name list: when the
+        full cache has another entity of the same name ("Georgia" the country and the US
+        state), the recogniser's choice must win on the article's context, else the actor is
+        left unlinked with both as candidates.
+        """
+        types = set(COMPATIBLE_TYPES.get(actor.type, ()))
+        if actor.type in ("State", "Place"):
+            types |= {"State", "Place"}
+        # the actor's name and those aliases that are names of its entity (not a capital or an
+        # adjective the recogniser folded into it: "Kiew" for Ukraine is no rival name)
+        texts = [actor.name] + [
+            a
+            for a in actor.aliases
+            if any(n.qid == actor.qid and n.kind in ("label", "alias") for n in self.cache.find(a))
+        ]
+        rivals = {
+            n.qid: n
+            for text in dict.fromkeys(texts)
+            for n in self.cache.find(text)
+            if n.kind in ("label", "alias") and n.type in types and n.qid != actor.qid
+        }
+        for qid in self.cache.confusable_with(actor.qid):
+            rivals.pop(qid, None)
+        if not rivals:
+            return
+        probe = Actor(
+            id=actor.id,
+            name=actor.name,
+            type="Place" if actor.type in ("State", "Place") else actor.type,
+            roles=list(actor.roles),
+        )
+        own = self._get(actor.qid)
+        candidates = [
+            Candidate(
+                actor.qid,
+                own.label(sheet.language or "en") if own else actor.name,
+                own.type if own else actor.type,
+                "label",
+                MATCH_QUALITY["label"],
+                ["the recogniser's choice"],
+                quality=MATCH_QUALITY["label"],
+                matched=actor.name,
+            )
+        ]
+        for qid, name in sorted(rivals.items()):
+            quality = MATCH_QUALITY[name.kind]
+            entity = self._get(qid)
+            label = entity.label(sheet.language or "en") if entity else name.text
+            candidates.append(
+                Candidate(qid, label, name.type, name.kind, quality, [f"same name {name.text!r}"], quality=quality)
+            )
+        places = self.context_of(context_qids)
+        places["names"] = _region_names(sheet, actor)
+        for candidate in candidates:
+            self.score(probe, candidate, sheet, context_qids, places)
+        self._place_prior(candidates)
+        ranked = sorted(candidates, key=lambda c: (-c.score, int(c.qid[1:])))
+        chosen, _confidence = self.decide(probe, ranked)
+        own_context = candidates[0].context
+        if chosen is not None and chosen.qid == actor.qid and all(c.context <= own_context for c in candidates):
+            return  # kept only when no rival is better placed in the article's context
+        actor.extra["candidates"] = [c.as_dict() for c in ranked[:MAX_CANDIDATES]]
+        actor.extra["unlinked_reason"] = f"another entity of the same name ({', '.join(sorted(rivals))}) fits as well"
+        actor.qid = None
+        self.report.unlinked += 1
 
     def _place_prior(self, ranked: list[Candidate]) -> None:
         """Same-named places: the less notable lose up to PLACE_CAP (see PLACE_SCALE)."""
@@ -576,11 +686,16 @@ class Linker:
             if (
                 best.notability is not None
                 and rival.notability is not None
-                and best.context <= rival.context
                 and rival.quality >= best.quality - 0.01
-                and best.notability - rival.notability < PLACE_LEAD
+                and (
+                    rival.context > best.context
+                    or rival.strong > best.strong
+                    or (best.context == rival.context and best.notability - rival.notability < PLACE_LEAD)
+                )
             ):
-                gap = 0.0  # places of the same name, neither clearly more notable nor in context
+                # places of the same name: the rival's region is named, or neither is clearly
+                # more notable nor better placed in the article's context
+                gap = 0.0
             if gap < TIE:
                 confidence = min(confidence, self.threshold - 0.01)
                 best.reasons.append(f"tied with {ranked[1].qid}: needs review")
@@ -616,9 +731,7 @@ class Linker:
                     for hit in self.client.search(text, lang=lang, limit=7):
                         if hit.qid not in qids:
                             qids.append(hit.qid)
-            fresh = [
-                q for q in qids if (e := self.cache.get(q)) is None or e.source.startswith("shipped") or e.is_stale()
-            ]
+            fresh = [q for q in qids if (e := self._get(q)) is None or e.source.startswith("shipped") or e.is_stale()]
             if fresh:
                 fetched = self.client.get_entities(fresh)
                 self._store(fetched)
@@ -629,7 +742,7 @@ class Linker:
     def _store(self, fetched: dict[str, Entity]) -> None:
         entities = []
         for entity in fetched.values():
-            previous = self.cache.get(entity.qid)
+            previous = self._get(entity.qid)
             if entity.type == "Other" and previous is not None:
                 entity.type = previous.type
             if previous is not None:  # keep kg's own demonyms/metonyms for shipped states
@@ -638,6 +751,7 @@ class Linker:
             entities.append(entity)
         if self.cache.writable and entities:
             self.cache.put(entities)
+        self._entities.clear()
 
     # ----------------------------------------------------------------- one actor
 
@@ -654,7 +768,7 @@ class Linker:
             if ranked:
                 listed = [c.as_dict() for c in ranked[:MAX_CANDIDATES]]
                 for qid in sorted(self.cache.confusable_with(ranked[0].qid) - {c.qid for c in ranked}):
-                    entity = self.cache.get(qid)
+                    entity = self._get(qid)
                     label = entity.label(sheet.language or "en") if entity else qid
                     listed.append(
                         {
@@ -669,7 +783,7 @@ class Linker:
             self.report.unlinked += int(count)
             return
         actor.qid = chosen.qid
-        source = "wikidata" if (e := self.cache.get(chosen.qid)) is not None and e.source == "wikidata" else "cache"
+        source = "wikidata" if (e := self._get(chosen.qid)) is not None and e.source == "wikidata" else "cache"
         actor.extra["link"] = {"qid": chosen.qid, "confidence": confidence, "method": f"{source}:{chosen.match}"}
         actor.extra.pop("candidates", None)
         self.report.linked += int(count)
@@ -679,6 +793,8 @@ class Linker:
         if online:
             found += self._search_candidates(actor, sheet, {c.qid for c in found})
         places = self.context_of(context_qids) if found else {}
+        if found:
+            places["names"] = _region_names(sheet, actor)
         for candidate in found:
             self.score(actor, candidate, sheet, context_qids, places)
         self._place_prior(found)
@@ -689,8 +805,8 @@ class Linker:
         allowed = COMPATIBLE_TYPES.get(actor.type, ())
         out = []
         wanted = {normalize_name(v) for v in _name_variants(actor.name)}
-        for qid in sorted(self.cache.qids() - known):
-            entity = self.cache.get(qid)
+        for qid in sorted(self.cache.fetched_qids() - known, key=lambda q: int(q[1:])):
+            entity = self._get(qid)
             if entity is None or entity.source != "wikidata" or entity.type not in allowed:
                 continue
             forms = {normalize_name(n.text) for n in entity.names()}
@@ -706,6 +822,16 @@ class Linker:
                     )
                 )
         return out
+
+
+def _region_names(sheet: FactSheet, actor: Actor) -> set[str]:
+    """Normalised names of the sheet's other places and states ("Georgia" for "Athens")."""
+    return {
+        normalize_name(name)
+        for other in sheet.actors
+        if other is not actor and other.type in ("Place", "State")
+        for name in [other.name, *other.aliases]
+    }
 
 
 def _holds(start: str | None, end: str | None, date: str | None) -> bool:
@@ -762,6 +888,9 @@ def link_factsheet(
                 context.add(actor.qid)
                 if not final:
                     linker.report.linked += 1
+    for actor in sheet.actors:
+        if actor.qid and (actor.method or "").startswith("gazetteer") and "link" not in actor.extra:
+            linker.recheck(actor, sheet, {q for q in context if q != actor.qid})
     _link_missions(sheet, linker, context)
     for actor in singles:
         fulls = [other for other in persons if other is not actor and _same_person(actor, other)]

@@ -590,6 +590,14 @@ class EntityCache:
             out.extend(n for n in layer.find_keys(key, kind) if not any(upper.has(n.qid) for upper in above))
         return out
 
+    def fetched_qids(self) -> set[str]:
+        """QIDs in the user cache (fetched online); the shipped files hold none.
+
+        >>> EntityCache.open().fetched_qids()
+        set()
+        """
+        return self._user.qids() if self._user is not None else set()
+
     def confusable_with(self, qid: str) -> set[str]:
         """The other QIDs that texts do not reliably tell apart from ``qid`` (may be empty).
 
