@@ -745,9 +745,11 @@ class Linker:
             previous = self._get(entity.qid)
             if entity.type == "Other" and previous is not None:
                 entity.type = previous.type
-            if previous is not None:  # keep kg's own demonyms/metonyms for shipped states
+            if previous is not None:  # keep what the shipped tables know and Wikidata's summary lacks
                 entity.demonyms = entity.demonyms or previous.demonyms
                 entity.metonyms = entity.metonyms or previous.metonyms
+                entity.offices = entity.offices or previous.offices
+                entity.facts = {**previous.facts, **entity.facts}
             entities.append(entity)
         if self.cache.writable and entities:
             self.cache.put(entities)
