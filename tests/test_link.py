@@ -337,3 +337,25 @@ def test_a_minister_whose_office_ended_is_not_matched_by_that_role(cache):
 )
 def test_big_cache_traps(cache, actors, expected):
     assert [a.qid for a in link_one(cache, *actors, language="en")] == expected
+
+
+@pytest.mark.parametrize(
+    "name, published, language, expected",
+    [
+        ("the US Secretary of State", "2015-05-02", "en", "Q22316"),  # Kerry, 2013-2017
+        ("US-Außenminister", "2019-05-02", "de", "Q473239"),  # Pompeo, 2018-2021
+        ("russischer Außenminister", "2016-05-01", "de", "Q58217"),
+        ("British prime minister", "2017-05-01", "en", "Q264766"),
+        ("German chancellor", "2022-03-01", "en", "Q61053"),
+        ("US President", "2012-05-01", "en", "Q76"),
+        # no holder with a dated office on that day in the data, or no country named
+        ("German chancellor", "2019-03-01", "en", None),
+        ("Bundeskanzler", "2022-03-01", "de", None),
+        ("former US Secretary of State", "2015-05-02", "en", None),
+        # an office "ongoing" at the data's 2022 snapshot says nothing about 2025
+        ("US President", "2025-05-01", "en", None),
+    ],
+)
+def test_a_role_names_the_holder_on_the_articles_date(cache, name, published, language, expected):
+    (actor,) = link_one(cache, {"name": name, "type": "Person"}, published=published, language=language)
+    assert actor.qid == expected
