@@ -529,6 +529,7 @@ def _describe_diff(pred: FactSheet, gold: FactSheet, matching: ActorMatching, fo
     if wrong_dates:
         diff.setdefault("meetings", {})["wrong date"] = [
             f"{pred.meetings[pi].date} instead of {gold.meetings[gi].date}: {_describe_item(gold, gold.meetings[gi])}"
+            f" (predicted from: {_short(pred.meetings[pi].evidence, 60)})"
             for pi, gi in wrong_dates
         ]
     return diff

@@ -62,3 +62,17 @@ def test_parse_published(value, expected):
 def test_parse_published_rejects_non_dates():
     with pytest.raises(InputError, match="'soon' is not a date"):
         parse_published("soon")
+
+
+def test_undated_statements_of_a_participant_take_the_date_of_the_meeting():
+    from kg.extract.pipeline import date_statements_from_events
+    from kg.model import Meeting, Statement
+
+    text = "Per Holm empfing Ida Falk am 4. Mai 2026 in Lima.\nFalk sagte, man sei sich einig.\n„Wir bleiben dran“, sagte Holm."
+    doc = Document(text=text, language="de")
+    meeting = Meeting("meeting", ["holm", "falk"], date="2026-05-04", span=(0, 49))
+    said = Statement("falk", "man sei sich einig", direct=False, span=(61, 79))
+    quoted = Statement("holm", "Wir bleiben dran", direct=True, span=(82, 98), date="2026-05-06")
+    stranger = Statement("eva", "man sei sich einig", direct=False, span=(61, 79))
+    date_statements_from_events(doc, [meeting], [said, quoted, stranger])
+    assert (said.date, quoted.date, stranger.date) == ("2026-05-04", "2026-05-06", None)

@@ -464,3 +464,14 @@ def test_members_of_an_organisation_meeting_and_a_meeting_at_its_margins(make_do
         (["nato"], "oslo", "2025-04-07"),
         (["olsen", "weber"], None, "2025-04-07"),
     ]
+
+
+def test_a_later_definite_mention_dates_the_event_reported_before(make_doc):
+    text = "Telefonat zwischen Weber und Olsen\nEine Zusammenfassung des Telefonats vom 15. Oktober 2014 zwischen Weber und Olsen."
+    found = run(make_doc, text, kinds={"Telefonat zwischen": "heading"})
+    assert [(m.kind, m.date) for m in found] == [("call", "2014-10-15")]
+
+
+def test_the_date_nearest_the_trigger_in_its_clause(make_doc):
+    text = "OSLO (3. Mai 2025) - Weber, die im April 2024 gewählt wurde, trifft Olsen am 9. Mai 2025."
+    assert [m.date for m in run(make_doc, text, published="2025-05-03")] == ["2025-05-09"]

@@ -207,3 +207,56 @@ def test_participle_cue_after_a_clause_takes_the_subject(make_doc):
 def test_apposition_before_a_separable_cue_is_not_what_was_said(make_doc):
     text = "Auch die Chefin der Opposition, Mia Roth, sprach den Familien ihr Beileid aus."
     assert all(quote != "Auch die Chefin der Opposition, Mia Roth" for _, quote, _ in run(make_doc, text))
+
+
+def test_speech_noun_with_its_clause(make_doc):
+    text = "Trotz der Warnung von Ortiz, die Lage könne eskalieren, hielt Roth an dem Plan fest."
+    assert run(make_doc, text) == [("ortiz", "die Lage könne eskalieren", False)]
+    text = "Roth dismissed Ortiz's warning that the talks would fail."
+    assert run(make_doc, text, language="en") == [("ortiz", "the talks would fail", False)]
+
+
+def test_speech_noun_without_a_clause_is_nothing(make_doc):
+    assert run(make_doc, "Die Warnung von Ortiz kam spät.") == []
+
+
+def test_object_cue_with_people_as_object_is_no_statement(make_doc):
+    assert run(make_doc, "Ortiz welcomed the visiting delegation at the airport.", language="en") == []
+    assert run(make_doc, "Ortiz begrüßte die Gäste am Flughafen von Oslo.") == []
+    found = run(make_doc, "Ortiz welcomed the agreement on fishing rights.", language="en")
+    assert found == [("ortiz", "the agreement on fishing rights", False)]
+
+
+def test_a_quote_line_repeated_later_is_a_heading(make_doc):
+    text = '"We stay the course"\nLena Ortiz spoke in Oslo. "We stay the course," Ortiz said.'
+    assert run(make_doc, text, language="en") == [("ortiz", "We stay the course,", True)]
+
+
+def test_stance_adjectives(make_doc):
+    text = "Ortiz hat sich enttäuscht über die Entscheidung der Regierung gezeigt."
+    assert run(make_doc, text) == [("ortiz", "enttäuscht über die Entscheidung der Regierung gezeigt", False)]
+    text = "Ortiz was confident that the ships would return in May."
+    assert run(make_doc, text, language="en") == [("ortiz", "the ships would return in May", False)]
+
+
+def test_german_perfect_tense_object_cue(make_doc):
+    text = "Ortiz hat am Montag die Einigung der beiden Werften ausdrücklich begrüßt."
+    found = run(make_doc, text)
+    assert [(s, d) for s, _, d in found] == [("ortiz", False)]
+    assert "die Einigung der beiden Werften" in found[0][1]
+
+
+def test_sprechen_von_gives_the_fragment(make_doc):
+    found = run(make_doc, "Ortiz sprach am Montag von einem „Durchbruch“.")
+    assert ("ortiz", "Durchbruch", True) in found
+
+
+def test_warnen_vor_is_a_statement(make_doc):
+    assert run(make_doc, "Ortiz warnte vor einer raschen Eskalation.") == [
+        ("ortiz", "vor einer raschen Eskalation", False)
+    ]
+
+
+def test_for_whom_frame_gives_the_quoted_words(make_doc):
+    text = "Für Ortiz war das Treffen „ein wichtiger Schritt nach vorn“."
+    assert run(make_doc, text) == [("ortiz", "ein wichtiger Schritt nach vorn", True)]

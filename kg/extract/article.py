@@ -756,32 +756,34 @@ def header_stamp(text: str, lines) -> object:
     furniture, or opening the first body line as a dateline ("WASHINGTON, July 7, 2017 — …").
 
     >>> t = "Gipfel in Rom Stand: 01.02.2026 10:00 Uhr\\n\\nDie Minister trafen sich am Montag."
-    >>> header_stamp(t, _lines(t))
+    >>> read_article(t).published
     datetime.date(2026, 2, 1)
     >>> t = "News article25 November 2015Directorate-General\\n\\nThe talks began."
-    >>> header_stamp(t, _lines(t))
+    >>> read_article(t).published
     datetime.date(2015, 11, 25)
     >>> t = "OSLO, May 4, 2024 — The ministers met on Friday.\\nThey agreed."
-    >>> header_stamp(t, _lines(t))
+    >>> read_article(t).published
     datetime.date(2024, 5, 4)
     >>> t = "Story: X-12 Release Date: 3/27/2014 9:11:00 AM\\nThe ship sailed."
-    >>> header_stamp(t, _lines(t))
+    >>> read_article(t).published
     datetime.date(2014, 3, 27)
     >>> t = "Ministers met on 3 May 2024 in Oslo, where they agreed on a plan.\\nMore."
-    >>> header_stamp(t, _lines(t)) is None
+    >>> read_article(t).published is None
     True
     """
     import datetime as dt
 
     bodies = 0
     for index, line in enumerate(lines):
-        if index >= 15 or bodies >= 3:
+        if index >= 30 or bodies >= 6:
             break
+        header = index < 15 and bodies < 3  # furniture stamps; datelines a little further down
         raw = text[line.start : line.end]
         if (line.kind == "caption" and bodies) or _CREDIT.search(raw):
             continue  # a photo's caption or credit below the text: the day it was taken
-        if len(raw) > 250 or line.kind == "body" or _looks_like_body(raw):
-            bodies += 1
+        is_body = len(raw) > 250 or line.kind == "body" or _looks_like_body(raw)
+        if is_body or not header:
+            bodies += is_body
             opening = _OPENING_DATELINE.match(raw)
             if opening:
                 found = find_in_text(raw[opening.end() :])

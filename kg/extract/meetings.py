@@ -552,7 +552,10 @@ def _sentence_meetings(
     out = []
     used_words = set()
     for t_start, t_end, word, kind in triggers:
-        if _anaphoric(text, t_start, t_end, word) and (kind in seen_kinds or not _specific(text, t_end, word)):
+        if _anaphoric(text, t_start, t_end, word) and (
+            not _specific(text, t_end, word)
+            or (kind in seen_kinds and not any(t_end <= d.start < t_end + 40 for d in _event_dates(doc, start, end)))
+        ):  # a definite mention adds to the event reported before only when it dates it ("des Telefonats vom 3. Mai")
             continue  # "after the talks": the talks reported before, or told elsewhere (a headline)
         if (word.lower(), kind) in used_words:
             continue
@@ -609,14 +612,15 @@ def _sentence_meetings(
         if len(hosts) > 1:  # "visited Djibouti, Somalia and Ethiopia": one visit per state, there
             groups = [[p for p in participants if p != hosts[0]] + [h] for h in hosts]
         published = doc.published if getattr(doc, "published_precision", None) == "day" else None
-        status = meeting_status(text, start, end, doc.language, t_start, t_end, date, published)
+        date_here = date_near(doc, start, end, t_start, t_end) or date
+        status = meeting_status(text, start, end, doc.language, t_start, t_end, date_here, published)
         surface = any(t[0] == t_start for t in _surface_triggers(text, t_start, t_end))
         for group in groups:
             out.append(
                 Meeting(
                     kind=kind,
                     participants=group,
-                    date=date,
+                    date=date_here,
                     place=group[-1] if len(hosts) > 1 else place,
                     evidence=text[start:end],
                     span=(start, end),
@@ -624,7 +628,7 @@ def _sentence_meetings(
                         persons=sum(1 for p in group if actors.is_type(p, "Person")),
                         named_in_sentence=sum(1 for p in group if any(m.actor_id == p for m in mentions)),
                         parties=len(group),
-                        dated=date is not None,
+                        dated=date_here is not None,
                         placed=place is not None,
                         surface_trigger=surface,
                         heading=sentence.kind != "body",
@@ -888,5 +892,50 @@ def _place(text: str, places: list[tuple[int, int, str]], states: list[tuple[int
 
 
 def _date(doc: Document, start: int, end: int) -> str | None:
-    found = find_dates(doc, start, end)
+    found = _event_dates(doc, start, end)
     return found[0].value if found else None
+
+
+# a dateline opening a sentence: "MIAMI (Jan. 15, 2020) -- …", "WASHINGTON, July 7, 2017 — …"
+_DATELINE_OPENING = re.compile(r"[A-ZÄÖÜÉ][A-ZÄÖÜÉ .,'/-]{1,40}[,(]\s*$")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()–—]|\b(?:who|which|since|seit|that|dass|der|die|das|nachdem|after|before|bevor|als)\b"
+)
+
+
+def _event_dates(doc: Document, start: int, end: int) -> list:
+    """The sentence's dates, without a dateline that opens it (the day of writing, not of the event)."""
+    return [
+        d
+        for d in find_dates(doc, start, end)
+        if not (d.start - start <= 45 and _DATELINE_OPENING.fullmatch(doc.text, start, d.start))
+    ]
+
+
+def date_near(doc: Document, start: int, end: int, t_start: int, t_end: int) -> str | None:
+    """The date of the event a trigger names: of the sentence's dates, the nearest to the trigger,
+    one in the trigger's own clause before one across a comma or a subordinate clause.
+
+    >>> import datetime as dt
+    >>> from kg.extract.base import Document
+    >>> t = "The ministers, who met in May 2024, will gather in Paris on 30 November 2025."
+    >>> d = Document(text=t, language="en")
+    >>> date_near(d, 0, len(t), t.index("gather"), t.index("gather") + 6)
+    '2025-11-30'
+    >>> t = "On June 24 (June 25 in Tokyo), the two met."
+    >>> date_near(Document(text=t, language="en", reference=dt.date(2025, 1, 1)), 0, len(t), 36, 39)
+    '2025-06-24'
+    >>> t = "MIAMI (Jan. 15, 2020) -- The admiral visited Peru on Jan. 12, 2020."
+    >>> date_near(Document(text=t, language="en"), 0, len(t), t.index("visited"), t.index("visited") + 7)
+    '2020-01-12'
+    """
+    best = None
+    for d in _event_dates(doc, start, end):
+        gap = (d.start, t_start) if d.end <= t_start else (t_end, d.start)
+        distance = max(0, gap[1] - gap[0])
+        crossing = bool(_CLAUSE_BREAK.search(doc.text, gap[0], gap[1]))
+        aside = doc.text.rfind("(", start, d.start) > doc.text.rfind(")", start, d.start)  # "(25 June, JST)"
+        score = (aside, crossing, distance)
+        if best is None or score < best[0]:
+            best = (score, d.value)
+    return best[1] if best else None

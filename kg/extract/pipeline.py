@@ -118,6 +118,7 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
     meetings = _unique(meetings, _meeting_key)
     statements = _unique(statements, _statement_key)
     _date_statements_after_meetings(doc, meetings, statements)
+    date_statements_from_events(doc, meetings, statements)
     sheet = FactSheet(
         actors=list(actors.actors),
         meetings=meetings,
@@ -213,6 +214,38 @@ def _date_statements_after_meetings(doc: Document, meetings: list, statements: l
         if chosen is not None and chosen.date != statement.date:
             carried = (statement.speaker, statement.date, chosen.date, end)
             statement.date = chosen.date
+
+
+def date_statements_from_events(doc: Document, meetings: list, statements: list) -> None:
+    """An undated statement by a participant of a dated meeting takes that meeting's date: the
+    nearest such meeting reported before it, else one reported later in the same paragraph
+    ("Ida traf am 3. Mai Per. … Ida sagte, …"). Statements with a date keep it.
+
+    >>> import datetime as dt
+    >>> text = "Ida traf am 3. Mai 2025 Per in Rom.\\nIda sagte, die Lage sei ernst."
+    >>> doc = Document(text=text, language="de")
+    >>> m = Meeting("meeting", ["ida", "per"], date="2025-05-03", span=(0, 34))
+    >>> s = Statement("ida", "die Lage sei ernst", direct=False, span=(46, 64))
+    >>> other = Statement("eva", "nichts", direct=False, span=(46, 64))
+    >>> date_statements_from_events(doc, [m], [s, other]); s.date, other.date
+    ('2025-05-03', None)
+    """
+    dated = sorted((m for m in meetings if m.date and m.span), key=lambda m: m.span[0])
+    if not dated:
+        return
+    for statement in statements:
+        if statement.date or not statement.span:
+            continue
+        own = [m for m in dated if statement.speaker in m.participants]
+        before = [m for m in own if m.span[0] <= statement.span[0]]
+        if before:
+            statement.date = before[-1].date
+            continue
+        after = [
+            m for m in own if m.span[0] > statement.span[0] and "\n" not in doc.text[statement.span[1] : m.span[0]]
+        ]
+        if after:
+            statement.date = after[0].date
 
 
 def _meeting_key(m: Meeting) -> tuple:

@@ -129,6 +129,44 @@ def _heads_of_sources(lang: str) -> frozenset[str]:
 _AS_CLAUSE = re.compile(
     r",\s+(?:wie|as)\s+(?P<who>[^,]{2,80}?)\s+(?:(?:hat|habe|hatte|has|had)\s+)?(?P<verb>[a-zäöüß]+)(?:\s+(?:an|mit|hinzu|bekannt))?\s*$"
 )
+_NOUN_FRAME_DE = re.compile(r"(?P<src>(?:\s+(?:des|der|von|vom)\s+[^,]{1,60}?)?)\s*,\s*(?P<that>(?:dass|daß)\s+)?")
+_NOUN_FRAME_EN = re.compile(r"(?P<src>(?:\s+(?:by|from|of)\s+[^,]{1,60}?)?)\s*,?\s+(?P<that>that\s+)")
+_CLAUSE_GOES_ON_DE = frozenset(
+    "dass daß und oder die der das den dem des wie weil um etwa sowie aber sondern ob wenn als bis denn doch "
+    "jedoch zum zur zu mit von in auf für an bei nach aus ein eine einen einem einer".split()
+)
+_CLAUSE_GOES_ON_EN = frozenset("that and or the a an which who as if but to of in on for with by from".split())
+
+
+def _speech_nouns(lang: str) -> frozenset[str]:
+    from kg.extract.resources import words
+
+    return words(lang if lang in ("de", "en") else "en", "speech_nouns")
+
+
+def _clause_end(text: str, start: int, end: int, goes_on: frozenset[str]) -> int:
+    """Where a reported clause ends: at a comma followed by what looks like a new main verb."""
+    for m in re.finditer(r",\s+(\S+)", text[start:end]):
+        nxt = m.group(1).strip(",.;:").lower()
+        if nxt[:1].islower() and nxt not in goes_on and text[start + m.start(1)].islower():
+            return start + m.start()
+    return end
+
+
+_DETERMINERS_OBJECT = frozenset(
+    "a an this that these those his her their its our my your all both several many some "
+    "ein eine einen einem einer eines seinen seine ihren ihre ihrem seinem diese diesen dieser alle beide".split()
+)
+_ADJECTIVE_LIKE_EN = frozenset("visiting foreign senior new high-level large small official".split())
+_STANCE_DE = re.compile(
+    r"\bsich\s+(?:(?:sehr|tief|äußerst|zutiefst|auch|zudem|erneut|weiter)\s+)?(?P<adj>[a-zäöüß]+)\b"
+)
+_STANCE_EN = re.compile(
+    r"\b(?:is|was|were|are|remains|remained)\s+(?:(?:very|deeply|still|also|increasingly)\s+)?(?P<adj>[a-z]+)\s+that\s+"
+)
+_STANCE_VERBS_DE = frozenset("zeigen geben äußern".split())
+_VERB_FINAL_AUX_DE = frozenset("hat haben hatte hatten habe wird werden wurde wurden".split())
+_FOR_WHOM = re.compile(r"(?:Für|For)\s+")
 _NOMINATIVE = frozenset("der die the".split())
 _FUNCTION_WORDS_DE = frozenset(
     "der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im in am an auf "
@@ -526,7 +564,7 @@ class _Run:
 
     def _direct(self, q: tuple[int, int]) -> None:
         start, end = q
-        if not self._is_body(start):
+        if not self._is_body(start) or self._repeated_heading(q):
             return
         (pre_a, pre_b), (post_a, post_b) = self._frame(q)
         pre = self.text[pre_a:pre_b]
@@ -573,6 +611,22 @@ class _Run:
                 self._add(speaker, p_start, p_end, True, None, date, p_clause_end, "quote-continuation", 0.7)
             self.found.append(current)
         self.pending = []
+
+    def _repeated_heading(self, q: tuple[int, int]) -> bool:
+        """A line that is only a quotation which the article quotes again later (a sub-heading)."""
+        line_start = self.text.rfind("\n", 0, q[0]) + 1
+        line_end = self.text.find("\n", q[1])
+        line_end = len(self.text) if line_end < 0 else line_end
+        if _LETTER.search(self.text, line_start, q[0] - 1) or _LETTER.search(self.text, q[1] + 1, line_end):
+            return False
+        words = _tokens(self.text[q[0] : q[1]].lower())
+        if len(words) < 3:
+            return False
+        key = [w for _, _, w in words]
+        return any(
+            later[0] > q[1] and [w for _, _, w in _tokens(self.text[later[0] : later[1]].lower())][: len(key)] == key
+            for later in self.quotes
+        )
 
     def _unattributed(self, q: tuple[int, int], clause_end: int) -> None:
         """A quote with no attribution of its own: it continues the quotation of the paragraph
@@ -685,7 +739,80 @@ class _Run:
         else:
             handled = self._reported_en(s_start, s_end)
         if not handled:
+            handled = self._speech_noun(s_start, s_end) or self._stance(s_start, s_end)
+        if not handled:
             self._continuation(s_start, s_end)
+
+    def _speech_noun(self, s_start: int, s_end: int) -> bool:
+        """A noun of saying with its clause ("trotz der Warnung der Kanzlerin, die Lage könne
+        eskalieren", "the minister's warning that …", "mit dem Hinweis, dass …"): the clause is
+        what the source (genitive, von/by/from phrase or possessive) said."""
+        b_start, b_end = self._sentence_body(s_start, s_end)
+        text, de = self.text, self.lang == "de"
+        nouns = _speech_nouns(self.lang)
+        for t_start, t_end, word in _tokens(text[b_start:b_end], b_start):
+            if de and not word[:1].isupper():
+                continue
+            key = word if word in nouns else lemma(word if de else word.lower(), self.lang)
+            if key not in nouns:
+                continue
+            frame = (_NOUN_FRAME_DE if de else _NOUN_FRAME_EN).match(text, t_end, b_end)
+            if frame is None:
+                continue
+            a = frame.end()
+            head = text[a:b_end].split()[:6]
+            konjunktiv = any(w.strip(",.").lower() in KONJUNKTIV_FORMS or looks_like_konjunktiv_e(w) for w in head[1:])
+            if not (frame.group("that") or konjunktiv):
+                continue
+            b = _clause_end(text, a, b_end, _CLAUSE_GOES_ON_DE if de else _CLAUSE_GOES_ON_EN)
+            src_a, src_b = frame.start("src"), frame.end("src")
+            speaker = None
+            if src_b > src_a:
+                speaker = self._speaker_in(src_a, src_b, src_a)
+            else:
+                owner = [m for m in self.actors.in_range(max(b_start, t_start - 60), t_start) if t_start - m.end <= 3]
+                if owner and text[owner[-1].end : t_start].strip() in ("’s", "'s", "s", "’", "'"):
+                    speaker = owner[-1].actor_id  # "the minister's warning"
+                elif self._adjacent(s_start, allow_paragraph=True) is not None and t_start - b_start < 40:
+                    speaker = self._last().speaker  # "Verbunden mit dem Hinweis, dass …": the speaker before
+            a, b = _strip_span(text, a, b)
+            if speaker is None or len(text[a:b].split()) < 3:
+                continue
+            self._add(
+                speaker, a, b, False, word, self._date_for(word, (s_start, s_end), (a, b)), s_end, "speech-noun", 0.55
+            )
+            return True
+        return False
+
+    def _stance(self, s_start: int, s_end: int) -> bool:
+        """An attitude told with an adjective: "X zeigte sich enttäuscht über …", "X hat sich
+        zuversichtlich geäußert, dass …", "X was confident that …"."""
+        from kg.extract.resources import words
+
+        b_start, b_end = self._sentence_body(s_start, s_end)
+        lang = self.lang if self.lang in ("de", "en") else "en"
+        adjectives = words(lang, "stance_adjectives")
+        pattern = _STANCE_DE if lang == "de" else _STANCE_EN
+        for m in pattern.finditer(self.text, b_start, b_end):
+            if m.group("adj").lower() not in adjectives:
+                continue
+            if lang == "de":
+                verbs = {lemma(w.lower(), "de") for _, _, w in _tokens(self.text[b_start:b_end])}
+                if not verbs & _STANCE_VERBS_DE:
+                    continue
+                a, b = m.start("adj"), b_end
+            else:
+                a, b = m.end(), b_end
+            speaker = self._v2_subject(b_start, m.start(), m.start(), b_end) or self._speaker_in(
+                b_start, m.start(), m.start()
+            )
+            a, b = _strip_span(self.text, a, b)
+            if speaker is None or len(self.text[a:b].split()) < 3:
+                continue
+            cue = self.text[m.start() : m.end("adj")]
+            self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, s_end), (a, b)), s_end, "stance", 0.5)
+            return True
+        return False
 
     def _embedded(self, q: tuple[int, int], s_start: int) -> bool:
         """Whether a quote is part of the sentence's own wording (a name, title, scare quote or
@@ -718,7 +845,7 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
-        if self._anaphoric_de(s_start, s_end, b_start, b_end):
+        if self._anaphoric_de(s_start, s_end, b_start, b_end) or self._for_whom(s_start, s_end, b_start, b_end):
             return True
         # "Nach Ansicht von X ist dies …", "Laut X …"
         m = _SOURCE_BEFORE.match(body)
@@ -858,7 +985,12 @@ class _Run:
         „mutig“": a naming verb; what it says of its object is the statement, and a quoted
         fragment in it is the speaker's own words."""
         for index, (t_start, t_end, word) in enumerate(tokens):
-            if not word[:1].islower() or cue_frames(word, self.lang) != {"naming"}:
+            speaks_of = (
+                self.lang == "de"
+                and lemma(word.lower(), "de") == "sprechen"
+                and any(t[2] in ("von", "vom") for t in tokens[index + 1 : index + 5])
+            )  # "X sprach von einem „Durchbruch“"
+            if not word[:1].islower() or (cue_frames(word, self.lang) != {"naming"} and not speaks_of):
                 continue
             before = self.text[b_start:t_start]
             speaker = self._v2_subject(b_start, t_start, t_end, b_end) or self._speaker_in(b_start, t_start, t_start)
@@ -900,6 +1032,38 @@ class _Run:
                     )
             return True
         return False
+
+    def _for_whom(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """ "Für X war der Gipfel „ein Erfolg“" / "For X, the summit was "a success"": the quoted
+        words are X's own."""
+        m = _FOR_WHOM.match(self.text, b_start, b_end)
+        if m is None:
+            return False
+        person = next(
+            (
+                x
+                for x in self.actors.in_range(m.end(), min(b_end, m.end() + 80))
+                if self.actors.is_type(x.actor_id, "Person")
+            ),
+            None,
+        )
+        quoted = [q for q in self._quotes_in(b_start, b_end) if b_start <= q[0] - 1 and q[1] <= b_end]
+        if person is None or not quoted or person.start - m.end() > 40:
+            return False
+        for q in quoted:
+            if self.qinfo.get(q) and self.qinfo[q].kind != "name":
+                self._add(
+                    person.actor_id,
+                    q[0],
+                    q[1],
+                    True,
+                    None,
+                    self._date_for(None, (s_start, s_end), q),
+                    s_end,
+                    "for-whom",
+                    0.55,
+                )
+        return True
 
     def _anaphoric_de(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
         """ "Die Brigade wird aufgestockt. Das kündigte X am Montag an." / "Das hat X zugesagt.":
@@ -1020,6 +1184,13 @@ class _Run:
         if clause is None and low in NP_OBJECT_CUES:
             obj_start = self._skip_subject(t_end, b_end, speaker)
             a, b = _strip_span(text, obj_start, b_end)
+            aux = next((t for t in tokens[:index] if t[2].lower() in _VERB_FINAL_AUX_DE), None)
+            if index == len(tokens) - 1 and aux is not None:  # "X hat … die Einigung begrüßt": the object precedes
+                mention = [m for m in self.actors.in_range(b_start, t_start) if m.actor_id == speaker]
+                a = max(aux[1], mention[0].end if mention else aux[1])
+                a, b = _strip_span(text, a, t_start)
+                if text[a : a + 5] == "sich ":
+                    a += 5
             if (
                 b - a >= 12
                 and text[a : a + 2].lstrip(_QUOTE_MARKS)[:1].islower()
@@ -1051,6 +1222,8 @@ class _Run:
         """ "lobte ihren deutschen Amtskollegen X": the object is a person, not something said."""
         from kg.extract.actors import _is_role
 
+        if self._people_object(a, b):
+            return True
         mentions = self.actors.in_range(a, b)
         if (
             not mentions
@@ -1061,6 +1234,37 @@ class _Run:
             return False
         words = re.findall(r"[\w-]+", self.text[a : mentions[-1].start])
         return all((w[:1].islower() and w not in _OBJECT_LINKS) or _is_role(w) for w in words)
+
+    def _people_object(self, a: int, b: int) -> bool:
+        """ "welcomed the delegation at the airport", "begrüßte die Gäste": the head of the object
+        names people (resources/<lang>/person_nouns.txt), or an actor mention opens it."""
+        from kg.extract.resources import words
+
+        tokens = _tokens(self.text[a:b], a)[:5]
+        people = words(self.lang if self.lang in ("de", "en") else "en", "person_nouns")
+        for t_start, _t_end, word in tokens:
+            if word.lower() in _ARTICLES or word.lower() in _DETERMINERS_OBJECT:
+                continue
+            if word in people or word.lower() in people:
+                return True
+            mention = self.actors.in_range(t_start, b)[:1]
+            if (
+                mention
+                and mention[0].start == t_start
+                and self.actors.is_type(mention[0].actor_id, "Person", "State", "Place", "Ship")
+            ):
+                after = self.text[mention[0].end : b].split()
+                return not after or after[0].lower() in _PREPOSITIONS_EN or after[0].lower() in _PREPOSITIONS_DE
+            if (
+                word[:1].isupper()
+                and self.lang == "de"
+                or word[:1].isalpha()
+                and self.lang != "de"
+                and not word.endswith("ly")
+            ):
+                if self.lang == "de" or word.lower() not in _ADJECTIVE_LIKE_EN:
+                    return False  # the head noun: no people
+        return False
 
     def _cut_coordination_de(self, a: int, b: int) -> tuple[int, int]:
         """Cut "… unterstützten und ermutigte …" before a coordinated new main verb."""
@@ -1094,8 +1298,10 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
-        if self._as_clause(s_start, s_end, b_start, b_end) or self._naming(
-            _tokens(body, b_start), s_start, s_end, b_start, b_end
+        if (
+            self._as_clause(s_start, s_end, b_start, b_end)
+            or self._naming(_tokens(body, b_start), s_start, s_end, b_start, b_end)
+            or self._for_whom(s_start, s_end, b_start, b_end)
         ):
             return True
         m = _SOURCE_BEFORE.match(body)
