@@ -486,6 +486,39 @@ def delete(article: str = typer.Argument(..., help="The article's URL, IRI or ke
         err.print(f"deleted {iri}", markup=False, highlight=False)
 
 
+summary_app = typer.Typer(
+    help="Check or rebuild the summary graph (derived from the article graphs).", no_args_is_help=True
+)
+app.add_typer(summary_app, name="summary")
+
+
+@summary_app.command("check")
+def summary_check() -> None:
+    """Compare the stored summary with a rebuild from the article graphs; exit 1 if they differ."""
+    from kg.summary import check_summary
+
+    with _errors():
+        with _graph(read_only=True) as graph:
+            result = check_summary(graph.store, state.settings.base_iri)
+        for label, triples in (("missing", result.missing), ("extra", result.extra)):
+            for triple in triples:
+                out.print(f"{label}: {' '.join(t.n3() for t in triple)}", markup=False, highlight=False)
+        (out if result.ok else err).print(result.text(), markup=False, highlight=False)
+        if not result.ok:
+            raise typer.Exit(1)
+
+
+@summary_app.command("rebuild")
+def summary_rebuild() -> None:
+    """Recompute the summary graph from the article graphs (after a crash on a non-atomic store)."""
+    from kg.summary import rebuild_summary
+
+    with _errors():
+        with _graph() as graph:
+            count = rebuild_summary(graph.store, state.settings.base_iri)
+        err.print(f"rebuilt the summary: {count} triples", markup=False, highlight=False)
+
+
 # --------------------------------------------------------------------------- extraction
 
 

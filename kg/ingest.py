@@ -46,9 +46,11 @@ from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
 from kg.store.base import NTriples, Store
 from kg.summary import (
+    KGS,
     ArticleFacts,
     SummaryPlanner,
     article_facts,
+    pending_graph_iri,
     rebuild_summary,
     summary_graph_iri,
     summary_is_current,
@@ -264,6 +266,21 @@ def _peak_rss_mb() -> float:
 # --------------------------------------------------------------------------- writing
 
 
+_COUNTS = """
+SELECT (COUNT(DISTINCT ?article) AS ?stored) (COUNT(DISTINCT ?listed) AS ?summarised) WHERE {
+  { GRAPH ?g { ?article <https://w3id.org/kg-news/ontology#contentSha256> ?hash } }
+  UNION
+  { GRAPH ?summary { ?listed <https://w3id.org/kg-news/summary#actorCount> ?n } }
+}
+"""
+
+
+def _summary_counts_agree(store: Store, summary: URIRef) -> bool:
+    """As many articles in the summary as article graphs in the store (a quick check, one query)."""
+    rows = store.query(_COUNTS, {"summary": summary}).rows
+    return not rows or int(rows[0][0] or 0) == int(rows[0][1] or 0)
+
+
 class ArticleWriter:
     """Writes prepared articles in atomic batches and keeps the summary graph right."""
 
@@ -271,8 +288,12 @@ class ArticleWriter:
         self.store = store
         self.base_iri = base_iri
         summary = summary_graph_iri(base_iri)
+        self.atomic = store.capabilities.atomic_writes
+        self.pending = pending_graph_iri(base_iri)
         if not summary_is_current(store, base_iri):
             rebuild_summary(store, base_iri)  # a store from before the summary (or its article nodes)
+        elif not self.atomic and (store.has_graph(self.pending) or not _summary_counts_agree(store, summary)):
+            rebuild_summary(store, base_iri)  # a write over plain GSP did not finish: repair first
         self.planner = SummaryPlanner(store, base_iri)
         self.summary = summary
 
@@ -291,7 +312,15 @@ class ArticleWriter:
         self._apply(remove, add, graphs=graphs)
 
     def _apply(self, remove, add, **changes) -> None:
-        """One atomic store write of graph changes plus summary changes; the planner follows it."""
+        """One atomic store write of graph changes plus summary changes; the planner follows it.
+
+        On a store without atomic writes (plain Graph Store Protocol) the write is bracketed by
+        a marker graph listing its articles: a run that dies in between leaves the marker, and
+        the next writer rebuilds the summary before anything else (:class:`ArticleWriter`).
+        """
+        touched = [*changes.get("graphs", {}), *changes.get("drop", [])]
+        if not self.atomic:
+            self.store.replace_graph(self.pending, [(URIRef(a), KGS.pending, Literal(True)) for a in touched])
         try:
             self.store.apply_changes(
                 remove=[(s, p, o, self.summary) for s, p, o in remove],  # any order: one update
@@ -302,6 +331,8 @@ class ArticleWriter:
             self.planner.rollback()
             raise
         self.planner.commit()
+        if not self.atomic:
+            self.store.drop_graph(self.pending)
 
     def delete(self, article: URIRef) -> bool:
         """Remove an article's graph and its part of the summary, in one atomic write."""

@@ -837,11 +837,84 @@ def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     _, add = planner.plan(added, {})
     store.replace_graph(graph, sorted(add))
     planner.commit()
+    pending = pending_graph_iri(base_iri)
+    if store.has_graph(pending):
+        store.drop_graph(pending)
     return len(add)
+
+
+def pending_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
+    """The graph that lists the articles of a write in flight on a store without atomic writes.
+
+    >>> str(pending_graph_iri())
+    'https://w3id.org/kg-news/id/graph/summary-pending'
+    """
+    return iris(base_iri).summary_pending_graph()
+
+
+@dataclass
+class SummaryCheck:
+    """The stored summary graph compared with a rebuild from the article graphs."""
+
+    stored: int  # triples in the stored summary
+    expected: int  # triples a rebuild would write
+    missing: list[tuple] = field(default_factory=list)  # in a rebuild, not stored
+    extra: list[tuple] = field(default_factory=list)  # stored, not in a rebuild
+    pending: bool = False  # a write on a store without atomic writes did not finish
+
+    @property
+    def ok(self) -> bool:
+        """True when the stored summary is exactly what a rebuild would write."""
+        return not self.missing and not self.extra and not self.pending
+
+    def text(self) -> str:
+        """One line for a person."""
+        if self.ok:
+            return f"the summary matches the article graphs ({self.stored} triples)"
+        parts = []
+        if self.missing or self.extra:
+            parts.append(
+                f"{len(self.missing)} triple(s) missing and {len(self.extra)} extra against a rebuild "
+                f"({self.stored} stored, {self.expected} expected)"
+            )
+        if self.pending:
+            parts.append("a write that did not finish left it unverified")
+        return "the summary is out of date: " + "; ".join(parts) + "; run 'kg summary rebuild'"
+
+
+def expected_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
+    """The summary triples a rebuild from the article graphs gives (nothing is written)."""
+    planner = SummaryPlanner(store, base_iri, assume_empty=True)
+    added = [
+        article_facts(str(name), store.iter_graph_triples(name))
+        for name in store.graph_names()
+        if iris(base_iri).is_article(name)
+    ]
+    _, add = planner.plan(added, {})
+    planner.rollback()
+    return set(add)
+
+
+def check_summary(store, base_iri: str = DEFAULT_BASE_IRI, sample: int = 20) -> SummaryCheck:
+    """Compare the stored summary with a rebuild; up to ``sample`` differing triples each way.
+
+    >>> from kg.store import open_store
+    >>> check_summary(open_store("memory:")).ok
+    True
+    """
+    graph = summary_graph_iri(base_iri)
+    stored = set(store.iter_graph_triples(graph)) if store.has_graph(graph) else set()
+    expected = expected_summary(store, base_iri)
+    missing, extra = sorted(expected - stored), sorted(stored - expected)
+    pending = store.has_graph(pending_graph_iri(base_iri))
+    return SummaryCheck(len(stored), len(expected), missing[:sample], extra[:sample], pending)
 
 
 __all__ = [
     "KGS",
+    "SummaryCheck",
+    "check_summary",
+    "pending_graph_iri",
     "ArticleFacts",
     "ActorFacts",
     "SummaryPlanner",

@@ -31,7 +31,6 @@ import bisect
 import datetime as dt
 import re
 
-from kg.evaluate import dates_agree
 from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MEETING_TRIGGERS
@@ -39,7 +38,7 @@ from kg.extract.dates import _future_clause, find_dates
 from kg.extract.lexicon import WEEKDAYS
 from kg.extract.nlp import lemma
 from kg.extract.statements import find_quotes, statements_of
-from kg.model import Meeting
+from kg.model import Meeting, dates_agree
 
 _MULTIWORD = {k: v for k, v in MEETING_TRIGGERS.items() if " " in k}
 _SINGLE = {k: v for k, v in MEETING_TRIGGERS.items() if " " not in k}

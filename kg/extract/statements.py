@@ -158,6 +158,15 @@ _DETERMINERS_OBJECT = frozenset(
     "ein eine einen einem einer eines seinen seine ihren ihre ihrem seinem diese diesen dieser alle beide".split()
 )
 _ADJECTIVE_LIKE_EN = frozenset("visiting foreign senior new high-level large small official".split())
+_STANCE_DE = re.compile(
+    r"\bsich\s+(?:(?:sehr|tief|äußerst|zutiefst|auch|zudem|erneut|weiter)\s+)?(?P<adj>[a-zäöüß]+)\b"
+)
+_STANCE_EN = re.compile(
+    r"\b(?:is|was|were|are|remains|remained)\s+(?:(?:very|deeply|still|also|increasingly)\s+)?(?P<adj>[a-z]+)\s+that\s+"
+)
+_STANCE_VERBS_DE = frozenset("zeigen geben äußern".split())
+_VERB_FINAL_AUX_DE = frozenset("hat haben hatte hatten habe wird werden wurde wurden".split())
+_FOR_WHOM = re.compile(r"(?:Für|For)\s+")
 _NOMINATIVE = frozenset("der die the".split())
 _FUNCTION_WORDS_DE = frozenset(
     "der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im in am an auf "
@@ -730,7 +739,7 @@ class _Run:
         else:
             handled = self._reported_en(s_start, s_end)
         if not handled:
-            handled = self._speech_noun(s_start, s_end)
+            handled = self._speech_noun(s_start, s_end) or self._stance(s_start, s_end)
         if not handled:
             self._continuation(s_start, s_end)
 
@@ -775,6 +784,36 @@ class _Run:
             return True
         return False
 
+    def _stance(self, s_start: int, s_end: int) -> bool:
+        """An attitude told with an adjective: "X zeigte sich enttäuscht über …", "X hat sich
+        zuversichtlich geäußert, dass …", "X was confident that …"."""
+        from kg.extract.resources import words
+
+        b_start, b_end = self._sentence_body(s_start, s_end)
+        lang = self.lang if self.lang in ("de", "en") else "en"
+        adjectives = words(lang, "stance_adjectives")
+        pattern = _STANCE_DE if lang == "de" else _STANCE_EN
+        for m in pattern.finditer(self.text, b_start, b_end):
+            if m.group("adj").lower() not in adjectives:
+                continue
+            if lang == "de":
+                verbs = {lemma(w.lower(), "de") for _, _, w in _tokens(self.text[b_start:b_end])}
+                if not verbs & _STANCE_VERBS_DE:
+                    continue
+                a, b = m.start("adj"), b_end
+            else:
+                a, b = m.end(), b_end
+            speaker = self._v2_subject(b_start, m.start(), m.start(), b_end) or self._speaker_in(
+                b_start, m.start(), m.start()
+            )
+            a, b = _strip_span(self.text, a, b)
+            if speaker is None or len(self.text[a:b].split()) < 3:
+                continue
+            cue = self.text[m.start() : m.end("adj")]
+            self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, s_end), (a, b)), s_end, "stance", 0.5)
+            return True
+        return False
+
     def _embedded(self, q: tuple[int, int], s_start: int) -> bool:
         """Whether a quote is part of the sentence's own wording (a name, title, scare quote or
         partial quotation), not a quotation the sentence attributes as a whole."""
@@ -806,7 +845,7 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
-        if self._anaphoric_de(s_start, s_end, b_start, b_end):
+        if self._anaphoric_de(s_start, s_end, b_start, b_end) or self._for_whom(s_start, s_end, b_start, b_end):
             return True
         # "Nach Ansicht von X ist dies …", "Laut X …"
         m = _SOURCE_BEFORE.match(body)
@@ -946,7 +985,12 @@ class _Run:
         „mutig“": a naming verb; what it says of its object is the statement, and a quoted
         fragment in it is the speaker's own words."""
         for index, (t_start, t_end, word) in enumerate(tokens):
-            if not word[:1].islower() or cue_frames(word, self.lang) != {"naming"}:
+            speaks_of = (
+                self.lang == "de"
+                and lemma(word.lower(), "de") == "sprechen"
+                and any(t[2] in ("von", "vom") for t in tokens[index + 1 : index + 5])
+            )  # "X sprach von einem „Durchbruch“"
+            if not word[:1].islower() or (cue_frames(word, self.lang) != {"naming"} and not speaks_of):
                 continue
             before = self.text[b_start:t_start]
             speaker = self._v2_subject(b_start, t_start, t_end, b_end) or self._speaker_in(b_start, t_start, t_start)
@@ -988,6 +1032,38 @@ class _Run:
                     )
             return True
         return False
+
+    def _for_whom(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """ "Für X war der Gipfel „ein Erfolg“" / "For X, the summit was "a success"": the quoted
+        words are X's own."""
+        m = _FOR_WHOM.match(self.text, b_start, b_end)
+        if m is None:
+            return False
+        person = next(
+            (
+                x
+                for x in self.actors.in_range(m.end(), min(b_end, m.end() + 80))
+                if self.actors.is_type(x.actor_id, "Person")
+            ),
+            None,
+        )
+        quoted = [q for q in self._quotes_in(b_start, b_end) if b_start <= q[0] - 1 and q[1] <= b_end]
+        if person is None or not quoted or person.start - m.end() > 40:
+            return False
+        for q in quoted:
+            if self.qinfo.get(q) and self.qinfo[q].kind != "name":
+                self._add(
+                    person.actor_id,
+                    q[0],
+                    q[1],
+                    True,
+                    None,
+                    self._date_for(None, (s_start, s_end), q),
+                    s_end,
+                    "for-whom",
+                    0.55,
+                )
+        return True
 
     def _anaphoric_de(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
         """ "Die Brigade wird aufgestockt. Das kündigte X am Montag an." / "Das hat X zugesagt.":
@@ -1108,6 +1184,13 @@ class _Run:
         if clause is None and low in NP_OBJECT_CUES:
             obj_start = self._skip_subject(t_end, b_end, speaker)
             a, b = _strip_span(text, obj_start, b_end)
+            aux = next((t for t in tokens[:index] if t[2].lower() in _VERB_FINAL_AUX_DE), None)
+            if index == len(tokens) - 1 and aux is not None:  # "X hat … die Einigung begrüßt": the object precedes
+                mention = [m for m in self.actors.in_range(b_start, t_start) if m.actor_id == speaker]
+                a = max(aux[1], mention[0].end if mention else aux[1])
+                a, b = _strip_span(text, a, t_start)
+                if text[a : a + 5] == "sich ":
+                    a += 5
             if (
                 b - a >= 12
                 and text[a : a + 2].lstrip(_QUOTE_MARKS)[:1].islower()
@@ -1215,8 +1298,10 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
-        if self._as_clause(s_start, s_end, b_start, b_end) or self._naming(
-            _tokens(body, b_start), s_start, s_end, b_start, b_end
+        if (
+            self._as_clause(s_start, s_end, b_start, b_end)
+            or self._naming(_tokens(body, b_start), s_start, s_end, b_start, b_end)
+            or self._for_whom(s_start, s_end, b_start, b_end)
         ):
             return True
         m = _SOURCE_BEFORE.match(body)

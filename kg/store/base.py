@@ -76,6 +76,7 @@ class Capabilities:
     read_only: bool = False  # opened for reading only
     binds_as_values: bool = False  # parameters are best bound as VALUES blocks (the planner starts there)
     remote: bool = False  # a server over the network: its failures are a bad gateway, not ours
+    atomic_writes: bool = True  # ``apply_changes`` lands whole or not at all (not so over plain GSP)
 
 
 class ResultTooLarge(KgError):

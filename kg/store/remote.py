@@ -117,6 +117,8 @@ class RemoteStore(Store):
                 f"KG_STORE_WRITE={self.write_mode!r}: expected 'update' (one atomic SPARQL "
                 "Update per batch) or 'gsp' (Graph Store Protocol only)"
             )
+        if self.write_mode == "gsp":  # a PUT per graph: a crash can land some of a batch
+            self.capabilities = Capabilities(read_only=read_only, remote=True, atomic_writes=False)
         user, password = options.get("user"), options.get("password")
         self.auth = (user, password or "") if user else None
         self._session: requests.Session | None = None
