@@ -254,3 +254,14 @@ def test_stored_query_descriptions_state_their_limit():
         if stated:
             limits = re.findall(r"^\s*LIMIT\s+(\d+)", text, flags=re.MULTILINE)
             assert set(stated) <= set(limits), f"{path.name}: the description says LIMIT {stated}, the query {limits}"
+
+
+def test_extraction_does_not_import_the_scorer_or_the_writers():
+    """kg.extract is the library's input side: it must not depend on evaluation, storage or the CLI."""
+    graph = import_graph()
+    for module, targets in graph.items():
+        if module.startswith("kg.extract"):
+            bad = {t for t in targets if t in ("kg.evaluate", "kg.cli", "kg.ingest", "kg.serve", "kg.api")}
+            if module == "kg.extract":  # the package is callable: kg.extract(text) hands over to kg.api.extract
+                bad.discard("kg.api")
+            assert not bad, f"{module} imports {sorted(bad)}"
