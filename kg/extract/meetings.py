@@ -28,12 +28,14 @@ is kept once.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
 
 from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MEETING_TRIGGERS
 from kg.extract.dates import _future_clause, find_dates
+from kg.extract.lexicon import WEEKDAYS
 from kg.extract.nlp import lemma
 from kg.extract.statements import find_quotes, statements_of
 from kg.model import Meeting, dates_agree
@@ -388,6 +390,8 @@ def _specific(text: str, t_end: int, word: str) -> bool:
     """
     if "-" in word or (word not in MEETING_TRIGGERS and word[:1].isupper()):
         return True
+    if word.split()[-1].lower() in _SPECIFIC_AFTER:
+        return True  # "Call with …": the trigger phrase itself names the partner
     after = [w.lower() for w in _words_after(text, t_end, 1)]
     return bool(after) and after[0] in _SPECIFIC_AFTER
 
@@ -403,13 +407,33 @@ def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
     ):  # "sidelines of the meeting,"
         after = [w.lower() for w in _words_after(text, t_end, 1)]
         return not (after and after[0] in _LINKING)
+    after = [w.lower() for w in _words_after(text, t_end, 2)]
+    possessive = bool(
+        _POSSESSIVE_BEFORE.search(text, max(0, t_start - 40), t_start)
+    )  # "Morsi's visit", "Koizumis Besuch"
+    if word.lower() in _NOUN_TRIGGERS_EN and not word[:1].isupper():
+        definite = possessive or (bool(before) and before[-1] in _DETERMINERS_EN)  # "summarizing the meeting,"
+        return definite and not (after and after[0] in _LINKING)
     if not word[:1].isupper() or word in ("Summit", "Meeting"):
         return False
-    after = [w.lower() for w in _words_after(text, t_end, 2)]
-    definite = bool(before) and (
-        before[-1] in _DEFINITE or (len(before) > 1 and before[-2] in _DEFINITE and before[-1][:1].islower())
+    definite = possessive or (
+        bool(before)
+        and (
+            before[-1] in _DEFINITE
+            or before[-1] in _POSSESSIVES_DE
+            or (len(before) > 1 and before[-2] in _DEFINITE and before[-1][:1].islower())
+        )
     )
     return definite and not (after and after[0] in _LINKING)
+
+
+_NOUN_TRIGGERS_EN = frozenset(
+    "talks meeting meetings visit trip summit call conference discussion discussions dinner".split()
+)
+_DETERMINERS_EN = frozenset("the this that these those their his her its our".split())
+_POSSESSIVES_DE = frozenset("ihr ihre ihrem ihren ihres sein seine seinem seinen seines dessen deren".split())
+# a possessive name before the noun: "Morsi's visit", "Koizumis Besuch" (a capitalised name in -s)
+_POSSESSIVE_BEFORE = re.compile(r"(?:[A-ZÄÖÜ][\w-]*(?:'s|’s|s)|(?:'s|’s))\s+$")
 
 
 def _event_family(kind: str) -> str:
@@ -710,8 +734,9 @@ def _enumerated_states(text: str, mentions, actors: Actors, host: str, t_start: 
 
 
 def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start: int, kind: str) -> list[list[str]]:
-    """ "X met Y and Z": one meeting per counterpart (the annotation convention), when one person
-    named before the trigger meets several persons named after it; otherwise the one meeting.
+    """ "X met Y and Z", "X and W met Y and Z": one meeting per counterpart (the annotation
+    convention), when the persons named before the trigger meet several persons named after it;
+    otherwise the one meeting.
 
     >>> from kg.extract.base import ActorMention
     >>> from kg.model import Actor
@@ -719,18 +744,18 @@ def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start:
     ...            [ActorMention(0, 1, "x"), ActorMention(8, 9, "y"), ActorMention(14, 15, "z")])
     >>> _per_counterpart(["x", "y", "z"], a.mentions, a, 2, "meeting")
     [['x', 'y'], ['x', 'z']]
+    >>> _per_counterpart(["x", "y", "z"], a.mentions, a, 10, "meeting")
+    [['x', 'y', 'z']]
     """
     if kind != "meeting" or len(participants) < 3:
         return [participants]
     persons = [p for p in participants if actors.is_type(p, "Person")]
-    if len(persons) != len(participants):
-        return [participants]
-    before = {m.actor_id for m in mentions if m.start < t_start and m.actor_id in persons}
+    others = [p for p in participants if p not in persons]  # an organisation present takes part in each
+    before = [p for p in persons if any(m.actor_id == p and m.start < t_start for m in mentions)]
     after = [p for p in persons if p not in before and any(m.actor_id == p and m.start > t_start for m in mentions)]
-    if len(before) != 1 or len(after) != len(persons) - 1:
+    if not before or len(after) < 2 or len(before) + len(after) != len(persons) or (len(before) > 1 and others):
         return [participants]
-    subject = next(iter(before))
-    return [[subject, other] for other in after]
+    return [[*before, other, *others] for other in after]
 
 
 def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: int) -> str | None:
@@ -903,12 +928,53 @@ _CLAUSE_BREAK = re.compile(
 
 
 def _event_dates(doc: Document, start: int, end: int) -> list:
-    """The sentence's dates, without a dateline that opens it (the day of writing, not of the event)."""
-    return [
+    """The sentence's dates, without a dateline that opens it (the day of writing, not of the event).
+    A weekday is read in the article's narrative time: after a full date reported shortly before
+    publication ("visited X June 16-20 … On Wednesday, …"), the first such weekday from that date."""
+    found = [
         d
         for d in find_dates(doc, start, end)
         if not (d.start - start <= 45 and _DATELINE_OPENING.fullmatch(doc.text, start, d.start))
     ]
+    if not any(_WEEKDAY_WORD.search(doc.text, d.start, d.end) for d in found):
+        return found
+    anchor = _narrative_anchor(doc, start)
+    if anchor is None:
+        return found
+    shifted = Document(text=doc.text, language=doc.language, published=anchor, published_precision="day")
+    out = []
+    for d in found:
+        if _WEEKDAY_WORD.search(doc.text, d.start, d.end):
+            again = find_dates(shifted, d.start, d.end)
+            d = again[0] if again else d
+        out.append(d)
+    return out
+
+
+_WEEKDAY_WORD = re.compile(r"(?i)\b(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\b")
+
+
+def _narrative_anchor(doc: Document, before: int):
+    """The end of the week that starts at the last full date reported before ``before``, when that
+    date lies within two weeks before publication (else None): weekdays then fall in that week.
+
+    >>> t = "Sie reiste am 16. Juni 2025 nach Rom. Am Mittwoch traf sie Per."
+    >>> d = Document(text=t, language="de", published=dt.date(2025, 6, 27), published_precision="day")
+    >>> _narrative_anchor(d, 38)
+    datetime.date(2025, 6, 22)
+    """
+    if not doc.published or getattr(doc, "published_precision", None) != "day":
+        return None
+    last = None
+    for d in find_dates(Document(text=doc.text, language=doc.language, reference=doc.published), 0, before):
+        if len(d.value) == 10:
+            last = d.value
+    if last is None:
+        return None
+    day = dt.date.fromisoformat(last)
+    if not dt.timedelta(days=1) < doc.published - day <= dt.timedelta(days=14):
+        return None
+    return min(day + dt.timedelta(days=6), doc.published)
 
 
 def date_near(doc: Document, start: int, end: int, t_start: int, t_end: int) -> str | None:
