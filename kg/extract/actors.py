@@ -329,6 +329,7 @@ def gazetteer_for(cache) -> Gazetteer:
     key = _source_key(cache)
     if key is None:
         return Gazetteer(_all_names(cache))
+    key = (*key, ("scope", _SCOPE))
     with _GAZ_LOCK:
         gazetteer = _GAZETTEERS.pop(key, None)
         if gazetteer is None and key[0] == "files":
@@ -399,10 +400,15 @@ def _save_compiled(key: tuple, gazetteer: Gazetteer) -> None:
         return
 
 
+# Which names of the shipped cache the recogniser reads: "all" (35,000 entities, with the
+# proper-name checks of _notable_entries) or "core" (states and the hand-described entities).
+_SCOPE = "core"
+
+
 def _all_names(cache):
     """Every surface form of a name source (the shipped cache's big tables included)."""
     try:
-        return cache.names(scope="all")
+        return cache.names(scope=_SCOPE)
     except TypeError:  # a source without scopes (StaticNames, older caches)
         return cache.names()
 
