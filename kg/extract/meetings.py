@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from functools import lru_cache
 
 from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
@@ -198,6 +199,7 @@ def _role_head(role: str) -> str | None:
     return head if head and len(head) >= 6 else None
 
 
+@lru_cache(maxsize=512)  # each sentence is asked twice (its meetings, then the kinds it mentions)
 def _triggers(text: str, start: int, end: int, lang: str | None = None) -> list[tuple[int, int, str, str]]:
     """(start, end, word, kind) of every meeting trigger in ``text[start:end]``: the surface forms
     of kg.extract.cues, then the data-file triggers of the language (lemmas, compound heads)."""
