@@ -128,7 +128,8 @@ class MeetingExtractor:
             else:
                 last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
                 found = _sentence_meetings(doc, actors, sentence, own_words, roles, local_quotes, last, seen_kinds)
-            found += quoted_meetings(doc, actors, sentence, own_words, seen_kinds)
+            if not found:
+                found = quoted_meetings(doc, actors, sentence, own_words, seen_kinds)
             seen_kinds.update(t[3] for t in _triggers(doc.text, sentence.start, sentence.end, doc.language))
             _date_from_context(doc.text, meetings, found)
             for meeting in found:
