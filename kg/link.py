@@ -1215,6 +1215,10 @@ def entity_summary(entity: Entity) -> dict:
             pid: [{k: v for k, v in (("value", c.value), ("start", c.start), ("end", c.end)) if v} for c in claims]
             for pid, claims in sorted(entity.claims.items())
         },
+        "offices": [
+            {k: v for k, v in (("title", o.title), ("start", o.start), ("end", o.end)) if v} for o in entity.offices
+        ],
+        "facts": dict(sorted(entity.facts.items())),
         "sitelinks": entity.sitelinks,
         "fetched_at": entity.fetched_at,
         "ttl_days": entity.ttl_days,
