@@ -504,3 +504,22 @@ def test_persons_before_the_trigger_meet_each_counterpart_after_it(make_doc):
     )
     found = MeetingExtractor().extract(doc, actors)
     assert [sorted(m.participants) for m in found] == [["berg", "olsen", "weber"], ["berg", "falk", "weber"]]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("„Mein Treffen mit Olsen in Oslo war sehr gut“, sagte Weber.", [(["olsen", "weber"], 0.6)]),
+        ("„Ich will Olsen bald in Oslo treffen“, sagte Weber.", []),  # a plan in a quote is no event
+        ("„Das Treffen war gut, Olsen hat recht“, sagte Weber.", []),  # a bare definite: told before
+    ],
+)
+def test_event_in_the_speakers_own_quote_at_lower_confidence(make_doc, text, expected):
+    doc, actors = make_doc(text, NAMES)
+    from kg.extract.statements import statements_of
+
+    said = statements_of(doc, actors)
+    from kg.extract.meetings import quoted_meetings
+
+    found = quoted_meetings(doc, actors, doc.sentences[0], said)
+    assert [(sorted(m.participants), m.confidence) for m in found] == expected

@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from functools import lru_cache
 
 from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
@@ -120,13 +121,15 @@ class MeetingExtractor:
             if sentence.kind not in ("body", "caption", "heading"):
                 continue
             local_quotes = _overlapping(quotes, quote_starts, sentence.start - 1, sentence.end + 1)
-            if any(a <= sentence.start and sentence.end <= b + 1 for a, b in local_quotes):
-                continue  # inside someone's quoted words
             local_said = _overlapping(said_spans, said_starts, sentence.start, sentence.end)
-            last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
-            found = _sentence_meetings(
-                doc, actors, sentence, [said[i] for *_, i in local_said], roles, local_quotes, last, seen_kinds
-            )
+            own_words = [said[i] for *_, i in local_said]
+            if any(a <= sentence.start and sentence.end <= b + 1 for a, b in local_quotes):
+                found = []  # inside someone's quoted words: only events the speaker took part in, below
+            else:
+                last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
+                found = _sentence_meetings(doc, actors, sentence, own_words, roles, local_quotes, last, seen_kinds)
+            if not found:
+                found = quoted_meetings(doc, actors, sentence, own_words, seen_kinds)
             seen_kinds.update(t[3] for t in _triggers(doc.text, sentence.start, sentence.end, doc.language))
             _date_from_context(doc.text, meetings, found)
             for meeting in found:
@@ -151,6 +154,83 @@ class MeetingExtractor:
                 seen.setdefault((meeting.kind, parties), meeting)
                 family.setdefault((_event_family(meeting.kind), parties), meeting)
         return meetings
+
+
+def quoted_meetings(
+    doc: Document, actors: Actors, sentence: Sentence, own_words, seen_kinds=frozenset()
+) -> list[Meeting]:
+    """Events a speaker names in their own quoted words ("„Mein Treffen mit Per Holm in Lima war
+    gut“, sagte Falk"): the speaker and the person named right after "mit"/"with", at a lower
+    confidence; an
+    event kind already reported (or a bare "the meeting") is the one told before, and a visit or a
+    plan in a quote is not recorded.
+
+    >>> from kg.extract.base import ActorMention
+    >>> from kg.model import Actor, Statement
+    >>> t = "„Mein Treffen mit Per Holm in Lima war gut“, sagte Ida Falk."
+    >>> d = Document(text=t, language="de", sentences=[Sentence(0, len(t))])
+    >>> a = Actors([Actor("holm", "Per Holm", "Person"), Actor("falk", "Ida Falk", "Person"),
+    ...             Actor("lima", "Lima", "Place")],
+    ...            [ActorMention(18, 26, "holm"), ActorMention(30, 34, "lima"), ActorMention(51, 59, "falk")])
+    >>> said = [Statement("falk", t[1:42], direct=True, span=(1, 42))]
+    >>> [(m.kind, m.participants, m.place, m.confidence) for m in quoted_meetings(d, a, d.sentences[0], said)]
+    [('meeting', ['falk', 'holm'], 'lima', 0.6)]
+    """
+    text = doc.text
+    out: list[Meeting] = []
+    for statement in own_words:
+        if not statement.direct or not statement.span or not actors.is_type(statement.speaker, "Person"):
+            continue
+        q_start, q_end = statement.span
+        for t_start, t_end, word, kind in _triggers(text, sentence.start, sentence.end, doc.language):
+            if not (q_start <= t_start < q_end) or kind in _VISIT_KINDS or kind in seen_kinds:
+                continue
+            if _anaphoric(text, t_start, t_end, word) and not _specific(text, t_end, word):
+                continue
+            status = meeting_status(text, q_start, q_end, doc.language, t_start, t_end)
+            if status != "held":
+                continue  # plans and wishes in a quote are talk, not events
+            mentions = actors.in_range(q_start, q_end)
+            participants = [statement.speaker]
+            for m in mentions:  # the partner named right after the trigger: "my meeting with X"
+                if (
+                    actors.is_type(m.actor_id, "Person")
+                    and m.actor_id not in participants
+                    and t_end <= m.start <= t_end + 60
+                    and _WITH.fullmatch(text[t_end : m.start].split()[0] if text[t_end : m.start].split() else "")
+                ):
+                    participants.append(m.actor_id)
+            if len(participants) < 2:
+                continue
+            places = [
+                m
+                for m in mentions
+                if actors.is_type(m.actor_id, "Place") and _PLACE_PREP.search(text[max(0, m.start - 12) : m.start])
+            ]
+            date = date_near(doc, sentence.start, sentence.end, t_start, t_end)
+            out.append(
+                Meeting(
+                    kind=kind,
+                    participants=participants,
+                    date=date,
+                    place=places[0].actor_id if places else None,
+                    evidence=text[sentence.start : sentence.end],
+                    span=(sentence.start, sentence.end),
+                    confidence=meeting_confidence(
+                        persons=len(participants),
+                        named_in_sentence=len(participants),
+                        parties=len(participants),
+                        dated=date is not None,
+                        placed=bool(places),
+                        surface_trigger=True,
+                        quoted=True,
+                    ),
+                    method=f"quoted trigger:{word}",
+                    status=status,
+                )
+            )
+            break
+    return out
 
 
 def _date_from_context(text: str, earlier: list[Meeting], found: list[Meeting]) -> None:
@@ -198,6 +278,7 @@ def _role_head(role: str) -> str | None:
     return head if head and len(head) >= 6 else None
 
 
+@lru_cache(maxsize=512)  # each sentence is asked twice (its meetings, then the kinds it mentions)
 def _triggers(text: str, start: int, end: int, lang: str | None = None) -> list[tuple[int, int, str, str]]:
     """(start, end, word, kind) of every meeting trigger in ``text[start:end]``: the surface forms
     of kg.extract.cues, then the data-file triggers of the language (lemmas, compound heads)."""

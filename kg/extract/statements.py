@@ -31,7 +31,6 @@ from kg.extract.cues import (
     COMPLEMENTIZERS,
     EPISTEMIC_FORMS,
     KONJUNKTIV_FORMS,
-    NP_OBJECT_CUES,
     PRESENT_CUES,
     PRONOUNS_DE,
     PRONOUNS_EN,
@@ -191,14 +190,17 @@ _COORDINATED_ROLE = re.compile(r"\s+(?:und|and)\s+(?:(?:[A-ZÄÖÜ][\w.’'-]*|o
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
 
 
-class _AnyCue:
-    """Any reporting verb form, German or English, separable stems included."""
+class _LangCue:
+    """Any reporting verb form of one language (German: separable stems included); the other
+    language's dictionary is never loaded."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
 
     def __contains__(self, word: object) -> bool:
-        return word in REPORTING_VERBS_DE or word in REPORTING_VERBS_EN or word in SEPARABLE_CUES_DE
-
-
-_ALL_CUES = _AnyCue()
+        if self.lang == "de":
+            return word in REPORTING_VERBS_DE or word in SEPARABLE_CUES_DE
+        return word in REPORTING_VERBS_EN
 
 
 @dataclass
@@ -285,6 +287,8 @@ class _Run:
         self.quotes = list(self.qinfo)  # sorted, not overlapping
         self.q_starts = [a for a, _ in self.quotes]
         self.q_index = {q: i for i, q in enumerate(self.quotes)}
+        self.quote_keys: dict[tuple[str, ...], int] | None = None
+        self.cues = _LangCue(self.lang)
         self.pending: list[tuple[int, int, int]] = []  # unattributed paragraphs of an open quotation
         self.taken: list[tuple[int, int]] = []  # clauses already explained (quote frames)
         self.taken_starts: list[int] = []
@@ -438,8 +442,8 @@ class _Run:
         heads = [
             w
             for i, w in enumerate(words)
-            if (i + 1 < len(words) and words[i + 1] in _ALL_CUES)
-            or (i > 0 and words[i - 1] in _ARTICLES and (i + 1 == len(words) or words[i + 1] not in _ALL_CUES))
+            if (i + 1 < len(words) and words[i + 1] in self.cues)
+            or (i > 0 and words[i - 1] in _ARTICLES and (i + 1 == len(words) or words[i + 1] not in self.cues))
         ]
         role = self._role_speaker(heads, near)  # "the secretary said", "sagte der Minister"
         if role:
@@ -447,7 +451,7 @@ class _Run:
         if (
             heads
             and words
-            and (words[0] in _ALL_CUES or words[0] == "so")
+            and (words[0] in self.cues or words[0] == "so")
             and len(words) > 2
             and words[1] in _NOMINATIVE
         ):
@@ -520,7 +524,7 @@ class _Run:
 
     def _role_speaker(self, words: list[str], near: int) -> str | None:
         """An actor whose recorded role contains one of ``words`` (most recently mentioned)."""
-        candidates = [w for w in words if len(w) >= 5 and w not in _ALL_CUES]
+        candidates = [w for w in words if len(w) >= 5 and w not in self.cues]
         if not candidates:
             return None
         best, best_pos = None, -1
@@ -619,14 +623,16 @@ class _Run:
         line_end = len(self.text) if line_end < 0 else line_end
         if _LETTER.search(self.text, line_start, q[0] - 1) or _LETTER.search(self.text, q[1] + 1, line_end):
             return False
-        words = _tokens(self.text[q[0] : q[1]].lower())
-        if len(words) < 3:
+        key = tuple(w for _, _, w in _tokens(self.text[q[0] : q[1]].lower()))
+        if len(key) < 3:
             return False
-        key = [w for _, _, w in words]
-        return any(
-            later[0] > q[1] and [w for _, _, w in _tokens(self.text[later[0] : later[1]].lower())][: len(key)] == key
-            for later in self.quotes
-        )
+        if self.quote_keys is None:  # the first words of every quote → its last start (built once)
+            self.quote_keys = {}
+            for a, b in self.quotes:
+                words = tuple(w for _, _, w in _tokens(self.text[a:b].lower()))
+                for n in range(3, min(len(words), 12) + 1):
+                    self.quote_keys[words[:n]] = a
+        return len(key) <= 12 and self.quote_keys.get(key, -1) > q[1]
 
     def _unattributed(self, q: tuple[int, int], clause_end: int) -> None:
         """A quote with no attribution of its own: it continues the quotation of the paragraph
@@ -673,7 +679,8 @@ class _Run:
             self._body = [s for s in self.doc.sentences if s.kind == "body"]
             self._s_ends = [s.end for s in self._body]
         index = bisect.bisect_right(self._s_ends, pos) - 1
-        while index >= 0:
+        floor = index - 5  # look a few sentences back only
+        while index >= 0 and index > floor:
             sentence = self._body[index]
             if not self._inside_quote(sentence.start) and not any(
                 sentence.start <= a - 1 < sentence.end for a, _ in self._quotes_in(sentence.start, sentence.end)
@@ -710,7 +717,7 @@ class _Run:
                 particle = next((p for p in separable_particles(low) if p in later), None)
                 if particle:
                     return f"{low} {particle}"
-            if low in REPORTING_VERBS_DE or low in REPORTING_VERBS_EN:
+            if low in self.cues:
                 return low
             if leading and index >= (12 if "," in self.text[a : tokens[index][0]] else 6):
                 break  # "…," the head of the mission, X, said: an apposition may come first
@@ -971,7 +978,7 @@ class _Run:
         if m is None or m.end() != b_end:
             return False
         verb = m.group("verb")
-        if verb not in REPORTING_VERBS_DE and verb not in REPORTING_VERBS_EN and verb not in SEPARABLE_CUES_DE:
+        if verb not in self.cues:
             return False
         speaker = self._speaker_in(m.start("who"), m.end("who"), m.start("who"))
         if speaker is None or m.start() - b_start < 15:
@@ -1136,7 +1143,7 @@ class _Run:
             particle
             and tokens[-1][2].lower() == particle
             and low not in REPORTING_VERBS_DE
-            or (particle and tokens[-1][2].lower() == particle and low in NP_OBJECT_CUES)
+            or (particle and tokens[-1][2].lower() == particle and "object" in cue_frames(low, self.lang))
         ):
             speaker = self._speaker_in(b_start, t_start, t_start) or self._speaker_in(t_end, b_end, t_start)
             if not speaker:
@@ -1181,7 +1188,7 @@ class _Run:
             speaker = self._speaker_in(t_end, stop, t_start)
         if speaker is None:
             return False
-        if clause is None and low in NP_OBJECT_CUES:
+        if clause is None and "object" in cue_frames(low, self.lang):
             obj_start = self._skip_subject(t_end, b_end, speaker)
             a, b = _strip_span(text, obj_start, b_end)
             aux = next((t for t in tokens[:index] if t[2].lower() in _VERB_FINAL_AUX_DE), None)
