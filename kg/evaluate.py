@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.model import Actor, FactSheet, load_factsheet
+from kg.model import Actor, FactSheet, dates_agree, load_factsheet
 
 FACT_TYPES = ("actors", "statements", "quotes", "meetings", "missions")
 
@@ -84,17 +84,6 @@ def overlap_ok(gold_text: str | None, pred_text: str | None, gold_share: float, 
         return False
     shared = sum((gold & pred).values())
     return shared >= gold_share * sum(gold.values()) and shared >= pred_share * sum(pred.values())
-
-
-def dates_agree(a: str | None, b: str | None) -> bool:
-    """Either date is null, or one is a prefix of the other.
-
-    >>> dates_agree("2025-04", "2025-04-09"), dates_agree(None, "2025"), dates_agree("2025-04-08", "2025-04-09")
-    (True, True, False)
-    """
-    if not a or not b:
-        return True
-    return a.startswith(b) or b.startswith(a)
 
 
 # --------------------------------------------------------------------------- counts

@@ -241,6 +241,10 @@ class Iris:
         """The named graph of the summary (pre-aggregated lists for the stored queries)."""
         return self._iri("graph", "summary")
 
+    def summary_pending_graph(self) -> URIRef:
+        """The graph that lists the articles of a write in flight on a store without atomic writes."""
+        return self._iri("graph", "summary-pending")
+
     def enrichment_graph(self) -> URIRef:
         """The named graph of Wikidata enrichment."""
         return self._iri("graph", "wikidata")

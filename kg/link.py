@@ -72,6 +72,7 @@ MATCH_QUALITY = {
     "demonym": 0.7,  # only for State actors
     "surname": 0.55,  # one token equal to the last token of a person's name
     "city-form": 0.8,  # "New York" for "New York City" (resources city_name_forms)
+    "office": 0.7,  # "the German chancellor": the one holder of that office on the article's date
     "search": 0.5,  # an online search hit with no exact name match
 }
 ALIAS_FACTOR = 0.85  # the match came from one of the sheet's aliases, not the main name
@@ -293,11 +294,32 @@ def _role_stems(roles: Iterable[str]) -> tuple[set[str], bool]:
         found = tokens(role)
         former = former or any(t in markers for t in found)
         stems |= {_stem(t) for t in found if t not in markers}
-        folded = role.casefold()
+        folded = role.lower()  # not casefold: "ß" must stay "ß" to match the table
         for row in table("de", "office_words"):
             if row["de"] in folded:
-                stems |= {_stem(t) for t in row["en"].split()}
+                stems |= {_stem(t) for t in tokens(row["en"].replace("|", " "))}
     return stems, former
+
+
+def _office_alternatives(role: str, lang: str | None) -> list[set[str]]:
+    """The title stems a role requires, as alternatives: an English role's own words; a German
+    role's most specific row of office_words.tsv, each English title it lists.
+
+    >>> [sorted(a) for a in _office_alternatives("US-Außenminister", "de")][:2]
+    [['foreign', 'minister'], ['affairs', 'foreign', 'minister']]
+    >>> [sorted(a) for a in _office_alternatives("prime minister", "en")]
+    [['minister', 'prime']]
+    """
+    from kg.extract.resources import table
+
+    if lang != "de" and role.isascii():
+        return [set(tokens(role))]
+    folded = role.lower()
+    rows = [row for row in table("de", "office_words") if row["de"] in folded]
+    if not rows:
+        return []
+    best = max(rows, key=lambda row: len(row["de"]))
+    return [set(tokens(alt)) for alt in best["en"].split("|")]
 
 
 def _nonpolitical_role(roles: Iterable[str]) -> str | None:
@@ -393,6 +415,59 @@ class Linker:
             return []
         return [(n, "surname") for n in self.cache.find_person_key(normalize_name(token), "surname")]
 
+    def _office_holder(self, text: str, sheet: FactSheet) -> list[tuple[Name, str]]:
+        """The person a role names ("the German chancellor", "US-Außenminister") on the
+        article's date: the role must name its country, and exactly one person of that
+        citizenship must hold an office whose title has the role's words (and no more, except
+        the country's name). Offices open at the data's snapshot count only up to its date."""
+        date = sheet.published
+        if not date or len(date) < 10:
+            return []
+        country, rest = None, []
+        for word in re.split(r"[\s-]+", text.strip()):
+            base = _adjective_base(word) or word
+            states = {
+                n.qid for n in self.cache.find(base) if n.type == "State" and n.kind in ("label", "alias", "demonym")
+            }
+            if len(states) == 1 and country is None:
+                country = states.pop()
+            elif word.casefold() not in STOP:
+                rest.append(word)
+        if country is None or not rest:
+            return []
+        role = " ".join(rest)
+        if _role_stems([role])[1]:
+            return []  # "the former chancellor": not the holder on the date
+        alternatives = [a for a in _office_alternatives(role, sheet.language) if a]
+        if not alternatives:
+            return []
+        state = self._get(country)
+        country_words = {
+            t for n in (state.names() if state else []) if n.kind in ("label", "alias") for t in tokens(n.text)
+        }
+        fits: dict[str, int] = {}
+        for qid, office in self.cache.office_holders(date):
+            words = set(tokens(office.title))
+            fitting = [a for a in alternatives if a <= words]
+            if not fitting:
+                continue
+            stems = max(fitting, key=len)
+            person = self._get(qid)
+            if person is None or country not in person.citizenship:
+                continue
+            if office.end is None and date > person.facts.get("as_of", date):
+                continue  # "ongoing" only as of the snapshot, which is older than the article
+            extra = len(words - stems - country_words - {"federal", "united", "national"})
+            fits[qid] = min(extra, fits.get(qid, extra))
+        if not fits:
+            return []
+        best = min(fits.values())
+        chosen = [q for q, extra in fits.items() if extra == best]
+        if len(chosen) != 1 or best > 1:
+            return []
+        person = self._get(chosen[0])
+        return [(Name(person.label(sheet.language or "en"), person.qid, "Person", "en", "label"), "office")]
+
     def _is_admin1(self, qid: str) -> bool:
         entity = self._get(qid)
         return entity is not None and "admin1" in entity.facts.get("kind", "").split("|")
@@ -450,6 +525,8 @@ class Linker:
                 hits = self._reordered_lookup(person_form, allowed)
             if not hits:
                 hits = self._surname_lookup(person_form, allowed)
+            if not hits and actor.type == "Person" and factor == 1.0:
+                hits = self._office_holder(form, sheet)
             for name, kind in hits:
                 quality = MATCH_QUALITY[kind] * factor
                 current = found.get(name.qid)
@@ -745,9 +822,11 @@ class Linker:
             previous = self._get(entity.qid)
             if entity.type == "Other" and previous is not None:
                 entity.type = previous.type
-            if previous is not None:  # keep kg's own demonyms/metonyms for shipped states
+            if previous is not None:  # keep what the shipped tables know and Wikidata's summary lacks
                 entity.demonyms = entity.demonyms or previous.demonyms
                 entity.metonyms = entity.metonyms or previous.metonyms
+                entity.offices = entity.offices or previous.offices
+                entity.facts = {**previous.facts, **entity.facts}
             entities.append(entity)
         if self.cache.writable and entities:
             self.cache.put(entities)

@@ -515,6 +515,17 @@ def is_valid_url(value: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
+def dates_agree(a: str | None, b: str | None) -> bool:
+    """Either date is null, or one is a prefix of the other.
+
+    >>> dates_agree("2025-04", "2025-04-09"), dates_agree(None, "2025"), dates_agree("2025-04-08", "2025-04-09")
+    (True, True, False)
+    """
+    if not a or not b:
+        return True
+    return a.startswith(b) or b.startswith(a)
+
+
 def is_valid_date(value: str) -> bool:
     """True for ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` naming a real date.
 

@@ -849,7 +849,7 @@ def pending_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
     >>> str(pending_graph_iri())
     'https://w3id.org/kg-news/id/graph/summary-pending'
     """
-    return URIRef(f"{base_iri}graph/summary-pending")
+    return iris(base_iri).summary_pending_graph()
 
 
 @dataclass

@@ -475,3 +475,51 @@ def test_a_later_definite_mention_dates_the_event_reported_before(make_doc):
 def test_the_date_nearest_the_trigger_in_its_clause(make_doc):
     text = "OSLO (3. Mai 2025) - Weber, die im April 2024 gewählt wurde, trifft Olsen am 9. Mai 2025."
     assert [m.date for m in run(make_doc, text, published="2025-05-03")] == ["2025-05-09"]
+
+
+def test_weekdays_fall_in_the_week_of_a_trip_reported_shortly_before(make_doc):
+    text = "Weber bereiste vom 16. bis 20. Juni 2025 Norwegen.\nAm Mittwoch traf Weber Olsen in Oslo."
+    found = run(make_doc, text, published="2025-06-27")
+    assert [m.date for m in found if m.kind == "meeting"] == ["2025-06-18"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Morsi's visit to Oslo was a success, Olsen said of Weber.",  # a possessive: the visit told before
+        "In a statement summarizing the meeting, Weber said Olsen agreed.",  # a bare definite noun
+    ],
+)
+def test_possessive_and_determined_nouns_point_back(make_doc, text):
+    assert run(make_doc, "Weber traf Olsen am 3. Mai 2025.\n" + text, language="en") == run(
+        make_doc, "Weber traf Olsen am 3. Mai 2025.", language="en"
+    )
+
+
+def test_persons_before_the_trigger_meet_each_counterpart_after_it(make_doc):
+    doc, actors = make_doc(
+        "Lea Berg and Weber met Per Olsen and Ida Falk in Oslo.",
+        dict(NAMES, **{"Ida Falk": ("falk", "Person")}),
+        language="en",
+    )
+    found = MeetingExtractor().extract(doc, actors)
+    assert [sorted(m.participants) for m in found] == [["berg", "olsen", "weber"], ["berg", "falk", "weber"]]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("„Mein Treffen mit Olsen in Oslo war sehr gut“, sagte Weber.", [(["olsen", "weber"], 0.6)]),
+        ("„Ich will Olsen bald in Oslo treffen“, sagte Weber.", []),  # a plan in a quote is no event
+        ("„Das Treffen war gut, Olsen hat recht“, sagte Weber.", []),  # a bare definite: told before
+    ],
+)
+def test_event_in_the_speakers_own_quote_at_lower_confidence(make_doc, text, expected):
+    doc, actors = make_doc(text, NAMES)
+    from kg.extract.statements import statements_of
+
+    said = statements_of(doc, actors)
+    from kg.extract.meetings import quoted_meetings
+
+    found = quoted_meetings(doc, actors, doc.sentences[0], said)
+    assert [(sorted(m.participants), m.confidence) for m in found] == expected

@@ -230,3 +230,33 @@ def test_object_cue_with_people_as_object_is_no_statement(make_doc):
 def test_a_quote_line_repeated_later_is_a_heading(make_doc):
     text = '"We stay the course"\nLena Ortiz spoke in Oslo. "We stay the course," Ortiz said.'
     assert run(make_doc, text, language="en") == [("ortiz", "We stay the course,", True)]
+
+
+def test_stance_adjectives(make_doc):
+    text = "Ortiz hat sich enttäuscht über die Entscheidung der Regierung gezeigt."
+    assert run(make_doc, text) == [("ortiz", "enttäuscht über die Entscheidung der Regierung gezeigt", False)]
+    text = "Ortiz was confident that the ships would return in May."
+    assert run(make_doc, text, language="en") == [("ortiz", "the ships would return in May", False)]
+
+
+def test_german_perfect_tense_object_cue(make_doc):
+    text = "Ortiz hat am Montag die Einigung der beiden Werften ausdrücklich begrüßt."
+    found = run(make_doc, text)
+    assert [(s, d) for s, _, d in found] == [("ortiz", False)]
+    assert "die Einigung der beiden Werften" in found[0][1]
+
+
+def test_sprechen_von_gives_the_fragment(make_doc):
+    found = run(make_doc, "Ortiz sprach am Montag von einem „Durchbruch“.")
+    assert ("ortiz", "Durchbruch", True) in found
+
+
+def test_warnen_vor_is_a_statement(make_doc):
+    assert run(make_doc, "Ortiz warnte vor einer raschen Eskalation.") == [
+        ("ortiz", "vor einer raschen Eskalation", False)
+    ]
+
+
+def test_for_whom_frame_gives_the_quoted_words(make_doc):
+    text = "Für Ortiz war das Treffen „ein wichtiger Schritt nach vorn“."
+    assert run(make_doc, text) == [("ortiz", "ein wichtiger Schritt nach vorn", True)]

@@ -287,3 +287,75 @@ def test_single_source_qids_carry_less_confidence(cache):
     )
     assert nakatani.qid == "Q5530859"
     assert nakatani.extra["link"]["confidence"] < rutte.extra["link"]["confidence"]
+
+
+def test_refetched_entities_keep_what_the_shipped_tables_know(fake, tmp_path):
+    """Online growth merges into the larger cache: a person or place fetched from Wikidata
+    keeps the shipped offices and facts (population, kind) that its summary does not carry."""
+    from kg.link import Linker
+
+    with EntityCache.open(tmp_path / "user.sqlite") as cache:
+        shipped_tokyo, shipped_ishiba = cache.get("Q1490"), cache.get("Q1335527")
+        assert shipped_tokyo.population > 0 and shipped_ishiba.offices
+        client = online_client(fake)
+        Linker(cache, client)._store(client.get_entities(["Q1490", "Q1335527"]))
+        tokyo, ishiba = cache.get("Q1490"), cache.get("Q1335527")
+        assert tokyo.source == ishiba.source == "wikidata"
+        assert tokyo.population == shipped_tokyo.population and tokyo.facts["kind"] == shipped_tokyo.facts["kind"]
+        assert ishiba.offices == shipped_ishiba.offices
+        linked = link_factsheet(sheet_of({"name": "Tokio", "type": "Place"}), cache)
+        assert linked.actors[0].qid == "Q1490"
+
+
+def test_a_minister_whose_office_ended_is_not_matched_by_that_role(cache):
+    """People.tsv offices are dated: the role must fit the office held on the article's date."""
+    role = {"name": "David Johnston", "type": "Person", "roles": ["Defence Minister"]}
+    (during,) = link_one(cache, role, published="2014-01-10", language="en")
+    (after,) = link_one(cache, role, published="2016-06-01", language="en")
+    assert during.qid == "Q5235713"  # Australia's Minister for Defence 2013-2014
+    assert after.qid is None  # four namesakes, and none held that office then
+    governor = {"name": "David Johnston", "type": "Person", "roles": ["Governor General"]}
+    assert link_one(cache, governor, published="2015-06-01", language="en")[0].qid == "Q41564"
+
+
+@pytest.mark.parametrize(
+    "actors, expected",
+    [
+        # the notable place of a name wins; a place named with its region goes to that region's
+        ([{"name": "Glasgow", "type": "Place"}], ["Q4093"]),
+        ([{"name": "Athens", "type": "Place"}, {"name": "Georgia", "type": "Place"}], ["Q203263", "Q1428"]),
+        # a small place needs context (Wales, Alaska, pop. 99)
+        ([{"name": "Wales", "type": "Place"}], [None]),
+        # an analyst is not the US congressman of the same name
+        ([{"name": "Peter King", "type": "Person", "roles": ["Analyst"]}], [None]),
+        ([{"name": "Peter King", "type": "Person"}], ["Q953554"]),
+        # "New York" for the city, not the state
+        ([{"name": "New York", "type": "Place"}], ["Q60"]),
+        # the Red Sea is not Egypt's Red Sea governorate
+        ([{"name": "Red Sea", "type": "Place"}], [None]),
+    ],
+)
+def test_big_cache_traps(cache, actors, expected):
+    assert [a.qid for a in link_one(cache, *actors, language="en")] == expected
+
+
+@pytest.mark.parametrize(
+    "name, published, language, expected",
+    [
+        ("the US Secretary of State", "2015-05-02", "en", "Q22316"),  # Kerry, 2013-2017
+        ("US-Außenminister", "2019-05-02", "de", "Q473239"),  # Pompeo, 2018-2021
+        ("russischer Außenminister", "2016-05-01", "de", "Q58217"),
+        ("British prime minister", "2017-05-01", "en", "Q264766"),
+        ("German chancellor", "2022-03-01", "en", "Q61053"),
+        ("US President", "2012-05-01", "en", "Q76"),
+        # no holder with a dated office on that day in the data, or no country named
+        ("German chancellor", "2019-03-01", "en", None),
+        ("Bundeskanzler", "2022-03-01", "de", None),
+        ("former US Secretary of State", "2015-05-02", "en", None),
+        # an office "ongoing" at the data's 2022 snapshot says nothing about 2025
+        ("US President", "2025-05-01", "en", None),
+    ],
+)
+def test_a_role_names_the_holder_on_the_articles_date(cache, name, published, language, expected):
+    (actor,) = link_one(cache, {"name": name, "type": "Person"}, published=published, language=language)
+    assert actor.qid == expected

@@ -25,6 +25,7 @@ def test_ingest_twice_keeps_the_quad_count(any_store, seed_sheet):
     assert any_store.quad_count() == first > 500
 
 
+@pytest.mark.slow
 def test_every_gold_sheet_ingests_and_validates(memory_store, corpus_dir):
     for path in gold_sheets():
         outcome = ingest_factsheet(memory_store, load_factsheet(path))
@@ -33,6 +34,7 @@ def test_every_gold_sheet_ingests_and_validates(memory_store, corpus_dir):
     assert len(articles) == len(gold_sheets())
 
 
+@pytest.mark.slow
 def test_same_linked_actor_in_two_articles_is_one_node(memory_store, corpus_dir):
     for path in gold_sheets():
         ingest_factsheet(memory_store, load_factsheet(path))

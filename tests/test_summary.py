@@ -78,6 +78,7 @@ operations = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations)
 def test_incremental_summary_equals_a_rebuild(ops):
@@ -97,6 +98,7 @@ def test_incremental_summary_equals_a_rebuild(ops):
     assert summary_triples(store) == rebuilt(store)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations)
 def test_short_lists_stay_equal_to_a_rebuild(ops):

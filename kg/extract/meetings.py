@@ -28,16 +28,18 @@ is kept once.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import re
+from functools import lru_cache
 
-from kg.evaluate import dates_agree
 from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MEETING_TRIGGERS
 from kg.extract.dates import _future_clause, find_dates
+from kg.extract.lexicon import WEEKDAYS
 from kg.extract.nlp import lemma
 from kg.extract.statements import find_quotes, statements_of
-from kg.model import Meeting
+from kg.model import Meeting, dates_agree
 
 _MULTIWORD = {k: v for k, v in MEETING_TRIGGERS.items() if " " in k}
 _SINGLE = {k: v for k, v in MEETING_TRIGGERS.items() if " " not in k}
@@ -119,13 +121,15 @@ class MeetingExtractor:
             if sentence.kind not in ("body", "caption", "heading"):
                 continue
             local_quotes = _overlapping(quotes, quote_starts, sentence.start - 1, sentence.end + 1)
-            if any(a <= sentence.start and sentence.end <= b + 1 for a, b in local_quotes):
-                continue  # inside someone's quoted words
             local_said = _overlapping(said_spans, said_starts, sentence.start, sentence.end)
-            last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
-            found = _sentence_meetings(
-                doc, actors, sentence, [said[i] for *_, i in local_said], roles, local_quotes, last, seen_kinds
-            )
+            own_words = [said[i] for *_, i in local_said]
+            if any(a <= sentence.start and sentence.end <= b + 1 for a, b in local_quotes):
+                found = []  # inside someone's quoted words: only events the speaker took part in, below
+            else:
+                last = [p for p in meetings[-1].participants if actors.is_type(p, "Person")] if meetings else []
+                found = _sentence_meetings(doc, actors, sentence, own_words, roles, local_quotes, last, seen_kinds)
+            if not found:
+                found = quoted_meetings(doc, actors, sentence, own_words, seen_kinds)
             seen_kinds.update(t[3] for t in _triggers(doc.text, sentence.start, sentence.end, doc.language))
             _date_from_context(doc.text, meetings, found)
             for meeting in found:
@@ -150,6 +154,83 @@ class MeetingExtractor:
                 seen.setdefault((meeting.kind, parties), meeting)
                 family.setdefault((_event_family(meeting.kind), parties), meeting)
         return meetings
+
+
+def quoted_meetings(
+    doc: Document, actors: Actors, sentence: Sentence, own_words, seen_kinds=frozenset()
+) -> list[Meeting]:
+    """Events a speaker names in their own quoted words ("„Mein Treffen mit Per Holm in Lima war
+    gut“, sagte Falk"): the speaker and the person named right after "mit"/"with", at a lower
+    confidence; an
+    event kind already reported (or a bare "the meeting") is the one told before, and a visit or a
+    plan in a quote is not recorded.
+
+    >>> from kg.extract.base import ActorMention
+    >>> from kg.model import Actor, Statement
+    >>> t = "„Mein Treffen mit Per Holm in Lima war gut“, sagte Ida Falk."
+    >>> d = Document(text=t, language="de", sentences=[Sentence(0, len(t))])
+    >>> a = Actors([Actor("holm", "Per Holm", "Person"), Actor("falk", "Ida Falk", "Person"),
+    ...             Actor("lima", "Lima", "Place")],
+    ...            [ActorMention(18, 26, "holm"), ActorMention(30, 34, "lima"), ActorMention(51, 59, "falk")])
+    >>> said = [Statement("falk", t[1:42], direct=True, span=(1, 42))]
+    >>> [(m.kind, m.participants, m.place, m.confidence) for m in quoted_meetings(d, a, d.sentences[0], said)]
+    [('meeting', ['falk', 'holm'], 'lima', 0.6)]
+    """
+    text = doc.text
+    out: list[Meeting] = []
+    for statement in own_words:
+        if not statement.direct or not statement.span or not actors.is_type(statement.speaker, "Person"):
+            continue
+        q_start, q_end = statement.span
+        for t_start, t_end, word, kind in _triggers(text, sentence.start, sentence.end, doc.language):
+            if not (q_start <= t_start < q_end) or kind in _VISIT_KINDS or kind in seen_kinds:
+                continue
+            if _anaphoric(text, t_start, t_end, word) and not _specific(text, t_end, word):
+                continue
+            status = meeting_status(text, q_start, q_end, doc.language, t_start, t_end)
+            if status != "held":
+                continue  # plans and wishes in a quote are talk, not events
+            mentions = actors.in_range(q_start, q_end)
+            participants = [statement.speaker]
+            for m in mentions:  # the partner named right after the trigger: "my meeting with X"
+                if (
+                    actors.is_type(m.actor_id, "Person")
+                    and m.actor_id not in participants
+                    and t_end <= m.start <= t_end + 60
+                    and _WITH.fullmatch(text[t_end : m.start].split()[0] if text[t_end : m.start].split() else "")
+                ):
+                    participants.append(m.actor_id)
+            if len(participants) < 2:
+                continue
+            places = [
+                m
+                for m in mentions
+                if actors.is_type(m.actor_id, "Place") and _PLACE_PREP.search(text[max(0, m.start - 12) : m.start])
+            ]
+            date = date_near(doc, sentence.start, sentence.end, t_start, t_end)
+            out.append(
+                Meeting(
+                    kind=kind,
+                    participants=participants,
+                    date=date,
+                    place=places[0].actor_id if places else None,
+                    evidence=text[sentence.start : sentence.end],
+                    span=(sentence.start, sentence.end),
+                    confidence=meeting_confidence(
+                        persons=len(participants),
+                        named_in_sentence=len(participants),
+                        parties=len(participants),
+                        dated=date is not None,
+                        placed=bool(places),
+                        surface_trigger=True,
+                        quoted=True,
+                    ),
+                    method=f"quoted trigger:{word}",
+                    status=status,
+                )
+            )
+            break
+    return out
 
 
 def _date_from_context(text: str, earlier: list[Meeting], found: list[Meeting]) -> None:
@@ -197,6 +278,7 @@ def _role_head(role: str) -> str | None:
     return head if head and len(head) >= 6 else None
 
 
+@lru_cache(maxsize=512)  # each sentence is asked twice (its meetings, then the kinds it mentions)
 def _triggers(text: str, start: int, end: int, lang: str | None = None) -> list[tuple[int, int, str, str]]:
     """(start, end, word, kind) of every meeting trigger in ``text[start:end]``: the surface forms
     of kg.extract.cues, then the data-file triggers of the language (lemmas, compound heads)."""
@@ -389,6 +471,8 @@ def _specific(text: str, t_end: int, word: str) -> bool:
     """
     if "-" in word or (word not in MEETING_TRIGGERS and word[:1].isupper()):
         return True
+    if word.split()[-1].lower() in _SPECIFIC_AFTER:
+        return True  # "Call with …": the trigger phrase itself names the partner
     after = [w.lower() for w in _words_after(text, t_end, 1)]
     return bool(after) and after[0] in _SPECIFIC_AFTER
 
@@ -404,13 +488,33 @@ def _anaphoric(text: str, t_start: int, t_end: int, word: str) -> bool:
     ):  # "sidelines of the meeting,"
         after = [w.lower() for w in _words_after(text, t_end, 1)]
         return not (after and after[0] in _LINKING)
+    after = [w.lower() for w in _words_after(text, t_end, 2)]
+    possessive = bool(
+        _POSSESSIVE_BEFORE.search(text, max(0, t_start - 40), t_start)
+    )  # "Morsi's visit", "Koizumis Besuch"
+    if word.lower() in _NOUN_TRIGGERS_EN and not word[:1].isupper():
+        definite = possessive or (bool(before) and before[-1] in _DETERMINERS_EN)  # "summarizing the meeting,"
+        return definite and not (after and after[0] in _LINKING)
     if not word[:1].isupper() or word in ("Summit", "Meeting"):
         return False
-    after = [w.lower() for w in _words_after(text, t_end, 2)]
-    definite = bool(before) and (
-        before[-1] in _DEFINITE or (len(before) > 1 and before[-2] in _DEFINITE and before[-1][:1].islower())
+    definite = possessive or (
+        bool(before)
+        and (
+            before[-1] in _DEFINITE
+            or before[-1] in _POSSESSIVES_DE
+            or (len(before) > 1 and before[-2] in _DEFINITE and before[-1][:1].islower())
+        )
     )
     return definite and not (after and after[0] in _LINKING)
+
+
+_NOUN_TRIGGERS_EN = frozenset(
+    "talks meeting meetings visit trip summit call conference discussion discussions dinner".split()
+)
+_DETERMINERS_EN = frozenset("the this that these those their his her its our".split())
+_POSSESSIVES_DE = frozenset("ihr ihre ihrem ihren ihres sein seine seinem seinen seines dessen deren".split())
+# a possessive name before the noun: "Morsi's visit", "Koizumis Besuch" (a capitalised name in -s)
+_POSSESSIVE_BEFORE = re.compile(r"(?:[A-ZÄÖÜ][\w-]*(?:'s|’s|s)|(?:'s|’s))\s+$")
 
 
 def _event_family(kind: str) -> str:
@@ -711,8 +815,9 @@ def _enumerated_states(text: str, mentions, actors: Actors, host: str, t_start: 
 
 
 def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start: int, kind: str) -> list[list[str]]:
-    """ "X met Y and Z": one meeting per counterpart (the annotation convention), when one person
-    named before the trigger meets several persons named after it; otherwise the one meeting.
+    """ "X met Y and Z", "X and W met Y and Z": one meeting per counterpart (the annotation
+    convention), when the persons named before the trigger meet several persons named after it;
+    otherwise the one meeting.
 
     >>> from kg.extract.base import ActorMention
     >>> from kg.model import Actor
@@ -720,18 +825,18 @@ def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start:
     ...            [ActorMention(0, 1, "x"), ActorMention(8, 9, "y"), ActorMention(14, 15, "z")])
     >>> _per_counterpart(["x", "y", "z"], a.mentions, a, 2, "meeting")
     [['x', 'y'], ['x', 'z']]
+    >>> _per_counterpart(["x", "y", "z"], a.mentions, a, 10, "meeting")
+    [['x', 'y', 'z']]
     """
     if kind != "meeting" or len(participants) < 3:
         return [participants]
     persons = [p for p in participants if actors.is_type(p, "Person")]
-    if len(persons) != len(participants):
-        return [participants]
-    before = {m.actor_id for m in mentions if m.start < t_start and m.actor_id in persons}
+    others = [p for p in participants if p not in persons]  # an organisation present takes part in each
+    before = [p for p in persons if any(m.actor_id == p and m.start < t_start for m in mentions)]
     after = [p for p in persons if p not in before and any(m.actor_id == p and m.start > t_start for m in mentions)]
-    if len(before) != 1 or len(after) != len(persons) - 1:
+    if not before or len(after) < 2 or len(before) + len(after) != len(persons) or (len(before) > 1 and others):
         return [participants]
-    subject = next(iter(before))
-    return [[subject, other] for other in after]
+    return [[*before, other, *others] for other in after]
 
 
 def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: int) -> str | None:
@@ -904,12 +1009,53 @@ _CLAUSE_BREAK = re.compile(
 
 
 def _event_dates(doc: Document, start: int, end: int) -> list:
-    """The sentence's dates, without a dateline that opens it (the day of writing, not of the event)."""
-    return [
+    """The sentence's dates, without a dateline that opens it (the day of writing, not of the event).
+    A weekday is read in the article's narrative time: after a full date reported shortly before
+    publication ("visited X June 16-20 … On Wednesday, …"), the first such weekday from that date."""
+    found = [
         d
         for d in find_dates(doc, start, end)
         if not (d.start - start <= 45 and _DATELINE_OPENING.fullmatch(doc.text, start, d.start))
     ]
+    if not any(_WEEKDAY_WORD.search(doc.text, d.start, d.end) for d in found):
+        return found
+    anchor = _narrative_anchor(doc, start)
+    if anchor is None:
+        return found
+    shifted = Document(text=doc.text, language=doc.language, published=anchor, published_precision="day")
+    out = []
+    for d in found:
+        if _WEEKDAY_WORD.search(doc.text, d.start, d.end):
+            again = find_dates(shifted, d.start, d.end)
+            d = again[0] if again else d
+        out.append(d)
+    return out
+
+
+_WEEKDAY_WORD = re.compile(r"(?i)\b(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")\b")
+
+
+def _narrative_anchor(doc: Document, before: int):
+    """The end of the week that starts at the last full date reported before ``before``, when that
+    date lies within two weeks before publication (else None): weekdays then fall in that week.
+
+    >>> t = "Sie reiste am 16. Juni 2025 nach Rom. Am Mittwoch traf sie Per."
+    >>> d = Document(text=t, language="de", published=dt.date(2025, 6, 27), published_precision="day")
+    >>> _narrative_anchor(d, 38)
+    datetime.date(2025, 6, 22)
+    """
+    if not doc.published or getattr(doc, "published_precision", None) != "day":
+        return None
+    last = None
+    for d in find_dates(Document(text=doc.text, language=doc.language, reference=doc.published), 0, before):
+        if len(d.value) == 10:
+            last = d.value
+    if last is None:
+        return None
+    day = dt.date.fromisoformat(last)
+    if not dt.timedelta(days=1) < doc.published - day <= dt.timedelta(days=14):
+        return None
+    return min(day + dt.timedelta(days=6), doc.published)
 
 
 def date_near(doc: Document, start: int, end: int, t_start: int, t_end: int) -> str | None:

@@ -25,6 +25,7 @@ participants.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
@@ -341,6 +342,7 @@ _BY = re.compile(r"\b(?:von|vom|durch|by)\s+(?:(?:der|die|das|den|dem|the)\s+)?$
 _PASSIVE = re.compile(r"\b(?:wurde|wurden|wird|werden|worden|was|were|been|being|is|are)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8)
 def _hedges(lang: str) -> frozenset[str]:
     if lang in resources.LANGUAGES and resources.has(lang, "mission_hedges"):
         return frozenset(w.casefold() for w in resources.words(lang, "mission_hedges"))

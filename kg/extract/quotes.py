@@ -37,6 +37,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _OPEN_CONTEXT = set(" \t\u00a0\n([{/–—-:") | set(_DOUBLE + _SINGLE)
 _CLOSE_CONTEXT = set(" \t\u00a0\n)]}.,;:!?/–—-…") | set(_DOUBLE + _SINGLE)
 _CLASS_NOUNS_LOADED: dict[str, frozenset[str]] = {}
+_INDEFINITE = frozenset("a an ein eine einen einem einer eines".split())
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,8 @@ def _kind(text: str, start: int, end: int, unclosed: bool) -> str:
         return "name"  # the frigate "Osprey", not: called the plan "a historic step"
     if unclosed or len(tokens) >= 8 or inner[-1:] in ".!?…" or (inner[-1:] == "," and len(tokens) >= 3):
         return "speech"
+    if previous in _INDEFINITE:
+        return "fragment"  # 'sprach von einem „Durchbruch“': a name seldom follows an indefinite article
     content = [t for t in tokens if len(t) > 3]
     if len(tokens) <= 4 and content and all(t[:1].isupper() for t in content) and not before[-1:] == [":"]:
         return "name"

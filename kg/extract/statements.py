@@ -31,7 +31,6 @@ from kg.extract.cues import (
     COMPLEMENTIZERS,
     EPISTEMIC_FORMS,
     KONJUNKTIV_FORMS,
-    NP_OBJECT_CUES,
     PRESENT_CUES,
     PRONOUNS_DE,
     PRONOUNS_EN,
@@ -158,6 +157,15 @@ _DETERMINERS_OBJECT = frozenset(
     "ein eine einen einem einer eines seinen seine ihren ihre ihrem seinem diese diesen dieser alle beide".split()
 )
 _ADJECTIVE_LIKE_EN = frozenset("visiting foreign senior new high-level large small official".split())
+_STANCE_DE = re.compile(
+    r"\bsich\s+(?:(?:sehr|tief|äußerst|zutiefst|auch|zudem|erneut|weiter)\s+)?(?P<adj>[a-zäöüß]+)\b"
+)
+_STANCE_EN = re.compile(
+    r"\b(?:is|was|were|are|remains|remained)\s+(?:(?:very|deeply|still|also|increasingly)\s+)?(?P<adj>[a-z]+)\s+that\s+"
+)
+_STANCE_VERBS_DE = frozenset("zeigen geben äußern".split())
+_VERB_FINAL_AUX_DE = frozenset("hat haben hatte hatten habe wird werden wurde wurden".split())
+_FOR_WHOM = re.compile(r"(?:Für|For)\s+")
 _NOMINATIVE = frozenset("der die the".split())
 _FUNCTION_WORDS_DE = frozenset(
     "der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im in am an auf "
@@ -182,14 +190,17 @@ _COORDINATED_ROLE = re.compile(r"\s+(?:und|and)\s+(?:(?:[A-ZÄÖÜ][\w.’'-]*|o
 _COORDINATION = re.compile(r"\s*,?\s*(?:und|and|sowie|&)\s+(?:(?:[A-ZÄÖÜ][\w.-]*|der|die|the)\s+)*")
 
 
-class _AnyCue:
-    """Any reporting verb form, German or English, separable stems included."""
+class _LangCue:
+    """Any reporting verb form of one language (German: separable stems included); the other
+    language's dictionary is never loaded."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
 
     def __contains__(self, word: object) -> bool:
-        return word in REPORTING_VERBS_DE or word in REPORTING_VERBS_EN or word in SEPARABLE_CUES_DE
-
-
-_ALL_CUES = _AnyCue()
+        if self.lang == "de":
+            return word in REPORTING_VERBS_DE or word in SEPARABLE_CUES_DE
+        return word in REPORTING_VERBS_EN
 
 
 @dataclass
@@ -276,6 +287,8 @@ class _Run:
         self.quotes = list(self.qinfo)  # sorted, not overlapping
         self.q_starts = [a for a, _ in self.quotes]
         self.q_index = {q: i for i, q in enumerate(self.quotes)}
+        self.quote_keys: dict[tuple[str, ...], int] | None = None
+        self.cues = _LangCue(self.lang)
         self.pending: list[tuple[int, int, int]] = []  # unattributed paragraphs of an open quotation
         self.taken: list[tuple[int, int]] = []  # clauses already explained (quote frames)
         self.taken_starts: list[int] = []
@@ -429,8 +442,8 @@ class _Run:
         heads = [
             w
             for i, w in enumerate(words)
-            if (i + 1 < len(words) and words[i + 1] in _ALL_CUES)
-            or (i > 0 and words[i - 1] in _ARTICLES and (i + 1 == len(words) or words[i + 1] not in _ALL_CUES))
+            if (i + 1 < len(words) and words[i + 1] in self.cues)
+            or (i > 0 and words[i - 1] in _ARTICLES and (i + 1 == len(words) or words[i + 1] not in self.cues))
         ]
         role = self._role_speaker(heads, near)  # "the secretary said", "sagte der Minister"
         if role:
@@ -438,7 +451,7 @@ class _Run:
         if (
             heads
             and words
-            and (words[0] in _ALL_CUES or words[0] == "so")
+            and (words[0] in self.cues or words[0] == "so")
             and len(words) > 2
             and words[1] in _NOMINATIVE
         ):
@@ -511,7 +524,7 @@ class _Run:
 
     def _role_speaker(self, words: list[str], near: int) -> str | None:
         """An actor whose recorded role contains one of ``words`` (most recently mentioned)."""
-        candidates = [w for w in words if len(w) >= 5 and w not in _ALL_CUES]
+        candidates = [w for w in words if len(w) >= 5 and w not in self.cues]
         if not candidates:
             return None
         best, best_pos = None, -1
@@ -610,14 +623,16 @@ class _Run:
         line_end = len(self.text) if line_end < 0 else line_end
         if _LETTER.search(self.text, line_start, q[0] - 1) or _LETTER.search(self.text, q[1] + 1, line_end):
             return False
-        words = _tokens(self.text[q[0] : q[1]].lower())
-        if len(words) < 3:
+        key = tuple(w for _, _, w in _tokens(self.text[q[0] : q[1]].lower()))
+        if len(key) < 3:
             return False
-        key = [w for _, _, w in words]
-        return any(
-            later[0] > q[1] and [w for _, _, w in _tokens(self.text[later[0] : later[1]].lower())][: len(key)] == key
-            for later in self.quotes
-        )
+        if self.quote_keys is None:  # the first words of every quote → its last start (built once)
+            self.quote_keys = {}
+            for a, b in self.quotes:
+                words = tuple(w for _, _, w in _tokens(self.text[a:b].lower()))
+                for n in range(3, min(len(words), 12) + 1):
+                    self.quote_keys[words[:n]] = a
+        return len(key) <= 12 and self.quote_keys.get(key, -1) > q[1]
 
     def _unattributed(self, q: tuple[int, int], clause_end: int) -> None:
         """A quote with no attribution of its own: it continues the quotation of the paragraph
@@ -664,7 +679,8 @@ class _Run:
             self._body = [s for s in self.doc.sentences if s.kind == "body"]
             self._s_ends = [s.end for s in self._body]
         index = bisect.bisect_right(self._s_ends, pos) - 1
-        while index >= 0:
+        floor = index - 5  # look a few sentences back only
+        while index >= 0 and index > floor:
             sentence = self._body[index]
             if not self._inside_quote(sentence.start) and not any(
                 sentence.start <= a - 1 < sentence.end for a, _ in self._quotes_in(sentence.start, sentence.end)
@@ -701,7 +717,7 @@ class _Run:
                 particle = next((p for p in separable_particles(low) if p in later), None)
                 if particle:
                     return f"{low} {particle}"
-            if low in REPORTING_VERBS_DE or low in REPORTING_VERBS_EN:
+            if low in self.cues:
                 return low
             if leading and index >= (12 if "," in self.text[a : tokens[index][0]] else 6):
                 break  # "…," the head of the mission, X, said: an apposition may come first
@@ -730,7 +746,7 @@ class _Run:
         else:
             handled = self._reported_en(s_start, s_end)
         if not handled:
-            handled = self._speech_noun(s_start, s_end)
+            handled = self._speech_noun(s_start, s_end) or self._stance(s_start, s_end)
         if not handled:
             self._continuation(s_start, s_end)
 
@@ -775,6 +791,36 @@ class _Run:
             return True
         return False
 
+    def _stance(self, s_start: int, s_end: int) -> bool:
+        """An attitude told with an adjective: "X zeigte sich enttäuscht über …", "X hat sich
+        zuversichtlich geäußert, dass …", "X was confident that …"."""
+        from kg.extract.resources import words
+
+        b_start, b_end = self._sentence_body(s_start, s_end)
+        lang = self.lang if self.lang in ("de", "en") else "en"
+        adjectives = words(lang, "stance_adjectives")
+        pattern = _STANCE_DE if lang == "de" else _STANCE_EN
+        for m in pattern.finditer(self.text, b_start, b_end):
+            if m.group("adj").lower() not in adjectives:
+                continue
+            if lang == "de":
+                verbs = {lemma(w.lower(), "de") for _, _, w in _tokens(self.text[b_start:b_end])}
+                if not verbs & _STANCE_VERBS_DE:
+                    continue
+                a, b = m.start("adj"), b_end
+            else:
+                a, b = m.end(), b_end
+            speaker = self._v2_subject(b_start, m.start(), m.start(), b_end) or self._speaker_in(
+                b_start, m.start(), m.start()
+            )
+            a, b = _strip_span(self.text, a, b)
+            if speaker is None or len(self.text[a:b].split()) < 3:
+                continue
+            cue = self.text[m.start() : m.end("adj")]
+            self._add(speaker, a, b, False, cue, self._date_for(cue, (s_start, s_end), (a, b)), s_end, "stance", 0.5)
+            return True
+        return False
+
     def _embedded(self, q: tuple[int, int], s_start: int) -> bool:
         """Whether a quote is part of the sentence's own wording (a name, title, scare quote or
         partial quotation), not a quotation the sentence attributes as a whole."""
@@ -806,7 +852,7 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
-        if self._anaphoric_de(s_start, s_end, b_start, b_end):
+        if self._anaphoric_de(s_start, s_end, b_start, b_end) or self._for_whom(s_start, s_end, b_start, b_end):
             return True
         # "Nach Ansicht von X ist dies …", "Laut X …"
         m = _SOURCE_BEFORE.match(body)
@@ -932,7 +978,7 @@ class _Run:
         if m is None or m.end() != b_end:
             return False
         verb = m.group("verb")
-        if verb not in REPORTING_VERBS_DE and verb not in REPORTING_VERBS_EN and verb not in SEPARABLE_CUES_DE:
+        if verb not in self.cues:
             return False
         speaker = self._speaker_in(m.start("who"), m.end("who"), m.start("who"))
         if speaker is None or m.start() - b_start < 15:
@@ -946,7 +992,12 @@ class _Run:
         „mutig“": a naming verb; what it says of its object is the statement, and a quoted
         fragment in it is the speaker's own words."""
         for index, (t_start, t_end, word) in enumerate(tokens):
-            if not word[:1].islower() or cue_frames(word, self.lang) != {"naming"}:
+            speaks_of = (
+                self.lang == "de"
+                and lemma(word.lower(), "de") == "sprechen"
+                and any(t[2] in ("von", "vom") for t in tokens[index + 1 : index + 5])
+            )  # "X sprach von einem „Durchbruch“"
+            if not word[:1].islower() or (cue_frames(word, self.lang) != {"naming"} and not speaks_of):
                 continue
             before = self.text[b_start:t_start]
             speaker = self._v2_subject(b_start, t_start, t_end, b_end) or self._speaker_in(b_start, t_start, t_start)
@@ -988,6 +1039,38 @@ class _Run:
                     )
             return True
         return False
+
+    def _for_whom(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """ "Für X war der Gipfel „ein Erfolg“" / "For X, the summit was "a success"": the quoted
+        words are X's own."""
+        m = _FOR_WHOM.match(self.text, b_start, b_end)
+        if m is None:
+            return False
+        person = next(
+            (
+                x
+                for x in self.actors.in_range(m.end(), min(b_end, m.end() + 80))
+                if self.actors.is_type(x.actor_id, "Person")
+            ),
+            None,
+        )
+        quoted = [q for q in self._quotes_in(b_start, b_end) if b_start <= q[0] - 1 and q[1] <= b_end]
+        if person is None or not quoted or person.start - m.end() > 40:
+            return False
+        for q in quoted:
+            if self.qinfo.get(q) and self.qinfo[q].kind != "name":
+                self._add(
+                    person.actor_id,
+                    q[0],
+                    q[1],
+                    True,
+                    None,
+                    self._date_for(None, (s_start, s_end), q),
+                    s_end,
+                    "for-whom",
+                    0.55,
+                )
+        return True
 
     def _anaphoric_de(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
         """ "Die Brigade wird aufgestockt. Das kündigte X am Montag an." / "Das hat X zugesagt.":
@@ -1060,7 +1143,7 @@ class _Run:
             particle
             and tokens[-1][2].lower() == particle
             and low not in REPORTING_VERBS_DE
-            or (particle and tokens[-1][2].lower() == particle and low in NP_OBJECT_CUES)
+            or (particle and tokens[-1][2].lower() == particle and "object" in cue_frames(low, self.lang))
         ):
             speaker = self._speaker_in(b_start, t_start, t_start) or self._speaker_in(t_end, b_end, t_start)
             if not speaker:
@@ -1105,9 +1188,16 @@ class _Run:
             speaker = self._speaker_in(t_end, stop, t_start)
         if speaker is None:
             return False
-        if clause is None and low in NP_OBJECT_CUES:
+        if clause is None and "object" in cue_frames(low, self.lang):
             obj_start = self._skip_subject(t_end, b_end, speaker)
             a, b = _strip_span(text, obj_start, b_end)
+            aux = next((t for t in tokens[:index] if t[2].lower() in _VERB_FINAL_AUX_DE), None)
+            if index == len(tokens) - 1 and aux is not None:  # "X hat … die Einigung begrüßt": the object precedes
+                mention = [m for m in self.actors.in_range(b_start, t_start) if m.actor_id == speaker]
+                a = max(aux[1], mention[0].end if mention else aux[1])
+                a, b = _strip_span(text, a, t_start)
+                if text[a : a + 5] == "sich ":
+                    a += 5
             if (
                 b - a >= 12
                 and text[a : a + 2].lstrip(_QUOTE_MARKS)[:1].islower()
@@ -1215,8 +1305,10 @@ class _Run:
         text = self.text
         b_start, b_end = self._sentence_body(s_start, s_end)
         body = text[b_start:b_end]
-        if self._as_clause(s_start, s_end, b_start, b_end) or self._naming(
-            _tokens(body, b_start), s_start, s_end, b_start, b_end
+        if (
+            self._as_clause(s_start, s_end, b_start, b_end)
+            or self._naming(_tokens(body, b_start), s_start, s_end, b_start, b_end)
+            or self._for_whom(s_start, s_end, b_start, b_end)
         ):
             return True
         m = _SOURCE_BEFORE.match(body)

@@ -378,6 +378,21 @@ class _CacheFile:
             ]
         return entity
 
+    def holders(self, date: str) -> list[tuple[str, Office]]:
+        """(QID, office) of every dated office held on ``date`` (YYYY-MM-DD)."""
+        if "offices" not in self.optional:
+            return []
+        rows = self.conn.execute(
+            'SELECT qid, title, start, "end" FROM offices WHERE start IS NOT NULL AND start <= ? '
+            'AND ("end" IS NULL OR "end" >= ?) ORDER BY qid, ord',
+            (date, date[:4]),
+        )
+        return [
+            (qid, Office(title, start, end))
+            for qid, title, start, end in rows
+            if Office(title, start, end).holds_on(date)
+        ]
+
     def find_keys(self, key: str, kind: str) -> list[Name]:
         """Person names whose surname (``kind="surname"``) or sorted tokens (``"sorted"``) are ``key``."""
         if "name_keys" not in self.optional:
@@ -588,6 +603,20 @@ class EntityCache:
         for depth, layer in enumerate(self._layers):
             above = self._layers[:depth]
             out.extend(n for n in layer.find_keys(key, kind) if not any(upper.has(n.qid) for upper in above))
+        return out
+
+    def office_holders(self, date: str) -> list[tuple[str, Office]]:
+        """Who held which dated office on ``date``: (QID, office) pairs from every layer
+        (the top-most layer's copy of a person wins).
+
+        >>> ("Q22316", "Secretary of State") in {(q, o.title) for q, o in EntityCache.open().office_holders("2015-05-02")}
+        True
+        """
+        out, seen = [], set()
+        for layer in self._layers:
+            rows = [(q, o) for q, o in layer.holders(date) if q not in seen]
+            out += rows
+            seen |= layer.qids() if layer is self._user else {q for q, _ in rows}
         return out
 
     def fetched_qids(self) -> set[str]:

@@ -62,6 +62,7 @@ def can_mount_tmpfs(where: Path) -> bool:
     return done.returncode == 0
 
 
+@pytest.mark.slow
 def test_bulk_ingest_onto_a_full_disk_stops_with_one_line_and_the_count_stored(tmp_path):
     folder = sheets(tmp_path / "in", 120)
     small = tmp_path / "small"
@@ -79,6 +80,7 @@ def test_bulk_ingest_onto_a_full_disk_stops_with_one_line_and_the_count_stored(t
     assert "the others were stored" not in run.err
 
 
+@pytest.mark.slow
 def test_bulk_ingest_with_a_store_failing_mid_run_says_how_many_were_stored(tmp_path):
     folder = sheets(tmp_path / "in", 60)
     code = f"""
@@ -106,6 +108,7 @@ main()
     assert rerun.code == 0 and "40 ingested, 20 unchanged" in rerun.err, rerun
 
 
+@pytest.mark.slow
 def test_export_to_a_full_stdout_is_a_named_error(seeded):
     with open("/dev/full", "wb") as full:
         process = subprocess.run(
@@ -132,6 +135,7 @@ main()
     assert list(target.parent.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_damaged_store_is_named_as_such(seeded, tmp_path):
     damaged = tmp_path / "damaged"
     shutil.copytree(seeded, damaged)
@@ -182,6 +186,7 @@ def test_a_remote_store_dying_mid_answer_is_a_named_error():
 # --------------------------------------------------------------------------- signals and processes
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_and_keeps_whole_articles(tmp_path):
     folder = tmp_path / "texts"
     folder.mkdir()
@@ -210,6 +215,7 @@ def test_ctrl_c_exits_130_and_keeps_whole_articles(tmp_path):
     assert store_digest(store) != ""  # the store opens: whole articles only
 
 
+@pytest.mark.slow
 def test_killing_a_parallel_ingest_leaves_no_workers_behind(tmp_path):
     folder = sheets(tmp_path / "in", 600)
     process = subprocess.Popen(
@@ -253,6 +259,7 @@ def group_members(group: int) -> list[int]:
     return members
 
 
+@pytest.mark.slow
 def test_the_embedded_store_refuses_writes_while_kg_serve_serves_it(seeded):
     from servers import free_port, wait_for_port
 
@@ -281,6 +288,7 @@ def test_the_embedded_store_refuses_writes_while_kg_serve_serves_it(seeded):
 # --------------------------------------------------------------------------- careless use
 
 
+@pytest.mark.slow
 def test_export_article_and_delete_accept_the_article_key(seeded, tmp_path):
     store = tmp_path / "store"
     shutil.copytree(seeded, store)
@@ -293,6 +301,7 @@ def test_export_article_and_delete_accept_the_article_key(seeded, tmp_path):
     assert run.code == 2 and "no such article" in one_line_error(run)
 
 
+@pytest.mark.slow
 def test_wd_prefixed_actor_parameter_finds_the_same_rows(seeded):
     plain = run_kg("query", "meetings", "-p", "actor=Q57792", "--format", "csv", store=seeded)
     prefixed = run_kg("query", "meetings", "-p", "actor=wd:Q57792", "--format", "csv", store=seeded)
@@ -322,6 +331,7 @@ def test_duplicate_articles_in_one_run_are_reported_and_the_later_wins(tmp_path)
     assert "Zweite Fassung" in exported and "Erste Fassung" not in exported
 
 
+@pytest.mark.slow
 def test_output_files_honour_the_umask(seeded, tmp_path, mask=0o027):
     expected = 0o666 & ~mask
     code = f"""

@@ -29,6 +29,7 @@ def sheets(folder: Path, count: int, offset: int = 0) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_check_and_rebuild_on_the_embedded_store(tmp_path):
     from kg.store import open_store
     from kg.summary import KGS, check_summary, summary_graph_iri
@@ -83,6 +84,7 @@ main()
     return run_python(code, env=GSP, timeout=60)
 
 
+@pytest.mark.slow
 def test_a_crashed_gsp_ingest_is_detected_and_repaired_by_the_rerun(remote, tmp_path):
     folder = sheets(tmp_path / "in", 9)
     crashed = crash_on_summary_put(remote.url, folder)
@@ -97,6 +99,7 @@ def test_a_crashed_gsp_ingest_is_detected_and_repaired_by_the_rerun(remote, tmp_
     assert articles.out.count("example.org/summary/") == 9
 
 
+@pytest.mark.slow
 def test_kg_summary_rebuild_repairs_a_remote_store(remote, tmp_path):
     folder = sheets(tmp_path / "in", 5)
     assert crash_on_summary_put(remote.url, folder).code == 9

@@ -55,6 +55,7 @@ except NetworkError as error:
     return run_python(code, timeout=timeout)
 
 
+@pytest.mark.slow
 def test_a_server_dribbling_bytes_is_cut_off_at_the_response_deadline(fake):
     started = time.monotonic()
     run = client_run(fake, {"dribble": 0.3}, ", response_deadline=1.5")
@@ -76,6 +77,7 @@ def test_a_huge_unannounced_answer_stops_at_the_cap(fake):
     assert run.peak_mb < 200
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_stops_at_the_decompressed_cap(fake):
     from tests.fake_wikidata import _gzip_bomb
 
@@ -96,6 +98,7 @@ def test_an_answer_with_another_entity_id_is_neither_returned_nor_cached(fake, t
     assert client.get_entities(["Q17"])["Q17"].qid == "Q17"  # an honest answer is used
 
 
+@pytest.mark.slow
 def test_kg_link_never_writes_or_caches_a_link_to_another_entity(tmp_path):
     """kg link online: the search finds an invented person (Q900000010, in no shipped cache); the
     entity fetch answers with the United States (Q30) under the id asked for. No link to Q30, and
