@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,7 @@ def test_iris_are_minted_only_in_the_iri_module():
     for path in MODULES:
         if path.name == "iris.py":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        found += [f"{path.relative_to(ROOT)}:{line}" for line in minted_iris(tree)]
+        found += [f"{path.relative_to(ROOT)}:{line}" for line in minted_iris(parsed(path))]
     assert not found, "IRIs built from f-strings outside kg/iris.py: " + ", ".join(found)
 
 
@@ -67,9 +67,15 @@ def test_the_iri_check_would_catch_one():
     assert minted_iris(tree) == [1, 2]
 
 
-def _imports(path: Path) -> set[str]:
+@cache
+def parsed(path: Path) -> ast.AST:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _imports(path: Path) -> frozenset[str]:
     """The kg modules a module imports (at any level: lazy imports count)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     here = module_name(path)
     package = here if path.name == "__init__.py" else here.rpartition(".")[0]
     found = set()
@@ -84,7 +90,7 @@ def _imports(path: Path) -> set[str]:
                 module = node.module or ""
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
+    return frozenset(found)
 
 
 def test_no_module_outside_the_store_backends_imports_pyoxigraph():
@@ -113,6 +119,11 @@ def test_no_module_checks_a_stores_name_or_type():
 
 
 def import_graph() -> dict[str, set[str]]:
+    return {module: set(targets) for module, targets in _import_graph().items()}
+
+
+@lru_cache(maxsize=1)
+def _import_graph() -> dict[str, frozenset[str]]:
     names = {module_name(p) for p in MODULES}
     graph = {}
     for path in MODULES:
@@ -122,7 +133,7 @@ def import_graph() -> dict[str, set[str]]:
                 imported = imported.rpartition(".")[0]
             if imported and imported != module_name(path) and imported != "kg":
                 targets.add(imported)
-        graph[module_name(path)] = targets
+        graph[module_name(path)] = frozenset(targets)
     return graph
 
 

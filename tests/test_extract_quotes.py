@@ -260,3 +260,31 @@ def test_warnen_vor_is_a_statement(make_doc):
 def test_for_whom_frame_gives_the_quoted_words(make_doc):
     text = "Für Ortiz war das Treffen „ein wichtiger Schritt nach vorn“."
     assert run(make_doc, text) == [("ortiz", "ein wichtiger Schritt nach vorn", True)]
+
+
+def test_introductory_phrase_before_a_leading_cue(make_doc):
+    text = "Speaking to reporters in Oslo, Ortiz said the harbour would reopen."
+    assert run(make_doc, text, language="en") == [("ortiz", "the harbour would reopen", False)]
+
+
+def test_that_after_a_short_adverbial(make_doc):
+    text = "Ortiz said on Monday that the harbour would reopen."
+    assert run(make_doc, text, language="en") == [("ortiz", "the harbour would reopen", False)]
+
+
+def test_subject_with_a_relative_clause_before_the_cue(make_doc):
+    text = "Mia Roth, die am Montag die Basis besuchte, sagte, die Flotte sei bereit."
+    assert run(make_doc, text) == [("roth", "die Flotte sei bereit", False)]
+
+
+def test_deutlich_machen_and_verweisen_auf(make_doc):
+    assert run(make_doc, "Ortiz machte deutlich, dass die Flotte zu klein sei.") == [
+        ("ortiz", "die Flotte zu klein sei", False)
+    ]
+    assert run(make_doc, "Ortiz verwies auf die schwierige Lage im Norden.") == [
+        ("ortiz", "auf die schwierige Lage im Norden", False)
+    ]
+
+
+def test_welcoming_a_titled_person_is_no_statement(make_doc):
+    assert run(make_doc, "Ortiz welcomed Admiral Mia Roth at the airport.", language="en") == []

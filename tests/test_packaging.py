@@ -110,7 +110,8 @@ def test_wheel_installs_without_extras_and_runs_the_seed_demo(tmp_path):
     assert Path(located).is_relative_to(venv), located
 
     store = ["--store", str(work / "store")]
-    _run([kg, *store, "ingest", "facts.yaml"], work, env)
+    _run([kg, "ingest", "facts.yaml", *store], work, env)  # global options after the command too
+    assert _run([python, "-m", "kg", "--version"], work, env).stdout.startswith("kg ")
     validated = _run([kg, *store, "validate"], work, env)
     assert "conforms: yes" in validated.stdout
     shapes = _run([python, "-c", "from kg.validate import shapes_files; print(len(shapes_files()))"], work, env)

@@ -22,6 +22,7 @@ statement "Erklärung von X", "remarks by X") give first-person paragraphs as di
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -166,6 +167,10 @@ _STANCE_EN = re.compile(
 _STANCE_VERBS_DE = frozenset("zeigen geben äußern".split())
 _VERB_FINAL_AUX_DE = frozenset("hat haben hatte hatten habe wird werden wurde wurden".split())
 _FOR_WHOM = re.compile(r"(?:Für|For)\s+")
+_ADVERBIAL_THAT = re.compile(
+    r"\s+(?:(?:on|in|at|last|this|during|after|before|the|a|an|yesterday|today|later|earlier|again|also|"
+    r"repeatedly|publicly|separately|[A-Z][\w.-]*|\d[\w.]*)[ ,]+){1,4}that\b"
+)
 _NOMINATIVE = frozenset("der die the".split())
 _FUNCTION_WORDS_DE = frozenset(
     "der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im in am an auf "
@@ -175,10 +180,15 @@ _AUXILIARIES_DE = frozenset("hat haben hatte hatten habe".split())
 _PHRASE_FILLERS = frozenset("the a an their his her its our same".split())
 
 
-def _cue_phrases() -> tuple[tuple[str, ...], ...]:
+@functools.cache
+def _cue_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The multi-word cues of resources/en/cue_phrases.txt, by their first lemma."""
     from kg.extract.resources import ordered
 
-    return tuple(tuple(line.split()) for line in ordered("en", "cue_phrases"))
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for line in ordered("en", "cue_phrases"):
+        out.setdefault(line.split()[0], []).append(tuple(line.split()))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 _FINITE_DE = frozenset(
@@ -912,6 +922,9 @@ class _Run:
                 continue
             if re.search(r",\s*(?:dass|daß|ob|wie)\b|:", text[t_start:b_end]):
                 continue  # "X, Vorsitzender der Stiftung, sagte, dass …": a leading cue after an apposition
+            first = self.actors.in_range(b_start, comma)[:1]
+            if first and re.match(r",\s*(?:der|die|das|welche[rs]?)\s", text[first[0].end : comma]):
+                continue  # "X, die am Montag die Basis besuchte, sagte, …": subject and relative clause
             if not any(w[:1].islower() and w not in _FUNCTION_WORDS_DE for _, _, w in _tokens(text[b_start:comma])):
                 continue  # "Auch der Chef der Opposition, X, sprach … aus": a noun phrase, not what was said
             speaker = self._speaker_in(t_start, b_end, t_start)
@@ -1245,6 +1258,7 @@ class _Run:
     def _people_object(self, a: int, b: int) -> bool:
         """ "welcomed the delegation at the airport", "begrüßte die Gäste": the head of the object
         names people (resources/<lang>/person_nouns.txt), or an actor mention opens it."""
+        from kg.extract.actors import _is_role
         from kg.extract.resources import words
 
         tokens = _tokens(self.text[a:b], a)[:5]
@@ -1255,6 +1269,13 @@ class _Run:
             if word in people or word.lower() in people:
                 return True
             mention = self.actors.in_range(t_start, b)[:1]
+            if (
+                mention
+                and mention[0].start > t_start
+                and _is_role(word)
+                and self.actors.is_type(mention[0].actor_id, "Person")
+            ):
+                continue  # "welcomed Admiral X": the title before the name
             if (
                 mention
                 and mention[0].start == t_start
@@ -1342,6 +1363,13 @@ class _Run:
         tokens = _tokens(body, b_start)
         # trailing: "…, he said." / "…, according to X."
         m = _TRAILING_EN.search(body)
+        if (
+            m
+            and m.group(3)
+            and m.group(3) not in ("told", "tells")
+            and re.match(r"\s+(?:the|a|an)\b", body[m.end(3) :])
+        ):
+            m = None  # ", X said the fleet was ready": a leading cue after an introductory phrase
         if m and (
             (m.group(1) and self._has_leading_cue_en(tokens, b_start, b_start + m.start()))
             or self._has_leading_cue_en(tokens, b_start, b_start + m.start(), initial=True)
@@ -1429,7 +1457,7 @@ class _Run:
                     if addressee:
                         content += addressee.end()
             else:
-                that = re.match(r"\s*,?\s*that\b", after)
+                that = re.match(r"\s*,?\s*that\b", after) or _ADVERBIAL_THAT.match(after)
                 if that:
                     content += that.end()
             chunks.append((index, speaker, content, low, bool(re.search(r"\bthat\s*$", text[t_end:content]))))
@@ -1478,10 +1506,7 @@ class _Run:
         word = tokens[index][2].lower()
         if not word.isalpha() or len(word) < 4:
             return None
-        base = lemma(word, "en")
-        for phrase in _cue_phrases():
-            if phrase[0] != base:
-                continue
+        for phrase in _cue_phrases().get(lemma(word, "en"), ()):
             j = index + 1
             for part in phrase[1:]:
                 while j < len(tokens) and tokens[j][2].lower() in _PHRASE_FILLERS:

@@ -283,6 +283,7 @@ def test_the_embedded_store_refuses_writes_while_kg_serve_serves_it(seeded):
 # --------------------------------------------------------------------------- careless use
 
 
+@pytest.mark.slow
 def test_export_article_and_delete_accept_the_article_key(seeded, tmp_path):
     store = tmp_path / "store"
     shutil.copytree(seeded, store)
@@ -295,6 +296,7 @@ def test_export_article_and_delete_accept_the_article_key(seeded, tmp_path):
     assert run.code == 2 and "no such article" in one_line_error(run)
 
 
+@pytest.mark.slow
 def test_wd_prefixed_actor_parameter_finds_the_same_rows(seeded):
     plain = run_kg("query", "meetings", "-p", "actor=Q57792", "--format", "csv", store=seeded)
     prefixed = run_kg("query", "meetings", "-p", "actor=wd:Q57792", "--format", "csv", store=seeded)

@@ -29,6 +29,7 @@ def sheets(folder: Path, count: int, offset: int = 0) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_check_and_rebuild_on_the_embedded_store(tmp_path):
     store = tmp_path / "store"
     assert run_kg("ingest", sheets(tmp_path / "a", 30), "--batch", "7", store=store).code == 0
@@ -85,6 +86,7 @@ main()
     return run_python(code, env=GSP, timeout=60)
 
 
+@pytest.mark.slow
 def test_a_crashed_gsp_ingest_is_detected_and_repaired_by_the_rerun(remote, tmp_path):
     folder = sheets(tmp_path / "in", 12)
     crashed = crash_on_summary_put(remote.url, folder)
@@ -99,6 +101,7 @@ def test_a_crashed_gsp_ingest_is_detected_and_repaired_by_the_rerun(remote, tmp_
     assert articles.out.count("example.org/summary/") == 12
 
 
+@pytest.mark.slow
 def test_kg_summary_rebuild_repairs_a_remote_store(remote, tmp_path):
     folder = sheets(tmp_path / "in", 6)
     assert crash_on_summary_put(remote.url, folder).code == 9
