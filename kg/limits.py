@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from contextlib import contextmanager
 from typing import Any
 
 MAX_SHEET_BYTES = 16 * 1024 * 1024  # a fact sheet file (JSON/YAML)
@@ -181,3 +182,30 @@ def exit_with_parent(interval: float = 0.5, pid: int | None = None) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="kg-parent-watch").start()
+
+
+@contextmanager
+def deferred_interrupt():
+    """Hold back Ctrl-C (SIGINT) until the block ends, then raise it.
+
+    For third-party code that catches every exception (a bare ``except:``) and so would turn
+    a KeyboardInterrupt into an unrelated error: langdetect's profile loading does. Only in the
+    main thread (elsewhere signals cannot be handled and the block runs as is).
+
+    >>> with deferred_interrupt():
+    ...     pass
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and previous is signal.default_int_handler:
+        raise KeyboardInterrupt

@@ -25,7 +25,7 @@ from kg.extract import lexicon as lx
 from kg.extract.base import Document, Sentence
 from kg.extract.dates import find_in_text, parse_published
 from kg.extract.lexicon import MONTHS, WEEKDAYS
-from kg.limits import binary_format
+from kg.limits import binary_format, deferred_interrupt
 
 MAX_CHARS = 1_000_000  # ~150 pages: far above any article, low enough to stay fast
 SUPPORTED_LANGUAGES = ("de", "en")
@@ -260,6 +260,10 @@ def detect_language(text: str, source: str = "<input>") -> str:
     from langdetect.lang_detect_exception import LangDetectException
 
     DetectorFactory.seed = 0
+    with deferred_interrupt():  # its first call loads profiles under a bare except: (eats Ctrl-C)
+        from langdetect.detector_factory import init_factory
+
+        init_factory()
     try:
         ranked = detect_langs(text[:1200])
     except LangDetectException:

@@ -389,7 +389,7 @@ def test_a_query_that_eats_memory_costs_its_worker_not_the_machine(store_dir):
         "SELECT (STRLEN(GROUP_CONCAT(?o)) AS ?n) "
         "WHERE { ?a ?b ?c . ?d ?e ?o FILTER(isLiteral(?o) && STRLEN(STR(?o)) > 100) ?g ?h ?i }"
     )
-    config = ServeConfig(store=str(store_dir), timeout=20.0, workers=1, worker_memory_mb=200)
+    config = ServeConfig(store=str(store_dir), timeout=20.0, workers=1, worker_memory_mb=150)
     with running_kg_server(config) as server:
         started = time.monotonic()
         answer = exchange(server, request("/sparql?query=" + urllib.parse.quote(greedy)), wait=25)
