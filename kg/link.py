@@ -784,6 +784,19 @@ class Linker:
             # "Kingdom of the Netherlands" names one of the group; "Niederlande" names both
             confusable &= {n.qid for n in self.cache.find(best.matched)} | {c.qid for c in ranked[1:]}
         if confusable:
+            preferred = [
+                c
+                for c in ranked
+                if c.qid in confusable | {best.qid}
+                and (e := self._get(c.qid)) is not None
+                and e.facts.get("confusable_preferred")
+            ]
+            if len(preferred) == 1:  # the data says which reading texts usually mean
+                chosen = preferred[0]
+                chosen.reasons.append(
+                    f"usual reading of a shared name: {self._get(chosen.qid).facts['confusable_preferred']}"
+                )
+                return chosen, round(self.threshold + 0.05, 3)
             confidence = min(confidence, self.threshold - 0.01)
             best.reasons.append(f"confusable with {', '.join(sorted(confusable))}: needs review")
         if confidence < self.threshold:
@@ -1215,6 +1228,10 @@ def entity_summary(entity: Entity) -> dict:
             pid: [{k: v for k, v in (("value", c.value), ("start", c.start), ("end", c.end)) if v} for c in claims]
             for pid, claims in sorted(entity.claims.items())
         },
+        "offices": [
+            {k: v for k, v in (("title", o.title), ("start", o.start), ("end", o.end)) if v} for o in entity.offices
+        ],
+        "facts": dict(sorted(entity.facts.items())),
         "sitelinks": entity.sitelinks,
         "fetched_at": entity.fetched_at,
         "ttl_days": entity.ttl_days,

@@ -115,10 +115,22 @@ def test_given_qids_are_kept(cache):
 
 
 @pytest.mark.parametrize("name", ["Netherlands", "Niederlande", "the Netherlands"])
-def test_confusable_states_stay_unlinked_with_candidates(cache, name):
+def test_a_name_both_confusable_states_share_takes_the_usual_reading(cache, name):
+    """shared/wikidata's README: "the Netherlands" usually means Q55 (entities.yaml marks it
+    ``confusable_preferred``); the link's confidence stays just above the threshold."""
     (actor,) = link_one(cache, {"name": name, "type": "State"}, language="en")
-    assert actor.qid is None
-    assert {c["qid"] for c in actor.extra["candidates"]} == {"Q29999", "Q55"}
+    assert actor.qid == "Q55" and actor.extra["link"]["confidence"] < 0.7
+
+
+def test_confusable_states_without_a_preferred_reading_stay_unlinked(tmp_path):
+    from kg.wikidata.cache import Entity
+
+    with EntityCache.open(tmp_path / "u.sqlite", shipped=None) as cache:
+        cache.put(
+            [Entity("Q1", "State", labels={"en": "Ruritania"}), Entity("Q2", "State", labels={"en": "Ruritania"})]
+        )
+        (actor,) = link_one(cache, {"name": "Ruritania", "type": "State"}, language="en")
+        assert actor.qid is None and {c["qid"] for c in actor.extra["candidates"]} == {"Q1", "Q2"}
 
 
 def test_a_name_only_one_of_a_confusable_group_carries_is_linked(cache):

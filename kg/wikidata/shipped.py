@@ -159,6 +159,7 @@ def load_entities(source_dir: Path, labels_dir: Path = LABELS_DIR) -> tuple[list
             for lang, values in (data.get(kind) or {}).items():
                 _add(getattr(entity, kind), lang, list(values or []), entity.labels.get(lang))
         entity.descriptions.update(data.get("descriptions") or {})
+        entity.facts.update({k: str(v) for k, v in (data.get("facts") or {}).items()})
         for pid, values in (data.get("claims") or {}).items():
             entity.claims[pid] = [_claim(v) for v in values]
         entities[qid] = entity

@@ -95,6 +95,7 @@ def test_huge_file_is_refused_before_parsing(seeded, tmp_path):
     assert "xxxxxxxxxx" not in line
 
 
+@pytest.mark.slow
 def test_huge_title_is_refused_and_not_quoted_whole(seeded, tmp_path):
     sheet = "title: " + "T" * 300_000 + "\nactors: []\n" + EMPTY_LISTS
     line = refused(seeded, tmp_path, "title.yaml", sheet, "'title' has 300000 characters")
@@ -121,6 +122,7 @@ def test_misspelt_key_names_the_key_and_the_closest_valid_one(text, bad, guess):
     assert f"unknown key {bad!r}; did you mean {guess!r}?" in str(info.value)
 
 
+@pytest.mark.slow
 def test_misspelt_key_through_the_cli_exits_2_and_stores_nothing(seeded, tmp_path):
     text = "actors:\n- {id: r, name: Rutte, type: Person, alias: [Mark]}\n" + EMPTY_LISTS
     line = refused(seeded, tmp_path, "typo.yaml", text, "unknown key 'alias'")
@@ -156,6 +158,7 @@ def test_only_http_and_https_urls_with_valid_syntax(tmp_path, url):
         load_factsheet(path)
 
 
+@pytest.mark.slow
 def test_url_case_through_the_cli_leaves_the_store_unchanged(seeded, tmp_path):
     refused(seeded, tmp_path, "js.yaml", "url: 'javascript:alert(1)'\nactors: []\n" + EMPTY_LISTS, "'url'")
 
@@ -217,6 +220,7 @@ def test_link_confidence_nan_is_a_clear_error(seeded, tmp_path, confidence):
         load_factsheet(path)
 
 
+@pytest.mark.slow
 def test_link_confidence_nan_through_the_cli(seeded, tmp_path):
     sheet = "actors:\n- {id: r, name: Rutte, type: Person, qid: Q57792, link: {qid: Q57792, confidence: nan}}\n"
     refused(seeded, tmp_path, "nan.yaml", sheet + EMPTY_LISTS, "'confidence'")
