@@ -288,3 +288,11 @@ def test_deutlich_machen_and_verweisen_auf(make_doc):
 
 def test_welcoming_a_titled_person_is_no_statement(make_doc):
     assert run(make_doc, "Ortiz welcomed Admiral Mia Roth at the airport.", language="en") == []
+
+
+def test_inverted_trailing_attribution_with_an_added_clause(make_doc):
+    text = "The harbour is ready, said Ortiz, adding that it would reopen in May."
+    assert run(make_doc, text, language="en") == [
+        ("ortiz", "The harbour is ready", False),
+        ("ortiz", "it would reopen in May", False),
+    ]

@@ -52,7 +52,15 @@ def _is_cue(word: str, lang: str) -> bool:
 
 
 def add_source_mentions(doc: Document, actors: Actors) -> None:
-    """Add ``Other`` actors and mentions for unnamed sources next to reporting verbs (in place)."""
+    """Add ``Other`` actors and mentions for unnamed sources next to reporting verbs (in place).
+
+    >>> from kg.extract.base import Actors, Document, Sentence
+    >>> doc = Document(text="Analysten sagen einen Sieg voraus.", language="de", sentences=[Sentence(0, 34)])
+    >>> actors = Actors()
+    >>> add_source_mentions(doc, actors)
+    >>> [(a.id, a.name) for a in actors.actors]
+    [('source-analysten', 'Analysten')]
+    """
     lang = doc.language if doc.language in ("de", "en") else None
     if lang is None:
         return

@@ -24,6 +24,9 @@ _PARTICLES_DE = (
 def lemma(word: str, lang: str) -> str:
     """The dictionary form of ``word`` in ``lang`` ("de" or "en"); the word itself when unknown.
 
+    >>> lemma("sagte", "de"), lemma("warned", "en")
+    ('sagen', 'warn')
+
     German verb forms missing from the dictionary are tried without a participle "ge-" and
     with a separable particle split off ("festgestellt", "feststellte" → "feststellen").
     """

@@ -53,7 +53,11 @@ class Quote:
 
     @property
     def span(self) -> tuple[int, int]:
-        """The inner span as a tuple."""
+        """The inner span as a tuple.
+
+        >>> Quote(1, 4).span
+        (1, 4)
+        """
         return (self.start, self.end)
 
 

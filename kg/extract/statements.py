@@ -99,7 +99,8 @@ _TRAILING_EN = re.compile(
 # "…, said Greenert." / "…, added the minister." (the cue before its subject)
 _TRAILING_INVERTED_EN = re.compile(
     r",\s+(said|says|added|adds|stated|noted|explained|continued|wrote|warned|stressed)\s+"
-    r"(?:[A-Z][\w.'’-]*|the\s+[\w.'’-]+|a\s+[\w.'’-]+)(?:\s+[^\s,]+){0,6}$"
+    r"(?:[A-Z][\w.'’-]*|the\s+[\w.'’-]+|a\s+[\w.'’-]+)(?:\s+[^\s,]+){0,6}"
+    r"(?P<more>,\s+(?:adding|saying|noting|stressing|warning)(?:\s+that)?\s+.{8,})?$"
 )
 _ADDRESSEE_EN = re.compile(
     r"\s+(?:reporters|journalists|the press|the media|lawmakers|legislators|parliament|"
@@ -1381,17 +1382,12 @@ class _Run:
             if m and not self._has_leading_cue_en(tokens, b_start, b_start + m.start()):
                 speaker = self._speaker_in(b_start + m.end(1), b_end, b_start + m.start())
                 if speaker:
-                    self._add(
-                        speaker,
-                        b_start,
-                        b_start + m.start(),
-                        False,
-                        m.group(1),
-                        self._date_for(m.group(1), (s_start, s_end), (b_start, b_start + m.start())),
-                        s_end,
-                        "cue-after",
-                        0.7,
-                    )
+                    date = self._date_for(m.group(1), (s_start, s_end), (b_start, b_start + m.start()))
+                    self._add(speaker, b_start, b_start + m.start(), False, m.group(1), date, s_end, "cue-after", 0.7)
+                    if m.group("more"):  # "…, said X, adding that …": the second part is X's too
+                        more = re.match(r",\s+(\w+)(?:\s+that)?\s+", body[m.start("more") :])
+                        a = b_start + m.start("more") + more.end()
+                        self._add(speaker, a, b_end, False, more.group(1), date, s_end, "cue-before", 0.65)
                     return True
             m = None
         if m:
