@@ -565,7 +565,17 @@ def _merged(a, b):
 
 
 def _looks_like_path(text: str) -> bool:
-    return "\n" not in text and len(text) < 4096 and Path(text).suffix != "" and Path(text).exists()
+    """A one-line string naming an input file (an existing path, or a name with an input suffix).
+
+    >>> _looks_like_path("facts.yaml"), _looks_like_path("Ishiba met Rutte in Tokyo.")
+    (True, False)
+    """
+    from kg.ingest import INPUT_SUFFIXES
+
+    if "\n" in text or len(text) > 4096:
+        return False
+    path = Path(text.strip())
+    return path.suffix.lower() in INPUT_SUFFIXES and " " not in path.name or path.exists()
 
 
 def _looks_like_sparql(text: str) -> bool:

@@ -107,3 +107,36 @@ def test_rows_to_dataframe_needs_pandas_or_gives_one():
             rows.to_dataframe()
     else:
         assert list(rows.to_dataframe().columns) == rows.variables
+
+
+def test_a_missing_file_name_is_reported_as_a_file_not_extracted_as_text(tmp_path):
+    with kg.open("memory:") as graph, pytest.raises(kg.KgError, match="missing.yaml: no such file"):
+        graph.ingest(str(tmp_path / "missing.yaml"))
+
+
+def test_iri_recipes_of_model_md_are_what_build_mints():
+    """MODEL.md: meeting = (article key, kind, sorted participant IRIs, date, place id, evidence),
+    statement = (article key, speaker IRI, quote, span), role = (article key, actor IRI, role text)."""
+    from kg.build import build_article
+    from kg.iris import Iris, url_key
+    from kg.namespaces import KG
+
+    data = dict(kg.EXAMPLE_SHEET)
+    data["actors"] = [dict(a) for a in data["actors"]]
+    data["actors"][2]["roles"] = ["analyst"]
+    data["statements"] = [{"speaker": "lee", "quote": "It went well.", "direct": True, "span": [0, 13]}]
+    sheet = kg.parse_factsheet(data)
+    triples = build_article(sheet).triple_list
+    iris, key = Iris(), url_key(sheet.url)
+    actor = {a.id: iris.actor_qid(a.qid) if a.qid else iris.actor_local(a.type, a.name) for a in sheet.actors}
+    meeting = sheet.meetings[0]
+    participants = sorted(str(actor[p]) for p in meeting.participants)
+    expected = {
+        iris.meeting(key, meeting.kind, participants, meeting.date, meeting.place, meeting.evidence),
+        iris.statement(key, actor["lee"], "It went well.", (0, 13)),
+        iris.role(key, actor["lee"], "analyst"),
+        iris.article(key),
+    }
+    subjects = {s for s, _, _ in triples}
+    assert expected <= subjects
+    assert (iris.article(key), KG.contentSha256, None) not in triples  # (ingest adds it, not build)

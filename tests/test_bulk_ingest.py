@@ -41,6 +41,7 @@ def article_graphs(store) -> list:
     return [g for g in store.graph_names() if "/article/" in str(g)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_bulk_ingest_stores_every_sheet_and_skips_them_the_second_time(tmp_path, corpus, jobs):
     store = open_store(str(tmp_path / "store"))
@@ -54,6 +55,7 @@ def test_bulk_ingest_stores_every_sheet_and_skips_them_the_second_time(tmp_path,
     store.close()
 
 
+@pytest.mark.slow
 def test_one_and_two_jobs_write_the_same_store(tmp_path, corpus):
     stores = []
     for jobs in (1, 2):
@@ -164,6 +166,7 @@ class Interrupt(BaseException):
     """Stands in for Ctrl-C (KeyboardInterrupt) at a chosen moment."""
 
 
+@pytest.mark.slow
 def test_interrupted_run_leaves_whole_articles_only(tmp_path, corpus):
     complete = open_store("memory:")
     ingest_paths(complete, [corpus])
@@ -217,6 +220,7 @@ def test_delete_removes_the_article_and_nothing_else(tmp_path, corpus):
     assert not delete_article(store, graphs[0])
 
 
+@pytest.mark.slow
 def test_cli_bulk_ingest_prints_a_summary_and_validate_all_conforms(tmp_path, corpus):
     store = tmp_path / "store"
     result = runner.invoke(app, ["--store", str(store), "ingest", str(corpus), "--jobs", "2"])

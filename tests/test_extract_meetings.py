@@ -523,3 +523,14 @@ def test_event_in_the_speakers_own_quote_at_lower_confidence(make_doc, text, exp
 
     found = quoted_meetings(doc, actors, doc.sentences[0], said)
     assert [(sorted(m.participants), m.confidence) for m in found] == expected
+
+
+def test_summit_of_the_one_organisation_named_at_a_place(make_doc):
+    found = run(make_doc, "Auf ihrem Gipfeltreffen in Oslo wählten die Mitglieder der NATO einen neuen Vorsitz.")
+    assert [(m.kind, m.participants, m.place) for m in found] == [("summit", ["nato"], "oslo")]
+
+
+def test_the_same_dated_event_told_again_with_fewer_parties_is_one(make_doc):
+    text = "Weber und Olsen trafen sich am 3. Mai 2025 in Oslo beim NATO-Gipfel.\nDer NATO-Gipfel in Oslo am 3. Mai 2025 war lang."
+    found = run(make_doc, text)
+    assert len([m for m in found if m.kind == "summit"]) <= 1

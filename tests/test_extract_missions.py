@@ -265,3 +265,14 @@ def test_inflected_and_capitalised_mission_words(make_doc, text, language, name)
     assert found and {"no", "dk"} <= set(found[0].participants)
     if name:
         assert found[0].name == name
+
+
+def test_programme_named_without_an_acronym(make_doc):
+    found = run(make_doc, "The EU extended the Coastal Support Initiative for Moldova until 2030.", language="en")
+    assert [(m.name, m.participants) for m in found] == [("Coastal Support Initiative for Moldova", ["eu", "md"])]
+
+
+def test_participants_of_the_mission_just_before(make_doc):
+    text = "Dänemark entsandte zwei Fregatten in die Ostsee. Dort beginnt am Montag eine Übung namens Nordlicht."
+    found = run(make_doc, text)
+    assert [(m.name, m.participants) for m in found][-1] == ("Nordlicht", ["dk"])

@@ -60,6 +60,7 @@ def test_arbitrary_text_never_crashes(text):
     _extract_or_clear_error(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(WORDS), min_size=5, max_size=120).map(" ".join))
 def test_news_like_text_never_crashes_and_spans_are_exact(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ DECORATIONS = [
 ]
 
 
+@pytest.mark.slow  # 300 examples through the linker
 @settings(max_examples=300, deadline=None)
 @given(
     name=st.sampled_from(NAMES),

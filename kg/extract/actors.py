@@ -41,10 +41,12 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick
 
 from kg.extract import lexicon as lx
+from kg.extract import resources
 from kg.extract.base import ActorMention, Actors, Document
 from kg.model import Actor
 
@@ -122,13 +124,17 @@ def default_cache():
 # ------------------------------------------------------------------ the gazetteer
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     qid: str
     type: str
-    kind: str  # label | alias | demonym | metonym | surname
+    kind: str  # label | alias | demonym | metonym | surname | inhabitant
     lang: str
     base: str
+
+
+# Raise when _variants, _inhabitant_nouns or the surname rule change: compiled gazetteers kept
+# between processes are then rebuilt.
+_VARIANTS_VERSION = 1
 
 
 def _variants(name) -> set[str]:
@@ -164,6 +170,22 @@ def _variants(name) -> set[str]:
     return out
 
 
+def _inhabitant_nouns(demonym: str, lang: str) -> set[str]:
+    """Plural inhabitant nouns derived from a demonym adjective: "kanadisch" → Kanadier(n),
+    "britisch" → Briten, "Canadian" → Canadians. Forms that are no word never occur in text.
+
+    >>> sorted(_inhabitant_nouns("kanadisch", "de"))[:4], sorted(_inhabitant_nouns("Canadian", "en"))
+    (['Kanaden', 'Kanader', 'Kanadern', 'Kanadier'], ['Canadians'])
+    """
+    text = demonym.strip()
+    if lang == "en":
+        return {text + "s"} if text[:1].isupper() and text.endswith(("an", "i", "er")) else set()
+    if not text.endswith("isch") or " " in text or len(text) < 7:
+        return set()
+    stem = text[:-4].capitalize()
+    return {stem + "er", stem + "ern", stem + "ier", stem + "iern", stem + "en"}
+
+
 class Gazetteer:
     """Every surface form of a name source in one Aho-Corasick automaton.
 
@@ -178,6 +200,9 @@ class Gazetteer:
         table: dict[str, list[_Entry]] = {}
         person_tokens: dict[str, set[str]] = {}
         self.labels: dict[str, dict[str, str]] = {}
+        self.facts: dict[str, tuple[bool, int, str]] = {}  # qid → (big tables only, population, kind)
+        self.entity_labels: dict[str, dict[str, str]] = {}  # qid → labels, as the cache gave them
+        self.confusable: dict[str, set[str]] = {}
         for name in names:
             if not name.text or name.type not in ("Person", "Organization", "State", "Place", "Position"):
                 continue
@@ -188,6 +213,12 @@ class Gazetteer:
                 bucket = table.setdefault(form, [])
                 if entry not in bucket:
                     bucket.append(entry)
+            if name.kind == "demonym" and name.type == "State":
+                inhabitants = _Entry(name.qid, name.type, "inhabitant", name.lang, name.text)
+                for form in _inhabitant_nouns(name.text, name.lang):
+                    bucket = table.setdefault(form, [])
+                    if inhabitants not in bucket:
+                        bucket.append(inhabitants)
             if name.type == "Person" and name.kind in ("label", "alias"):
                 for token in _name_tokens(name.text):
                     person_tokens.setdefault(token, set()).add(name.qid)
@@ -200,18 +231,52 @@ class Gazetteer:
             entry = _Entry(qid, "Person", "surname", "", surname)
             for form in (surname, surname + "s"):
                 table.setdefault(form, []).append(entry)
-        for form, entries in table.items():
-            automaton.add_word(form, (len(form), tuple(entries)))
+        # entries stored once, as plain tuples (fast to load); each form holds their indices
+        numbers: dict[_Entry, int] = {}
+        self._entries = []
+        for entries in table.values():
+            for entry in entries:
+                if entry not in numbers:
+                    numbers[entry] = len(self._entries)
+                    self._entries.append(tuple(entry))
+        self._values = [(len(form), tuple(numbers[e] for e in entries)) for form, entries in table.items()]
+        self._made: dict[int, tuple[_Entry, ...]] = {}
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for index, form in enumerate(table):
+            automaton.add_word(form, index)
         if table:
             automaton.make_automaton()
         self._automaton = automaton if table else None
+
+    def __getstate__(self):
+        return {
+            "format": _GAZETTEER_FORMAT,
+            "automaton": self._automaton,
+            "values": self._values,
+            "entries": self._entries,
+            "labels": self.labels,
+            "surnames": self.surnames,
+        }
+
+    def __setstate__(self, state):
+        if state.get("format") != _GAZETTEER_FORMAT:
+            raise ValueError("a gazetteer of another format")
+        self._automaton, self._values, self._entries = state["automaton"], state["values"], state["entries"]
+        self._made = {}
+        self.labels, self.surnames = state["labels"], state["surnames"]
+        self.facts, self.entity_labels, self.confusable = {}, {}, {}
 
     def find(self, text: str) -> list[tuple[int, int, tuple[_Entry, ...]]]:
         """Longest non-overlapping matches at word boundaries (hyphens count as boundaries)."""
         if self._automaton is None:
             return []
         found = []
-        for end_index, (length, entries) in self._automaton.iter(text):
+        values = self._values
+        for end_index, value in self._automaton.iter(text):
+            length, numbers = values[value]
+            entries = self._made.get(value)
+            if entries is None:
+                entries = self._made[value] = tuple(_Entry(*self._entries[n]) for n in numbers)
             start, end = end_index - length + 1, end_index + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
                 continue
@@ -263,15 +328,89 @@ def gazetteer_for(cache) -> Gazetteer:
     """
     key = _source_key(cache)
     if key is None:
-        return Gazetteer(cache.names())
+        return Gazetteer(_all_names(cache))
+    key = (*key, ("scope", _SCOPE))
     with _GAZ_LOCK:
         gazetteer = _GAZETTEERS.pop(key, None)
+        if gazetteer is None and key[0] == "files":
+            gazetteer = _load_compiled(key)
         if gazetteer is None:
-            gazetteer = Gazetteer(cache.names())
+            gazetteer = Gazetteer(_all_names(cache))
+            if key[0] == "files":
+                _save_compiled(key, gazetteer)
         _GAZETTEERS[key] = gazetteer  # (re)inserted as the newest
         while len(_GAZETTEERS) > _GAZETTEERS_KEPT:
             del _GAZETTEERS[next(iter(_GAZETTEERS))]
     return gazetteer
+
+
+_GAZETTEER_FORMAT = "kg-gazetteer-2"
+_GAZETTEERS_KEPT_ON_DISK = 3
+
+
+def _compiled_path(key: tuple):
+    """Where the compiled gazetteer of a cache's files is kept between processes (building one
+    over 59,000 names takes seconds; loading it a fraction of one). ``KG_GAZETTEER_DIR`` chooses
+    the folder (default: the user's cache folder); "off" disables it."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("KG_GAZETTEER_DIR")
+    if folder == "off":
+        return None
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "kg")
+    digest = hashlib.sha256(repr((_GAZETTEER_FORMAT, _VARIANTS_VERSION, key)).encode()).hexdigest()[:24]
+    return Path(folder) / f"gazetteer-{digest}.pickle"
+
+
+def _load_compiled(key: tuple) -> Gazetteer | None:
+    import pickle
+
+    path = _compiled_path(key)
+    try:
+        if path is None or not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            stored_key, gazetteer = pickle.load(handle)
+        return gazetteer if stored_key == key and isinstance(gazetteer, Gazetteer) else None
+    except Exception:  # unreadable, stale or foreign: build it again
+        return None
+
+
+def _save_compiled(key: tuple, gazetteer: Gazetteer) -> None:
+    import os
+    import pickle
+
+    path = _compiled_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((key, gazetteer), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        kept = sorted(path.parent.glob("gazetteer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[_GAZETTEERS_KEPT_ON_DISK:]:  # those of caches rebuilt since
+            old.unlink(missing_ok=True)
+    except Exception:  # a read-only home: build in every process instead
+        return
+
+
+# Which names of the shipped cache the recogniser reads: "all" (35,000 entities, with the
+# proper-name checks of _notable_entries) or "core" (states and the hand-described entities).
+_SCOPE = "core"
+
+
+def _all_names(cache):
+    """Every surface form of a name source (the shipped cache's big tables included)."""
+    try:
+        return cache.names(scope=_SCOPE)
+    except TypeError:  # a source without scopes (StaticNames, older caches)
+        return cache.names()
 
 
 def _source_key(cache) -> tuple | None:
@@ -322,9 +461,18 @@ class _State:
         self.confusable: dict[str, set[str]] = {}
         self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
         self.capitals: dict[str, list[str]] = {}  # a capital's place key → its state's QIDs
+        self._tokens: dict[tuple[int, int], list[_Tok]] = {}
         self.metadata_names = {
             n.casefold() for n in doc.authors + doc.extra.get("translators", []) + doc.extra.get("photo_credits", [])
         }
+
+    def tokens(self, start: int, end: int) -> list[_Tok]:
+        """The tokens of a sentence, computed once per recognition (the passes share them)."""
+        key = (start, end)
+        found = self._tokens.get(key)
+        if found is None:
+            found = self._tokens[key] = _tokens(self.search, start, end)
+        return found
 
     # spans ---------------------------------------------------------------
     def overlaps(self, start: int, end: int) -> str | None:
@@ -355,12 +503,14 @@ class _State:
 
 def _label(state: _State, qid: str, lang: str, fallback: str) -> str:
     """The entity's label in the article's language (cache, then gazetteer), else ``fallback``."""
-    try:
-        entity = state.cache.get(qid)
-    except Exception:
-        entity = None
-    labels = (getattr(entity, "labels", None) or {}) if entity is not None else {}
-    labels = labels or state.gazetteer.labels.get(qid, {})
+    labels = state.gazetteer.entity_labels.get(qid)
+    if labels is None:  # looked up once per process and name source
+        try:
+            entity = state.cache.get(qid)
+        except Exception:
+            entity = None
+        labels = (getattr(entity, "labels", None) or {}) if entity is not None else {}
+        labels = state.gazetteer.entity_labels[qid] = labels or state.gazetteer.labels.get(qid, {})
     return labels.get(lang) or labels.get("en") or next(iter(labels.values()), None) or fallback
 
 
@@ -380,9 +530,9 @@ def _sentence_start(search: str, start: int, region_start: int) -> bool:
 
 
 def _confusable_cached(state: _State, qid: str) -> set[str]:
-    known = state.confusable.get(qid)
+    known = state.gazetteer.confusable.get(qid)
     if known is None:
-        known = state.confusable[qid] = _confusable(state.cache, qid)
+        known = state.gazetteer.confusable[qid] = _confusable(state.cache, qid)
     return known
 
 
@@ -440,16 +590,211 @@ def _locative_before(search: str, start: int) -> bool:
     )
 
 
+_EVENT_AFTER = re.compile(r"(?:-|\s+(?:(?P<modifier>[a-z]+)\s+)?)([\w]+)")
+
+
+_DATELINE_AFTER = re.compile(r"[ \t]*(?:\([^()\n]{2,40}\)[ \t]*,|,[ \t]*\d|[ \t]+[–—-][ \t])")
+
+
+def _dateline(state: _State, start: int, end: int, region_start: int) -> bool:
+    """A place opening a paragraph as a dateline: "Caracas (Venezuela), 07.03.2013 – …"."""
+    line_start = state.search.rfind("\n", 0, start) + 1
+    return (start == region_start or not state.search[line_start:start].strip()) and bool(
+        _DATELINE_AFTER.match(state.search, end)
+    )
+
+
+def _after_place_comma(state: _State, start: int) -> bool:
+    """ "Atlanta, Georgia", "London, Ontario": a region named right after a place and a comma."""
+    match = re.search(r"([A-Z][\w.'-]*),[ \t]+$", state.search[max(0, start - 40) : start])
+    if not match:
+        return False
+    span_end = start - (len(match.group(0)) - match.end(1))
+    key = state.overlaps(span_end - 1, span_end)
+    return bool(key) and state.found[key].type == "Place"
+
+
+def _place_intro_before(state: _State, start: int) -> bool:
+    """ "die Hauptstadt Addis Abeba", "the port city of Souda": a noun that makes the name a city."""
+    before = re.search(r"(\w+)(?:\s+of)?\s+$", state.search[max(0, start - 30) : start])
+    lang = state.doc.language
+    nouns = resources.words(lang, "place_intro_nouns") if resources.has(lang, "place_intro_nouns") else ()
+    return bool(before) and before.group(1) in nouns
+
+
+def _event_after(state: _State, end: int) -> bool:
+    """A capital before an event noun is the event's place, not its state's government ("the
+    Lisbon Summit", "Paris climate conference", "Berlin-Gipfel")."""
+    match = _EVENT_AFTER.match(state.search, end)
+    if not match or match.group(2) not in _event_heads(state.doc.language):
+        return False
+    lang = state.doc.language
+    modifiers = resources.words(lang, "event_modifiers") if resources.has(lang, "event_modifiers") else ()
+    return match.group("modifier") is None or match.group("modifier") in modifiers  # not "Tokyo held talks"
+
+
+@functools.cache
+def _event_heads(lang: str) -> frozenset[str]:
+    return resources.words(lang, "event_heads") if resources.has(lang, "event_heads") else frozenset()
+
+
+_GERMAN_ARTICLES = frozenset(
+    "der die das den dem des ein eine einen einem einer eines beim zum zur vom im am ins ans kein keine".split()
+)
+_TABLES_SOURCE = "shipped:tables"  # kg.wikidata.cache.TABLES_SOURCE: entities only from the big tables
+_STRONG_POPULATION = 500_000
+
+
+def _entity_facts(state: _State, qid: str) -> tuple[bool, int, str]:
+    """(from the big tables only, population, kind) of a cached entity, looked up once per process."""
+    known = state.gazetteer.facts.get(qid)
+    if known is None:
+        try:
+            entity = state.cache.get(qid)
+        except Exception:
+            entity = None
+        facts = (getattr(entity, "facts", None) or {}) if entity is not None else {}
+        try:
+            population = int(facts.get("population") or 0)
+        except ValueError:
+            population = 0
+        known = (
+            entity is not None and getattr(entity, "source", "") == _TABLES_SOURCE,
+            population,
+            str(facts.get("kind") or ""),
+        )
+        state.gazetteer.facts[qid] = known
+    return known
+
+
+def _generic_name(surface: str, lang: str) -> bool:
+    """A name made only of words that many organisations share ("Democratic Party", "Together")."""
+    words = resources.words(lang, "generic_name_words") if resources.has(lang, "generic_name_words") else ()
+    return all(w.casefold() in words for w in re.split(r"[\s/-]+", surface) if w)
+
+
+def _notable_entries(state: _State, start: int, end: int, entries: list, region_start: int) -> list:
+    """The entries of a gazetteer match that name a notable entity here. Names from the shipped
+    cache's core (states, described entities, the user's cache) always count; names that only the
+    big tables know (35,000 places, persons, parties; many are common words: "Ende", "Leben",
+    "Together") count only as a proper-name use: a person by a full name (never a surname alone),
+    an organisation by a specific name or an acronym, a place by a multi-word name, a big city or
+    capital, or a small place after a locative preposition or as a dateline. Never inside a longer
+    capitalised English name ("Washington Post")."""
+    if not any(e.kind in ("label", "alias", "surname") for e in entries):
+        return entries
+    facts = {e.qid: _entity_facts(state, e.qid) for e in entries}
+    table = [e for e in entries if facts[e.qid][0]]
+    if not table:
+        return entries
+    core = [e for e in entries if not facts[e.qid][0]]
+    core_types = {e.type for e in core if e.kind in ("label", "alias")}
+    # "UN": the United Nations, not a party abbreviated the same way ("Georgia" the state and the US
+    # state are of different types: both stay, and the linker decides)
+    table = [e for e in table if e.type not in core_types]
+    raw = state.text[start:end]
+    lang = state.doc.language
+    exact = [e for e in table if e.base == raw]
+    if exact or lang == "en":  # "Hamas" is not the genitive of "Hama" (English has none without ')
+        table = [e for e in table if e.base == raw or e.kind == "demonym" or not raw.startswith(e.base)]
+    if not table:
+        return core
+    surface = _strip_genitive(raw)
+    words = surface.split()
+    weak = (
+        surface in lx.NOT_NAME_WORDS
+        or surface in lx.REGION_WORDS
+        or surface.casefold() in lx.MONTHS
+        or surface.casefold() in lx.WEEKDAYS
+        or _is_role(words[0])
+        or not surface[:1].isupper()
+    )
+    if not weak and lang == "en":
+        after = re.match(r"[ \t]+([A-Z][\w-]*)", state.search[end : end + 30])
+        weak = bool(after) and after.group(1) not in lx.NOT_NAME_WORDS and not _event_after(state, end)
+        before = re.search(r"([A-Z][\w.]*)[ \t]+$", state.search[max(0, start - 20) : start])
+        weak = weak or bool(before) and before.group(1) in resources.words("en", "place_name_prefixes")
+    if not weak and lang == "de" and len(words) == 1:
+        before = re.search(r"(\w+)\s+$", state.search[max(region_start, start - 20) : start])
+        # "beim Essen", "das Essen": a German noun takes an article, a town does not;
+        # at a sentence start a capital says nothing ("Essen und Trinken sind frei")
+        weak = (before is None and not _dateline(state, start, end, region_start)) or (
+            before is not None and before.group(1).casefold() in _GERMAN_ARTICLES
+        )
+    kept = list(core)
+    for entry in table:
+        if weak or entry.kind == "surname":
+            continue
+        if entry.type == "Person":
+            ok = len(words) >= 2 and not _generic_name(surface, lang)
+        elif entry.type == "Organization":
+            ok = (surface.isupper() and surface.isalpha() and len(surface) >= 3) or (
+                len(words) >= 2 and not _generic_name(surface, lang)
+            )
+        elif entry.type == "Place":
+            _, population, kind = facts[entry.qid]
+            ok = (
+                population >= _STRONG_POPULATION
+                or "capital" in kind
+                or (len(words) >= 2 and not _generic_name(surface, lang))
+                or _locative_before(state.search, start)
+                or _dateline(state, start, end, region_start)
+                or _place_intro_before(state, start)
+                or _after_place_comma(state, start)
+            ) and len(surface) >= 3
+        else:
+            ok = True
+        if ok:
+            kept.append(entry)
+    return kept
+
+
+_OF_LINK = re.compile(r"\s+(?:of|der|des)\s+(?:the\s+)?")
+
+
+def _split_of_name(state: _State, start: int, end: int, entries) -> list | None:
+    """Two actors in one cached name: a monarch's style ("Abdullah II of Jordan": the person and
+    the state) and a body's session after an event frame ("im Rahmen der Generalversammlung der
+    Vereinten Nationen": the session is an event; the organisation is the actor). Returns the
+    matches to use instead, or None."""
+    surface = state.search[start:end]
+    link = _OF_LINK.search(surface)
+    if link is None:
+        return None
+    tail = [
+        (start + link.end() + s, start + link.end() + e, found)
+        for s, e, found in state.gazetteer.find(surface[link.end() :])
+    ]
+    if len(tail) != 1 or tail[0][1] != end:
+        return None
+    head_text = surface[: link.start()]
+    lang = state.doc.language
+    if all(e.type == "Person" for e in entries) and all(e.type == "State" for e in tail[0][2]):
+        return [(start, start + link.start(), entries), tail[0]]  # the person keeps the QID
+    if all(e.type == "Organization" for e in entries) and resources.has(lang, "session_heads"):
+        before = re.findall(r"[\w-]+", state.search[max(0, start - 25) : start])
+        frame = before and any(w in resources.words(lang, "event_frames") for w in before[-3:])
+        if frame and head_text in resources.words(lang, "session_heads"):
+            return [tail[0]]
+    return None
+
+
 def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
     doc = state.doc
     starts = [r[0] for r in regions]
-    for start, end, entries in state.gazetteer.find(state.search):
+    queue = list(reversed(state.gazetteer.find(state.search)))
+    while queue:
+        start, end, entries = queue.pop()
         index = bisect.bisect_right(starts, start) - 1
         if index < 0 or end > regions[index][1]:
             continue
         entries = [e for e in entries if e.type in ACTOR_ENTITY_TYPES]
         if not entries:
             continue  # a position ("NATO-Generalsekretär"): roles are read from the text
+        split = _split_of_name(state, start, end, entries)
+        if split is not None:  # "King Abdullah II of Jordan", "der Generalversammlung der Vereinten Nationen"
+            queue.extend(reversed(split))
+            continue
         if (
             doc.language == "de"
             and all(e.kind == "demonym" for e in entries)
@@ -457,15 +802,40 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             and not _sentence_start(state.search, start, regions[index][0])
         ):
             continue  # "Deutsche Welle", "der Deutschen Presse-Agentur": part of a proper name
+        entries = _notable_entries(state, start, end, entries, regions[index][0])
+        if not entries:
+            continue
         if all(e.kind == "surname" for e in entries):
             state.deferred_surnames.append((start, end, entries[0].qid))
             continue
+        if any(e.kind == "inhabitant" for e in entries):
+            entries = [e for e in entries if e.kind != "inhabitant" or e.lang == doc.language]
+            if not entries:
+                continue
+        if all(e.kind == "inhabitant" for e in entries):
+            if re.match(r"\s+[A-ZÄÖÜ][a-zäöüß]", state.search[end : end + 3]) and doc.language == "en":
+                continue  # "Canadians Ask …" in a headline
+            if re.match(r"\s+[A-ZÄÖÜ][\w-]+\s+[A-ZÄÖÜ]", state.search[end : end + 40]):
+                continue  # "der Kanadier Tom Reed": an attribute of the person named
+        if doc.language == "en" and all(e.type in ("State", "Place") for e in entries):
+            longer = _longer_name_en(state.search, start, end, regions[index][0])
+            if longer is not None:  # "Islamic State of Iraq and Syria": an organisation, not Iraq
+                key = "organization:" + state.text[longer[0] : longer[1]].casefold()
+                state.actor(key, state.text[longer[0] : longer[1]], "Organization", None, "pattern:organisation", 0.6)
+                state.add_mention(key, *longer, "name")
+                continue
         entries = [e for e in entries if e.kind != "surname"]
         places = [e for e in entries if e.type == "Place"]
         metonyms = [e for e in entries if e.kind == "metonym"]
+        at_place = metonyms and (
+            _locative_before(state.search, start)
+            or _event_after(state, end)
+            or _dateline(state, start, end, regions[index][0])
+            or _place_intro_before(state, start)
+        )
         if places and metonyms:
-            entries = places if _locative_before(state.search, start) else metonyms
-        elif metonyms and len(metonyms) == len(entries) and _locative_before(state.search, start):
+            entries = places if at_place else metonyms
+        elif metonyms and len(metonyms) == len(entries) and at_place:
             # a capital after "in"/"nach": the city, which the cache does not know as a place
             surface = state.text[start:end]
             city = _strip_genitive(surface)
@@ -498,6 +868,25 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
                 found.name = _strip_genitive(surface)  # a name rather than its adjective
             found.candidates = candidates
         state.add_mention(key, start, end, via)
+
+
+_OF_NAME_BEFORE = re.compile(r"((?:[A-Z][\w'-]+\s+){2,4})of\s+(?:the\s+)?$")
+_AND_NAME_AFTER = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?[A-Z][\w-]+(?![\w-])")
+
+
+def _longer_name_en(search: str, start: int, end: int, region_start: int) -> tuple[int, int] | None:
+    """The span of a longer capitalised name that a state or place ends ("Islamic State of Iraq
+    and Syria", "Liberation Front of X"), or None (a state's own name: "Democratic Republic of the
+    Congo"; a role: "Prime Minister of Japan")."""
+    match = _OF_NAME_BEFORE.search(search, max(region_start, start - 60), start)
+    if not match:
+        return None
+    words = match.group(1).split()
+    heads = resources.words("en", "state_name_heads")
+    if any(w in heads or _is_role_head(w) for w in words) or words[0] in lx.NOT_NAME_WORDS:
+        return None
+    tail = _AND_NAME_AFTER.match(search, end)
+    return match.start(1), tail.end() if tail else end
 
 
 def _strip_genitive(surface: str) -> str:
@@ -561,10 +950,15 @@ def _is_role_de(word: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _is_role(word: str) -> bool:
+    if "-" in word[1:-1] and word[:1].isupper() and word.rsplit("-", 1)[1] in lx.ROLE_HEADS_EN:
+        return True  # "Vice-President", "Under-Secretary"
     return word in lx.ROLE_WORDS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN or _is_role_de(word)
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_role_head(word: str) -> bool:
+    if "-" in word[1:-1] and word[:1].isupper() and word.rsplit("-", 1)[1] in lx.ROLE_HEADS_EN:
+        return True
     return word in lx.ROLE_HEADS_EN or word in lx.COURTESY_TITLES or word in lx.ROLE_HEADS_LOWER_EN or _is_role_de(word)
 
 
@@ -576,8 +970,10 @@ def _name_like(tok: _Tok, state: _State, first: bool) -> bool:
         return True
     if len(word) < 2 or not word[0].isupper() or word in lx.NOT_NAME_WORDS or _is_role(word):
         return False
-    if word.casefold() in lx.MONTHS or word.casefold() in lx.WEEKDAYS:
-        return False
+    if word in lx.REGION_WORDS:
+        return False  # "Commander Africa", "Kommandeur Europa": a region, never a person's name
+    if (word.casefold() in lx.MONTHS and (len(word) > 3 or word == "Mai")) or word.casefold() in lx.WEEKDAYS:
+        return False  # a three-letter abbreviation may be a first name ("Jan")
     if any(ch.isdigit() for ch in word) or word.endswith("-"):
         return False
     if word.isupper() and len(word) <= 3:
@@ -688,13 +1084,17 @@ def _title_case(tokens: list[_Tok]) -> bool:
 
 def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[int]) -> None:
     for s_start, s_end in sentences:
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         if s_start in headings and state.doc.language == "en" and _title_case(tokens):
             continue
         i = 0
         while i < len(tokens):
             tok = tokens[i]
             role = _role_phrase(tokens, i, state) if i > 0 else None
+            if role is None and i > 3 and tokens[i - 1].text[:1].isupper():
+                role = _portfolio_role(state, tok.start)  # "Minister of Trade, Industry and Energy X"
+            if role is not None and tokens[i - 1].text in _ROLE_COMPLEMENT_LINKS:
+                role = None  # "Chief of Staff of the Army", "Envoy for Climate Change": the role's complement
             taken = state.overlaps(tok.start, tok.end)
             if taken and state.found.get(taken) and state.found[taken].type == "Person":
                 if role:
@@ -743,6 +1143,28 @@ def _person_pass(state: _State, sentences: list[tuple[int, int]], headings: set[
             i = j + _coordinated_person(state, tokens, j, role)
 
 
+_PORTFOLIO_ROLE = re.compile(
+    r"((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+\s+(?:of|for|für)\s+(?:the\s+)?[A-Z][\w-]+(?:,\s+[A-Z][\w-]+)+"
+    r",?\s+(?:and|und|&)\s+[A-Z][\w-]+)\s+$"
+)
+
+
+def _portfolio_role(state: _State, start: int) -> tuple[int, str] | None:
+    """A role whose portfolio is a list with commas, right before ``start`` ("Minister of
+    Trade, Industry and Energy"), or None."""
+    window = max(0, start - 120)
+    match = _PORTFOLIO_ROLE.search(state.search, window, start)
+    if not match:
+        return None
+    words = match.group(1).split()
+    head = next((w for w in words if w not in ("of", "for", "für", "the")), "")
+    heads = [w for w in words[: words.index(next(w for w in words if w in ("of", "for", "für")))] if _is_role_head(w)]
+    if not heads or not head[:1].isupper():
+        return None
+    return match.start(1), state.text[match.start(1) : match.end(1)]
+
+
+_ROLE_COMPLEMENT_LINKS = frozenset(("of", "for", "the", "des", "der", "für"))
 _APPOSITION_ARTICLES = frozenset(("der", "die", "the", "a", "an", "ein", "eine"))
 _APPOSITION_LINKS = frozenset(("of", "for", "the", "der", "des", "and", "und", "von", "in"))
 _APPOSITION_END = frozenset((",", ".", ";", ":", ")", "(", "!", "?"))
@@ -759,7 +1181,7 @@ def _apposition_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
         inside = [m for m in mentions[first:] if m[0] < s_end]
         if not inside:
             continue
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         token_starts = [t.start for t in tokens]
         for _, end, key in inside:
             k = bisect.bisect_left(token_starts, end)
@@ -816,6 +1238,8 @@ def _coordinated_person(state: _State, tokens: list[_Tok], j: int, role) -> int:
         k += 1
     if k - (j + 1) < 2 or (k < len(tokens) and tokens[k].text[:1].isupper()):
         return 0  # one capitalised word may be anything; a name needs two
+    if k + 1 < len(tokens) and tokens[k].text in ("and", "und", "of", "for") and tokens[k + 1].text[:1].isupper():
+        return 0  # "… and Climate Action and Energy Commissioner Arias": a portfolio, not a name
     start, end = tokens[j + 1].start, tokens[k - 1].end
     name = state.text[start:end]
     key = _person_key(state, name)
@@ -830,7 +1254,7 @@ def _place_names_as_first_names(state: _State, sentences: list[tuple[int, int]])
     if state.doc.language != "en":
         return
     for s_start, s_end in sentences:
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         if _title_case(tokens):
             continue
         for i in range(len(tokens) - 1):
@@ -893,7 +1317,7 @@ def _bare_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     verbs = lx.SPEECH_VERBS_DE if state.doc.language == "de" else lx.SPEECH_VERBS_EN
     institutions = lx.INSTITUTION_WORDS_DE if state.doc.language == "de" else lx.INSTITUTION_WORDS_EN
     for s_start, s_end in sentences:
-        tokens = _tokens(state.search, s_start, s_end)
+        tokens = state.tokens(s_start, s_end)
         if state.doc.language == "en" and _title_case(tokens):
             continue
         i = 0
@@ -1022,19 +1446,87 @@ _ORG_DE_GENERIC = re.compile(
     + r"))"
     r"((?:\s+(?:für\s+|und\s+|der\s+|des\s+)?[A-ZÄÖÜ][\w-]+){1,4})?(?![\w])"
 )
-_PLACE_EN = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + "|".join(lx.PLACE_HEADS_EN) + r"))(?![\w-])")
 _PLACE_OF_EN = re.compile(
     r"\b(?:island|islands|port|city|town|village|region|province|district)\s+of\s+"
     r"([A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)(?![\w-])"
 )
-_PLACE_DE = re.compile(r"(?<![\w])(?:" + "|".join(lx.PLACE_PREFIXES_DE) + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
-_SHIP = re.compile(
-    r"(?<![\w])(?:("
-    + "|".join(lx.SHIP_PREFIXES)
-    + r")\s+|(?:"
-    + "|".join(lx.SHIP_CLASSES)
-    + r")\s+)([A-ZÄÖÜ][\w-]+(?:\s+(?:of\s+|de\s+)?[A-ZÄÖÜ][\w-]+){0,3})(?![\w])"
-)
+_QUOTES_OPEN = "„“\"»«‚‘'"
+_QUOTES_CLOSE = "“”\"«»‘’'"
+
+
+def _alternation(entries) -> str:
+    return "|".join(re.escape(e) for e in sorted(entries, key=len, reverse=True))
+
+
+@functools.cache
+def _place_patterns(lang: str) -> dict[str, re.Pattern]:
+    """Place-name patterns from the language's head lists (compiled once, on first use)."""
+    out: dict[str, re.Pattern] = {}
+    if lang == "en":
+        heads = _alternation(resources.ordered("en", "place_heads"))
+        out["head"] = re.compile(r"(?<![\w-])((?:[A-Z][\w-]*\s+){1,3}(?:" + heads + r"))(?![\w-])")
+        of_heads = _alternation(resources.ordered("en", "place_of_heads"))
+        out["of"] = re.compile(
+            r"(?<![\w-])(?:" + of_heads + r")\s+of\s+(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}(?![\w-])"
+        )
+    if lang == "de":
+        prefixes = _alternation(resources.ordered("de", "place_prefixes"))
+        out["prefix"] = re.compile(r"(?<![\w])(" + prefixes + r")\s+([A-ZÄÖÜ][\w-]+)(?![\w])")
+        suffixes = "|".join(sorted(resources.ordered("de", "place_suffixes"), key=len, reverse=True))
+        out["suffix"] = re.compile(r"(?<![\w-])([A-ZÄÖÜ][\w-]*?(?:" + suffixes + r"))(?:e?s)?(?![\w])")
+        adj_heads = "|".join(row["head"] for row in resources.table("de", "place_adjective_heads"))
+        out["adjective"] = re.compile(
+            r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß-]+(?:e|en|er|es|em))\s+(" + adj_heads + r")(?:e?s)?(?![\w])"
+        )
+    return out
+
+
+@functools.cache
+def _regions(lang: str) -> tuple[re.Pattern | None, dict[str, str]]:
+    """World regions and seas without a head word, as one pattern and a form → name table."""
+    forms: dict[str, str] = {}
+    for row in resources.table(lang, "regions") if resources.has(lang, "regions") else ():
+        for form in [row["name"], *[f for f in row.get("forms", "").split("|") if f]]:
+            forms[form] = row["name"]
+    if not forms:
+        return None, forms
+    return re.compile(r"(?<![\w-])(" + _alternation(forms) + r")(?![\w-])"), forms
+
+
+@functools.cache
+def _vessel_pattern(lang: str) -> re.Pattern | None:
+    """Ship names: "HMS X", "die Fregatte X", "der Tanker „X“", "the supply ship 'X'"."""
+    if lang not in ("de", "en"):
+        return None
+    plain, quoted = [], []
+    for entry in resources.ordered(lang, "vessel_classes"):
+        word, _, flag = entry.partition(" quoted") if entry.endswith(" quoted") else (entry, "", "")
+        (quoted if entry.endswith(" quoted") else plain).append(word)
+    compound = r"[\w-]*" if lang == "de" else ""
+    upper = lambda words: [w[:1].upper() + w[1:] for w in words] + [w[:1].lower() + w[1:] for w in words]  # noqa: E731
+    name = r"[A-ZÄÖÜ][\w-]+(?:\s+(?:of\s+|de\s+)?[A-ZÄÖÜ][\w-]+){0,3}"
+    quoted_name = r"[A-ZÄÖÜÀ-Ý0-9][^\n\"„“”«»]{0,40}?"
+    return re.compile(
+        r"(?<![\w])(?:(?P<prefix>"
+        + "|".join(lx.SHIP_PREFIXES)
+        + r")\s+(?P<name>"
+        + name
+        + r")|(?:"
+        + compound
+        + r"(?:"
+        + _alternation(upper(plain + quoted))
+        + r"))\s+["
+        + _QUOTES_OPEN
+        + r"](?P<qname>"
+        + quoted_name
+        + r")["
+        + _QUOTES_CLOSE
+        + r"]|(?<![\w-])(?:(?:"
+        + _alternation(upper(plain))
+        + r"))\s+(?P<cname>"
+        + name
+        + r"))(?![\w])"
+    )
 
 
 def _trim_leading(words: str) -> tuple[int, str]:
@@ -1050,22 +1542,31 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     search = state.search
     for s_start, s_end in sentences:
         segment = search[s_start:s_end]
-        for match in _SHIP.finditer(segment):
-            prefix = match.group(1)
-            start = s_start + (match.start(1) if prefix else match.start(2))
-            end = s_start + match.end(2)
-            name = state.text[start:end]
+        vessels = _vessel_pattern(state.doc.language)
+        for match in vessels.finditer(segment) if vessels else ():
+            group = "name" if match.group("prefix") else ("qname" if match.group("qname") else "cname")
+            start = s_start + (match.start("prefix") if match.group("prefix") else match.start(group))
+            end = s_start + match.end(group)
+            name = state.text[start:end].strip()
+            if group == "cname" and (name.split()[0] in lx.NOT_NAME_WORDS or _is_role(name.split()[0])):
+                continue
+            if group != "cname":  # "USS New Mexico", „Möwe“: the ship, not the state or place inside
+                _add_pattern_actor(state, start, start + len(name), "Ship", "pattern:ship", name=name)
+                continue
             key = "ship:" + name.casefold()
             state.actor(key, name, "Ship", None, "pattern:ship", 0.7)
-            state.add_mention(key, start, end, "name")
+            state.add_mention(key, start, start + len(name), "name")
+        places = _place_patterns(state.doc.language)
         for pattern, type_, method in (
             (_ORG_EN, "Organization", "pattern:organisation"),
-            (_PLACE_EN, "Place", "pattern:place"),
+            (places.get("head"), "Place", "pattern:place"),
         ):
-            for match in pattern.finditer(segment):
+            for match in pattern.finditer(segment) if pattern else ():
                 shift, words = _trim_leading(match.group(0))
                 if type_ == "Organization" and len(words.split()) < 2:
                     continue
+                if type_ == "Place" and _title_follows(segment, match.end()):
+                    continue  # "North Sea Commander": a title, not the sea
                 start = s_start + match.start() + shift
                 end = s_start + match.end()
                 _add_pattern_actor(state, start, end, type_, method)
@@ -1092,17 +1593,110 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             else:
                 continue
             _add_pattern_actor(state, s_start + match.start(1), end, "Organization", "pattern:organisation")
-        for match in _PLACE_DE.finditer(segment):
-            start, end = s_start + match.start(), s_start + match.end()
-            inner = s_start + match.start(1)
-            taken = state.overlaps(inner, s_start + match.end(1))
-            if taken:
-                continue
-            _add_pattern_actor(state, start, end, "Place", "pattern:place")
+        if "prefix" in places:
+            for match in places["prefix"].finditer(segment):
+                start, end = s_start + match.start(), s_start + match.end()
+                taken = state.overlaps(s_start + match.start(2), s_start + match.end(2))
+                if taken and not match.group(1).endswith(" von"):
+                    continue  # "Straße von Taiwan" is the strait even though Taiwan is a state
+                _add_pattern_actor(state, start, end, "Place", "pattern:place")
+            for match in places["suffix"].finditer(segment):
+                word = match.group(1)
+                if word in resources.words("de", "locative_non_places") or len(word) < 6:
+                    continue
+                _add_place(state, s_start + match.start(1), s_start + match.end(1), word)
+            for match in places["adjective"].finditer(segment):
+                adjective, head = match.group(1), match.group(2)
+                if adjective in lx.NOT_NAME_WORDS or state.overlaps(s_start + match.start(), s_start + match.end()):
+                    continue
+                ending = next(r["ending"] for r in resources.table("de", "place_adjective_heads") if r["head"] == head)
+                stem = re.sub(r"(?:e|en|er|es|em)$", "", adjective)
+                _add_place(state, s_start + match.start(), s_start + match.end(), f"{stem}{ending} {head}")
+        if "of" in places:
+            for match in places["of"].finditer(segment):  # "Strait of Hormuz", even for a state after "of"
+                if not _title_follows(segment, match.end()):
+                    _add_pattern_actor(state, s_start + match.start(), s_start + match.end(), "Place", "pattern:place")
         for match in _PLACE_OF_EN.finditer(segment):  # "the island of Gotland": the name is the place
             start, end = s_start + match.start(1), s_start + match.end(1)
             if match.group(1) not in lx.NOT_NAME_WORDS and state.overlaps(start, end) is None:
                 _add_pattern_actor(state, start, end, "Place", "pattern:place")
+
+
+@functools.cache
+def _institution_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """German "<Capitalised adjective> <institution head>" names, and each head's nominative ending."""
+    rows = resources.table("de", "institution_heads")
+    endings = {row["head"]: row["ending"] for row in rows}
+    pattern = re.compile(
+        r"(?<![\w-])([A-ZÄÖÜ][a-zäöüß]+(?:e|en|er|es|em))\s+(" + _alternation(endings) + r")(?:e?s|n)?(?![\w-])"
+    )
+    return pattern, endings
+
+
+def _institution_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """Organisations named by a capitalised adjective and an institution head ("die Königliche
+    Marine", "des Obersten Gerichts"); not at a sentence start, where every word is capitalised."""
+    if state.doc.language != "de":
+        return
+    pattern, endings = _institution_pattern()
+    for s_start, s_end in sentences:
+        for match in pattern.finditer(state.search, s_start, s_end):
+            start, end = match.start(), match.end()
+            adjective = match.group(1)
+            if adjective in lx.NOT_NAME_WORDS or _sentence_start(state.search, start, s_start):
+                continue
+            if state.overlaps(start, match.start(2)) is not None:
+                continue  # a demonym ("der Russischen Marine" is the branch pass's) or another name
+            stem = re.sub(r"(?:e|en|er|es|em)$", "", adjective)
+            name = f"{stem}{endings[match.group(2)]} {match.group(2)}"
+            _add_pattern_actor(state, start, end, "Organization", "pattern:organisation", name=name)
+
+
+def _title_follows(segment: str, end: int) -> bool:
+    """A role word right after a name: "North Sea Commander" is a title."""
+    match = re.match(r"\s+([\w.-]+)", segment[end:])
+    return bool(match) and (_is_role(match.group(1)) or match.group(1) in lx.ROLE_HEADS_EN)
+
+
+def _add_place(state: _State, start: int, end: int, name: str) -> None:
+    """A place found by its head, keyed by its nominative name ("im Schwarzen Meer" → Schwarzes Meer)."""
+    if state.overlaps(start, end) is not None:
+        overlapping = _spans_overlapping(state, start, end)
+        if any(
+            not (start <= a and b <= end) or state.found[state.mention_key[(a, b)]].type == "Person"
+            for a, b in overlapping
+        ):
+            return
+        for span in overlapping:
+            _drop_mention(state, span)
+    key = "place:" + name.casefold()
+    state.actor(key, name, "Place", None, "pattern:place", 0.7)
+    state.add_mention(key, start, end, "name")
+
+
+def _region_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """World regions and seas without a head word ("im Nahen Osten", "the Arctic"), not inside a
+    longer capitalised name ("Africa Command", "Horn of Africa Task Force")."""
+    pattern, forms = _regions(state.doc.language)
+    if pattern is None:
+        return
+    for s_start, s_end in sentences:
+        for match in pattern.finditer(state.search, s_start, s_end):
+            start, end = match.start(), match.end()
+            after = re.match(r"\s+(\S+)", state.search[end:s_end])
+            before = state.search[max(s_start, start - 20) : start]
+            if after and after.group(1)[:1].isupper() and after.group(1) not in lx.NOT_NAME_WORDS:
+                continue  # "Middle East Institute"
+            if re.search(r"[A-Z][\w-]*\s+(?:of|von|for|für)\s+(?:the\s+)?$", before) and not re.search(
+                r"(?:" + _alternation(resources.ordered("en", "place_of_heads")) + r")\s+of\s+$", before
+            ):
+                continue  # "Commander of Africa Command", "Bank of Asia"
+            if state.overlaps(start, end) is not None or _is_role_head(before.rstrip().rsplit(" ", 1)[-1]):
+                continue  # "Commander Africa": a title
+            name = forms[match.group(1)]
+            key = "place:" + name.casefold()
+            state.actor(key, name, "Place", None, "pattern:region", 0.65)
+            state.add_mention(key, start, end, "name")
 
 
 def _spans_overlapping(state: _State, start: int, end: int) -> list[tuple[int, int]]:
@@ -1201,7 +1795,9 @@ def _branch_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
 
 _ACRONYM_DEF = re.compile(r"\s?\(([A-Z][A-Z0-9]{1,7})\)")
 _ACRONYM_DE = re.compile(
-    r"(?<![\w])(?:der|des|Der)\s+([A-Z][A-Z0-9]{2,6})(?=\s*[,.;:)]|\s+(?:und|oder|sowie|in|im|an|auf|mit|bei|hat|ist|wird|will|soll|sagte|teilte)\b)"
+    r"(?<![\w])(?:der|des|Der|dem|Dem|im|Im|beim|Beim|vom|gegenüber\s+der|gegenüber\s+dem)\s+([A-Z][A-Z0-9]{2,6})"
+    r"(?=\s*[,.;:)]|\s+(?:und|oder|sowie|in|im|an|auf|mit|bei|hat|ist|wird|will|soll|sagte|teilte|hieß|berichtete|"
+    r"berichtet|meldete|meldet|zufolge|erklärte)\b)"
 )
 _LOCATIVE_EN = re.compile(
     r"(?<![\w])(?:in|at|near|to|from|visiting|visited|visit to)\s+(?:(?P<the>the)\s+)?"
@@ -1230,9 +1826,72 @@ def _acronym_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             position = search.find(acronym, end)
 
 
+_LOCATIVE_DE = re.compile(
+    r"(?<![\w-])(?:(?:in|In|aus|Aus|nach|bei|nahe|vor|von)\s+|(?:im|ins|Im|am|vom|zum|nach|in|aus|bei)\s+"
+    r"(?P<adj>[a-zäöü]+(?:e|en|er|es|em))\s+)"
+    r"(?P<name>[^\W\d_][\w'’]{3,}(?:-[^\W\d_][\w'’]+)*)"
+    r"(?=\s*(?:[,.;:)!?]|$)|\s+(?P<next>[a-zäöüß]+)\b)"
+)
+_GENITIVE_NEXT = frozenset("des der eines einer dieses dieser von vom".split())
+_DATIVE_PLURAL = ("en", "ern", "eln", "rn", "ln")
+
+
+def _locative_name_de(state: _State, match: re.Match) -> bool:
+    """A town the cache does not know after a German locative preposition ("lief in Wittmund
+    ein", "aus Souda kommend"): a capitalised word that is not a common noun by form or list."""
+    name, nxt = match.group("name"), match.group("next")
+    word = match.group(0).split()[0]
+    if word in ("von", "Von") and nxt not in ("aus", "nach"):
+        return False  # "von Merkel": a person; only "von Kiel aus", "von Kiel nach Oslo"
+    if not name[0].isupper() or name.isupper() or nxt in _GENITIVE_NEXT:
+        return False
+    if match.group("adj") and not _is_demonym(state, _Tok(match.group("adj"), match.start("adj"), match.end("adj"))):
+        return False  # only a demonym adjective: "im niederländischen Middelburg", "ins litauische Kaunas"
+    if re.search(r"[a-zäöüß][A-ZÄÖÜ]", name):
+        return False  # glued page furniture ("DeutschlandLesedauer")
+    if re.match(r",\s+(?:einem|einer|eines|ein|eine)\b", state.search[match.end("name") :]):
+        return False  # "aus Wikinews, einem freien Wiki": a source described by its kind
+    lowered = name.casefold()
+    return not (
+        name in lx.NOT_NAME_WORDS
+        or name in resources.words("de", "locative_non_places")
+        or lowered in lx.MONTHS
+        or lowered in lx.WEEKDAYS
+        or lowered.endswith(lx.GERMAN_NOUN_ENDINGS + _DATIVE_PLURAL + ("nis", "ment", "isch", "tum"))
+        or _is_role(name)
+        or name in lx.REGION_WORDS
+    )
+
+
+def _locative_pass_de(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """German towns and ports unknown to the cache, and their later mentions."""
+    names: dict[str, str] = {}
+    for s_start, s_end in sentences:
+        for match in _LOCATIVE_DE.finditer(state.search, s_start, s_end):
+            start, end = match.start("name"), match.end("name")
+            if state.overlaps(start, end) is not None or not _locative_name_de(state, match):
+                continue
+            name = state.text[start:end]
+            key = names.setdefault(name, "place:" + name.casefold())
+            state.actor(key, name, "Place", None, "pattern:locative", 0.55)
+            state.add_mention(key, start, end, "name")
+    for name, key in names.items():
+        for s_start, s_end in sentences:
+            for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w])", state.search[s_start:s_end]):
+                state.add_mention(key, s_start + m.start(), s_start + m.end(), "name")
+
+
+_TOLD_ACRONYM_EN = re.compile(
+    r"(?<![\w])(?:told|tells|telling|tell|said\s+to|speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|interviewed\s+by)"
+    r"\s+(?:the\s+)?(?P<name>[A-Z][A-Z0-9&]{1,6}(?:\s+(?:News|Radio|Television|TV))?)(?=\s*[,.;:)]|\s+[a-z]|\s*$)"
+)
+
+
 def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     """Acronyms after a German article ("der OSZE") as organisations; English places after "in"/"at"."""
     language = state.doc.language
+    if language == "de":
+        _locative_pass_de(state, sentences)
     for s_start, s_end in sentences:
         segment = state.search[s_start:s_end]
         if language == "de":
@@ -1245,6 +1904,14 @@ def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
                 state.actor(key, word, "Organization", None, "pattern:acronym", 0.55)
                 state.add_mention(key, start, end, "name")
             continue
+        for match in _TOLD_ACRONYM_EN.finditer(segment):  # "told ABC", "in an interview with the BBC"
+            start, end = s_start + match.start("name"), s_start + match.end("name")
+            word = match.group("name")
+            if word.split()[0] in lx.ROLE_WORDS_EN or state.overlaps(start, end) is not None:
+                continue
+            key = "organization:" + word.casefold()
+            state.actor(key, word, "Organization", None, "pattern:acronym", 0.55)
+            state.add_mention(key, start, end, "name")
         for match in _LOCATIVE_EN.finditer(segment):
             words = match.group(2)
             start, end = s_start + match.start(2), s_start + match.end(2)
@@ -1314,6 +1981,9 @@ def _surname_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             )
             index = bisect.bisect_right(starts, position) - 1
             if ok and index >= 0 and end <= regions[index][1]:
+                taken = state.mention_key.get((position, end))
+                if taken is not None and state.found[taken].type == "Place" and not _locative_before(search, position):
+                    _drop_mention(state, (position, end))  # "Austin said": the person, not the city
                 state.add_mention(key, position, end, "surname")
             position = search.find(token, position + 1)
 
@@ -1381,6 +2051,67 @@ def _pronoun_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
         state.add_mention(key, start, end, "pronoun")
 
 
+# ------------------------------------------------------------------ positions without a holder
+
+_POSITION_ARTICLES = {
+    "de": frozenset("ein eine eines einem einen einer des dem der".split()),
+    "en": frozenset("a an the".split()),
+}
+_ROLE_INFLECTIONS_DE = ("nen", "en", "es", "n", "s", "")
+
+
+def _role_base_de(word: str) -> str | None:
+    """The nominative singular of an inflected German role noun ("Außenministers" → "Außenminister")."""
+    lowered = word.lower()  # not casefold(): "ß" must keep its length
+    for ending in _ROLE_INFLECTIONS_DE:
+        stem = lowered[: len(lowered) - len(ending)] if ending else lowered
+        if lowered.endswith(ending) and stem.endswith(lx.ROLE_SUFFIXES_DE):
+            return word[: len(stem)]
+    return None
+
+
+def _position_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """Office holders the text does not name, as Position actors: "unter Führung eines polnischen
+    Generals", "des japanischen Außenministers", "a Polish general". Only with a demonym (the
+    office is then identifiable), only singular, never when a name follows, and never when a
+    person of the article holds a role with that head (then the phrase refers back to them)."""
+    lang = state.doc.language
+    if lang not in _POSITION_ARTICLES:
+        return
+    held = " ".join(role.casefold() for f in state.found.values() if f.type == "Person" for role in f.roles)
+    for s_start, s_end in sentences:
+        tokens = state.tokens(s_start, s_end)
+        for i in range(1, len(tokens) - 1):
+            article, adjective = tokens[i - 1], tokens[i]
+            if article.text.casefold() not in _POSITION_ARTICLES[lang] or not _is_demonym(state, adjective):
+                continue
+            k = i + 1
+            if lang == "en":
+                while k < len(tokens) - 1 and tokens[k].text in lx.ROLE_MODIFIERS_LOWER_EN:
+                    k += 1
+                head = tokens[k].text if tokens[k].text in lx.ROLE_HEADS_LOWER_EN else None
+            else:
+                head = _role_base_de(tokens[k].text) if _is_role_de(tokens[k].text) else None
+            if head is None or state.overlaps(tokens[k].start, tokens[k].end) is not None:
+                continue
+            if k + 1 < len(tokens) and _name_like(tokens[k + 1], state, True):
+                continue  # "der polnische General Jan Nowak": the person pass's
+            if head.casefold() in held or (lang == "de" and _role_base_de(head).casefold()[:-2] in held):
+                continue  # "the foreign minister" after "Foreign Minister Ana Lind": a reference back
+            if lang == "de":
+                stem = re.sub(r"(?:e|en|er|es|em)$", "", adjective.text)
+                feminine = head.endswith("in")
+                if article.text.casefold() == "der" and not feminine and not adjective.text.endswith("e"):
+                    continue  # "der polnischen Generäle/Diplomaten": a plural, a group
+                name = f"{stem}{'e' if feminine else 'er'} {head}"
+            else:
+                name = state.text[adjective.start : tokens[k].end]
+            key = "position:" + name.casefold()
+            state.actor(key, name, "Position", None, "pattern:position", 0.55)
+            _drop_mention(state, (adjective.start, adjective.end))  # the demonym is part of the office
+            state.add_mention(key, adjective.start, tokens[k].end, "name")
+
+
 # ------------------------------------------------------------------ the entry point
 
 
@@ -1414,6 +2145,8 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     facts = [(s.start, s.end) for s in doc.sentences if s.kind in ("body", "caption", "heading")]
     _gazetteer_pass(state, regions)
     _pattern_pass(state, regions)
+    _region_pass(state, regions)
+    _institution_pass(state, regions)
     _person_pass(state, regions, {s.start for s in doc.sentences if s.kind == "heading"})
     _place_names_as_first_names(state, facts)
     _bare_name_pass(state, facts)
@@ -1426,6 +2159,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _surname_pass(state, regions)
     _unknown_name_pass(state, facts)
     _pronoun_pass(state, facts)
+    _position_pass(state, facts)
     return _finish(state)
 
 
@@ -1570,6 +2304,49 @@ def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> No
                 state.found[key].roles.append(role_text)
 
 
+_NEXT_WORDS = re.compile(r"\s+([\w-]+)(?:\s+([\w-]+))?")
+
+
+def _demonym_as_agent(state: _State, end: int) -> bool:
+    """A demonym adjective naming the acting state: before an agent noun ("die britische
+    Regierung", "the South Korean military"), perhaps after a second adjective.
+
+    >>> from kg.extract.article import read_article
+    >>> doc = read_article("Die britische Regierung und der kanadische Premier.")
+    >>> state = _State(doc, StaticNames([]), gazetteer_for(StaticNames([])))
+    >>> _demonym_as_agent(state, 13), _demonym_as_agent(state, 44)
+    (True, False)
+    """
+    match = _NEXT_WORDS.match(state.search, end)
+    if not match:
+        return False
+    nouns = resources.words(state.doc.language, "state_agent_nouns") if state.doc.language in ("de", "en") else ()
+    words = [match.group(1)]
+    if match.group(2) and re.fullmatch(r"[a-zäöüß]+(?:e|en|er|es|em|n|al|an|ic|ed)", match.group(1)):
+        words.append(match.group(2))  # "die britische konservative Regierung"
+    for word in words:
+        word = word.rsplit("-", 1)[-1]
+        lowered = word.casefold()
+        if any(c in nouns for c in (word, lowered, word[:-1], lowered[:-1], word[:-2], lowered[:-2]) if c):
+            return True
+    return False
+
+
+def _no_office_roles(state: _State, found: _Found) -> bool:
+    """A person from the big tables (office holders) whose roles here are all non-office roles
+    ("Analyst", "Politologin"): the text names someone else of the same name."""
+    if not _entity_facts(state, found.qid)[0]:
+        return False
+    lang = state.doc.language
+    starts = tuple(resources.ordered(lang, "non_office_roles")) if resources.has(lang, "non_office_roles") else ()
+    heads = [re.split(r"[\s-]+", role.split(",")[0].strip())[-1].lower() for role in found.roles if role.strip()]
+    return (
+        bool(heads)
+        and bool(starts)
+        and all(head.startswith(starts) or any(s in head for s in starts) for head in heads)
+    )
+
+
 def _finish(state: _State) -> Actors:
     actors: list[Actor] = []
     mentions: list[ActorMention] = []
@@ -1585,11 +2362,16 @@ def _finish(state: _State) -> Actors:
             continue
         if found.type == "Person" and found.name.casefold() in state.metadata_names:
             continue
+        if found.type == "State" and all(m[2] == "demonym" for m in named):
+            if not any(_demonym_as_agent(state, end) for _, end, _ in named):
+                continue  # "der kanadische Premier": the adjective is a role attribute, not the state
         actor_id = _slug(found.name)
         base, n = actor_id, 2
         while actor_id in used:
             actor_id, n = f"{base}-{n}", n + 1
         used.add(actor_id)
+        if found.type == "Person" and found.qid and found.roles and _no_office_roles(state, found):
+            found.qid = None  # "der Landwirt Peter Müller": a namesake, not the office holder
         extra = {"candidates": found.candidates} if found.candidates else {}
         surfaces = [state.text[s:e] for s, e, via in sorted(found.mentions) if via in ("name", "surname", "metonym")]
         aliases = [a for a in dict.fromkeys(found.aliases + surfaces) if a != found.name]

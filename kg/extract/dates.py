@@ -72,6 +72,14 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
             rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+(?P<y>{_YEAR}))?{_E}"
         ),
     ),
+    # "on 30/11", "am 3/12/2025": day and month with slashes, only after a preposition and only
+    # when unambiguous (one of the two numbers above 12; "11/12" could be either order)
+    (
+        "slash",
+        re.compile(
+            rf"\b(?:on|am|vom|from|until|bis|by)\s+(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?:/(?P<y>{_YEAR}))?(?![\w/])"
+        ),
+    ),
     # "9.4.2025", "09.04.25"
     ("numeric", re.compile(rf"{_B}(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>{_YEAR}|\d\d)(?![\w.]\d)")),
     # "10. April 2025", "25 June 2025", "10. April"
@@ -202,6 +210,15 @@ def _h_day_month(m, published, precision):
 _h_month_day = _h_day_month
 _h_day_range = _h_day_month
 _h_month_range = _h_day_month
+
+
+def _h_slash(m, published, precision):
+    a, b = int(m["a"]), int(m["b"])
+    if (a > 12) == (b > 12):
+        return None
+    day, month = (a, b) if a > 12 else (b, a)
+    year = int(m["y"]) if m["y"] else _infer_year(month, day, published)
+    return _iso(year, month, day) if year else None
 
 
 def _h_month_rel(m, published, precision):
@@ -366,6 +383,7 @@ _HANDLERS = {
     "month_day": _h_month_day,
     "day_range": _h_day_range,
     "month_range": _h_month_range,
+    "slash": _h_slash,
     "month_rel": _h_month_rel,
     "weekday": _h_weekday,
     "year": _h_year,

@@ -141,6 +141,19 @@ class MeetingExtractor:
                     earlier = family.get((_event_family(meeting.kind), parties))
                     if earlier is None or not (earlier.date and earlier.date == meeting.date):
                         earlier = None
+                if earlier is None and meeting.date and meeting.place:
+                    # the same dated event at the same place, told again with fewer parties
+                    earlier = next(
+                        (
+                            m
+                            for m in meetings
+                            if m.kind == meeting.kind
+                            and m.date == meeting.date
+                            and m.place == meeting.place
+                            and parties <= set(m.participants)
+                        ),
+                        None,
+                    )
                 if earlier is not None:
                     # the same meeting reported again in another sentence: keep one, most precise
                     if meeting.date and len(meeting.date) > len(earlier.date or ""):
@@ -283,6 +296,9 @@ def _triggers(text: str, start: int, end: int, lang: str | None = None) -> list[
     """(start, end, word, kind) of every meeting trigger in ``text[start:end]``: the surface forms
     of kg.extract.cues, then the data-file triggers of the language (lemmas, compound heads)."""
     found = _surface_triggers(text, start, end)
+    if lang in resources.LANGUAGES:  # the data file's kind wins ("Gipfeltreffen" is a summit)
+        lemmas = _lexicon(lang)[0]
+        found = [(a, b, w, lemmas.get(w.casefold(), k) if " " not in w else k) for a, b, w, k in found]
     for extra in lexicon_triggers(text, start, end, lang):
         if not any(a < extra[1] and extra[0] < b for a, b, *_ in found):
             found.append(extra)
@@ -703,6 +719,8 @@ def _sentence_meetings(
             and _MEMBERS_OF.search(text, start, end)
         ):
             host_org = orgs[0]  # "Die Minister der NATO-Staaten kamen in Brüssel zusammen": NATO's meeting
+        if host_org is None and not persons and kind == "summit" and place and len(orgs) == 1:
+            host_org = orgs[0]  # "Auf ihrem Gipfeltreffen in Addis Abeba wählten die Mitglieder der X …"
         if not persons and host_org is None:
             continue
         if kind == "summit" and not any(actors.is_type(p, "Organization") for p in participants):

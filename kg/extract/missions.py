@@ -129,7 +129,17 @@ class MissionExtractor:
         for sentence in doc.sentences:
             if sentence.kind not in ("body", "caption"):
                 continue
-            mission = _sentence_mission(doc, actors, sentence, earlier=bool(out))
+            previous = (
+                out[-1]
+                if out
+                and out[-1].span
+                and _adjacent(doc, out[-1].span[1], sentence.start)
+                and not _BACK_REFERENCE.search(doc.text, sentence.start, sentence.end)  # "the mission": that one
+                else None
+            )
+            mission = _sentence_mission(
+                doc, actors, sentence, earlier=bool(out), context=previous.participants if previous else ()
+            )
             if mission is not None:
                 out.append(mission)
             elif out and out[-1].name is None and _BACK_REFERENCE.search(doc.text, sentence.start, sentence.end):
@@ -139,6 +149,30 @@ class MissionExtractor:
 
 
 def _programme_name(text: str, start: int, end: int) -> tuple[str | None, tuple[int, int] | None]:
+    """A programme's proper name with its acronym in brackets, or else capitalised words ending in
+    a programme head ("the Coastal Support Initiative for Moldova"), as written in the text.
+
+    >>> t = "The EU extended the Coastal Support Initiative for Moldova."
+    >>> _programme_name(t, 0, len(t))[0]
+    'Coastal Support Initiative for Moldova'
+    """
+    found = _acronym_programme(text, start, end)
+    if found[0] is not None:
+        return found
+    m = _HEADED_PROGRAMME.search(text, start, end)
+    if m and m.start() > start:
+        return m.group(), m.span()
+    return None, None
+
+
+# capitalised words ending in a programme head, perhaps "for <Name>": "Coastal Support Initiative for X"
+_HEADED_PROGRAMME = re.compile(
+    r"(?<![\w-])(?:[A-ZÄÖÜ][\w-]+\s+){1,5}(?:Initiative|Programme|Program|Package|Fund|Facility|Programm|Fonds|Paket)"
+    r"(?:\s+(?:for|für)\s+[A-ZÄÖÜ][\w-]+)?(?![\w-])"
+)
+
+
+def _acronym_programme(text: str, start: int, end: int) -> tuple[str | None, tuple[int, int] | None]:
     """A programme's proper name with its acronym in brackets, as written in the text."""
     for m in _ACRONYM.finditer(text, start, end):
         # walk left over capitalised words and connectors
@@ -176,7 +210,14 @@ def _programme_name(text: str, start: int, end: int) -> tuple[str | None, tuple[
     return None, None
 
 
-def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence, earlier: bool = False) -> Mission | None:
+def _adjacent(doc: Document, before_end: int, start: int) -> bool:
+    """True when the sentence starting at ``start`` follows ``before_end`` in the same paragraph."""
+    return "\n\n" not in doc.text[before_end:start].replace("\r", "") and start - before_end < 400
+
+
+def _sentence_mission(
+    doc: Document, actors: Actors, sentence: Sentence, earlier: bool = False, context=()
+) -> Mission | None:
     text = doc.text
     start, end = sentence.start, sentence.end
     name, name_span = _programme_name(text, start, end)
@@ -216,6 +257,8 @@ def _sentence_mission(doc: Document, actors: Actors, sentence: Sentence, earlier
         elif actors.is_type(mention.actor_id, "Place") and mention.actor_id not in places:
             places.append(mention.actor_id)
     generic = trigger is not None and trigger[3] and name is None
+    if not participants and not generic and context:
+        participants = list(context)  # "The exercise lasted two weeks.": those of the mission just before
     if not participants or (generic and len(participants) < 2):
         return None  # the shapes want a participant: a name alone is not enough
     lead = agent or _lead(text, actors, start, end, trigger, name_span, participants)

@@ -95,6 +95,7 @@ def test_huge_file_is_refused_before_parsing(seeded, tmp_path):
     assert "xxxxxxxxxx" not in line
 
 
+@pytest.mark.slow
 def test_huge_title_is_refused_and_not_quoted_whole(seeded, tmp_path):
     sheet = "title: " + "T" * 300_000 + "\nactors: []\n" + EMPTY_LISTS
     line = refused(seeded, tmp_path, "title.yaml", sheet, "'title' has 300000 characters")
@@ -121,6 +122,7 @@ def test_misspelt_key_names_the_key_and_the_closest_valid_one(text, bad, guess):
     assert f"unknown key {bad!r}; did you mean {guess!r}?" in str(info.value)
 
 
+@pytest.mark.slow
 def test_misspelt_key_through_the_cli_exits_2_and_stores_nothing(seeded, tmp_path):
     text = "actors:\n- {id: r, name: Rutte, type: Person, alias: [Mark]}\n" + EMPTY_LISTS
     line = refused(seeded, tmp_path, "typo.yaml", text, "unknown key 'alias'")
@@ -156,6 +158,7 @@ def test_only_http_and_https_urls_with_valid_syntax(tmp_path, url):
         load_factsheet(path)
 
 
+@pytest.mark.slow
 def test_url_case_through_the_cli_leaves_the_store_unchanged(seeded, tmp_path):
     refused(seeded, tmp_path, "js.yaml", "url: 'javascript:alert(1)'\nactors: []\n" + EMPTY_LISTS, "'url'")
 
@@ -166,6 +169,31 @@ def test_span_beyond_any_text_is_refused(seeded, tmp_path):
         + EMPTY_LISTS
     )
     refused(seeded, tmp_path, "span.yaml", sheet, "'mentions'")
+
+
+def test_a_span_must_cover_exactly_its_evidence(tmp_path):
+    sheet = {
+        "actors": [{"id": "a", "name": "A", "type": "Person"}, {"id": "b", "name": "B", "type": "Person"}],
+        "meetings": [{"kind": "talks", "participants": ["a", "b"], "evidence": "A traf B.", "span": [10, 10**6]}],
+        "missions": [],
+        "statements": [],
+    }
+    with pytest.raises(FactSheetError, match="'span' is \\[10, 1000000\\], 999990 characters, but 'evidence' has 9"):
+        read_and_parse(tmp_path, sheet)
+    sheet["meetings"][0]["span"] = [10, 19]
+    assert read_and_parse(tmp_path, sheet).meetings[0].span == (10, 19)
+
+
+def test_every_extracted_sheet_passes_the_strict_reader(tmp_path):
+    """The extractor's own output (keys, spans, URLs) is what the strict reader accepts."""
+    from kg.extract.pipeline import extract_factsheet
+    from kg.model import dump_factsheet
+
+    text = ROOT / "examples" / "dw-japan-nato" / "article.txt"
+    sheet = extract_factsheet(text.read_bytes(), source=str(text))
+    path = tmp_path / "extracted.json"
+    path.write_text(dump_factsheet(sheet, "json"), encoding="utf-8")
+    assert load_factsheet(path).statements == sheet.statements
 
 
 @pytest.mark.parametrize("qid", ["Q57792\n", "Q57792 ", "q57792", "Q057792", "Q57792\nQ1"])
@@ -192,6 +220,7 @@ def test_link_confidence_nan_is_a_clear_error(seeded, tmp_path, confidence):
         load_factsheet(path)
 
 
+@pytest.mark.slow
 def test_link_confidence_nan_through_the_cli(seeded, tmp_path):
     sheet = "actors:\n- {id: r, name: Rutte, type: Person, qid: Q57792, link: {qid: Q57792, confidence: nan}}\n"
     refused(seeded, tmp_path, "nan.yaml", sheet + EMPTY_LISTS, "'confidence'")

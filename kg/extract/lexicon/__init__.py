@@ -163,20 +163,6 @@ ABBREVIATIONS = frozenset(
 )
 
 # ------------------------------------------------------------------ people and their roles
-# English role and title words (capitalised, as they stand before a name).
-ROLE_WORDS_EN = frozenset(
-    """Secretary Minister President Chancellor Premier Spokesperson Spokesman Spokeswoman
-    Ambassador Representative General Admiral Commander Chairman Chairwoman Chair Director
-    Governor Mayor Senator Congressman Congresswoman Professor Analyst Expert Researcher King
-    Queen Prince Princess Emperor Pope Colonel Lieutenant Captain Major Sergeant Officer Envoy
-    Diplomat Leader Chief Head CEO Deputy Vice Judge Justice Attorney Commissioner Coordinator
-    Sheikh Emir Sultan Crown Speaker Undersecretary Under Assistant Special Acting Prime High
-    Foreign Defense Defence Interior Finance Economy Economic Trade Justice State Affairs Home
-    Security National Press Secretary-General Rep. Sen. Gov. Gen. Adm. Col. Lt. Capt. Sgt. Maj.
-    Dr. Prof. Sir Dame Lord Lady Chief-of-Staff Staff Joint Chiefs Supreme Allied Foreign Adviser
-    Advisor Aide Official Negotiator Strategist Economist Historian Scientist Commentator Executive
-    Operating Financial Managing""".split()
-)
 # Lower-case particles inside names ("Ursula von der Leyen", "Charles de Gaulle").
 NAME_PARTICLES = frozenset("von van de der den di da del della du dos das ter le la bin al el zu".split())
 # Continents and world regions: named, but not the places a news fact happens at.
@@ -184,24 +170,13 @@ REGION_WORDS = frozenset(
     """Europe Asia Africa America Americas Oceania Antarctica Arctic Europa Asien Afrika Amerika
     Ozeanien Arktis Antarktis Eurasia Eurasien Middle North South East West Central""".split()
 )
-# Words that make a role phrase a role (its head) rather than only a modifier.
-ROLE_HEADS_EN = frozenset(
-    """Secretary Minister President Chancellor Premier Spokesperson Spokesman Spokeswoman
-    Ambassador Representative General Admiral Commander Chairman Chairwoman Chair Director
-    Governor Mayor Senator Congressman Congresswoman Professor Analyst Expert Researcher King
-    Queen Prince Princess Emperor Pope Colonel Lieutenant Captain Major Sergeant Officer Envoy
-    Diplomat Leader Chief Head CEO Judge Justice Attorney Commissioner Coordinator Sheikh Emir
-    Sultan Speaker Undersecretary Secretary-General Rep. Sen. Gov. Gen. Adm. Col. Lt. Capt. Sgt.
-    Maj. Dr. Prof. Sir Dame Lord Lady Adviser Advisor Aide Official Negotiator Strategist
-    Economist Historian Scientist Commentator""".split()
-)
 # Lower-case English role nouns that stand right before a name ("Kremlin spokesman Dmitry …").
 ROLE_HEADS_LOWER_EN = frozenset(
     """spokesman spokeswoman spokesperson analyst expert professor minister secretary adviser
     advisor ambassador envoy commander president chancellor premier senator governor mayor
     diplomat economist historian researcher scientist lawmaker negotiator
     correspondent chairman chairwoman director counterpart counterparts leader chief official
-    commissioner spokesperson""".split()
+    commissioner general admiral colonel officer captain commodore""".split()
 )
 # Lower-case words inside an English role before a name ("prime minister", "opposition leader").
 ROLE_MODIFIERS_LOWER_EN = frozenset(
@@ -212,116 +187,6 @@ ROLE_MODIFIERS_LOWER_EN = frozenset(
 ROLE_MODIFIERS_EN = frozenset("former acting outgoing incoming new interim current then later".split())
 # Courtesy titles: they introduce a name but are not a role.
 COURTESY_TITLES = frozenset("Mr. Mrs. Ms. Mr Mrs Ms Miss Herr Frau H.E. Dr. Prof. Sir Dame".split())
-# German role nouns end in one of these (NATO-Generalsekretär, US-Außenministerin, Politologe).
-ROLE_SUFFIXES_DE = (
-    "ministerin",
-    "minister",
-    "sekretärin",
-    "sekretär",
-    "kanzlerin",
-    "kanzler",
-    "präsidentin",
-    "präsident",
-    "sprecherin",
-    "sprecher",
-    "botschafterin",
-    "botschafter",
-    "beauftragte",
-    "beauftragter",
-    "chefin",
-    "chef",
-    "expertin",
-    "experte",
-    "forscherin",
-    "forscher",
-    "wissenschaftlerin",
-    "wissenschaftler",
-    "analystin",
-    "analyst",
-    "politikerin",
-    "politiker",
-    "vorsitzende",
-    "vorsitzender",
-    "general",
-    "admiral",
-    "kommandeurin",
-    "kommandeur",
-    "direktorin",
-    "direktor",
-    "leiterin",
-    "leiter",
-    "professorin",
-    "professor",
-    "politologin",
-    "politologe",
-    "historikerin",
-    "historiker",
-    "ökonomin",
-    "ökonom",
-    "abgeordnete",
-    "abgeordneter",
-    "senatorin",
-    "senator",
-    "bürgermeisterin",
-    "bürgermeister",
-    "gouverneurin",
-    "gouverneur",
-    "premier",
-    "königin",
-    "könig",
-    "prinzessin",
-    "prinz",
-    "papst",
-    "oberst",
-    "diplomatin",
-    "diplomat",
-    "gesandte",
-    "gesandter",
-    "monarch",
-    "kommissarin",
-    "kommissar",
-    "richterin",
-    "richter",
-    "inspekteur",
-    "beraterin",
-    "berater",
-    "amtskollegin",
-    "amtskollege",
-    "oberbefehlshaber",
-    "staatschef",
-    "regierungschef",
-    "außenbeauftragte",
-    "koordinatorin",
-    "koordinator",
-    "generalinspekteur",
-    "führerin",
-    "führer",
-    "vertreterin",
-    "vertreter",
-    "kandidatin",
-    "kandidat",
-    "kommandantin",
-    "kommandant",
-    "befehlshaberin",
-    "befehlshaber",
-    "beobachterin",
-    "beobachter",
-    "unterhändlerin",
-    "unterhändler",
-    "vermittlerin",
-    "vermittler",
-    "aktivistin",
-    "aktivist",
-    "journalistin",
-    "journalist",
-    "kollegin",
-    "kollege",
-    "gründerin",
-    "gründer",
-    "ökonomin",
-    "juristin",
-    "jurist",
-)
 # Role nouns used alone to refer back to a person ("der Außenminister", "the secretary").
 DEFINITE_ARTICLES = ("der", "die", "the", "The", "Der", "Die")
 
@@ -358,7 +223,7 @@ NOT_NAME_WORDS = frozenset(
     As It He She We They I You His Her Their Our My This That These Those Today Yesterday
     Tomorrow Mr Mrs Ms Mr. Mrs. Ms. Dr. Prof. Both Each Every All Some Many After Before During
     While When Where Who What Which Why How If Then Than Thus Further Furthermore Additionally
-    However Meanwhile Jan Feb Bild Foto Photo Image Quelle Source Guten Tag Während Statt
+    However Meanwhile Feb Bild Foto Photo Image Quelle Source Guten Tag Während Statt
     Minister Secretary President General Deputy Foreign Defense Defence State Affairs Prime
     Regierung Government Ministry Ministerium Office Department Staaten Pressekonferenz Press
     Conference Meeting Treffen Gespräch Gespräche Besuch Visit Summit Gipfel Reise Trip Ende
@@ -524,3 +389,24 @@ INSTITUTION_WORDS_DE = frozenset(
     """Haus Amt Regierung Ministerium Kanzleramt Bundesregierung Kommission Rat Parlament Gericht
     Partei Fraktion Verband Behörde Polizei Armee Marine Zentrum Institut Agentur Zeitung""".split()
 )
+
+
+# ------------------------------------------------------------------ lists kept as data files
+# Loaded from kg/extract/resources/<lang>/ on first use (no file access at import time).
+_FROM_RESOURCES = {
+    "ROLE_WORDS_EN": ("en", "role_words", frozenset),  # role and title words before a name
+    "ROLE_HEADS_EN": ("en", "role_heads", frozenset),  # words that make a phrase a role
+    "ROLE_SUFFIXES_DE": ("de", "role_suffixes", tuple),  # German role nouns end in one of these
+}
+
+
+def __getattr__(name: str):
+    """Lists kept as data files, loaded once on first access (``lexicon.ROLE_WORDS_EN``)."""
+    if name not in _FROM_RESOURCES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from kg.extract import resources
+
+    lang, filename, kind = _FROM_RESOURCES[name]
+    value = kind(resources.ordered(lang, filename))
+    globals()[name] = value
+    return value
