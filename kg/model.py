@@ -430,11 +430,20 @@ class _Checker:
             self.fail(f"{key!r} must be a number from 0 to 1, got {brief(value)}")
         return float(value)
 
-    def span(self, key: str = "span") -> tuple[int, int] | None:
+    def span(self, key: str = "span", of: str | None = None) -> tuple[int, int] | None:
+        """``[start, end]`` offsets; with ``of``, they must cover exactly that text's length
+        (``text[start:end] == evidence``, FACTSHEET.md), so a span cannot point past its text."""
         value = self.data.get(key)
         if value is None:
             return None
-        return self._pair(key, value)
+        pair = self._pair(key, value)
+        text = self.data.get(of) if of else None
+        if isinstance(text, str) and pair[1] - pair[0] != len(text):
+            self.fail(
+                f"{key!r} is {brief(value)}, {pair[1] - pair[0]} characters, but {of!r} has {len(text)}; "
+                f"a span gives the offsets of the {of} in the article text (text[start:end] == {of})"
+            )
+        return pair
 
     def _pair(self, key: str, value: Any) -> tuple[int, int]:
         ok = (
@@ -584,7 +593,7 @@ def _parse_meeting(c: _Checker) -> Meeting:
         date=c.date("date"),
         place=c.str_("place"),
         evidence=c.str_("evidence"),
-        span=c.span(),
+        span=c.span(of="evidence"),
         confidence=c.number("confidence"),
         method=c.str_("method"),
         status=c.choice("status", MEETING_STATUSES, required=False),
@@ -603,7 +612,7 @@ def _parse_mission(c: _Checker) -> Mission:
         status=c.str_("status"),
         purpose=c.str_("purpose"),
         evidence=c.str_("evidence"),
-        span=c.span(),
+        span=c.span(of="evidence"),
         confidence=c.number("confidence"),
         method=c.str_("method"),
         extra=c.extra(_MISSION_FIELDS),
@@ -618,7 +627,7 @@ def _parse_statement(c: _Checker) -> Statement:
         date=c.date("date"),
         cue=c.str_("cue"),
         about=c.str_list("about"),
-        span=c.span(),
+        span=c.span(of="quote"),
         confidence=c.number("confidence"),
         method=c.str_("method"),
         extra=c.extra(_STATEMENT_FIELDS),

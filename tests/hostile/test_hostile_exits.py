@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_helpers import KG, one_line_error, run_bounded, run_kg, run_python, store_digest
+from hostile_helpers import KG, one_line_error, peak_of_pid, run_bounded, run_kg, run_python, store_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "dw-japan-nato" / "facts.yaml"
@@ -278,6 +278,7 @@ def test_the_embedded_store_refuses_writes_while_kg_serve_serves_it(seeded):
             line = one_line_error(run)
             assert f"PID {server.pid}" in line and "being served by kg serve" in line, line
         assert store_digest(seeded) == digest
+        peak_of_pid(server.pid, "kg serve")
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(20)

@@ -171,6 +171,31 @@ def test_span_beyond_any_text_is_refused(seeded, tmp_path):
     refused(seeded, tmp_path, "span.yaml", sheet, "'mentions'")
 
 
+def test_a_span_must_cover_exactly_its_evidence(tmp_path):
+    sheet = {
+        "actors": [{"id": "a", "name": "A", "type": "Person"}, {"id": "b", "name": "B", "type": "Person"}],
+        "meetings": [{"kind": "talks", "participants": ["a", "b"], "evidence": "A traf B.", "span": [10, 10**6]}],
+        "missions": [],
+        "statements": [],
+    }
+    with pytest.raises(FactSheetError, match="'span' is \\[10, 1000000\\], 999990 characters, but 'evidence' has 9"):
+        read_and_parse(tmp_path, sheet)
+    sheet["meetings"][0]["span"] = [10, 19]
+    assert read_and_parse(tmp_path, sheet).meetings[0].span == (10, 19)
+
+
+def test_every_extracted_sheet_passes_the_strict_reader(tmp_path):
+    """The extractor's own output (keys, spans, URLs) is what the strict reader accepts."""
+    from kg.extract.pipeline import extract_factsheet
+    from kg.model import dump_factsheet
+
+    text = ROOT / "examples" / "dw-japan-nato" / "article.txt"
+    sheet = extract_factsheet(text.read_bytes(), source=str(text))
+    path = tmp_path / "extracted.json"
+    path.write_text(dump_factsheet(sheet, "json"), encoding="utf-8")
+    assert load_factsheet(path).statements == sheet.statements
+
+
 @pytest.mark.parametrize("qid", ["Q57792\n", "Q57792 ", "q57792", "Q057792", "Q57792\nQ1"])
 def test_qids_are_matched_whole(qid, tmp_path):
     data = {

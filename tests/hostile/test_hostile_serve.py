@@ -13,7 +13,7 @@ import time
 import urllib.parse
 
 import pytest
-from hostile_helpers import one_line_error, run_kg, store_digest
+from hostile_helpers import one_line_error, peak_of_pid, run_kg, store_digest
 from servers import running_kg_server
 
 from kg.ingest import ingest_factsheet
@@ -49,6 +49,8 @@ def server(store_dir):
     )
     with running_kg_server(config) as srv:
         yield srv
+        for worker in list(srv.pool._all):  # every query worker stayed under the suite's limit
+            peak_of_pid(worker.process.pid, "kg serve query worker")
 
 
 class Answer:
