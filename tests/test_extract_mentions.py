@@ -45,3 +45,7 @@ def test_source_speaker_in_a_whole_sheet():
     assert [(speakers[s.speaker], s.quote) for s in sheet.statements] == [
         ("senior defense official", "The fleet sails on Monday,")
     ]
+
+
+def test_bare_definite_plural_without_antecedent_is_no_source():
+    assert sources("The ministers welcomed progress on the exercise.", "en") == ([], [])

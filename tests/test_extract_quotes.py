@@ -239,11 +239,10 @@ def test_stance_adjectives(make_doc):
     assert run(make_doc, text, language="en") == [("ortiz", "the ships would return in May", False)]
 
 
-def test_german_perfect_tense_object_cue(make_doc):
-    text = "Ortiz hat am Montag die Einigung der beiden Werften ausdrücklich begrüßt."
-    found = run(make_doc, text)
-    assert [(s, d) for s, _, d in found] == [("ortiz", False)]
-    assert "die Einigung der beiden Werften" in found[0][1]
+def test_promises_of_deeds_are_no_statements(make_doc):
+    assert run(make_doc, "Ortiz sicherte der Ukraine weitere Hilfe zu.") == []
+    assert run(make_doc, "Ortiz pledged new patrol boats to the coast guard.", language="en") == []
+    assert run(make_doc, "Ortiz hat bei einem Besuch die Stationierung einer Brigade bekräftigt.") == []
 
 
 def test_sprechen_von_gives_the_fragment(make_doc):
@@ -296,3 +295,12 @@ def test_inverted_trailing_attribution_with_an_added_clause(make_doc):
         ("ortiz", "The harbour is ready", False),
         ("ortiz", "it would reopen in May", False),
     ]
+
+
+def test_pronoun_prefers_the_previous_subject_over_a_name_in_a_prepositional_phrase(make_doc):
+    text = (
+        "Lena Ortiz asked about the plans of the fleet.\n"
+        "In response to explanations by Mia Roth, she indicated that the budget would grow."
+    )
+    found = run(make_doc, text, language="en", pronouns={"she": "roth"})
+    assert found == [("ortiz", "the budget would grow", False)]

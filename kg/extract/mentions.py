@@ -97,6 +97,8 @@ def add_source_mentions(doc: Document, actors: Actors) -> None:
             bare = first == index and last == index
             if bare and determiner in _DEFINITE and key in recent:
                 actor_id = recent[key]  # "the official": the source named before
+            elif bare and determiner in _DEFINITE:
+                continue  # "The ministers welcomed …": people named before, not a new source
             else:
                 name = text[start:end]
                 actor_id = "source-" + re.sub(r"\W+", "-", name.casefold()).strip("-")

@@ -40,6 +40,7 @@ from kg.extract.cues import (
     SEPARABLE_CUES_DE,
     cue_frames,
     looks_like_konjunktiv_e,
+    separable_frames,
     separable_particles,
 )
 from kg.extract.dates import find_dates
@@ -166,12 +167,12 @@ _STANCE_EN = re.compile(
     r"\b(?:is|was|were|are|remains|remained)\s+(?:(?:very|deeply|still|also|increasingly)\s+)?(?P<adj>[a-z]+)\s+that\s+"
 )
 _STANCE_VERBS_DE = frozenset("zeigen geben äußern".split())
-_VERB_FINAL_AUX_DE = frozenset("hat haben hatte hatten habe wird werden wurde wurden".split())
 _FOR_WHOM = re.compile(r"(?:Für|For)\s+")
 _ADVERBIAL_THAT = re.compile(
     r"\s+(?:(?:on|in|at|last|this|during|after|before|the|a|an|yesterday|today|later|earlier|again|also|"
     r"repeatedly|publicly|separately|[A-Z][\w.-]*|\d[\w.]*)[ ,]+){1,4}that\b"
 )
+_PP_WORDS = frozenset("by with to from of for about mit von vom bei gegenüber für durch".split())
 _NOMINATIVE = frozenset("der die the".split())
 _FUNCTION_WORDS_DE = frozenset(
     "der die das den dem des ein eine einer eines einem einen und oder von vom zu zur zum im in am an auf "
@@ -485,7 +486,36 @@ class _Run:
         if sentence is not None and last is not None and self.actors.is_type(last.speaker, "Person"):
             if self._adjacent(sentence.start, allow_paragraph=True) is not None:
                 return last.speaker
+        if sentence is not None:
+            return self._rank_pronoun(mention, sentence) or mention.actor_id
         return mention.actor_id
+
+    def _rank_pronoun(self, mention, sentence) -> str | None:
+        """Candidates for a subject pronoun, scored: the subject of the sentence before (+2),
+        a person named earlier in this sentence (+1), minus 2 when that name sits in a
+        prepositional phrase ("In response to remarks by X, he said …": not X)."""
+        scores: dict[str, float] = {}
+        for m in self.actors.in_range(sentence.start, mention.start):
+            if m.via != "pronoun" and self.actors.is_type(m.actor_id, "Person"):
+                words = _tokens(self.text[sentence.start : m.start])[-4:]
+                in_pp = any(w.lower() in _PP_WORDS for _, _, w in words)
+                scores[m.actor_id] = scores.get(m.actor_id, 0) + (1 - 2 * in_pp)
+        before = self._sentence_before(sentence.start - 1)
+        if before is not None:
+            first = next(
+                (
+                    m
+                    for m in self.actors.in_range(before.start, before.end)
+                    if m.via != "pronoun" and self.actors.is_type(m.actor_id, "Person")
+                ),
+                None,
+            )
+            if first is not None and len(_tokens(self.text[before.start : first.start])) <= 6:
+                scores[first.actor_id] = scores.get(first.actor_id, 0) + 2
+        if not scores or mention.actor_id in scores and scores[mention.actor_id] >= max(scores.values()):
+            return None  # the recogniser's choice stands
+        best = max(scores, key=lambda k: scores[k])
+        return best if scores[best] > 0 else None
 
     def _mention_starts(self) -> dict[str, list[int]]:
         """Actor id → the sorted starts of its mentions (built once)."""
@@ -1156,9 +1186,9 @@ class _Run:
         if (
             particle
             and tokens[-1][2].lower() == particle
-            and low not in REPORTING_VERBS_DE
-            or (particle and tokens[-1][2].lower() == particle and "object" in cue_frames(low, self.lang))
-        ):
+            and (low not in REPORTING_VERBS_DE or "object" in cue_frames(low, self.lang))
+            and "object" in separable_frames(low, particle)
+        ):  # "kündigte neue Hilfen an"; not "sicherte der Ukraine Hilfe zu" (a promise of deeds)
             speaker = self._speaker_in(b_start, t_start, t_start) or self._speaker_in(t_end, b_end, t_start)
             if not speaker:
                 return False
@@ -1205,13 +1235,6 @@ class _Run:
         if clause is None and "object" in cue_frames(low, self.lang):
             obj_start = self._skip_subject(t_end, b_end, speaker)
             a, b = _strip_span(text, obj_start, b_end)
-            aux = next((t for t in tokens[:index] if t[2].lower() in _VERB_FINAL_AUX_DE), None)
-            if index == len(tokens) - 1 and aux is not None:  # "X hat … die Einigung begrüßt": the object precedes
-                mention = [m for m in self.actors.in_range(b_start, t_start) if m.actor_id == speaker]
-                a = max(aux[1], mention[0].end if mention else aux[1])
-                a, b = _strip_span(text, a, t_start)
-                if text[a : a + 5] == "sich ":
-                    a += 5
             if (
                 b - a >= 12
                 and text[a : a + 2].lstrip(_QUOTE_MARKS)[:1].islower()
@@ -1456,7 +1479,10 @@ class _Run:
                 that = re.match(r"\s*,?\s*that\b", after) or _ADVERBIAL_THAT.match(after)
                 if that:
                     content += that.end()
-            chunks.append((index, speaker, content, low, bool(re.search(r"\bthat\s*$", text[t_end:content]))))
+            has_that = bool(re.search(r"\bthat\s*$", text[t_end:content]))
+            if cue_frames(low, "en") == {"that"} and not has_that:
+                continue  # "pledged new boats to …": a promise of deeds; "pledged that …" is said
+            chunks.append((index, speaker, content, low, has_that))
         if not chunks:
             return False
         made = False

@@ -68,6 +68,18 @@ def separable_particles(word: str) -> tuple[str, ...]:
     return tuple(p for p, _ in _separable().get(lemma(low, "de"), ()))
 
 
+def separable_frames(word: str, particle: str) -> frozenset[str]:
+    """The frames of a German separable verb of saying with this particle.
+
+    >>> sorted(separable_frames("kündigte", "an")), sorted(separable_frames("sicherte", "zu"))
+    (['clause', 'object'], ['clause'])
+    """
+    for p, frames in _separable().get(lemma(word.lower(), "de"), ()):
+        if p == particle:
+            return frames
+    return frozenset()
+
+
 class _CueWords:
     """Membership test for reporting verb forms of one language (by lemma)."""
 
