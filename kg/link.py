@@ -956,7 +956,9 @@ def link_factsheet(
 ) -> FactSheet:
     """A copy of ``sheet`` with unlinked actors linked where the evidence is strong enough.
 
-    Actors that already carry a QID keep it. ``client`` (a :class:`kg.wikidata.client.WikidataClient`)
+    Actors that already carry a QID keep it, except a QID the recogniser took from its core
+    names (``method`` "gazetteer…") when another entity of that name fits the article as well
+    (:meth:`Linker.recheck`). ``client`` (a :class:`kg.wikidata.client.WikidataClient`)
     enables online search; a network failure switches to the cache and adds a warning to ``report``.
     """
     sheet = copy.deepcopy(sheet)

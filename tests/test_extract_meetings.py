@@ -534,3 +534,9 @@ def test_the_same_dated_event_told_again_with_fewer_parties_is_one(make_doc):
     text = "Weber und Olsen trafen sich am 3. Mai 2025 in Oslo beim NATO-Gipfel.\nDer NATO-Gipfel in Oslo am 3. Mai 2025 war lang."
     found = run(make_doc, text)
     assert len([m for m in found if m.kind == "summit"]) <= 1
+
+
+def test_a_later_mention_dates_an_undated_event(make_doc):
+    text = "Weber bei einer Pressekonferenz mit Olsen\nDie Pressekonferenz fand in Oslo am 5. Januar 2022 statt."
+    found = run(make_doc, text, kinds={"Weber bei": "heading"})
+    assert [(m.kind, m.date) for m in found] == [("press conference", "2022-01-05")]

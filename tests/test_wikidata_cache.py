@@ -251,3 +251,41 @@ def test_one_cache_shared_between_threads(tmp_path):
     assert not errors
     assert all(cache.get(f"Q{2000000 + i}") for i in range(4))
     cache.close()
+
+
+@pytest.mark.slow
+def test_cc_by_sa_file_matches_a_fresh_build_and_stays_separate(tmp_path):
+    """The SupraVerden organisations (CC BY-SA 4.0) live only in their own, separately
+    licensed file, with its licence in the meta table and in kg/data."""
+    from kg.wikidata.cache import SHIPPED_CACHE, SHIPPED_CACHE_BY_SA
+    from kg.wikidata.shipped import build_by_sa_cache
+
+    fresh = tmp_path / "by-sa.sqlite"
+    build_by_sa_cache(SHARED, fresh)
+
+    def rows(path, sql):
+        conn = sqlite3.connect(path)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+
+    dump = "SELECT qid, lang, kind, text FROM names ORDER BY qid, lang, kind, ord"
+    assert rows(fresh, dump) == rows(SHIPPED_CACHE_BY_SA, dump), "rerun scripts/build_wikidata_cache.py"
+    assert ("licence", "CC BY-SA 4.0") in rows(SHIPPED_CACHE_BY_SA, "SELECT key, value FROM meta")
+    by_sa = {q for (q,) in rows(SHIPPED_CACHE_BY_SA, "SELECT qid FROM entities")}
+    main = {q for (q,) in rows(SHIPPED_CACHE, "SELECT qid FROM entities")}
+    assert by_sa and not by_sa & main
+    licences = {v for (v,) in rows(SHIPPED_CACHE, "SELECT value FROM facts WHERE key = 'licence'")}
+    assert not any("BY-SA" in v for v in licences)
+    assert (SHIPPED_CACHE.parent / "LICENSE-wikidata-cache-cc-by-sa.md").is_file()
+
+
+def test_offices_and_facts_from_the_big_tables(shipped):
+    obama = shipped.get("Q76")
+    assert [(o.title, o.start, o.end) for o in obama.offices] == [("President", "2009-01-20", "2017-01-20")]
+    assert obama.facts["kind"] == "executive" and obama.citizenship == ["Q30"]
+    glasgow = shipped.get("Q4093")
+    assert glasgow.type == "Place" and glasgow.population > 1_000_000 and glasgow.values("P17") == ["Q145"]
+    assert sorted(shipped.get("Q5235713").homonyms) == ["Q16730377", "Q41564", "Q76736650"]
+    assert shipped.get("Q7825").labels["en"] == "World Trade Organization"  # from the CC BY-SA file

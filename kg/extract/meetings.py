@@ -130,6 +130,7 @@ class MeetingExtractor:
                 found = _sentence_meetings(doc, actors, sentence, own_words, roles, local_quotes, last, seen_kinds)
             if not found:
                 found = quoted_meetings(doc, actors, sentence, own_words, seen_kinds)
+            _date_the_event_told_before(doc, sentence, meetings, seen_kinds)
             seen_kinds.update(t[3] for t in _triggers(doc.text, sentence.start, sentence.end, doc.language))
             _date_from_context(doc.text, meetings, found)
             for meeting in found:
@@ -673,8 +674,7 @@ def _sentence_meetings(
     used_words = set()
     for t_start, t_end, word, kind in triggers:
         if _anaphoric(text, t_start, t_end, word) and (
-            not _specific(text, t_end, word)
-            or (kind in seen_kinds and not any(t_end <= d.start < t_end + 40 for d in _event_dates(doc, start, end)))
+            not _specific(text, t_end, word) or (kind in seen_kinds and not _dated_in_clause(doc, start, end, t_end))
         ):  # a definite mention adds to the event reported before only when it dates it ("des Telefonats vom 3. Mai")
             continue  # "after the talks": the talks reported before, or told elsewhere (a headline)
         if (word.lower(), kind) in used_words:
@@ -1021,9 +1021,7 @@ def _date(doc: Document, start: int, end: int) -> str | None:
 
 # a dateline opening a sentence: "MIAMI (Jan. 15, 2020) -- …", "WASHINGTON, July 7, 2017 — …"
 _DATELINE_OPENING = re.compile(r"[A-ZÄÖÜÉ][A-ZÄÖÜÉ .,'/-]{1,40}[,(]\s*$")
-_CLAUSE_BREAK = re.compile(
-    r"[,;:()–—]|\b(?:who|which|since|seit|that|dass|der|die|das|nachdem|after|before|bevor|als)\b"
-)
+_CLAUSE_BREAK = re.compile(r"[,;:()–—]|\b(?:who|which|since|seit|that|dass|nachdem|after|before|bevor|als)\b")
 
 
 def _event_dates(doc: Document, start: int, end: int) -> list:
@@ -1074,6 +1072,27 @@ def _narrative_anchor(doc: Document, before: int):
     if not dt.timedelta(days=1) < doc.published - day <= dt.timedelta(days=14):
         return None
     return min(day + dt.timedelta(days=6), doc.published)
+
+
+def _date_the_event_told_before(doc: Document, sentence: Sentence, meetings: list[Meeting], seen_kinds) -> None:
+    """ "Der Pressetermin fand am 5. Januar 2022 statt": a definite mention of an event kind told
+    before, with a date in its clause, dates the last such event when that one has no date."""
+    text = doc.text
+    for t_start, t_end, word, kind in _triggers(text, sentence.start, sentence.end, doc.language):
+        if kind not in seen_kinds or not _anaphoric(text, t_start, t_end, word):
+            continue
+        if not _dated_in_clause(doc, sentence.start, sentence.end, t_end):
+            continue
+        target = next((m for m in reversed(meetings) if m.kind == kind), None)
+        if target is not None and target.date is None:
+            target.date = date_near(doc, sentence.start, sentence.end, t_start, t_end)
+
+
+def _dated_in_clause(doc: Document, start: int, end: int, t_end: int) -> bool:
+    """True when a date follows the trigger in its own clause ("Der Pressetermin fand in Rom am 5. Mai statt")."""
+    return any(
+        d.start >= t_end and not _CLAUSE_BREAK.search(doc.text, t_end, d.start) for d in _event_dates(doc, start, end)
+    )
 
 
 def date_near(doc: Document, start: int, end: int, t_start: int, t_end: int) -> str | None:

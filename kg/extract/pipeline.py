@@ -10,7 +10,7 @@ shown with a wrong span. Each item carries ``confidence`` and ``method``; the sh
 >>> sheet = extract_factsheet("Falk in Oslo\\n\\nIda Falk sprach lange über die Lage.",
 ...                           source="a.txt", cache=names, extractors=[], link=False)
 >>> [(a.name, a.qid) for a in sheet.actors], sheet.language
-([('Ida Falk', 'Q900001')], 'de')
+([('Ida Falk', 'Q900001'), ('Oslo', None)], 'de')
 """
 
 from __future__ import annotations
