@@ -304,3 +304,24 @@ def test_pronoun_prefers_the_previous_subject_over_a_name_in_a_prepositional_phr
     )
     found = run(make_doc, text, language="en", pronouns={"she": "roth"})
     assert found == [("ortiz", "the budget would grow", False)]
+
+
+def test_group_named_by_the_names_the_text_uses(make_doc):
+    names = {
+        "Lena Ortiz": ("ortiz", "Person"),
+        "Ortiz": ("ortiz", "Person"),
+        "Xie Ming": ("xie", "Person"),
+        "Xie": ("xie", "Person"),
+    }
+    text = (
+        "Lena Ortiz met Xie Ming in Oslo. Xie arrived late. Both the minister and the envoy said the talks were useful."
+    )
+    doc, actors = make_doc(text, names, language="en")
+    found = StatementExtractor().extract(doc, actors)
+    assert actors.get(found[0].speaker).name == "Ortiz and Xie"  # the family name comes first
+
+
+def test_a_role_anaphor_keeps_its_resolution_after_another_speaker(make_doc):
+    text = "Ortiz visited the port, Roth said. The minister said the port would grow."
+    found = run(make_doc, text, language="en", pronouns={"The minister": "ortiz"})
+    assert ("ortiz", "the port would grow", False) in found

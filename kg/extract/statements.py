@@ -483,6 +483,9 @@ class _Run:
         that … . He also stated …"), else it is whom the actor recogniser resolved it to."""
         sentence = self.doc.sentence_at(mention.start)
         last = self._last()
+        word = self.text[mention.start : mention.end].lower()
+        if word not in PRONOUNS_EN and word not in PRONOUNS_DE and len(word.split()) > 1:
+            return mention.actor_id  # "The secretary": the recogniser matched a role, not a bare pronoun
         if sentence is not None and last is not None and self.actors.is_type(last.speaker, "Person"):
             if self._adjacent(sentence.start, allow_paragraph=True) is not None:
                 return last.speaker
@@ -553,7 +556,7 @@ class _Run:
         members = [m for m in members if self.actors.get(m) is not None]
         if len(members) < 2:
             return members[0] if members else None
-        names = [_surname(self.actors.get(m).name) for m in members]
+        names = [self._short_name(m) for m in members]
         joiner = " und " if self.lang == "de" else " and "
         group_id = "group-" + "-".join(members)
         self.actors.add_actor(
@@ -562,6 +565,22 @@ class _Run:
         if tuple(members) not in self.groups:
             self.groups.append(tuple(members))
         return group_id
+
+    def _short_name(self, actor_id: str) -> str:
+        """How the text names a person on its own: the one-word name it uses ("Special Envoy Xie"
+        → "Xie", also when the family name comes first), else the last word of the name."""
+        name = self.actors.get(actor_id).name
+        parts = name.split()
+        used = set()
+        for m in self.actors.mentions:
+            word = self.text[m.start : m.end]
+            if m.actor_id != actor_id or m.via == "pronoun" or word not in parts or len(parts) < 2:
+                continue
+            before = self.text[max(0, m.start - 30) : m.start].split()[-1:]
+            after = self.text[m.end : m.end + 30].split()[:1]
+            if not (set(before) | set(after)) & set(parts):  # on its own, not half of the full name
+                used.add(word)
+        return next(iter(used)) if len(used) == 1 else _surname(name)
 
     def _role_speaker(self, words: list[str], near: int) -> str | None:
         """An actor whose recorded role contains one of ``words`` (most recently mentioned)."""

@@ -16,6 +16,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 KG = [sys.executable, "-m", "kg.cli"]
 PEAK_MB = 500  # the most resident memory any kg process of the suite may use
 ADDRESS_SPACE = 3 * 1024**3  # RLIMIT_AS for each kg process: a runaway dies instead of swapping
@@ -176,3 +178,25 @@ def one_line_error(run: Run) -> str:
     assert len(lines) == 1, run
     assert len(lines[0]) < 2000, f"error message of {len(lines[0])} characters"
     return lines[0]
+
+
+TEST_SECONDS = 90  # no hostile test may run longer (each kg process has its own, shorter timeout)
+
+
+@pytest.fixture(autouse=True)
+def time_bound():
+    """Fail a test that runs past :data:`TEST_SECONDS` (SIGALRM in the main thread), so a hang in
+    an in-process server or client shows as a failure, not as a stuck suite. Import it into a
+    test module to apply it there."""
+    import signal
+
+    def expired(signum, frame):
+        raise TimeoutError(f"the test ran longer than {TEST_SECONDS} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, TEST_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_helpers import KG, one_line_error, peak_of_pid, run_bounded, run_kg, run_python, store_digest
+from hostile_helpers import KG, one_line_error, peak_of_pid, run_bounded, run_kg, run_python, store_digest, time_bound  # noqa: F401 - time_bound applies to every test here
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "dw-japan-nato" / "facts.yaml"
@@ -243,6 +243,39 @@ def test_killing_a_parallel_ingest_leaves_no_workers_behind(tmp_path):
             os.killpg(group, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+@pytest.mark.slow
+def test_killing_kg_serve_leaves_no_query_workers_behind(seeded):
+    from servers import free_port, wait_for_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [*KG, "--store", str(seeded), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    group = server.pid
+    try:
+        wait_for_port(port, process=server)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(group_members(group)) < 4:  # server, tracker, 2 workers
+            time.sleep(0.1)
+        assert len(group_members(group)) >= 4, "the query workers did not start"
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and group_members(group):
+            time.sleep(0.1)
+        assert not group_members(group), "query workers outlived the killed server"
+    finally:
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    (seeded / "kg-serve.json").unlink(missing_ok=True)  # a killed server cannot remove its marker
+    assert run_kg("ingest", str(SEED), "--force", store=seeded).code == 0  # a dead server's marker is ignored
 
 
 def group_members(group: int) -> list[int]:

@@ -11,7 +11,7 @@ import json
 import shutil
 
 import pytest
-from hostile_helpers import one_line_error, run_kg, store_digest
+from hostile_helpers import one_line_error, run_kg, store_digest, time_bound  # noqa: F401 - time_bound applies to every test here
 
 from kg.errors import FactSheetError
 from kg.model import load_factsheet, read_structured_text

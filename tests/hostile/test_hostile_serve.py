@@ -13,7 +13,7 @@ import time
 import urllib.parse
 
 import pytest
-from hostile_helpers import one_line_error, peak_of_pid, run_kg, store_digest
+from hostile_helpers import one_line_error, peak_of_pid, run_kg, store_digest, time_bound  # noqa: F401 - time_bound applies to every test here
 from servers import running_kg_server
 
 from kg.ingest import ingest_factsheet

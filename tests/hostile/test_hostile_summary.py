@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hostile_helpers import run_kg, run_python
+from hostile_helpers import run_kg, run_python, time_bound  # noqa: F401 - time_bound applies to every test here
 from servers import OXIGRAPH, OxigraphServer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ import json
 import time
 
 import pytest
-from hostile_helpers import one_line_error, run_kg, run_python
+from hostile_helpers import one_line_error, run_kg, run_python, time_bound  # noqa: F401 - time_bound applies to every test here
 
 from kg.config import Settings
 from kg.wikidata.cache import EntityCache
@@ -86,6 +86,25 @@ def test_a_gzip_bomb_stops_at_the_decompressed_cap(fake):
     assert run.code == 3, run
     assert "once decompressed (a compression bomb?)" in one_line_error(run)
     assert run.peak_mb < 250
+
+
+def test_a_huge_wdqs_answer_stops_at_the_cap(fake):
+    code = f"""
+import sys
+from kg.config import Settings
+from kg.errors import NetworkError
+from kg.wikidata.client import WikidataClient
+settings = Settings(contact="kg-tests@example.org", wikidata_sparql={fake.sparql_url!r}, http_timeout=2.0)
+try:
+    WikidataClient(settings, max_attempts=1).sparql("SELECT * WHERE {{ ?s ?p ?o }}")
+except NetworkError as error:
+    print("error:", error, file=sys.stderr)
+    sys.exit(3)
+"""
+    fake.faults.append({"huge": 200 << 20})
+    run = run_python(code, timeout=30)
+    assert run.code == 3, run
+    assert "sent more than 33554432 bytes" in one_line_error(run)
 
 
 def test_an_answer_with_another_entity_id_is_neither_returned_nor_cached(fake, tmp_path):
