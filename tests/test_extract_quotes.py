@@ -319,3 +319,9 @@ def test_group_named_by_the_names_the_text_uses(make_doc):
     doc, actors = make_doc(text, names, language="en")
     found = StatementExtractor().extract(doc, actors)
     assert actors.get(found[0].speaker).name == "Ortiz and Xie"  # the family name comes first
+
+
+def test_a_role_anaphor_keeps_its_resolution_after_another_speaker(make_doc):
+    text = "Ortiz visited the port, Roth said. The minister said the port would grow."
+    found = run(make_doc, text, language="en", pronouns={"The minister": "ortiz"})
+    assert ("ortiz", "the port would grow", False) in found

@@ -1022,11 +1022,12 @@ def _role_phrase(tokens: list[_Tok], index: int, state: _State) -> tuple[int, st
         if _is_role(word):
             has_head = has_head or _is_role_head(word)
         elif (
-            word in ("of", "for", "the")
+            word in ("of", "for", "the", "to")
             and j > 0
             and has_head is False
             and first < index
             or word in ("of", "for", "the")
+            or (word == "to" and j > 0 and tokens[j - 1].text in lx.ROLE_HEADS_EN)
             or is_entity
             or (taken == "" and word[:1].isupper())
         ):
@@ -1295,6 +1296,8 @@ def _first_name_not_place(state: _State, tokens: list[_Tok], i: int, taken: str)
         return False
     if state.found[taken].type not in ("State", "Place") or not tok.text[:1].isupper():
         return False
+    if i > 0 and tokens[i - 1].text in ("to", "of", "for", "in"):
+        return False  # "Ambassador to Djibouti Cynthia Kierscht": the role's complement
     nxt = tokens[i + 1]
     return (
         state.search[tok.end : nxt.start] == " "
@@ -1807,6 +1810,9 @@ _LOCATIVE_EN = re.compile(
 )
 
 
+_AND_PLACE_EN = re.compile(r"\s+and\s+([A-Z][a-z]{2,})(?=\s*[,.;:)]|\s+[a-z])")
+
+
 def _acronym_pass(state: _State, regions: list[tuple[int, int]]) -> None:
     """ "Nordic Support Group (NSG)": the acronym names the actor before it, everywhere."""
     search = state.search
@@ -1887,9 +1893,36 @@ _TOLD_ACRONYM_EN = re.compile(
 )
 
 
+_THE_ACRONYM_EN = re.compile(
+    r"(?<![\w])(?:the|The)\s+(?P<name>[A-Z]{3,6})(?=\s*[,.;:)]|\s+(?:and|or|said|says|has|had|is|was|will|would|in|on|to|for|with)\b)"
+)
+
+
+def _the_acronym_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
+    """English acronyms after "the" as organisations ("the UNHCR said")."""
+    regions = [(s, e) for s, e in sentences]
+    starts = [r[0] for r in regions]
+
+    def inside(start: int, end: int) -> bool:
+        index = bisect.bisect_right(starts, start) - 1
+        return index >= 0 and end <= regions[index][1]
+
+    patterns = [_THE_ACRONYM_EN] if state.doc.language == "en" else []
+    for pattern in patterns:
+        for m in pattern.finditer(state.search):
+            start, end = m.start("name"), m.end("name")
+            word = m.group("name")
+            if not inside(start, end) or state.overlaps(start, end) is not None or _is_role(word):
+                continue
+            key = "organization:" + word.replace(" ", "").casefold()
+            state.actor(key, word, "Organization", None, "pattern:acronym", 0.55)
+            state.add_mention(key, start, end, "name")
+
+
 def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     """Acronyms after a German article ("der OSZE") as organisations; English places after "in"/"at"."""
     language = state.doc.language
+    _the_acronym_pass(state, sentences)
     if language == "de":
         _locative_pass_de(state, sentences)
     for s_start, s_end in sentences:
@@ -1942,6 +1975,13 @@ def _unknown_name_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             if not same:
                 state.actor(key, state.text[start:end], "Place", None, "pattern:locative", 0.55)
             state.add_mention(key, start, end, "name")
+            other = _AND_PLACE_EN.match(state.search, end)  # "in Apiay and Tolemaida"
+            if other and other.group(1) not in lx.NOT_NAME_WORDS and not _is_role(other.group(1)):
+                o_start, o_end = other.start(1), other.end(1)
+                if state.overlaps(o_start, o_end) is None:
+                    o_key = "place:" + other.group(1).casefold()
+                    state.actor(o_key, other.group(1), "Place", None, "pattern:locative", 0.5)
+                    state.add_mention(o_key, o_start, o_end, "name")
 
 
 # ------------------------------------------------------------------ pass 3: coreference
@@ -2266,16 +2306,29 @@ _ROLE_COMPLEMENT_NAME = re.compile(
 )
 
 
+def _role_complement_matches(search: str, start: int, end: int):
+    """Matches of _ROLE_COMPLEMENT_NAME whose role is a role head; a match whose "role" is another
+    word ("in Begleitung der Kommissarin für …, Jutta Urpilainen") is retried just after that word."""
+    position = start
+    while position < end:
+        m = _ROLE_COMPLEMENT_NAME.search(search, position, end)
+        if m is None:
+            return
+        role = m.group("role")
+        if _is_role_head(role) or _is_role_head(role.capitalize()):
+            yield m
+            position = m.end()
+        else:
+            position = m.end("role")
+
+
 def _role_complement_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
     """A person named after a role with its complement and a comma ("dem Vorsitzenden des
     Ausschusses, Jan Reiter")."""
     for s_start, s_end in sentences:
         if "," not in state.search[s_start:s_end]:
             continue
-        for m in _ROLE_COMPLEMENT_NAME.finditer(state.search, s_start, s_end):
-            role = m.group("role")
-            if not (_is_role_head(role) or _is_role_head(role.capitalize())):
-                continue
+        for m in _role_complement_matches(state.search, s_start, s_end):
             if m.group("compl") is None and not state.search.startswith(",", m.end("name")):
                 continue  # without a complement, only a closed apposition: "her counterpart, X, …"
             words = [

@@ -483,6 +483,9 @@ class _Run:
         that … . He also stated …"), else it is whom the actor recogniser resolved it to."""
         sentence = self.doc.sentence_at(mention.start)
         last = self._last()
+        word = self.text[mention.start : mention.end].lower()
+        if word not in PRONOUNS_EN and word not in PRONOUNS_DE and len(word.split()) > 1:
+            return mention.actor_id  # "The secretary": the recogniser matched a role, not a bare pronoun
         if sentence is not None and last is not None and self.actors.is_type(last.speaker, "Person"):
             if self._adjacent(sentence.start, allow_paragraph=True) is not None:
                 return last.speaker
