@@ -130,6 +130,12 @@ class Rows(Sequence[dict]):
 
         return to_json(self.result)
 
+    def to_xml(self) -> str:
+        """SPARQL Query Results XML."""
+        from kg.results import to_xml
+
+        return to_xml(self.result)
+
     def to_dataframe(self):
         """A pandas DataFrame of the rows (needs pandas installed)."""
         try:

@@ -20,6 +20,7 @@ from typing import Any
 MAX_SHEET_BYTES = 16 * 1024 * 1024  # a fact sheet file (JSON/YAML)
 MAX_DEPTH = 32  # nesting of lists/mappings in a fact sheet (a real one needs 5)
 MAX_ITEMS = 5000  # actors, meetings, missions or statements in one sheet
+MAX_YAML_NODES = 100_000  # values (scalars, lists, mappings) in a YAML sheet: ~100 MB to read
 MAX_LIST = 1000  # roles, aliases, mentions, participants … of one item
 MAX_STRING = 100_000  # characters of one string value (a title, a quote, an evidence sentence)
 MAX_TEXT_CHARS = 20_000_000  # characters of an article text; spans beyond it are nonsense

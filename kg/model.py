@@ -36,6 +36,7 @@ from kg.limits import (
     MAX_SHEET_BYTES,
     MAX_STRING,
     MAX_TEXT_CHARS,
+    MAX_YAML_NODES,
     brief,
     closest,
     nesting_depth,
@@ -74,8 +75,18 @@ class _LineLoader(yaml.SafeLoader):
     """
 
     _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent, index):
+        self._nodes += 1
+        if self._nodes > MAX_YAML_NODES:  # PyYAML holds ~1 KB per node: stop before memory runs out
+            raise _Refused(
+                None,
+                None,
+                f"more than {MAX_YAML_NODES} values; a fact sheet this large is beyond kg's limits "
+                f"({MAX_ITEMS} items per list); split it into one sheet per article",
+                self.peek_event().start_mark,
+            )
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused(

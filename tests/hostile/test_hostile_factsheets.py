@@ -87,6 +87,15 @@ def test_too_many_actors_are_refused_quickly(seeded, tmp_path):
     refused(seeded, tmp_path, "many.json", sheet, "more than the limit", timeout=20)
 
 
+@pytest.mark.slow
+def test_too_many_actors_in_yaml_stop_the_reader_early(seeded, tmp_path):
+    """The pure-Python YAML reader holds ~1 KB per value: 200,000 actors took 1.2 GB before the
+    item limit could see them; a value budget stops it at about 170 MB."""
+    lines = ["actors:"] + [f"- {{id: a{i}, name: Actor {i}, type: Person}}" for i in range(200_000)]
+    sheet = "\n".join(lines) + "\n" + EMPTY_LISTS
+    refused(seeded, tmp_path, "many.yaml", sheet, "more than 100000 values", timeout=60)
+
+
 def test_huge_file_is_refused_before_parsing(seeded, tmp_path):
     sheet = (
         '{"title": "' + "x" * (17 * 1024 * 1024) + '", "actors": [], "meetings": [], "missions": [], "statements": []}'
