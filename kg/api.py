@@ -589,10 +589,12 @@ def _looks_like_sparql(text: str) -> bool:
 
 
 def _article_input(value) -> tuple[bytes | str, str]:
+    from kg.limits import MAX_ARTICLE_BYTES, read_bounded
+
     if isinstance(value, os.PathLike):
         path = Path(value)
         try:
-            return path.read_bytes(), str(path)
+            return read_bounded(path, MAX_ARTICLE_BYTES, "an article"), str(path)
         except FileNotFoundError:
             raise InputError(f"{path}: no such file") from None
         except IsADirectoryError:

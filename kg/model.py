@@ -40,6 +40,7 @@ from kg.limits import (
     brief,
     closest,
     nesting_depth,
+    read_bounded,
 )
 
 ACTOR_TYPES = ("Person", "Organization", "State", "Place", "Ship", "Position", "Other")
@@ -749,7 +750,7 @@ def load_factsheet(path: str | Path) -> FactSheet:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_SHEET_BYTES, "a fact sheet")
     except OSError as err:
         raise FactSheetError(f"{path}: cannot read fact sheet ({err.strerror or err})") from None
     try:
