@@ -130,6 +130,12 @@ class Rows(Sequence[dict]):
 
         return to_json(self.result)
 
+    def to_xml(self) -> str:
+        """SPARQL Query Results XML."""
+        from kg.results import to_xml
+
+        return to_xml(self.result)
+
     def to_dataframe(self):
         """A pandas DataFrame of the rows (needs pandas installed)."""
         try:
@@ -583,10 +589,12 @@ def _looks_like_sparql(text: str) -> bool:
 
 
 def _article_input(value) -> tuple[bytes | str, str]:
+    from kg.limits import MAX_ARTICLE_BYTES, read_bounded
+
     if isinstance(value, os.PathLike):
         path = Path(value)
         try:
-            return path.read_bytes(), str(path)
+            return read_bounded(path, MAX_ARTICLE_BYTES, "an article"), str(path)
         except FileNotFoundError:
             raise InputError(f"{path}: no such file") from None
         except IsADirectoryError:

@@ -41,7 +41,7 @@ from rdflib import Literal, URIRef
 from kg import __version__
 from kg.build import ArticleGraph, build_article
 from kg.errors import InputError, KgError, NotConformingError, UsageError
-from kg.limits import MAX_SHEET_BYTES
+from kg.limits import MAX_ARTICLE_BYTES, MAX_SHEET_BYTES, read_bounded
 from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
 from kg.store.base import NTriples, Store
@@ -233,9 +233,13 @@ def prepare_file(
     """Read, map and validate one input file; never raises for bad input (status "failed")."""
     source = str(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(
+            path, MAX_SHEET_BYTES if path.suffix.lower() in SHEET_SUFFIXES else MAX_ARTICLE_BYTES, "an input"
+        )
     except OSError as err:
         return Prepared(source, "failed", reason=f"{path}: cannot read ({err.strerror or err})", exit_code=2)
+    except KgError as err:  # too large to read
+        return Prepared(source, "failed", reason=str(err), exit_code=err.exit_code)
     digest = content_hash(data, base_iri)
     if digest in known:
         return Prepared(source, "unchanged", digest)

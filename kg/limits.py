@@ -20,10 +20,11 @@ from typing import Any
 MAX_SHEET_BYTES = 16 * 1024 * 1024  # a fact sheet file (JSON/YAML)
 MAX_DEPTH = 32  # nesting of lists/mappings in a fact sheet (a real one needs 5)
 MAX_ITEMS = 5000  # actors, meetings, missions or statements in one sheet
+MAX_YAML_NODES = 100_000  # values (scalars, lists, mappings) in a YAML sheet: ~100 MB to read
 MAX_LIST = 1000  # roles, aliases, mentions, participants … of one item
 MAX_STRING = 100_000  # characters of one string value (a title, a quote, an evidence sentence)
 MAX_TEXT_CHARS = 20_000_000  # characters of an article text; spans beyond it are nonsense
-MAX_ARTICLE_BYTES = 64 * 1024 * 1024  # an article file (.txt/.html) kg extracts from
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024  # an article file (.txt/.html) kg extracts from
 BRIEF_CHARS = 80  # characters of a value quoted in an error message
 
 
@@ -209,3 +210,28 @@ def deferred_interrupt():
         signal.signal(signal.SIGINT, previous)
     if caught and previous is signal.default_int_handler:
         raise KeyboardInterrupt
+
+
+def read_bounded(path, limit: int, what: str) -> bytes:
+    """A file's bytes, refusing (before reading) a file larger than ``limit``.
+
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "big.txt")
+    >>> with open(p, "wb") as f: _ = f.truncate(10)
+    >>> read_bounded(p, 5, "an article")
+    Traceback (most recent call last):
+    kg.errors.InputError: ...big.txt: 10 bytes, more than the 5-byte limit for an article
+    """
+    from pathlib import Path
+
+    from kg.errors import InputError
+
+    path = Path(path)
+    size = path.stat().st_size  # OSError (missing, a folder …) is the caller's to explain
+    if size > limit:
+        raise InputError(f"{path}: {size} bytes, more than the {limit}-byte limit for {what}")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew while we looked, or is a device or pipe
+        raise InputError(f"{path}: more than the {limit}-byte limit for {what}")
+    return data

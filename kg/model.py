@@ -36,9 +36,11 @@ from kg.limits import (
     MAX_SHEET_BYTES,
     MAX_STRING,
     MAX_TEXT_CHARS,
+    MAX_YAML_NODES,
     brief,
     closest,
     nesting_depth,
+    read_bounded,
 )
 
 ACTOR_TYPES = ("Person", "Organization", "State", "Place", "Ship", "Position", "Other")
@@ -74,8 +76,18 @@ class _LineLoader(yaml.SafeLoader):
     """
 
     _depth = 0
+    _nodes = 0
 
     def compose_node(self, parent, index):
+        self._nodes += 1
+        if self._nodes > MAX_YAML_NODES:  # PyYAML holds ~1 KB per node: stop before memory runs out
+            raise _Refused(
+                None,
+                None,
+                f"more than {MAX_YAML_NODES} values; a fact sheet this large is beyond kg's limits "
+                f"({MAX_ITEMS} items per list); split it into one sheet per article",
+                self.peek_event().start_mark,
+            )
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused(
@@ -738,7 +750,7 @@ def load_factsheet(path: str | Path) -> FactSheet:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_SHEET_BYTES, "a fact sheet")
     except OSError as err:
         raise FactSheetError(f"{path}: cannot read fact sheet ({err.strerror or err})") from None
     try:

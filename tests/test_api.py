@@ -40,6 +40,7 @@ def test_notebook_extract_ingest_query_export(tmp_path):
         assert all(not name.startswith("_") for name in rows[0])  # parameter echo columns left out
         assert "counterpart" in rows.to_csv().splitlines()[0]
         assert json.loads(rows.to_json())["results"]["bindings"]
+        assert rows.to_tsv().startswith("?") and "<literal" in rows.to_xml()
 
         names = [q.name for q in graph.queries()]
         assert "meetings" in names and "unlinked-actors" in names

@@ -1585,6 +1585,9 @@ def _pattern_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             if not head[:1].isupper():
                 continue
             if name:  # "Stiftung Wissenschaft und Politik", "Universität Hamburg"
+                following = re.match(r"\s+(\S+)", segment[match.end(2) :])
+                if following and following.group(1) in lx.NAME_PARTICLES:
+                    continue  # "der Europäischen Kommission Ursula von der Leyen": a person follows
                 words = name.split()
                 while words and (words[-1] in lx.NOT_NAME_WORDS or words[-1] in ("und", "für", "der", "des")):
                     words.pop()

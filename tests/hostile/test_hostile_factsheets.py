@@ -87,6 +87,15 @@ def test_too_many_actors_are_refused_quickly(seeded, tmp_path):
     refused(seeded, tmp_path, "many.json", sheet, "more than the limit", timeout=20)
 
 
+@pytest.mark.slow
+def test_too_many_actors_in_yaml_stop_the_reader_early(seeded, tmp_path):
+    """The pure-Python YAML reader holds ~1 KB per value: 200,000 actors took 1.2 GB before the
+    item limit could see them; a value budget stops it at about 170 MB."""
+    lines = ["actors:"] + [f"- {{id: a{i}, name: Actor {i}, type: Person}}" for i in range(200_000)]
+    sheet = "\n".join(lines) + "\n" + EMPTY_LISTS
+    refused(seeded, tmp_path, "many.yaml", sheet, "more than 100000 values", timeout=60)
+
+
 def test_huge_file_is_refused_before_parsing(seeded, tmp_path):
     sheet = (
         '{"title": "' + "x" * (17 * 1024 * 1024) + '", "actors": [], "meetings": [], "missions": [], "statements": []}'
@@ -96,6 +105,20 @@ def test_huge_file_is_refused_before_parsing(seeded, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("name", ["huge.txt", "huge.yaml", "huge.html"])
+def test_a_huge_input_file_is_refused_before_it_is_read(seeded, tmp_path, name):
+    path = tmp_path / name
+    with path.open("wb") as handle:
+        handle.truncate(3 * 1024**3)  # 3 GB, sparse: reading it whole would need 3 GB
+    store, digest = seeded
+    run = run_kg("ingest", path, store=store)
+    assert run.code == 2 and "3221225472 bytes, more than the" in one_line_error(run), run
+    assert run.peak_mb < 150 and store_digest(store) == digest
+    if name.endswith(".txt"):
+        run = run_kg("extract", path)
+        assert run.code == 2 and "bytes, more than the" in one_line_error(run), run
+
+
 def test_huge_title_is_refused_and_not_quoted_whole(seeded, tmp_path):
     sheet = "title: " + "T" * 300_000 + "\nactors: []\n" + EMPTY_LISTS
     line = refused(seeded, tmp_path, "title.yaml", sheet, "'title' has 300000 characters")

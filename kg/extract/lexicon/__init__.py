@@ -229,7 +229,8 @@ NOT_NAME_WORDS = frozenset(
     Conference Meeting Treffen Gespräch Gespräche Besuch Visit Summit Gipfel Reise Trip Ende
     Anfang Mitte Beginn Woche Wochen Monat Monate Jahr Jahre Jahren Tag Tage Tagen Nacht Abend
     Wochenende Zeit Uhr Angaben Ansicht Auskunft Stellung Mittwoch Dienstag Montag Donnerstag
-    Freitag Samstag Sonntag Amt Amtes Land Landes Regierungs Staat Staates Seite Sicht""".split()
+    Freitag Samstag Sonntag Amt Amtes Land Landes Regierungs Staat Staates Seite Sicht Vielen Dank Danke
+    Herzlichen Liebe Lieber Sehr Geehrte Geehrter""".split()
 )
 # German common-noun endings: a capitalised word ending so is not a name ("Stellungnahme" aside).
 # (Only endings no first name or surname has: not -ik "Dominik", -ei "Andrei", -nis "Dennis".)
