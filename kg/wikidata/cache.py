@@ -284,6 +284,8 @@ class _CacheFile:
     def __init__(self, path: Path, writable: bool):
         self.path = path
         self.writable = writable
+        self._dated_offices: list[tuple[str, Office]] | None = None  # read-only files: read once
+        self._holders_memo: dict[str, list[tuple[str, Office]]] = {}
         try:
             if writable:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -382,16 +384,36 @@ class _CacheFile:
         """(QID, office) of every dated office held on ``date`` (YYYY-MM-DD)."""
         if "offices" not in self.optional:
             return []
-        rows = self.conn.execute(
-            'SELECT qid, title, start, "end" FROM offices WHERE start IS NOT NULL AND start <= ? '
-            'AND ("end" IS NULL OR "end" >= ?) ORDER BY qid, ord',
-            (date, date[:4]),
-        )
-        return [
-            (qid, Office(title, start, end))
-            for qid, title, start, end in rows
-            if Office(title, start, end).holds_on(date)
-        ]
+        if self.writable:
+            rows = self.conn.execute(
+                'SELECT qid, title, start, "end" FROM offices WHERE start IS NOT NULL AND start <= ? '
+                'AND ("end" IS NULL OR "end" >= ?) ORDER BY qid, ord',
+                (date, date[:4]),
+            )
+            return [
+                (qid, Office(title, start, end))
+                for qid, title, start, end in rows
+                if Office(title, start, end).holds_on(date)
+            ]
+        # a read-only file never changes: read its dated offices once, answer each date once
+        memo = self._holders_memo
+        if date not in memo:
+            if len(memo) > 256:
+                memo.clear()
+            if self._dated_offices is None:
+                self._dated_offices = [
+                    (qid, Office(title, start, end))
+                    for qid, title, start, end in self.conn.execute(
+                        'SELECT qid, title, start, "end" FROM offices WHERE start IS NOT NULL ORDER BY qid, ord'
+                    )
+                ]
+            year = date[:4]
+            memo[date] = [
+                (qid, office)
+                for qid, office in self._dated_offices
+                if office.start <= date and (office.end is None or office.end >= year) and office.holds_on(date)
+            ]
+        return list(memo[date])
 
     def find_keys(self, key: str, kind: str) -> list[Name]:
         """Person names whose surname (``kind="surname"``) or sorted tokens (``"sorted"``) are ``key``."""
