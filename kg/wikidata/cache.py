@@ -286,6 +286,7 @@ class _CacheFile:
         self.writable = writable
         self._dated_offices: list[tuple[str, Office]] | None = None  # read-only files: read once
         self._holders_memo: dict[str, list[tuple[str, Office]]] = {}
+        self._lookups: dict[tuple, list] = {}  # read-only files: name look-ups answered once
         try:
             if writable:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -415,8 +416,21 @@ class _CacheFile:
             ]
         return list(memo[date])
 
+    def _remembered(self, key: tuple, compute) -> list:
+        """``compute()``, answered once per key when the file is read-only (it cannot change)."""
+        if self.writable:
+            return compute()
+        if key not in self._lookups:
+            if len(self._lookups) > 50_000:
+                self._lookups.clear()
+            self._lookups[key] = compute()
+        return list(self._lookups[key])
+
     def find_keys(self, key: str, kind: str) -> list[Name]:
         """Person names whose surname (``kind="surname"``) or sorted tokens (``"sorted"``) are ``key``."""
+        return self._remembered(("keys", key, kind), lambda: self._find_keys(key, kind))
+
+    def _find_keys(self, key: str, kind: str) -> list[Name]:
         if "name_keys" not in self.optional:
             return [n for n in self.names() if n.type == "Person" and key in _person_keys(n.text).get(kind, ())]
         rows = self.conn.execute(
@@ -438,6 +452,9 @@ class _CacheFile:
                 yield Name(text, qid, type_, lang, kind)
 
     def find(self, norm: str) -> list[Name]:
+        return self._remembered(("find", norm), lambda: self._find(norm))
+
+    def _find(self, norm: str) -> list[Name]:
         rows = self.conn.execute(
             "SELECT n.text, n.qid, e.type, n.lang, n.kind FROM names n JOIN entities e USING (qid) "
             "WHERE n.norm = ? ORDER BY n.qid, n.lang, n.kind, n.ord",
@@ -446,6 +463,9 @@ class _CacheFile:
         return [Name(*row) for row in rows]
 
     def confusable_groups(self) -> list[set[str]]:
+        return [set(group) for group in self._remembered(("confusable",), self._confusable_groups)]
+
+    def _confusable_groups(self) -> list[set[str]]:
         groups: dict[int, set[str]] = {}
         for grp, qid in self.conn.execute("SELECT grp, qid FROM confusable ORDER BY grp, qid"):
             groups.setdefault(grp, set()).add(qid)
