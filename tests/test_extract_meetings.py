@@ -562,3 +562,18 @@ def test_planned_meeting_does_not_take_the_date_of_the_held_one_before(make_doc)
     assert found[("olsen", "weber")].date == "2025-05-03"
     assert found[("berg", "weber")].status in ("planned", "announced")
     assert found[("berg", "weber")].date is None
+
+
+def test_unnamed_office_holder_is_the_holder_on_the_article_date():
+    # "the <role> of <State>": the one person holding that office on the publication date (cache)
+    import datetime as dt
+
+    from kg.extract.pipeline import extract_factsheet
+
+    text = "Talks in Oslo\n\nThe Norwegian minister Lea Aune met with the President of Russia in Oslo on Monday."
+    sheet = extract_factsheet(text, published=dt.date(2009, 3, 4), link=False)
+    holders = [a for a in sheet.actors if a.qid == "Q23530"]
+    assert [a.type for a in holders] == ["Person"]
+    assert any(holders[0].id in m.participants for m in sheet.meetings)
+    later = extract_factsheet(text, published=dt.date(2015, 3, 4), link=False)
+    assert "Q23530" not in {a.qid for a in later.actors}
