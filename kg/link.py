@@ -29,6 +29,7 @@ actor is a State.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import re
 import unicodedata
@@ -234,6 +235,16 @@ def tokens(text: str) -> list[str]:
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     return [t for t in TOKEN_RE.findall(text) if t not in STOP]
+
+
+@functools.lru_cache(maxsize=20_000)
+def _title_words(title: str) -> frozenset[str]:
+    """:func:`tokens` of an office title as a set, computed once per title (titles repeat).
+
+    >>> sorted(_title_words("Minister of Foreign Affairs"))
+    ['affairs', 'foreign', 'minister']
+    """
+    return frozenset(tokens(title))
 
 
 def _stem(token: str) -> str:
@@ -447,7 +458,7 @@ class Linker:
         }
         fits: dict[str, int] = {}
         for qid, office in self.cache.office_holders(date):
-            words = set(tokens(office.title))
+            words = _title_words(office.title)
             fitting = [a for a in alternatives if a <= words]
             if not fitting:
                 continue

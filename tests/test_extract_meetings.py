@@ -100,6 +100,20 @@ def test_several_counterparts_give_one_meeting_each(make_doc):
     assert [sorted(m.participants) for m in joint] == [["berg", "olsen", "weber"]]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Sprecherin sagte, dass Weber mit Olsen und Lea Berg in Oslo Gespräche führen wird.",
+        "Weber said she would meet with Olsen and Lea Berg in Oslo.",
+        "Weber führte in Oslo Gespräche mit Olsen und Lea Berg.",
+    ],
+)
+def test_counterparts_after_with_give_one_event_each(make_doc, text):
+    # verb-final German and "meet with": the persons after "mit/with" are the counterparts
+    found = run(make_doc, text)
+    assert sorted(sorted(m.participants) for m in found) == [["berg", "weber"], ["olsen", "weber"]]
+
+
 def test_role_noun_and_group_participants(make_doc):
     text = "Anna Weber kam an. Der Ministerpräsident traf Olsen.\nPer Olsen rief an. The two men held talks in Oslo."
     found = run(make_doc, text, roles={"weber": ["Ministerpräsident"]})
@@ -540,3 +554,26 @@ def test_a_later_mention_dates_an_undated_event(make_doc):
     text = "Weber bei einer Pressekonferenz mit Olsen\nDie Pressekonferenz fand in Oslo am 5. Januar 2022 statt."
     found = run(make_doc, text, kinds={"Weber bei": "heading"})
     assert [(m.kind, m.date) for m in found] == [("press conference", "2022-01-05")]
+
+
+def test_planned_meeting_does_not_take_the_date_of_the_held_one_before(make_doc):
+    text = "On 3 May 2025, Weber met Olsen in Oslo. Later, Weber will meet Lea Berg."
+    found = {tuple(sorted(m.participants)): m for m in run(make_doc, text, language="en", published="2025-05-10")}
+    assert found[("olsen", "weber")].date == "2025-05-03"
+    assert found[("berg", "weber")].status in ("planned", "announced")
+    assert found[("berg", "weber")].date is None
+
+
+def test_unnamed_office_holder_is_the_holder_on_the_article_date():
+    # "the <role> of <State>": the one person holding that office on the publication date (cache)
+    import datetime as dt
+
+    from kg.extract.pipeline import extract_factsheet
+
+    text = "Talks in Oslo\n\nThe Norwegian minister Lea Aune met with the President of Russia in Oslo on Monday."
+    sheet = extract_factsheet(text, published=dt.date(2009, 3, 4), link=False)
+    holders = [a for a in sheet.actors if a.qid == "Q23530"]
+    assert [a.type for a in holders] == ["Person"]
+    assert any(holders[0].id in m.participants for m in sheet.meetings)
+    later = extract_factsheet(text, published=dt.date(2015, 3, 4), link=False)
+    assert "Q23530" not in {a.qid for a in later.actors}

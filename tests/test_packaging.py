@@ -90,9 +90,13 @@ def test_wheel_installs_without_extras_and_runs_the_seed_demo(tmp_path):
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)], tmp_path, env)
     (wheel,) = wheels.glob("kg_news-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for folder in SHIPPED:
-        expected = {f"kg/{folder}/{p.name}" for p in (ROOT / "kg" / folder).iterdir() if p.is_file()}
-        assert expected <= set(names), f"the wheel misses {sorted(expected - set(names))}"
+    data_files = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "kg").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".py", ".pyc")
+    }
+    assert {f for f in data_files if f.split("/")[1] in SHIPPED}, "no package data found"
+    assert data_files <= set(names), f"the wheel misses {sorted(data_files - set(names))} (pyproject package-data)"
     assert any(n.endswith("LICENSE") for n in names)
 
     venv = tmp_path / "venv"

@@ -207,6 +207,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 GOLD_SHEETS = sorted(CORPUS.glob("*.gold.json")) if CORPUS.is_dir() else []
 
 
+@pytest.mark.slow  # every gold sheet through the validator (the fast CLI/API tests validate the seed at ingest)
 @pytest.mark.parametrize("sheet_path", GOLD_SHEETS, ids=lambda p: p.name.split(".")[0])
 def test_every_gold_sheet_maps_to_a_conforming_graph(shapes, sheet_path):
     from kg.build import build_article

@@ -46,7 +46,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from kg.extract import lexicon as lx
-from kg.extract import resources
+from kg.extract import resources, roles
 from kg.extract.base import ActorMention, Actors, Document
 from kg.model import Actor
 
@@ -2267,6 +2267,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _unknown_name_pass(state, facts)
     _pronoun_pass(state, facts)
     _position_pass(state, facts)
+    roles.resolve_office_holders(state, facts, _slug)  # "the President of Russia" on the article's date
     return _finish(state)
 
 
@@ -2477,7 +2478,7 @@ def _finish(state: _State) -> Actors:
         key=lambda f: min(m[0] for m in f.mentions),
     )
     for found in ordered:
-        named = [m for m in found.mentions if m[2] in ("name", "surname", "metonym", "demonym")]
+        named = [m for m in found.mentions if m[2] in ("name", "surname", "metonym", "demonym", "office")]
         if not named:
             continue
         if found.type == "Person" and found.name.casefold() in state.metadata_names:

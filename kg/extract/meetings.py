@@ -256,6 +256,8 @@ def _date_from_context(text: str, earlier: list[Meeting], found: list[Meeting]) 
     for meeting in found:
         if meeting.date or not meeting.span or "\n" in text[before.span[1] : meeting.span[0]]:
             continue
+        if meeting.status in ("planned", "announced") and before.status not in ("planned", "announced"):
+            continue  # "after the talks, X said he would meet Y": a later event, not that day's
         if set(meeting.participants) & set(before.participants):
             meeting.date = before.date
 
@@ -594,7 +596,8 @@ def _sentence_meetings(
         for o in orgs
         if o not in in_roles or any(m.actor_id == o and not _in_role(text, m, mentions, actors) for m in mentions)
     ]
-    _add_role_persons(text, m_start, m_end, mentions, roles, persons)
+    role_at: dict[str, int] = {}
+    _add_role_persons(text, m_start, m_end, mentions, roles, persons, role_at)
     if _GROUP.search(text, m_start, m_end) and len(persons) < 2:
         for pid in last_persons if len(last_persons) >= 2 else _recent_persons(actors, start, 2):
             _append(persons, pid)  # "the two (men)": those of the meeting just reported
@@ -730,7 +733,8 @@ def _sentence_meetings(
         )
         if len(participants) < 2 and not (one_party and place):
             continue  # the shapes: two parties, or one party and a place
-        groups = _per_counterpart(participants, mentions, actors, t_start, kind)
+        pivot = with_match.start() if with_match and with_match.group() in ("mit", "with") else t_start
+        groups = _per_counterpart(participants, mentions, actors, pivot, kind, role_at)
         if len(hosts) > 1:  # "visited Djibouti, Somalia and Ethiopia": one visit per state, there
             groups = [[p for p in participants if p != hosts[0]] + [h] for h in hosts]
         published = doc.published if getattr(doc, "published_precision", None) == "day" else None
@@ -832,10 +836,13 @@ def _enumerated_states(text: str, mentions, actors: Actors, host: str, t_start: 
     return out
 
 
-def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start: int, kind: str) -> list[list[str]]:
-    """ "X met Y and Z", "X and W met Y and Z": one meeting per counterpart (the annotation
-    convention), when the persons named before the trigger meet several persons named after it;
-    otherwise the one meeting.
+def _per_counterpart(
+    participants: list[str], mentions, actors: Actors, pivot: int, kind: str, role_at: dict | None = None
+) -> list[list[str]]:
+    """ "X met Y and Z", "X and W met Y and Z", "X führte mit Y und Z Gespräche": one meeting (or
+    talks) per counterpart (the annotation convention), when the persons named before the pivot
+    (the trigger, or the "with/mit" that introduces the counterparts) meet several persons named
+    after it; otherwise the one meeting. ``role_at`` places persons named by a role noun only.
 
     >>> from kg.extract.base import ActorMention
     >>> from kg.model import Actor
@@ -843,15 +850,22 @@ def _per_counterpart(participants: list[str], mentions, actors: Actors, t_start:
     ...            [ActorMention(0, 1, "x"), ActorMention(8, 9, "y"), ActorMention(14, 15, "z")])
     >>> _per_counterpart(["x", "y", "z"], a.mentions, a, 2, "meeting")
     [['x', 'y'], ['x', 'z']]
+    >>> _per_counterpart(["x", "y", "z"], a.mentions, a, 2, "talks")
+    [['x', 'y'], ['x', 'z']]
     >>> _per_counterpart(["x", "y", "z"], a.mentions, a, 10, "meeting")
     [['x', 'y', 'z']]
     """
-    if kind != "meeting" or len(participants) < 3:
+    if kind not in ("meeting", "talks") or len(participants) < 3:
         return [participants]
+    role_at = role_at or {}
     persons = [p for p in participants if actors.is_type(p, "Person")]
     others = [p for p in participants if p not in persons]  # an organisation present takes part in each
-    before = [p for p in persons if any(m.actor_id == p and m.start < t_start for m in mentions)]
-    after = [p for p in persons if p not in before and any(m.actor_id == p and m.start > t_start for m in mentions)]
+    before = [
+        p
+        for p in persons
+        if any(m.actor_id == p and m.start < pivot for m in mentions) or role_at.get(p, pivot) < pivot
+    ]
+    after = [p for p in persons if p not in before and any(m.actor_id == p and m.start > pivot for m in mentions)]
     if not before or len(after) < 2 or len(before) + len(after) != len(persons) or (len(before) > 1 and others):
         return [participants]
     return [[*before, other, *others] for other in after]
@@ -957,8 +971,9 @@ def _overlapping(spans: list, starts: list[int], start: int, end: int) -> list:
     return [span for span in spans[first:last] if span[0] < end and span[1] > start]
 
 
-def _add_role_persons(text, start, end, mentions, roles, persons) -> None:
-    """Persons referred to by a role noun only ("der US-Außenminister trifft …")."""
+def _add_role_persons(text, start, end, mentions, roles, persons, found_at=None) -> None:
+    """Persons referred to by a role noun only ("der US-Außenminister trifft …"); ``found_at``
+    (when given) records where each such role noun stands."""
     if not roles:
         return
     covered = [(m.start, m.end) for m in mentions]
@@ -972,6 +987,8 @@ def _add_role_persons(text, start, end, mentions, roles, persons) -> None:
         if nxt and nxt[0][:1].isupper() and any(m.end() < a <= m.end() + 3 for a, _ in covered):
             continue  # a title in front of somebody's name
         persons.append(pid)
+        if found_at is not None:
+            found_at[pid] = m.start()
 
 
 def _recent_persons(actors: Actors, pos: int, count: int) -> list[str]:

@@ -49,11 +49,97 @@ def lemma(word: str, lang: str) -> str:
 
 def _lemmatize(word: str, lang: str) -> str:
     """simplemma's lemma, read from its compressed dictionary in place (``low_memory``): the same
-    answers, 35 MB instead of 145 MB and half the loading time; :func:`lemma` caches the lookups.
+    answers, 35 MB instead of 145 MB; :func:`lemma` caches the look-ups.
 
     >>> _lemmatize("Häuser", "de")
     'Haus'
     """
-    import simplemma
+    return _lemmatizer().lemmatize(word, lang)
 
-    return simplemma.lemmatize(word, lang=lang, low_memory=True)
+
+_LEMMATIZER = None
+
+
+def _lemmatizer():
+    """simplemma's default lemmatizer over in-place dictionaries whose block index (a pass over
+    1.1 million German records, half a second) is kept between processes like the gazetteer."""
+    global _LEMMATIZER
+    if _LEMMATIZER is None:
+        try:
+            from simplemma import Lemmatizer
+            from simplemma.strategies import DefaultStrategy
+
+            strategy = DefaultStrategy(dictionary_factory=_kept_stream_factory())
+            _LEMMATIZER = Lemmatizer(lemmatization_strategy=strategy)
+        except (ImportError, TypeError):  # an older simplemma: its in-memory dictionaries
+            import simplemma
+
+            _LEMMATIZER = simplemma
+    return _LEMMATIZER
+
+
+def _kept_stream_factory():
+    """simplemma's ``StreamDictionaryFactory`` whose dictionaries are loaded from, and saved to,
+    the folder of compiled gazetteers (``KG_GAZETTEER_DIR``, "off" disables it)."""
+    from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamDictionaryFactory, StreamMap
+
+    class KeptStreamFactory(StreamDictionaryFactory):
+        def _get_dictionary_uncached(self, lang: str):
+            path = _kept_path(lang)
+            fields = ("_data", "_pos", "_rev", "_count", "_firsts", "_blocks")
+            try:
+                if path is not None and path.is_file():
+                    import pickle
+
+                    with path.open("rb") as handle:
+                        stored = pickle.load(handle)
+                    mapping = object.__new__(StreamMap)
+                    for name, value in zip(fields, stored, strict=True):
+                        setattr(mapping, name, value)
+                    return mapping
+            except Exception:  # unreadable or foreign: build it again
+                pass
+            mapping = StreamMap(lang)
+            if path is not None:
+                _save(path, tuple(getattr(mapping, name) for name in fields))
+            return mapping
+
+    return KeptStreamFactory()
+
+
+def _kept_path(lang: str):
+    """Where the dictionary index of ``lang`` is kept (named by simplemma's version and data file)."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    from simplemma.__metadata__ import __version__
+    from simplemma.strategies.dictionaries.dictionary_factory import DATA_FOLDER
+
+    folder = os.environ.get("KG_GAZETTEER_DIR")
+    if folder == "off":
+        return None
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "kg")
+    data = DATA_FOLDER / f"{lang}.plzma"
+    stat = data.stat()
+    key = repr(("kg-lemma-index-1", __version__, str(data), stat.st_size, stat.st_mtime_ns))
+    return Path(folder) / f"lemmas-{lang}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
+
+
+def _save(path, value) -> None:
+    import os
+    import pickle
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        for old in path.parent.glob(f"{path.name.split('-')[0]}-{path.name.split('-')[1]}-*.pickle"):
+            if old != path:  # those of another simplemma version
+                old.unlink(missing_ok=True)
+    except Exception:  # a read-only home: build in every process instead
+        return

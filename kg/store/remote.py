@@ -41,6 +41,7 @@ from rdflib.term import Identifier
 
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import PREFIXES
+from kg.sparql import bind_values, query_form, sparql_term, with_prefixes
 from kg.store import register_backend
 from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, Capabilities, NTriples, QueryResult, Store, changes_by_graph
 from kg.store.oxigraph import _OX_FORMATS, from_ox, to_ox
@@ -62,9 +63,6 @@ PRESETS: dict[str, dict[str, object]] = {
 }
 RETRY_STATUSES = {502, 503, 504}
 _NT_MEDIA = "application/n-triples"
-
-
-from kg.sparql import bind_values, query_form, sparql_term, with_prefixes  # noqa: E402 - re-exported
 
 
 def _json_term(value: dict | None) -> Identifier | None:

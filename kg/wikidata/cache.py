@@ -284,6 +284,9 @@ class _CacheFile:
     def __init__(self, path: Path, writable: bool):
         self.path = path
         self.writable = writable
+        self._dated_offices: list[tuple[str, Office]] | None = None  # read-only files: read once
+        self._holders_memo: dict[str, list[tuple[str, Office]]] = {}
+        self._lookups: dict[tuple, list] = {}  # read-only files: name look-ups answered once
         try:
             if writable:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -382,19 +385,52 @@ class _CacheFile:
         """(QID, office) of every dated office held on ``date`` (YYYY-MM-DD)."""
         if "offices" not in self.optional:
             return []
-        rows = self.conn.execute(
-            'SELECT qid, title, start, "end" FROM offices WHERE start IS NOT NULL AND start <= ? '
-            'AND ("end" IS NULL OR "end" >= ?) ORDER BY qid, ord',
-            (date, date[:4]),
-        )
-        return [
-            (qid, Office(title, start, end))
-            for qid, title, start, end in rows
-            if Office(title, start, end).holds_on(date)
-        ]
+        if self.writable:
+            rows = self.conn.execute(
+                'SELECT qid, title, start, "end" FROM offices WHERE start IS NOT NULL AND start <= ? '
+                'AND ("end" IS NULL OR "end" >= ?) ORDER BY qid, ord',
+                (date, date[:4]),
+            )
+            return [
+                (qid, Office(title, start, end))
+                for qid, title, start, end in rows
+                if Office(title, start, end).holds_on(date)
+            ]
+        # a read-only file never changes: read its dated offices once, answer each date once
+        memo = self._holders_memo
+        if date not in memo:
+            if len(memo) > 256:
+                memo.clear()
+            if self._dated_offices is None:
+                self._dated_offices = [
+                    (qid, Office(title, start, end))
+                    for qid, title, start, end in self.conn.execute(
+                        'SELECT qid, title, start, "end" FROM offices WHERE start IS NOT NULL ORDER BY qid, ord'
+                    )
+                ]
+            year = date[:4]
+            memo[date] = [
+                (qid, office)
+                for qid, office in self._dated_offices
+                if office.start <= date and (office.end is None or office.end >= year) and office.holds_on(date)
+            ]
+        return list(memo[date])
+
+    def _remembered(self, key: tuple, compute) -> list:
+        """``compute()``, answered once per key when the file is read-only (it cannot change)."""
+        if self.writable:
+            return compute()
+        if key not in self._lookups:
+            if len(self._lookups) > 50_000:
+                self._lookups.clear()
+            self._lookups[key] = compute()
+        return list(self._lookups[key])
 
     def find_keys(self, key: str, kind: str) -> list[Name]:
         """Person names whose surname (``kind="surname"``) or sorted tokens (``"sorted"``) are ``key``."""
+        return self._remembered(("keys", key, kind), lambda: self._find_keys(key, kind))
+
+    def _find_keys(self, key: str, kind: str) -> list[Name]:
         if "name_keys" not in self.optional:
             return [n for n in self.names() if n.type == "Person" and key in _person_keys(n.text).get(kind, ())]
         rows = self.conn.execute(
@@ -416,6 +452,9 @@ class _CacheFile:
                 yield Name(text, qid, type_, lang, kind)
 
     def find(self, norm: str) -> list[Name]:
+        return self._remembered(("find", norm), lambda: self._find(norm))
+
+    def _find(self, norm: str) -> list[Name]:
         rows = self.conn.execute(
             "SELECT n.text, n.qid, e.type, n.lang, n.kind FROM names n JOIN entities e USING (qid) "
             "WHERE n.norm = ? ORDER BY n.qid, n.lang, n.kind, n.ord",
@@ -424,6 +463,9 @@ class _CacheFile:
         return [Name(*row) for row in rows]
 
     def confusable_groups(self) -> list[set[str]]:
+        return [set(group) for group in self._remembered(("confusable",), self._confusable_groups)]
+
+    def _confusable_groups(self) -> list[set[str]]:
         groups: dict[int, set[str]] = {}
         for grp, qid in self.conn.execute("SELECT grp, qid FROM confusable ORDER BY grp, qid"):
             groups.setdefault(grp, set()).add(qid)

@@ -274,7 +274,7 @@ def load_from_text(text: str, tail: str = "\n" + EMPTY_LISTS):
 
 def test_pdf_saved_as_txt_is_refused_as_not_text(seeded, tmp_path):
     pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(1, 256)) * 40
-    refused(seeded, tmp_path, "article.txt", pdf, "not text")
+    refused(seeded, tmp_path, "article.txt", pdf, "a PDF document (a binary file), not text")
 
 
 def test_seed_still_ingests_unchanged(seeded, tmp_path):
