@@ -577,3 +577,17 @@ def test_unnamed_office_holder_is_the_holder_on_the_article_date():
     assert any(holders[0].id in m.participants for m in sheet.meetings)
     later = extract_factsheet(text, published=dt.date(2015, 3, 4), link=False)
     assert "Q23530" not in {a.qid for a in later.actors}
+
+
+def test_title_and_particle_surname_name_a_cached_person():
+    # "Präsidentin von der Leyen": a title, name particles and a surname the cache knows once
+    import datetime as dt
+
+    from kg.extract.pipeline import extract_factsheet
+
+    text = "Treffen in Oslo\n\nPräsidentin von der Leyen traf am Montag in Oslo die norwegische Ministerin Lea Aune."
+    sheet = extract_factsheet(text, published=dt.date(2024, 3, 4), link=False)
+    person = next(a for a in sheet.actors if a.qid == "Q60772")
+    assert [sorted(m.participants) for m in sheet.meetings] == [sorted([person.id, "lea-aune"])]
+    untitled = extract_factsheet("Treffen\n\nDie Mitschrift von der Leyen liegt in Oslo vor.", link=False)
+    assert "Q60772" not in {a.qid for a in untitled.actors}  # no title before the particles

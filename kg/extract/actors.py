@@ -995,6 +995,11 @@ def _tokens(search: str, start: int, end: int) -> list[_Tok]:
 
 
 @functools.lru_cache(maxsize=65536)
+def _is_title(word: str, lang: str | None) -> bool:
+    """A role or title word before a name, in either language ("Präsidentin", "President")."""
+    return _is_role_de(word) if lang == "de" else word.casefold() in lx.ROLE_HEADS_LOWER_EN
+
+
 def _is_role_de(word: str) -> bool:
     """German role nouns, inflected too ("dem russischen Präsidenten", "des Kanzlers")."""
     lowered = word.casefold()
@@ -2265,6 +2270,7 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _acronym_pass(state, regions)
     _surname_pass(state, regions)
     _unknown_name_pass(state, facts)
+    roles.titled_particle_surnames(state, facts, _is_title, _slug)  # "Präsidentin von der Leyen"
     _pronoun_pass(state, facts)
     _position_pass(state, facts)
     roles.resolve_office_holders(state, facts, _slug)  # "the President of Russia" on the article's date

@@ -96,3 +96,50 @@ def resolve_office_holders(state, sentences: list[tuple[int, int]], make_key) ->
         for s, e, _ in found.mentions:
             state.mention_key[(s, e)] = key
         found.mentions.clear()
+
+
+# "Präsidentin von der Leyen", "President van der Bellen": name particles, then a capitalised surname
+_PARTICLE_SURNAME = re.compile(r"\b((?:(?:von|van|de|der|den|di|da|del|du|zu|ter)\s+){1,3})([A-ZÄÖÜ][\w-]+)")
+
+
+def titled_particle_surnames(state, sentences: list[tuple[int, int]], is_role, make_key) -> None:
+    """Persons named by a title and a surname that opens with name particles ("Präsidentin von
+    der Leyen"): when the cache has exactly one person with that surname whose name contains the
+    particles too. ``is_role(word, lang)`` says whether the word before is a role or title.
+
+    >>> import datetime as dt
+    >>> from kg.extract.actors import recognise_actors
+    >>> from kg.extract.article import read_article
+    >>> doc = read_article("Besuch\\n\\nPräsidentin von der Leyen reiste nach Oslo.", published=dt.date(2024, 3, 4))
+    >>> [(a.name, a.qid) for a in recognise_actors(doc).actors if a.type == "Person"]
+    [('Ursula von der Leyen', 'Q60772')]
+    """
+    find = getattr(state.cache, "find_person_key", None)
+    if find is None:
+        return
+    from kg.wikidata.cache import normalize_name
+
+    for s_start, s_end in sentences:
+        for m in _PARTICLE_SURNAME.finditer(state.text, s_start, s_end):
+            before = state.text[max(s_start, m.start() - 40) : m.start()].split()
+            if not before or not is_role(before[-1], state.doc.language):
+                continue
+            surname = m.group(2)
+            if state.overlaps(m.start(), m.end()) is not None:
+                continue
+            hits = {n.qid: n for n in find(normalize_name(surname), "surname")}
+            if len(hits) != 1:
+                continue
+            name = next(iter(hits.values()))
+            phrase = normalize_name(f"{m.group(1)}{surname}")
+            if not normalize_name(name.text).endswith(phrase):
+                continue
+            key = next(
+                (k for k, f in state.found.items() if f.type == "Person" and f.name.casefold() == name.text.casefold()),
+                None,
+            )
+            if key is None:
+                key = make_key(name.text)
+                state.actor(key, name.text, "Person", name.qid, "particle-surname", 0.7)
+            if state.add_mention(key, m.start(), m.end(), "surname") and before[-1] not in state.found[key].roles:
+                state.found[key].roles.append(before[-1])
