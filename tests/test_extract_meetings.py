@@ -591,3 +591,15 @@ def test_title_and_particle_surname_name_a_cached_person():
     assert [sorted(m.participants) for m in sheet.meetings] == [sorted([person.id, "lea-aune"])]
     untitled = extract_factsheet("Treffen\n\nDie Mitschrift von der Leyen liegt in Oslo vor.", link=False)
     assert "Q60772" not in {a.qid for a in untitled.actors}  # no title before the particles
+
+
+@pytest.mark.parametrize(
+    "text", ["During her three-day tour of Norway, Weber opened a school.", "Weber toured Norway last spring."]
+)
+def test_a_tour_of_a_state_is_a_visit(make_doc, text):
+    found = run(make_doc, text, language="en")
+    assert [(m.kind, m.participants) for m in found] == [("visit", ["weber", "norway"])]
+
+
+def test_a_visit_of_a_states_person_is_not_a_visit_to_that_state(make_doc):
+    assert run(make_doc, "The visit of Norway's envoy Weber ended.", language="en") == []

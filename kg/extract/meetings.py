@@ -1015,7 +1015,14 @@ def _host_state(text: str, t_end: int, end: int, states: list[tuple[int, str]], 
     for pos, sid in states:
         if _PLACE_PREP.search(text[max(0, pos - 12) : pos]):
             return sid
+    for pos, sid in states:  # "a tour of Norway", "Reise durch Norwegen" (not "the visit of Norway's king")
+        if pos >= t_end and _THROUGH.fullmatch(text, t_end, pos) and not _POSSESSIVE.match(text, pos):
+            return sid
     return None
+
+
+_THROUGH = re.compile(r"\s+(?:of|through|across|durch)\s+(?:the\s+)?")
+_POSSESSIVE = re.compile(r"[\w.-]+(?:\s+[A-Z][\w.-]*)*(?:'s|’s)\b")
 
 
 def _place(text: str, places: list[tuple[int, int, str]], states: list[tuple[int, str]]) -> str | None:
