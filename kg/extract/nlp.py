@@ -122,9 +122,8 @@ def _kept_path(lang: str):
     if not folder:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "kg")
-    data = DATA_FOLDER / f"{lang}.plzma"
-    stat = data.stat()
-    key = repr(("kg-lemma-index-1", __version__, str(data), stat.st_size, stat.st_mtime_ns))
+    size = (DATA_FOLDER / f"{lang}.plzma").stat().st_size  # not its path: one file serves every venv
+    key = repr(("kg-lemma-index-1", __version__, lang, size))
     return Path(folder) / f"lemmas-{lang}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
 
 
@@ -138,8 +137,9 @@ def _save(path, value) -> None:
         with temporary.open("wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
-        for old in path.parent.glob(f"{path.name.split('-')[0]}-{path.name.split('-')[1]}-*.pickle"):
-            if old != path:  # those of another simplemma version
-                old.unlink(missing_ok=True)
+        prefix = path.name.rsplit("-", 1)[0]  # lemmas-<lang>
+        kept = sorted(path.parent.glob(f"{prefix}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[3:]:  # those of other simplemma versions
+            old.unlink(missing_ok=True)
     except Exception:  # a read-only home: build in every process instead
         return
