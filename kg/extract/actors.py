@@ -580,17 +580,23 @@ def _locative_before(search: str, start: int) -> bool:
         return True  # "visit Seoul", "besuchte Kiew": the city visited
     if before and before[-1] in ("to", "zu"):  # "flew to X" is a place; "a message to X" its government
         return any(w.casefold().startswith(_MOTION_STEMS) for w in before[-5:-1])
-    if before and before[-1] in lx.LOCATIVE_PREPOSITIONS:
+    if before and _locative_word(before[-1]):
         return True
-    return (
+    return (  # "nach Kiew und Berlin", "visited Tokyo and Seoul"
         len(before) >= 3
         and before[-1] in ("und", "and", "oder", "or", ",")
-        and before[-3] in lx.LOCATIVE_PREPOSITIONS
+        and (_locative_word(before[-3]) or before[-3].casefold() in _VISIT_VERBS)
         and before[-2][:1].isupper()
     )
 
 
-_EVENT_AFTER = re.compile(r"(?:-|\s+(?:(?P<modifier>[a-z]+)\s+)?)([\w]+)")
+def _locative_word(word: str) -> bool:
+    """A preposition of place or motion, also capitalised at a sentence start ("Von Kairo reiste")."""
+    return word in lx.LOCATIVE_PREPOSITIONS or word.casefold() in lx.LOCATIVE_PREPOSITIONS
+
+
+# the one or two words after a name: "Minsk agreements", "Paris climate conference", "Berlin-Gipfel"
+_HEAD_AFTER = re.compile(r"(?:-|[ \t]+)(\w+)(?:[ \t]+(\w+))?")
 
 
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:\([^()\n]{2,40}\)[ \t]*,|,[ \t]*\d|[ \t]+[–—-][ \t])")
@@ -622,20 +628,66 @@ def _place_intro_before(state: _State, start: int) -> bool:
     return bool(before) and before.group(1) in nouns
 
 
+_PLURAL_SUBJECT = re.compile(r"[ \t]+[a-z]+s[ \t]+([a-z]+)\b")
+
+
+def _common_noun_use(state: _State, start: int, end: int, region_start: int) -> bool:
+    """An English state name that is also a common noun, opening a sentence as the first part of a
+    plural subject ("Turkey dinners are …"): the state itself takes a singular verb."""
+    if state.doc.language != "en" or state.text[start:end] not in resources.words("en", "common_noun_homographs"):
+        return False
+    if not _sentence_start(state.search, start, region_start):
+        return False
+    match = _PLURAL_SUBJECT.match(state.search, end)
+    return bool(match) and match.group(1) in resources.words("en", "plural_verbs")
+
+
+def _inside_longer_name(state: _State, start: int, end: int, entries) -> bool:
+    """A state's or city's name that is only a part of a longer name, so no actor of its own: a
+    geographic feature or sub-national state ("Jordan River", "Chad Basin", "Washington state"), an
+    event or agreement named after a city ("Paris Agreement", "Minsk agreements", "Berlin
+    Process"), a longer English place name ("Western Australia", "New Mexico"), or an already
+    recognised longer name ("Islamic State of Iraq and Syria" after "Iraq")."""
+    if state.overlaps(start, end) is not None:
+        return True
+    if not entries or any(e.type not in ("State", "Place") or e.kind == "demonym" for e in entries):
+        return False
+    lang = state.doc.language
+    head = _HEAD_AFTER.match(state.search, end)
+    if head and resources.has(lang, "geographic_heads") and head.group(1) in resources.words(lang, "geographic_heads"):
+        return True
+    if any(e.kind == "metonym" or e.type == "Place" for e in entries) and _head_after(state, end, "document_heads"):
+        return True
+    if lang == "en":
+        before = re.search(r"([A-Z][\w.]*)[ \t]+$", state.search[max(0, start - 20) : start])
+        if before and before.group(1) in resources.words("en", "name_prefixes"):
+            return True
+    return False
+
+
 def _event_after(state: _State, end: int) -> bool:
     """A capital before an event noun is the event's place, not its state's government ("the
     Lisbon Summit", "Paris climate conference", "Berlin-Gipfel")."""
-    match = _EVENT_AFTER.match(state.search, end)
-    if not match or match.group(2) not in _event_heads(state.doc.language):
+    return _head_after(state, end, "event_heads")
+
+
+def _head_after(state: _State, end: int, heads_file: str) -> bool:
+    """The name ends at ``end`` and a head noun of the resource list follows, directly or after
+    one word of event_modifiers ("Paris climate agreement")."""
+    match = _HEAD_AFTER.match(state.search, end)
+    if not match:
         return False
+    heads = _event_heads(state.doc.language, heads_file)
+    if match.group(1) in heads:
+        return True
     lang = state.doc.language
     modifiers = resources.words(lang, "event_modifiers") if resources.has(lang, "event_modifiers") else ()
-    return match.group("modifier") is None or match.group("modifier") in modifiers  # not "Tokyo held talks"
+    return match.group(1) in modifiers and match.group(2) in heads  # not "Tokyo held talks"
 
 
 @functools.cache
-def _event_heads(lang: str) -> frozenset[str]:
-    return resources.words(lang, "event_heads") if resources.has(lang, "event_heads") else frozenset()
+def _event_heads(lang: str, name: str = "event_heads") -> frozenset[str]:
+    return resources.words(lang, name) if resources.has(lang, name) else frozenset()
 
 
 _GERMAN_ARTICLES = frozenset(
@@ -802,6 +854,10 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             and not _sentence_start(state.search, start, regions[index][0])
         ):
             continue  # "Deutsche Welle", "der Deutschen Presse-Agentur": part of a proper name
+        if _common_noun_use(state, start, end, regions[index][0]):
+            continue  # "Turkey dinners are a tradition"
+        if _inside_longer_name(state, start, end, entries):
+            continue  # "Jordan River", "Paris Agreement", "Western Australia", "Washington state"
         entries = _notable_entries(state, start, end, entries, regions[index][0])
         if not entries:
             continue
@@ -882,11 +938,15 @@ def _longer_name_en(search: str, start: int, end: int, region_start: int) -> tup
     if not match:
         return None
     words = match.group(1).split()
+    first = match.start(1)
+    while len(words) > 2 and words[0] in ("The", "A", "An"):  # "The Islamic State of …" at a sentence start
+        first = search.index(words[1], first + len(words[0]))
+        words = words[1:]
     heads = resources.words("en", "state_name_heads")
     if any(w in heads or _is_role_head(w) for w in words) or words[0] in lx.NOT_NAME_WORDS:
         return None
     tail = _AND_NAME_AFTER.match(search, end)
-    return match.start(1), tail.end() if tail else end
+    return first, tail.end() if tail else end
 
 
 def _strip_genitive(surface: str) -> str:
@@ -1705,6 +1765,10 @@ def _region_pass(state: _State, sentences: list[tuple[int, int]]) -> None:
             if state.overlaps(start, end) is not None or _is_role_head(before.rstrip().rsplit(" ", 1)[-1]):
                 continue  # "Commander Africa": a title
             name = forms[match.group(1)]
+            prefix = re.search(r"([A-Z]\w+)[ \t]+$", before) if state.doc.language == "en" else None
+            if prefix and prefix.group(1) in resources.words("en", "name_prefixes"):
+                start -= len(prefix.group(0))  # "the Western Balkans": a region of its own, not the Balkans
+                name = state.text[start:end]
             key = "place:" + name.casefold()
             state.actor(key, name, "Place", None, "pattern:region", 0.65)
             state.add_mention(key, start, end, "name")

@@ -373,7 +373,7 @@ SHIP_CLASSES = (
 # Prepositions after which a capital city is a place, not its government.
 LOCATIVE_PREPOSITIONS = frozenset(
     """in nach aus bei von vom zu zum zur nahe near to at from into In At From Near Nach Aus
-    südlich nördlich östlich westlich bis via""".split()
+    südlich nördlich östlich westlich bis via through across around throughout durch""".split()
 )
 
 # Reporting verbs next to which a bare two- or three-word name is a person ("John Smith said").
