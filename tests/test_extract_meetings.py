@@ -603,3 +603,18 @@ def test_a_tour_of_a_state_is_a_visit(make_doc, text):
 
 def test_a_visit_of_a_states_person_is_not_a_visit_to_that_state(make_doc):
     assert run(make_doc, "The visit of Norway's envoy Weber ended.", language="en") == []
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Weber traf Olsen in Oslo.\nDas sei gut, sagte Weber in der gemeinsamen Pressekonferenz in Oslo.", "de"),
+        ("Weber met Olsen in Oslo.\nIt went well, Weber said at the joint press conference.", "en"),
+    ],
+)
+def test_joint_event_with_one_name_has_the_parties_just_reported(make_doc, text, language):
+    found = run(make_doc, text, language=language)
+    assert [(m.kind, sorted(m.participants)) for m in found] == [
+        ("meeting", ["olsen", "weber"]),
+        ("press conference", ["olsen", "weber"]),
+    ]

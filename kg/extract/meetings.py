@@ -247,6 +247,19 @@ def quoted_meetings(
     return out
 
 
+def _joint(text: str, start: int, triggers, lang: str | None) -> bool:
+    """A trigger right after a "joint" adjective (data file ``joint_words``): "die gemeinsame
+    Pressekonferenz", "a joint statement".
+
+    >>> _joint("Sie gaben eine gemeinsame Pressekonferenz.", 0, [(26, 41, "Pressekonferenz", "press conference")], "de")
+    True
+    """
+    if lang not in ("de", "en"):
+        return False
+    joint = resources.words(lang, "joint_words")
+    return any(w.casefold() in joint for t in triggers if t[0] > start for w in _words_before(text, t[0], 1))
+
+
 def _date_from_context(text: str, earlier: list[Meeting], found: list[Meeting]) -> None:
     """An undated meeting in the same paragraph right after a dated one with a shared
     participant happens then too ("Am 20. Januar reist X nach B. Nach einem Gespräch mit Y …")."""
@@ -601,6 +614,9 @@ def _sentence_meetings(
     if _GROUP.search(text, m_start, m_end) and len(persons) < 2:
         for pid in last_persons if len(last_persons) >= 2 else _recent_persons(actors, start, 2):
             _append(persons, pid)  # "the two (men)": those of the meeting just reported
+    if len(persons) == 1 and persons[0] in last_persons and _joint(text, start, triggers, doc.language):
+        for pid in last_persons:  # "sagte X in der gemeinsamen Pressekonferenz": with those just reported
+            _append(persons, pid)
     if _FIRST_PERSON.search(text, start, end):
         for s in (s for s in own_words if s.direct):
             if (
