@@ -618,3 +618,9 @@ def test_joint_event_with_one_name_has_the_parties_just_reported(make_doc, text,
         ("meeting", ["olsen", "weber"]),
         ("press conference", ["olsen", "weber"]),
     ]
+
+
+def test_a_headline_visit_told_again_with_its_host_is_one_visit(make_doc):
+    text = "Weber visits Oslo\nDuring a visit to Oslo, Norway, Weber opened a school."
+    found = run(make_doc, text, language="en", kinds={"Weber visits": "heading"})
+    assert [(m.kind, m.participants, m.place) for m in found] == [("visit", ["weber", "norway"], "oslo")]

@@ -167,7 +167,32 @@ class MeetingExtractor:
                 parties = frozenset(meeting.participants)
                 seen.setdefault((meeting.kind, parties), meeting)
                 family.setdefault((_event_family(meeting.kind), parties), meeting)
-        return meetings
+        return _one_visit_per_trip(meetings)
+
+
+def _one_visit_per_trip(meetings: list[Meeting]) -> list[Meeting]:
+    """A visit of one party to a place told again with its host (a headline "X visits Oslo" and
+    "during her visit to Oslo, Norway, X …") is the same visit: keep the fuller one.
+
+    >>> a = Meeting(kind="visit", participants=["x"], place="oslo", evidence="", span=(0, 1))
+    >>> b = Meeting(kind="visit", participants=["x", "no"], place="oslo", evidence="", span=(5, 9))
+    >>> [m.participants for m in _one_visit_per_trip([a, b])]
+    [['x', 'no']]
+    """
+
+    def told_fuller(m: Meeting) -> bool:
+        return any(
+            o is not m
+            and o.kind == m.kind
+            and o.place == m.place
+            and set(m.participants) < set(o.participants)
+            and dates_agree(o.date, m.date)
+            for o in meetings
+        )
+
+    return [
+        m for m in meetings if not (m.kind in _VISIT_KINDS and len(m.participants) == 1 and m.place and told_fuller(m))
+    ]
 
 
 def quoted_meetings(
