@@ -603,3 +603,24 @@ def test_a_tour_of_a_state_is_a_visit(make_doc, text):
 
 def test_a_visit_of_a_states_person_is_not_a_visit_to_that_state(make_doc):
     assert run(make_doc, "The visit of Norway's envoy Weber ended.", language="en") == []
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Weber traf Olsen in Oslo.\nDas sei gut, sagte Weber in der gemeinsamen Pressekonferenz in Oslo.", "de"),
+        ("Weber met Olsen in Oslo.\nIt went well, Weber said at the joint press conference.", "en"),
+    ],
+)
+def test_joint_event_with_one_name_has_the_parties_just_reported(make_doc, text, language):
+    found = run(make_doc, text, language=language)
+    assert [(m.kind, sorted(m.participants)) for m in found] == [
+        ("meeting", ["olsen", "weber"]),
+        ("press conference", ["olsen", "weber"]),
+    ]
+
+
+def test_a_headline_visit_told_again_with_its_host_is_one_visit(make_doc):
+    text = "Weber visits Oslo\nDuring a visit to Oslo, Norway, Weber opened a school."
+    found = run(make_doc, text, language="en", kinds={"Weber visits": "heading"})
+    assert [(m.kind, m.participants, m.place) for m in found] == [("visit", ["weber", "norway"], "oslo")]

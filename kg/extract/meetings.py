@@ -167,7 +167,32 @@ class MeetingExtractor:
                 parties = frozenset(meeting.participants)
                 seen.setdefault((meeting.kind, parties), meeting)
                 family.setdefault((_event_family(meeting.kind), parties), meeting)
-        return meetings
+        return _one_visit_per_trip(meetings)
+
+
+def _one_visit_per_trip(meetings: list[Meeting]) -> list[Meeting]:
+    """A visit of one party to a place told again with its host (a headline "X visits Oslo" and
+    "during her visit to Oslo, Norway, X …") is the same visit: keep the fuller one.
+
+    >>> a = Meeting(kind="visit", participants=["x"], place="oslo", evidence="", span=(0, 1))
+    >>> b = Meeting(kind="visit", participants=["x", "no"], place="oslo", evidence="", span=(5, 9))
+    >>> [m.participants for m in _one_visit_per_trip([a, b])]
+    [['x', 'no']]
+    """
+
+    def told_fuller(m: Meeting) -> bool:
+        return any(
+            o is not m
+            and o.kind == m.kind
+            and o.place == m.place
+            and set(m.participants) < set(o.participants)
+            and dates_agree(o.date, m.date)
+            for o in meetings
+        )
+
+    return [
+        m for m in meetings if not (m.kind in _VISIT_KINDS and len(m.participants) == 1 and m.place and told_fuller(m))
+    ]
 
 
 def quoted_meetings(
@@ -245,6 +270,19 @@ def quoted_meetings(
             )
             break
     return out
+
+
+def _joint(text: str, start: int, triggers, lang: str | None) -> bool:
+    """A trigger right after a "joint" adjective (data file ``joint_words``): "die gemeinsame
+    Pressekonferenz", "a joint statement".
+
+    >>> _joint("Sie gaben eine gemeinsame Pressekonferenz.", 0, [(26, 41, "Pressekonferenz", "press conference")], "de")
+    True
+    """
+    if lang not in ("de", "en"):
+        return False
+    joint = resources.words(lang, "joint_words")
+    return any(w.casefold() in joint for t in triggers if t[0] > start for w in _words_before(text, t[0], 1))
 
 
 def _date_from_context(text: str, earlier: list[Meeting], found: list[Meeting]) -> None:
@@ -601,6 +639,9 @@ def _sentence_meetings(
     if _GROUP.search(text, m_start, m_end) and len(persons) < 2:
         for pid in last_persons if len(last_persons) >= 2 else _recent_persons(actors, start, 2):
             _append(persons, pid)  # "the two (men)": those of the meeting just reported
+    if len(persons) == 1 and persons[0] in last_persons and _joint(text, start, triggers, doc.language):
+        for pid in last_persons:  # "sagte X in der gemeinsamen Pressekonferenz": with those just reported
+            _append(persons, pid)
     if _FIRST_PERSON.search(text, start, end):
         for s in (s for s in own_words if s.direct):
             if (
