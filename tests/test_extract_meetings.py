@@ -624,3 +624,17 @@ def test_a_headline_visit_told_again_with_its_host_is_one_visit(make_doc):
     text = "Weber visits Oslo\nDuring a visit to Oslo, Norway, Weber opened a school."
     found = run(make_doc, text, language="en", kinds={"Weber visits": "heading"})
     assert [(m.kind, m.participants, m.place) for m in found] == [("visit", ["weber", "norway"], "oslo")]
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("Weber began a visit outside Norway on Monday.", "en", []),
+        ("Weber began a visit to Norway on Monday.", "en", [["weber", "norway"]]),
+        ("Weber begann am Montag eine Reise außerhalb Norwegens.", "de", []),
+    ],
+)
+def test_a_place_outside_which_an_event_happens_is_not_its_place(make_doc, text, language, expected):
+    names = dict(NAMES, Norwegens=("norway", "State"))
+    doc, actors = make_doc(text, names, language=language)
+    assert [m.participants for m in MeetingExtractor().extract(doc, actors)] == expected

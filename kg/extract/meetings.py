@@ -272,6 +272,20 @@ def quoted_meetings(
     return out
 
 
+def _outside(text: str, pos: int, lang: str | None) -> bool:
+    """The place at ``pos`` follows "outside/außerhalb" (data file ``outside_words``).
+
+    >>> _outside("his first trip outside the Middle East", 27, "en"), _outside("a trip to the Middle East", 14, "en")
+    (True, False)
+    """
+    if lang not in ("de", "en"):
+        return False
+    words = [w.lower() for w in _words_before(text, pos, 3)]  # not casefold(): "ß"
+    while words and words[-1] in ("the", "of", "der", "des", "von"):
+        words.pop()
+    return bool(words) and words[-1] in resources.words(lang, "outside_words")
+
+
 def _joint(text: str, start: int, triggers, lang: str | None) -> bool:
     """A trigger right after a "joint" adjective (data file ``joint_words``): "die gemeinsame
     Pressekonferenz", "a joint statement".
@@ -282,7 +296,7 @@ def _joint(text: str, start: int, triggers, lang: str | None) -> bool:
     if lang not in ("de", "en"):
         return False
     joint = resources.words(lang, "joint_words")
-    return any(w.casefold() in joint for t in triggers if t[0] > start for w in _words_before(text, t[0], 1))
+    return any(w.lower() in joint for t in triggers if t[0] > start for w in _words_before(text, t[0], 1))
 
 
 def _date_from_context(text: str, earlier: list[Meeting], found: list[Meeting]) -> None:
@@ -622,6 +636,8 @@ def _sentence_meetings(
         kind = actor.type if actor else ("Person" if m.via == "pronoun" else None)
         if kind == "Person" or kind == "Ship":
             _append(persons, m.actor_id)
+        elif kind in ("State", "Place") and _outside(text, m.start, doc.language):
+            continue  # "his first visit outside the Middle East": not where it happens
         elif kind == "State":
             states.append((m.start, m.actor_id))
         elif kind in ("Organization", "Other"):
