@@ -563,6 +563,9 @@ _MOTION_STEMS = (
     "sail",
     "deploy",
     "way",
+    "left",
+    "leav",
+    "depart",
     "reis",
     "flog",
     "flieg",
@@ -574,20 +577,60 @@ _MOTION_STEMS = (
 
 
 def _locative_before(search: str, start: int) -> bool:
-    """True after "in", "nach", "at" … and in a coordination after one ("nach Kiew und Berlin")."""
-    before = search[max(0, start - 40) : start].replace(",", " ,").split()
-    if before and before[-1].casefold() in _VISIT_VERBS:
-        return True  # "visit Seoul", "besuchte Kiew": the city visited
-    if before and before[-1] in ("to", "zu"):  # "flew to X" is a place; "a message to X" its government
-        return any(w.casefold().startswith(_MOTION_STEMS) for w in before[-5:-1])
-    if before and _locative_word(before[-1]):
+    """True after "in", "nach", "at" … and in a list after one ("nach Kiew und Berlin", "to Tokyo,
+    Seoul and Manila")."""
+    before = search[max(0, start - 80) : start].replace(",", " ,").split()
+    if _place_word_at(before, len(before) - 1):
         return True
-    return (  # "nach Kiew und Berlin", "visited Tokyo and Seoul"
-        len(before) >= 3
-        and before[-1] in ("und", "and", "oder", "or", ",")
-        and (_locative_word(before[-3]) or before[-3].casefold() in _VISIT_VERBS)
-        and before[-2][:1].isupper()
-    )
+    # walk back over a list of capitalised names: "<prep> A, B and" / "<prep> A, B, and"
+    k = len(before) - 1
+    separated = False
+    while k >= 1 and before[k] in _LIST_SEPARATORS:
+        first_comma = before[k] == ","
+        k -= 1
+        if k >= 1 and before[k] == "," and before[k + 1] in ("and", "und", "or", "oder"):
+            k -= 1  # ", and"
+        if k < 1 or not before[k][:1].isupper():
+            return False
+        while k >= 1 and before[k - 1][:1].isupper() and not _place_word_at(before, k - 1):
+            k -= 1  # a name of several words: "nach Den Haag und …"
+        k -= 1
+        if not separated and first_comma and not _list_goes_on(search, start):
+            return False  # "In Brussels, Washington said …": the subject after a phrase
+        separated = True
+        if _place_word_at(before, k):
+            return True
+    return False
+
+
+_LIST_SEPARATORS = frozenset((",", "and", "und", "or", "oder"))
+
+
+def _place_word_at(before: list[str], k: int) -> bool:
+    """The word ``before[k]`` makes the name after it a place: a locative preposition, a verb of
+    visiting or a place object, or "to"/"for" after a verb of motion ("flew to", "left … for")."""
+    if k < 0:
+        return False
+    word = before[k]
+    if word.casefold() in _VISIT_VERBS or word in _place_object_verbs():
+        return True  # "visit Seoul", "besuchte Kiew", "reached Kyiv": the city itself
+    if word in ("to", "zu", "for"):  # "flew to X", "left Y for X": a place; "a message to X": its government
+        return any(w.casefold().startswith(_MOTION_STEMS) for w in before[max(0, k - 4) : k])
+    return _locative_word(word)
+
+
+_LIST_NEXT = re.compile(r"\w[\w'.-]*(?:[ \t]+[A-ZÄÖÜ][\w'.-]*)*[ \t]*(,|\.|and\b|und\b|or\b|oder\b)")
+
+
+def _list_goes_on(search: str, start: int) -> bool:
+    """The name at ``start`` is followed by a comma, "and" or the sentence end (a list of places),
+    not by a verb (the name is then the subject after an introductory phrase)."""
+    return bool(_LIST_NEXT.match(search, start))
+
+
+@functools.cache
+def _place_object_verbs() -> frozenset[str]:
+    return resources.words("en", "place_object_verbs") | resources.words("de", "place_object_verbs")
 
 
 def _locative_word(word: str) -> bool:
@@ -640,6 +683,24 @@ def _common_noun_use(state: _State, start: int, end: int, region_start: int) -> 
         return False
     match = _PLURAL_SUBJECT.match(state.search, end)
     return bool(match) and match.group(1) in resources.words("en", "plural_verbs")
+
+
+_PLACE_BEFORE_COMMA = re.compile(
+    r"(?:^|\s)(?:in|at|from|near|In|At|From|Near)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+)?,[ \t]+$"
+)
+_REGION_APPOSITION_END = re.compile(r"[ \t]*(?:[.;]|,[ \t]+(?!(?:and|or)\b)[a-z])")
+
+
+def _region_of_place(state: _State, start: int, end: int, entries) -> bool:
+    """A capital's name set off by commas right after a place named by a locative ("In Seattle,
+    Washington, the company …", "from Perth, Washington."): a region of that place sharing the
+    capital's name, neither the capital nor its government. A list goes on with a name or "and"
+    ("in Paris, Berlin and Rome"), so it does not count."""
+    if state.doc.language != "en" or not any(e.kind == "metonym" for e in entries):
+        return False
+    return bool(_PLACE_BEFORE_COMMA.search(state.search[max(0, start - 60) : start])) and bool(
+        _REGION_APPOSITION_END.match(state.search, end)
+    )
 
 
 def _inside_longer_name(state: _State, start: int, end: int, entries) -> bool:
@@ -856,6 +917,8 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             continue  # "Deutsche Welle", "der Deutschen Presse-Agentur": part of a proper name
         if _common_noun_use(state, start, end, regions[index][0]):
             continue  # "Turkey dinners are a tradition"
+        if _region_of_place(state, start, end, entries):
+            continue  # "In Seattle, Washington, the company …": the US state, not the capital
         if _inside_longer_name(state, start, end, entries):
             continue  # "Jordan River", "Paris Agreement", "Western Australia", "Washington state"
         entries = _notable_entries(state, start, end, entries, regions[index][0])
