@@ -638,3 +638,8 @@ def test_a_place_outside_which_an_event_happens_is_not_its_place(make_doc, text,
     names = dict(NAMES, Norwegens=("norway", "State"))
     doc, actors = make_doc(text, names, language=language)
     assert [m.participants for m in MeetingExtractor().extract(doc, actors)] == expected
+
+
+def test_an_unnamed_office_holder_of_an_organisation_is_a_counterpart_of_its_own(make_doc):
+    found = run(make_doc, "Weber will meet with the commander of NATO as well as with Olsen.", language="en")
+    assert sorted(sorted(m.participants) for m in found) == [["nato", "weber"], ["olsen", "weber"]]

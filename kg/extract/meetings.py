@@ -32,6 +32,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from kg.extract import lexicon as lx
 from kg.extract import register, resources
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.cues import MEETING_TRIGGERS
@@ -791,7 +792,9 @@ def _sentence_meetings(
         if len(participants) < 2 and not (one_party and place):
             continue  # the shapes: two parties, or one party and a place
         pivot = with_match.start() if with_match and with_match.group() in ("mit", "with") else t_start
-        groups = _per_counterpart(participants, mentions, actors, pivot, kind, role_at)
+        groups = _per_counterpart(
+            participants, mentions, actors, pivot, kind, role_at, _office_orgs(text, mentions, pivot)
+        )
         if len(hosts) > 1:  # "visited Djibouti, Somalia and Ethiopia": one visit per state, there
             groups = [[p for p in participants if p != hosts[0]] + [h] for h in hosts]
         published = doc.published if getattr(doc, "published_precision", None) == "day" else None
@@ -894,7 +897,13 @@ def _enumerated_states(text: str, mentions, actors: Actors, host: str, t_start: 
 
 
 def _per_counterpart(
-    participants: list[str], mentions, actors: Actors, pivot: int, kind: str, role_at: dict | None = None
+    participants: list[str],
+    mentions,
+    actors: Actors,
+    pivot: int,
+    kind: str,
+    role_at: dict | None = None,
+    office_orgs: frozenset = frozenset(),
 ) -> list[list[str]]:
     """ "X met Y and Z", "X and W met Y and Z", "X führte mit Y und Z Gespräche": one meeting (or
     talks) per counterpart (the annotation convention), when the persons named before the pivot
@@ -915,7 +924,7 @@ def _per_counterpart(
     if kind not in ("meeting", "talks") or len(participants) < 3:
         return [participants]
     role_at = role_at or {}
-    persons = [p for p in participants if actors.is_type(p, "Person")]
+    persons = [p for p in participants if actors.is_type(p, "Person") or p in office_orgs]
     others = [p for p in participants if p not in persons]  # an organisation present takes part in each
     before = [
         p
@@ -926,6 +935,28 @@ def _per_counterpart(
     if not before or len(after) < 2 or len(before) + len(after) != len(persons) or (len(before) > 1 and others):
         return [participants]
     return [[*before, other, *others] for other in after]
+
+
+_OFFICE_OF = re.compile(r"\b(?:the|der|des|dem|den)\s+(?P<role>[\w-]+)\s+(?:of|des|der)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _office_orgs(text: str, mentions, pivot: int) -> frozenset:
+    """Organisations after the pivot that stand for an unnamed office holder ("with the
+    commander of the Pacific Command"): a counterpart of their own.
+
+    >>> from kg.extract.base import ActorMention
+    >>> t = "X met with the commander of the Fleet and with Y."
+    >>> sorted(_office_orgs(t, [ActorMention(32, 37, "fleet")], 6))
+    ['fleet']
+    """
+    out = set()
+    for m in mentions:
+        if m.start <= pivot:
+            continue
+        found = _OFFICE_OF.search(text, max(0, m.start - 40), m.start)
+        if found and found.group("role").casefold() in lx.ROLE_HEADS_LOWER_EN:
+            out.add(m.actor_id)
+    return frozenset(out)
 
 
 def _organisation_of(text: str, mentions, orgs: list[str], t_start: int, t_end: int) -> str | None:
