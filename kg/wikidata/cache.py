@@ -550,6 +550,7 @@ class EntityCache:
         self._user = user
         shipped_files = shipped if isinstance(shipped, list) else [shipped]
         self._layers = [layer for layer in (user, *shipped_files) if layer is not None]
+        self._holders_memo: dict[str, list[tuple[str, Office]]] = {}  # office holders by date
 
     @classmethod
     def open(cls, path: str | Path | None = None, shipped: str | Path | None = SHIPPED_CACHE) -> EntityCache:
@@ -654,11 +655,19 @@ class EntityCache:
         >>> ("Q22316", "Secretary of State") in {(q, o.title) for q, o in EntityCache.open().office_holders("2015-05-02")}
         True
         """
+        memo = self._holders_memo if self._user is None else None
+        if memo is not None and date in memo:  # read-only files only: the answer cannot change
+            return list(memo[date])
         out, seen = [], set()
         for layer in self._layers:
             rows = [(q, o) for q, o in layer.holders(date) if q not in seen]
             out += rows
             seen |= layer.qids() if layer is self._user else {q for q, _ in rows}
+        if memo is not None:
+            if len(memo) > 256:
+                memo.clear()
+            memo[date] = out
+            return list(out)
         return out
 
     def fetched_qids(self) -> set[str]:
