@@ -658,3 +658,11 @@ def test_a_states_possessive_before_a_cached_person_name_is_that_person():
     assert persons.get("Wang Yi") == "Q701801" and "Deutsche Bank" not in persons
     wang = next(a.id for a in sheet.actors if a.name == "Wang Yi")
     assert any(wang in m.participants for m in sheet.meetings)
+
+
+def test_a_visit_opening_a_sentence_without_a_person_is_the_visit_of_the_person_just_named(make_doc):
+    text = "In Oslo sagte Weber, sie sei dankbar.\nDer Besuch in Norwegen bot die Gelegenheit zu neuen Projekten."
+    found = run(make_doc, text)
+    assert [(m.kind, m.participants) for m in found] == [("visit", ["weber", "norway"])]
+    alone = "Der Besuch in Norwegen bot die Gelegenheit zu neuen Projekten."
+    assert run(make_doc, alone) == []
