@@ -666,3 +666,15 @@ def test_a_visit_opening_a_sentence_without_a_person_is_the_visit_of_the_person_
     assert [(m.kind, m.participants) for m in found] == [("visit", ["weber", "norway"])]
     alone = "Der Besuch in Norwegen bot die Gelegenheit zu neuen Projekten."
     assert run(make_doc, alone) == []
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("The ministerial meeting in Oslo, co-convened by Norway and NATO, ended on Friday.", "en"),
+        ("Das Treffen in Oslo, ausgerichtet von Norwegen und der NATO, endete am Freitag.", "de"),
+    ],
+)
+def test_the_conveners_of_a_meeting_are_its_parties(make_doc, text, language):
+    found = run(make_doc, text, language=language)
+    assert [sorted(m.participants) for m in found] == [["nato", "norway"]]

@@ -277,6 +277,40 @@ def quoted_meetings(
     return out
 
 
+def _conveners(text: str, mentions, actors: Actors, t_end: int, end: int, lang: str | None) -> list[str]:
+    """The states and organisations listed after "<convened/hosted> by" (data file
+    ``convener_words``) following a trigger: "a meeting co-convened by Chile, Peru and the EU".
+
+    >>> from kg.extract.base import ActorMention
+    >>> from kg.model import Actor
+    >>> t = "The meeting, co-convened by Chile, Peru and the EU, ends."
+    >>> a = Actors([Actor("cl", "Chile", "State"), Actor("pe", "Peru", "State"), Actor("eu", "EU", "Organization")],
+    ...            [ActorMention(28, 33, "cl"), ActorMention(35, 39, "pe"), ActorMention(48, 50, "eu")])
+    >>> _conveners(t, a.mentions, a, 11, len(t), "en")
+    ['cl', 'pe', 'eu']
+    """
+    if lang not in ("de", "en"):
+        return []
+    words = resources.words(lang, "convener_words")
+    by = re.compile(r"([\w-]+)\s+(?:by|von)\s+(?:the\s+|der\s+|dem\s+|den\s+)?")
+    for m in by.finditer(text, t_end, min(end, t_end + 80)):
+        if m.group(1).lower() not in words:
+            continue
+        parties = sorted(
+            (x for x in mentions if x.start >= m.end() and actors.is_type(x.actor_id, "State", "Organization")),
+            key=lambda x: x.start,
+        )
+        out: list[str] = []
+        previous_end = m.end()
+        for x in parties:
+            if x.start != previous_end and not _ENUMERATION_GAP.fullmatch(text, previous_end, x.start):
+                break
+            _append(out, x.actor_id)
+            previous_end = x.end
+        return out
+    return []
+
+
 def _outside(text: str, pos: int, lang: str | None) -> bool:
     """The place at ``pos`` follows "outside/außerhalb" (data file ``outside_words``).
 
@@ -737,14 +771,16 @@ def _sentence_meetings(
                     break
     out = []
     used_words = set()
+    adjacent: set[tuple[str, int]] = set()
     for t_start, t_end, word, kind in triggers:
         if _anaphoric(text, t_start, t_end, word) and (
             not _specific(text, t_end, word) or (kind in seen_kinds and not _dated_in_clause(doc, start, end, t_end))
         ):  # a definite mention adds to the event reported before only when it dates it ("des Telefonats vom 3. Mai")
             continue  # "after the talks": the talks reported before, or told elsewhere (a headline)
-        if (word.lower(), kind) in used_words:
-            continue
+        if (word.lower(), kind) in used_words or (kind, t_start) in adjacent:
+            continue  # "a ministerial meeting": one event told by two trigger words
         used_words.add((word.lower(), kind))
+        adjacent.add((kind, t_end + 1))
         participants = list(persons)
         hosts: list[str] = []
         if kind in _VISIT_KINDS:
@@ -786,6 +822,11 @@ def _sentence_meetings(
             host_org = orgs[0]  # "Die Minister der NATO-Staaten kamen in Brüssel zusammen": NATO's meeting
         if host_org is None and not persons and kind == "summit" and place and len(orgs) == 1:
             host_org = orgs[0]  # "Auf ihrem Gipfeltreffen in Addis Abeba wählten die Mitglieder der X …"
+        if not persons and host_org is None and kind in ("meeting", "summit", "talks"):
+            conveners = _conveners(text, mentions, actors, t_end, end, doc.language)
+            if len(conveners) >= 2:  # "a ministerial meeting co-convened by X, Y and Z"
+                participants = conveners
+                host_org = conveners[0]
         visitor = None
         if kind in _VISIT_KINDS and not persons and hosts and _OPENING_DEFINITE.fullmatch(text, start, t_start):
             # "X sprach in Addis Abeba … Der Besuch in Addis Abeba bot …": the visit of the person just named
@@ -877,7 +918,7 @@ def meeting_confidence(
 
 
 _ENUMERATION_GAP = re.compile(
-    r"\s*(?:,\s*(?:(?:and|und|sowie|or|oder)\s+)?|\s+(?:and|und|sowie|as well as)\s+)(?:(?:the|die|den|dem)\s+)?"
+    r"\s*(?:,\s*(?:(?:and|und|sowie|or|oder)\s+)?|\s+(?:and|und|sowie|as well as)\s+)(?:(?:the|die|den|dem|der)\s+)?"
 )
 
 
