@@ -643,3 +643,26 @@ def test_a_place_outside_which_an_event_happens_is_not_its_place(make_doc, text,
 def test_an_unnamed_office_holder_of_an_organisation_is_a_counterpart_of_its_own(make_doc):
     found = run(make_doc, "Weber will meet with the commander of NATO as well as with Olsen.", language="en")
     assert sorted(sorted(m.participants) for m in found) == [["nato", "weber"], ["olsen", "weber"]]
+
+
+def test_a_states_possessive_before_a_cached_person_name_is_that_person():
+    import datetime as dt
+
+    from kg.extract.pipeline import extract_factsheet
+
+    text = (
+        "Talks in Oslo\n\nThe Norwegian minister Lea Aune met with China’s Wang Yi and Germany's Deutsche Bank in Oslo."
+    )
+    sheet = extract_factsheet(text, published=dt.date(2019, 3, 4), link=False)
+    persons = {a.name: a.qid for a in sheet.actors if a.type == "Person"}
+    assert persons.get("Wang Yi") == "Q701801" and "Deutsche Bank" not in persons
+    wang = next(a.id for a in sheet.actors if a.name == "Wang Yi")
+    assert any(wang in m.participants for m in sheet.meetings)
+
+
+def test_a_visit_opening_a_sentence_without_a_person_is_the_visit_of_the_person_just_named(make_doc):
+    text = "In Oslo sagte Weber, sie sei dankbar.\nDer Besuch in Norwegen bot die Gelegenheit zu neuen Projekten."
+    found = run(make_doc, text)
+    assert [(m.kind, m.participants) for m in found] == [("visit", ["weber", "norway"])]
+    alone = "Der Besuch in Norwegen bot die Gelegenheit zu neuen Projekten."
+    assert run(make_doc, alone) == []

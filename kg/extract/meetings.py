@@ -171,6 +171,10 @@ class MeetingExtractor:
         return _one_visit_per_trip(meetings)
 
 
+# a sentence opening with the definite event noun ("Der Besuch in X …", "The visit to X …")
+_OPENING_DEFINITE = re.compile(r"\s*(?:Der|Die|Das|Dieser|Diese|The|This)\s+")
+
+
 def _one_visit_per_trip(meetings: list[Meeting]) -> list[Meeting]:
     """A visit of one party to a place told again with its host (a headline "X visits Oslo" and
     "during her visit to Oslo, Norway, X …") is the same visit: keep the fuller one.
@@ -782,7 +786,16 @@ def _sentence_meetings(
             host_org = orgs[0]  # "Die Minister der NATO-Staaten kamen in Brüssel zusammen": NATO's meeting
         if host_org is None and not persons and kind == "summit" and place and len(orgs) == 1:
             host_org = orgs[0]  # "Auf ihrem Gipfeltreffen in Addis Abeba wählten die Mitglieder der X …"
-        if not persons and host_org is None:
+        visitor = None
+        if kind in _VISIT_KINDS and not persons and hosts and _OPENING_DEFINITE.fullmatch(text, start, t_start):
+            # "X sprach in Addis Abeba … Der Besuch in Addis Abeba bot …": the visit of the person just named
+            visitor = actors.speaker_before(start)
+            last = max((m.end for m in actors.mentions_of(visitor) if m.end <= start), default=-1) if visitor else -1
+            if visitor and last >= 0 and text.count("\n", last, start) <= 2:  # in the paragraph before
+                participants.insert(0, visitor)
+            else:
+                visitor = None
+        if not persons and host_org is None and visitor is None:
             continue
         if kind == "summit" and not any(actors.is_type(p, "Organization") for p in participants):
             continue  # a summit is an organisation's event: without it, nothing to record

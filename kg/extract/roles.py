@@ -143,3 +143,56 @@ def titled_particle_surnames(state, sentences: list[tuple[int, int]], is_role, m
                 state.actor(key, name.text, "Person", name.qid, "particle-surname", 0.7)
             if state.add_mention(key, m.start(), m.end(), "surname") and before[-1] not in state.found[key].roles:
                 state.found[key].roles.append(before[-1])
+
+
+# "China’s Wang Yi", "Russia's Sergei Lavrov": a state's possessive, then a capitalised name
+_AFTER_POSSESSIVE = re.compile(r"[’']s\s+((?:[A-ZÄÖÜ][\w-]+)(?:\s+[A-ZÄÖÜ][\w-]+){1,3})")
+
+
+def possessive_state_persons(state, sentences: list[tuple[int, int]], make_key) -> None:
+    """English "<State>'s <Name>" where the name is a person the whole cache knows exactly once
+    (the recogniser's own list holds only core names): a person's mention.
+
+    >>> import datetime as dt
+    >>> from kg.extract.actors import recognise_actors
+    >>> from kg.extract.article import read_article
+    >>> text = "Talks in Oslo\\n\\nThe minister met China’s Wang Yi in Oslo on Monday."
+    >>> doc = read_article(text, published=dt.date(2019, 3, 4))
+    >>> [(a.name, a.qid) for a in recognise_actors(doc).actors if a.qid == "Q701801"]
+    [('Wang Yi', 'Q701801')]
+    """
+    find = getattr(state.cache, "find", None)
+    if find is None or state.doc.language != "en":
+        return
+    from kg.wikidata.cache import normalize_name
+
+    ranges = sorted(sentences)
+    for found in list(state.found.values()):
+        if found.type != "State":
+            continue
+        for _start, end, _via in list(found.mentions):
+            if not any(a <= end <= b for a, b in ranges):
+                continue
+            m = _AFTER_POSSESSIVE.match(state.text, end)
+            if m is None:
+                continue
+            words = m.group(1).split()
+            for n in range(len(words), 1, -1):  # the longest cached name first
+                text = " ".join(words[:n])
+                qids = {x.qid for x in find(normalize_name(text)) if x.type == "Person"}
+                if len(qids) != 1:
+                    continue
+                s = m.start(1)
+                e = s + len(text)
+                if state.overlaps(s, e) is not None:
+                    break
+                qid = qids.pop()
+                person = next(
+                    (k for k, f in state.found.items() if f.type == "Person" and (f.qid == qid or f.name == text)),
+                    None,
+                )
+                if person is None:
+                    person = make_key(text)
+                    state.actor(person, text, "Person", qid, "possessive-state", 0.7)
+                state.add_mention(person, s, e, "name")
+                break
