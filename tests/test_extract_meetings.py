@@ -678,3 +678,32 @@ def test_a_visit_opening_a_sentence_without_a_person_is_the_visit_of_the_person_
 def test_the_conveners_of_a_meeting_are_its_parties(make_doc, text, language):
     found = run(make_doc, text, language=language)
     assert [sorted(m.participants) for m in found] == [["nato", "norway"]]
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("On 3 May 2025, Weber, who is visiting Norway, met Olsen.", "en"),
+        ("Am 3. Mai 2025 traf Weber, die Norwegen besucht, Olsen.", "de"),
+    ],
+)
+def test_a_visit_in_a_relative_clause_framing_a_dated_meeting_gets_the_month(make_doc, text, language):
+    found = run(make_doc, text, language=language, published="2025-05-04")
+    dates = {m.kind: m.date for m in found}
+    assert dates.get("meeting") == "2025-05-03"
+    assert dates.get("visit") == "2025-05"
+
+
+def test_a_visit_dated_in_its_own_relative_clause_keeps_the_day(make_doc):
+    found = run(make_doc, "Weber, who visited Norway on 3 May 2025, spoke to Olsen.", language="en")
+    assert [(m.kind, m.date) for m in found if m.kind == "visit"] == [("visit", "2025-05-03")]
+
+
+def test_a_tour_of_several_states_dates_each_stop_to_the_month(make_doc):
+    names = dict(NAMES, Sweden=("sweden", "State"), Finland=("finland", "State"))
+    doc, actors = make_doc(
+        "Weber visited Norway, Sweden and Finland June 16-20, 2025.", names, language="en", published="2025-06-27"
+    )
+    found = MeetingExtractor().extract(doc, actors)
+    visits = sorted((m.participants[-1], m.date) for m in found if m.kind == "visit")
+    assert visits == [("finland", "2025-06"), ("norway", "2025-06"), ("sweden", "2025-06")]

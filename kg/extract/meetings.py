@@ -853,6 +853,15 @@ def _sentence_meetings(
             groups = [[p for p in participants if p != hosts[0]] + [h] for h in hosts]
         published = doc.published if getattr(doc, "published_precision", None) == "day" else None
         date_here = date_near(doc, start, end, t_start, t_end) or date
+        if (
+            kind in _VISIT_KINDS
+            and date_here
+            and len(date_here) == 10
+            and (len(hosts) > 1 or _framing_clause(text, start, end, t_start, t_end, doc))
+        ):
+            # the day dates the whole tour ("visited A, B and C June 16-20") or the main clause's
+            # event ("X, who is visiting Y, met Z on 19 May"), not the visit to each place: its month
+            date_here = date_here[:7]
         status = meeting_status(text, start, end, doc.language, t_start, t_end, date_here, published)
         surface = any(t[0] == t_start for t in _surface_triggers(text, t_start, t_end))
         for group in groups:
@@ -1259,6 +1268,29 @@ def _dated_in_clause(doc: Document, start: int, end: int, t_end: int) -> bool:
     return any(
         d.start >= t_end and not _CLAUSE_BREAK.search(doc.text, t_end, d.start) for d in _event_dates(doc, start, end)
     )
+
+
+def _framing_clause(text: str, start: int, end: int, t_start: int, t_end: int, doc: Document) -> bool:
+    """True when a trigger stands in a relative clause set off by commas ("X, who is visiting Y,
+    held talks …") and the sentence's dates all lie outside that clause: the clause frames the
+    dated event of the main clause.
+
+    >>> from kg.extract.base import Document
+    >>> t = "On 3 May 2024 Ms Ek, who is visiting Peru, met the mayor."
+    >>> _framing_clause(t, 0, len(t), t.index("visiting"), t.index("visiting") + 8, Document(text=t, language="en"))
+    True
+    >>> t = "Ms Ek, who visited Peru on 3 May 2024, met the mayor."
+    >>> _framing_clause(t, 0, len(t), t.index("visited"), t.index("visited") + 7, Document(text=t, language="en"))
+    False
+    """
+    comma = text.rfind(",", start, t_start)
+    if comma < 0:
+        return False
+    opener = re.match(r",\s*(\w+)", text[comma:t_start])
+    if not opener or opener.group(1).lower() not in resources.words(doc.language, "relative_pronouns"):
+        return False
+    close = text.find(",", t_end, end)
+    return not find_dates(doc, comma, end if close < 0 else close)
 
 
 def date_near(doc: Document, start: int, end: int, t_start: int, t_end: int) -> str | None:
