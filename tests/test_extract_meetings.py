@@ -707,3 +707,16 @@ def test_a_tour_of_several_states_dates_each_stop_to_the_month(make_doc):
     found = MeetingExtractor().extract(doc, actors)
     visits = sorted((m.participants[-1], m.date) for m in found if m.kind == "visit")
     assert visits == [("finland", "2025-06"), ("norway", "2025-06"), ("sweden", "2025-06")]
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Weber reist nach Oslo, wo sie am 3. Mai 2025 Olsen trifft.", "de"),
+        ("Weber travels to Oslo, where she meets Olsen on 3 May 2025.", "en"),
+    ],
+)
+def test_a_date_in_a_clause_about_the_destination_is_not_the_trips(make_doc, text, language):
+    found = run(make_doc, text, language=language, published="2025-04-30")
+    assert [m.date for m in found if m.kind == "visit"] == [None]
+    assert [m.date for m in found if m.kind == "meeting"] == ["2025-05-03"]

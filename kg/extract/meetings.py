@@ -862,6 +862,8 @@ def _sentence_meetings(
             # the day dates the whole tour ("visited A, B and C June 16-20") or the main clause's
             # event ("X, who is visiting Y, met Z on 19 May"), not the visit to each place: its month
             date_here = date_here[:7]
+        if kind in _VISIT_KINDS and date_here and _dated_in_place_clause(text, end, t_end, doc):
+            date_here = None  # "reist nach X, wo er am 19. Mai Y trifft": that day is the meeting's
         status = meeting_status(text, start, end, doc.language, t_start, t_end, date_here, published)
         surface = any(t[0] == t_start for t in _surface_triggers(text, t_start, t_end))
         for group in groups:
@@ -1268,6 +1270,29 @@ def _dated_in_clause(doc: Document, start: int, end: int, t_end: int) -> bool:
     return any(
         d.start >= t_end and not _CLAUSE_BREAK.search(doc.text, t_end, d.start) for d in _event_dates(doc, start, end)
     )
+
+
+def _dated_in_place_clause(text: str, end: int, t_end: int, doc: Document) -> bool:
+    """True when the sentence's dates after a trigger stand only in a clause about the place
+    ("travels to X, where he meets Y on 19 May"), none between the trigger and that clause.
+
+    >>> from kg.extract.base import Document
+    >>> t = "Ek travels to Lima, where she meets the mayor on 3 May 2025."
+    >>> _dated_in_place_clause(t, len(t), t.index("travels") + 7, Document(text=t, language="en"))
+    True
+    >>> t = "Ek travels to Lima on 2 May 2025, where she meets the mayor on 3 May 2025."
+    >>> _dated_in_place_clause(t, len(t), t.index("travels") + 7, Document(text=t, language="en"))
+    False
+    """
+    adverbs = resources.words(doc.language, "relative_adverbs")
+    clause = next(
+        (m for m in re.finditer(r",\s*(\w+)", text[t_end:end]) if m.group(1).lower() in adverbs),
+        None,
+    )
+    if clause is None:
+        return False
+    opens = t_end + clause.start()
+    return not find_dates(doc, t_end, opens) and bool(find_dates(doc, opens, end))
 
 
 def _framing_clause(text: str, start: int, end: int, t_start: int, t_end: int, doc: Document) -> bool:
