@@ -400,19 +400,26 @@ class KgServer(ThreadingHTTPServer):
         self._per_client_lock = threading.Lock()
         self.allowed_hosts = config.hosts()
         self.deadlines = Deadlines()
+        # The marker goes first: once the port accepts connections, a client may ingest at once,
+        # and a writer must already see that this server holds the store.
+        self._marker = self._mark_store()
         try:
             super().__init__((config.host, config.port), Handler)
         except OSError as error:
+            self._unmark_store()
             raise UsageError(
                 f"cannot listen on {config.host}:{config.port} ({error.strerror or error}); "
                 "pick another --port or --host"
             ) from None
+        except BaseException:
+            self._unmark_store()
+            raise
         try:
             self.pool = pool or WorkerPool(config)
         except BaseException:
             self.socket.close()
+            self._unmark_store()
             raise
-        self._marker = self._mark_store()
 
     def _mark_store(self):
         """On an embedded store, a marker naming this server's PID: writers refuse while it exists."""
@@ -423,10 +430,16 @@ class KgServer(ThreadingHTTPServer):
         from kg.store.oxigraph import mark_served
 
         try:
-            return mark_served(self.config.store, self.url)
+            return mark_served(self.config.store, f"http://{self.config.host}:{self.config.port}")
         except OSError as error:
             log.warning("cannot mark the store as served (%s); ingest will not know about this server", error)
             return None
+
+    def _unmark_store(self) -> None:
+        marker = getattr(self, "_marker", None)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+            self._marker = None
 
     def process_request(self, request, client_address) -> None:
         """One thread per connection, up to ``max_connections`` in all and
@@ -487,10 +500,7 @@ class KgServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self.deadlines.stop()
-        marker = getattr(self, "_marker", None)
-        if marker is not None:
-            marker.unlink(missing_ok=True)
-            self._marker = None
+        self._unmark_store()
         pool = getattr(self, "pool", None)  # absent when binding the socket failed
         if pool is not None:
             pool.close()
