@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from kg.errors import CacheError
-from kg.wikidata.cache import Claim, Entity, EntityCache, normalize_name
+from kg.wikidata.cache import Claim, Entity, EntityCache, Office, normalize_name
 from kg.wikidata.shipped import build_shipped_cache, default_source_dir, load_entities
 
 SHARED = default_source_dir()
@@ -289,3 +289,14 @@ def test_offices_and_facts_from_the_big_tables(shipped):
     assert glasgow.type == "Place" and glasgow.population > 1_000_000 and glasgow.values("P17") == ["Q145"]
     assert sorted(shipped.get("Q5235713").homonyms) == ["Q16730377", "Q41564", "Q76736650"]
     assert shipped.get("Q7825").labels["en"] == "World Trade Organization"  # from the CC BY-SA file
+
+
+def test_office_holders_see_entities_stored_in_this_process(tmp_path):
+    """Each day's holders are answered once, yet an entity stored since then is among them."""
+
+    with EntityCache.open(tmp_path / "user.sqlite") as cache:
+        day = "2031-05-02"
+        assert "Q999999001" not in {qid for qid, _ in cache.office_holders(day)}
+        office = Office("Minister of Testing", "2031-01-01", None)
+        cache.put(Entity("Q999999001", "Person", labels={"en": "Ada Example"}, offices=[office]))
+        assert ("Q999999001", "Minister of Testing") in {(q, o.title) for q, o in cache.office_holders(day)}

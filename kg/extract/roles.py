@@ -38,29 +38,6 @@ def office_phrases(text: str, start: int, end: int, lang: str | None) -> list[tu
     return out
 
 
-_HOLDERS: dict[tuple, list] = {}  # (the cache's files, day) → that day's office holders
-_HOLDERS_KEPT = 256  # days kept: a batch of news mostly shares a few publication days
-
-
-class _HoldersOnce:
-    """The cache, with each day's office holders read once per process (one query takes tens of
-    milliseconds; articles of a batch mostly share their days)."""
-
-    def __init__(self, cache):
-        self._cache = cache
-
-    def office_holders(self, date: str) -> list:
-        key = (tuple(str(p) for p in getattr(self._cache, "paths", ())) or id(self._cache), date)
-        if key not in _HOLDERS:
-            if len(_HOLDERS) >= _HOLDERS_KEPT:
-                _HOLDERS.clear()
-            _HOLDERS[key] = self._cache.office_holders(date)
-        return _HOLDERS[key]
-
-    def __getattr__(self, name: str):
-        return getattr(self._cache, name)
-
-
 def resolve_office_holders(state, sentences: list[tuple[int, int]], make_key) -> None:
     """Mentions of unnamed office holders of a named state, resolved to the one holder on the
     article's date ("the President of Russia" in an article of 7 July 2008 → that day's
@@ -80,7 +57,7 @@ def resolve_office_holders(state, sentences: list[tuple[int, int]], make_key) ->
         return
     from kg.link import Linker
 
-    linker = Linker(_HoldersOnce(state.cache))
+    linker = Linker(state.cache)  # the cache answers each day's office holders once
     sheet = SimpleNamespace(published=doc.published.isoformat(), language=doc.language)
 
     def holder(role: str):

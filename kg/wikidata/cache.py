@@ -655,20 +655,17 @@ class EntityCache:
         >>> ("Q22316", "Secretary of State") in {(q, o.title) for q, o in EntityCache.open().office_holders("2015-05-02")}
         True
         """
-        memo = self._holders_memo if self._user is None else None
-        if memo is not None and date in memo:  # read-only files only: the answer cannot change
-            return list(memo[date])
-        out, seen = [], set()
-        for layer in self._layers:
-            rows = [(q, o) for q, o in layer.holders(date) if q not in seen]
-            out += rows
-            seen |= layer.qids() if layer is self._user else {q for q, _ in rows}
-        if memo is not None:
+        memo = self._holders_memo  # emptied by put(), the one way this process changes the answer
+        if date not in memo:
+            out, seen = [], set()
+            for layer in self._layers:
+                rows = [(q, o) for q, o in layer.holders(date) if q not in seen]
+                out += rows
+                seen |= layer.qids() if layer is self._user else {q for q, _ in rows}
             if len(memo) > 256:
                 memo.clear()
             memo[date] = out
-            return list(out)
-        return out
+        return list(memo[date])
 
     def fetched_qids(self) -> set[str]:
         """QIDs in the user cache (fetched online); the shipped files hold none.
@@ -696,6 +693,7 @@ class EntityCache:
         if self._user is None:
             raise CacheError("no user cache is open; entities can only be stored with EntityCache.open(path)")
         items = [entities] if isinstance(entities, Entity) else list(entities)
+        self._holders_memo.clear()  # the new entities may hold offices
         try:
             with self._user.conn:
                 for entity in items:
