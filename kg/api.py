@@ -258,9 +258,16 @@ class KnowledgeGraph:
     # -- reading articles --------------------------------------------------------------------
 
     def extract(
-        self, text_or_path: str | bytes | os.PathLike, url: str | None = None, published: str | None = None
+        self,
+        text_or_path: str | bytes | os.PathLike,
+        url: str | None = None,
+        published: str | None = None,
+        min_confidence: float | None = None,
     ) -> FactSheet:
         """Extract a draft fact sheet from an article: text (``str``), raw bytes (text or HTML), or a file path.
+
+        ``min_confidence`` drops statements, meetings and missions scored below it (None: the
+        ``KG_MIN_CONFIDENCE`` environment variable, else the confidence model's defaults).
 
         >>> sheet = KnowledgeGraph("memory:").extract("Japan's Prime Minister Shigeru Ishiba met NATO "
         ...     "Secretary General Mark Rutte in Tokyo on Monday.", published="2025-04-07")
@@ -273,7 +280,9 @@ class KnowledgeGraph:
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
         data, source = _article_input(text_or_path)
-        return extract_factsheet(data, source=source, url=url, published=published, cache=self.entity_cache())
+        return extract_factsheet(
+            data, source=source, url=url, published=published, cache=self.entity_cache(), min_confidence=min_confidence
+        )
 
     # -- writing -----------------------------------------------------------------------------
 

@@ -522,8 +522,19 @@ def summary_rebuild() -> None:
 # --------------------------------------------------------------------------- extraction
 
 
-def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None):
-    return graph.extract(path, url=url, published=published)
+def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None, min_confidence=None):
+    return graph.extract(path, url=url, published=published, min_confidence=min_confidence)
+
+
+def min_confidence_option():
+    return typer.Option(
+        None,
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Drop statements, meetings and missions with a confidence below this (default: "
+        "KG_MIN_CONFIDENCE, else the confidence model's default, 0 today).",
+    )
 
 
 @app.command()
@@ -537,6 +548,7 @@ def extract(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the fact sheet here instead of standard output."
     ),
+    min_confidence: float | None = min_confidence_option(),
 ) -> None:
     """Extract a draft fact sheet (actors, meetings, missions, statements) from an article."""
     from kg.model import dump_factsheet, is_valid_date
@@ -545,7 +557,7 @@ def extract(
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
         with _graph() as graph:
-            sheet = _extract_file(graph, file, url, published)
+            sheet = _extract_file(graph, file, url, published, min_confidence)
         text = dump_factsheet(sheet, fmt)
         if output is None:
             sys.stdout.write(text)
@@ -559,6 +571,7 @@ def evaluate(
     corpus: Path = typer.Argument(..., help="A folder of NN-slug.txt articles with NN-slug.gold.json sheets."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     diff: bool = typer.Option(False, "--diff", help="Also list every missed and spurious item per article."),
+    min_confidence: float | None = min_confidence_option(),
 ) -> None:
     """Score extraction against gold fact sheets: precision, recall and F1 per fact type.
 
@@ -569,7 +582,11 @@ def evaluate(
     from kg.evaluate import evaluate_corpus
 
     with _errors(), _graph() as graph:
-        score = evaluate_corpus(corpus, extract=lambda path, url: _extract_file(graph, path, url=url), pass_url=True)
+        score = evaluate_corpus(
+            corpus,
+            extract=lambda path, url: _extract_file(graph, path, url=url, min_confidence=min_confidence),
+            pass_url=True,
+        )
         if as_json:
             data = score.to_dict()
             if not diff:
