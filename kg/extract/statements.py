@@ -26,7 +26,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kg.extract import morph, register
+from kg.extract import register
 from kg.extract.base import Actors, Document
 from kg.extract.cues import (
     COMPLEMENTIZERS,
@@ -227,14 +227,6 @@ class _Found:
     clause_end: int
     method: str
     confidence: float
-
-
-def _konj_e(words: list[str], first: int, last: int) -> bool:
-    """Whether a word of ``words[first:last]`` is a Konjunktiv in "-e" (HanTa when KG_MORPH=hanta)."""
-    if morph.enabled():
-        clean = tuple(w.strip(',.;:!?"„“”«»()') or w for w in words[: last + 6])
-        return any(morph.konjunktiv_at(clean, i) for i in range(first, min(last, len(clean))))
-    return any(looks_like_konjunktiv_e(w) for w in words[first:last])
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -835,7 +827,7 @@ class _Run:
                 continue
             a = frame.end()
             head = text[a:b_end].split()[:6]
-            konjunktiv = any(w.strip(",.").lower() in KONJUNKTIV_FORMS for w in head[1:]) or _konj_e(head, 1, 6)
+            konjunktiv = any(w.strip(",.").lower() in KONJUNKTIV_FORMS or looks_like_konjunktiv_e(w) for w in head[1:])
             if not (frame.group("that") or konjunktiv):
                 continue
             b = _clause_end(text, a, b_end, _CLAUSE_GOES_ON_DE if de else _CLAUSE_GOES_ON_EN)
@@ -1241,10 +1233,8 @@ class _Run:
             head = [w.strip(",").lower() for w in after[:4]]
             as_clause = text[b_start : b_start + 4] == "Wie "  # "Wie X mitteilte, wird …"
             rest = [w.strip(",.").lower() for w in after]
-            konjunktiv = (
-                any(h in KONJUNKTIV_FORMS for h in head[1:4])
-                or (_konj_e(after[:4], 1, 4) if morph.enabled() else any(looks_like_konjunktiv_e(h) for h in head[1:4]))
-                or any(w in KONJUNKTIV_FORMS for w in rest[:25])
+            konjunktiv = any(h in KONJUNKTIV_FORMS or looks_like_konjunktiv_e(h) for h in head[1:4]) or any(
+                w in KONJUNKTIV_FORMS for w in rest[:25]
             )
             appeal = low.split()[0] in _APPEAL_CUES and len(rest) > 2 and rest[-2] == "zu"
             if head and (as_clause or head[0] in COMPLEMENTIZERS or konjunktiv or appeal):
@@ -1737,9 +1727,7 @@ class _Run:
         if "ich" in lows or "?" in self.text[a:b]:
             return
         hit = any(w in KONJUNKTIV_FORMS for w in lows)
-        if not hit and morph.enabled():
-            hit = _konj_e(words, 1, 6)
-        elif not hit:
+        if not hit:
             for i in range(1, min(len(words), 6)):
                 w = words[i]
                 prev = words[i - 1]
