@@ -280,6 +280,8 @@ def ingest(
             raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
         urls = [item for item in inputs if is_url(item)]
         files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
+        if (urls or feed) and not state.settings.contact:
+            _warn([_NO_CONTACT])
         total = len(files) + len(urls)
         summary = IngestSummary()
         with _graph() as graph, _ingest_progress(1 if feed else total) as on_outcome:
@@ -337,6 +339,9 @@ def ingest(
             raise typer.Exit(max(f.exit_code for f in summary.failed))
 
 
+_NO_CONTACT = "no contact configured (set KG_CONTACT to an e-mail or URL); the User-Agent names none"
+
+
 @app.command()
 def fetch(
     url: str = typer.Argument(..., help="An http(s) URL of an article page (or, with --feed, of a feed)."),
@@ -345,6 +350,8 @@ def fetch(
 ) -> None:
     """Save a page for offline work, fetched as 'kg ingest URL' fetches it (robots.txt, limits)."""
     with _errors():
+        if not state.settings.contact:
+            _warn([_NO_CONTACT])
         with _graph() as graph:
             page = graph.fetch(url, feed=feed)
         if output is None:
