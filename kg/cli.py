@@ -222,6 +222,7 @@ def format_option(choices: tuple[str, ...], default: str, what: str = "Output fo
 
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
+DEFAULT_PAGE, MAX_PAGE = 100, 10_000  # kg.queries' (not imported at start-up; tests/test_cli.py compares)
 EXPORT_FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
 SHEET_FORMATS = ("yaml", "json")
 
@@ -454,6 +455,11 @@ def query(
     name: str = typer.Argument(..., help="A stored query name (see 'kg queries') or a .rq file."),
     param: list[str] = typer.Option([], "--param", "-p", metavar="NAME=VALUE", help="A parameter; repeatable."),
     fmt: str = format_option(RESULT_FORMATS, "table"),
+    limit: str = typer.Option(
+        None, "--limit", "-n", metavar="ROWS", help=f"Rows per page (default {DEFAULT_PAGE}, at most {MAX_PAGE})."
+    ),
+    offset: str = typer.Option(None, "--offset", metavar="ROWS", help="Rows to skip: the page's first row (from 0)."),
+    all_pages: bool = typer.Option(False, "--all", help="Every page, one query per page, written as they come."),
     allow_service: list[str] = typer.Option(
         [],
         "--allow-service",
@@ -461,20 +467,50 @@ def query(
         help="Let SERVICE call this endpoint URL (refused by default); repeatable.",
     ),
 ) -> None:
-    """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
-    from kg.queries import find_query, format_result
+    """Run a stored query (or any .rq file) with parameters bound as RDF terms, one page of rows at a time."""
+    from kg.queries import Page, find_query
 
     with _errors():
         stored = find_query(name)
         values = _parse_params(param)
+        page = Page.parse(limit, offset)
         with _graph(read_only=True) as graph:
-            result = graph.query(stored, values, allow_service=allow_service).result
-        if fmt == "table" and result.kind == "select":
-            _print_table(result, stored.name)
-        elif fmt == "table":
-            sys.stdout.write(format_result(result, "turtle" if result.kind == "graph" else "csv"))
-        else:
-            sys.stdout.write(format_result(result, fmt))
+            pages = graph.pages if all_pages else graph.query
+            results = pages(stored, values, limit=page.limit, offset=page.offset, allow_service=allow_service)
+            for number, rows in enumerate([results] if not all_pages else results):
+                _write_page(rows, stored.name, fmt, first=number == 0, last=not (all_pages and rows.more))
+        if not all_pages and rows.more:
+            err.print(
+                f"rows {rows.offset + 1}–{rows.offset + len(rows)}; more follow: --offset {rows.next_offset}, or --all",
+                markup=False,
+                highlight=False,
+            )
+
+
+def _write_page(rows, name: str, fmt: str, first: bool, last: bool) -> None:
+    """One page of a result: a table each, CSV/TSV with one header, JSON as one document over the pages."""
+    from kg.queries import format_result
+
+    result = rows.result
+    if result.kind != "select":
+        table_form = "turtle" if result.kind == "graph" else "csv"
+        sys.stdout.write(format_result(result, table_form if fmt == "table" else fmt))
+        return
+    if fmt == "table":
+        span = f"rows {rows.offset + 1}–{rows.offset + len(rows)}" if rows.page and (rows.offset or rows.more) else ""
+        _print_table(result, f"{name}, {span}" if span else name)
+    elif fmt == "json":
+        if first and last:
+            sys.stdout.write(format_result(result, "json"))
+            return
+        from kg.results import json_rows
+
+        head, body = json_rows(result)
+        sys.stdout.write((head if first else ",\n") + body + ("]}}\n" if last else ""))
+    else:
+        text = format_result(result, fmt)
+        sys.stdout.write(text if first else text.split("\n", 1)[1] if "\n" in text else "")
+    sys.stdout.flush()
 
 
 def _print_table(result, title: str) -> None:
@@ -586,8 +622,19 @@ def summary_rebuild() -> None:
 # --------------------------------------------------------------------------- extraction
 
 
-def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None):
-    return graph.extract(path, url=url, published=published)
+def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None, min_confidence=None):
+    return graph.extract(path, url=url, published=published, min_confidence=min_confidence)
+
+
+def min_confidence_option():
+    return typer.Option(
+        None,
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Drop statements, meetings and missions with a confidence below this (default: "
+        "KG_MIN_CONFIDENCE, else the confidence model's default, 0 today).",
+    )
 
 
 @app.command()
@@ -601,6 +648,7 @@ def extract(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the fact sheet here instead of standard output."
     ),
+    min_confidence: float | None = min_confidence_option(),
 ) -> None:
     """Extract a draft fact sheet (actors, meetings, missions, statements) from an article."""
     from kg.model import dump_factsheet, is_valid_date
@@ -609,7 +657,7 @@ def extract(
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
         with _graph() as graph:
-            sheet = _extract_file(graph, file, url, published)
+            sheet = _extract_file(graph, file, url, published, min_confidence)
         text = dump_factsheet(sheet, fmt)
         if output is None:
             sys.stdout.write(text)
@@ -623,6 +671,7 @@ def evaluate(
     corpus: Path = typer.Argument(..., help="A folder of NN-slug.txt articles with NN-slug.gold.json sheets."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     diff: bool = typer.Option(False, "--diff", help="Also list every missed and spurious item per article."),
+    min_confidence: float | None = min_confidence_option(),
 ) -> None:
     """Score extraction against gold fact sheets: precision, recall and F1 per fact type.
 
@@ -633,7 +682,11 @@ def evaluate(
     from kg.evaluate import evaluate_corpus
 
     with _errors(), _graph() as graph:
-        score = evaluate_corpus(corpus, extract=lambda path, url: _extract_file(graph, path, url=url), pass_url=True)
+        score = evaluate_corpus(
+            corpus,
+            extract=lambda path, url: _extract_file(graph, path, url=url, min_confidence=min_confidence),
+            pass_url=True,
+        )
         if as_json:
             data = score.to_dict()
             if not diff:
