@@ -6,6 +6,7 @@ This is the only module that imports typer, prints, or chooses exit codes:
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,7 +101,8 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
+# a terminal's width (or $COLUMNS); piped output is not cut to 80 columns
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 240)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -396,6 +398,7 @@ def query(
         metavar="URL",
         help="Let SERVICE call this endpoint URL (refused by default); repeatable.",
     ),
+    iris: bool = typer.Option(False, "--iris", help="Tables: show full IRIs (kg's own IRIs are hidden by default)."),
 ) -> None:
     """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
     from kg.queries import find_query, format_result
@@ -406,26 +409,17 @@ def query(
         with _graph(read_only=True) as graph:
             result = graph.query(stored, values, allow_service=allow_service).result
         if fmt == "table" and result.kind == "select":
-            _print_table(result, stored.name)
+            _print_table(result, stored.name, iris)
         elif fmt == "table":
             sys.stdout.write(format_result(result, "turtle" if result.kind == "graph" else "csv"))
         else:
             sys.stdout.write(format_result(result, fmt))
 
 
-def _print_table(result, title: str) -> None:
-    from kg.queries import term_text
+def _print_table(result, title: str, iris: bool = False) -> None:
+    from kg.tables import result_table
 
-    table = Table(title=f"{title} ({len(result.rows)} rows)", show_lines=False)
-    # Stored queries project their parameters (?_actor_iri …): Oxigraph substitutes only
-    # projected variables. The table leaves these echo columns out; csv/tsv/json keep them.
-    shown = [i for i, v in enumerate(result.variables) if not v.startswith("_")]
-    shown = shown or list(range(len(result.variables)))
-    for i in shown:
-        table.add_column(result.variables[i], overflow="fold")
-    for row in result.rows:
-        table.add_row(*(term_text(row[i]) for i in shown))
-    out.print(table)
+    out.print(result_table(result, title, state.settings.base_iri, iris, width=out.width))
 
 
 # --------------------------------------------------------------------------- export / stats / delete

@@ -270,10 +270,12 @@ def run_query(
 
     check_read_only(query.text)
     check_no_federation(query.text, allow_service)
+    from kg.results import without_parameters
+
     bindings = bind_parameters(query, values or {}, base_iri)
     if bindings and store.capabilities.binds_as_values:
-        return store.query(bound_query_text(query.text, bindings))
-    return store.query(query.text, bindings)
+        return without_parameters(store.query(bound_query_text(query.text, bindings)))
+    return without_parameters(store.query(query.text, bindings))
 
 
 # --------------------------------------------------------------------------- result formats
