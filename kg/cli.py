@@ -548,6 +548,52 @@ def extract(
             err.print(f"wrote {output}", markup=False, highlight=False)
 
 
+@app.command()
+def review(
+    file: Path = typer.Argument(..., help="An article as text or HTML: its draft is reviewed."),
+    save: Path | None = typer.Option(
+        None, "--save", help="The page's Save button writes the corrected sheet here (.yaml or .json)."
+    ),
+    url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
+    published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD."),
+    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in the web browser."),
+) -> None:
+    """Review a draft on a loopback page: accept, reject, edit facts, add quotes; download or --save the sheet."""
+    import signal
+
+    from kg.model import is_valid_date
+    from kg.review import ReviewServer, draft_review
+
+    with _errors():
+        if published is not None and (not is_valid_date(published) or len(published) != 10):
+            raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
+        from kg.api import KnowledgeGraph, _article_input
+
+        data, source = _article_input(file)
+        with KnowledgeGraph("memory:", settings=state.settings) as graph:  # the store is not opened
+            document = draft_review(data, source=source, url=url, published=published, cache=graph.entity_cache())
+        server = ReviewServer(document, save_to=save, port=port)
+        err.print(
+            f"kg review: {server.url} — {len(document['facts'])} facts of {source}; "
+            + (f"Save writes {save}" if save else "download the corrected sheet from the page")
+            + "; Ctrl-C stops",
+            markup=False,
+            highlight=False,
+        )
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            err.print(f"kg review: stopped ({server.saved} save{'' if server.saved == 1 else 's'})", markup=False)
+        finally:
+            server.httpd.server_close()
+
+
 @app.command("eval")
 def evaluate(
     corpus: Path = typer.Argument(..., help="A folder of NN-slug.txt articles with NN-slug.gold.json sheets."),

@@ -3,6 +3,7 @@ never wrapped, labels and QIDs shown, kg's own IRIs only with --iris."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -36,7 +37,7 @@ def graph():
 
 
 def _render(result, name, width=80, iris=False) -> str:
-    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console = Console(width=width, record=True, file=io.StringIO())
     console.print(result_table(result, name, iris=iris, width=width))
     return console.export_text()
 
@@ -81,6 +82,10 @@ def test_kg_query_honours_columns(tmp_path):
     assert max(len(line) for line in shown.splitlines()) <= 80, shown
     assert "2025-04-09" in shown and "Q57792" in shown
     full = subprocess.run(
-        [*kg_cmd, "query", "who-met-whom", "--iris"], env={**env, "COLUMNS": "400"}, check=True, capture_output=True, text=True
+        [*kg_cmd, "query", "who-met-whom", "--iris"],
+        env={**env, "COLUMNS": "400"},
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert "https://w3id.org/kg-news/id/" in full
