@@ -109,7 +109,9 @@ function fieldsFor(key, item) {
 // ------------------------------------------------------------------ fact cards
 
 function summaryText(key, item) {
-  if (key === "statements") return `${actorName(item.speaker)}: «${item.quote}»`;
+  if (key === "statements") {
+    return `${actorName(item.speaker)}${item.cue ? ` (${item.cue})` : ""}${item.date ? `, ${item.date}` : ""}: «${item.quote}»`;
+  }
   if (key === "meetings") {
     return `${item.kind}: ${item.participants.map(actorName).join(", ")}${item.date ? ` (${item.date})` : ""}`;
   }
@@ -130,14 +132,21 @@ function makeCard(key, index, item) {
   const reject = el("button", { type: "button", className: "reject", "aria-pressed": "false" }, "Reject");
   accept.addEventListener("click", () => setAction(ref, accept.getAttribute("aria-pressed") === "true" ? null : "accept"));
   reject.addEventListener("click", () => setAction(ref, reject.getAttribute("aria-pressed") === "true" ? null : "reject"));
-  card.append(summary, el("div", { className: "actions" }, accept, reject));
+  const edit = el("button", { type: "button", className: "edit", "aria-expanded": "false" }, "Edit");
+  const fields = el("div", { className: "fields" });
+  fields.hidden = true;
+  edit.addEventListener("click", () => {
+    fields.hidden = !fields.hidden;
+    edit.setAttribute("aria-expanded", String(!fields.hidden));
+  });
+  card.append(summary, el("div", { className: "actions" }, accept, reject, edit), fields);
   const inputs = [];
   for (const [name, kind, choices] of fieldsFor(key, item)) {
     const input = fieldWidget(kind, name, item[name], choices);
     input.id = `${key}-${index}-${name}`;
     input.addEventListener("change", () => updateCard(ref));
     inputs.push(input);
-    card.append(el("div", { className: "field" }, el("label", { for: input.id }, name), input));
+    fields.append(el("div", { className: "field" }, el("label", { for: input.id }, name), input));
   }
   state.cards.set(ref, { key, index, item, card, inputs, action: null });
   return card;
