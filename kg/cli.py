@@ -246,9 +246,19 @@ FACTSHEET_SUFFIXES = (".json", ".yaml", ".yml")
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(
-        ...,
-        help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), or folders of them.",
+    inputs: list[str] = typer.Argument(
+        None,
+        metavar="INPUTS",
+        help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), folders of them, "
+        "or http(s) URLs of article pages (fetched).",
+    ),
+    feed: list[str] = typer.Option(
+        [], "--feed", metavar="URL", help="An RSS/Atom feed: ingest the entries not seen before; repeatable."
+    ),
+    feed_state: Path | None = typer.Option(
+        None,
+        "--feed-state",
+        help="Where to remember the feed entries seen (default: KG_FEED_STATE, else <store>.feeds.json).",
     ),
     no_validate: bool = typer.Option(False, "--no-validate", help="Store without SHACL validation."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes that read, map and validate."),
@@ -259,24 +269,47 @@ def ingest(
     """Map inputs to RDF, validate each article, and store it as one named graph.
 
     Unchanged inputs (same content hash as stored) are skipped; every write is atomic, so an
-    interrupted run leaves whole articles only. Ends with a summary: ingested, unchanged, failed.
+    interrupted run leaves whole articles only. URLs are fetched politely (robots.txt, one request
+    per second per host, timeouts, size cap); each input that fails is one line and the rest go on.
+    Ends with a summary: ingested, unchanged, failed.
     """
-    from kg.ingest import expand_inputs
+    from kg.fetch import is_url
+    from kg.ingest import IngestSummary, expand_inputs
 
     with _errors():
-        files = expand_inputs(paths)
-        with _graph() as graph, _ingest_progress(len(files)) as on_outcome:
-            summary = graph.ingest(
-                files, validate=not no_validate, jobs=jobs, batch_size=batch, force=force, progress=on_outcome
-            )
-        if len(files) == 1 and summary.failed:
+        inputs = inputs or []
+        if not inputs and not feed:
+            raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
+        urls = [item for item in inputs if is_url(item)]
+        files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
+        total = len(files) + len(urls)
+        summary = IngestSummary()
+        with _graph() as graph, _ingest_progress(1 if feed else total) as on_outcome:
+            if total:
+                summary = graph.ingest(
+                    [*files, *urls],
+                    validate=not no_validate,
+                    jobs=jobs,
+                    batch_size=batch,
+                    force=force,
+                    progress=on_outcome,
+                )
+            for feed_url in feed:
+                if summary.aborted:
+                    break
+                report = graph.ingest_feed(
+                    feed_url, state_path=feed_state, validate=not no_validate, force=force, progress=on_outcome
+                )
+                err.print(report.text(), markup=False, highlight=False)
+                summary.merge(report.summary)
+        if total == 1 and not feed and summary.failed:
             failure = summary.failed[0]
             err.print(
                 failure.reason if failure.exit_code == 1 else f"error: {failure.reason}", markup=False, highlight=False
             )
             raise typer.Exit(failure.exit_code)
         for failure in summary.failed:
-            if not (summary.aborted and failure.exit_code == 3):  # not one line per input of a failed write
+            if not (summary.aborted and failure.exit_code == 3 and not failure.source.startswith(("http:", "https:"))):
                 err.print(f"failed {failure.reason}", markup=False, highlight=False)
         for article, earlier, later in summary.duplicates[:20]:
             err.print(f"duplicate {article}: {later} replaces {earlier} (the later input wins)", markup=False)
@@ -304,6 +337,30 @@ def ingest(
                 markup=False,
             )
             raise typer.Exit(max(f.exit_code for f in summary.failed))
+
+
+@app.command()
+def fetch(
+    url: str = typer.Argument(..., help="An http(s) URL of an article page (or, with --feed, of a feed)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the page here (default: standard output)."),
+    feed: bool = typer.Option(False, "--feed", help="Also accept RSS/Atom/XML (to save a feed)."),
+) -> None:
+    """Save a page for offline work, fetched as 'kg ingest URL' fetches it (robots.txt, limits)."""
+    with _errors():
+        with _graph() as graph:
+            page = graph.fetch(url, feed=feed)
+        if output is None:
+            sys.stdout.buffer.write(page.body)
+            sys.stdout.flush()
+        else:
+            _write_atomically(output, lambda handle: handle.write(page.body))
+        moved = f" (redirected to {page.final_url})" if page.final_url != page.url else ""
+        err.print(
+            f"fetched {page.url}{moved}: {len(page.body)} bytes of {page.content_type or 'unknown type'}"
+            + (f", wrote {output}" if output else ""),
+            markup=False,
+            highlight=False,
+        )
 
 
 @contextmanager
@@ -516,8 +573,19 @@ def summary_rebuild() -> None:
 # --------------------------------------------------------------------------- extraction
 
 
-def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None):
-    return graph.extract(path, url=url, published=published)
+def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None, min_confidence=None):
+    return graph.extract(path, url=url, published=published, min_confidence=min_confidence)
+
+
+def min_confidence_option():
+    return typer.Option(
+        None,
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Drop statements, meetings and missions with a confidence below this (default: "
+        "KG_MIN_CONFIDENCE, else the confidence model's default, 0 today).",
+    )
 
 
 @app.command()
@@ -531,6 +599,7 @@ def extract(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the fact sheet here instead of standard output."
     ),
+    min_confidence: float | None = min_confidence_option(),
 ) -> None:
     """Extract a draft fact sheet (actors, meetings, missions, statements) from an article."""
     from kg.model import dump_factsheet, is_valid_date
@@ -539,7 +608,7 @@ def extract(
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
         with _graph() as graph:
-            sheet = _extract_file(graph, file, url, published)
+            sheet = _extract_file(graph, file, url, published, min_confidence)
         text = dump_factsheet(sheet, fmt)
         if output is None:
             sys.stdout.write(text)
@@ -599,6 +668,7 @@ def evaluate(
     corpus: Path = typer.Argument(..., help="A folder of NN-slug.txt articles with NN-slug.gold.json sheets."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     diff: bool = typer.Option(False, "--diff", help="Also list every missed and spurious item per article."),
+    min_confidence: float | None = min_confidence_option(),
 ) -> None:
     """Score extraction against gold fact sheets: precision, recall and F1 per fact type.
 
@@ -609,7 +679,11 @@ def evaluate(
     from kg.evaluate import evaluate_corpus
 
     with _errors(), _graph() as graph:
-        score = evaluate_corpus(corpus, extract=lambda path, url: _extract_file(graph, path, url=url), pass_url=True)
+        score = evaluate_corpus(
+            corpus,
+            extract=lambda path, url: _extract_file(graph, path, url=url, min_confidence=min_confidence),
+            pass_url=True,
+        )
         if as_json:
             data = score.to_dict()
             if not diff:
