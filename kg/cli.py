@@ -619,7 +619,7 @@ def extract(
 
 @app.command()
 def review(
-    file: Path = typer.Argument(..., help="An article as text or HTML: its draft is reviewed."),
+    article: str = typer.Argument(..., help="An article file (text or HTML) or an http(s) URL: its draft is reviewed."),
     save: Path | None = typer.Option(
         None, "--save", help="The page's Save button writes the corrected sheet here (.yaml or .json)."
     ),
@@ -638,9 +638,14 @@ def review(
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
         from kg.api import KnowledgeGraph, _article_input
+        from kg.fetch import article_url, is_url
 
-        data, source = _article_input(file)
         with KnowledgeGraph("memory:", settings=state.settings) as graph:  # the store is not opened
+            if is_url(article):  # fetched as kg ingest URL fetches (robots.txt, limits)
+                page = graph.fetch(article)
+                data, source, url = page.content(), article, url or article_url(page)
+            else:
+                data, source = _article_input(Path(article))
             document = draft_review(data, source=source, url=url, published=published, cache=graph.entity_cache())
         server = ReviewServer(document, save_to=save, port=port)
         err.print(

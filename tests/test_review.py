@@ -269,3 +269,48 @@ def test_kg_review_command(tmp_path):
         process.wait(10)
     assert load_factsheet(target).method.endswith("reviewed")
     assert not store.exists()  # the store is never opened
+
+
+def test_kg_review_url_fetches_the_page(tmp_path):
+    """``kg review URL`` fetches as ``kg ingest URL`` does (here from a server on 127.0.0.1)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = SEED_TEXT.read_bytes()
+
+    class Page(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            found = self.path == "/article.txt"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body) if found else 0))
+            self.end_headers()
+            if found:
+                self.wfile.write(body)
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    target = tmp_path / "corrected.json"
+    env = {**os.environ, "KG_STORE": str(tmp_path / "store"), "KG_OFFLINE": "1", "KG_FETCH_INTERVAL": "0"}
+    env["KG_CONTACT"] = "desk@example.org"
+    page_url = f"http://127.0.0.1:{site.server_address[1]}/article.txt"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "review", page_url, "--save", str(target)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert url and page_url in line, line
+        with urllib.request.urlopen(url.group(0) + "api/review", timeout=10) as response:
+            assert json.load(response)["text"] == SEED_TEXT.read_text(encoding="utf-8")
+        assert _post(url.group(0) + "api/save", {})[0] == 200
+    finally:
+        process.terminate()
+        process.wait(10)
+        site.shutdown()
+    assert load_factsheet(target).statements
