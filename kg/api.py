@@ -26,6 +26,7 @@ from typing import IO, Any
 from kg.config import Settings
 from kg.errors import InputError, NotConformingError, UsageError
 from kg.model import FactSheet, parse_factsheet  # noqa: F401 - used by the examples
+from kg.queries import DEFAULT_PAGE, Page
 
 __all__ = ["KnowledgeGraph", "Rows", "open", "extract", "stored_queries", "validate_file", "EXAMPLE_SHEET"]
 
@@ -73,9 +74,10 @@ class Rows(Sequence[dict]):
     'who,n\\r\\nhttp://ex.org/a,2\\r\\n'
     """
 
-    def __init__(self, result, name: str = "query"):
+    def __init__(self, result, name: str = "query", page=None):
         self.result = result
         self.name = name
+        self.page = page  # the kg.queries.Page these rows are (None: the whole result)
         # stored queries project their parameters (?_actor_iri …) for Oxigraph: no output shows them
         from kg.results import without_parameters
 
@@ -110,8 +112,24 @@ class Rows(Sequence[dict]):
     def __getitem__(self, index):
         return self._rows()[index]
 
+    @property
+    def more(self) -> bool:
+        """Another page follows (a paged query fetches one row more than its page to know)."""
+        return bool(self.result.more)
+
+    @property
+    def offset(self) -> int:
+        """The 0-based position of the first row in the whole list."""
+        return self.page.offset if self.page else 0
+
+    @property
+    def next_offset(self) -> int | None:
+        """The ``offset`` of the next page, or None on the last page."""
+        return self.page.offset + self.page.limit if self.page and self.more else None
+
     def __repr__(self) -> str:
-        return f"<Rows {self.name}: {len(self)} row(s) of {', '.join(self.variables)}>"
+        more = f", more from offset {self.next_offset}" if self.more else ""
+        return f"<Rows {self.name}: {len(self)} row(s) of {', '.join(self.variables)}{more}>"
 
     def to_csv(self) -> str:
         """SPARQL 1.1 CSV results (plain values)."""
@@ -572,11 +590,23 @@ class KnowledgeGraph:
         return stored_queries()
 
     def query(
-        self, name_or_sparql, params: dict | None = None, /, *, allow_service: Iterable[str] = (), **kwargs
+        self,
+        name_or_sparql,
+        params: dict | None = None,
+        /,
+        *,
+        limit: int | None = DEFAULT_PAGE,
+        offset: int = 0,
+        allow_service: Iterable[str] = (),
+        **kwargs,
     ) -> Rows:
         """Run a stored query by name (or a ``.rq`` path, or SPARQL text) with parameters bound as RDF terms.
 
-        Parameters come as keywords (``actor="Q57792"``) or as a dict. Queries only read;
+        Parameters come as keywords (``actor="Q57792"``) or as a dict. A SELECT query gives one
+        page: ``limit`` rows (default 100, at most 10,000) from ``offset`` on, in the query's
+        order; ``rows.more`` says whether another page follows and ``rows.next_offset`` where it
+        starts; ``limit=None`` gives every row at once, :meth:`pages` every page in turn.
+        ``limit``, ``offset`` and ``format`` are no query's parameter names. Queries only read;
         ``SERVICE`` is refused except to the endpoint URLs in ``allow_service``.
 
         >>> graph = KnowledgeGraph("memory:")
@@ -584,8 +614,47 @@ class KnowledgeGraph:
         0
         >>> graph.query("ASK { ?s ?p ?o }").boolean
         False
+        >>> graph.query("actors", limit=0)
+        Traceback (most recent call last):
+        kg.errors.QueryError: limit '0': expected a whole number from 1 to 10000
         """
-        from kg.queries import StoredQuery, find_query, parse_query_text, run_query
+        from kg.queries import run_query
+
+        stored, values = self._stored(name_or_sparql, params, kwargs)
+        if limit is None and offset:
+            raise UsageError(f"offset {offset!r} needs a limit (limit=None gives every row from the first)")
+        page = None if limit is None else Page.parse(limit, offset)
+        result = run_query(self.store, stored, values, self.settings.base_iri, allow_service, page)
+        return Rows(result, stored.name, page)
+
+    def pages(
+        self,
+        name_or_sparql,
+        params: dict | None = None,
+        /,
+        *,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+        allow_service: Iterable[str] = (),
+        **kwargs,
+    ) -> Iterator[Rows]:
+        """Every page of a query in turn (``limit`` rows each, from ``offset`` on), one query per page.
+
+        >>> [len(rows) for rows in KnowledgeGraph("memory:").pages("actors", limit=50)]
+        [0]
+        """
+        from kg.queries import iter_pages
+
+        stored, values = self._stored(name_or_sparql, params, kwargs)
+        page = Page.parse(limit, offset)
+        options = {"base_iri": self.settings.base_iri, "allow_service": allow_service}
+        for result in iter_pages(self.store, stored, values, page, **options):
+            yield Rows(result, stored.name, page)
+            page = page.next
+
+    @staticmethod
+    def _stored(name_or_sparql, params: dict | None, kwargs: dict):
+        from kg.queries import StoredQuery, find_query, parse_query_text
 
         values = {**(params or {}), **kwargs}
         if isinstance(name_or_sparql, StoredQuery):
@@ -594,9 +663,7 @@ class KnowledgeGraph:
             stored = parse_query_text(name_or_sparql, "query")
         else:
             stored = find_query(name_or_sparql)
-        values = {k: str(v) for k, v in values.items()}
-        result = run_query(self.store, stored, values, self.settings.base_iri, allow_service)
-        return Rows(result, stored.name)
+        return stored, {k: str(v) for k, v in values.items()}
 
     def export(self, path_or_file: str | os.PathLike | IO[bytes] | None = None, format: str = "turtle", article=None):
         """Write the store (or one article) as RDF; with no target, return the bytes.

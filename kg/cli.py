@@ -224,6 +224,7 @@ def format_option(choices: tuple[str, ...], default: str, what: str = "Output fo
 
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
+DEFAULT_PAGE, MAX_PAGE = 100, 10_000  # kg.queries' (not imported at start-up; tests/test_cli.py compares)
 EXPORT_FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
 SHEET_FORMATS = ("yaml", "json")
 
@@ -282,6 +283,8 @@ def ingest(
             raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
         urls = [item for item in inputs if is_url(item)]
         files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
+        if (urls or feed) and not state.settings.contact:
+            _warn([_NO_CONTACT])
         total = len(files) + len(urls)
         summary = IngestSummary()
         with _graph() as graph, _ingest_progress(1 if feed else total) as on_outcome:
@@ -339,6 +342,9 @@ def ingest(
             raise typer.Exit(max(f.exit_code for f in summary.failed))
 
 
+_NO_CONTACT = "no contact configured (set KG_CONTACT to an e-mail or URL); the User-Agent names none"
+
+
 @app.command()
 def fetch(
     url: str = typer.Argument(..., help="An http(s) URL of an article page (or, with --feed, of a feed)."),
@@ -347,6 +353,8 @@ def fetch(
 ) -> None:
     """Save a page for offline work, fetched as 'kg ingest URL' fetches it (robots.txt, limits)."""
     with _errors():
+        if not state.settings.contact:
+            _warn([_NO_CONTACT])
         with _graph() as graph:
             page = graph.fetch(url, feed=feed)
         if output is None:
@@ -449,6 +457,11 @@ def query(
     name: str = typer.Argument(..., help="A stored query name (see 'kg queries') or a .rq file."),
     param: list[str] = typer.Option([], "--param", "-p", metavar="NAME=VALUE", help="A parameter; repeatable."),
     fmt: str = format_option(RESULT_FORMATS, "table"),
+    limit: str = typer.Option(
+        None, "--limit", "-n", metavar="ROWS", help=f"Rows per page (default {DEFAULT_PAGE}, at most {MAX_PAGE})."
+    ),
+    offset: str = typer.Option(None, "--offset", metavar="ROWS", help="Rows to skip: the page's first row (from 0)."),
+    all_pages: bool = typer.Option(False, "--all", help="Every page, one query per page, written as they come."),
     allow_service: list[str] = typer.Option(
         [],
         "--allow-service",
@@ -457,20 +470,50 @@ def query(
     ),
     iris: bool = typer.Option(False, "--iris", help="Tables: show full IRIs (kg's own IRIs are hidden by default)."),
 ) -> None:
-    """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
-    from kg.queries import find_query, format_result
+    """Run a stored query (or any .rq file) with parameters bound as RDF terms, one page of rows at a time."""
+    from kg.queries import Page, find_query
 
     with _errors():
         stored = find_query(name)
         values = _parse_params(param)
+        page = Page.parse(limit, offset)
         with _graph(read_only=True) as graph:
-            result = graph.query(stored, values, allow_service=allow_service).result
-        if fmt == "table" and result.kind == "select":
-            _print_table(result, stored.name, iris)
-        elif fmt == "table":
-            sys.stdout.write(format_result(result, "turtle" if result.kind == "graph" else "csv"))
-        else:
-            sys.stdout.write(format_result(result, fmt))
+            pages = graph.pages if all_pages else graph.query
+            results = pages(stored, values, limit=page.limit, offset=page.offset, allow_service=allow_service)
+            for number, rows in enumerate([results] if not all_pages else results):
+                _write_page(rows, stored.name, fmt, first=number == 0, last=not (all_pages and rows.more), iris=iris)
+        if not all_pages and rows.more:
+            err.print(
+                f"rows {rows.offset + 1}–{rows.offset + len(rows)}; more follow: --offset {rows.next_offset}, or --all",
+                markup=False,
+                highlight=False,
+            )
+
+
+def _write_page(rows, name: str, fmt: str, first: bool, last: bool, iris: bool = False) -> None:
+    """One page of a result: a table each, CSV/TSV with one header, JSON as one document over the pages."""
+    from kg.queries import format_result
+
+    result = rows.result
+    if result.kind != "select":
+        table_form = "turtle" if result.kind == "graph" else "csv"
+        sys.stdout.write(format_result(result, table_form if fmt == "table" else fmt))
+        return
+    if fmt == "table":
+        span = f"rows {rows.offset + 1}–{rows.offset + len(rows)}" if rows.page and (rows.offset or rows.more) else ""
+        _print_table(result, f"{name}, {span}" if span else name, iris)
+    elif fmt == "json":
+        if first and last:
+            sys.stdout.write(format_result(result, "json"))
+            return
+        from kg.results import json_rows
+
+        head, body = json_rows(result)
+        sys.stdout.write((head if first else ",\n") + body + ("]}}\n" if last else ""))
+    else:
+        text = format_result(result, fmt)
+        sys.stdout.write(text if first else text.split("\n", 1)[1] if "\n" in text else "")
+    sys.stdout.flush()
 
 
 def _print_table(result, title: str, iris: bool = False) -> None:

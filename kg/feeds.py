@@ -60,7 +60,7 @@ def parse_feed(data: bytes, url: str, content_type: str | None = None) -> tuple[
     for item in parsed.entries[:MAX_FEED_ENTRIES]:
         link = (item.get("link") or "").strip() or None
         if link:
-            link = urllib.parse.urljoin(url, link)
+            link = urllib.parse.urljoin(url, link.replace(" ", "%20"))
         ident = (item.get("id") or "").strip() or link
         if not ident:
             continue  # nothing to know it by, nothing to fetch

@@ -54,6 +54,7 @@ FEED_TYPES = (
 _REDIRECTS = (301, 302, 303, 307, 308)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?://|[^\\/])")
 _MAX_CRAWL_DELAY = 60.0
+ROBOTS_TTL = 3600.0  # seconds a host's robots.txt is trusted before it is read again
 
 
 class FetchError(NetworkError):
@@ -265,6 +266,7 @@ class Fetcher:
         self.waits: list[float] = []
         self._last: dict[str, float] = {}  # host → when the last request to it started
         self._robots: dict[str, urllib.robotparser.RobotFileParser | FetchError] = {}
+        self._robots_read: dict[str, float] = {}  # site → when its robots.txt was read
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -359,8 +361,9 @@ class Fetcher:
         parts = urllib.parse.urlsplit(url)
         site = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         rules = self._robots.get(site)
-        if rules is None:
+        if rules is None or self.clock() - self._robots_read[site] > ROBOTS_TTL:
             rules = self._robots[site] = self._read_robots(site, attempt)
+            self._robots_read[site] = self.clock()
         if isinstance(rules, FetchError):
             raise FetchError(attempt.url, rules.reason, transient=rules.transient, status=rules.status)
         if not rules.can_fetch(self.user_agent, url):

@@ -73,8 +73,13 @@ class _Run:
         self.summary = IngestSummary()
         self.started = time.perf_counter()
 
-    def one(self, url: str, published: str | None = None) -> tuple[IngestOutcome, bool]:
-        """Fetch, extract, validate and store one URL: (outcome, whether a failure may pass)."""
+    def one(
+        self, url: str, published: str | None = None, fallback_date: str | None = None
+    ) -> tuple[IngestOutcome, bool]:
+        """Fetch, extract, validate and store one URL: (outcome, whether a failure may pass).
+
+        ``published`` wins over the page's own date; ``fallback_date`` (a feed entry's) is used
+        only when the page states none."""
         from kg.extract.pipeline import extract_factsheet
 
         transient = False
@@ -84,7 +89,10 @@ class _Run:
             digest = content_hash(address.encode("utf-8") + b"\x1f" + page.body, self.base_iri)
             if digest in self.known and not self.force:
                 return self._record(IngestOutcome(url, None, "unchanged")), False
-            sheet = extract_factsheet(page.content(), source=url, url=address, published=published, cache=self.cache)
+            content = page.content()
+            sheet = extract_factsheet(content, source=url, url=address, published=published, cache=self.cache)
+            if not sheet.published and fallback_date:  # read again: relative dates need the day
+                sheet = extract_factsheet(content, source=url, url=address, published=fallback_date, cache=self.cache)
             prepared = prepare_sheet(sheet, digest, self.base_iri, self.validate)
         except FetchError as err:
             transient = err.transient
@@ -201,7 +209,7 @@ def ingest_feed(
                 state.mark_seen(feed_url, entry.id, "no link")
                 continue
             try:
-                outcome, transient = run.one(entry.url, entry.published)
+                outcome, transient = run.one(entry.url, fallback_date=entry.published)
             except KgError as err:
                 run.abort(err, len(todo) - index - 1)
                 break

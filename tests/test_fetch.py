@@ -59,6 +59,13 @@ Berlin zu reisen.</p>
 </article></body></html>
 """
 
+UNDATED = """<html><head><title>Harbour talks continue</title></head><body><article>
+<p>Foreign Minister Anna Kraus met the mayor of Bergen, Tove Lunde, at the harbour on Monday to discuss
+the new ferry terminal and the coast guard station planned beside it.</p>
+<p>"The harbour must stay open to everyone," Lunde said after the meeting with the minister.</p>
+</article></body></html>
+"""
+
 LAST_MODIFIED = formatdate(1744185600, usegmt=True)
 
 
@@ -66,9 +73,11 @@ def rss(base: str) -> bytes:
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Harbour Times</title><link>{base}/</link>
 <item><title>Kraus meets Okonjo</title><link>{base}/news/kraus-okonjo</link>
-<guid isPermaLink="false">ht-1</guid><pubDate>Wed, 09 Apr 2025 08:00:00 GMT</pubDate></item>
+<guid isPermaLink="false">ht-1</guid><pubDate>Thu, 10 Apr 2025 01:00:00 GMT</pubDate></item>
 <item><title>Vogt empfängt Lindqvist</title><link>/news/vogt-lindqvist</link>
 <guid isPermaLink="false">ht-2</guid><pubDate>Fri, 02 May 2025 10:00:00 GMT</pubDate></item>
+<item><title>Harbour talks</title><link>{base}/news/undated</link>
+<guid isPermaLink="false">ht-3</guid><pubDate>Mon, 12 May 2025 09:00:00 GMT</pubDate></item>
 </channel></rss>""".encode()
 
 
@@ -145,6 +154,8 @@ class Site:
             self.send(h, 200, page)
         elif path == "/news/vogt-lindqvist":
             self.send(h, 200, ARTICLE_DE.encode())
+        elif path == "/news/undated":
+            self.send(h, 200, UNDATED.encode())
         elif path == "/news/gzip":
             self.send(h, 200, gzip.compress(page), Content_Encoding="gzip")
         elif path == "/news/latin1":
@@ -378,19 +389,28 @@ def test_mixed_files_and_urls_with_failures_going_on(site, graph, tmp_path):
     )
 
 
-@pytest.mark.parametrize("path", ["/feed.xml", "/atom.xml"])
-def test_feed_twice_second_run_ingests_nothing_new(site, graph, tmp_path, path):
+@pytest.mark.parametrize("path, entries", [("/feed.xml", 3), ("/atom.xml", 2)])
+def test_feed_twice_second_run_ingests_nothing_new(site, graph, tmp_path, path, entries):
     state = tmp_path / "feeds.json"
     first = graph.ingest_feed(site.base + path, state_path=state)
-    assert (first.new, first.summary.ingested, first.summary.failed) == (2, 2, [])
+    assert (first.new, first.summary.ingested, first.summary.failed) == (entries, entries, [])
     saved = json.loads(state.read_text())["feeds"][site.base + path]
-    assert saved["etag"] == '"v1"' and len(saved["seen"]) == 2
+    assert saved["etag"] == '"v1"' and len(saved["seen"]) == entries
     second = graph.ingest_feed(site.base + path, state_path=state)
     assert second.not_modified and second.summary.ingested == 0
     assert site.requests[-1][2].get("If-None-Match") == '"v1"'
     assert "nothing new" in second.text()
     [row] = article_row(graph, site.base + "/news/vogt-lindqvist")
     assert str(row["date"]) == "2025-05-02"
+
+
+def test_feed_date_serves_only_pages_without_their_own(site, graph):
+    graph.ingest_feed(site.base + "/feed.xml")  # memory: store, state kept in memory
+    [page_dated] = article_row(graph, site.base + "/news/kraus-okonjo")
+    assert str(page_dated["date"]) == "2025-04-09"  # the page's date, not the feed's 2025-04-10
+    [feed_dated] = article_row(graph, site.base + "/news/undated")
+    assert str(feed_dated["date"]) == "2025-05-12"
+    assert graph.ingest_feed(site.base + "/feed.xml").not_modified
 
 
 def test_feed_without_etag_support_still_ingests_nothing_new(site, graph, tmp_path):
@@ -401,15 +421,15 @@ def test_feed_without_etag_support_still_ingests_nothing_new(site, graph, tmp_pa
     data["feeds"][site.base + "/feed.xml"]["last_modified"] = None
     state.write_text(json.dumps(data))
     second = graph.ingest_feed(site.base + "/feed.xml", state_path=state)
-    assert not second.not_modified and (second.new, second.seen_before, second.summary.ingested) == (0, 2, 0)
-    assert second.text() == f"feed {site.base}/feed.xml: nothing new (2 entries seen before)"
+    assert not second.not_modified and (second.new, second.seen_before, second.summary.ingested) == (0, 3, 0)
+    assert second.text() == f"feed {site.base}/feed.xml: nothing new (3 entries seen before)"
 
 
 def test_transient_failures_are_retried_next_run(site, graph, tmp_path):
     site.overrides["/news/vogt-lindqvist"] = (503, b"busy")
     state = tmp_path / "feeds.json"
     first = graph.ingest_feed(site.base + "/feed.xml", state_path=state)
-    assert first.summary.ingested == 1 and "HTTP 503" in first.summary.failed[0].reason
+    assert first.summary.ingested == 2 and "HTTP 503" in first.summary.failed[0].reason
     del site.overrides["/news/vogt-lindqvist"]
     second = graph.ingest_feed(site.base + "/feed.xml", state_path=state)
     assert second.not_modified and second.retried == 1 and second.summary.ingested == 1
@@ -452,7 +472,7 @@ def test_cli_ingest_url(site, cli):
 def test_cli_feed_twice(site, cli):
     code, _, stderr = cli("ingest", "--feed", site.base + "/feed.xml")
     assert code == 0, stderr
-    assert f"feed {site.base}/feed.xml: 2 new of 2 entries (0 seen before)" in stderr
+    assert f"feed {site.base}/feed.xml: 3 new of 3 entries (0 seen before)" in stderr
     assert (cli.store.parent / "store.feeds.json").exists()  # beside the store
     code, _, stderr = cli("ingest", "--feed", site.base + "/feed.xml")
     assert code == 0, stderr
@@ -506,3 +526,11 @@ def test_cli_fetch_saves_a_page(site, cli, tmp_path):
 def test_cli_fetch_failure_exit_3(site, cli, tmp_path):
     code, _, stderr = cli("fetch", site.base + "/huge-announced", "-o", tmp_path / "x.html")
     assert code == 3 and "too big" in stderr and not (tmp_path / "x.html").exists()
+
+
+def test_cli_warns_without_a_contact_and_says_so_in_the_user_agent(site, cli, monkeypatch):
+    monkeypatch.delenv("KG_CONTACT")
+    code, _, stderr = cli("ingest", site.base + "/news/kraus-okonjo")
+    assert code == 0, stderr
+    assert "warning: no contact configured (set KG_CONTACT" in stderr
+    assert "no contact configured; set KG_CONTACT" in site.requests[-1][2]["User-Agent"]
