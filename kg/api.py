@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from kg.config import Settings
 from kg.errors import InputError, NotConformingError, UsageError
-from kg.model import FactSheet, parse_factsheet  # noqa: F401 - used by the examples
+from kg.model import FactSheet, is_valid_date, parse_factsheet  # noqa: F401 - used by the examples
 from kg.queries import DEFAULT_PAGE, Page
 
 __all__ = ["KnowledgeGraph", "Rows", "open", "extract", "stored_queries", "validate_file", "EXAMPLE_SHEET"]
@@ -298,13 +298,35 @@ class KnowledgeGraph:
         True
         """
         from kg.extract.pipeline import extract_factsheet
-        from kg.model import is_valid_date
 
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
         data, source = _article_input(text_or_path)
         return extract_factsheet(
             data, source=source, url=url, published=published, cache=self.entity_cache(), min_confidence=min_confidence
+        )
+
+    def extract_url(self, url: str, published: str | None = None, min_confidence: float | None = None) -> FactSheet:
+        """Fetch an article page (as :meth:`ingest_urls` does) and extract its draft fact sheet;
+        nothing is stored. The sheet's URL is the page's canonical URL (same site) or final address.
+
+        >>> KnowledgeGraph("memory:").extract_url("ftp://example.org/a.html")
+        Traceback (most recent call last):
+        kg.fetch.AddressError: ftp://example.org/a.html: only http and https URLs are fetched, not ftp://
+        """
+        from kg.extract.pipeline import extract_factsheet
+        from kg.fetch import article_url
+
+        if published is not None and (not is_valid_date(published) or len(published) != 10):
+            raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
+        page = self.fetch(url)
+        return extract_factsheet(
+            page.content(),
+            source=url,
+            url=article_url(page),
+            published=published,
+            cache=self.entity_cache(),
+            min_confidence=min_confidence,
         )
 
     # -- writing -----------------------------------------------------------------------------

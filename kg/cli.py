@@ -247,7 +247,6 @@ FACTSHEET_SUFFIXES = (".json", ".yaml", ".yml")
 def ingest(
     inputs: list[str] = typer.Argument(
         None,
-        metavar="INPUTS",
         help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), folders of them, "
         "or http(s) URLs of article pages (fetched).",
     ),
@@ -639,7 +638,7 @@ def min_confidence_option():
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML."),
+    file: str = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML, or its http(s) URL."),
     fmt: str = format_option(SHEET_FORMATS, "yaml", "Fact sheet format"),
     url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
     published: str | None = typer.Option(
@@ -656,8 +655,15 @@ def extract(
     with _errors():
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
+        from kg.fetch import is_url
+
         with _graph() as graph:
-            sheet = _extract_file(graph, file, url, published, min_confidence)
+            if is_url(file):
+                sheet = graph.extract_url(file, published, min_confidence)
+                if url:
+                    sheet.url = url
+            else:
+                sheet = _extract_file(graph, Path(file), url, published, min_confidence)
         text = dump_factsheet(sheet, fmt)
         if output is None:
             sys.stdout.write(text)
