@@ -59,7 +59,7 @@ StoreSpec = str | os.PathLike
 class Rows(Sequence[dict]):
     """The answer to a query: a sequence of dicts (variable → Python value, None when unbound).
 
-    Parameter echo variables (``?_actor_iri`` …) are left out of the dicts.
+    Parameter echo variables (``?_actor_iri`` …) are left out (of the dicts and of every format).
 
     IRIs become strings, typed literals their Python values (``xsd:date`` a ``datetime.date``,
     numbers ``int``/``Decimal``/``float``). ``.result`` keeps the RDF terms; an ASK answer is
@@ -78,10 +78,11 @@ class Rows(Sequence[dict]):
         self.result = result
         self.name = name
         self.page = page  # the kg.queries.Page these rows are (None: the whole result)
-        # stored queries project their parameters (?_actor_iri …) for Oxigraph: rows leave these
-        # echo columns out (the wire formats keep them)
-        shown = [v for v in result.variables if not v.startswith("_")]
-        self.variables: list[str] = shown or list(result.variables)
+        # stored queries project their parameters (?_actor_iri …) for Oxigraph: no output shows them
+        from kg.results import without_parameters
+
+        self.result = result = without_parameters(result)
+        self.variables: list[str] = list(result.variables)
         self._dicts: list[dict] | None = None
 
     @property
