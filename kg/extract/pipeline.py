@@ -133,6 +133,7 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
         text_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         method=SHEET_METHOD,
         source=doc.source,
+        text=doc.text,
     )
     extra = {k: v for k, v in doc.extra.items() if v}
     if warnings:
