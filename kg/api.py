@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from kg.config import Settings
 from kg.errors import InputError, NotConformingError, UsageError
-from kg.model import FactSheet, parse_factsheet  # noqa: F401 - used by the examples
+from kg.model import FactSheet, is_valid_date, parse_factsheet  # noqa: F401 - used by the examples
 from kg.queries import DEFAULT_PAGE, Page
 
 __all__ = ["KnowledgeGraph", "Rows", "open", "extract", "stored_queries", "validate_file", "EXAMPLE_SHEET"]
@@ -59,7 +59,7 @@ StoreSpec = str | os.PathLike
 class Rows(Sequence[dict]):
     """The answer to a query: a sequence of dicts (variable → Python value, None when unbound).
 
-    Parameter echo variables (``?_actor_iri`` …) are left out of the dicts.
+    Parameter echo variables (``?_actor_iri`` …) are left out (of the dicts and of every format).
 
     IRIs become strings, typed literals their Python values (``xsd:date`` a ``datetime.date``,
     numbers ``int``/``Decimal``/``float``). ``.result`` keeps the RDF terms; an ASK answer is
@@ -78,10 +78,11 @@ class Rows(Sequence[dict]):
         self.result = result
         self.name = name
         self.page = page  # the kg.queries.Page these rows are (None: the whole result)
-        # stored queries project their parameters (?_actor_iri …) for Oxigraph: rows leave these
-        # echo columns out (the wire formats keep them)
-        shown = [v for v in result.variables if not v.startswith("_")]
-        self.variables: list[str] = shown or list(result.variables)
+        # stored queries project their parameters (?_actor_iri …) for Oxigraph: no output shows them
+        from kg.results import without_parameters
+
+        self.result = result = without_parameters(result)
+        self.variables: list[str] = list(result.variables)
         self._dicts: list[dict] | None = None
 
     @property
@@ -298,13 +299,35 @@ class KnowledgeGraph:
         True
         """
         from kg.extract.pipeline import extract_factsheet
-        from kg.model import is_valid_date
 
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
         data, source = _article_input(text_or_path)
         return extract_factsheet(
             data, source=source, url=url, published=published, cache=self.entity_cache(), min_confidence=min_confidence
+        )
+
+    def extract_url(self, url: str, published: str | None = None, min_confidence: float | None = None) -> FactSheet:
+        """Fetch an article page (as :meth:`ingest_urls` does) and extract its draft fact sheet;
+        nothing is stored. The sheet's URL is the page's canonical URL (same site) or final address.
+
+        >>> KnowledgeGraph("memory:").extract_url("ftp://example.org/a.html")
+        Traceback (most recent call last):
+        kg.fetch.AddressError: ftp://example.org/a.html: only http and https URLs are fetched, not ftp://
+        """
+        from kg.extract.pipeline import extract_factsheet
+        from kg.fetch import article_url
+
+        if published is not None and (not is_valid_date(published) or len(published) != 10):
+            raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
+        page = self.fetch(url)
+        return extract_factsheet(
+            page.content(),
+            source=url,
+            url=article_url(page),
+            published=published,
+            cache=self.entity_cache(),
+            min_confidence=min_confidence,
         )
 
     # -- writing -----------------------------------------------------------------------------
