@@ -265,6 +265,11 @@ def ingest(
     batch: int = typer.Option(200, "--batch", min=1, help="Articles per atomic write."),
     force: bool = typer.Option(False, "--force", help="Re-ingest inputs whose content is already stored."),
     timings: bool = typer.Option(False, "--timings", help="Also print where the time went (CPU seconds per step)."),
+    text: Path | None = typer.Option(
+        None,
+        "--text",
+        help="The article text of a single fact sheet (kept for the article view; must match its text_sha256).",
+    ),
 ) -> None:
     """Map inputs to RDF, validate each article, and store it as one named graph.
 
@@ -282,6 +287,10 @@ def ingest(
             raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
         urls = [item for item in inputs if is_url(item)]
         files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
+        if text is not None:
+            if urls or feed:
+                raise UsageError("--text goes with exactly one fact sheet, not with URLs or --feed")
+            files = [_sheet_with_text(files, text)]
         if (urls or feed) and not state.settings.contact:
             _warn([_NO_CONTACT])
         total = len(files) + len(urls)
@@ -339,6 +348,15 @@ def ingest(
                 markup=False,
             )
             raise typer.Exit(max(f.exit_code for f in summary.failed))
+
+
+def _sheet_with_text(files: list[Path], text: Path):
+    """The one fact sheet ``kg ingest SHEET --text FILE`` names, with its article text."""
+    from kg.model import attach_text, load_factsheet
+
+    if len(files) != 1 or files[0].suffix.lower() not in FACTSHEET_SUFFIXES:
+        raise UsageError("--text goes with exactly one fact sheet (.json/.yaml/.yml)")
+    return attach_text(load_factsheet(files[0]), text)
 
 
 _NO_CONTACT = "no contact configured (set KG_CONTACT to an e-mail or URL); the User-Agent names none"
@@ -538,6 +556,18 @@ def export(
         else:
             graph.export(output, fmt, article)
             err.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@app.command()
+def report(
+    output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
+    article: str | None = typer.Option(None, "--article", help="An article's view: its URL, IRI or key."),
+    actor: str | None = typer.Option(None, "--actor", help="An actor's view: its QID (Q57792) or actor key."),
+) -> None:
+    """Write one article's or one actor's view as a self-contained HTML file (works offline)."""
+    with _errors(), _graph(read_only=True) as graph, _article_option():
+        graph.report(output, article=article, actor=actor)
+        err.print(f"wrote {output}", markup=False, highlight=False)
 
 
 def _write_atomically(path: Path, write) -> None:
