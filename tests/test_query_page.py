@@ -153,7 +153,10 @@ def test_iris_and_qids_are_links(server, browser):
     hrefs = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results td a")}
     assert server.url + "/actors/Q1335527" in hrefs  # a counterpart's QID → the actor view
     assert "https://www.wikidata.org/wiki/Q1335527" in hrefs  # … and Wikidata
-    assert any(h.startswith(server.url + "/articles/") for h in hrefs)  # the source article → its view
+    articles = [h for h in hrefs if h.startswith(server.url + "/articles/")]  # the source article → its view
+    assert articles
+    _open(browser, articles[0])
+    _wait(browser, lambda d: "Japan und NATO" in d.page_source)  # the seed article's title
     _open(browser, server.url + "/#sparql=" + quote("SELECT ?a WHERE { ?a owl:sameAs wd:Q57792 } LIMIT 1"))
     _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
     link = browser.find_element(By.CSS_SELECTOR, "#results td a")
