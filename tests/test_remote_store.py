@@ -36,7 +36,7 @@ from kg.errors import QueryError, StoreError
 from kg.ingest import ingest_factsheet
 from kg.model import load_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI
-from kg.queries import bind_parameters, run_query
+from kg.queries import Page, bind_parameters, iter_pages, run_query
 from kg.serve import load_stored_queries
 from kg.store import open_store
 from kg.store.remote import PRESETS, RemoteStore, bind_values
@@ -306,6 +306,15 @@ def test_every_stored_query_gives_the_same_rows_remote_and_embedded(loaded, name
         got = run_query(remote, query, values)
         assert got.variables == expected.variables
         assert _rows(got) == _rows(expected), (name, values)
+
+
+def test_pages_from_the_remote_store_concatenate_to_the_whole_result(loaded):
+    remote, local = loaded
+    query = STORED["statements"]
+    whole = run_query(remote, query, {"actor": "Q57792"}).rows
+    assert len(whole) >= 3 and whole == run_query(local, query, {"actor": "Q57792"}).rows
+    pages = list(iter_pages(remote, query, {"actor": "Q57792"}, page=Page(2)))
+    assert [row for page in pages for row in page.rows] == whole and not pages[-1].more
 
 
 def test_optional_parameters_stay_unbound_when_not_given(loaded):
