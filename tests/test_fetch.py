@@ -150,7 +150,12 @@ class Site:
         page = ARTICLE.replace("{canonical}", f"{self.base}/news/kraus-okonjo").encode()
         if path == "/robots.txt":
             self.send(h, 200, self.robots.encode(), "text/plain")
-        elif path in ("/news/kraus-okonjo", "/news/kraus-okonjo?utm_source=feed", "/private/kraus-okonjo"):
+        elif path in (
+            "/news/kraus-okonjo",
+            "/news/kraus-okonjo?utm_source=feed",
+            "/private/kraus-okonjo",
+            "/article.html",
+        ):
             self.send(h, 200, page)
         elif path == "/news/vogt-lindqvist":
             self.send(h, 200, ARTICLE_DE.encode())
@@ -463,10 +468,22 @@ def cli(monkeypatch, tmp_path):
 
 
 def test_cli_ingest_url(site, cli):
-    code, _, stderr = cli("ingest", site.base + "/news/kraus-okonjo")
+    code, _, stderr = cli("ingest", site.base + "/article.html")
     assert code == 0, stderr
-    assert f"ingested {site.base}/news/kraus-okonjo:" in stderr
+    assert f"ingested {site.base}/article.html:" in stderr
     assert "1 ingested, 0 unchanged, 0 failed" in stderr
+    code, _, stderr = cli("ingest", site.base + "/article.html")
+    assert code == 0 and "0 ingested, 1 unchanged, 0 failed" in stderr
+
+
+def test_cli_extract_url(site, cli):
+    code, stdout, stderr = cli("extract", site.base + "/news/kraus-okonjo?utm_source=feed", "--format", "json")
+    assert code == 0, stderr
+    sheet = json.loads(stdout)
+    assert sheet["url"] == site.base + "/news/kraus-okonjo" and sheet["published"] == "2025-04-09"
+    assert "Anna Kraus" in {actor["name"] for actor in sheet["actors"]}
+    code, _, stderr = cli("extract", site.base + "/paper.pdf")
+    assert code == 3 and stderr.strip().startswith(f"error: {site.base}/paper.pdf: content type 'application/pdf'")
 
 
 def test_cli_feed_twice(site, cli):
