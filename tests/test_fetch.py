@@ -551,3 +551,19 @@ def test_cli_warns_without_a_contact_and_says_so_in_the_user_agent(site, cli, mo
     assert code == 0, stderr
     assert "warning: no contact configured (set KG_CONTACT" in stderr
     assert "no contact configured; set KG_CONTACT" in site.requests[-1][2]["User-Agent"]
+
+
+def test_crawl_delay_longer_than_the_interval_is_honoured(site):
+    site.robots = "User-agent: *\nCrawl-delay: 3\nDisallow: /private/\n"
+    slept: list[float] = []
+    with Fetcher(FetchOptions(interval=0.0), sleep=slept.append) as f:
+        f.fetch(site.base + "/news/kraus-okonjo")
+        f.fetch(site.base + "/news/vogt-lindqvist")
+    assert len(slept) == 2 and all(2.5 < pause <= 3 for pause in slept)
+
+
+def test_a_corrupt_feed_state_is_a_clear_error(graph, tmp_path):
+    state = tmp_path / "feeds.json"
+    state.write_text("{not json")
+    with pytest.raises(kg.KgError, match=r"feeds.json: not a kg feed state file .*delete it to start afresh"):
+        graph.ingest_feed("http://127.0.0.1:9/feed.xml", state_path=state)
