@@ -249,7 +249,6 @@ FACTSHEET_SUFFIXES = (".json", ".yaml", ".yml")
 def ingest(
     inputs: list[str] = typer.Argument(
         None,
-        metavar="INPUTS",
         help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), folders of them, "
         "or http(s) URLs of article pages (fetched).",
     ),
@@ -266,6 +265,11 @@ def ingest(
     batch: int = typer.Option(200, "--batch", min=1, help="Articles per atomic write."),
     force: bool = typer.Option(False, "--force", help="Re-ingest inputs whose content is already stored."),
     timings: bool = typer.Option(False, "--timings", help="Also print where the time went (CPU seconds per step)."),
+    text: Path | None = typer.Option(
+        None,
+        "--text",
+        help="The article text of a single fact sheet (kept for the article view; must match its text_sha256).",
+    ),
 ) -> None:
     """Map inputs to RDF, validate each article, and store it as one named graph.
 
@@ -283,6 +287,10 @@ def ingest(
             raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
         urls = [item for item in inputs if is_url(item)]
         files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
+        if text is not None:
+            if urls or feed:
+                raise UsageError("--text goes with exactly one fact sheet, not with URLs or --feed")
+            files = [_sheet_with_text(files, text)]
         if (urls or feed) and not state.settings.contact:
             _warn([_NO_CONTACT])
         total = len(files) + len(urls)
@@ -340,6 +348,15 @@ def ingest(
                 markup=False,
             )
             raise typer.Exit(max(f.exit_code for f in summary.failed))
+
+
+def _sheet_with_text(files: list[Path], text: Path):
+    """The one fact sheet ``kg ingest SHEET --text FILE`` names, with its article text."""
+    from kg.model import attach_text, load_factsheet
+
+    if len(files) != 1 or files[0].suffix.lower() not in FACTSHEET_SUFFIXES:
+        raise UsageError("--text goes with exactly one fact sheet (.json/.yaml/.yml)")
+    return attach_text(load_factsheet(files[0]), text)
 
 
 _NO_CONTACT = "no contact configured (set KG_CONTACT to an e-mail or URL); the User-Agent names none"
@@ -541,6 +558,18 @@ def export(
             err.print(f"wrote {output}", markup=False, highlight=False)
 
 
+@app.command()
+def report(
+    output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
+    article: str | None = typer.Option(None, "--article", help="An article's view: its URL, IRI or key."),
+    actor: str | None = typer.Option(None, "--actor", help="An actor's view: its QID (Q57792) or actor key."),
+) -> None:
+    """Write one article's or one actor's view as a self-contained HTML file (works offline)."""
+    with _errors(), _graph(read_only=True) as graph, _article_option():
+        graph.report(output, article=article, actor=actor)
+        err.print(f"wrote {output}", markup=False, highlight=False)
+
+
 def _write_atomically(path: Path, write) -> None:
     from kg.api import write_atomically
 
@@ -633,7 +662,7 @@ def min_confidence_option():
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML."),
+    file: str = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML, or its http(s) URL."),
     fmt: str = format_option(SHEET_FORMATS, "yaml", "Fact sheet format"),
     url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
     published: str | None = typer.Option(
@@ -650,8 +679,15 @@ def extract(
     with _errors():
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
+        from kg.fetch import is_url
+
         with _graph() as graph:
-            sheet = _extract_file(graph, file, url, published, min_confidence)
+            if is_url(file):
+                sheet = graph.extract_url(file, published, min_confidence)
+                if url:
+                    sheet.url = url
+            else:
+                sheet = _extract_file(graph, Path(file), url, published, min_confidence)
         text = dump_factsheet(sheet, fmt)
         if output is None:
             sys.stdout.write(text)
