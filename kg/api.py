@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from kg.config import Settings
 from kg.errors import InputError, NotConformingError, UsageError
-from kg.model import FactSheet, parse_factsheet  # noqa: F401 - used by the examples
+from kg.model import FactSheet, is_valid_date, parse_factsheet  # noqa: F401 - used by the examples
 from kg.queries import DEFAULT_PAGE, Page
 
 __all__ = ["KnowledgeGraph", "Rows", "open", "extract", "stored_queries", "validate_file", "EXAMPLE_SHEET"]
@@ -59,7 +59,7 @@ StoreSpec = str | os.PathLike
 class Rows(Sequence[dict]):
     """The answer to a query: a sequence of dicts (variable → Python value, None when unbound).
 
-    Parameter echo variables (``?_actor_iri`` …) are left out of the dicts.
+    Parameter echo variables (``?_actor_iri`` …) are left out (of the dicts and of every format).
 
     IRIs become strings, typed literals their Python values (``xsd:date`` a ``datetime.date``,
     numbers ``int``/``Decimal``/``float``). ``.result`` keeps the RDF terms; an ASK answer is
@@ -78,10 +78,11 @@ class Rows(Sequence[dict]):
         self.result = result
         self.name = name
         self.page = page  # the kg.queries.Page these rows are (None: the whole result)
-        # stored queries project their parameters (?_actor_iri …) for Oxigraph: rows leave these
-        # echo columns out (the wire formats keep them)
-        shown = [v for v in result.variables if not v.startswith("_")]
-        self.variables: list[str] = shown or list(result.variables)
+        # stored queries project their parameters (?_actor_iri …) for Oxigraph: no output shows them
+        from kg.results import without_parameters
+
+        self.result = result = without_parameters(result)
+        self.variables: list[str] = list(result.variables)
         self._dicts: list[dict] | None = None
 
     @property
@@ -298,13 +299,35 @@ class KnowledgeGraph:
         True
         """
         from kg.extract.pipeline import extract_factsheet
-        from kg.model import is_valid_date
 
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
         data, source = _article_input(text_or_path)
         return extract_factsheet(
             data, source=source, url=url, published=published, cache=self.entity_cache(), min_confidence=min_confidence
+        )
+
+    def extract_url(self, url: str, published: str | None = None, min_confidence: float | None = None) -> FactSheet:
+        """Fetch an article page (as :meth:`ingest_urls` does) and extract its draft fact sheet;
+        nothing is stored. The sheet's URL is the page's canonical URL (same site) or final address.
+
+        >>> KnowledgeGraph("memory:").extract_url("ftp://example.org/a.html")
+        Traceback (most recent call last):
+        kg.fetch.AddressError: ftp://example.org/a.html: only http and https URLs are fetched, not ftp://
+        """
+        from kg.extract.pipeline import extract_factsheet
+        from kg.fetch import article_url
+
+        if published is not None and (not is_valid_date(published) or len(published) != 10):
+            raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
+        page = self.fetch(url)
+        return extract_factsheet(
+            page.content(),
+            source=url,
+            url=article_url(page),
+            published=published,
+            cache=self.entity_cache(),
+            min_confidence=min_confidence,
         )
 
     # -- writing -----------------------------------------------------------------------------
@@ -376,7 +399,11 @@ class KnowledgeGraph:
     # -- the web -----------------------------------------------------------------------------
 
     def fetcher(self):
-        """The :class:`kg.fetch.Fetcher` of this graph (robots.txt, pacing and limits from the settings)."""
+        """The :class:`kg.fetch.Fetcher` of this graph (robots.txt, pacing and limits from the settings).
+
+        >>> KnowledgeGraph("memory:", fetch_interval=2.0).fetcher().options.interval
+        2.0
+        """
         if self._fetcher is None:
             from kg.fetch import Fetcher, FetchOptions
 
@@ -425,6 +452,9 @@ class KnowledgeGraph:
         What was seen (entry ids, the feed's ETag/Last-Modified) is kept in ``state_path``, else
         ``settings.feed_state``, else beside the store (``<store>.feeds.json``; in memory for
         ``memory:``). ``force`` ignores both and takes every entry again.
+
+        >>> KnowledgeGraph("memory:").ingest_feed("file:///tmp/rss.xml").failed
+        'file:///tmp/rss.xml: only http and https URLs are fetched, not file://'
         """
         from kg.feeds import FeedState, default_state_path
         from kg.webingest import ingest_feed
@@ -686,6 +716,75 @@ class KnowledgeGraph:
             return Path(path_or_file)
         self.store.export(path_or_file, format, graph)
         return path_or_file
+
+    # -- the analyst's views (kg.views) ---------------------------------------------------------
+
+    def article_view(self, url_or_key: str) -> dict:
+        """The article view's data: metadata, text, actors, facts with spans, and the text as HTML
+        with every span marked (:func:`kg.views.article_view`).
+
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> [f["kind"] for f in graph.article_view(EXAMPLE_SHEET["url"])["facts"]]
+        ['meeting']
+        """
+        from kg.views import article_view
+
+        return article_view(self.store, url_or_key, self.settings.base_iri)
+
+    def actor_view(self, qid_or_key: str) -> dict:
+        """The actor view's data: roles, ego network, timeline, statements (:func:`kg.views.actor_view`).
+
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> graph.actor_view("Q57792")["timeline"][0]["what"]
+        'Shigeru Ishiba'
+        """
+        from kg.views import actor_view
+
+        return actor_view(self.store, qid_or_key, self.settings.base_iri)
+
+    def search(self, term: str, limit: int = 20) -> list[dict]:
+        """Actors by name, other name, German/English Wikidata label or QID, most mentioned first.
+
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> [a["qid"] for a in graph.search("ishiba")]
+        ['Q1335527']
+        """
+        from kg.views import search_actors
+
+        return search_actors(self.store, term, limit, self.settings.base_iri)
+
+    def network(self, limit: int = 60) -> dict:
+        """The most connected actors and the meetings among them (:func:`kg.views.network_view`).
+
+        >>> len(KnowledgeGraph("memory:").network()["nodes"])
+        0
+        """
+        from kg.views import network_view
+
+        return network_view(self.store, limit, self.settings.base_iri)
+
+    def report(self, path: str | os.PathLike, *, article: str | None = None, actor: str | None = None) -> Path:
+        """Write a self-contained HTML page (scripts and styles inlined, no network needed) of
+        an article's view or an actor's view; returns the path.
+
+        >>> import tempfile
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> target = Path(tempfile.mkdtemp()) / "rutte.html"
+        >>> graph.report(target, actor="Q57792").read_text(encoding="utf-8").count("Mark Rutte") > 0
+        True
+        """
+        from kg.report import render_page
+
+        if (article is None) == (actor is None):
+            raise UsageError("a report shows one article or one actor: give article= or actor=")
+        data = self.article_view(article) if article is not None else self.actor_view(actor)
+        page = render_page(data, inline=True)
+        write_atomically(Path(path), lambda handle: handle.write(page.encode("utf-8")))
+        return Path(path)
 
     def stats(self) -> dict[str, int]:
         """Counts: articles, actors, linked, unlinked, meetings, missions, statements, quads.

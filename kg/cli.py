@@ -6,6 +6,7 @@ This is the only module that imports typer, prints, or chooses exit codes:
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,7 +101,8 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
+# a terminal's width (or $COLUMNS); piped output is not cut to 80 columns
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 240)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -247,7 +249,6 @@ FACTSHEET_SUFFIXES = (".json", ".yaml", ".yml")
 def ingest(
     inputs: list[str] = typer.Argument(
         None,
-        metavar="INPUTS",
         help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), folders of them, "
         "or http(s) URLs of article pages (fetched).",
     ),
@@ -264,6 +265,11 @@ def ingest(
     batch: int = typer.Option(200, "--batch", min=1, help="Articles per atomic write."),
     force: bool = typer.Option(False, "--force", help="Re-ingest inputs whose content is already stored."),
     timings: bool = typer.Option(False, "--timings", help="Also print where the time went (CPU seconds per step)."),
+    text: Path | None = typer.Option(
+        None,
+        "--text",
+        help="The article text of a single fact sheet (kept for the article view; must match its text_sha256).",
+    ),
 ) -> None:
     """Map inputs to RDF, validate each article, and store it as one named graph.
 
@@ -280,7 +286,16 @@ def ingest(
         if not inputs and not feed:
             raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
         urls = [item for item in inputs if is_url(item)]
+        for item in inputs:
+            if item.lower().startswith("www.") and not Path(item).exists():
+                raise UsageError(f"{item}: no such file or folder; for a web page give the whole URL: https://{item}")
         files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
+        if text is not None:
+            if urls or feed:
+                raise UsageError("--text goes with exactly one fact sheet, not with URLs or --feed")
+            files = [_sheet_with_text(files, text)]
+        if (urls or feed) and not state.settings.contact:
+            _warn([_NO_CONTACT])
         total = len(files) + len(urls)
         summary = IngestSummary()
         with _graph() as graph, _ingest_progress(1 if feed else total) as on_outcome:
@@ -338,6 +353,18 @@ def ingest(
             raise typer.Exit(max(f.exit_code for f in summary.failed))
 
 
+def _sheet_with_text(files: list[Path], text: Path):
+    """The one fact sheet ``kg ingest SHEET --text FILE`` names, with its article text."""
+    from kg.model import attach_text, load_factsheet
+
+    if len(files) != 1 or files[0].suffix.lower() not in FACTSHEET_SUFFIXES:
+        raise UsageError("--text goes with exactly one fact sheet (.json/.yaml/.yml)")
+    return attach_text(load_factsheet(files[0]), text)
+
+
+_NO_CONTACT = "no contact configured (set KG_CONTACT to an e-mail or URL); the User-Agent names none"
+
+
 @app.command()
 def fetch(
     url: str = typer.Argument(..., help="An http(s) URL of an article page (or, with --feed, of a feed)."),
@@ -346,6 +373,8 @@ def fetch(
 ) -> None:
     """Save a page for offline work, fetched as 'kg ingest URL' fetches it (robots.txt, limits)."""
     with _errors():
+        if not state.settings.contact:
+            _warn([_NO_CONTACT])
         with _graph() as graph:
             page = graph.fetch(url, feed=feed)
         if output is None:
@@ -459,6 +488,7 @@ def query(
         metavar="URL",
         help="Let SERVICE call this endpoint URL (refused by default); repeatable.",
     ),
+    iris: bool = typer.Option(False, "--iris", help="Tables: show full IRIs (kg's own IRIs are hidden by default)."),
 ) -> None:
     """Run a stored query (or any .rq file) with parameters bound as RDF terms, one page of rows at a time."""
     from kg.queries import Page, find_query
@@ -471,7 +501,7 @@ def query(
             pages = graph.pages if all_pages else graph.query
             results = pages(stored, values, limit=page.limit, offset=page.offset, allow_service=allow_service)
             for number, rows in enumerate([results] if not all_pages else results):
-                _write_page(rows, stored.name, fmt, first=number == 0, last=not (all_pages and rows.more))
+                _write_page(rows, stored.name, fmt, first=number == 0, last=not (all_pages and rows.more), iris=iris)
         if not all_pages and rows.more:
             err.print(
                 f"rows {rows.offset + 1}–{rows.offset + len(rows)}; more follow: --offset {rows.next_offset}, or --all",
@@ -480,7 +510,7 @@ def query(
             )
 
 
-def _write_page(rows, name: str, fmt: str, first: bool, last: bool) -> None:
+def _write_page(rows, name: str, fmt: str, first: bool, last: bool, iris: bool = False) -> None:
     """One page of a result: a table each, CSV/TSV with one header, JSON as one document over the pages."""
     from kg.queries import format_result
 
@@ -491,7 +521,7 @@ def _write_page(rows, name: str, fmt: str, first: bool, last: bool) -> None:
         return
     if fmt == "table":
         span = f"rows {rows.offset + 1}–{rows.offset + len(rows)}" if rows.page and (rows.offset or rows.more) else ""
-        _print_table(result, f"{name}, {span}" if span else name)
+        _print_table(result, f"{name}, {span}" if span else name, iris)
     elif fmt == "json":
         if first and last:
             sys.stdout.write(format_result(result, "json"))
@@ -506,19 +536,10 @@ def _write_page(rows, name: str, fmt: str, first: bool, last: bool) -> None:
     sys.stdout.flush()
 
 
-def _print_table(result, title: str) -> None:
-    from kg.queries import term_text
+def _print_table(result, title: str, iris: bool = False) -> None:
+    from kg.tables import result_table
 
-    table = Table(title=f"{title} ({len(result.rows)} rows)", show_lines=False)
-    # Stored queries project their parameters (?_actor_iri …): Oxigraph substitutes only
-    # projected variables. The table leaves these echo columns out; csv/tsv/json keep them.
-    shown = [i for i, v in enumerate(result.variables) if not v.startswith("_")]
-    shown = shown or list(range(len(result.variables)))
-    for i in shown:
-        table.add_column(result.variables[i], overflow="fold")
-    for row in result.rows:
-        table.add_row(*(term_text(row[i]) for i in shown))
-    out.print(table)
+    out.print(result_table(result, title, state.settings.base_iri, iris, width=out.width))
 
 
 # --------------------------------------------------------------------------- export / stats / delete
@@ -538,6 +559,18 @@ def export(
         else:
             graph.export(output, fmt, article)
             err.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@app.command()
+def report(
+    output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
+    article: str | None = typer.Option(None, "--article", help="An article's view: its URL, IRI or key."),
+    actor: str | None = typer.Option(None, "--actor", help="An actor's view: its QID (Q57792) or actor key."),
+) -> None:
+    """Write one article's or one actor's view as a self-contained HTML file (works offline)."""
+    with _errors(), _graph(read_only=True) as graph, _article_option():
+        graph.report(output, article=article, actor=actor)
+        err.print(f"wrote {output}", markup=False, highlight=False)
 
 
 def _write_atomically(path: Path, write) -> None:
@@ -632,7 +665,7 @@ def min_confidence_option():
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML."),
+    file: str = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML, or its http(s) URL."),
     fmt: str = format_option(SHEET_FORMATS, "yaml", "Fact sheet format"),
     url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
     published: str | None = typer.Option(
@@ -649,14 +682,72 @@ def extract(
     with _errors():
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
+        from kg.fetch import is_url
+
         with _graph() as graph:
-            sheet = _extract_file(graph, file, url, published, min_confidence)
+            if is_url(file):
+                sheet = graph.extract_url(file, published, min_confidence)
+                if url:
+                    sheet.url = url
+            else:
+                sheet = _extract_file(graph, Path(file), url, published, min_confidence)
         text = dump_factsheet(sheet, fmt)
         if output is None:
             sys.stdout.write(text)
         else:
             _write_atomically(output, lambda handle: handle.write(text.encode("utf-8")))
             err.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@app.command()
+def review(
+    article: str = typer.Argument(..., help="An article file (text or HTML) or an http(s) URL: its draft is reviewed."),
+    save: Path | None = typer.Option(
+        None, "--save", help="The page's Save button writes the corrected sheet here (.yaml or .json)."
+    ),
+    url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
+    published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD."),
+    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in the web browser."),
+) -> None:
+    """Review a draft on a loopback page: accept, reject, edit facts, add quotes; download or --save the sheet."""
+    import signal
+
+    from kg.model import is_valid_date
+    from kg.review import ReviewServer, draft_review
+
+    with _errors():
+        if published is not None and (not is_valid_date(published) or len(published) != 10):
+            raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
+        from kg.api import KnowledgeGraph, _article_input
+        from kg.fetch import article_url, is_url
+
+        with KnowledgeGraph("memory:", settings=state.settings) as graph:  # the store is not opened
+            if is_url(article):  # fetched as kg ingest URL fetches (robots.txt, limits)
+                page = graph.fetch(article)
+                data, source, url = page.content(), article, url or article_url(page)
+            else:
+                data, source = _article_input(Path(article))
+            document = draft_review(data, source=source, url=url, published=published, cache=graph.entity_cache())
+        server = ReviewServer(document, save_to=save, port=port)
+        err.print(
+            f"kg review: {server.url} — {len(document['facts'])} facts of {source}; "
+            + (f"Save writes {save}" if save else "download the corrected sheet from the page")
+            + "; Ctrl-C stops",
+            markup=False,
+            highlight=False,
+        )
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            err.print(f"kg review: stopped ({server.saved} save{'' if server.saved == 1 else 's'})", markup=False)
+        finally:
+            server.httpd.server_close()
 
 
 @app.command("eval")

@@ -60,7 +60,7 @@ def parse_feed(data: bytes, url: str, content_type: str | None = None) -> tuple[
     for item in parsed.entries[:MAX_FEED_ENTRIES]:
         link = (item.get("link") or "").strip() or None
         if link:
-            link = urllib.parse.urljoin(url, link)
+            link = urllib.parse.urljoin(url, link.replace(" ", "%20"))
         ident = (item.get("id") or "").strip() or link
         if not ident:
             continue  # nothing to know it by, nothing to fetch
@@ -105,6 +105,12 @@ class FeedState:
     >>> state.save()
     >>> FeedState.load(path).seen("http://x.example/feed", "id-a")
     True
+    >>> state.mark_pending("http://x.example/feed", FeedEntry("id-b", "http://x.example/b"))
+    >>> [entry.id for entry in state.pending("http://x.example/feed")]
+    ['id-b']
+    >>> state.remember_answer("http://x.example/feed", '"v2"', None)
+    >>> state.feed("http://x.example/feed")["etag"]
+    '"v2"'
     """
 
     def __init__(self, path: str | Path | None, data: dict | None = None):

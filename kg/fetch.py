@@ -54,6 +54,7 @@ FEED_TYPES = (
 _REDIRECTS = (301, 302, 303, 307, 308)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?://|[^\\/])")
 _MAX_CRAWL_DELAY = 60.0
+ROBOTS_TTL = 3600.0  # seconds a host's robots.txt is trusted before it is read again
 
 
 class FetchError(NetworkError):
@@ -265,6 +266,7 @@ class Fetcher:
         self.waits: list[float] = []
         self._last: dict[str, float] = {}  # host → when the last request to it started
         self._robots: dict[str, urllib.robotparser.RobotFileParser | FetchError] = {}
+        self._robots_read: dict[str, float] = {}  # site → when its robots.txt was read
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -285,6 +287,7 @@ class Fetcher:
         """GET one URL within the limits; a :class:`Page` (status 200, or 304 when ``etag`` or
         ``modified`` were sent and nothing changed), else a :class:`FetchError`."""
         url = check_url(url)
+        accept = tuple(accept)
         attempt = _Attempt(url, self.clock)
         headers = {"Accept": ", ".join([*accept, "*/*;q=0.1"])}
         if etag:
@@ -312,16 +315,15 @@ class Fetcher:
                         status=response.status_code,
                     )
                 page.content_type, page.charset = _media_type(response.headers.get("Content-Type"))
-                accepted = tuple(accept)
-                if page.content_type and page.content_type not in accepted:
-                    raise FetchError(url, f"content type {page.content_type!r}{_at(final, url)}: {_wanted(accepted)}")
+                if page.content_type and page.content_type not in accept:
+                    raise FetchError(url, f"content type {page.content_type!r}{_at(final, url)}: {_wanted(accept)}")
                 page.body = self._body(response, attempt, self.options.max_bytes)
             finally:
                 response.close()
         if not page.content_type:  # the server did not say: refuse what is plainly binary
             kind = binary_format(page.body)
             if kind:
-                raise FetchError(url, f"{kind}, not a page{_at(final, url)}: {_wanted(tuple(accept))}")
+                raise FetchError(url, f"{kind}, not a page{_at(final, url)}: {_wanted(accept)}")
         return page
 
     # ----------------------------------------------------------------- redirects, robots, pacing
@@ -359,8 +361,9 @@ class Fetcher:
         parts = urllib.parse.urlsplit(url)
         site = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
         rules = self._robots.get(site)
-        if rules is None:
+        if rules is None or self.clock() - self._robots_read[site] > ROBOTS_TTL:
             rules = self._robots[site] = self._read_robots(site, attempt)
+            self._robots_read[site] = self.clock()
         if isinstance(rules, FetchError):
             raise FetchError(attempt.url, rules.reason, transient=rules.transient, status=rules.status)
         if not rules.can_fetch(self.user_agent, url):

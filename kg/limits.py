@@ -24,6 +24,7 @@ MAX_YAML_NODES = 100_000  # values (scalars, lists, mappings) in a YAML sheet: ~
 MAX_LIST = 1000  # roles, aliases, mentions, participants … of one item
 MAX_STRING = 100_000  # characters of one string value (a title, a quote, an evidence sentence)
 MAX_TEXT_CHARS = 20_000_000  # characters of an article text; spans beyond it are nonsense
+MAX_STORED_TEXT_CHARS = 1_000_000  # an article text longer than this is not kept in the graph (schema:articleBody)
 MAX_ARTICLE_BYTES = 16 * 1024 * 1024  # an article file (.txt/.html) kg extracts from
 MAX_PAGE_BYTES = MAX_ARTICLE_BYTES  # a fetched page or feed, as sent and once decompressed
 MAX_ROBOTS_BYTES = 512 * 1024  # a robots.txt (RFC 9309 asks crawlers to read at least 500 KiB)

@@ -332,14 +332,16 @@ def run_query(
 
     check_read_only(query.text)
     check_no_federation(query.text, allow_service)
+    from kg.results import without_parameters
+
     bindings = bind_parameters(query, values or {}, base_iri)
     text, fetch = query.text, None
     if page is not None and query_form(text) == "SELECT":
         text, fetch = with_page(text, page.limit, page.offset)
     if bindings and store.capabilities.binds_as_values:
-        result = store.query(bound_query_text(text, bindings))
+        result = without_parameters(store.query(bound_query_text(text, bindings)))
     else:
-        result = store.query(text, bindings)
+        result = without_parameters(store.query(text, bindings))
     if fetch is not None:
         result.more = len(result.rows) > page.limit
         del result.rows[page.limit :]

@@ -16,6 +16,7 @@ SPARQLWrapper and YASGUI send it) wins over the ``Accept`` header.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from xml.sax.saxutils import escape, quoteattr
@@ -152,6 +153,7 @@ def render(
     members are added to a SPARQL JSON results document (``kg serve`` adds its ``page``).
     """
     name = negotiate(result.kind, accept, fmt)
+    result = without_parameters(result)
     if result.kind == "graph":
         body = serialize_triples(result.graph, name)
     elif name == "json" and extra:
@@ -163,6 +165,38 @@ def render(
 
 
 # --------------------------------------------------------------------------- SELECT / ASK
+
+
+def is_parameter(variable: str) -> bool:
+    """True for a parameter variable of kg's stored-query convention (``?_actor_iri``,
+    ``?__since_xsd_date``: one or two underscores, see :mod:`kg.queries`).
+
+    >>> is_parameter("_actor_iri"), is_parameter("__since_xsd_date"), is_parameter("actor")
+    (True, True, False)
+    """
+    return variable.startswith("_")
+
+
+def without_parameters(result: QueryResult) -> QueryResult:
+    """The result without its parameter columns.
+
+    Stored queries project their parameters (Oxigraph substitutes only projected variables),
+    so every SELECT result would echo them; no reader wants them back. This is the one place
+    they are dropped, for the CLI, the library's ``Rows``, every wire format and the query page.
+    A result made only of such columns is left as it is (then they are the answer, not an echo).
+
+    >>> from rdflib import Literal
+    >>> r = without_parameters(QueryResult("select", ["n", "_actor_iri"], [(Literal(1), URIRef("http://x"))]))
+    >>> r.variables, r.rows
+    (['n'], [(rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')),)])
+    """
+    if result.kind != "select":
+        return result
+    keep = [i for i, v in enumerate(result.variables) if not is_parameter(v)]
+    if len(keep) == len(result.variables) or not keep:
+        return result
+    rows = [tuple(row[i] for i in keep) for row in result.rows]
+    return dataclasses.replace(result, variables=[result.variables[i] for i in keep], rows=rows)
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

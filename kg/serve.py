@@ -8,6 +8,8 @@ Routes:
   Updates (``update=``, ``application/sparql-update``, or an update in ``query=``) get 403.
 * ``/api/queries`` — the stored queries with their parameters; ``/api/queries/NAME?actor=Q57792``
   runs one (``format=json|csv`` or ``Accept``); ``/api/openapi.json`` describes the API.
+* ``/articles/{key}``, ``/actors/{qid-or-key}``, ``/network``, ``/search?q=``, ``/api/search?q=`` —
+  the analyst's views (:mod:`kg.serve_views`, data from :mod:`kg.views`).
 * ``/`` — the query page (files from ``kg/web``, no CDN).
 
 Queries run in a small pool of worker *processes*, each holding the store open read-only. A
@@ -40,6 +42,7 @@ from pathlib import Path
 from kg.errors import InstallationError, KgError, QueryError, StoreError, UsageError
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.security import SECURITY_HEADERS
+from kg.serve_views import VIEW_POLICY, is_view_path, respond_view
 from kg.store.base import ResultTooLarge
 
 log = logging.getLogger("kg.serve")
@@ -155,6 +158,10 @@ def _answer(store, job: dict, max_rows: int) -> dict:
     """Evaluate one job in a worker: a reply with status, media type and body."""
     from kg.results import NotAcceptable, render
 
+    if "view" in job:  # an article, actor, search or network view (kg.serve_views)
+        from kg.serve_views import answer_view
+
+        return answer_view(store, job)
     try:
         result = evaluate(store, job["query"], job.get("bindings") or {}, max_rows, native=True)
         page = job.get("page")  # a stored-query page: one row more was fetched than it shows
@@ -537,9 +544,11 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             self.server.deadlines.disarm(self.connection)
 
+    _header_overrides: Mapping[str, str] = {}  # per answer: a view page's own policy (kg.serve_views)
+
     def end_headers(self) -> None:
         for key, value in SECURITY_HEADERS.items():  # on every answer, stdlib error pages included
-            self.send_header(key, value)
+            self.send_header(key, self._header_overrides.get(key, value))
         super().end_headers()
 
     def log_request(self, code="-", size="-") -> None:  # logged in _finish instead
@@ -588,6 +597,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, route) -> None:
         self._started = time.perf_counter()
+        self._header_overrides = {}
         try:
             self._check_request()
             route()
@@ -707,6 +717,8 @@ class Handler(BaseHTTPRequestHandler):
                     list(self.server.queries.values()), min(self.server.config.max_page, self.server.config.max_rows)
                 )
             )
+        elif is_view_path(path):
+            self._view(path, params)
         elif path in ("/", "/index.html") or path.startswith("/static/"):
             self._static("index.html" if path in ("/", "/index.html") else path[len("/static/") :])
         else:
@@ -869,6 +881,13 @@ class Handler(BaseHTTPRequestHandler):
         if fmt is None:
             fmt = "csv" if "text/csv" in accept and "json" not in accept else "json"
         self._run({"query": text, "bindings": bindings, "accept": None, "format": fmt, "page": job_page})
+
+    def _view(self, path: str, params: dict[str, list[str]]) -> None:
+        status, body, media, headers = respond_view(self.server.pool.run, path, params, self.server.config.base_iri)
+        if status >= 400:
+            raise HttpError(status, body.decode("utf-8"))
+        self._header_overrides = {"Content-Security-Policy": VIEW_POLICY}
+        self._send(status, body, media, headers)
 
     def _static(self, name: str) -> None:
         target = (WEB_DIR / name).resolve()

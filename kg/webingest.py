@@ -73,8 +73,13 @@ class _Run:
         self.summary = IngestSummary()
         self.started = time.perf_counter()
 
-    def one(self, url: str, published: str | None = None) -> tuple[IngestOutcome, bool]:
-        """Fetch, extract, validate and store one URL: (outcome, whether a failure may pass)."""
+    def one(
+        self, url: str, published: str | None = None, fallback_date: str | None = None
+    ) -> tuple[IngestOutcome, bool]:
+        """Fetch, extract, validate and store one URL: (outcome, whether a failure may pass).
+
+        ``published`` wins over the page's own date; ``fallback_date`` (a feed entry's) is used
+        only when the page states none."""
         from kg.extract.pipeline import extract_factsheet
 
         transient = False
@@ -84,7 +89,10 @@ class _Run:
             digest = content_hash(address.encode("utf-8") + b"\x1f" + page.body, self.base_iri)
             if digest in self.known and not self.force:
                 return self._record(IngestOutcome(url, None, "unchanged")), False
-            sheet = extract_factsheet(page.content(), source=url, url=address, published=published, cache=self.cache)
+            content = page.content()
+            sheet = extract_factsheet(content, source=url, url=address, published=published, cache=self.cache)
+            if not sheet.published and fallback_date:  # read again: relative dates need the day
+                sheet = extract_factsheet(content, source=url, url=address, published=fallback_date, cache=self.cache)
             prepared = prepare_sheet(sheet, digest, self.base_iri, self.validate)
         except FetchError as err:
             transient = err.transient
@@ -139,7 +147,13 @@ def ingest_urls(
     progress: Callable | None = None,
     published: str | None = None,
 ) -> IngestSummary:
-    """Fetch and ingest article pages; an :class:`IngestSummary` (failures listed, never raised)."""
+    """Fetch and ingest article pages; an :class:`IngestSummary` (failures listed, never raised).
+
+    >>> from kg.store import open_store
+    >>> summary = ingest_urls(open_store("memory:"), Fetcher(), "https://ex.org/id/", None, ["file:///a.html"])
+    >>> summary.failed[0].reason, summary.failed[0].exit_code
+    ('file:///a.html: only http and https URLs are fetched, not file://', 2)
+    """
     run = _Run(store, fetcher, base_iri, cache, validate, force, progress)
     urls = list(urls)
     for index, url in enumerate(urls):
@@ -164,7 +178,12 @@ def ingest_feed(
     progress: Callable | None = None,
 ) -> FeedReport:
     """Read a feed (a conditional GET with the ETag/Last-Modified of the last run), ingest the
-    entries not seen before, and remember them in ``state`` (saved before returning)."""
+    entries not seen before, and remember them in ``state`` (saved before returning).
+
+    >>> from kg.store import open_store
+    >>> ingest_feed(open_store("memory:"), Fetcher(), "https://ex.org/id/", None, "ftp://ex.org/rss", FeedState(None)).text()
+    'feed ftp://ex.org/rss: only http and https URLs are fetched, not ftp://'
+    """
     run = _Run(store, fetcher, base_iri, cache, validate, force, progress)
     report = FeedReport(feed_url)
     record = state.feed(feed_url)
@@ -201,7 +220,7 @@ def ingest_feed(
                 state.mark_seen(feed_url, entry.id, "no link")
                 continue
             try:
-                outcome, transient = run.one(entry.url, entry.published)
+                outcome, transient = run.one(entry.url, fallback_date=entry.published)
             except KgError as err:
                 run.abort(err, len(todo) - index - 1)
                 break

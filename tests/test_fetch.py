@@ -59,6 +59,13 @@ Berlin zu reisen.</p>
 </article></body></html>
 """
 
+UNDATED = """<html><head><title>Harbour talks continue</title></head><body><article>
+<p>Foreign Minister Anna Kraus met the mayor of Bergen, Tove Lunde, at the harbour on Monday to discuss
+the new ferry terminal and the coast guard station planned beside it.</p>
+<p>"The harbour must stay open to everyone," Lunde said after the meeting with the minister.</p>
+</article></body></html>
+"""
+
 LAST_MODIFIED = formatdate(1744185600, usegmt=True)
 
 
@@ -66,9 +73,11 @@ def rss(base: str) -> bytes:
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Harbour Times</title><link>{base}/</link>
 <item><title>Kraus meets Okonjo</title><link>{base}/news/kraus-okonjo</link>
-<guid isPermaLink="false">ht-1</guid><pubDate>Wed, 09 Apr 2025 08:00:00 GMT</pubDate></item>
+<guid isPermaLink="false">ht-1</guid><pubDate>Thu, 10 Apr 2025 01:00:00 GMT</pubDate></item>
 <item><title>Vogt empfängt Lindqvist</title><link>/news/vogt-lindqvist</link>
 <guid isPermaLink="false">ht-2</guid><pubDate>Fri, 02 May 2025 10:00:00 GMT</pubDate></item>
+<item><title>Harbour talks</title><link>{base}/news/undated</link>
+<guid isPermaLink="false">ht-3</guid><pubDate>Mon, 12 May 2025 09:00:00 GMT</pubDate></item>
 </channel></rss>""".encode()
 
 
@@ -141,10 +150,27 @@ class Site:
         page = ARTICLE.replace("{canonical}", f"{self.base}/news/kraus-okonjo").encode()
         if path == "/robots.txt":
             self.send(h, 200, self.robots.encode(), "text/plain")
-        elif path in ("/news/kraus-okonjo", "/news/kraus-okonjo?utm_source=feed", "/private/kraus-okonjo"):
+        elif path in (
+            "/news/kraus-okonjo",
+            "/news/kraus-okonjo?utm_source=feed",
+            "/private/kraus-okonjo",
+            "/article.html",
+        ):
             self.send(h, 200, page)
         elif path == "/news/vogt-lindqvist":
             self.send(h, 200, ARTICLE_DE.encode())
+        elif path == "/news/undated":
+            self.send(h, 200, UNDATED.encode())
+        elif path == "/news/chunked":  # gzip in chunks, as many servers send pages
+            body = gzip.compress(page)
+            h.send_response(200)
+            h.send_header("Content-Type", "text/html")
+            h.send_header("Content-Encoding", "gzip")
+            h.send_header("Transfer-Encoding", "chunked")
+            h.end_headers()
+            for i in range(0, len(body), 500):
+                h.wfile.write(b"%x\r\n" % len(body[i : i + 500]) + body[i : i + 500] + b"\r\n")
+            h.wfile.write(b"0\r\n\r\n")
         elif path == "/news/gzip":
             self.send(h, 200, gzip.compress(page), Content_Encoding="gzip")
         elif path == "/news/latin1":
@@ -247,8 +273,9 @@ def test_canonical_url_is_taken_on_the_same_site(site):
 def test_gzip_and_declared_charsets_are_decoded(site):
     with fetcher() as f:
         zipped = f.fetch(site.base + "/news/gzip")
+        chunked = f.fetch(site.base + "/news/chunked")
         latin = f.fetch(site.base + "/news/latin1")
-    assert zipped.body.startswith(b"<!DOCTYPE html>")
+    assert zipped.body.startswith(b"<!DOCTYPE html>") and chunked.body == zipped.body
     assert "Härbour Times" in latin.content()
 
 
@@ -378,19 +405,28 @@ def test_mixed_files_and_urls_with_failures_going_on(site, graph, tmp_path):
     )
 
 
-@pytest.mark.parametrize("path", ["/feed.xml", "/atom.xml"])
-def test_feed_twice_second_run_ingests_nothing_new(site, graph, tmp_path, path):
+@pytest.mark.parametrize("path, entries", [("/feed.xml", 3), ("/atom.xml", 2)])
+def test_feed_twice_second_run_ingests_nothing_new(site, graph, tmp_path, path, entries):
     state = tmp_path / "feeds.json"
     first = graph.ingest_feed(site.base + path, state_path=state)
-    assert (first.new, first.summary.ingested, first.summary.failed) == (2, 2, [])
+    assert (first.new, first.summary.ingested, first.summary.failed) == (entries, entries, [])
     saved = json.loads(state.read_text())["feeds"][site.base + path]
-    assert saved["etag"] == '"v1"' and len(saved["seen"]) == 2
+    assert saved["etag"] == '"v1"' and len(saved["seen"]) == entries
     second = graph.ingest_feed(site.base + path, state_path=state)
     assert second.not_modified and second.summary.ingested == 0
     assert site.requests[-1][2].get("If-None-Match") == '"v1"'
     assert "nothing new" in second.text()
     [row] = article_row(graph, site.base + "/news/vogt-lindqvist")
     assert str(row["date"]) == "2025-05-02"
+
+
+def test_feed_date_serves_only_pages_without_their_own(site, graph):
+    graph.ingest_feed(site.base + "/feed.xml")  # memory: store, state kept in memory
+    [page_dated] = article_row(graph, site.base + "/news/kraus-okonjo")
+    assert str(page_dated["date"]) == "2025-04-09"  # the page's date, not the feed's 2025-04-10
+    [feed_dated] = article_row(graph, site.base + "/news/undated")
+    assert str(feed_dated["date"]) == "2025-05-12"
+    assert graph.ingest_feed(site.base + "/feed.xml").not_modified
 
 
 def test_feed_without_etag_support_still_ingests_nothing_new(site, graph, tmp_path):
@@ -401,15 +437,15 @@ def test_feed_without_etag_support_still_ingests_nothing_new(site, graph, tmp_pa
     data["feeds"][site.base + "/feed.xml"]["last_modified"] = None
     state.write_text(json.dumps(data))
     second = graph.ingest_feed(site.base + "/feed.xml", state_path=state)
-    assert not second.not_modified and (second.new, second.seen_before, second.summary.ingested) == (0, 2, 0)
-    assert second.text() == f"feed {site.base}/feed.xml: nothing new (2 entries seen before)"
+    assert not second.not_modified and (second.new, second.seen_before, second.summary.ingested) == (0, 3, 0)
+    assert second.text() == f"feed {site.base}/feed.xml: nothing new (3 entries seen before)"
 
 
 def test_transient_failures_are_retried_next_run(site, graph, tmp_path):
     site.overrides["/news/vogt-lindqvist"] = (503, b"busy")
     state = tmp_path / "feeds.json"
     first = graph.ingest_feed(site.base + "/feed.xml", state_path=state)
-    assert first.summary.ingested == 1 and "HTTP 503" in first.summary.failed[0].reason
+    assert first.summary.ingested == 2 and "HTTP 503" in first.summary.failed[0].reason
     del site.overrides["/news/vogt-lindqvist"]
     second = graph.ingest_feed(site.base + "/feed.xml", state_path=state)
     assert second.not_modified and second.retried == 1 and second.summary.ingested == 1
@@ -443,16 +479,28 @@ def cli(monkeypatch, tmp_path):
 
 
 def test_cli_ingest_url(site, cli):
-    code, _, stderr = cli("ingest", site.base + "/news/kraus-okonjo")
+    code, _, stderr = cli("ingest", site.base + "/article.html")
     assert code == 0, stderr
-    assert f"ingested {site.base}/news/kraus-okonjo:" in stderr
+    assert f"ingested {site.base}/article.html:" in stderr
     assert "1 ingested, 0 unchanged, 0 failed" in stderr
+    code, _, stderr = cli("ingest", site.base + "/article.html")
+    assert code == 0 and "0 ingested, 1 unchanged, 0 failed" in stderr
+
+
+def test_cli_extract_url(site, cli):
+    code, stdout, stderr = cli("extract", site.base + "/news/kraus-okonjo?utm_source=feed", "--format", "json")
+    assert code == 0, stderr
+    sheet = json.loads(stdout)
+    assert sheet["url"] == site.base + "/news/kraus-okonjo" and sheet["published"] == "2025-04-09"
+    assert "Anna Kraus" in {actor["name"] for actor in sheet["actors"]}
+    code, _, stderr = cli("extract", site.base + "/paper.pdf")
+    assert code == 3 and stderr.strip().startswith(f"error: {site.base}/paper.pdf: content type 'application/pdf'")
 
 
 def test_cli_feed_twice(site, cli):
     code, _, stderr = cli("ingest", "--feed", site.base + "/feed.xml")
     assert code == 0, stderr
-    assert f"feed {site.base}/feed.xml: 2 new of 2 entries (0 seen before)" in stderr
+    assert f"feed {site.base}/feed.xml: 3 new of 3 entries (0 seen before)" in stderr
     assert (cli.store.parent / "store.feeds.json").exists()  # beside the store
     code, _, stderr = cli("ingest", "--feed", site.base + "/feed.xml")
     assert code == 0, stderr
@@ -506,3 +554,33 @@ def test_cli_fetch_saves_a_page(site, cli, tmp_path):
 def test_cli_fetch_failure_exit_3(site, cli, tmp_path):
     code, _, stderr = cli("fetch", site.base + "/huge-announced", "-o", tmp_path / "x.html")
     assert code == 3 and "too big" in stderr and not (tmp_path / "x.html").exists()
+
+
+def test_cli_warns_without_a_contact_and_says_so_in_the_user_agent(site, cli, monkeypatch):
+    monkeypatch.delenv("KG_CONTACT")
+    code, _, stderr = cli("ingest", site.base + "/news/kraus-okonjo")
+    assert code == 0, stderr
+    assert "warning: no contact configured (set KG_CONTACT" in stderr
+    assert "no contact configured; set KG_CONTACT" in site.requests[-1][2]["User-Agent"]
+
+
+def test_crawl_delay_longer_than_the_interval_is_honoured(site):
+    site.robots = "User-agent: *\nCrawl-delay: 3\nDisallow: /private/\n"
+    slept: list[float] = []
+    with Fetcher(FetchOptions(interval=0.0), sleep=slept.append) as f:
+        f.fetch(site.base + "/news/kraus-okonjo")
+        f.fetch(site.base + "/news/vogt-lindqvist")
+    assert len(slept) == 2 and all(2.5 < pause <= 3 for pause in slept)
+
+
+def test_a_corrupt_feed_state_is_a_clear_error(graph, tmp_path):
+    state = tmp_path / "feeds.json"
+    state.write_text("{not json")
+    with pytest.raises(kg.KgError, match=r"feeds.json: not a kg feed state file .*delete it to start afresh"):
+        graph.ingest_feed("http://127.0.0.1:9/feed.xml", state_path=state)
+
+
+def test_cli_a_url_without_scheme_gets_a_hint(cli):
+    code, _, stderr = cli("ingest", "www.example.org/news/a.html")
+    assert code == 2
+    assert "for a web page give the whole URL: https://www.example.org/news/a.html" in stderr

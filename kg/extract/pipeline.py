@@ -144,6 +144,7 @@ def extract_document(
         text_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         method=SHEET_METHOD,
         source=doc.source,
+        text=doc.text,
     )
     extra = {k: v for k, v in doc.extra.items() if v}
     if warnings:
