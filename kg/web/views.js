@@ -155,6 +155,7 @@
       section("Statements about " + data.name, [statements(data.statements_about, true)])]));
     if (typeof vis === "undefined") return;
     window.kgEgo = drawNetwork(ego, data.network.nodes, data.network.edges, data.iri);
+    settle(window.kgEgo.network);
     var items = new vis.DataSet(data.timeline.map(function (e, i) {
       return { id: i, start: e.date.length === 4 ? e.date + "-01-01" : e.date.length === 7 ? e.date + "-01" : e.date,
         content: e.event_type + ": " + (e.what || e.kind || "").slice(0, 60), title: e.event_type + " · " + e.kind + (e.what ? " · " + e.what : "") + (e.dated_by === "article" ? " (article date)" : ""),
@@ -174,7 +175,10 @@
     root.appendChild(el("p", { class: "meta", text: data.nodes.length + " actors with the most meetings (of the " + data.pairs + " most frequent pairs); edge width = meetings; click an actor for its page." }));
     var box = el("div", { id: "network" });
     root.appendChild(box);
-    if (typeof vis !== "undefined") window.kgNetwork = drawNetwork(box, data.nodes, data.edges, null);
+    if (typeof vis !== "undefined") {
+      window.kgNetwork = drawNetwork(box, data.nodes, data.edges, null);
+      settle(window.kgNetwork.network);
+    }
   }
   function search() {
     root.appendChild(el("h1", { text: "Search: " + data.term }));
@@ -203,6 +207,22 @@
     });
   }
 
+  // ready once everything is drawn (a graph after its layout has settled): tests and the
+  // benchmark (benchmarks/views.py) wait for it
+  var waiting = 1;
+  function done() {
+    waiting -= 1;
+    if (waiting > 0) return;
+    window.kgReadyAt = performance.now();
+    document.body.setAttribute("data-ready", "1");
+  }
+  function settle(network) {
+    waiting += 1;
+    var finished = false;
+    function once() { if (!finished) { finished = true; done(); } }
+    network.once("stabilizationIterationsDone", once);
+    network.once("stabilized", once);
+  }
   ({ article: article, actor: actor, network: network, search: search })[data.view]();
-  document.body.setAttribute("data-ready", "1");
+  done();
 })();
