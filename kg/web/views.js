@@ -58,9 +58,9 @@
       var item = el("li", { class: f.kind, "data-f": f.id, tabindex: "0" }, [el("span", { class: "conf", text: conf(f.confidence) })].concat(who,
         when ? [el("div", { class: "meta", text: when })] : [], [el("div", { text: f.text ? "“" + f.text.slice(0, 240) + (f.text.length > 240 ? "…" : "") + "”" : "" })],
         f.span ? [] : [el("div", { class: "note", text: "no span" })]));
-      item.addEventListener("mouseenter", function () { show(f.id, false); });
-      item.addEventListener("click", function () { show(f.id, true); });
-      item.addEventListener("keydown", function (e) { if (e.key === "Enter") show(f.id, true); });
+      item.addEventListener("mouseenter", function () { show(f.id, "nearest"); });
+      item.addEventListener("click", function () { show(f.id, "center"); });
+      item.addEventListener("keydown", function (e) { if (e.key === "Enter") show(f.id, "center"); });
       facts.appendChild(item);
     });
     var actors = el("p", {}, list(data.actors.map(function (a) {
@@ -77,7 +77,7 @@
     var m = /^#span-(\d+)-(\d+)$/.exec(window.location.hash);
     if (m) {
       var found = data.facts.filter(function (f) { return f.span && f.span.start === +m[1] && f.span.end === +m[2]; })[0];
-      if (found) show(found.id, true);
+      if (found) show(found.id, "center");
     }
   }
   function pieces(id) { return Array.prototype.slice.call(document.querySelectorAll('#article-text [data-f="' + id + '"]')); }
@@ -86,10 +86,11 @@
     var li = document.querySelector('#facts li[data-f="' + id + '"]');
     if (li) { li.classList.add("active"); li.scrollIntoView({ block: "nearest" }); }
   }
-  function show(id, scroll) {
+  // hovering a fact brings its span into view if it is not (block "nearest"), clicking centres it
+  function show(id, block) {
     var parts = pieces(id);
     if (!parts.length) return;
-    if (scroll) parts[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    parts[0].scrollIntoView({ block: block, behavior: "smooth" });
     parts.forEach(function (p) { p.classList.remove("flash"); void p.offsetWidth; p.classList.add("flash"); });
     mark(id);
   }
