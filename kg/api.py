@@ -399,7 +399,11 @@ class KnowledgeGraph:
     # -- the web -----------------------------------------------------------------------------
 
     def fetcher(self):
-        """The :class:`kg.fetch.Fetcher` of this graph (robots.txt, pacing and limits from the settings)."""
+        """The :class:`kg.fetch.Fetcher` of this graph (robots.txt, pacing and limits from the settings).
+
+        >>> KnowledgeGraph("memory:", fetch_interval=2.0).fetcher().options.interval
+        2.0
+        """
         if self._fetcher is None:
             from kg.fetch import Fetcher, FetchOptions
 
@@ -448,6 +452,9 @@ class KnowledgeGraph:
         What was seen (entry ids, the feed's ETag/Last-Modified) is kept in ``state_path``, else
         ``settings.feed_state``, else beside the store (``<store>.feeds.json``; in memory for
         ``memory:``). ``force`` ignores both and takes every entry again.
+
+        >>> KnowledgeGraph("memory:").ingest_feed("file:///tmp/rss.xml").failed
+        'file:///tmp/rss.xml: only http and https URLs are fetched, not file://'
         """
         from kg.feeds import FeedState, default_state_path
         from kg.webingest import ingest_feed

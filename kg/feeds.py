@@ -105,6 +105,12 @@ class FeedState:
     >>> state.save()
     >>> FeedState.load(path).seen("http://x.example/feed", "id-a")
     True
+    >>> state.mark_pending("http://x.example/feed", FeedEntry("id-b", "http://x.example/b"))
+    >>> [entry.id for entry in state.pending("http://x.example/feed")]
+    ['id-b']
+    >>> state.remember_answer("http://x.example/feed", '"v2"', None)
+    >>> state.feed("http://x.example/feed")["etag"]
+    '"v2"'
     """
 
     def __init__(self, path: str | Path | None, data: dict | None = None):

@@ -147,7 +147,13 @@ def ingest_urls(
     progress: Callable | None = None,
     published: str | None = None,
 ) -> IngestSummary:
-    """Fetch and ingest article pages; an :class:`IngestSummary` (failures listed, never raised)."""
+    """Fetch and ingest article pages; an :class:`IngestSummary` (failures listed, never raised).
+
+    >>> from kg.store import open_store
+    >>> summary = ingest_urls(open_store("memory:"), Fetcher(), "https://ex.org/id/", None, ["file:///a.html"])
+    >>> summary.failed[0].reason, summary.failed[0].exit_code
+    ('file:///a.html: only http and https URLs are fetched, not file://', 2)
+    """
     run = _Run(store, fetcher, base_iri, cache, validate, force, progress)
     urls = list(urls)
     for index, url in enumerate(urls):
@@ -172,7 +178,12 @@ def ingest_feed(
     progress: Callable | None = None,
 ) -> FeedReport:
     """Read a feed (a conditional GET with the ETag/Last-Modified of the last run), ingest the
-    entries not seen before, and remember them in ``state`` (saved before returning)."""
+    entries not seen before, and remember them in ``state`` (saved before returning).
+
+    >>> from kg.store import open_store
+    >>> ingest_feed(open_store("memory:"), Fetcher(), "https://ex.org/id/", None, "ftp://ex.org/rss", FeedState(None)).text()
+    'feed ftp://ex.org/rss: only http and https URLs are fetched, not ftp://'
+    """
     run = _Run(store, fetcher, base_iri, cache, validate, force, progress)
     report = FeedReport(feed_url)
     record = state.feed(feed_url)
