@@ -286,6 +286,9 @@ def ingest(
         if not inputs and not feed:
             raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
         urls = [item for item in inputs if is_url(item)]
+        for item in inputs:
+            if item.lower().startswith("www.") and not Path(item).exists():
+                raise UsageError(f"{item}: no such file or folder; for a web page give the whole URL: https://{item}")
         files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
         if text is not None:
             if urls or feed:

@@ -578,3 +578,9 @@ def test_a_corrupt_feed_state_is_a_clear_error(graph, tmp_path):
     state.write_text("{not json")
     with pytest.raises(kg.KgError, match=r"feeds.json: not a kg feed state file .*delete it to start afresh"):
         graph.ingest_feed("http://127.0.0.1:9/feed.xml", state_path=state)
+
+
+def test_cli_a_url_without_scheme_gets_a_hint(cli):
+    code, _, stderr = cli("ingest", "www.example.org/news/a.html")
+    assert code == 2
+    assert "for a web page give the whole URL: https://www.example.org/news/a.html" in stderr
