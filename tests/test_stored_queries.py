@@ -374,11 +374,19 @@ def test_a_page_from_an_offset_is_that_slice_of_the_whole_result(synthetic_store
 
 
 def test_the_query_own_limit_caps_the_pages():
+    from kg.errors import QueryError
     from kg.sparql import with_page
 
     text, fetch = with_page("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10 OFFSET 2", 4, 8)
     assert fetch == 2 and text.split()[-4:] == ["LIMIT", "2", "OFFSET", "10"]
     assert with_page("SELECT ?s WHERE { ?s ?p ?o } LIMIT 10", 4, 12)[1] == 0
+    trailing = with_page("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s VALUES ?s { <x:a> } # LIMIT 3", 5)[0]
+    assert (
+        trailing.split()
+        == "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 6 OFFSET 0 VALUES ?s { <x:a> } # LIMIT 3".split()
+    )
+    with pytest.raises(QueryError, match="only a SELECT query can be paged"):
+        with_page("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", 5)
 
 
 @pytest.mark.parametrize(
