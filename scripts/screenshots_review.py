@@ -45,7 +45,6 @@ def main(argv: list[str] | None = None) -> int:
     threading.Thread(target=review.serve_forever, daemon=True).start()
     server = make_server(ServeConfig(store=args.store, port=0, workers=1, timeout=30))
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    shots = []
     try:
         driver = _driver(1400, 1000)
         try:
@@ -65,22 +64,24 @@ def main(argv: list[str] | None = None) -> int:
                 segment.scrollIntoView({block: 'center'});"""
             )
             time.sleep(0.5)
-            shots.append(("view-review.png", driver.get_screenshot_as_png()))
+            _save(driver, out / "view-review.png")
             driver.get(server.url + "/" + QUERY)
             _ready(driver, "return !document.getElementById('results').hidden")
             driver.execute_script("document.getElementById('results').scrollIntoView({block: 'end'})")
             time.sleep(0.3)
-            shots.append(("view-query.png", driver.get_screenshot_as_png()))
+            _save(driver, out / "view-query.png")
         finally:
             driver.quit()
     finally:
         review.shutdown()
         server.shutdown()
         server.server_close()
-    for name, png in shots:
-        (out / name).write_bytes(png)
-        print(f"wrote {out / name}")
     return 0
+
+
+def _save(driver, path: Path) -> None:
+    path.write_bytes(driver.get_screenshot_as_png())
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
