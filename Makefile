@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 STORE  := out/demo-store
 
-.PHONY: setup demo test test-fast lint constraints bench clean browser
+.PHONY: setup demo test test-fast lint constraints bench clean browser virtuoso
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,8 @@ demo: setup
 	@echo "demo: wrote out/seed.ttl (curated sheet) and out/seed-extracted.yaml (extracted from the text)"
 
 # The whole suite: lint, every test (the slow ones too: the wheel built and installed into a
-# fresh venv, the benchmark smoke run, the servers, the browser page).
-test: setup browser lint
+# fresh venv, the benchmark smoke run, the servers (Oxigraph and Virtuoso), the browser page).
+test: setup browser virtuoso lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # The quick loop while working: unit tests without browser, servers, benchmarks or the wheel.
@@ -59,6 +59,17 @@ browser:
 	  echo "installing chromium + chromium-driver for the query-page test"; \
 	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null \
 	  || echo "could not install chromium; the query-page test will be skipped"; \
+	fi
+
+# Virtuoso 7, the second triple-store server of tests/test_remote_store.py (Debian; only as root
+# and only when missing). Only the server binary (virtuoso-opensource-7-bin): the full
+# virtuoso-opensource package's postinst would start a system service on ports 1111/8890 and ask
+# for a dba password; the tests start their own server on free ports with a temporary database.
+virtuoso:
+	@if ! command -v virtuoso-t >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing virtuoso-opensource-7-bin for the remote-store tests"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource-7-bin >/dev/null \
+	  || echo "could not install Virtuoso; its remote-store tests will be skipped"; \
 	fi
 
 # Benchmark at 10,000 synthetic articles (about 40 minutes, most of it the rdflib baseline;

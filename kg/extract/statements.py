@@ -89,7 +89,6 @@ _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,120}?\s+zufolge,?\s+")
 _APPEAL_CUES = frozenset(
     "forderte forderten fordert rief riefen ruft appellierte appelliert mahnte mahnt warnte warnt bat baten".split()
 )  # "…, das Paket zu verabschieden"
-_AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
 _DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
 _TRAILING_EN = re.compile(
     r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
@@ -1516,7 +1515,7 @@ class _Run:
                 if chunks[n + 1][3] == "saying" and not re.match(r"\s*that\b", text[tokens[index][1] : content]):
                     continue  # "X emphasized Y, saying Z": the content is Z
             a, b = _strip_span(text, content, stop, " \t\u00a0\n,")
-            infinitive = self.text[a : a + 3].lower() == "to " and cue not in _AGREEMENT_CUES
+            infinitive = self.text[a : a + 3].lower() == "to "  # "agreed to work together": a decision
             content_words = self.text[a:b].split()
             prepositional = (
                 bool(content_words) and content_words[0].lower() in _PREPOSITIONS_EN and len(content_words) <= 5
