@@ -17,7 +17,7 @@ setup: $(STAMP)
 
 demo: setup
 	rm -rf $(STORE) out/seed.ttl
-	$(BIN)/kg --store $(STORE) ingest examples/dw-japan-nato/facts.yaml
+	$(BIN)/kg --store $(STORE) ingest examples/dw-japan-nato/facts.yaml --text examples/dw-japan-nato/article.txt
 	$(BIN)/kg --store $(STORE) link --offline
 	$(BIN)/kg --store $(STORE) validate
 	$(BIN)/kg --store $(STORE) stats
@@ -27,6 +27,10 @@ demo: setup
 	$(BIN)/kg --store $(STORE) enrich --offline
 	$(BIN)/kg --store $(STORE) query heads-of-government-meetings --param org=Q1764511
 	$(BIN)/kg --store $(STORE) export -o out/seed.ttl
+	@echo "--- the analyst's views: self-contained HTML reports, and screenshots of the served pages"
+	$(BIN)/kg --store $(STORE) report --actor Q57792 -o out/report-rutte.html
+	$(BIN)/kg --store $(STORE) report --article https://p.dw.com/p/4swRJ -o out/report-article.html
+	$(BIN)/python scripts/screenshots.py --store $(STORE) --out out
 	@echo "--- the same article from its raw text: extract, link, map, validate, store in one step"
 	rm -rf out/demo-extracted
 	$(BIN)/kg extract examples/dw-japan-nato/article.txt -o out/seed-extracted.yaml

@@ -286,6 +286,9 @@ def ingest(
         if not inputs and not feed:
             raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
         urls = [item for item in inputs if is_url(item)]
+        for item in inputs:
+            if item.lower().startswith("www.") and not Path(item).exists():
+                raise UsageError(f"{item}: no such file or folder; for a web page give the whole URL: https://{item}")
         files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
         if text is not None:
             if urls or feed:
@@ -706,6 +709,9 @@ def review(
     published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD."),
     port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
     open_browser: bool = typer.Option(False, "--open", help="Open the page in the web browser."),
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", help="Leave out facts scored below this (default 0: show every candidate)."
+    ),
 ) -> None:
     """Review a draft on a loopback page: accept, reject, edit facts, add quotes; download or --save the sheet."""
     import signal
@@ -725,7 +731,14 @@ def review(
                 data, source, url = page.content(), article, url or article_url(page)
             else:
                 data, source = _article_input(Path(article))
-            document = draft_review(data, source=source, url=url, published=published, cache=graph.entity_cache())
+            document = draft_review(
+                data,
+                source=source,
+                url=url,
+                published=published,
+                cache=graph.entity_cache(),
+                min_confidence=min_confidence,
+            )
         server = ReviewServer(document, save_to=save, port=port)
         err.print(
             f"kg review: {server.url} — {len(document['facts'])} facts of {source}; "

@@ -287,6 +287,7 @@ class Fetcher:
         """GET one URL within the limits; a :class:`Page` (status 200, or 304 when ``etag`` or
         ``modified`` were sent and nothing changed), else a :class:`FetchError`."""
         url = check_url(url)
+        accept = tuple(accept)
         attempt = _Attempt(url, self.clock)
         headers = {"Accept": ", ".join([*accept, "*/*;q=0.1"])}
         if etag:
@@ -314,16 +315,15 @@ class Fetcher:
                         status=response.status_code,
                     )
                 page.content_type, page.charset = _media_type(response.headers.get("Content-Type"))
-                accepted = tuple(accept)
-                if page.content_type and page.content_type not in accepted:
-                    raise FetchError(url, f"content type {page.content_type!r}{_at(final, url)}: {_wanted(accepted)}")
+                if page.content_type and page.content_type not in accept:
+                    raise FetchError(url, f"content type {page.content_type!r}{_at(final, url)}: {_wanted(accept)}")
                 page.body = self._body(response, attempt, self.options.max_bytes)
             finally:
                 response.close()
         if not page.content_type:  # the server did not say: refuse what is plainly binary
             kind = binary_format(page.body)
             if kind:
-                raise FetchError(url, f"{kind}, not a page{_at(final, url)}: {_wanted(tuple(accept))}")
+                raise FetchError(url, f"{kind}, not a page{_at(final, url)}: {_wanted(accept)}")
         return page
 
     # ----------------------------------------------------------------- redirects, robots, pacing

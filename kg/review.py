@@ -115,8 +115,12 @@ def draft_review(
     url: str | None = None,
     published: str | None = None,
     cache=None,
+    min_confidence: float | str | None = 0,
 ) -> dict[str, Any]:
     """Read an article (bytes or text, plain or HTML), extract its draft and return the review document.
+
+    The draft keeps every fact the extractor scored (``min_confidence`` 0): the reviewer sees the
+    doubtful ones too, with their confidence, and decides. None applies ``kg extract``'s thresholds.
 
     >>> review = draft_review("Japan's Prime Minister Shigeru Ishiba met NATO Secretary General "
     ...     "Mark Rutte in Tokyo on Monday.", published="2025-04-07")
@@ -127,7 +131,7 @@ def draft_review(
     from kg.extract.pipeline import extract_document
 
     doc = read_article(article, source=source, url=url, published=published)
-    sheet = extract_document(doc, cache=cache)
+    sheet = extract_document(doc, cache=cache, min_confidence=min_confidence)
     return review_document(sheet, doc.text, source)
 
 

@@ -161,6 +161,16 @@ class Site:
             self.send(h, 200, ARTICLE_DE.encode())
         elif path == "/news/undated":
             self.send(h, 200, UNDATED.encode())
+        elif path == "/news/chunked":  # gzip in chunks, as many servers send pages
+            body = gzip.compress(page)
+            h.send_response(200)
+            h.send_header("Content-Type", "text/html")
+            h.send_header("Content-Encoding", "gzip")
+            h.send_header("Transfer-Encoding", "chunked")
+            h.end_headers()
+            for i in range(0, len(body), 500):
+                h.wfile.write(b"%x\r\n" % len(body[i : i + 500]) + body[i : i + 500] + b"\r\n")
+            h.wfile.write(b"0\r\n\r\n")
         elif path == "/news/gzip":
             self.send(h, 200, gzip.compress(page), Content_Encoding="gzip")
         elif path == "/news/latin1":
@@ -263,8 +273,9 @@ def test_canonical_url_is_taken_on_the_same_site(site):
 def test_gzip_and_declared_charsets_are_decoded(site):
     with fetcher() as f:
         zipped = f.fetch(site.base + "/news/gzip")
+        chunked = f.fetch(site.base + "/news/chunked")
         latin = f.fetch(site.base + "/news/latin1")
-    assert zipped.body.startswith(b"<!DOCTYPE html>")
+    assert zipped.body.startswith(b"<!DOCTYPE html>") and chunked.body == zipped.body
     assert "Härbour Times" in latin.content()
 
 
@@ -567,3 +578,9 @@ def test_a_corrupt_feed_state_is_a_clear_error(graph, tmp_path):
     state.write_text("{not json")
     with pytest.raises(kg.KgError, match=r"feeds.json: not a kg feed state file .*delete it to start afresh"):
         graph.ingest_feed("http://127.0.0.1:9/feed.xml", state_path=state)
+
+
+def test_cli_a_url_without_scheme_gets_a_hint(cli):
+    code, _, stderr = cli("ingest", "www.example.org/news/a.html")
+    assert code == 2
+    assert "for a web page give the whole URL: https://www.example.org/news/a.html" in stderr

@@ -520,3 +520,19 @@ def test_connections_beyond_the_cap_get_a_quick_503(store_dir):
                 sock.close()
         time.sleep(0.3)
         assert requests.get(f"{srv.url}/api/queries", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["meetings", "statements", "timeline"])
+def test_bound_parameter_columns_appear_nowhere(server, name):
+    """Stored queries project their parameters (?_actor_iri, ?__since_xsd_date …); no answer shows them."""
+    params = {"actor": "Q57792", "since": "2025-01-01"}
+    data = requests.get(f"{server.url}/api/queries/{name}", params=params, timeout=10).json()
+    assert data["head"]["vars"] and not [v for v in data["head"]["vars"] if v.startswith("_")]
+    assert data["results"]["bindings"]
+    assert not [v for row in data["results"]["bindings"] for v in row if v.startswith("_")]
+    header = requests.get(f"{server.url}/api/queries/{name}", params={**params, "format": "csv"}, timeout=10).text
+    assert "_actor_iri" not in header.splitlines()[0] and "since" not in header.splitlines()[0]
+    # the stored query's text posted to /sparql (as the query page does once it is edited)
+    text = STORED[name].text
+    posted = requests.post(f"{server.url}/sparql", data={"query": text}, headers={"Accept": "text/csv"}, timeout=10)
+    assert posted.status_code == 200 and "_actor_iri" not in posted.text.splitlines()[0]

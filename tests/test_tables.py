@@ -89,3 +89,25 @@ def test_kg_query_honours_columns(tmp_path):
         text=True,
     ).stdout
     assert "https://w3id.org/kg-news/id/" in full
+
+
+def test_parameter_columns_are_left_out_of_rows_and_every_format(graph):
+    rows = graph.query("meetings", actor="Q57792", since="2025-01-01")
+    assert rows.variables == [v for v in rows.variables if not v.startswith("_")] and len(rows)
+    for text in (rows.to_csv(), rows.to_tsv(), rows.to_json(), rows.to_xml()):
+        assert "_actor_iri" not in text and "__since" not in text
+    assert all(not key.startswith("_") for key in rows[0])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "table"])
+def test_kg_query_leaves_parameter_columns_out(tmp_path, fmt):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    store = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--store", store, "ingest", str(SEED_SHEET)]).exit_code == 0
+    shown = runner.invoke(app, ["--store", store, "query", "meetings", "-p", "actor=Q57792", "-f", fmt])
+    assert shown.exit_code == 0 and "Ishiba" in shown.stdout
+    assert "_actor_iri" not in shown.stdout and "_since" not in shown.stdout

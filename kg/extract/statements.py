@@ -99,7 +99,7 @@ _TRAILING_EN = re.compile(
 # "…, said Greenert." / "…, added the minister." (the cue before its subject)
 _TRAILING_INVERTED_EN = re.compile(
     r",\s+(said|says|added|adds|stated|noted|explained|continued|wrote|warned|stressed)\s+"
-    r"(?:[A-Z][\w.'’-]*|the\s+[\w.'’-]+|a\s+[\w.'’-]+)(?:\s+[^\s,]+){0,6}"
+    r"(?:[A-Z][\w.'’-]*|(?:the|an?)\s+[\w.'’-]+)(?:\s+[^\s,]+){0,6}"
     r"(?P<more>,\s+(?:adding|saying|noting|stressing|warning)(?:\s+that)?\s+.{8,})?$"
 )
 _ADDRESSEE_EN = re.compile(

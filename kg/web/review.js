@@ -126,7 +126,9 @@ function makeCard(key, index, item) {
   const card = el("li", { className: "fact", id: `fact-${key}-${index}`, dataset: { ref } });
   const label = key.slice(0, -1);
   const summary = el("div", { className: "summary-line" }, el("span", { className: "kind" }, label), summaryText(key, item));
-  if (item.confidence != null) summary.title = `confidence ${item.confidence}`;
+  if (item.confidence != null) {
+    summary.append(el("span", { className: "confidence", title: "the extractor's confidence" }, ` ${Number(item.confidence).toFixed(2)}`));
+  }
   summary.addEventListener("click", () => focusSpan(ref));
   const accept = el("button", { type: "button", className: "accept", "aria-pressed": "false" }, "Accept");
   const reject = el("button", { type: "button", className: "reject", "aria-pressed": "false" }, "Reject");

@@ -58,9 +58,9 @@
       var item = el("li", { class: f.kind, "data-f": f.id, tabindex: "0" }, [el("span", { class: "conf", text: conf(f.confidence) })].concat(who,
         when ? [el("div", { class: "meta", text: when })] : [], [el("div", { text: f.text ? "“" + f.text.slice(0, 240) + (f.text.length > 240 ? "…" : "") + "”" : "" })],
         f.span ? [] : [el("div", { class: "note", text: "no span" })]));
-      item.addEventListener("mouseenter", function () { show(f.id, false); });
-      item.addEventListener("click", function () { show(f.id, true); });
-      item.addEventListener("keydown", function (e) { if (e.key === "Enter") show(f.id, true); });
+      item.addEventListener("mouseenter", function () { show(f.id, "nearest"); });
+      item.addEventListener("click", function () { show(f.id, "center"); });
+      item.addEventListener("keydown", function (e) { if (e.key === "Enter") show(f.id, "center"); });
       facts.appendChild(item);
     });
     var actors = el("p", {}, list(data.actors.map(function (a) {
@@ -77,7 +77,7 @@
     var m = /^#span-(\d+)-(\d+)$/.exec(window.location.hash);
     if (m) {
       var found = data.facts.filter(function (f) { return f.span && f.span.start === +m[1] && f.span.end === +m[2]; })[0];
-      if (found) show(found.id, true);
+      if (found) show(found.id, "center");
     }
   }
   function pieces(id) { return Array.prototype.slice.call(document.querySelectorAll('#article-text [data-f="' + id + '"]')); }
@@ -86,10 +86,11 @@
     var li = document.querySelector('#facts li[data-f="' + id + '"]');
     if (li) { li.classList.add("active"); li.scrollIntoView({ block: "nearest" }); }
   }
-  function show(id, scroll) {
+  // hovering a fact brings its span into view if it is not (block "nearest"), clicking centres it
+  function show(id, block) {
     var parts = pieces(id);
     if (!parts.length) return;
-    if (scroll) parts[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    parts[0].scrollIntoView({ block: block, behavior: "smooth" });
     parts.forEach(function (p) { p.classList.remove("flash"); void p.offsetWidth; p.classList.add("flash"); });
     mark(id);
   }
@@ -155,6 +156,7 @@
       section("Statements about " + data.name, [statements(data.statements_about, true)])]));
     if (typeof vis === "undefined") return;
     window.kgEgo = drawNetwork(ego, data.network.nodes, data.network.edges, data.iri);
+    settle(window.kgEgo.network);
     var items = new vis.DataSet(data.timeline.map(function (e, i) {
       return { id: i, start: e.date.length === 4 ? e.date + "-01-01" : e.date.length === 7 ? e.date + "-01" : e.date,
         content: e.event_type + ": " + (e.what || e.kind || "").slice(0, 60), title: e.event_type + " · " + e.kind + (e.what ? " · " + e.what : "") + (e.dated_by === "article" ? " (article date)" : ""),
@@ -174,7 +176,10 @@
     root.appendChild(el("p", { class: "meta", text: data.nodes.length + " actors with the most meetings (of the " + data.pairs + " most frequent pairs); edge width = meetings; click an actor for its page." }));
     var box = el("div", { id: "network" });
     root.appendChild(box);
-    if (typeof vis !== "undefined") window.kgNetwork = drawNetwork(box, data.nodes, data.edges, null);
+    if (typeof vis !== "undefined") {
+      window.kgNetwork = drawNetwork(box, data.nodes, data.edges, null);
+      settle(window.kgNetwork.network);
+    }
   }
   function search() {
     root.appendChild(el("h1", { text: "Search: " + data.term }));
@@ -203,6 +208,22 @@
     });
   }
 
+  // ready once everything is drawn (a graph after its layout has settled): tests and the
+  // benchmark (benchmarks/views.py) wait for it
+  var waiting = 1;
+  function done() {
+    waiting -= 1;
+    if (waiting > 0) return;
+    window.kgReadyAt = performance.now();
+    document.body.setAttribute("data-ready", "1");
+  }
+  function settle(network) {
+    waiting += 1;
+    var finished = false;
+    function once() { if (!finished) { finished = true; done(); } }
+    network.once("stabilizationIterationsDone", once);
+    network.once("stabilized", once);
+  }
   ({ article: article, actor: actor, network: network, search: search })[data.view]();
-  document.body.setAttribute("data-ready", "1");
+  done();
 })();
