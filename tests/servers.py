@@ -16,6 +16,7 @@ from pathlib import Path
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 # Virtuoso 7 from Debian (package virtuoso-opensource-7-bin; `make test` installs it when missing)
 VIRTUOSO = shutil.which("virtuoso-t")
+ISQL = shutil.which("isql-vt")  # Virtuoso's SQL client, from the same package
 
 
 def free_port() -> int:
@@ -117,6 +118,18 @@ class VirtuosoServer(_ServerProcess):
         self.env = {"KG_STORE_USER": self.user, "KG_STORE_PASSWORD": self.password}
         self.ini = self.location / "virtuoso.ini"
         self.ini.write_text(self._ini())
+
+    def sql(self, statements: str) -> str:
+        """Run SQL statements as ``dba`` through ``isql-vt`` (user and role administration)."""
+        done = subprocess.run(
+            [ISQL, str(self.sql_port), self.user, self.password, f"exec={statements}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0 or "Error" in done.stdout + done.stderr:
+            raise RuntimeError(f"isql-vt failed: {done.stdout} {done.stderr}")
+        return done.stdout
 
     def _ini(self) -> str:
         d = self.location
