@@ -78,7 +78,7 @@ virtuoso:
 
 # Benchmark at 10,000 synthetic articles (about 40 minutes, most of it the rdflib baseline;
 # figures in benchmarks/README.md).
-# Smaller: make bench BENCH_ARGS="--articles 1000"
+# Smaller: make bench BENCH_ARGS="--articles 1000"; larger: BENCH_ARGS="--articles 100000" (no rdflib runs)
 bench: setup
 	$(BIN)/python -m benchmarks.run --articles 10000 --jobs 2 $(BENCH_ARGS)
 

@@ -1599,6 +1599,24 @@ class _Run:
             and not any(w.lower() in ("that", "which", "who", "when", "if", "after", "before") for w in words)
         )
 
+    @staticmethod
+    def _document_subject(words: list[str]) -> bool:
+        """Whether ``words`` are a document noun phrase ("The joint statement", "A final
+        communiqué"; heads in resources/en/document_speakers.txt).
+
+        >>> _Run._document_subject(["The", "joint", "statement"]), _Run._document_subject(["The", "plan"])
+        (True, False)
+        """
+        from kg.extract.resources import words as resource_words
+
+        lows = [w.lower() for w in words]
+        return (
+            2 <= len(lows) <= 4
+            and lows[0] in ("the", "a", "their", "its")
+            and lows[-1] in resource_words("en", "document_speakers")
+            and all(w.isalpha() and w.islower() for w in words[1:])
+        )
+
     def _subject_en(self, tokens, index, b_start) -> str | None:
         """The subject right before an English cue verb: a name, pronoun or role noun."""
         t_start = tokens[index][0]
@@ -1608,6 +1626,8 @@ class _Run:
             return self._group(self._recent_persons(t_start, 2))
         if index <= 12 and tokens[0][2] == "Both" and " and " in self.text[tokens[0][1] : t_start]:
             return self._group(self._recent_persons(tokens[0][0], 2))  # "Both the X and the Y said
+        if not mentions and self._document_subject([w for _, _, w in tokens[:index]]):
+            return self._group(self._recent_persons(t_start, 2))  # "The joint statement said": its parties
         persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
         if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):
             if len(self.text[persons[-1].end : t_start].split()) <= 3:
