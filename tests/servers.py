@@ -3,11 +3,13 @@ servers, kg serve."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +18,7 @@ from pathlib import Path
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 # Virtuoso 7 from Debian (package virtuoso-opensource-7-bin; `make test` installs it when missing)
 VIRTUOSO = shutil.which("virtuoso-t")
+ISQL = shutil.which("isql-vt")  # Virtuoso's SQL client, from the same package
 
 
 def free_port() -> int:
@@ -107,9 +110,10 @@ class VirtuosoServer(_ServerProcess):
     flavor = "virtuoso"
     user, password = "dba", "dba"
 
-    def __init__(self, location: Path):
+    def __init__(self, location: Path, *, use_template: bool = True):
         self.location = location
         self.location.mkdir(parents=True, exist_ok=True)
+        self._use_template = use_template
         self.port = free_port()
         self.sql_port = free_port()
         self.http_url = f"http://127.0.0.1:{self.port}"
@@ -117,6 +121,18 @@ class VirtuosoServer(_ServerProcess):
         self.env = {"KG_STORE_USER": self.user, "KG_STORE_PASSWORD": self.password}
         self.ini = self.location / "virtuoso.ini"
         self.ini.write_text(self._ini())
+
+    def sql(self, statements: str) -> str:
+        """Run SQL statements as ``dba`` through ``isql-vt`` (user and role administration)."""
+        done = subprocess.run(
+            [ISQL, str(self.sql_port), self.user, self.password, f"exec={statements}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0 or "Error" in done.stdout + done.stderr:
+            raise RuntimeError(f"isql-vt failed: {done.stdout} {done.stderr}")
+        return done.stdout
 
     def _ini(self) -> str:
         d = self.location
@@ -160,7 +176,24 @@ MaxQueryExecutionTime = 60
 MaxQueryCostEstimationTime = 0
 """
 
+    _template: Path | None = None  # a new, cleanly stopped database, made once per test session
+
     def start(self) -> VirtuosoServer:
+        """Start the server; a new database is a copy of the session's template (creating a
+        database takes Virtuoso several seconds, opening a copy about one)."""
+        if not (self.location / "virtuoso.db").exists() and self._use_template:
+            template = VirtuosoServer._template
+            if template is None or not (template / "virtuoso.db").exists():
+                template = Path(tempfile.mkdtemp(prefix="kg-virtuoso-template-"))
+                atexit.register(shutil.rmtree, template, True)
+                VirtuosoServer(template, use_template=False).start().stop()
+                VirtuosoServer._template = template
+            for name in ("virtuoso.db", "virtuoso.trx"):
+                if (template / name).exists():
+                    shutil.copyfile(template / name, self.location / name)
+        return self._start()
+
+    def _start(self) -> VirtuosoServer:
         import requests
 
         self.process = subprocess.Popen(
