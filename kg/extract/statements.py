@@ -182,6 +182,20 @@ _PHRASE_FILLERS = frozenset("the a an their his her its our same".split())
 
 
 @functools.cache
+def _inhabitant_nouns(lang: str) -> dict[str, str]:
+    """Inhabitant noun → demonym adjective (resources/<lang>/inhabitant_nouns.tsv).
+
+    >>> _inhabitant_nouns("de")["dänin"], _inhabitant_nouns("en")["dane"]
+    ('dänisch', 'danish')
+    """
+    from kg.extract.resources import table
+
+    if lang not in ("de", "en"):
+        return {}
+    return {row["noun"]: row["demonym"] for row in table(lang, "inhabitant_nouns")}
+
+
+@functools.cache
 def _cue_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
     """The multi-word cues of resources/en/cue_phrases.txt, by their first lemma."""
     from kg.extract.resources import ordered
@@ -582,7 +596,10 @@ class _Run:
         return next(iter(used)) if len(used) == 1 else _surname(name)
 
     def _role_speaker(self, words: list[str], near: int) -> str | None:
-        """An actor whose recorded role contains one of ``words`` (most recently mentioned)."""
+        """An actor whose recorded role contains one of ``words`` (most recently mentioned); an
+        inhabitant noun stands for its demonym ("die Dänin" → a "dänische" role)."""
+        demonyms = _inhabitant_nouns(self.lang)
+        words = [demonyms.get(w, w) for w in words]
         candidates = [w for w in words if len(w) >= 5 and w not in self.cues]
         if not candidates:
             return None
@@ -1696,7 +1713,12 @@ class _Run:
                 if at_end and j != len(tokens) - 1:
                     continue
                 parts = head.split("-")
-                if not (_is_role(head) or _is_role(parts[-1]) or _is_role(parts[-1].capitalize())):
+                if not (
+                    _is_role(head)
+                    or _is_role(parts[-1])
+                    or _is_role(parts[-1].capitalize())
+                    or head.lower() in _inhabitant_nouns(self.lang)  # "the Dane", "die Dänin"
+                ):
                     continue
                 if any(
                     m.start < t_end and t_start < m.end for m in self.actors.in_range(max(0, t_start - 60), t_end + 60)

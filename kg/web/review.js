@@ -80,7 +80,11 @@ function fieldWidget(kind, name, value, choices) {
 }
 function fieldValue(input) {
   const kind = input.dataset.kind;
-  if (kind === "refs") return [...input.selectedOptions].map((o) => o.value);
+  if (kind === "refs") { // the draft's order for those kept, then the ones chosen
+    const chosen = [...input.selectedOptions].map((o) => o.value);
+    const initial = JSON.parse(input.dataset.initial || "null") || [];
+    return [...initial.filter((id) => chosen.includes(id)), ...chosen.filter((id) => !initial.includes(id))];
+  }
   if (kind === "bool") return input.checked;
   const value = input.value.trim();
   return value === "" ? null : value;
