@@ -314,3 +314,20 @@ def test_kg_review_url_fetches_the_page(tmp_path):
         process.wait(10)
         site.shutdown()
     assert load_factsheet(target).statements
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["no-such-article.txt"], "no-such-article.txt: no such file"),
+        ([str(SEED_TEXT), "--published", "10.4.2025"], "--published '10.4.2025': expected a date YYYY-MM-DD"),
+        (["ftp://example.org/a.txt"], "only http and https URLs"),
+    ],
+)
+def test_kg_review_bad_input_is_a_usage_error(tmp_path, args, says):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["--store", str(tmp_path / "store"), "review", *args])
+    assert result.exit_code == 2 and says in result.stderr, result.stderr
