@@ -213,6 +213,17 @@ def test_selection_offsets_count_code_points(browser):
         needle = "Wir bleiben 𝔴𝔞𝔠𝔥𝔰𝔞𝔪 🙂."
         start, end = _select(browser, needle)
         assert (start, end) == (text.index(needle), text.index(needle) + len(needle))
+        # a selection whose ends are element boundaries (around the highlighted actor), not text offsets
+        browser.execute_script(
+            """const segment = document.querySelector('#article .hl-actor');
+            const range = document.createRange();
+            range.selectNode(segment);
+            document.getSelection().removeAllRanges();
+            document.getSelection().addRange(range);"""
+        )
+        _wait(browser, lambda d: d.find_element(By.ID, "sel-text").text == "Erika Muster")
+        shown = browser.find_element(By.ID, "sel-range")
+        assert (int(shown.get_attribute("data-start")), int(shown.get_attribute("data-end"))) == (at, at + 12)
         # a selection across the highlighted actor and white space around it
         start, end = _select(browser, " Ministerin Erika Muster 😀 ")
         assert text[start:end] == "Ministerin Erika Muster 😀"

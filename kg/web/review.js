@@ -2,8 +2,7 @@
 // reject or edit, and quotes/actors added by selecting text. The corrected sheet is built by the
 // loopback server (POST /api/sheet or /api/save) from the decisions this page sends.
 // Offsets are Unicode code points of the article text (as the fact sheet counts them), computed
-// from the text node and offset a selection ends in: every text node of #article lies in one
-// segment element carrying the code-point offset it starts at (data-start).
+// from the text nodes before a selection's ends and the offsets within their own text nodes.
 // Values are shown with textContent only (never as HTML).
 "use strict";
 
@@ -267,22 +266,15 @@ function focusCard(ref) {
 
 // ------------------------------------------------------------------ selection → offsets
 
-// The code-point offset in the article text of a DOM point (node, offset) inside #article.
+// The code-point offset in the article text of a DOM point (node, offset) inside #article: the
+// code points of the text nodes before it plus those of its own text node up to the offset. It
+// holds for any markup inside #article (segments here, nested highlight spans elsewhere), as long
+// as #article holds the article text and nothing else.
 function pointOffset(node, offset) {
-  const article = $("article");
-  if (node.nodeType === Node.TEXT_NODE) {
-    const segment = node.parentElement.closest("[data-start]");
-    return Number(segment.dataset.start) + cpLength(node.data.slice(0, offset));
-  }
-  const segments = [...article.querySelectorAll("[data-start]")];
-  const child = node.childNodes[offset];
-  if (child) { // the start of the first segment at or after that child
-    const next = segments.find((s) => child === s || child.contains(s) || (child.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING));
-    return next ? Number(next.dataset.start) : state.chars.length;
-  }
-  const inside = segments.filter((s) => node.contains(s)); // the end of the node
-  const last = inside.length ? inside[inside.length - 1] : node.closest("[data-start]");
-  return last ? Number(last.dataset.start) + cpLength(last.textContent) : state.chars.length;
+  const before = document.createRange();
+  before.selectNodeContents($("article"));
+  before.setEnd(node, offset);
+  return cpLength(before.toString());
 }
 
 function onSelection() {
