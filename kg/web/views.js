@@ -110,7 +110,7 @@
         color: { color: "#8895aa" } };
     }));
     var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {
-      physics: { solver: "forceAtlas2Based", stabilization: { iterations: 150 } },
+      physics: { solver: "forceAtlas2Based", stabilization: { iterations: 100 } },
       edges: { scaling: { min: 1, max: 8 }, smooth: false },
       interaction: { hover: true, tooltipDelay: 150 },
     });
