@@ -592,6 +592,7 @@ def actor_view(store, key: str, base_iri: str = DEFAULT_BASE_IRI) -> dict:
                 "what": _value(item.get("what")),
                 "article": _value(item.get("article")),
                 "article_key": _timeline_article_key(item.get("article"), base_iri),
+                "sources": _value(item.get("sources")),  # reporting articles, when events are counted
             }
         )
     view["timeline_total"] = len(events)
