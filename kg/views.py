@@ -245,7 +245,10 @@ def article_view(store, url_or_key: str, base_iri: str = DEFAULT_BASE_IRI) -> di
             "aliases": sorted(str(v) for v in props.get(SCHEMA.alternateName, [])),
             "roles": roles,
             "link_confidence": _value(one(link, KG.confidence)) if link is not None else None,
-            "mentions": sorted(s for s in (_span(triples, m) for m in props.get(KG.mention, [])) if s),
+            "mentions": sorted(
+                (s for s in (_span(triples, m) for m in props.get(KG.mention, [])) if s),
+                key=lambda s: (s["start"], s["end"]),
+            ),
         }
 
     def names(nodes) -> list[dict]:
