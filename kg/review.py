@@ -543,6 +543,13 @@ class ReviewServer:
     document), ``POST /api/sheet?format=yaml|json`` (decisions in, the corrected sheet out, for
     download), ``POST /api/save`` (decisions in, ``save_to`` written), ``POST /api/preview``
     (decisions in, the marked article text out, :func:`review_html`).
+
+    >>> from kg.model import parse_factsheet
+    >>> server = ReviewServer(review_document(parse_factsheet({"actors": [], "meetings": [],
+    ...     "missions": [], "statements": []}), "Text."))
+    >>> server.url.startswith("http://127.0.0.1:"), server.page_document()["save"]
+    (True, None)
+    >>> server.shutdown()
     """
 
     def __init__(self, review: Mapping[str, Any], save_to=None, host: str = "127.0.0.1", port: int = 0):
@@ -568,14 +575,20 @@ class ReviewServer:
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.port}/"
         self.saved = 0  # how many times the sheet was saved
+        self._serving = False
 
     def serve_forever(self) -> None:
         """Answer requests until :meth:`shutdown` (or Ctrl-C in the caller)."""
-        self.httpd.serve_forever(poll_interval=0.2)
+        self._serving = True
+        try:
+            self.httpd.serve_forever(poll_interval=0.2)
+        finally:
+            self._serving = False
 
     def shutdown(self) -> None:
-        """Stop :meth:`serve_forever` (from another thread) and close the socket."""
-        self.httpd.shutdown()
+        """Stop :meth:`serve_forever` (from another thread, if it runs) and close the socket."""
+        if self._serving:
+            self.httpd.shutdown()
         self.httpd.server_close()
 
     def page_document(self) -> dict[str, Any]:
