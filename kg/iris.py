@@ -245,6 +245,19 @@ class Iris:
         """The graph that lists the articles of a write in flight on a store without atomic writes."""
         return self._iri("graph", "summary-pending")
 
+    def events_graph(self) -> URIRef:
+        """The named graph of the events (one node per event, joining its reports)."""
+        return self._iri("graph", "events")
+
+    def event(self, *identity) -> URIRef:
+        """An event reported by one or more articles, named by what identifies it (category,
+        participants, date or first report, place; a quote's speaker and words).
+
+        >>> Iris().event("meeting", "a", "b") == Iris().event("meeting", "a", "b")
+        True
+        """
+        return self._iri("event", digest("event", *identity))
+
     def enrichment_graph(self) -> URIRef:
         """The named graph of Wikidata enrichment."""
         return self._iri("graph", "wikidata")
