@@ -60,7 +60,7 @@ from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
 from kg.summary import KGS
 
-MIN_PARTICIPANT_JACCARD = 0.5  # |shared| / |all| participants of two meeting or mission mentions
+MIN_PARTICIPANT_JACCARD = 0.6  # |shared| / |all| participants of two meeting or mission mentions
 MIN_QUOTE_JACCARD = 0.8  # |shared| / |all| normalised word tokens of two quotes of one speaker
 UNDATED_WINDOW_DAYS = 14  # an undated meeting: within this many days of its article's publication
 MISSION_WINDOW_DAYS = 60  # unnamed missions: reported within this many days of each other
@@ -102,6 +102,8 @@ class Mention:
     lead: str | None = None  # missions: the leading actor
     text: str | None = None  # statements: the quote as written
     lang: str | None = None  # statements: the quote's language tag
+    status: str | None = None  # meetings and missions: the status the article gives (local name)
+    label: str | None = None  # missions: the name as written
 
     def features(self) -> str:
         """The mention as a JSON text (kept in the events graph for the matcher)."""
@@ -162,7 +164,19 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
         if cls == KG.Meeting:
             kinds = sorted(str(o)[len(_KG) :] for o in values.get(KG.meetingKind, ()) if str(o).startswith(_KG))
             people = tuple(sorted({str(o) for o in values.get(SEM.hasActor, ())}))
-            out.append(Mention(str(subject), "meeting", article, kinds[0] if kinds else "", people, place, date, published))
+            out.append(
+                Mention(
+                    str(subject),
+                    "meeting",
+                    article,
+                    kinds[0] if kinds else "",
+                    people,
+                    place,
+                    date,
+                    published,
+                    status=_status(values),
+                )
+            )
         elif cls == KG.Mission:
             kinds = sorted(str(o)[len(_KG) :] for o in values.get(KG.missionKind, ()) if str(o).startswith(_KG))
             lead = min((str(o) for o in values.get(KG.lead, ())), default=None)
@@ -182,6 +196,8 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
                     names[0] if names and names[0] else None,
                     qids[0] if qids else None,
                     lead,
+                    status=_status(values),
+                    label=min((str(o) for o in values.get(SCHEMA.name, ())), default=None),
                 )
             )
         else:
@@ -206,6 +222,11 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
             )
     out.sort(key=lambda m: m.iri)
     return out
+
+
+def _status(values: dict) -> str | None:
+    found = sorted(str(o)[len(_KG) :] for o in values.get(KG.status, ()) if str(o).startswith(_KG))
+    return found[0] if found else None
 
 
 # --------------------------------------------------------------------------- dates and matching
@@ -464,6 +485,12 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
         out.add((mention, KGS.matchFeatures, Literal(m.features())))
         out.update((mention, KGS.matchKey, Literal(k)) for k in match_keys(m))
     out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
+    published = sorted(m.published for m in members if m.published)
+    if published:
+        out.add((node, KG.firstReported, _date_literal(published[0])))
+    latest = max(members, key=lambda m: (m.published or "", m.status is not None, m.iri))
+    if latest.status:  # the status of the latest report: a planned meeting reported later as held
+        out.add((node, KG.status, KG[latest.status]))
     dates = sorted((m.date for m in members if m.date), key=lambda d: (-len(d), d))
     if dates:
         out.add((node, SEM.hasTimeStamp, _date_literal(dates[0])))
@@ -486,6 +513,9 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
         if kind:
             out.add((node, KG.missionKind, KG[kind]))
         out.update((node, KG.lead, URIRef(m.lead)) for m in members if m.lead)
+        labels = sorted(m.label for m in members if m.label)
+        if labels:
+            out.add((node, SCHEMA.name, Literal(labels[0])))
         qids = sorted(m.qid for m in members if m.qid)
         if qids:
             out.add((node, OWL.sameAs, URIRef(_WD + qids[0])))
@@ -713,6 +743,7 @@ def explain_event(store, event: str, base_iri: str = DEFAULT_BASE_IRI) -> EventE
     from kg.errors import UsageError
 
     graph = events_graph_iri(base_iri)
+    event = str(iris(base_iri).event_for(event))
     rows = store.query(
         "SELECT ?m ?f ?g ?e WHERE { GRAPH ?g { ?e <https://w3id.org/kg-news/ontology#mention> ?m . "
         "?m <https://w3id.org/kg-news/summary#matchFeatures> ?f } }",

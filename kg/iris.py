@@ -258,6 +258,19 @@ class Iris:
         """
         return self._iri("event", digest("event", *identity))
 
+    def event_for(self, value: str) -> URIRef:
+        """An event's IRI from its IRI or its key (the last path segment).
+
+        >>> Iris().event_for("0123456789abcdef") == Iris().event_for("https://w3id.org/kg-news/id/event/0123456789abcdef")
+        True
+        """
+        value = value.strip()
+        if re.fullmatch(r"[0-9a-f]{16}", value):
+            return self._iri("event", value)
+        if _ABSOLUTE.match(value):
+            return URIRef(value)
+        raise UsageError(f"event {value!r}: expected an event IRI or its 16-digit key (see 'kg events')")
+
     def enrichment_graph(self) -> URIRef:
         """The named graph of Wikidata enrichment."""
         return self._iri("graph", "wikidata")
