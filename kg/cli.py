@@ -521,9 +521,13 @@ def summary_rebuild() -> None:
 
 @app.command()
 def events(
-    explain: str | None = typer.Option(None, "--explain", metavar="EVENT", help="Show why an event's mentions were joined."),
+    explain: str | None = typer.Option(
+        None, "--explain", metavar="EVENT", help="Show why an event's mentions were joined."
+    ),
     rebuild: bool = typer.Option(False, "--rebuild", help="Recompute the events graph from the article graphs."),
-    min_sources: int = typer.Option(1, "--min-sources", min=1, help="List only events with this many reporting articles."),
+    min_sources: int = typer.Option(
+        1, "--min-sources", min=1, help="List only events with this many reporting articles."
+    ),
     limit: int = typer.Option(100, "--limit", min=1, help="List at most this many events."),
 ) -> None:
     """List events (a meeting, mission or statement joined across the articles reporting it),

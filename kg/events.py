@@ -16,7 +16,8 @@ Matching (:func:`compatible`, a symmetric test of two mentions):
   overlap of at least :data:`MIN_PARTICIPANT_JACCARD`, or both have the same single participant
   and the same place; dates compatible at their precision (``2025-04`` with ``2025-04-09``, never
   two different days); an undated mention stands for the days within :data:`UNDATED_WINDOW_DAYS`
-  of its article's publication date (any date within one article); different places never join.
+  of its article's publication date (without either, it joins only within its article);
+  different places never join.
 * **missions**: the same mission QID, or the same normalised name, or (unnamed) the same kind with
   participants (lead included) as for meetings, reported within :data:`MISSION_WINDOW_DAYS`;
   two different QIDs or names never join.
@@ -26,8 +27,8 @@ Matching (:func:`compatible`, a symmetric test of two mentions):
 Clustering (:func:`cluster`) is a function of the set of mentions, not of their order: mentions
 are taken in a fixed order (most precise date first, undated last) and each joins the one event
 whose every mention it is compatible with; when it fits none, or more than one (ambiguous), it
-starts its own. Candidates come from match keys (participant pair + month, speaker + text
-digest, …) kept in the events graph, so ingest looks up a few keys instead of scanning events.
+starts its own. Candidates come from match keys (participant pair + year, speaker + first or
+last words, …) kept in the events graph, so ingest looks up a few keys instead of scanning events.
 
 Ingest, re-ingest and delete recompute the events of the connected component (under
 :func:`compatible`) that the written articles touch, in the same atomic write as the articles
@@ -46,10 +47,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -105,22 +105,9 @@ class Mention:
     status: str | None = None  # meetings and missions: the status the article gives (local name)
     label: str | None = None  # missions: the name as written
 
-    def features(self) -> str:
-        """The mention as a JSON text (kept in the events graph for the matcher)."""
-        return json.dumps([getattr(self, f) for f in _FIELDS], ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_features(cls, text: str) -> Mention:
-        values = json.loads(text)
-        values[4] = tuple(values[4])
-        return cls(*values)
-
     @property
     def tokens(self) -> frozenset[str]:
         return _token_set(self.text or "")
-
-
-_FIELDS = [f for f in Mention.__dataclass_fields__]
 
 
 def quote_tokens(text: str) -> list[str]:
@@ -133,7 +120,7 @@ def quote_tokens(text: str) -> list[str]:
     return re.findall(r"\w+", folded)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _token_set(text: str) -> frozenset[str]:
     return frozenset(quote_tokens(text))
 
@@ -277,9 +264,10 @@ def _overlap(a, b) -> bool:
 def _dates_compatible(a: Mention, b: Mention) -> bool:
     if a.date and b.date:
         return _overlap(_parse(a.date), _parse(b.date))
-    if a.article == b.article:
-        return True
-    return _overlap(interval(a), interval(b))
+    first, second = interval(a), interval(b)
+    if first is None and second is None:  # undated, in articles without a date: one article only
+        return a.article == b.article
+    return _overlap(first, second)
 
 
 def _kind_group(category: str, kind: str) -> str:
@@ -353,55 +341,45 @@ def compatible(a: Mention, b: Mention) -> bool:
     if _kind_group("meeting", a.kind) != _kind_group("meeting", b.kind):
         return False
     if len(a.participants) == 1 and len(b.participants) == 1 and not (a.place or b.place):
-        return a.participants == b.participants and a.article == b.article
+        return a.participants == b.participants and a.article == b.article and _dates_compatible(a, b)
     return _participants_match(a, b) and _dates_compatible(a, b)
 
 
-def _months(span) -> list[str]:
-    first, last = span
-    out, year, month = [], first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+def _years(span) -> list[str]:
+    return [str(year) for year in range(span[0].year, span[1].year + 1)]
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def match_keys(mention: Mention) -> tuple[str, ...]:
     """The keys under which a mention's possible partners are found: every pair of mentions that
-    :func:`compatible` accepts shares at least one key.
+    :func:`compatible` accepts shares at least one key (participant pair and year; speaker, year
+    and the first or last words of a quote; a mission's QID or name).
 
     >>> m = Mention("m", "meeting", "a", "meeting", ("x", "y"), None, "2025-04-09", None)
     >>> len(match_keys(m))
-    2
+    1
     """
     c = mention.category
+    span = interval(mention)
+    buckets = _years(span) if span else ["article:" + mention.article]
     if c == "statement":
         tokens = quote_tokens(mention.text or "")
         speaker = mention.participants[0]
-        keys = {
-            digest("s", speaker, " ".join(sorted(set(tokens)))),
-            digest("s<", speaker, " ".join(tokens[:QUOTE_EDGE_TOKENS])),
-            digest("s>", speaker, " ".join(tokens[-QUOTE_EDGE_TOKENS:])),
-        }
-        return tuple(sorted(keys))
+        edges = {" ".join(tokens[:QUOTE_EDGE_TOKENS]), " ".join(tokens[-QUOTE_EDGE_TOKENS:])}
+        return tuple(sorted({digest("s", speaker, bucket, edge) for edge in edges for bucket in buckets}))
     keys: set[str] = set()
     people = mention.participants
-    pairs = [(x, y) for i, x in enumerate(people) for y in people[i + 1 :]] or [(people[0], "")] if people else []
+    pairs = [(x, y) for i, x in enumerate(people) for y in people[i + 1 :]]
+    if not pairs and people:
+        pairs = [(people[0], "")]
     if c == "mission":
         if mention.qid:
             keys.add(digest("xq", mention.qid))
         if mention.name:
             keys.add(digest("xn", mention.name))
-        span = interval(mention)
-        months = _months(span) if span else ["article:" + mention.article]
-        keys.update(digest("x", mention.kind, x, y, month) for x, y in pairs for month in months)
-        return tuple(sorted(keys))
-    span = interval(mention)
-    months = _months(span) if span else []
-    for x, y in pairs:
-        keys.add(digest("m", x, y, "article:" + mention.article))
-        keys.update(digest("m", x, y, month) for month in months)
+        keys.update(digest("x", mention.kind, x, y, bucket) for x, y in pairs for bucket in buckets)
+    else:
+        keys.update(digest("m", x, y, bucket) for x, y in pairs for bucket in buckets)
     return tuple(sorted(keys))
 
 
@@ -436,8 +414,21 @@ def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:
     return events
 
 
+@functools.lru_cache(maxsize=8192)
 def _date_literal(date: str) -> Literal:
     return Literal(date, datatype=_DATE_TYPES.get(len(date), XSD.string))
+
+
+@functools.lru_cache(maxsize=4096)
+def _integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def _plain(text: str) -> Literal:
+    return Literal(text)
+
+
+_TRUE, _FALSE = Literal(True), Literal(False)
 
 
 def _identity(members: Sequence[Mention]) -> tuple:
@@ -477,13 +468,12 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
     first = members[0]
     out = {(node, RDF.type, _EVENT_CLASS[first.category])}
     articles = {m.article for m in members}
-    out.add((node, KG.sourceCount, Literal(len(articles), datatype=XSD.integer)))
-    out.add((node, KG.mentionCount, Literal(len(members), datatype=XSD.integer)))
+    out.add((node, KG.sourceCount, _integer(len(articles))))
+    out.add((node, KG.mentionCount, _integer(len(members))))
     for m in members:
         mention = URIRef(m.iri)
         out.add((node, KG.mention, mention))
-        out.add((mention, KGS.matchFeatures, Literal(m.features())))
-        out.update((mention, KGS.matchKey, Literal(k)) for k in match_keys(m))
+        out.update((mention, KGS.matchKey, _plain(k)) for k in match_keys(m))
     out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
     published = sorted(m.published for m in members if m.published)
     if published:
@@ -505,7 +495,7 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
         out.add((node, SCHEMA.spokenByCharacter, URIRef(speaker)))
         text = min(members, key=lambda m: (m.published or "9999", m.iri))
         out.add((node, SCHEMA.text, Literal(text.text or "", lang=text.lang)))
-        out.add((node, KG.direct, Literal(counts.get("direct", 0) > 0)))
+        out.add((node, KG.direct, _TRUE if counts.get("direct", 0) > 0 else _FALSE))
         return out
     out.update((node, SEM.hasActor, URIRef(p)) for m in members for p in m.participants)
     kind = min(counts, key=lambda k: (-counts[k], _KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
@@ -528,17 +518,41 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
 # --------------------------------------------------------------------------- the store side
 
 _LOOKUP = """
-SELECT ?m ?f ?e ?events WHERE {
+SELECT DISTINCT ?m ?e ?events WHERE {
   VALUES ?k { %s }
-  GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchKey> ?k ;
-                     <https://w3id.org/kg-news/summary#matchFeatures> ?f .
+  GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchKey> ?k .
                   ?e <https://w3id.org/kg-news/ontology#mention> ?m }
 }
 """
+_MENTION_TRIPLES = """
+SELECT ?m ?p ?o ?g WHERE { VALUES ?m { %s } GRAPH ?g { ?m ?p ?o } }
+"""
+_PUBLISHED = """
+SELECT ?g ?d WHERE { VALUES ?g { %s } GRAPH ?g { ?g <https://schema.org/datePublished> ?d } }
+"""
+
+
+def stored_mentions(store, mentions: Iterable[str]) -> dict[str, Mention]:
+    """The stored meetings, missions and statements with these IRIs, read from their article graphs."""
+    wanted = sorted(set(mentions))
+    by_article: dict[str, list] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        values = " ".join(sparql_term(URIRef(m)) for m in wanted[start : start + _CHUNK])
+        for m, p, o, g in store.query(_MENTION_TRIPLES % values).rows:
+            by_article.setdefault(str(g), []).append((m, p, o))
+    articles = sorted(by_article)
+    for start in range(0, len(articles), _CHUNK):
+        values = " ".join(sparql_term(URIRef(a)) for a in articles[start : start + _CHUNK])
+        for g, d in store.query(_PUBLISHED % values).rows:
+            by_article[str(g)].append((g, SCHEMA.datePublished, d))
+    return {m.iri: m for article, triples in by_article.items() for m in article_mentions(article, triples)}
+
+
 _SUBJECTS = """
 SELECT ?s ?p ?o ?events WHERE { VALUES ?s { %s } GRAPH ?events { ?s ?p ?o } }
 """
 _CHUNK = 400  # keys or subjects per lookup query
+_MENTION_CACHE = 200_000  # stored mentions the planner keeps between writes (read from the store once)
 
 
 class EventPlanner:
@@ -553,6 +567,7 @@ class EventPlanner:
         self.store = store
         self.base = base_iri
         self.graph = events_graph_iri(base_iri)
+        self._mentions: dict[str, Mention] = {}
 
     def _lookup(self, keys: Iterable[str], cache: dict) -> None:
         """Read the stored mentions under these keys (once per key) into ``cache``:
@@ -564,11 +579,14 @@ class EventPlanner:
             chunk = wanted[start : start + _CHUNK]
             values = " ".join(sparql_term(Literal(k)) for k in chunk)
             rows = self.store.query(_LOOKUP % values, {"events": self.graph}).rows
-            for m, features, event, _ in rows:
-                mention = Mention.from_features(str(features))
-                for k in match_keys(mention):
+            events = {str(m): str(e) for m, e, _ in rows}
+            missing = [m for m in events if m not in self._mentions]
+            self._mentions.update(stored_mentions(self.store, missing))
+            for iri, event in events.items():
+                mention = self._mentions.get(iri)
+                for k in match_keys(mention) if mention is not None else ():
                     if k in cache:
-                        cache[k][mention.iri] = (mention, str(event))
+                        cache[k][iri] = (mention, event)
 
     def _closure(self, start: Iterable[Mention], cache: dict, removed: set[str], new: dict[str, Mention]):
         """The mentions connected to ``start`` under :func:`compatible`: the stored ones (but
@@ -597,14 +615,23 @@ class EventPlanner:
         if not added and not removed:
             return set(), set()
         cache: dict = {}
+        if len(self._mentions) > _MENTION_CACHE:
+            self._mentions.clear()
+        for mention in removed:  # the stored versions (their article graphs are being replaced)
+            self._mentions[mention.iri] = mention
         gone = {m.iri for m in removed}
         before = self._closure(removed, cache, set(), {})
         new = {m.iri: m for m in added}
-        after = self._closure([m for iri, m in before.items() if iri not in gone] + list(new.values()), cache, gone, new)
+        after = self._closure(
+            [m for iri, m in before.items() if iri not in gone] + list(new.values()), cache, gone, new
+        )
         stored = {iri: event for entries in cache.values() for iri, (_, event) in entries.items()}
         touched = (set(before) | set(after)) & set(stored)
         old = self._subject_triples(sorted({stored[iri] for iri in touched}) + sorted(touched))
         fresh = event_triples(cluster(after.values()), self.base)
+        for iri in gone:
+            self._mentions.pop(iri, None)
+        self._mentions.update(new)  # stored once the write lands (if it fails, no key finds them)
         return old - fresh, fresh - old
 
     def _subject_triples(self, subjects: Sequence[str]) -> set[tuple]:
@@ -728,7 +755,9 @@ class EventExplanation:
 
     def text(self) -> str:
         """Lines for a person."""
-        lines = [f"event {self.event}: {len(self.mentions)} mention(s) in {len({m.article for m in self.mentions})} article(s)"]
+        lines = [
+            f"event {self.event}: {len(self.mentions)} mention(s) in {len({m.article for m in self.mentions})} article(s)"
+        ]
         for m in self.mentions:
             what = m.text if m.category == "statement" else m.kind
             lines.append(f"  mention {m.iri} ({what}; {m.date or 'undated'}; article {m.article})")
@@ -745,13 +774,12 @@ def explain_event(store, event: str, base_iri: str = DEFAULT_BASE_IRI) -> EventE
     graph = events_graph_iri(base_iri)
     event = str(iris(base_iri).event_for(event))
     rows = store.query(
-        "SELECT ?m ?f ?g ?e WHERE { GRAPH ?g { ?e <https://w3id.org/kg-news/ontology#mention> ?m . "
-        "?m <https://w3id.org/kg-news/summary#matchFeatures> ?f } }",
+        "SELECT ?m ?g ?e WHERE { GRAPH ?g { ?e <https://w3id.org/kg-news/ontology#mention> ?m } }",
         {"g": graph, "e": URIRef(event)},
     ).rows
     if not rows:
         raise UsageError(f"event {event!r}: no such event in the store; see 'kg events' for the events")
-    mentions = sorted((Mention.from_features(str(f)) for _, f, *_ in rows), key=_order)
+    mentions = sorted(stored_mentions(store, [str(row[0]) for row in rows]).values(), key=_order)
     first = mentions[0]
     return EventExplanation(event, mentions, [(first.iri, m.iri, reasons(first, m)) for m in mentions[1:]])
 

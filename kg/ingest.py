@@ -40,8 +40,8 @@ from rdflib import Literal, URIRef
 
 from kg import __version__
 from kg.build import ArticleGraph, build_article
-from kg.events import EventPlanner, Mention, article_mentions, events_are_current, events_graph_iri, rebuild_events
 from kg.errors import InputError, KgError, NotConformingError, UsageError
+from kg.events import EventPlanner, Mention, article_mentions, events_are_current, events_graph_iri, rebuild_events
 from kg.limits import MAX_ARTICLE_BYTES, MAX_SHEET_BYTES, read_bounded
 from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
@@ -342,7 +342,8 @@ class ArticleWriter:
             self.store.apply_changes(
                 remove=[(s, p, o, self.summary) for s, p, o in remove]  # any order: one update
                 + [(s, p, o, self.events_graph) for s, p, o in events[0]],
-                add=[(s, p, o, self.summary) for s, p, o in add] + [(s, p, o, self.events_graph) for s, p, o in events[1]],
+                add=[(s, p, o, self.summary) for s, p, o in add]
+                + [(s, p, o, self.events_graph) for s, p, o in events[1]],
                 **changes,
             )
         except BaseException:

@@ -238,7 +238,14 @@ CASES = [
         "timeline-mentions-of-rutte",
         "timeline-mentions",
         {"actor": "Q57792"},
-        [{"event_type": "meeting", "date": "2025-04-08", "what": "Gen Nakatani", "article": "https://p.dw.com/p/4swRJ"}],
+        [
+            {
+                "event_type": "meeting",
+                "date": "2025-04-08",
+                "what": "Gen Nakatani",
+                "article": "https://p.dw.com/p/4swRJ",
+            }
+        ],
         [],
     ),
     (

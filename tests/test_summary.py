@@ -248,7 +248,11 @@ def test_ranked_lists_stop_at_the_ranked_count(monkeypatch):
     for name in ("missions", "mission-participants"):  # the rows of the first 5 missions in order
         missions = list(dict.fromkeys(r["mission"] for r in answer(store, AGGREGATING / f"{name}.rq")))
         assert (
-            list(dict.fromkeys(r["mission"] for r in answer(store, ROOT / "kg" / "queries" / f"{OURS.get(name, name)}.rq")))
+            list(
+                dict.fromkeys(
+                    r["mission"] for r in answer(store, ROOT / "kg" / "queries" / f"{OURS.get(name, name)}.rq")
+                )
+            )
             == missions[:5]
         )
     delete_article(store, URIRef(first[0]["article"]))
