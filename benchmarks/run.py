@@ -109,6 +109,10 @@ def _query_cases(store_spec: str) -> list[dict]:
         mission = store.query(
             "SELECT ?m WHERE { ?m a <https://w3id.org/kg-news/ontology#Mission> } ORDER BY ?m LIMIT 1"
         ).rows
+        # the most reported event (event-sources lists its reports)
+        event = store.query(
+            "SELECT ?e WHERE { ?e <https://w3id.org/kg-news/ontology#sourceCount> ?n } ORDER BY DESC(?n) ?e LIMIT 1"
+        ).rows
     finally:
         store.close()
     # Actor-specific queries run for a frequent person (the 10th most mentioned person) and,
@@ -123,6 +127,8 @@ def _query_cases(store_spec: str) -> list[dict]:
                 params["actor"] = actor
             elif p.required and p.name == "mission" and mission:
                 params["mission"] = str(mission[0][0])
+            elif p.required and p.name == "event" and event:
+                params["event"] = str(event[0][0])
         cases.append(
             {"name": query.name, "path": str(query.path), "params": params, "actor_specific": "actor" in params}
         )
@@ -173,8 +179,9 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def step_kg_queries(store_spec: str, cases: list[dict], repeat: int) -> dict:
-    """Latency of every case on a kg store (read-only on disk, or an N-Quads file in memory)."""
-    from kg.queries import load_query_file, run_query
+    """Latency of every case's first page (``kg query``'s default, :data:`kg.queries.DEFAULT_PAGE`
+    rows) on a kg store (read-only on disk, or an N-Quads file in memory)."""
+    from kg.queries import Page, load_query_file, run_query
     from kg.store import open_store
 
     _limit_memory()
@@ -195,14 +202,19 @@ def step_kg_queries(store_spec: str, cases: list[dict], repeat: int) -> dict:
         times, rows = [], 0
         for attempt in range(repeat + 1):
             began = time.perf_counter()
-            result = run_query(store, query, case["params"])
+            result = run_query(store, query, case["params"], page=Page())
             elapsed = time.perf_counter() - began
-            rows = len(result.rows)
+            rows, more = len(result.rows), result.more
             if attempt or elapsed > 5:  # the first run warms caches; a slow query is not repeated
                 times.append(elapsed * 1000)
             if sum(times) > 20_000:
                 break
-        out[case["name"]] = {"median_ms": statistics.median(times), "p95_ms": _percentile(times, 0.95), "rows": rows}
+        out[case["name"]] = {
+            "median_ms": statistics.median(times),
+            "p95_ms": _percentile(times, 0.95),
+            "rows": rows,
+            "more": more,
+        }
         print(json.dumps({"case": case["name"], **out[case["name"]]}), flush=True)
     store.close()
     return {"open_s": opened, "queries": out}
@@ -261,7 +273,8 @@ def step_rdflib_queries(nquads: str, cases: list[dict], repeat: int, timeout: fl
     """Load the same quads into an rdflib Dataset and run the same queries (initBindings)."""
     from rdflib import Dataset
 
-    from kg.queries import bind_parameters, load_query_file
+    from kg.queries import Page, bind_parameters, load_query_file
+    from kg.sparql import with_page
 
     _limit_memory()
     started = time.perf_counter()
@@ -282,7 +295,8 @@ def step_rdflib_queries(nquads: str, cases: list[dict], repeat: int, timeout: fl
             signal.setitimer(signal.ITIMER_REAL, timeout)
             began = time.perf_counter()
             try:
-                rows = len(list(dataset.query(query.text, initBindings=bindings)))
+                text = with_page(query.text, Page().limit, 0)[0]  # the same first page as kg's
+                rows = min(Page().limit, len(list(dataset.query(text, initBindings=bindings))))
             except _Timeout:
                 timed_out = True
             except Exception as err:  # rdflib cannot run this query (or ran out of memory): say so, go on
@@ -429,46 +443,71 @@ def run(args) -> dict:
     if largest:
         report["ingest"]["main_peak_mb"] = report["ingest"]["peak_mb"]
         report["ingest"]["peak_mb"] = max(report["ingest"]["peak_mb"] or 0, float(largest.group(1)))
+    skip = set(args.skip or ())
+
+    def save() -> None:  # the report so far, so that a long run that dies midway keeps its figures
+        (work / "partial.json").write_text(json.dumps(report, indent=1))
+
+    save()
     report["reingest_unchanged"] = run_process(kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs)))
-    changed = write_changed_copies(corpus, work / "changed", max(1, args.articles // 10))
-    say(f"re-ingest {changed} sheets with new content hashes, same facts …")
-    report["reingest_changed"] = run_process(
-        kg_command(store, "ingest", str(work / "changed"), "--jobs", str(args.jobs))
-    )
-    report["reingest_changed"]["articles"] = changed
+    if "changed" not in skip:
+        changed = write_changed_copies(corpus, work / "changed", max(1, args.articles // 10))
+        say(f"re-ingest {changed} sheets with new content hashes, same facts …")
+        report["reingest_changed"] = run_process(
+            kg_command(store, "ingest", str(work / "changed"), "--jobs", str(args.jobs))
+        )
+        report["reingest_changed"]["articles"] = changed
+    report["store_bytes"] = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
     stats = run_process(kg_command(store, "stats"))
     match = re.search(r"quads\D+(\d+)", stats["stdout_tail"])
     report["quads"] = int(match.group(1)) if match else None
 
     say("export …")
     report["export_turtle"] = run_process(kg_command(store, "export", "-f", "turtle", "-o", str(work / "all.ttl")))
-    report["export_nquads"] = run_process(kg_command(store, "export", "-f", "nq", "-o", str(work / "all.nq")))
-    report["validate_all"] = run_process(kg_command(store, "validate", "--all", "--jobs", str(args.jobs)))
+    save()
+    if "nq" not in skip:
+        report["export_nquads"] = run_process(kg_command(store, "export", "-f", "nq", "-o", str(work / "all.nq")))
+    if "validate" not in skip:
+        report["validate_all"] = run_process(kg_command(store, "validate", "--all", "--jobs", str(args.jobs)))
+    save()
 
     cases = _query_cases(str(store))
     say("queries on the on-disk store …")
     report["queries_kg"] = run_query_step("kg-queries", str(store), cases, work, str(args.repeat))
-    say("queries on in-memory Oxigraph …")
-    report["queries_oxigraph_memory"] = run_query_step(
-        "kg-queries", str(work / "all.nq"), cases, work, str(args.repeat)
-    )
-    if args.articles <= args.rdflib_max:
+    save()
+    if args.articles <= args.memory_max and "nq" not in skip:
+        say("queries on in-memory Oxigraph …")
+        report["queries_oxigraph_memory"] = run_query_step(
+            "kg-queries", str(work / "all.nq"), cases, work, str(args.repeat)
+        )
+    elif "nq" in skip:
+        report["queries_oxigraph_memory"] = {"skipped": "--skip nq (it loads the N-Quads export)"}
+    else:
+        report["queries_oxigraph_memory"] = {
+            "skipped": f"{args.articles} articles > --memory-max {args.memory_max} (in-memory Oxigraph needs about "
+            "0.1 GB per 1,000 articles: 0.93 GB at 10,000)"
+        }
+    if args.articles <= args.rdflib_max and "nq" not in skip:
         say("rdflib: load and queries …")
         report["queries_rdflib"] = run_query_step(
             "rdflib-queries", str(work / "all.nq"), cases, work, str(min(args.repeat, 3)), str(args.rdflib_timeout)
         )
+    elif args.articles <= args.rdflib_max:
+        report["queries_rdflib"] = {"skipped": "--skip nq (it loads the N-Quads export)"}
     else:
         report["queries_rdflib"] = {"skipped": f"{args.articles} articles > --rdflib-max {args.rdflib_max}"}
-    ingest_limit = min(args.articles, args.rdflib_ingest_max)
-    say(f"rdflib ingest of {ingest_limit} sheets …")
-    report["ingest_rdflib"] = run_process(step("rdflib-ingest", str(corpus), str(ingest_limit)))
-    report["ingest_kg_same_size"] = (
-        report["ingest"] if ingest_limit == args.articles else _ingest_subset(corpus, work, ingest_limit)
-    )
+    if "rdflib-ingest" not in skip:
+        ingest_limit = min(args.articles, args.rdflib_ingest_max)
+        say(f"rdflib ingest of {ingest_limit} sheets …")
+        report["ingest_rdflib"] = run_process(step("rdflib-ingest", str(corpus), str(ingest_limit)))
+        report["ingest_kg_same_size"] = (
+            report["ingest"] if ingest_limit == args.articles else _ingest_subset(corpus, work, ingest_limit)
+        )
     if args.extract_articles:
         say(f"extraction of {args.extract_articles} corpus articles …")
         report["extract"] = run_process(step("extract", str(args.extract_articles)))
     report["total_s"] = time.perf_counter() - began
+    report["load_average_at_end"] = os.getloadavg()
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return report
@@ -588,7 +627,15 @@ def table(report: dict) -> str:
 
 def markdown(report: dict) -> str:
     """The README tables for a report."""
-    out = ["| step | wall s | peak MB (largest process) |", "|---|---:|---:|"]
+    out = [
+        f"{report['articles']:,} articles, {report.get('quads') or '?'} quads, store on disk "
+        f"{(report.get('store_bytes') or 0) / 1e6:,.0f} MB; load average at the start "
+        f"{', '.join(f'{x:.1f}' for x in report['machine'].get('load_average_at_start', ()))}, at the end "
+        f"{', '.join(f'{x:.1f}' for x in report.get('load_average_at_end', ()))}",
+        "",
+        "| step | wall s | peak MB (largest process) |",
+        "|---|---:|---:|",
+    ]
     for label, key in (
         ("`kg ingest DIR --jobs %d` (read, map, validate, write, optimize)" % report["jobs"], "ingest"),
         ("`kg ingest` again (every input unchanged)", "reingest_unchanged"),
@@ -617,7 +664,7 @@ def markdown(report: dict) -> str:
     rd_q = ((report.get("queries_rdflib") or {}).get("result") or {}).get("queries", {})
     out += [
         "",
-        "| query | kg on disk median ms | p95 ms | Oxigraph in memory ms | rdflib Dataset ms | rdflib ÷ kg | rows |",
+        "| query (first page) | kg on disk median ms | p95 ms | Oxigraph in memory ms | rdflib Dataset ms | rdflib ÷ kg | rows |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, entry in kg_q.items():
@@ -636,8 +683,46 @@ def markdown(report: dict) -> str:
         )
         out.append(
             f"| {name} | {entry['median_ms']:,.1f} | {entry['p95_ms']:,.1f} | {_ms(mem_q.get(name))} | "
-            f"{_ms(rd)} | {ratio} | {entry['rows']:,} |"
+            f"{_ms(rd)} | {ratio} | {entry['rows']:,}{' (more)' if entry.get('more') else ''} |"
         )
+    return "\n".join(out)
+
+
+_GROWTH_STEPS = (
+    ("`kg ingest DIR` wall s", "ingest", "wall_s"),
+    ("`kg ingest DIR` peak MB", "ingest", "peak_mb"),
+    ("`kg ingest` again, all unchanged, wall s", "reingest_unchanged", "wall_s"),
+    ("`kg ingest` of 10 % changed sheets, wall s", "reingest_changed", "wall_s"),
+    ("`kg export -f turtle` wall s", "export_turtle", "wall_s"),
+    ("`kg export -f nq` wall s", "export_nquads", "wall_s"),
+    ("`kg validate --all` wall s", "validate_all", "wall_s"),
+)
+
+
+def growth(reports: list[dict]) -> str:
+    """The cost-growth table over runs of different sizes: each step and each query's first
+    page, with the factor from one size to the next (10× the articles: 10× is linear)."""
+    reports = sorted(reports, key=lambda r: r["articles"])
+    sizes = [f"{r['articles']:,}" for r in reports]
+    factors = [f"{b} ÷ {a}" for a, b in zip(sizes, sizes[1:])]
+    out = ["| | " + " | ".join(sizes + factors) + " |", "|---|" + "---:|" * (len(sizes) + len(factors))]
+
+    def row(label: str, values: list[float | None], digits: int = 1) -> None:
+        cells = [f"{v:,.{digits}f}" if v is not None else "–" for v in values]
+        ratios = [f"{b / a:,.1f}×" if a and b else "–" for a, b in zip(values, values[1:])]
+        out.append(f"| {label} | " + " | ".join(cells + ratios) + " |")
+
+    row("quads", [r.get("quads") for r in reports], 0)
+    row("store on disk, MB", [r["store_bytes"] / 1e6 if r.get("store_bytes") else None for r in reports], 0)
+    for label, key, field in _GROWTH_STEPS:
+        row(label, [(r.get(key) or {}).get(field) for r in reports])
+    names = [n for n in ((reports[-1].get("queries_kg") or {}).get("result") or {}).get("queries", {})]
+    for name in names:
+        values = [
+            (((r.get("queries_kg") or {}).get("result") or {}).get("queries", {}).get(name) or {}).get("median_ms")
+            for r in reports
+        ]
+        row(f"{name}, first page, median ms", values)
     return "\n".join(out)
 
 
@@ -649,6 +734,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=9, help="timed runs per query (after one warm-up)")
     parser.add_argument("--rdflib-max", type=int, default=10_000, help="largest size at which rdflib runs the queries")
     parser.add_argument("--rdflib-ingest-max", type=int, default=1_000, help="articles for the rdflib ingest baseline")
+    parser.add_argument(
+        "--memory-max", type=int, default=20_000, help="largest size at which in-memory Oxigraph runs the queries"
+    )
     parser.add_argument("--rdflib-timeout", type=float, default=30.0, help="seconds before an rdflib query is stopped")
     parser.add_argument("--extract-articles", type=int, default=1_000, help="0 to skip the extraction step")
     parser.add_argument("--workdir", default=None)
@@ -658,9 +746,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step", default=None, help=argparse.SUPPRESS)
     parser.add_argument("step_args", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument("--markdown", default=None, help="print the README tables of a JSON report and exit")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        choices=("changed", "nq", "validate", "rdflib-ingest"),
+        help="leave out a step (repeatable): the 10 %% re-ingest, the N-Quads export (and so the in-memory "
+        "and rdflib query runs), validate --all, the rdflib ingest baseline",
+    )
+    parser.add_argument("--growth", nargs="+", default=None, help="print the cost-growth table of JSON reports")
     args = parser.parse_args(argv)
     if args.markdown:
         print(markdown(json.loads(Path(args.markdown).read_text())))
+        return 0
+    if args.growth:
+        print(growth([json.loads(Path(path).read_text()) for path in args.growth]))
         return 0
     if args.step:
         return _run_step(args.step, args.step_args)

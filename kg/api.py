@@ -25,7 +25,8 @@ from typing import IO, Any
 
 from kg.config import Settings
 from kg.errors import InputError, NotConformingError, UsageError
-from kg.model import FactSheet, parse_factsheet  # noqa: F401 - used by the examples
+from kg.model import FactSheet, is_valid_date, parse_factsheet  # noqa: F401 - used by the examples
+from kg.queries import DEFAULT_PAGE, Page
 
 __all__ = ["KnowledgeGraph", "Rows", "open", "extract", "stored_queries", "validate_file", "EXAMPLE_SHEET"]
 
@@ -58,7 +59,7 @@ StoreSpec = str | os.PathLike
 class Rows(Sequence[dict]):
     """The answer to a query: a sequence of dicts (variable → Python value, None when unbound).
 
-    Parameter echo variables (``?_actor_iri`` …) are left out of the dicts.
+    Parameter echo variables (``?_actor_iri`` …) are left out (of the dicts and of every format).
 
     IRIs become strings, typed literals their Python values (``xsd:date`` a ``datetime.date``,
     numbers ``int``/``Decimal``/``float``). ``.result`` keeps the RDF terms; an ASK answer is
@@ -73,13 +74,15 @@ class Rows(Sequence[dict]):
     'who,n\\r\\nhttp://ex.org/a,2\\r\\n'
     """
 
-    def __init__(self, result, name: str = "query"):
+    def __init__(self, result, name: str = "query", page=None):
         self.result = result
         self.name = name
-        # stored queries project their parameters (?_actor_iri …) for Oxigraph: rows leave these
-        # echo columns out (the wire formats keep them)
-        shown = [v for v in result.variables if not v.startswith("_")]
-        self.variables: list[str] = shown or list(result.variables)
+        self.page = page  # the kg.queries.Page these rows are (None: the whole result)
+        # stored queries project their parameters (?_actor_iri …) for Oxigraph: no output shows them
+        from kg.results import without_parameters
+
+        self.result = result = without_parameters(result)
+        self.variables: list[str] = list(result.variables)
         self._dicts: list[dict] | None = None
 
     @property
@@ -109,8 +112,24 @@ class Rows(Sequence[dict]):
     def __getitem__(self, index):
         return self._rows()[index]
 
+    @property
+    def more(self) -> bool:
+        """Another page follows (a paged query fetches one row more than its page to know)."""
+        return bool(self.result.more)
+
+    @property
+    def offset(self) -> int:
+        """The 0-based position of the first row in the whole list."""
+        return self.page.offset if self.page else 0
+
+    @property
+    def next_offset(self) -> int | None:
+        """The ``offset`` of the next page, or None on the last page."""
+        return self.page.offset + self.page.limit if self.page and self.more else None
+
     def __repr__(self) -> str:
-        return f"<Rows {self.name}: {len(self)} row(s) of {', '.join(self.variables)}>"
+        more = f", more from offset {self.next_offset}" if self.more else ""
+        return f"<Rows {self.name}: {len(self)} row(s) of {', '.join(self.variables)}{more}>"
 
     def to_csv(self) -> str:
         """SPARQL 1.1 CSV results (plain values)."""
@@ -187,6 +206,8 @@ class KnowledgeGraph:
         self.read_only = read_only
         self._store = store if isinstance(store, Store) else None
         self._cache = None
+        self._fetcher = None
+        self._feed_states: dict = {}  # feed state of a store without a state file
 
     @property
     def store(self):
@@ -206,6 +227,9 @@ class KnowledgeGraph:
         if self._cache is not None:
             self._cache.close()
             self._cache = None
+        if self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -258,9 +282,16 @@ class KnowledgeGraph:
     # -- reading articles --------------------------------------------------------------------
 
     def extract(
-        self, text_or_path: str | bytes | os.PathLike, url: str | None = None, published: str | None = None
+        self,
+        text_or_path: str | bytes | os.PathLike,
+        url: str | None = None,
+        published: str | None = None,
+        min_confidence: float | None = None,
     ) -> FactSheet:
         """Extract a draft fact sheet from an article: text (``str``), raw bytes (text or HTML), or a file path.
+
+        ``min_confidence`` drops statements, meetings and missions scored below it (None: the
+        ``KG_MIN_CONFIDENCE`` environment variable, else the confidence model's defaults).
 
         >>> sheet = KnowledgeGraph("memory:").extract("Japan's Prime Minister Shigeru Ishiba met NATO "
         ...     "Secretary General Mark Rutte in Tokyo on Monday.", published="2025-04-07")
@@ -268,12 +299,36 @@ class KnowledgeGraph:
         True
         """
         from kg.extract.pipeline import extract_factsheet
-        from kg.model import is_valid_date
 
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
         data, source = _article_input(text_or_path)
-        return extract_factsheet(data, source=source, url=url, published=published, cache=self.entity_cache())
+        return extract_factsheet(
+            data, source=source, url=url, published=published, cache=self.entity_cache(), min_confidence=min_confidence
+        )
+
+    def extract_url(self, url: str, published: str | None = None, min_confidence: float | None = None) -> FactSheet:
+        """Fetch an article page (as :meth:`ingest_urls` does) and extract its draft fact sheet;
+        nothing is stored. The sheet's URL is the page's canonical URL (same site) or final address.
+
+        >>> KnowledgeGraph("memory:").extract_url("ftp://example.org/a.html")
+        Traceback (most recent call last):
+        kg.fetch.AddressError: ftp://example.org/a.html: only http and https URLs are fetched, not ftp://
+        """
+        from kg.extract.pipeline import extract_factsheet
+        from kg.fetch import article_url
+
+        if published is not None and (not is_valid_date(published) or len(published) != 10):
+            raise UsageError(f"published {published!r}: expected a date YYYY-MM-DD")
+        page = self.fetch(url)
+        return extract_factsheet(
+            page.content(),
+            source=url,
+            url=article_url(page),
+            published=published,
+            cache=self.entity_cache(),
+            min_confidence=min_confidence,
+        )
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -290,7 +345,8 @@ class KnowledgeGraph:
         """Map, validate and store articles; returns an :class:`kg.ingest.IngestSummary`.
 
         ``source`` is a :class:`FactSheet`, an article text (``str``, extracted first), a path
-        (a fact sheet, an article file, or a folder of them), or an iterable of sheets or paths.
+        (a fact sheet, an article file, or a folder of them), an http(s) URL of an article page
+        (fetched: :meth:`ingest_urls`), or an iterable of sheets, paths and URLs.
         One sheet or text that does not conform raises :class:`kg.errors.NotConformingError`
         and stores nothing; among many inputs, failures are listed in ``.failed`` and the
         others are stored. Paths are skipped when their content is stored already (``force``
@@ -304,16 +360,21 @@ class KnowledgeGraph:
 
         self._writable()
         batch_size = batch_size or DEFAULT_BATCH
+        from kg.fetch import is_url
+
         if isinstance(source, FactSheet):
             return self._ingest_sheets([source], validate, single=True)
+        if isinstance(source, str) and is_url(source):
+            return self.ingest_urls([source], validate=validate, force=force, progress=progress)
         if isinstance(source, str) and not _looks_like_path(source):
             return self._ingest_sheets([self.extract(source)], validate, single=True)
         if isinstance(source, (str, os.PathLike)):
             source = [source]
         items = list(source)
         sheets = [item for item in items if isinstance(item, FactSheet)]
-        paths = [Path(item) for item in items if isinstance(item, (str, os.PathLike))]
-        if len(sheets) + len(paths) != len(items):
+        urls = [item for item in items if isinstance(item, str) and is_url(item)]
+        paths = [Path(item) for item in items if isinstance(item, os.PathLike | str) and item not in urls]
+        if len(sheets) + len(paths) + len(urls) != len(items):
             bad = next(i for i in items if not isinstance(i, (FactSheet, str, os.PathLike)))
             raise UsageError(f"cannot ingest {type(bad).__name__}: expected fact sheets or paths")
         summary = IngestSummary()
@@ -331,7 +392,82 @@ class KnowledgeGraph:
                 progress=progress,
             )
             summary = _merged(summary, more)
+        if urls and not summary.aborted:
+            summary = _merged(summary, self.ingest_urls(urls, validate=validate, force=force, progress=progress))
         return summary
+
+    # -- the web -----------------------------------------------------------------------------
+
+    def fetcher(self):
+        """The :class:`kg.fetch.Fetcher` of this graph (robots.txt, pacing and limits from the settings).
+
+        >>> KnowledgeGraph("memory:", fetch_interval=2.0).fetcher().options.interval
+        2.0
+        """
+        if self._fetcher is None:
+            from kg.fetch import Fetcher, FetchOptions
+
+            self._fetcher = Fetcher(FetchOptions.from_settings(self.settings))
+        return self._fetcher
+
+    def fetch(self, url: str, *, feed: bool = False):
+        """Fetch one page (or, with ``feed``, an RSS/Atom feed): a :class:`kg.fetch.Page`, or a
+        :class:`kg.fetch.FetchError` naming the URL and the reason.
+
+        >>> KnowledgeGraph("memory:").fetch("file:///etc/hostname")
+        Traceback (most recent call last):
+        kg.fetch.AddressError: file:///etc/hostname: only http and https URLs are fetched, not file://
+        """
+        from kg.fetch import FEED_TYPES, PAGE_TYPES
+
+        return self.fetcher().fetch(url, accept=FEED_TYPES + PAGE_TYPES if feed else PAGE_TYPES)
+
+    def ingest_urls(
+        self, urls: Iterable[str], *, validate: bool = True, force: bool = False, progress=None, published=None
+    ):
+        """Fetch article pages and ingest them; an :class:`kg.ingest.IngestSummary` whose
+        ``.failed`` lists each URL that failed with its one-line reason (nothing is raised for them).
+
+        >>> summary = KnowledgeGraph("memory:").ingest_urls(["ftp://example.org/a.html"])
+        >>> summary.ingested, summary.failed[0].reason
+        (0, 'ftp://example.org/a.html: only http and https URLs are fetched, not ftp://')
+        """
+        from kg.webingest import ingest_urls
+
+        return ingest_urls(
+            *self._web_run(), urls, validate=validate, force=force, progress=progress, published=published
+        )
+
+    def ingest_feed(
+        self,
+        url: str,
+        *,
+        state_path: str | os.PathLike | None = None,
+        validate: bool = True,
+        force=False,
+        progress=None,
+    ):
+        """Ingest the entries of an RSS/Atom feed not seen in earlier runs; a :class:`kg.webingest.FeedReport`.
+
+        What was seen (entry ids, the feed's ETag/Last-Modified) is kept in ``state_path``, else
+        ``settings.feed_state``, else beside the store (``<store>.feeds.json``; in memory for
+        ``memory:``). ``force`` ignores both and takes every entry again.
+
+        >>> KnowledgeGraph("memory:").ingest_feed("file:///tmp/rss.xml").failed
+        'file:///tmp/rss.xml: only http and https URLs are fetched, not file://'
+        """
+        from kg.feeds import FeedState, default_state_path
+        from kg.webingest import ingest_feed
+
+        path = state_path or self.settings.feed_state or default_state_path(self.settings.store)
+        memory = self._feed_states.setdefault("memory", FeedState(None))  # lasts as long as this object
+        state = FeedState.load(path) if path is not None else memory
+        return ingest_feed(*self._web_run(), url, state, validate=validate, force=force, progress=progress)
+
+    def _web_run(self) -> tuple:
+        """(store, fetcher, base IRI, entity cache): what ingesting from the web needs."""
+        self._writable()
+        return self.store, self.fetcher(), self.settings.base_iri, self.entity_cache()
 
     def _ingest_sheets(self, sheets: list[FactSheet], validate: bool, single: bool, progress=None):
         import time
@@ -483,11 +619,23 @@ class KnowledgeGraph:
         return stored_queries()
 
     def query(
-        self, name_or_sparql, params: dict | None = None, /, *, allow_service: Iterable[str] = (), **kwargs
+        self,
+        name_or_sparql,
+        params: dict | None = None,
+        /,
+        *,
+        limit: int | None = DEFAULT_PAGE,
+        offset: int = 0,
+        allow_service: Iterable[str] = (),
+        **kwargs,
     ) -> Rows:
         """Run a stored query by name (or a ``.rq`` path, or SPARQL text) with parameters bound as RDF terms.
 
-        Parameters come as keywords (``actor="Q57792"``) or as a dict. Queries only read;
+        Parameters come as keywords (``actor="Q57792"``) or as a dict. A SELECT query gives one
+        page: ``limit`` rows (default 100, at most 10,000) from ``offset`` on, in the query's
+        order; ``rows.more`` says whether another page follows and ``rows.next_offset`` where it
+        starts; ``limit=None`` gives every row at once, :meth:`pages` every page in turn.
+        ``limit``, ``offset`` and ``format`` are no query's parameter names. Queries only read;
         ``SERVICE`` is refused except to the endpoint URLs in ``allow_service``.
 
         >>> graph = KnowledgeGraph("memory:")
@@ -495,8 +643,47 @@ class KnowledgeGraph:
         0
         >>> graph.query("ASK { ?s ?p ?o }").boolean
         False
+        >>> graph.query("actors", limit=0)
+        Traceback (most recent call last):
+        kg.errors.QueryError: limit '0': expected a whole number from 1 to 10000
         """
-        from kg.queries import StoredQuery, find_query, parse_query_text, run_query
+        from kg.queries import run_query
+
+        stored, values = self._stored(name_or_sparql, params, kwargs)
+        if limit is None and offset:
+            raise UsageError(f"offset {offset!r} needs a limit (limit=None gives every row from the first)")
+        page = None if limit is None else Page.parse(limit, offset)
+        result = run_query(self.store, stored, values, self.settings.base_iri, allow_service, page)
+        return Rows(result, stored.name, page)
+
+    def pages(
+        self,
+        name_or_sparql,
+        params: dict | None = None,
+        /,
+        *,
+        limit: int = DEFAULT_PAGE,
+        offset: int = 0,
+        allow_service: Iterable[str] = (),
+        **kwargs,
+    ) -> Iterator[Rows]:
+        """Every page of a query in turn (``limit`` rows each, from ``offset`` on), one query per page.
+
+        >>> [len(rows) for rows in KnowledgeGraph("memory:").pages("actors", limit=50)]
+        [0]
+        """
+        from kg.queries import iter_pages
+
+        stored, values = self._stored(name_or_sparql, params, kwargs)
+        page = Page.parse(limit, offset)
+        options = {"base_iri": self.settings.base_iri, "allow_service": allow_service}
+        for result in iter_pages(self.store, stored, values, page, **options):
+            yield Rows(result, stored.name, page)
+            page = page.next
+
+    @staticmethod
+    def _stored(name_or_sparql, params: dict | None, kwargs: dict):
+        from kg.queries import StoredQuery, find_query, parse_query_text
 
         values = {**(params or {}), **kwargs}
         if isinstance(name_or_sparql, StoredQuery):
@@ -505,9 +692,7 @@ class KnowledgeGraph:
             stored = parse_query_text(name_or_sparql, "query")
         else:
             stored = find_query(name_or_sparql)
-        values = {k: str(v) for k, v in values.items()}
-        result = run_query(self.store, stored, values, self.settings.base_iri, allow_service)
-        return Rows(result, stored.name)
+        return stored, {k: str(v) for k, v in values.items()}
 
     def export(self, path_or_file: str | os.PathLike | IO[bytes] | None = None, format: str = "turtle", article=None):
         """Write the store (or one article) as RDF; with no target, return the bytes.
@@ -531,6 +716,75 @@ class KnowledgeGraph:
             return Path(path_or_file)
         self.store.export(path_or_file, format, graph)
         return path_or_file
+
+    # -- the analyst's views (kg.views) ---------------------------------------------------------
+
+    def article_view(self, url_or_key: str) -> dict:
+        """The article view's data: metadata, text, actors, facts with spans, and the text as HTML
+        with every span marked (:func:`kg.views.article_view`).
+
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> [f["kind"] for f in graph.article_view(EXAMPLE_SHEET["url"])["facts"]]
+        ['meeting']
+        """
+        from kg.views import article_view
+
+        return article_view(self.store, url_or_key, self.settings.base_iri)
+
+    def actor_view(self, qid_or_key: str) -> dict:
+        """The actor view's data: roles, ego network, timeline, statements (:func:`kg.views.actor_view`).
+
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> graph.actor_view("Q57792")["timeline"][0]["what"]
+        'Shigeru Ishiba'
+        """
+        from kg.views import actor_view
+
+        return actor_view(self.store, qid_or_key, self.settings.base_iri)
+
+    def search(self, term: str, limit: int = 20) -> list[dict]:
+        """Actors by name, other name, German/English Wikidata label or QID, most mentioned first.
+
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> [a["qid"] for a in graph.search("ishiba")]
+        ['Q1335527']
+        """
+        from kg.views import search_actors
+
+        return search_actors(self.store, term, limit, self.settings.base_iri)
+
+    def network(self, limit: int = 60) -> dict:
+        """The most connected actors and the meetings among them (:func:`kg.views.network_view`).
+
+        >>> len(KnowledgeGraph("memory:").network()["nodes"])
+        0
+        """
+        from kg.views import network_view
+
+        return network_view(self.store, limit, self.settings.base_iri)
+
+    def report(self, path: str | os.PathLike, *, article: str | None = None, actor: str | None = None) -> Path:
+        """Write a self-contained HTML page (scripts and styles inlined, no network needed) of
+        an article's view or an actor's view; returns the path.
+
+        >>> import tempfile
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> target = Path(tempfile.mkdtemp()) / "rutte.html"
+        >>> graph.report(target, actor="Q57792").read_text(encoding="utf-8").count("Mark Rutte") > 0
+        True
+        """
+        from kg.report import render_page
+
+        if (article is None) == (actor is None):
+            raise UsageError("a report shows one article or one actor: give article= or actor=")
+        data = self.article_view(article) if article is not None else self.actor_view(actor)
+        page = render_page(data, inline=True)
+        write_atomically(Path(path), lambda handle: handle.write(page.encode("utf-8")))
+        return Path(path)
 
     def stats(self) -> dict[str, int]:
         """Counts: articles, actors, linked, unlinked, meetings, missions, statements, quads.
@@ -598,17 +852,7 @@ class _Borrowed:
 
 
 def _merged(a, b):
-    a.ingested += b.ingested
-    a.unchanged += b.unchanged
-    a.failed.extend(b.failed)
-    a.triples += b.triples
-    a.seconds += b.seconds
-    for key, value in b.timings.items():
-        a.timings[key] = a.timings.get(key, 0.0) + value
-    a.duplicates.extend(b.duplicates)
-    a.aborted = a.aborted or b.aborted
-    a.not_attempted += b.not_attempted
-    return a
+    return a.merge(b)
 
 
 def _looks_like_path(text: str) -> bool:

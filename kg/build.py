@@ -29,6 +29,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 from kg.errors import FactSheetError
 from kg.iris import digest as _digest  # noqa: F401 - kept importable from here
 from kg.iris import iris, normalise_name, normalise_url, slug, text_key, title_key, url_key  # noqa: F401
+from kg.limits import MAX_STORED_TEXT_CHARS
 from kg.model import Actor, FactSheet, Meeting, Mission, Statement
 from kg.namespaces import DEFAULT_BASE_IRI, KG, OA, ORG, SCHEMA, SEM, WD, bind_prefixes
 
@@ -205,6 +206,8 @@ class _Mapper:
             self.add(art, SCHEMA.author, Literal(author))
         if sheet.text_sha256:
             self.add(art, KG.textSha256, Literal(sheet.text_sha256))
+        if sheet.text and len(sheet.text) <= MAX_STORED_TEXT_CHARS:  # the article view shows the spans in it
+            self.add(art, SCHEMA.articleBody, Literal(sheet.text))
         label = sheet.method or "curated fact sheet"
         self.add(self.activity, RDF.type, PROV.Activity)
         self.add(self.activity, RDFS.label, Literal(label))

@@ -6,6 +6,7 @@ This is the only module that imports typer, prints, or chooses exit codes:
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,7 +101,8 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
+# a terminal's width (or $COLUMNS); piped output is not cut to 80 columns
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 240)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -222,6 +224,7 @@ def format_option(choices: tuple[str, ...], default: str, what: str = "Output fo
 
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
+DEFAULT_PAGE, MAX_PAGE = 100, 10_000  # kg.queries' (not imported at start-up; tests/test_cli.py compares)
 EXPORT_FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
 SHEET_FORMATS = ("yaml", "json")
 
@@ -244,37 +247,83 @@ FACTSHEET_SUFFIXES = (".json", ".yaml", ".yml")
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(
-        ...,
-        help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), or folders of them.",
+    inputs: list[str] = typer.Argument(
+        None,
+        help="Fact sheets (.json/.yaml/.yml), article texts (.txt/.html/.htm, extracted first), folders of them, "
+        "or http(s) URLs of article pages (fetched).",
+    ),
+    feed: list[str] = typer.Option(
+        [], "--feed", metavar="URL", help="An RSS/Atom feed: ingest the entries not seen before; repeatable."
+    ),
+    feed_state: Path | None = typer.Option(
+        None,
+        "--feed-state",
+        help="Where to remember the feed entries seen (default: KG_FEED_STATE, else <store>.feeds.json).",
     ),
     no_validate: bool = typer.Option(False, "--no-validate", help="Store without SHACL validation."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes that read, map and validate."),
     batch: int = typer.Option(200, "--batch", min=1, help="Articles per atomic write."),
     force: bool = typer.Option(False, "--force", help="Re-ingest inputs whose content is already stored."),
     timings: bool = typer.Option(False, "--timings", help="Also print where the time went (CPU seconds per step)."),
+    text: Path | None = typer.Option(
+        None,
+        "--text",
+        help="The article text of a single fact sheet (kept for the article view; must match its text_sha256).",
+    ),
 ) -> None:
     """Map inputs to RDF, validate each article, and store it as one named graph.
 
     Unchanged inputs (same content hash as stored) are skipped; every write is atomic, so an
-    interrupted run leaves whole articles only. Ends with a summary: ingested, unchanged, failed.
+    interrupted run leaves whole articles only. URLs are fetched politely (robots.txt, one request
+    per second per host, timeouts, size cap); each input that fails is one line and the rest go on.
+    Ends with a summary: ingested, unchanged, failed.
     """
-    from kg.ingest import expand_inputs
+    from kg.fetch import is_url
+    from kg.ingest import IngestSummary, expand_inputs
 
     with _errors():
-        files = expand_inputs(paths)
-        with _graph() as graph, _ingest_progress(len(files)) as on_outcome:
-            summary = graph.ingest(
-                files, validate=not no_validate, jobs=jobs, batch_size=batch, force=force, progress=on_outcome
-            )
-        if len(files) == 1 and summary.failed:
+        inputs = inputs or []
+        if not inputs and not feed:
+            raise UsageError("nothing to ingest: give fact sheets, article files, folders or URLs, or --feed URL")
+        urls = [item for item in inputs if is_url(item)]
+        for item in inputs:
+            if item.lower().startswith("www.") and not Path(item).exists():
+                raise UsageError(f"{item}: no such file or folder; for a web page give the whole URL: https://{item}")
+        files = expand_inputs([Path(item) for item in inputs if not is_url(item)])
+        if text is not None:
+            if urls or feed:
+                raise UsageError("--text goes with exactly one fact sheet, not with URLs or --feed")
+            files = [_sheet_with_text(files, text)]
+        if (urls or feed) and not state.settings.contact:
+            _warn([_NO_CONTACT])
+        total = len(files) + len(urls)
+        summary = IngestSummary()
+        with _graph() as graph, _ingest_progress(1 if feed else total) as on_outcome:
+            if total:
+                summary = graph.ingest(
+                    [*files, *urls],
+                    validate=not no_validate,
+                    jobs=jobs,
+                    batch_size=batch,
+                    force=force,
+                    progress=on_outcome,
+                )
+            for feed_url in feed:
+                if summary.aborted:
+                    break
+                report = graph.ingest_feed(
+                    feed_url, state_path=feed_state, validate=not no_validate, force=force, progress=on_outcome
+                )
+                err.print(report.text(), markup=False, highlight=False)
+                summary.merge(report.summary)
+        if total == 1 and not feed and summary.failed:
             failure = summary.failed[0]
             err.print(
                 failure.reason if failure.exit_code == 1 else f"error: {failure.reason}", markup=False, highlight=False
             )
             raise typer.Exit(failure.exit_code)
         for failure in summary.failed:
-            if not (summary.aborted and failure.exit_code == 3):  # not one line per input of a failed write
+            if not (summary.aborted and failure.exit_code == 3 and not failure.source.startswith(("http:", "https:"))):
                 err.print(f"failed {failure.reason}", markup=False, highlight=False)
         for article, earlier, later in summary.duplicates[:20]:
             err.print(f"duplicate {article}: {later} replaces {earlier} (the later input wins)", markup=False)
@@ -302,6 +351,44 @@ def ingest(
                 markup=False,
             )
             raise typer.Exit(max(f.exit_code for f in summary.failed))
+
+
+def _sheet_with_text(files: list[Path], text: Path):
+    """The one fact sheet ``kg ingest SHEET --text FILE`` names, with its article text."""
+    from kg.model import attach_text, load_factsheet
+
+    if len(files) != 1 or files[0].suffix.lower() not in FACTSHEET_SUFFIXES:
+        raise UsageError("--text goes with exactly one fact sheet (.json/.yaml/.yml)")
+    return attach_text(load_factsheet(files[0]), text)
+
+
+_NO_CONTACT = "no contact configured (set KG_CONTACT to an e-mail or URL); the User-Agent names none"
+
+
+@app.command()
+def fetch(
+    url: str = typer.Argument(..., help="An http(s) URL of an article page (or, with --feed, of a feed)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the page here (default: standard output)."),
+    feed: bool = typer.Option(False, "--feed", help="Also accept RSS/Atom/XML (to save a feed)."),
+) -> None:
+    """Save a page for offline work, fetched as 'kg ingest URL' fetches it (robots.txt, limits)."""
+    with _errors():
+        if not state.settings.contact:
+            _warn([_NO_CONTACT])
+        with _graph() as graph:
+            page = graph.fetch(url, feed=feed)
+        if output is None:
+            sys.stdout.buffer.write(page.body)
+            sys.stdout.flush()
+        else:
+            _write_atomically(output, lambda handle: handle.write(page.body))
+        moved = f" (redirected to {page.final_url})" if page.final_url != page.url else ""
+        err.print(
+            f"fetched {page.url}{moved}: {len(page.body)} bytes of {page.content_type or 'unknown type'}"
+            + (f", wrote {output}" if output else ""),
+            markup=False,
+            highlight=False,
+        )
 
 
 @contextmanager
@@ -390,42 +477,69 @@ def query(
     name: str = typer.Argument(..., help="A stored query name (see 'kg queries') or a .rq file."),
     param: list[str] = typer.Option([], "--param", "-p", metavar="NAME=VALUE", help="A parameter; repeatable."),
     fmt: str = format_option(RESULT_FORMATS, "table"),
+    limit: str = typer.Option(
+        None, "--limit", "-n", metavar="ROWS", help=f"Rows per page (default {DEFAULT_PAGE}, at most {MAX_PAGE})."
+    ),
+    offset: str = typer.Option(None, "--offset", metavar="ROWS", help="Rows to skip: the page's first row (from 0)."),
+    all_pages: bool = typer.Option(False, "--all", help="Every page, one query per page, written as they come."),
     allow_service: list[str] = typer.Option(
         [],
         "--allow-service",
         metavar="URL",
         help="Let SERVICE call this endpoint URL (refused by default); repeatable.",
     ),
+    iris: bool = typer.Option(False, "--iris", help="Tables: show full IRIs (kg's own IRIs are hidden by default)."),
 ) -> None:
-    """Run a stored query (or any .rq file) with parameters bound as RDF terms."""
-    from kg.queries import find_query, format_result
+    """Run a stored query (or any .rq file) with parameters bound as RDF terms, one page of rows at a time."""
+    from kg.queries import Page, find_query
 
     with _errors():
         stored = find_query(name)
         values = _parse_params(param)
+        page = Page.parse(limit, offset)
         with _graph(read_only=True) as graph:
-            result = graph.query(stored, values, allow_service=allow_service).result
-        if fmt == "table" and result.kind == "select":
-            _print_table(result, stored.name)
-        elif fmt == "table":
-            sys.stdout.write(format_result(result, "turtle" if result.kind == "graph" else "csv"))
-        else:
-            sys.stdout.write(format_result(result, fmt))
+            pages = graph.pages if all_pages else graph.query
+            results = pages(stored, values, limit=page.limit, offset=page.offset, allow_service=allow_service)
+            for number, rows in enumerate([results] if not all_pages else results):
+                _write_page(rows, stored.name, fmt, first=number == 0, last=not (all_pages and rows.more), iris=iris)
+        if not all_pages and rows.more:
+            err.print(
+                f"rows {rows.offset + 1}–{rows.offset + len(rows)}; more follow: --offset {rows.next_offset}, or --all",
+                markup=False,
+                highlight=False,
+            )
 
 
-def _print_table(result, title: str) -> None:
-    from kg.queries import term_text
+def _write_page(rows, name: str, fmt: str, first: bool, last: bool, iris: bool = False) -> None:
+    """One page of a result: a table each, CSV/TSV with one header, JSON as one document over the pages."""
+    from kg.queries import format_result
 
-    table = Table(title=f"{title} ({len(result.rows)} rows)", show_lines=False)
-    # Stored queries project their parameters (?_actor_iri …): Oxigraph substitutes only
-    # projected variables. The table leaves these echo columns out; csv/tsv/json keep them.
-    shown = [i for i, v in enumerate(result.variables) if not v.startswith("_")]
-    shown = shown or list(range(len(result.variables)))
-    for i in shown:
-        table.add_column(result.variables[i], overflow="fold")
-    for row in result.rows:
-        table.add_row(*(term_text(row[i]) for i in shown))
-    out.print(table)
+    result = rows.result
+    if result.kind != "select":
+        table_form = "turtle" if result.kind == "graph" else "csv"
+        sys.stdout.write(format_result(result, table_form if fmt == "table" else fmt))
+        return
+    if fmt == "table":
+        span = f"rows {rows.offset + 1}–{rows.offset + len(rows)}" if rows.page and (rows.offset or rows.more) else ""
+        _print_table(result, f"{name}, {span}" if span else name, iris)
+    elif fmt == "json":
+        if first and last:
+            sys.stdout.write(format_result(result, "json"))
+            return
+        from kg.results import json_rows
+
+        head, body = json_rows(result)
+        sys.stdout.write((head if first else ",\n") + body + ("]}}\n" if last else ""))
+    else:
+        text = format_result(result, fmt)
+        sys.stdout.write(text if first else text.split("\n", 1)[1] if "\n" in text else "")
+    sys.stdout.flush()
+
+
+def _print_table(result, title: str, iris: bool = False) -> None:
+    from kg.tables import result_table
+
+    out.print(result_table(result, title, state.settings.base_iri, iris, width=out.width))
 
 
 # --------------------------------------------------------------------------- export / stats / delete
@@ -445,6 +559,18 @@ def export(
         else:
             graph.export(output, fmt, article)
             err.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@app.command()
+def report(
+    output: Path = typer.Option(..., "--output", "-o", help="The HTML file to write."),
+    article: str | None = typer.Option(None, "--article", help="An article's view: its URL, IRI or key."),
+    actor: str | None = typer.Option(None, "--actor", help="An actor's view: its QID (Q57792) or actor key."),
+) -> None:
+    """Write one article's or one actor's view as a self-contained HTML file (works offline)."""
+    with _errors(), _graph(read_only=True) as graph, _article_option():
+        graph.report(output, article=article, actor=actor)
+        err.print(f"wrote {output}", markup=False, highlight=False)
 
 
 def _write_atomically(path: Path, write) -> None:
@@ -557,13 +683,24 @@ def events(
 # --------------------------------------------------------------------------- extraction
 
 
-def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None):
-    return graph.extract(path, url=url, published=published)
+def _extract_file(graph, path: Path, url: str | None = None, published: str | None = None, min_confidence=None):
+    return graph.extract(path, url=url, published=published, min_confidence=min_confidence)
+
+
+def min_confidence_option():
+    return typer.Option(
+        None,
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Drop statements, meetings and missions with a confidence below this (default: "
+        "KG_MIN_CONFIDENCE, else the confidence model's default, 0 today).",
+    )
 
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML."),
+    file: str = typer.Argument(..., help="An article as text (UTF-8 or Windows-1252) or HTML, or its http(s) URL."),
     fmt: str = format_option(SHEET_FORMATS, "yaml", "Fact sheet format"),
     url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
     published: str | None = typer.Option(
@@ -572,6 +709,7 @@ def extract(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the fact sheet here instead of standard output."
     ),
+    min_confidence: float | None = min_confidence_option(),
 ) -> None:
     """Extract a draft fact sheet (actors, meetings, missions, statements) from an article."""
     from kg.model import dump_factsheet, is_valid_date
@@ -579,8 +717,15 @@ def extract(
     with _errors():
         if published is not None and (not is_valid_date(published) or len(published) != 10):
             raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
+        from kg.fetch import is_url
+
         with _graph() as graph:
-            sheet = _extract_file(graph, file, url, published)
+            if is_url(file):
+                sheet = graph.extract_url(file, published, min_confidence)
+                if url:
+                    sheet.url = url
+            else:
+                sheet = _extract_file(graph, Path(file), url, published, min_confidence)
         text = dump_factsheet(sheet, fmt)
         if output is None:
             sys.stdout.write(text)
@@ -589,11 +734,73 @@ def extract(
             err.print(f"wrote {output}", markup=False, highlight=False)
 
 
+@app.command()
+def review(
+    article: str = typer.Argument(..., help="An article file (text or HTML) or an http(s) URL: its draft is reviewed."),
+    save: Path | None = typer.Option(
+        None, "--save", help="The page's Save button writes the corrected sheet here (.yaml or .json)."
+    ),
+    url: str | None = typer.Option(None, "--url", help="The article's URL, when the file does not say."),
+    published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD."),
+    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in the web browser."),
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence", help="Leave out facts scored below this (default 0: show every candidate)."
+    ),
+) -> None:
+    """Review a draft on a loopback page: accept, reject, edit facts, add quotes; download or --save the sheet."""
+    import signal
+
+    from kg.model import is_valid_date
+    from kg.review import ReviewServer, draft_review
+
+    with _errors():
+        if published is not None and (not is_valid_date(published) or len(published) != 10):
+            raise UsageError(f"--published {published!r}: expected a date YYYY-MM-DD")
+        from kg.api import KnowledgeGraph, _article_input
+        from kg.fetch import article_url, is_url
+
+        with KnowledgeGraph("memory:", settings=state.settings) as graph:  # the store is not opened
+            if is_url(article):  # fetched as kg ingest URL fetches (robots.txt, limits)
+                page = graph.fetch(article)
+                data, source, url = page.content(), article, url or article_url(page)
+            else:
+                data, source = _article_input(Path(article))
+            document = draft_review(
+                data,
+                source=source,
+                url=url,
+                published=published,
+                cache=graph.entity_cache(),
+                min_confidence=min_confidence,
+            )
+        server = ReviewServer(document, save_to=save, port=port)
+        err.print(
+            f"kg review: {server.url} — {len(document['facts'])} facts of {source}; "
+            + (f"Save writes {save}" if save else "download the corrected sheet from the page")
+            + "; Ctrl-C stops",
+            markup=False,
+            highlight=False,
+        )
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            err.print(f"kg review: stopped ({server.saved} save{'' if server.saved == 1 else 's'})", markup=False)
+        finally:
+            server.httpd.server_close()
+
+
 @app.command("eval")
 def evaluate(
     corpus: Path = typer.Argument(..., help="A folder of NN-slug.txt articles with NN-slug.gold.json sheets."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     diff: bool = typer.Option(False, "--diff", help="Also list every missed and spurious item per article."),
+    min_confidence: float | None = min_confidence_option(),
 ) -> None:
     """Score extraction against gold fact sheets: precision, recall and F1 per fact type.
 
@@ -604,7 +811,11 @@ def evaluate(
     from kg.evaluate import evaluate_corpus
 
     with _errors(), _graph() as graph:
-        score = evaluate_corpus(corpus, extract=lambda path, url: _extract_file(graph, path, url=url), pass_url=True)
+        score = evaluate_corpus(
+            corpus,
+            extract=lambda path, url: _extract_file(graph, path, url=url, min_confidence=min_confidence),
+            pass_url=True,
+        )
         if as_json:
             data = score.to_dict()
             if not diff:

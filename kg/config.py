@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.errors import UsageError
+from kg.limits import MAX_PAGE_BYTES
 from kg.namespaces import DEFAULT_BASE_IRI
 
 DEFAULT_STORE = ".kg/store"
@@ -52,6 +53,11 @@ class Settings:
     contact: str | None = None
     offline: bool = False
     http_timeout: float = 10.0
+    fetch_interval: float = 1.0  # seconds between requests to one host when fetching pages and feeds
+    fetch_timeout: float = 10.0  # seconds to connect, and between two bytes of a page
+    fetch_deadline: float = 30.0  # seconds for one whole page (redirects and body)
+    fetch_max_bytes: int = MAX_PAGE_BYTES  # largest page or feed read
+    feed_state: str | None = None  # the feed state file (None: next to the store)
     store_options: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -83,5 +89,32 @@ class Settings:
             wikidata_sparql=env.get("KG_WIKIDATA_SPARQL", DEFAULT_SPARQL_ENDPOINT),
             contact=env.get("KG_CONTACT") or None,
             offline=env.get("KG_OFFLINE", "").lower() in {"1", "true", "yes"},
+            fetch_interval=_number(env, "KG_FETCH_INTERVAL", 1.0),
+            fetch_timeout=_number(env, "KG_FETCH_TIMEOUT", 10.0, positive=True),
+            fetch_deadline=_number(env, "KG_FETCH_DEADLINE", 30.0, positive=True),
+            fetch_max_bytes=int(_number(env, "KG_FETCH_MAX_BYTES", MAX_PAGE_BYTES, positive=True)),
+            feed_state=env.get("KG_FEED_STATE") or None,
             store_options=store_options,
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float, positive: bool = False) -> float:
+    """A number from an environment variable (the default when unset), or a UsageError naming it.
+
+    >>> _number({"KG_FETCH_INTERVAL": "0.5"}, "KG_FETCH_INTERVAL", 1.0), _number({}, "X", 2.0)
+    (0.5, 2.0)
+    >>> _number({"KG_FETCH_TIMEOUT": "soon"}, "KG_FETCH_TIMEOUT", 10.0)
+    Traceback (most recent call last):
+    kg.errors.UsageError: KG_FETCH_TIMEOUT='soon': expected a number (seconds or bytes) of at least 0
+    """
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value != value or value < 0 or (positive and value == 0) or value == float("inf"):
+        least = "more than 0" if positive else "at least 0"
+        raise UsageError(f"{name}={raw!r}: expected a number (seconds or bytes) of {least}")
+    return value

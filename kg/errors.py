@@ -37,6 +37,10 @@ class QueryError(UsageError):
     """A stored query is unknown, a parameter is missing or bad, or the SPARQL is malformed."""
 
 
+class ReviewError(UsageError):
+    """A review decision (``kg review``) is malformed: the message names the fact and the field."""
+
+
 class InputError(UsageError):
     """An input file (article text, HTML, Turtle) cannot be read as what it should be."""
 

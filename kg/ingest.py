@@ -93,6 +93,24 @@ class IngestSummary:
     aborted: str | None = None  # why the run stopped early (the store failed), None if it ran through
     not_attempted: int = 0  # inputs left unread after the store failed
 
+    def merge(self, other: IngestSummary) -> IngestSummary:
+        """Add another run's counts, failures and times to this one (returns self).
+
+        >>> IngestSummary(ingested=1).merge(IngestSummary(ingested=2, unchanged=1)).total
+        4
+        """
+        self.ingested += other.ingested
+        self.unchanged += other.unchanged
+        self.failed.extend(other.failed)
+        self.triples += other.triples
+        self.seconds += other.seconds
+        for key, value in other.timings.items():
+            self.timings[key] = self.timings.get(key, 0.0) + value
+        self.duplicates.extend(other.duplicates)
+        self.aborted = self.aborted or other.aborted
+        self.not_attempted += other.not_attempted
+        return self
+
     @property
     def total(self) -> int:
         """Inputs seen."""

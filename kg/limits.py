@@ -24,7 +24,14 @@ MAX_YAML_NODES = 100_000  # values (scalars, lists, mappings) in a YAML sheet: ~
 MAX_LIST = 1000  # roles, aliases, mentions, participants … of one item
 MAX_STRING = 100_000  # characters of one string value (a title, a quote, an evidence sentence)
 MAX_TEXT_CHARS = 20_000_000  # characters of an article text; spans beyond it are nonsense
+MAX_STORED_TEXT_CHARS = 1_000_000  # an article text longer than this is not kept in the graph (schema:articleBody)
 MAX_ARTICLE_BYTES = 16 * 1024 * 1024  # an article file (.txt/.html) kg extracts from
+MAX_PAGE_BYTES = MAX_ARTICLE_BYTES  # a fetched page or feed, as sent and once decompressed
+MAX_ROBOTS_BYTES = 512 * 1024  # a robots.txt (RFC 9309 asks crawlers to read at least 500 KiB)
+MAX_REDIRECTS = 5  # redirects followed for one fetch
+MAX_FEED_ENTRIES = 500  # entries of one feed looked at per run
+MAX_SEEN_PER_FEED = 10_000  # entry ids remembered per feed (the oldest are forgotten first)
+MAX_STATE_BYTES = 16 * 1024 * 1024  # the feed state file
 BRIEF_CHARS = 80  # characters of a value quoted in an error message
 
 

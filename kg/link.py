@@ -199,6 +199,7 @@ class Candidate:
     matched: str = ""  # the surface form that matched
     strong: int = 0  # region evidence: a co-mentioned city in it, or its region named
     context: float = 0.0  # the part of the score that came from the article's context
+    vetoed: bool = False  # evidence that rules the candidate out whatever else agrees (a namesake)
 
     def as_dict(self) -> dict:
         return {
@@ -576,6 +577,7 @@ class Linker:
             return
         context_places = context_places or {}
         role_stems, former = _role_stems(actor.roles)
+        shared: set[str] = set()
         if role_stems:
             evidence, ended = set(), set()
             for text in entity.descriptions.values():
@@ -608,8 +610,9 @@ class Linker:
             # ministry whose country the article names (0.55 - 0.06 + 0.10 + 0.02 >= 0.6)
             candidate.score -= 0.06
             candidate.reasons.append("a surname alone, and no role to confirm it -0.06")
-        if entity.type == "Person" and (profession := _nonpolitical_role(actor.roles)):
+        if entity.type == "Person" and (profession := _nonpolitical_role(actor.roles)) and not shared:
             candidate.score -= NAMESAKE
+            candidate.vetoed = True  # no context makes the farmer Peter Müller the politician
             candidate.reasons.append(f"the actor is a {profession}, not an office holder: a namesake -{NAMESAKE:.2f}")
         related = {
             c.value
@@ -683,11 +686,14 @@ class Linker:
                     admin1.add(normalize_name(entity.facts["admin1"]))
         return {"countries": countries, "admin1": admin1}
 
-    def recheck(self, actor: Actor, sheet: FactSheet, context_qids: set[str]) -> None:
+    def recheck(self, actor: Actor, sheet: FactSheet, context_qids: set[str]) -> bool:
         """Second opinion on a QID the recogniser gave from its (smaller) name list: when the
         full cache has another entity of the same name ("Georgia" the country and the US
         state), the recogniser's choice must win on the article's context, else the actor is
-        left unlinked with both as candidates.
+        left unlinked with both as candidates. A rival that the article places in its region
+        ("Atlanta, Georgia": the US state holds a co-mentioned city; "Naples, Florida": the
+        article names the city's region) and that wins outright takes the link instead.
+        Returns True when the actor's QID changed.
         """
         types = set(COMPATIBLE_TYPES.get(actor.type, ()))
         if actor.type in ("State", "Place"):
@@ -708,7 +714,7 @@ class Linker:
         for qid in self.cache.confusable_with(actor.qid):
             rivals.pop(qid, None)
         if not rivals:
-            return
+            return False
         probe = Actor(
             id=actor.id,
             name=actor.name,
@@ -744,11 +750,29 @@ class Linker:
         chosen, _confidence = self.decide(probe, ranked)
         own_context = candidates[0].context
         if chosen is not None and chosen.qid == actor.qid and all(c.context <= own_context for c in candidates):
-            return  # kept only when no rival is better placed in the article's context
+            return False  # kept only when no rival is better placed in the article's context
+        if (
+            chosen is not None
+            and chosen.qid != actor.qid
+            and chosen.strong > 0
+            and all(c.context < chosen.context and c.strong < chosen.strong for c in candidates if c is not chosen)
+            and (entity := self._get(chosen.qid)) is not None
+        ):
+            actor.qid = chosen.qid
+            if actor.type in ("State", "Place"):
+                actor.type = entity.type  # the US state Georgia is a place, not a state
+            label = entity.label(sheet.language or "en")
+            if label and label != actor.name:  # the recogniser named the actor by its own reading
+                actor.aliases = [a for a in dict.fromkeys([actor.name, *actor.aliases]) if a != label]
+                actor.name = label
+            actor.extra["link"] = {"qid": chosen.qid, "confidence": _confidence, "method": "cache:region"}
+            actor.extra.pop("candidates", None)
+            return True
         actor.extra["candidates"] = [c.as_dict() for c in ranked[:MAX_CANDIDATES]]
         actor.extra["unlinked_reason"] = f"another entity of the same name ({', '.join(sorted(rivals))}) fits as well"
         actor.qid = None
         self.report.unlinked += 1
+        return True
 
     def _place_prior(self, ranked: list[Candidate]) -> None:
         """Same-named places: the less notable lose up to PLACE_CAP (see PLACE_SCALE)."""
@@ -784,6 +808,15 @@ class Linker:
                 # places of the same name: the rival's region is named, or neither is clearly
                 # more notable nor better placed in the article's context
                 gap = 0.0
+            if (
+                best.type == rival.type == "Person"
+                and rival.quality >= best.quality - 0.01
+                and best.context <= rival.context
+                and not rival.vetoed
+            ):
+                # namesakes ("Chris Evans" the Australian minister and the British MP): only the
+                # article's context (roles, co-mentions) tells them apart, never an office prior
+                gap = 0.0
             if gap < TIE:
                 confidence = min(confidence, self.threshold - 0.01)
                 best.reasons.append(f"tied with {ranked[1].qid}: needs review")
@@ -810,6 +843,8 @@ class Linker:
                 return chosen, round(self.threshold + 0.05, 3)
             confidence = min(confidence, self.threshold - 0.01)
             best.reasons.append(f"confusable with {', '.join(sorted(confusable))}: needs review")
+        if best.vetoed:
+            confidence = min(confidence, self.threshold - 0.01)
         if confidence < self.threshold:
             return None, max(confidence, 0.0)
         return best, round(confidence, 3)
@@ -993,9 +1028,23 @@ def link_factsheet(
                 context.add(actor.qid)
                 if not final:
                     linker.report.linked += 1
+    changed = False
     for actor in sheet.actors:
         if actor.qid and (actor.method or "").startswith("gazetteer") and "link" not in actor.extra:
-            linker.recheck(actor, sheet, {q for q in context if q != actor.qid})
+            before = actor.qid
+            if linker.recheck(actor, sheet, {q for q in context if q != actor.qid}):
+                changed = True
+                context.discard(before)
+                if actor.qid:
+                    context.add(actor.qid)
+    if changed:  # "Naples, Florida": Florida is decided once Naples is the city in Florida
+        for actor in pending:
+            if not actor.qid:
+                linker.link_actor(actor, sheet, set(context), count=False)
+                if actor.qid:
+                    context.add(actor.qid)
+                    linker.report.linked += 1
+                    linker.report.unlinked -= 1
     _link_missions(sheet, linker, context)
     for actor in singles:
         fulls = [other for other in persons if other is not actor and _same_person(actor, other)]

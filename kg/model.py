@@ -19,6 +19,7 @@ expected.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -264,6 +265,7 @@ class FactSheet:
     text_sha256: str | None = None
     method: str | None = None
     source: str = "<fact sheet>"
+    text: str | None = None  # the article text the spans point into (kept in the graph, see MODEL.md)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def actor(self, actor_id: str) -> Actor:
@@ -281,8 +283,9 @@ class FactSheet:
         yield from self.missions
         yield from self.statements
 
-    def to_dict(self) -> dict[str, Any]:
-        """The sheet as plain JSON-ready data, in FACTSHEET.md's field order.
+    def to_dict(self, text: bool = False) -> dict[str, Any]:
+        """The sheet as plain JSON-ready data, in FACTSHEET.md's field order; with ``text``
+        the article text too (key ``text``, after the metadata), when the sheet has it.
 
         >>> parse_factsheet({"actors": [], "meetings": [], "missions": [],
         ...                  "statements": []}).to_dict()["actors"]
@@ -301,6 +304,8 @@ class FactSheet:
         if self.method:
             head["method"] = self.method
         head.update(self.extra)
+        if text and self.text is not None:
+            head["text"] = self.text
         head["actors"] = [_actor_dict(a) for a in self.actors]
         head["meetings"] = [_item_dict(m, _MEETING_FIELDS) for m in self.meetings]
         head["missions"] = [_item_dict(m, _MISSION_FIELDS) for m in self.missions]
@@ -565,7 +570,7 @@ def is_valid_date(value: str) -> bool:
 
 
 _ACTOR_KEYS = ("id", "name", "type", "qid", "roles", "aliases", "mentions", "confidence", "method")
-_META_KEYS = ("url", "publisher", "published", "language", "title", "authors", "text_sha256", "method")
+_META_KEYS = ("url", "publisher", "published", "language", "title", "authors", "text_sha256", "method", "text")
 # Keys FACTSHEET.md lets implementations add ("readers ignore keys they do not know"), as kg's own
 # tools write them; other unknown keys are kept too, unless they look like a misspelt known key.
 EXTENSION_KEYS = (
@@ -695,9 +700,60 @@ def parse_factsheet(data: Any, source: str = "<fact sheet>") -> FactSheet:
         method=top.str_("method"),
         source=source,
         extra=top_extra,
+        text=_article_text(top),
     )
     _check_references(sheet, data)
     return sheet
+
+
+def attach_text(sheet: FactSheet, path: str | Path) -> FactSheet:
+    """The sheet with its article text read from a file (UTF-8), checked against its ``text_sha256``.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.txt"; _ = p.write_text("Hi.", encoding="utf-8")
+    >>> attach_text(FactSheet(), p).text
+    'Hi.'
+    >>> attach_text(FactSheet(text_sha256="0" * 64), p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    kg.errors.FactSheetError: ...a.txt: the text's SHA-256 is ..., but the sheet's text_sha256 is 000000000000...; give the text the facts were taken from
+    """
+    from kg.limits import MAX_ARTICLE_BYTES, read_bounded
+
+    path = Path(path)
+    try:
+        data = read_bounded(path, MAX_ARTICLE_BYTES, "an article text")
+    except OSError as err:
+        raise FactSheetError(f"{path}: cannot read the article text ({err.strerror or err})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise FactSheetError(f"{path}: not UTF-8 text (bad byte at offset {err.start})") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if sheet.text_sha256 and digest != sheet.text_sha256:
+        raise FactSheetError(
+            f"{path}: the text's SHA-256 is {digest[:12]}..., but the sheet's text_sha256 is "
+            f"{sheet.text_sha256[:12]}...; give the text the facts were taken from"
+        )
+    sheet.text = text
+    return sheet
+
+
+def _article_text(top: _Checker) -> str | None:
+    """The optional ``text`` key: the article text, which must hash to ``text_sha256`` when both are given."""
+    value = top.data.get("text")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        top.fail(f"'text' must be the article text as a string, got {brief(value)}")
+    if len(value) > MAX_TEXT_CHARS:
+        top.fail(f"'text' has {len(value)} characters, more than the limit of {MAX_TEXT_CHARS}")
+    top._unicode("text", value)
+    digest = top.data.get("text_sha256")
+    if isinstance(digest, str) and digest and hashlib.sha256(value.encode("utf-8")).hexdigest() != digest:
+        top.fail(
+            "'text' does not match 'text_sha256' (the SHA-256 of its UTF-8 bytes); give the text the facts were taken from"
+        )
+    return value
 
 
 def _id_list(ids, shown: int = 20) -> str:

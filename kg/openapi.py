@@ -25,12 +25,43 @@ _ERROR = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 _RESULTS = {
-    "description": "the result rows",
+    "description": (
+        "one page of the result rows, in the query's order; the JSON form carries a 'page' member (limit, "
+        "offset, more, and the URLs of the first, previous and next page), the Link header the same URLs"
+    ),
+    "headers": {
+        "Link": {
+            "description": 'the first, previous and next page: <URL>; rel="first|prev|next" (RFC 8288)',
+            "schema": {"type": "string"},
+        }
+    },
     "content": {
         "application/sparql-results+json": {"schema": {"$ref": "#/components/schemas/SparqlResults"}},
         "text/csv": {"schema": {"type": "string"}},
     },
 }
+
+
+def _paging(max_page: int) -> list[dict]:
+    from kg.queries import DEFAULT_PAGE, Page
+
+    return [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": f"rows per page (default {DEFAULT_PAGE}, at most {max_page}); another page follows when "
+            "'page.more' is true",
+            "schema": {"type": "integer", "minimum": 1, "maximum": max_page, "default": DEFAULT_PAGE},
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "description": "rows to skip: the page's first row, counted from 0 in the query's order",
+            "schema": {"type": "integer", "minimum": 0, "maximum": Page.MAX_OFFSET, "default": 0},
+        },
+    ]
 
 
 def _parameter(param) -> dict:
@@ -39,7 +70,7 @@ def _parameter(param) -> dict:
     return {"name": param.name, "in": "query", "required": param.required, "description": description, "schema": schema}
 
 
-def _query_path(query) -> dict:
+def _query_path(query, max_page: int) -> dict:
     return {
         "get": {
             "operationId": f"query_{query.name.replace('-', '_')}",
@@ -47,6 +78,7 @@ def _query_path(query) -> dict:
             "description": query.description or query.summary,
             "tags": query.tags or ["stored queries"],
             "parameters": [_parameter(p) for p in query.parameters]
+            + _paging(max_page)
             + [
                 {
                     "name": "format",
@@ -61,8 +93,9 @@ def _query_path(query) -> dict:
     }
 
 
-def openapi_document(queries) -> dict:
-    """The API description: the listing, one path per stored query, and the SPARQL endpoint."""
+def openapi_document(queries, max_page: int = 1000) -> dict:
+    """The API description: the listing, one path per stored query (with its paging), and the
+    SPARQL endpoint."""
     paths = {
         "/api/queries": {
             "get": {
@@ -82,7 +115,7 @@ def openapi_document(queries) -> dict:
         },
     }
     for query in sorted(queries, key=lambda q: q.name):
-        paths[f"/api/queries/{query.name}"] = _query_path(query)
+        paths[f"/api/queries/{query.name}"] = _query_path(query, max_page)
     paths["/sparql"] = {
         "get": {
             "operationId": "sparql_get",
@@ -129,6 +162,19 @@ def openapi_document(queries) -> dict:
                         "head": {"type": "object"},
                         "results": {"type": "object"},
                         "boolean": {"type": "boolean"},
+                        "page": {"$ref": "#/components/schemas/Page"},
+                    },
+                },
+                "Page": {
+                    "type": "object",
+                    "description": "where this page lies; URLs are relative to the server",
+                    "properties": {
+                        "limit": {"type": "integer"},
+                        "offset": {"type": "integer"},
+                        "more": {"type": "boolean", "description": "another page follows"},
+                        "first": {"type": "string"},
+                        "prev": {"type": "string", "nullable": True},
+                        "next": {"type": "string", "nullable": True},
                     },
                 },
                 "StoredQuery": {

@@ -16,7 +16,7 @@ rdflib.term.URIRef('https://w3id.org/kg-news/id/actor/Q57792')
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,53 @@ _XSD_TYPES = {
     "xsd_dateTime": XSD.dateTime,
 }
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
+DEFAULT_PAGE = 100  # rows per page when the caller does not say
+MAX_PAGE = 10_000  # the largest page kg query and the library take (kg serve: --max-page)
+RESERVED_PARAMETERS = ("limit", "offset", "format")  # paging and output: no query parameter may be named so
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a SELECT query's rows: ``limit`` rows from ``offset`` on (0-based).
+
+    :meth:`parse` checks values given as text or numbers and says which one is wrong and what
+    range is valid; the numbers go into the query as ``LIMIT``/``OFFSET`` by
+    :func:`kg.sparql.with_page`, never as text.
+
+    >>> Page.parse("50", "100")
+    Page(limit=50, offset=100)
+    >>> Page.parse("0", None)
+    Traceback (most recent call last):
+    kg.errors.QueryError: limit '0': expected a whole number from 1 to 10000
+    >>> Page.parse(None, "-5")
+    Traceback (most recent call last):
+    kg.errors.QueryError: offset '-5': expected a whole number from 0 to 1000000000
+    """
+
+    limit: int = DEFAULT_PAGE
+    offset: int = 0
+
+    MAX_OFFSET = 1_000_000_000
+
+    @classmethod
+    def parse(cls, limit=None, offset=None, maximum: int = MAX_PAGE, default: int = DEFAULT_PAGE) -> Page:
+        """A page from ``limit``/``offset`` values (text or ints; None: the default page, offset 0)."""
+        return cls(
+            default if limit is None else _whole("limit", limit, 1, maximum),
+            0 if offset is None else _whole("offset", offset, 0, cls.MAX_OFFSET),
+        )
+
+    @property
+    def next(self) -> Page:
+        """The page after this one."""
+        return Page(self.limit, self.offset + self.limit)
+
+
+def _whole(name: str, value, low: int, high: int) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,12}", text) or not low <= int(text) <= high:
+        raise QueryError(f"{name} {str(value)!r}: expected a whole number from {low} to {high}")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -105,6 +152,11 @@ def parse_query_text(text: str, name: str, path: Path | None = None) -> StoredQu
     parameters: dict[str, Parameter] = {}
     for underscores, raw in _PARAM_RE.findall(body):
         pname, kind = _split_variable(raw)
+        if pname in RESERVED_PARAMETERS:
+            raise QueryError(
+                f"{path or name}: parameter variable ?{underscores}{raw} is named {pname!r}, which is reserved "
+                f"({', '.join(RESERVED_PARAMETERS)} page and format the results); rename it"
+            )
         variable = underscores + raw
         parameters.setdefault(pname, Parameter(pname, kind, underscores == "_", variable))
     tags = header.get("tags") or []
@@ -250,11 +302,17 @@ def run_query(
     values: Mapping[str, str] | None = None,
     base_iri: str = DEFAULT_BASE_IRI,
     allow_service: Iterable[str] = (),
+    page: Page | None = None,
 ) -> QueryResult:
-    """Run a stored query with parameter values bound as RDF terms.
+    """Run a stored query with parameter values bound as RDF terms; with ``page``, one page of it.
 
     ``SERVICE`` and ``LOAD`` are refused (the store would fetch other URLs), except SERVICE to
     an endpoint in ``allow_service`` (:func:`kg.security.check_no_federation`).
+
+    A page (SELECT only) sets the query's outermost ``LIMIT``/``OFFSET`` from ``page``'s ints
+    (:func:`kg.sparql.with_page`), fetching one row more than the page: the result holds at
+    most ``page.limit`` rows, and ``result.more`` says whether another page follows. The pages
+    of a stored query do not overlap because every stored query ends in a total ``ORDER BY``.
 
     On the embedded Oxigraph store the bound terms go in as ``VALUES`` blocks
     (:func:`bound_query_text`), not as Oxigraph substitutions: Oxigraph plans a query before it
@@ -265,15 +323,49 @@ def run_query(
     >>> from kg.store import open_store
     >>> run_query(open_store("memory:"), find_query("meetings"), {"actor": "Q57792"}).rows
     []
+    >>> result = run_query(open_store("memory:"), find_query("actors"), page=Page(10, 20))
+    >>> result.rows, result.more
+    ([], False)
     """
     from kg.security import check_no_federation
+    from kg.sparql import query_form, with_page
 
     check_read_only(query.text)
     check_no_federation(query.text, allow_service)
+    from kg.results import without_parameters
+
     bindings = bind_parameters(query, values or {}, base_iri)
+    text, fetch = query.text, None
+    if page is not None and query_form(text) == "SELECT":
+        text, fetch = with_page(text, page.limit, page.offset)
     if bindings and store.capabilities.binds_as_values:
-        return store.query(bound_query_text(query.text, bindings))
-    return store.query(query.text, bindings)
+        result = without_parameters(store.query(bound_query_text(text, bindings)))
+    else:
+        result = without_parameters(store.query(text, bindings))
+    if fetch is not None:
+        result.more = len(result.rows) > page.limit
+        del result.rows[page.limit :]
+    return result
+
+
+def iter_pages(
+    store: Store, query: StoredQuery, values: Mapping[str, str] | None = None, page: Page | None = None, **options
+) -> Iterator[QueryResult]:
+    """Every page of a SELECT query from ``page`` on (default: pages of :data:`DEFAULT_PAGE`
+    rows from the first), one query per page; other forms come whole, as one result. ``options``
+    (``base_iri``, ``allow_service``) go to :func:`run_query`.
+
+    >>> from kg.store import open_store
+    >>> [len(r.rows) for r in iter_pages(open_store("memory:"), find_query("actors"))]
+    [0]
+    """
+    page = page or Page()
+    while True:
+        result = run_query(store, query, values, page=page, **options)
+        yield result
+        if not result.more:
+            return
+        page = page.next
 
 
 # --------------------------------------------------------------------------- result formats

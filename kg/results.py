@@ -16,6 +16,7 @@ SPARQLWrapper and YASGUI send it) wins over the ``Accept`` header.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from xml.sax.saxutils import escape, quoteattr
@@ -142,15 +143,21 @@ def _kind_text(kind: str) -> str:
     return {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}[kind]
 
 
-def render(result: QueryResult, accept: str | None = None, fmt: str | None = None) -> tuple[str, bytes]:
+def render(
+    result: QueryResult, accept: str | None = None, fmt: str | None = None, extra: dict | None = None
+) -> tuple[str, bytes]:
     """The negotiated media type (with charset) and the serialised result.
 
     Rows may hold rdflib or pyoxigraph terms; a graph result may be an rdflib Graph or a list
-    of pyoxigraph triples (what ``kg serve``'s workers pass, skipping the conversion).
+    of pyoxigraph triples (what ``kg serve``'s workers pass, skipping the conversion). ``extra``
+    members are added to a SPARQL JSON results document (``kg serve`` adds its ``page``).
     """
     name = negotiate(result.kind, accept, fmt)
+    result = without_parameters(result)
     if result.kind == "graph":
         body = serialize_triples(result.graph, name)
+    elif name == "json" and extra:
+        body = to_json(result, extra).encode("utf-8")
     else:
         body = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}[name](result).encode("utf-8")
     media = MEDIA[name]
@@ -158,6 +165,38 @@ def render(result: QueryResult, accept: str | None = None, fmt: str | None = Non
 
 
 # --------------------------------------------------------------------------- SELECT / ASK
+
+
+def is_parameter(variable: str) -> bool:
+    """True for a parameter variable of kg's stored-query convention (``?_actor_iri``,
+    ``?__since_xsd_date``: one or two underscores, see :mod:`kg.queries`).
+
+    >>> is_parameter("_actor_iri"), is_parameter("__since_xsd_date"), is_parameter("actor")
+    (True, True, False)
+    """
+    return variable.startswith("_")
+
+
+def without_parameters(result: QueryResult) -> QueryResult:
+    """The result without its parameter columns.
+
+    Stored queries project their parameters (Oxigraph substitutes only projected variables),
+    so every SELECT result would echo them; no reader wants them back. This is the one place
+    they are dropped, for the CLI, the library's ``Rows``, every wire format and the query page.
+    A result made only of such columns is left as it is (then they are the answer, not an echo).
+
+    >>> from rdflib import Literal
+    >>> r = without_parameters(QueryResult("select", ["n", "_actor_iri"], [(Literal(1), URIRef("http://x"))]))
+    >>> r.variables, r.rows
+    (['n'], [(rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')),)])
+    """
+    if result.kind != "select":
+        return result
+    keep = [i for i, v in enumerate(result.variables) if not is_parameter(v)]
+    if len(keep) == len(result.variables) or not keep:
+        return result
+    rows = [tuple(row[i] for i in keep) for row in result.rows]
+    return dataclasses.replace(result, variables=[result.variables[i] for i in keep], rows=rows)
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -199,14 +238,35 @@ def json_term(term) -> dict:
     return out
 
 
-def to_json(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results JSON."""
+def to_json(result: QueryResult, extra: dict | None = None) -> str:
+    """SPARQL 1.1 Query Results JSON (with ``extra`` top-level members, which readers ignore)."""
     if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)})
+        return json.dumps({"head": {}, "boolean": bool(result.boolean), **(extra or {})})
     bindings = [
         {var: json_term(term) for var, term in zip(result.variables, row) if term is not None} for row in result.rows
     ]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
+    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}, **(extra or {})}
+    return json.dumps(document, ensure_ascii=False)
+
+
+def json_rows(result: QueryResult) -> tuple[str, str]:
+    """SPARQL JSON results in two parts, to write a result page by page: the document's start up
+    to the opening of the bindings array, and this result's bindings separated by commas (the
+    caller closes the document with ``]}}``).
+
+    >>> from rdflib import URIRef
+    >>> head, body = json_rows(QueryResult("select", ["x"], [(URIRef("http://ex.org/a"),)]))
+    >>> json.loads(head + body + "]}}") == json.loads(to_json(QueryResult("select", ["x"], [(URIRef("http://ex.org/a"),)])))
+    True
+    """
+    head = json.dumps({"head": {"vars": result.variables}, "results": {"bindings": []}}, ensure_ascii=False)
+    bindings = (
+        json.dumps(
+            {var: json_term(term) for var, term in zip(result.variables, row) if term is not None}, ensure_ascii=False
+        )
+        for row in result.rows
+    )
+    return head[: -len("]}}")], ",\n".join(bindings)
 
 
 def to_xml(result: QueryResult) -> str:

@@ -8,6 +8,8 @@ Routes:
   Updates (``update=``, ``application/sparql-update``, or an update in ``query=``) get 403.
 * ``/api/queries`` — the stored queries with their parameters; ``/api/queries/NAME?actor=Q57792``
   runs one (``format=json|csv`` or ``Accept``); ``/api/openapi.json`` describes the API.
+* ``/articles/{key}``, ``/actors/{qid-or-key}``, ``/network``, ``/search?q=``, ``/api/search?q=`` —
+  the analyst's views (:mod:`kg.serve_views`, data from :mod:`kg.views`).
 * ``/`` — the query page (files from ``kg/web``, no CDN).
 
 Queries run in a small pool of worker *processes*, each holding the store open read-only. A
@@ -40,6 +42,7 @@ from pathlib import Path
 from kg.errors import InstallationError, KgError, QueryError, StoreError, UsageError
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.security import SECURITY_HEADERS
+from kg.serve_views import VIEW_POLICY, is_view_path, respond_view
 from kg.store.base import ResultTooLarge
 
 log = logging.getLogger("kg.serve")
@@ -65,6 +68,7 @@ class ServeConfig:
     port: int = 8000
     timeout: float = 10.0  # seconds a query may run
     max_rows: int = 10000  # rows (or triples) a result may have
+    max_page: int = 1000  # rows per page of the stored-query API (also at most max_rows)
     max_query_bytes: int = 32 * 1024  # size of a query / request body
     workers: int = 2  # query worker processes
     cors: str | None = None  # an origin (or "*") to allow cross-origin requests from; None = off
@@ -92,6 +96,7 @@ class ServeConfig:
         for name, value, low in (
             ("--timeout", self.timeout, 0.01),
             ("--max-rows", self.max_rows, 1),
+            ("max_page", self.max_page, 1),
             ("--max-query-bytes", self.max_query_bytes, 64),
             ("--workers", self.workers, 1),
             ("max_connections", self.max_connections, 1),
@@ -153,10 +158,19 @@ def _answer(store, job: dict, max_rows: int) -> dict:
     """Evaluate one job in a worker: a reply with status, media type and body."""
     from kg.results import NotAcceptable, render
 
+    if "view" in job:  # an article, actor, search or network view (kg.serve_views)
+        from kg.serve_views import answer_view
+
+        return answer_view(store, job)
     try:
         result = evaluate(store, job["query"], job.get("bindings") or {}, max_rows, native=True)
-        media, body = render(result, job.get("accept"), job.get("format"))
-        return {"status": 200, "type": media, "body": body, "rows": len(result.rows)}
+        page = job.get("page")  # a stored-query page: one row more was fetched than it shows
+        if page is not None and result.kind == "select":
+            page["more"] = len(result.rows) > page["limit"]
+            page["next"] = page.get("next") if page["more"] else None
+            del result.rows[page["limit"] :]
+        media, body = render(result, job.get("accept"), job.get("format"), page and {"page": page})
+        return {"status": 200, "type": media, "body": body, "rows": len(result.rows), "page": page}
     except NotAcceptable as error:
         return {"status": 406, "message": str(error)}
     except ResultTooLarge as error:
@@ -530,9 +544,11 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             self.server.deadlines.disarm(self.connection)
 
+    _header_overrides: Mapping[str, str] = {}  # per answer: a view page's own policy (kg.serve_views)
+
     def end_headers(self) -> None:
         for key, value in SECURITY_HEADERS.items():  # on every answer, stdlib error pages included
-            self.send_header(key, value)
+            self.send_header(key, self._header_overrides.get(key, value))
         super().end_headers()
 
     def log_request(self, code="-", size="-") -> None:  # logged in _finish instead
@@ -581,6 +597,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, route) -> None:
         self._started = time.perf_counter()
+        self._header_overrides = {}
         try:
             self._check_request()
             route()
@@ -695,7 +712,13 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/api/openapi.json":
             from kg.openapi import openapi_document
 
-            self._json(openapi_document(list(self.server.queries.values())))
+            self._json(
+                openapi_document(
+                    list(self.server.queries.values()), min(self.server.config.max_page, self.server.config.max_rows)
+                )
+            )
+        elif is_view_path(path):
+            self._view(path, params)
         elif path in ("/", "/index.html") or path.startswith("/static/"):
             self._static("index.html" if path in ("/", "/index.html") else path[len("/static/") :])
         else:
@@ -785,7 +808,7 @@ class Handler(BaseHTTPRequestHandler):
         fmt = (params.get("format") or params.get("output") or [None])[0]
         self._run({"query": text, "bindings": {}, "accept": self.headers.get("Accept"), "format": fmt})
 
-    def _run(self, job: dict) -> None:
+    def _run(self, job: dict) -> dict:
         from kg.security import check_no_federation
 
         try:
@@ -795,7 +818,33 @@ class Handler(BaseHTTPRequestHandler):
         reply = self.server.pool.run(job)
         if reply["status"] != 200:
             raise HttpError(reply["status"], reply["message"])
-        self._send(200, reply["body"], reply["type"])
+        self._send(200, reply["body"], reply["type"], self._page_links(reply.get("page")))
+        return reply
+
+    def _page_urls(self, limit: int, offset: int) -> dict:
+        """A page's description for the job: limit, offset and the URLs of the first, previous
+        and next page (the worker drops ``next`` when no row follows)."""
+        path, params = self._split()
+        kept = [(k, v) for k, values in params.items() if k not in ("limit", "offset") for v in values]
+
+        def url(at: int) -> str:
+            return f"{path}?{urllib.parse.urlencode([*kept, ('limit', limit), ('offset', at)])}"
+
+        return {
+            "limit": limit,
+            "offset": offset,
+            "first": url(0),
+            "prev": url(max(0, offset - limit)) if offset else None,
+            "next": url(offset + limit),
+        }
+
+    @staticmethod
+    def _page_links(page: dict | None) -> dict:
+        """The ``Link`` header (RFC 8288) naming the first, previous and next page of a page."""
+        if not page:
+            return {}
+        links = [f'<{page[rel]}>; rel="{rel}"' for rel in ("first", "prev", "next") if page.get(rel)]
+        return {"Link": ", ".join(links)}
 
     def _json(self, payload) -> None:
         self._send(200, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8") + b"\n", "application/json")
@@ -804,25 +853,41 @@ class Handler(BaseHTTPRequestHandler):
         self._json([describe_query(q) for q in self.server.queries.values()])
 
     def _stored_query(self, name: str, params: dict[str, list[str]]) -> None:
-        from kg.queries import bind_parameters
+        from kg.queries import Page, bind_parameters
+        from kg.sparql import query_form, with_page
 
         query = self.server.queries.get(name)
         if query is None:
             raise HttpError(404, f"unknown stored query {name!r}; available: {', '.join(self.server.queries)}")
+        params = dict(params)
         fmt = (params.pop("format", None) or [None])[0]
         if fmt not in (None, "json", "csv"):
             raise HttpError(400, f"format {fmt!r}: expected json or csv")
         repeated = [key for key, values in params.items() if len(values) > 1]
         if repeated:
             raise HttpError(400, f"parameter {repeated[0]!r} is given more than once; give it once")
+        config = self.server.config
+        limit, offset = (params.pop(key, None) for key in ("limit", "offset"))
         try:
-            bindings = bind_parameters(query, {k: v[0] for k, v in params.items()}, self.server.config.base_iri)
+            page = Page.parse(limit and limit[0], offset and offset[0], maximum=min(config.max_page, config.max_rows))
+            bindings = bind_parameters(query, {k: v[0] for k, v in params.items()}, config.base_iri)
+            text, job_page = query.text, None
+            if query_form(text) == "SELECT":
+                text = with_page(text, page.limit, page.offset)[0]
+                job_page = self._page_urls(page.limit, page.offset)
         except KgError as error:
             raise HttpError(400, str(error)) from None
         accept = self.headers.get("Accept") or ""
         if fmt is None:
             fmt = "csv" if "text/csv" in accept and "json" not in accept else "json"
-        self._run({"query": query.text, "bindings": bindings, "accept": None, "format": fmt})
+        self._run({"query": text, "bindings": bindings, "accept": None, "format": fmt, "page": job_page})
+
+    def _view(self, path: str, params: dict[str, list[str]]) -> None:
+        status, body, media, headers = respond_view(self.server.pool.run, path, params, self.server.config.base_iri)
+        if status >= 400:
+            raise HttpError(status, body.decode("utf-8"))
+        self._header_overrides = {"Content-Security-Policy": VIEW_POLICY}
+        self._send(status, body, media, headers)
 
     def _static(self, name: str) -> None:
         target = (WEB_DIR / name).resolve()

@@ -139,6 +139,79 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
     return text
 
 
+_WINDOW_RE = re.compile(r"(?im)^([^#\n]*\bLIMIT\s+)(\d+)(\s*#\s*kg:page-window\b)")
+
+
+def with_page(sparql: str, limit: int, offset: int = 0) -> tuple[str, int]:
+    """The SELECT query with its outermost ``LIMIT``/``OFFSET`` set to one page; and the number of
+    rows to fetch (``limit + 1``, one more to tell whether another page follows; fewer when the
+    query's own ``LIMIT`` ends the list sooner).
+
+    ``limit`` and ``offset`` must be ints (checked: never text from a user). The query's own
+    ``LIMIT``/``OFFSET`` stay in force: the page is taken from within them. A sub-select's
+    ``LIMIT n  # kg:page-window`` (the comment is the marker) is lowered to the rows the page
+    needs (offset + rows fetched): the query's author marks it where each inner row gives at
+    least one outer row in the same order, so the inner select need not produce the whole list.
+
+    >>> with_page("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 1000", 100, 200)[0].split()[-4:]
+    ['LIMIT', '101', 'OFFSET', '200']
+    >>> with_page("SELECT ?s WHERE { ?s ?p ?o } LIMIT 250", 100, 200)[1]
+    50
+    >>> inner = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 500 # kg:page-window"
+    >>> with_page("SELECT ?s WHERE { { " + inner + chr(10) + " } }", 10, 5)[0].split()
+    ['SELECT', '?s', 'WHERE', '{', '{', 'SELECT', '?s', 'WHERE', '{', '?s', '?p', '?o', '}', 'ORDER', 'BY', '?s', 'LIMIT', '16', '#', 'kg:page-window', '}', '}', 'LIMIT', '11', 'OFFSET', '5']
+    """
+    if type(limit) is not int or type(offset) is not int or limit < 0 or offset < 0:
+        raise UsageError(f"page limit={limit!r} offset={offset!r}: expected whole numbers ≥ 0")
+    tokens = list(_tokens(sparql))
+    depth, end = 0, None
+    form_seen = False
+    for pos, kind, value in tokens:
+        if kind == "word" and not depth and value.upper() in _FORMS:
+            if value.upper() != "SELECT":
+                raise QueryError(f"only a SELECT query can be paged, not {value.upper()}")
+            form_seen = True
+        elif value == "{":
+            depth += 1
+        elif value == "}":
+            depth -= 1
+            if depth == 0 and form_seen:
+                end = pos
+                break
+    if end is None:
+        raise QueryError("cannot page the query: it has no SELECT … WHERE { … }")
+    own_limit, own_offset, cuts, insert_at = None, 0, [], len(sparql)
+    depth = 0
+    for pos, kind, value in tokens:
+        if pos <= end:
+            continue
+        if value in "{(":
+            depth += 1
+        elif value in "})":
+            depth -= 1
+        elif kind == "word" and not depth and value.upper() == "VALUES":
+            insert_at = min(insert_at, pos)
+        elif kind == "word" and not depth and value.upper() in ("LIMIT", "OFFSET"):
+            number = re.compile(r"\s*(\d+)").match(sparql, pos + len(value))
+            if not number:
+                raise QueryError(f"cannot page the query: {value.upper()} without a number")
+            if value.upper() == "LIMIT":
+                own_limit = int(number.group(1))
+            else:
+                own_offset = int(number.group(1))
+            cuts.append((pos, number.end()))
+    fetch = limit + 1 if own_limit is None else max(0, min(limit + 1, own_limit - offset))
+    start = own_offset + offset
+    text = sparql
+    for a, b in sorted(cuts, reverse=True):
+        text = text[:a] + text[b:]
+        insert_at -= (b - a) if a < insert_at else 0
+    text = text[:insert_at].rstrip() + f"\nLIMIT {fetch} OFFSET {start}\n" + text[insert_at:]
+    window = start + fetch
+    text = _WINDOW_RE.sub(lambda m: f"{m.group(1)}{min(int(m.group(2)), window)}{m.group(3)}", text)
+    return text, fetch
+
+
 def _groups(sparql: str) -> list[tuple[int, int, set, bool, bool]]:
     """Every group graph pattern after the query form: (start, end, variables inside, is a
     sub-SELECT, is the outermost WHERE group). CONSTRUCT templates and VALUES data are not groups."""
@@ -232,4 +305,12 @@ def bound_query_text(sparql: str, bindings: Mapping[str, Any]) -> str:
     return bind_values(sparql, bindings)
 
 
-__all__ = ["sparql_term", "query_form", "bind_values", "bound_query_text", "with_prefixes", "check_read_only"]
+__all__ = [
+    "sparql_term",
+    "query_form",
+    "bind_values",
+    "bound_query_text",
+    "with_page",
+    "with_prefixes",
+    "check_read_only",
+]

@@ -141,3 +141,20 @@ def test_iri_recipes_of_model_md_are_what_build_mints():
     subjects = {s for s, _, _ in triples}
     assert expected <= subjects
     assert (iris.article(key), KG.contentSha256, None) not in triples  # (ingest adds it, not build)
+
+
+def test_query_pages_in_the_library():
+    with kg.open("memory:") as graph:
+        graph.ingest(kg.load_factsheet(SEED_SHEET))
+        whole = graph.query("statements", actor="Q57792", limit=None)
+        assert len(whole) >= 3 and not whole.more and whole.next_offset is None
+        first = graph.query("statements", actor="Q57792", limit=2)
+        assert list(first) == list(whole)[:2] and first.more and first.next_offset == 2
+        assert "more from offset 2" in repr(first)
+        second = graph.query("statements", actor="Q57792", limit=2, offset=first.next_offset)
+        assert list(second) == list(whole)[2:4] and second.offset == 2
+        pages = list(graph.pages("statements", actor="Q57792", limit=2))
+        assert [row for page in pages for row in page] == list(whole)
+        assert len(graph.query("statements", actor="Q57792")) == min(len(whole), 100)  # the default page
+        with pytest.raises(kg.KgError, match="offset '-1': expected a whole number from 0"):
+            graph.query("actors", offset=-1)

@@ -202,3 +202,39 @@ def test_only_the_cli_imports_typer_or_prints():
                 if isinstance(node.func.value, ast.Name) and node.func.value.id == "sys":
                     offenders.append(f"{path.name}:{node.lineno} sys.exit")
     assert not offenders, offenders
+
+
+# --------------------------------------------------------------------------- paging
+
+
+def test_query_pages_with_limit_offset_and_all(seeded):
+    from kg import cli, queries
+
+    assert (cli.DEFAULT_PAGE, cli.MAX_PAGE) == (queries.DEFAULT_PAGE, queries.MAX_PAGE)
+    _, whole, _ = kg(seeded, "query", "statements", "-p", "actor=Q57792", "-f", "csv", "--limit", "10000")
+    rows = whole.splitlines()[1:]
+    assert len(rows) >= 3
+    code, first, stderr = kg(seeded, "query", "statements", "-p", "actor=Q57792", "-f", "csv", "--limit", "2")
+    assert code == 0 and first.splitlines()[1:] == rows[:2]
+    assert "rows 1–2; more follow: --offset 2, or --all" in stderr
+    code, second, _ = kg(seeded, "query", "statements", "-p", "actor=Q57792", "-f", "csv", "-n", "2", "--offset", "2")
+    assert code == 0 and second.splitlines()[1:] == rows[2:4]
+    code, every, _ = kg(seeded, "query", "statements", "-p", "actor=Q57792", "-f", "csv", "-n", "2", "--all")
+    assert code == 0 and every == whole
+    code, streamed, _ = kg(seeded, "query", "statements", "-p", "actor=Q57792", "-f", "json", "-n", "2", "--all")
+    assert code == 0 and len(json.loads(streamed)["results"]["bindings"]) == len(rows)
+    code, table, _ = kg(seeded, "query", "statements", "-p", "actor=Q57792", "-n", "2", "--offset", "2")
+    assert code == 0 and f"rows 3–{min(4, len(rows))}" in table
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--limit", "0"], "limit '0': expected a whole number from 1 to 10000"),
+        (["--limit", "abc"], "limit 'abc': expected a whole number from 1 to 10000"),
+        (["--offset", "-3"], "offset '-3': expected a whole number from 0 to 1000000000"),
+    ],
+)
+def test_query_refuses_bad_page_values_with_exit_2(seeded, args, message):
+    code, _, stderr = kg(seeded, "query", "actors", *args)
+    assert code == 2 and message in stderr

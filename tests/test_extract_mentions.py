@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
+
 from kg.extract.base import Actors, Document, Sentence
 from kg.extract.mentions import add_source_mentions
 from kg.extract.pipeline import extract_factsheet
@@ -49,3 +54,21 @@ def test_source_speaker_in_a_whole_sheet():
 
 def test_bare_definite_plural_without_antecedent_is_no_source():
     assert sources("The ministers welcomed progress on the exercise.", "en") == ([], [])
+
+
+CASES = yaml.safe_load((Path(__file__).parent / "extract_cases" / "mentions.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=[c["id"] for c in CASES["cases"]])
+def test_source_phrase_cases(case):
+    from kg.extract.actors import StaticNames
+
+    names = StaticNames([tuple(row) for row in CASES["names"]])
+    sheet = extract_factsheet(case["text"], source="t.txt", cache=names, link=False, published="2026-03-04")
+    by_id = {a.id: a for a in sheet.actors}
+    if "speakers" in case:
+        found = [[by_id[s.speaker].name, by_id[s.speaker].type] for s in sheet.statements]
+        assert found == case["speakers"], case["id"]
+    if "sources" in case:
+        made = [a.name for a in sheet.actors if a.method == "pattern:source-mention"]
+        assert made == case["sources"], case["id"]

@@ -280,11 +280,18 @@ def test_separable_cue_with_a_clause(make_doc):
     assert [(s.quote, s.cue) for s in found] == [("Berlin werde mehr Geld bereitstellen", "kündigte an")]
 
 
-def test_both_sides_agreeing_is_a_statement_of_the_two(make_doc):
+def test_agreeing_to_act_is_a_decision_not_a_statement(make_doc):
+    # FACTSHEET.md: a statement is something said; "agreed to <do>" reports a decision
     text = "Olsen met Anna Weber in Oslo. Both sides agreed to work together on energy."
     doc, actors = make_doc(text, BOTH, language="en")
+    assert StatementExtractor().extract(doc, actors) == []
+
+
+def test_both_sides_agreeing_that_is_a_statement_of_the_two(make_doc):
+    text = "Olsen met Anna Weber in Oslo. Both sides agreed that energy prices were too high."
+    doc, actors = make_doc(text, BOTH, language="en")
     found = StatementExtractor().extract(doc, actors)
-    assert [s.quote for s in found] == ["to work together on energy"]
+    assert [s.quote for s in found] == ["energy prices were too high"]
     assert actors.get(found[0].speaker).name in ("Olsen and Weber", "Weber and Olsen")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import SEED_SHEET
@@ -66,6 +67,12 @@ def _wait(driver, condition, seconds=15):
     return WebDriverWait(driver, seconds).until(lambda d: condition(d))
 
 
+def _open(driver, url):
+    """A fresh load (a change of the #fragment alone would keep the last table on screen)."""
+    driver.get("about:blank")
+    driver.get(url)
+
+
 def _table(driver) -> tuple[list[str], list[list[str]]]:
     from selenium.webdriver.common.by import By
 
@@ -120,3 +127,99 @@ def test_errors_are_shown_not_swallowed(server, browser):
     error = _wait(browser, lambda d: d.find_element(By.ID, "error").is_displayed() and d.find_element(By.ID, "error"))
     assert "403" in error.text and "read-only" in error.text
     assert not browser.find_element(By.ID, "results").is_displayed()
+
+
+def test_stored_query_shown_without_header_and_without_parameter_columns(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: d.find_element(By.ID, "stored").get_attribute("data-loaded") == "true")
+    Select(browser.find_element(By.ID, "stored")).select_by_value("meetings")
+    text = browser.find_element(By.ID, "query").get_attribute("value")
+    assert "SELECT" in text and "#+" not in text and "summary:" not in text
+    browser.find_element(By.ID, "param-actor").send_keys("Q57792")
+    browser.find_element(By.ID, "run").click()
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    head, rows = _table(browser)
+    assert rows and not [h for h in head if h.startswith("_")]  # ?_actor_iri, ?__since_xsd_date …
+
+
+def test_iris_and_qids_are_links(server, browser):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.url + "/#query=meetings&actor=Q57792")
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    hrefs = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results td a")}
+    assert server.url + "/actors/Q1335527" in hrefs  # a counterpart's QID → the actor view
+    assert "https://www.wikidata.org/wiki/Q1335527" in hrefs  # … and Wikidata
+    articles = [h for h in hrefs if h.startswith(server.url + "/articles/")]  # the source article → its view
+    assert articles
+    _open(browser, articles[0])
+    _wait(browser, lambda d: "Japan und NATO" in d.page_source)  # the seed article's title
+    _open(browser, server.url + "/#sparql=" + quote("SELECT ?a WHERE { ?a owl:sameAs wd:Q57792 } LIMIT 1"))
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    link = browser.find_element(By.CSS_SELECTOR, "#results td a")
+    assert link.get_attribute("href") == server.url + "/actors/Q57792" and link.text == "Q57792"
+
+
+def test_permalink_restores_the_form_and_runs_it(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server.url + "/")
+    _wait(browser, lambda d: d.find_element(By.ID, "stored").get_attribute("data-loaded") == "true")
+    Select(browser.find_element(By.ID, "stored")).select_by_value("statements")
+    browser.find_element(By.ID, "param-actor").send_keys("Q57792")
+    browser.find_element(By.ID, "param-since").send_keys("2025-01-01")
+    browser.find_element(By.ID, "run").click()
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    first = _table(browser)
+    permalink = browser.find_element(By.ID, "permalink").get_attribute("href")
+    assert "query=statements" in permalink and "actor=Q57792" in permalink and "since=2025-01-01" in permalink
+    _open(browser, permalink)
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    assert browser.find_element(By.ID, "stored").get_attribute("value") == "statements"
+    assert browser.find_element(By.ID, "param-since").get_attribute("value") == "2025-01-01"
+    assert _table(browser) == first
+    # typed SPARQL travels in the permalink too
+    _open(browser, server.url + "/#sparql=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?s a kg:Statement }"))
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    assert _table(browser)[0] == ["n"]
+    assert "COUNT(*)" in browser.find_element(By.ID, "query").get_attribute("value")
+
+
+def test_paging_prev_next(server, browser):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.url + "/#query=actors&limit=10")
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    first = _table(browser)[1]
+    assert len(first) == 10
+    assert "rows 1–10" in browser.find_element(By.ID, "page-info").text
+    assert browser.find_element(By.ID, "prev").get_attribute("disabled")
+    browser.find_element(By.ID, "next").click()
+    _wait(browser, lambda d: "rows 11–20" in d.find_element(By.ID, "page-info").text)
+    second = _table(browser)[1]
+    assert second and not set(map(tuple, second)) & set(map(tuple, first))
+    assert "offset=10" in browser.current_url  # the permalink names the page
+    browser.find_element(By.ID, "prev").click()
+    _wait(browser, lambda d: "rows 1–10" in d.find_element(By.ID, "page-info").text)
+    assert _table(browser)[1] == first
+    _open(browser, server.url + "/#query=meetings&actor=Q57792")  # one short page: no Prev/Next
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    assert not browser.find_element(By.ID, "paging").is_displayed()
+
+
+def test_normal_results_need_no_horizontal_scrolling(server, browser):
+    from selenium.webdriver.common.by import By
+
+    for fragment in ("query=statements&actor=Q57792", "query=meetings&actor=Q57792", "query=actors"):
+        _open(browser, server.url + "/#" + fragment)
+        _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+        wide, seen = browser.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert wide <= seen, fragment
+        dates = browser.find_elements(By.CSS_SELECTOR, "#results td.date")
+        assert all("\n" not in d.text for d in dates)

@@ -135,7 +135,7 @@ def test_n_triples_and_describe_by_accept_header(server):
 
 
 def _kg_query_json(store_dir, name, values) -> dict:
-    args = ["--store", str(store_dir), "query", name, "--format", "json"]
+    args = ["--store", str(store_dir), "query", name, "--format", "json", "--limit", "1000"]
     for key, value in values.items():
         args += ["--param", f"{key}={value}"]
     result = runner.invoke(app, args)
@@ -170,7 +170,8 @@ def test_sparqlwrapper_gets_the_same_rows_as_kg_query(server, store_dir, name):
     assert Counter(map(_canonical, got["results"]["bindings"])) == Counter(
         map(_canonical, expected["results"]["bindings"])
     )
-    api = requests.get(f"{server.url}/api/queries/{name}", params=values, timeout=10).json()
+    api = requests.get(f"{server.url}/api/queries/{name}", params={**values, "limit": 1000}, timeout=10).json()
+    assert api.pop("page")["more"] is False
     assert api == expected, "the stored-query API binds like kg query"
 
 
@@ -195,12 +196,52 @@ def test_api_lists_queries_with_parameters_and_runs_one(server):
     assert by_accept.text == csv_text.text
 
 
+def test_api_pages_with_limit_offset_and_links(server):
+    url = f"{server.url}/api/queries/statements"
+    whole = requests.get(url, params={"actor": "Q57792", "limit": 1000}, timeout=10).json()["results"]["bindings"]
+    assert len(whole) >= 3
+    first = requests.get(url, params={"actor": "Q57792", "limit": 2}, timeout=10)
+    page = first.json()["page"]
+    assert first.json()["results"]["bindings"] == whole[:2]
+    assert page["limit"] == 2 and page["offset"] == 0 and page["more"] and page["prev"] is None
+    assert 'rel="next"' in first.headers["Link"] and 'rel="prev"' not in first.headers["Link"]
+    joined, next_url = [], page["first"]
+    while next_url:
+        answer = requests.get(server.url + next_url, timeout=10).json()
+        joined += answer["results"]["bindings"]
+        next_url = answer["page"]["next"]
+    assert joined == whole
+    second = requests.get(server.url + page["next"], timeout=10)
+    assert (
+        second.json()["page"]["prev"].endswith("limit=2&offset=0") and "actor=Q57792" in second.json()["page"]["prev"]
+    )
+    csv_page = requests.get(url, params={"actor": "Q57792", "limit": 2, "format": "csv"}, timeout=10)
+    assert len(csv_page.text.splitlines()) == 3 and 'rel="next"' in csv_page.headers["Link"]
+    default = requests.get(f"{server.url}/api/queries/actors", timeout=10).json()["page"]
+    assert default["limit"] == 100 and default["offset"] == 0
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"limit": "0"}, "limit '0': expected a whole number from 1 to 1000"),
+        ({"limit": "1001"}, "limit '1001': expected a whole number from 1 to 1000"),
+        ({"offset": "x"}, "offset 'x': expected a whole number from 0 to 1000000000"),
+        ({"limit": ["2", "3"]}, "parameter 'limit' is given more than once"),
+    ],
+)
+def test_api_refuses_bad_page_values_with_400(server, params, message):
+    answer = requests.get(f"{server.url}/api/queries/actors", params=params, timeout=10)
+    assert answer.status_code == 400 and message in answer.json()["message"]
+
+
 def test_openapi_describes_every_stored_query(server):
     doc = requests.get(f"{server.url}/api/openapi.json", timeout=10).json()
     assert doc["openapi"].startswith("3.")
     for name, query in STORED.items():
         operation = doc["paths"][f"/api/queries/{name}"]["get"]
-        assert [p["name"] for p in operation["parameters"]] == [p.name for p in query.parameters] + ["format"]
+        names = [p.name for p in query.parameters] + ["limit", "offset", "format"]
+        assert [p["name"] for p in operation["parameters"]] == names
     assert "post" in doc["paths"]["/sparql"]
 
 
@@ -479,3 +520,19 @@ def test_connections_beyond_the_cap_get_a_quick_503(store_dir):
                 sock.close()
         time.sleep(0.3)
         assert requests.get(f"{srv.url}/api/queries", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["meetings", "statements", "timeline"])
+def test_bound_parameter_columns_appear_nowhere(server, name):
+    """Stored queries project their parameters (?_actor_iri, ?__since_xsd_date …); no answer shows them."""
+    params = {"actor": "Q57792", "since": "2025-01-01"}
+    data = requests.get(f"{server.url}/api/queries/{name}", params=params, timeout=10).json()
+    assert data["head"]["vars"] and not [v for v in data["head"]["vars"] if v.startswith("_")]
+    assert data["results"]["bindings"]
+    assert not [v for row in data["results"]["bindings"] for v in row if v.startswith("_")]
+    header = requests.get(f"{server.url}/api/queries/{name}", params={**params, "format": "csv"}, timeout=10).text
+    assert "_actor_iri" not in header.splitlines()[0] and "since" not in header.splitlines()[0]
+    # the stored query's text posted to /sparql (as the query page does once it is edited)
+    text = STORED[name].text
+    posted = requests.post(f"{server.url}/sparql", data={"query": text}, headers={"Accept": "text/csv"}, timeout=10)
+    assert posted.status_code == 200 and "_actor_iri" not in posted.text.splitlines()[0]

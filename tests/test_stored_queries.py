@@ -8,13 +8,14 @@ be there. Expected values are read from the sheet where they can be, so the case
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from kg.ingest import ingest_factsheet
 from kg.model import load_factsheet, parse_factsheet
-from kg.queries import find_query, run_query
+from kg.queries import Page, find_query, iter_pages, list_queries, run_query
 from kg.store import open_store
 
 SEED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "00-seed-dw-japan-nato.gold.json"
@@ -381,3 +382,96 @@ def test_a_visit_without_counterpart_gets_no_stray_qids():
     assert len(found) == 1
     assert found[0]["counterpart"] is None and found[0]["counterpart_qid"] in (None, "")
     assert str(found[0]["place"]) == "Harbour Base"
+
+
+# --------------------------------------------------------------------------- paging
+
+
+@pytest.fixture(scope="module")
+def synthetic_store():
+    """60 synthetic articles (benchmarks/generate.py): enough rows for several pages of every query."""
+    from benchmarks.generate import generate_sheets
+
+    store = open_store("memory:")
+    for index, sheet in enumerate(generate_sheets(60, seed=3)):
+        ingest_factsheet(store, parse_factsheet(sheet, f"synthetic-{index}"))
+    yield store
+    store.close()
+
+
+def _busiest_person(store) -> str:
+    return str(
+        store.query(
+            "SELECT ?a WHERE { ?a <https://w3id.org/kg-news/summary#articles> ?n . "
+            "FILTER EXISTS { GRAPH ?g { ?a a kg:Person } } } ORDER BY DESC(?n) ?a LIMIT 1"
+        ).rows[0][0]
+    )
+
+
+def _paging_cases(store):
+    actor = _busiest_person(store)
+    mission = str(store.query("SELECT ?m WHERE { ?m a kg:Mission } ORDER BY ?m LIMIT 1").rows[0][0])
+    event = str(store.query("SELECT ?e WHERE { ?e kg:mentionCount ?n } ORDER BY DESC(?n) ?e LIMIT 1").rows[0][0])
+    for query in list_queries():
+        values = {p.name: actor for p in query.parameters if p.name == "actor"}
+        values.update({p.name: mission for p in query.parameters if p.name == "mission" and p.required})
+        values.update({p.name: event for p in query.parameters if p.name == "event"})
+        yield query, values
+
+
+def test_pages_do_not_overlap_and_concatenate_to_the_whole_result(synthetic_store):
+    checked = 0
+    for query, values in _paging_cases(synthetic_store):
+        whole = run_query(synthetic_store, query, values).rows
+        for size in (1, 7):
+            pages = list(iter_pages(synthetic_store, query, values, page=Page(size)))
+            assert all(len(p.rows) == size for p in pages[:-1]), query.name
+            assert not pages[-1].more and all(p.more for p in pages[:-1]), query.name
+            joined = [row for page in pages for row in page.rows]
+            assert joined == whole, f"{query.name}: pages of {size} differ from the whole result"
+        checked += len(whole) > 7
+    assert checked >= 8  # most queries have several pages here
+
+
+def test_a_page_from_an_offset_is_that_slice_of_the_whole_result(synthetic_store):
+    query = find_query("timeline")
+    values = {"actor": _busiest_person(synthetic_store)}
+    whole = run_query(synthetic_store, query, values).rows
+    page = run_query(synthetic_store, query, values, page=Page(5, 3))
+    assert page.rows == whole[3:8] and page.more == (len(whole) > 8)
+    beyond = run_query(synthetic_store, query, values, page=Page(5, len(whole)))
+    assert beyond.rows == [] and not beyond.more
+
+
+def test_the_query_own_limit_caps_the_pages():
+    from kg.sparql import with_page
+
+    text, fetch = with_page("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10 OFFSET 2", 4, 8)
+    assert fetch == 2 and text.split()[-4:] == ["LIMIT", "2", "OFFSET", "10"]
+    assert with_page("SELECT ?s WHERE { ?s ?p ?o } LIMIT 10", 4, 12)[1] == 0
+
+
+@pytest.mark.parametrize(
+    "limit, offset, message",
+    [
+        ("0", None, "limit '0': expected a whole number from 1 to 10000"),
+        ("10001", None, "limit '10001': expected a whole number from 1 to 10000"),
+        ("ten", None, "limit 'ten': expected a whole number from 1 to 10000"),
+        ("5; DROP ALL", None, "limit '5; DROP ALL'"),
+        (None, "-1", "offset '-1': expected a whole number from 0 to 1000000000"),
+        (None, "1e3", "offset '1e3'"),
+    ],
+)
+def test_bad_page_values_are_refused_naming_the_value_and_the_range(limit, offset, message):
+    from kg.errors import QueryError
+
+    with pytest.raises(QueryError, match=re.escape(message)):
+        Page.parse(limit, offset)
+
+
+def test_a_parameter_may_not_take_a_paging_name():
+    from kg.errors import QueryError
+    from kg.queries import parse_query_text
+
+    with pytest.raises(QueryError, match="named 'limit', which is reserved"):
+        parse_query_text("SELECT ?s WHERE { ?s ?p ?_limit_number }", "bad")

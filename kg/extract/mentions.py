@@ -23,7 +23,7 @@ import re
 from kg.extract.base import ActorMention, Actors, Document
 from kg.extract.cues import cue_frames, separable_particles
 from kg.extract.nlp import lemma
-from kg.extract.resources import words
+from kg.extract.resources import ordered, words
 from kg.model import Actor
 
 _TOKEN = re.compile(r"[\w’'.-]*\w")
@@ -33,7 +33,7 @@ _DETERMINERS = {
         "ein eine einer eines einem einen der die des dem den dieser diese mehrere einige viele andere".split()
     ),
 }
-_GROUP_WORDS = frozenset("both two beide beiden".split())
+_GROUP_WORDS = frozenset("both beide beiden".split())
 _DEFINITE = frozenset("the that this same der die den dem des dieser diese".split())
 _STOP = frozenset(
     """and or but said says told also had has have will would was were is are und oder aber sagte sagten
@@ -45,6 +45,11 @@ _ADVERBS = frozenset("also later again then today yesterday previously earlier a
 
 def _heads(lang: str) -> frozenset[str]:
     return words(lang, "source_heads")
+
+
+def _postmodifiers(lang: str) -> list[tuple[str, ...]]:
+    """The openers of a source noun's post-modifier, longest first ("familiar with" before "with")."""
+    return sorted((tuple(e.split()) for e in ordered(lang, "source_postmodifiers")), key=len, reverse=True)
 
 
 def _is_cue(word: str, lang: str) -> bool:
@@ -78,7 +83,7 @@ def add_source_mentions(doc: Document, actors: Actors) -> None:
                 head = lemma(word, "de")  # "eines Mitarbeiters" → Mitarbeiter
             if head not in heads or (lang == "de" and not word[:1].isupper()):
                 continue
-            found = _phrase(tokens, index, lang)
+            found = _phrase(tokens, index, lang, text, actors)
             if found is None:
                 continue
             first, last, determiner, det_first = found
@@ -115,17 +120,31 @@ def _overlapping(actors: Actors, start: int, end: int) -> list[ActorMention]:
     return [m for m in actors.in_range(max(0, start - 80), end + 80) if m.start < end and start < m.end]
 
 
-def _phrase(tokens, index: int, lang: str) -> tuple[int, int, str, int] | None:
+def _phrase(tokens, index: int, lang: str, text: str, actors: Actors) -> tuple[int, int, str, int] | None:
     """(first token, last token, determiner, the determiner's first token) of the noun phrase
-    headed by ``tokens[index]``."""
+    headed by ``tokens[index]``, with its post-modifier ("for the ministry", "des Ministeriums").
+
+    >>> text = "Two officials familiar with the talks said so."
+    >>> tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    >>> first, last, determiner, _ = _phrase(tokens, 1, "en", text, Actors())
+    >>> text[tokens[first][0] : tokens[last][1]], determiner
+    ('officials familiar with the talks', 'two')
+    """
     first = index
     determiner = ""
     det_first = index
+    numerals = words(lang, "numerals")
     while first > 0 and index - first < 4:
         word = tokens[first - 1][2]
         low = word.lower()
+        if _PUNCTUATION.search(text, tokens[first - 1][1], tokens[first][0]):
+            break  # "In the north, residents said": the phrase starts after the comma
         if low in _GROUP_WORDS:
             return None
+        if low in numerals:  # "two officials": a new source; "the two ministers": people named before
+            if first > 1 and tokens[first - 2][2].lower() in _DEFINITE:
+                return None
+            return first, _post_end(tokens, index, lang, text, actors), low, first - 1
         if low in _DETERMINERS[lang]:
             determiner = low
             det_first = first - 1
@@ -139,14 +158,48 @@ def _phrase(tokens, index: int, lang: str) -> tuple[int, int, str, int] | None:
         if lang == "de" and word[:1].isupper() and first - 1 == 0:
             break  # a sentence-initial capital may be anything
         first -= 1
-    last = index
-    if lang == "de" and index + 2 < len(tokens) and tokens[index + 1][2] in ("des", "der"):
-        j = index + 2
-        while j < len(tokens) and j - index <= 4 and not tokens[j][2][:1].isupper():
-            j += 1
-        if j < len(tokens) and j - index <= 4:
-            last = j  # "Mitarbeiter des Präsidenten"
-    return first, last, determiner, min(det_first, first)
+    return first, _post_end(tokens, index, lang, text, actors), determiner, min(det_first, first)
+
+
+_INSIDE_EN = frozenset("of for at in from with to".split())  # "a spokesman for the Ministry of Defence"
+_PUNCTUATION = re.compile(r"[,;:.!?\"„“”«»()\[\]–—]")
+
+
+def _post_end(tokens, index: int, lang: str, text: str, actors: Actors) -> int:
+    """The last token of the source phrase headed by ``tokens[index]``: the head itself, or the
+    end of a post-modifier (resources/<lang>/source_postmodifiers.txt). German: up to its first
+    noun ("Mitarbeiter des Präsidenten"); English: up to the reporting verb or the punctuation
+    after it ("a spokeswoman for the ministry said", "said an official at the embassy.").
+    A name the phrase reaches into is taken whole ("ein Diplomat der Europäischen Union")."""
+    j = index + 1
+    opener = next((p for p in _postmodifiers(lang) if tuple(t[2].lower() for t in tokens[j : j + len(p)]) == p), None)
+    if opener is None or _PUNCTUATION.search(text, tokens[index][1], tokens[j][0]):
+        return index
+    k = j + len(opener)
+    last = len(tokens) - 1 if lang == "en" and len(tokens) - k <= 6 else None  # to the sentence's end
+    for n in range(k, min(len(tokens), k + 6)):
+        start, _end, word = tokens[n]
+        if _PUNCTUATION.search(text, tokens[n - 1][1], start):
+            last = n - 1 if lang == "en" else None
+            break
+        if lang == "en" and (_is_cue(word, lang) and word[:1].islower() or word.lower() in _ADVERBS):
+            last = n - 1
+            break
+        if lang == "de" and word[:1].isupper():
+            last = n
+            break
+        if word.lower() in _STOP and word.lower() not in _INSIDE_EN and n > k:
+            last = None
+            break
+    if last is None or last < k:
+        return index
+    end = tokens[last][1]
+    for m in actors.in_range(tokens[k][0], end + 120):
+        if m.start < end < m.end:
+            end = m.end  # "der Europäischen Union": the whole name
+    while last + 1 < len(tokens) and tokens[last + 1][1] <= end:
+        last += 1
+    return last
 
 
 def _beside_cue(tokens, first: int, last: int, lang: str) -> bool:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 
 from kg.errors import KgError
-from kg.extract import load_default_extractors
+from kg.extract import confidence, load_default_extractors
 from kg.extract.actors import default_cache, recognise_actors
 from kg.extract.article import read_article
 from kg.extract.base import Actors, Document
@@ -62,19 +62,25 @@ def extract_factsheet(
     cache=None,
     extractors=None,
     link: bool = True,
+    min_confidence: float | str | None = None,
 ) -> FactSheet:
     """Read an article (bytes or text; plain or HTML) and extract its fact sheet.
 
     ``cache`` is the Wikidata cache (None: the shipped one); ``extractors`` a list of
     extractor instances or names (None: every registered one); ``link`` runs
-    :func:`kg.link.link_factsheet` over the actors when that module is available.
+    :func:`kg.link.link_factsheet` over the actors when that module is available;
+    ``min_confidence`` drops statements, meetings and missions scored below it (None: the
+    ``KG_MIN_CONFIDENCE`` environment variable, else the defaults of the confidence model,
+    :mod:`kg.extract.confidence`).
     Errors in the input are :class:`kg.errors.InputError` (or ``UnsupportedLanguageError``).
     """
     doc = read_article(data, source=source, url=url, published=published)
-    return extract_document(doc, cache=cache, extractors=extractors, link=link)
+    return extract_document(doc, cache=cache, extractors=extractors, link=link, min_confidence=min_confidence)
 
 
-def extract_document(doc: Document, *, cache=None, extractors=None, link: bool = True) -> FactSheet:
+def extract_document(
+    doc: Document, *, cache=None, extractors=None, link: bool = True, min_confidence: float | str | None = None
+) -> FactSheet:
     """The fact sheet of an already read :class:`Document`.
 
     >>> from kg.extract.actors import StaticNames
@@ -119,10 +125,15 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
     statements = _unique(statements, _statement_key)
     _date_statements_after_meetings(doc, meetings, statements)
     date_statements_from_events(doc, meetings, statements)
+    confidence.rescore(doc, actors, statements, meetings)  # learned probabilities replace rule scores
+    thresholds = confidence.min_confidence(min_confidence)
+    statements, meetings, missions = confidence.keep_confident(
+        thresholds, statements, meetings, _unique(missions, _mission_key)
+    )
     sheet = FactSheet(
         actors=list(actors.actors),
         meetings=meetings,
-        missions=_unique(missions, _mission_key),
+        missions=missions,
         statements=statements,
         url=doc.url,
         publisher=doc.publisher,
@@ -133,6 +144,7 @@ def extract_document(doc: Document, *, cache=None, extractors=None, link: bool =
         text_sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
         method=SHEET_METHOD,
         source=doc.source,
+        text=doc.text,
     )
     extra = {k: v for k, v in doc.extra.items() if v}
     if warnings:

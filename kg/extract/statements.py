@@ -89,7 +89,6 @@ _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,120}?\s+zufolge,?\s+")
 _APPEAL_CUES = frozenset(
     "forderte forderten fordert rief riefen ruft appellierte appelliert mahnte mahnt warnte warnt bat baten".split()
 )  # "…, das Paket zu verabschieden"
-_AGREEMENT_CUES = frozenset("agreed agrees concurred concurs".split())  # "agreed to work together"
 _DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
 _TRAILING_EN = re.compile(
     r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
@@ -100,7 +99,7 @@ _TRAILING_EN = re.compile(
 # "…, said Greenert." / "…, added the minister." (the cue before its subject)
 _TRAILING_INVERTED_EN = re.compile(
     r",\s+(said|says|added|adds|stated|noted|explained|continued|wrote|warned|stressed)\s+"
-    r"(?:[A-Z][\w.'’-]*|the\s+[\w.'’-]+|a\s+[\w.'’-]+)(?:\s+[^\s,]+){0,6}"
+    r"(?:[A-Z][\w.'’-]*|(?:the|an?)\s+[\w.'’-]+)(?:\s+[^\s,]+){0,6}"
     r"(?P<more>,\s+(?:adding|saying|noting|stressing|warning)(?:\s+that)?\s+.{8,})?$"
 )
 _ADDRESSEE_EN = re.compile(
@@ -180,6 +179,20 @@ _FUNCTION_WORDS_DE = frozenset(
 )
 _AUXILIARIES_DE = frozenset("hat haben hatte hatten habe".split())
 _PHRASE_FILLERS = frozenset("the a an their his her its our same".split())
+
+
+@functools.cache
+def _inhabitant_nouns(lang: str) -> dict[str, str]:
+    """Inhabitant noun → demonym adjective (resources/<lang>/inhabitant_nouns.tsv).
+
+    >>> _inhabitant_nouns("de")["dänin"], _inhabitant_nouns("en")["dane"]
+    ('dänisch', 'danish')
+    """
+    from kg.extract.resources import table
+
+    if lang not in ("de", "en"):
+        return {}
+    return {row["noun"]: row["demonym"] for row in table(lang, "inhabitant_nouns")}
 
 
 @functools.cache
@@ -583,7 +596,10 @@ class _Run:
         return next(iter(used)) if len(used) == 1 else _surname(name)
 
     def _role_speaker(self, words: list[str], near: int) -> str | None:
-        """An actor whose recorded role contains one of ``words`` (most recently mentioned)."""
+        """An actor whose recorded role contains one of ``words`` (most recently mentioned); an
+        inhabitant noun stands for its demonym ("die Dänin" → a "dänische" role)."""
+        demonyms = _inhabitant_nouns(self.lang)
+        words = [demonyms.get(w, w) for w in words]
         candidates = [w for w in words if len(w) >= 5 and w not in self.cues]
         if not candidates:
             return None
@@ -1516,7 +1532,7 @@ class _Run:
                 if chunks[n + 1][3] == "saying" and not re.match(r"\s*that\b", text[tokens[index][1] : content]):
                     continue  # "X emphasized Y, saying Z": the content is Z
             a, b = _strip_span(text, content, stop, " \t\u00a0\n,")
-            infinitive = self.text[a : a + 3].lower() == "to " and cue not in _AGREEMENT_CUES
+            infinitive = self.text[a : a + 3].lower() == "to "  # "agreed to work together": a decision
             content_words = self.text[a:b].split()
             prepositional = (
                 bool(content_words) and content_words[0].lower() in _PREPOSITIONS_EN and len(content_words) <= 5
@@ -1600,6 +1616,24 @@ class _Run:
             and not any(w.lower() in ("that", "which", "who", "when", "if", "after", "before") for w in words)
         )
 
+    @staticmethod
+    def _document_subject(words: list[str]) -> bool:
+        """Whether ``words`` are a document noun phrase ("The joint statement", "A final
+        communiqué"; heads in resources/en/document_speakers.txt).
+
+        >>> _Run._document_subject(["The", "joint", "statement"]), _Run._document_subject(["The", "plan"])
+        (True, False)
+        """
+        from kg.extract.resources import words as resource_words
+
+        lows = [w.lower() for w in words]
+        return (
+            2 <= len(lows) <= 4
+            and lows[0] in ("the", "a", "their", "its")
+            and lows[-1] in resource_words("en", "document_speakers")
+            and all(w.isalpha() and w.islower() for w in words[1:])
+        )
+
     def _subject_en(self, tokens, index, b_start) -> str | None:
         """The subject right before an English cue verb: a name, pronoun or role noun."""
         t_start = tokens[index][0]
@@ -1609,6 +1643,8 @@ class _Run:
             return self._group(self._recent_persons(t_start, 2))
         if index <= 12 and tokens[0][2] == "Both" and " and " in self.text[tokens[0][1] : t_start]:
             return self._group(self._recent_persons(tokens[0][0], 2))  # "Both the X and the Y said
+        if not mentions and self._document_subject([w for _, _, w in tokens[:index]]):
+            return self._group(self._recent_persons(t_start, 2))  # "The joint statement said": its parties
         persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
         if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):
             if len(self.text[persons[-1].end : t_start].split()) <= 3:
@@ -1677,7 +1713,12 @@ class _Run:
                 if at_end and j != len(tokens) - 1:
                     continue
                 parts = head.split("-")
-                if not (_is_role(head) or _is_role(parts[-1]) or _is_role(parts[-1].capitalize())):
+                if not (
+                    _is_role(head)
+                    or _is_role(parts[-1])
+                    or _is_role(parts[-1].capitalize())
+                    or head.lower() in _inhabitant_nouns(self.lang)  # "the Dane", "die Dänin"
+                ):
                     continue
                 if any(
                     m.start < t_end and t_start < m.end for m in self.actors.in_range(max(0, t_start - 60), t_end + 60)

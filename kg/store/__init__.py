@@ -1,7 +1,8 @@
 """Triple-store backends behind one small interface, chosen by a spec string.
 
 ``open_store(spec)`` picks a backend from the registry: ``memory:`` is an in-memory Oxigraph,
-``http(s)://…`` a remote SPARQL store (when that backend is installed), anything else a
+``http(s)://…`` a remote SPARQL store (when that backend is installed; ``virtuoso+http://…``
+and the like also pick the server's preset, see :mod:`kg.store.remote`), anything else a
 directory holding an embedded on-disk Oxigraph.
 
 >>> store = open_store("memory:")
@@ -13,6 +14,7 @@ directory holding an embedded on-disk Oxigraph.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from kg.errors import UsageError
@@ -31,16 +33,19 @@ def backend_name(spec: str) -> str:
 
     >>> backend_name("memory:"), backend_name("./.kg/store"), backend_name("http://h:7878")
     ('memory', 'oxigraph', 'remote')
+    >>> backend_name("virtuoso+http://h:8890")
+    'remote'
     """
     if spec == "memory:" or spec == "memory":
         return "memory"
-    if spec.startswith(("http://", "https://")):
+    if spec.startswith(("http://", "https://")) or re.match(r"[a-z]+\+https?://", spec):
         return "remote"
     if ":" in spec.split("/")[0] and len(spec.split(":")[0]) > 1 and not spec.startswith("."):
         scheme = spec.split(":", 1)[0]
         raise UsageError(
             f"store {spec!r}: unknown scheme {scheme!r}; expected a directory path, "
-            "'memory:' or an http(s):// SPARQL endpoint URL"
+            "'memory:' or an http(s):// SPARQL endpoint URL (optionally with a server preset: "
+            "virtuoso+http://…, fuseki+http://…)"
         )
     return "oxigraph"
 

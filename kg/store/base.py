@@ -41,6 +41,7 @@ class QueryResult:
     rows: list[tuple] = field(default_factory=list)  # rdflib terms or None
     boolean: bool | None = None
     graph: Graph | None = None
+    more: bool = False  # a paged query: another page follows (kg.queries.run_query)
 
     def as_dicts(self) -> list[dict[str, Identifier | None]]:
         """Rows as dicts from variable name to term (None when unbound)."""

@@ -38,6 +38,7 @@ import requests
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
+from requests.auth import HTTPDigestAuth
 
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import PREFIXES
@@ -58,10 +59,32 @@ PRESETS: dict[str, dict[str, object]] = {
     },
     # GraphDB repository URL (http://host:7200/repositories/REPO): its default graph is the union.
     "graphdb": {"query": "", "update": "/statements", "gsp": "/rdf-graphs/service", "params": {}},
+    # Virtuoso 7 (http://host:8890): reads at /sparql, whose default graph is the union of all
+    # graphs (its own system graphs included: hidden from kg); writes as a user with the
+    # SPARQL_UPDATE role through the digest-authenticated /sparql-auth and
+    # /sparql-graph-crud-auth, or, without KG_STORE_USER, anonymously through /sparql and
+    # /sparql-graph-crud (only when the server granted SPARQL_UPDATE to its "SPARQL" user).
+    # A multi-operation update is not one transaction there (an operation that fails leaves the
+    # earlier ones applied), so writes are bracketed by kg's marker graph; its SPARQL parser
+    # gives up on INSERT DATA blocks of a few thousand triples, so blocks are kept small.
+    "virtuoso": {
+        "query": "/sparql",
+        "update": "/sparql-auth",
+        "gsp": "/sparql-graph-crud-auth",
+        "anonymous": {"update": "/sparql", "gsp": "/sparql-graph-crud"},
+        "params": {},
+        "auth": "digest",
+        "atomic_writes": False,
+        "insert_block": 1000,
+        "request_triples": 20000,
+        "system_graphs": ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#"),
+        "service_graphs": True,
+    },
     # Any SPARQL 1.1 server: set KG_STORE_QUERY_URL / KG_STORE_GSP_URL yourself.
     "generic": {"query": "/sparql", "update": "/update", "gsp": "/data", "params": {}},
 }
 RETRY_STATUSES = {502, 503, 504}
+_BOOLEAN = str(XSD.boolean)
 _NT_MEDIA = "application/n-triples"
 
 
@@ -76,6 +99,8 @@ def _json_term(value: dict | None) -> Identifier | None:
     if value.get("xml:lang"):
         return Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
+    if datatype == _BOOLEAN and value["value"] in ("1", "0"):  # Virtuoso writes true as "1"
+        return Literal("true" if value["value"] == "1" else "false", datatype=XSD.boolean)
     if datatype and datatype != str(XSD.string):
         return Literal(value["value"], datatype=URIRef(datatype))
     return Literal(value["value"])
@@ -90,17 +115,22 @@ class RemoteStore(Store):
     name = "remote"
 
     def __init__(self, url: str, *, read_only: bool = False, **options):
+        flavor, url = _split_flavor(url)
         self.url = url.rstrip("/")
         self.read_only = read_only
-        self.capabilities = Capabilities(read_only=read_only, remote=True)
-        server = str(options.get("server") or ("graphdb" if "/repositories/" in self.url else "oxigraph")).lower()
+        chosen = flavor or options.get("flavor") or options.get("server")
+        server = str(chosen or ("graphdb" if "/repositories/" in self.url else "oxigraph")).lower()
         if server not in PRESETS:
-            raise UsageError(f"KG_STORE_SERVER={server!r}: expected one of {', '.join(PRESETS)}")
+            raise UsageError(f"store preset {server!r} (KG_STORE_FLAVOR): expected one of {', '.join(PRESETS)}")
         preset = PRESETS[server]
         self.server = server
-        self.query_url = options.get("query_url") or self.url + str(preset["query"])
-        self.update_url = options.get("update_url") or self.url + str(preset["update"])
-        self.gsp_url = options.get("gsp_url") or self.url + str(preset["gsp"])
+        user, password = options.get("user"), options.get("password")
+        endpoints = dict(preset)
+        if not user:
+            endpoints.update(preset.get("anonymous", {}))  # type: ignore[arg-type]
+        self.query_url = options.get("query_url") or self.url + str(endpoints["query"])
+        self.update_url = options.get("update_url") or self.url + str(endpoints["update"])
+        self.gsp_url = options.get("gsp_url") or self.url + str(endpoints["gsp"])
         self.query_params = dict(preset["params"])  # type: ignore[arg-type]
         if "default_graph_uri" in options:
             self.query_params.pop("default-graph-uri", None)
@@ -115,9 +145,18 @@ class RemoteStore(Store):
                 f"KG_STORE_WRITE={self.write_mode!r}: expected 'update' (one atomic SPARQL "
                 "Update per batch) or 'gsp' (Graph Store Protocol only)"
             )
-        if self.write_mode == "gsp":  # a PUT per graph: a crash can land some of a batch
-            self.capabilities = Capabilities(read_only=read_only, remote=True, atomic_writes=False)
-        user, password = options.get("user"), options.get("password")
+        self.insert_block = int(preset.get("insert_block", 0))  # type: ignore[call-overload]
+        self.request_triples = int(preset.get("request_triples", 0))  # type: ignore[call-overload]
+        self.system_graphs = [URIRef(g) for g in preset.get("system_graphs", ())]  # type: ignore[attr-defined]
+        self._service_graphs = bool(preset.get("service_graphs"))
+        self._hidden: list[URIRef] | None = None
+        # a PUT per graph, or a server that runs a multi-operation update piecemeal: a crash can
+        # land some of a batch (kg brackets such writes with a marker graph, see kg.ingest)
+        atomic = self.write_mode == "update" and bool(preset.get("atomic_writes", True))
+        self.capabilities = Capabilities(read_only=read_only, remote=True, atomic_writes=atomic)
+        self.auth_scheme = str(options.get("auth") or preset.get("auth") or "basic").lower()
+        if self.auth_scheme not in ("basic", "digest"):
+            raise UsageError(f"KG_STORE_AUTH={self.auth_scheme!r}: expected 'basic' or 'digest'")
         self.auth = (user, password or "") if user else None
         self._session: requests.Session | None = None
         self._last_type = ""
@@ -134,8 +173,9 @@ class RemoteStore(Store):
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             yield attempt
 
-    def _http(self, method: str, graph: URIRef, *, body: bytes | None = None, ok=(200, 201, 204), accept=_NT_MEDIA):
+    def _http(self, method: str, graph: URIRef, *, body: bytes | None = None, ok=(200, 201, 204)):
         """One Graph Store Protocol request (retried on network faults and 502/503/504)."""
+        accept = _NT_MEDIA if method == "GET" else "*/*"  # Virtuoso: 406 for a DELETE accepting only RDF
         return self._request(
             method,
             self.gsp_url,
@@ -162,7 +202,10 @@ class RemoteStore(Store):
     ):
         if self._session is None:
             self._session = requests.Session()
-            self._session.auth = self.auth
+            if self.auth and self.auth_scheme == "digest":
+                self._session.auth = HTTPDigestAuth(*self.auth)
+            else:
+                self._session.auth = self.auth
         headers = {"Accept": accept}
         if body is not None:
             headers["Content-Type"] = content_type
@@ -234,25 +277,28 @@ class RemoteStore(Store):
         elif self.write_mode == "gsp":
             self._apply_with_gsp(graphs, drop, remove, add)
         elif graphs or drop or remove or add:
-            operations = [f"DROP SILENT GRAPH {sparql_term(URIRef(name))}" for name in drop]
+            operations = [(f"DROP SILENT GRAPH {sparql_term(URIRef(name))}", 0) for name in drop]
             for name, triples in graphs.items():
                 target = sparql_term(URIRef(name))
-                operations.append(f"DROP SILENT GRAPH {target}")
-                body = _nt_bytes(triples).decode("utf-8")
-                if body.strip():
-                    operations.append(f"INSERT DATA {{ GRAPH {target} {{\n{body}}} }}")
-            operations += [op for op in (_quad_data("DELETE DATA", remove), _quad_data("INSERT DATA", add)) if op]
-            self._request(
-                "POST",
-                self.update_url,
-                {},
-                " ;\n".join(operations).encode("utf-8"),
-                "application/sparql-update",
-                "*/*",
-                (200, 204),
-                f"POST {self.update_url}",
-                "KG_STORE_UPDATE_URL",
-            )
+                operations.append((f"DROP SILENT GRAPH {target}", 0))
+                lines = _nt_bytes(triples).decode("utf-8").splitlines()
+                for block in _blocks(lines, self.insert_block):
+                    body = "\n".join(block)
+                    operations.append((f"INSERT DATA {{ GRAPH {target} {{\n{body}\n}} }}", len(block)))
+            for verb, quads in (("DELETE DATA", remove), ("INSERT DATA", add)):
+                operations += [(_quad_data(verb, block), len(block)) for block in _blocks(quads, self.insert_block)]
+            for request in _requests(operations, self.request_triples):
+                self._request(
+                    "POST",
+                    self.update_url,
+                    {},
+                    " ;\n".join(request).encode("utf-8"),
+                    "application/sparql-update",
+                    "*/*",
+                    (200, 204),
+                    f"POST {self.update_url}",
+                    "KG_STORE_UPDATE_URL",
+                )
 
     def _apply_with_gsp(self, graphs: dict, drop: list, remove: list, add: list) -> None:
         for name in drop:
@@ -286,16 +332,38 @@ class RemoteStore(Store):
             return []
         return _parse_rdf(response.content, response.headers.get("Content-Type", _NT_MEDIA), self._where(self.gsp_url))
 
+    def hidden_graphs(self) -> list[URIRef]:
+        """The server's own graphs (its preset's system graphs and SPARQL service descriptions),
+        which kg neither lists, counts, validates nor exports; asked once per store.
+
+        >>> RemoteStore("http://127.0.0.1:7878").hidden_graphs()  # Oxigraph keeps none
+        []
+        """
+        if self._hidden is None:
+            hidden = set(self.system_graphs)
+            if self._service_graphs:
+                service = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g a <http://www.w3.org/ns/sparql-service-description#Service> } }"
+                hidden.update(row[0] for row in self.query(service).rows if isinstance(row[0], URIRef))
+            self._hidden = sorted(hidden)
+        return self._hidden
+
+    def _visible(self) -> str:
+        """A FILTER leaving the server's own graphs out of ``GRAPH ?g`` (empty when it has none)."""
+        hidden = self.hidden_graphs()
+        return f"FILTER(?g NOT IN ({', '.join(sparql_term(g) for g in hidden)}))" if hidden else ""
+
     def graph_names(self) -> list[URIRef]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._visible()} }}").rows
         return sorted(row[0] for row in rows if isinstance(row[0], URIRef))
 
     def has_graph(self, graph: URIRef) -> bool:
         return bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}).boolean)
 
     def quad_count(self, graph: URIRef | None = None) -> int:
-        bindings = {"g": URIRef(graph)} if graph is not None else None
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings).rows
+        if graph is not None:
+            rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}).rows
+        else:
+            rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._visible()} }}").rows
         return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
@@ -342,13 +410,13 @@ class RemoteStore(Store):
         return _parse_rdf(self._send(wrapper), self._last_type, self._where(self.query_url))
 
     def _wrapper(self, text: str, form: str = "CONSTRUCT"):
-        from SPARQLWrapper import BASIC, POST, SPARQLWrapper
+        from SPARQLWrapper import BASIC, DIGEST, POST, SPARQLWrapper
 
         wrapper = SPARQLWrapper(self.query_url, agent="kg (SPARQLWrapper)")
         wrapper.setMethod(POST)
         wrapper.timeout = self.timeout  # setTimeout() would truncate to whole seconds
         if self.auth:
-            wrapper.setHTTPAuth(BASIC)
+            wrapper.setHTTPAuth(DIGEST if self.auth_scheme == "digest" else BASIC)
             wrapper.setCredentials(*self.auth)
         for key, value in self.query_params.items():
             wrapper.addParameter(key, value)
@@ -364,7 +432,14 @@ class RemoteStore(Store):
         for attempt in self._attempts():
             try:
                 result = wrapper.query()
-                self._last_type = result.response.headers.get("Content-Type", "")
+                headers = result.response.headers
+                self._last_type = headers.get("Content-Type", "")
+                if headers.get("X-SQL-State"):  # Virtuoso's "anytime" answer: cut off at its time limit
+                    raise StoreError(
+                        f"{where}: the server cut the query off and sent a partial answer "
+                        f"({headers.get('X-SQL-State')}: {_snippet(headers.get('X-SQL-Message') or '')}); "
+                        "raise the server's query time limit (Virtuoso: MaxQueryExecutionTime)"
+                    )
                 return result.response.read()
             except QueryBadFormed as err:
                 raise QueryError(
@@ -426,7 +501,7 @@ class RemoteStore(Store):
         if graphs:
             triples = self._graph_triples(graph)
         else:
-            wrapper = self._wrapper("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            wrapper = self._wrapper(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._visible()} }}")
             triples = list(dict.fromkeys(self._graph_query(wrapper)))
         ox.serialize(triples, out, _OX_FORMATS[fmt], prefixes=prefixes)
 
@@ -478,6 +553,39 @@ def _quad_data(operation: str, quads: Iterable[tuple]) -> str:
     return f"{operation} {{ {body} }}"
 
 
+def _blocks(items: list, size: int) -> list[list]:
+    """Consecutive pieces of at most ``size`` items (all in one piece when ``size`` is 0).
+
+    >>> _blocks([1, 2, 3], 2), _blocks([1, 2, 3], 0), _blocks([], 2)
+    ([[1, 2], [3]], [[1, 2, 3]], [])
+    """
+    if not items:
+        return []
+    if size <= 0:
+        return [list(items)]
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _requests(operations: list[tuple[str, int]], limit: int) -> list[list[str]]:
+    """Update operations (text, triples) grouped in order into requests of about ``limit``
+    triples each (one request when ``limit`` is 0).
+
+    >>> _requests([("DROP", 0), ("INSERT 1", 5), ("INSERT 2", 5)], 6)
+    [['DROP', 'INSERT 1'], ['INSERT 2']]
+    >>> _requests([("DROP", 0), ("INSERT 1", 5)], 0)
+    [['DROP', 'INSERT 1']]
+    """
+    groups: list[list[str]] = []
+    size = 0
+    for text, triples in operations:
+        if not groups or (limit and size and size + triples > limit):
+            groups.append([])
+            size = 0
+        groups[-1].append(text)
+        size += triples
+    return groups
+
+
 def _parse_rdf(data: bytes, content_type: str, where: str) -> list:
     media = (content_type or _NT_MEDIA).split(";")[0].strip().lower()
     fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
@@ -485,6 +593,20 @@ def _parse_rdf(data: bytes, content_type: str, where: str) -> list:
         return list(ox.parse(data, format=fmt))
     except (SyntaxError, ValueError) as err:
         raise StoreError(f"{where}: answered with RDF that cannot be read as {media} ({err})") from None
+
+
+def _split_flavor(url: str) -> tuple[str | None, str]:
+    """The preset named by a ``FLAVOR+http(s)://`` store URL, and the plain URL.
+
+    >>> _split_flavor("virtuoso+http://127.0.0.1:8890")
+    ('virtuoso', 'http://127.0.0.1:8890')
+    >>> _split_flavor("https://h/ds")
+    (None, 'https://h/ds')
+    """
+    head, plus, rest = url.partition("+")
+    if plus and rest.startswith(("http://", "https://")) and head.isalpha():
+        return head.lower(), rest
+    return None, url
 
 
 def _number(options: Mapping, key: str, default: float) -> float:

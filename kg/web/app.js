@@ -1,10 +1,18 @@
 // kg query page: type SPARQL (or pick a stored query), run it against /sparql or /api/queries/NAME,
-// see the rows as a table, download them as CSV or JSON. No external scripts; values are shown
-// with textContent only (never as HTML).
+// see the rows as a table, page through a stored query's rows (Prev/Next), download them as CSV or
+// JSON, and keep a permalink (the URL's #fragment holds the query and its parameters). IRIs and
+// QIDs are links: actors and articles to their views, Wikidata items to Wikidata. No external
+// scripts; values are shown with textContent only (never as HTML).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { queries: {}, last: null };
+const state = { queries: {}, last: null, page: null, offset: 0, limit: null };
+const WIKIDATA = /^https?:\/\/(?:www\.)?wikidata\.org\/(?:entity|wiki)\/(Q[1-9][0-9]*)$/;
+const QID = /^Q[1-9][0-9]*$/;
+const KG_ACTOR = /^https?:\/\/.+?\/actor\/(.+)$/;
+const KG_ARTICLE = /^https?:\/\/.+?\/article\/([^/]+)$/;
+const WEB = /^https?:\/\/\S+$/;
+const KG_NODE = /^https?:\/\/.+?\/(meeting|statement|mission|mention|role|link|activity)\/([^/]+(?:\/span)?)$/;
 
 function setStatus(text) { $("status").textContent = text; }
 
@@ -12,6 +20,11 @@ function showError(text) {
   const box = $("error");
   box.textContent = text;
   box.hidden = !text;
+}
+
+// A stored query's text as shown: without its "#+" header (summary, description, tags …).
+function shownText(sparql) {
+  return sparql.split("\n").filter((line) => !line.startsWith("#+")).join("\n").replace(/^\n+/, "");
 }
 
 async function loadStoredQueries() {
@@ -38,7 +51,7 @@ function pickStoredQuery() {
   params.replaceChildren();
   $("summary").textContent = query ? (query.description || query.summary || "") : "";
   if (!query) return;
-  $("query").value = query.sparql;
+  $("query").value = shownText(query.sparql);
   for (const p of query.parameters) {
     const row = document.createElement("div");
     row.className = "param";
@@ -55,16 +68,28 @@ function pickStoredQuery() {
   }
 }
 
-// The request for the current inputs: a stored query by name when its text is unchanged,
-// otherwise the typed SPARQL posted to /sparql.
-function currentRequest(accept) {
+function storedQueryUnchanged() {
   const query = state.queries[$("stored").value];
-  if (query && $("query").value === query.sparql) {
-    const search = new URLSearchParams();
-    for (const input of $("params").querySelectorAll("input")) {
-      if (input.value.trim()) search.set(input.name, input.value.trim());
-    }
+  return query && $("query").value === shownText(query.sparql) ? query : null;
+}
+
+function paramValues() {
+  const values = {};
+  for (const input of $("params").querySelectorAll("input")) {
+    if (input.value.trim()) values[input.name] = input.value.trim();
+  }
+  return values;
+}
+
+// The request for the current inputs: a stored query by name when its text is unchanged (one
+// page of its rows), otherwise the typed SPARQL posted to /sparql.
+function currentRequest(accept) {
+  const query = storedQueryUnchanged();
+  if (query) {
+    const search = new URLSearchParams(paramValues());
     search.set("format", accept === "text/csv" ? "csv" : "json");
+    if (state.limit) search.set("limit", String(state.limit)); // the page shown (CSV too)
+    if (state.offset) search.set("offset", String(state.offset));
     return { url: `${query.url}?${search}`, options: { headers: { Accept: accept } } };
   }
   return {
@@ -77,9 +102,113 @@ function currentRequest(accept) {
   };
 }
 
-function cellText(term) {
+// ------------------------------------------------------------------ permalinks
+
+function permalink() {
+  const query = storedQueryUnchanged();
+  const search = new URLSearchParams();
+  if (query) {
+    search.set("query", query.name);
+    for (const [name, value] of Object.entries(paramValues())) search.set(name, value);
+    if (state.offset) search.set("offset", String(state.offset));
+    if (state.limit) search.set("limit", String(state.limit));
+  } else {
+    search.set("sparql", $("query").value);
+  }
+  return `#${search}`;
+}
+
+function updatePermalink() {
+  const hash = permalink();
+  history.replaceState(null, "", hash);
+  const link = $("permalink");
+  link.href = hash;
+  link.hidden = false;
+}
+
+// Restore the form from the #fragment and run it; false when there is nothing to restore.
+function restore() {
+  const search = new URLSearchParams(location.hash.slice(1));
+  const name = search.get("query");
+  if (name && state.queries[name]) {
+    $("stored").value = name;
+    pickStoredQuery();
+    for (const input of $("params").querySelectorAll("input")) input.value = search.get(input.name) || "";
+    state.offset = Number(search.get("offset")) || 0;
+    state.limit = Number(search.get("limit")) || null;
+  } else if (search.has("sparql")) {
+    $("stored").value = "";
+    pickStoredQuery();
+    $("query").value = search.get("sparql");
+    state.offset = 0;
+  } else {
+    return false;
+  }
+  run(false);
+  return true;
+}
+
+// ------------------------------------------------------------------ cells
+
+function link(href, text, external) {
+  const a = document.createElement("a");
+  a.href = href;
+  a.textContent = text;
+  if (external) { a.rel = "noopener noreferrer"; a.className = "external"; }
+  return a;
+}
+
+function actorLinks(qid) {
+  const span = document.createElement("span");
+  span.className = "qid";
+  span.append(link(`/actors/${encodeURIComponent(qid)}`, qid), " ", link(`https://www.wikidata.org/wiki/${qid}`, "wd", true));
+  span.lastChild.title = `${qid} on Wikidata`;
+  return span;
+}
+
+function pathLink(prefix, key) {
+  return `${prefix}${key.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+// The content of a result cell: text, or links for IRIs, QIDs and web addresses.
+function cellContent(term) {
   if (!term) return "";
-  return term.type === "bnode" ? `_:${term.value}` : term.value;
+  const value = term.value;
+  if (term.type === "bnode") return `_:${value}`;
+  if (term.type === "literal") {
+    if (QID.test(value)) return actorLinks(value);
+    if (WEB.test(value) && !term["xml:lang"]) {
+      const span = document.createElement("span");
+      span.append(link(value, value.replace(/^https?:\/\/(www\.)?/, ""), true), " ",
+        link(`/articles/${encodeURIComponent(value)}`, "view"));
+      span.lastChild.title = "the article view (when this is a stored article's address)";
+      return span;
+    }
+    return value;
+  }
+  const wikidata = value.match(WIKIDATA);
+  if (wikidata) return actorLinks(wikidata[1]);
+  const actor = value.match(KG_ACTOR);
+  if (actor) {
+    const a = link(pathLink("/actors/", actor[1]), QID.test(actor[1]) ? actor[1] : `actor/${actor[1]}`);
+    a.title = value;
+    return a;
+  }
+  const article = value.match(KG_ARTICLE);
+  if (article) {
+    const a = link(pathLink("/articles/", article[1]), `article/${article[1]}`);
+    a.title = value;
+    return a;
+  }
+  const node = value.match(KG_NODE);
+  if (node) { // a meeting, statement … of kg: its IRI names it, but no page shows it alone
+    const span = document.createElement("span");
+    span.className = "kg-node";
+    span.textContent = `${node[1]}/${node[2]}`;
+    span.title = value;
+    return span;
+  }
+  return link(value, value, true);
 }
 
 function renderTable(data) {
@@ -105,21 +234,41 @@ function renderTable(data) {
       const row = body.insertRow();
       for (const variable of variables) {
         const cell = row.insertCell();
-        cell.textContent = cellText(binding[variable]);
-        if (binding[variable] && binding[variable].type === "uri") cell.className = "uri";
+        const term = binding[variable];
+        cell.append(cellContent(term));
+        if (term && term.type === "uri") cell.className = "uri";
+        if (term && term.type === "literal" && /^-?\d{4}(-\d{2}){0,2}$/.test(term.value)) cell.className = "date";
       }
     }
   }
   table.hidden = false;
 }
 
-async function run() {
+// ------------------------------------------------------------------ running
+
+function showPaging(page, rows) {
+  const nav = $("paging");
+  if (!page || (!page.offset && !page.more)) {
+    nav.hidden = true;
+    return "";
+  }
+  nav.hidden = false;
+  $("prev").disabled = !page.offset;
+  $("next").disabled = !page.more;
+  const shown = rows ? `rows ${page.offset + 1}–${page.offset + rows}` : `no rows from ${page.offset + 1}`;
+  $("page-info").textContent = shown + (page.more ? ", more follow" : "");
+  return shown;
+}
+
+async function run(fromStart = true) {
+  if (fromStart === true) state.offset = 0;
   showError("");
   $("results").hidden = true;
   $("graph").hidden = true;
   setStatus("running…");
   const started = performance.now();
   const { url, options } = currentRequest("application/sparql-results+json, text/turtle;q=0.9");
+  updatePermalink();
   try {
     const response = await fetch(url, options);
     const text = await response.text();
@@ -129,6 +278,7 @@ async function run() {
       try { message = JSON.parse(text).message || text; } catch (_) { /* plain text error */ }
       showError(`${response.status} ${response.statusText}: ${message}`);
       setStatus(`failed after ${ms} ms`);
+      showPaging(null);
       return;
     }
     const type = response.headers.get("Content-Type") || "";
@@ -137,11 +287,14 @@ async function run() {
       const data = JSON.parse(text);
       renderTable(data);
       const rows = "boolean" in data ? 1 : data.results.bindings.length;
-      setStatus(`${rows} row${rows === 1 ? "" : "s"} in ${ms} ms`);
+      state.page = data.page || null;
+      const span = showPaging(state.page, rows);
+      setStatus(`${span || `${rows} row${rows === 1 ? "" : "s"}`} in ${ms} ms`);
       $("download-csv").disabled = "boolean" in data;
     } else {
       $("graph").textContent = text;
       $("graph").hidden = false;
+      showPaging(null);
       setStatus(`graph result in ${ms} ms`);
       $("download-csv").disabled = true;
     }
@@ -152,13 +305,20 @@ async function run() {
   }
 }
 
+function turnPage(step) {
+  if (!state.page) return;
+  state.limit = state.page.limit;
+  state.offset = Math.max(0, state.page.offset + step * state.page.limit);
+  run(false);
+}
+
 function saveBlob(text, type, name) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([text], { type }));
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 }
 
 async function downloadCsv() {
@@ -175,11 +335,14 @@ function downloadJson() {
   saveBlob(state.last.text, state.last.type, `${$("stored").value || "query"}.${isGraph ? "ttl" : "json"}`);
 }
 
-$("stored").addEventListener("change", pickStoredQuery);
-$("run").addEventListener("click", run);
+$("stored").addEventListener("change", () => { pickStoredQuery(); state.offset = 0; state.limit = null; });
+$("run").addEventListener("click", () => run(true));
+$("prev").addEventListener("click", () => turnPage(-1));
+$("next").addEventListener("click", () => turnPage(1));
 $("download-csv").addEventListener("click", downloadCsv);
 $("download-json").addEventListener("click", downloadJson);
 $("query").addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run();
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run(true);
 });
-loadStoredQueries();
+window.addEventListener("hashchange", () => { if (location.hash !== permalink()) restore(); });
+loadStoredQueries().then(() => { restore(); });
