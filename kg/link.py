@@ -514,7 +514,10 @@ class Linker:
             # "Marinestützpunkt Yokosuka"): it is not evidence for the actor itself
             if normalize_name(alias) in normalize_name(actor.name):
                 continue
-            forms += [(form, ALIAS_FACTOR) for form in _name_variants(alias)]
+            # the article's fuller form of the name ("Gaza Strip" for "Gaza") names the actor
+            # more precisely than the short name does: it weighs as the name itself
+            fuller = re.search(rf"(?<!\w){re.escape(normalize_name(actor.name))}(?!\w)", normalize_name(alias))
+            forms += [(form, 1.0 if fuller else ALIAS_FACTOR) for form in _name_variants(alias)]
         for form, factor in forms:
             person_form = form
             hits = self._lookup(form, allowed, actor.type)
@@ -795,12 +798,20 @@ class Linker:
         if len(ranked) > 1:
             gap = best.score - ranked[1].score
             rival = ranked[1]
+            # a co-mentioned country alone (the US named in an article on the Glasgow climate
+            # conference) does not lift a place a hundred times smaller level with the notable one
+            dwarfed = (
+                best.notability is not None
+                and rival.notability is not None
+                and rival.strong == 0
+                and best.notability - rival.notability >= 2 * PLACE_LEAD
+            )
             if (
                 best.notability is not None
                 and rival.notability is not None
                 and rival.quality >= best.quality - 0.01
                 and (
-                    rival.context > best.context
+                    (rival.context > best.context and not dwarfed)
                     or rival.strong > best.strong
                     or (best.context == rival.context and best.notability - rival.notability < PLACE_LEAD)
                 )
@@ -963,13 +974,30 @@ class Linker:
 
 
 def _region_names(sheet: FactSheet, actor: Actor) -> set[str]:
-    """Normalised names of the sheet's other places and states ("Georgia" for "Athens")."""
-    return {
-        normalize_name(name)
-        for other in sheet.actors
-        if other is not actor and other.type in ("Place", "State")
-        for name in [other.name, *other.aliases]
-    }
+    """Normalised names of the sheet's other places and states ("Georgia" for "Athens"), also
+    without a leading class noun ("Bundesstaat Maine", "Provinz Zeeland": resources
+    de/place_prefixes).
+
+    >>> from kg.model import Actor
+    >>> s = FactSheet(actors=[Actor(id="p", name="Portland", type="Place"),
+    ...                       Actor(id="m", name="Bundesstaat Maine", type="Place")])
+    >>> sorted(_region_names(s, s.actors[0]))
+    ['bundesstaat maine', 'maine']
+    """
+    from kg.extract.resources import words
+
+    prefixes = {w.casefold() for w in words("de", "place_prefixes") if " " not in w}
+    out = set()
+    for other in sheet.actors:
+        if other is actor or other.type not in ("Place", "State"):
+            continue
+        for name in [other.name, *other.aliases]:
+            normal = normalize_name(name)
+            out.add(normal)
+            head, _, rest = normal.partition(" ")
+            if rest and head.split("-")[-1] in prefixes:  # "us-bundesstaat illinois"
+                out.add(rest)
+    return out
 
 
 def _holds(start: str | None, end: str | None, date: str | None) -> bool:

@@ -352,6 +352,11 @@ def test_a_minister_whose_office_ended_is_not_matched_by_that_role(cache):
         ),
         # two politicians of one name: only context tells them apart, not an executive office
         ([{"name": "Chris Evans", "type": "Person"}], [None]),
+        # the article's fuller form of a name weighs as the name ("Gaza Strip", not Gaza City)
+        ([{"name": "Gaza", "type": "Place", "aliases": ["Gaza Strip"]}], ["Q39760"]),
+        ([{"name": "Gaza", "type": "Place"}], [None]),
+        # a co-mentioned country alone does not lift Glasgow, Kentucky level with Glasgow
+        ([{"name": "Glasgow", "type": "Place"}, {"name": "United States", "type": "State"}], ["Q4093", "Q30"]),
     ],
 )
 def test_big_cache_traps(cache, actors, expected):

@@ -692,15 +692,23 @@ def _place_intro_before(state: _State, start: int) -> bool:
 _PLURAL_SUBJECT = re.compile(r"[ \t]+[a-z]+s[ \t]+([a-z]+)\b")
 
 
+_PASSIVE_AFTER = re.compile(r"[ \t]+(?:is|was)[ \t]+(?:\w+ly[ \t]+)?([a-z]+)\b(?![ \t]+by\b)")
+
+
 def _common_noun_use(state: _State, start: int, end: int, region_start: int) -> bool:
     """An English state name that is also a common noun, opening a sentence as the first part of a
-    plural subject ("Turkey dinners are …"): the state itself takes a singular verb."""
+    plural subject ("Turkey dinners are …": the state itself takes a singular verb) or as the
+    patient of a verb of cooking or making ("Turkey is served with …"; data file
+    common_noun_patients; "Turkey is served by three airports" stays the state)."""
     if state.doc.language != "en" or state.text[start:end] not in resources.words("en", "common_noun_homographs"):
         return False
     if not _sentence_start(state.search, start, region_start):
         return False
     match = _PLURAL_SUBJECT.match(state.search, end)
-    return bool(match) and match.group(1) in resources.words("en", "plural_verbs")
+    if match and match.group(1) in resources.words("en", "plural_verbs"):
+        return True
+    passive = _PASSIVE_AFTER.match(state.search, end)
+    return bool(passive) and passive.group(1) in resources.words("en", "common_noun_patients")
 
 
 _PLACE_BEFORE_COMMA = re.compile(
