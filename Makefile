@@ -31,6 +31,7 @@ demo: setup
 	$(BIN)/kg --store $(STORE) report --actor Q57792 -o out/report-rutte.html
 	$(BIN)/kg --store $(STORE) report --article https://p.dw.com/p/4swRJ -o out/report-article.html
 	$(BIN)/python scripts/screenshots.py --store $(STORE) --out out
+	$(BIN)/python scripts/screenshots_review.py --store $(STORE) --article examples/dw-japan-nato/article.txt --out out
 	@echo "--- the same article from its raw text: extract, link, map, validate, store in one step"
 	rm -rf out/demo-extracted
 	$(BIN)/kg extract examples/dw-japan-nato/article.txt -o out/seed-extracted.yaml

@@ -199,6 +199,7 @@ class Candidate:
     matched: str = ""  # the surface form that matched
     strong: int = 0  # region evidence: a co-mentioned city in it, or its region named
     context: float = 0.0  # the part of the score that came from the article's context
+    vetoed: bool = False  # evidence that rules the candidate out whatever else agrees (a namesake)
 
     def as_dict(self) -> dict:
         return {
@@ -513,7 +514,10 @@ class Linker:
             # "Marinestützpunkt Yokosuka"): it is not evidence for the actor itself
             if normalize_name(alias) in normalize_name(actor.name):
                 continue
-            forms += [(form, ALIAS_FACTOR) for form in _name_variants(alias)]
+            # the article's fuller form of the name ("Gaza Strip" for "Gaza") names the actor
+            # more precisely than the short name does: it weighs as the name itself
+            fuller = re.search(rf"(?<!\w){re.escape(normalize_name(actor.name))}(?!\w)", normalize_name(alias))
+            forms += [(form, 1.0 if fuller else ALIAS_FACTOR) for form in _name_variants(alias)]
         for form, factor in forms:
             person_form = form
             hits = self._lookup(form, allowed, actor.type)
@@ -576,6 +580,7 @@ class Linker:
             return
         context_places = context_places or {}
         role_stems, former = _role_stems(actor.roles)
+        shared: set[str] = set()
         if role_stems:
             evidence, ended = set(), set()
             for text in entity.descriptions.values():
@@ -608,8 +613,9 @@ class Linker:
             # ministry whose country the article names (0.55 - 0.06 + 0.10 + 0.02 >= 0.6)
             candidate.score -= 0.06
             candidate.reasons.append("a surname alone, and no role to confirm it -0.06")
-        if entity.type == "Person" and (profession := _nonpolitical_role(actor.roles)):
+        if entity.type == "Person" and (profession := _nonpolitical_role(actor.roles)) and not shared:
             candidate.score -= NAMESAKE
+            candidate.vetoed = True  # no context makes the farmer Peter Müller the politician
             candidate.reasons.append(f"the actor is a {profession}, not an office holder: a namesake -{NAMESAKE:.2f}")
         related = {
             c.value
@@ -683,11 +689,14 @@ class Linker:
                     admin1.add(normalize_name(entity.facts["admin1"]))
         return {"countries": countries, "admin1": admin1}
 
-    def recheck(self, actor: Actor, sheet: FactSheet, context_qids: set[str]) -> None:
+    def recheck(self, actor: Actor, sheet: FactSheet, context_qids: set[str]) -> bool:
         """Second opinion on a QID the recogniser gave from its (smaller) name list: when the
         full cache has another entity of the same name ("Georgia" the country and the US
         state), the recogniser's choice must win on the article's context, else the actor is
-        left unlinked with both as candidates.
+        left unlinked with both as candidates. A rival that the article places in its region
+        ("Atlanta, Georgia": the US state holds a co-mentioned city; "Naples, Florida": the
+        article names the city's region) and that wins outright takes the link instead.
+        Returns True when the actor's QID changed.
         """
         types = set(COMPATIBLE_TYPES.get(actor.type, ()))
         if actor.type in ("State", "Place"):
@@ -708,7 +717,7 @@ class Linker:
         for qid in self.cache.confusable_with(actor.qid):
             rivals.pop(qid, None)
         if not rivals:
-            return
+            return False
         probe = Actor(
             id=actor.id,
             name=actor.name,
@@ -744,11 +753,29 @@ class Linker:
         chosen, _confidence = self.decide(probe, ranked)
         own_context = candidates[0].context
         if chosen is not None and chosen.qid == actor.qid and all(c.context <= own_context for c in candidates):
-            return  # kept only when no rival is better placed in the article's context
+            return False  # kept only when no rival is better placed in the article's context
+        if (
+            chosen is not None
+            and chosen.qid != actor.qid
+            and chosen.strong > 0
+            and all(c.context < chosen.context and c.strong < chosen.strong for c in candidates if c is not chosen)
+            and (entity := self._get(chosen.qid)) is not None
+        ):
+            actor.qid = chosen.qid
+            if actor.type in ("State", "Place"):
+                actor.type = entity.type  # the US state Georgia is a place, not a state
+            label = entity.label(sheet.language or "en")
+            if label and label != actor.name:  # the recogniser named the actor by its own reading
+                actor.aliases = [a for a in dict.fromkeys([actor.name, *actor.aliases]) if a != label]
+                actor.name = label
+            actor.extra["link"] = {"qid": chosen.qid, "confidence": _confidence, "method": "cache:region"}
+            actor.extra.pop("candidates", None)
+            return True
         actor.extra["candidates"] = [c.as_dict() for c in ranked[:MAX_CANDIDATES]]
         actor.extra["unlinked_reason"] = f"another entity of the same name ({', '.join(sorted(rivals))}) fits as well"
         actor.qid = None
         self.report.unlinked += 1
+        return True
 
     def _place_prior(self, ranked: list[Candidate]) -> None:
         """Same-named places: the less notable lose up to PLACE_CAP (see PLACE_SCALE)."""
@@ -771,18 +798,35 @@ class Linker:
         if len(ranked) > 1:
             gap = best.score - ranked[1].score
             rival = ranked[1]
+            # a co-mentioned country alone (the US named in an article on the Glasgow climate
+            # conference) does not lift a place a hundred times smaller level with the notable one
+            dwarfed = (
+                best.notability is not None
+                and rival.notability is not None
+                and rival.strong == 0
+                and best.notability - rival.notability >= 2 * PLACE_LEAD
+            )
             if (
                 best.notability is not None
                 and rival.notability is not None
                 and rival.quality >= best.quality - 0.01
                 and (
-                    rival.context > best.context
+                    (rival.context > best.context and not dwarfed)
                     or rival.strong > best.strong
                     or (best.context == rival.context and best.notability - rival.notability < PLACE_LEAD)
                 )
             ):
                 # places of the same name: the rival's region is named, or neither is clearly
                 # more notable nor better placed in the article's context
+                gap = 0.0
+            if (
+                best.type == rival.type == "Person"
+                and rival.quality >= best.quality - 0.01
+                and best.context <= rival.context
+                and not rival.vetoed
+            ):
+                # namesakes ("Chris Evans" the Australian minister and the British MP): only the
+                # article's context (roles, co-mentions) tells them apart, never an office prior
                 gap = 0.0
             if gap < TIE:
                 confidence = min(confidence, self.threshold - 0.01)
@@ -810,6 +854,8 @@ class Linker:
                 return chosen, round(self.threshold + 0.05, 3)
             confidence = min(confidence, self.threshold - 0.01)
             best.reasons.append(f"confusable with {', '.join(sorted(confusable))}: needs review")
+        if best.vetoed:
+            confidence = min(confidence, self.threshold - 0.01)
         if confidence < self.threshold:
             return None, max(confidence, 0.0)
         return best, round(confidence, 3)
@@ -928,13 +974,30 @@ class Linker:
 
 
 def _region_names(sheet: FactSheet, actor: Actor) -> set[str]:
-    """Normalised names of the sheet's other places and states ("Georgia" for "Athens")."""
-    return {
-        normalize_name(name)
-        for other in sheet.actors
-        if other is not actor and other.type in ("Place", "State")
-        for name in [other.name, *other.aliases]
-    }
+    """Normalised names of the sheet's other places and states ("Georgia" for "Athens"), also
+    without a leading class noun ("Bundesstaat Maine", "Provinz Zeeland": resources
+    de/place_prefixes).
+
+    >>> from kg.model import Actor
+    >>> s = FactSheet(actors=[Actor(id="p", name="Portland", type="Place"),
+    ...                       Actor(id="m", name="Bundesstaat Maine", type="Place")])
+    >>> sorted(_region_names(s, s.actors[0]))
+    ['bundesstaat maine', 'maine']
+    """
+    from kg.extract.resources import words
+
+    prefixes = {w.casefold() for w in words("de", "place_prefixes") if " " not in w}
+    out = set()
+    for other in sheet.actors:
+        if other is actor or other.type not in ("Place", "State"):
+            continue
+        for name in [other.name, *other.aliases]:
+            normal = normalize_name(name)
+            out.add(normal)
+            head, _, rest = normal.partition(" ")
+            if rest and head.split("-")[-1] in prefixes:  # "us-bundesstaat illinois"
+                out.add(rest)
+    return out
 
 
 def _holds(start: str | None, end: str | None, date: str | None) -> bool:
@@ -993,9 +1056,23 @@ def link_factsheet(
                 context.add(actor.qid)
                 if not final:
                     linker.report.linked += 1
+    changed = False
     for actor in sheet.actors:
         if actor.qid and (actor.method or "").startswith("gazetteer") and "link" not in actor.extra:
-            linker.recheck(actor, sheet, {q for q in context if q != actor.qid})
+            before = actor.qid
+            if linker.recheck(actor, sheet, {q for q in context if q != actor.qid}):
+                changed = True
+                context.discard(before)
+                if actor.qid:
+                    context.add(actor.qid)
+    if changed:  # "Naples, Florida": Florida is decided once Naples is the city in Florida
+        for actor in pending:
+            if not actor.qid:
+                linker.link_actor(actor, sheet, set(context), count=False)
+                if actor.qid:
+                    context.add(actor.qid)
+                    linker.report.linked += 1
+                    linker.report.unlinked -= 1
     _link_missions(sheet, linker, context)
     for actor in singles:
         fulls = [other for other in persons if other is not actor and _same_person(actor, other)]

@@ -21,6 +21,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from kg import __version__
+
 _END_SCRIPT = re.compile(r"</(script)", re.IGNORECASE)
 WEB_DIR = Path(__file__).resolve().parent / "web"
 # the vendored libraries each view needs (kg/web/vendor/README.md)
@@ -73,8 +75,8 @@ def render_page(data: Mapping, inline: bool = False, search: bool | None = None)
         # "</" inside a library's code would end the element early
         tail = "".join("<script>\n" + _END_SCRIPT.sub(r"<\\/\1", _read(name)) + "\n</script>\n" for name in scripts)
     else:
-        head = "".join(f'<link rel="stylesheet" href="/static/{name}">\n' for name in styles)
-        tail = "".join(f'<script src="/static/{name}"></script>\n' for name in scripts)
+        head = "".join(f'<link rel="stylesheet" href="/static/{name}?v={__version__}">\n' for name in styles)
+        tail = "".join(f'<script src="/static/{name}?v={__version__}"></script>\n' for name in scripts)
     show_search = (not inline) if search is None else search
     form = (
         '<form action="/search" method="get" role="search" autocomplete="off">'

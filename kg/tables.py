@@ -27,6 +27,7 @@ DATE_LIKE = re.compile(r"\A-?\d{4}(?:-\d{2}(?:-\d{2})?)?(?:T[0-9:.]+(?:Z|[+-]\d{
 QID_LIKE = re.compile(r"\AQ[1-9][0-9]*\Z")
 FIXED = re.compile(DATE_LIKE.pattern + "|" + QID_LIKE.pattern + r"|\A-?[0-9]+(?:\.[0-9]+)?\Z")
 WORD_WIDTH = 14  # text columns are at least this wide (or as wide as their longest word)
+HEADER_BEFORE_WORDS = 10  # text columns narrow down to this to give number/date/QID columns whole headers
 WEB_ADDRESS = re.compile(r"\Ahttps?://\S+\Z")  # a URL given as a literal (schema:url)
 
 
@@ -143,13 +144,23 @@ def column_widths(columns: list[str], rows: list[list[str]], width: int = 80) ->
         spare, total = budget - sum(fixed.values()), sum(wanted.values()) or 1
         wanted = {i: max(4, min(w, spare * w // total)) for i, w in wanted.items()}
     left = budget - sum(fixed.values()) - sum(wanted.values())
-    for index in fixed:  # the headers of fixed columns, while room is left
-        extra = max(0, min(natural[index] - fixed[index], left))
-        fixed[index] += extra
-        left -= extra
-    growth = {i: natural[i] - w for i, w in wanted.items()}
-    total = sum(growth.values())
-    for index, room in growth.items():  # the rest goes to text columns, by how much they would use
-        if total and left > 0:
-            wanted[index] += min(room, left * room // total)
+    need = sum(natural[i] - w for i, w in fixed.items())
+    spare = {i: max(0, w - HEADER_BEFORE_WORDS) for i, w in wanted.items()}
+    if left < need and sum(spare.values()):  # a whole header is worth more than a long word unsplit
+        take, total = min(need - left, sum(spare.values())), sum(spare.values())
+        for index, room in spare.items():
+            cut = -(-take * room // total)  # rounded up: the headers get all they were promised
+            wanted[index] -= min(cut, room)
+        left = budget - sum(fixed.values()) - sum(wanted.values())
+    for half in (True, False):  # the headers of fixed columns while room is left: first in two lines, then in one
+        for index in fixed:
+            goal = -(-natural[index] // 2) if half else natural[index]
+            extra = max(0, min(goal - fixed[index], left))
+            fixed[index] += extra
+            left -= extra
+    growth = sorted((natural[i] - w, i) for i, w in wanted.items())
+    for number, (room, index) in enumerate(growth):  # the rest: a fair share each, the narrow ones first
+        share = min(room, max(0, left) // (len(growth) - number))
+        wanted[index] += share
+        left -= share
     return [fixed[i] if i in fixed else wanted[i] for i in range(len(columns))]

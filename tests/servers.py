@@ -3,11 +3,13 @@ servers, kg serve."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -108,9 +110,10 @@ class VirtuosoServer(_ServerProcess):
     flavor = "virtuoso"
     user, password = "dba", "dba"
 
-    def __init__(self, location: Path):
+    def __init__(self, location: Path, *, use_template: bool = True):
         self.location = location
         self.location.mkdir(parents=True, exist_ok=True)
+        self._use_template = use_template
         self.port = free_port()
         self.sql_port = free_port()
         self.http_url = f"http://127.0.0.1:{self.port}"
@@ -173,7 +176,24 @@ MaxQueryExecutionTime = 60
 MaxQueryCostEstimationTime = 0
 """
 
+    _template: Path | None = None  # a new, cleanly stopped database, made once per test session
+
     def start(self) -> VirtuosoServer:
+        """Start the server; a new database is a copy of the session's template (creating a
+        database takes Virtuoso several seconds, opening a copy about one)."""
+        if not (self.location / "virtuoso.db").exists() and self._use_template:
+            template = VirtuosoServer._template
+            if template is None or not (template / "virtuoso.db").exists():
+                template = Path(tempfile.mkdtemp(prefix="kg-virtuoso-template-"))
+                atexit.register(shutil.rmtree, template, True)
+                VirtuosoServer(template, use_template=False).start().stop()
+                VirtuosoServer._template = template
+            for name in ("virtuoso.db", "virtuoso.trx"):
+                if (template / name).exists():
+                    shutil.copyfile(template / name, self.location / name)
+        return self._start()
+
+    def _start(self) -> VirtuosoServer:
         import requests
 
         self.process = subprocess.Popen(

@@ -345,6 +345,18 @@ def test_a_minister_whose_office_ended_is_not_matched_by_that_role(cache):
         ([{"name": "New York", "type": "Place"}], ["Q60"]),
         # the Red Sea is not Egypt's Red Sea governorate
         ([{"name": "Red Sea", "type": "Place"}], [None]),
+        # a farmer is not the politician of the same name, whatever else fits (his country)
+        (
+            [{"name": "Peter Müller", "type": "Person", "roles": ["Landwirt"]}, {"name": "Bayern", "type": "Place"}],
+            [None, "Q980"],
+        ),
+        # two politicians of one name: only context tells them apart, not an executive office
+        ([{"name": "Chris Evans", "type": "Person"}], [None]),
+        # the article's fuller form of a name weighs as the name ("Gaza Strip", not Gaza City)
+        ([{"name": "Gaza", "type": "Place", "aliases": ["Gaza Strip"]}], ["Q39760"]),
+        ([{"name": "Gaza", "type": "Place"}], [None]),
+        # a co-mentioned country alone does not lift Glasgow, Kentucky level with Glasgow
+        ([{"name": "Glasgow", "type": "Place"}, {"name": "United States", "type": "State"}], ["Q4093", "Q30"]),
     ],
 )
 def test_big_cache_traps(cache, actors, expected):
@@ -371,3 +383,24 @@ def test_big_cache_traps(cache, actors, expected):
 def test_a_role_names_the_holder_on_the_articles_date(cache, name, published, language, expected):
     (actor,) = link_one(cache, {"name": name, "type": "Person"}, published=published, language=language)
     assert actor.qid == expected
+
+
+@pytest.mark.parametrize(
+    "city, region, expected",
+    [
+        ("Atlanta", "Georgia", "Q1428"),  # the recogniser's core reading (the country) gives way
+        ("Athens", "Georgia", "Q1428"),
+    ],
+)
+def test_a_region_named_after_its_city_takes_the_link_the_article_places_it_in(cache, city, region, expected):
+    """ "Atlanta, Georgia": the recogniser reads "Georgia" as the country (a core name); the
+    co-mentioned city lies in the US state of that name, which wins outright and takes the link."""
+    sheet = sheet_of(
+        {"name": city, "type": "Place"},
+        {"name": region, "type": "State", "qid": "Q230", "method": "gazetteer"},
+        language="en",
+    )
+    place, state = link_factsheet(sheet, cache).actors
+    assert (state.qid, state.type, state.extra["link"]["method"]) == (expected, "Place", "cache:region")
+    alone = link_factsheet(sheet_of({"name": region, "type": "State", "qid": "Q230", "method": "gazetteer"}), cache)
+    assert alone.actors[0].qid == "Q230"  # nothing in the article places it elsewhere

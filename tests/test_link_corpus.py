@@ -55,7 +55,8 @@ def test_offline_linking_restores_gold_qids_without_wrong_links():
     total, restored, wrong, extra = score_corpus(GOLD)
     assert total > 50
     assert wrong == 0, "a QID that differs from gold is worse than none"
-    assert restored / total >= 0.95, f"restored {restored}/{total}"
+    # 12 gold QIDs are absent from ../shared/wikidata (never added by hand): 309/321 is the ceiling
+    assert restored / total >= 0.96, f"restored {restored}/{total}"
     assert extra == 0, f"{extra} links on actors the gold sheets leave unlinked, not in {REVIEWED.name}"
 
 

@@ -206,6 +206,9 @@ def test_paging_prev_next(server, browser):
     browser.find_element(By.ID, "prev").click()
     _wait(browser, lambda d: "rows 1–10" in d.find_element(By.ID, "page-info").text)
     assert _table(browser)[1] == first
+    _open(browser, server.url + "/#query=meetings&actor=Q57792")  # one short page: no Prev/Next
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    assert not browser.find_element(By.ID, "paging").is_displayed()
 
 
 def test_normal_results_need_no_horizontal_scrolling(server, browser):

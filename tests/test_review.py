@@ -218,6 +218,9 @@ def test_server_serves_the_draft_and_writes_only_the_named_file(server, tmp_path
         document = json.load(response)
         assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert document["text"] == TEXT and document["save"] == "corrected.json"
+    assert 'data-f="meetings[0]"' in document["html"] and 'class="hl meeting"' in document["html"]
+    status, body = _post(server.url + "api/preview", {"facts": {"meetings[0]": "reject"}})
+    assert status == 200 and 'class="hl meeting rejected"' in json.loads(body)["html"]
     status, body = _post(server.url + "api/sheet?format=yaml", {"facts": {"meetings[0]": "reject"}})
     assert status == 200 and "meetings: []" in body
     assert not (tmp_path / "out").exists()  # a download writes nothing
@@ -314,3 +317,20 @@ def test_kg_review_url_fetches_the_page(tmp_path):
         process.wait(10)
         site.shutdown()
     assert load_factsheet(target).statements
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["no-such-article.txt"], "no-such-article.txt: no such file"),
+        ([str(SEED_TEXT), "--published", "10.4.2025"], "--published '10.4.2025': expected a date YYYY-MM-DD"),
+        (["ftp://example.org/a.txt"], "only http and https URLs"),
+    ],
+)
+def test_kg_review_bad_input_is_a_usage_error(tmp_path, args, says):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["--store", str(tmp_path / "store"), "review", *args])
+    assert result.exit_code == 2 and says in result.stderr, result.stderr

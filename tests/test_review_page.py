@@ -111,11 +111,18 @@ def _open(browser, server):
     _wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
 
 
+def _idle(browser):
+    """Until the page has the article's marked text back (after adding a quote or an actor)."""
+    _wait(browser, lambda d: d.execute_script("return !document.body.dataset.busy"))
+
+
 def _select(browser, needle):
     from selenium.webdriver.common.by import By
 
+    _idle(browser)
+    browser.execute_script("delete document.getElementById('sel-range').dataset.start")
     assert browser.execute_script(SELECT_JS, needle)
-    _wait(browser, lambda d: d.find_element(By.ID, "selection").is_displayed())
+    _wait(browser, lambda d: d.find_element(By.ID, "sel-range").get_attribute("data-start"))
     shown = browser.find_element(By.ID, "sel-range")
     return int(shown.get_attribute("data-start")), int(shown.get_attribute("data-end"))
 
@@ -213,6 +220,17 @@ def test_selection_offsets_count_code_points(browser):
         needle = "Wir bleiben 𝔴𝔞𝔠𝔥𝔰𝔞𝔪 🙂."
         start, end = _select(browser, needle)
         assert (start, end) == (text.index(needle), text.index(needle) + len(needle))
+        # a selection whose ends are element boundaries (around the highlighted actor), not text offsets
+        browser.execute_script(
+            """const segment = document.querySelector('#article .hl.actor');
+            const range = document.createRange();
+            range.selectNode(segment);
+            document.getSelection().removeAllRanges();
+            document.getSelection().addRange(range);"""
+        )
+        _wait(browser, lambda d: d.find_element(By.ID, "sel-text").text == "Erika Muster")
+        shown = browser.find_element(By.ID, "sel-range")
+        assert (int(shown.get_attribute("data-start")), int(shown.get_attribute("data-end"))) == (at, at + 12)
         # a selection across the highlighted actor and white space around it
         start, end = _select(browser, " Ministerin Erika Muster 😀 ")
         assert text[start:end] == "Ministerin Erika Muster 😀"
@@ -233,3 +251,65 @@ def test_selection_offsets_count_code_points(browser):
     assert text[statement["span"][0] : statement["span"][1]] == statement["quote"] == needle
     assert corrected["actors"][1]["mentions"] == [[text.index("Ministerin"), text.index("Ministerin") + 25]]
     assert statement["speaker"] == corrected["actors"][1]["id"]
+
+
+def test_edit_a_meeting_and_reject_an_actor(browser):
+    """Participants (a multiple choice), date and status of a meeting; an unused actor rejected."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    text = "Die Ministerin Erika Muster traf am Montag Max Beispiel und Lena Probe in Köln."
+    evidence = text
+    sheet = parse_factsheet(
+        {
+            "language": "de",
+            "published": "2025-04-10",
+            "actors": [
+                {"id": "muster", "name": "Erika Muster", "type": "Person"},
+                {"id": "beispiel", "name": "Max Beispiel", "type": "Person"},
+                {"id": "probe", "name": "Lena Probe", "type": "Person"},
+                {"id": "koeln", "name": "Köln", "type": "Place"},
+            ],
+            "meetings": [
+                {
+                    "kind": "meeting",
+                    "participants": ["muster", "beispiel"],
+                    "date": None,
+                    "place": "koeln",
+                    "evidence": evidence,
+                    "span": [0, len(evidence)],
+                }
+            ],
+            "missions": [],
+            "statements": [],
+        }
+    )
+    server = _serve(review_document(sheet, text, "meeting.txt"))
+    try:
+        _open(browser, server)
+        browser.find_element(By.CSS_SELECTOR, '[data-ref="meetings[0]"] button.edit').click()
+        Select(browser.find_element(By.ID, "meetings-0-participants")).select_by_value("probe")
+        date = browser.find_element(By.ID, "meetings-0-date")
+        date.send_keys("2025-04-07")
+        Select(browser.find_element(By.ID, "meetings-0-status")).select_by_value("held")
+        browser.find_element(By.ID, "group-actors").click()  # open the actor list
+        browser.find_element(By.CSS_SELECTOR, '[data-ref="actors[3]"] button.reject').click()
+        # the place refers to the rejected actor: the page shows the error the server names
+        browser.find_element(By.ID, "download-json").click()
+        error = _wait(
+            browser, lambda d: d.find_element(By.ID, "error").is_displayed() and d.find_element(By.ID, "error")
+        )
+        assert "actors[3]" in error.text and "meetings[0]" in error.text and "'place'" in error.text
+        Select(browser.find_element(By.ID, "meetings-0-place")).select_by_value("")
+        sheet_text = browser.execute_async_script(
+            """const done = arguments[arguments.length - 1];
+            fetch('/api/sheet?format=json', {method: 'POST', headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify(decisions())}).then((r) => r.text()).then(done);"""
+        )
+    finally:
+        server.shutdown()
+    corrected = json.loads(sheet_text)
+    meeting = corrected["meetings"][0]
+    assert meeting["participants"] == ["muster", "beispiel", "probe"]
+    assert (meeting["date"], meeting["status"], meeting["place"]) == ("2025-04-07", "held", None)
+    assert [a["id"] for a in corrected["actors"]] == ["muster", "beispiel", "probe"]

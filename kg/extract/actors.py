@@ -34,6 +34,7 @@ none); capitals are places after a locative preposition ("in Tokio") and their s
 
 from __future__ import annotations
 
+import array
 import bisect
 import functools
 import re
@@ -134,7 +135,7 @@ class _Entry(NamedTuple):
 
 # Raise when _variants, _inhabitant_nouns or the surname rule change: compiled gazetteers kept
 # between processes are then rebuilt.
-_VARIANTS_VERSION = 1
+_VARIANTS_VERSION = 2
 
 
 def _variants(name) -> set[str]:
@@ -151,13 +152,13 @@ def _variants(name) -> set[str]:
         out = forms | {f[:1].upper() + f[1:] for f in forms}
         return out
     words = text.split(" ")
+    orders = set()
     if name.type == "Person" and len(words) == 2:  # "MORI Haruto": the family name in capitals
         for first, second in ((words[0], words[1]), (words[1], words[0])):
-            out.add(f"{first.upper()} {second}")
-        out.add(f"{words[1]} {words[0]}")  # East Asian order
+            orders.add(f"{first.upper()} {second}")
+        orders.add(f"{words[1]} {words[0]}")  # East Asian order
     if text.startswith("The ") and len(text) > 7:
         out.add(text[4:])  # "the Lisbon Summit"
-    words = text.split(" ")
     if len(words) >= 2 and re.search(r"(?:ische|ische?s|e|es)$", words[0]) and words[0][:1].isupper():
         stem = re.sub(r"(?:es|e)$", "", words[0])
         for ending in ("en", "er", "em"):
@@ -167,7 +168,7 @@ def _variants(name) -> set[str]:
             out.add(form + "s")
             if form[-1] in "tdg" and form[-1].islower():
                 out.add(form + "es")
-    return out
+    return out | orders  # a name in another order takes no genitive ("MORI Harutos" is no form)
 
 
 def _inhabitant_nouns(demonym: str, lang: str) -> set[str]:
@@ -239,7 +240,18 @@ class Gazetteer:
                 if entry not in numbers:
                     numbers[entry] = len(self._entries)
                     self._entries.append(tuple(entry))
-        self._values = [(len(form), tuple(numbers[e] for e in entries)) for form, entries in table.items()]
+        # per form (the automaton's value): its length, and its one entry's number or, for a form
+        # of several entries, -1 - the index of their numbers in _shared (arrays load at once)
+        self._lengths = array.array("H")
+        self._first = array.array("i")
+        self._shared: list[tuple[int, ...]] = []
+        for form, entries in table.items():
+            self._lengths.append(len(form))
+            if len(entries) == 1:
+                self._first.append(numbers[entries[0]])
+            else:
+                self._first.append(-1 - len(self._shared))
+                self._shared.append(tuple(numbers[e] for e in entries))
         self._made: dict[int, tuple[_Entry, ...]] = {}
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for index, form in enumerate(table):
@@ -252,7 +264,9 @@ class Gazetteer:
         return {
             "format": _GAZETTEER_FORMAT,
             "automaton": self._automaton,
-            "values": self._values,
+            "lengths": self._lengths,
+            "first": self._first,
+            "shared": self._shared,
             "entries": self._entries,
             "labels": self.labels,
             "surnames": self.surnames,
@@ -261,7 +275,8 @@ class Gazetteer:
     def __setstate__(self, state):
         if state.get("format") != _GAZETTEER_FORMAT:
             raise ValueError("a gazetteer of another format")
-        self._automaton, self._values, self._entries = state["automaton"], state["values"], state["entries"]
+        self._automaton, self._entries = state["automaton"], state["entries"]
+        self._lengths, self._first, self._shared = state["lengths"], state["first"], state["shared"]
         self._made = {}
         self.labels, self.surnames = state["labels"], state["surnames"]
         self.facts, self.entity_labels, self.confusable = {}, {}, {}
@@ -271,11 +286,13 @@ class Gazetteer:
         if self._automaton is None:
             return []
         found = []
-        values = self._values
+        lengths = self._lengths
         for end_index, value in self._automaton.iter(text):
-            length, numbers = values[value]
+            length = lengths[value]
             entries = self._made.get(value)
             if entries is None:
+                first = self._first[value]
+                numbers = (first,) if first >= 0 else self._shared[-1 - first]
                 entries = self._made[value] = tuple(_Entry(*self._entries[n]) for n in numbers)
             start, end = end_index - length + 1, end_index + 1
             if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
@@ -344,7 +361,7 @@ def gazetteer_for(cache) -> Gazetteer:
     return gazetteer
 
 
-_GAZETTEER_FORMAT = "kg-gazetteer-2"
+_GAZETTEER_FORMAT = "kg-gazetteer-3"
 _GAZETTEERS_KEPT_ON_DISK = 3
 
 
@@ -401,8 +418,9 @@ def _save_compiled(key: tuple, gazetteer: Gazetteer) -> None:
 
 
 # Which names of the shipped cache the recogniser reads: "all" (35,000 entities, with the
-# proper-name checks of _notable_entries) or "core" (states and the hand-described entities).
-_SCOPE = "core"
+# proper-name checks of _notable_entries; names only the big tables know are recognised here and
+# linked by kg.link) or "core" (states and the hand-described entities).
+_SCOPE = "all"
 
 
 def _all_names(cache):
@@ -674,15 +692,23 @@ def _place_intro_before(state: _State, start: int) -> bool:
 _PLURAL_SUBJECT = re.compile(r"[ \t]+[a-z]+s[ \t]+([a-z]+)\b")
 
 
+_PASSIVE_AFTER = re.compile(r"[ \t]+(?:is|was)[ \t]+(?:\w+ly[ \t]+)?([a-z]+)\b(?![ \t]+by\b)")
+
+
 def _common_noun_use(state: _State, start: int, end: int, region_start: int) -> bool:
     """An English state name that is also a common noun, opening a sentence as the first part of a
-    plural subject ("Turkey dinners are …"): the state itself takes a singular verb."""
+    plural subject ("Turkey dinners are …": the state itself takes a singular verb) or as the
+    patient of a verb of cooking or making ("Turkey is served with …"; data file
+    common_noun_patients; "Turkey is served by three airports" stays the state)."""
     if state.doc.language != "en" or state.text[start:end] not in resources.words("en", "common_noun_homographs"):
         return False
     if not _sentence_start(state.search, start, region_start):
         return False
     match = _PLURAL_SUBJECT.match(state.search, end)
-    return bool(match) and match.group(1) in resources.words("en", "plural_verbs")
+    if match and match.group(1) in resources.words("en", "plural_verbs"):
+        return True
+    passive = _PASSIVE_AFTER.match(state.search, end)
+    return bool(passive) and passive.group(1) in resources.words("en", "common_noun_patients")
 
 
 _PLACE_BEFORE_COMMA = re.compile(
@@ -786,6 +812,37 @@ def _generic_name(surface: str, lang: str) -> bool:
     return all(w.casefold() in words for w in re.split(r"[\s/-]+", surface) if w)
 
 
+_EXPANSION_BEFORE = re.compile(r"((?:[\w'-]+[ \t]+){1,8})\([ \t]*$")
+
+
+def _defined_acronym(state: _State, start: int) -> bool:
+    """An acronym in brackets after the words it abbreviates ("the Strategic Partnership Agreement
+    (SPA)", "the Free Trade Agreement (FTA)"): it names what those words name,
+    not a same-lettered entity of the cache."""
+    match = _EXPANSION_BEFORE.search(state.search, max(0, start - 90), start)
+    if not match:
+        return False
+    end = state.search.find(")", start)
+    acronym = state.search[start:end] if end > start else ""
+    initials = "".join(w[0] for w in re.split(r"[\s-]+", match.group(1)) if w[:1].isupper())
+    return len(acronym) >= 2 and initials.endswith(acronym.upper())
+
+
+def _common_word_name(surface: str, lang: str) -> bool:
+    """A cached place name that is also a common word of ``lang`` (resources common_word_names)."""
+    return resources.has(lang, "common_word_names") and surface in resources.words(lang, "common_word_names")
+
+
+_WORD_AFTER = re.compile(r"[ \t]+(\w+)")
+
+
+def _speaker_after(state: _State, end: int) -> bool:
+    """A reporting verb right after the name ("Austin said", "Lincoln erklärte"): its subject is
+    a person or a body, not a town of that name."""
+    match = _WORD_AFTER.match(state.search, end)
+    return bool(match) and match.group(1) in (lx.SPEECH_VERBS_EN | lx.SPEECH_VERBS_DE)
+
+
 def _notable_entries(state: _State, start: int, end: int, entries: list, region_start: int) -> list:
     """The entries of a gazetteer match that name a notable entity here. Names from the shipped
     cache's core (states, described entities, the user's cache) always count; names that only the
@@ -834,6 +891,8 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         weak = (before is None and not _dateline(state, start, end, region_start)) or (
             before is not None and before.group(1).casefold() in _GERMAN_ARTICLES
         )
+    common = len(words) == 1 and _common_word_name(surface, lang)
+    place_context = None  # computed once, for the first place entry
     kept = list(core)
     for entry in table:
         if weak or entry.kind == "surname":
@@ -841,20 +900,27 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         if entry.type == "Person":
             ok = len(words) >= 2 and not _generic_name(surface, lang)
         elif entry.type == "Organization":
-            ok = (surface.isupper() and surface.isalpha() and len(surface) >= 3) or (
-                len(words) >= 2 and not _generic_name(surface, lang)
-            )
+            ok = (
+                surface.isupper() and surface.isalpha() and len(surface) >= 3 and not _defined_acronym(state, start)
+            ) or (len(words) >= 2 and not _generic_name(surface, lang))
         elif entry.type == "Place":
             _, population, kind = facts[entry.qid]
-            ok = (
+            if place_context is None:
+                place_context = (
+                    _locative_before(state.search, start)
+                    or _dateline(state, start, end, region_start)
+                    or _place_intro_before(state, start)
+                    or _after_place_comma(state, start)
+                )
+            # a country's capital or a big city stands alone; a regional capital ("Lincoln",
+            # "Springfield") or a common word ("Nice weather", "Split decisions") needs context,
+            # and a place does not speak ("Austin said": a person of that name)
+            notable = not common and (
                 population >= _STRONG_POPULATION
-                or "capital" in kind
+                or "capital" in kind.split("|")
                 or (len(words) >= 2 and not _generic_name(surface, lang))
-                or _locative_before(state.search, start)
-                or _dateline(state, start, end, region_start)
-                or _place_intro_before(state, start)
-                or _after_place_comma(state, start)
-            ) and len(surface) >= 3
+            )
+            ok = (place_context or (notable and not _speaker_after(state, end))) and len(surface) >= 3
         else:
             ok = True
         if ok:
@@ -952,8 +1018,10 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             or _dateline(state, start, end, regions[index][0])
             or _place_intro_before(state, start)
         )
+        capital_of = None
         if places and metonyms:
             entries = places if at_place else metonyms
+            capital_of = sorted({e.qid for e in metonyms}) if at_place else None
         elif metonyms and len(metonyms) == len(entries) and at_place:
             # a capital after "in"/"nach": the city, which the cache does not know as a place
             surface = state.text[start:end]
@@ -963,6 +1031,11 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             state.capitals.setdefault(key, sorted({e.qid for e in metonyms}))
             state.add_mention(key, start, end, "name")
             continue
+        core = [e for e in entries if not _entity_facts(state, e.qid)[0]]
+        if core:
+            # "Georgia": the core reading (the state); kg.link's recheck weighs the same-named
+            # entities of the big tables (the US state) against the article's context
+            entries = core
         qids = sorted({e.qid for e in entries})
         surface = state.text[start:end]
         via = (
@@ -976,7 +1049,13 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             key = "qid:" + qid
             if key not in state.found:
                 name = _label(state, qid, doc.language, entry.base if entry.kind != "demonym" else surface)
-                state.actor(key, name, entry.type, qid, "gazetteer", 0.95 if via == "name" else 0.85)
+                if core:
+                    state.actor(key, name, entry.type, qid, "gazetteer", 0.95 if via == "name" else 0.85)
+                else:
+                    # a name only the big tables know: recognised here, linked by kg.link, which
+                    # weighs its namesakes, population, region and roles in the article's context
+                    found = state.actor(key, name, entry.type, None, "gazetteer:table", 0.9)
+                    found.candidates = [qid]
         else:
             candidates = sorted(set(qids) | {q for qid in qids for q in _confusable_cached(state, qid)})
             # one actor per set of candidates: "Dutch", "the Netherlands" and "Netherlands" are one
@@ -986,6 +1065,8 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             if not fresh and via == "name" and all(v == "demonym" for *_, v in found.mentions):
                 found.name = _strip_genitive(surface)  # a name rather than its adjective
             found.candidates = candidates
+        if capital_of and entries[0].type == "Place":
+            state.capitals.setdefault(key, capital_of)  # "Der Besuch in Addis Abeba": Ethiopia's capital
         state.add_mention(key, start, end, via)
 
 
@@ -2526,7 +2607,8 @@ def _demonym_as_agent(state: _State, end: int) -> bool:
 def _no_office_roles(state: _State, found: _Found) -> bool:
     """A person from the big tables (office holders) whose roles here are all non-office roles
     ("Analyst", "Politologin"): the text names someone else of the same name."""
-    if not _entity_facts(state, found.qid)[0]:
+    qid = found.qid or (found.candidates[0] if len(found.candidates) == 1 else None)
+    if qid is None or not _entity_facts(state, qid)[0]:
         return False
     lang = state.doc.language
     starts = tuple(resources.ordered(lang, "non_office_roles")) if resources.has(lang, "non_office_roles") else ()
@@ -2561,8 +2643,9 @@ def _finish(state: _State) -> Actors:
         while actor_id in used:
             actor_id, n = f"{base}-{n}", n + 1
         used.add(actor_id)
-        if found.type == "Person" and found.qid and found.roles and _no_office_roles(state, found):
-            found.qid = None  # "der Landwirt Peter Müller": a namesake, not the office holder
+        if found.type == "Person" and found.roles and (found.qid or found.method == "gazetteer:table"):
+            if _no_office_roles(state, found):  # "der Landwirt Peter Müller": a namesake, not the office holder
+                found.qid, found.candidates = None, []
         extra = {"candidates": found.candidates} if found.candidates else {}
         surfaces = [state.text[s:e] for s, e, via in sorted(found.mentions) if via in ("name", "surname", "metonym")]
         aliases = [a for a in dict.fromkeys(found.aliases + surfaces) if a != found.name]

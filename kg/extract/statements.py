@@ -90,8 +90,13 @@ _APPEAL_CUES = frozenset(
     "forderte forderten fordert rief riefen ruft appellierte appelliert mahnte mahnt warnte warnt bat baten".split()
 )  # "…, das Paket zu verabschieden"
 _DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
+# an apposition set off by commas after a source ("according to X, a former general")
+_APPOSITION = re.compile(
+    r"\s*(?:an?|the|his|her|its|their|ein|eine|einer|eines|einem|einen|der|die|des|dem|den|sein|seine|seiner|"
+    r"seinem|ihr|ihre|ihrer|ihrem)\s+[^,.;:!?\"„“”]{2,80},"
+)
 _TRAILING_EN = re.compile(
-    r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
+    r",\s+(?:according to\s+([^,]{2,60})(?:,\s+(?:an?|the|his|her|its|their|who|whose)\s[^,]{2,80})?|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
     r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
     r"journalists|here|there|today|yesterday|later|earlier|recently|separately|this|last|[A-Z][\w.-]*)"
     r"(?:\s+[^,\s]+){0,4})?)$"
@@ -179,6 +184,20 @@ _FUNCTION_WORDS_DE = frozenset(
 )
 _AUXILIARIES_DE = frozenset("hat haben hatte hatten habe".split())
 _PHRASE_FILLERS = frozenset("the a an their his her its our same".split())
+
+
+@functools.cache
+def _inhabitant_nouns(lang: str) -> dict[str, str]:
+    """Inhabitant noun → demonym adjective (resources/<lang>/inhabitant_nouns.tsv).
+
+    >>> _inhabitant_nouns("de")["dänin"], _inhabitant_nouns("en")["dane"]
+    ('dänisch', 'danish')
+    """
+    from kg.extract.resources import table
+
+    if lang not in ("de", "en"):
+        return {}
+    return {row["noun"]: row["demonym"] for row in table(lang, "inhabitant_nouns")}
 
 
 @functools.cache
@@ -582,7 +601,10 @@ class _Run:
         return next(iter(used)) if len(used) == 1 else _surname(name)
 
     def _role_speaker(self, words: list[str], near: int) -> str | None:
-        """An actor whose recorded role contains one of ``words`` (most recently mentioned)."""
+        """An actor whose recorded role contains one of ``words`` (most recently mentioned); an
+        inhabitant noun stands for its demonym ("die Dänin" → a "dänische" role)."""
+        demonyms = _inhabitant_nouns(self.lang)
+        words = [demonyms.get(w, w) for w in words]
         candidates = [w for w in words if len(w) >= 5 and w not in self.cues]
         if not candidates:
             return None
@@ -1357,8 +1379,10 @@ class _Run:
                 if not _AFFILIATION_LINK.fullmatch(self.text[m_end : m.start]):
                     break
                 m_end = m.end
-            comma = self.text[m_end : m_end + 2]
-            return m_end + (1 if comma.startswith(",") else 0)
+            if not self.text.startswith(",", m_end):
+                return m_end
+            apposition = _APPOSITION.match(self.text, m_end + 1, end)
+            return apposition.end() if apposition else m_end + 1  # "Laut X, einer früheren Generalin, …"
         tokens = _tokens(self.text[pos:end], pos)
         return tokens[1][0] if len(tokens) > 1 else end
 
@@ -1599,6 +1623,24 @@ class _Run:
             and not any(w.lower() in ("that", "which", "who", "when", "if", "after", "before") for w in words)
         )
 
+    @staticmethod
+    def _document_subject(words: list[str]) -> bool:
+        """Whether ``words`` are a document noun phrase ("The joint statement", "A final
+        communiqué"; heads in resources/en/document_speakers.txt).
+
+        >>> _Run._document_subject(["The", "joint", "statement"]), _Run._document_subject(["The", "plan"])
+        (True, False)
+        """
+        from kg.extract.resources import words as resource_words
+
+        lows = [w.lower() for w in words]
+        return (
+            2 <= len(lows) <= 4
+            and lows[0] in ("the", "a", "their", "its")
+            and lows[-1] in resource_words("en", "document_speakers")
+            and all(w.isalpha() and w.islower() for w in words[1:])
+        )
+
     def _subject_en(self, tokens, index, b_start) -> str | None:
         """The subject right before an English cue verb: a name, pronoun or role noun."""
         t_start = tokens[index][0]
@@ -1608,6 +1650,8 @@ class _Run:
             return self._group(self._recent_persons(t_start, 2))
         if index <= 12 and tokens[0][2] == "Both" and " and " in self.text[tokens[0][1] : t_start]:
             return self._group(self._recent_persons(tokens[0][0], 2))  # "Both the X and the Y said
+        if not mentions and self._document_subject([w for _, _, w in tokens[:index]]):
+            return self._group(self._recent_persons(t_start, 2))  # "The joint statement said": its parties
         persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
         if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):
             if len(self.text[persons[-1].end : t_start].split()) <= 3:
@@ -1676,7 +1720,12 @@ class _Run:
                 if at_end and j != len(tokens) - 1:
                     continue
                 parts = head.split("-")
-                if not (_is_role(head) or _is_role(parts[-1]) or _is_role(parts[-1].capitalize())):
+                if not (
+                    _is_role(head)
+                    or _is_role(parts[-1])
+                    or _is_role(parts[-1].capitalize())
+                    or head.lower() in _inhabitant_nouns(self.lang)  # "the Dane", "die Dänin"
+                ):
                     continue
                 if any(
                     m.start < t_end and t_start < m.end for m in self.actors.in_range(max(0, t_start - 60), t_end + 60)

@@ -12,6 +12,7 @@ const QID = /^Q[1-9][0-9]*$/;
 const KG_ACTOR = /^https?:\/\/.+?\/actor\/(.+)$/;
 const KG_ARTICLE = /^https?:\/\/.+?\/article\/([^/]+)$/;
 const WEB = /^https?:\/\/\S+$/;
+const KG_NODE = /^https?:\/\/.+?\/(meeting|statement|mission|mention|role|link|activity)\/([^/]+(?:\/span)?)$/;
 
 function setStatus(text) { $("status").textContent = text; }
 
@@ -198,6 +199,14 @@ function cellContent(term) {
     const a = link(pathLink("/articles/", article[1]), `article/${article[1]}`);
     a.title = value;
     return a;
+  }
+  const node = value.match(KG_NODE);
+  if (node) { // a meeting, statement … of kg: its IRI names it, but no page shows it alone
+    const span = document.createElement("span");
+    span.className = "kg-node";
+    span.textContent = `${node[1]}/${node[2]}`;
+    span.title = value;
+    return span;
   }
   return link(value, value, true);
 }
