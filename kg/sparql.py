@@ -140,6 +140,7 @@ def bind_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
 
 
 _WINDOW_RE = re.compile(r"(?im)^([^#\n]*\bLIMIT\s+)(\d+)(\s*#\s*kg:page-window\b)")
+_WINDOW_LINE_RE = re.compile(r"(?im)^([ \t]*)#\s*kg:page-window\b.*$")
 
 
 def with_page(sparql: str, limit: int, offset: int = 0) -> tuple[str, int]:
@@ -150,8 +151,10 @@ def with_page(sparql: str, limit: int, offset: int = 0) -> tuple[str, int]:
     ``limit`` and ``offset`` must be ints (checked: never text from a user). The query's own
     ``LIMIT``/``OFFSET`` stay in force: the page is taken from within them. A sub-select's
     ``LIMIT n  # kg:page-window`` (the comment is the marker) is lowered to the rows the page
-    needs (offset + rows fetched): the query's author marks it where each inner row gives at
-    least one outer row in the same order, so the inner select need not produce the whole list.
+    needs (offset + rows fetched), and a line ``# kg:page-window`` after a sub-select's
+    ``ORDER BY`` becomes ``LIMIT`` those rows (unpaged, it stays a comment: no limit). The
+    query's author marks a sub-select whose every row gives at least one outer row, in the same
+    order, so that the inner select need not produce the whole list.
 
     >>> with_page("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 1000", 100, 200)[0].split()[-4:]
     ['LIMIT', '101', 'OFFSET', '200']
@@ -160,6 +163,9 @@ def with_page(sparql: str, limit: int, offset: int = 0) -> tuple[str, int]:
     >>> inner = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 500 # kg:page-window"
     >>> with_page("SELECT ?s WHERE { { " + inner + chr(10) + " } }", 10, 5)[0].split()
     ['SELECT', '?s', 'WHERE', '{', '{', 'SELECT', '?s', 'WHERE', '{', '?s', '?p', '?o', '}', 'ORDER', 'BY', '?s', 'LIMIT', '16', '#', 'kg:page-window', '}', '}', 'LIMIT', '11', 'OFFSET', '5']
+    >>> marked = "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s" + chr(10) + "# kg:page-window" + chr(10) + "} }"
+    >>> with_page(marked, 10)[0].split()[16:18]
+    ['LIMIT', '11']
     """
     if type(limit) is not int or type(offset) is not int or limit < 0 or offset < 0:
         raise UsageError(f"page limit={limit!r} offset={offset!r}: expected whole numbers ≥ 0")
@@ -209,6 +215,7 @@ def with_page(sparql: str, limit: int, offset: int = 0) -> tuple[str, int]:
     text = text[:insert_at].rstrip() + f"\nLIMIT {fetch} OFFSET {start}\n" + text[insert_at:]
     window = start + fetch
     text = _WINDOW_RE.sub(lambda m: f"{m.group(1)}{min(int(m.group(2)), window)}{m.group(3)}", text)
+    text = _WINDOW_LINE_RE.sub(lambda m: f"{m.group(1)}LIMIT {window}  # kg:page-window", text)
     return text, fetch
 
 

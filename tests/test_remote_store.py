@@ -315,11 +315,15 @@ def test_every_stored_query_gives_the_same_rows_remote_and_embedded(loaded, name
 
 def test_pages_from_the_remote_store_concatenate_to_the_whole_result(loaded):
     remote, local = loaded
-    query = STORED["statements"]
+    query = STORED["meetings"]
     whole = run_query(remote, query, {"actor": "Q57792"}).rows
-    assert len(whole) >= 3 and whole == run_query(local, query, {"actor": "Q57792"}).rows
+    assert len(whole) >= 3 and _rows_of(whole) == _rows_of(run_query(local, query, {"actor": "Q57792"}).rows)
     pages = list(iter_pages(remote, query, {"actor": "Q57792"}, page=Page(2)))
     assert [row for page in pages for row in page.rows] == whole and not pages[-1].more
+
+
+def _rows_of(rows) -> list:
+    return [tuple(_canonical(t) for t in row) for row in rows]
 
 
 def test_optional_parameters_stay_unbound_when_not_given(loaded):
