@@ -884,7 +884,8 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         weak = bool(after) and after.group(1) not in lx.NOT_NAME_WORDS and not _event_after(state, end)
         before = re.search(r"([A-Z][\w.]*)[ \t]+$", state.search[max(0, start - 20) : start])
         weak = weak or bool(before) and before.group(1) in resources.words("en", "place_name_prefixes")
-    if not weak and lang == "de" and len(words) == 1:
+    acronym = len(words) == 1 and surface.isalpha() and len(surface) >= 3 and sum(c.isupper() for c in surface) >= 2
+    if not weak and lang == "de" and len(words) == 1 and not acronym:  # "die SPD", "der AfD": no noun
         before = re.search(r"(\w+)\s+$", state.search[max(region_start, start - 20) : start])
         # "beim Essen", "das Essen": a German noun takes an article, a town does not;
         # at a sentence start a capital says nothing ("Essen und Trinken sind frei")
@@ -900,9 +901,9 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         if entry.type == "Person":
             ok = len(words) >= 2 and not _generic_name(surface, lang)
         elif entry.type == "Organization":
-            ok = (
-                surface.isupper() and surface.isalpha() and len(surface) >= 3 and not _defined_acronym(state, start)
-            ) or (len(words) >= 2 and not _generic_name(surface, lang))
+            ok = (acronym and not _defined_acronym(state, start)) or (
+                len(words) >= 2 and not _generic_name(surface, lang)
+            )
         elif entry.type == "Place":
             _, population, kind = facts[entry.qid]
             if place_context is None:
