@@ -479,6 +479,7 @@ class _State:
         self.confusable: dict[str, set[str]] = {}
         self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
         self.capitals: dict[str, list[str]] = {}  # a capital's place key → its state's QIDs
+        self.sentence_starts: list[int] = []  # the starts of the document's sentences, in order
         self._tokens: dict[tuple[int, int], list[_Tok]] = {}
         self.metadata_names = {
             n.casefold() for n in doc.authors + doc.extra.get("translators", []) + doc.extra.get("photo_credits", [])
@@ -959,8 +960,32 @@ def _split_of_name(state: _State, start: int, end: int, entries) -> list | None:
     return None
 
 
+_NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z][\w'-]*)")
+
+
+def _metonym_in_longer_name(state: _State, start: int, end: int, entries, headings: frozenset[int]) -> bool:
+    """An English capital standing for its government only as the first word of a longer
+    capitalised name ("The Washington Post reported", "Paris Hilton", "Tokyo Electric Power
+    said", "Moscow Mayor Sergei Sobyanin"): no actor of its own. Not in title-case headings, and
+    not before an event noun ("the Lisbon Summit": the place of the event) or a month or weekday."""
+    if state.doc.language != "en" or not any(e.kind == "metonym" for e in entries):
+        return False
+    if any(e.kind != "metonym" and e.type != "Place" for e in entries) or _locative_before(state.search, start):
+        return False  # "In Washington Biden met …": the city, then a name
+    match = _NEXT_CAPITALISED.match(state.search, end)
+    if not match or match.group(1) in lx.NOT_NAME_WORDS or _event_after(state, end):
+        return False
+    word = match.group(1).casefold()
+    if word in lx.MONTHS or word in lx.WEEKDAYS:
+        return False
+    sentence = bisect.bisect_right(state.sentence_starts, start) - 1
+    return sentence < 0 or state.sentence_starts[sentence] not in headings
+
+
 def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
     doc = state.doc
+    headings = frozenset(s.start for s in doc.sentences if s.kind == "heading")
+    state.sentence_starts = [s.start for s in doc.sentences]
     starts = [r[0] for r in regions]
     queue = list(reversed(state.gazetteer.find(state.search)))
     while queue:
@@ -988,6 +1013,8 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             continue  # "In Seattle, Washington, the company …": the US state, not the capital
         if _inside_longer_name(state, start, end, entries):
             continue  # "Jordan River", "Paris Agreement", "Western Australia", "Washington state"
+        if _metonym_in_longer_name(state, start, end, entries, headings):
+            continue  # "The Washington Post reported", "Paris Hilton", "Tokyo Electric Power said"
         entries = _notable_entries(state, start, end, entries, regions[index][0])
         if not entries:
             continue
