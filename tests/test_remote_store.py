@@ -33,13 +33,14 @@ from kg.build import build_article
 from kg.cli import app
 from kg.enrich import enrich_store
 from kg.errors import QueryError, StoreError
-from kg.ingest import ingest_factsheet
+from kg.ingest import _summary_counts_agree, ingest_factsheet
 from kg.model import load_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.queries import Page, bind_parameters, iter_pages, run_query
 from kg.serve import load_stored_queries
 from kg.store import open_store
 from kg.store.remote import PRESETS, RemoteStore, bind_values
+from kg.summary import summary_graph_iri
 from kg.wikidata.cache import EntityCache
 
 pytestmark = [pytest.mark.server]
@@ -124,6 +125,8 @@ def test_ingest_query_reingest_validate_export_delete(server, tmp_path):
     remote = server.store()
     first = remote.quad_count()
     assert first > 500
+    # the writer's quick check finds the summary in step (else every write would rebuild it)
+    assert _summary_counts_agree(remote, summary_graph_iri(DEFAULT_BASE_IRI))
     assert kg(server.url, "ingest", SEED_SHEET)[0] == 0
     assert remote.quad_count() == first, "re-ingesting must replace the article's graph, not add to it"
     article = build_article(load_factsheet(SEED_SHEET)).iri
@@ -354,7 +357,7 @@ def test_virtuoso_cuts_off_a_slow_query_and_kg_refuses_the_partial_answer(loaded
         store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
 
 
-def test_virtuoso_writes_as_a_user_with_the_sparql_update_role_only(server, tmp_path, monkeypatch):
+def test_virtuoso_writes_as_a_user_with_the_sparql_update_role_only(server, corpus_dir, monkeypatch):
     """As the README says: a Virtuoso user granted SPARQL_UPDATE writes through the
     digest-authenticated endpoints; without credentials the anonymous endpoint refuses writes
     with the server's words (exit 3), and nothing is half-written."""
@@ -370,7 +373,8 @@ def test_virtuoso_writes_as_a_user_with_the_sparql_update_role_only(server, tmp_
     code, _, stderr = kg(server.url, "ingest", SEED_SHEET, env=writer)
     assert code == 0, stderr
     assert server.store().quad_count() > 500
-    code, _, stderr = kg(server.url, "ingest", SEED_SHEET, env={**writer, "KG_STORE_PASSWORD": "wrong"})
+    wrong = {**writer, "KG_STORE_PASSWORD": "wrong", "KG_STORE_RETRIES": "0"}
+    code, _, stderr = kg(server.url, "ingest", gold_sheets()[1], env=wrong)
     assert code == 3 and "401" in stderr and "KG_STORE_USER" in stderr
 
 
