@@ -149,6 +149,11 @@ def test_a_german_party_acronym_after_an_article_is_the_party_not_a_noun(cache):
     assert "Ende" not in _found("Die Ministerin sagte, das Ende sei nah.", cache)  # a noun after its article
 
 
+def test_a_place_name_after_a_first_name_is_part_of_a_persons_name(cache):
+    assert "Grossheim" not in _found("According to Carla Grossheim, an analyst, the plan will fail.", cache)
+    assert "Grossheim" in _found("Farmers protested in Grossheim on Friday.", cache)
+
+
 def test_an_english_capital_opening_a_longer_name_is_no_government(cache):
     def states(text):
         return [a.qid for a in recognise_actors(read_article(text), cache).actors if a.type == "State"]

@@ -844,6 +844,30 @@ def _speaker_after(state: _State, end: int) -> bool:
     return bool(match) and match.group(1) in (lx.SPEECH_VERBS_EN | lx.SPEECH_VERBS_DE)
 
 
+_WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]+$")
+
+
+def _name_word_before(state: _State, start: int, region_start: int) -> bool:
+    """A capitalised word right before a one-word place name that makes them one longer name:
+    a first name ("Carla Mendoza", "Lin Jian") or a title ("President Mendoza"). Not a
+    preposition ("In Mendoza"), an article or a place noun ("Provinz Mendoza": see _place_intro_before)."""
+    match = _WORD_BEFORE.search(state.search, max(region_start, start - 30), start)
+    if not match or not match.group(1)[:1].isupper():
+        return False
+    word = match.group(1)
+    lang = state.doc.language
+    nouns = resources.words(lang, "place_intro_nouns") if resources.has(lang, "place_intro_nouns") else ()
+    return not (
+        _locative_word(word)
+        or word.casefold() in _GERMAN_ARTICLES
+        or word.casefold() in ("the", "a", "an")
+        or word in nouns
+        or word in lx.NOT_NAME_WORDS
+        or word.casefold() in lx.MONTHS
+        or word.casefold() in lx.WEEKDAYS
+    )
+
+
 def _notable_entries(state: _State, start: int, end: int, entries: list, region_start: int) -> list:
     """The entries of a gazetteer match that name a notable entity here. Names from the shipped
     cache's core (states, described entities, the user's cache) always count; names that only the
@@ -922,7 +946,11 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
                 or "capital" in kind.split("|")
                 or (len(words) >= 2 and not _generic_name(surface, lang))
             )
-            ok = (place_context or (notable and not _speaker_after(state, end))) and len(surface) >= 3
+            ok = (
+                (place_context or (notable and not _speaker_after(state, end)))
+                and len(surface) >= 3
+                and not (len(words) == 1 and _name_word_before(state, start, region_start))
+            )
         else:
             ok = True
         if ok:
