@@ -99,7 +99,8 @@ _TRAILING_EN = re.compile(
     r",\s+(?:according to\s+([^,]{2,60})(?:,\s+(?:an?|the|his|her|its|their|who|whose)\s[^,]{2,80})?|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
     r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
     r"journalists|here|there|today|yesterday|later|earlier|recently|separately|this|last|[A-Z][\w.-]*)"
-    r"(?:\s+[^,\s]+){0,4})?)$"
+    r"(?:\s+[^,\s]+){0,8})?)"
+    r"(?P<more>,\s+(?:adding|saying|noting|stressing|warning)(?:\s+that)?\s+.{8,})?$"
 )
 # "…, said Greenert." / "…, added the minister." (the cue before its subject)
 _TRAILING_INVERTED_EN = re.compile(
@@ -1456,20 +1457,16 @@ class _Run:
                     return True
             m = None
         if m:
-            speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
+            frame_end = b_start + m.start("more") if m.group("more") else b_end
+            speaker = self._speaker_in(b_start + m.start() + 1, frame_end, b_start + m.start())
             if speaker:
                 cue = "according to" if m.group(1) else m.group(3)
-                self._add(
-                    speaker,
-                    b_start,
-                    b_start + m.start(),
-                    False,
-                    cue,
-                    self._date_for(cue, (s_start, s_end), (b_start, b_start + m.start())),
-                    s_end,
-                    "cue-after",
-                    0.7,
-                )
+                date = self._date_for(cue, (s_start, s_end), (b_start, b_start + m.start()))
+                self._add(speaker, b_start, b_start + m.start(), False, cue, date, s_end, "cue-after", 0.7)
+                if m.group("more"):  # "…, X told reporters, adding that …": the second part is X's too
+                    more = re.match(r",\s+(\w+)(?:\s+that)?\s+", body[m.start("more") :])
+                    a = b_start + m.start("more") + more.end()
+                    self._add(speaker, a, b_end, False, more.group(1), date, s_end, "cue-before", 0.65)
                 return True
         chunks = []  # (verb index, speaker, content start)
         speaker_here = None
