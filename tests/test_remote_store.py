@@ -177,6 +177,29 @@ def test_several_articles_then_a_delete_match_the_embedded_store(server, tmp_pat
     assert exports[0] == exports[1] and len(exports[0]) > 1000
 
 
+def test_single_quads_in_several_graphs_are_added_and_removed_exactly(server):
+    """Quads of every kind of literal spread over several graphs, added and then removed in one
+    write each (Virtuoso kept the language-tagged ones when one DELETE DATA named several graphs)."""
+    store = server.store()
+    graphs = [URIRef(f"{DEFAULT_BASE_IRI}graph/test-{i}") for i in range(3)]
+    s, p = URIRef(f"{DEFAULT_BASE_IRI}thing/1"), URIRef("https://schema.org/text")
+    objects = [
+        Literal("Aber das ist ein Traum.", lang="de"),
+        Literal('a plain string with "quotes" and a\u00a0no-break space'),
+        Literal("2025-04-10", datatype=XSD.date),
+        Literal(True),
+        Literal(3),
+        URIRef(f"{DEFAULT_BASE_IRI}thing/2"),
+    ]
+    quads = [(s, p, o, g) for g in graphs for o in objects]
+    store.apply_changes(add=quads)
+    assert store.quad_count() == len(quads)
+    store.apply_changes(remove=quads[: len(objects)], add=[(s, p, Literal("neu", lang="de"), graphs[0])])
+    assert store.quad_count() == len(quads) - len(objects) + 1
+    store.apply_changes(remove=[*quads[len(objects) :], (s, p, Literal("neu", lang="de"), graphs[0])])
+    assert store.quad_count() == 0 and store.graph_names() == []
+
+
 # gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary
 @pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 5})])
 def test_a_batch_is_one_atomic_update_or_gsp_puts(write, expected, corpus_dir):
