@@ -108,6 +108,45 @@ def review_document(sheet: FactSheet, text: str, source: str | None = None) -> d
     }
 
 
+def review_html(review: Mapping[str, Any], decisions: Mapping[str, Any] | None = None) -> str:
+    """The article text as HTML with the draft's facts marked, as the article view marks them
+    (:func:`kg.views.render_spans`: nested ``<span class="hl …" data-f="statements[0]">``), rejected
+    facts with the class ``rejected``, added quotes and actors with ``added``.
+
+    Decisions are only looked at for what they mark; :func:`apply_decisions` checks them.
+
+    >>> from kg.model import parse_factsheet
+    >>> review = review_document(parse_factsheet({"actors": [{"id": "x", "name": "X", "type": "Person",
+    ...     "mentions": [[0, 1]]}], "meetings": [], "missions": [], "statements": []}), "X <sagt>.")
+    >>> review_html(review, {"added": [{"start": 2, "end": 8, "speaker": "x"}]})
+    '<span class="hl actor t-person" data-f="actors[0]" data-start="0" data-end="1" title="X (Person)">X</span> <span class="hl statement added" data-f="added[0]" data-start="2" data-end="8">&lt;sagt&gt;</span>.'
+    """
+    from kg.views import Mark, render_spans
+
+    decisions = decisions if isinstance(decisions, Mapping) else {}
+    facts = decisions.get("facts") if isinstance(decisions.get("facts"), Mapping) else {}
+    rejected = {
+        ref for ref, d in facts.items() if d == "reject" or (isinstance(d, Mapping) and d.get("action") == "reject")
+    }
+    actors = {f"actors[{i}]": a for i, a in enumerate(review["sheet"]["actors"])}
+    marks = []
+    for fact in review["facts"]:
+        ref = fact["ref"]
+        gone = " rejected" if ref in rejected else ""
+        if fact["type"] == "actor":
+            actor = actors[ref]
+            classes, attrs = f"actor t-{actor['type'].lower()}{gone}", {"title": f"{actor['name']} ({actor['type']})"}
+        else:
+            classes, attrs = f"{fact['type']}{gone}", {}
+        marks += [Mark(start, end, ref, classes, attrs) for start, end in fact["spans"]]
+    for key, classes in (("added", "statement added"), ("new_actors", "actor added")):
+        items = decisions.get(key) if isinstance(decisions.get(key), list) else []
+        for index, item in enumerate(items):
+            if isinstance(item, Mapping) and all(isinstance(item.get(k), int) for k in ("start", "end")):
+                marks.append(Mark(item["start"], item["end"], f"{key}[{index}]", classes))
+    return render_spans(review["text"], marks)
+
+
 def draft_review(
     article: bytes | str,
     *,
@@ -502,7 +541,15 @@ class ReviewServer:
 
     Routes: ``GET /`` (the page), ``GET /static/NAME``, ``GET /api/review`` (the review
     document), ``POST /api/sheet?format=yaml|json`` (decisions in, the corrected sheet out, for
-    download), ``POST /api/save`` (decisions in, ``save_to`` written).
+    download), ``POST /api/save`` (decisions in, ``save_to`` written), ``POST /api/preview``
+    (decisions in, the marked article text out, :func:`review_html`).
+
+    >>> from kg.model import parse_factsheet
+    >>> server = ReviewServer(review_document(parse_factsheet({"actors": [], "meetings": [],
+    ...     "missions": [], "statements": []}), "Text."))
+    >>> server.url.startswith("http://127.0.0.1:"), server.page_document()["save"]
+    (True, None)
+    >>> server.shutdown()
     """
 
     def __init__(self, review: Mapping[str, Any], save_to=None, host: str = "127.0.0.1", port: int = 0):
@@ -528,19 +575,25 @@ class ReviewServer:
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.port}/"
         self.saved = 0  # how many times the sheet was saved
+        self._serving = False
 
     def serve_forever(self) -> None:
         """Answer requests until :meth:`shutdown` (or Ctrl-C in the caller)."""
-        self.httpd.serve_forever(poll_interval=0.2)
+        self._serving = True
+        try:
+            self.httpd.serve_forever(poll_interval=0.2)
+        finally:
+            self._serving = False
 
     def shutdown(self) -> None:
-        """Stop :meth:`serve_forever` (from another thread) and close the socket."""
-        self.httpd.shutdown()
+        """Stop :meth:`serve_forever` (from another thread, if it runs) and close the socket."""
+        if self._serving:
+            self.httpd.shutdown()
         self.httpd.server_close()
 
     def page_document(self) -> dict[str, Any]:
         """The review document the page loads, with where ``Save`` writes (or None)."""
-        return {**self.review, "save": self.save_to.name if self.save_to else None}
+        return {**self.review, "html": review_html(self.review), "save": self.save_to.name if self.save_to else None}
 
     def save(self, decisions: Any) -> str:
         """Write the corrected sheet to ``save_to`` atomically; the path written."""
@@ -642,10 +695,12 @@ def _handler_class(review_server: ReviewServer, host: str):
                     text = corrected_text(review_server.review, decisions, fmt)
                     media = "application/json" if fmt == "json" else "application/yaml"
                     return self._send(200, text.encode("utf-8"), f"{media}; charset=utf-8")
+                if parts.path == "/api/preview":
+                    return self._json(200, {"html": review_html(review_server.review, decisions)})
                 if parts.path == "/api/save":
                     return self._json(200, {"saved": review_server.save(decisions)})
             except KgError as error:
                 return self._fail(400 if error.exit_code == 2 else 500, str(error))
-            self._fail(404, f"POST is accepted at /api/sheet and /api/save, not {parts.path!r}")
+            self._fail(404, f"POST is accepted at /api/sheet, /api/save and /api/preview, not {parts.path!r}")
 
     return Handler

@@ -107,3 +107,53 @@ def respond_view(run, path: str, params: dict, base_iri: str) -> tuple[int, byte
             return 302, b"", "text/plain", {"Location": "/actors/" + urllib.parse.quote(data[0]["key"])}
         data = {"view": "search", "term": args["term"], "results": data}
     return 200, render_page(data).encode("utf-8"), "text/html; charset=utf-8", {"Cache-Control": "no-cache"}
+
+
+def openapi_paths() -> dict:
+    """The view routes as OpenAPI 3 paths (for ``/api/openapi.json``).
+
+    >>> sorted(openapi_paths())
+    ['/actors/{key}', '/api/search', '/articles/{key}', '/network']
+    """
+    from kg.views import MAX_SEARCH_RESULTS
+
+    def page(summary: str, key: bool = False) -> dict:
+        operation = {
+            "summary": summary,
+            "responses": {
+                "200": {"description": "an HTML page (its data in a JSON block; /api/views/… gives the JSON)"},
+                "404": {"description": "no such article or actor"},
+            },
+        }
+        if key:
+            operation["parameters"] = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}]
+        return {"get": operation}
+
+    search = {
+        "get": {
+            "operationId": "search_actors",
+            "summary": "Actors by name, other name, German/English Wikidata label or QID; most mentioned first",
+            "parameters": [
+                {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200}},
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_RESULTS, "default": 20},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "matching actors: iri, key, name, qid, type, types, articles",
+                    "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+                },
+                "400": {"description": "a bad limit or a repeated parameter"},
+            },
+        }
+    }
+    return {
+        "/api/search": search,
+        "/articles/{key}": page("The article view: its text with every fact's span marked (key, URL or IRI)", True),
+        "/actors/{key}": page("The actor view: roles, ego network, timeline, statements (QID or actor key)", True),
+        "/network": page("The most connected actors and the meetings among them"),
+    }

@@ -409,6 +409,23 @@ GROUP BY ?actor ?role
 ORDER BY ?first ?role
 LIMIT 100"""
 )
+_OFFICES = (
+    _PREFIXES
+    + """PREFIX p: <http://www.wikidata.org/prop/>
+PREFIX ps: <http://www.wikidata.org/prop/statement/>
+PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
+SELECT ?item ?wikidata ?position ?start ?end ?de ?en WHERE {
+  GRAPH ?wikidata {
+    ?item p:P39 ?claim . ?claim ps:P39 ?position .
+    OPTIONAL { ?claim pq:P580 ?start }
+    OPTIONAL { ?claim pq:P582 ?end }
+    OPTIONAL { ?position rdfs:label ?de FILTER (LANG(?de) = "de") }
+    OPTIONAL { ?position rdfs:label ?en FILTER (LANG(?en) = "en") }
+  }
+}
+ORDER BY ?start ?position
+LIMIT 100"""
+)
 _ACTOR_LABELS = _PREFIXES + """SELECT ?item ?label WHERE { GRAPH ?wikidata { ?item rdfs:label ?label } }"""
 _EGO = (
     _PREFIXES
@@ -530,10 +547,21 @@ def actor_view(store, key: str, base_iri: str = DEFAULT_BASE_IRI) -> dict:
         raise UsageError(f"actor {key[:80]!r}: no such actor in the store; search for it by name")
     view = {"view": "actor", **_node(summary[0], base_iri)}
     view["aliases"] = sorted({str(r["alias"]) for r in _rows(store, _ACTOR_NAMES, actor=iri)})
-    view["labels"] = {}
+    view["labels"], view["offices"] = {}, []
     if view["qid"]:
         wikidata = Iris(base_iri).enrichment_graph()
         item = URIRef("http://www.wikidata.org/entity/" + view["qid"])
+        # offices held (P39) with their start and end, from kg enrich
+        for row in _rows(store, _OFFICES, item=item, wikidata=wikidata):
+            view["offices"].append(
+                {
+                    "qid": _qid(row["position"]),
+                    "label": _value(row.get("en")) or _value(row.get("de")) or _qid(row["position"]),
+                    "label_de": _value(row.get("de")),
+                    "start": (_value(row.get("start")) or "")[:10] or None,
+                    "end": (_value(row.get("end")) or "")[:10] or None,
+                }
+            )
         for row in _rows(store, _ACTOR_LABELS, item=item, wikidata=wikidata):
             label = row["label"]
             if isinstance(label, Literal) and label.language in ("de", "en"):

@@ -54,14 +54,14 @@ def main(argv: list[str] | None = None) -> int:
                 """document.querySelector('[data-ref="statements[0]"] button.reject').click();
                 const card = document.querySelector('[data-ref="statements[1]"]');
                 card.querySelector('button.edit').click();
-                const segment = [...document.querySelectorAll('#article [data-start]')]
-                  .filter((s) => !s.dataset.refs && s.textContent.includes('"'))
-                  .sort((a, b) => b.textContent.length - a.textContent.length)[0];
+                const text = [...document.getElementById('article').childNodes]
+                  .filter((n) => n.nodeType === Node.TEXT_NODE)
+                  .sort((a, b) => b.length - a.length)[0];
                 const range = document.createRange();
-                range.setStart(segment.firstChild, 1);
-                range.setEnd(segment.firstChild, Math.min(segment.firstChild.length, 80));
+                range.setStart(text, 1);
+                range.setEnd(text, Math.min(text.length, 80));
                 document.getSelection().addRange(range);
-                segment.scrollIntoView({block: 'center'});"""
+                document.querySelector('#article .rejected').scrollIntoView({block: 'center'});"""
             )
             time.sleep(0.5)
             _save(driver, out / "view-review.png")

@@ -96,3 +96,14 @@ def test_training_is_deterministic_and_learns_a_separating_feature():
     assert first == trainer.fit(samples, ["good", "noise"])
     assert first[1] > 1.0 and abs(first[2]) < 0.5
     assert trainer.predict(first, ["good", "noise"], {"good": 1.0}) > 0.8 > trainer.predict(first, ["good"], {})
+
+
+def test_the_alternative_models_can_be_chosen(monkeypatch):
+    data = confidence.load_model()
+    assert set(data["alternatives"]) == {"rule", "all"}
+    assert data["models"]["statements"]["features"] in data["alternatives"]
+    monkeypatch.setenv(confidence.ENV_FEATURES, "all")
+    assert all(0.0 < s.confidence < 1.0 for s in _sheet(min_confidence=0).statements)
+    monkeypatch.setenv(confidence.ENV_FEATURES, "deep")
+    with pytest.raises(UsageError, match="KG_CONFIDENCE_FEATURES='deep': expected one of all, rule"):
+        _sheet()

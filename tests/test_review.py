@@ -218,6 +218,9 @@ def test_server_serves_the_draft_and_writes_only_the_named_file(server, tmp_path
         document = json.load(response)
         assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert document["text"] == TEXT and document["save"] == "corrected.json"
+    assert 'data-f="meetings[0]"' in document["html"] and 'class="hl meeting"' in document["html"]
+    status, body = _post(server.url + "api/preview", {"facts": {"meetings[0]": "reject"}})
+    assert status == 200 and 'class="hl meeting rejected"' in json.loads(body)["html"]
     status, body = _post(server.url + "api/sheet?format=yaml", {"facts": {"meetings[0]": "reject"}})
     assert status == 200 and "meetings: []" in body
     assert not (tmp_path / "out").exists()  # a download writes nothing

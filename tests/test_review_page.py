@@ -111,11 +111,18 @@ def _open(browser, server):
     _wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
 
 
+def _idle(browser):
+    """Until the page has the article's marked text back (after adding a quote or an actor)."""
+    _wait(browser, lambda d: d.execute_script("return !document.body.dataset.busy"))
+
+
 def _select(browser, needle):
     from selenium.webdriver.common.by import By
 
+    _idle(browser)
+    browser.execute_script("delete document.getElementById('sel-range').dataset.start")
     assert browser.execute_script(SELECT_JS, needle)
-    _wait(browser, lambda d: d.find_element(By.ID, "selection").is_displayed())
+    _wait(browser, lambda d: d.find_element(By.ID, "sel-range").get_attribute("data-start"))
     shown = browser.find_element(By.ID, "sel-range")
     return int(shown.get_attribute("data-start")), int(shown.get_attribute("data-end"))
 
@@ -213,6 +220,17 @@ def test_selection_offsets_count_code_points(browser):
         needle = "Wir bleiben 𝔴𝔞𝔠𝔥𝔰𝔞𝔪 🙂."
         start, end = _select(browser, needle)
         assert (start, end) == (text.index(needle), text.index(needle) + len(needle))
+        # a selection whose ends are element boundaries (around the highlighted actor), not text offsets
+        browser.execute_script(
+            """const segment = document.querySelector('#article .hl.actor');
+            const range = document.createRange();
+            range.selectNode(segment);
+            document.getSelection().removeAllRanges();
+            document.getSelection().addRange(range);"""
+        )
+        _wait(browser, lambda d: d.find_element(By.ID, "sel-text").text == "Erika Muster")
+        shown = browser.find_element(By.ID, "sel-range")
+        assert (int(shown.get_attribute("data-start")), int(shown.get_attribute("data-end"))) == (at, at + 12)
         # a selection across the highlighted actor and white space around it
         start, end = _select(browser, " Ministerin Erika Muster 😀 ")
         assert text[start:end] == "Ministerin Erika Muster 😀"

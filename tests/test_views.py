@@ -214,11 +214,31 @@ def test_search_finds_german_and_english_wikidata_labels(graph):
     item = URIRef("http://www.wikidata.org/entity/Q5530859")
     other = kg.open("memory:")
     other.ingest(attach_text(load_factsheet(SEED_SHEET), SEED_TEXT))
+    from kg.enrich import claim_triples
+    from kg.wikidata.cache import Claim
+
+    office = claim_triples("Q5530859", "P39", Claim("Q6500838", "2024-10-01"), URIRef("https://example.org/s1"))
+    minister = (
+        URIRef("http://www.wikidata.org/entity/Q6500838"),
+        RDFS.label,
+        Literal("Verteidigungsminister", lang="de"),
+    )
     other.store.replace_graph(
-        Iris().enrichment_graph(), [(item, RDFS.label, Literal("Nakatani Gen (Politiker)", lang="de"))]
+        Iris().enrichment_graph(),
+        [(item, RDFS.label, Literal("Nakatani Gen (Politiker)", lang="de")), minister, *office],
     )
     assert [a["qid"] for a in other.search("Politiker")] == ["Q5530859"]
-    assert other.actor_view("Q5530859")["labels"] == {"de": "Nakatani Gen (Politiker)"}
+    view = other.actor_view("Q5530859")
+    assert view["labels"] == {"de": "Nakatani Gen (Politiker)"}
+    assert view["offices"] == [
+        {
+            "qid": "Q6500838",
+            "label": "Verteidigungsminister",
+            "label_de": "Verteidigungsminister",
+            "start": "2024-10-01",
+            "end": None,
+        }
+    ]
 
 
 def test_the_network_view(graph):

@@ -1,12 +1,14 @@
 """Learned confidence for statement and meeting candidates: a small logistic regression.
 
 The rules propose candidates and give each a hand-set score by the rule that found it. Those
-scores are not calibrated (LOG.md, "Confidence thresholds"), so a linear model over a few
-features of each candidate (the rule, how the speaker is named and how near, the quote's length
-and person, the speaker's type; for meetings the kind, the parties, place and date) turns them
-into probabilities that the candidate is right. The weights are trained only on the development
-corpus by ``scripts/train_confidence.py`` and shipped as ``resources/confidence_model.json``;
-applying them is a dot product per candidate.
+scores are not calibrated (LOG.md, "Confidence thresholds"), so a logistic regression turns them
+into probabilities that the candidate is right. Two feature sets are trained, only on the
+development corpus, by ``scripts/train_confidence.py`` and shipped in
+``resources/confidence_model.json``: "rule" (the rule's score alone: its ranking, recalibrated)
+and "all" (the rule, how the speaker is named and how near, the quote's length and person, the
+speaker's type; for meetings the kind, the parties, place and date). The file's ``models`` are the
+set leave-one-article-out cross-validation chose ("rule": the other ranked worse than the rules);
+``KG_CONFIDENCE_FEATURES`` picks the other. Applying a model is a dot product per candidate.
 
 ``min_confidence`` drops candidates below a threshold: the model file's default (chosen on
 leave-one-article-out cross-validation), the ``KG_MIN_CONFIDENCE`` environment variable, or
@@ -80,6 +82,29 @@ def load_model() -> dict:
     return data
 
 
+ENV_FEATURES = "KG_CONFIDENCE_FEATURES"
+
+
+def _models() -> dict:
+    """The models in use: the default (the set the cross-validation chose), or the alternative
+    named by ``KG_CONFIDENCE_FEATURES`` ("rule": the rule's score recalibrated; "all": every
+    feature).
+
+    >>> sorted(_models())
+    ['meetings', 'statements']
+    """
+    data = load_model()
+    chosen = os.environ.get(ENV_FEATURES)
+    if not chosen:
+        return data["models"]
+    if chosen not in data.get("alternatives", {}):
+        from kg.errors import UsageError
+
+        known = ", ".join(sorted(data.get("alternatives", {})))
+        raise UsageError(f"{ENV_FEATURES}={chosen!r}: expected one of {known}")
+    return data["alternatives"][chosen]
+
+
 def min_confidence(value: float | str | None = None) -> dict[str, float]:
     """The threshold per fact type: ``value`` when given, else ``KG_MIN_CONFIDENCE``, else the
     model file's defaults (types it does not name: 0).
@@ -137,7 +162,7 @@ def rescore(doc: Document, actors: Actors, statements: list[Statement], meetings
     >>> rescore(doc, actors, [s], []); 0.5 < s.confidence <= 1.0
     True
     """
-    models = load_model()["models"]
+    models = _models()
     context = _Context(doc, actors)
     for kind, facts, features_of in (
         ("statements", statements, statement_features),

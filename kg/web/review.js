@@ -2,9 +2,9 @@
 // reject or edit, and quotes/actors added by selecting text. The corrected sheet is built by the
 // loopback server (POST /api/sheet or /api/save) from the decisions this page sends.
 // Offsets are Unicode code points of the article text (as the fact sheet counts them), computed
-// from the text node and offset a selection ends in: every text node of #article lies in one
-// segment element carrying the code-point offset it starts at (data-start).
-// Values are shown with textContent only (never as HTML).
+// from the text nodes before a selection's ends and the offsets within their own text nodes.
+// Values are shown with textContent only; the one HTML, the marked article text, is built and
+// escaped by the server.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -170,7 +170,7 @@ function edits(entry) {
 function setAction(ref, action) {
   state.cards.get(ref).action = action;
   updateCard(ref);
-  renderArticle();
+  for (const piece of marked(ref)) piece.classList.toggle("rejected", action === "reject");
 }
 
 function updateCard(ref) {
@@ -213,46 +213,30 @@ function decisions() {
 
 // ------------------------------------------------------------------ the article
 
-function spans() {
-  const out = [];
-  for (const fact of state.doc.facts) {
-    const entry = state.cards.get(fact.ref);
-    for (const [start, end] of fact.spans) {
-      out.push({ start, end, ref: fact.ref, type: fact.type, rejected: entry && entry.action === "reject" });
-    }
+// The article text with the facts marked is HTML built (and escaped) by the server with the
+// article view's renderer (kg.views.render_spans): nested <span class="hl …" data-f="REF">.
+// Adding or removing a quote or an actor asks for it again; rejecting only toggles a class.
+async function renderArticle() {
+  document.body.dataset.busy = "true";
+  try {
+    const response = await fetch("/api/preview", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(decisions()),
+    });
+    if (response.ok) $("article").innerHTML = (await response.json()).html;
+  } finally {
+    delete document.body.dataset.busy;
   }
-  state.added.forEach((quote, i) => out.push({ start: quote.start, end: quote.end, ref: `added[${i}]`, type: "added" }));
-  state.newActors.forEach((actor, i) => out.push({ start: actor.start, end: actor.end, ref: `new_actors[${i}]`, type: "actor" }));
-  return out;
 }
 
-function renderArticle() {
-  const article = $("article");
-  const all = spans();
-  const cuts = new Set([0, state.chars.length]);
-  for (const span of all) { cuts.add(span.start); cuts.add(span.end); }
-  const bounds = [...cuts].filter((n) => n >= 0 && n <= state.chars.length).sort((a, b) => a - b);
-  const pieces = [];
-  for (let i = 0; i + 1 < bounds.length; i += 1) {
-    const [start, end] = [bounds[i], bounds[i + 1]];
-    const covering = all.filter((s) => s.start <= start && s.end >= end);
-    const segment = el("span", { dataset: { start: String(start) } }, state.chars.slice(start, end).join(""));
-    if (covering.length) {
-      segment.dataset.refs = covering.map((s) => s.ref).join(" ");
-      for (const type of new Set(covering.map((s) => s.type))) segment.classList.add(`hl-${type}`);
-      const facts = covering.filter((s) => s.type !== "actor");
-      if (facts.length && facts.every((s) => s.rejected)) segment.classList.add("rejected");
-    }
-    pieces.push(segment);
-  }
-  article.replaceChildren(...pieces);
+function marked(ref) {
+  return [...document.querySelectorAll(`#article [data-f="${CSS.escape(ref)}"]`)];
 }
 
 function focusSpan(ref) {
-  for (const old of document.querySelectorAll(".article .focus")) old.classList.remove("focus");
-  const segments = [...document.querySelectorAll("#article [data-refs]")].filter((s) => s.dataset.refs.split(" ").includes(ref));
-  for (const segment of segments) segment.classList.add("focus");
-  if (segments.length) segments[0].scrollIntoView({ block: "center" });
+  for (const old of document.querySelectorAll("#article .focus")) old.classList.remove("focus");
+  const pieces = marked(ref);
+  for (const piece of pieces) piece.classList.add("focus");
+  if (pieces.length) pieces[0].scrollIntoView({ block: "center" });
 }
 
 function focusCard(ref) {
@@ -267,22 +251,15 @@ function focusCard(ref) {
 
 // ------------------------------------------------------------------ selection → offsets
 
-// The code-point offset in the article text of a DOM point (node, offset) inside #article.
+// The code-point offset in the article text of a DOM point (node, offset) inside #article: the
+// code points of the text nodes before it plus those of its own text node up to the offset. It
+// holds for any markup inside #article (segments here, nested highlight spans elsewhere), as long
+// as #article holds the article text and nothing else.
 function pointOffset(node, offset) {
-  const article = $("article");
-  if (node.nodeType === Node.TEXT_NODE) {
-    const segment = node.parentElement.closest("[data-start]");
-    return Number(segment.dataset.start) + cpLength(node.data.slice(0, offset));
-  }
-  const segments = [...article.querySelectorAll("[data-start]")];
-  const child = node.childNodes[offset];
-  if (child) { // the start of the first segment at or after that child
-    const next = segments.find((s) => child === s || child.contains(s) || (child.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING));
-    return next ? Number(next.dataset.start) : state.chars.length;
-  }
-  const inside = segments.filter((s) => node.contains(s)); // the end of the node
-  const last = inside.length ? inside[inside.length - 1] : node.closest("[data-start]");
-  return last ? Number(last.dataset.start) + cpLength(last.textContent) : state.chars.length;
+  const before = document.createRange();
+  before.selectNodeContents($("article"));
+  before.setEnd(node, offset);
+  return cpLength(before.toString());
 }
 
 function onSelection() {
@@ -413,12 +390,10 @@ async function start() {
   renderFacts();
   $("sel-speaker").dataset.actors = "true";
   fillActorSelect($("sel-speaker"));
-  renderArticle();
+  $("article").innerHTML = state.doc.html; // escaped by the server (kg.views.render_spans)
   $("article").addEventListener("click", (event) => {
-    const segment = event.target.closest("[data-refs]");
-    if (!segment || !document.getSelection().isCollapsed) return;
-    const refs = segment.dataset.refs.split(" ");
-    focusCard(refs.find((r) => !r.startsWith("actors")) || refs[0]);
+    const piece = event.target.closest(".hl:not(.actor)") || event.target.closest(".hl");
+    if (piece && document.getSelection().isCollapsed) focusCard(piece.dataset.f);
   });
   document.addEventListener("selectionchange", onSelection);
   $("add-quote").addEventListener("click", addQuote);

@@ -134,8 +134,12 @@
     if (data.aliases.length) names.push("also: " + data.aliases.join(", "));
     if (names.length) root.appendChild(el("p", { class: "meta", text: names.join(" · ") }));
     if (data.roles.length) {
-      root.appendChild(section("Roles and offices", [el("table", { class: "kg" }, [el("tr", {}, [el("th", { text: "role" }), el("th", { text: "first" }), el("th", { text: "last" }), el("th", { text: "articles" })])].concat(
+      root.appendChild(section("Roles as the articles give them", [el("table", { class: "kg" }, [el("tr", {}, [el("th", { text: "role" }), el("th", { text: "first" }), el("th", { text: "last" }), el("th", { text: "articles" })])].concat(
         data.roles.map(function (r) { return el("tr", {}, [el("td", { text: r.role }), el("td", { text: r.first || "" }), el("td", { text: r.last || "" }), el("td", { text: String(r.articles) })]); })))]));
+    }
+    if (data.offices && data.offices.length) {
+      root.appendChild(section("Offices held (Wikidata P39, from kg enrich)", [el("table", { class: "kg", id: "offices" }, [el("tr", {}, [el("th", { text: "position" }), el("th", { text: "from" }), el("th", { text: "until" })])].concat(
+        data.offices.map(function (o) { return el("tr", {}, [el("td", {}, [o.label + (o.label_de && o.label_de !== o.label ? " (" + o.label_de + ")" : "") + " ", wikidata(o.qid)]), el("td", { text: o.start || "" }), el("td", { text: o.end || "" })]); })))]));
     }
     var ego = el("div", { id: "ego" });
     root.appendChild(section("Who met whom (" + (data.network.nodes.length - 1) + " actors, edge width = meetings)", [ego]));
