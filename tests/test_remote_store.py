@@ -200,8 +200,8 @@ def test_single_quads_in_several_graphs_are_added_and_removed_exactly(server):
     assert store.quad_count() == 0 and store.graph_names() == []
 
 
-# gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary
-@pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 5})])
+# gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary, the events
+@pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 6})])
 def test_a_batch_is_one_atomic_update_or_gsp_puts(write, expected, corpus_dir):
     """By default a batch of articles and its summary quads is one SPARQL Update request, so a
     server that fails mid-run leaves all of the batch or none; KG_STORE_WRITE=gsp puts each graph."""
@@ -309,7 +309,9 @@ def _samples(query, local) -> list[dict]:
 
 
 def _rows(result) -> Counter:
-    """Rows as a multiset; GROUP_CONCAT lists compared as sorted pieces (SPARQL leaves their order open)."""
+    """Rows as a multiset; GROUP_CONCAT lists compared as sorted pieces (SPARQL leaves their order
+    open), and an empty one as unbound (the GROUP_CONCAT of no values is unbound in Oxigraph, ""
+    in Virtuoso)."""
     if result.kind == "ask":
         return Counter([result.boolean])
     if result.kind == "graph":
@@ -318,6 +320,8 @@ def _rows(result) -> Counter:
 
 
 def _canonical(term):
+    if isinstance(term, Literal) and str(term) == "" and term.datatype is None and not term.language:
+        return None
     if isinstance(term, Literal) and re.search(r"[;,] ", str(term)):
         return tuple(sorted(re.split(r"[;,] ", str(term))))
     return term
@@ -340,7 +344,11 @@ def test_pages_from_the_remote_store_concatenate_to_the_whole_result(loaded):
     remote, local = loaded
     query = STORED["statements"]
     whole = run_query(remote, query, {"actor": "Q57792"}).rows
-    assert len(whole) >= 3 and whole == run_query(local, query, {"actor": "Q57792"}).rows
+
+    def same(rows):
+        return [tuple(_canonical(term) for term in row) for row in rows]
+
+    assert len(whole) >= 3 and same(whole) == same(run_query(local, query, {"actor": "Q57792"}).rows)
     pages = list(iter_pages(remote, query, {"actor": "Q57792"}, page=Page(2)))
     assert [row for page in pages for row in page.rows] == whole and not pages[-1].more
 
