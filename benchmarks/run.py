@@ -109,6 +109,10 @@ def _query_cases(store_spec: str) -> list[dict]:
         mission = store.query(
             "SELECT ?m WHERE { ?m a <https://w3id.org/kg-news/ontology#Mission> } ORDER BY ?m LIMIT 1"
         ).rows
+        # the most reported event (event-sources lists its reports)
+        event = store.query(
+            "SELECT ?e WHERE { ?e <https://w3id.org/kg-news/ontology#sourceCount> ?n } ORDER BY DESC(?n) ?e LIMIT 1"
+        ).rows
     finally:
         store.close()
     # Actor-specific queries run for a frequent person (the 10th most mentioned person) and,
@@ -123,6 +127,8 @@ def _query_cases(store_spec: str) -> list[dict]:
                 params["actor"] = actor
             elif p.required and p.name == "mission" and mission:
                 params["mission"] = str(mission[0][0])
+            elif p.required and p.name == "event" and event:
+                params["event"] = str(event[0][0])
         cases.append(
             {"name": query.name, "path": str(query.path), "params": params, "actor_specific": "actor" in params}
         )

@@ -796,6 +796,47 @@ class KnowledgeGraph:
 
         return store_stats(self.store)
 
+    # -- events: one happening, many reports ---------------------------------------------------
+
+    def events(self, *, min_sources: int = 1, limit: int = 100) -> list:
+        """Events (meetings, missions, statements joined across their reports), most reported
+        first: :class:`kg.events.EventInfo` with IRI, category, kind, date, participants,
+        ``sources`` (reporting articles) and ``mentions`` (per-article reports).
+
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> [(e.category, e.kind, e.date, e.sources) for e in graph.events()]
+        [('meeting', 'meeting', '2025-04-09', 1)]
+        """
+        from kg.events import list_events
+
+        return list_events(self.store, self.settings.base_iri, min_sources=min_sources, limit=limit)
+
+    def explain_event(self, event: str):
+        """Why an event's mentions were joined: a :class:`kg.events.EventExplanation` with each
+        mention and, for each after the first, the criteria (participants, kind, date, place,
+        quote similarity) checked against the first; ``.text()`` for a person.
+
+        >>> graph = KnowledgeGraph("memory:")
+        >>> _ = graph.ingest(parse_factsheet(EXAMPLE_SHEET))
+        >>> len(graph.explain_event(graph.events()[0].event).mentions)
+        1
+        """
+        from kg.events import explain_event
+
+        return explain_event(self.store, event.strip(), self.settings.base_iri)
+
+    def rebuild_events(self) -> int:
+        """Recompute the events graph from the article graphs; returns the number of events.
+
+        >>> KnowledgeGraph("memory:").rebuild_events()
+        0
+        """
+        from kg.events import rebuild_events
+
+        self._writable()
+        return rebuild_events(self.store, self.settings.base_iri)
+
 
 class _Borrowed:
     """The graph's own cache handed out where callers close what they get: close does nothing."""

@@ -645,6 +645,41 @@ def summary_rebuild() -> None:
         err.print(f"rebuilt the summary: {count} triples", markup=False, highlight=False)
 
 
+@app.command()
+def events(
+    explain: str | None = typer.Option(
+        None, "--explain", metavar="EVENT", help="Show why an event's mentions were joined."
+    ),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Recompute the events graph from the article graphs."),
+    min_sources: int = typer.Option(
+        1, "--min-sources", min=1, help="List only events with this many reporting articles."
+    ),
+    limit: int = typer.Option(100, "--limit", min=1, help="List at most this many events."),
+) -> None:
+    """List events (a meeting, mission or statement joined across the articles reporting it),
+    most reported first; --explain EVENT says why its mentions were joined."""
+    with _errors():
+        if rebuild:
+            with _graph() as graph:
+                count = graph.rebuild_events()
+            err.print(f"rebuilt the events graph: {count} events", markup=False, highlight=False)
+            return
+        with _graph(read_only=True) as graph:
+            if explain:
+                out.print(graph.explain_event(explain).text(), markup=False, highlight=False)
+                return
+            found = graph.events(min_sources=min_sources, limit=limit)
+        for event in found:
+            what = event.label if event.category == "statement" else ", ".join(event.participants)
+            out.print(
+                f"{event.event}\t{event.category}\t{event.kind}\t{event.date or ''}\t"
+                f"sources={event.sources}\tmentions={event.mentions}\t{what}",
+                markup=False,
+                highlight=False,
+            )
+        err.print(f"{len(found)} event(s)", markup=False, highlight=False)
+
+
 # --------------------------------------------------------------------------- extraction
 
 

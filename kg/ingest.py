@@ -41,6 +41,7 @@ from rdflib import Literal, URIRef
 from kg import __version__
 from kg.build import ArticleGraph, build_article
 from kg.errors import InputError, KgError, NotConformingError, UsageError
+from kg.events import EventPlanner, Mention, article_mentions, events_are_current, events_graph_iri, rebuild_events
 from kg.limits import MAX_ARTICLE_BYTES, MAX_SHEET_BYTES, read_bounded
 from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
@@ -147,6 +148,7 @@ class Prepared:
     facts: ArticleFacts | None = None
     reason: str | None = None
     report: ValidationReport | None = None
+    mentions: list[Mention] = field(default_factory=list)  # its meetings, missions, statements for the events
     timings: dict[str, float] = field(default_factory=dict)
     exit_code: int = 0
 
@@ -202,6 +204,7 @@ def prepare_sheet(sheet: FactSheet, digest: str, base_iri: str = DEFAULT_BASE_IR
     validated = time.process_time()
     article.add((article.iri, _CONTENT_SHA256, Literal(digest)))
     facts = article_facts(str(article.iri), article.triple_list)
+    mentions = article_mentions(str(article.iri), article.triple_list)
     body = ntriples_text(article.triple_list)
     done = time.process_time()
     return Prepared(
@@ -213,6 +216,7 @@ def prepare_sheet(sheet: FactSheet, digest: str, base_iri: str = DEFAULT_BASE_IR
         len(article),
         facts,
         report=report,
+        mentions=mentions,
         timings={"map": built - started, "validate": validated - built, "serialise": done - validated},
     )
 
@@ -310,7 +314,7 @@ def _summary_counts_agree(store: Store, summary: URIRef) -> bool:
 
 
 class ArticleWriter:
-    """Writes prepared articles in atomic batches and keeps the summary graph right."""
+    """Writes prepared articles in atomic batches and keeps the summary and events graphs right."""
 
     def __init__(self, store: Store, base_iri: str = DEFAULT_BASE_IRI):
         self.store = store
@@ -322,7 +326,12 @@ class ArticleWriter:
             rebuild_summary(store, base_iri)  # a store from before the summary (or its article nodes)
         elif not self.atomic and (store.has_graph(self.pending) or not _summary_counts_agree(store, summary)):
             rebuild_summary(store, base_iri)  # a write over plain GSP did not finish: repair first
+            rebuild_events(store, base_iri)
+        if not events_are_current(store, base_iri):
+            rebuild_events(store, base_iri)  # a store from before the events graph
         self.planner = SummaryPlanner(store, base_iri)
+        self.events = EventPlanner(store, base_iri)
+        self.events_graph = events_graph_iri(base_iri)
         self.summary = summary
 
     def write(self, batch: Sequence[Prepared]) -> None:
@@ -331,16 +340,20 @@ class ArticleWriter:
         for item in batch:  # the same article twice in a batch: the later input wins
             latest.pop(item.article, None)
             latest[item.article] = item
-        removed = {}
+        removed, gone = {}, []
         for iri in latest:
             if self.store.has_graph(URIRef(iri)):
-                removed[iri] = article_facts(iri, self.store.iter_graph_triples(URIRef(iri)))
+                triples = list(self.store.iter_graph_triples(URIRef(iri)))
+                removed[iri] = article_facts(iri, triples)
+                gone.extend(article_mentions(iri, triples))
         remove, add = self.planner.plan([p.facts for p in latest.values()], removed)
+        events = self.events.plan([m for p in latest.values() for m in p.mentions], gone)
         graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items()}
-        self._apply(remove, add, graphs=graphs)
+        self._apply(remove, add, events, graphs=graphs)
 
-    def _apply(self, remove, add, **changes) -> None:
-        """One atomic store write of graph changes plus summary changes; the planner follows it.
+    def _apply(self, remove, add, events=(set(), set()), **changes) -> None:
+        """One atomic store write of graph changes plus summary and events changes; the planner
+        follows it.
 
         On a store without atomic writes (plain Graph Store Protocol) the write is bracketed by
         a marker graph listing its articles: a run that dies in between leaves the marker, and
@@ -351,8 +364,10 @@ class ArticleWriter:
             self.store.replace_graph(self.pending, [(URIRef(a), KGS.pending, Literal(True)) for a in touched])
         try:
             self.store.apply_changes(
-                remove=[(s, p, o, self.summary) for s, p, o in remove],  # any order: one update
-                add=[(s, p, o, self.summary) for s, p, o in add],
+                remove=[(s, p, o, self.summary) for s, p, o in remove]  # any order: one update
+                + [(s, p, o, self.events_graph) for s, p, o in events[0]],
+                add=[(s, p, o, self.summary) for s, p, o in add]
+                + [(s, p, o, self.events_graph) for s, p, o in events[1]],
                 **changes,
             )
         except BaseException:
@@ -366,11 +381,14 @@ class ArticleWriter:
         """Remove an article's graph and its part of the summary, in one atomic write."""
         if not self.store.has_graph(article):
             return False
-        facts = article_facts(str(article), self.store.iter_graph_triples(article))
+        triples = list(self.store.iter_graph_triples(article))
+        facts = article_facts(str(article), triples)
         remove, add = self.planner.plan([], {str(article): facts})
-        self._apply(remove, add, drop=[article])
-        if self.store.has_graph(self.summary) and self.store.quad_count(self.summary) == 0:
-            self.store.drop_graph(self.summary)
+        events = self.events.plan([], article_mentions(str(article), triples))
+        self._apply(remove, add, events, drop=[article])
+        for graph in (self.summary, self.events_graph):
+            if self.store.has_graph(graph) and self.store.quad_count(graph) == 0:
+                self.store.drop_graph(graph)
         return True
 
 
@@ -401,7 +419,16 @@ def replace_article(
 
     graph = list(triples)
     facts = article_facts(str(article), graph)
-    prepared = Prepared(str(article), "ready", "", str(article), ntriples_text(graph), len(graph), facts)
+    prepared = Prepared(
+        str(article),
+        "ready",
+        "",
+        str(article),
+        ntriples_text(graph),
+        len(graph),
+        facts,
+        mentions=article_mentions(str(article), graph),
+    )
     ArticleWriter(store, base_iri).write([prepared])
 
 

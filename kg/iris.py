@@ -245,6 +245,32 @@ class Iris:
         """The graph that lists the articles of a write in flight on a store without atomic writes."""
         return self._iri("graph", "summary-pending")
 
+    def events_graph(self) -> URIRef:
+        """The named graph of the events (one node per event, joining its reports)."""
+        return self._iri("graph", "events")
+
+    def event(self, *identity) -> URIRef:
+        """An event reported by one or more articles, named by what identifies it (category,
+        participants, date or first report, place; a quote's speaker and words).
+
+        >>> Iris().event("meeting", "a", "b") == Iris().event("meeting", "a", "b")
+        True
+        """
+        return self._iri("event", digest("event", *identity))
+
+    def event_for(self, value: str) -> URIRef:
+        """An event's IRI from its IRI or its key (the last path segment).
+
+        >>> Iris().event_for("0123456789abcdef") == Iris().event_for("https://w3id.org/kg-news/id/event/0123456789abcdef")
+        True
+        """
+        value = value.strip()
+        if re.fullmatch(r"[0-9a-f]{16}", value):
+            return self._iri("event", value)
+        if _ABSOLUTE.match(value):
+            return URIRef(value)
+        raise UsageError(f"event {value!r}: expected an event IRI or its 16-digit key (see 'kg events')")
+
     def enrichment_graph(self) -> URIRef:
         """The named graph of Wikidata enrichment."""
         return self._iri("graph", "wikidata")

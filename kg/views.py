@@ -245,7 +245,10 @@ def article_view(store, url_or_key: str, base_iri: str = DEFAULT_BASE_IRI) -> di
             "aliases": sorted(str(v) for v in props.get(SCHEMA.alternateName, [])),
             "roles": roles,
             "link_confidence": _value(one(link, KG.confidence)) if link is not None else None,
-            "mentions": sorted(s for s in (_span(triples, m) for m in props.get(KG.mention, [])) if s),
+            "mentions": sorted(
+                (s for s in (_span(triples, m) for m in props.get(KG.mention, [])) if s),
+                key=lambda s: (s["start"], s["end"]),
+            ),
         }
 
     def names(nodes) -> list[dict]:
@@ -592,6 +595,7 @@ def actor_view(store, key: str, base_iri: str = DEFAULT_BASE_IRI) -> dict:
                 "what": _value(item.get("what")),
                 "article": _value(item.get("article")),
                 "article_key": _timeline_article_key(item.get("article"), base_iri),
+                "sources": _value(item.get("sources")),  # reporting articles, when events are counted
             }
         )
     view["timeline_total"] = len(events)

@@ -196,6 +196,8 @@ def test_the_cycle_check_would_catch_one():
         ("actor/person/mark-rutte", lambda i: i.actor_local("Person", "Mark Rutte")),
         ("graph/summary", lambda i: i.summary_graph()),
         ("graph/wikidata", lambda i: i.enrichment_graph()),
+        ("graph/events", lambda i: i.events_graph()),
+        ("event", lambda i: i.event("meeting", "a", "b")),
     ],
 )
 def test_named_iris_follow_the_base(recipe, minted):
@@ -221,6 +223,8 @@ def test_model_md_iri_recipes_match_the_iri_module():
         "statement": iris.statement("k"),
         "graph/summary": iris.summary_graph(),
         "graph/wikidata": iris.enrichment_graph(),
+        "graph/events": iris.events_graph(),
+        "event": iris.event("meeting", "a", "b"),
         "summary/met": iris.pair("a", "b"),
         "wdstatement": iris.wikidata_statement("Q1", "P1", "v"),
     }

@@ -501,3 +501,18 @@ def test_zufolge_after_a_long_source_phrase(make_doc):
     names = {**OLSEN, "Norwegischen Institut für Verteidigungsstudien": ("nifs", "Organization")}
     text = "Dem Sicherheitsexperten Per Olsen vom Norwegischen Institut für Verteidigungsstudien zufolge reicht das nicht aus."
     assert triples(run(make_doc, text, names=names)) == [("olsen", "reicht das nicht aus.", False)]
+
+
+@pytest.mark.parametrize(
+    "text, quote, language",
+    [
+        (
+            "The fleet will stay until May, according to Anna Weber, a former general.",
+            "The fleet will stay until May",
+            "en",
+        ),
+        ("Laut Anna Weber, einer früheren Generalin, bleibt die Flotte bis Mai.", "bleibt die Flotte bis Mai.", "de"),
+    ],
+)
+def test_source_with_an_apposition(make_doc, text, quote, language):
+    assert triples(run(make_doc, text, language=language)) == [("weber", quote, False)]

@@ -76,6 +76,10 @@ FAILING = {
     "span-quote-without-exact": {(ID["actor/Q57792/mention/a1-10-20"], OA.exact, KGSH.TextQuoteSelectorShape)},
     "span-position-without-end": {(ID["actor/Q57792/mention/a1-10"], OA.end, KGSH.TextPositionSelectorShape)},
     "activity-without-article": {(ID["activity/a1"], PROV.used, KGSH.ActivityShape)},
+    "event-without-source": {(ID["event/e1"], KG.reportedIn, KGSH.EventShape)},
+    "meeting-event-two-kinds": {(ID["event/e1"], KG.meetingKind, KGSH.MeetingEventShape)},
+    "mission-event-no-kind": {(ID["event/e1"], KG.missionKind, KGSH.MissionEventShape)},
+    "statement-event-no-speaker": {(ID["event/e1"], SCHEMA.spokenByCharacter, KGSH.StatementEventShape)},
 }
 
 

@@ -19,8 +19,9 @@ from kg.queries import Page, find_query, iter_pages, list_queries, run_query
 from kg.store import open_store
 
 SEED_GOLD = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "00-seed-dw-japan-nato.gold.json"
+SECOND_URL = "https://example.org/news/ishiba-rutte"
 SECOND_ARTICLE = {
-    "url": "https://example.org/news/ishiba-rutte",
+    "url": SECOND_URL,
     "title": "Ishiba über Rutte",
     "published": "2025-05-02",
     "language": "de",
@@ -130,9 +131,30 @@ CASES = [
         "who-met-whom",
         {},
         [
-            {"actor_a": "Shigeru Ishiba", "actor_b": "Mark Rutte", "meetings": "2", "first_date": "2025-04-09"},
+            # the seed reports the meeting and the joint press conference of that day: one event
+            {
+                "actor_a": "Shigeru Ishiba",
+                "actor_b": "Mark Rutte",
+                "meetings": "1",
+                "sources": "1",
+                "first_date": "2025-04-09",
+            },
             {"actor_a": "Gen Nakatani", "actor_b": "Mark Rutte", "meetings": "1", "qid_a": "Q5530859"},
         ],
+        [],
+    ),
+    (
+        "who-met-whom-mentions",
+        "who-met-whom-mentions",
+        {},
+        [{"actor_a": "Shigeru Ishiba", "actor_b": "Mark Rutte", "meetings": "2", "first_date": "2025-04-09"}],
+        [],
+    ),
+    (
+        "meetings-mentions-of-rutte",
+        "meetings-mentions",
+        {"actor": "Q57792"},
+        [{**ISHIBA_MEETING, "article": "https://p.dw.com/p/4swRJ"}, NAKATANI_MEETING],
         [],
     ),
     (
@@ -148,6 +170,20 @@ CASES = [
         {"actor": "Q1335527", "since": "2025-05-01"},
         [{"quote": "Rutte ist ein verlässlicher Partner.", "about": "Mark Rutte", "date": "2025-05-02"}],
         [{"date": "2025-04-09"}],
+    ),
+    (
+        "statements-mentions-of-rutte",
+        "statements-mentions",
+        {"actor": "Q57792"},
+        [NAIV],
+        [{"quote": "Rutte ist ein verlässlicher Partner."}],
+    ),
+    (
+        "quotes-about-mentions-rutte",
+        "quotes-about-mentions",
+        {"actor": "Q57792"},
+        [{"speaker": "Shigeru Ishiba", "quote": "Rutte ist ein verlässlicher Partner.", "article": SECOND_URL}],
+        [],
     ),
     (
         "quotes-about-rutte",
@@ -167,6 +203,13 @@ CASES = [
         [],
     ),
     ("missions-of-nato", "missions", {"actor": "Q7184"}, [{"name": "NSATU"}], [{"kind": "deployment"}]),
+    (
+        "missions-mentions",
+        "missions-mentions",
+        {},
+        [{"name": "NSATU", "lead": "NATO", "status": "intended", "article": "https://p.dw.com/p/4swRJ"}],
+        [],
+    ),
     (
         "mission-participants",
         "mission-participants",
@@ -191,6 +234,20 @@ CASES = [
             },
         ],
         [{"what": "Rutte ist ein verlässlicher Partner."}],
+    ),
+    (
+        "timeline-mentions-of-rutte",
+        "timeline-mentions",
+        {"actor": "Q57792"},
+        [
+            {
+                "event_type": "meeting",
+                "date": "2025-04-08",
+                "what": "Gen Nakatani",
+                "article": "https://p.dw.com/p/4swRJ",
+            }
+        ],
+        [],
     ),
     (
         "timeline-of-ishiba",
@@ -248,6 +305,17 @@ def test_stored_query_rows(store, query, params, present, absent):
         assert has_row(found, expected), f"{query} {params}: no row with {expected}; got {found[:5]}"
     for unexpected in absent:
         assert not has_row(found, unexpected), f"{query} {params}: unexpected row with {unexpected}"
+
+
+def test_event_sources_lists_the_reports_of_an_event(store):
+    ishiba = next(r for r in rows(store, "meetings", actor="Q57792") if r["counterpart"] == "Shigeru Ishiba")
+    reports = rows(store, "event-sources", event=ishiba["event"])
+    # the seed's meeting and its joint press conference of the same day, from one article
+    assert {r["kind"] for r in reports} == {"meeting", "pressConference"}
+    assert {(r["article"], r["publisher"], r["published"]) for r in reports} == {
+        ("https://p.dw.com/p/4swRJ", "Deutsche Welle", "2025-04-10")
+    }
+    assert ishiba["sources"] == "1" and all(r["mention"] for r in reports)
 
 
 def test_statements_of_each_speaker_match_the_sheet(store, seed):
@@ -343,9 +411,11 @@ def _busiest_person(store) -> str:
 def _paging_cases(store):
     actor = _busiest_person(store)
     mission = str(store.query("SELECT ?m WHERE { ?m a kg:Mission } ORDER BY ?m LIMIT 1").rows[0][0])
+    event = str(store.query("SELECT ?e WHERE { ?e kg:mentionCount ?n } ORDER BY DESC(?n) ?e LIMIT 1").rows[0][0])
     for query in list_queries():
         values = {p.name: actor for p in query.parameters if p.name == "actor"}
         values.update({p.name: mission for p in query.parameters if p.name == "mission" and p.required})
+        values.update({p.name: event for p in query.parameters if p.name == "event"})
         yield query, values
 
 

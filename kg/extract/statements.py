@@ -90,8 +90,13 @@ _APPEAL_CUES = frozenset(
     "forderte forderten fordert rief riefen ruft appellierte appelliert mahnte mahnt warnte warnt bat baten".split()
 )  # "…, das Paket zu verabschieden"
 _DATELINE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ .-]{2,30}(?:\([^)]{1,20}\))?\s+[—–-]+\s+")
+# an apposition set off by commas after a source ("according to X, a former general")
+_APPOSITION = re.compile(
+    r"\s*(?:an?|the|his|her|its|their|ein|eine|einer|eines|einem|einen|der|die|des|dem|den|sein|seine|seiner|"
+    r"seinem|ihr|ihre|ihrer|ihrem)\s+[^,.;:!?\"„“”]{2,80},"
+)
 _TRAILING_EN = re.compile(
-    r",\s+(?:according to\s+([^,]{2,60})|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
+    r",\s+(?:according to\s+([^,]{2,60})(?:,\s+(?:an?|the|his|her|its|their|who|whose)\s[^,]{2,80})?|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
     r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
     r"journalists|here|there|today|yesterday|later|earlier|recently|separately|this|last|[A-Z][\w.-]*)"
     r"(?:\s+[^,\s]+){0,4})?)$"
@@ -1374,8 +1379,10 @@ class _Run:
                 if not _AFFILIATION_LINK.fullmatch(self.text[m_end : m.start]):
                     break
                 m_end = m.end
-            comma = self.text[m_end : m_end + 2]
-            return m_end + (1 if comma.startswith(",") else 0)
+            if not self.text.startswith(",", m_end):
+                return m_end
+            apposition = _APPOSITION.match(self.text, m_end + 1, end)
+            return apposition.end() if apposition else m_end + 1  # "Laut X, einer früheren Generalin, …"
         tokens = _tokens(self.text[pos:end], pos)
         return tokens[1][0] if len(tokens) > 1 else end
 

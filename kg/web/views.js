@@ -163,7 +163,7 @@
     settle(window.kgEgo.network);
     var items = new vis.DataSet(data.timeline.map(function (e, i) {
       return { id: i, start: e.date.length === 4 ? e.date + "-01-01" : e.date.length === 7 ? e.date + "-01" : e.date,
-        content: e.event_type + ": " + (e.what || e.kind || "").slice(0, 60), title: e.event_type + " · " + e.kind + (e.what ? " · " + e.what : "") + (e.dated_by === "article" ? " (article date)" : ""),
+        content: e.event_type + ": " + (e.what || e.kind || "").slice(0, 60), title: e.event_type + " · " + e.kind + (e.what ? " · " + e.what : "") + (e.dated_by === "article" ? " (article date)" : "") + (e.sources > 1 ? " · " + e.sources + " sources" : ""),
         className: e.event_type, kgDate: e.date, kgType: e.event_type, kgArticle: e.article_key };
     }));
     var timeline = new vis.Timeline(tl, items, { stack: true, maxHeight: 420, zoomMin: 1000 * 60 * 60 * 24 });

@@ -1,0 +1,808 @@
+"""One event, many reports: the meetings, missions and statements of different articles (and of
+one article) that report the same happening, joined into one event node.
+
+Every article keeps its own meeting, mission and statement nodes (with span and confidence);
+the events graph ``{base}graph/events`` adds one node per event — ``kg:MeetingEvent``,
+``kg:MissionEvent`` or ``kg:StatementEvent`` — that links every per-article node (``kg:mention``)
+and every reporting article (``kg:reportedIn``), with the event's participants, kind, date and
+place and how many articles report it (``kg:sourceCount``). kg/ontology/MODEL.md ("Events")
+documents the terms; the README lists the thresholds.
+
+Matching (:func:`compatible`, a symmetric test of two mentions):
+
+* **meetings**: kinds compatible (a call only with a call; meeting, visit, talks, press
+  conference, summit and other meetings with each other); participants (actor IRIs: the QID for
+  linked actors, the normalised name for unlinked ones) share at least two actors with a Jaccard
+  overlap of at least :data:`MIN_PARTICIPANT_JACCARD`, or both have the same single participant
+  and the same place; dates compatible at their precision (``2025-04`` with ``2025-04-09``, never
+  two different days); an undated mention stands for the days within :data:`UNDATED_WINDOW_DAYS`
+  of its article's publication date (without either, it joins only within its article);
+  different places never join.
+* **missions**: the same mission QID, or the same normalised name, or (unnamed) the same kind with
+  participants (lead included) as for meetings, reported within :data:`MISSION_WINDOW_DAYS`;
+  two different QIDs or names never join.
+* **statements**: the same speaker and near-identical normalised text (token-set Jaccard at least
+  :data:`MIN_QUOTE_JACCARD`), dates compatible as for meetings.
+
+Clustering (:func:`cluster`) is a function of the set of mentions, not of their order: mentions
+are taken in a fixed order (most precise date first, undated last) and each joins the one event
+whose every mention it is compatible with; when it fits none, or more than one (ambiguous), it
+starts its own. Candidates come from match keys (participant pair + year, speaker + first or
+last words, …) kept in the events graph, so ingest looks up a few keys instead of scanning events.
+
+Ingest, re-ingest and delete recompute the events of the connected component (under
+:func:`compatible`) that the written articles touch, in the same atomic write as the articles
+(:class:`EventPlanner`); :func:`rebuild_events` recomputes everything and gives the same graph.
+
+>>> a = Mention("m:1", "meeting", "a:1", "meeting", ("p:x", "p:y"), None, "2025-04-09", "2025-04-10")
+>>> b = Mention("m:2", "meeting", "a:2", "talks", ("p:x", "p:y"), None, "2025-04", "2025-04-20")
+>>> c = Mention("m:3", "meeting", "a:3", "visit", ("p:x", "p:y"), None, "2025-04-11", "2025-04-12")
+>>> compatible(a, b), compatible(a, c)
+(True, False)
+>>> [sorted(m.iri for m in e) for e in cluster([a, b, c])]
+[['m:1'], ['m:3'], ['m:2']]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, XSD
+
+from kg.iris import digest, iris
+from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
+from kg.sparql import sparql_term
+from kg.summary import KGS
+
+MIN_PARTICIPANT_JACCARD = 0.6  # |shared| / |all| participants of two meeting or mission mentions
+MIN_QUOTE_JACCARD = 0.8  # |shared| / |all| normalised word tokens of two quotes of one speaker
+UNDATED_WINDOW_DAYS = 14  # an undated meeting: within this many days of its article's publication
+MISSION_WINDOW_DAYS = 60  # unnamed missions: reported within this many days of each other
+QUOTE_EDGE_TOKENS = 6  # quotes are also keyed by their first and last tokens (one-word edits)
+
+_DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
+_KIND_ORDER = ("meeting", "talks", "visit", "summit", "pressConference", "otherMeeting", "call")
+_EVENT_CLASS = {"meeting": KG.MeetingEvent, "mission": KG.MissionEvent, "statement": KG.StatementEvent}
+_WD = "http://www.wikidata.org/entity/"
+_KG = str(KG)
+
+
+def events_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
+    """The named graph of the events.
+
+    >>> str(events_graph_iri())
+    'https://w3id.org/kg-news/id/graph/events'
+    """
+    return iris(base_iri).events_graph()
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One per-article meeting, mission or statement, as the matcher sees it (plain strings)."""
+
+    iri: str
+    category: str  # "meeting" | "mission" | "statement"
+    article: str
+    kind: str  # meeting/mission kind (local name); for statements "direct"/"reported"
+    participants: tuple[str, ...]  # sorted actor IRIs (a statement: its speaker)
+    place: str | None = None
+    date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
+    published: str | None = None  # the article's publication date
+    name: str | None = None  # missions: the normalised name
+    qid: str | None = None  # missions: the mission's QID
+    lead: str | None = None  # missions: the leading actor
+    text: str | None = None  # statements: the quote as written
+    lang: str | None = None  # statements: the quote's language tag
+    status: str | None = None  # meetings and missions: the status the article gives (local name)
+    label: str | None = None  # missions: the name as written
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        return _token_set(self.text or "")
+
+
+def quote_tokens(text: str) -> list[str]:
+    """A quote's words, folded (NFKC, case, punctuation and quotation marks dropped).
+
+    >>> quote_tokens("„Wir dürfen nicht naiv sein“, ")
+    ['wir', 'dürfen', 'nicht', 'naiv', 'sein']
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.findall(r"\w+", folded)
+
+
+@functools.lru_cache(maxsize=16384)
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(quote_tokens(text))
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(quote_tokens(name))
+
+
+def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
+    """The meetings, missions and statements derived from one article graph's triples."""
+    by_subject: dict = {}
+    typed: dict = {}
+    for s, p, o in triples:
+        by_subject.setdefault(s, []).append((p, o))
+        if p == RDF.type and o in (KG.Meeting, KG.Mission, KG.Statement):
+            typed[s] = o
+    node = URIRef(article)
+    published = min((str(o) for p, o in by_subject.get(node, ()) if p == SCHEMA.datePublished), default=None)
+    out = []
+    for subject, cls in typed.items():
+        values: dict = {}
+        for p, o in by_subject[subject]:
+            values.setdefault(p, []).append(o)
+        if node not in values.get(PROV.wasDerivedFrom, ()):
+            continue
+        date = min((str(o) for o in values.get(SEM.hasTimeStamp, ())), default=None)
+        place = min((str(o) for o in values.get(SEM.hasPlace, ())), default=None)
+        if cls == KG.Meeting:
+            kinds = sorted(str(o)[len(_KG) :] for o in values.get(KG.meetingKind, ()) if str(o).startswith(_KG))
+            people = tuple(sorted({str(o) for o in values.get(SEM.hasActor, ())}))
+            out.append(
+                Mention(
+                    str(subject),
+                    "meeting",
+                    article,
+                    kinds[0] if kinds else "",
+                    people,
+                    place,
+                    date,
+                    published,
+                    status=_status(values),
+                )
+            )
+        elif cls == KG.Mission:
+            kinds = sorted(str(o)[len(_KG) :] for o in values.get(KG.missionKind, ()) if str(o).startswith(_KG))
+            lead = min((str(o) for o in values.get(KG.lead, ())), default=None)
+            people = tuple(sorted({str(o) for o in values.get(SEM.hasActor, ())} | ({lead} if lead else set())))
+            names = sorted(_fold_name(str(o)) for o in values.get(SCHEMA.name, ()))
+            qids = sorted(str(o)[len(_WD) :] for o in values.get(OWL.sameAs, ()) if str(o).startswith(_WD))
+            out.append(
+                Mention(
+                    str(subject),
+                    "mission",
+                    article,
+                    kinds[0] if kinds else "",
+                    people,
+                    place,
+                    None,
+                    published,
+                    names[0] if names and names[0] else None,
+                    qids[0] if qids else None,
+                    lead,
+                    status=_status(values),
+                    label=min((str(o) for o in values.get(SCHEMA.name, ())), default=None),
+                )
+            )
+        else:
+            speakers = sorted(str(o) for o in values.get(SCHEMA.spokenByCharacter, ()))
+            texts = sorted(values.get(SCHEMA.text, ()), key=str)
+            if not speakers or not texts:
+                continue
+            direct = any(o.toPython() is True for o in values.get(KG.direct, ()))
+            out.append(
+                Mention(
+                    str(subject),
+                    "statement",
+                    article,
+                    "direct" if direct else "reported",
+                    (speakers[0],),
+                    None,
+                    date,
+                    published,
+                    text=str(texts[0]),
+                    lang=texts[0].language,
+                )
+            )
+    out.sort(key=lambda m: m.iri)
+    return out
+
+
+def _status(values: dict) -> str | None:
+    found = sorted(str(o)[len(_KG) :] for o in values.get(KG.status, ()) if str(o).startswith(_KG))
+    return found[0] if found else None
+
+
+# --------------------------------------------------------------------------- dates and matching
+
+
+def _parse(date: str | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a date stands for, at its precision (None when not a date)."""
+    if not date:
+        return None
+    try:
+        if len(date) == 10:
+            day = dt.date.fromisoformat(date)
+            return day, day
+        if len(date) == 7:
+            first = dt.date(int(date[:4]), int(date[5:7]), 1)
+            following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return first, following - dt.timedelta(days=1)
+        if len(date) == 4:
+            return dt.date(int(date), 1, 1), dt.date(int(date), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def interval(mention: Mention) -> tuple[dt.date, dt.date] | None:
+    """The days a mention can be on: its date at its precision; undated, a window around its
+    article's publication date (missions: always that window); None when neither is known.
+
+    >>> m = Mention("m", "meeting", "a", "meeting", ("x", "y"), None, "2025-04", None)
+    >>> [d.isoformat() for d in interval(m)]
+    ['2025-04-01', '2025-04-30']
+    """
+    if mention.category != "mission":
+        own = _parse(mention.date)
+        if own is not None:
+            return own
+    published = _parse(mention.published)
+    if published is None:
+        return None
+    window = dt.timedelta(days=MISSION_WINDOW_DAYS if mention.category == "mission" else UNDATED_WINDOW_DAYS)
+    return published[0] - window, published[1] + window
+
+
+def _overlap(a, b) -> bool:
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+
+def _dates_compatible(a: Mention, b: Mention) -> bool:
+    if a.date and b.date:
+        return _overlap(_parse(a.date), _parse(b.date))
+    first, second = interval(a), interval(b)
+    if first is None and second is None:  # undated, in articles without a date: one article only
+        return a.article == b.article
+    return _overlap(first, second)
+
+
+def _kind_group(category: str, kind: str) -> str:
+    if category == "meeting":
+        return "call" if kind == "call" else "encounter"
+    return kind if category == "mission" else "statement"
+
+
+def _participants_match(a: Mention, b: Mention) -> bool:
+    pa, pb = set(a.participants), set(b.participants)
+    shared = len(pa & pb)
+    if len(pa) == 1 and len(pb) == 1:
+        return shared == 1
+    return shared >= 2 and shared / len(pa | pb) >= MIN_PARTICIPANT_JACCARD
+
+
+def reasons(a: Mention, b: Mention) -> dict[str, object]:
+    """Why two mentions are (or are not) one event: each criterion and whether it holds.
+
+    >>> a = Mention("m:1", "meeting", "a:1", "meeting", ("p:x", "p:y"), "pl:t", "2025-04-09", None)
+    >>> reasons(a, a)["same event"]
+    True
+    """
+    out: dict[str, object] = {}
+    if a.category != b.category:
+        return {"category": f"{a.category} vs {b.category}", "same event": False}
+    shared = sorted(set(a.participants) & set(b.participants))
+    out["participants shared"] = shared
+    if a.category == "statement":
+        ta, tb = a.tokens, b.tokens
+        similarity = len(ta & tb) / len(ta | tb) if ta | tb else 0.0
+        out["same speaker"] = a.participants == b.participants
+        out["quote similarity"] = round(similarity, 3)
+        out["dates compatible"] = _dates_compatible(a, b)
+    elif a.category == "mission":
+        out["same QID"] = bool(a.qid and a.qid == b.qid)
+        out["same name"] = bool(a.name and a.name == b.name)
+        out["kind"] = f"{a.kind} / {b.kind}"
+        out["participants match"] = _participants_match(a, b)
+        out["reported within window"] = _overlap(interval(a), interval(b))
+        out["places compatible"] = not (a.place and b.place and a.place != b.place)
+    else:
+        out["kinds compatible"] = _kind_group("meeting", a.kind) == _kind_group("meeting", b.kind)
+        out["kind"] = f"{a.kind} / {b.kind}"
+        out["participants match"] = _participants_match(a, b)
+        out["dates"] = f"{a.date or 'undated'} / {b.date or 'undated'}"
+        out["dates compatible"] = _dates_compatible(a, b)
+        out["places compatible"] = not (a.place and b.place and a.place != b.place)
+        out["same article"] = a.article == b.article
+    out["same event"] = compatible(a, b)
+    return out
+
+
+def compatible(a: Mention, b: Mention) -> bool:
+    """True when two mentions may report one event (symmetric; see the module's rules)."""
+    if a.category != b.category or a.iri == b.iri:
+        return a.iri == b.iri
+    if a.category == "statement":
+        if a.participants != b.participants or not _dates_compatible(a, b):
+            return False
+        ta, tb = a.tokens, b.tokens
+        return bool(ta | tb) and len(ta & tb) / len(ta | tb) >= MIN_QUOTE_JACCARD
+    if a.place and b.place and a.place != b.place:
+        return False
+    if a.category == "mission":
+        if a.qid and b.qid:
+            return a.qid == b.qid
+        if a.name and b.name:
+            return a.name == b.name
+        return a.kind == b.kind and _participants_match(a, b) and _overlap(interval(a), interval(b))
+    if _kind_group("meeting", a.kind) != _kind_group("meeting", b.kind):
+        return False
+    if len(a.participants) == 1 and len(b.participants) == 1 and not (a.place or b.place):
+        return a.participants == b.participants and a.article == b.article and _dates_compatible(a, b)
+    return _participants_match(a, b) and _dates_compatible(a, b)
+
+
+def _years(span) -> list[str]:
+    return [str(year) for year in range(span[0].year, span[1].year + 1)]
+
+
+@functools.lru_cache(maxsize=16384)
+def match_keys(mention: Mention) -> tuple[str, ...]:
+    """The keys under which a mention's possible partners are found: every pair of mentions that
+    :func:`compatible` accepts shares at least one key (participant pair and year; speaker, year
+    and the first or last words of a quote; a mission's QID or name).
+
+    >>> m = Mention("m", "meeting", "a", "meeting", ("x", "y"), None, "2025-04-09", None)
+    >>> len(match_keys(m))
+    1
+    """
+    c = mention.category
+    span = interval(mention)
+    buckets = _years(span) if span else ["article:" + mention.article]
+    if c == "statement":
+        tokens = quote_tokens(mention.text or "")
+        speaker = mention.participants[0]
+        edges = {" ".join(tokens[:QUOTE_EDGE_TOKENS]), " ".join(tokens[-QUOTE_EDGE_TOKENS:])}
+        return tuple(sorted({digest("s", speaker, bucket, edge) for edge in edges for bucket in buckets}))
+    keys: set[str] = set()
+    people = mention.participants
+    pairs = [(x, y) for i, x in enumerate(people) for y in people[i + 1 :]]
+    if not pairs and people:
+        pairs = [(people[0], "")]
+    if c == "mission":
+        if mention.qid:
+            keys.add(digest("xq", mention.qid))
+        if mention.name:
+            keys.add(digest("xn", mention.name))
+        keys.update(digest("x", mention.kind, x, y, bucket) for x, y in pairs for bucket in buckets)
+    else:
+        keys.update(digest("m", x, y, bucket) for x, y in pairs for bucket in buckets)
+    return tuple(sorted(keys))
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def _order(m: Mention) -> tuple:
+    """Most precise dates first (they settle the events), then by date; undated last."""
+    return (-(len(m.date) if m.date else 0), m.date or "", m.article, m.iri)
+
+
+def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:
+    """Group mentions into events; the result depends on the set of mentions, not their order.
+
+    Each mention, in :func:`_order`, joins the one event all of whose mentions it is
+    :func:`compatible` with; with none, or more than one (ambiguous), it starts an event.
+    """
+    events: list[list[Mention]] = []
+    by_key: dict[str, set[int]] = {}
+    for mention in sorted(set(mentions), key=_order):
+        keys = match_keys(mention)
+        candidates = sorted({i for k in keys for i in by_key.get(k, ())})
+        fitting = [i for i in candidates if all(compatible(mention, other) for other in events[i])]
+        if len(fitting) == 1:
+            index = fitting[0]
+            events[index].append(mention)
+        else:
+            index = len(events)
+            events.append([mention])
+        for key in keys:
+            by_key.setdefault(key, set()).add(index)
+    return events
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_literal(date: str) -> Literal:
+    return Literal(date, datatype=_DATE_TYPES.get(len(date), XSD.string))
+
+
+@functools.lru_cache(maxsize=4096)
+def _integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def _plain(text: str) -> Literal:
+    return Literal(text)
+
+
+_TRUE, _FALSE = Literal(True), Literal(False)
+
+
+def _identity(members: Sequence[Mention]) -> tuple:
+    """What names an event: its category, participants, date (or, undated, the first report)
+    and place; for a quote the speaker and its words."""
+    first = members[0]
+    people = sorted({p for m in members for p in m.participants})
+    dates = sorted((m.date for m in members if m.date), key=lambda d: (-len(d), d))
+    anchor = dates[0] if dates else "published:" + min((m.published or "" for m in members), default="")
+    place = min((m.place for m in members if m.place), default="")
+    if first.category == "statement":
+        words = " ".join(sorted(set(quote_tokens(min(members, key=lambda m: m.iri).text or ""))))
+        return ("statement", *people, anchor, words)
+    if first.category == "mission":
+        qid = min((m.qid for m in members if m.qid), default="")
+        name = min((m.name for m in members if m.name), default="")
+        return ("mission", qid, name, first.kind, *people, place, anchor)
+    return ("meeting", _kind_group("meeting", first.kind), *people, anchor, place)
+
+
+def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
+    """The triples of these events (and the match keys of their mentions)."""
+    made = iris(base_iri)
+    named: dict[URIRef, list[list[Mention]]] = {}
+    for members in events:
+        named.setdefault(made.event(*_identity(members)), []).append(members)
+    out: set[tuple] = set()
+    for node, groups in named.items():
+        for members in groups:
+            if len(groups) > 1:  # two events with one identity: told apart by their first mention
+                node = made.event(*_identity(members), min(m.iri for m in members))
+            out |= _one_event(node, members)
+    return out
+
+
+def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
+    first = members[0]
+    out = {(node, RDF.type, _EVENT_CLASS[first.category])}
+    articles = {m.article for m in members}
+    out.add((node, KG.sourceCount, _integer(len(articles))))
+    out.add((node, KG.mentionCount, _integer(len(members))))
+    for m in members:
+        mention = URIRef(m.iri)
+        out.add((node, KG.mention, mention))
+        out.update((mention, KGS.matchKey, _plain(k)) for k in match_keys(m))
+    out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
+    published = sorted(m.published for m in members if m.published)
+    if published:
+        out.add((node, KG.firstReported, _date_literal(published[0])))
+    latest = max(members, key=lambda m: (m.published or "", m.status is not None, m.iri))
+    if latest.status:  # the status of the latest report: a planned meeting reported later as held
+        out.add((node, KG.status, KG[latest.status]))
+    dates = sorted((m.date for m in members if m.date), key=lambda d: (-len(d), d))
+    if dates:
+        out.add((node, SEM.hasTimeStamp, _date_literal(dates[0])))
+    places = sorted(m.place for m in members if m.place)
+    if places:
+        out.add((node, SEM.hasPlace, URIRef(places[0])))
+    counts: dict[str, int] = {}
+    for m in members:
+        counts[m.kind] = counts.get(m.kind, 0) + 1
+    if first.category == "statement":
+        speaker = first.participants[0]
+        out.add((node, SCHEMA.spokenByCharacter, URIRef(speaker)))
+        text = min(members, key=lambda m: (m.published or "9999", m.iri))
+        out.add((node, SCHEMA.text, Literal(text.text or "", lang=text.lang)))
+        out.add((node, KG.direct, _TRUE if counts.get("direct", 0) > 0 else _FALSE))
+        return out
+    out.update((node, SEM.hasActor, URIRef(p)) for m in members for p in m.participants)
+    kind = min(counts, key=lambda k: (-counts[k], _KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
+    if first.category == "mission":
+        if kind:
+            out.add((node, KG.missionKind, KG[kind]))
+        out.update((node, KG.lead, URIRef(m.lead)) for m in members if m.lead)
+        labels = sorted(m.label for m in members if m.label)
+        if labels:
+            out.add((node, SCHEMA.name, Literal(labels[0])))
+        qids = sorted(m.qid for m in members if m.qid)
+        if qids:
+            out.add((node, OWL.sameAs, URIRef(_WD + qids[0])))
+        return out
+    if kind:
+        out.add((node, KG.meetingKind, KG[kind]))
+    return out
+
+
+# --------------------------------------------------------------------------- the store side
+
+_LOOKUP = """
+SELECT DISTINCT ?m ?e ?events WHERE {
+  VALUES ?k { %s }
+  GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchKey> ?k .
+                  ?e <https://w3id.org/kg-news/ontology#mention> ?m }
+}
+"""
+_MENTION_TRIPLES = """
+SELECT ?m ?p ?o ?g WHERE { VALUES ?m { %s } GRAPH ?g { ?m ?p ?o } }
+"""
+_PUBLISHED = """
+SELECT ?g ?d WHERE { VALUES ?g { %s } GRAPH ?g { ?g <https://schema.org/datePublished> ?d } }
+"""
+
+
+def stored_mentions(store, mentions: Iterable[str]) -> dict[str, Mention]:
+    """The stored meetings, missions and statements with these IRIs, read from their article graphs."""
+    wanted = sorted(set(mentions))
+    by_article: dict[str, list] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        values = " ".join(sparql_term(URIRef(m)) for m in wanted[start : start + _CHUNK])
+        for m, p, o, g in store.query(_MENTION_TRIPLES % values).rows:
+            by_article.setdefault(str(g), []).append((m, p, o))
+    articles = sorted(by_article)
+    for start in range(0, len(articles), _CHUNK):
+        values = " ".join(sparql_term(URIRef(a)) for a in articles[start : start + _CHUNK])
+        for g, d in store.query(_PUBLISHED % values).rows:
+            by_article[str(g)].append((g, SCHEMA.datePublished, d))
+    return {m.iri: m for article, triples in by_article.items() for m in article_mentions(article, triples)}
+
+
+_SUBJECTS = """
+SELECT ?s ?p ?o ?events WHERE { VALUES ?s { %s } GRAPH ?events { ?s ?p ?o } }
+"""
+_CHUNK = 400  # keys or subjects per lookup query
+_MENTION_CACHE = 200_000  # stored mentions the planner keeps between writes (read from the store once)
+
+
+class EventPlanner:
+    """Plans the events-graph changes of one write (articles added or replaced, and removed).
+
+    The events of the connected components the write touches — before it (the removed mentions'
+    components) and after it (the new mentions' and the remaining ones') — are recomputed and
+    replace the old ones; every other event stays as it is.
+    """
+
+    def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI):
+        self.store = store
+        self.base = base_iri
+        self.graph = events_graph_iri(base_iri)
+        self._mentions: dict[str, Mention] = {}
+
+    def _lookup(self, keys: Iterable[str], cache: dict) -> None:
+        """Read the stored mentions under these keys (once per key) into ``cache``:
+        key → {mention IRI: (mention, its stored event)}."""
+        wanted = sorted(k for k in set(keys) if k not in cache)
+        for k in wanted:
+            cache[k] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            values = " ".join(sparql_term(Literal(k)) for k in chunk)
+            rows = self.store.query(_LOOKUP % values, {"events": self.graph}).rows
+            events = {str(m): str(e) for m, e, _ in rows}
+            missing = [m for m in events if m not in self._mentions]
+            self._mentions.update(stored_mentions(self.store, missing))
+            for iri, event in events.items():
+                mention = self._mentions.get(iri)
+                for k in match_keys(mention) if mention is not None else ():
+                    if k in cache:
+                        cache[k][iri] = (mention, event)
+
+    def _closure(self, start: Iterable[Mention], cache: dict, removed: set[str], new: dict[str, Mention]):
+        """The mentions connected to ``start`` under :func:`compatible`: the stored ones (but
+        ``removed``) and ``new`` ones."""
+        new_by_key: dict[str, list[Mention]] = {}
+        for mention in new.values():
+            for k in match_keys(mention):
+                new_by_key.setdefault(k, []).append(mention)
+        found = {m.iri: m for m in start}
+        frontier = list(found.values())
+        while frontier:
+            self._lookup((k for m in frontier for k in match_keys(m)), cache)
+            following = []
+            for mention in frontier:
+                for k in match_keys(mention):
+                    stored = [m for iri, (m, _) in cache[k].items() if iri not in removed]
+                    for other in stored + new_by_key.get(k, []):
+                        if other.iri not in found and compatible(mention, other):
+                            found[other.iri] = other
+                            following.append(other)
+            frontier = following
+        return found
+
+    def plan(self, added: Sequence[Mention], removed: Sequence[Mention]) -> tuple[set[tuple], set[tuple]]:
+        """(triples to remove from, to add to the events graph) for this write."""
+        if not added and not removed:
+            return set(), set()
+        cache: dict = {}
+        if len(self._mentions) > _MENTION_CACHE:
+            self._mentions.clear()
+        for mention in removed:  # the stored versions (their article graphs are being replaced)
+            self._mentions[mention.iri] = mention
+        gone = {m.iri for m in removed}
+        before = self._closure(removed, cache, set(), {})
+        new = {m.iri: m for m in added}
+        after = self._closure(
+            [m for iri, m in before.items() if iri not in gone] + list(new.values()), cache, gone, new
+        )
+        stored = {iri: event for entries in cache.values() for iri, (_, event) in entries.items()}
+        touched = (set(before) | set(after)) & set(stored)
+        old = self._subject_triples(sorted({stored[iri] for iri in touched}) + sorted(touched))
+        fresh = event_triples(cluster(after.values()), self.base)
+        for iri in gone:
+            self._mentions.pop(iri, None)
+        self._mentions.update(new)  # stored once the write lands (if it fails, no key finds them)
+        return old - fresh, fresh - old
+
+    def _subject_triples(self, subjects: Sequence[str]) -> set[tuple]:
+        out: set[tuple] = set()
+        for start in range(0, len(subjects), _CHUNK):
+            values = " ".join(sparql_term(URIRef(s)) for s in subjects[start : start + _CHUNK])
+            for s, p, o, _ in self.store.query(_SUBJECTS % values, {"events": self.graph}).rows:
+                out.add((s, p, o))
+        return out
+
+
+def all_mentions(store, base_iri: str = DEFAULT_BASE_IRI) -> list[Mention]:
+    """Every meeting, mission and statement mention of the stored articles."""
+    made = iris(base_iri)
+    out = []
+    for name in store.graph_names():
+        if made.is_article(name):
+            out.extend(article_mentions(str(name), store.iter_graph_triples(name)))
+    return out
+
+
+def expected_events(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
+    """The events graph a rebuild from the article graphs gives (nothing is written)."""
+    return event_triples(cluster(all_mentions(store, base_iri)), base_iri)
+
+
+def rebuild_events(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
+    """Recompute the events graph from the article graphs; returns the number of events."""
+    triples = expected_events(store, base_iri)
+    graph = events_graph_iri(base_iri)
+    if triples:
+        store.replace_graph(graph, sorted(triples))
+    elif store.has_graph(graph):
+        store.drop_graph(graph)
+    return sum(1 for _, p, o in triples if p == RDF.type)
+
+
+def events_are_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
+    """False when the store has article facts but no events graph (a store from before events).
+
+    >>> from kg.store import open_store
+    >>> events_are_current(open_store("memory:"))
+    True
+    """
+    if store.has_graph(events_graph_iri(base_iri)):
+        return True
+    return not store.query(_ANY_FACT).boolean
+
+
+_ANY_FACT = """
+ASK { GRAPH ?g { ?x a ?c FILTER (?c IN (<https://w3id.org/kg-news/ontology#Meeting>,
+  <https://w3id.org/kg-news/ontology#Mission>, <https://w3id.org/kg-news/ontology#Statement>)) } }
+"""
+
+
+# --------------------------------------------------------------------------- listing and explaining
+
+
+@dataclass
+class EventInfo:
+    """One event as listed by ``kg events``."""
+
+    event: str
+    category: str
+    kind: str
+    date: str | None
+    participants: list[str]
+    sources: int
+    mentions: int
+    label: str = ""
+
+
+_LIST = """
+SELECT ?e ?type ?kind ?date ?sources ?mentions (GROUP_CONCAT(DISTINCT ?name; separator=", ") AS ?who) ?text
+       ?events ?min_sources
+WHERE {
+  GRAPH ?events {
+    ?e a ?type ; <https://w3id.org/kg-news/ontology#sourceCount> ?sources ;
+       <https://w3id.org/kg-news/ontology#mentionCount> ?mentions .
+    OPTIONAL { ?e <https://w3id.org/kg-news/ontology#meetingKind>|<https://w3id.org/kg-news/ontology#missionKind> ?kind }
+    OPTIONAL { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp> ?date }
+    OPTIONAL { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor>|<https://schema.org/spokenByCharacter> ?who_iri }
+    OPTIONAL { ?e <https://schema.org/text> ?text }
+  }
+  OPTIONAL { ?who_iri <https://w3id.org/kg-news/summary#name> ?name }
+  FILTER (?sources >= ?min_sources)
+}
+GROUP BY ?e ?type ?kind ?date ?sources ?mentions ?text ?events ?min_sources
+ORDER BY DESC(?sources) (!BOUND(?date)) STR(?date) ?e
+"""
+
+
+def list_events(store, base_iri: str = DEFAULT_BASE_IRI, *, min_sources: int = 1, limit: int = 100) -> list[EventInfo]:
+    """Events, most reported first (at most ``limit``; those with at least ``min_sources``)."""
+    bindings = {"events": events_graph_iri(base_iri), "min_sources": Literal(min_sources, datatype=XSD.integer)}
+    out = []
+    for e, kind_type, kind, date, sources, mentions, who, text, *_ in store.query(_LIST, bindings).rows[:limit]:
+        category = str(kind_type).rpartition("#")[2].removesuffix("Event").lower()
+        out.append(
+            EventInfo(
+                str(e),
+                category,
+                str(kind).rpartition("#")[2] if kind is not None else ("quote" if category == "statement" else ""),
+                str(date) if date is not None else None,
+                sorted(str(who).split(", ")) if who else [],
+                int(sources),
+                int(mentions),
+                str(text) if text is not None else "",
+            )
+        )
+    return out
+
+
+@dataclass
+class EventExplanation:
+    """Why an event's mentions were joined: each mention and its comparison with the first."""
+
+    event: str
+    mentions: list[Mention] = field(default_factory=list)
+    comparisons: list[tuple[str, str, dict]] = field(default_factory=list)  # (first, other, reasons)
+
+    def text(self) -> str:
+        """Lines for a person."""
+        lines = [
+            f"event {self.event}: {len(self.mentions)} mention(s) in {len({m.article for m in self.mentions})} article(s)"
+        ]
+        for m in self.mentions:
+            what = m.text if m.category == "statement" else m.kind
+            lines.append(f"  mention {m.iri} ({what}; {m.date or 'undated'}; article {m.article})")
+        for first, other, why in self.comparisons:
+            detail = "; ".join(f"{k}: {v}" for k, v in why.items())
+            lines.append(f"  {other} joins {first}: {detail}")
+        return "\n".join(lines)
+
+
+def explain_event(store, event: str, base_iri: str = DEFAULT_BASE_IRI) -> EventExplanation:
+    """The mentions of an event and, for each, the criteria that joined it to the first one."""
+    from kg.errors import UsageError
+
+    graph = events_graph_iri(base_iri)
+    event = str(iris(base_iri).event_for(event))
+    rows = store.query(
+        "SELECT ?m ?g ?e WHERE { GRAPH ?g { ?e <https://w3id.org/kg-news/ontology#mention> ?m } }",
+        {"g": graph, "e": URIRef(event)},
+    ).rows
+    if not rows:
+        raise UsageError(f"event {event!r}: no such event in the store; see 'kg events' for the events")
+    mentions = sorted(stored_mentions(store, [str(row[0]) for row in rows]).values(), key=_order)
+    first = mentions[0]
+    return EventExplanation(event, mentions, [(first.iri, m.iri, reasons(first, m)) for m in mentions[1:]])
+
+
+__all__ = [
+    "Mention",
+    "EventPlanner",
+    "EventInfo",
+    "EventExplanation",
+    "article_mentions",
+    "cluster",
+    "compatible",
+    "reasons",
+    "match_keys",
+    "event_triples",
+    "events_graph_iri",
+    "rebuild_events",
+    "expected_events",
+    "events_are_current",
+    "list_events",
+    "explain_event",
+    "MIN_PARTICIPANT_JACCARD",
+    "MIN_QUOTE_JACCARD",
+    "UNDATED_WINDOW_DAYS",
+    "MISSION_WINDOW_DAYS",
+]
