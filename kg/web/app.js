@@ -12,7 +12,7 @@ const QID = /^Q[1-9][0-9]*$/;
 const KG_ACTOR = /^https?:\/\/.+?\/actor\/(.+)$/;
 const KG_ARTICLE = /^https?:\/\/.+?\/article\/([^/]+)$/;
 const WEB = /^https?:\/\/\S+$/;
-const KG_NODE = /^https?:\/\/.+?\/(meeting|statement|mission|mention|role|link|activity)\/([^/]+(?:\/span)?)$/;
+const KG_NODE = /^https?:\/\/.+?\/(meeting|statement|mission|event|mention|role|link|activity)\/([^/]+(?:\/span)?)$/;
 
 function setStatus(text) { $("status").textContent = text; }
 
