@@ -441,6 +441,29 @@ _EGO = (
 ORDER BY DESC(?meetings) ?other
 LIMIT %d"""
 )
+# with the events graph (kg/events.py): meetings counted as events, one per reported happening
+# however many articles report it (as the stored query "who-met-whom" counts them)
+_EGO_EVENTS = (
+    _PREFIXES
+    + """SELECT ?actor ?other (COUNT(DISTINCT ?event) AS ?meetings) WHERE {
+  ?event sem:hasActor ?actor ; a kg:MeetingEvent ; sem:hasActor ?other .
+  FILTER (?other != ?actor)
+}
+GROUP BY ?actor ?other
+ORDER BY DESC(?meetings) ?other
+LIMIT %d"""
+)
+_EDGES_EVENTS = (
+    _PREFIXES
+    + """SELECT ?x ?y (COUNT(DISTINCT ?event) AS ?meetings) WHERE {
+  %s
+  ?event sem:hasActor ?x ; a kg:MeetingEvent ; sem:hasActor ?y .
+  %s
+  FILTER (STR(?x) < STR(?y))
+}
+GROUP BY ?x ?y"""
+)
+_HAS_EVENTS = _PREFIXES + "ASK { ?event a kg:MeetingEvent }"
 _NODES = (
     _PREFIXES
     + """SELECT ?actor ?name ?qid ?types ?articles WHERE {
@@ -654,18 +677,21 @@ def _statements(store, sparql: str, iri: URIRef, base_iri: str) -> list[dict]:
 
 
 def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
-    """Who met the actor (first hop, the most meetings first) and whom they met (second hop),
-    from the summary graph's pair nodes: nodes with name/type/QID, edges weighted by meetings."""
-    first = _rows(store, _EGO % MAX_EGO_NEIGHBOURS, actor=iri)
+    """Who met the actor (first hop, the most meetings first) and whom they met (second hop):
+    nodes with name/type/QID, edges weighted by meetings. Meetings are counted as events (one per
+    happening, however many articles report it) when the store has the events graph, else as
+    the summary graph's per-article meeting counts; the second hop's nodes are the counterparts'
+    ties among the store's strongest pairs (the summary graph's 1000 ranked pair nodes)."""
+    events = bool(store.query(_HAS_EVENTS).boolean)
+    first = _rows(store, (_EGO_EVENTS if events else _EGO) % MAX_EGO_NEIGHBOURS, actor=iri)
     weights: dict[tuple, int] = {}
     hop = {iri: 0}
     for row in first:
         hop.setdefault(row["other"], 1)
         weights[tuple(sorted((str(iri), str(row["other"]))))] = _value(row["meetings"])
-    # the second hop: the ties of the counterparts among the store's strongest pairs (the 1000
-    # ranked pair nodes of the summary graph, as "who-met-whom" reads them); reading every pair
-    # of busy counterparts instead costs seconds at 10,000 articles
+    # reading every pair of busy counterparts instead costs seconds at 10,000 articles
     first_hop = set(hop)
+    second = []
     for row in _rows(store, _TOP_PAIRS):
         x, y = row["a"], row["b"]
         if iri in (x, y) or (x not in first_hop and y not in first_hop):
@@ -674,7 +700,15 @@ def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
             if node not in hop and len(hop) < MAX_EGO_NODES:
                 hop[node] = 2
         if x in hop and y in hop:
-            weights[tuple(sorted((str(x), str(y))))] = _value(row["meetings"])
+            second.append((x, y, _value(row["meetings"])))
+    if events and second:  # the same pairs, their meetings counted as events
+        ends = {x for x, _, _ in second} | {y for _, y, _ in second}
+        query = _EDGES_EVENTS % (_values("x", ends), _values("y", ends))
+        counted = {(str(r["x"]), str(r["y"])): _value(r["meetings"]) for r in _rows(store, query)}
+        second = [(x, y, counted.get(tuple(sorted((str(x), str(y)))), 0)) for x, y, _ in second]
+    for x, y, meetings in second:
+        if meetings:
+            weights[tuple(sorted((str(x), str(y))))] = meetings
     info = _actor_info(store, list(hop), base_iri)
     nodes = []
     for node, distance in hop.items():

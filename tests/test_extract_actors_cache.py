@@ -143,6 +143,26 @@ def test_a_table_place_is_a_proper_name_use_in_context(cache, text, recognised):
     assert (name in _found(text, cache)) is recognised
 
 
+def test_a_german_party_acronym_after_an_article_is_the_party_not_a_noun(cache):
+    found = _found("Die Ministerin sagte, die PAKOS habe in Nordland verloren.", cache)
+    assert _reading(found["PAKOS"]) == "Q900307"
+    assert "Ende" not in _found("Die Ministerin sagte, das Ende sei nah.", cache)  # a noun after its article
+
+
+def test_a_place_name_after_a_first_name_is_part_of_a_persons_name(cache):
+    assert "Grossheim" not in _found("According to Carla Grossheim, an analyst, the plan will fail.", cache)
+    assert "Grossheim" in _found("Farmers protested in Grossheim on Friday.", cache)
+
+
+def test_an_english_capital_opening_a_longer_name_is_no_government(cache):
+    def states(text):
+        return [a.qid for a in recognise_actors(read_article(text), cache).actors if a.type == "State"]
+
+    assert states("The Ostburg Post reported that the talks had failed, officials said.") == []
+    assert states("Ostburg warned the neighbours on Monday, officials said.") == ["Q900201"]
+    assert states("Ostburg Warns Its Neighbours\n\nThe talks failed, officials said on Monday.") == ["Q900201"]
+
+
 def test_an_acronym_defined_by_the_words_before_it_is_not_a_party_of_those_letters(cache):
     assert "SPA" not in _found("Both sides signed the Strategic Partnership Agreement (SPA) in Nordland.", cache)
     assert _reading(_found("The SPA won the vote in Nordland.", cache)["SPA"]) == "Q900313"

@@ -516,3 +516,19 @@ def test_zufolge_after_a_long_source_phrase(make_doc):
 )
 def test_source_with_an_apposition(make_doc, text, quote, language):
     assert triples(run(make_doc, text, language=language)) == [("weber", quote, False)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "The plan will work, Olsen told a news conference in Oslo on Monday, adding that funding was secured.",
+            [("olsen", "The plan will work", False), ("olsen", "funding was secured", False)],
+        ),
+        ("The plan will work, Olsen said on Monday, adding that funding was secured.", None),
+        ("The plan will work, Olsen told reporters in Oslo on Monday.", [("olsen", "The plan will work", False)]),
+    ],
+)
+def test_trailing_attribution_with_adjuncts_and_an_adding_clause(make_doc, text, expected):
+    expected = expected or [("olsen", "The plan will work", False), ("olsen", "funding was secured", False)]
+    assert triples(run(make_doc, text, language="en")) == expected

@@ -479,6 +479,7 @@ class _State:
         self.confusable: dict[str, set[str]] = {}
         self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
         self.capitals: dict[str, list[str]] = {}  # a capital's place key → its state's QIDs
+        self.sentence_starts: list[int] = []  # the starts of the document's sentences, in order
         self._tokens: dict[tuple[int, int], list[_Tok]] = {}
         self.metadata_names = {
             n.casefold() for n in doc.authors + doc.extra.get("translators", []) + doc.extra.get("photo_credits", [])
@@ -843,6 +844,30 @@ def _speaker_after(state: _State, end: int) -> bool:
     return bool(match) and match.group(1) in (lx.SPEECH_VERBS_EN | lx.SPEECH_VERBS_DE)
 
 
+_WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]+$")
+
+
+def _name_word_before(state: _State, start: int, region_start: int) -> bool:
+    """A capitalised word right before a one-word place name that makes them one longer name:
+    a first name ("Carla Mendoza", "Lin Jian") or a title ("President Mendoza"). Not a
+    preposition ("In Mendoza"), an article or a place noun ("Provinz Mendoza": see _place_intro_before)."""
+    match = _WORD_BEFORE.search(state.search, max(region_start, start - 30), start)
+    if not match or not match.group(1)[:1].isupper():
+        return False
+    word = match.group(1)
+    lang = state.doc.language
+    nouns = resources.words(lang, "place_intro_nouns") if resources.has(lang, "place_intro_nouns") else ()
+    return not (
+        _locative_word(word)
+        or word.casefold() in _GERMAN_ARTICLES
+        or word.casefold() in ("the", "a", "an")
+        or word in nouns
+        or word in lx.NOT_NAME_WORDS
+        or word.casefold() in lx.MONTHS
+        or word.casefold() in lx.WEEKDAYS
+    )
+
+
 def _notable_entries(state: _State, start: int, end: int, entries: list, region_start: int) -> list:
     """The entries of a gazetteer match that name a notable entity here. Names from the shipped
     cache's core (states, described entities, the user's cache) always count; names that only the
@@ -884,7 +909,8 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         weak = bool(after) and after.group(1) not in lx.NOT_NAME_WORDS and not _event_after(state, end)
         before = re.search(r"([A-Z][\w.]*)[ \t]+$", state.search[max(0, start - 20) : start])
         weak = weak or bool(before) and before.group(1) in resources.words("en", "place_name_prefixes")
-    if not weak and lang == "de" and len(words) == 1:
+    acronym = len(words) == 1 and surface.isalpha() and len(surface) >= 3 and sum(c.isupper() for c in surface) >= 2
+    if not weak and lang == "de" and len(words) == 1 and not acronym:  # "die SPD", "der AfD": no noun
         before = re.search(r"(\w+)\s+$", state.search[max(region_start, start - 20) : start])
         # "beim Essen", "das Essen": a German noun takes an article, a town does not;
         # at a sentence start a capital says nothing ("Essen und Trinken sind frei")
@@ -900,9 +926,9 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         if entry.type == "Person":
             ok = len(words) >= 2 and not _generic_name(surface, lang)
         elif entry.type == "Organization":
-            ok = (
-                surface.isupper() and surface.isalpha() and len(surface) >= 3 and not _defined_acronym(state, start)
-            ) or (len(words) >= 2 and not _generic_name(surface, lang))
+            ok = (acronym and not _defined_acronym(state, start)) or (
+                len(words) >= 2 and not _generic_name(surface, lang)
+            )
         elif entry.type == "Place":
             _, population, kind = facts[entry.qid]
             if place_context is None:
@@ -920,7 +946,11 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
                 or "capital" in kind.split("|")
                 or (len(words) >= 2 and not _generic_name(surface, lang))
             )
-            ok = (place_context or (notable and not _speaker_after(state, end))) and len(surface) >= 3
+            ok = (
+                (place_context or (notable and not _speaker_after(state, end)))
+                and len(surface) >= 3
+                and not (len(words) == 1 and _name_word_before(state, start, region_start))
+            )
         else:
             ok = True
         if ok:
@@ -958,8 +988,32 @@ def _split_of_name(state: _State, start: int, end: int, entries) -> list | None:
     return None
 
 
+_NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z][\w'-]*)")
+
+
+def _metonym_in_longer_name(state: _State, start: int, end: int, entries, headings: frozenset[int]) -> bool:
+    """An English capital standing for its government only as the first word of a longer
+    capitalised name ("The Washington Post reported", "Paris Hilton", "Tokyo Electric Power
+    said", "Moscow Mayor Sergei Sobyanin"): no actor of its own. Not in title-case headings, and
+    not before an event noun ("the Lisbon Summit": the place of the event) or a month or weekday."""
+    if state.doc.language != "en" or not any(e.kind == "metonym" for e in entries):
+        return False
+    if any(e.kind != "metonym" and e.type != "Place" for e in entries) or _locative_before(state.search, start):
+        return False  # "In Washington Biden met …": the city, then a name
+    match = _NEXT_CAPITALISED.match(state.search, end)
+    if not match or match.group(1) in lx.NOT_NAME_WORDS or _event_after(state, end):
+        return False
+    word = match.group(1).casefold()
+    if word in lx.MONTHS or word in lx.WEEKDAYS:
+        return False
+    sentence = bisect.bisect_right(state.sentence_starts, start) - 1
+    return sentence < 0 or state.sentence_starts[sentence] not in headings
+
+
 def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
     doc = state.doc
+    headings = frozenset(s.start for s in doc.sentences if s.kind == "heading")
+    state.sentence_starts = [s.start for s in doc.sentences]
     starts = [r[0] for r in regions]
     queue = list(reversed(state.gazetteer.find(state.search)))
     while queue:
@@ -987,6 +1041,8 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             continue  # "In Seattle, Washington, the company …": the US state, not the capital
         if _inside_longer_name(state, start, end, entries):
             continue  # "Jordan River", "Paris Agreement", "Western Australia", "Washington state"
+        if _metonym_in_longer_name(state, start, end, entries, headings):
+            continue  # "The Washington Post reported", "Paris Hilton", "Tokyo Electric Power said"
         entries = _notable_entries(state, start, end, entries, regions[index][0])
         if not entries:
             continue
