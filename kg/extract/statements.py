@@ -86,6 +86,7 @@ _SOURCE_BEFORE = re.compile(
 _OPINION_SOURCE = re.compile(r"(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Überzeugung) ")
 _OBJECT_LINKS = frozenset("mit with für for über about von of zu to gegen against und and".split())
 _AFFILIATION_LINK = re.compile(r"\s+(?:von der|von den|vom|von|der|des|aus|am|an der|of the|of|at the|at)\s+")
+_DOCUMENT_DETERMINERS = frozenset("the a their its die eine ihre seine deren".split())
 # "In der gemeinsamen Erklärung (der beiden Minister) hieß es, …"
 _DOCUMENT_SAYS_DE = re.compile(
     r"(?:In|Aus)\s+(?:der|einer|dem|einem|ihrer|seiner|ihrem|seinem)\s+(?:[a-zäöüß]+\s+){0,2}"
@@ -450,6 +451,8 @@ class _Run:
         words = [w.lower() for _, _, w in _tokens(self.text[start:end])]
         if words[:2] in (["both", "sides"], ["beide", "seiten"]) or words[:1] in (["beide"],):
             return self._group(self._recent_persons(start, 2))
+        if not mentions and self._document_subject(words, self.lang):
+            return self._group(self._recent_persons(start, 2))  # "Die gemeinsame Erklärung betont, …"
         for index, m in enumerate(mentions):
             if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person"):
                 nxt = mentions[index + 1] if index + 1 < len(mentions) else None
@@ -1648,19 +1651,22 @@ class _Run:
         )
 
     @staticmethod
-    def _document_subject(words: list[str]) -> bool:
+    def _document_subject(words: list[str], lang: str = "en") -> bool:
         """Whether ``words`` are a document noun phrase ("The joint statement", "A final
-        communiqué"; heads in resources/en/document_speakers.txt).
+        communiqué", "Die gemeinsame Erklärung"; heads in resources/<lang>/document_speakers.txt).
 
         >>> _Run._document_subject(["The", "joint", "statement"]), _Run._document_subject(["The", "plan"])
         (True, False)
+        >>> _Run._document_subject(["Die", "gemeinsame", "Erklärung"], "de")
+        True
         """
         lows = [w.lower() for w in words]
+        heads = {h.lower() for h in resource_words(lang, "document_speakers")}
         return (
             2 <= len(lows) <= 4
-            and lows[0] in ("the", "a", "their", "its")
-            and lows[-1] in resource_words("en", "document_speakers")
-            and all(w.isalpha() and w.islower() for w in words[1:])
+            and lows[0] in _DOCUMENT_DETERMINERS
+            and lows[-1] in heads
+            and all(w.isalpha() and w.islower() for w in words[1:-1])
         )
 
     def _subject_en(self, tokens, index, b_start) -> str | None:
@@ -1681,7 +1687,7 @@ class _Run:
             return self._group(self._recent_persons(t_start, 2))  # "In a joint statement, they said"
         if index <= 12 and tokens[0][2] == "Both" and " and " in self.text[tokens[0][1] : t_start]:
             return self._group(self._recent_persons(tokens[0][0], 2))  # "Both the X and the Y said
-        if not mentions and self._document_subject([w for _, _, w in tokens[:index]]):
+        if not mentions and self._document_subject([w for _, _, w in tokens[:index]], "en"):
             return self._group(self._recent_persons(t_start, 2))  # "The joint statement said": its parties
         persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
         if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):
