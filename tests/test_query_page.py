@@ -153,6 +153,11 @@ def test_iris_and_qids_are_links(server, browser):
     hrefs = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results td a")}
     assert server.url + "/actors/Q1335527" in hrefs  # a counterpart's QID → the actor view
     assert "https://www.wikidata.org/wiki/Q1335527" in hrefs  # … and Wikidata
+    names = {a.text: a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results td a")}
+    assert names["Shigeru Ishiba"] == server.url + "/actors/Q1335527"  # the counterpart's name, by its QID column
+    _open(browser, server.url + "/#query=statements&actor=Q57792")
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    hrefs = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results td a")}
     articles = [h for h in hrefs if h.startswith(server.url + "/articles/")]  # the source article → its view
     assert articles
     _open(browser, articles[0])

@@ -12,7 +12,7 @@ const QID = /^Q[1-9][0-9]*$/;
 const KG_ACTOR = /^https?:\/\/.+?\/actor\/(.+)$/;
 const KG_ARTICLE = /^https?:\/\/.+?\/article\/([^/]+)$/;
 const WEB = /^https?:\/\/\S+$/;
-const KG_NODE = /^https?:\/\/.+?\/(meeting|statement|mission|mention|role|link|activity)\/([^/]+(?:\/span)?)$/;
+const KG_NODE = /^https?:\/\/.+?\/(meeting|statement|mission|event|mention|role|link|activity)\/([^/]+(?:\/span)?)$/;
 
 function setStatus(text) { $("status").textContent = text; }
 
@@ -211,6 +211,18 @@ function cellContent(term) {
   return link(value, value, true);
 }
 
+// The QID column that names the actor of a label column, by the stored queries' naming:
+// "counterpart" ← "counterpart_qid", "actor_a" ← "qid_a", "name" ← "qid".
+function qidColumns(variables) {
+  const pairs = {};
+  for (const v of variables) {
+    const suffix = v.includes("_") ? v.slice(v.lastIndexOf("_") + 1) : null;
+    const found = [`${v}_qid`, suffix && `qid_${suffix}`, v === "name" && "qid"].find((c) => c && c !== v && variables.includes(c));
+    if (found) pairs[v] = found;
+  }
+  return pairs;
+}
+
 function renderTable(data) {
   const table = $("results");
   const head = table.tHead;
@@ -230,12 +242,18 @@ function renderTable(data) {
       th.textContent = variable;
       headerRow.appendChild(th);
     }
+    const qids = qidColumns(variables);
     for (const binding of data.results.bindings) {
       const row = body.insertRow();
       for (const variable of variables) {
         const cell = row.insertCell();
         const term = binding[variable];
-        cell.append(cellContent(term));
+        const qid = qids[variable] && binding[qids[variable]];
+        if (term && term.type === "literal" && qid && QID.test(qid.value)) { // a label: to its actor's view
+          cell.append(link(`/actors/${encodeURIComponent(qid.value)}`, term.value));
+        } else {
+          cell.append(cellContent(term));
+        }
         if (term && term.type === "uri") cell.className = "uri";
         if (term && term.type === "literal" && /^-?\d{4}(-\d{2}){0,2}$/.test(term.value)) cell.className = "date";
       }
