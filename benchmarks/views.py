@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import sys
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from kg.iris import key_of
     from kg.serve import ServeConfig, make_server
+
+    logging.getLogger("kg.serve").setLevel(logging.ERROR)  # idle keep-alive connections closed: not news
     from kg.views import actor_key
 
     actor, mentions, article = _targets(args.store)

@@ -790,7 +790,8 @@ LIMIT 1000"""
 
 def network_view(store, limit: int = 60, base_iri: str = DEFAULT_BASE_IRI) -> dict:
     """The most connected actors (by meetings, over the 1000 most frequent pairs of the summary
-    graph) and the meetings among them: at most ``limit`` nodes (≤ 200).
+    graph) and the meetings among them (counted as events when the store has the events
+    graph): at most ``limit`` nodes (≤ 200).
 
     >>> import kg
     >>> graph = kg.open("memory:")
@@ -820,7 +821,12 @@ def network_view(store, limit: int = 60, base_iri: str = DEFAULT_BASE_IRI) -> di
             "articles": 0,
         }
         nodes.append({**entry, "meetings": degree[node]})
-    edges = [{"from": str(a), "to": str(b), "meetings": n} for a, b, n in pairs if a in chosen and b in chosen]
+    kept = [(a, b, n) for a, b, n in pairs if a in chosen and b in chosen]
+    if kept and store.query(_HAS_EVENTS).boolean:  # the same pairs, their meetings counted as events
+        query = _EDGES_EVENTS % (_values("x", top), _values("y", top))
+        counted = {(str(r["x"]), str(r["y"])): _value(r["meetings"]) for r in _rows(store, query)}
+        kept = [(a, b, counted.get(tuple(sorted((str(a), str(b)))), 0)) for a, b, _ in kept]
+    edges = [{"from": str(a), "to": str(b), "meetings": n} for a, b, n in kept if n]
     return {"view": "network", "nodes": nodes, "edges": edges, "pairs": len(pairs)}
 
 

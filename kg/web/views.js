@@ -106,12 +106,14 @@
         borderWidth: n.iri === centre ? 3 : 1, shape: "box", font: { size: n.iri === centre ? 18 : 14 } };
     }));
     var visEdges = new vis.DataSet(edges.map(function (e, i) {
-      return { id: i, from: e.from, to: e.to, value: e.meetings, title: e.meetings + " meeting(s)", label: e.meetings > 1 ? String(e.meetings) : undefined,
+      // width grows with the number of meetings (1 → 1 px, 2 → 3 px, 4 → 5 px, …, at most 10 px)
+      return { id: i, from: e.from, to: e.to, meetings: e.meetings, width: Math.min(10, 1 + 2 * Math.log2(e.meetings)),
+        title: e.meetings + " meeting(s)", label: e.meetings > 1 ? String(e.meetings) : undefined,
         color: { color: "#8895aa" } };
     }));
     var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {
       physics: { solver: "forceAtlas2Based", stabilization: { iterations: 100 } },
-      edges: { scaling: { min: 1, max: 8 }, smooth: false },
+      edges: { smooth: false },
       interaction: { hover: true, tooltipDelay: 150 },
     });
     network.on("click", function (params) {
