@@ -335,9 +335,11 @@ _GAZ_LOCK = threading.Lock()
 def gazetteer_for(cache) -> Gazetteer:
     """The gazetteer of a name source, built once per process and source.
 
-    A source is known by its files (path, modification time, size: a rebuilt cache gets a new
-    gazetteer) or by its ``gazetteer_key``; a source with neither gets a new gazetteer each
-    time. The newest few gazetteers are kept.
+    A source is known by its content (``EntityCache.content_key``: the shipped cache by the hash
+    of its inputs, in any checkout; an empty user cache is left out; another file by its path,
+    modification time and size, so a rebuilt or grown cache gets a new gazetteer), by its files,
+    or by its ``gazetteer_key``; a source with none of them gets a new gazetteer each time. The
+    newest few gazetteers are kept.
 
     >>> s = StaticNames([("Japan", "Q17", "State", "de", "label")])
     >>> gazetteer_for(s) is gazetteer_for(s)
@@ -434,6 +436,12 @@ def _all_names(cache):
 def _source_key(cache) -> tuple | None:
     import os
 
+    content = getattr(cache, "content_key", None)
+    if callable(content):  # kg.wikidata.cache.EntityCache: by content, not by folder
+        try:
+            return ("files", *content())
+        except Exception:  # an unreadable file: known by its stamp below
+            pass
     stamp = []
     for path in map(str, getattr(cache, "paths", None) or []):
         try:
