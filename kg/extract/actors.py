@@ -135,14 +135,40 @@ class _Entry(NamedTuple):
 
 # Raise when _variants, _inhabitant_nouns or the surname rule change: compiled gazetteers kept
 # between processes are then rebuilt.
-_VARIANTS_VERSION = 3
+_VARIANTS_VERSION = 5
+
+
+def _folded(text: str) -> str:
+    """``text`` without diacritics, as English texts often write foreign names ("Mevlut
+    Cavusoglu", "Dusseldorf"); ß stays (one letter for two would shift the text's offsets).
+
+    >>> _folded("Mevlüt Çavuşoğlu"), _folded("Łódź"), _folded("Düsseldorf")
+    ('Mevlut Cavusoglu', 'Lodz', 'Dusseldorf')
+    """
+    out = []
+    for char in text:
+        if ord(char) < 128 or char == "ß":
+            out.append(char)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        out.append(base if base.isascii() and base else _UNDECOMPOSED.get(char, char))
+    return "".join(out)
+
+
+_UNDECOMPOSED = {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}
 
 
 def _variants(name) -> set[str]:
-    """Surface variants of a cache name: inflections, capitalisation, genitive."""
+    """Surface variants of a cache name: inflections, capitalisation, genitive, and the name
+    without diacritics (see _folded)."""
     text = name.text.strip()
     if not text:
         return set()
+    if name.kind in ("label", "alias") and name.type in ("Person", "Place", "Organization"):
+        folded = _folded(text)
+        if folded != text:
+            plain = SimpleName(folded, name.qid, name.type, name.lang, name.kind)
+            return _variants(plain) | _variants(SimpleName(text, name.qid, name.type, name.lang, "unfolded"))
     out = {text}
     if name.kind == "demonym":
         if name.lang == "de" or text[:1].islower():
