@@ -67,6 +67,7 @@ ROWS = [
     ("SPA", "Q900313", "Organization", "en", "alias", TABLES, {"kind": "political_party"}),
     ("Ostburg", "Q900314", "Place", "de", "label", TABLES, {"population": "2000000", "kind": "capital"}),
     ("Ostburg", "Q900201", "State", "de", "metonym", "shipped", {}),
+    ("Zelora", "Q900315", "Organization", "de", "label", TABLES, {"kind": "political_party"}),
 ]
 
 
@@ -141,6 +142,11 @@ def test_a_namesake_with_a_non_office_role_is_not_linked(cache):
 def test_a_table_place_is_a_proper_name_use_in_context(cache, text, recognised):
     name = next(n for n in ("Nice", "Lindau", "Grossheim") if n in text)
     assert (name in _found(text, cache)) is recognised
+
+
+def test_a_one_word_party_name_that_is_no_common_word_is_recognised(cache):
+    assert _reading(_found("Die Zelora gewann die Wahl in Nordland.", cache)["Zelora"]) == "Q900315"
+    assert "Together" not in _found("Together with Nordland, the party won.", cache)  # an English word
 
 
 def test_a_german_party_acronym_after_an_article_is_the_party_not_a_noun(cache):

@@ -532,3 +532,12 @@ def test_source_with_an_apposition(make_doc, text, quote, language):
 def test_trailing_attribution_with_adjuncts_and_an_adding_clause(make_doc, text, expected):
     expected = expected or [("olsen", "The plan will work", False), ("olsen", "funding was secured", False)]
     assert triples(run(make_doc, text, language="en")) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Olsen said on Tuesday the plan would work.", "Olsen said on Tuesday that the plan would work."],
+)
+def test_a_date_after_the_cue_dates_the_statement_and_is_not_said(make_doc, text):
+    found = run(make_doc, text, language="en", published="2025-04-10")
+    assert [(s.quote, s.date) for s in found] == [("the plan would work", "2025-04-08")]

@@ -472,26 +472,28 @@ def _always(status: int, body: bytes = b"boom: storage on fire", media: str = "t
     return lambda handler: (status, body, media)
 
 
+@pytest.mark.parametrize("preset", ["", "virtuoso+"])
 @pytest.mark.parametrize("args", [("stats",), ("ingest", SEED_SHEET), ("query", "articles"), ("validate",)])
-def test_http_500_is_a_runtime_error_naming_url_and_status(args):
+def test_http_500_is_a_runtime_error_naming_url_and_status(args, preset):
     with FakeServer(_always(500)) as fake:
-        code, _, stderr = kg(fake.url, *args, env={"KG_STORE_RETRIES": "0"})
+        code, _, stderr = kg(preset + fake.url, *args, env={"KG_STORE_RETRIES": "0"})
     assert code == 3
     assert fake.url in stderr and "500" in stderr and "storage on fire" in stderr
 
 
-def test_slow_server_times_out_with_a_clear_message():
+@pytest.mark.parametrize("preset", ["", "virtuoso+"])
+def test_slow_server_times_out_with_a_clear_message(preset):
     def slow(handler):
         time.sleep(3)
         return 200, b"{}", "application/json"
 
     with FakeServer(slow) as fake:
         started = time.monotonic()
-        code, _, stderr = kg(fake.url, "stats", env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"})
+        code, _, stderr = kg(preset + fake.url, "stats", env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"})
         query_elapsed = time.monotonic() - started
         started = time.monotonic()
         put_code, _, put_stderr = kg(
-            fake.url, "ingest", SEED_SHEET, env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"}
+            preset + fake.url, "ingest", SEED_SHEET, env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"}
         )
         put_elapsed = time.monotonic() - started
     assert code == 3 and "no answer within 0.5 s" in stderr and query_elapsed < 2.5

@@ -135,7 +135,7 @@ class _Entry(NamedTuple):
 
 # Raise when _variants, _inhabitant_nouns or the surname rule change: compiled gazetteers kept
 # between processes are then rebuilt.
-_VARIANTS_VERSION = 2
+_VARIANTS_VERSION = 3
 
 
 def _variants(name) -> set[str]:
@@ -161,7 +161,7 @@ def _variants(name) -> set[str]:
         out.add(text[4:])  # "the Lisbon Summit"
     if len(words) >= 2 and re.search(r"(?:ische|ische?s|e|es)$", words[0]) and words[0][:1].isupper():
         stem = re.sub(r"(?:es|e)$", "", words[0])
-        for ending in ("en", "er", "em"):
+        for ending in ("e", "en", "er", "em"):  # "das Vereinigte Königreich", "des Vereinigten …"
             out.add(" ".join([stem + ending] + words[1:]))
     for form in list(out):
         if form[-1:].isalpha() and form[-1] not in "sxzß" and len(form) > 2:
@@ -335,9 +335,11 @@ _GAZ_LOCK = threading.Lock()
 def gazetteer_for(cache) -> Gazetteer:
     """The gazetteer of a name source, built once per process and source.
 
-    A source is known by its files (path, modification time, size: a rebuilt cache gets a new
-    gazetteer) or by its ``gazetteer_key``; a source with neither gets a new gazetteer each
-    time. The newest few gazetteers are kept.
+    A source is known by its content (``EntityCache.content_key``: the shipped cache by the hash
+    of its inputs, in any checkout; an empty user cache is left out; another file by its path,
+    modification time and size, so a rebuilt or grown cache gets a new gazetteer), by its files,
+    or by its ``gazetteer_key``; a source with none of them gets a new gazetteer each time. The
+    newest few gazetteers are kept.
 
     >>> s = StaticNames([("Japan", "Q17", "State", "de", "label")])
     >>> gazetteer_for(s) is gazetteer_for(s)
@@ -434,6 +436,12 @@ def _all_names(cache):
 def _source_key(cache) -> tuple | None:
     import os
 
+    content = getattr(cache, "content_key", None)
+    if callable(content):  # kg.wikidata.cache.EntityCache: by content, not by folder
+        try:
+            return ("files", *content())
+        except Exception:  # an unreadable file: known by its stamp below
+            pass
     stamp = []
     for path in map(str, getattr(cache, "paths", None) or []):
         try:
@@ -829,6 +837,14 @@ def _defined_acronym(state: _State, start: int) -> bool:
     return len(acronym) >= 2 and initials.endswith(acronym.upper())
 
 
+def _no_common_word(word: str) -> bool:
+    """A one-word organisation name ("Hamas", "Likud") whose lower-case form is no word of
+    English or German ("Together", "Renew", "Reform", "Linke" are): a name, not a use of a word."""
+    from kg.extract.nlp import is_word
+
+    return not any(is_word(word.lower(), lang) for lang in ("en", "de"))
+
+
 def _common_word_name(surface: str, lang: str) -> bool:
     """A cached place name that is also a common word of ``lang`` (resources common_word_names)."""
     return resources.has(lang, "common_word_names") and surface in resources.words(lang, "common_word_names")
@@ -910,7 +926,8 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         before = re.search(r"([A-Z][\w.]*)[ \t]+$", state.search[max(0, start - 20) : start])
         weak = weak or bool(before) and before.group(1) in resources.words("en", "place_name_prefixes")
     acronym = len(words) == 1 and surface.isalpha() and len(surface) >= 3 and sum(c.isupper() for c in surface) >= 2
-    if not weak and lang == "de" and len(words) == 1 and not acronym:  # "die SPD", "der AfD": no noun
+    organisation = all(e.type == "Organization" for e in table)
+    if not weak and lang == "de" and len(words) == 1 and not acronym and not organisation:  # "die SPD", "die Hamas"
         before = re.search(r"(\w+)\s+$", state.search[max(region_start, start - 20) : start])
         # "beim Essen", "das Essen": a German noun takes an article, a town does not;
         # at a sentence start a capital says nothing ("Essen und Trinken sind frei")
@@ -926,8 +943,10 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         if entry.type == "Person":
             ok = len(words) >= 2 and not _generic_name(surface, lang)
         elif entry.type == "Organization":
-            ok = (acronym and not _defined_acronym(state, start)) or (
-                len(words) >= 2 and not _generic_name(surface, lang)
+            ok = (
+                (acronym and not _defined_acronym(state, start))
+                or (len(words) >= 2 and not _generic_name(surface, lang))
+                or (len(words) == 1 and len(surface) >= 4 and _no_common_word(surface))
             )
         elif entry.type == "Place":
             _, population, kind = facts[entry.qid]

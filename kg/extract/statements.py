@@ -1548,6 +1548,8 @@ class _Run:
                 that = re.match(r"\s*,?\s*that\b", after) or _ADVERBIAL_THAT.match(after)
                 if that:
                     content += that.end()
+                else:
+                    content = self._past_date_adjunct(content, b_end)  # "said on Tuesday the fleet …"
             has_that = bool(re.search(r"\bthat\s*$", text[t_end:content]))
             if cue_frames(low, "en") == {"that"} and not has_that:
                 continue  # "pledged new boats to …": a promise of deeds; "pledged that …" is said
@@ -1583,7 +1585,7 @@ class _Run:
                 b,
                 False,
                 cue,
-                self._date_for(cue, (s_start, tokens[chunks[0][0]][0]), (a, b)),
+                self._date_for(cue, (s_start, a if n == 0 else tokens[chunks[0][0]][0]), (a, b)),  # "said on Tuesday"
                 s_end,
                 "cue-before",
                 0.7,
@@ -1614,6 +1616,14 @@ class _Run:
                     return None  # "expressed their hope for X": the verb's object is the content
                 return self.text[tokens[index][0] : tokens[j - 1][1]], content
         return None
+
+    def _past_date_adjunct(self, pos: int, end: int) -> int:
+        """``pos`` moved past a date expression that opens the clause at ``pos`` ("on Tuesday",
+        "last week"): a time adjunct of the cue, not part of what was said."""
+        found = find_dates(self.doc, pos, min(end, pos + 40))
+        if found and not self.text[pos : found[0].start].strip() and len(self.text[found[0].end : end].split()) >= 3:
+            return found[0].end
+        return pos
 
     def _sentence_subject(self, tokens, b_start: int) -> str | None:
         """The person a sentence starts with: a name, or "The Secretary" (a role)."""
