@@ -62,6 +62,9 @@ _SEARCH_TRANSLATE = str.maketrans(
         "\u2018": "'",
         "\u2011": "-",
         "\u2010": "-",
+        # long vowels of romanised Japanese ("Tōkyō", "Ōsaka"): the cache writes them plain, and
+        # its own names with macrons are also known without them (_folded)
+        **{long: plain for long, plain in zip("āēīōūĀĒĪŌŪ", "aeiouAEIOU", strict=True)},
     }
 )
 _DE_ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
