@@ -296,12 +296,14 @@ def test_separate_urls_and_read_only_from_environment(server):
 def _samples(query, local) -> list[dict]:
     """Parameter values to try: required ones only, then every parameter given."""
     mission = local.query("SELECT ?m WHERE { ?m a kg:Mission } ORDER BY ?m LIMIT 1").rows
+    event = local.query("SELECT ?e WHERE { ?e kg:sourceCount ?n ; kg:mention ?m } ORDER BY DESC(?n) ?e LIMIT 1").rows
     values = {
         "actor": "Q57792",
         "org": "Q7184",
         "since": "2025-01-01",
         "until": "2025-12-31",
         "mission": str(mission[0][0]) if mission else None,
+        "event": str(event[0][0]) if event else None,
     }
     required = {p.name: values.get(p.name) for p in query.parameters if p.required}
     everything = {p.name: values.get(p.name) for p in query.parameters}
