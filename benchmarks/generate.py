@@ -432,6 +432,223 @@ class Generator:
         return item
 
 
+# --------------------------------------------------------------------------- several reports per event
+
+# Meeting wordings per language; {who} the participants, {where} the place, {kind} the kind.
+REPORT_TEMPLATES = {
+    "en": (
+        "{who} came together in {where} for a {kind}.",
+        "In {where}, {who} held a {kind}.",
+        "{who} met in {where} ({kind}).",
+        "A {kind} brought {who} together in {where}.",
+    ),
+    "de": (
+        "{who} kamen in {where} zu einem Treffen ({kind}) zusammen.",
+        "In {where} trafen sich {who} ({kind}).",
+        "{who} kamen in {where} zusammen ({kind}).",
+        "Ein Treffen ({kind}) führte {who} in {where} zusammen.",
+    ),
+}
+# kinds one happening is reported as (a meeting, talks or a visit; a call stays a call)
+COMPATIBLE_KINDS = {
+    "meeting": ("meeting", "talks", "visit"),
+    "talks": ("talks", "meeting"),
+    "visit": ("visit", "meeting"),
+    "press conference": ("press conference", "meeting"),
+    "summit": ("summit", "meeting"),
+    "call": ("call",),
+}
+
+
+def _shifted(date: str, days: int) -> str:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(date) + dt.timedelta(days=days)).isoformat()
+
+
+class ReportGenerator(Generator):
+    """Several articles ("reports") per story: each story has a few meetings, a mission and a few
+    statements, and each of its ``reports`` articles reports some of them in its own words, with
+    the dates at a precision of its own (day, month or none), the kind as a compatible word, a
+    third participant sometimes left out, the quote with other punctuation. Article ``i`` is
+    report ``i % reports`` of story ``i // reports``. :meth:`truth` gives each fact of a sheet its
+    story-wide event id: the ground truth for clustering, kept outside the fact sheets.
+
+    >>> g = ReportGenerator(seed=3, reports=3)
+    >>> a, b = g.sheet(0), g.sheet(1)
+    >>> a["url"] != b["url"] and set(g.truth(0)) == {"meetings", "missions", "statements"}
+    True
+    """
+
+    def __init__(self, seed: int = 7, reports: int = 3, pool_size: int = POOL_SIZE, zipf: float = ZIPF_EXPONENT):
+        super().__init__(seed, pool_size, zipf)
+        self.reports = reports
+
+    def _story(self, story: int) -> dict:
+        rng = random.Random(f"story:{self.seed}:{story}")
+        actors = self._actors(rng, max(4, _count(rng, 7, 12)))
+        people = [a for a in actors if a.type == "Person"] or actors
+        places = [a for a in actors if a.type in ("Place", "State")] or actors
+        date = _date(rng)
+        meetings = []
+        for n in range(1 + _count(rng, 1.5, 3)):
+            pool = people if len(people) >= 2 else actors
+            meetings.append(
+                {
+                    "id": f"s{story}-m{n}",
+                    "kind": rng.choice(MEETING_KINDS),
+                    "participants": rng.sample(pool, min(len(pool), 2 + (rng.random() < 0.3))),
+                    "place": rng.choice(places),
+                    "date": _shifted(date, rng.randint(0, 2)) if n else date,
+                }
+            )
+        missions = []
+        if rng.random() < 0.7:
+            missions.append(
+                {
+                    "id": f"s{story}-x0",
+                    "kind": rng.choice(MISSION_KINDS),
+                    "lead": rng.choice(actors),
+                    "participants": rng.sample(actors, min(len(actors), 2 + rng.randrange(2))),
+                    "name": f"Operation {rng.choice(LAST_NAMES)} {rng.randint(1, 99)}" if rng.random() < 0.6 else None,
+                    "status": rng.choice(MISSION_STATUS),
+                    "place": rng.choice(places),
+                }
+            )
+        statements = []
+        for n in range(1 + _count(rng, 2, 4)):
+            lang = "de" if rng.random() < 0.5 else "en"
+            topic = rng.choice(TOPICS[lang])
+            statements.append(
+                {
+                    "id": f"s{story}-q{n}",
+                    "speaker": rng.choice(people),
+                    "lang": lang,
+                    "quote": rng.choice(STANCES[lang]).format(t=topic),
+                    "date": date,
+                }
+            )
+        return {"actors": actors, "date": date, "meetings": meetings, "missions": missions, "statements": statements}
+
+    def sheet(self, index: int) -> dict:
+        """Report ``index % reports`` of story ``index // reports`` (fact sheet and text)."""
+        return self._report(index)[0]
+
+    def truth(self, index: int) -> dict[str, list[str]]:
+        """The story-wide event id of each meeting, mission and statement of sheet ``index``."""
+        return self._report(index)[1]
+
+    def _report(self, index: int) -> tuple[dict, dict]:
+        story_index, report = divmod(index, self.reports)
+        story = self._story(story_index)
+        rng = random.Random(f"report:{self.seed}:{index}")
+        lang = "de" if rng.random() < 0.5 else "en"
+        actors = story["actors"]
+        ids = {a.rank: f"a{n + 1}" for n, a in enumerate(actors)}
+        published = _shifted(story["date"], 2 + rng.randint(0, 3))
+        text = _Text()
+        people = [a for a in actors if a.type == "Person"] or actors
+        places = [a for a in actors if a.type in ("Place", "State")] or actors
+        title = self._title(rng, lang, people, places)
+        text.add(title)
+        truth: dict[str, list[str]] = {"meetings": [], "missions": [], "statements": []}
+        meetings = []
+        for event in story["meetings"]:
+            if report and rng.random() < 0.25:  # the first report has every event; others miss some
+                continue
+            who = list(event["participants"])
+            if len(who) > 2 and rng.random() < 0.3:
+                who = who[:2]  # a report names only the two principals
+            names = (" und " if lang == "de" else " and ").join(a.name for a in who)
+            kind = rng.choice(COMPATIBLE_KINDS[event["kind"]])
+            sentence = rng.choice(REPORT_TEMPLATES[lang]).format(who=names, where=event["place"].name, kind=kind)
+            if sentence in text.seen:
+                continue
+            roll = rng.random()
+            date = event["date"] if roll < 0.6 else event["date"][:7] if roll < 0.85 else None
+            start = text.add(sentence, paragraph=True)
+            meetings.append(
+                {
+                    "kind": kind,
+                    "participants": [ids[a.rank] for a in who],
+                    "date": date,
+                    "place": ids[event["place"].rank],
+                    "evidence": sentence,
+                    "span": [start, start + len(sentence)],
+                }
+            )
+            truth["meetings"].append(event["id"])
+        missions = []
+        for event in story["missions"]:
+            if report and rng.random() < 0.3:
+                continue
+            label = event["name"] or event["kind"]
+            lead = event["lead"]
+            if lang == "de":
+                sentence = f"{lead.name} kündigte an, dass {label} in {event['place'].name} beginnen soll."
+            else:
+                sentence = f"{lead.name} said that {label} in {event['place'].name} is {event['status']}."
+            if sentence in text.seen:
+                continue
+            start = text.add(sentence, paragraph=True)
+            missions.append(
+                {
+                    "name": event["name"],
+                    "qid": None,
+                    "kind": event["kind"],
+                    "lead": ids[lead.rank],
+                    "participants": [ids[a.rank] for a in event["participants"]],
+                    "place": ids[event["place"].rank],
+                    "status": event["status"],
+                    "evidence": sentence,
+                    "span": [start, start + len(sentence)],
+                }
+            )
+            truth["missions"].append(event["id"])
+        statements = []
+        for event in story["statements"]:
+            if report and rng.random() < 0.3:
+                continue
+            quote = event["quote"]
+            if rng.random() < 0.5:  # another outlet's punctuation and case
+                quote = quote.rstrip(".!") + ("," if rng.random() < 0.5 else "")
+            cue = rng.choice(CUES[event["lang"]])
+            opening, closing = ("„", "“") if event["lang"] == "de" else ("\u201c", "\u201d")
+            sentence = f"{opening}{quote}{closing} {cue} {event['speaker'].name}."
+            if sentence in text.seen:
+                continue
+            start = text.add(sentence) + len(opening)
+            statements.append(
+                {
+                    "speaker": ids[event["speaker"].rank],
+                    "quote": quote,
+                    "direct": True,
+                    "date": event["date"] if rng.random() < 0.7 else None,
+                    "cue": cue,
+                    "span": [start, start + len(quote)],
+                }
+            )
+            truth["statements"].append(event["id"])
+        body = text.value()
+        sheet = {
+            "url": f"https://news.example.org/{self.seed}/r{index:07d}",
+            "publisher": PUBLISHERS[(index + story_index) % len(PUBLISHERS)],
+            "published": published,
+            "language": lang,
+            "title": title,
+            "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"],
+            "synthetic": True,
+            "method": METHOD,
+            "text_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            "actors": [self._actor_dict(a, ids[a.rank], lang, rng) for a in actors],
+            "meetings": meetings,
+            "missions": missions,
+            "statements": statements,
+            "text": body,
+        }
+        return sheet, truth
+
+
 def generate_sheets(count: int, seed: int = 7, start: int = 0) -> Iterator[dict]:
     """Fact sheets ``start`` … ``start + count - 1`` of the synthetic corpus for ``seed``."""
     generator = Generator(seed)
@@ -439,17 +656,32 @@ def generate_sheets(count: int, seed: int = 7, start: int = 0) -> Iterator[dict]
         yield generator.sheet(index)
 
 
-def write_corpus(out_dir: Path, count: int, seed: int = 7, with_text: bool = False) -> list[Path]:
-    """Write ``count`` sheets as ``NNNNNNN.json`` (texts as ``.txt`` beside them when asked)."""
+def write_corpus(
+    out_dir: Path, count: int, seed: int = 7, with_text: bool = False, reports_per_event: int = 1
+) -> list[Path]:
+    """Write ``count`` sheets as ``NNNNNNN.json`` (texts as ``.txt`` beside them when asked).
+
+    With ``reports_per_event`` > 1 the sheets are reports of shared stories
+    (:class:`ReportGenerator`) and the ground truth, each fact's event id, goes to
+    ``events-truth.jsonl`` beside them (one line per sheet: url, meetings, missions, statements),
+    outside the fact sheets.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for index, sheet in enumerate(generate_sheets(count, seed)):
+    reporter = ReportGenerator(seed, reports_per_event) if reports_per_event > 1 else None
+    sheets = (reporter.sheet(i) for i in range(count)) if reporter else generate_sheets(count, seed)
+    truth_lines = []
+    for index, sheet in enumerate(sheets):
         text = sheet.pop("text")
         path = out_dir / f"{index:07d}.json"
         path.write_text(json.dumps(sheet, ensure_ascii=False), encoding="utf-8")
         if with_text:
             (out_dir / f"{index:07d}.txt").write_text(text, encoding="utf-8")
+        if reporter:
+            truth_lines.append(json.dumps({"url": sheet["url"], **reporter.truth(index)}))
         paths.append(path)
+    if reporter:
+        (out_dir / "events-truth.jsonl").write_text("\n".join(truth_lines) + "\n", encoding="utf-8")
     return paths
 
 
@@ -458,8 +690,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--reports-per-event",
+        type=int,
+        default=1,
+        help="articles per story: each reports the story's events in its own words (ground truth in events-truth.jsonl)",
+    )
     args = parser.parse_args(argv)
-    paths = write_corpus(args.out_dir, args.articles, args.seed)
+    paths = write_corpus(args.out_dir, args.articles, args.seed, reports_per_event=args.reports_per_event)
     print(f"wrote {len(paths)} synthetic fact sheets to {args.out_dir}", file=sys.stderr)
     return 0
 

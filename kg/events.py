@@ -5,7 +5,10 @@ Every article keeps its own meeting, mission and statement nodes (with span and 
 the events graph ``{base}graph/events`` adds one node per event — ``kg:MeetingEvent``,
 ``kg:MissionEvent`` or ``kg:StatementEvent`` — that links every per-article node (``kg:mention``)
 and every reporting article (``kg:reportedIn``), with the event's participants, kind, date and
-place and how many articles report it (``kg:sourceCount``). kg/ontology/MODEL.md ("Events")
+place and how many articles report it (``kg:sourceCount``). An event reported once is its
+per-article node itself (typed as an event in the events graph, with ``kg:mention`` itself): its
+kind, participants, date and place are the triples it has in its article graph, so the events
+graph adds a few triples per fact, not a copy of it. kg/ontology/MODEL.md ("Events")
 documents the terms; the README lists the thresholds.
 
 Matching (:func:`compatible`, a symmetric test of two mentions):
@@ -453,9 +456,12 @@ def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_
     """The triples of these events (and the match keys of their mentions)."""
     made = iris(base_iri)
     named: dict[URIRef, list[list[Mention]]] = {}
-    for members in events:
-        named.setdefault(made.event(*_identity(members)), []).append(members)
     out: set[tuple] = set()
+    for members in events:
+        if len(members) == 1:  # reported once: the per-article node is the event node too
+            out |= _one_event(URIRef(members[0].iri), members)
+        else:
+            named.setdefault(made.event(*_identity(members)), []).append(members)
     for node, groups in named.items():
         for members in groups:
             if len(groups) > 1:  # two events with one identity: told apart by their first mention
@@ -469,7 +475,8 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
     out = {(node, RDF.type, _EVENT_CLASS[first.category])}
     articles = {m.article for m in members}
     out.add((node, KG.sourceCount, _integer(len(articles))))
-    out.add((node, KG.mentionCount, _integer(len(members))))
+    if len(members) > 1:  # absent: one
+        out.add((node, KG.mentionCount, _integer(len(members))))
     for m in members:
         mention = URIRef(m.iri)
         out.add((node, KG.mention, mention))
@@ -478,6 +485,8 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
     published = sorted(m.published for m in members if m.published)
     if published:
         out.add((node, KG.firstReported, _date_literal(published[0])))
+    if len(members) == 1:  # its kind, participants, date, place, quote are its own, in its article graph
+        return out
     latest = max(members, key=lambda m: (m.published or "", m.status is not None, m.iri))
     if latest.status:  # the status of the latest report: a planned meeting reported later as held
         out.add((node, KG.status, KG[latest.status]))
@@ -552,7 +561,7 @@ _SUBJECTS = """
 SELECT ?s ?p ?o ?events WHERE { VALUES ?s { %s } GRAPH ?events { ?s ?p ?o } }
 """
 _CHUNK = 400  # keys or subjects per lookup query
-_MENTION_CACHE = 200_000  # stored mentions the planner keeps between writes (read from the store once)
+_MENTION_CACHE = 50_000  # stored mentions the planner keeps between writes (read from the store once)
 
 
 class EventPlanner:
@@ -709,13 +718,14 @@ SELECT ?e ?type ?kind ?date ?sources ?mentions (GROUP_CONCAT(DISTINCT ?name; sep
        ?events ?min_sources
 WHERE {
   GRAPH ?events {
-    ?e a ?type ; <https://w3id.org/kg-news/ontology#sourceCount> ?sources ;
-       <https://w3id.org/kg-news/ontology#mentionCount> ?mentions .
-    OPTIONAL { ?e <https://w3id.org/kg-news/ontology#meetingKind>|<https://w3id.org/kg-news/ontology#missionKind> ?kind }
-    OPTIONAL { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp> ?date }
-    OPTIONAL { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor>|<https://schema.org/spokenByCharacter> ?who_iri }
-    OPTIONAL { ?e <https://schema.org/text> ?text }
+    ?e a ?type ; <https://w3id.org/kg-news/ontology#sourceCount> ?sources .
+    OPTIONAL { ?e <https://w3id.org/kg-news/ontology#mentionCount> ?counted }
   }
+  BIND (COALESCE(?counted, 1) AS ?mentions)
+  OPTIONAL { ?e <https://w3id.org/kg-news/ontology#meetingKind>|<https://w3id.org/kg-news/ontology#missionKind> ?kind }
+  OPTIONAL { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp> ?date }
+  OPTIONAL { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor>|<https://schema.org/spokenByCharacter> ?who_iri }
+  OPTIONAL { ?e <https://schema.org/text> ?text }
   OPTIONAL { ?who_iri <https://w3id.org/kg-news/summary#name> ?name }
   FILTER (?sources >= ?min_sources)
 }

@@ -441,6 +441,19 @@ _EGO = (
 ORDER BY DESC(?meetings) ?other
 LIMIT %d"""
 )
+# with the events graph (kg/events.py): meetings counted as events, one per reported happening
+# however many articles report it (as the stored query "who-met-whom" counts them)
+_EGO_EVENTS = (
+    _PREFIXES
+    + """SELECT ?actor ?other (COUNT(DISTINCT ?event) AS ?meetings) WHERE {
+  ?event sem:hasActor ?actor ; a kg:MeetingEvent ; sem:hasActor ?other .
+  FILTER (?other != ?actor)
+}
+GROUP BY ?actor ?other
+ORDER BY DESC(?meetings) ?other
+LIMIT %d"""
+)
+_HAS_EVENTS = _PREFIXES + "ASK { ?event a kg:MeetingEvent }"
 _NODES = (
     _PREFIXES
     + """SELECT ?actor ?name ?qid ?types ?articles WHERE {
@@ -654,18 +667,22 @@ def _statements(store, sparql: str, iri: URIRef, base_iri: str) -> list[dict]:
 
 
 def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
-    """Who met the actor (first hop, the most meetings first) and whom they met (second hop),
-    from the summary graph's pair nodes: nodes with name/type/QID, edges weighted by meetings."""
-    first = _rows(store, _EGO % MAX_EGO_NEIGHBOURS, actor=iri)
+    """Who met the actor (first hop, the most meetings first) and whom they met (second hop):
+    nodes with name/type/QID, edges weighted by meetings. The actor's own meetings are counted
+    as events (one per happening, however many articles report it) when the store has the
+    events graph (``counted: "events"``); the second hop is the counterparts' ties among the
+    store's strongest pairs (the summary graph's 1000 ranked pair nodes), weighted by their
+    per-article meeting reports (``counted: "reports"``)."""
+    events = bool(store.query(_HAS_EVENTS).boolean)
+    first = _rows(store, (_EGO_EVENTS if events else _EGO) % MAX_EGO_NEIGHBOURS, actor=iri)
     weights: dict[tuple, int] = {}
     hop = {iri: 0}
     for row in first:
         hop.setdefault(row["other"], 1)
         weights[tuple(sorted((str(iri), str(row["other"]))))] = _value(row["meetings"])
-    # the second hop: the ties of the counterparts among the store's strongest pairs (the 1000
-    # ranked pair nodes of the summary graph, as "who-met-whom" reads them); reading every pair
-    # of busy counterparts instead costs seconds at 10,000 articles
+    # reading every pair of busy counterparts instead costs seconds at 10,000 articles
     first_hop = set(hop)
+    second = []
     for row in _rows(store, _TOP_PAIRS):
         x, y = row["a"], row["b"]
         if iri in (x, y) or (x not in first_hop and y not in first_hop):
@@ -674,7 +691,13 @@ def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
             if node not in hop and len(hop) < MAX_EGO_NODES:
                 hop[node] = 2
         if x in hop and y in hop:
-            weights[tuple(sorted((str(x), str(y))))] = _value(row["meetings"])
+            second.append((x, y, _value(row["meetings"])))
+    reported = {}  # second-hop edges: the summary's per-article meeting counts (recounting them as
+    # events among 60 busy actors takes seconds at 10,000 articles)
+    for x, y, meetings in second:
+        key = tuple(sorted((str(x), str(y))))
+        if key not in weights:
+            reported[key] = meetings
     info = _actor_info(store, list(hop), base_iri)
     nodes = []
     for node, distance in hop.items():
@@ -688,8 +711,10 @@ def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
             "articles": 0,
         }
         nodes.append({**entry, "hop": distance})
-    edges = [{"from": a, "to": b, "meetings": n} for (a, b), n in sorted(weights.items())]
-    return {"nodes": nodes, "edges": edges}
+    counted = "events" if events else "reports"
+    edges = [{"from": a, "to": b, "meetings": n, "counted": counted} for (a, b), n in sorted(weights.items())]
+    edges += [{"from": a, "to": b, "meetings": n, "counted": "reports"} for (a, b), n in sorted(reported.items())]
+    return {"nodes": nodes, "edges": edges, "counted": counted}
 
 
 # --------------------------------------------------------------------------- search and network
@@ -755,8 +780,8 @@ LIMIT 1000"""
 
 
 def network_view(store, limit: int = 60, base_iri: str = DEFAULT_BASE_IRI) -> dict:
-    """The most connected actors (by meetings, over the 1000 most frequent pairs of the summary
-    graph) and the meetings among them: at most ``limit`` nodes (≤ 200).
+    """The most connected actors (by meeting reports, over the 1000 most frequent pairs of the
+    summary graph) and the meetings among them (per-article reports): at most ``limit`` nodes (≤ 200).
 
     >>> import kg
     >>> graph = kg.open("memory:")
@@ -786,7 +811,13 @@ def network_view(store, limit: int = 60, base_iri: str = DEFAULT_BASE_IRI) -> di
             "articles": 0,
         }
         nodes.append({**entry, "meetings": degree[node]})
-    edges = [{"from": str(a), "to": str(b), "meetings": n} for a, b, n in pairs if a in chosen and b in chosen]
+    # meeting reports: the summary graph's per-article counts (the events-based "who-met-whom"
+    # aggregates every event of the store, seconds at 10,000 articles)
+    edges = [
+        {"from": str(a), "to": str(b), "meetings": n, "counted": "reports"}
+        for a, b, n in pairs
+        if a in chosen and b in chosen
+    ]
     return {"view": "network", "nodes": nodes, "edges": edges, "pairs": len(pairs)}
 
 

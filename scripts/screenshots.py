@@ -12,6 +12,7 @@ the demo store; docs/img/ keeps a copy for the README.
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import sys
 import threading
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from kg.serve import ServeConfig, make_server
+
+    logging.getLogger("kg.serve").setLevel(logging.ERROR)  # idle keep-alive connections closed: not news
     from kg.store import open_store
 
     store = open_store(args.store, read_only=True)

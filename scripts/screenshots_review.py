@@ -18,7 +18,7 @@ from pathlib import Path
 
 from screenshots import CHROMIUM, _driver, _ready
 
-QUERY = "#query=statements&actor=Q57792"
+QUERY = "#query=meetings&actor=Q57792"
 
 
 def main(argv: list[str] | None = None) -> int:

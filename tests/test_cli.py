@@ -32,6 +32,18 @@ def seeded(tmp_path):
     return store
 
 
+def test_events_lists_explains_and_rebuilds(seeded):
+    code, stdout, stderr = kg(seeded, "events", "--limit", "500")
+    assert code == 0, stderr
+    line = next(x for x in stdout.splitlines() if "Shigeru Ishiba" in x and "2025-04-09" in x)
+    assert "mentions=2" in line  # the seed's meeting and press conference of that day
+    code, stdout, _ = kg(seeded, "events", "--explain", line.split()[0])
+    assert code == 0 and "2 mention(s) in 1 article(s)" in stdout and "same event: True" in stdout
+    assert kg(seeded, "events", "--explain", "no-such-event")[0] == 2
+    code, _, stderr = kg(seeded, "events", "--rebuild")
+    assert code == 0 and "rebuilt the events graph" in stderr
+
+
 def test_ingest_query_meetings_lists_ishiba(seeded):
     code, stdout, _ = kg(seeded, "query", "meetings", "--param", "actor=Q57792", "--format", "csv")
     assert code == 0

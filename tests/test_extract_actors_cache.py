@@ -67,6 +67,7 @@ ROWS = [
     ("SPA", "Q900313", "Organization", "en", "alias", TABLES, {"kind": "political_party"}),
     ("Ostburg", "Q900314", "Place", "de", "label", TABLES, {"population": "2000000", "kind": "capital"}),
     ("Ostburg", "Q900201", "State", "de", "metonym", "shipped", {}),
+    ("Zelora", "Q900315", "Organization", "de", "label", TABLES, {"kind": "political_party"}),
 ]
 
 
@@ -141,6 +142,31 @@ def test_a_namesake_with_a_non_office_role_is_not_linked(cache):
 def test_a_table_place_is_a_proper_name_use_in_context(cache, text, recognised):
     name = next(n for n in ("Nice", "Lindau", "Grossheim") if n in text)
     assert (name in _found(text, cache)) is recognised
+
+
+def test_a_one_word_party_name_that_is_no_common_word_is_recognised(cache):
+    assert _reading(_found("Die Zelora gewann die Wahl in Nordland.", cache)["Zelora"]) == "Q900315"
+    assert "Together" not in _found("Together with Nordland, the party won.", cache)  # an English word
+
+
+def test_a_german_party_acronym_after_an_article_is_the_party_not_a_noun(cache):
+    found = _found("Die Ministerin sagte, die PAKOS habe in Nordland verloren.", cache)
+    assert _reading(found["PAKOS"]) == "Q900307"
+    assert "Ende" not in _found("Die Ministerin sagte, das Ende sei nah.", cache)  # a noun after its article
+
+
+def test_a_place_name_after_a_first_name_is_part_of_a_persons_name(cache):
+    assert "Grossheim" not in _found("According to Carla Grossheim, an analyst, the plan will fail.", cache)
+    assert "Grossheim" in _found("Farmers protested in Grossheim on Friday.", cache)
+
+
+def test_an_english_capital_opening_a_longer_name_is_no_government(cache):
+    def states(text):
+        return [a.qid for a in recognise_actors(read_article(text), cache).actors if a.type == "State"]
+
+    assert states("The Ostburg Post reported that the talks had failed, officials said.") == []
+    assert states("Ostburg warned the neighbours on Monday, officials said.") == ["Q900201"]
+    assert states("Ostburg Warns Its Neighbours\n\nThe talks failed, officials said on Monday.") == ["Q900201"]
 
 
 def test_an_acronym_defined_by_the_words_before_it_is_not_a_party_of_those_letters(cache):

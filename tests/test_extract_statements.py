@@ -516,3 +516,28 @@ def test_zufolge_after_a_long_source_phrase(make_doc):
 )
 def test_source_with_an_apposition(make_doc, text, quote, language):
     assert triples(run(make_doc, text, language=language)) == [("weber", quote, False)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "The plan will work, Olsen told a news conference in Oslo on Monday, adding that funding was secured.",
+            [("olsen", "The plan will work", False), ("olsen", "funding was secured", False)],
+        ),
+        ("The plan will work, Olsen said on Monday, adding that funding was secured.", None),
+        ("The plan will work, Olsen told reporters in Oslo on Monday.", [("olsen", "The plan will work", False)]),
+    ],
+)
+def test_trailing_attribution_with_adjuncts_and_an_adding_clause(make_doc, text, expected):
+    expected = expected or [("olsen", "The plan will work", False), ("olsen", "funding was secured", False)]
+    assert triples(run(make_doc, text, language="en")) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Olsen said on Tuesday the plan would work.", "Olsen said on Tuesday that the plan would work."],
+)
+def test_a_date_after_the_cue_dates_the_statement_and_is_not_said(make_doc, text):
+    found = run(make_doc, text, language="en", published="2025-04-10")
+    assert [(s.quote, s.date) for s in found] == [("the plan would work", "2025-04-08")]

@@ -153,6 +153,11 @@ def test_iris_and_qids_are_links(server, browser):
     hrefs = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results td a")}
     assert server.url + "/actors/Q1335527" in hrefs  # a counterpart's QID → the actor view
     assert "https://www.wikidata.org/wiki/Q1335527" in hrefs  # … and Wikidata
+    names = {a.text: a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results td a")}
+    assert names["Shigeru Ishiba"] == server.url + "/actors/Q1335527"  # the counterpart's name, by its QID column
+    _open(browser, server.url + "/#query=statements&actor=Q57792")
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    hrefs = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#results td a")}
     articles = [h for h in hrefs if h.startswith(server.url + "/articles/")]  # the source article → its view
     assert articles
     _open(browser, articles[0])
@@ -223,3 +228,21 @@ def test_normal_results_need_no_horizontal_scrolling(server, browser):
         assert wide <= seen, fragment
         dates = browser.find_elements(By.CSS_SELECTOR, "#results td.date")
         assert all("\n" not in d.text for d in dates)
+
+
+def test_csv_download_has_every_page(server, browser):
+    import csv
+    import io
+
+    import requests
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.url + "/#query=actors&limit=10")
+    _wait(browser, lambda d: d.find_element(By.ID, "results").is_displayed())
+    browser.execute_script("window.saveBlob = (text) => { window.kgCsv = text; };")  # instead of a file
+    browser.find_element(By.ID, "download-csv").click()
+    text = _wait(browser, lambda d: d.execute_script("return window.kgCsv"))
+    rows = list(csv.reader(io.StringIO(text)))
+    whole = requests.get(f"{server.url}/api/queries/actors", params={"format": "csv", "limit": 1000}, timeout=10)
+    assert rows == list(csv.reader(io.StringIO(whole.text)))
+    assert len(rows) > 11  # more than the one page of 10 rows shown

@@ -177,8 +177,31 @@ def test_several_articles_then_a_delete_match_the_embedded_store(server, tmp_pat
     assert exports[0] == exports[1] and len(exports[0]) > 1000
 
 
-# gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary
-@pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 5})])
+def test_single_quads_in_several_graphs_are_added_and_removed_exactly(server):
+    """Quads of every kind of literal spread over several graphs, added and then removed in one
+    write each (Virtuoso kept the language-tagged ones when one DELETE DATA named several graphs)."""
+    store = server.store()
+    graphs = [URIRef(f"{DEFAULT_BASE_IRI}graph/test-{i}") for i in range(3)]
+    s, p = URIRef(f"{DEFAULT_BASE_IRI}thing/1"), URIRef("https://schema.org/text")
+    objects = [
+        Literal("Aber das ist ein Traum.", lang="de"),
+        Literal('a plain string with "quotes" and a\u00a0no-break space'),
+        Literal("2025-04-10", datatype=XSD.date),
+        Literal(True),
+        Literal(3),
+        URIRef(f"{DEFAULT_BASE_IRI}thing/2"),
+    ]
+    quads = [(s, p, o, g) for g in graphs for o in objects]
+    store.apply_changes(add=quads)
+    assert store.quad_count() == len(quads)
+    store.apply_changes(remove=quads[: len(objects)], add=[(s, p, Literal("neu", lang="de"), graphs[0])])
+    assert store.quad_count() == len(quads) - len(objects) + 1
+    store.apply_changes(remove=[*quads[len(objects) :], (s, p, Literal("neu", lang="de"), graphs[0])])
+    assert store.quad_count() == 0 and store.graph_names() == []
+
+
+# gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary, the events
+@pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 6})])
 def test_a_batch_is_one_atomic_update_or_gsp_puts(write, expected, corpus_dir):
     """By default a batch of articles and its summary quads is one SPARQL Update request, so a
     server that fails mid-run leaves all of the batch or none; KG_STORE_WRITE=gsp puts each graph."""
@@ -273,12 +296,14 @@ def test_separate_urls_and_read_only_from_environment(server):
 def _samples(query, local) -> list[dict]:
     """Parameter values to try: required ones only, then every parameter given."""
     mission = local.query("SELECT ?m WHERE { ?m a kg:Mission } ORDER BY ?m LIMIT 1").rows
+    event = local.query("SELECT ?e WHERE { ?e kg:sourceCount ?n ; kg:mention ?m } ORDER BY DESC(?n) ?e LIMIT 1").rows
     values = {
         "actor": "Q57792",
         "org": "Q7184",
         "since": "2025-01-01",
         "until": "2025-12-31",
         "mission": str(mission[0][0]) if mission else None,
+        "event": str(event[0][0]) if event else None,
     }
     required = {p.name: values.get(p.name) for p in query.parameters if p.required}
     everything = {p.name: values.get(p.name) for p in query.parameters}
@@ -286,7 +311,9 @@ def _samples(query, local) -> list[dict]:
 
 
 def _rows(result) -> Counter:
-    """Rows as a multiset; GROUP_CONCAT lists compared as sorted pieces (SPARQL leaves their order open)."""
+    """Rows as a multiset; GROUP_CONCAT lists compared as sorted pieces (SPARQL leaves their order
+    open), and an empty one as unbound (the GROUP_CONCAT of no values is unbound in Oxigraph, ""
+    in Virtuoso)."""
     if result.kind == "ask":
         return Counter([result.boolean])
     if result.kind == "graph":
@@ -295,6 +322,8 @@ def _rows(result) -> Counter:
 
 
 def _canonical(term):
+    if isinstance(term, Literal) and str(term) == "" and term.datatype is None and not term.language:
+        return None
     if isinstance(term, Literal) and re.search(r"[;,] ", str(term)):
         return tuple(sorted(re.split(r"[;,] ", str(term))))
     return term
@@ -317,13 +346,13 @@ def test_pages_from_the_remote_store_concatenate_to_the_whole_result(loaded):
     remote, local = loaded
     query = STORED["meetings"]
     whole = run_query(remote, query, {"actor": "Q57792"}).rows
-    assert len(whole) >= 3 and _rows_of(whole) == _rows_of(run_query(local, query, {"actor": "Q57792"}).rows)
+
+    def same(rows):
+        return [tuple(_canonical(term) for term in row) for row in rows]
+
+    assert len(whole) >= 3 and same(whole) == same(run_query(local, query, {"actor": "Q57792"}).rows)
     pages = list(iter_pages(remote, query, {"actor": "Q57792"}, page=Page(2)))
     assert [row for page in pages for row in page.rows] == whole and not pages[-1].more
-
-
-def _rows_of(rows) -> list:
-    return [tuple(_canonical(t) for t in row) for row in rows]
 
 
 def test_optional_parameters_stay_unbound_when_not_given(loaded):
@@ -445,26 +474,28 @@ def _always(status: int, body: bytes = b"boom: storage on fire", media: str = "t
     return lambda handler: (status, body, media)
 
 
+@pytest.mark.parametrize("preset", ["", "virtuoso+"])
 @pytest.mark.parametrize("args", [("stats",), ("ingest", SEED_SHEET), ("query", "articles"), ("validate",)])
-def test_http_500_is_a_runtime_error_naming_url_and_status(args):
+def test_http_500_is_a_runtime_error_naming_url_and_status(args, preset):
     with FakeServer(_always(500)) as fake:
-        code, _, stderr = kg(fake.url, *args, env={"KG_STORE_RETRIES": "0"})
+        code, _, stderr = kg(preset + fake.url, *args, env={"KG_STORE_RETRIES": "0"})
     assert code == 3
     assert fake.url in stderr and "500" in stderr and "storage on fire" in stderr
 
 
-def test_slow_server_times_out_with_a_clear_message():
+@pytest.mark.parametrize("preset", ["", "virtuoso+"])
+def test_slow_server_times_out_with_a_clear_message(preset):
     def slow(handler):
         time.sleep(3)
         return 200, b"{}", "application/json"
 
     with FakeServer(slow) as fake:
         started = time.monotonic()
-        code, _, stderr = kg(fake.url, "stats", env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"})
+        code, _, stderr = kg(preset + fake.url, "stats", env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"})
         query_elapsed = time.monotonic() - started
         started = time.monotonic()
         put_code, _, put_stderr = kg(
-            fake.url, "ingest", SEED_SHEET, env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"}
+            preset + fake.url, "ingest", SEED_SHEET, env={"KG_STORE_TIMEOUT": "0.5", "KG_STORE_RETRIES": "0"}
         )
         put_elapsed = time.monotonic() - started
     assert code == 3 and "no answer within 0.5 s" in stderr and query_elapsed < 2.5

@@ -252,6 +252,7 @@ def test_save_without_a_file_says_how(review):
         srv.shutdown()
 
 
+@pytest.mark.server
 def test_kg_review_command(tmp_path):
     store = tmp_path / "store"
     target = tmp_path / "corrected.yaml"
@@ -274,6 +275,7 @@ def test_kg_review_command(tmp_path):
     assert not store.exists()  # the store is never opened
 
 
+@pytest.mark.server
 def test_kg_review_url_fetches_the_page(tmp_path):
     """``kg review URL`` fetches as ``kg ingest URL`` does (here from a server on 127.0.0.1)."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

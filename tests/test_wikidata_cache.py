@@ -300,3 +300,18 @@ def test_office_holders_see_entities_stored_in_this_process(tmp_path):
         office = Office("Minister of Testing", "2031-01-01", None)
         cache.put(Entity("Q999999001", "Person", labels={"en": "Ada Example"}, offices=[office]))
         assert ("Q999999001", "Minister of Testing") in {(q, o.title) for q, o in cache.office_holders(day)}
+
+
+def test_content_key_names_the_shipped_cache_by_its_inputs_wherever_it_lies(tmp_path):
+    """The compiled gazetteer is keyed by this: one shipped cache in two folders (checkouts) has
+    one key, and an empty user cache adds nothing to it."""
+    import shutil
+
+    from kg.wikidata.cache import SHIPPED_CACHE
+
+    copy = tmp_path / "elsewhere" / SHIPPED_CACHE.name
+    copy.parent.mkdir()
+    shutil.copy2(SHIPPED_CACHE, copy)
+    with EntityCache.open() as here, EntityCache.open(tmp_path / "user.sqlite", shipped=copy) as there:
+        assert there.content_key() == here.content_key()[:1]
+        assert here.content_key()[0][0] == "shipped"

@@ -62,6 +62,9 @@ _SEARCH_TRANSLATE = str.maketrans(
         "\u2018": "'",
         "\u2011": "-",
         "\u2010": "-",
+        # long vowels of romanised Japanese ("Tōkyō", "Ōsaka"): the cache writes them plain, and
+        # its own names with macrons are also known without them (_folded)
+        **{long: plain for long, plain in zip("āēīōūĀĒĪŌŪ", "aeiouAEIOU", strict=True)},
     }
 )
 _DE_ADJ_ENDINGS = ("", "e", "en", "er", "es", "em")
@@ -135,14 +138,40 @@ class _Entry(NamedTuple):
 
 # Raise when _variants, _inhabitant_nouns or the surname rule change: compiled gazetteers kept
 # between processes are then rebuilt.
-_VARIANTS_VERSION = 2
+_VARIANTS_VERSION = 5
+
+
+def _folded(text: str) -> str:
+    """``text`` without diacritics, as English texts often write foreign names ("Mevlut
+    Cavusoglu", "Dusseldorf"); ß stays (one letter for two would shift the text's offsets).
+
+    >>> _folded("Mevlüt Çavuşoğlu"), _folded("Łódź"), _folded("Düsseldorf")
+    ('Mevlut Cavusoglu', 'Lodz', 'Dusseldorf')
+    """
+    out = []
+    for char in text:
+        if ord(char) < 128 or char == "ß":
+            out.append(char)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        out.append(base if base.isascii() and base else _UNDECOMPOSED.get(char, char))
+    return "".join(out)
+
+
+_UNDECOMPOSED = {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}
 
 
 def _variants(name) -> set[str]:
-    """Surface variants of a cache name: inflections, capitalisation, genitive."""
+    """Surface variants of a cache name: inflections, capitalisation, genitive, and the name
+    without diacritics (see _folded)."""
     text = name.text.strip()
     if not text:
         return set()
+    if name.kind in ("label", "alias") and name.type in ("Person", "Place", "Organization"):
+        folded = _folded(text)
+        if folded != text:
+            plain = SimpleName(folded, name.qid, name.type, name.lang, name.kind)
+            return _variants(plain) | _variants(SimpleName(text, name.qid, name.type, name.lang, "unfolded"))
     out = {text}
     if name.kind == "demonym":
         if name.lang == "de" or text[:1].islower():
@@ -161,7 +190,7 @@ def _variants(name) -> set[str]:
         out.add(text[4:])  # "the Lisbon Summit"
     if len(words) >= 2 and re.search(r"(?:ische|ische?s|e|es)$", words[0]) and words[0][:1].isupper():
         stem = re.sub(r"(?:es|e)$", "", words[0])
-        for ending in ("en", "er", "em"):
+        for ending in ("e", "en", "er", "em"):  # "das Vereinigte Königreich", "des Vereinigten …"
             out.add(" ".join([stem + ending] + words[1:]))
     for form in list(out):
         if form[-1:].isalpha() and form[-1] not in "sxzß" and len(form) > 2:
@@ -335,9 +364,11 @@ _GAZ_LOCK = threading.Lock()
 def gazetteer_for(cache) -> Gazetteer:
     """The gazetteer of a name source, built once per process and source.
 
-    A source is known by its files (path, modification time, size: a rebuilt cache gets a new
-    gazetteer) or by its ``gazetteer_key``; a source with neither gets a new gazetteer each
-    time. The newest few gazetteers are kept.
+    A source is known by its content (``EntityCache.content_key``: the shipped cache by the hash
+    of its inputs, in any checkout; an empty user cache is left out; another file by its path,
+    modification time and size, so a rebuilt or grown cache gets a new gazetteer), by its files,
+    or by its ``gazetteer_key``; a source with none of them gets a new gazetteer each time. The
+    newest few gazetteers are kept.
 
     >>> s = StaticNames([("Japan", "Q17", "State", "de", "label")])
     >>> gazetteer_for(s) is gazetteer_for(s)
@@ -434,6 +465,12 @@ def _all_names(cache):
 def _source_key(cache) -> tuple | None:
     import os
 
+    content = getattr(cache, "content_key", None)
+    if callable(content):  # kg.wikidata.cache.EntityCache: by content, not by folder
+        try:
+            return ("files", *content())
+        except Exception:  # an unreadable file: known by its stamp below
+            pass
     stamp = []
     for path in map(str, getattr(cache, "paths", None) or []):
         try:
@@ -479,6 +516,7 @@ class _State:
         self.confusable: dict[str, set[str]] = {}
         self.deferred_surnames: list[tuple[int, int, str]] = []  # cached surnames seen alone
         self.capitals: dict[str, list[str]] = {}  # a capital's place key → its state's QIDs
+        self.sentence_starts: list[int] = []  # the starts of the document's sentences, in order
         self._tokens: dict[tuple[int, int], list[_Tok]] = {}
         self.metadata_names = {
             n.casefold() for n in doc.authors + doc.extra.get("translators", []) + doc.extra.get("photo_credits", [])
@@ -828,6 +866,14 @@ def _defined_acronym(state: _State, start: int) -> bool:
     return len(acronym) >= 2 and initials.endswith(acronym.upper())
 
 
+def _no_common_word(word: str) -> bool:
+    """A one-word organisation name ("Hamas", "Likud") whose lower-case form is no word of
+    English or German ("Together", "Renew", "Reform", "Linke" are): a name, not a use of a word."""
+    from kg.extract.nlp import is_word
+
+    return not any(is_word(word.lower(), lang) for lang in ("en", "de"))
+
+
 def _common_word_name(surface: str, lang: str) -> bool:
     """A cached place name that is also a common word of ``lang`` (resources common_word_names)."""
     return resources.has(lang, "common_word_names") and surface in resources.words(lang, "common_word_names")
@@ -841,6 +887,30 @@ def _speaker_after(state: _State, end: int) -> bool:
     a person or a body, not a town of that name."""
     match = _WORD_AFTER.match(state.search, end)
     return bool(match) and match.group(1) in (lx.SPEECH_VERBS_EN | lx.SPEECH_VERBS_DE)
+
+
+_WORD_BEFORE = re.compile(r"([\w'’-]+)[ \t]+$")
+
+
+def _name_word_before(state: _State, start: int, region_start: int) -> bool:
+    """A capitalised word right before a one-word place name that makes them one longer name:
+    a first name ("Carla Mendoza", "Lin Jian") or a title ("President Mendoza"). Not a
+    preposition ("In Mendoza"), an article or a place noun ("Provinz Mendoza": see _place_intro_before)."""
+    match = _WORD_BEFORE.search(state.search, max(region_start, start - 30), start)
+    if not match or not match.group(1)[:1].isupper():
+        return False
+    word = match.group(1)
+    lang = state.doc.language
+    nouns = resources.words(lang, "place_intro_nouns") if resources.has(lang, "place_intro_nouns") else ()
+    return not (
+        _locative_word(word)
+        or word.casefold() in _GERMAN_ARTICLES
+        or word.casefold() in ("the", "a", "an")
+        or word in nouns
+        or word in lx.NOT_NAME_WORDS
+        or word.casefold() in lx.MONTHS
+        or word.casefold() in lx.WEEKDAYS
+    )
 
 
 def _notable_entries(state: _State, start: int, end: int, entries: list, region_start: int) -> list:
@@ -884,7 +954,9 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
         weak = bool(after) and after.group(1) not in lx.NOT_NAME_WORDS and not _event_after(state, end)
         before = re.search(r"([A-Z][\w.]*)[ \t]+$", state.search[max(0, start - 20) : start])
         weak = weak or bool(before) and before.group(1) in resources.words("en", "place_name_prefixes")
-    if not weak and lang == "de" and len(words) == 1:
+    acronym = len(words) == 1 and surface.isalpha() and len(surface) >= 3 and sum(c.isupper() for c in surface) >= 2
+    organisation = all(e.type == "Organization" for e in table)
+    if not weak and lang == "de" and len(words) == 1 and not acronym and not organisation:  # "die SPD", "die Hamas"
         before = re.search(r"(\w+)\s+$", state.search[max(region_start, start - 20) : start])
         # "beim Essen", "das Essen": a German noun takes an article, a town does not;
         # at a sentence start a capital says nothing ("Essen und Trinken sind frei")
@@ -901,8 +973,10 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
             ok = len(words) >= 2 and not _generic_name(surface, lang)
         elif entry.type == "Organization":
             ok = (
-                surface.isupper() and surface.isalpha() and len(surface) >= 3 and not _defined_acronym(state, start)
-            ) or (len(words) >= 2 and not _generic_name(surface, lang))
+                (acronym and not _defined_acronym(state, start))
+                or (len(words) >= 2 and not _generic_name(surface, lang))
+                or (len(words) == 1 and len(surface) >= 4 and _no_common_word(surface))
+            )
         elif entry.type == "Place":
             _, population, kind = facts[entry.qid]
             if place_context is None:
@@ -920,7 +994,11 @@ def _notable_entries(state: _State, start: int, end: int, entries: list, region_
                 or "capital" in kind.split("|")
                 or (len(words) >= 2 and not _generic_name(surface, lang))
             )
-            ok = (place_context or (notable and not _speaker_after(state, end))) and len(surface) >= 3
+            ok = (
+                (place_context or (notable and not _speaker_after(state, end)))
+                and len(surface) >= 3
+                and not (len(words) == 1 and _name_word_before(state, start, region_start))
+            )
         else:
             ok = True
         if ok:
@@ -958,8 +1036,32 @@ def _split_of_name(state: _State, start: int, end: int, entries) -> list | None:
     return None
 
 
+_NEXT_CAPITALISED = re.compile(r"[ \t]+([A-Z][a-z][\w'-]*)")
+
+
+def _metonym_in_longer_name(state: _State, start: int, end: int, entries, headings: frozenset[int]) -> bool:
+    """An English capital standing for its government only as the first word of a longer
+    capitalised name ("The Washington Post reported", "Paris Hilton", "Tokyo Electric Power
+    said", "Moscow Mayor Sergei Sobyanin"): no actor of its own. Not in title-case headings, and
+    not before an event noun ("the Lisbon Summit": the place of the event) or a month or weekday."""
+    if state.doc.language != "en" or not any(e.kind == "metonym" for e in entries):
+        return False
+    if any(e.kind != "metonym" and e.type != "Place" for e in entries) or _locative_before(state.search, start):
+        return False  # "In Washington Biden met …": the city, then a name
+    match = _NEXT_CAPITALISED.match(state.search, end)
+    if not match or match.group(1) in lx.NOT_NAME_WORDS or _event_after(state, end):
+        return False
+    word = match.group(1).casefold()
+    if word in lx.MONTHS or word in lx.WEEKDAYS:
+        return False
+    sentence = bisect.bisect_right(state.sentence_starts, start) - 1
+    return sentence < 0 or state.sentence_starts[sentence] not in headings
+
+
 def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
     doc = state.doc
+    headings = frozenset(s.start for s in doc.sentences if s.kind == "heading")
+    state.sentence_starts = [s.start for s in doc.sentences]
     starts = [r[0] for r in regions]
     queue = list(reversed(state.gazetteer.find(state.search)))
     while queue:
@@ -987,6 +1089,8 @@ def _gazetteer_pass(state: _State, regions: list[tuple[int, int]]) -> None:
             continue  # "In Seattle, Washington, the company …": the US state, not the capital
         if _inside_longer_name(state, start, end, entries):
             continue  # "Jordan River", "Paris Agreement", "Western Australia", "Washington state"
+        if _metonym_in_longer_name(state, start, end, entries, headings):
+            continue  # "The Washington Post reported", "Paris Hilton", "Tokyo Electric Power said"
         entries = _notable_entries(state, start, end, entries, regions[index][0])
         if not entries:
             continue

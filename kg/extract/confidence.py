@@ -117,8 +117,10 @@ def min_confidence(value: float | str | None = None) -> dict[str, float]:
     """
     from kg.errors import UsageError
 
+    name = "min confidence"
     if value is None:
         value = os.environ.get(ENV_MIN_CONFIDENCE) or None
+        name = ENV_MIN_CONFIDENCE
     if value is None:
         defaults = load_model().get("default_threshold", {})
         return {kind: float(defaults.get(kind, 0.0)) for kind in ("statements", "meetings", "missions")}
@@ -127,7 +129,7 @@ def min_confidence(value: float | str | None = None) -> dict[str, float]:
     except (TypeError, ValueError):
         number = -1.0
     if not 0.0 <= number <= 1.0:
-        raise UsageError(f"min confidence {value!r}: expected a number between 0 and 1")
+        raise UsageError(f"{name} {value!r}: expected a number between 0 and 1")
     return dict.fromkeys(("statements", "meetings", "missions"), number)
 
 

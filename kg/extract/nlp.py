@@ -58,18 +58,39 @@ def _lemmatize(word: str, lang: str) -> str:
 
 
 _LEMMATIZER = None
+_FACTORY = None  # the dictionaries of _LEMMATIZER (None with an older simplemma)
+
+
+@lru_cache(maxsize=50_000)
+def is_word(word: str, lang: str) -> bool:
+    """Whether ``word``, as written, is a form in the lemma dictionary of ``lang`` (a common word
+    rather than a name: "together" is, "hamas" is not). False when the dictionaries cannot be
+    read in place (an older simplemma).
+
+    >>> is_word("together", "en"), is_word("hamas", "en")
+    (True, False)
+    """
+    _lemmatizer()
+    if _FACTORY is None:
+        return False
+    try:
+        return word in _FACTORY.get_dictionary(lang)
+    except Exception:  # an unknown language or an unreadable dictionary
+        return False
 
 
 def _lemmatizer():
     """simplemma's default lemmatizer over in-place dictionaries whose block index (a pass over
     1.1 million German records, half a second) is kept between processes like the gazetteer."""
-    global _LEMMATIZER
+    global _LEMMATIZER, _FACTORY
     if _LEMMATIZER is None:
         try:
             from simplemma import Lemmatizer
             from simplemma.strategies import DefaultStrategy
 
-            strategy = DefaultStrategy(dictionary_factory=_kept_stream_factory())
+            factory = _kept_stream_factory()
+            strategy = DefaultStrategy(dictionary_factory=factory)
+            _FACTORY = factory
             _LEMMATIZER = Lemmatizer(lemmatization_strategy=strategy)
         except (ImportError, TypeError):  # an older simplemma: its in-memory dictionaries
             import simplemma

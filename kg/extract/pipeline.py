@@ -26,7 +26,7 @@ from kg.extract.actors import default_cache, recognise_actors
 from kg.extract.article import read_article
 from kg.extract.base import Actors, Document
 from kg.extract.mentions import add_source_mentions
-from kg.model import FactSheet, Meeting, Mission, Statement
+from kg.model import Actor, FactSheet, Meeting, Mission, Statement
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,61 @@ def extract_document(
     if extra:
         sheet.extra.update(extra)
     if link:
-        sheet = _link(sheet, cache)
+        sheet = merge_same_entity(_link(sheet, cache))
+    return sheet
+
+
+def merge_same_entity(sheet: FactSheet) -> FactSheet:
+    """Actors that linking took to the same Wikidata item are one actor: the first (the most
+    confident) keeps its id, takes the others' mentions, roles and names as aliases, and every
+    fact that named one of the others names it instead (one entity, one node in the graph).
+
+    >>> from kg.model import Actor, Statement
+    >>> a = Actor("oslo", "Oslo", "Place", "Q585", mentions=[(0, 4)], confidence=0.9)
+    >>> b = Actor("oslo-2", "Oslo", "Place", "Q585", mentions=[(20, 24)], confidence=0.5)
+    >>> s = Statement("oslo-2", "…", False)
+    >>> merged = merge_same_entity(FactSheet(actors=[a, b], statements=[s]))
+    >>> [(x.id, x.mentions) for x in merged.actors], merged.statements[0].speaker
+    ([('oslo', [(0, 4), (20, 24)])], 'oslo')
+    """
+    by_qid: dict[str, Actor] = {}
+    renamed: dict[str, str] = {}
+    for actor in sorted(sheet.actors, key=lambda a: -(a.confidence or 0.0)):
+        keeper = by_qid.get(actor.qid) if actor.qid else None
+        if keeper is None:
+            if actor.qid:
+                by_qid[actor.qid] = actor
+            continue
+        renamed[actor.id] = keeper.id
+        keeper.mentions = sorted(set(keeper.mentions) | set(actor.mentions))
+        keeper.roles += [r for r in actor.roles if r not in keeper.roles]
+        names = [actor.name, *actor.aliases]
+        keeper.aliases += [n for n in names if n != keeper.name and n not in keeper.aliases]
+    if not renamed:
+        return sheet
+    sheet.actors = [a for a in sheet.actors if a.id not in renamed]
+
+    def ref(actor_id):
+        return renamed.get(actor_id, actor_id)
+
+    def refs(actor_ids):
+        return list(dict.fromkeys(ref(i) for i in actor_ids))
+
+    for statement in sheet.statements:
+        statement.speaker, statement.about = ref(statement.speaker), refs(statement.about)
+    for meeting in sheet.meetings:
+        meeting.participants, meeting.place = refs(meeting.participants), ref(meeting.place)
+    for mission in sheet.missions:
+        mission.participants, mission.lead, mission.place = (
+            refs(mission.participants),
+            ref(mission.lead),
+            ref(mission.place),
+        )
+    sheet.meetings = _unique(
+        [m for m in sheet.meetings if len(m.participants) >= 2 or (m.participants and m.place)], _meeting_key
+    )
+    sheet.statements = _unique(sheet.statements, _statement_key)
+    sheet.missions = _unique(sheet.missions, _mission_key)
     return sheet
 
 

@@ -151,15 +151,16 @@ _AFTER_POSSESSIVE = re.compile(r"[’']s\s+((?:[A-ZÄÖÜ][\w-]+)(?:\s+[A-ZÄÖ�
 
 def possessive_state_persons(state, sentences: list[tuple[int, int]], make_key) -> None:
     """English "<State>'s <Name>" where the name is a person the whole cache knows exactly once
-    (the recogniser's own list holds only core names): a person's mention.
+    (the recogniser's own list holds only core names): a person's mention, linked later by
+    :func:`kg.link.link_factsheet` (which weighs namesakes) rather than here.
 
     >>> import datetime as dt
     >>> from kg.extract.actors import recognise_actors
     >>> from kg.extract.article import read_article
     >>> text = "Talks in Oslo\\n\\nThe minister met China’s Wang Yi in Oslo on Monday."
     >>> doc = read_article(text, published=dt.date(2019, 3, 4))
-    >>> [(a.name, a.qid) for a in recognise_actors(doc).actors if a.qid == "Q701801"]
-    [('Wang Yi', 'Q701801')]
+    >>> [(a.name, a.type) for a in recognise_actors(doc).actors if a.name == "Wang Yi"]
+    [('Wang Yi', 'Person')]
     """
     find = getattr(state.cache, "find", None)
     if find is None or state.doc.language != "en":

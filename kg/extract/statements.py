@@ -46,6 +46,7 @@ from kg.extract.cues import (
 from kg.extract.dates import find_dates
 from kg.extract.nlp import lemma
 from kg.extract.quotes import Quote, find_quotes, quotation_spans  # noqa: F401 (find_quotes: re-exported)
+from kg.extract.resources import words as resource_words
 from kg.model import Actor, Statement
 
 # ------------------------------------------------------------------ quotation marks
@@ -85,6 +86,12 @@ _SOURCE_BEFORE = re.compile(
 _OPINION_SOURCE = re.compile(r"(?:Nach|nach) (?:Ansicht|Auffassung|Meinung|Einschätzung|Überzeugung) ")
 _OBJECT_LINKS = frozenset("mit with für for über about von of zu to gegen against und and".split())
 _AFFILIATION_LINK = re.compile(r"\s+(?:von der|von den|vom|von|der|des|aus|am|an der|of the|of|at the|at)\s+")
+_DOCUMENT_DETERMINERS = frozenset("the a their its die eine ihre seine deren".split())
+# "In der gemeinsamen Erklärung (der beiden Minister) hieß es, …"
+_DOCUMENT_SAYS_DE = re.compile(
+    r"(?:In|Aus)\s+(?:der|einer|dem|einem|ihrer|seiner|ihrem|seinem)\s+(?:[a-zäöüß]+\s+){0,2}"
+    r"(?P<head>[A-ZÄÖÜ][\wäöüß]+)(?:\s+[^,.;:]{1,60}?)?\s+(?P<cue>hieß|heißt)\s+es\s*,\s*"
+)
 _ZUFOLGE_FIRST = re.compile(r"[^,.;:]{2,120}?\s+zufolge,?\s+")
 _APPEAL_CUES = frozenset(
     "forderte forderten fordert rief riefen ruft appellierte appelliert mahnte mahnt warnte warnt bat baten".split()
@@ -99,7 +106,8 @@ _TRAILING_EN = re.compile(
     r",\s+(?:according to\s+([^,]{2,60})(?:,\s+(?:an?|the|his|her|its|their|who|whose)\s[^,]{2,80})?|([^\s,]+(?:\s+[^\s,]+){0,9}?)\s+(said|says|added|stated|noted|"
     r"warned|stressed|told|tells)(?:\s+(?:in|on|at|to|during|after|before|from|the|a|an|reporters|"
     r"journalists|here|there|today|yesterday|later|earlier|recently|separately|this|last|[A-Z][\w.-]*)"
-    r"(?:\s+[^,\s]+){0,4})?)$"
+    r"(?:\s+[^,\s]+){0,8})?)"
+    r"(?P<more>,\s+(?:adding|saying|noting|stressing|warning)(?:\s+that)?\s+.{8,})?$"
 )
 # "…, said Greenert." / "…, added the minister." (the cue before its subject)
 _TRAILING_INVERTED_EN = re.compile(
@@ -443,6 +451,8 @@ class _Run:
         words = [w.lower() for _, _, w in _tokens(self.text[start:end])]
         if words[:2] in (["both", "sides"], ["beide", "seiten"]) or words[:1] in (["beide"],):
             return self._group(self._recent_persons(start, 2))
+        if not mentions and self._document_subject(words, self.lang):
+            return self._group(self._recent_persons(start, 2))  # "Die gemeinsame Erklärung betont, …"
         for index, m in enumerate(mentions):
             if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person"):
                 nxt = mentions[index + 1] if index + 1 < len(mentions) else None
@@ -935,6 +945,8 @@ class _Run:
         body = text[b_start:b_end]
         if self._anaphoric_de(s_start, s_end, b_start, b_end) or self._for_whom(s_start, s_end, b_start, b_end):
             return True
+        if self._document_says_de(s_start, s_end, b_start, b_end):
+            return True
         # "Nach Ansicht von X ist dies …", "Laut X …"
         m = _SOURCE_BEFORE.match(body)
         if m:
@@ -1371,6 +1383,25 @@ class _Run:
             return mentions[0].end
         return pos
 
+    def _document_says_de(self, s_start: int, s_end: int, b_start: int, b_end: int) -> bool:
+        """ "In der gemeinsamen Erklärung hieß es, …" / "In einer Mitteilung des Ministeriums hieß
+        es, …": what follows is the issuer's — an actor named in the phrase, else the persons named
+        last (the parties of the meeting just reported)."""
+        m = _DOCUMENT_SAYS_DE.match(self.text, b_start, b_end)
+        if m is None or m.group("head") not in resource_words("de", "document_speakers"):
+            return False
+        named = [
+            x
+            for x in self.actors.in_range(b_start, m.start("cue"))
+            if x.via != "pronoun" and self.actors.is_type(x.actor_id, "Person", "Organization", "State", "Other")
+        ]
+        speaker = named[0].actor_id if named else self._group(self._recent_persons(b_start, 2))
+        if not speaker:
+            return False
+        a = m.end()
+        self._add(speaker, a, b_end, False, "hieß es", None, s_end, "document", 0.6)
+        return True
+
     def _skip_name(self, pos: int, end: int) -> int:
         mentions = self.actors.in_range(pos, end)
         if mentions and mentions[0].start - pos < 30:
@@ -1456,20 +1487,16 @@ class _Run:
                     return True
             m = None
         if m:
-            speaker = self._speaker_in(b_start + m.start() + 1, b_end, b_start + m.start())
+            frame_end = b_start + m.start("more") if m.group("more") else b_end
+            speaker = self._speaker_in(b_start + m.start() + 1, frame_end, b_start + m.start())
             if speaker:
                 cue = "according to" if m.group(1) else m.group(3)
-                self._add(
-                    speaker,
-                    b_start,
-                    b_start + m.start(),
-                    False,
-                    cue,
-                    self._date_for(cue, (s_start, s_end), (b_start, b_start + m.start())),
-                    s_end,
-                    "cue-after",
-                    0.7,
-                )
+                date = self._date_for(cue, (s_start, s_end), (b_start, b_start + m.start()))
+                self._add(speaker, b_start, b_start + m.start(), False, cue, date, s_end, "cue-after", 0.7)
+                if m.group("more"):  # "…, X told reporters, adding that …": the second part is X's too
+                    more = re.match(r",\s+(\w+)(?:\s+that)?\s+", body[m.start("more") :])
+                    a = b_start + m.start("more") + more.end()
+                    self._add(speaker, a, b_end, False, more.group(1), date, s_end, "cue-before", 0.65)
                 return True
         chunks = []  # (verb index, speaker, content start)
         speaker_here = None
@@ -1521,6 +1548,8 @@ class _Run:
                 that = re.match(r"\s*,?\s*that\b", after) or _ADVERBIAL_THAT.match(after)
                 if that:
                     content += that.end()
+                else:
+                    content = self._past_date_adjunct(content, b_end)  # "said on Tuesday the fleet …"
             has_that = bool(re.search(r"\bthat\s*$", text[t_end:content]))
             if cue_frames(low, "en") == {"that"} and not has_that:
                 continue  # "pledged new boats to …": a promise of deeds; "pledged that …" is said
@@ -1556,7 +1585,7 @@ class _Run:
                 b,
                 False,
                 cue,
-                self._date_for(cue, (s_start, tokens[chunks[0][0]][0]), (a, b)),
+                self._date_for(cue, (s_start, a if n == 0 else tokens[chunks[0][0]][0]), (a, b)),  # "said on Tuesday"
                 s_end,
                 "cue-before",
                 0.7,
@@ -1587,6 +1616,14 @@ class _Run:
                     return None  # "expressed their hope for X": the verb's object is the content
                 return self.text[tokens[index][0] : tokens[j - 1][1]], content
         return None
+
+    def _past_date_adjunct(self, pos: int, end: int) -> int:
+        """``pos`` moved past a date expression that opens the clause at ``pos`` ("on Tuesday",
+        "last week"): a time adjunct of the cue, not part of what was said."""
+        found = find_dates(self.doc, pos, min(end, pos + 40))
+        if found and not self.text[pos : found[0].start].strip() and len(self.text[found[0].end : end].split()) >= 3:
+            return found[0].end
+        return pos
 
     def _sentence_subject(self, tokens, b_start: int) -> str | None:
         """The person a sentence starts with: a name, or "The Secretary" (a role)."""
@@ -1624,21 +1661,22 @@ class _Run:
         )
 
     @staticmethod
-    def _document_subject(words: list[str]) -> bool:
+    def _document_subject(words: list[str], lang: str = "en") -> bool:
         """Whether ``words`` are a document noun phrase ("The joint statement", "A final
-        communiqué"; heads in resources/en/document_speakers.txt).
+        communiqué", "Die gemeinsame Erklärung"; heads in resources/<lang>/document_speakers.txt).
 
         >>> _Run._document_subject(["The", "joint", "statement"]), _Run._document_subject(["The", "plan"])
         (True, False)
+        >>> _Run._document_subject(["Die", "gemeinsame", "Erklärung"], "de")
+        True
         """
-        from kg.extract.resources import words as resource_words
-
         lows = [w.lower() for w in words]
+        heads = {h.lower() for h in resource_words(lang, "document_speakers")}
         return (
             2 <= len(lows) <= 4
-            and lows[0] in ("the", "a", "their", "its")
-            and lows[-1] in resource_words("en", "document_speakers")
-            and all(w.isalpha() and w.islower() for w in words[1:])
+            and lows[0] in _DOCUMENT_DETERMINERS
+            and lows[-1] in heads
+            and all(w.isalpha() and w.islower() for w in words[1:-1])
         )
 
     def _subject_en(self, tokens, index, b_start) -> str | None:
@@ -1646,11 +1684,20 @@ class _Run:
         t_start = tokens[index][0]
         mentions = [m for m in self.actors.in_range(b_start, t_start)]
         words_before = [w.lower() for _, _, w in tokens[max(0, index - 3) : index]]
-        if (len(words_before) >= 2 and words_before[-2] in ("both", "two")) or words_before[-1:] == ["both"]:
+        if (
+            (len(words_before) >= 2 and words_before[-2] in ("both", "two"))
+            or words_before[-1:] == ["both"]
+            or words_before[-2:] == ["the", "two"]
+        ):
             return self._group(self._recent_persons(t_start, 2))
+        if words_before[-1:] == ["they"] and any(
+            w.lower() in resource_words("en", "document_speakers") and tokens[i - 1][2].lower() == "joint"
+            for i, (_, _, w) in enumerate(tokens[1:index], start=1)
+        ):
+            return self._group(self._recent_persons(t_start, 2))  # "In a joint statement, they said"
         if index <= 12 and tokens[0][2] == "Both" and " and " in self.text[tokens[0][1] : t_start]:
             return self._group(self._recent_persons(tokens[0][0], 2))  # "Both the X and the Y said
-        if not mentions and self._document_subject([w for _, _, w in tokens[:index]]):
+        if not mentions and self._document_subject([w for _, _, w in tokens[:index]], "en"):
             return self._group(self._recent_persons(t_start, 2))  # "The joint statement said": its parties
         persons = [m for m in mentions if m.via == "pronoun" or self.actors.is_type(m.actor_id, "Person")]
         if len(persons) > 1 and persons[-1] is mentions[-1] and self._coordinated(persons[-2], persons[-1]):

@@ -265,7 +265,9 @@ class RemoteStore(Store):
         A lone graph replacement is one GSP PUT. Anything more (a batch of articles together with
         their summary quads) is, by default (``KG_STORE_WRITE=update``), **one** SPARQL Update
         request, which the server runs as one transaction, so the batch and the summary land
-        together or not at all. ``KG_STORE_WRITE=gsp`` uses the Graph Store Protocol only (a PUT
+        together or not at all (on servers whose preset says so: Virtuoso applies each operation
+        on its own, and gets blocks of at most ``insert_block`` triples in requests of about
+        ``request_triples``). ``KG_STORE_WRITE=gsp`` uses the Graph Store Protocol only (a PUT
         per graph, the changed graphs read, edited and PUT back): for servers without SPARQL
         Update, at the price of atomicity across the batch.
         """
@@ -286,7 +288,11 @@ class RemoteStore(Store):
                     body = "\n".join(block)
                     operations.append((f"INSERT DATA {{ GRAPH {target} {{\n{body}\n}} }}", len(block)))
             for verb, quads in (("DELETE DATA", remove), ("INSERT DATA", add)):
-                operations += [(_quad_data(verb, block), len(block)) for block in _blocks(quads, self.insert_block)]
+                by_graph: dict = {}
+                for quad in quads:  # one operation per graph: Virtuoso's DELETE DATA over several
+                    by_graph.setdefault(quad[3], []).append(quad)  # graphs keeps their @lang literals
+                for group in by_graph.values():
+                    operations += [(_quad_data(verb, block), len(block)) for block in _blocks(group, self.insert_block)]
             for request in _requests(operations, self.request_triples):
                 self._request(
                     "POST",

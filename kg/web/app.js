@@ -12,7 +12,7 @@ const QID = /^Q[1-9][0-9]*$/;
 const KG_ACTOR = /^https?:\/\/.+?\/actor\/(.+)$/;
 const KG_ARTICLE = /^https?:\/\/.+?\/article\/([^/]+)$/;
 const WEB = /^https?:\/\/\S+$/;
-const KG_NODE = /^https?:\/\/.+?\/(meeting|statement|mission|mention|role|link|activity)\/([^/]+(?:\/span)?)$/;
+const KG_NODE = /^https?:\/\/.+?\/(meeting|statement|mission|event|mention|role|link|activity)\/([^/]+(?:\/span)?)$/;
 
 function setStatus(text) { $("status").textContent = text; }
 
@@ -211,6 +211,18 @@ function cellContent(term) {
   return link(value, value, true);
 }
 
+// The QID column that names the actor of a label column, by the stored queries' naming:
+// "counterpart" ← "counterpart_qid", "actor_a" ← "qid_a", "name" ← "qid".
+function qidColumns(variables) {
+  const pairs = {};
+  for (const v of variables) {
+    const suffix = v.includes("_") ? v.slice(v.lastIndexOf("_") + 1) : null;
+    const found = [`${v}_qid`, suffix && `qid_${suffix}`, v === "name" && "qid"].find((c) => c && c !== v && variables.includes(c));
+    if (found) pairs[v] = found;
+  }
+  return pairs;
+}
+
 function renderTable(data) {
   const table = $("results");
   const head = table.tHead;
@@ -230,12 +242,18 @@ function renderTable(data) {
       th.textContent = variable;
       headerRow.appendChild(th);
     }
+    const qids = qidColumns(variables);
     for (const binding of data.results.bindings) {
       const row = body.insertRow();
       for (const variable of variables) {
         const cell = row.insertCell();
         const term = binding[variable];
-        cell.append(cellContent(term));
+        const qid = qids[variable] && binding[qids[variable]];
+        if (term && term.type === "literal" && qid && QID.test(qid.value)) { // a label: to its actor's view
+          cell.append(link(`/actors/${encodeURIComponent(qid.value)}`, term.value));
+        } else {
+          cell.append(cellContent(term));
+        }
         if (term && term.type === "uri") cell.className = "uri";
         if (term && term.type === "literal" && /^-?\d{4}(-\d{2}){0,2}$/.test(term.value)) cell.className = "date";
       }
@@ -321,12 +339,31 @@ function saveBlob(text, type, name) {
   setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 }
 
+// The next page's URL from a Link header (RFC 8288), as the stored-query API sends it.
+function nextLink(header) {
+  const match = /<([^>]*)>\s*;\s*rel="next"/.exec(header || "");
+  return match ? match[1] : null;
+}
+
+// CSV of every row: a stored query's pages are fetched in turn (one header line kept).
 async function downloadCsv() {
-  const { url, options } = currentRequest("text/csv");
-  const response = await fetch(url, options);
-  const text = await response.text();
-  if (!response.ok) { showError(text); return; }
-  saveBlob(text, "text/csv", `${$("stored").value || "query"}.csv`);
+  let { url, options } = currentRequest("text/csv");
+  if (storedQueryUnchanged()) {
+    const search = new URL(url, location.href).searchParams;
+    search.delete("offset"); // from the first row, in pages of the size shown
+    url = `${storedQueryUnchanged().url}?${search}`;
+  }
+  const parts = [];
+  for (let pages = 0; url && pages < 10000; pages += 1) {
+    setStatus(`downloading CSV… page ${pages + 1}`);
+    const response = await fetch(url, options);
+    const text = await response.text();
+    if (!response.ok) { showError(text); setStatus(""); return; }
+    parts.push(pages === 0 ? text : text.slice(text.indexOf("\n") + 1));
+    url = nextLink(response.headers.get("Link"));
+  }
+  saveBlob(parts.join(""), "text/csv", `${$("stored").value || "query"}.csv`);
+  setStatus(`downloaded ${$("stored").value || "query"}.csv`);
 }
 
 function downloadJson() {

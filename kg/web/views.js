@@ -106,12 +106,15 @@
         borderWidth: n.iri === centre ? 3 : 1, shape: "box", font: { size: n.iri === centre ? 18 : 14 } };
     }));
     var visEdges = new vis.DataSet(edges.map(function (e, i) {
-      return { id: i, from: e.from, to: e.to, value: e.meetings, title: e.meetings + " meeting(s)", label: e.meetings > 1 ? String(e.meetings) : undefined,
+      // width grows with the number of meetings (1 → 1 px, 2 → 3 px, 4 → 5 px, …, at most 10 px)
+      return { id: i, from: e.from, to: e.to, meetings: e.meetings, width: Math.min(10, 1 + 2 * Math.log2(e.meetings)),
+        title: e.meetings + (e.counted === "events" ? " meeting(s)" : " meeting report(s) in articles"), label: e.meetings > 1 ? String(e.meetings) : undefined,
+        dashes: e.counted === "reports" && centre !== null,
         color: { color: "#8895aa" } };
     }));
     var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {
       physics: { solver: "forceAtlas2Based", stabilization: { iterations: 100 } },
-      edges: { scaling: { min: 1, max: 8 }, smooth: false },
+      edges: { smooth: false },
       interaction: { hover: true, tooltipDelay: 150 },
     });
     network.on("click", function (params) {
@@ -142,7 +145,9 @@
         data.offices.map(function (o) { return el("tr", {}, [el("td", {}, [o.label + (o.label_de && o.label_de !== o.label ? " (" + o.label_de + ")" : "") + " ", wikidata(o.qid)]), el("td", { text: o.start || "" }), el("td", { text: o.end || "" })]); })))]));
     }
     var ego = el("div", { id: "ego" });
-    root.appendChild(section("Who met whom (" + (data.network.nodes.length - 1) + " actors, edge width = meetings)", [ego]));
+    root.appendChild(section("Who met whom (" + (data.network.nodes.length - 1) + " actors)", [ego,
+      el("p", { class: "note", text: "Edge width = meetings. " + (data.network.counted === "events" ? "The actor's own meetings are counted as events (one per happening, however many articles report it); " : "") +
+        "dashed: ties between the counterparts, counted as meeting reports in articles. Click an actor for its page." })]));
     var tl = el("div", { id: "timeline" });
     var shown = data.timeline.length < data.timeline_total ? " (the newest " + data.timeline.length + " of " + data.timeline_total + " dated events)" : "";
     root.appendChild(section("Timeline" + shown, [tl]));
@@ -177,7 +182,7 @@
   // ------------------------------------------------------------------ network and search
   function network() {
     root.appendChild(el("h1", { text: "The most connected actors" }));
-    root.appendChild(el("p", { class: "meta", text: data.nodes.length + " actors with the most meetings (of the " + data.pairs + " most frequent pairs); edge width = meetings; click an actor for its page." }));
+    root.appendChild(el("p", { class: "meta", text: data.nodes.length + " actors with the most meeting reports (of the " + data.pairs + " most frequent pairs); edge width = meetings reported in articles; click an actor for its page." }));
     var box = el("div", { id: "network" });
     root.appendChild(box);
     if (typeof vis !== "undefined") {

@@ -580,6 +580,30 @@ class EntityCache:
         """The files in lookup order (user cache first)."""
         return [layer.path for layer in self._layers]
 
+    def content_key(self) -> tuple:
+        """What the names of the open files depend on, per file: an empty file adds nothing
+        (it is left out); a read-only file built by scripts/build_wikidata_cache.py is known by
+        its name, size and the hash of its inputs (the same shipped cache in any folder or
+        checkout has one key); any other file by its path, modification time and size. Keys the
+        compiled gazetteer that kg.extract.actors keeps between processes.
+
+        >>> EntityCache.open().content_key()[0][0]
+        'shipped'
+        """
+        out = []
+        for layer in self._layers:
+            if layer.conn.execute("SELECT 1 FROM entities LIMIT 1").fetchone() is None:
+                continue
+            stat = layer.path.stat()
+            meta = layer.meta()
+            if not layer.writable and meta.get("inputs_sha256"):
+                out.append(
+                    ("shipped", layer.path.name, stat.st_size, meta["inputs_sha256"], meta.get("data_version", ""))
+                )
+            else:
+                out.append((str(layer.path), stat.st_mtime_ns, stat.st_size))
+        return tuple(out)
+
     def get(self, qid: str) -> Entity | None:
         """The entity summary for ``qid`` (the user cache's copy wins), or None."""
         for layer in self._layers:
