@@ -828,13 +828,7 @@ def summary_is_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
 def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Recompute the whole summary graph from the article graphs; returns its triple count."""
     graph = summary_graph_iri(base_iri)
-    planner = SummaryPlanner(store, base_iri, assume_empty=True)
-    added = [
-        article_facts(str(name), store.iter_graph_triples(name))
-        for name in store.graph_names()
-        if iris(base_iri).is_article(name)
-    ]
-    _, add = planner.plan(added, {})
+    planner, add = _planned_from_articles(store, base_iri)
     store.replace_graph(graph, sorted(add))
     planner.commit()
     pending = pending_graph_iri(base_iri)
@@ -884,6 +878,13 @@ class SummaryCheck:
 
 def expected_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
     """The summary triples a rebuild from the article graphs gives (nothing is written)."""
+    planner, add = _planned_from_articles(store, base_iri)
+    planner.rollback()
+    return set(add)
+
+
+def _planned_from_articles(store, base_iri: str):
+    """A planner that has planned the whole summary from the article graphs, and its triples."""
     planner = SummaryPlanner(store, base_iri, assume_empty=True)
     added = [
         article_facts(str(name), store.iter_graph_triples(name))
@@ -891,8 +892,7 @@ def expected_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
         if iris(base_iri).is_article(name)
     ]
     _, add = planner.plan(added, {})
-    planner.rollback()
-    return set(add)
+    return planner, add
 
 
 def check_summary(store, base_iri: str = DEFAULT_BASE_IRI, sample: int = 20) -> SummaryCheck:

@@ -401,17 +401,14 @@ def _compiled_path(key: tuple):
     over 59,000 names takes seconds; loading it a fraction of one). ``KG_GAZETTEER_DIR`` chooses
     the folder (default: the user's cache folder); "off" disables it."""
     import hashlib
-    import os
-    from pathlib import Path
 
-    folder = os.environ.get("KG_GAZETTEER_DIR")
-    if folder == "off":
+    from kg.extract.nlp import kept_folder
+
+    folder = kept_folder()
+    if folder is None:
         return None
-    if not folder:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        folder = os.path.join(base, "kg")
     digest = hashlib.sha256(repr((_GAZETTEER_FORMAT, _VARIANTS_VERSION, key)).encode()).hexdigest()[:24]
-    return Path(folder) / f"gazetteer-{digest}.pickle"
+    return folder / f"gazetteer-{digest}.pickle"
 
 
 def _load_compiled(key: tuple) -> Gazetteer | None:

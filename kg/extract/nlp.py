@@ -131,11 +131,32 @@ def _kept_stream_factory():
 def _kept_path(lang: str):
     """Where the dictionary index of ``lang`` is kept (named by simplemma's version and data file)."""
     import hashlib
-    import os
-    from pathlib import Path
 
     from simplemma.__metadata__ import __version__
     from simplemma.strategies.dictionaries.dictionary_factory import DATA_FOLDER
+
+    folder = kept_folder()
+    if folder is None:
+        return None
+    size = (DATA_FOLDER / f"{lang}.plzma").stat().st_size  # not its path: one file serves every venv
+    key = repr(("kg-lemma-index-1", __version__, lang, size))
+    return folder / f"lemmas-{lang}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
+
+
+def kept_folder():
+    """The folder where compiled indexes (lemmas, the gazetteer) are kept between processes:
+    ``KG_GAZETTEER_DIR``, else the user's cache folder (``$XDG_CACHE_HOME/kg``, ``~/.cache/kg``);
+    None when ``KG_GAZETTEER_DIR`` is "off".
+
+    >>> import os; saved = os.environ.pop("KG_GAZETTEER_DIR", None)
+    >>> os.environ["KG_GAZETTEER_DIR"] = "off"; kept_folder() is None
+    True
+    >>> os.environ["KG_GAZETTEER_DIR"] = "/tmp/kg-cache"; str(kept_folder())
+    '/tmp/kg-cache'
+    >>> _ = os.environ.pop("KG_GAZETTEER_DIR"); os.environ.update({} if saved is None else {"KG_GAZETTEER_DIR": saved})
+    """
+    import os
+    from pathlib import Path
 
     folder = os.environ.get("KG_GAZETTEER_DIR")
     if folder == "off":
@@ -143,9 +164,7 @@ def _kept_path(lang: str):
     if not folder:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "kg")
-    size = (DATA_FOLDER / f"{lang}.plzma").stat().st_size  # not its path: one file serves every venv
-    key = repr(("kg-lemma-index-1", __version__, lang, size))
-    return Path(folder) / f"lemmas-{lang}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
+    return Path(folder)
 
 
 def _save(path, value) -> None:
