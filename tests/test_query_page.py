@@ -3,11 +3,10 @@ type a query, run it, see the table; pick a stored query with a parameter; see a
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from browser import MARKS, chromium, wait
 from conftest import SEED_SHEET
 from servers import running_kg_server
 
@@ -16,18 +15,9 @@ from kg.model import load_factsheet
 from kg.serve import ServeConfig
 from kg.store import open_store
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="headless Chromium is absent: 'make test' installs the Debian packages chromium "
-        "and chromium-driver when run as root",
-    ),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
@@ -42,29 +32,13 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium(1280, 900)
     yield driver
     driver.quit()
 
 
 def _wait(driver, condition, seconds=15):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, seconds).until(lambda d: condition(d))
+    return wait(driver, condition, seconds)
 
 
 def _open(driver, url):

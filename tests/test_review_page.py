@@ -5,30 +5,20 @@ save the corrected sheet, and ingest it: the graph changes accordingly."""
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 import time
-from pathlib import Path
 
 import pytest
+from browser import MARKS, chromium, wait
 from conftest import SEED_TEXT
 
 import kg
 from kg.model import load_factsheet, parse_factsheet
 from kg.review import ReviewServer, draft_review, review_document
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="headless Chromium is absent: 'make test' installs the Debian packages chromium "
-        "and chromium-driver when run as root",
-    ),
-]
+pytestmark = MARKS
 
 # Selects `needle` in #article the way a mouse would: a DOM Range between two text nodes
 # and UTF-16 offsets within them. The page must turn this into code-point offsets itself.
@@ -70,32 +60,13 @@ def downloads(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(downloads):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium(1400, 1000, downloads=downloads)
     yield driver
     driver.quit()
 
 
 def _wait(driver, condition, seconds=15):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, seconds).until(lambda d: condition(d))
+    return wait(driver, condition, seconds)
 
 
 def _serve(review, save_to=None):

@@ -4,10 +4,8 @@ libraries → a statement's link → the article view with that quote highlighte
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from browser import MARKS, chromium, wait
 from conftest import SEED_SHEET, SEED_TEXT
 from servers import running_kg_server
 
@@ -16,19 +14,10 @@ from kg.model import attach_text, load_factsheet
 from kg.serve import ServeConfig
 from kg.store import open_store
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
 TEXT = SEED_TEXT.read_text(encoding="utf-8")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="headless Chromium is absent: 'make test' installs the Debian packages chromium "
-        "and chromium-driver when run as root",
-    ),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
@@ -41,38 +30,15 @@ def server(tmp_path_factory):
         yield srv
 
 
-def chromium(width: int = 1280, height: int = 900):
-    """A headless Chromium driver."""
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        f"--window-size={width},{height}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    return driver
-
-
 @pytest.fixture(scope="module")
 def browser():
-    driver = chromium()
+    driver = chromium(console_log=True)
     yield driver
     driver.quit()
 
 
 def _wait(driver, condition, seconds=20):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, seconds).until(lambda d: condition(d))
+    return wait(driver, condition, seconds)
 
 
 def _loaded_from(driver) -> list[str]:
