@@ -312,10 +312,15 @@ class Generator:
         statements = [
             self._statement(rng, lang, text, ids, people, actors, published) for _ in range(_count(rng, 4, 8))
         ]
-        body = text.value()
-        sheet = {
-            "url": f"https://news.example.org/{self.seed}/{index:07d}",
-            "publisher": rng.choice(PUBLISHERS),
+        url = f"https://news.example.org/{self.seed}/{index:07d}"
+        facts = {"meetings": meetings, "missions": missions, "statements": statements}
+        return self._sheet(rng, url, rng.choice(PUBLISHERS), published, lang, title, text.value(), ids, actors, facts)
+
+    def _sheet(self, rng, url, publisher, published, lang, title, body, ids, actors, facts) -> dict:
+        """A fact sheet's dict (the authors and actor dicts draw from ``rng``, in this order)."""
+        return {
+            "url": url,
+            "publisher": publisher,
             "published": published,
             "language": lang,
             "title": title,
@@ -324,12 +329,9 @@ class Generator:
             "method": METHOD,
             "text_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
             "actors": [self._actor_dict(a, ids[a.rank], lang, rng) for a in actors],
-            "meetings": meetings,
-            "missions": missions,
-            "statements": statements,
+            **facts,
             "text": body,
         }
-        return sheet
 
     @staticmethod
     def _actor_dict(actor: PoolActor, actor_id: str, lang: str, rng: random.Random) -> dict:
@@ -629,24 +631,10 @@ class ReportGenerator(Generator):
                 }
             )
             truth["statements"].append(event["id"])
-        body = text.value()
-        sheet = {
-            "url": f"https://news.example.org/{self.seed}/r{index:07d}",
-            "publisher": PUBLISHERS[(index + story_index) % len(PUBLISHERS)],
-            "published": published,
-            "language": lang,
-            "title": title,
-            "authors": [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"],
-            "synthetic": True,
-            "method": METHOD,
-            "text_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
-            "actors": [self._actor_dict(a, ids[a.rank], lang, rng) for a in actors],
-            "meetings": meetings,
-            "missions": missions,
-            "statements": statements,
-            "text": body,
-        }
-        return sheet, truth
+        url = f"https://news.example.org/{self.seed}/r{index:07d}"
+        publisher = PUBLISHERS[(index + story_index) % len(PUBLISHERS)]
+        facts = {"meetings": meetings, "missions": missions, "statements": statements}
+        return self._sheet(rng, url, publisher, published, lang, title, text.value(), ids, actors, facts), truth
 
 
 def generate_sheets(count: int, seed: int = 7, start: int = 0) -> Iterator[dict]:
