@@ -102,3 +102,14 @@ def test_speaker_helpers(names):
     found = recognise_actors(doc, names)
     pronoun = next(m for m in found.mentions if m.via == "pronoun")
     assert found.speaker_before(pronoun.start) == pronoun.actor_id
+
+
+def test_a_person_after_a_states_possessive_is_a_person_mention():
+    """ "China’s Wang Yi": the name after a state's possessive is the person (the recogniser reads
+    every cached name; the linker gives the QID), not part of the state."""
+    import datetime as dt
+
+    doc = read_article(
+        "Talks in Oslo\n\nThe minister met China’s Wang Yi in Oslo on Monday.", published=dt.date(2019, 3, 4)
+    )
+    assert [(a.name, a.type) for a in recognise_actors(doc).actors if a.name == "Wang Yi"] == [("Wang Yi", "Person")]

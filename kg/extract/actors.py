@@ -2516,7 +2516,6 @@ def recognise_actors(doc: Document, cache=None) -> Actors:
     _surname_pass(state, regions)
     _unknown_name_pass(state, facts)
     roles.titled_particle_surnames(state, facts, _is_title, _slug)  # "Präsidentin von der Leyen"
-    roles.possessive_state_persons(state, facts, _slug)  # "China’s Wang Yi"
     _pronoun_pass(state, facts)
     _position_pass(state, facts)
     roles.resolve_office_holders(state, facts, _slug)  # "the President of Russia" on the article's date
