@@ -48,8 +48,10 @@ Ingest, re-ingest and delete recompute the events of the connected component (un
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -111,6 +113,29 @@ class Mention:
     @property
     def tokens(self) -> frozenset[str]:
         return _token_set(self.text or "")
+
+
+_FEATURES = tuple(f.name for f in dataclasses.fields(Mention) if f.name != "iri")
+
+
+def features(mention: Mention) -> str:
+    """What the matcher needs of a mention, as JSON (kept in the events graph as
+    ``kgs:matchFeatures``, so that ingest reads candidates from one triple each instead of
+    from their article graphs).
+
+    >>> m = Mention("m:1", "meeting", "a:1", "talks", ("p:x", "p:y"), None, "2025-04", None)
+    >>> from_features("m:1", features(m)) == m
+    True
+    """
+    return json.dumps([getattr(mention, name) for name in _FEATURES], ensure_ascii=False, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=65536)
+def from_features(iri: str, text: str) -> Mention:
+    """The mention :func:`features` describes."""
+    values = dict(zip(_FEATURES, json.loads(text)))
+    values["participants"] = tuple(values["participants"])
+    return Mention(iri, **values)
 
 
 def quote_tokens(text: str) -> list[str]:
@@ -352,11 +377,18 @@ def _years(span) -> list[str]:
     return [str(year) for year in range(span[0].year, span[1].year + 1)]
 
 
+def _months(span) -> list[str]:
+    first, last = span[0].year * 12 + span[0].month - 1, span[1].year * 12 + span[1].month - 1
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
+
+
 @functools.lru_cache(maxsize=16384)
 def match_keys(mention: Mention) -> tuple[str, ...]:
     """The keys under which a mention's possible partners are found: every pair of mentions that
-    :func:`compatible` accepts shares at least one key (participant pair and year; speaker, year
-    and the first or last words of a quote; a mission's QID or name).
+    :func:`compatible` accepts shares at least one key (meetings: participant pair and month;
+    quotes: speaker, month and the first or last words; missions: QID, name, or kind, participant
+    pair and year). Month buckets keep a key's mentions few however long the archive: two
+    mentions whose days overlap share a month, as they share a year.
 
     >>> m = Mention("m", "meeting", "a", "meeting", ("x", "y"), None, "2025-04-09", None)
     >>> len(match_keys(m))
@@ -364,7 +396,7 @@ def match_keys(mention: Mention) -> tuple[str, ...]:
     """
     c = mention.category
     span = interval(mention)
-    buckets = _years(span) if span else ["article:" + mention.article]
+    buckets = (_years(span) if c == "mission" else _months(span)) if span else ["article:" + mention.article]
     if c == "statement":
         tokens = quote_tokens(mention.text or "")
         speaker = mention.participants[0]
@@ -481,6 +513,7 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
         mention = URIRef(m.iri)
         out.add((node, KG.mention, mention))
         out.update((mention, KGS.matchKey, _plain(k)) for k in match_keys(m))
+        out.add((mention, KGS.matchFeatures, _plain(features(m))))
     out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
     published = sorted(m.published for m in members if m.published)
     if published:
@@ -527,10 +560,11 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
 # --------------------------------------------------------------------------- the store side
 
 _LOOKUP = """
-SELECT DISTINCT ?m ?e ?events WHERE {
+SELECT DISTINCT ?m ?e ?f ?events WHERE {
   VALUES ?k { %s }
   GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchKey> ?k .
-                  ?e <https://w3id.org/kg-news/ontology#mention> ?m }
+                  ?e <https://w3id.org/kg-news/ontology#mention> ?m .
+                  ?m <https://w3id.org/kg-news/summary#matchFeatures> ?f }
 }
 """
 _MENTION_TRIPLES = """
@@ -561,7 +595,6 @@ _SUBJECTS = """
 SELECT ?s ?p ?o ?events WHERE { VALUES ?s { %s } GRAPH ?events { ?s ?p ?o } }
 """
 _CHUNK = 400  # keys or subjects per lookup query
-_MENTION_CACHE = 50_000  # stored mentions the planner keeps between writes (read from the store once)
 
 
 class EventPlanner:
@@ -569,14 +602,14 @@ class EventPlanner:
 
     The events of the connected components the write touches — before it (the removed mentions'
     components) and after it (the new mentions' and the remaining ones') — are recomputed and
-    replace the old ones; every other event stays as it is.
+    replace the old ones; every other event stays as it is. Stored candidates are found by
+    their match keys and read from their ``kgs:matchFeatures`` (nothing is kept between writes).
     """
 
     def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI):
         self.store = store
         self.base = base_iri
         self.graph = events_graph_iri(base_iri)
-        self._mentions: dict[str, Mention] = {}
 
     def _lookup(self, keys: Iterable[str], cache: dict) -> None:
         """Read the stored mentions under these keys (once per key) into ``cache``:
@@ -587,15 +620,11 @@ class EventPlanner:
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             values = " ".join(sparql_term(Literal(k)) for k in chunk)
-            rows = self.store.query(_LOOKUP % values, {"events": self.graph}).rows
-            events = {str(m): str(e) for m, e, _ in rows}
-            missing = [m for m in events if m not in self._mentions]
-            self._mentions.update(stored_mentions(self.store, missing))
-            for iri, event in events.items():
-                mention = self._mentions.get(iri)
-                for k in match_keys(mention) if mention is not None else ():
+            for m, e, f, _ in self.store.query(_LOOKUP % values, {"events": self.graph}).rows:
+                mention = from_features(str(m), str(f))
+                for k in match_keys(mention):
                     if k in cache:
-                        cache[k][iri] = (mention, event)
+                        cache[k][mention.iri] = (mention, str(e))
 
     def _closure(self, start: Iterable[Mention], cache: dict, removed: set[str], new: dict[str, Mention]):
         """The mentions connected to ``start`` under :func:`compatible`: the stored ones (but
@@ -624,10 +653,6 @@ class EventPlanner:
         if not added and not removed:
             return set(), set()
         cache: dict = {}
-        if len(self._mentions) > _MENTION_CACHE:
-            self._mentions.clear()
-        for mention in removed:  # the stored versions (their article graphs are being replaced)
-            self._mentions[mention.iri] = mention
         gone = {m.iri for m in removed}
         before = self._closure(removed, cache, set(), {})
         new = {m.iri: m for m in added}
@@ -638,9 +663,6 @@ class EventPlanner:
         touched = (set(before) | set(after)) & set(stored)
         old = self._subject_triples(sorted({stored[iri] for iri in touched}) + sorted(touched))
         fresh = event_triples(cluster(after.values()), self.base)
-        for iri in gone:
-            self._mentions.pop(iri, None)
-        self._mentions.update(new)  # stored once the write lands (if it fails, no key finds them)
         return old - fresh, fresh - old
 
     def _subject_triples(self, subjects: Sequence[str]) -> set[tuple]:
@@ -685,11 +707,19 @@ def events_are_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     >>> events_are_current(open_store("memory:"))
     True
     """
-    if store.has_graph(events_graph_iri(base_iri)):
-        return True
+    graph = events_graph_iri(base_iri)
+    if store.has_graph(graph):  # and written with the match features (a mention's keys and features come together)
+        keyed = store.query(_ONE_KEYED, {"events": graph}).rows
+        return not keyed or bool(store.query(_FEATURES_OF, {"events": graph, "m": keyed[0][0]}).rows)
     return not store.query(_ANY_FACT).boolean
 
 
+_ONE_KEYED = """
+SELECT ?m ?events WHERE { GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchKey> ?k } } LIMIT 1
+"""
+_FEATURES_OF = """
+SELECT ?f ?events ?m WHERE { GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchFeatures> ?f } } LIMIT 1
+"""
 _ANY_FACT = """
 ASK { GRAPH ?g { ?x a ?c FILTER (?c IN (<https://w3id.org/kg-news/ontology#Meeting>,
   <https://w3id.org/kg-news/ontology#Mission>, <https://w3id.org/kg-news/ontology#Statement>)) } }
