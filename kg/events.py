@@ -51,6 +51,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import heapq
 import json
 import re
 import unicodedata
@@ -567,6 +568,13 @@ SELECT DISTINCT ?m ?e ?f ?events WHERE {
                   ?m <https://w3id.org/kg-news/summary#matchFeatures> ?f }
 }
 """
+_MEMBERS = """
+SELECT ?e ?m ?f ?events WHERE {
+  VALUES ?e { %s }
+  GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#mention> ?m .
+                  ?m <https://w3id.org/kg-news/summary#matchFeatures> ?f }
+}
+"""
 _MENTION_TRIPLES = """
 SELECT ?m ?p ?o ?g WHERE { VALUES ?m { %s } GRAPH ?g { ?m ?p ?o } }
 """
@@ -626,43 +634,34 @@ class EventPlanner:
                     if k in cache:
                         cache[k][mention.iri] = (mention, str(e))
 
-    def _closure(self, start: Iterable[Mention], cache: dict, removed: set[str], new: dict[str, Mention]):
-        """The mentions connected to ``start`` under :func:`compatible`: the stored ones (but
-        ``removed``) and ``new`` ones."""
-        new_by_key: dict[str, list[Mention]] = {}
-        for mention in new.values():
-            for k in match_keys(mention):
-                new_by_key.setdefault(k, []).append(mention)
-        found = {m.iri: m for m in start}
-        frontier = list(found.values())
-        while frontier:
-            self._lookup((k for m in frontier for k in match_keys(m)), cache)
-            following = []
-            for mention in frontier:
-                for k in match_keys(mention):
-                    stored = [m for iri, (m, _) in cache[k].items() if iri not in removed]
-                    for other in stored + new_by_key.get(k, []):
-                        if other.iri not in found and compatible(mention, other):
-                            found[other.iri] = other
-                            following.append(other)
-            frontier = following
-        return found
+    def _members(self, events: Iterable[str], members: dict) -> None:
+        """Read the stored mentions of these events (each event once) into ``members``:
+        event → {mention IRI: mention}. A one-report event is its mention's own node."""
+        wanted = sorted(e for e in set(events) if e not in members)
+        for e in wanted:
+            members[e] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            values = " ".join(sparql_term(URIRef(e)) for e in wanted[start : start + _CHUNK])
+            for e, m, f, _ in self.store.query(_MEMBERS % values, {"events": self.graph}).rows:
+                members[str(e)][str(m)] = from_features(str(m), str(f))
 
     def plan(self, added: Sequence[Mention], removed: Sequence[Mention]) -> tuple[set[tuple], set[tuple]]:
-        """(triples to remove from, to add to the events graph) for this write."""
+        """(triples to remove from, to add to the events graph) for this write.
+
+        :func:`cluster` is replayed from the write's mentions on, over the stored clustering:
+        a mention is decided again only when it is new, or when an event it could join (one
+        with a mention sharing a key with it and one compatible with it) changed before it in
+        the clustering order; every other mention keeps its stored event. So a write reads and
+        recomputes the mentions near its own, not the whole connected component (which, for a
+        frequent pair or speaker, grows with the archive), and gives what :func:`cluster` over
+        every mention gives.
+        """
         if not added and not removed:
             return set(), set()
-        cache: dict = {}
-        gone = {m.iri for m in removed}
-        before = self._closure(removed, cache, set(), {})
-        new = {m.iri: m for m in added}
-        after = self._closure(
-            [m for iri, m in before.items() if iri not in gone] + list(new.values()), cache, gone, new
-        )
-        stored = {iri: event for entries in cache.values() for iri, (_, event) in entries.items()}
-        touched = (set(before) | set(after)) & set(stored)
-        old = self._subject_triples(sorted({stored[iri] for iri in touched}) + sorted(touched))
-        fresh = event_triples(cluster(after.values()), self.base)
+        replay = _Replay(self, removed, added)
+        old_groups, new_groups = replay.run()
+        old = event_triples(old_groups, self.base)
+        fresh = event_triples(new_groups, self.base)
         return old - fresh, fresh - old
 
     def _subject_triples(self, subjects: Sequence[str]) -> set[tuple]:
@@ -672,6 +671,218 @@ class EventPlanner:
             for s, p, o, _ in self.store.query(_SUBJECTS % values, {"events": self.graph}).rows:
                 out.add((s, p, o))
         return out
+
+
+class _Replay:
+    """One write's replay of :func:`cluster` over the stored clustering (see EventPlanner.plan).
+
+    The old world is the stored mentions (each with its stored event), the new one the same
+    without ``removed`` and with ``added`` (a replaced article's mention may be in both). An
+    event is named by its founder, its first mention in :func:`_order`; a mention that is not
+    decided again keeps its stored founder.
+    """
+
+    def __init__(self, planner: EventPlanner, removed: Sequence[Mention], added: Sequence[Mention]):
+        self.planner = planner
+        self.keys: dict = {}  # key → {IRI: (stored mention, its stored event)}
+        self.members: dict = {}  # stored event → {IRI: stored mention}
+        self.gone = {m.iri for m in removed}
+        self.added = {m.iri: m for m in added}
+        self.added_by_key: dict[str, list[Mention]] = {}
+        for m in added:
+            for k in match_keys(m):
+                self.added_by_key.setdefault(k, []).append(m)
+        self.old_event: dict[str, str] = {}  # stored mention → its stored event
+        self.old_mention: dict[str, Mention] = {}
+        self.founder: dict[str, str] = {}  # decided again: mention → founder in the new world
+        self.joined: dict[str, list[str]] = {}  # founder → mentions decided again that joined it
+        self.heap: list = []
+        self.queued: set[str] = set()
+        self.removed = list(removed)
+
+    # ---- the old world, read on demand
+
+    def _load_keys(self, keys: Iterable[str]) -> None:
+        missing = [k for k in keys if k not in self.keys]
+        if not missing:
+            return
+        self.planner._lookup(missing, self.keys)
+        events = set()
+        for k in missing:
+            for iri, (mention, event) in self.keys[k].items():
+                self.old_event[iri] = event
+                self.old_mention.setdefault(iri, mention)
+                events.add(event)
+        self._load_events(events)
+
+    def _load_events(self, events: Iterable[str]) -> None:
+        multi = [e for e in events if e not in self.members and e not in self.old_mention]
+        self.planner._members(multi, self.members)
+        for e in events:
+            if e not in self.members and e in self.old_mention:  # a one-report event: its mention
+                self.members[e] = {e: self.old_mention[e]}
+        for e in events:
+            for iri, mention in self.members[e].items():
+                self.old_event[iri] = e
+                self.old_mention.setdefault(iri, mention)
+
+    def old_members(self, event: str) -> dict[str, Mention]:
+        if event not in self.members:
+            self._load_events([event])
+        return self.members[event]
+
+    def old_founder(self, iri: str) -> str:
+        members = self.old_members(self.old_event[iri])
+        return min(members.values(), key=_order).iri
+
+    # ---- the new world
+
+    def new_mention(self, iri: str) -> Mention:
+        return self.added[iri] if iri in self.added else self.old_mention[iri]
+
+    def in_new_world(self, iri: str) -> bool:
+        return iri in self.added or (iri in self.old_mention and iri not in self.gone)
+
+    def new_founder(self, iri: str) -> str:
+        return self.founder[iri] if iri in self.founder else self.old_founder(iri)
+
+    def neighbours(self, mention: Mention, old: bool) -> list[Mention]:
+        """The mentions sharing a key with ``mention`` in the old (stored) or new world."""
+        keys = match_keys(mention)
+        self._load_keys(keys)
+        out: dict[str, Mention] = {}
+        for k in keys:
+            for iri, (stored, _) in self.keys[k].items():
+                if old or iri not in self.gone:
+                    out[iri] = stored
+            if not old:
+                for m in self.added_by_key.get(k, ()):
+                    out[m.iri] = m
+        return list(out.values())
+
+    def new_members(self, founder: str) -> list[Mention]:
+        """The new world's members of the event ``founder`` founds (so far in the replay)."""
+        out = {iri: self.added[iri] for iri in self.joined.get(founder, ()) if iri in self.added}
+        out.update((iri, self.old_mention[iri]) for iri in self.joined.get(founder, ()) if iri not in self.added)
+        if founder in self.old_event and founder not in self.gone:
+            for iri, m in self.old_members(self.old_event[founder]).items():
+                if iri not in self.gone and iri not in self.founder and self.old_founder(iri) == founder:
+                    out[iri] = m
+        return list(out.values())
+
+    # ---- the replay
+
+    def push(self, mention: Mention) -> None:
+        if mention.iri not in self.queued and self.in_new_world(mention.iri):
+            self.queued.add(mention.iri)
+            heapq.heappush(self.heap, (_order(self.new_mention(mention.iri)), mention.iri))
+
+    def changed(self, position: tuple, members: Iterable[Mention]) -> None:
+        """An event with these members (old and new) changed at ``position``: every later
+        mention that belongs to it, or could join it (shares a key with a member and is
+        compatible with one), is decided again."""
+        members = list(members)
+        self._load_keys({k for m in members for k in match_keys(m)})  # one query for them all
+        for m in members:
+            if _order(m) > position:
+                self.push(m)
+        seen: set[str] = set()
+        for m in members:
+            for other in self.neighbours(m, old=False):
+                if other.iri in seen or other.iri in self.queued:
+                    continue
+                seen.add(other.iri)
+                candidate = self.new_mention(other.iri)
+                if _order(candidate) > position and any(compatible(candidate, x) for x in members):
+                    self.push(candidate)
+
+    def _event_members(self, founder: str, old_event: str | None) -> list[Mention]:
+        members = list(self.new_members(founder))
+        if old_event is not None:
+            members += [m for m in self.old_members(old_event).values()]
+        return members
+
+    def run(self) -> tuple[list[list[Mention]], list[list[Mention]]]:
+        self._load_keys({k for m in [*self.removed, *self.added.values()] for k in match_keys(m)})
+        for r in self.removed:  # their stored events lose them
+            if r.iri in self.old_event:
+                event = self.old_event[r.iri]
+                self.changed(_order(r), self.old_members(event).values())
+        for m in self.added.values():
+            self.push(m)
+        touched_old: set[str] = set()
+        touched_new: set[str] = set()
+        while self.heap:
+            position, iri = heapq.heappop(self.heap)
+            mention = self.new_mention(iri)
+            candidates = {
+                self.new_founder(other.iri)
+                for other in self.neighbours(mention, old=False)
+                if other.iri != iri and _order(self.new_mention(other.iri)) < position
+            }
+            fitting = []
+            for founder in sorted(candidates):
+                members = [m for m in self.new_members(founder) if _order(m) < position]
+                if members and all(compatible(mention, other) for other in members):
+                    fitting.append(founder)
+            founder = fitting[0] if len(fitting) == 1 else iri
+            stored = iri in self.old_event and iri not in self.added
+            before = self.old_founder(iri) if stored else None
+            self.founder[iri] = founder
+            self.joined.setdefault(founder, []).append(iri)
+            if founder == before:
+                continue
+            old_event = self.old_event[iri] if stored else None
+            if old_event is not None:
+                touched_old.add(old_event)
+            touched_new.add(founder)
+            affected = self._event_members(founder, None)
+            if before is not None:
+                affected += self._event_members(before, old_event)
+            self.changed(position, affected)
+        for r in self.gone:
+            if r in self.old_event:
+                touched_old.add(self.old_event[r])
+        for iri in self.added:
+            if iri in self.old_event:
+                touched_old.add(self.old_event[iri])
+        return self._groups(touched_old, touched_new)
+
+    def _groups(self, touched_old: set[str], touched_new: set[str]):
+        """The old and new events to compare: the touched ones (closed over: an old event's
+        mentions' new events, a new event's mentions' old events), and (for events that share
+        an identity, which :func:`event_triples` tells apart) every other loaded event of
+        several mentions, the same in both."""
+        old_groups: dict[str, list[Mention]] = {}
+        new_groups: dict[str, list[Mention]] = {}
+        pending_old, pending_new = set(touched_old), set(touched_new)
+        while pending_old or pending_new:
+            while pending_old:
+                event = pending_old.pop()
+                members = sorted(self.old_members(event).values(), key=_order)
+                old_groups[event] = members
+                for m in members:
+                    if self.in_new_world(m.iri) and m.iri not in self.added:
+                        founder = self.new_founder(m.iri)
+                        if founder not in new_groups:
+                            pending_new.add(founder)
+            while pending_new:
+                founder = pending_new.pop()
+                members = sorted(self.new_members(founder), key=_order)
+                new_groups[founder] = members
+                for m in members:
+                    event = self.old_event.get(m.iri)
+                    if event is not None and event not in old_groups:
+                        pending_old.add(event)
+        identities = {_identity(g) for g in [*old_groups.values(), *new_groups.values()] if len(g) > 1}
+        for event, members in self.members.items():
+            if len(members) > 1 and event not in old_groups:
+                group = sorted(members.values(), key=_order)
+                if _identity(group) in identities and all(
+                    self.in_new_world(m.iri) and self.new_founder(m.iri) == group[0].iri for m in group
+                ):
+                    old_groups[event] = new_groups.setdefault(group[0].iri, group)
+        return list(old_groups.values()), [g for g in new_groups.values() if g]
 
 
 def all_mentions(store, base_iri: str = DEFAULT_BASE_IRI) -> list[Mention]:
