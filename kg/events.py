@@ -452,22 +452,73 @@ def _identity(members: Sequence[Mention]) -> tuple:
     return ("meeting", _kind_group("meeting", first.kind), *people, anchor, place)
 
 
-def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
-    """The triples of these events (and the match keys of their mentions)."""
+def named_events(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> list[tuple[URIRef, list]]:
+    """Each event's node with its mentions: an event reported once is its per-article node."""
     made = iris(base_iri)
     named: dict[URIRef, list[list[Mention]]] = {}
-    out: set[tuple] = set()
+    out: list[tuple[URIRef, list]] = []
     for members in events:
         if len(members) == 1:  # reported once: the per-article node is the event node too
-            out |= _one_event(URIRef(members[0].iri), members)
+            out.append((URIRef(members[0].iri), members))
         else:
             named.setdefault(made.event(*_identity(members)), []).append(members)
     for node, groups in named.items():
         for members in groups:
             if len(groups) > 1:  # two events with one identity: told apart by their first mention
                 node = made.event(*_identity(members), min(m.iri for m in members))
-            out |= _one_event(node, members)
+            out.append((node, members))
     return out
+
+
+def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
+    """The triples of these events (and the match keys of their mentions)."""
+    out: set[tuple] = set()
+    for node, members in named_events(events, base_iri):
+        out |= _one_event(node, members)
+    return out
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What the summary's event lists need of one meeting or mission event (kg/summary.py)."""
+
+    event: str
+    category: str
+    participants: tuple[str, ...]  # sem:hasActor: the union over its reports
+    articles: frozenset[str]  # kg:reportedIn
+    date: str | None  # sem:hasTimeStamp
+    first_reported: str | None  # kg:firstReported
+    kind: str  # kg:meetingKind / kg:missionKind (local name)
+    name: str | None  # missions: schema:name
+
+
+def event_facts(node: URIRef, members: Sequence[Mention]) -> EventFacts:
+    """The list facts of one event, as :func:`event_triples` (or its article graph) states them.
+
+    >>> m = Mention("m:1", "meeting", "a:1", "talks", ("p:x", "p:y"), None, "2025-04", "2025-04-10")
+    >>> f = event_facts(URIRef("m:1"), [m]); f.participants, f.date, f.first_reported
+    (('p:x', 'p:y'), '2025-04', '2025-04-10')
+    """
+    dates = sorted((m.date for m in members if m.date), key=lambda d: (-len(d), d))
+    labels = [m.label for m in members if m.label]
+    return EventFacts(
+        str(node),
+        members[0].category,
+        tuple(sorted({p for m in members for p in m.participants})),
+        frozenset(m.article for m in members),
+        dates[0] if dates else None,
+        min((m.published for m in members if m.published), default=None),
+        members[0].kind if len(members) == 1 else _event_kind(members),
+        min(labels) if labels else None,
+    )
+
+
+def _event_kind(members: Sequence[Mention]) -> str:
+    """The kind of an event reported several times: the most frequent, then the usual order."""
+    counts: dict[str, int] = {}
+    for m in members:
+        counts[m.kind] = counts.get(m.kind, 0) + 1
+    return min(counts, key=lambda k: (-counts[k], _KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
 
 
 def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
@@ -496,18 +547,15 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
     places = sorted(m.place for m in members if m.place)
     if places:
         out.add((node, SEM.hasPlace, URIRef(places[0])))
-    counts: dict[str, int] = {}
-    for m in members:
-        counts[m.kind] = counts.get(m.kind, 0) + 1
     if first.category == "statement":
         speaker = first.participants[0]
         out.add((node, SCHEMA.spokenByCharacter, URIRef(speaker)))
         text = min(members, key=lambda m: (m.published or "9999", m.iri))
         out.add((node, SCHEMA.text, Literal(text.text or "", lang=text.lang)))
-        out.add((node, KG.direct, _TRUE if counts.get("direct", 0) > 0 else _FALSE))
+        out.add((node, KG.direct, _TRUE if any(m.kind == "direct" for m in members) else _FALSE))
         return out
     out.update((node, SEM.hasActor, URIRef(p)) for m in members for p in m.participants)
-    kind = min(counts, key=lambda k: (-counts[k], _KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
+    kind = _event_kind(members)
     if first.category == "mission":
         if kind:
             out.add((node, KG.missionKind, KG[kind]))
@@ -577,6 +625,25 @@ class EventPlanner:
         self.base = base_iri
         self.graph = events_graph_iri(base_iri)
         self._mentions: dict[str, Mention] = {}
+        self._last: tuple | None = None  # what the last plan read and clustered (changed_events)
+
+    def changed_events(self) -> tuple[list[EventFacts], list[EventFacts]]:
+        """The meeting and mission events that the last :meth:`plan` replaces (as stored) and
+        those it writes: the summary's event lists follow them (kg/summary.py)."""
+        if self._last is None:
+            return [], []
+        cache, touched, clusters = self._last
+        stored = {iri: found for entries in cache.values() for iri, found in entries.items()}
+        old: dict[str, list[Mention]] = {}
+        for iri in sorted(touched):
+            mention, event = stored[iri]
+            if mention.category != "statement":
+                old.setdefault(event, []).append(mention)
+        wanted = [members for members in clusters if members[0].category != "statement"]
+        return (
+            [event_facts(URIRef(event), members) for event, members in old.items()],
+            [event_facts(node, members) for node, members in named_events(wanted, self.base)],
+        )
 
     def _lookup(self, keys: Iterable[str], cache: dict) -> None:
         """Read the stored mentions under these keys (once per key) into ``cache``:
@@ -621,6 +688,7 @@ class EventPlanner:
 
     def plan(self, added: Sequence[Mention], removed: Sequence[Mention]) -> tuple[set[tuple], set[tuple]]:
         """(triples to remove from, to add to the events graph) for this write."""
+        self._last = None
         if not added and not removed:
             return set(), set()
         cache: dict = {}
@@ -637,7 +705,9 @@ class EventPlanner:
         stored = {iri: event for entries in cache.values() for iri, (_, event) in entries.items()}
         touched = (set(before) | set(after)) & set(stored)
         old = self._subject_triples(sorted({stored[iri] for iri in touched}) + sorted(touched))
-        fresh = event_triples(cluster(after.values()), self.base)
+        clusters = cluster(after.values())
+        fresh = event_triples(clusters, self.base)
+        self._last = (cache, touched, clusters)
         for iri in gone:
             self._mentions.pop(iri, None)
         self._mentions.update(new)  # stored once the write lands (if it fails, no key finds them)
@@ -805,6 +875,9 @@ __all__ = [
     "reasons",
     "match_keys",
     "event_triples",
+    "event_facts",
+    "EventFacts",
+    "named_events",
     "events_graph_iri",
     "rebuild_events",
     "expected_events",
