@@ -449,8 +449,8 @@ class PairState:
 @dataclass
 class EventPairState:
     """The meeting *events* of one pair of actors (``a`` < ``b``): for each event the articles
-    that report it and its date; the pair's node gives their counts, first and last known date
-    and each actor's name as its actor node has it (the "who-met-whom" order)."""
+    that report it and its date; the pair's node gives their counts and first and last known
+    date. The actors' names (their actor nodes') only order the list: they are not written."""
 
     a: str
     b: str
@@ -472,29 +472,14 @@ class EventPairState:
             (node, KGS.eventCount, _integer(len(self.events))),
             (node, KGS.sourceCount, _integer(len(articles))),
         }
-        for predicate, value in (
-            (KGS.firstDate, min(dates, default=None)),
-            (KGS.lastDate, max(dates, default=None)),
-            (KGS.nameA, self.name_a),
-            (KGS.nameB, self.name_b),
-        ):
-            if value is not None:
-                out.add((node, predicate, Literal(value)))
+        if dates:
+            out.add((node, KGS.firstDate, Literal(min(dates))))
+            out.add((node, KGS.lastDate, Literal(max(dates))))
         return out
 
     def sort_key(self, node: URIRef) -> tuple | None:
         """The "who-met-whom" order: most events first, then the names (unbound first), the IRIs."""
         return _event_pair_key(len(self.events), self.name_a, self.name_b, self.a, self.b) if self.events else None
-
-    @classmethod
-    def from_triples(cls, a: str, b: str, pairs: Iterable[tuple], events: Mapping) -> EventPairState:
-        state = cls(a, b, dict(events))
-        for p, o in pairs:
-            if p == KGS.nameA:
-                state.name_a = str(o)
-            elif p == KGS.nameB:
-                state.name_b = str(o)
-        return state
 
 
 def _event_pair_key(count: int, name_a: str | None, name_b: str | None, a: str, b: str) -> tuple:
@@ -621,8 +606,8 @@ _EVENT_PAIR_KEYS = """
 SELECT ?p ?n ?a ?b ?na ?nb ?g WHERE { GRAPH ?g {
   ?p <https://w3id.org/kg-news/summary#eventCount> ?n ;
      <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b .
-  OPTIONAL { ?p <https://w3id.org/kg-news/summary#nameA> ?na }
-  OPTIONAL { ?p <https://w3id.org/kg-news/summary#nameB> ?nb } } }
+  OPTIONAL { ?a <https://w3id.org/kg-news/summary#name> ?na }
+  OPTIONAL { ?b <https://w3id.org/kg-news/summary#name> ?nb } } }
 """
 _MISSION_EVENT_KEYS = """
 SELECT ?x ?first ?kind ?name ?events WHERE {
@@ -643,10 +628,9 @@ SELECT ?e ?article ?date ?a ?b ?events WHERE {
 }
 """
 _ACTOR_EVENT_PAIRS = """
-SELECT ?p ?a ?b ?x ?g WHERE { GRAPH ?g {
+SELECT ?p ?x ?g WHERE { GRAPH ?g {
   { ?p <https://w3id.org/kg-news/summary#actorA> ?x } UNION { ?p <https://w3id.org/kg-news/summary#actorB> ?x }
-  ?p <https://w3id.org/kg-news/summary#eventCount> ?n ;
-     <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b } }
+  ?p <https://w3id.org/kg-news/summary#eventCount> ?n } }
 """
 _RANK_KINDS = (
     KGS.pairRank,
@@ -802,8 +786,8 @@ class SummaryPlanner:
     def _candidates(table: dict, changed: dict, ranked: dict):
         """The (node, key) pairs that can be in the list after ``changed``: when no listed node
         left it or moved back, the listed nodes and the changed ones (every other node still
-        stands behind all listed ones); else every node."""
-        if all(key is not None and (node not in ranked or key <= table[node]) for node, key in changed.items()):
+        stands behind all listed ones; one that leaves the store was not listed); else every node."""
+        if all(node not in ranked or (key is not None and key <= table[node]) for node, key in changed.items()):
             nodes = set(ranked) | set(changed)
         else:
             nodes = set(table) | set(changed)
@@ -894,19 +878,32 @@ class SummaryPlanner:
                         state.events[facts.event] = (facts.articles, facts.date)
                     else:
                         state.events.pop(facts.event, None)
-        renamed = set()  # actors that had a name and now have another (a new actor has no pairs yet)
-        for node, triples in before.items():
-            if isinstance(self._pending[node], ActorState):
-                name = next((str(o) for _, p, o in triples if p == KGS.name), None)
-                if name is not None and self._pending[node].name != name:
-                    renamed.add(str(node))
-        for actor in sorted(renamed):  # rare: an article brings an alphabetically earlier name
-            for _, a, b, _, _ in self.store.query(_ACTOR_EVENT_PAIRS, {"g": self.graph, "x": URIRef(actor)}).rows:
-                self._event_pair(str(a), str(b), before, pairs)
         for state in pairs.values():
             if state.events:
                 state.name_a, state.name_b = self._actor_name(state.a, before), self._actor_name(state.b, before)
-        return {KGS.missionEventListed: missions}
+        return {KGS.missionEventListed: missions, KGS.eventPairListed: self._renamed_pairs(before, pairs)}
+
+    def _renamed_pairs(self, before: dict, touched: dict) -> dict[URIRef, tuple]:
+        """The new sort keys of the stored event pairs of actors that this write renames (an
+        article brought an alphabetically earlier name, or took away the first one; rare)."""
+        keys = self._load_keys()[KGS.eventPairListed]
+        out: dict[URIRef, tuple] = {}
+        for node, triples in before.items():
+            state = self._pending[node]
+            if not isinstance(state, ActorState):
+                continue
+            name = next((str(o) for _, p, o in triples if p == KGS.name), None)
+            if name is None or state.name == name:
+                continue  # a new actor has no stored pairs yet
+            for pair, _, _ in self.store.query(_ACTOR_EVENT_PAIRS, {"g": self.graph, "x": node}).rows:
+                key = keys.get(pair)
+                if pair in touched or key is None:
+                    continue  # its key follows its state
+                count, has_a, name_a, has_b, name_b, a, b = key
+                name_a = state.name if a == str(node) else name_a if has_a else None
+                name_b = state.name if b == str(node) else name_b if has_b else None
+                out[pair] = _event_pair_key(-count, name_a, name_b, a, b)
+        return out
 
     def _event_pair(self, a: str, b: str, before: dict, pairs: dict) -> EventPairState:
         """The pair's events state for this batch (loaded from the store once: its node's names
@@ -927,8 +924,7 @@ class SummaryPlanner:
                 for e, article, date, *_ in self.store.query(_PAIR_EVENTS, bindings).rows:
                     entry = events.setdefault(str(e), (set(), _text(date)))
                     entry[0].add(str(article))
-                found = {e: (frozenset(reported), date) for e, (reported, date) in events.items()}
-                state = EventPairState.from_triples(a, b, self.store.subject_triples(self.graph, node), found)
+                state = EventPairState(a, b, {e: (frozenset(reported), date) for e, (reported, date) in events.items()})
             before[node] = state.triples(node)
             self._pending[node] = state
         pairs[node] = state
