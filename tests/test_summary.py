@@ -289,9 +289,9 @@ def test_replacing_an_article_graph_keeps_the_summary_right():
 def test_a_new_first_name_renames_the_actors_event_pairs(monkeypatch):
     """An actor's name (its first in any article) orders "who-met-whom": an article that gives
     it an earlier name moves every pair of it, also those of meetings in other articles."""
-    import kg.summary
     from rdflib import Literal
 
+    import kg.summary
     from kg.ingest import replace_article
     from kg.namespaces import SCHEMA, SEM
 
