@@ -61,7 +61,6 @@ from rdflib.namespace import OWL, PROV, RDF, XSD
 from kg.iris import digest, iris
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
-from kg.summary import KGS
 
 MIN_PARTICIPANT_JACCARD = 0.6  # |shared| / |all| participants of two meeting or mission mentions
 MIN_QUOTE_JACCARD = 0.8  # |shared| / |all| normalised word tokens of two quotes of one speaker
@@ -74,6 +73,8 @@ _KIND_ORDER = ("meeting", "talks", "visit", "summit", "pressConference", "otherM
 _EVENT_CLASS = {"meeting": KG.MeetingEvent, "mission": KG.MissionEvent, "statement": KG.StatementEvent}
 _WD = "http://www.wikidata.org/entity/"
 _KG = str(KG)
+# the match keys are a derived index in the summary vocabulary (kg/summary.py imports this module)
+_MATCH_KEY = URIRef("https://w3id.org/kg-news/summary#matchKey")
 
 
 def events_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
@@ -531,7 +532,7 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
     for m in members:
         mention = URIRef(m.iri)
         out.add((node, KG.mention, mention))
-        out.update((mention, KGS.matchKey, _plain(k)) for k in match_keys(m))
+        out.update((mention, _MATCH_KEY, _plain(k)) for k in match_keys(m))
     out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
     published = sorted(m.published for m in members if m.published)
     if published:

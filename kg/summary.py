@@ -14,7 +14,16 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
 * for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
   with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetingCount``/``kgs:articleCount``, the
   ``kgs:meeting`` and ``kgs:article`` nodes themselves, ``kgs:firstDate``/``kgs:lastDate`` and
-  each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``).
+  each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``);
+* for every pair of actors in the same meeting *event* (kg/events.py: the reports of one
+  happening joined), a node ``{base}summary/met-events/{h}`` with ``kgs:actorA``/``kgs:actorB``,
+  ``kgs:eventCount``, ``kgs:sourceCount`` (the articles reporting those events) and
+  ``kgs:firstDate``/``kgs:lastDate`` (known dates only), for "who-met-whom" and the views'
+  networks; the first 1000 in list order (most events, then the actors' ``kgs:name``) carry
+  ``kgs:eventPairListed true``, and the first 1000 mission events of "missions" (most recently
+  first reported first, then kind and name) ``kgs:missionEventListed true``. The writer moves
+  the events that :class:`kg.events.EventPlanner` replaces out of these nodes and the events it
+  writes into them (:meth:`SummaryPlanner.plan`'s ``events``).
 
 ``kgs:`` is ``https://w3id.org/kg-news/summary#``: a derived index, not part of the article
 model (kg/ontology/MODEL.md); it can always be rebuilt from the article graphs
