@@ -17,9 +17,9 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
   each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``);
 * for every pair of actors in the same meeting *event* (kg/events.py: the reports of one
   happening joined), a node ``{base}summary/met-events/{h}`` with ``kgs:actorA``/``kgs:actorB``,
-  ``kgs:eventCount``, ``kgs:sourceCount`` (the articles reporting those events) and
-  ``kgs:firstDate``/``kgs:lastDate`` (known dates only), for "who-met-whom" and the views'
-  networks; the first 1000 in list order (most events, then the actors' ``kgs:name``) carry
+  ``kgs:eventCount``, ``kgs:sourceCount`` (the articles reporting those events),
+  ``kgs:firstDate``/``kgs:lastDate`` (known dates only) and ``kgs:event`` (the events), for
+  "who-met-whom" and the views' networks; the first 1000 in list order (most events, then the actors' ``kgs:name``) carry
   ``kgs:eventPairListed true``, and the first 1000 mission events of "missions" (most recently
   first reported first, then kind and name) ``kgs:missionEventListed true``. The writer moves
   the events that :class:`kg.events.EventPlanner` replaces out of these nodes and the events it
@@ -64,6 +64,7 @@ from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
+from kg.sparql import sparql_term
 
 
 class _Vocabulary(Namespace):
@@ -458,8 +459,9 @@ class PairState:
 @dataclass
 class EventPairState:
     """The meeting *events* of one pair of actors (``a`` < ``b``): for each event the articles
-    that report it and its date; the pair's node gives their counts and first and last known
-    date. The actors' names (their actor nodes') only order the list: they are not written."""
+    that report it and its date; the pair's node gives their counts, first and last known date
+    and links the events (``kgs:event``: a later write reads them back). The actors' names (their
+    actor nodes') only order the list: they are not written."""
 
     a: str
     b: str
@@ -481,6 +483,7 @@ class EventPairState:
             (node, KGS.eventCount, _integer(len(self.events))),
             (node, KGS.sourceCount, _integer(len(articles))),
         }
+        out.update((node, KGS.event, URIRef(e)) for e in self.events)
         if dates:
             out.add((node, KGS.firstDate, Literal(min(dates))))
             out.add((node, KGS.lastDate, Literal(max(dates))))
@@ -581,6 +584,7 @@ def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) ->
 
 # --------------------------------------------------------------------------- planning a write
 
+_CHUNK = 400  # nodes per VALUES block
 RANKED = 1000  # pairs, actors, articles and missions numbered or flagged for the LIMIT 1000 lists
 PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about 2.8 rows each)
 _PAIR_KEYS = """
@@ -628,11 +632,13 @@ SELECT ?x ?first ?kind ?name ?events WHERE {
 """
 # a stored pair's events with their reporting articles and date (an event reported once is its
 # per-article node: participants and date in its article graph; else in the events graph)
+# the stored pairs' events (their kgs:event links) with their reporting articles and date (an
+# event reported once is its per-article node: its date is in its article graph)
 _PAIR_EVENTS = """
-SELECT ?e ?article ?date ?a ?b ?events WHERE {
-  GRAPH ?h { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> ?a , ?b }
-  GRAPH ?events { ?e a <https://w3id.org/kg-news/ontology#MeetingEvent> ;
-                     <https://w3id.org/kg-news/ontology#reportedIn> ?article }
+SELECT ?pair ?e ?article ?date WHERE {
+  VALUES ?pair { %s }
+  GRAPH ?g { ?pair <https://w3id.org/kg-news/summary#event> ?e }
+  GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#reportedIn> ?article }
   OPTIONAL { GRAPH ?d { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp> ?date } }
 }
 """
@@ -872,6 +878,14 @@ class SummaryPlanner:
         Returns the mission events' changed sort keys."""
         missions: dict[URIRef, tuple | None] = {}
         pairs: dict[URIRef, EventPairState] = {}
+        old, new = list(old), list(new)
+        loaded = self._load_event_pairs(
+            (a, b)
+            for facts in old + new
+            if facts.category == "meeting"
+            for i, a in enumerate(facts.participants)
+            for b in facts.participants[i + 1 :]
+        )
         for facts, adding in [(f, False) for f in old] + [(f, True) for f in new]:
             node = URIRef(facts.event)
             if facts.category == "mission":
@@ -882,7 +896,7 @@ class SummaryPlanner:
             people = facts.participants
             for i, a in enumerate(people):
                 for b in people[i + 1 :]:
-                    state = self._event_pair(a, b, before, pairs)
+                    state = self._event_pair(a, b, before, pairs, loaded)
                     if adding:
                         state.events[facts.event] = (facts.articles, facts.date)
                     else:
@@ -914,9 +928,8 @@ class SummaryPlanner:
                 out[pair] = _event_pair_key(-count, name_a, name_b, a, b)
         return out
 
-    def _event_pair(self, a: str, b: str, before: dict, pairs: dict) -> EventPairState:
-        """The pair's events state for this batch (loaded from the store once: its node's names
-        and its events with their articles and dates)."""
+    def _event_pair(self, a: str, b: str, before: dict, pairs: dict, loaded: Mapping) -> EventPairState:
+        """The pair's events state for this batch (a stored one from ``loaded``)."""
         node = iris(self.base).event_pair(a, b)
         state = pairs.get(node)
         if state is not None:
@@ -925,19 +938,28 @@ class SummaryPlanner:
         if state is None:
             if node in self._states:
                 state = self._states[node].copy()
-            elif self._empty:
-                state = EventPairState(a, b)
             else:
-                events: dict[str, tuple[set, str | None]] = {}
-                bindings = {"a": URIRef(a), "b": URIRef(b), "events": self.events}
-                for e, article, date, *_ in self.store.query(_PAIR_EVENTS, bindings).rows:
-                    entry = events.setdefault(str(e), (set(), _text(date)))
-                    entry[0].add(str(article))
-                state = EventPairState(a, b, {e: (frozenset(reported), date) for e, (reported, date) in events.items()})
+                state = loaded.get(node) or EventPairState(a, b)
             before[node] = state.triples(node)
             self._pending[node] = state
         pairs[node] = state
         return state
+
+    def _load_event_pairs(self, wanted: Iterable[tuple[str, str]]) -> dict[URIRef, EventPairState]:
+        """The stored states of these pairs that no earlier write of this planner cached: their
+        events with the articles reporting them and their dates, in a few queries."""
+        made = iris(self.base)
+        nodes = {made.event_pair(a, b): (a, b) for a, b in wanted}
+        todo = [] if self._empty else sorted(n for n in nodes if n not in self._pending and n not in self._states)
+        found: dict[URIRef, dict[str, tuple[set, str | None]]] = {node: {} for node in todo}
+        for start in range(0, len(todo), _CHUNK):
+            values = " ".join(sparql_term(node) for node in todo[start : start + _CHUNK])
+            for pair, e, article, date in self.store.query(_PAIR_EVENTS % values).rows:
+                found[pair].setdefault(str(e), (set(), _text(date)))[0].add(str(article))
+        return {
+            node: EventPairState(*nodes[node], {e: (frozenset(r), d) for e, (r, d) in events.items()})
+            for node, events in found.items()
+        }
 
     def _actor_name(self, actor: str, before: dict) -> str | None:
         """The actor's name (its summary node's) after this batch."""
