@@ -64,7 +64,6 @@ from rdflib.namespace import OWL, PROV, RDF, XSD
 from kg.iris import digest, iris
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
-from kg.summary import KGS
 
 MIN_PARTICIPANT_JACCARD = 0.6  # |shared| / |all| participants of two meeting or mission mentions
 MIN_QUOTE_JACCARD = 0.8  # |shared| / |all| normalised word tokens of two quotes of one speaker
@@ -77,6 +76,9 @@ _KIND_ORDER = ("meeting", "talks", "visit", "summit", "pressConference", "otherM
 _EVENT_CLASS = {"meeting": KG.MeetingEvent, "mission": KG.MissionEvent, "statement": KG.StatementEvent}
 _WD = "http://www.wikidata.org/entity/"
 _KG = str(KG)
+# the match keys are a derived index in the summary vocabulary (kg/summary.py imports this module)
+_MATCH_KEY = URIRef("https://w3id.org/kg-news/summary#matchKey")
+_MATCH_FEATURES = URIRef("https://w3id.org/kg-news/summary#matchFeatures")
 
 
 def events_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
@@ -485,22 +487,73 @@ def _identity(members: Sequence[Mention]) -> tuple:
     return ("meeting", _kind_group("meeting", first.kind), *people, anchor, place)
 
 
-def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
-    """The triples of these events (and the match keys of their mentions)."""
+def named_events(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> list[tuple[URIRef, list]]:
+    """Each event's node with its mentions: an event reported once is its per-article node."""
     made = iris(base_iri)
     named: dict[URIRef, list[list[Mention]]] = {}
-    out: set[tuple] = set()
+    out: list[tuple[URIRef, list]] = []
     for members in events:
         if len(members) == 1:  # reported once: the per-article node is the event node too
-            out |= _one_event(URIRef(members[0].iri), members)
+            out.append((URIRef(members[0].iri), members))
         else:
             named.setdefault(made.event(*_identity(members)), []).append(members)
     for node, groups in named.items():
         for members in groups:
             if len(groups) > 1:  # two events with one identity: told apart by their first mention
                 node = made.event(*_identity(members), min(m.iri for m in members))
-            out |= _one_event(node, members)
+            out.append((node, members))
     return out
+
+
+def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
+    """The triples of these events (and the match keys of their mentions)."""
+    out: set[tuple] = set()
+    for node, members in named_events(events, base_iri):
+        out |= _one_event(node, members)
+    return out
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What the summary's event lists need of one meeting or mission event (kg/summary.py)."""
+
+    event: str
+    category: str
+    participants: tuple[str, ...]  # sem:hasActor: the union over its reports
+    articles: frozenset[str]  # kg:reportedIn
+    date: str | None  # sem:hasTimeStamp
+    first_reported: str | None  # kg:firstReported
+    kind: str  # kg:meetingKind / kg:missionKind (local name)
+    name: str | None  # missions: schema:name
+
+
+def event_facts(node: URIRef, members: Sequence[Mention]) -> EventFacts:
+    """The list facts of one event, as :func:`event_triples` (or its article graph) states them.
+
+    >>> m = Mention("m:1", "meeting", "a:1", "talks", ("p:x", "p:y"), None, "2025-04", "2025-04-10")
+    >>> f = event_facts(URIRef("m:1"), [m]); f.participants, f.date, f.first_reported
+    (('p:x', 'p:y'), '2025-04', '2025-04-10')
+    """
+    dates = sorted((m.date for m in members if m.date), key=lambda d: (-len(d), d))
+    labels = [m.label for m in members if m.label]
+    return EventFacts(
+        str(node),
+        members[0].category,
+        tuple(sorted({p for m in members for p in m.participants})),
+        frozenset(m.article for m in members),
+        dates[0] if dates else None,
+        min((m.published for m in members if m.published), default=None),
+        members[0].kind if len(members) == 1 else _event_kind(members),
+        min(labels) if labels else None,
+    )
+
+
+def _event_kind(members: Sequence[Mention]) -> str:
+    """The kind of an event reported several times: the most frequent, then the usual order."""
+    counts: dict[str, int] = {}
+    for m in members:
+        counts[m.kind] = counts.get(m.kind, 0) + 1
+    return min(counts, key=lambda k: (-counts[k], _KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
 
 
 def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
@@ -513,8 +566,8 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
     for m in members:
         mention = URIRef(m.iri)
         out.add((node, KG.mention, mention))
-        out.update((mention, KGS.matchKey, _plain(k)) for k in match_keys(m))
-        out.add((mention, KGS.matchFeatures, _plain(features(m))))
+        out.update((mention, _MATCH_KEY, _plain(k)) for k in match_keys(m))
+        out.add((mention, _MATCH_FEATURES, _plain(features(m))))
     out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
     published = sorted(m.published for m in members if m.published)
     if published:
@@ -530,18 +583,15 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
     places = sorted(m.place for m in members if m.place)
     if places:
         out.add((node, SEM.hasPlace, URIRef(places[0])))
-    counts: dict[str, int] = {}
-    for m in members:
-        counts[m.kind] = counts.get(m.kind, 0) + 1
     if first.category == "statement":
         speaker = first.participants[0]
         out.add((node, SCHEMA.spokenByCharacter, URIRef(speaker)))
         text = min(members, key=lambda m: (m.published or "9999", m.iri))
         out.add((node, SCHEMA.text, Literal(text.text or "", lang=text.lang)))
-        out.add((node, KG.direct, _TRUE if counts.get("direct", 0) > 0 else _FALSE))
+        out.add((node, KG.direct, _TRUE if any(m.kind == "direct" for m in members) else _FALSE))
         return out
     out.update((node, SEM.hasActor, URIRef(p)) for m in members for p in m.participants)
-    kind = min(counts, key=lambda k: (-counts[k], _KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
+    kind = _event_kind(members)
     if first.category == "mission":
         if kind:
             out.add((node, KG.missionKind, KG[kind]))
@@ -618,6 +668,25 @@ class EventPlanner:
         self.store = store
         self.base = base_iri
         self.graph = events_graph_iri(base_iri)
+        self._last: tuple | None = None  # the events the last plan replaced and wrote (changed_events)
+
+    def changed_events(self) -> tuple[list[EventFacts], list[EventFacts]]:
+        """The meeting and mission events that the last :meth:`plan` replaces (as stored) and
+        those it writes: the summary's event lists follow them (kg/summary.py)."""
+        if self._last is None:
+            return [], []
+        old, new = self._last
+        return (
+            [
+                event_facts(URIRef(event), members)
+                for event, members in old.items()
+                if members[0].category != "statement"
+            ],
+            [
+                event_facts(node, members)
+                for node, members in named_events([g for g in new if g[0].category != "statement"], self.base)
+            ],
+        )
 
     def _lookup(self, keys: Iterable[str], cache: dict) -> None:
         """Read the stored mentions under these keys (once per key) into ``cache``:
@@ -656,21 +725,15 @@ class EventPlanner:
         frequent pair or speaker, grows with the archive), and gives what :func:`cluster` over
         every mention gives.
         """
+        self._last = None
         if not added and not removed:
             return set(), set()
         replay = _Replay(self, removed, added)
         old_groups, new_groups = replay.run()
-        old = event_triples(old_groups, self.base)
+        old = event_triples(list(old_groups.values()), self.base)
         fresh = event_triples(new_groups, self.base)
+        self._last = (old_groups, new_groups)
         return old - fresh, fresh - old
-
-    def _subject_triples(self, subjects: Sequence[str]) -> set[tuple]:
-        out: set[tuple] = set()
-        for start in range(0, len(subjects), _CHUNK):
-            values = " ".join(sparql_term(URIRef(s)) for s in subjects[start : start + _CHUNK])
-            for s, p, o, _ in self.store.query(_SUBJECTS % values, {"events": self.graph}).rows:
-                out.add((s, p, o))
-        return out
 
 
 class _Replay:
@@ -802,7 +865,8 @@ class _Replay:
             members += [m for m in self.old_members(old_event).values()]
         return members
 
-    def run(self) -> tuple[list[list[Mention]], list[list[Mention]]]:
+    def run(self) -> tuple[dict[str, list[Mention]], list[list[Mention]]]:
+        """(the old events to replace, by stored event IRI; the new events to write)."""
         self._load_keys({k for m in [*self.removed, *self.added.values()] for k in match_keys(m)})
         for r in self.removed:  # their stored events lose them
             if r.iri in self.old_event:
@@ -882,7 +946,7 @@ class _Replay:
                     self.in_new_world(m.iri) and self.new_founder(m.iri) == group[0].iri for m in group
                 ):
                     old_groups[event] = new_groups.setdefault(group[0].iri, group)
-        return list(old_groups.values()), [g for g in new_groups.values() if g]
+        return old_groups, [g for g in new_groups.values() if g]
 
 
 def all_mentions(store, base_iri: str = DEFAULT_BASE_IRI) -> list[Mention]:
@@ -1046,6 +1110,9 @@ __all__ = [
     "reasons",
     "match_keys",
     "event_triples",
+    "event_facts",
+    "EventFacts",
+    "named_events",
     "events_graph_iri",
     "rebuild_events",
     "expected_events",

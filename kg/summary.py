@@ -14,7 +14,16 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
 * for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
   with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetingCount``/``kgs:articleCount``, the
   ``kgs:meeting`` and ``kgs:article`` nodes themselves, ``kgs:firstDate``/``kgs:lastDate`` and
-  each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``).
+  each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``);
+* for every pair of actors in the same meeting *event* (kg/events.py: the reports of one
+  happening joined), a node ``{base}summary/met-events/{h}`` with ``kgs:actorA``/``kgs:actorB``,
+  ``kgs:eventCount``, ``kgs:sourceCount`` (the articles reporting those events),
+  ``kgs:firstDate``/``kgs:lastDate`` (known dates only) and ``kgs:event`` (the events), for
+  "who-met-whom" and the views' networks; the first 1000 in list order (most events, then the actors' ``kgs:name``) carry
+  ``kgs:eventPairListed true``, and the first 1000 mission events of "missions" (most recently
+  first reported first, then kind and name) ``kgs:missionEventListed true``. The writer moves
+  the events that :class:`kg.events.EventPlanner` replaces out of these nodes and the events it
+  writes into them (:meth:`SummaryPlanner.plan`'s ``events``).
 
 ``kgs:`` is ``https://w3id.org/kg-news/summary#``: a derived index, not part of the article
 model (kg/ontology/MODEL.md); it can always be rebuilt from the article graphs
@@ -55,6 +64,7 @@ from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
+from kg.sparql import sparql_term
 
 
 class _Vocabulary(Namespace):
@@ -472,6 +482,60 @@ class PairState:
         return state
 
 
+@dataclass
+class EventPairState(_Diff):
+    """The meeting *events* of one pair of actors (``a`` < ``b``): for each event the articles
+    that report it and its date; the pair's node gives their counts, first and last known date
+    and links the events (``kgs:event``: a later write reads them back). The actors' names (their
+    actor nodes') only order the list: they are not written."""
+
+    a: str
+    b: str
+    events: dict[str, tuple[frozenset, str | None]] = field(default_factory=dict)
+    name_a: str | None = None
+    name_b: str | None = None
+
+    def copy(self) -> EventPairState:
+        return EventPairState(self.a, self.b, dict(self.events), self.name_a, self.name_b)
+
+    def triples(self, node: URIRef) -> set[tuple]:
+        if not self.events:
+            return set()
+        articles = set().union(*(reported for reported, _ in self.events.values()))
+        dates = [date for _, date in self.events.values() if date is not None]
+        out = {
+            (node, KGS.actorA, URIRef(self.a)),
+            (node, KGS.actorB, URIRef(self.b)),
+            (node, KGS.eventCount, _integer(len(self.events))),
+            (node, KGS.sourceCount, _integer(len(articles))),
+        }
+        out.update((node, KGS.event, URIRef(e)) for e in self.events)
+        if dates:
+            out.add((node, KGS.firstDate, Literal(min(dates))))
+            out.add((node, KGS.lastDate, Literal(max(dates))))
+        return out
+
+    def sort_key(self, node: URIRef) -> tuple | None:
+        """The "who-met-whom" order: most events first, then the names (unbound first), the IRIs."""
+        return _event_pair_key(len(self.events), self.name_a, self.name_b, self.a, self.b) if self.events else None
+
+
+def _event_pair_key(count: int, name_a: str | None, name_b: str | None, a: str, b: str) -> tuple:
+    return (-count, name_a is not None, name_a or "", name_b is not None, name_b or "", a, b)
+
+
+def _mission_event_key(node: URIRef, first_reported: str | None, kind: str, name: str | None) -> tuple | None:
+    """The "missions" order of a mission event: most recently first reported first (unknown
+    last), then kind, name (unbound first) and IRI."""
+    if not kind:
+        return None
+    return (first_reported is None, _descending(first_reported or ""), kind, name is not None, name or "", str(node))
+
+
+def _text(term) -> str | None:
+    return None if term is None else str(term)
+
+
 def _actor_facts_cover(new: ActorFacts | None, old: ActorFacts) -> bool:
     """True when ``new`` holds every value of ``old`` (names, types, roles, aliases, QIDs)."""
     return new is not None and all(getattr(old, f.name) <= getattr(new, f.name) for f in dataclasses.fields(old))
@@ -546,6 +610,7 @@ def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) ->
 
 # --------------------------------------------------------------------------- planning a write
 
+_CHUNK = 400  # nodes per VALUES block
 RANKED = 1000  # pairs, actors, articles and missions numbered or flagged for the LIMIT 1000 lists
 PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about 2.8 rows each)
 # The sort keys of every node of a list (%s: nothing), or of its listed nodes only (%s: a pattern
@@ -589,6 +654,38 @@ _LISTED_ONLY = {  # duplicate rows (a node in two of a family's lists) change no
     "article": "?x <" + _S + "articleListed> ?r .",
     "mission": "GRAPH ?g { VALUES ?lp { <" + _S + "missionListed> <" + _S + "participantsListed> } ?x ?lp ?r }",
 }
+_EVENT_PAIR_KEYS = """
+SELECT ?p ?n ?a ?b ?na ?nb ?g WHERE { GRAPH ?g {
+  ?p <https://w3id.org/kg-news/summary#eventCount> ?n ;
+     <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b .
+  OPTIONAL { ?a <https://w3id.org/kg-news/summary#name> ?na }
+  OPTIONAL { ?b <https://w3id.org/kg-news/summary#name> ?nb } } }
+"""
+_MISSION_EVENT_KEYS = """
+SELECT ?x ?first ?kind ?name ?events WHERE {
+  GRAPH ?events { ?x a <https://w3id.org/kg-news/ontology#MissionEvent> }
+  ?x <https://w3id.org/kg-news/ontology#missionKind> ?kind .
+  OPTIONAL { GRAPH ?events { ?x <https://w3id.org/kg-news/ontology#firstReported> ?first } }
+  OPTIONAL { ?x <https://schema.org/name> ?name }
+}
+"""
+# a stored pair's events with their reporting articles and date (an event reported once is its
+# per-article node: participants and date in its article graph; else in the events graph)
+# the stored pairs' events (their kgs:event links) with their reporting articles and date (an
+# event reported once is its per-article node: its date is in its article graph)
+_PAIR_EVENTS = """
+SELECT ?pair ?e ?article ?date WHERE {
+  VALUES ?pair { %s }
+  GRAPH ?g { ?pair <https://w3id.org/kg-news/summary#event> ?e }
+  GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#reportedIn> ?article }
+  OPTIONAL { GRAPH ?d { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp> ?date } }
+}
+"""
+_ACTOR_EVENT_PAIRS = """
+SELECT ?p ?x ?g WHERE { GRAPH ?g {
+  { ?p <https://w3id.org/kg-news/summary#actorA> ?x } UNION { ?p <https://w3id.org/kg-news/summary#actorB> ?x }
+  ?p <https://w3id.org/kg-news/summary#eventCount> ?n } }
+"""
 _RANK_KINDS = (
     KGS.pairRank,
     KGS.actorRank,
@@ -596,17 +693,27 @@ _RANK_KINDS = (
     KGS.articleListed,
     KGS.missionListed,
     KGS.participantsListed,
+    KGS.eventPairListed,
+    KGS.missionEventListed,
 )
 _RANKS = """
 SELECT ?x ?p ?r ?g WHERE { GRAPH ?g {
   VALUES ?p { <https://w3id.org/kg-news/summary#pairRank> <https://w3id.org/kg-news/summary#actorRank>
               <https://w3id.org/kg-news/summary#unlinkedListed> <https://w3id.org/kg-news/summary#articleListed>
-              <https://w3id.org/kg-news/summary#missionListed> <https://w3id.org/kg-news/summary#participantsListed> }
+              <https://w3id.org/kg-news/summary#missionListed> <https://w3id.org/kg-news/summary#participantsListed>
+              <https://w3id.org/kg-news/summary#eventPairListed> <https://w3id.org/kg-news/summary#missionEventListed> }
   ?x ?p ?r } }
 """
 
 
-_LISTED = (KGS.unlinkedListed, KGS.articleListed, KGS.missionListed, KGS.participantsListed)
+_LISTED = (
+    KGS.unlinkedListed,
+    KGS.articleListed,
+    KGS.missionListed,
+    KGS.participantsListed,
+    KGS.eventPairListed,
+    KGS.missionEventListed,
+)
 
 
 def _rank_literal(kind: URIRef, rank: int) -> Literal:
@@ -622,6 +729,8 @@ def _rank_keys(node: URIRef, state) -> list[tuple[URIRef, tuple | None]]:
         return [(KGS.articleListed, key)]
     if isinstance(state, MissionState):
         return [(KGS.missionListed, key), (KGS.participantsListed, state.name_key(node))]
+    if isinstance(state, EventPairState):
+        return [(KGS.eventPairListed, key)]
     return [(KGS.actorRank, key), (KGS.unlinkedListed, key if state.qid is None else None)]
 
 
@@ -637,6 +746,7 @@ class SummaryPlanner:
         self.store = store
         self.base = base_iri
         self.graph = summary_graph_iri(base_iri)
+        self.events = iris(base_iri).events_graph()
         self._states: dict[URIRef, object] = {}
         self._pending: dict[URIRef, object] = {}
         self._empty = assume_empty or not store.has_graph(self.graph)
@@ -688,20 +798,38 @@ class SummaryPlanner:
             for x, state in missions.items():
                 keys[KGS.missionListed][x] = state.sort_key(x)
                 keys[KGS.participantsListed][x] = state.name_key(x)
+            for p, n, a, b, na, nb, _ in self.store.query(_EVENT_PAIR_KEYS, g).rows:
+                keys[KGS.eventPairListed][p] = _event_pair_key(int(n), _text(na), _text(nb), str(a), str(b))
+            mission_events: dict[URIRef, list] = {}
+            for x, first, kind, name, _ in self.store.query(_MISSION_EVENT_KEYS, {"events": self.events}).rows:
+                entry = mission_events.setdefault(x, [_text(first), None, None])
+                kind = str(kind).rpartition("#")[2]
+                entry[1] = kind if entry[1] is None else min(entry[1], kind)
+                if name is not None:
+                    entry[2] = str(name) if entry[2] is None else min(entry[2], str(name))
+            for x, (first, kind, name) in mission_events.items():
+                keys[KGS.missionEventListed][x] = _mission_event_key(x, first, kind, name)
             if self._keys is None:
                 for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
                     self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
         self._keys = keys
         return keys
 
-    def _rank_changes(self, before: dict) -> tuple[set[tuple], set[tuple], tuple]:
-        """Rank triples to remove and add: the first RANKED nodes of each list, numbered 1, 2, …"""
+    def _rank_changes(self, before: dict, listed: Mapping | None = None) -> tuple[set[tuple], set[tuple], tuple]:
+        """Rank triples to remove and add: the first RANKED nodes of each list, numbered 1, 2, …
+        (``listed``: more changed sort keys by list, of nodes without a state of their own)."""
         keys = self._load_keys()
         changed: dict[URIRef, dict[URIRef, tuple | None]] = {kind: {} for kind in keys}
         for node in before:
             for kind, key in _rank_keys(node, self._pending[node]):
                 if key is not None or node in keys[kind] or not self._complete:
                     changed[kind][node] = key
+        for kind, updates in (listed or {}).items():
+            changed[kind].update(
+                (node, key)
+                for node, key in updates.items()
+                if key is not None or node in keys[kind] or not self._complete
+            )
         remove, add, new_ranks = set(), set(), {}
         for kind in _RANK_KINDS:
             old = self._ranks[kind]
@@ -780,10 +908,14 @@ class SummaryPlanner:
         self._pending[node] = state
         return state
 
-    def plan(self, added: list[ArticleFacts], removed: Mapping[str, ArticleFacts]) -> tuple[set[tuple], set[tuple]]:
+    def plan(
+        self, added: list[ArticleFacts], removed: Mapping[str, ArticleFacts], events: tuple = ((), ())
+    ) -> tuple[set[tuple], set[tuple]]:
         """(summary triples to delete, to insert) for a write of ``added``, dropping ``removed``.
 
         Every article of ``added`` that is already in the store must be in ``removed``.
+        ``events``: the meeting and mission events (:class:`kg.events.EventFacts`) the write
+        replaces and those it writes (:meth:`kg.events.EventPlanner.changed_events`).
         """
         before: dict[URIRef, object] = {}
         self._drop(removed, {facts.article: facts for facts in added}, before)
@@ -803,13 +935,111 @@ class SummaryPlanner:
                 state = self._touch(pair_iri(a, b, self.base), (a, b), before)
                 for meeting, date in held:
                     state.add(meeting, facts.article, date, names_a, names_b)
+        listed = self._plan_events(*events, before)
         remove, add = set(), set()
         for node, old in before.items():
             gone, came = old.changes(self._pending[node], node)
             remove |= gone
             add |= came
-        rank_remove, rank_add, self._pending_ranks = self._rank_changes(before)
+        rank_remove, rank_add, self._pending_ranks = self._rank_changes(before, listed)
         return remove | rank_remove, add | rank_add
+
+    def _plan_events(self, old: Iterable, new: Iterable, before: dict) -> dict:
+        """Move the replaced events out of their pairs' nodes and the written ones in (and the
+        mission events out of and into the "missions" list); renamed actors rename their pairs.
+        Returns the mission events' changed sort keys."""
+        missions: dict[URIRef, tuple | None] = {}
+        pairs: dict[URIRef, EventPairState] = {}
+        old, new = list(old), list(new)
+        loaded = self._load_event_pairs(
+            (a, b)
+            for facts in old + new
+            if facts.category == "meeting"
+            for i, a in enumerate(facts.participants)
+            for b in facts.participants[i + 1 :]
+        )
+        for facts, adding in [(f, False) for f in old] + [(f, True) for f in new]:
+            node = URIRef(facts.event)
+            if facts.category == "mission":
+                missions[node] = (
+                    _mission_event_key(node, facts.first_reported, facts.kind, facts.name) if adding else None
+                )
+                continue
+            people = facts.participants
+            for i, a in enumerate(people):
+                for b in people[i + 1 :]:
+                    state = self._event_pair(a, b, before, pairs, loaded)
+                    if adding:
+                        state.events[facts.event] = (facts.articles, facts.date)
+                    else:
+                        state.events.pop(facts.event, None)
+        for state in pairs.values():
+            if state.events:
+                state.name_a, state.name_b = self._actor_name(state.a, before), self._actor_name(state.b, before)
+        return {KGS.missionEventListed: missions, KGS.eventPairListed: self._renamed_pairs(before, pairs)}
+
+    def _renamed_pairs(self, before: dict, touched: dict) -> dict[URIRef, tuple]:
+        """The new sort keys of the stored event pairs of actors that this write renames (an
+        article brought an alphabetically earlier name, or took away the first one; rare)."""
+        keys = self._load_keys()[KGS.eventPairListed]
+        out: dict[URIRef, tuple] = {}
+        for node, old in before.items():
+            state = self._pending[node]
+            if not isinstance(state, ActorState):
+                continue
+            name = old.name if old.count > 0 else None
+            if name is None or state.name == name:
+                continue  # a new actor has no stored pairs yet
+            for pair, _, _ in self.store.query(_ACTOR_EVENT_PAIRS, {"g": self.graph, "x": node}).rows:
+                key = keys.get(pair)
+                if pair in touched or key is None:
+                    continue  # its key follows its state
+                count, has_a, name_a, has_b, name_b, a, b = key
+                name_a = state.name if a == str(node) else name_a if has_a else None
+                name_b = state.name if b == str(node) else name_b if has_b else None
+                out[pair] = _event_pair_key(-count, name_a, name_b, a, b)
+        return out
+
+    def _event_pair(self, a: str, b: str, before: dict, pairs: dict, loaded: Mapping) -> EventPairState:
+        """The pair's events state for this batch (a stored one from ``loaded``)."""
+        node = iris(self.base).event_pair(a, b)
+        state = pairs.get(node)
+        if state is not None:
+            return state
+        state = self._pending.get(node)
+        if state is None:
+            if node in self._states:
+                state = self._states[node].copy()
+            else:
+                state = loaded.get(node) or EventPairState(a, b)
+            before[node] = state.copy()
+            self._pending[node] = state
+        pairs[node] = state
+        return state
+
+    def _load_event_pairs(self, wanted: Iterable[tuple[str, str]]) -> dict[URIRef, EventPairState]:
+        """The stored states of these pairs that no earlier write of this planner cached: their
+        events with the articles reporting them and their dates, in a few queries."""
+        made = iris(self.base)
+        nodes = {made.event_pair(a, b): (a, b) for a, b in wanted}
+        todo = [] if self._empty else sorted(n for n in nodes if n not in self._pending and n not in self._states)
+        found: dict[URIRef, dict[str, tuple[set, str | None]]] = {node: {} for node in todo}
+        for start in range(0, len(todo), _CHUNK):
+            values = " ".join(sparql_term(node) for node in todo[start : start + _CHUNK])
+            for pair, e, article, date in self.store.query(_PAIR_EVENTS % values).rows:
+                found[pair].setdefault(str(e), (set(), _text(date)))[0].add(str(article))
+        return {
+            node: EventPairState(*nodes[node], {e: (frozenset(r), d) for e, (r, d) in events.items()})
+            for node, events in found.items()
+        }
+
+    def _actor_name(self, actor: str, before: dict) -> str | None:
+        """The actor's name (its summary node's) after this batch."""
+        node = URIRef(actor)
+        state = self._pending.get(node) or self._states.get(node)
+        if state is None and not self._empty:
+            state = self._touch(node, None, before)
+        return state.name if state is not None else None
 
     def _drop(
         self, removed: Mapping[str, ArticleFacts], new_versions: Mapping[str, ArticleFacts], before: dict
@@ -859,7 +1089,7 @@ class SummaryPlanner:
         """The planned write succeeded: its states are now the store's (actors' and pairs' are
         kept for the next writes; an article's or mission's is read again if it is replaced)."""
         for node, state in self._pending.items():
-            if isinstance(state, (ActorState, PairState)):
+            if isinstance(state, (ActorState, PairState, EventPairState)):
                 self._states[node] = state
             else:
                 self._states.pop(node, None)
@@ -885,9 +1115,24 @@ ASK { GRAPH ?g { ?article <https://w3id.org/kg-news/summary#actorCount> ?n } }
 """
 
 
+_HAS_EVENT_LISTS = """
+ASK { GRAPH ?g { ?x <https://w3id.org/kg-news/summary#eventPairListed>|<https://w3id.org/kg-news/summary#missionEventListed> true } }
+"""
+# a mission event, or a meeting event of two actors: then the event lists cannot be empty
+_NEEDS_EVENT_LISTS = """
+ASK {
+  { GRAPH ?events { ?x a <https://w3id.org/kg-news/ontology#MissionEvent> } }
+  UNION
+  { GRAPH ?events { ?x a <https://w3id.org/kg-news/ontology#MeetingEvent> }
+    GRAPH ?h { ?x <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> ?a , ?b FILTER (?a != ?b) } }
+}
+"""
+
+
 def summary_is_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     """False when the store has articles but its summary graph is missing or from before the
-    per-article nodes (``kgs:actorCount``) existed: then :func:`rebuild_summary` is needed.
+    per-article nodes (``kgs:actorCount``) or the event lists (``kgs:eventPairListed``,
+    ``kgs:missionEventListed``) existed: then :func:`rebuild_summary` is needed.
 
     >>> from kg.store import open_store
     >>> summary_is_current(open_store("memory:"))
@@ -895,7 +1140,11 @@ def summary_is_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     """
     graph = summary_graph_iri(base_iri)
     if store.has_graph(graph) and store.query(_HAS_ARTICLE_NODES, {"g": graph}).boolean:
-        return True  # the common case, answered without listing the store's graphs
+        # the common case, answered without listing the store's graphs
+        return (
+            store.query(_HAS_EVENT_LISTS, {"g": graph}).boolean
+            or not store.query(_NEEDS_EVENT_LISTS, {"events": iris(base_iri).events_graph()}).boolean
+        )
     return not any(iris(base_iri).is_article(g) for g in store.graph_names())
 
 
@@ -958,14 +1207,19 @@ def expected_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
 
 
 def _planned_from_articles(store, base_iri: str):
-    """A planner that has planned the whole summary from the article graphs, and its triples."""
+    """A planner that has planned the whole summary from the article graphs, and its triples
+    (the event lists from the meeting and mission events that clustering the articles gives)."""
+    from kg.events import article_mentions, cluster, event_facts, named_events
+
     planner = SummaryPlanner(store, base_iri, assume_empty=True)
-    added = [
-        article_facts(str(name), store.iter_graph_triples(name))
-        for name in store.graph_names()
-        if iris(base_iri).is_article(name)
-    ]
-    _, add = planner.plan(added, {})
+    added, mentions = [], []
+    for name in store.graph_names():
+        if iris(base_iri).is_article(name):
+            triples = list(store.iter_graph_triples(name))
+            added.append(article_facts(str(name), triples))
+            mentions.extend(m for m in article_mentions(str(name), triples) if m.category != "statement")
+    events = [event_facts(node, members) for node, members in named_events(cluster(mentions), base_iri)]
+    _, add = planner.plan(added, {}, ((), events))
     return planner, add
 
 

@@ -25,6 +25,7 @@ from kg.ingest import delete_article, ingest_factsheet
 from kg.model import load_factsheet, parse_factsheet
 from kg.queries import find_query, run_query
 from kg.store import open_store
+from kg.summary import rebuild_summary, summary_graph_iri
 
 sys.path.insert(0, str(ROOT))
 from benchmarks.generate import ReportGenerator
@@ -252,7 +253,39 @@ def test_incremental_events_equal_a_rebuild(ops):
         else:
             delete_article(store, build_article(sheet(index)).iri)
     assert isomorphic(events_graph(store), rebuilt(store))
+    # the summary's event lists (pairs' meeting events, listed mission events) follow the events
+    assert summary_triples(store) == rebuilt_summary(store)
     store.close()
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations)
+def test_short_event_lists_stay_equal_to_a_rebuild(ops):
+    """With lists shorter than the data, pairs and mission events enter and leave the lists."""
+    import kg.summary
+
+    saved = kg.summary.RANKED
+    kg.summary.RANKED = 2
+    try:
+        test_incremental_events_equal_a_rebuild.hypothesis.inner_test(ops)
+    finally:
+        kg.summary.RANKED = saved
+
+
+def summary_triples(store) -> set:
+    graph = summary_graph_iri()
+    return set(store.iter_graph_triples(graph)) if store.has_graph(graph) else set()
+
+
+def rebuilt_summary(store) -> set:
+    """The summary recomputed from the same article graphs in another store."""
+    fresh = open_store("memory:")
+    for name in store.graph_names():
+        if name != summary_graph_iri():
+            fresh.replace_graph(name, list(store.iter_graph_triples(name)))
+    rebuild_summary(fresh)
+    return summary_triples(fresh)
 
 
 def test_the_report_generator_gives_shared_events():
