@@ -498,7 +498,19 @@ class EventPairState(_Diff):
     def copy(self) -> EventPairState:
         return EventPairState(self.a, self.b, dict(self.events), self.name_a, self.name_b)
 
-    def triples(self, node: URIRef) -> set[tuple]:
+    def changes(self, new: EventPairState, node: URIRef) -> tuple[set[tuple], set[tuple]]:
+        """As the triples' difference, without listing a frequent pair's every event link: only
+        the events that came or went."""
+        if not self.events or not new.events:
+            return _Diff.changes(self, new, node)
+        old_triples, new_triples = self.triples(node, links=False), new.triples(node, links=False)
+        remove, add = old_triples - new_triples, new_triples - old_triples
+        remove.update((node, KGS.event, URIRef(e)) for e in self.events.keys() - new.events.keys())
+        add.update((node, KGS.event, URIRef(e)) for e in new.events.keys() - self.events.keys())
+        return remove, add
+
+    def triples(self, node: URIRef, links: bool = True) -> set[tuple]:
+        """The pair node's triples (``links``: with one per event)."""
         if not self.events:
             return set()
         articles = set().union(*(reported for reported, _ in self.events.values()))
@@ -509,7 +521,8 @@ class EventPairState(_Diff):
             (node, KGS.eventCount, _integer(len(self.events))),
             (node, KGS.sourceCount, _integer(len(articles))),
         }
-        out.update((node, KGS.event, URIRef(e)) for e in self.events)
+        if links:
+            out.update((node, KGS.event, URIRef(e)) for e in self.events)
         if dates:
             out.add((node, KGS.firstDate, Literal(min(dates))))
             out.add((node, KGS.lastDate, Literal(max(dates))))
