@@ -107,6 +107,8 @@ class Mention:
     lang: str | None = None  # statements: the quote's language tag
     status: str | None = None  # meetings and missions: the status the article gives (local name)
     label: str | None = None  # missions: the name as written
+    timestamp: str | None = None  # missions: their own date (not matched on; the timeline lists it)
+    about: tuple[str, ...] = ()  # statements: the actors they are about (schema:about)
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -188,6 +190,7 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
                     lead,
                     status=_status(values),
                     label=min((str(o) for o in values.get(SCHEMA.name, ())), default=None),
+                    timestamp=date,
                 )
             )
         else:
@@ -208,6 +211,7 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
                     published,
                     text=str(texts[0]),
                     lang=texts[0].language,
+                    about=tuple(sorted({str(o) for o in values.get(SCHEMA.about, ())})),
                 )
             )
     out.sort(key=lambda m: m.iri)
@@ -452,21 +456,29 @@ def _identity(members: Sequence[Mention]) -> tuple:
     return ("meeting", _kind_group("meeting", first.kind), *people, anchor, place)
 
 
-def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
-    """The triples of these events (and the match keys of their mentions)."""
+def event_nodes(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> list[tuple[URIRef, list]]:
+    """Each event's node with its mentions: an event reported once is its per-article node."""
     made = iris(base_iri)
     named: dict[URIRef, list[list[Mention]]] = {}
-    out: set[tuple] = set()
+    out: list[tuple[URIRef, list]] = []
     for members in events:
         if len(members) == 1:  # reported once: the per-article node is the event node too
-            out |= _one_event(URIRef(members[0].iri), members)
+            out.append((URIRef(members[0].iri), members))
         else:
             named.setdefault(made.event(*_identity(members)), []).append(members)
     for node, groups in named.items():
         for members in groups:
             if len(groups) > 1:  # two events with one identity: told apart by their first mention
                 node = made.event(*_identity(members), min(m.iri for m in members))
-            out |= _one_event(node, members)
+            out.append((node, members))
+    return out
+
+
+def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
+    """The triples of these events (and the match keys of their mentions)."""
+    out: set[tuple] = set()
+    for node, members in event_nodes(events, base_iri):
+        out |= _one_event(node, members)
     return out
 
 
@@ -621,6 +633,7 @@ class EventPlanner:
 
     def plan(self, added: Sequence[Mention], removed: Sequence[Mention]) -> tuple[set[tuple], set[tuple]]:
         """(triples to remove from, to add to the events graph) for this write."""
+        self.changed: tuple[list, list] = ([], [])
         if not added and not removed:
             return set(), set()
         cache: dict = {}
@@ -637,7 +650,13 @@ class EventPlanner:
         stored = {iri: event for entries in cache.values() for iri, (_, event) in entries.items()}
         touched = (set(before) | set(after)) & set(stored)
         old = self._subject_triples(sorted({stored[iri] for iri in touched}) + sorted(touched))
-        fresh = event_triples(cluster(after.values()), self.base)
+        nodes = event_nodes(cluster(after.values()), self.base)
+        fresh = set().union(*(_one_event(node, members) for node, members in nodes))
+        # the events before and after this write, with their mentions (kg/windows.py reads them)
+        earlier: dict[str, list[Mention]] = {}
+        for iri in sorted(touched):
+            earlier.setdefault(stored[iri], []).append(before.get(iri) or after[iri])
+        self.changed = ([(URIRef(e), members) for e, members in earlier.items()], nodes)
         for iri in gone:
             self._mentions.pop(iri, None)
         self._mentions.update(new)  # stored once the write lands (if it fails, no key finds them)
