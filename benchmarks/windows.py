@@ -20,7 +20,7 @@ import time
 
 from kg.queries import Page, find_query, run_query
 from kg.store import open_store
-from kg.windows import _MARK_RE, rebuild_windows
+from kg.windows import rebuild_windows, without_window
 
 QUERIES = (
     "meetings",
@@ -77,13 +77,17 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---:|---:|---:|---|")
     for name in QUERIES:
         query = find_query(name)
-        whole = dataclasses.replace(query, text=_MARK_RE.sub("", query.text))
+        whole = dataclasses.replace(query, text=without_window(query.text))
         for label, actor in actors.items():
-            w_wall, w_cpu, w_rows = _timed(lambda: run_query(store, whole, {"actor": actor}, page=Page()), args.repeat)
+            w_wall, w_cpu, w_rows = _timed(
+                lambda q=whole, a=actor: run_query(store, q, {"actor": a}, page=Page()), args.repeat
+            )
             if whole.text == query.text:
                 print(f"| {name} | {label} | {w_wall:,.0f} ({w_cpu:,.0f}) | (no window) | {len(w_rows.rows)} | |")
                 continue
-            n_wall, n_cpu, n_rows = _timed(lambda: run_query(store, query, {"actor": actor}, page=Page()), args.repeat)
+            n_wall, n_cpu, n_rows = _timed(
+                lambda q=query, a=actor: run_query(store, q, {"actor": a}, page=Page()), args.repeat
+            )
             same = "yes" if n_rows.rows == w_rows.rows and n_rows.more == w_rows.more else "**NO**"
             print(
                 f"| {name} | {label} | {w_wall:,.0f} ({w_cpu:,.0f}) | {n_wall:,.0f} ({n_cpu:,.0f}) "

@@ -338,7 +338,7 @@ def run_query(
     check_read_only(query.text)
     check_no_federation(query.text, allow_service)
     from kg.results import without_parameters
-    from kg.windows import has_window, with_window
+    from kg.windows import has_window, window_tiers, with_window
 
     bindings = bind_parameters(query, values or {}, base_iri)
 
@@ -349,12 +349,13 @@ def run_query(
 
     text, fetch, result = query.text, None, None
     if page is not None and query_form(text) == "SELECT":
-        if has_window(text):  # the actor's window first: a page it fills is the whole list's page
-            windowed, fetch = with_page(with_window(text), page.limit, page.offset)
-            result = ask(windowed)
+        paged, fetch = with_page(text, page.limit, page.offset)
+        tiers = window_tiers(page.offset + fetch) if has_window(text, bindings) else None
+        if tiers:  # the actor's window first: a page it fills is the whole list's page
+            result = ask(with_window(paged, tiers))
             if len(result.rows) < fetch:  # past the window, or no window: the whole list
                 result = None
-        text, fetch = with_page(text, page.limit, page.offset)
+        text = paged
     if result is None:
         result = ask(text)
     if fetch is not None:

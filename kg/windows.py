@@ -4,38 +4,39 @@ pages of the stored queries that take an actor read a few hundred rows, not all 
 An actor's list in ``meetings`` is its meeting events in date order; for the most mentioned actor
 (in 60 % of the articles) that is tens of thousands of events, and the query reads each one's
 date (a store lookup each) and sorts them all before it cuts the first page. The windows graph
-``{base}graph/windows`` holds, for every actor with at least :data:`WINDOW` rows in a list, a
-link ``<actor> kgs:window<List> <row>`` to each of the list's first rows: every row (an event
-or a per-article mention) whose sort key (the date the query sorts by first) is at most the
-:data:`WINDOW`-th row's key, ties included. An actor with fewer rows has no window: its whole
-list is small.
+``{base}graph/windows`` links each actor to the first rows of each of its lists, in tiers of
+:data:`TIER` rows: ``<actor> kgs:windowMeetingEvent1 <row>`` for every row (an event or a
+per-article mention) whose sort key (the start of the query's ORDER BY that the row itself
+tells: its date, and for some lists its article, kind and IRI) is at most the :data:`TIER`-th
+row's key, ties included; ``…2`` for the rows after those up to the ``2 * TIER``-th row's key;
+up to :data:`TIERS` tiers, as far as the list has rows. A list shorter than a tier has none.
 
-The stored query marks the line of its pattern that restricts the list to the window
+The stored query marks the pattern that restricts the list to the window
 (``# kg:actor-window ?_actor_iri kgs:windowMeetingEvent ?event .``); :func:`with_window` turns the
-mark into the pattern. Because the window holds every row up to a key, the windowed rows are the
-first rows of the whole list in the same order, whatever the parameters (a date range only
-keeps fewer of them): a page that the windowed query fills completely is the page of the whole
-query, and a page it leaves short (past the window, or an actor without one) is asked again of
-the whole query (:func:`kg.queries.run_query`).
+mark into the links of the tiers a page needs (the first page, 101 rows, one tier). As the tiers
+hold every row up to a key, the windowed rows are the first rows of the whole list in the same
+order, whatever the parameters (a date range only keeps fewer of them): a page that the windowed
+query fills is the page of the whole query, and a page it leaves short (past the window, or an
+actor without one) is asked again of the whole query (:func:`kg.queries.run_query`).
 
 The windows are a function of the stored articles and events: :class:`WindowPlanner` changes
 them in the same atomic write as the articles (from the mentions and events the write adds and
 removes), and :func:`rebuild_windows` recomputes them from the store with the same result. A
-marker triple ``<graph> kgs:windowSize WINDOW`` tells a store whose windows are current
-(:func:`windows_are_current`) from one written before them or with another size.
+marker triple ``<graph> kgs:windowTiers "4x128"`` tells a store whose windows are current
+(:func:`windows_are_current`) from one written before them or with other tiers.
 
 >>> with_window("SELECT ?e WHERE {\\n  # kg:actor-window ?a kgs:w ?e .\\n  ?e ?p ?a }").splitlines()[1]
-'  ?a kgs:w ?e .'
+'  ?a kgs:w1 ?e .'
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from kg.events import Mention, events_graph_iri, stored_mentions
 from kg.iris import iris
@@ -43,7 +44,8 @@ from kg.namespaces import DEFAULT_BASE_IRI
 from kg.sparql import sparql_term
 from kg.summary import KGS, _descending
 
-WINDOW = 500  # rows of each actor's list kept in its window (pages up to this row read the window)
+TIER = 128  # rows per tier: the first page (100 rows and one more) reads one tier
+TIERS = 4  # tiers per window: pages up to row TIER * TIERS read the window
 _CHUNK = 400
 
 
@@ -97,9 +99,9 @@ class Family:
     about: bool  # the actors are those the statements are about (schema:about), not their speakers
     key: Callable[[str, Sequence[Mention]], tuple]  # (row IRI, its mentions) → sort key
 
-    @property
-    def predicate(self) -> URIRef:
-        return KGS["window" + self.name]
+    def predicate(self, tier: int) -> URIRef:
+        """The link of the list's ``tier``-th tier (1 is the first rows)."""
+        return KGS[f"window{self.name}{tier}"]
 
     def actors(self, members: Sequence[Mention]) -> set[str]:
         if members[0].category not in self.categories:
@@ -146,7 +148,7 @@ FAMILIES = (
         lambda iri, ms: (*_ascending(_own_date(ms[0]) or ms[0].published), ms[0].article, ms[0].category, iri),
     ),
 )
-_BY_PREDICATE = {f.predicate: f for f in FAMILIES}
+_BY_PREDICATE = {f.predicate(t): (f, t) for f in FAMILIES for t in range(1, 10)}  # (TIERS < 10)
 
 
 def rows_of(units: Iterable[tuple[str, Sequence[Mention]]], events: bool) -> dict[tuple, tuple]:
@@ -165,19 +167,22 @@ def rows_of(units: Iterable[tuple[str, Sequence[Mention]]], events: bool) -> dic
     return out
 
 
-def window_of(rows: dict[str, tuple], size: int) -> dict[str, tuple]:
-    """The window of one actor's list (row → key): every row up to the ``size``-th row's key,
-    ties included; empty when the list has fewer than ``size`` rows.
+def tiers_of(rows: dict[str, tuple], tier: int, tiers: int) -> dict[str, int]:
+    """The tier of each row in one actor's list (row → key) that is in the window: tier ``i``
+    holds the rows after tier ``i - 1`` up to the ``tier * i``-th row's key, ties included, when
+    the list has that many rows; a list shorter than ``tier`` has no window.
 
-    >>> sorted(window_of({"a": (1,), "b": (2,), "c": (2,), "d": (3,)}, 2))
-    ['a', 'b', 'c']
-    >>> window_of({"a": (1,)}, 2)
+    >>> tiers_of({"a": (1,), "b": (2,), "c": (2,), "d": (3,), "e": (4,)}, 2, 3)
+    {'a': 1, 'b': 1, 'c': 1, 'd': 2}
+    >>> tiers_of({"a": (1,)}, 2, 3)
     {}
     """
-    if len(rows) < size:
+    keys = sorted(rows.values())
+    boundaries = [keys[tier * i - 1] for i in range(1, tiers + 1) if tier * i <= len(keys)]
+    if not boundaries:
         return {}
-    boundary = sorted(rows.values())[size - 1]
-    return {row: key for row, key in rows.items() if key <= boundary}
+    last = boundaries[-1]
+    return {row: bisect.bisect_left(boundaries, key) + 1 for row, key in rows.items() if key <= last}
 
 
 # --------------------------------------------------------------------------- reading the store
@@ -263,65 +268,109 @@ class _StoreReader:
 # --------------------------------------------------------------------------- planning a write
 
 
+@dataclass
+class _Window:
+    """An actor list with a window: the window's rows with their keys and tiers, and the list's
+    length (None: at least a whole window, not known exactly)."""
+
+    rows: dict[str, tuple]
+    tiers: dict[str, int]
+    length: int | None
+
+
 class WindowPlanner:
     """Plans the windows-graph changes of one write from the mentions and events it adds and
     removes (kg/ingest.py ArticleWriter; the events from :attr:`kg.events.EventPlanner.changed`).
 
-    For each actor list a write touches it keeps, in memory, either the list's length (no window)
-    or its window with the keys: the new window is the old one without the rows removed, with the
-    rows added that sort before its last key; only when that leaves fewer than :data:`WINDOW`
-    rows, or a list grows to :data:`WINDOW`, are the list's rows read from the store.
+    For each actor list a write touches it keeps, in memory, the list's length when it has no
+    window, else the window's rows with their keys: the rows outside the window all sort after
+    its last key, so the new window is taken from the old one without the rows removed and with
+    the rows added that sort before its last key. Only when those are too few for the tiers the
+    list needs, or a list grows to a first tier, are the list's rows read from the store.
     """
 
-    def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, size: int | None = None, assume_empty: bool = False):
+    def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, assume_empty: bool = False):
         self.store = store
-        self.size = size or WINDOW
+        self.tier, self.tiers = TIER, TIERS
         self.base = base_iri
         self.graph = windows_graph_iri(base_iri)
         self.reader = _StoreReader(store, base_iri)
         # a store without events has no rows: every list starts empty (nothing to read)
         self._empty = assume_empty or not store.has_graph(self.reader.events_graph)
-        self._states: dict[tuple, object] = {}  # (family, actor) → int (list length) or dict (window)
-        self._pending: dict[tuple, object] = {}
+        self._states: dict[tuple, int | _Window] = {}  # (family, actor) → list length, or its window
+        self._pending: dict[tuple, int | _Window] = {}
         self.marked = store.has_graph(self.graph)  # the marker is written with the first facts
         self._marking = False
 
+    def _state(self, rows: dict[str, tuple], length: int | None) -> int | _Window:
+        """A list's state from its first rows (all of them when ``length`` is their number)."""
+        tiers = tiers_of(rows, self.tier, self.tiers)
+        if not tiers:
+            return len(rows)
+        window = {row: rows[row] for row in tiers}
+        return _Window(window, tiers, length if length is None or length < self.tier * self.tiers else None)
+
     def _load(self, lists: set[tuple]) -> None:
-        """Read the states of these (family, actor) lists from the store (once each)."""
-        missing = sorted((f.name, a) for f, a in lists if (f, a) not in self._states)
+        """Read the states of these (family, actor) lists from the store (once each): a list
+        with a whole window from its window's rows, any other from all its rows (fewer than a
+        window's)."""
+        missing = sorted(((f.name, a) for f, a in lists if (f, a) not in self._states))
         if not missing:
             return
         by_name = {f.name: f for f in FAMILIES}
-        if self._empty:
-            for name, actor in missing:
-                self._states[(by_name[name], actor)] = 0
-            return
-        actors = sorted({a for _, a in missing})
-        windows: dict[tuple, list[str]] = {}
-        for chunk in _chunks(actors):
-            for a, p, r, _ in self.store.query(_WINDOW_LINKS % _values(chunk), {"windows": self.graph}).rows:
-                family = _BY_PREDICATE.get(p)
-                if family is not None:
-                    windows.setdefault((family, str(a)), []).append(str(r))
         wanted = {(by_name[name], actor) for name, actor in missing}
-        event_rows = [r for (f, _), rs in windows.items() if f.events and (f, _) in wanted for r in rs]
-        mention_rows = [r for (f, _), rs in windows.items() if not f.events and (f, _) in wanted for r in rs]
-        keys = {**self.reader.event_rows(event_rows), **self.reader.mention_rows(mention_rows)}
-        small = [(f, a) for f, a in wanted if (f, a) not in windows]
-        for (family, actor), rows in windows.items():
-            if (family, actor) in wanted:
-                self._states[(family, actor)] = {
-                    r: keys[(family, actor, r)] for r in rows if (family, actor, r) in keys
-                }
-        if small:
-            counts: dict[tuple, int] = dict.fromkeys(small, 0)
-            found = self.reader.actor_rows(
-                sorted({a for _, a in small}), sorted({f for f, _ in small}, key=lambda f: f.name)
-            )
-            for family, actor, _ in found:
-                if (family, actor) in counts:
-                    counts[(family, actor)] += 1
-            self._states.update(counts)
+        if self._empty:
+            self._states.update(dict.fromkeys(wanted, 0))
+            return
+        links: dict[tuple, dict[str, int]] = {}
+        for chunk in _chunks(sorted({a for _, a in missing})):
+            for a, p, r, _ in self.store.query(_WINDOW_LINKS % _values(chunk), {"windows": self.graph}).rows:
+                family, tier = _BY_PREDICATE.get(p, (None, 0))
+                if (family, str(a)) in wanted:
+                    links.setdefault((family, str(a)), {})[str(r)] = tier
+        whole = {list_ for list_, tiers in links.items() if len(set(tiers.values())) == self.tiers}
+        keys = {
+            **self.reader.event_rows([r for list_ in whole if list_[0].events for r in links[list_]]),
+            **self.reader.mention_rows([r for list_ in whole if not list_[0].events for r in links[list_]]),
+        }
+        for family, actor in whole:
+            rows = {r: keys[(family, actor, r)] for r in links[(family, actor)] if (family, actor, r) in keys}
+            self._states[(family, actor)] = _Window(rows, links[(family, actor)], None)
+        rest = sorted(wanted - whole, key=lambda list_: (list_[0].name, list_[1]))
+        if rest:
+            self._states.update(self._read_lists(rest, {}))
+
+    def _read_lists(self, lists: list[tuple], changes: dict) -> dict[tuple, int | _Window]:
+        """These lists' states from all their rows in the store, changed by this write."""
+        stored = self.reader.actor_rows(
+            sorted({a for _, a in lists}), sorted({f for f, _ in lists}, key=lambda f: f.name)
+        )
+        rows: dict[tuple, dict] = {list_: {} for list_ in lists}
+        for (family, actor, row), key in stored.items():
+            if (family, actor) in rows:
+                rows[(family, actor)][row] = key
+        out = {}
+        for list_ in lists:
+            removed, added = changes.get(list_, (set(), {}))
+            whole = {r: k for r, k in rows[list_].items() if r not in removed}
+            whole.update(added)
+            out[list_] = self._state(whole, len(whole))
+        return out
+
+    def _changed(self, state: int | _Window, removed: set[str], added: dict[str, tuple]) -> int | _Window | None:
+        """The list's new state from its old one and this write's changes; None when the list's
+        rows must be read from the store."""
+        if isinstance(state, int):
+            length = state - len(removed) + len(added)
+            return length if length < self.tier else None
+        boundary = max(state.rows.values())
+        kept = {r: k for r, k in state.rows.items() if r not in removed}
+        kept.update({r: k for r, k in added.items() if k <= boundary})
+        length = None if state.length is None else state.length - len(removed) + len(added)
+        needed = self.tiers if length is None else min(self.tiers, length // self.tier)
+        if needed == 0 or len(kept) < self.tier * needed:
+            return None
+        return self._state(kept, length)
 
     def plan(
         self,
@@ -335,57 +384,34 @@ class WindowPlanner:
         new = rows_of(((m.iri, [m]) for m in added_mentions), events=False)
         new.update(rows_of(events[1], events=True))
         self._marking = not self.marked and bool(added_mentions)
-        marking = {marker(self.base, self.size)} if self._marking else set()
-        gone = {k for k, key in old.items() if new.get(k) != key}
-        came = {k: key for k, key in new.items() if old.get(k) != key}
+        marking = {marker(self.base)} if self._marking else set()
         changes: dict[tuple, tuple[set, dict]] = {}
-        for family, actor, row in gone:
-            changes.setdefault((family, actor), (set(), {}))[0].add(row)
-        for (family, actor, row), key in came.items():
-            changes.setdefault((family, actor), (set(), {}))[1][row] = key
+        for (family, actor, row), key in old.items():
+            if new.get((family, actor, row)) != key:
+                changes.setdefault((family, actor), (set(), {}))[0].add(row)
+        for (family, actor, row), key in new.items():
+            if old.get((family, actor, row)) != key:
+                changes.setdefault((family, actor), (set(), {}))[1][row] = key
         self._pending = {}
         if not changes:
             return set(), marking
         self._load(set(changes))
         refill = []
         for list_, (removed, added) in changes.items():
-            state = self._states[list_]
-            if isinstance(state, int):
-                length = state - len(removed) + len(added)
-                self._pending[list_] = length if length < self.size else None
-            else:
-                boundary = max(state.values(), default=None)
-                kept = {r: k for r, k in state.items() if r not in removed}
-                kept.update({r: k for r, k in added.items() if boundary is not None and k <= boundary})
-                self._pending[list_] = window_of(kept, self.size) if len(kept) >= self.size else None
+            self._pending[list_] = self._changed(self._states[list_], removed, added)
             if self._pending[list_] is None:
                 refill.append(list_)
         if refill:
-            self._refill(refill, changes)
+            self._pending.update(self._read_lists(refill, changes))
         remove, add = set(), set()
         for (family, actor), state in self._pending.items():
             before = self._states[(family, actor)]
-            before = set(before) if isinstance(before, dict) else set()
-            after = set(state) if isinstance(state, dict) else set()
+            before = before.tiers if isinstance(before, _Window) else {}
+            after = state.tiers if isinstance(state, _Window) else {}
             node = URIRef(actor)
-            remove.update((node, family.predicate, URIRef(r)) for r in before - after)
-            add.update((node, family.predicate, URIRef(r)) for r in after - before)
+            remove.update((node, family.predicate(t), URIRef(r)) for r, t in before.items() if after.get(r) != t)
+            add.update((node, family.predicate(t), URIRef(r)) for r, t in after.items() if before.get(r) != t)
         return remove, add | marking
-
-    def _refill(self, lists: list[tuple], changes: dict) -> None:
-        """The whole lists of these actors, read from the store and changed by this write."""
-        stored = self.reader.actor_rows(
-            sorted({a for _, a in lists}), sorted({f for f, _ in lists}, key=lambda f: f.name)
-        )
-        rows: dict[tuple, dict] = {list_: {} for list_ in lists}
-        for (family, actor, row), key in stored.items():
-            if (family, actor) in rows:
-                rows[(family, actor)][row] = key
-        for list_ in lists:
-            removed, added = changes[list_]
-            whole = {r: k for r, k in rows[list_].items() if r not in removed}
-            whole.update(added)
-            self._pending[list_] = window_of(whole, self.size) if len(whole) >= self.size else len(whole)
 
     def commit(self) -> None:
         """The planned write succeeded."""
@@ -403,16 +429,16 @@ class WindowPlanner:
 # --------------------------------------------------------------------------- rebuild and check
 
 
-def marker(base_iri: str = DEFAULT_BASE_IRI, size: int | None = None) -> tuple:
-    """The triple that says the windows graph is current, and for which window size."""
+def marker(base_iri: str = DEFAULT_BASE_IRI) -> tuple:
+    """The triple that says the windows graph is current, and with which tiers (``4x128``)."""
     graph = windows_graph_iri(base_iri)
-    return (graph, KGS.windowSize, Literal(size or WINDOW, datatype=XSD.integer))
+    return (graph, KGS.windowTiers, Literal(f"{TIERS}x{TIER}"))
 
 
 _ALL_MEMBERS = "SELECT ?e ?m ?events WHERE { GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#mention> ?m } }"
 
 
-def expected_windows(store, base_iri: str = DEFAULT_BASE_IRI, size: int | None = None) -> set[tuple]:
+def expected_windows(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
     """The windows graph a rebuild from the article graphs and the events graph gives."""
     from kg.events import all_mentions
 
@@ -428,15 +454,15 @@ def expected_windows(store, base_iri: str = DEFAULT_BASE_IRI, size: int | None =
     lists: dict[tuple, dict] = {}
     for (family, actor, row), key in rows.items():
         lists.setdefault((family, actor), {})[row] = key
-    out = {marker(base_iri, size)}
+    out = {marker(base_iri)}
     for (family, actor), whole in lists.items():
-        out.update((URIRef(actor), family.predicate, URIRef(r)) for r in window_of(whole, size or WINDOW))
+        out.update((URIRef(actor), family.predicate(t), URIRef(r)) for r, t in tiers_of(whole, TIER, TIERS).items())
     return out
 
 
-def rebuild_windows(store, base_iri: str = DEFAULT_BASE_IRI, size: int | None = None) -> int:
+def rebuild_windows(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Recompute the windows graph from the store; returns the number of window links."""
-    triples = expected_windows(store, base_iri, size)
+    triples = expected_windows(store, base_iri)
     graph = windows_graph_iri(base_iri)
     if triples:
         store.replace_graph(graph, sorted(triples))
@@ -445,9 +471,9 @@ def rebuild_windows(store, base_iri: str = DEFAULT_BASE_IRI, size: int | None = 
     return max(0, len(triples) - 1)
 
 
-def windows_are_current(store, base_iri: str = DEFAULT_BASE_IRI, size: int | None = None) -> bool:
-    """True when the windows graph is there with this window size, or the store has no events
-    (nothing to list); a store written before the windows, or with another size, needs
+def windows_are_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
+    """True when the windows graph is there with these tiers, or the store has no events
+    (nothing to list); a store written before the windows, or with other tiers, needs
     :func:`rebuild_windows`.
 
     >>> from kg.store import open_store
@@ -457,28 +483,65 @@ def windows_are_current(store, base_iri: str = DEFAULT_BASE_IRI, size: int | Non
     graph = windows_graph_iri(base_iri)
     if not store.has_graph(graph):
         return not store.has_graph(events_graph_iri(base_iri))
-    _, predicate, size_literal = marker(base_iri, size)
-    return any(p == predicate and o == size_literal for p, o in store.subject_triples(graph, graph))
+    _, predicate, tiers = marker(base_iri)
+    return any(p == predicate and o == tiers for p, o in store.subject_triples(graph, graph))
 
 
 # --------------------------------------------------------------------------- the stored queries
 
-_MARK_RE = re.compile(r"(?m)^([ \t]*)#[ \t]*kg:actor-window[ \t]+(.*)$")
+_MARK_RE = re.compile(r"(?m)^([ \t]*)#[ \t]*kg:actor-window[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]*\.[ \t]*$")
 
 
-def has_window(sparql: str) -> bool:
-    """True when the query marks a window pattern (``# kg:actor-window …``)."""
-    return bool(_MARK_RE.search(sparql))
+def has_window(sparql: str, bound: Iterable[str] | None = None) -> bool:
+    """True when the query marks a window pattern (``# kg:actor-window S P O .``) and, given the
+    names of the bound variables, every marked pattern's subject (the actor) is bound.
+
+    >>> has_window("# kg:actor-window ?__actor_iri kgs:windowMission ?m .", bound=[])
+    False
+    """
+    subjects = [m.group(2) for m in _MARK_RE.finditer(sparql)]
+    if bound is None:
+        return bool(subjects)
+    names = set(bound)
+    return bool(subjects) and all(s.startswith("?") and s[1:] in names for s in subjects)
 
 
-def with_window(sparql: str) -> str:
-    """The query restricted to the actors' windows: each ``# kg:actor-window PATTERN`` line
-    becomes ``PATTERN`` (the patterns join the windows graph's links to the list's rows)."""
-    return _MARK_RE.sub(lambda m: m.group(1) + m.group(2), sparql)
+def window_tiers(rows: int) -> int | None:
+    """How many tiers hold the first ``rows`` rows of a list; None when the window is too short.
+
+    >>> window_tiers(101), window_tiers(201), window_tiers(10_000)
+    (1, 2, None)
+    """
+    needed = -(-rows // TIER)
+    return needed if needed <= TIERS else None
+
+
+def without_window(sparql: str) -> str:
+    """The query without its window marks (the whole list, as before the windows)."""
+    return _MARK_RE.sub("", sparql)
+
+
+def with_window(sparql: str, tiers: int = 1) -> str:
+    """The query restricted to the first ``tiers`` tiers of the actors' windows: each
+    ``# kg:actor-window S P O .`` line becomes the pattern ``S P1 O .`` (or a UNION of
+    ``S P1 O``, ``S P2 O``, …: the windows graph's links of those tiers to the list's rows).
+
+    >>> with_window("  # kg:actor-window ?a kgs:windowMeeting ?m .", 2)
+    '  { ?a kgs:windowMeeting1 ?m } UNION { ?a kgs:windowMeeting2 ?m }'
+    """
+
+    def pattern(m: re.Match) -> str:
+        s, p, o = m.group(2), m.group(3), m.group(4)
+        if tiers == 1:
+            return f"{m.group(1)}{s} {p}1 {o} ."
+        return m.group(1) + " UNION ".join(f"{{ {s} {p}{t} {o} }}" for t in range(1, tiers + 1))
+
+    return _MARK_RE.sub(pattern, sparql)
 
 
 __all__ = [
-    "WINDOW",
+    "TIER",
+    "TIERS",
     "FAMILIES",
     "WindowPlanner",
     "expected_windows",
@@ -486,5 +549,7 @@ __all__ = [
     "rebuild_windows",
     "windows_are_current",
     "windows_graph_iri",
+    "window_tiers",
     "with_window",
+    "without_window",
 ]
