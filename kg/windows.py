@@ -4,12 +4,12 @@ pages of the stored queries that take an actor read a few hundred rows, not all 
 An actor's list in ``meetings`` is its meeting events in date order; for the most mentioned actor
 (in 60 % of the articles) that is tens of thousands of events, and the query reads each one's
 date (a store lookup each) and sorts them all before it cuts the first page. The windows graph
-``{base}graph/windows`` links each actor to the first rows of each of its lists, in tiers of
-:data:`TIER` rows: ``<actor> kgs:windowMeetingEvent1 <row>`` for every row (an event or a
+``{base}graph/windows`` links each actor to the first rows of each of its lists, in the tiers
+:data:`TIERS`: ``<actor> kgs:windowMeetingEvent1 <row>`` for every row (an event or a
 per-article mention) whose sort key (the start of the query's ORDER BY that the row itself
-tells: its date, and for some lists its article, kind and IRI) is at most the :data:`TIER`-th
-row's key, ties included; ``…2`` for the rows after those up to the ``2 * TIER``-th row's key;
-up to :data:`TIERS` tiers, as far as the list has rows. A list shorter than a tier has none.
+tells: its date, and for some lists its article, kind and IRI) is at most the 128th row's key,
+ties included; ``…2`` for the rows after those up to the 512th row's key, when the list has that
+many rows. A list shorter than the first tier has no window (its whole list is quick to read).
 
 The stored query marks the pattern that restricts the list to the window
 (``# kg:actor-window ?_actor_iri kgs:windowMeetingEvent ?event .``); :func:`with_window` turns the
@@ -22,7 +22,7 @@ actor without one) is asked again of the whole query (:func:`kg.queries.run_quer
 The windows are a function of the stored articles and events: :class:`WindowPlanner` changes
 them in the same atomic write as the articles (from the mentions and events the write adds and
 removes), and :func:`rebuild_windows` recomputes them from the store with the same result. A
-marker triple ``<graph> kgs:windowTiers "4x128"`` tells a store whose windows are current
+marker triple ``<graph> kgs:windowTiers "128,512"`` tells a store whose windows are current
 (:func:`windows_are_current`) from one written before them or with other tiers.
 
 >>> with_window("SELECT ?e WHERE {\\n  # kg:actor-window ?a kgs:w ?e .\\n  ?e ?p ?a }").splitlines()[1]
@@ -32,20 +32,24 @@ marker triple ``<graph> kgs:windowTiers "4x128"`` tells a store whose windows ar
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
-from kg.events import Mention, events_graph_iri, stored_mentions
+from kg.events import Mention, events_graph_iri
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.sparql import sparql_term
 from kg.summary import KGS, _descending
 
-TIER = 128  # rows per tier: the first page (100 rows and one more) reads one tier
-TIERS = 4  # tiers per window: pages up to row TIER * TIERS read the window
+# where the tiers of a window end (rows of the list): the first page (100 rows and one more)
+# reads the first tier; pages up to row 512 read both. Few tiers keep the writes small: a row
+# that enters a window moves at most one row of each tier to the next.
+TIERS = (128, 512)
+KEPT = 32  # a writer keeps every row (with its key) of a list from this many rows up to the last tier's end
 _CHUNK = 400
 
 
@@ -91,17 +95,20 @@ def _own_date(m: Mention) -> str | None:
 @dataclass(frozen=True)
 class Family:
     """One actor list: its rows (per-article mentions or events) of some categories, whose actors
-    (participants and leads, speakers, or the actors a statement is about) and in which order."""
+    (participants and leads, speakers, or the actors a statement is about), in which order, and
+    the SPARQL pattern that finds them in the store (``?r`` the row of actor ``?a``, with its own
+    date ``?d``, the date it falls back on ``?f``, its article ``?art`` and category ``?c``)."""
 
-    name: str  # kgs:window<name>
+    name: str  # kgs:window<name>1, …2, …
     events: bool  # rows are events (else per-article mentions)
     categories: tuple[str, ...]
     about: bool  # the actors are those the statements are about (schema:about), not their speakers
-    key: Callable[[str, Sequence[Mention]], tuple]  # (row IRI, its mentions) → sort key
+    key: Callable[..., tuple]  # (row IRI, date, fallback date, article, category) → sort key
+    pattern: str
 
     def predicate(self, tier: int) -> URIRef:
         """The link of the list's ``tier``-th tier (1 is the first rows)."""
-        return KGS[f"window{self.name}{tier}"]
+        return _predicate(self.name, tier)
 
     def actors(self, members: Sequence[Mention]) -> set[str]:
         if members[0].category not in self.categories:
@@ -110,34 +117,124 @@ class Family:
             return {a for m in members for a in m.about}
         return {p for m in members for p in m.participants}
 
+    def row_key(self, iri: str, members: Sequence[Mention]) -> tuple:
+        """The sort key of a row from its mentions (an event's, or a mention itself)."""
+        first = members[0]
+        if self.events:
+            return self.key(iri, _event_date(members), _first_reported(members), None, first.category)
+        return self.key(iri, _own_date(first), first.published, first.article, first.category)
+
+
+@functools.cache
+def _predicate(name: str, tier: int) -> URIRef:
+    return KGS[f"window{name}{tier}"]
+
+
+# (patterns: $A is the actor, $H where a VALUES block of rows goes, at the start of each branch)
+_MEETING = "$H ?r sem:hasActor $A . ?r a kg:Meeting$E ."
+_MISSION = "{ $H ?r sem:hasActor $A . ?r a kg:Mission$E } UNION { $H ?r kg:lead $A . ?r a kg:Mission$E }"
+_SPEAKER = "$H ?r schema:spokenByCharacter $A . ?r a kg:Statement$E ; schema:text ?text ."
+_DATE = " OPTIONAL { ?r sem:hasTimeStamp ?d }"
+_REPORTED = " OPTIONAL { ?r kg:firstReported ?f }"
+_ARTICLE = " ?r prov:wasDerivedFrom ?art ."
+_PUBLISHED = " OPTIONAL { ?art schema:datePublished ?f }"
+
+
+def _each(e: str) -> str:
+    """The meetings, missions and statements of the actor (a timeline), each with its category."""
+    return " UNION ".join(
+        f'{{ {pattern.replace("$E", e)} BIND ("{category}" AS ?c) }}'
+        for pattern, category in ((_MEETING, "meeting"), (_MISSION, "mission"), (_SPEAKER, "statement"))
+    )
+
 
 # Each list's key is the start of its query's ORDER BY, as far as the rows themselves tell it
 # (the date, and where the query sorts by them next, the article, the kind of row and the row's
 # IRI); rows with equal keys are all in a window or none, so a shorter key only widens it.
 FAMILIES = (
     # meetings: (!BOUND(?date)) STR(?date) ?event
-    Family("MeetingEvent", True, ("meeting",), False, lambda iri, ms: (*_ascending(_event_date(ms)), iri)),
+    Family(
+        "MeetingEvent",
+        True,
+        ("meeting",),
+        False,
+        lambda iri, d, f, art, c: (*_ascending(d), iri),
+        _MEETING.replace("$E", "Event") + _DATE,
+    ),
     # statements, quotes-about: by date, then by the quote or the speaker's name (not kept here)
-    Family("StatementEvent", True, ("statement",), False, lambda iri, ms: _ascending(_event_date(ms))),
-    Family("QuoteEvent", True, ("statement",), True, lambda iri, ms: _ascending(_event_date(ms))),
+    Family(
+        "StatementEvent",
+        True,
+        ("statement",),
+        False,
+        lambda iri, d, f, art, c: _ascending(d),
+        _SPEAKER.replace("$E", "Event") + _DATE,
+    ),
+    Family(
+        "QuoteEvent",
+        True,
+        ("statement",),
+        True,
+        lambda iri, d, f, art, c: _ascending(d),
+        "$H ?m schema:about $A . ?m a kg:Statement ; schema:spokenByCharacter ?s ; schema:text ?text . "
+        "?r kg:mention ?m . ?r a kg:StatementEvent ." + _DATE,
+    ),
     # missions: DESC(STR(?first_reported)), then kind and name
-    Family("MissionEvent", True, ("mission",), False, lambda iri, ms: _newest_first(_first_reported(ms))),
+    Family(
+        "MissionEvent",
+        True,
+        ("mission",),
+        False,
+        lambda iri, d, f, art, c: _newest_first(f),
+        _MISSION.replace("$E", "Event") + _REPORTED,
+    ),
     # timeline: (!BOUND(?date)) STR(?date) ?event_type ?event, the date falling back on the first report
     Family(
         "TimelineEvent",
         True,
         ("meeting", "mission", "statement"),
         False,
-        lambda iri, ms: (*_ascending(_event_date(ms) or _first_reported(ms)), ms[0].category, iri),
+        lambda iri, d, f, art, c: (*_ascending(d or f), c, iri),
+        _each("Event") + _DATE + _REPORTED,
     ),
     # meetings-mentions: (!BOUND(?date)) STR(?date) ?meeting
-    Family("Meeting", False, ("meeting",), False, lambda iri, ms: (*_ascending(ms[0].date), iri)),
+    Family(
+        "Meeting",
+        False,
+        ("meeting",),
+        False,
+        lambda iri, d, f, art, c: (*_ascending(d), iri),
+        _MEETING.replace("$E", "") + _ARTICLE + _DATE,
+    ),
     # statements-mentions: (!BOUND(?date)) STR(?date) ?article_iri, then the position
-    Family("Statement", False, ("statement",), False, lambda iri, ms: (*_ascending(ms[0].date), ms[0].article)),
+    Family(
+        "Statement",
+        False,
+        ("statement",),
+        False,
+        lambda iri, d, f, art, c: (*_ascending(d), art),
+        _SPEAKER.replace("$E", "") + _ARTICLE + _DATE,
+    ),
     # quotes-about-mentions: by date, then the speaker's name
-    Family("Quote", False, ("statement",), True, lambda iri, ms: _ascending(ms[0].date)),
+    Family(
+        "Quote",
+        False,
+        ("statement",),
+        True,
+        lambda iri, d, f, art, c: _ascending(d),
+        "$H ?r schema:about $A . ?r a kg:Statement ; schema:spokenByCharacter ?s ; schema:text ?text ."
+        + _ARTICLE
+        + _DATE,
+    ),
     # missions-mentions: DESC(STR(?published)) ?article_iri, then kind and name
-    Family("Mission", False, ("mission",), False, lambda iri, ms: (*_newest_first(ms[0].published), ms[0].article)),
+    Family(
+        "Mission",
+        False,
+        ("mission",),
+        False,
+        lambda iri, d, f, art, c: (*_newest_first(f), art),
+        _MISSION.replace("$E", "") + _ARTICLE + _PUBLISHED,
+    ),
     # timeline-mentions: (!BOUND(?date)) STR(?date) ?article_iri ?event_type ?event, the date
     # falling back on the article's publication date
     Family(
@@ -145,7 +242,8 @@ FAMILIES = (
         False,
         ("meeting", "mission", "statement"),
         False,
-        lambda iri, ms: (*_ascending(_own_date(ms[0]) or ms[0].published), ms[0].article, ms[0].category, iri),
+        lambda iri, d, f, art, c: (*_ascending(d or f), art, c, iri),
+        _each("") + _ARTICLE + _DATE + _PUBLISHED,
     ),
 )
 _BY_PREDICATE = {f.predicate(t): (f, t) for f in FAMILIES for t in range(1, 10)}  # (TIERS < 10)
@@ -161,24 +259,24 @@ def rows_of(units: Iterable[tuple[str, Sequence[Mention]]], events: bool) -> dic
                 continue
             actors = family.actors(members)
             if actors:
-                key = family.key(str(iri), members)
+                key = family.row_key(str(iri), members)
                 for actor in actors:
                     out[(family, actor, str(iri))] = key
     return out
 
 
-def tiers_of(rows: dict[str, tuple], tier: int, tiers: int) -> dict[str, int]:
+def tiers_of(rows: dict[str, tuple], ends: Sequence[int]) -> dict[str, int]:
     """The tier of each row in one actor's list (row → key) that is in the window: tier ``i``
-    holds the rows after tier ``i - 1`` up to the ``tier * i``-th row's key, ties included, when
-    the list has that many rows; a list shorter than ``tier`` has no window.
+    holds the rows after tier ``i - 1`` up to the ``ends[i - 1]``-th row's key, ties included,
+    when the list has that many rows; a list shorter than ``ends[0]`` has no window.
 
-    >>> tiers_of({"a": (1,), "b": (2,), "c": (2,), "d": (3,), "e": (4,)}, 2, 3)
+    >>> tiers_of({"a": (1,), "b": (2,), "c": (2,), "d": (3,), "e": (4,)}, (2, 4, 6))
     {'a': 1, 'b': 1, 'c': 1, 'd': 2}
-    >>> tiers_of({"a": (1,)}, 2, 3)
+    >>> tiers_of({"a": (1,)}, (2, 4))
     {}
     """
     keys = sorted(rows.values())
-    boundaries = [keys[tier * i - 1] for i in range(1, tiers + 1) if tier * i <= len(keys)]
+    boundaries = [keys[end - 1] for end in ends if end <= len(keys)]
     if not boundaries:
         return {}
     last = boundaries[-1]
@@ -187,23 +285,12 @@ def tiers_of(rows: dict[str, tuple], tier: int, tiers: int) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- reading the store
 
-_ACTOR_MENTIONS = {
-    (
-        "meeting",
-        False,
-    ): "?m <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> ?a . ?m a <https://w3id.org/kg-news/ontology#Meeting>",
-    (
-        "mission",
-        False,
-    ): "{ ?m <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> ?a } UNION { ?m <https://w3id.org/kg-news/ontology#lead> ?a } ?m a <https://w3id.org/kg-news/ontology#Mission>",
-    (
-        "statement",
-        False,
-    ): "?m <https://schema.org/spokenByCharacter> ?a . ?m a <https://w3id.org/kg-news/ontology#Statement>",
-    ("statement", True): "?m <https://schema.org/about> ?a . ?m a <https://w3id.org/kg-news/ontology#Statement>",
-}
-_EVENTS_OF = "SELECT DISTINCT ?m ?e ?events WHERE { VALUES ?m { %s } GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#mention> ?m } }"
-_MEMBERS = "SELECT DISTINCT ?e ?m ?events WHERE { VALUES ?e { %s } GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#mention> ?m } }"
+_PREFIXES = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+_ROWS = _PREFIXES + "SELECT DISTINCT ?r ?d ?f ?art ?c WHERE { $P }"
 _WINDOW_LINKS = "SELECT ?a ?p ?r ?windows WHERE { VALUES ?a { %s } GRAPH ?windows { ?a ?p ?r } }"
 
 
@@ -217,52 +304,38 @@ def _values(iris_: Iterable[str]) -> str:
 
 
 class _StoreReader:
-    """Reads rows (with their keys) from the store, as they stand before the planned write."""
+    """Reads list rows with their keys from the store (as it stands before the planned write),
+    with the family's SPARQL pattern: the same key as :meth:`Family.row_key` gives from the
+    mentions (the tests compare the windows kept this way with a rebuild from the mentions)."""
 
     def __init__(self, store, base_iri: str):
         self.store = store
         self.events_graph = events_graph_iri(base_iri)
 
-    def event_rows(self, events: Sequence[str]) -> dict[tuple, tuple]:
-        members: dict[str, list[str]] = {}
-        for chunk in _chunks(sorted(set(events))):
-            for e, m, _ in self.store.query(_MEMBERS % _values(chunk), {"events": self.events_graph}).rows:
-                members.setdefault(str(e), []).append(str(m))
-        mentions = stored_mentions(self.store, [m for ms in members.values() for m in ms])
-        units = []
-        for event, iris_ in members.items():
-            found = sorted((mentions[m] for m in iris_ if m in mentions), key=lambda m: m.iri)
-            if found:
-                units.append((event, found))
-        return rows_of(units, events=True)
-
-    def mention_rows(self, mentions: Sequence[str]) -> dict[tuple, tuple]:
-        found = stored_mentions(self.store, mentions)
-        return rows_of(((iri, [m]) for iri, m in found.items()), events=False)
+    def rows(self, family: Family, actors: Sequence[str], rows: Sequence[str] | None = None) -> dict[tuple, tuple]:
+        """(family, actor, row) → key for these actors' rows (all of them, or only ``rows``): one
+        query per actor, the actor's IRI in the patterns (so that each branch starts from it)."""
+        parts: dict[tuple, list] = {}
+        chunks = [None] if rows is None else list(_chunks(sorted(set(rows))))
+        for actor in sorted(set(actors)):
+            for row_chunk in chunks:
+                head = "" if row_chunk is None else f"VALUES ?r {{ {_values(row_chunk)} }}"
+                fill = {"$A": sparql_term(URIRef(actor)), "$H": head}  # in one pass: no term is read again
+                query = _ROWS.replace("$P", family.pattern)
+                query = re.sub(r"\$[AH]", lambda m, fill=fill: fill[m.group(0)], query)
+                for r, d, f, art, c in self.store.query(query).rows:
+                    entry = parts.setdefault((family, actor, str(r)), [None, None, None, None])
+                    for i, value in enumerate((d, f, art, c)):
+                        if value is not None and (entry[i] is None or str(value) < entry[i]):
+                            entry[i] = str(value)
+        return {k: family.key(k[2], *v) for k, v in parts.items()}
 
     def actor_rows(self, actors: Sequence[str], families: Sequence[Family]) -> dict[tuple, tuple]:
         """Every row of these actors' lists in these families, with its key."""
-        wanted = {(c, f.about) for f in families for c in f.categories}
-        mention_iris: set[str] = set()
-        for (category, about), pattern in _ACTOR_MENTIONS.items():
-            if (category, about) not in wanted:
-                continue
-            for chunk in _chunks(sorted(actors)):
-                query = f"SELECT DISTINCT ?m WHERE {{ VALUES ?a {{ {_values(chunk)} }} {pattern} }}"
-                mention_iris.update(str(row[0]) for row in self.store.query(query).rows)
-        rows = {}
-        if any(not f.events for f in families):
-            rows.update(self.mention_rows(sorted(mention_iris)))
-        if any(f.events for f in families):
-            events = set()
-            for chunk in _chunks(sorted(mention_iris)):
-                events.update(
-                    str(row[1])
-                    for row in self.store.query(_EVENTS_OF % _values(chunk), {"events": self.events_graph}).rows
-                )
-            rows.update(self.event_rows(sorted(events)))
-        chosen, names = set(families), set(actors)
-        return {k: v for k, v in rows.items() if k[0] in chosen and k[1] in names}
+        out: dict[tuple, tuple] = {}
+        for family in families:
+            out.update(self.rows(family, actors))
+        return out
 
 
 # --------------------------------------------------------------------------- planning a write
@@ -270,45 +343,52 @@ class _StoreReader:
 
 @dataclass
 class _Window:
-    """An actor list with a window: the window's rows with their keys and tiers, and the list's
-    length (None: at least a whole window, not known exactly)."""
+    """A long list (at least the last tier's end): its window's rows with their keys and tiers."""
 
     rows: dict[str, tuple]
     tiers: dict[str, int]
-    length: int | None
 
 
 class WindowPlanner:
     """Plans the windows-graph changes of one write from the mentions and events it adds and
     removes (kg/ingest.py ArticleWriter; the events from :attr:`kg.events.EventPlanner.changed`).
 
-    For each actor list a write touches it keeps, in memory, the list's length when it has no
-    window, else the window's rows with their keys: the rows outside the window all sort after
-    its last key, so the new window is taken from the old one without the rows removed and with
-    the rows added that sort before its last key. Only when those are too few for the tiers the
-    list needs, or a list grows to a first tier, are the list's rows read from the store.
+    For each actor list a write touches it keeps, in memory: the length of a short list (under
+    :data:`KEPT` rows), every row with its key of a list up to the last tier's end, and only the
+    window of a longer one. The rows outside a window all sort after its last key, so the new
+    window is the old one without the rows removed and with the rows added that sort before its
+    last key. The store is read for a list's rows only when it grows to :data:`KEPT` rows, when a
+    long list's window loses more rows than enter it, and when a writer first meets a list that
+    has no whole window in the store.
     """
 
     def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, assume_empty: bool = False):
         self.store = store
-        self.tier, self.tiers = TIER, TIERS
+        self.ends = tuple(TIERS)
         self.base = base_iri
         self.graph = windows_graph_iri(base_iri)
         self.reader = _StoreReader(store, base_iri)
         # a store without events has no rows: every list starts empty (nothing to read)
         self._empty = assume_empty or not store.has_graph(self.reader.events_graph)
-        self._states: dict[tuple, int | _Window] = {}  # (family, actor) → list length, or its window
-        self._pending: dict[tuple, int | _Window] = {}
+        # (family, actor) → the length of a short list, all rows of a middle one, a long one's window
+        self._states: dict[tuple, int | dict | _Window] = {}
+        self._pending: dict[tuple, int | dict | _Window] = {}
         self.marked = store.has_graph(self.graph)  # the marker is written with the first facts
         self._marking = False
 
-    def _state(self, rows: dict[str, tuple], length: int | None) -> int | _Window:
-        """A list's state from its first rows (all of them when ``length`` is their number)."""
-        tiers = tiers_of(rows, self.tier, self.tiers)
-        if not tiers:
+    def _state(self, rows: dict[str, tuple]) -> int | dict | _Window:
+        """A list's state from all its rows."""
+        if len(rows) < min(KEPT, self.ends[0]):
             return len(rows)
-        window = {row: rows[row] for row in tiers}
-        return _Window(window, tiers, length if length is None or length < self.tier * self.tiers else None)
+        if len(rows) < self.ends[-1]:
+            return rows
+        tiers = tiers_of(rows, self.ends)
+        return _Window({row: rows[row] for row in tiers}, tiers)
+
+    def _tiers(self, state: int | dict | _Window) -> dict[str, int]:
+        if isinstance(state, _Window):
+            return state.tiers
+        return tiers_of(state, self.ends) if isinstance(state, dict) else {}
 
     def _load(self, lists: set[tuple]) -> None:
         """Read the states of these (family, actor) lists from the store (once each): a list
@@ -328,19 +408,17 @@ class WindowPlanner:
                 family, tier = _BY_PREDICATE.get(p, (None, 0))
                 if (family, str(a)) in wanted:
                     links.setdefault((family, str(a)), {})[str(r)] = tier
-        whole = {list_ for list_, tiers in links.items() if len(set(tiers.values())) == self.tiers}
-        keys = {
-            **self.reader.event_rows([r for list_ in whole if list_[0].events for r in links[list_]]),
-            **self.reader.mention_rows([r for list_ in whole if not list_[0].events for r in links[list_]]),
-        }
+        whole = {list_ for list_, tiers in links.items() if len(set(tiers.values())) == len(self.ends)}
         for family, actor in whole:
-            rows = {r: keys[(family, actor, r)] for r in links[(family, actor)] if (family, actor, r) in keys}
-            self._states[(family, actor)] = _Window(rows, links[(family, actor)], None)
+            tiers = links[(family, actor)]
+            keys = self.reader.rows(family, [actor], list(tiers))
+            rows = {r: keys[(family, actor, r)] for r in tiers if (family, actor, r) in keys}
+            self._states[(family, actor)] = _Window(rows, tiers)
         rest = sorted(wanted - whole, key=lambda list_: (list_[0].name, list_[1]))
         if rest:
             self._states.update(self._read_lists(rest, {}))
 
-    def _read_lists(self, lists: list[tuple], changes: dict) -> dict[tuple, int | _Window]:
+    def _read_lists(self, lists: list[tuple], changes: dict) -> dict[tuple, int | dict | _Window]:
         """These lists' states from all their rows in the store, changed by this write."""
         stored = self.reader.actor_rows(
             sorted({a for _, a in lists}), sorted({f for f, _ in lists}, key=lambda f: f.name)
@@ -354,23 +432,26 @@ class WindowPlanner:
             removed, added = changes.get(list_, (set(), {}))
             whole = {r: k for r, k in rows[list_].items() if r not in removed}
             whole.update(added)
-            out[list_] = self._state(whole, len(whole))
+            out[list_] = self._state(whole)
         return out
 
-    def _changed(self, state: int | _Window, removed: set[str], added: dict[str, tuple]) -> int | _Window | None:
+    def _changed(self, state: int | dict | _Window, removed: set[str], added: dict[str, tuple]):
         """The list's new state from its old one and this write's changes; None when the list's
         rows must be read from the store."""
         if isinstance(state, int):
             length = state - len(removed) + len(added)
-            return length if length < self.tier else None
+            return length if length < min(KEPT, self.ends[0]) else None
+        if isinstance(state, dict):
+            rows = {r: k for r, k in state.items() if r not in removed}
+            rows.update(added)
+            return self._state(rows)
         boundary = max(state.rows.values())
         kept = {r: k for r, k in state.rows.items() if r not in removed}
         kept.update({r: k for r, k in added.items() if k <= boundary})
-        length = None if state.length is None else state.length - len(removed) + len(added)
-        needed = self.tiers if length is None else min(self.tiers, length // self.tier)
-        if needed == 0 or len(kept) < self.tier * needed:
+        if len(kept) < self.ends[-1]:
             return None
-        return self._state(kept, length)
+        tiers = tiers_of(kept, self.ends)
+        return _Window({row: kept[row] for row in tiers}, tiers)
 
     def plan(
         self,
@@ -405,9 +486,7 @@ class WindowPlanner:
             self._pending.update(self._read_lists(refill, changes))
         remove, add = set(), set()
         for (family, actor), state in self._pending.items():
-            before = self._states[(family, actor)]
-            before = before.tiers if isinstance(before, _Window) else {}
-            after = state.tiers if isinstance(state, _Window) else {}
+            before, after = self._tiers(self._states[(family, actor)]), self._tiers(state)
             node = URIRef(actor)
             remove.update((node, family.predicate(t), URIRef(r)) for r, t in before.items() if after.get(r) != t)
             add.update((node, family.predicate(t), URIRef(r)) for r, t in after.items() if before.get(r) != t)
@@ -430,9 +509,9 @@ class WindowPlanner:
 
 
 def marker(base_iri: str = DEFAULT_BASE_IRI) -> tuple:
-    """The triple that says the windows graph is current, and with which tiers (``4x128``)."""
+    """The triple that says the windows graph is current, and with which tiers (``128,512``)."""
     graph = windows_graph_iri(base_iri)
-    return (graph, KGS.windowTiers, Literal(f"{TIERS}x{TIER}"))
+    return (graph, KGS.windowTiers, Literal(",".join(map(str, TIERS))))
 
 
 _ALL_MEMBERS = "SELECT ?e ?m ?events WHERE { GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#mention> ?m } }"
@@ -456,7 +535,7 @@ def expected_windows(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
         lists.setdefault((family, actor), {})[row] = key
     out = {marker(base_iri)}
     for (family, actor), whole in lists.items():
-        out.update((URIRef(actor), family.predicate(t), URIRef(r)) for r, t in tiers_of(whole, TIER, TIERS).items())
+        out.update((URIRef(actor), family.predicate(t), URIRef(r)) for r, t in tiers_of(whole, TIERS).items())
     return out
 
 
@@ -512,8 +591,7 @@ def window_tiers(rows: int) -> int | None:
     >>> window_tiers(101), window_tiers(201), window_tiers(10_000)
     (1, 2, None)
     """
-    needed = -(-rows // TIER)
-    return needed if needed <= TIERS else None
+    return next((i for i, end in enumerate(TIERS, 1) if rows <= end), None)
 
 
 def without_window(sparql: str) -> str:
@@ -540,7 +618,6 @@ def with_window(sparql: str, tiers: int = 1) -> str:
 
 
 __all__ = [
-    "TIER",
     "TIERS",
     "FAMILIES",
     "WindowPlanner",

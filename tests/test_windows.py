@@ -42,9 +42,8 @@ WINDOWED = [
 
 @pytest.fixture(autouse=True)
 def small_windows(monkeypatch):
-    """Windows of two tiers of 2 rows, so that a few dozen articles give actors windows and lists past them."""
-    monkeypatch.setattr(windows, "TIER", 2)
-    monkeypatch.setattr(windows, "TIERS", 2)
+    """Windows of two tiers (rows 1-2 and 3-4), so that a few dozen articles give actors windows and lists past them."""
+    monkeypatch.setattr(windows, "TIERS", (2, 4))
 
 
 def sheet(index: int, variant: int = 0):
@@ -153,7 +152,7 @@ operations = st.lists(
 )
 @given(operations)
 def test_incremental_windows_equal_a_rebuild(ops):
-    windows.TIER, windows.TIERS = 2, 2  # (hypothesis runs the examples inside one use of the fixture)
+    windows.TIERS = (2, 4)  # (hypothesis runs the examples inside one use of the fixture)
     store = open_store("memory:")
     for op, index, variant in ops:
         if op == "add":
@@ -184,7 +183,7 @@ batches = st.lists(
 def test_one_writer_keeps_its_windows_equal_to_a_rebuild(steps):
     """One writer over many writes (its lists' states kept in memory between them), batches of
     several articles, replacements and deletes."""
-    windows.TIER, windows.TIERS = 2, 3
+    windows.TIERS = (2, 3, 5)
     store = open_store("memory:")
     writer = ArticleWriter(store)
     for op, items in steps:
