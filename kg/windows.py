@@ -290,7 +290,7 @@ PREFIX schema: <https://schema.org/>
 PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
-_ROWS = _PREFIXES + "SELECT DISTINCT ?r ?d ?f ?art ?c WHERE { $P }"
+_ROWS = _PREFIXES + "SELECT DISTINCT ?a ?r ?d ?f ?art ?c WHERE { $P }"
 _WINDOW_LINKS = "SELECT ?a ?p ?r ?windows WHERE { VALUES ?a { %s } GRAPH ?windows { ?a ?p ?r } }"
 
 
@@ -313,18 +313,18 @@ class _StoreReader:
         self.events_graph = events_graph_iri(base_iri)
 
     def rows(self, family: Family, actors: Sequence[str], rows: Sequence[str] | None = None) -> dict[tuple, tuple]:
-        """(family, actor, row) → key for these actors' rows (all of them, or only ``rows``): one
-        query per actor, the actor's IRI in the patterns (so that each branch starts from it)."""
+        """(family, actor, row) → key for these actors' rows (all of them, or only ``rows``): the
+        actors (and rows) as VALUES blocks at the start of each branch, so that each starts there."""
         parts: dict[tuple, list] = {}
-        chunks = [None] if rows is None else list(_chunks(sorted(set(rows))))
-        for actor in sorted(set(actors)):
-            for row_chunk in chunks:
-                head = "" if row_chunk is None else f"VALUES ?r {{ {_values(row_chunk)} }}"
-                fill = {"$A": sparql_term(URIRef(actor)), "$H": head}  # in one pass: no term is read again
-                query = _ROWS.replace("$P", family.pattern)
-                query = re.sub(r"\$[AH]", lambda m, fill=fill: fill[m.group(0)], query)
-                for r, d, f, art, c in self.store.query(query).rows:
-                    entry = parts.setdefault((family, actor, str(r)), [None, None, None, None])
+        row_chunks = [None] if rows is None else list(_chunks(sorted(set(rows))))
+        for actor_chunk in _chunks(sorted(set(actors)), 100):
+            for row_chunk in row_chunks:
+                head = f"VALUES ?a {{ {_values(actor_chunk)} }}"
+                if row_chunk is not None:
+                    head += f" VALUES ?r {{ {_values(row_chunk)} }}"
+                query = _ROWS.replace("$P", family.pattern.replace("$A", "?a").replace("$H", head))
+                for a, r, d, f, art, c in self.store.query(query).rows:
+                    entry = parts.setdefault((family, str(a), str(r)), [None, None, None, None])
                     for i, value in enumerate((d, f, art, c)):
                         if value is not None and (entry[i] is None or str(value) < entry[i]):
                             entry[i] = str(value)
