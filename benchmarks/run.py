@@ -52,7 +52,31 @@ def run_process(args: list[str], *, env: dict | None = None, timeout: float | No
     command = ([TIME_BIN, "-v"] if use_time else []) + args
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=timeout)
+    # its own process group: a step stopped at its timeout takes its workers (and `time`'s child) along
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        stdout, stderr = child.communicate()
+        return {
+            "wall_s": time.perf_counter() - started,
+            "timeout_s": timeout,
+            "peak_mb": None,
+            "exit": child.returncode,
+            "result": None,
+            "stderr_tail": stderr[-800:],
+            "stdout_tail": stdout[-1500:],
+            "lines": [],
+        }
+    proc = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
     wall = time.perf_counter() - started
     if use_time:
         match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
@@ -92,9 +116,9 @@ def kg_command(store: Path, *args: str) -> list[str]:
 # --------------------------------------------------------------------------- steps (run in their own process)
 
 
-def _query_cases(store_spec: str) -> list[dict]:
+def _query_cases(store_spec: str, aggregating: bool = True) -> list[dict]:
     """Every stored query with its parameter values, plus variants with an optional actor, plus
-    the aggregating forms of the queries that read summary triples."""
+    (``aggregating``) the aggregating forms of the queries that read summary triples."""
     from kg.queries import list_queries, load_query_file
     from kg.store import open_store
 
@@ -156,7 +180,7 @@ def _query_cases(store_spec: str) -> list[dict]:
                     "busiest": True,
                 }
             )
-    for path in sorted(AGGREGATE_QUERIES.glob("*.rq")):
+    for path in sorted(AGGREGATE_QUERIES.glob("*.rq")) if aggregating else ():
         query = load_query_file(path)
         params = {"actor": actor} if query.parameter("actor") else {}
         cases.append(
@@ -411,14 +435,18 @@ def machine() -> dict:
     return info
 
 
-def run(args) -> dict:
+def run(args, target: Path | None = None) -> dict:
+    """The whole run; the report so far is written to ``target`` (and ``partial.json`` in the work
+    folder) after every step, so a long run that is stopped keeps its figures."""
     from benchmarks.generate import write_corpus
 
     work = Path(args.workdir or RESULTS / f"work-{args.articles}")
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    corpus, store = work / "corpus", work / "store"
+    skip = set(args.skip or ())
+    existing = Path(args.store).resolve() if args.store else None
+    corpus, store = (Path(args.corpus).resolve() if args.corpus else work / "corpus"), existing or work / "store"
     report: dict = {
         "articles": args.articles,
         "jobs": args.jobs,
@@ -426,52 +454,87 @@ def run(args) -> dict:
         "repeat": args.repeat,
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "argv": sys.argv[1:],
+        "complete": False,
     }
     began = time.perf_counter()
-    write_corpus(corpus, args.articles, args.seed)
-    report["generate_s"] = time.perf_counter() - began
     say = (lambda *a: print(*a, file=sys.stderr, flush=True)) if not args.quiet else (lambda *a: None)
-
-    say(f"ingest {args.articles} synthetic sheets with --jobs {args.jobs} …")
-    report["ingest"] = run_process(kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs), "--timings"))
-    report["ingest"]["summary"] = report["ingest"]["stderr_tail"].strip().splitlines()[-1:]
-    found = re.search(r"timings: (\{.*\})", report["ingest"]["stderr_tail"])
-    report["ingest"]["cpu_s"] = json.loads(found.group(1)) if found else None
-    # /usr/bin/time sees the main process only (workers belong to the forkserver): take the
-    # largest process that kg itself reports when it is larger
-    largest = re.search(r"largest process (\d+) MB", report["ingest"]["stderr_tail"])
-    if largest:
-        report["ingest"]["main_peak_mb"] = report["ingest"]["peak_mb"]
-        report["ingest"]["peak_mb"] = max(report["ingest"]["peak_mb"] or 0, float(largest.group(1)))
-    skip = set(args.skip or ())
+    timeout = args.step_timeout or None
 
     def save() -> None:  # the report so far, so that a long run that dies midway keeps its figures
-        (work / "partial.json").write_text(json.dumps(report, indent=1))
+        text = json.dumps(report, indent=1)
+        (work / "partial.json").write_text(text)
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
 
-    save()
-    report["reingest_unchanged"] = run_process(kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs)))
-    if "changed" not in skip:
-        changed = write_changed_copies(corpus, work / "changed", max(1, args.articles // 10))
-        say(f"re-ingest {changed} sheets with new content hashes, same facts …")
-        report["reingest_changed"] = run_process(
-            kg_command(store, "ingest", str(work / "changed"), "--jobs", str(args.jobs))
+    def measure(key: str, label: str, command: list[str], step_timeout: float | None = timeout) -> dict:
+        say(f"{label} …")
+        entry = run_process(command, timeout=step_timeout)
+        entry["load_average_after"] = os.getloadavg()
+        if entry.get("timeout_s"):
+            say(f"  stopped after {entry['timeout_s']:.0f} s (--step-timeout)")
+        report[key] = entry
+        save()
+        return entry
+
+    if existing is not None:
+        report["store"] = str(existing)  # measured as it is: no ingest, and nothing that writes to it
+        for key in ("ingest", "reingest_unchanged", "reingest_changed"):
+            report[key] = {"skipped": "--store (an existing store, not written to)"}
+    else:
+        if not args.corpus:
+            write_corpus(corpus, args.articles, args.seed)
+            report["generate_s"] = time.perf_counter() - began
+        ingest = measure(
+            "ingest",
+            f"ingest {args.articles} synthetic sheets with --jobs {args.jobs}",
+            kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs), "--timings"),
+            None,  # every later step needs the whole store
         )
-        report["reingest_changed"]["articles"] = changed
-    report["store_bytes"] = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
-    stats = run_process(kg_command(store, "stats"))
-    match = re.search(r"quads\D+(\d+)", stats["stdout_tail"])
-    report["quads"] = int(match.group(1)) if match else None
-
-    say("export …")
-    report["export_turtle"] = run_process(kg_command(store, "export", "-f", "turtle", "-o", str(work / "all.ttl")))
+        ingest["summary"] = ingest["stderr_tail"].strip().splitlines()[-1:]
+        found = re.search(r"timings: (\{.*\})", ingest["stderr_tail"])
+        ingest["cpu_s"] = json.loads(found.group(1)) if found else None
+        # /usr/bin/time sees the main process only (workers belong to the forkserver): take the
+        # largest process that kg itself reports when it is larger
+        largest = re.search(r"largest process (\d+) MB", ingest["stderr_tail"])
+        if largest:
+            ingest["main_peak_mb"] = ingest["peak_mb"]
+            ingest["peak_mb"] = max(ingest["peak_mb"] or 0, float(largest.group(1)))
+        report["store_bytes_after_ingest"] = _folder_bytes(store)
+        save()
+        if "unchanged" not in skip:
+            measure(
+                "reingest_unchanged",
+                "re-ingest, every input unchanged",
+                kg_command(store, "ingest", str(corpus), "--jobs", str(args.jobs)),
+            )
+        if "changed" not in skip:
+            changed = write_changed_copies(corpus, work / "changed", max(1, args.articles // 10))
+            measure(
+                "reingest_changed",
+                f"re-ingest {changed} sheets with new content hashes, same facts",
+                kg_command(store, "ingest", str(work / "changed"), "--jobs", str(args.jobs), "--timings"),
+            )["articles"] = changed
+    report["store_bytes"] = _folder_bytes(store)
+    counted = run_process(step("count", str(store)), timeout=timeout)
+    report["quads"] = (counted.get("result") or {}).get("quads")
+    report["graphs"] = (counted.get("result") or {}).get("graphs")
     save()
+
+    if "export" not in skip:
+        measure(
+            "export_turtle",
+            "export -f turtle",
+            kg_command(store, "export", "-f", "turtle", "-o", str(work / "all.ttl")),
+        )["bytes"] = _folder_bytes(work / "all.ttl")
+        (work / "all.ttl").unlink(missing_ok=True)
     if "nq" not in skip:
-        report["export_nquads"] = run_process(kg_command(store, "export", "-f", "nq", "-o", str(work / "all.nq")))
+        measure("export_nquads", "export -f nq", kg_command(store, "export", "-f", "nq", "-o", str(work / "all.nq")))
     if "validate" not in skip:
-        report["validate_all"] = run_process(kg_command(store, "validate", "--all", "--jobs", str(args.jobs)))
-    save()
+        measure("validate_all", "validate --all", kg_command(store, "validate", "--all", "--jobs", str(args.jobs)))
 
-    cases = _query_cases(str(store))
+    cases = _query_cases(str(store), aggregating="aggregate" not in skip)
     say("queries on the on-disk store …")
     report["queries_kg"] = run_query_step("kg-queries", str(store), cases, work, str(args.repeat))
     save()
@@ -487,6 +550,7 @@ def run(args) -> dict:
             "skipped": f"{args.articles} articles > --memory-max {args.memory_max} (in-memory Oxigraph needs about "
             "0.1 GB per 1,000 articles: 0.93 GB at 10,000)"
         }
+    save()
     if args.articles <= args.rdflib_max and "nq" not in skip:
         say("rdflib: load and queries …")
         report["queries_rdflib"] = run_query_step(
@@ -496,21 +560,48 @@ def run(args) -> dict:
         report["queries_rdflib"] = {"skipped": "--skip nq (it loads the N-Quads export)"}
     else:
         report["queries_rdflib"] = {"skipped": f"{args.articles} articles > --rdflib-max {args.rdflib_max}"}
-    if "rdflib-ingest" not in skip:
+    save()
+    if "rdflib-ingest" not in skip and existing is None:
         ingest_limit = min(args.articles, args.rdflib_ingest_max)
-        say(f"rdflib ingest of {ingest_limit} sheets …")
-        report["ingest_rdflib"] = run_process(step("rdflib-ingest", str(corpus), str(ingest_limit)))
+        measure(
+            "ingest_rdflib",
+            f"rdflib ingest of {ingest_limit} sheets",
+            step("rdflib-ingest", str(corpus), str(ingest_limit)),
+        )
         report["ingest_kg_same_size"] = (
             report["ingest"] if ingest_limit == args.articles else _ingest_subset(corpus, work, ingest_limit)
         )
     if args.extract_articles:
-        say(f"extraction of {args.extract_articles} corpus articles …")
-        report["extract"] = run_process(step("extract", str(args.extract_articles)))
+        measure(
+            "extract",
+            f"extraction of {args.extract_articles} corpus articles",
+            step("extract", str(args.extract_articles)),
+        )
     report["total_s"] = time.perf_counter() - began
     report["load_average_at_end"] = os.getloadavg()
+    report["complete"] = True
+    save()
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+def _folder_bytes(path: Path) -> int:
+    """Bytes of a file, or of every file under a folder."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def step_count(store_spec: str) -> dict:
+    """Quads and named graphs of a store (``kg stats`` runs the summary queries too: 15 s at 10,000)."""
+    from kg.store import open_store
+
+    store = open_store(store_spec, read_only=True)
+    try:
+        return {"quads": store.quad_count(), "graphs": len(list(store.graph_names()))}
+    finally:
+        store.close()
 
 
 def _ingest_subset(corpus: Path, work: Path, limit: int) -> dict:
@@ -570,7 +661,9 @@ def table(report: dict) -> str:
         ("extraction (corpus texts repeated)", "extract"),
     ):
         entry = report.get(key) or {}
-        if "wall_s" in entry:
+        if entry.get("timeout_s"):
+            lines.append(f"{label:<44} stopped after {entry['timeout_s']:,.0f} s (--step-timeout)")
+        elif "wall_s" in entry:
             peak = f"{entry['peak_mb']:,.0f}" if entry.get("peak_mb") else "?"
             lines.append(f"{label:<44} {entry['wall_s']:>9.1f} {peak:>9}")
         elif entry.get("skipped"):
@@ -656,7 +749,9 @@ def markdown(report: dict) -> str:
         ("extraction, corpus texts repeated", "extract"),
     ):
         entry = report.get(key) or {}
-        if "wall_s" in entry:
+        if entry.get("timeout_s"):
+            out.append(f"| {label} | stopped after {entry['timeout_s']:,.0f} | |")
+        elif "wall_s" in entry:
             peak = f"{entry['peak_mb']:,.0f}" if entry.get("peak_mb") else "?"
             out.append(f"| {label} | {entry['wall_s']:,.1f} | {peak} |")
     kg_q = ((report.get("queries_kg") or {}).get("result") or {}).get("queries", {})
@@ -689,39 +784,80 @@ def markdown(report: dict) -> str:
 
 
 _GROWTH_STEPS = (
-    ("`kg ingest DIR` wall s", "ingest", "wall_s"),
-    ("`kg ingest DIR` peak MB", "ingest", "peak_mb"),
-    ("`kg ingest` again, all unchanged, wall s", "reingest_unchanged", "wall_s"),
-    ("`kg ingest` of 10 % changed sheets, wall s", "reingest_changed", "wall_s"),
-    ("`kg export -f turtle` wall s", "export_turtle", "wall_s"),
-    ("`kg export -f nq` wall s", "export_nquads", "wall_s"),
-    ("`kg validate --all` wall s", "validate_all", "wall_s"),
+    ("`kg ingest DIR`", "ingest"),
+    ("`kg ingest` again, every input unchanged", "reingest_unchanged"),
+    ("`kg ingest` of 10 % changed sheets (same facts)", "reingest_changed"),
+    ("`kg export -f turtle`", "export_turtle"),
+    ("`kg export -f nq`", "export_nquads"),
+    ("`kg validate --all`", "validate_all"),
+    ("every query's first page, one process", "queries_kg"),
 )
 
 
 def growth(reports: list[dict]) -> str:
-    """The cost-growth table over runs of different sizes: each step and each query's first
-    page, with the factor from one size to the next (10× the articles: 10× is linear)."""
+    """The cost-growth table over runs of different sizes: each step (wall time, CPU where kg
+    reports it, peak memory) and each query's first page, with the factor from one size to the
+    next (10× the articles: 10× is linear), plus the load average each run saw.
+
+    >>> small = {"articles": 1000, "quads": 2e5, "ingest": {"wall_s": 10.0, "peak_mb": 300},
+    ...          "queries_kg": {"result": {"queries": {"actors": {"median_ms": 5.0}}}}}
+    >>> large = {"articles": 10000, "quads": 2e6, "ingest": {"wall_s": 120.0, "peak_mb": 600},
+    ...          "queries_kg": {"result": {"queries": {"actors": {"median_ms": 6.0}}}}}
+    >>> print(growth([large, small]).splitlines()[4])
+    | `kg ingest DIR`, wall s | 10.0 | 120.0 | 12.0× |
+    """
     reports = sorted(reports, key=lambda r: r["articles"])
     sizes = [f"{r['articles']:,}" for r in reports]
     factors = [f"{b} ÷ {a}" for a, b in zip(sizes, sizes[1:])]
     out = ["| | " + " | ".join(sizes + factors) + " |", "|---|" + "---:|" * (len(sizes) + len(factors))]
 
-    def row(label: str, values: list[float | None], digits: int = 1) -> None:
-        cells = [f"{v:,.{digits}f}" if v is not None else "–" for v in values]
-        ratios = [f"{b / a:,.1f}×" if a and b else "–" for a, b in zip(values, values[1:])]
+    def row(label: str, values: list, digits: int = 1) -> None:
+        if all(v is None for v in values):
+            return
+        cells = [v if isinstance(v, str) else f"{v:,.{digits}f}" if v is not None else "–" for v in values]
+        ratios = [
+            f"{b / a:,.1f}×" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a and b else "–"
+            for a, b in zip(values, values[1:])
+        ]
         out.append(f"| {label} | " + " | ".join(cells + ratios) + " |")
 
+    def load(r: dict) -> str:
+        start = (r.get("machine") or {}).get("load_average_at_start") or [None]
+        end = r.get("load_average_at_end") or [None]
+        return " → ".join(f"{x[0]:.1f}" for x in (start, end) if x[0] is not None) or "–"
+
+    out.insert(
+        2,
+        "| load average (1 min) at start → end | "
+        + " | ".join([load(r) for r in reports] + ["" for _ in factors])
+        + " |",
+    )
     row("quads", [r.get("quads") for r in reports], 0)
     row("store on disk, MB", [r["store_bytes"] / 1e6 if r.get("store_bytes") else None for r in reports], 0)
-    for label, key, field in _GROWTH_STEPS:
-        row(label, [(r.get(key) or {}).get(field) for r in reports])
-    names = [n for n in ((reports[-1].get("queries_kg") or {}).get("result") or {}).get("queries", {})]
+    for label, key in _GROWTH_STEPS:
+        entries = [r.get(key) or {} for r in reports]
+        row(
+            f"{label}, wall s",
+            [f"> {e['timeout_s']:,.0f} (stopped)" if e.get("timeout_s") else e.get("wall_s") for e in entries],
+        )
+        cpu = [e.get("cpu_s") or {} for e in entries]
+        if any(c.get("write_cpu") for c in cpu):
+            row(f"{label}, writer CPU s", [c.get("write_cpu") for c in cpu])
+            row(
+                f"{label}, workers CPU s",
+                [sum(c.get(k) or 0 for k in ("read", "map", "validate", "serialise")) or None for c in cpu],
+            )
+        row(f"{label}, peak MB", [e.get("peak_mb") for e in entries], 0)
+    names: list[str] = []
+    for r in reports:
+        for name in ((r.get("queries_kg") or {}).get("result") or {}).get("queries", {}):
+            if name not in names:
+                names.append(name)
     for name in names:
-        values = [
-            (((r.get("queries_kg") or {}).get("result") or {}).get("queries", {}).get(name) or {}).get("median_ms")
-            for r in reports
-        ]
+        values = []
+        for r in reports:
+            entry = ((r.get("queries_kg") or {}).get("result") or {}).get("queries", {}).get(name) or {}
+            values.append(entry.get("median_ms") if "median_ms" in entry else ("failed" if entry else None))
         row(f"{name}, first page, median ms", values)
     return "\n".join(out)
 
@@ -749,9 +885,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         action="append",
-        choices=("changed", "nq", "validate", "rdflib-ingest"),
-        help="leave out a step (repeatable): the 10 %% re-ingest, the N-Quads export (and so the in-memory "
-        "and rdflib query runs), validate --all, the rdflib ingest baseline",
+        choices=("unchanged", "changed", "export", "nq", "validate", "rdflib-ingest", "aggregate"),
+        help="leave out a step (repeatable): the re-ingest of every input unchanged, the 10 %% re-ingest, the "
+        "Turtle export, the N-Quads export (and so the in-memory and rdflib query runs), validate --all, the "
+        "rdflib ingest baseline, the aggregating reference forms of the queries",
+    )
+    parser.add_argument("--corpus", default=None, help="ingest these sheets instead of generating --articles of them")
+    parser.add_argument(
+        "--store",
+        default=None,
+        help="measure this existing store as it is (read-only: no ingest, no re-ingest; export, size, queries)",
+    )
+    parser.add_argument(
+        "--step-timeout",
+        type=float,
+        default=3600.0,
+        help="seconds after which a step after the first ingest is stopped and reported as such (0: none)",
     )
     parser.add_argument("--growth", nargs="+", default=None, help="print the cost-growth table of JSON reports")
     args = parser.parse_args(argv)
@@ -763,10 +912,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.step:
         return _run_step(args.step, args.step_args)
-    report = run(args)
     target = Path(args.json) if args.json else RESULTS / f"bench-{args.articles}-{time.strftime('%Y%m%dT%H%M%S')}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(report, indent=1))
+    report = run(args, target)
     print(table(report))
     print(f"\nJSON: {target}")
     return 0
@@ -783,6 +930,8 @@ def _run_step(name: str, values: list[str]) -> int:
         result = step_rdflib_ingest(values[0], int(values[1]))
     elif name == "extract":
         result = step_extract(int(values[0]))
+    elif name == "count":
+        result = step_count(values[0])
     else:
         raise SystemExit(f"unknown step {name!r}")
     print(json.dumps(result))

@@ -323,16 +323,16 @@ class ArticleWriter:
         summary = summary_graph_iri(base_iri)
         self.atomic = store.capabilities.atomic_writes
         self.pending = pending_graph_iri(base_iri)
-        if not summary_is_current(store, base_iri):
-            rebuild_summary(store, base_iri)  # a store from before the summary (or its article nodes)
+        events_current = events_are_current(store, base_iri)
+        if not events_current or not summary_is_current(store, base_iri):
+            rebuild_summary(store, base_iri)  # a store from before the summary (its article nodes, event lists)
         elif not self.atomic and (store.has_graph(self.pending) or not _summary_counts_agree(store, summary)):
             rebuild_summary(store, base_iri)  # a write over plain GSP did not finish: repair first
             rebuild_events(store, base_iri)
             rebuild_windows(store, base_iri)
-        events_rebuilt = not events_are_current(store, base_iri)
-        if events_rebuilt:
+        if not events_current:
             rebuild_events(store, base_iri)  # a store from before the events graph
-        if events_rebuilt or not windows_are_current(store, base_iri):
+        if not events_current or not windows_are_current(store, base_iri):
             rebuild_windows(store, base_iri)  # a store from before the per-actor windows
         self.windows = WindowPlanner(store, base_iri)
         self.windows_graph = windows_graph_iri(base_iri)
@@ -353,10 +353,10 @@ class ArticleWriter:
                 triples = list(self.store.iter_graph_triples(URIRef(iri)))
                 removed[iri] = article_facts(iri, triples)
                 gone.extend(article_mentions(iri, triples))
-        remove, add = self.planner.plan([p.facts for p in latest.values()], removed)
         added = [m for p in latest.values() for m in p.mentions]
         events = self.events.plan(added, gone)
-        windows = self.windows.plan(added, gone, self.events.changed)
+        remove, add = self.planner.plan([p.facts for p in latest.values()], removed, self.events.changed_events())
+        windows = self.windows.plan(added, gone, self.events.changed_groups())
         graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items()}
         self._apply(remove, add, events, windows, graphs=graphs)
 
@@ -396,10 +396,10 @@ class ArticleWriter:
             return False
         triples = list(self.store.iter_graph_triples(article))
         facts = article_facts(str(article), triples)
-        remove, add = self.planner.plan([], {str(article): facts})
         gone = article_mentions(str(article), triples)
         events = self.events.plan([], gone)
-        windows = self.windows.plan([], gone, self.events.changed)
+        remove, add = self.planner.plan([], {str(article): facts}, self.events.changed_events())
+        windows = self.windows.plan([], gone, self.events.changed_groups())
         self._apply(remove, add, events, windows, drop=[article])
         for graph in (self.summary, self.events_graph):
             if self.store.has_graph(graph) and self.store.quad_count(graph) == 0:

@@ -61,4 +61,13 @@ def test_benchmark_smoke_run_reports_every_step(tmp_path):
     assert report["ingest_rdflib"]["result"]["articles"] == 30
     assert report["export_turtle"]["exit"] == 0 and report["export_turtle"]["peak_mb"]
     assert "query (median ms)" in proc.stdout
+    assert report["complete"] is True and report["quads"] > 30_000 and report["store_bytes"] > 0
+    table = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--growth", str(out), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "| quads | " in table and "| who-met-whom, first page, median ms |" in table
     assert elapsed < 60, f"the smoke run took {elapsed:.0f} s"

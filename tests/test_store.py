@@ -200,3 +200,49 @@ def test_failed_validation_stores_nothing(memory_store):
     with pytest.raises(NotConformingError):
         ingest_factsheet(memory_store, sheet)
     assert memory_store.quad_count() == 0
+
+
+def test_a_synthetic_store_exported_by_three_processes_parses_to_exactly_its_union(tmp_path, monkeypatch):
+    """The shared export (units claimed one at a time by three processes): the Turtle parses with
+    pyoxigraph to exactly the set of triples of all the store's graphs, and every unit is
+    exported by one process only (N-Triples: no line twice)."""
+    import pyoxigraph as ox
+
+    from benchmarks.generate import write_corpus
+    from kg.ingest import ingest_paths
+    from kg.store import oxigraph
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 40, seed=5)
+    path = str(tmp_path / "store")
+    with open_store(path) as store:
+        ingest_paths(store, [corpus], batch_size=10)
+        odd = URIRef("https://example.org/odd")  # rdf:type with objects that are not IRIs
+        store.replace_graph(odd, [(odd, RDF.type, Literal("a class name")), (odd, RDF.type, BNode("b1"))])
+    monkeypatch.setattr(oxigraph, "PARALLEL_EXPORT_QUADS", 1)
+    monkeypatch.setattr(oxigraph, "MAX_EXPORT_PROCESSES", 3)
+    monkeypatch.setattr(oxigraph.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
+    with open_store(path, read_only=True) as store:
+        assert store._export_helpers(10**6) == 2
+        union = {q.triple for q in store.raw.quads_for_pattern(None, None, None, None)}
+        assert len(union) < store.quad_count()  # the actor triples repeat across article graphs
+        turtle, ntriples = io.BytesIO(), io.BytesIO()
+        store.export(turtle, "turtle")
+        store.export(ntriples, "nt")
+    parsed = [q.triple for q in ox.parse(turtle.getvalue(), format=ox.RdfFormat.TURTLE)]
+    assert len(union) > 5000
+    assert set(parsed) == union and len(parsed) == len(union)
+    lines = ntriples.getvalue().decode("utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == len(union)
+
+
+def test_export_units_are_claimed_once_each_by_processes_sharing_a_claims_file(tmp_path):
+    from kg.store.oxigraph import _claimed
+
+    claims = tmp_path / "claims"
+    claims.touch()
+    units = [(f"https://e.org/p{i}", "", 10 - i) for i in range(7)]
+    first, second = _claimed(units, str(claims)), _claimed(units, str(claims))
+    taken = [next(first), next(second), next(second), next(first)]
+    taken += list(second) + list(first)
+    assert sorted(taken) == sorted(units) and taken[:4] == units[:4]

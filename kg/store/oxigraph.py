@@ -133,9 +133,10 @@ def _quad_blocks(quads: Iterable[tuple]) -> str:
 # its writes slowed as the buffers grew. Flushing them after this many written quads keeps the
 # writer near 0.4 GB, and each write faster (measured at 10,000 synthetic articles).
 FLUSH_EVERY_QUADS = 100_000
-# A whole-store Turtle or N-Triples export of at least this many quads runs in two processes
-# (below it, starting the second process costs more than it saves).
+# A whole-store Turtle or N-Triples export of at least this many quads runs in one process per
+# core, at most MAX_EXPORT_PROCESSES (below it, starting a process costs more than it saves).
 PARALLEL_EXPORT_QUADS = 500_000
+MAX_EXPORT_PROCESSES = 4
 _CONCATENABLE = {"turtle", "nt"}  # two documents of these formats, one after the other, are one
 
 
@@ -366,72 +367,125 @@ class OxigraphStore(Store):
         if fmt in QUAD_FORMATS:
             self._store.dump(out, ox_format, prefixes=prefixes)
             return
-        if fmt in _CONCATENABLE and self._parallel_export():
-            self._export_in_two(out, fmt, prefixes)
+        units = self.export_units()
+        helpers = self._export_helpers(sum(size for *_, size in units)) if fmt in _CONCATENABLE else 0
+        if helpers:
+            self._export_shared(out, fmt, prefixes, units, helpers)
             return
-        ox.serialize(self.union_triples(), out, ox_format, prefixes=prefixes)
+        ox.serialize(self.union_triples(units), out, ox_format, prefixes=prefixes)
+
+    def _export_helpers(self, quads: int) -> int:
+        """How many other processes share a whole-store triple export: one fewer than the cores,
+        for a large on-disk store opened read-only (it cannot change between the processes'
+        reads); none below :data:`PARALLEL_EXPORT_QUADS` (starting a process costs more)."""
+        if not self.read_only or self.path is None or quads < PARALLEL_EXPORT_QUADS:
+            return 0
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+        return max(0, min(cores, MAX_EXPORT_PROCESSES) - 1)
 
     def _parallel_export(self) -> bool:
-        """Export in two processes: a large on-disk store opened read-only (it cannot change
-        between the two processes' reads) on a machine with two cores or more."""
-        return (
-            self.read_only
-            and self.path is not None
-            and (os.cpu_count() or 1) > 1
-            and len(self._store) >= PARALLEL_EXPORT_QUADS
-        )
+        """Whether a whole-store Turtle or N-Triples export would run in more than one process."""
+        return bool(self._export_helpers(sum(size for *_, size in self.export_units())))
 
-    def _export_in_two(self, out: IO[bytes], fmt: str, prefixes: dict) -> None:
-        """Half of the predicates (by quad count) here, the other half in a second process
-        writing to a temporary file that is appended after ours: one Turtle or N-Triples stream
-        (Turtle allows ``@prefix`` lines again mid-document; blank node labels are the store's own)."""
+    def _export_shared(self, out: IO[bytes], fmt: str, prefixes: dict, units: list, helpers: int) -> None:
+        """Export with ``helpers`` more processes. Each process takes the next unit (largest
+        first) when it is done with one, so they finish together whatever a unit costs; a claim is
+        one byte appended to a shared file (``O_APPEND``: atomic, and the process's own file
+        offset afterwards tells which unit it got). Each helper writes its units to a temporary
+        file, appended after ours: one Turtle or N-Triples stream (Turtle allows ``@prefix`` lines
+        again mid-document; blank node labels are the store's own)."""
+        import json
         import shutil
         import subprocess
         import sys
         import tempfile
 
-        counts = self._store.query(
-            "SELECT ?x (COUNT(*) AS ?n) WHERE { { ?s ?x ?o } UNION { GRAPH ?g { ?s ?x ?o } } } GROUP BY ?x"
-        )
-        halves: tuple[list, list] = ([], [])
-        sizes = [0, 0]
-        for predicate, count in sorted(((row[0], int(row[1].value)) for row in counts), key=lambda r: -r[1]):
-            lighter = 0 if sizes[0] <= sizes[1] else 1
-            halves[lighter].append(predicate)
-            sizes[lighter] += count
         with tempfile.TemporaryDirectory(prefix="kg-export-") as folder:
-            part = os.path.join(folder, "part")
-            # a fresh interpreter, not a fork (this process holds RocksDB's threads and locks) and
-            # not multiprocessing's spawn (it would import the caller's __main__ again)
-            child = subprocess.Popen(
-                [sys.executable, "-c", _EXPORT_PART_CODE, str(self.path), fmt, part, *(p.value for p in halves[1])],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},  # this kg
-            )
+            folder = os.path.abspath(folder)
+            plan, claims = os.path.join(folder, "units.json"), os.path.join(folder, "claims")
+            with open(plan, "w", encoding="utf-8") as handle:
+                json.dump([list(unit) for unit in units], handle)
+            open(claims, "wb").close()
+            parts = [os.path.join(folder, f"part{i}") for i in range(helpers)]
+            children = [
+                # a fresh interpreter, not a fork (this process holds RocksDB's threads and locks)
+                # and not multiprocessing's spawn (it would import the caller's __main__ again)
+                subprocess.Popen(
+                    [sys.executable, "-c", _EXPORT_PART_CODE, os.path.abspath(self.path), fmt, part, plan, claims],
+                    cwd=folder,  # `-c` puts the working folder first on sys.path: no other kg from there
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},  # this kg
+                )
+                for part in parts
+            ]
             try:
-                ox.serialize(self.union_triples(halves[0]), out, _OX_FORMATS[fmt], prefixes=prefixes)
+                ox.serialize(self.union_triples(_claimed(units, claims)), out, _OX_FORMATS[fmt], prefixes=prefixes)
             except BaseException:
-                child.kill()
-                child.wait()
+                for child in children:
+                    child.kill()
+                    child.wait()
                 raise
-            _, problem = child.communicate()
-            if child.returncode != 0:
-                detail = problem.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {child.returncode}"]
-                raise StoreError(f"store {self.path}: the second export process failed ({detail[0]})")
-            with open(part, "rb") as handle:
-                shutil.copyfileobj(handle, out, 1 << 20)
+            for child in children:
+                _, problem = child.communicate()
+                if child.returncode != 0:
+                    detail = problem.decode("utf-8", "replace").strip().splitlines()[-1:] or [
+                        f"exit {child.returncode}"
+                    ]
+                    raise StoreError(f"store {self.path}: a second export process failed ({detail[0]})")
+            for part in parts:
+                with open(part, "rb") as handle:
+                    shutil.copyfileobj(handle, out, 1 << 20)
 
-    def union_triples(self, predicates: Iterable | None = None) -> Iterator:
-        """Every distinct triple of all graphs (pyoxigraph Triples), streamed one predicate at a time
-        (all predicates, or these pyoxigraph NamedNodes).
+    def export_units(self) -> list[tuple[str, str, int]]:
+        """The units a whole-store triple export is made of, largest first: ``(predicate, class,
+        quads)`` with the predicate and class as IRIs; rdf:type is one unit per class (a quarter of
+        kg's triples, few classes), and ``class`` is ``""`` for any other predicate and for the
+        rdf:type triples whose object is not an IRI. One scan of the store's encoded quads (no
+        term is decoded but the predicates and classes).
 
-        Decoding terms from the on-disk store is most of an export's time; with the predicate
-        written into each CONSTRUCT as a constant it is not decoded again for every triple, and
-        only one predicate's triples are held for removing duplicates. Whole-store Turtle at
-        10,000 synthetic articles: 11 -> 8.5 s CPU, 0.7 -> 0.28 GB (one CONSTRUCT over everything).
-        The predicates are IRIs read from the store and written by Oxigraph, not user text.
+        >>> store = OxigraphStore(None)
+        >>> s, p = URIRef("https://e.org/s"), URIRef("https://e.org/p")
+        >>> store.replace_graph(URIRef("https://e.org/g"), [(s, p, Literal("o")), (s, RDF.type, p)])
+        >>> store.export_units()
+        [('http://www.w3.org/1999/02/22-rdf-syntax-ns#type', 'https://e.org/p', 1), ('https://e.org/p', '', 1)]
+        """
+
+        def counts(pattern: str) -> list[tuple]:
+            rows = self._store.query(
+                f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ {{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }} }} GROUP BY ?x"
+            )
+            return [(row[0], int(row[1].value)) for row in rows]
+
+        units = []
+        for predicate, size in counts("?s ?x ?o"):
+            if predicate != _OX_RDF_TYPE:
+                units.append((predicate.value, "", size))
+                continue
+            for rdf_class, count in counts("?s a ?x"):
+                if isinstance(rdf_class, ox.NamedNode):
+                    units.append((predicate.value, rdf_class.value, count))
+                    size -= count
+            if size:
+                units.append((predicate.value, "", size))
+        return sorted(units, key=lambda unit: (-unit[2], unit[0], unit[1]))
+
+    def union_triples(self, units: Iterable | None = None) -> Iterator:
+        """Every distinct triple of all graphs (pyoxigraph Triples), streamed one unit of
+        :meth:`export_units` at a time (all of them, or these).
+
+        Decoding terms from the on-disk store is most of an export's time (about 2 µs a term,
+        a RocksDB lookup for every IRI and long literal), so each unit's query names its
+        predicate (and class) as constants, which are not decoded for every triple, and removes
+        the duplicates (the actor triples that every article graph repeats) with ``SELECT
+        DISTINCT`` over the encoded terms, before anything is decoded; only one unit's
+        distinct pairs are held at a time (CONSTRUCT over the union graph decoded every
+        duplicate and held the unit's decoded triples to remove them). The predicates and
+        classes are IRIs read from the store and written by Oxigraph, not user text.
 
         >>> store = OxigraphStore(None)
         >>> p, o = URIRef("https://e.org/p"), Literal("o")
@@ -441,28 +495,20 @@ class OxigraphStore(Store):
         ['<https://e.org/s> <https://e.org/p> "o"']
         """
 
-        def distinct(pattern: str) -> list:
-            rows = self._store.query(
-                f"SELECT DISTINCT ?x WHERE {{ {{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }} }}"
-            )
-            return [row[0] for row in rows]
+        def where(pattern: str) -> str:  # the default graph and every named graph
+            return f"{{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }}"
 
-        def construct(pattern: str):
-            return self._store.query(
-                f"CONSTRUCT {{ {pattern} }} WHERE {{ {pattern} }}", use_default_graph_as_union=True
-            )
-
-        for predicate in distinct("?s ?x ?o") if predicates is None else predicates:
-            if predicate != _OX_RDF_TYPE:
-                yield from construct(f"?s {predicate} ?o")
+        for predicate_iri, class_iri, _ in self.export_units() if units is None else units:
+            predicate = ox.NamedNode(predicate_iri)
+            if class_iri:
+                rdf_class = ox.NamedNode(class_iri)
+                for (subject,) in self._store.query(f"SELECT DISTINCT ?s WHERE {{ {where(f'?s a {rdf_class}')} }}"):
+                    yield ox.Triple(subject, predicate, rdf_class)
                 continue
-            # a quarter of kg's triples are rdf:type, with a few classes: those are constants too
-            classes = [c for c in distinct("?s a ?x") if isinstance(c, ox.NamedNode)]
-            for rdf_class in classes:
-                yield from construct(f"?s a {rdf_class}")
-            yield from self._store.query(
-                "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c FILTER (!isIRI(?c)) }", use_default_graph_as_union=True
-            )
+            pattern = f"?s {predicate} ?o"
+            condition = " FILTER (!isIRI(?o))" if predicate == _OX_RDF_TYPE else ""  # the classes are units
+            for subject, value in self._store.query(f"SELECT DISTINCT ?s ?o WHERE {{ {where(pattern)}{condition} }}"):
+                yield ox.Triple(subject, predicate, value)
 
     def optimize(self) -> None:
         """Compact the on-disk files (worth it after a bulk load)."""
@@ -521,14 +567,32 @@ class OxigraphStore(Store):
         self._store = None  # type: ignore[assignment]
 
 
-_EXPORT_PART_CODE = "import sys; from kg.store.oxigraph import _export_part; _export_part(*sys.argv[1:4], sys.argv[4:])"
+_EXPORT_PART_CODE = "import sys; from kg.store.oxigraph import _export_part; _export_part(*sys.argv[1:6])"
 
 
-def _export_part(path: str, fmt: str, target: str, predicates: list[str]) -> None:
-    """The second process of a parallel export: the union triples of these predicates, to a file."""
+def _claimed(units: list, claims: str) -> Iterator:
+    """The units this process claims, one at a time, until none is left (see ``_export_shared``)."""
+    handle = os.open(claims, os.O_WRONLY | os.O_APPEND)
+    try:
+        while True:
+            os.write(handle, b".")
+            taken = os.lseek(handle, 0, os.SEEK_CUR) - 1
+            if taken >= len(units):
+                return
+            yield units[taken]
+    finally:
+        os.close(handle)
+
+
+def _export_part(path: str, fmt: str, target: str, plan: str, claims: str) -> None:
+    """A helper process of a shared export: the union triples of the units it claims, to a file."""
+    import json
+
+    with open(plan, encoding="utf-8") as handle:
+        units = [tuple(unit) for unit in json.load(handle)]
     store = OxigraphStore(path, read_only=True)
     with open(target, "wb") as handle:
-        triples = store.union_triples([ox.NamedNode(p) for p in predicates])
+        triples = store.union_triples(_claimed(units, claims))
         ox.serialize(triples, handle, _OX_FORMATS[fmt], prefixes={k: str(v) for k, v in PREFIXES.items()})
 
 
