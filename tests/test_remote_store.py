@@ -200,8 +200,8 @@ def test_single_quads_in_several_graphs_are_added_and_removed_exactly(server):
     assert store.quad_count() == 0 and store.graph_names() == []
 
 
-# gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary, the events
-@pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 6})])
+# gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary, the events, the windows
+@pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 7})])
 def test_a_batch_is_one_atomic_update_or_gsp_puts(write, expected, corpus_dir):
     """By default a batch of articles and its summary quads is one SPARQL Update request, so a
     server that fails mid-run leaves all of the batch or none; KG_STORE_WRITE=gsp puts each graph."""
