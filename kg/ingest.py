@@ -322,12 +322,13 @@ class ArticleWriter:
         summary = summary_graph_iri(base_iri)
         self.atomic = store.capabilities.atomic_writes
         self.pending = pending_graph_iri(base_iri)
-        if not summary_is_current(store, base_iri):
-            rebuild_summary(store, base_iri)  # a store from before the summary (or its article nodes)
+        events_current = events_are_current(store, base_iri)
+        if not events_current or not summary_is_current(store, base_iri):
+            rebuild_summary(store, base_iri)  # a store from before the summary (its article nodes, event lists)
         elif not self.atomic and (store.has_graph(self.pending) or not _summary_counts_agree(store, summary)):
             rebuild_summary(store, base_iri)  # a write over plain GSP did not finish: repair first
             rebuild_events(store, base_iri)
-        if not events_are_current(store, base_iri):
+        if not events_current:
             rebuild_events(store, base_iri)  # a store from before the events graph
         self.planner = SummaryPlanner(store, base_iri)
         self.events = EventPlanner(store, base_iri)
@@ -346,8 +347,8 @@ class ArticleWriter:
                 triples = list(self.store.iter_graph_triples(URIRef(iri)))
                 removed[iri] = article_facts(iri, triples)
                 gone.extend(article_mentions(iri, triples))
-        remove, add = self.planner.plan([p.facts for p in latest.values()], removed)
         events = self.events.plan([m for p in latest.values() for m in p.mentions], gone)
+        remove, add = self.planner.plan([p.facts for p in latest.values()], removed, self.events.changed_events())
         graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items()}
         self._apply(remove, add, events, graphs=graphs)
 
@@ -383,8 +384,8 @@ class ArticleWriter:
             return False
         triples = list(self.store.iter_graph_triples(article))
         facts = article_facts(str(article), triples)
-        remove, add = self.planner.plan([], {str(article): facts})
         events = self.events.plan([], article_mentions(str(article), triples))
+        remove, add = self.planner.plan([], {str(article): facts}, self.events.changed_events())
         self._apply(remove, add, events, drop=[article])
         for graph in (self.summary, self.events_graph):
             if self.store.has_graph(graph) and self.store.quad_count(graph) == 0:

@@ -284,6 +284,15 @@ class Iris:
         low, high = sorted((a, b))
         return self._iri("summary", "met", digest(low, high))
 
+    def event_pair(self, a: str, b: str) -> URIRef:
+        """The summary node of the meeting events of a pair of actors (in either order).
+
+        >>> Iris().event_pair("x", "y") == Iris().event_pair("y", "x") != Iris().pair("x", "y")
+        True
+        """
+        low, high = sorted((a, b))
+        return self._iri("summary", "met-events", digest(low, high))
+
     def wikidata_statement(self, qid: str, pid: str, *value) -> URIRef:
         """An enrichment statement (one Wikidata claim) of an item."""
         return self._iri("wdstatement", f"{qid}-{pid}-{digest(qid, pid, *value)}")

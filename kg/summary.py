@@ -14,7 +14,16 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
 * for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
   with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetingCount``/``kgs:articleCount``, the
   ``kgs:meeting`` and ``kgs:article`` nodes themselves, ``kgs:firstDate``/``kgs:lastDate`` and
-  each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``).
+  each actor's alphabetically first name in those articles (``kgs:nameA``/``kgs:nameB``);
+* for every pair of actors in the same meeting *event* (kg/events.py: the reports of one
+  happening joined), a node ``{base}summary/met-events/{h}`` with ``kgs:actorA``/``kgs:actorB``,
+  ``kgs:eventCount``, ``kgs:sourceCount`` (the articles reporting those events),
+  ``kgs:firstDate``/``kgs:lastDate`` (known dates only) and ``kgs:event`` (the events), for
+  "who-met-whom" and the views' networks; the first 1000 in list order (most events, then the actors' ``kgs:name``) carry
+  ``kgs:eventPairListed true``, and the first 1000 mission events of "missions" (most recently
+  first reported first, then kind and name) ``kgs:missionEventListed true``. The writer moves
+  the events that :class:`kg.events.EventPlanner` replaces out of these nodes and the events it
+  writes into them (:meth:`SummaryPlanner.plan`'s ``events``).
 
 ``kgs:`` is ``https://w3id.org/kg-news/summary#``: a derived index, not part of the article
 model (kg/ontology/MODEL.md); it can always be rebuilt from the article graphs
@@ -55,6 +64,7 @@ from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
+from kg.sparql import sparql_term
 
 
 class _Vocabulary(Namespace):
@@ -219,8 +229,16 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
 # --------------------------------------------------------------------------- node states
 
 
+class _Diff:
+    """``changes(new, node)``: the triples to remove and to add when a node's state becomes ``new``."""
+
+    def changes(self, new, node: URIRef) -> tuple[set[tuple], set[tuple]]:
+        old_triples, new_triples = self.triples(node), new.triples(node)
+        return old_triples - new_triples, new_triples - old_triples
+
+
 @dataclass
-class ActorState:
+class ActorState(_Diff):
     """The summary of one actor over all stored articles."""
 
     count: int = 0
@@ -294,7 +312,7 @@ def _descending(text: str) -> tuple[int, ...]:
 
 
 @dataclass
-class ArticleState:
+class ArticleState(_Diff):
     """The summary of one stored article: its counts, for the "articles" list."""
 
     exists: bool = False
@@ -333,7 +351,7 @@ class ArticleState:
 
 
 @dataclass
-class MissionState:
+class MissionState(_Diff):
     """Where one mission stands in the mission lists (no triples of its own but the list flags)."""
 
     exists: bool = False
@@ -399,7 +417,24 @@ class PairState:
         if names_b:
             self.name_b = min(names_b | ({self.name_b} if self.name_b else set()))
 
-    def triples(self, node: URIRef) -> set[tuple]:
+    def changes(self, new: PairState, node: URIRef) -> tuple[set[tuple], set[tuple]]:
+        """As the triples' difference, without listing a frequent pair's every meeting: only
+        the meetings and articles that came or went."""
+        if not self.meetings or not new.meetings:
+            old_triples, new_triples = self.triples(node), new.triples(node)
+            return old_triples - new_triples, new_triples - old_triples
+        old_triples, new_triples = self.triples(node, members=False), new.triples(node, members=False)
+        remove, add = old_triples - new_triples, new_triples - old_triples
+        for predicate, was, now in (
+            (KGS.meeting, self.meetings, new.meetings),
+            (KGS.article, self.articles, new.articles),
+        ):
+            remove.update((node, predicate, URIRef(x)) for x in was - now)
+            add.update((node, predicate, URIRef(x)) for x in now - was)
+        return remove, add
+
+    def triples(self, node: URIRef, members: bool = True) -> set[tuple]:
+        """The pair node's triples (``members``: with one per meeting and article)."""
         if not self.meetings:
             return set()
         out = {
@@ -409,8 +444,9 @@ class PairState:
             (node, KGS.meetingCount, _integer(len(self.meetings))),
             (node, KGS.articleCount, _integer(len(self.articles))),
         }
-        out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
-        out.update((node, KGS.article, URIRef(a)) for a in self.articles)
+        if members:
+            out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
+            out.update((node, KGS.article, URIRef(a)) for a in self.articles)
         for predicate, value in (
             (KGS.firstDate, self.first),
             (KGS.lastDate, self.last),
@@ -444,6 +480,60 @@ class PairState:
             elif p == KGS.nameB:
                 state.name_b = str(o)
         return state
+
+
+@dataclass
+class EventPairState(_Diff):
+    """The meeting *events* of one pair of actors (``a`` < ``b``): for each event the articles
+    that report it and its date; the pair's node gives their counts, first and last known date
+    and links the events (``kgs:event``: a later write reads them back). The actors' names (their
+    actor nodes') only order the list: they are not written."""
+
+    a: str
+    b: str
+    events: dict[str, tuple[frozenset, str | None]] = field(default_factory=dict)
+    name_a: str | None = None
+    name_b: str | None = None
+
+    def copy(self) -> EventPairState:
+        return EventPairState(self.a, self.b, dict(self.events), self.name_a, self.name_b)
+
+    def triples(self, node: URIRef) -> set[tuple]:
+        if not self.events:
+            return set()
+        articles = set().union(*(reported for reported, _ in self.events.values()))
+        dates = [date for _, date in self.events.values() if date is not None]
+        out = {
+            (node, KGS.actorA, URIRef(self.a)),
+            (node, KGS.actorB, URIRef(self.b)),
+            (node, KGS.eventCount, _integer(len(self.events))),
+            (node, KGS.sourceCount, _integer(len(articles))),
+        }
+        out.update((node, KGS.event, URIRef(e)) for e in self.events)
+        if dates:
+            out.add((node, KGS.firstDate, Literal(min(dates))))
+            out.add((node, KGS.lastDate, Literal(max(dates))))
+        return out
+
+    def sort_key(self, node: URIRef) -> tuple | None:
+        """The "who-met-whom" order: most events first, then the names (unbound first), the IRIs."""
+        return _event_pair_key(len(self.events), self.name_a, self.name_b, self.a, self.b) if self.events else None
+
+
+def _event_pair_key(count: int, name_a: str | None, name_b: str | None, a: str, b: str) -> tuple:
+    return (-count, name_a is not None, name_a or "", name_b is not None, name_b or "", a, b)
+
+
+def _mission_event_key(node: URIRef, first_reported: str | None, kind: str, name: str | None) -> tuple | None:
+    """The "missions" order of a mission event: most recently first reported first (unknown
+    last), then kind, name (unbound first) and IRI."""
+    if not kind:
+        return None
+    return (first_reported is None, _descending(first_reported or ""), kind, name is not None, name or "", str(node))
+
+
+def _text(term) -> str | None:
+    return None if term is None else str(term)
 
 
 def _actor_facts_cover(new: ActorFacts | None, old: ActorFacts) -> bool:
@@ -520,28 +610,35 @@ def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) ->
 
 # --------------------------------------------------------------------------- planning a write
 
+_CHUNK = 400  # nodes per VALUES block
 RANKED = 1000  # pairs, actors, articles and missions numbered or flagged for the LIMIT 1000 lists
 PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about 2.8 rows each)
+# The sort keys of every node of a list (%s: nothing), or of its listed nodes only (%s: a pattern
+# that binds ?x to the nodes carrying one of the list's rank predicates): a write needs the
+# whole table only when a listed node leaves its list or moves back in it.
 _PAIR_KEYS = """
 SELECT ?p ?m ?na ?nb ?g WHERE { GRAPH ?g {
+  %s
   ?p <https://w3id.org/kg-news/summary#meetingCount> ?m ;
      <https://w3id.org/kg-news/summary#nameA> ?na ;
      <https://w3id.org/kg-news/summary#nameB> ?nb } }
 """
 _ACTOR_KEYS = """
 SELECT ?x ?n ?name ?qid ?g WHERE { GRAPH ?g {
+  %s
   ?x <https://w3id.org/kg-news/summary#articles> ?n ; <https://w3id.org/kg-news/summary#name> ?name
   OPTIONAL { ?x <https://w3id.org/kg-news/summary#qid> ?qid } } }
 """
 _ARTICLE_KEYS = """
 SELECT ?x ?published ?title ?g WHERE {
-  GRAPH ?g { ?x <https://w3id.org/kg-news/summary#actorCount> ?n }
+  GRAPH ?g { %s ?x <https://w3id.org/kg-news/summary#actorCount> ?n }
   OPTIONAL { GRAPH ?x { ?x <https://schema.org/datePublished> ?published } }
   OPTIONAL { GRAPH ?x { ?x <https://schema.org/headline> ?title } }
 }
 """
 _MISSION_KEYS = """
-SELECT ?x ?article ?published ?kind ?name ?text WHERE {
+SELECT ?x ?article ?published ?kind ?name ?text ?g WHERE {
+  %s
   ?x a <https://w3id.org/kg-news/ontology#Mission> ;
      <http://www.w3.org/ns/prov#wasDerivedFrom> ?article ;
      <https://w3id.org/kg-news/ontology#missionKind> ?kind .
@@ -550,6 +647,45 @@ SELECT ?x ?article ?published ?kind ?name ?text WHERE {
   OPTIONAL { ?article <https://schema.org/datePublished> ?published }
 }
 """
+_S = "https://w3id.org/kg-news/summary#"
+_LISTED_ONLY = {  # duplicate rows (a node in two of a family's lists) change nothing
+    "pair": "?p <" + _S + "pairRank> ?r .",
+    "actor": "VALUES ?lp { <" + _S + "actorRank> <" + _S + "unlinkedListed> } ?x ?lp ?r .",
+    "article": "?x <" + _S + "articleListed> ?r .",
+    "mission": "GRAPH ?g { VALUES ?lp { <" + _S + "missionListed> <" + _S + "participantsListed> } ?x ?lp ?r }",
+}
+_EVENT_PAIR_KEYS = """
+SELECT ?p ?n ?a ?b ?na ?nb ?g WHERE { GRAPH ?g {
+  ?p <https://w3id.org/kg-news/summary#eventCount> ?n ;
+     <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b .
+  OPTIONAL { ?a <https://w3id.org/kg-news/summary#name> ?na }
+  OPTIONAL { ?b <https://w3id.org/kg-news/summary#name> ?nb } } }
+"""
+_MISSION_EVENT_KEYS = """
+SELECT ?x ?first ?kind ?name ?events WHERE {
+  GRAPH ?events { ?x a <https://w3id.org/kg-news/ontology#MissionEvent> }
+  ?x <https://w3id.org/kg-news/ontology#missionKind> ?kind .
+  OPTIONAL { GRAPH ?events { ?x <https://w3id.org/kg-news/ontology#firstReported> ?first } }
+  OPTIONAL { ?x <https://schema.org/name> ?name }
+}
+"""
+# a stored pair's events with their reporting articles and date (an event reported once is its
+# per-article node: participants and date in its article graph; else in the events graph)
+# the stored pairs' events (their kgs:event links) with their reporting articles and date (an
+# event reported once is its per-article node: its date is in its article graph)
+_PAIR_EVENTS = """
+SELECT ?pair ?e ?article ?date WHERE {
+  VALUES ?pair { %s }
+  GRAPH ?g { ?pair <https://w3id.org/kg-news/summary#event> ?e }
+  GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#reportedIn> ?article }
+  OPTIONAL { GRAPH ?d { ?e <http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp> ?date } }
+}
+"""
+_ACTOR_EVENT_PAIRS = """
+SELECT ?p ?x ?g WHERE { GRAPH ?g {
+  { ?p <https://w3id.org/kg-news/summary#actorA> ?x } UNION { ?p <https://w3id.org/kg-news/summary#actorB> ?x }
+  ?p <https://w3id.org/kg-news/summary#eventCount> ?n } }
+"""
 _RANK_KINDS = (
     KGS.pairRank,
     KGS.actorRank,
@@ -557,16 +693,27 @@ _RANK_KINDS = (
     KGS.articleListed,
     KGS.missionListed,
     KGS.participantsListed,
+    KGS.eventPairListed,
+    KGS.missionEventListed,
 )
 _RANKS = """
-SELECT ?x ?p ?r ?g WHERE { GRAPH ?g { ?x ?p ?r
-  FILTER (?p IN (<https://w3id.org/kg-news/summary#pairRank>, <https://w3id.org/kg-news/summary#actorRank>,
-                 <https://w3id.org/kg-news/summary#unlinkedListed>, <https://w3id.org/kg-news/summary#articleListed>,
-                 <https://w3id.org/kg-news/summary#missionListed>, <https://w3id.org/kg-news/summary#participantsListed>)) } }
+SELECT ?x ?p ?r ?g WHERE { GRAPH ?g {
+  VALUES ?p { <https://w3id.org/kg-news/summary#pairRank> <https://w3id.org/kg-news/summary#actorRank>
+              <https://w3id.org/kg-news/summary#unlinkedListed> <https://w3id.org/kg-news/summary#articleListed>
+              <https://w3id.org/kg-news/summary#missionListed> <https://w3id.org/kg-news/summary#participantsListed>
+              <https://w3id.org/kg-news/summary#eventPairListed> <https://w3id.org/kg-news/summary#missionEventListed> }
+  ?x ?p ?r } }
 """
 
 
-_LISTED = (KGS.unlinkedListed, KGS.articleListed, KGS.missionListed, KGS.participantsListed)
+_LISTED = (
+    KGS.unlinkedListed,
+    KGS.articleListed,
+    KGS.missionListed,
+    KGS.participantsListed,
+    KGS.eventPairListed,
+    KGS.missionEventListed,
+)
 
 
 def _rank_literal(kind: URIRef, rank: int) -> Literal:
@@ -582,6 +729,8 @@ def _rank_keys(node: URIRef, state) -> list[tuple[URIRef, tuple | None]]:
         return [(KGS.articleListed, key)]
     if isinstance(state, MissionState):
         return [(KGS.missionListed, key), (KGS.participantsListed, state.name_key(node))]
+    if isinstance(state, EventPairState):
+        return [(KGS.eventPairListed, key)]
     return [(KGS.actorRank, key), (KGS.unlinkedListed, key if state.qid is None else None)]
 
 
@@ -597,28 +746,38 @@ class SummaryPlanner:
         self.store = store
         self.base = base_iri
         self.graph = summary_graph_iri(base_iri)
+        self.events = iris(base_iri).events_graph()
         self._states: dict[URIRef, object] = {}
         self._pending: dict[URIRef, object] = {}
         self._empty = assume_empty or not store.has_graph(self.graph)
-        # sort keys and stored ranks of every pair and actor, read once when first needed
+        # sort keys of the listed nodes (of every node once a write needed them all) and the
+        # stored ranks, read once when first needed
         self._keys: dict[URIRef, dict[URIRef, tuple]] | None = None
+        self._complete = False  # _keys holds every node's key, not only the listed nodes'
         self._ranks: dict[URIRef, dict[URIRef, int]] = {kind: {} for kind in _RANK_KINDS}
         self._pending_ranks: tuple | None = None
 
-    def _load_keys(self) -> dict[URIRef, dict[URIRef, tuple]]:
-        if self._keys is not None:
+    def _load_keys(self, complete: bool = False) -> dict[URIRef, dict[URIRef, tuple]]:
+        """The sort keys by list: of the listed nodes (and those a write changed since), or
+        with ``complete`` of every node (read from the store, which holds the committed state)."""
+        if self._keys is not None and (self._complete or not complete):
             return self._keys
         keys: dict[URIRef, dict[URIRef, tuple]] = {kind: {} for kind in _RANK_KINDS}
+        self._complete = complete or self._empty
         if not self._empty:
             g = {"g": self.graph}
-            for p, m, na, nb, _ in self.store.query(_PAIR_KEYS, g).rows:
+
+            def only(family: str) -> str:
+                return "" if complete else _LISTED_ONLY[family]
+
+            for p, m, na, nb, _ in self.store.query(_PAIR_KEYS % only("pair"), g).rows:
                 keys[KGS.pairRank][p] = (-int(m), str(na), str(nb), str(p))
-            for x, n, name, qid, _ in self.store.query(_ACTOR_KEYS, g).rows:
+            for x, n, name, qid, _ in self.store.query(_ACTOR_KEYS % only("actor"), g).rows:
                 keys[KGS.actorRank][x] = (-int(n), str(name), str(x))
                 if qid is None:
                     keys[KGS.unlinkedListed][x] = keys[KGS.actorRank][x]
             found: dict[URIRef, list] = {}
-            for x, published, title, _ in self.store.query(_ARTICLE_KEYS, g).rows:
+            for x, published, title, _ in self.store.query(_ARTICLE_KEYS % only("article"), g).rows:
                 entry = found.setdefault(x, [None, None])
                 if published is not None:
                     entry[0] = str(published) if entry[0] is None else min(entry[0], str(published))
@@ -627,7 +786,7 @@ class SummaryPlanner:
             for x, (published, title) in found.items():
                 keys[KGS.articleListed][x] = ArticleState(True, published, title).sort_key(x)
             missions: dict[URIRef, MissionState] = {}
-            for x, article, published, kind, name, text in self.store.query(_MISSION_KEYS).rows:
+            for x, article, published, kind, name, text, _ in self.store.query(_MISSION_KEYS % only("mission"), g).rows:
                 kind = str(kind).rpartition("#")[2]
                 state = missions.setdefault(x, MissionState(True, None, str(article), kind))
                 state.kind = min(state.kind, kind)
@@ -639,26 +798,48 @@ class SummaryPlanner:
             for x, state in missions.items():
                 keys[KGS.missionListed][x] = state.sort_key(x)
                 keys[KGS.participantsListed][x] = state.name_key(x)
-            for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
-                self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
+            for p, n, a, b, na, nb, _ in self.store.query(_EVENT_PAIR_KEYS, g).rows:
+                keys[KGS.eventPairListed][p] = _event_pair_key(int(n), _text(na), _text(nb), str(a), str(b))
+            mission_events: dict[URIRef, list] = {}
+            for x, first, kind, name, _ in self.store.query(_MISSION_EVENT_KEYS, {"events": self.events}).rows:
+                entry = mission_events.setdefault(x, [_text(first), None, None])
+                kind = str(kind).rpartition("#")[2]
+                entry[1] = kind if entry[1] is None else min(entry[1], kind)
+                if name is not None:
+                    entry[2] = str(name) if entry[2] is None else min(entry[2], str(name))
+            for x, (first, kind, name) in mission_events.items():
+                keys[KGS.missionEventListed][x] = _mission_event_key(x, first, kind, name)
+            if self._keys is None:
+                for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
+                    self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
         self._keys = keys
         return keys
 
-    def _rank_changes(self, before: dict) -> tuple[set[tuple], set[tuple], tuple]:
-        """Rank triples to remove and add: the first RANKED nodes of each list, numbered 1, 2, …"""
+    def _rank_changes(self, before: dict, listed: Mapping | None = None) -> tuple[set[tuple], set[tuple], tuple]:
+        """Rank triples to remove and add: the first RANKED nodes of each list, numbered 1, 2, …
+        (``listed``: more changed sort keys by list, of nodes without a state of their own)."""
         keys = self._load_keys()
         changed: dict[URIRef, dict[URIRef, tuple | None]] = {kind: {} for kind in keys}
         for node in before:
             for kind, key in _rank_keys(node, self._pending[node]):
-                if key is not None or node in keys[kind]:
+                if key is not None or node in keys[kind] or not self._complete:
                     changed[kind][node] = key
+        for kind, updates in (listed or {}).items():
+            changed[kind].update(
+                (node, key)
+                for node, key in updates.items()
+                if key is not None or node in keys[kind] or not self._complete
+            )
         remove, add, new_ranks = set(), set(), {}
-        for kind, table in keys.items():
+        for kind in _RANK_KINDS:
             old = self._ranks[kind]
             if not changed[kind]:
                 new_ranks[kind] = old
                 continue
             size = PARTICIPANT_MISSIONS if kind == KGS.participantsListed else RANKED
+            if not self._listed_stay(self._keys[kind], changed[kind], old):
+                self._load_keys(complete=True)  # every node's key: another may enter the list
+            table = self._keys[kind]
             top = heapq.nsmallest(size, self._candidates(table, changed[kind], old), key=lambda item: item[1])
             # a listed flag (the query sorts the listed nodes itself) changes only for the nodes
             # that enter or leave the list; a rank shifts for every node after a change
@@ -673,11 +854,19 @@ class SummaryPlanner:
         return remove, add, (changed, new_ranks)
 
     @staticmethod
-    def _candidates(table: dict, changed: dict, ranked: dict):
+    def _listed_stay(table: dict, changed: dict, ranked: dict) -> bool:
+        """True when no listed node left its list or moved back in it."""
+        return all(
+            node not in ranked if key is None else node not in ranked or key <= table[node]
+            for node, key in changed.items()
+        )
+
+    @classmethod
+    def _candidates(cls, table: dict, changed: dict, ranked: dict):
         """The (node, key) pairs that can be in the list after ``changed``: when no listed node
         left it or moved back, the listed nodes and the changed ones (every other node still
-        stands behind all listed ones); else every node."""
-        if all(key is not None and (node not in ranked or key <= table[node]) for node, key in changed.items()):
+        stands behind all listed ones); else every node (``table`` must then hold them all)."""
+        if cls._listed_stay(table, changed, ranked):
             nodes = set(ranked) | set(changed)
         else:
             nodes = set(table) | set(changed)
@@ -687,15 +876,22 @@ class SummaryPlanner:
                 yield node, key
 
     def _touch(
-        self, node: URIRef, pair: tuple[str, str] | None, before: dict, article: bool = False, mission: bool = False
+        self,
+        node: URIRef,
+        pair: tuple[str, str] | None,
+        before: dict,
+        article: bool = False,
+        mission: bool = False,
+        new: bool = False,
     ):
-        """The node's state for this batch (a copy, loaded once), remembering its triples before."""
+        """The node's state for this batch (a copy, loaded once), remembering its state before
+        (``new``: the node of an article the store does not hold yet, nothing to read)."""
         state = self._pending.get(node)
         if state is not None:
             return state
         if node in self._states:
             state = self._states[node].copy()
-        elif mission or self._empty:  # a mission node has no triples but its flags
+        elif mission or new or self._empty:  # a mission node has no triples but its flags
             state = (
                 MissionState() if mission else PairState(*pair) if pair else ArticleState() if article else ActorState()
             )
@@ -708,23 +904,28 @@ class SummaryPlanner:
                 if article
                 else ActorState.from_triples(found)
             )
-        before[node] = state.triples(node)
+        before[node] = state.copy()
         self._pending[node] = state
         return state
 
-    def plan(self, added: list[ArticleFacts], removed: Mapping[str, ArticleFacts]) -> tuple[set[tuple], set[tuple]]:
+    def plan(
+        self, added: list[ArticleFacts], removed: Mapping[str, ArticleFacts], events: tuple = ((), ())
+    ) -> tuple[set[tuple], set[tuple]]:
         """(summary triples to delete, to insert) for a write of ``added``, dropping ``removed``.
 
         Every article of ``added`` that is already in the store must be in ``removed``.
+        ``events``: the meeting and mission events (:class:`kg.events.EventFacts`) the write
+        replaces and those it writes (:meth:`kg.events.EventPlanner.changed_events`).
         """
-        before: dict[URIRef, set[tuple]] = {}
+        before: dict[URIRef, object] = {}
         self._drop(removed, {facts.article: facts for facts in added}, before)
         for facts in added:
             node = URIRef(facts.article)
-            self._touch(node, None, before, article=True)
+            fresh = facts.article not in removed  # not in the store: its nodes are new
+            self._touch(node, None, before, article=True, new=fresh)
             self._pending[node] = ArticleState.of(facts)
             for mission, kind, name, kind_text in facts.missions:
-                self._touch(URIRef(mission), None, before, mission=True)
+                self._touch(URIRef(mission), None, before, mission=True, new=fresh)
                 self._pending[URIRef(mission)] = MissionState(
                     True, facts.published, facts.article, kind, name, kind_text
                 )
@@ -734,13 +935,111 @@ class SummaryPlanner:
                 state = self._touch(pair_iri(a, b, self.base), (a, b), before)
                 for meeting, date in held:
                     state.add(meeting, facts.article, date, names_a, names_b)
+        listed = self._plan_events(*events, before)
         remove, add = set(), set()
         for node, old in before.items():
-            new = self._pending[node].triples(node)
-            remove |= old - new
-            add |= new - old
-        rank_remove, rank_add, self._pending_ranks = self._rank_changes(before)
+            gone, came = old.changes(self._pending[node], node)
+            remove |= gone
+            add |= came
+        rank_remove, rank_add, self._pending_ranks = self._rank_changes(before, listed)
         return remove | rank_remove, add | rank_add
+
+    def _plan_events(self, old: Iterable, new: Iterable, before: dict) -> dict:
+        """Move the replaced events out of their pairs' nodes and the written ones in (and the
+        mission events out of and into the "missions" list); renamed actors rename their pairs.
+        Returns the mission events' changed sort keys."""
+        missions: dict[URIRef, tuple | None] = {}
+        pairs: dict[URIRef, EventPairState] = {}
+        old, new = list(old), list(new)
+        loaded = self._load_event_pairs(
+            (a, b)
+            for facts in old + new
+            if facts.category == "meeting"
+            for i, a in enumerate(facts.participants)
+            for b in facts.participants[i + 1 :]
+        )
+        for facts, adding in [(f, False) for f in old] + [(f, True) for f in new]:
+            node = URIRef(facts.event)
+            if facts.category == "mission":
+                missions[node] = (
+                    _mission_event_key(node, facts.first_reported, facts.kind, facts.name) if adding else None
+                )
+                continue
+            people = facts.participants
+            for i, a in enumerate(people):
+                for b in people[i + 1 :]:
+                    state = self._event_pair(a, b, before, pairs, loaded)
+                    if adding:
+                        state.events[facts.event] = (facts.articles, facts.date)
+                    else:
+                        state.events.pop(facts.event, None)
+        for state in pairs.values():
+            if state.events:
+                state.name_a, state.name_b = self._actor_name(state.a, before), self._actor_name(state.b, before)
+        return {KGS.missionEventListed: missions, KGS.eventPairListed: self._renamed_pairs(before, pairs)}
+
+    def _renamed_pairs(self, before: dict, touched: dict) -> dict[URIRef, tuple]:
+        """The new sort keys of the stored event pairs of actors that this write renames (an
+        article brought an alphabetically earlier name, or took away the first one; rare)."""
+        keys = self._load_keys()[KGS.eventPairListed]
+        out: dict[URIRef, tuple] = {}
+        for node, old in before.items():
+            state = self._pending[node]
+            if not isinstance(state, ActorState):
+                continue
+            name = old.name if old.count > 0 else None
+            if name is None or state.name == name:
+                continue  # a new actor has no stored pairs yet
+            for pair, _, _ in self.store.query(_ACTOR_EVENT_PAIRS, {"g": self.graph, "x": node}).rows:
+                key = keys.get(pair)
+                if pair in touched or key is None:
+                    continue  # its key follows its state
+                count, has_a, name_a, has_b, name_b, a, b = key
+                name_a = state.name if a == str(node) else name_a if has_a else None
+                name_b = state.name if b == str(node) else name_b if has_b else None
+                out[pair] = _event_pair_key(-count, name_a, name_b, a, b)
+        return out
+
+    def _event_pair(self, a: str, b: str, before: dict, pairs: dict, loaded: Mapping) -> EventPairState:
+        """The pair's events state for this batch (a stored one from ``loaded``)."""
+        node = iris(self.base).event_pair(a, b)
+        state = pairs.get(node)
+        if state is not None:
+            return state
+        state = self._pending.get(node)
+        if state is None:
+            if node in self._states:
+                state = self._states[node].copy()
+            else:
+                state = loaded.get(node) or EventPairState(a, b)
+            before[node] = state.copy()
+            self._pending[node] = state
+        pairs[node] = state
+        return state
+
+    def _load_event_pairs(self, wanted: Iterable[tuple[str, str]]) -> dict[URIRef, EventPairState]:
+        """The stored states of these pairs that no earlier write of this planner cached: their
+        events with the articles reporting them and their dates, in a few queries."""
+        made = iris(self.base)
+        nodes = {made.event_pair(a, b): (a, b) for a, b in wanted}
+        todo = [] if self._empty else sorted(n for n in nodes if n not in self._pending and n not in self._states)
+        found: dict[URIRef, dict[str, tuple[set, str | None]]] = {node: {} for node in todo}
+        for start in range(0, len(todo), _CHUNK):
+            values = " ".join(sparql_term(node) for node in todo[start : start + _CHUNK])
+            for pair, e, article, date in self.store.query(_PAIR_EVENTS % values).rows:
+                found[pair].setdefault(str(e), (set(), _text(date)))[0].add(str(article))
+        return {
+            node: EventPairState(*nodes[node], {e: (frozenset(r), d) for e, (r, d) in events.items()})
+            for node, events in found.items()
+        }
+
+    def _actor_name(self, actor: str, before: dict) -> str | None:
+        """The actor's name (its summary node's) after this batch."""
+        node = URIRef(actor)
+        state = self._pending.get(node) or self._states.get(node)
+        if state is None and not self._empty:
+            state = self._touch(node, None, before)
+        return state.name if state is not None else None
 
     def _drop(
         self, removed: Mapping[str, ArticleFacts], new_versions: Mapping[str, ArticleFacts], before: dict
@@ -787,8 +1086,13 @@ class SummaryPlanner:
             self._pending[node] = recompute_pair(self.store, a, b, exclude, self.graph)
 
     def commit(self) -> None:
-        """The planned write succeeded: its states are now the store's."""
-        self._states.update(self._pending)
+        """The planned write succeeded: its states are now the store's (actors' and pairs' are
+        kept for the next writes; an article's or mission's is read again if it is replaced)."""
+        for node, state in self._pending.items():
+            if isinstance(state, (ActorState, PairState, EventPairState)):
+                self._states[node] = state
+            else:
+                self._states.pop(node, None)
         self._pending = {}
         if self._pending_ranks is not None:
             changed, self._ranks = self._pending_ranks
@@ -811,9 +1115,24 @@ ASK { GRAPH ?g { ?article <https://w3id.org/kg-news/summary#actorCount> ?n } }
 """
 
 
+_HAS_EVENT_LISTS = """
+ASK { GRAPH ?g { ?x <https://w3id.org/kg-news/summary#eventPairListed>|<https://w3id.org/kg-news/summary#missionEventListed> true } }
+"""
+# a mission event, or a meeting event of two actors: then the event lists cannot be empty
+_NEEDS_EVENT_LISTS = """
+ASK {
+  { GRAPH ?events { ?x a <https://w3id.org/kg-news/ontology#MissionEvent> } }
+  UNION
+  { GRAPH ?events { ?x a <https://w3id.org/kg-news/ontology#MeetingEvent> }
+    GRAPH ?h { ?x <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> ?a , ?b FILTER (?a != ?b) } }
+}
+"""
+
+
 def summary_is_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     """False when the store has articles but its summary graph is missing or from before the
-    per-article nodes (``kgs:actorCount``) existed: then :func:`rebuild_summary` is needed.
+    per-article nodes (``kgs:actorCount``) or the event lists (``kgs:eventPairListed``,
+    ``kgs:missionEventListed``) existed: then :func:`rebuild_summary` is needed.
 
     >>> from kg.store import open_store
     >>> summary_is_current(open_store("memory:"))
@@ -821,7 +1140,11 @@ def summary_is_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     """
     graph = summary_graph_iri(base_iri)
     if store.has_graph(graph) and store.query(_HAS_ARTICLE_NODES, {"g": graph}).boolean:
-        return True  # the common case, answered without listing the store's graphs
+        # the common case, answered without listing the store's graphs
+        return (
+            store.query(_HAS_EVENT_LISTS, {"g": graph}).boolean
+            or not store.query(_NEEDS_EVENT_LISTS, {"events": iris(base_iri).events_graph()}).boolean
+        )
     return not any(iris(base_iri).is_article(g) for g in store.graph_names())
 
 
@@ -884,14 +1207,19 @@ def expected_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
 
 
 def _planned_from_articles(store, base_iri: str):
-    """A planner that has planned the whole summary from the article graphs, and its triples."""
+    """A planner that has planned the whole summary from the article graphs, and its triples
+    (the event lists from the meeting and mission events that clustering the articles gives)."""
+    from kg.events import article_mentions, cluster, event_facts, named_events
+
     planner = SummaryPlanner(store, base_iri, assume_empty=True)
-    added = [
-        article_facts(str(name), store.iter_graph_triples(name))
-        for name in store.graph_names()
-        if iris(base_iri).is_article(name)
-    ]
-    _, add = planner.plan(added, {})
+    added, mentions = [], []
+    for name in store.graph_names():
+        if iris(base_iri).is_article(name):
+            triples = list(store.iter_graph_triples(name))
+            added.append(article_facts(str(name), triples))
+            mentions.extend(m for m in article_mentions(str(name), triples) if m.category != "statement")
+    events = [event_facts(node, members) for node, members in named_events(cluster(mentions), base_iri)]
+    _, add = planner.plan(added, {}, ((), events))
     return planner, add
 
 

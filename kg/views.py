@@ -441,19 +441,20 @@ _EGO = (
 ORDER BY DESC(?meetings) ?other
 LIMIT %d"""
 )
-# with the events graph (kg/events.py): meetings counted as events, one per reported happening
-# however many articles report it (as the stored query "who-met-whom" counts them)
+# meetings counted as events (kg/events.py: one per reported happening, however many articles
+# report it), read from the summary graph's event-pair nodes (kept at ingest, as the stored query
+# "who-met-whom" reads them)
 _EGO_EVENTS = (
     _PREFIXES
-    + """SELECT ?actor ?other (COUNT(DISTINCT ?event) AS ?meetings) WHERE {
-  ?event sem:hasActor ?actor ; a kg:MeetingEvent ; sem:hasActor ?other .
-  FILTER (?other != ?actor)
+    + """SELECT ?actor ?other ?meetings WHERE {
+  { ?pair kgs:actorA ?actor ; kgs:actorB ?other } UNION { ?pair kgs:actorB ?actor ; kgs:actorA ?other }
+  ?pair kgs:eventCount ?meetings .
 }
-GROUP BY ?actor ?other
 ORDER BY DESC(?meetings) ?other
 LIMIT %d"""
 )
-_HAS_EVENTS = _PREFIXES + "ASK { ?event a kg:MeetingEvent }"
+# a store written before the event pairs (read-only, not yet rebuilt) shows per-article reports
+_HAS_EVENTS = _PREFIXES + "ASK { ?pair kgs:eventPairListed true }"
 _NODES = (
     _PREFIXES
     + """SELECT ?actor ?name ?qid ?types ?articles WHERE {
@@ -668,11 +669,10 @@ def _statements(store, sparql: str, iri: URIRef, base_iri: str) -> list[dict]:
 
 def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
     """Who met the actor (first hop, the most meetings first) and whom they met (second hop):
-    nodes with name/type/QID, edges weighted by meetings. The actor's own meetings are counted
-    as events (one per happening, however many articles report it) when the store has the
-    events graph (``counted: "events"``); the second hop is the counterparts' ties among the
-    store's strongest pairs (the summary graph's 1000 ranked pair nodes), weighted by their
-    per-article meeting reports (``counted: "reports"``)."""
+    nodes with name/type/QID, edges weighted by meetings, counted as events (one per happening,
+    however many articles report it; ``counted: "events"``) from the summary graph's event-pair
+    nodes; the second hop is the counterparts' ties among the store's 1000 most frequent pairs.
+    A store written before the event pairs counts per-article meeting reports (``"reports"``)."""
     events = bool(store.query(_HAS_EVENTS).boolean)
     first = _rows(store, (_EGO_EVENTS if events else _EGO) % MAX_EGO_NEIGHBOURS, actor=iri)
     weights: dict[tuple, int] = {}
@@ -683,7 +683,7 @@ def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
     # reading every pair of busy counterparts instead costs seconds at 10,000 articles
     first_hop = set(hop)
     second = []
-    for row in _rows(store, _TOP_PAIRS):
+    for row in _top_pairs(store, events):
         x, y = row["a"], row["b"]
         if iri in (x, y) or (x not in first_hop and y not in first_hop):
             continue  # the actor's own ties beyond the first MAX_EGO_NEIGHBOURS are left out
@@ -692,12 +692,8 @@ def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
                 hop[node] = 2
         if x in hop and y in hop:
             second.append((x, y, _value(row["meetings"])))
-    reported = {}  # second-hop edges: the summary's per-article meeting counts (recounting them as
-    # events among 60 busy actors takes seconds at 10,000 articles)
-    for x, y, meetings in second:
-        key = tuple(sorted((str(x), str(y))))
-        if key not in weights:
-            reported[key] = meetings
+    for x, y, meetings in second:  # the ties among the counterparts
+        weights.setdefault(tuple(sorted((str(x), str(y)))), meetings)
     info = _actor_info(store, list(hop), base_iri)
     nodes = []
     for node, distance in hop.items():
@@ -713,7 +709,6 @@ def ego_network(store, iri: URIRef, base_iri: str = DEFAULT_BASE_IRI) -> dict:
         nodes.append({**entry, "hop": distance})
     counted = "events" if events else "reports"
     edges = [{"from": a, "to": b, "meetings": n, "counted": counted} for (a, b), n in sorted(weights.items())]
-    edges += [{"from": a, "to": b, "meetings": n, "counted": "reports"} for (a, b), n in sorted(reported.items())]
     return {"nodes": nodes, "edges": edges, "counted": counted}
 
 
@@ -777,11 +772,27 @@ _TOP_PAIRS = (
 ORDER BY ?rank
 LIMIT 1000"""
 )
+_TOP_EVENT_PAIRS = (
+    _PREFIXES
+    + """SELECT ?a ?b ?meetings WHERE {
+  ?pair kgs:eventPairListed true ; kgs:actorA ?a ; kgs:actorB ?b ; kgs:eventCount ?meetings .
+}"""
+)  # the 1000 listed pairs, sorted here (sorting IRIs in the store costs more than the query)
+
+
+def _top_pairs(store, events: bool) -> list[dict]:
+    """The store's 1000 most frequent pairs, most meetings first (events, else reports)."""
+    if not events:
+        return _rows(store, _TOP_PAIRS)
+    rows = _rows(store, _TOP_EVENT_PAIRS)
+    return sorted(rows, key=lambda row: (-_value(row["meetings"]), str(row["a"]), str(row["b"])))
 
 
 def network_view(store, limit: int = 60, base_iri: str = DEFAULT_BASE_IRI) -> dict:
-    """The most connected actors (by meeting reports, over the 1000 most frequent pairs of the
-    summary graph) and the meetings among them (per-article reports): at most ``limit`` nodes (≤ 200).
+    """The most connected actors (by meetings, over the 1000 most frequent pairs of the summary
+    graph) and the meetings among them, counted as events (one per happening, however many
+    articles report it; per-article reports on a store written before the event pairs): at
+    most ``limit`` nodes (≤ 200).
 
     >>> import kg
     >>> graph = kg.open("memory:")
@@ -791,7 +802,8 @@ def network_view(store, limit: int = 60, base_iri: str = DEFAULT_BASE_IRI) -> di
     (['Mark Rutte', 'Shigeru Ishiba'], 1)
     """
     limit = max(2, min(int(limit), 200))
-    pairs = [(row["a"], row["b"], _value(row["meetings"])) for row in _rows(store, _TOP_PAIRS)]
+    events = bool(store.query(_HAS_EVENTS).boolean)
+    pairs = [(row["a"], row["b"], _value(row["meetings"])) for row in _top_pairs(store, events)]
     degree: dict = defaultdict(int)
     for a, b, n in pairs:
         degree[a] += n
@@ -811,14 +823,13 @@ def network_view(store, limit: int = 60, base_iri: str = DEFAULT_BASE_IRI) -> di
             "articles": 0,
         }
         nodes.append({**entry, "meetings": degree[node]})
-    # meeting reports: the summary graph's per-article counts (the events-based "who-met-whom"
-    # aggregates every event of the store, seconds at 10,000 articles)
+    counted = "events" if events else "reports"
     edges = [
-        {"from": str(a), "to": str(b), "meetings": n, "counted": "reports"}
+        {"from": str(a), "to": str(b), "meetings": n, "counted": counted}
         for a, b, n in pairs
         if a in chosen and b in chosen
     ]
-    return {"view": "network", "nodes": nodes, "edges": edges, "pairs": len(pairs)}
+    return {"view": "network", "nodes": nodes, "edges": edges, "pairs": len(pairs), "counted": counted}
 
 
 VIEWS = {"article": article_view, "actor": actor_view, "search": search_actors, "network": network_view}

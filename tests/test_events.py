@@ -25,6 +25,7 @@ from kg.ingest import delete_article, ingest_factsheet
 from kg.model import load_factsheet, parse_factsheet
 from kg.queries import find_query, run_query
 from kg.store import open_store
+from kg.summary import rebuild_summary, summary_graph_iri
 
 sys.path.insert(0, str(ROOT))
 from benchmarks.generate import ReportGenerator
@@ -252,10 +253,99 @@ def test_incremental_events_equal_a_rebuild(ops):
         else:
             delete_article(store, build_article(sheet(index)).iri)
     assert isomorphic(events_graph(store), rebuilt(store))
+    # the summary's event lists (pairs' meeting events, listed mission events) follow the events
+    assert summary_triples(store) == rebuilt_summary(store)
     store.close()
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations)
+def test_short_event_lists_stay_equal_to_a_rebuild(ops):
+    """With lists shorter than the data, pairs and mission events enter and leave the lists."""
+    import kg.summary
+
+    saved = kg.summary.RANKED
+    kg.summary.RANKED = 2
+    try:
+        test_incremental_events_equal_a_rebuild.hypothesis.inner_test(ops)
+    finally:
+        kg.summary.RANKED = saved
+
+
+def summary_triples(store) -> set:
+    graph = summary_graph_iri()
+    return set(store.iter_graph_triples(graph)) if store.has_graph(graph) else set()
+
+
+def rebuilt_summary(store) -> set:
+    """The summary recomputed from the same article graphs in another store."""
+    fresh = open_store("memory:")
+    for name in store.graph_names():
+        if name != summary_graph_iri():
+            fresh.replace_graph(name, list(store.iter_graph_triples(name)))
+    rebuild_summary(fresh)
+    return summary_triples(fresh)
 
 
 def test_the_report_generator_gives_shared_events():
     first, second = REPORTS.truth(0), REPORTS.truth(1)
     assert set(first["meetings"]) & set(second["meetings"])  # two reports of one story
     assert Path(FIXTURE).is_file()
+
+
+# --------------------------------------------------------------------------- the replay, densely
+
+
+def _dense_mentions(rng, count: int) -> list:
+    """Mentions of a few actors on a few days: many compatible, ambiguous and bridging ones."""
+    out = []
+    for n in range(count):
+        category = rng.choice(["meeting", "meeting", "meeting", "statement"])
+        people = tuple(sorted(rng.sample(["p:a", "p:b", "p:c", "p:d"], rng.choice([1, 2, 2, 3]))))
+        published = f"2025-04-{rng.randint(1, 28):02d}"
+        date = rng.choice([None, published, published[:7], f"2025-04-{rng.randint(1, 28):02d}", "2025"])
+        article = f"a:{rng.randint(0, count // 2)}"
+        if category == "statement":
+            text = rng.choice(["wir sind bereit", "wir sind bereit heute", "das ist falsch", "nie wieder krieg"])
+            out.append(Mention(f"s:{n}", "statement", article, "direct", people[:1], None, date, published, text=text))
+        else:
+            kind = rng.choice(["meeting", "talks", "call"])
+            place = rng.choice([None, None, "pl:x", "pl:y"])
+            out.append(Mention(f"m:{n}", "meeting", article, kind, people, place, date, published))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_planners_replay_equals_clustering_everything(seed):
+    """EventPlanner.plan decides again only what a write can change: after random adds,
+    removals and replacements (a mention's IRI back with other features) of dense, ambiguous
+    mentions, the events graph it keeps equals event_triples(cluster(all mentions))."""
+    import random
+
+    from kg.events import EventPlanner, event_triples
+
+    rng = random.Random(seed)
+    pool = _dense_mentions(rng, 60)
+    store = open_store("memory:")
+    planner = EventPlanner(store)
+    present: dict = {}
+    for _ in range(14):
+        absent = [m for m in pool if m.iri not in present]
+        added = rng.sample(absent, min(len(absent), rng.randint(0, 8)))
+        removed = rng.sample(sorted(present.values(), key=lambda m: m.iri), min(len(present), rng.randint(0, 4)))
+        for m in rng.sample(sorted(present.values(), key=lambda m: m.iri), min(len(present), rng.randint(0, 2))):
+            if m not in removed:  # replaced: the same IRI with other features
+                removed.append(m)
+                added.append(
+                    Mention(
+                        m.iri, m.category, m.article, m.kind, m.participants, m.place, None, "2025-04-15", text=m.text
+                    )
+                )
+        remove, add = planner.plan(added, removed)
+        store.apply_changes(remove=[(*t, EVENTS) for t in remove], add=[(*t, EVENTS) for t in add])
+        for m in removed:
+            present.pop(m.iri, None)
+        present.update((m.iri, m) for m in added)
+        stored = set(store.iter_graph_triples(EVENTS)) if store.has_graph(EVENTS) else set()
+        assert stored == event_triples(cluster(present.values()))

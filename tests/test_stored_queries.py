@@ -417,6 +417,8 @@ def _paging_cases(store):
         values.update({p.name: mission for p in query.parameters if p.name == "mission" and p.required})
         values.update({p.name: event for p in query.parameters if p.name == "event"})
         yield query, values
+        if any(p.name == "actor" and not p.required for p in query.parameters):
+            yield query, {k: v for k, v in values.items() if k != "actor"}  # the list without an actor
 
 
 def test_pages_do_not_overlap_and_concatenate_to_the_whole_result(synthetic_store):

@@ -109,7 +109,6 @@
       // width grows with the number of meetings (1 → 1 px, 2 → 3 px, 4 → 5 px, …, at most 10 px)
       return { id: i, from: e.from, to: e.to, meetings: e.meetings, width: Math.min(10, 1 + 2 * Math.log2(e.meetings)),
         title: e.meetings + (e.counted === "events" ? " meeting(s)" : " meeting report(s) in articles"), label: e.meetings > 1 ? String(e.meetings) : undefined,
-        dashes: e.counted === "reports" && centre !== null,
         color: { color: "#8895aa" } };
     }));
     var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {
@@ -146,8 +145,8 @@
     }
     var ego = el("div", { id: "ego" });
     root.appendChild(section("Who met whom (" + (data.network.nodes.length - 1) + " actors)", [ego,
-      el("p", { class: "note", text: "Edge width = meetings. " + (data.network.counted === "events" ? "The actor's own meetings are counted as events (one per happening, however many articles report it); " : "") +
-        "dashed: ties between the counterparts, counted as meeting reports in articles. Click an actor for its page." })]));
+      el("p", { class: "note", text: (data.network.counted === "events" ? "Edge width = meetings, counted as events (one per happening, however many articles report it); " :
+        "Edge width = meetings reported in articles; ") + "the ties between the counterparts are those among the store's 1000 most frequent pairs. Click an actor for its page." })]));
     var tl = el("div", { id: "timeline" });
     var shown = data.timeline.length < data.timeline_total ? " (the newest " + data.timeline.length + " of " + data.timeline_total + " dated events)" : "";
     root.appendChild(section("Timeline" + shown, [tl]));
@@ -182,7 +181,7 @@
   // ------------------------------------------------------------------ network and search
   function network() {
     root.appendChild(el("h1", { text: "The most connected actors" }));
-    root.appendChild(el("p", { class: "meta", text: data.nodes.length + " actors with the most meeting reports (of the " + data.pairs + " most frequent pairs); edge width = meetings reported in articles; click an actor for its page." }));
+    root.appendChild(el("p", { class: "meta", text: data.nodes.length + " actors with the most meetings (of the " + data.pairs + " most frequent pairs); edge width = " + (data.counted === "reports" ? "meetings reported in articles" : "meetings, counted as events (one per happening, however many articles report it)") + "; click an actor for its page." }));
     var box = el("div", { id: "network" });
     root.appendChild(box);
     if (typeof vis !== "undefined") {
