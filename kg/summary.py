@@ -616,11 +616,9 @@ SELECT ?x ?article ?published ?kind ?name ?text WHERE {
 }
 """
 _EVENT_PAIR_KEYS = """
-SELECT ?p ?n ?a ?b ?na ?nb ?g WHERE { GRAPH ?g {
+SELECT ?p ?n ?a ?b ?g WHERE { GRAPH ?g {
   ?p <https://w3id.org/kg-news/summary#eventCount> ?n ;
-     <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b .
-  OPTIONAL { ?a <https://w3id.org/kg-news/summary#name> ?na }
-  OPTIONAL { ?b <https://w3id.org/kg-news/summary#name> ?nb } } }
+     <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b } }
 """
 _MISSION_EVENT_KEYS = """
 SELECT ?x ?first ?kind ?name ?events WHERE {
@@ -750,8 +748,9 @@ class SummaryPlanner:
             for x, state in missions.items():
                 keys[KGS.missionListed][x] = state.sort_key(x)
                 keys[KGS.participantsListed][x] = state.name_key(x)
-            for p, n, a, b, na, nb, _ in self.store.query(_EVENT_PAIR_KEYS, g).rows:
-                keys[KGS.eventPairListed][p] = _event_pair_key(int(n), _text(na), _text(nb), str(a), str(b))
+            names = {x: key[1] for x, key in keys[KGS.actorRank].items()}  # the actors' kgs:name
+            for p, n, a, b, _ in self.store.query(_EVENT_PAIR_KEYS, g).rows:
+                keys[KGS.eventPairListed][p] = _event_pair_key(int(n), names.get(a), names.get(b), str(a), str(b))
             mission_events: dict[URIRef, list] = {}
             for x, first, kind, name, _ in self.store.query(_MISSION_EVENT_KEYS, {"events": self.events}).rows:
                 entry = mission_events.setdefault(x, [_text(first), None, None])
