@@ -48,8 +48,11 @@ Ingest, re-ingest and delete recompute the events of the connected component (un
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import heapq
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -75,6 +78,7 @@ _WD = "http://www.wikidata.org/entity/"
 _KG = str(KG)
 # the match keys are a derived index in the summary vocabulary (kg/summary.py imports this module)
 _MATCH_KEY = URIRef("https://w3id.org/kg-news/summary#matchKey")
+_MATCH_FEATURES = URIRef("https://w3id.org/kg-news/summary#matchFeatures")
 
 
 def events_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
@@ -112,6 +116,29 @@ class Mention:
     @property
     def tokens(self) -> frozenset[str]:
         return _token_set(self.text or "")
+
+
+_FEATURES = tuple(f.name for f in dataclasses.fields(Mention) if f.name != "iri")
+
+
+def features(mention: Mention) -> str:
+    """What the matcher needs of a mention, as JSON (kept in the events graph as
+    ``kgs:matchFeatures``, so that ingest reads candidates from one triple each instead of
+    from their article graphs).
+
+    >>> m = Mention("m:1", "meeting", "a:1", "talks", ("p:x", "p:y"), None, "2025-04", None)
+    >>> from_features("m:1", features(m)) == m
+    True
+    """
+    return json.dumps([getattr(mention, name) for name in _FEATURES], ensure_ascii=False, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=65536)
+def from_features(iri: str, text: str) -> Mention:
+    """The mention :func:`features` describes."""
+    values = dict(zip(_FEATURES, json.loads(text)))
+    values["participants"] = tuple(values["participants"])
+    return Mention(iri, **values)
 
 
 def quote_tokens(text: str) -> list[str]:
@@ -353,11 +380,18 @@ def _years(span) -> list[str]:
     return [str(year) for year in range(span[0].year, span[1].year + 1)]
 
 
+def _months(span) -> list[str]:
+    first, last = span[0].year * 12 + span[0].month - 1, span[1].year * 12 + span[1].month - 1
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, last + 1)]
+
+
 @functools.lru_cache(maxsize=16384)
 def match_keys(mention: Mention) -> tuple[str, ...]:
     """The keys under which a mention's possible partners are found: every pair of mentions that
-    :func:`compatible` accepts shares at least one key (participant pair and year; speaker, year
-    and the first or last words of a quote; a mission's QID or name).
+    :func:`compatible` accepts shares at least one key (meetings: participant pair and month;
+    quotes: speaker, month and the first or last words; missions: QID, name, or kind, participant
+    pair and year). Month buckets keep a key's mentions few however long the archive: two
+    mentions whose days overlap share a month, as they share a year.
 
     >>> m = Mention("m", "meeting", "a", "meeting", ("x", "y"), None, "2025-04-09", None)
     >>> len(match_keys(m))
@@ -365,7 +399,7 @@ def match_keys(mention: Mention) -> tuple[str, ...]:
     """
     c = mention.category
     span = interval(mention)
-    buckets = _years(span) if span else ["article:" + mention.article]
+    buckets = (_years(span) if c == "mission" else _months(span)) if span else ["article:" + mention.article]
     if c == "statement":
         tokens = quote_tokens(mention.text or "")
         speaker = mention.participants[0]
@@ -533,6 +567,7 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
         mention = URIRef(m.iri)
         out.add((node, KG.mention, mention))
         out.update((mention, _MATCH_KEY, _plain(k)) for k in match_keys(m))
+        out.add((mention, _MATCH_FEATURES, _plain(features(m))))
     out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
     published = sorted(m.published for m in members if m.published)
     if published:
@@ -576,10 +611,18 @@ def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
 # --------------------------------------------------------------------------- the store side
 
 _LOOKUP = """
-SELECT DISTINCT ?m ?e ?events WHERE {
+SELECT DISTINCT ?m ?e ?f ?events WHERE {
   VALUES ?k { %s }
   GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchKey> ?k .
-                  ?e <https://w3id.org/kg-news/ontology#mention> ?m }
+                  ?e <https://w3id.org/kg-news/ontology#mention> ?m .
+                  ?m <https://w3id.org/kg-news/summary#matchFeatures> ?f }
+}
+"""
+_MEMBERS = """
+SELECT ?e ?m ?f ?events WHERE {
+  VALUES ?e { %s }
+  GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#mention> ?m .
+                  ?m <https://w3id.org/kg-news/summary#matchFeatures> ?f }
 }
 """
 _MENTION_TRIPLES = """
@@ -610,7 +653,6 @@ _SUBJECTS = """
 SELECT ?s ?p ?o ?events WHERE { VALUES ?s { %s } GRAPH ?events { ?s ?p ?o } }
 """
 _CHUNK = 400  # keys or subjects per lookup query
-_MENTION_CACHE = 50_000  # stored mentions the planner keeps between writes (read from the store once)
 
 
 class EventPlanner:
@@ -618,32 +660,32 @@ class EventPlanner:
 
     The events of the connected components the write touches — before it (the removed mentions'
     components) and after it (the new mentions' and the remaining ones') — are recomputed and
-    replace the old ones; every other event stays as it is.
+    replace the old ones; every other event stays as it is. Stored candidates are found by
+    their match keys and read from their ``kgs:matchFeatures`` (nothing is kept between writes).
     """
 
     def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI):
         self.store = store
         self.base = base_iri
         self.graph = events_graph_iri(base_iri)
-        self._mentions: dict[str, Mention] = {}
-        self._last: tuple | None = None  # what the last plan read and clustered (changed_events)
+        self._last: tuple | None = None  # the events the last plan replaced and wrote (changed_events)
 
     def changed_events(self) -> tuple[list[EventFacts], list[EventFacts]]:
         """The meeting and mission events that the last :meth:`plan` replaces (as stored) and
         those it writes: the summary's event lists follow them (kg/summary.py)."""
         if self._last is None:
             return [], []
-        cache, touched, clusters = self._last
-        stored = {iri: found for entries in cache.values() for iri, found in entries.items()}
-        old: dict[str, list[Mention]] = {}
-        for iri in sorted(touched):
-            mention, event = stored[iri]
-            if mention.category != "statement":
-                old.setdefault(event, []).append(mention)
-        wanted = [members for members in clusters if members[0].category != "statement"]
+        old, new = self._last
         return (
-            [event_facts(URIRef(event), members) for event, members in old.items()],
-            [event_facts(node, members) for node, members in named_events(wanted, self.base)],
+            [
+                event_facts(URIRef(event), members)
+                for event, members in old.items()
+                if members[0].category != "statement"
+            ],
+            [
+                event_facts(node, members)
+                for node, members in named_events([g for g in new if g[0].category != "statement"], self.base)
+            ],
         )
 
     def _lookup(self, keys: Iterable[str], cache: dict) -> None:
@@ -655,72 +697,256 @@ class EventPlanner:
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             values = " ".join(sparql_term(Literal(k)) for k in chunk)
-            rows = self.store.query(_LOOKUP % values, {"events": self.graph}).rows
-            events = {str(m): str(e) for m, e, _ in rows}
-            missing = [m for m in events if m not in self._mentions]
-            self._mentions.update(stored_mentions(self.store, missing))
-            for iri, event in events.items():
-                mention = self._mentions.get(iri)
-                for k in match_keys(mention) if mention is not None else ():
-                    if k in cache:
-                        cache[k][iri] = (mention, event)
-
-    def _closure(self, start: Iterable[Mention], cache: dict, removed: set[str], new: dict[str, Mention]):
-        """The mentions connected to ``start`` under :func:`compatible`: the stored ones (but
-        ``removed``) and ``new`` ones."""
-        new_by_key: dict[str, list[Mention]] = {}
-        for mention in new.values():
-            for k in match_keys(mention):
-                new_by_key.setdefault(k, []).append(mention)
-        found = {m.iri: m for m in start}
-        frontier = list(found.values())
-        while frontier:
-            self._lookup((k for m in frontier for k in match_keys(m)), cache)
-            following = []
-            for mention in frontier:
+            for m, e, f, _ in self.store.query(_LOOKUP % values, {"events": self.graph}).rows:
+                mention = from_features(str(m), str(f))
                 for k in match_keys(mention):
-                    stored = [m for iri, (m, _) in cache[k].items() if iri not in removed]
-                    for other in stored + new_by_key.get(k, []):
-                        if other.iri not in found and compatible(mention, other):
-                            found[other.iri] = other
-                            following.append(other)
-            frontier = following
-        return found
+                    if k in cache:
+                        cache[k][mention.iri] = (mention, str(e))
+
+    def _members(self, events: Iterable[str], members: dict) -> None:
+        """Read the stored mentions of these events (each event once) into ``members``:
+        event → {mention IRI: mention}. A one-report event is its mention's own node."""
+        wanted = sorted(e for e in set(events) if e not in members)
+        for e in wanted:
+            members[e] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            values = " ".join(sparql_term(URIRef(e)) for e in wanted[start : start + _CHUNK])
+            for e, m, f, _ in self.store.query(_MEMBERS % values, {"events": self.graph}).rows:
+                members[str(e)][str(m)] = from_features(str(m), str(f))
 
     def plan(self, added: Sequence[Mention], removed: Sequence[Mention]) -> tuple[set[tuple], set[tuple]]:
-        """(triples to remove from, to add to the events graph) for this write."""
+        """(triples to remove from, to add to the events graph) for this write.
+
+        :func:`cluster` is replayed from the write's mentions on, over the stored clustering:
+        a mention is decided again only when it is new, or when an event it could join (one
+        with a mention sharing a key with it and one compatible with it) changed before it in
+        the clustering order; every other mention keeps its stored event. So a write reads and
+        recomputes the mentions near its own, not the whole connected component (which, for a
+        frequent pair or speaker, grows with the archive), and gives what :func:`cluster` over
+        every mention gives.
+        """
         self._last = None
         if not added and not removed:
             return set(), set()
-        cache: dict = {}
-        if len(self._mentions) > _MENTION_CACHE:
-            self._mentions.clear()
-        for mention in removed:  # the stored versions (their article graphs are being replaced)
-            self._mentions[mention.iri] = mention
-        gone = {m.iri for m in removed}
-        before = self._closure(removed, cache, set(), {})
-        new = {m.iri: m for m in added}
-        after = self._closure(
-            [m for iri, m in before.items() if iri not in gone] + list(new.values()), cache, gone, new
-        )
-        stored = {iri: event for entries in cache.values() for iri, (_, event) in entries.items()}
-        touched = (set(before) | set(after)) & set(stored)
-        old = self._subject_triples(sorted({stored[iri] for iri in touched}) + sorted(touched))
-        clusters = cluster(after.values())
-        fresh = event_triples(clusters, self.base)
-        self._last = (cache, touched, clusters)
-        for iri in gone:
-            self._mentions.pop(iri, None)
-        self._mentions.update(new)  # stored once the write lands (if it fails, no key finds them)
+        replay = _Replay(self, removed, added)
+        old_groups, new_groups = replay.run()
+        old = event_triples(list(old_groups.values()), self.base)
+        fresh = event_triples(new_groups, self.base)
+        self._last = (old_groups, new_groups)
         return old - fresh, fresh - old
 
-    def _subject_triples(self, subjects: Sequence[str]) -> set[tuple]:
-        out: set[tuple] = set()
-        for start in range(0, len(subjects), _CHUNK):
-            values = " ".join(sparql_term(URIRef(s)) for s in subjects[start : start + _CHUNK])
-            for s, p, o, _ in self.store.query(_SUBJECTS % values, {"events": self.graph}).rows:
-                out.add((s, p, o))
-        return out
+
+class _Replay:
+    """One write's replay of :func:`cluster` over the stored clustering (see EventPlanner.plan).
+
+    The old world is the stored mentions (each with its stored event), the new one the same
+    without ``removed`` and with ``added`` (a replaced article's mention may be in both). An
+    event is named by its founder, its first mention in :func:`_order`; a mention that is not
+    decided again keeps its stored founder.
+    """
+
+    def __init__(self, planner: EventPlanner, removed: Sequence[Mention], added: Sequence[Mention]):
+        self.planner = planner
+        self.keys: dict = {}  # key → {IRI: (stored mention, its stored event)}
+        self.members: dict = {}  # stored event → {IRI: stored mention}
+        self.gone = {m.iri for m in removed}
+        self.added = {m.iri: m for m in added}
+        self.added_by_key: dict[str, list[Mention]] = {}
+        for m in added:
+            for k in match_keys(m):
+                self.added_by_key.setdefault(k, []).append(m)
+        self.old_event: dict[str, str] = {}  # stored mention → its stored event
+        self.old_mention: dict[str, Mention] = {}
+        self.founder: dict[str, str] = {}  # decided again: mention → founder in the new world
+        self.joined: dict[str, list[str]] = {}  # founder → mentions decided again that joined it
+        self.heap: list = []
+        self.queued: set[str] = set()
+        self.removed = list(removed)
+
+    # ---- the old world, read on demand
+
+    def _load_keys(self, keys: Iterable[str]) -> None:
+        missing = [k for k in keys if k not in self.keys]
+        if not missing:
+            return
+        self.planner._lookup(missing, self.keys)
+        events = set()
+        for k in missing:
+            for iri, (mention, event) in self.keys[k].items():
+                self.old_event[iri] = event
+                self.old_mention.setdefault(iri, mention)
+                events.add(event)
+        self._load_events(events)
+
+    def _load_events(self, events: Iterable[str]) -> None:
+        multi = [e for e in events if e not in self.members and e not in self.old_mention]
+        self.planner._members(multi, self.members)
+        for e in events:
+            if e not in self.members and e in self.old_mention:  # a one-report event: its mention
+                self.members[e] = {e: self.old_mention[e]}
+        for e in events:
+            for iri, mention in self.members[e].items():
+                self.old_event[iri] = e
+                self.old_mention.setdefault(iri, mention)
+
+    def old_members(self, event: str) -> dict[str, Mention]:
+        if event not in self.members:
+            self._load_events([event])
+        return self.members[event]
+
+    def old_founder(self, iri: str) -> str:
+        members = self.old_members(self.old_event[iri])
+        return min(members.values(), key=_order).iri
+
+    # ---- the new world
+
+    def new_mention(self, iri: str) -> Mention:
+        return self.added[iri] if iri in self.added else self.old_mention[iri]
+
+    def in_new_world(self, iri: str) -> bool:
+        return iri in self.added or (iri in self.old_mention and iri not in self.gone)
+
+    def new_founder(self, iri: str) -> str:
+        return self.founder[iri] if iri in self.founder else self.old_founder(iri)
+
+    def neighbours(self, mention: Mention, old: bool) -> list[Mention]:
+        """The mentions sharing a key with ``mention`` in the old (stored) or new world."""
+        keys = match_keys(mention)
+        self._load_keys(keys)
+        out: dict[str, Mention] = {}
+        for k in keys:
+            for iri, (stored, _) in self.keys[k].items():
+                if old or iri not in self.gone:
+                    out[iri] = stored
+            if not old:
+                for m in self.added_by_key.get(k, ()):
+                    out[m.iri] = m
+        return list(out.values())
+
+    def new_members(self, founder: str) -> list[Mention]:
+        """The new world's members of the event ``founder`` founds (so far in the replay)."""
+        out = {iri: self.added[iri] for iri in self.joined.get(founder, ()) if iri in self.added}
+        out.update((iri, self.old_mention[iri]) for iri in self.joined.get(founder, ()) if iri not in self.added)
+        if founder in self.old_event and founder not in self.gone:
+            for iri, m in self.old_members(self.old_event[founder]).items():
+                if iri not in self.gone and iri not in self.founder and self.old_founder(iri) == founder:
+                    out[iri] = m
+        return list(out.values())
+
+    # ---- the replay
+
+    def push(self, mention: Mention) -> None:
+        if mention.iri not in self.queued and self.in_new_world(mention.iri):
+            self.queued.add(mention.iri)
+            heapq.heappush(self.heap, (_order(self.new_mention(mention.iri)), mention.iri))
+
+    def changed(self, position: tuple, members: Iterable[Mention]) -> None:
+        """An event with these members (old and new) changed at ``position``: every later
+        mention that belongs to it, or could join it (shares a key with a member and is
+        compatible with one), is decided again."""
+        members = list(members)
+        self._load_keys({k for m in members for k in match_keys(m)})  # one query for them all
+        for m in members:
+            if _order(m) > position:
+                self.push(m)
+        seen: set[str] = set()
+        for m in members:
+            for other in self.neighbours(m, old=False):
+                if other.iri in seen or other.iri in self.queued:
+                    continue
+                seen.add(other.iri)
+                candidate = self.new_mention(other.iri)
+                if _order(candidate) > position and any(compatible(candidate, x) for x in members):
+                    self.push(candidate)
+
+    def _event_members(self, founder: str, old_event: str | None) -> list[Mention]:
+        members = list(self.new_members(founder))
+        if old_event is not None:
+            members += [m for m in self.old_members(old_event).values()]
+        return members
+
+    def run(self) -> tuple[dict[str, list[Mention]], list[list[Mention]]]:
+        """(the old events to replace, by stored event IRI; the new events to write)."""
+        self._load_keys({k for m in [*self.removed, *self.added.values()] for k in match_keys(m)})
+        for r in self.removed:  # their stored events lose them
+            if r.iri in self.old_event:
+                event = self.old_event[r.iri]
+                self.changed(_order(r), self.old_members(event).values())
+        for m in self.added.values():
+            self.push(m)
+        touched_old: set[str] = set()
+        touched_new: set[str] = set()
+        while self.heap:
+            position, iri = heapq.heappop(self.heap)
+            mention = self.new_mention(iri)
+            candidates = {
+                self.new_founder(other.iri)
+                for other in self.neighbours(mention, old=False)
+                if other.iri != iri and _order(self.new_mention(other.iri)) < position
+            }
+            fitting = []
+            for founder in sorted(candidates):
+                members = [m for m in self.new_members(founder) if _order(m) < position]
+                if members and all(compatible(mention, other) for other in members):
+                    fitting.append(founder)
+            founder = fitting[0] if len(fitting) == 1 else iri
+            stored = iri in self.old_event and iri not in self.added
+            before = self.old_founder(iri) if stored else None
+            self.founder[iri] = founder
+            self.joined.setdefault(founder, []).append(iri)
+            if founder == before:
+                continue
+            old_event = self.old_event[iri] if stored else None
+            if old_event is not None:
+                touched_old.add(old_event)
+            touched_new.add(founder)
+            affected = self._event_members(founder, None)
+            if before is not None:
+                affected += self._event_members(before, old_event)
+            self.changed(position, affected)
+        for r in self.gone:
+            if r in self.old_event:
+                touched_old.add(self.old_event[r])
+        for iri in self.added:
+            if iri in self.old_event:
+                touched_old.add(self.old_event[iri])
+        return self._groups(touched_old, touched_new)
+
+    def _groups(self, touched_old: set[str], touched_new: set[str]):
+        """The old and new events to compare: the touched ones (closed over: an old event's
+        mentions' new events, a new event's mentions' old events), and (for events that share
+        an identity, which :func:`event_triples` tells apart) every other loaded event of
+        several mentions, the same in both."""
+        old_groups: dict[str, list[Mention]] = {}
+        new_groups: dict[str, list[Mention]] = {}
+        pending_old, pending_new = set(touched_old), set(touched_new)
+        while pending_old or pending_new:
+            while pending_old:
+                event = pending_old.pop()
+                members = sorted(self.old_members(event).values(), key=_order)
+                old_groups[event] = members
+                for m in members:
+                    if self.in_new_world(m.iri) and m.iri not in self.added:
+                        founder = self.new_founder(m.iri)
+                        if founder not in new_groups:
+                            pending_new.add(founder)
+            while pending_new:
+                founder = pending_new.pop()
+                members = sorted(self.new_members(founder), key=_order)
+                new_groups[founder] = members
+                for m in members:
+                    event = self.old_event.get(m.iri)
+                    if event is not None and event not in old_groups:
+                        pending_old.add(event)
+        identities = {_identity(g) for g in [*old_groups.values(), *new_groups.values()] if len(g) > 1}
+        for event, members in self.members.items():
+            if len(members) > 1 and event not in old_groups:
+                group = sorted(members.values(), key=_order)
+                if _identity(group) in identities and all(
+                    self.in_new_world(m.iri) and self.new_founder(m.iri) == group[0].iri for m in group
+                ):
+                    old_groups[event] = new_groups.setdefault(group[0].iri, group)
+        return old_groups, [g for g in new_groups.values() if g]
 
 
 def all_mentions(store, base_iri: str = DEFAULT_BASE_IRI) -> list[Mention]:
@@ -756,11 +982,19 @@ def events_are_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     >>> events_are_current(open_store("memory:"))
     True
     """
-    if store.has_graph(events_graph_iri(base_iri)):
-        return True
+    graph = events_graph_iri(base_iri)
+    if store.has_graph(graph):  # and written with the match features (a mention's keys and features come together)
+        keyed = store.query(_ONE_KEYED, {"events": graph}).rows
+        return not keyed or bool(store.query(_FEATURES_OF, {"events": graph, "m": keyed[0][0]}).rows)
     return not store.query(_ANY_FACT).boolean
 
 
+_ONE_KEYED = """
+SELECT ?m ?events WHERE { GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchKey> ?k } } LIMIT 1
+"""
+_FEATURES_OF = """
+SELECT ?f ?events ?m WHERE { GRAPH ?events { ?m <https://w3id.org/kg-news/summary#matchFeatures> ?f } } LIMIT 1
+"""
 _ANY_FACT = """
 ASK { GRAPH ?g { ?x a ?c FILTER (?c IN (<https://w3id.org/kg-news/ontology#Meeting>,
   <https://w3id.org/kg-news/ontology#Mission>, <https://w3id.org/kg-news/ontology#Statement>)) } }

@@ -229,8 +229,16 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
 # --------------------------------------------------------------------------- node states
 
 
+class _Diff:
+    """``changes(new, node)``: the triples to remove and to add when a node's state becomes ``new``."""
+
+    def changes(self, new, node: URIRef) -> tuple[set[tuple], set[tuple]]:
+        old_triples, new_triples = self.triples(node), new.triples(node)
+        return old_triples - new_triples, new_triples - old_triples
+
+
 @dataclass
-class ActorState:
+class ActorState(_Diff):
     """The summary of one actor over all stored articles."""
 
     count: int = 0
@@ -304,7 +312,7 @@ def _descending(text: str) -> tuple[int, ...]:
 
 
 @dataclass
-class ArticleState:
+class ArticleState(_Diff):
     """The summary of one stored article: its counts, for the "articles" list."""
 
     exists: bool = False
@@ -343,7 +351,7 @@ class ArticleState:
 
 
 @dataclass
-class MissionState:
+class MissionState(_Diff):
     """Where one mission stands in the mission lists (no triples of its own but the list flags)."""
 
     exists: bool = False
@@ -409,7 +417,24 @@ class PairState:
         if names_b:
             self.name_b = min(names_b | ({self.name_b} if self.name_b else set()))
 
-    def triples(self, node: URIRef) -> set[tuple]:
+    def changes(self, new: PairState, node: URIRef) -> tuple[set[tuple], set[tuple]]:
+        """As the triples' difference, without listing a frequent pair's every meeting: only
+        the meetings and articles that came or went."""
+        if not self.meetings or not new.meetings:
+            old_triples, new_triples = self.triples(node), new.triples(node)
+            return old_triples - new_triples, new_triples - old_triples
+        old_triples, new_triples = self.triples(node, members=False), new.triples(node, members=False)
+        remove, add = old_triples - new_triples, new_triples - old_triples
+        for predicate, was, now in (
+            (KGS.meeting, self.meetings, new.meetings),
+            (KGS.article, self.articles, new.articles),
+        ):
+            remove.update((node, predicate, URIRef(x)) for x in was - now)
+            add.update((node, predicate, URIRef(x)) for x in now - was)
+        return remove, add
+
+    def triples(self, node: URIRef, members: bool = True) -> set[tuple]:
+        """The pair node's triples (``members``: with one per meeting and article)."""
         if not self.meetings:
             return set()
         out = {
@@ -419,8 +444,9 @@ class PairState:
             (node, KGS.meetingCount, _integer(len(self.meetings))),
             (node, KGS.articleCount, _integer(len(self.articles))),
         }
-        out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
-        out.update((node, KGS.article, URIRef(a)) for a in self.articles)
+        if members:
+            out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
+            out.update((node, KGS.article, URIRef(a)) for a in self.articles)
         for predicate, value in (
             (KGS.firstDate, self.first),
             (KGS.lastDate, self.last),
@@ -457,7 +483,7 @@ class PairState:
 
 
 @dataclass
-class EventPairState:
+class EventPairState(_Diff):
     """The meeting *events* of one pair of actors (``a`` < ``b``): for each event the articles
     that report it and its date; the pair's node gives their counts, first and last known date
     and links the events (``kgs:event``: a later write reads them back). The actors' names (their
@@ -587,26 +613,32 @@ def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) ->
 _CHUNK = 400  # nodes per VALUES block
 RANKED = 1000  # pairs, actors, articles and missions numbered or flagged for the LIMIT 1000 lists
 PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about 2.8 rows each)
+# The sort keys of every node of a list (%s: nothing), or of its listed nodes only (%s: a pattern
+# that binds ?x to the nodes carrying one of the list's rank predicates): a write needs the
+# whole table only when a listed node leaves its list or moves back in it.
 _PAIR_KEYS = """
 SELECT ?p ?m ?na ?nb ?g WHERE { GRAPH ?g {
+  %s
   ?p <https://w3id.org/kg-news/summary#meetingCount> ?m ;
      <https://w3id.org/kg-news/summary#nameA> ?na ;
      <https://w3id.org/kg-news/summary#nameB> ?nb } }
 """
 _ACTOR_KEYS = """
 SELECT ?x ?n ?name ?qid ?g WHERE { GRAPH ?g {
+  %s
   ?x <https://w3id.org/kg-news/summary#articles> ?n ; <https://w3id.org/kg-news/summary#name> ?name
   OPTIONAL { ?x <https://w3id.org/kg-news/summary#qid> ?qid } } }
 """
 _ARTICLE_KEYS = """
 SELECT ?x ?published ?title ?g WHERE {
-  GRAPH ?g { ?x <https://w3id.org/kg-news/summary#actorCount> ?n }
+  GRAPH ?g { %s ?x <https://w3id.org/kg-news/summary#actorCount> ?n }
   OPTIONAL { GRAPH ?x { ?x <https://schema.org/datePublished> ?published } }
   OPTIONAL { GRAPH ?x { ?x <https://schema.org/headline> ?title } }
 }
 """
 _MISSION_KEYS = """
-SELECT ?x ?article ?published ?kind ?name ?text WHERE {
+SELECT ?x ?article ?published ?kind ?name ?text ?g WHERE {
+  %s
   ?x a <https://w3id.org/kg-news/ontology#Mission> ;
      <http://www.w3.org/ns/prov#wasDerivedFrom> ?article ;
      <https://w3id.org/kg-news/ontology#missionKind> ?kind .
@@ -615,6 +647,13 @@ SELECT ?x ?article ?published ?kind ?name ?text WHERE {
   OPTIONAL { ?article <https://schema.org/datePublished> ?published }
 }
 """
+_S = "https://w3id.org/kg-news/summary#"
+_LISTED_ONLY = {  # duplicate rows (a node in two of a family's lists) change nothing
+    "pair": "?p <" + _S + "pairRank> ?r .",
+    "actor": "VALUES ?lp { <" + _S + "actorRank> <" + _S + "unlinkedListed> } ?x ?lp ?r .",
+    "article": "?x <" + _S + "articleListed> ?r .",
+    "mission": "GRAPH ?g { VALUES ?lp { <" + _S + "missionListed> <" + _S + "participantsListed> } ?x ?lp ?r }",
+}
 _EVENT_PAIR_KEYS = """
 SELECT ?p ?n ?a ?b ?g WHERE { GRAPH ?g {
   ?p <https://w3id.org/kg-news/summary#eventCount> ?n ;
@@ -656,12 +695,12 @@ _RANK_KINDS = (
     KGS.missionEventListed,
 )
 _RANKS = """
-SELECT ?x ?p ?r ?g WHERE { GRAPH ?g { ?x ?p ?r
-  FILTER (?p IN (<https://w3id.org/kg-news/summary#pairRank>, <https://w3id.org/kg-news/summary#actorRank>,
-                 <https://w3id.org/kg-news/summary#unlinkedListed>, <https://w3id.org/kg-news/summary#articleListed>,
-                 <https://w3id.org/kg-news/summary#missionListed>, <https://w3id.org/kg-news/summary#participantsListed>,
-                 <https://w3id.org/kg-news/summary#eventPairListed>,
-                 <https://w3id.org/kg-news/summary#missionEventListed>)) } }
+SELECT ?x ?p ?r ?g WHERE { GRAPH ?g {
+  VALUES ?p { <https://w3id.org/kg-news/summary#pairRank> <https://w3id.org/kg-news/summary#actorRank>
+              <https://w3id.org/kg-news/summary#unlinkedListed> <https://w3id.org/kg-news/summary#articleListed>
+              <https://w3id.org/kg-news/summary#missionListed> <https://w3id.org/kg-news/summary#participantsListed>
+              <https://w3id.org/kg-news/summary#eventPairListed> <https://w3id.org/kg-news/summary#missionEventListed> }
+  ?x ?p ?r } }
 """
 
 
@@ -709,25 +748,34 @@ class SummaryPlanner:
         self._states: dict[URIRef, object] = {}
         self._pending: dict[URIRef, object] = {}
         self._empty = assume_empty or not store.has_graph(self.graph)
-        # sort keys and stored ranks of every pair and actor, read once when first needed
+        # sort keys of the listed nodes (of every node once a write needed them all) and the
+        # stored ranks, read once when first needed
         self._keys: dict[URIRef, dict[URIRef, tuple]] | None = None
+        self._complete = False  # _keys holds every node's key, not only the listed nodes'
         self._ranks: dict[URIRef, dict[URIRef, int]] = {kind: {} for kind in _RANK_KINDS}
         self._pending_ranks: tuple | None = None
 
-    def _load_keys(self) -> dict[URIRef, dict[URIRef, tuple]]:
-        if self._keys is not None:
+    def _load_keys(self, complete: bool = False) -> dict[URIRef, dict[URIRef, tuple]]:
+        """The sort keys by list: of the listed nodes (and those a write changed since), or
+        with ``complete`` of every node (read from the store, which holds the committed state)."""
+        if self._keys is not None and (self._complete or not complete):
             return self._keys
         keys: dict[URIRef, dict[URIRef, tuple]] = {kind: {} for kind in _RANK_KINDS}
+        self._complete = complete or self._empty
         if not self._empty:
             g = {"g": self.graph}
-            for p, m, na, nb, _ in self.store.query(_PAIR_KEYS, g).rows:
+
+            def only(family: str) -> str:
+                return "" if complete else _LISTED_ONLY[family]
+
+            for p, m, na, nb, _ in self.store.query(_PAIR_KEYS % only("pair"), g).rows:
                 keys[KGS.pairRank][p] = (-int(m), str(na), str(nb), str(p))
-            for x, n, name, qid, _ in self.store.query(_ACTOR_KEYS, g).rows:
+            for x, n, name, qid, _ in self.store.query(_ACTOR_KEYS % only("actor"), g).rows:
                 keys[KGS.actorRank][x] = (-int(n), str(name), str(x))
                 if qid is None:
                     keys[KGS.unlinkedListed][x] = keys[KGS.actorRank][x]
             found: dict[URIRef, list] = {}
-            for x, published, title, _ in self.store.query(_ARTICLE_KEYS, g).rows:
+            for x, published, title, _ in self.store.query(_ARTICLE_KEYS % only("article"), g).rows:
                 entry = found.setdefault(x, [None, None])
                 if published is not None:
                     entry[0] = str(published) if entry[0] is None else min(entry[0], str(published))
@@ -736,7 +784,7 @@ class SummaryPlanner:
             for x, (published, title) in found.items():
                 keys[KGS.articleListed][x] = ArticleState(True, published, title).sort_key(x)
             missions: dict[URIRef, MissionState] = {}
-            for x, article, published, kind, name, text in self.store.query(_MISSION_KEYS).rows:
+            for x, article, published, kind, name, text, _ in self.store.query(_MISSION_KEYS % only("mission"), g).rows:
                 kind = str(kind).rpartition("#")[2]
                 state = missions.setdefault(x, MissionState(True, None, str(article), kind))
                 state.kind = min(state.kind, kind)
@@ -760,8 +808,9 @@ class SummaryPlanner:
                     entry[2] = str(name) if entry[2] is None else min(entry[2], str(name))
             for x, (first, kind, name) in mission_events.items():
                 keys[KGS.missionEventListed][x] = _mission_event_key(x, first, kind, name)
-            for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
-                self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
+            if self._keys is None:
+                for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
+                    self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
         self._keys = keys
         return keys
 
@@ -772,17 +821,24 @@ class SummaryPlanner:
         changed: dict[URIRef, dict[URIRef, tuple | None]] = {kind: {} for kind in keys}
         for node in before:
             for kind, key in _rank_keys(node, self._pending[node]):
-                if key is not None or node in keys[kind]:
+                if key is not None or node in keys[kind] or not self._complete:
                     changed[kind][node] = key
         for kind, updates in (listed or {}).items():
-            changed[kind].update((node, key) for node, key in updates.items() if key is not None or node in keys[kind])
+            changed[kind].update(
+                (node, key)
+                for node, key in updates.items()
+                if key is not None or node in keys[kind] or not self._complete
+            )
         remove, add, new_ranks = set(), set(), {}
-        for kind, table in keys.items():
+        for kind in _RANK_KINDS:
             old = self._ranks[kind]
             if not changed[kind]:
                 new_ranks[kind] = old
                 continue
             size = PARTICIPANT_MISSIONS if kind == KGS.participantsListed else RANKED
+            if not self._listed_stay(self._keys[kind], changed[kind], old):
+                self._load_keys(complete=True)  # every node's key: another may enter the list
+            table = self._keys[kind]
             top = heapq.nsmallest(size, self._candidates(table, changed[kind], old), key=lambda item: item[1])
             # a listed flag (the query sorts the listed nodes itself) changes only for the nodes
             # that enter or leave the list; a rank shifts for every node after a change
@@ -797,11 +853,19 @@ class SummaryPlanner:
         return remove, add, (changed, new_ranks)
 
     @staticmethod
-    def _candidates(table: dict, changed: dict, ranked: dict):
+    def _listed_stay(table: dict, changed: dict, ranked: dict) -> bool:
+        """True when no listed node left its list or moved back in it."""
+        return all(
+            node not in ranked if key is None else node not in ranked or key <= table[node]
+            for node, key in changed.items()
+        )
+
+    @classmethod
+    def _candidates(cls, table: dict, changed: dict, ranked: dict):
         """The (node, key) pairs that can be in the list after ``changed``: when no listed node
         left it or moved back, the listed nodes and the changed ones (every other node still
-        stands behind all listed ones; one that leaves the store was not listed); else every node."""
-        if all(node not in ranked or (key is not None and key <= table[node]) for node, key in changed.items()):
+        stands behind all listed ones); else every node (``table`` must then hold them all)."""
+        if cls._listed_stay(table, changed, ranked):
             nodes = set(ranked) | set(changed)
         else:
             nodes = set(table) | set(changed)
@@ -811,15 +875,22 @@ class SummaryPlanner:
                 yield node, key
 
     def _touch(
-        self, node: URIRef, pair: tuple[str, str] | None, before: dict, article: bool = False, mission: bool = False
+        self,
+        node: URIRef,
+        pair: tuple[str, str] | None,
+        before: dict,
+        article: bool = False,
+        mission: bool = False,
+        new: bool = False,
     ):
-        """The node's state for this batch (a copy, loaded once), remembering its triples before."""
+        """The node's state for this batch (a copy, loaded once), remembering its state before
+        (``new``: the node of an article the store does not hold yet, nothing to read)."""
         state = self._pending.get(node)
         if state is not None:
             return state
         if node in self._states:
             state = self._states[node].copy()
-        elif mission or self._empty:  # a mission node has no triples but its flags
+        elif mission or new or self._empty:  # a mission node has no triples but its flags
             state = (
                 MissionState() if mission else PairState(*pair) if pair else ArticleState() if article else ActorState()
             )
@@ -832,7 +903,7 @@ class SummaryPlanner:
                 if article
                 else ActorState.from_triples(found)
             )
-        before[node] = state.triples(node)
+        before[node] = state.copy()
         self._pending[node] = state
         return state
 
@@ -845,14 +916,15 @@ class SummaryPlanner:
         ``events``: the meeting and mission events (:class:`kg.events.EventFacts`) the write
         replaces and those it writes (:meth:`kg.events.EventPlanner.changed_events`).
         """
-        before: dict[URIRef, set[tuple]] = {}
+        before: dict[URIRef, object] = {}
         self._drop(removed, {facts.article: facts for facts in added}, before)
         for facts in added:
             node = URIRef(facts.article)
-            self._touch(node, None, before, article=True)
+            fresh = facts.article not in removed  # not in the store: its nodes are new
+            self._touch(node, None, before, article=True, new=fresh)
             self._pending[node] = ArticleState.of(facts)
             for mission, kind, name, kind_text in facts.missions:
-                self._touch(URIRef(mission), None, before, mission=True)
+                self._touch(URIRef(mission), None, before, mission=True, new=fresh)
                 self._pending[URIRef(mission)] = MissionState(
                     True, facts.published, facts.article, kind, name, kind_text
                 )
@@ -865,9 +937,9 @@ class SummaryPlanner:
         listed = self._plan_events(*events, before)
         remove, add = set(), set()
         for node, old in before.items():
-            new = self._pending[node].triples(node)
-            remove |= old - new
-            add |= new - old
+            gone, came = old.changes(self._pending[node], node)
+            remove |= gone
+            add |= came
         rank_remove, rank_add, self._pending_ranks = self._rank_changes(before, listed)
         return remove | rank_remove, add | rank_add
 
@@ -910,11 +982,11 @@ class SummaryPlanner:
         article brought an alphabetically earlier name, or took away the first one; rare)."""
         keys = self._load_keys()[KGS.eventPairListed]
         out: dict[URIRef, tuple] = {}
-        for node, triples in before.items():
+        for node, old in before.items():
             state = self._pending[node]
             if not isinstance(state, ActorState):
                 continue
-            name = next((str(o) for _, p, o in triples if p == KGS.name), None)
+            name = old.name if old.count > 0 else None
             if name is None or state.name == name:
                 continue  # a new actor has no stored pairs yet
             for pair, _, _ in self.store.query(_ACTOR_EVENT_PAIRS, {"g": self.graph, "x": node}).rows:
@@ -939,7 +1011,7 @@ class SummaryPlanner:
                 state = self._states[node].copy()
             else:
                 state = loaded.get(node) or EventPairState(a, b)
-            before[node] = state.triples(node)
+            before[node] = state.copy()
             self._pending[node] = state
         pairs[node] = state
         return state
@@ -1013,8 +1085,13 @@ class SummaryPlanner:
             self._pending[node] = recompute_pair(self.store, a, b, exclude, self.graph)
 
     def commit(self) -> None:
-        """The planned write succeeded: its states are now the store's."""
-        self._states.update(self._pending)
+        """The planned write succeeded: its states are now the store's (actors' and pairs' are
+        kept for the next writes; an article's or mission's is read again if it is replaced)."""
+        for node, state in self._pending.items():
+            if isinstance(state, (ActorState, PairState, EventPairState)):
+                self._states[node] = state
+            else:
+                self._states.pop(node, None)
         self._pending = {}
         if self._pending_ranks is not None:
             changed, self._ranks = self._pending_ranks

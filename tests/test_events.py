@@ -292,3 +292,60 @@ def test_the_report_generator_gives_shared_events():
     first, second = REPORTS.truth(0), REPORTS.truth(1)
     assert set(first["meetings"]) & set(second["meetings"])  # two reports of one story
     assert Path(FIXTURE).is_file()
+
+
+# --------------------------------------------------------------------------- the replay, densely
+
+
+def _dense_mentions(rng, count: int) -> list:
+    """Mentions of a few actors on a few days: many compatible, ambiguous and bridging ones."""
+    out = []
+    for n in range(count):
+        category = rng.choice(["meeting", "meeting", "meeting", "statement"])
+        people = tuple(sorted(rng.sample(["p:a", "p:b", "p:c", "p:d"], rng.choice([1, 2, 2, 3]))))
+        published = f"2025-04-{rng.randint(1, 28):02d}"
+        date = rng.choice([None, published, published[:7], f"2025-04-{rng.randint(1, 28):02d}", "2025"])
+        article = f"a:{rng.randint(0, count // 2)}"
+        if category == "statement":
+            text = rng.choice(["wir sind bereit", "wir sind bereit heute", "das ist falsch", "nie wieder krieg"])
+            out.append(Mention(f"s:{n}", "statement", article, "direct", people[:1], None, date, published, text=text))
+        else:
+            kind = rng.choice(["meeting", "talks", "call"])
+            place = rng.choice([None, None, "pl:x", "pl:y"])
+            out.append(Mention(f"m:{n}", "meeting", article, kind, people, place, date, published))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_planners_replay_equals_clustering_everything(seed):
+    """EventPlanner.plan decides again only what a write can change: after random adds,
+    removals and replacements (a mention's IRI back with other features) of dense, ambiguous
+    mentions, the events graph it keeps equals event_triples(cluster(all mentions))."""
+    import random
+
+    from kg.events import EventPlanner, event_triples
+
+    rng = random.Random(seed)
+    pool = _dense_mentions(rng, 60)
+    store = open_store("memory:")
+    planner = EventPlanner(store)
+    present: dict = {}
+    for _ in range(14):
+        absent = [m for m in pool if m.iri not in present]
+        added = rng.sample(absent, min(len(absent), rng.randint(0, 8)))
+        removed = rng.sample(sorted(present.values(), key=lambda m: m.iri), min(len(present), rng.randint(0, 4)))
+        for m in rng.sample(sorted(present.values(), key=lambda m: m.iri), min(len(present), rng.randint(0, 2))):
+            if m not in removed:  # replaced: the same IRI with other features
+                removed.append(m)
+                added.append(
+                    Mention(
+                        m.iri, m.category, m.article, m.kind, m.participants, m.place, None, "2025-04-15", text=m.text
+                    )
+                )
+        remove, add = planner.plan(added, removed)
+        store.apply_changes(remove=[(*t, EVENTS) for t in remove], add=[(*t, EVENTS) for t in add])
+        for m in removed:
+            present.pop(m.iri, None)
+        present.update((m.iri, m) for m in added)
+        stored = set(store.iter_graph_triples(EVENTS)) if store.has_graph(EVENTS) else set()
+        assert stored == event_triples(cluster(present.values()))
