@@ -653,14 +653,18 @@ _LISTED_ONLY = {  # duplicate rows (a node in two of a family's lists) change no
     "actor": "VALUES ?lp { <" + _S + "actorRank> <" + _S + "unlinkedListed> } ?x ?lp ?r .",
     "article": "?x <" + _S + "articleListed> ?r .",
     "mission": "GRAPH ?g { VALUES ?lp { <" + _S + "missionListed> <" + _S + "participantsListed> } ?x ?lp ?r }",
+    "event pair": "?p <" + _S + "eventPairListed> ?r .",
+    "mission event": "GRAPH ?summary { ?x <" + _S + "missionEventListed> ?r }",
 }
 _EVENT_PAIR_KEYS = """
-SELECT ?p ?n ?a ?b ?g WHERE { GRAPH ?g {
+SELECT ?p ?n ?a ?b ?na ?nb ?g WHERE { GRAPH ?g { %s
   ?p <https://w3id.org/kg-news/summary#eventCount> ?n ;
-     <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b } }
+     <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b .
+  OPTIONAL { ?a <https://w3id.org/kg-news/summary#name> ?na }
+  OPTIONAL { ?b <https://w3id.org/kg-news/summary#name> ?nb } } }
 """
 _MISSION_EVENT_KEYS = """
-SELECT ?x ?first ?kind ?name ?events WHERE {
+SELECT ?x ?first ?kind ?name ?events WHERE { %s
   GRAPH ?events { ?x a <https://w3id.org/kg-news/ontology#MissionEvent> }
   ?x <https://w3id.org/kg-news/ontology#missionKind> ?kind .
   OPTIONAL { GRAPH ?events { ?x <https://w3id.org/kg-news/ontology#firstReported> ?first } }
@@ -796,11 +800,11 @@ class SummaryPlanner:
             for x, state in missions.items():
                 keys[KGS.missionListed][x] = state.sort_key(x)
                 keys[KGS.participantsListed][x] = state.name_key(x)
-            names = {x: key[1] for x, key in keys[KGS.actorRank].items()}  # the actors' kgs:name
-            for p, n, a, b, _ in self.store.query(_EVENT_PAIR_KEYS, g).rows:
-                keys[KGS.eventPairListed][p] = _event_pair_key(int(n), names.get(a), names.get(b), str(a), str(b))
+            for p, n, a, b, na, nb, _ in self.store.query(_EVENT_PAIR_KEYS % only("event pair"), g).rows:
+                keys[KGS.eventPairListed][p] = _event_pair_key(int(n), _text(na), _text(nb), str(a), str(b))
             mission_events: dict[URIRef, list] = {}
-            for x, first, kind, name, _ in self.store.query(_MISSION_EVENT_KEYS, {"events": self.events}).rows:
+            query = _MISSION_EVENT_KEYS % only("mission event")
+            for x, first, kind, name, _ in self.store.query(query, {"events": self.events}).rows:
                 entry = mission_events.setdefault(x, [_text(first), None, None])
                 kind = str(kind).rpartition("#")[2]
                 entry[1] = kind if entry[1] is None else min(entry[1], kind)
@@ -980,15 +984,16 @@ class SummaryPlanner:
     def _renamed_pairs(self, before: dict, touched: dict) -> dict[URIRef, tuple]:
         """The new sort keys of the stored event pairs of actors that this write renames (an
         article brought an alphabetically earlier name, or took away the first one; rare)."""
-        keys = self._load_keys()[KGS.eventPairListed]
-        out: dict[URIRef, tuple] = {}
+        renamed = []
         for node, old in before.items():
             state = self._pending[node]
-            if not isinstance(state, ActorState):
-                continue
-            name = old.name if old.count > 0 else None
-            if name is None or state.name == name:
-                continue  # a new actor has no stored pairs yet
+            if isinstance(state, ActorState) and old.count > 0 and old.name is not None and state.name != old.name:
+                renamed.append((node, state))  # (a new actor has no stored pairs yet)
+        if not renamed:
+            return {}
+        keys = self._load_keys(complete=True)[KGS.eventPairListed]  # a pair outside the list may enter it
+        out: dict[URIRef, tuple] = {}
+        for node, state in renamed:
             for pair, _, _ in self.store.query(_ACTOR_EVENT_PAIRS, {"g": self.graph, "x": node}).rows:
                 key = keys.get(pair)
                 if pair in touched or key is None:
