@@ -79,7 +79,8 @@ virtuoso:
 
 # Benchmark at 10,000 synthetic articles (about 40 minutes, most of it the rdflib baseline;
 # figures in benchmarks/README.md).
-# Smaller: make bench BENCH_ARGS="--articles 1000"; larger: BENCH_ARGS="--articles 100000" (no rdflib runs)
+# Smaller: make bench BENCH_ARGS="--articles 1000"; the 1k/10k/100k cost-growth runs (100000: no rdflib
+# runs, --step-timeout): the commands at the top of the issue-14 section of benchmarks/README.md
 bench: setup
 	$(BIN)/python -m benchmarks.run --articles 10000 --jobs 2 $(BENCH_ARGS)
 

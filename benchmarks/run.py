@@ -74,7 +74,7 @@ def run_process(args: list[str], *, env: dict | None = None, timeout: float | No
             "result": None,
             "stderr_tail": stderr[-800:],
             "stdout_tail": stdout[-1500:],
-            "lines": [],
+            "lines": [line for line in stdout.splitlines() if line.startswith('{"case"')],
         }
     proc = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
     wall = time.perf_counter() - started
@@ -256,14 +256,16 @@ def _limit_memory() -> None:
         pass
 
 
-def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra: str) -> dict:
-    """Run a query step; when its process dies on a case (memory cap, crash), record that case as
-    failed and go on with the rest in a new process."""
+def run_query_step(
+    name: str, source: str, cases: list[dict], work: Path, *extra: str, timeout: float | None = None
+) -> dict:
+    """Run a query step; when its process dies on a case (memory cap, crash) or is stopped after
+    ``timeout`` seconds, record that case as failed and go on with the rest in a new process."""
     remaining, results, walls, peaks, opened, other = list(cases), {}, 0.0, [], None, {}
     while remaining:
         path = work / f"cases-{name}.json"
         path.write_text(json.dumps(remaining))
-        proc = run_process(step(name, source, str(path), *extra))
+        proc = run_process(step(name, source, str(path), *extra), timeout=timeout)
         walls += proc["wall_s"]
         peaks.append(proc["peak_mb"] or 0)
         for line in proc.get("lines", []):
@@ -274,7 +276,9 @@ def run_query_step(name: str, source: str, cases: list[dict], work: Path, *extra
             results.update(proc["result"]["queries"])
             other.update({k: v for k, v in proc["result"].items() if k not in ("queries", "open_s", "load_s")})
         remaining = [c for c in remaining if c["name"] not in results]
-        if remaining and proc["exit"] != 0:
+        if remaining and proc.get("timeout_s"):
+            results[remaining.pop(0)["name"]] = {"error": f"stopped after {proc['timeout_s']:,.0f} s (--step-timeout)"}
+        elif remaining and proc["exit"] != 0:
             failed = remaining.pop(0)
             results[failed["name"]] = {
                 "error": f"process died (exit {proc['exit']}; heap cap {os.environ.get('KG_BENCH_MEMORY_MB', MEMORY_LIMIT_MB)} MB)"
@@ -536,7 +540,7 @@ def run(args, target: Path | None = None) -> dict:
 
     cases = _query_cases(str(store), aggregating="aggregate" not in skip)
     say("queries on the on-disk store …")
-    report["queries_kg"] = run_query_step("kg-queries", str(store), cases, work, str(args.repeat))
+    report["queries_kg"] = run_query_step("kg-queries", str(store), cases, work, str(args.repeat), timeout=timeout)
     save()
     if args.articles <= args.memory_max and "nq" not in skip:
         say("queries on in-memory Oxigraph …")

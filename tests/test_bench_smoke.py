@@ -71,3 +71,13 @@ def test_benchmark_smoke_run_reports_every_step(tmp_path):
     ).stdout
     assert "| quads | " in table and "| who-met-whom, first page, median ms |" in table
     assert elapsed < 60, f"the smoke run took {elapsed:.0f} s"
+
+
+def test_a_step_past_its_timeout_is_stopped_with_its_process_group_and_keeps_its_cases():
+    from benchmarks.run import run_process
+
+    code = 'import time; print(\'{"case": "a", "median_ms": 1}\', flush=True); time.sleep(60)'
+    started = time.perf_counter()
+    result = run_process([sys.executable, "-c", code], timeout=2)
+    assert time.perf_counter() - started < 30
+    assert result["timeout_s"] == 2 and result["lines"] == ['{"case": "a", "median_ms": 1}']
