@@ -650,7 +650,11 @@ def events(
     explain: str | None = typer.Option(
         None, "--explain", metavar="EVENT", help="Show why an event's mentions were joined."
     ),
-    rebuild: bool = typer.Option(False, "--rebuild", help="Recompute the events graph from the article graphs."),
+    rebuild: bool = typer.Option(
+        False,
+        "--rebuild",
+        help="Recompute the events graph (and the per-actor windows of the stored lists) from the article graphs.",
+    ),
     min_sources: int = typer.Option(
         1, "--min-sources", min=1, help="List only events with this many reporting articles."
     ),
@@ -662,7 +666,9 @@ def events(
         if rebuild:
             with _graph() as graph:
                 count = graph.rebuild_events()
-            err.print(f"rebuilt the events graph: {count} events", markup=False, highlight=False)
+            err.print(
+                f"rebuilt the events graph ({count} events) and the per-actor windows", markup=False, highlight=False
+            )
             return
         with _graph(read_only=True) as graph:
             if explain:

@@ -112,6 +112,8 @@ class Mention:
     lang: str | None = None  # statements: the quote's language tag
     status: str | None = None  # meetings and missions: the status the article gives (local name)
     label: str | None = None  # missions: the name as written
+    timestamp: str | None = None  # missions: their own date (not matched on; the timeline lists it)
+    about: tuple[str, ...] = ()  # statements: the actors they are about (schema:about; kg/windows.py)
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -138,6 +140,7 @@ def from_features(iri: str, text: str) -> Mention:
     """The mention :func:`features` describes."""
     values = dict(zip(_FEATURES, json.loads(text)))
     values["participants"] = tuple(values["participants"])
+    values["about"] = tuple(values.get("about", ()))
     return Mention(iri, **values)
 
 
@@ -216,6 +219,7 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
                     lead,
                     status=_status(values),
                     label=min((str(o) for o in values.get(SCHEMA.name, ())), default=None),
+                    timestamp=date,
                 )
             )
         else:
@@ -236,6 +240,7 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
                     published,
                     text=str(texts[0]),
                     lang=texts[0].language,
+                    about=tuple(sorted({str(o) for o in values.get(SCHEMA.about, ())})),
                 )
             )
     out.sort(key=lambda m: m.iri)
@@ -669,6 +674,14 @@ class EventPlanner:
         self.base = base_iri
         self.graph = events_graph_iri(base_iri)
         self._last: tuple | None = None  # the events the last plan replaced and wrote (changed_events)
+
+    def changed_groups(self) -> tuple[list[tuple[URIRef, list]], list[tuple[URIRef, list]]]:
+        """The events (node and mentions) that the last :meth:`plan` replaces and writes, of
+        every category: the per-actor windows follow them (kg/windows.py)."""
+        if self._last is None:
+            return [], []
+        old, new = self._last
+        return [(URIRef(event), members) for event, members in old.items()], named_events(new, self.base)
 
     def changed_events(self) -> tuple[list[EventFacts], list[EventFacts]]:
         """The meeting and mission events that the last :meth:`plan` replaces (as stored) and

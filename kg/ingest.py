@@ -57,6 +57,7 @@ from kg.summary import (
     summary_is_current,
 )
 from kg.validate import ValidationReport, validate_graph
+from kg.windows import WindowPlanner, rebuild_windows, windows_are_current, windows_graph_iri
 
 SHEET_SUFFIXES = (".json", ".yaml", ".yml")
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
@@ -328,8 +329,13 @@ class ArticleWriter:
         elif not self.atomic and (store.has_graph(self.pending) or not _summary_counts_agree(store, summary)):
             rebuild_summary(store, base_iri)  # a write over plain GSP did not finish: repair first
             rebuild_events(store, base_iri)
+            rebuild_windows(store, base_iri)
         if not events_current:
             rebuild_events(store, base_iri)  # a store from before the events graph
+        if not events_current or not windows_are_current(store, base_iri):
+            rebuild_windows(store, base_iri)  # a store from before the per-actor windows
+        self.windows = WindowPlanner(store, base_iri)
+        self.windows_graph = windows_graph_iri(base_iri)
         self.planner = SummaryPlanner(store, base_iri)
         self.events = EventPlanner(store, base_iri)
         self.events_graph = events_graph_iri(base_iri)
@@ -347,12 +353,14 @@ class ArticleWriter:
                 triples = list(self.store.iter_graph_triples(URIRef(iri)))
                 removed[iri] = article_facts(iri, triples)
                 gone.extend(article_mentions(iri, triples))
-        events = self.events.plan([m for p in latest.values() for m in p.mentions], gone)
+        added = [m for p in latest.values() for m in p.mentions]
+        events = self.events.plan(added, gone)
         remove, add = self.planner.plan([p.facts for p in latest.values()], removed, self.events.changed_events())
+        windows = self.windows.plan(added, gone, self.events.changed_groups())
         graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items()}
-        self._apply(remove, add, events, graphs=graphs)
+        self._apply(remove, add, events, windows, graphs=graphs)
 
-    def _apply(self, remove, add, events=(set(), set()), **changes) -> None:
+    def _apply(self, remove, add, events=(set(), set()), windows=(set(), set()), **changes) -> None:
         """One atomic store write of graph changes plus summary and events changes; the planner
         follows it.
 
@@ -366,15 +374,19 @@ class ArticleWriter:
         try:
             self.store.apply_changes(
                 remove=[(s, p, o, self.summary) for s, p, o in remove]  # any order: one update
-                + [(s, p, o, self.events_graph) for s, p, o in events[0]],
+                + [(s, p, o, self.events_graph) for s, p, o in events[0]]
+                + [(s, p, o, self.windows_graph) for s, p, o in windows[0]],
                 add=[(s, p, o, self.summary) for s, p, o in add]
-                + [(s, p, o, self.events_graph) for s, p, o in events[1]],
+                + [(s, p, o, self.events_graph) for s, p, o in events[1]]
+                + [(s, p, o, self.windows_graph) for s, p, o in windows[1]],
                 **changes,
             )
         except BaseException:
             self.planner.rollback()
+            self.windows.rollback()
             raise
         self.planner.commit()
+        self.windows.commit()
         if not self.atomic:
             self.store.drop_graph(self.pending)
 
@@ -384,12 +396,17 @@ class ArticleWriter:
             return False
         triples = list(self.store.iter_graph_triples(article))
         facts = article_facts(str(article), triples)
-        events = self.events.plan([], article_mentions(str(article), triples))
+        gone = article_mentions(str(article), triples)
+        events = self.events.plan([], gone)
         remove, add = self.planner.plan([], {str(article): facts}, self.events.changed_events())
-        self._apply(remove, add, events, drop=[article])
+        windows = self.windows.plan([], gone, self.events.changed_groups())
+        self._apply(remove, add, events, windows, drop=[article])
         for graph in (self.summary, self.events_graph):
             if self.store.has_graph(graph) and self.store.quad_count(graph) == 0:
                 self.store.drop_graph(graph)
+        if not self.store.has_graph(self.events_graph) and self.store.has_graph(self.windows_graph):
+            self.store.drop_graph(self.windows_graph)  # no facts left: no lists (only the marker was there)
+            self.windows.marked = False
         return True
 
 

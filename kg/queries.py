@@ -314,6 +314,11 @@ def run_query(
     most ``page.limit`` rows, and ``result.more`` says whether another page follows. The pages
     of a stored query do not overlap because every stored query ends in a total ``ORDER BY``.
 
+    A query that marks an actor window (``# kg:actor-window``, :mod:`kg.windows`) is paged from
+    the actor's window first: the window holds the first rows of the actor's list, so a page the
+    windowed query fills is the page of the whole query; a page it leaves short is asked again
+    of the whole query.
+
     On the embedded Oxigraph store the bound terms go in as ``VALUES`` blocks
     (:func:`bound_query_text`), not as Oxigraph substitutions: Oxigraph plans a query before it
     substitutes, so with a substituted parameter it starts from the least selective pattern
@@ -333,15 +338,26 @@ def run_query(
     check_read_only(query.text)
     check_no_federation(query.text, allow_service)
     from kg.results import without_parameters
+    from kg.windows import has_window, window_tiers, with_window
 
     bindings = bind_parameters(query, values or {}, base_iri)
-    text, fetch = query.text, None
+
+    def ask(text: str) -> QueryResult:
+        if bindings and store.capabilities.binds_as_values:
+            return without_parameters(store.query(bound_query_text(text, bindings)))
+        return without_parameters(store.query(text, bindings))
+
+    text, fetch, result = query.text, None, None
     if page is not None and query_form(text) == "SELECT":
-        text, fetch = with_page(text, page.limit, page.offset)
-    if bindings and store.capabilities.binds_as_values:
-        result = without_parameters(store.query(bound_query_text(text, bindings)))
-    else:
-        result = without_parameters(store.query(text, bindings))
+        paged, fetch = with_page(text, page.limit, page.offset)
+        tiers = window_tiers(page.offset + fetch) if has_window(text, bindings) else None
+        if tiers:  # the actor's window first: a page it fills is the whole list's page
+            result = ask(with_window(paged, tiers))
+            if len(result.rows) < fetch:  # past the window, or no window: the whole list
+                result = None
+        text = paged
+    if result is None:
+        result = ask(text)
     if fetch is not None:
         result.more = len(result.rows) > page.limit
         del result.rows[page.limit :]

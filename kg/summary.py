@@ -498,7 +498,19 @@ class EventPairState(_Diff):
     def copy(self) -> EventPairState:
         return EventPairState(self.a, self.b, dict(self.events), self.name_a, self.name_b)
 
-    def triples(self, node: URIRef) -> set[tuple]:
+    def changes(self, new: EventPairState, node: URIRef) -> tuple[set[tuple], set[tuple]]:
+        """As the triples' difference, without listing a frequent pair's every event link: only
+        the events that came or went."""
+        if not self.events or not new.events:
+            return _Diff.changes(self, new, node)
+        old_triples, new_triples = self.triples(node, links=False), new.triples(node, links=False)
+        remove, add = old_triples - new_triples, new_triples - old_triples
+        remove.update((node, KGS.event, URIRef(e)) for e in self.events.keys() - new.events.keys())
+        add.update((node, KGS.event, URIRef(e)) for e in new.events.keys() - self.events.keys())
+        return remove, add
+
+    def triples(self, node: URIRef, links: bool = True) -> set[tuple]:
+        """The pair node's triples (``links``: with one per event)."""
         if not self.events:
             return set()
         articles = set().union(*(reported for reported, _ in self.events.values()))
@@ -509,7 +521,8 @@ class EventPairState(_Diff):
             (node, KGS.eventCount, _integer(len(self.events))),
             (node, KGS.sourceCount, _integer(len(articles))),
         }
-        out.update((node, KGS.event, URIRef(e)) for e in self.events)
+        if links:
+            out.update((node, KGS.event, URIRef(e)) for e in self.events)
         if dates:
             out.add((node, KGS.firstDate, Literal(min(dates))))
             out.add((node, KGS.lastDate, Literal(max(dates))))
@@ -653,16 +666,20 @@ _LISTED_ONLY = {  # duplicate rows (a node in two of a family's lists) change no
     "actor": "VALUES ?lp { <" + _S + "actorRank> <" + _S + "unlinkedListed> } ?x ?lp ?r .",
     "article": "?x <" + _S + "articleListed> ?r .",
     "mission": "GRAPH ?g { VALUES ?lp { <" + _S + "missionListed> <" + _S + "participantsListed> } ?x ?lp ?r }",
+    "event pair": "?p <" + _S + "eventPairListed> ?r .",
+    "mission event": "GRAPH ?g { ?x <" + _S + "missionEventListed> ?r }",
 }
 _EVENT_PAIR_KEYS = """
 SELECT ?p ?n ?a ?b ?na ?nb ?g WHERE { GRAPH ?g {
+  %s
   ?p <https://w3id.org/kg-news/summary#eventCount> ?n ;
      <https://w3id.org/kg-news/summary#actorA> ?a ; <https://w3id.org/kg-news/summary#actorB> ?b .
   OPTIONAL { ?a <https://w3id.org/kg-news/summary#name> ?na }
   OPTIONAL { ?b <https://w3id.org/kg-news/summary#name> ?nb } } }
 """
 _MISSION_EVENT_KEYS = """
-SELECT ?x ?first ?kind ?name ?events WHERE {
+SELECT ?x ?first ?kind ?name ?events ?g WHERE {
+  %s
   GRAPH ?events { ?x a <https://w3id.org/kg-news/ontology#MissionEvent> }
   ?x <https://w3id.org/kg-news/ontology#missionKind> ?kind .
   OPTIONAL { GRAPH ?events { ?x <https://w3id.org/kg-news/ontology#firstReported> ?first } }
@@ -798,10 +815,11 @@ class SummaryPlanner:
             for x, state in missions.items():
                 keys[KGS.missionListed][x] = state.sort_key(x)
                 keys[KGS.participantsListed][x] = state.name_key(x)
-            for p, n, a, b, na, nb, _ in self.store.query(_EVENT_PAIR_KEYS, g).rows:
+            for p, n, a, b, na, nb, _ in self.store.query(_EVENT_PAIR_KEYS % only("event pair"), g).rows:
                 keys[KGS.eventPairListed][p] = _event_pair_key(int(n), _text(na), _text(nb), str(a), str(b))
             mission_events: dict[URIRef, list] = {}
-            for x, first, kind, name, _ in self.store.query(_MISSION_EVENT_KEYS, {"events": self.events}).rows:
+            listed = {"events": self.events, **g}
+            for x, first, kind, name, *_ in self.store.query(_MISSION_EVENT_KEYS % only("mission event"), listed).rows:
                 entry = mission_events.setdefault(x, [_text(first), None, None])
                 kind = str(kind).rpartition("#")[2]
                 entry[1] = kind if entry[1] is None else min(entry[1], kind)
@@ -992,6 +1010,9 @@ class SummaryPlanner:
                 continue  # a new actor has no stored pairs yet
             for pair, _, _ in self.store.query(_ACTOR_EVENT_PAIRS, {"g": self.graph, "x": node}).rows:
                 key = keys.get(pair)
+                if key is None and not self._complete and pair not in touched:  # a pair not listed may enter
+                    keys = self._load_keys(complete=True)[KGS.eventPairListed]
+                    key = keys.get(pair)
                 if pair in touched or key is None:
                     continue  # its key follows its state
                 count, has_a, name_a, has_b, name_b, a, b = key

@@ -200,8 +200,8 @@ def test_single_quads_in_several_graphs_are_added_and_removed_exactly(server):
     assert store.quad_count() == 0 and store.graph_names() == []
 
 
-# gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary, the events
-@pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 6})])
+# gsp: the marker of a write in flight (kg.ingest.ArticleWriter), three articles, the summary, the events, the windows
+@pytest.mark.parametrize("write, expected", [("update", {"POST /update": 1}), ("gsp", {"PUT /store": 7})])
 def test_a_batch_is_one_atomic_update_or_gsp_puts(write, expected, corpus_dir):
     """By default a batch of articles and its summary quads is one SPARQL Update request, so a
     server that fails mid-run leaves all of the batch or none; KG_STORE_WRITE=gsp puts each graph."""
@@ -351,6 +351,32 @@ def test_pages_from_the_remote_store_concatenate_to_the_whole_result(loaded, nam
     assert len(whole) >= 3 and _rows(result) == _rows(run_query(local, query, values))
     pages = list(iter_pages(remote, query, values, page=Page(2)))
     assert [row for page in pages for row in page.rows] == whole and not pages[-1].more
+
+
+def test_windowed_pages_and_windows_match_the_embedded_store(server, monkeypatch):
+    """With windows (tiers ending at rows 2 and 4), the remote store keeps the same windows graph, and every
+    page of the windowed queries (from the window or, past it, from the whole list) has the
+    embedded store's rows."""
+    from test_windows import WINDOWED, actor_iris
+    from test_windows import sheet as report
+
+    from kg import windows
+
+    monkeypatch.setattr(windows, "TIERS", (2, 4))
+    remote, local = server.store(), open_store("memory:")
+    for index in range(12):
+        for store in (remote, local):
+            ingest_factsheet(store, report(index))
+    graph = windows.windows_graph_iri()
+    assert set(remote.iter_graph_triples(graph)) == set(local.iter_graph_triples(graph))
+    for name in WINDOWED:
+        for actor in actor_iris(local, 2):
+            for limit, offset in ((1, 0), (2, 1), (5, 0)):
+                expected = run_query(local, STORED[name], {"actor": actor}, page=Page(limit, offset))
+                got = run_query(remote, STORED[name], {"actor": actor}, page=Page(limit, offset))
+                canonical = [[tuple(_canonical(t) for t in row) for row in r.rows] for r in (got, expected)]
+                assert canonical[0] == canonical[1], (name, actor, limit, offset)
+    remote.close()
 
 
 def test_optional_parameters_stay_unbound_when_not_given(loaded):

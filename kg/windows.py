@@ -1,0 +1,632 @@
+"""Per-actor windows: the first rows of each actor's lists, kept at write time, so that the first
+pages of the stored queries that take an actor read a few hundred rows, not all of the actor's.
+
+An actor's list in ``meetings`` is its meeting events in date order; for the most mentioned actor
+(in 60 % of the articles) that is tens of thousands of events, and the query reads each one's
+date (a store lookup each) and sorts them all before it cuts the first page. The windows graph
+``{base}graph/windows`` links each actor to the first rows of each of its lists, in the tiers
+:data:`TIERS`: ``<actor> kgs:windowMeetingEvent1 <row>`` for every row (an event or a
+per-article mention) whose sort key (the start of the query's ORDER BY that the row itself
+tells: its date, and for some lists its article, kind and IRI) is at most the 128th row's key,
+ties included; ``…2`` for the rows after those up to the 512th row's key, when the list has that
+many rows. A list shorter than the first tier has no window (its whole list is quick to read).
+
+The stored query marks the pattern that restricts the list to the window
+(``# kg:actor-window ?_actor_iri kgs:windowMeetingEvent ?event .``); :func:`with_window` turns the
+mark into the links of the tiers a page needs (the first page, 101 rows, one tier). As the tiers
+hold every row up to a key, the windowed rows are the first rows of the whole list in the same
+order, whatever the parameters (a date range only keeps fewer of them): a page that the windowed
+query fills is the page of the whole query, and a page it leaves short (past the window, or an
+actor without one) is asked again of the whole query (:func:`kg.queries.run_query`).
+
+The windows are a function of the stored articles and events: :class:`WindowPlanner` changes
+them in the same atomic write as the articles (from the mentions and events the write adds and
+removes), and :func:`rebuild_windows` recomputes them from the store with the same result. A
+marker triple ``<graph> kgs:windowTiers "128,512"`` tells a store whose windows are current
+(:func:`windows_are_current`) from one written before them or with other tiers.
+
+>>> with_window("SELECT ?e WHERE {\\n  # kg:actor-window ?a kgs:w ?e .\\n  ?e ?p ?a }").splitlines()[1]
+'  ?a kgs:w1 ?e .'
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+
+from kg.events import Mention, events_graph_iri
+from kg.iris import iris
+from kg.namespaces import DEFAULT_BASE_IRI
+from kg.sparql import sparql_term
+from kg.summary import KGS, _descending
+
+# where the tiers of a window end (rows of the list): the first page (100 rows and one more)
+# reads the first tier; pages up to row 512 read both. Few tiers keep the writes small: a row
+# that enters a window moves at most one row of each tier to the next.
+TIERS = (128, 512)
+KEPT = 32  # a writer keeps every row (with its key) of a list from this many rows up to the last tier's end
+_CHUNK = 400
+
+
+def windows_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
+    """The named graph of the per-actor windows.
+
+    >>> str(windows_graph_iri())
+    'https://w3id.org/kg-news/id/graph/windows'
+    """
+    return URIRef(iris(base_iri).summary_graph()[: -len("summary")] + "windows")
+
+
+# --------------------------------------------------------------------------- the lists
+
+
+def _ascending(date: str | None) -> tuple:
+    """A date's place in a list sorted by ``(!BOUND(?date)) STR(?date)``: dated first, in order."""
+    return (date is None, date or "")
+
+
+def _newest_first(date: str | None) -> tuple:
+    """A date's place in a list sorted by ``DESC(STR(?date))``: newest first, undated last."""
+    return (date is None, _descending(date or ""))
+
+
+def _event_date(members: Sequence[Mention]) -> str | None:
+    """The event's ``sem:hasTimeStamp`` as kg/events.py writes it (its most precise date)."""
+    if len(members) == 1:
+        only = members[0]
+        return only.timestamp if only.category == "mission" else only.date
+    dates = sorted((m.date for m in members if m.date), key=lambda d: (-len(d), d))
+    return dates[0] if dates else None
+
+
+def _first_reported(members: Sequence[Mention]) -> str | None:
+    return min((m.published for m in members if m.published), default=None)
+
+
+def _own_date(m: Mention) -> str | None:
+    return m.timestamp if m.category == "mission" else m.date
+
+
+@dataclass(frozen=True)
+class Family:
+    """One actor list: its rows (per-article mentions or events) of some categories, whose actors
+    (participants and leads, speakers, or the actors a statement is about), in which order, and
+    the SPARQL pattern that finds them in the store (``?r`` the row of actor ``?a``, with its own
+    date ``?d``, the date it falls back on ``?f``, its article ``?art`` and category ``?c``)."""
+
+    name: str  # kgs:window<name>1, …2, …
+    events: bool  # rows are events (else per-article mentions)
+    categories: tuple[str, ...]
+    about: bool  # the actors are those the statements are about (schema:about), not their speakers
+    key: Callable[..., tuple]  # (row IRI, date, fallback date, article, category) → sort key
+    pattern: str
+
+    def predicate(self, tier: int) -> URIRef:
+        """The link of the list's ``tier``-th tier (1 is the first rows)."""
+        return _predicate(self.name, tier)
+
+    def actors(self, members: Sequence[Mention]) -> set[str]:
+        if members[0].category not in self.categories:
+            return set()
+        if self.about:
+            return {a for m in members for a in m.about}
+        return {p for m in members for p in m.participants}
+
+    def row_key(self, iri: str, members: Sequence[Mention]) -> tuple:
+        """The sort key of a row from its mentions (an event's, or a mention itself)."""
+        first = members[0]
+        if self.events:
+            return self.key(iri, _event_date(members), _first_reported(members), None, first.category)
+        return self.key(iri, _own_date(first), first.published, first.article, first.category)
+
+
+@functools.cache
+def _predicate(name: str, tier: int) -> URIRef:
+    return KGS[f"window{name}{tier}"]
+
+
+# (patterns: $A is the actor, $H where a VALUES block of rows goes, at the start of each branch)
+_MEETING = "$H ?r sem:hasActor $A . ?r a kg:Meeting$E ."
+_MISSION = "{ $H ?r sem:hasActor $A . ?r a kg:Mission$E } UNION { $H ?r kg:lead $A . ?r a kg:Mission$E }"
+_SPEAKER = "$H ?r schema:spokenByCharacter $A . ?r a kg:Statement$E ; schema:text ?text ."
+_DATE = " OPTIONAL { ?r sem:hasTimeStamp ?d }"
+_REPORTED = " OPTIONAL { ?r kg:firstReported ?f }"
+_ARTICLE = " ?r prov:wasDerivedFrom ?art ."
+_PUBLISHED = " OPTIONAL { ?art schema:datePublished ?f }"
+
+
+def _each(e: str) -> str:
+    """The meetings, missions and statements of the actor (a timeline), each with its category."""
+    return " UNION ".join(
+        f'{{ {pattern.replace("$E", e)} BIND ("{category}" AS ?c) }}'
+        for pattern, category in ((_MEETING, "meeting"), (_MISSION, "mission"), (_SPEAKER, "statement"))
+    )
+
+
+# Each list's key is the start of its query's ORDER BY, as far as the rows themselves tell it
+# (the date, and where the query sorts by them next, the article, the kind of row and the row's
+# IRI); rows with equal keys are all in a window or none, so a shorter key only widens it.
+FAMILIES = (
+    # meetings: (!BOUND(?date)) STR(?date) ?event
+    Family(
+        "MeetingEvent",
+        True,
+        ("meeting",),
+        False,
+        lambda iri, d, f, art, c: (*_ascending(d), iri),
+        _MEETING.replace("$E", "Event") + _DATE,
+    ),
+    # statements, quotes-about: by date, then by the quote or the speaker's name (not kept here)
+    Family(
+        "StatementEvent",
+        True,
+        ("statement",),
+        False,
+        lambda iri, d, f, art, c: _ascending(d),
+        _SPEAKER.replace("$E", "Event") + _DATE,
+    ),
+    Family(
+        "QuoteEvent",
+        True,
+        ("statement",),
+        True,
+        lambda iri, d, f, art, c: _ascending(d),
+        "$H ?m schema:about $A . ?m a kg:Statement ; schema:spokenByCharacter ?s ; schema:text ?text . "
+        "?r kg:mention ?m . ?r a kg:StatementEvent ." + _DATE,
+    ),
+    # missions: DESC(STR(?first_reported)), then kind and name
+    Family(
+        "MissionEvent",
+        True,
+        ("mission",),
+        False,
+        lambda iri, d, f, art, c: _newest_first(f),
+        _MISSION.replace("$E", "Event") + _REPORTED,
+    ),
+    # timeline: (!BOUND(?date)) STR(?date) ?event_type ?event, the date falling back on the first report
+    Family(
+        "TimelineEvent",
+        True,
+        ("meeting", "mission", "statement"),
+        False,
+        lambda iri, d, f, art, c: (*_ascending(d or f), c, iri),
+        _each("Event") + _DATE + _REPORTED,
+    ),
+    # meetings-mentions: (!BOUND(?date)) STR(?date) ?meeting
+    Family(
+        "Meeting",
+        False,
+        ("meeting",),
+        False,
+        lambda iri, d, f, art, c: (*_ascending(d), iri),
+        _MEETING.replace("$E", "") + _ARTICLE + _DATE,
+    ),
+    # statements-mentions: (!BOUND(?date)) STR(?date) ?article_iri, then the position
+    Family(
+        "Statement",
+        False,
+        ("statement",),
+        False,
+        lambda iri, d, f, art, c: (*_ascending(d), art),
+        _SPEAKER.replace("$E", "") + _ARTICLE + _DATE,
+    ),
+    # quotes-about-mentions: by date, then the speaker's name
+    Family(
+        "Quote",
+        False,
+        ("statement",),
+        True,
+        lambda iri, d, f, art, c: _ascending(d),
+        "$H ?r schema:about $A . ?r a kg:Statement ; schema:spokenByCharacter ?s ; schema:text ?text ."
+        + _ARTICLE
+        + _DATE,
+    ),
+    # missions-mentions: DESC(STR(?published)) ?article_iri, then kind and name
+    Family(
+        "Mission",
+        False,
+        ("mission",),
+        False,
+        lambda iri, d, f, art, c: (*_newest_first(f), art),
+        _MISSION.replace("$E", "") + _ARTICLE + _PUBLISHED,
+    ),
+    # timeline-mentions: (!BOUND(?date)) STR(?date) ?article_iri ?event_type ?event, the date
+    # falling back on the article's publication date
+    Family(
+        "Timeline",
+        False,
+        ("meeting", "mission", "statement"),
+        False,
+        lambda iri, d, f, art, c: (*_ascending(d or f), art, c, iri),
+        _each("") + _ARTICLE + _DATE + _PUBLISHED,
+    ),
+)
+_BY_PREDICATE = {f.predicate(t): (f, t) for f in FAMILIES for t in range(1, 10)}  # (TIERS < 10)
+
+
+def rows_of(units: Iterable[tuple[str, Sequence[Mention]]], events: bool) -> dict[tuple, tuple]:
+    """(family, actor, row IRI) → sort key for these rows (events with their mentions, or
+    mentions each as its own one-member list)."""
+    out: dict[tuple, tuple] = {}
+    for iri, members in units:
+        for family in FAMILIES:
+            if family.events != events:
+                continue
+            actors = family.actors(members)
+            if actors:
+                key = family.row_key(str(iri), members)
+                for actor in actors:
+                    out[(family, actor, str(iri))] = key
+    return out
+
+
+def tiers_of(rows: dict[str, tuple], ends: Sequence[int]) -> dict[str, int]:
+    """The tier of each row in one actor's list (row → key) that is in the window: tier ``i``
+    holds the rows after tier ``i - 1`` up to the ``ends[i - 1]``-th row's key, ties included,
+    when the list has that many rows; a list shorter than ``ends[0]`` has no window.
+
+    >>> tiers_of({"a": (1,), "b": (2,), "c": (2,), "d": (3,), "e": (4,)}, (2, 4, 6))
+    {'a': 1, 'b': 1, 'c': 1, 'd': 2}
+    >>> tiers_of({"a": (1,)}, (2, 4))
+    {}
+    """
+    keys = sorted(rows.values())
+    boundaries = [keys[end - 1] for end in ends if end <= len(keys)]
+    if not boundaries:
+        return {}
+    last = boundaries[-1]
+    return {row: bisect.bisect_left(boundaries, key) + 1 for row, key in rows.items() if key <= last}
+
+
+# --------------------------------------------------------------------------- reading the store
+
+_PREFIXES = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+_ROWS = _PREFIXES + "SELECT DISTINCT ?a ?r ?d ?f ?art ?c WHERE { $P }"
+_WINDOW_LINKS = "SELECT ?a ?p ?r ?windows WHERE { VALUES ?a { %s } GRAPH ?windows { ?a ?p ?r } }"
+
+
+def _chunks(items: Sequence, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _values(iris_: Iterable[str]) -> str:
+    return " ".join(sparql_term(URIRef(i)) for i in iris_)
+
+
+class _StoreReader:
+    """Reads list rows with their keys from the store (as it stands before the planned write),
+    with the family's SPARQL pattern: the same key as :meth:`Family.row_key` gives from the
+    mentions (the tests compare the windows kept this way with a rebuild from the mentions)."""
+
+    def __init__(self, store, base_iri: str):
+        self.store = store
+        self.events_graph = events_graph_iri(base_iri)
+
+    def rows(self, family: Family, actors: Sequence[str], rows: Sequence[str] | None = None) -> dict[tuple, tuple]:
+        """(family, actor, row) → key for these actors' rows (all of them, or only ``rows``): the
+        actors (and rows) as VALUES blocks at the start of each branch, so that each starts there."""
+        parts: dict[tuple, list] = {}
+        row_chunks = [None] if rows is None else list(_chunks(sorted(set(rows))))
+        for actor_chunk in _chunks(sorted(set(actors)), 100):
+            for row_chunk in row_chunks:
+                head = f"VALUES ?a {{ {_values(actor_chunk)} }}"
+                if row_chunk is not None:
+                    head += f" VALUES ?r {{ {_values(row_chunk)} }}"
+                query = _ROWS.replace("$P", family.pattern.replace("$A", "?a").replace("$H", head))
+                for a, r, d, f, art, c in self.store.query(query).rows:
+                    entry = parts.setdefault((family, str(a), str(r)), [None, None, None, None])
+                    for i, value in enumerate((d, f, art, c)):
+                        if value is not None and (entry[i] is None or str(value) < entry[i]):
+                            entry[i] = str(value)
+        return {k: family.key(k[2], *v) for k, v in parts.items()}
+
+    def actor_rows(self, actors: Sequence[str], families: Sequence[Family]) -> dict[tuple, tuple]:
+        """Every row of these actors' lists in these families, with its key."""
+        out: dict[tuple, tuple] = {}
+        for family in families:
+            out.update(self.rows(family, actors))
+        return out
+
+
+# --------------------------------------------------------------------------- planning a write
+
+
+@dataclass
+class _Window:
+    """A long list (at least the last tier's end): its window's rows with their keys and tiers."""
+
+    rows: dict[str, tuple]
+    tiers: dict[str, int]
+
+
+class WindowPlanner:
+    """Plans the windows-graph changes of one write from the mentions and events it adds and
+    removes (kg/ingest.py ArticleWriter; the events from :attr:`kg.events.EventPlanner.changed`).
+
+    For each actor list a write touches it keeps, in memory: the length of a short list (under
+    :data:`KEPT` rows), every row with its key of a list up to the last tier's end, and only the
+    window of a longer one. The rows outside a window all sort after its last key, so the new
+    window is the old one without the rows removed and with the rows added that sort before its
+    last key. The store is read for a list's rows only when it grows to :data:`KEPT` rows, when a
+    long list's window loses more rows than enter it, and when a writer first meets a list that
+    has no whole window in the store.
+    """
+
+    def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, assume_empty: bool = False):
+        self.store = store
+        self.ends = tuple(TIERS)
+        self.base = base_iri
+        self.graph = windows_graph_iri(base_iri)
+        self.reader = _StoreReader(store, base_iri)
+        # a store without events has no rows: every list starts empty (nothing to read)
+        self._empty = assume_empty or not store.has_graph(self.reader.events_graph)
+        # (family, actor) → the length of a short list, all rows of a middle one, a long one's window
+        self._states: dict[tuple, int | dict | _Window] = {}
+        self._pending: dict[tuple, int | dict | _Window] = {}
+        self.marked = store.has_graph(self.graph)  # the marker is written with the first facts
+        self._marking = False
+
+    def _state(self, rows: dict[str, tuple]) -> int | dict | _Window:
+        """A list's state from all its rows."""
+        if len(rows) < min(KEPT, self.ends[0]):
+            return len(rows)
+        if len(rows) < self.ends[-1]:
+            return rows
+        tiers = tiers_of(rows, self.ends)
+        return _Window({row: rows[row] for row in tiers}, tiers)
+
+    def _tiers(self, state: int | dict | _Window) -> dict[str, int]:
+        if isinstance(state, _Window):
+            return state.tiers
+        return tiers_of(state, self.ends) if isinstance(state, dict) else {}
+
+    def _load(self, lists: set[tuple]) -> None:
+        """Read the states of these (family, actor) lists from the store (once each): a list
+        with a whole window from its window's rows, any other from all its rows (fewer than a
+        window's)."""
+        missing = sorted(((f.name, a) for f, a in lists if (f, a) not in self._states))
+        if not missing:
+            return
+        by_name = {f.name: f for f in FAMILIES}
+        wanted = {(by_name[name], actor) for name, actor in missing}
+        if self._empty:
+            self._states.update(dict.fromkeys(wanted, 0))
+            return
+        links: dict[tuple, dict[str, int]] = {}
+        for chunk in _chunks(sorted({a for _, a in missing})):
+            for a, p, r, _ in self.store.query(_WINDOW_LINKS % _values(chunk), {"windows": self.graph}).rows:
+                family, tier = _BY_PREDICATE.get(p, (None, 0))
+                if (family, str(a)) in wanted:
+                    links.setdefault((family, str(a)), {})[str(r)] = tier
+        whole = {list_ for list_, tiers in links.items() if len(set(tiers.values())) == len(self.ends)}
+        for family, actor in whole:
+            tiers = links[(family, actor)]
+            keys = self.reader.rows(family, [actor], list(tiers))
+            rows = {r: keys[(family, actor, r)] for r in tiers if (family, actor, r) in keys}
+            self._states[(family, actor)] = _Window(rows, tiers)
+        rest = sorted(wanted - whole, key=lambda list_: (list_[0].name, list_[1]))
+        if rest:
+            self._states.update(self._read_lists(rest, {}))
+
+    def _read_lists(self, lists: list[tuple], changes: dict) -> dict[tuple, int | dict | _Window]:
+        """These lists' states from all their rows in the store, changed by this write."""
+        stored = self.reader.actor_rows(
+            sorted({a for _, a in lists}), sorted({f for f, _ in lists}, key=lambda f: f.name)
+        )
+        rows: dict[tuple, dict] = {list_: {} for list_ in lists}
+        for (family, actor, row), key in stored.items():
+            if (family, actor) in rows:
+                rows[(family, actor)][row] = key
+        out = {}
+        for list_ in lists:
+            removed, added = changes.get(list_, (set(), {}))
+            whole = {r: k for r, k in rows[list_].items() if r not in removed}
+            whole.update(added)
+            out[list_] = self._state(whole)
+        return out
+
+    def _changed(self, state: int | dict | _Window, removed: set[str], added: dict[str, tuple]):
+        """The list's new state from its old one and this write's changes; None when the list's
+        rows must be read from the store."""
+        if isinstance(state, int):
+            length = state - len(removed) + len(added)
+            return length if length < min(KEPT, self.ends[0]) else None
+        if isinstance(state, dict):
+            rows = {r: k for r, k in state.items() if r not in removed}
+            rows.update(added)
+            return self._state(rows)
+        boundary = max(state.rows.values())
+        kept = {r: k for r, k in state.rows.items() if r not in removed}
+        kept.update({r: k for r, k in added.items() if k <= boundary})
+        if len(kept) < self.ends[-1]:
+            return None
+        tiers = tiers_of(kept, self.ends)
+        return _Window({row: kept[row] for row in tiers}, tiers)
+
+    def plan(
+        self,
+        added_mentions: Sequence[Mention],
+        removed_mentions: Sequence[Mention],
+        events: tuple[list, list] = ([], []),
+    ) -> tuple[set[tuple], set[tuple]]:
+        """(triples to remove from, to add to the windows graph) for this write."""
+        old = rows_of(((m.iri, [m]) for m in removed_mentions), events=False)
+        old.update(rows_of(events[0], events=True))
+        new = rows_of(((m.iri, [m]) for m in added_mentions), events=False)
+        new.update(rows_of(events[1], events=True))
+        self._marking = not self.marked and bool(added_mentions)
+        marking = {marker(self.base)} if self._marking else set()
+        changes: dict[tuple, tuple[set, dict]] = {}
+        for (family, actor, row), key in old.items():
+            if new.get((family, actor, row)) != key:
+                changes.setdefault((family, actor), (set(), {}))[0].add(row)
+        for (family, actor, row), key in new.items():
+            if old.get((family, actor, row)) != key:
+                changes.setdefault((family, actor), (set(), {}))[1][row] = key
+        self._pending = {}
+        if not changes:
+            return set(), marking
+        self._load(set(changes))
+        refill = []
+        for list_, (removed, added) in changes.items():
+            self._pending[list_] = self._changed(self._states[list_], removed, added)
+            if self._pending[list_] is None:
+                refill.append(list_)
+        if refill:
+            self._pending.update(self._read_lists(refill, changes))
+        remove, add = set(), set()
+        for (family, actor), state in self._pending.items():
+            before, after = self._tiers(self._states[(family, actor)]), self._tiers(state)
+            node = URIRef(actor)
+            remove.update((node, family.predicate(t), URIRef(r)) for r, t in before.items() if after.get(r) != t)
+            add.update((node, family.predicate(t), URIRef(r)) for r, t in after.items() if before.get(r) != t)
+        return remove, add | marking
+
+    def commit(self) -> None:
+        """The planned write succeeded."""
+        self._states.update(self._pending)
+        self._pending = {}
+        self.marked = self.marked or self._marking
+
+    def rollback(self) -> None:
+        """The planned write failed: forget the touched lists (they are read again when needed)."""
+        for list_ in self._pending:
+            self._states.pop(list_, None)
+        self._pending = {}
+
+
+# --------------------------------------------------------------------------- rebuild and check
+
+
+def marker(base_iri: str = DEFAULT_BASE_IRI) -> tuple:
+    """The triple that says the windows graph is current, and with which tiers (``128,512``)."""
+    graph = windows_graph_iri(base_iri)
+    return (graph, KGS.windowTiers, Literal(",".join(map(str, TIERS))))
+
+
+_ALL_MEMBERS = "SELECT ?e ?m ?events WHERE { GRAPH ?events { ?e <https://w3id.org/kg-news/ontology#mention> ?m } }"
+
+
+def expected_windows(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
+    """The windows graph a rebuild from the article graphs and the events graph gives."""
+    from kg.events import all_mentions
+
+    if not store.has_graph(events_graph_iri(base_iri)):
+        return set()  # no meetings, missions or statements: no lists, no windows graph
+    mentions = {m.iri: m for m in all_mentions(store, base_iri)}
+    members: dict[str, list[Mention]] = {}
+    for e, m, _ in store.query(_ALL_MEMBERS, {"events": events_graph_iri(base_iri)}).rows:
+        if str(m) in mentions:
+            members.setdefault(str(e), []).append(mentions[str(m)])
+    rows = rows_of(((m.iri, [m]) for m in mentions.values()), events=False)
+    rows.update(rows_of(((e, sorted(ms, key=lambda m: m.iri)) for e, ms in members.items()), events=True))
+    lists: dict[tuple, dict] = {}
+    for (family, actor, row), key in rows.items():
+        lists.setdefault((family, actor), {})[row] = key
+    out = {marker(base_iri)}
+    for (family, actor), whole in lists.items():
+        out.update((URIRef(actor), family.predicate(t), URIRef(r)) for r, t in tiers_of(whole, TIERS).items())
+    return out
+
+
+def rebuild_windows(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
+    """Recompute the windows graph from the store; returns the number of window links."""
+    triples = expected_windows(store, base_iri)
+    graph = windows_graph_iri(base_iri)
+    if triples:
+        store.replace_graph(graph, sorted(triples))
+    elif store.has_graph(graph):
+        store.drop_graph(graph)
+    return max(0, len(triples) - 1)
+
+
+def windows_are_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
+    """True when the windows graph is there with these tiers, or the store has no events
+    (nothing to list); a store written before the windows, or with other tiers, needs
+    :func:`rebuild_windows`.
+
+    >>> from kg.store import open_store
+    >>> windows_are_current(open_store("memory:"))
+    True
+    """
+    graph = windows_graph_iri(base_iri)
+    if not store.has_graph(graph):
+        return not store.has_graph(events_graph_iri(base_iri))
+    _, predicate, tiers = marker(base_iri)
+    return any(p == predicate and o == tiers for p, o in store.subject_triples(graph, graph))
+
+
+# --------------------------------------------------------------------------- the stored queries
+
+_MARK_RE = re.compile(r"(?m)^([ \t]*)#[ \t]*kg:actor-window[ \t]+(\S+)[ \t]+(\S+)[ \t]+(\S+)[ \t]*\.[ \t]*$")
+
+
+def has_window(sparql: str, bound: Iterable[str] | None = None) -> bool:
+    """True when the query marks a window pattern (``# kg:actor-window S P O .``) and, given the
+    names of the bound variables, every marked pattern's subject (the actor) is bound.
+
+    >>> has_window("# kg:actor-window ?__actor_iri kgs:windowMission ?m .", bound=[])
+    False
+    """
+    subjects = [m.group(2) for m in _MARK_RE.finditer(sparql)]
+    if bound is None:
+        return bool(subjects)
+    names = set(bound)
+    return bool(subjects) and all(s.startswith("?") and s[1:] in names for s in subjects)
+
+
+def window_tiers(rows: int) -> int | None:
+    """How many tiers hold the first ``rows`` rows of a list; None when the window is too short.
+
+    >>> window_tiers(101), window_tiers(201), window_tiers(10_000)
+    (1, 2, None)
+    """
+    return next((i for i, end in enumerate(TIERS, 1) if rows <= end), None)
+
+
+def without_window(sparql: str) -> str:
+    """The query without its window marks (the whole list, as before the windows)."""
+    return _MARK_RE.sub("", sparql)
+
+
+def with_window(sparql: str, tiers: int = 1) -> str:
+    """The query restricted to the first ``tiers`` tiers of the actors' windows: each
+    ``# kg:actor-window S P O .`` line becomes the pattern ``S P1 O .`` (or a UNION of
+    ``S P1 O``, ``S P2 O``, …: the windows graph's links of those tiers to the list's rows).
+
+    >>> with_window("  # kg:actor-window ?a kgs:windowMeeting ?m .", 2)
+    '  { ?a kgs:windowMeeting1 ?m } UNION { ?a kgs:windowMeeting2 ?m }'
+    """
+
+    def pattern(m: re.Match) -> str:
+        s, p, o = m.group(2), m.group(3), m.group(4)
+        if tiers == 1:
+            return f"{m.group(1)}{s} {p}1 {o} ."
+        return m.group(1) + " UNION ".join(f"{{ {s} {p}{t} {o} }}" for t in range(1, tiers + 1))
+
+    return _MARK_RE.sub(pattern, sparql)
+
+
+__all__ = [
+    "TIERS",
+    "FAMILIES",
+    "WindowPlanner",
+    "expected_windows",
+    "has_window",
+    "rebuild_windows",
+    "windows_are_current",
+    "windows_graph_iri",
+    "window_tiers",
+    "with_window",
+    "without_window",
+]

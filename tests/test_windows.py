@@ -1,0 +1,197 @@
+"""Per-actor windows (kg/windows.py): kept right by every add, replace and delete (equal to a
+rebuild), and every page of the windowed stored queries equals the whole query's rows there."""
+
+from __future__ import annotations
+
+import copy
+import sys
+
+import pytest
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg import windows
+from kg.build import build_article
+from kg.ingest import ArticleWriter, delete_article, ingest_factsheet, prepare_sheet, sheet_hash
+from kg.model import parse_factsheet
+from kg.queries import Page, bind_parameters, find_query, run_query
+from kg.sparql import bound_query_text, with_page
+from kg.store import open_store
+from kg.windows import expected_windows, has_window, windows_are_current, windows_graph_iri, with_window
+
+sys.path.insert(0, str(ROOT))
+from benchmarks.generate import ReportGenerator
+
+GRAPH = windows_graph_iri()
+# stories reported three times; the most frequent actors (Zipf) are in many of them
+REPORTS = ReportGenerator(seed=3, reports=3, pool_size=300)
+WINDOWED = [
+    "meetings",
+    "meetings-mentions",
+    "timeline",
+    "timeline-mentions",
+    "statements",
+    "statements-mentions",
+    "quotes-about",
+    "quotes-about-mentions",
+    "missions",
+    "missions-mentions",
+]
+
+
+@pytest.fixture(autouse=True)
+def small_windows(monkeypatch):
+    """Windows of two tiers (rows 1-2 and 3-4), so that a few dozen articles give actors windows and lists past them."""
+    monkeypatch.setattr(windows, "TIERS", (2, 4))
+
+
+def sheet(index: int, variant: int = 0):
+    data = REPORTS.sheet(index)
+    data.pop("text")
+    for item in data["statements"]:  # the report generator's quotes are about no one: about the first actors
+        item["about"] = [a["id"] for a in data["actors"][:2] if a["id"] != item["speaker"]]
+    if variant:  # a corrected version: a meeting's and a quote's date changed or gone, a fact dropped
+        data = copy.deepcopy(data)
+        for item in data["meetings"][:1] + data["statements"][:1]:
+            item["date"] = None if variant == 1 else "2020-01-0" + str(1 + index % 9)
+        if variant == 2:
+            data["missions"] = data["missions"][1:]
+        data["title"] += f" ({variant})"
+    return parse_factsheet(data, source=f"report-{index}-{variant}")
+
+
+def stored(store) -> set:
+    return set(store.iter_graph_triples(GRAPH)) if store.has_graph(GRAPH) else set()
+
+
+def actor_iris(store, count: int = 3) -> list[str]:
+    query = (
+        """SELECT ?a (COUNT(?m) AS ?n) WHERE { ?m <http://semanticweb.cs.vu.nl/2009/11/sem/hasActor> ?a }
+               GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT %d"""
+        % count
+    )
+    return [str(row[0]) for row in store.query(query).rows]
+
+
+def assert_pages_equal_whole(store, actors, pages=((1, 0), (2, 1), (3, 2), (4, 0), (2, 3), (5, 3), (3, 6), (100, 0))):
+    """Every page equals the whole query's rows there; returns how many pages each query could
+    take from the windows alone."""
+    used = dict.fromkeys(WINDOWED, 0)
+    for name in WINDOWED:
+        query = find_query(name)
+        for actor in actors:
+            whole = run_query(store, query, {"actor": actor}).rows
+            for limit, offset in pages:
+                page = run_query(store, query, {"actor": actor}, page=Page(limit, offset))
+                assert page.rows == whole[offset : offset + limit], (name, actor, limit, offset)
+                assert page.more == (len(whole) > offset + limit), (name, actor, limit, offset)
+                text, fetch = with_page(query.text, limit, offset)
+                tiers = windows.window_tiers(offset + fetch)
+                if tiers:
+                    text = with_window(text, tiers)
+                    rows = store.query(bound_query_text(text, bind_parameters(query, {"actor": actor}))).rows
+                    used[name] += len(rows) == fetch
+    return used
+
+
+def test_every_actor_query_marks_a_window():
+    for name in WINDOWED:
+        assert has_window(find_query(name).text), name
+    assert not has_window(find_query("actors").text)
+
+
+def test_pages_from_the_window_equal_the_whole_list_after_adds_replaces_and_deletes():
+    store = open_store("memory:")
+    for index in range(24):
+        ingest_factsheet(store, sheet(index))
+    assert stored(store) == expected_windows(store)
+    actors = actor_iris(store)
+    used = assert_pages_equal_whole(store, actors)
+    assert all(used.values()), used  # every query had pages from the windows
+    # corrections that move rows out of the windows (dates changed or gone) and deletes
+    for index in (0, 3, 4, 9):
+        ingest_factsheet(store, sheet(index, 1 + index % 2))
+    for index in (1, 5, 6, 13):
+        delete_article(store, build_article(sheet(index)).iri)
+    assert stored(store) == expected_windows(store)
+    assert all(assert_pages_equal_whole(store, actors).values())
+
+
+def test_a_store_from_before_the_windows_gets_them_at_its_next_write():
+    store = open_store("memory:")
+    for index in range(9):
+        ingest_factsheet(store, sheet(index))
+    expected = stored(store)
+    assert len(expected) > 1
+    store.drop_graph(GRAPH)
+    assert not windows_are_current(store)
+    ArticleWriter(store)
+    assert windows_are_current(store) and stored(store) == expected
+
+
+def test_deleting_every_article_leaves_no_windows_graph():
+    store = open_store("memory:")
+    for index in range(6):
+        ingest_factsheet(store, sheet(index))
+    for index in range(6):
+        delete_article(store, build_article(sheet(index)).iri)
+    assert store.quad_count() == 0 and not store.has_graph(GRAPH)
+
+
+operations = st.lists(
+    st.tuples(st.sampled_from(["add", "add", "change", "delete"]), st.integers(0, 11), st.integers(0, 2)),
+    min_size=1,
+    max_size=14,
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(operations)
+def test_incremental_windows_equal_a_rebuild(ops):
+    windows.TIERS = (2, 4)  # (hypothesis runs the examples inside one use of the fixture)
+    store = open_store("memory:")
+    for op, index, variant in ops:
+        if op == "add":
+            ingest_factsheet(store, sheet(index))
+        elif op == "change":
+            ingest_factsheet(store, sheet(index, variant))
+        else:
+            delete_article(store, build_article(sheet(index)).iri)
+    assert stored(store) == expected_windows(store)
+    store.close()
+
+
+batches = st.lists(
+    st.tuples(
+        st.sampled_from(["write", "write", "delete"]),
+        st.lists(st.tuples(st.integers(0, 14), st.integers(0, 2)), min_size=1, max_size=4),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(batches)
+def test_one_writer_keeps_its_windows_equal_to_a_rebuild(steps):
+    """One writer over many writes (its lists' states kept in memory between them), batches of
+    several articles, replacements and deletes."""
+    windows.TIERS = (2, 3, 5)
+    store = open_store("memory:")
+    writer = ArticleWriter(store)
+    for op, items in steps:
+        if op == "write":
+            sheets = [sheet(index, variant) for index, variant in items]
+            writer.write([prepare_sheet(s, sheet_hash(s)) for s in sheets])
+        else:
+            for index, _ in items:
+                writer.delete(build_article(sheet(index)).iri)
+        assert stored(store) == expected_windows(store)
+    store.close()
