@@ -981,10 +981,7 @@ def rebuild_events(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Recompute the events graph from the article graphs; returns the number of events."""
     triples = expected_events(store, base_iri)
     graph = events_graph_iri(base_iri)
-    if triples:
-        store.replace_graph(graph, sorted(triples))
-    elif store.has_graph(graph):
-        store.drop_graph(graph)
+    store.put_graph(graph, sorted(triples))
     return sum(1 for _, p, o in triples if p == RDF.type)
 
 

@@ -713,14 +713,12 @@ _RANK_KINDS = (
     KGS.eventPairListed,
     KGS.missionEventListed,
 )
-_RANKS = """
-SELECT ?x ?p ?r ?g WHERE { GRAPH ?g {
-  VALUES ?p { <https://w3id.org/kg-news/summary#pairRank> <https://w3id.org/kg-news/summary#actorRank>
-              <https://w3id.org/kg-news/summary#unlinkedListed> <https://w3id.org/kg-news/summary#articleListed>
-              <https://w3id.org/kg-news/summary#missionListed> <https://w3id.org/kg-news/summary#participantsListed>
-              <https://w3id.org/kg-news/summary#eventPairListed> <https://w3id.org/kg-news/summary#missionEventListed> }
-  ?x ?p ?r } }
-"""
+# every rank and listed flag, read in one query (the predicates are kg's own constants)
+_RANKS = (
+    "SELECT ?x ?p ?r ?g WHERE { GRAPH ?g {\n  VALUES ?p { "
+    + " ".join(f"<{kind}>" for kind in _RANK_KINDS)
+    + " }\n  ?x ?p ?r } }"
+)
 
 
 _LISTED = (

@@ -543,10 +543,7 @@ def rebuild_windows(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Recompute the windows graph from the store; returns the number of window links."""
     triples = expected_windows(store, base_iri)
     graph = windows_graph_iri(base_iri)
-    if triples:
-        store.replace_graph(graph, sorted(triples))
-    elif store.has_graph(graph):
-        store.drop_graph(graph)
+    store.put_graph(graph, sorted(triples))
     return max(0, len(triples) - 1)
 
 

@@ -124,6 +124,23 @@ class Store(ABC):
         for graph, triples in graphs.items():
             self.replace_graph(graph, triples)
 
+    def put_graph(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+        """Make ``graph`` hold exactly ``triples``: replaced in one write, or dropped when there are
+        none (a derived graph such as the events or windows graph is absent rather than empty).
+
+        >>> from kg.store import open_store
+        >>> store, g = open_store("memory:"), URIRef("https://e.org/g")
+        >>> store.put_graph(g, [(g, g, g)]); store.has_graph(g)
+        True
+        >>> store.put_graph(g, []); store.has_graph(g)
+        False
+        """
+        triples = list(triples)
+        if triples:
+            self.replace_graph(graph, triples)
+        elif self.has_graph(graph):
+            self.drop_graph(graph)
+
     @abstractmethod
     def drop_graph(self, graph: URIRef) -> bool:
         """Remove a named graph; True if it existed."""
