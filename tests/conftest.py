@@ -136,3 +136,21 @@ def make_doc():
         return doc, Actors(list(actors.values()), mentions)
 
     return make
+
+
+def replay(store, ops, sheet, edited=None) -> None:
+    """Apply random (operation, index, variant) steps of a property test to ``store``: "add"
+    ingests sheet ``index``, "change" a corrected version of it, "edit" (with ``edited``) a small
+    correction, "delete" removes its article (whether or not it is there)."""
+    from kg.build import build_article
+    from kg.ingest import delete_article, ingest_factsheet
+
+    for op, index, variant in ops:
+        if op == "add":
+            ingest_factsheet(store, sheet(index))
+        elif op == "change":
+            ingest_factsheet(store, sheet(index, variant))
+        elif op == "edit":
+            ingest_factsheet(store, edited(index, variant))
+        else:
+            delete_article(store, build_article(sheet(index)).iri)

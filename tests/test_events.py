@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, gold_sheets
+from conftest import CORPUS, ROOT, gold_sheets, replay
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
@@ -245,13 +245,7 @@ operations = st.lists(
 @given(operations)
 def test_incremental_events_equal_a_rebuild(ops):
     store = open_store("memory:")
-    for op, index, variant in ops:
-        if op == "add":
-            ingest_factsheet(store, sheet(index))
-        elif op == "change":
-            ingest_factsheet(store, sheet(index, variant))
-        else:
-            delete_article(store, build_article(sheet(index)).iri)
+    replay(store, ops, sheet)
     assert isomorphic(events_graph(store), rebuilt(store))
     # the summary's event lists (pairs' meeting events, listed mission events) follow the events
     assert summary_triples(store) == rebuilt_summary(store)

@@ -8,7 +8,7 @@ import random
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, replay
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
@@ -84,18 +84,7 @@ operations = st.lists(
 @given(operations)
 def test_incremental_summary_equals_a_rebuild(ops):
     store = open_store("memory:")
-    for op, index, variant in ops:
-        if op == "add":
-            ingest_factsheet(store, sheet(index))
-        elif op == "change":
-            ingest_factsheet(store, sheet(index, variant))
-        elif op == "edit":
-            ingest_factsheet(store, edited(index, variant))
-        else:
-            article = ArticleWriter(store)  # noqa: F841 - deleting what may not be there is fine
-            from kg.build import build_article
-
-            delete_article(store, build_article(sheet(index)).iri)
+    replay(store, ops, sheet, edited)
     assert summary_triples(store) == rebuilt(store)
 
 

@@ -7,7 +7,7 @@ import copy
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, replay
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -154,13 +154,7 @@ operations = st.lists(
 def test_incremental_windows_equal_a_rebuild(ops):
     windows.TIERS = (2, 4)  # (hypothesis runs the examples inside one use of the fixture)
     store = open_store("memory:")
-    for op, index, variant in ops:
-        if op == "add":
-            ingest_factsheet(store, sheet(index))
-        elif op == "change":
-            ingest_factsheet(store, sheet(index, variant))
-        else:
-            delete_article(store, build_article(sheet(index)).iri)
+    replay(store, ops, sheet)
     assert stored(store) == expected_windows(store)
     store.close()
 
