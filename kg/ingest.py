@@ -64,6 +64,9 @@ SHEET_SUFFIXES = (".json", ".yaml", ".yml")
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
 INPUT_SUFFIXES = SHEET_SUFFIXES + TEXT_SUFFIXES
 DEFAULT_BATCH = 200
+# A batch with at least this many new articles bulk-loads them (on a store that can): the bulk
+# loader writes new files each time, worth it for a batch, not for one article at a time.
+BULK_LOAD_MIN_ARTICLES = 20
 _CONTENT_SHA256 = KG.contentSha256
 _TRUE = Literal(True)
 
@@ -391,7 +394,7 @@ class ArticleWriter:
         windows = self.windows.plan(added, gone, self.events.changed_groups())
         graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items() if iri in removed}
         fresh = {URIRef(iri): NTriples(p.body) for iri, p in latest.items() if iri not in removed}
-        if self.bulk:
+        if self.bulk and len(fresh) >= BULK_LOAD_MIN_ARTICLES:
             self._apply(remove, add, events, windows, graphs=graphs, fresh=fresh)
         else:
             self._apply(remove, add, events, windows, graphs={**graphs, **fresh})

@@ -28,6 +28,12 @@ from benchmarks.generate import write_corpus
 LOADING = iris().loading_graph()
 
 
+@pytest.fixture(autouse=True)
+def bulk_for_any_batch(monkeypatch):
+    """Batches here are a few articles: bulk-load them all the same."""
+    monkeypatch.setattr("kg.ingest.BULK_LOAD_MIN_ARTICLES", 1)
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
@@ -159,6 +165,8 @@ _KILLER = textwrap.dedent(
     from kg.store import open_store
     from kg.store.oxigraph import OxigraphStore
 
+    import kg.ingest
+    kg.ingest.BULK_LOAD_MIN_ARTICLES = 1
     store, corpus, step = open_store(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     seen = {"bulk": 0, "update": 0}
     bulk, update = OxigraphStore.bulk_load_graphs, OxigraphStore.apply_changes
@@ -201,6 +209,20 @@ def test_a_writer_killed_mid_batch_leaves_the_store_as_before_the_batch(tmp_path
     again = ingest_paths(store, [corpus], batch_size=6, optimize=False)
     assert (again.ingested, again.unchanged) == (18, 6)
     assert quads(store) == quads(complete)
+    store.close()
+
+
+def test_a_small_batch_is_written_in_the_transaction(tmp_path, corpus, monkeypatch):
+    monkeypatch.setattr("kg.ingest.BULK_LOAD_MIN_ARTICLES", 5)
+    loaded = []
+    original = OxigraphStore.bulk_load_graphs
+    monkeypatch.setattr(
+        OxigraphStore, "bulk_load_graphs", lambda self, graphs: loaded.append(len(graphs)) or original(self, graphs)
+    )
+    store = open_store(str(tmp_path / "store"))
+    ingest_paths(store, [first(corpus, tmp_path, 14)], batch_size=6, optimize=False)
+    assert loaded == [6, 6]  # the last batch, two articles, went into its update
+    assert len([g for g in store.graph_names() if "/article/" in str(g)]) == 14
     store.close()
 
 
