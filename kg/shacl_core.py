@@ -177,6 +177,8 @@ class CompiledShapes:
     def __init__(self, targets: list, sparql_targets: list):
         self._targets = targets  # (target function, shape check)
         self._sparql_targets = sparql_targets  # (query text, shape check)
+        # the triples the SPARQL targets can match (None: any triple); only these are loaded
+        self._relevant = _union_filters([pattern_filter(query) for query, _ in sparql_targets])
 
     def conforms(self, graph: Graph | Iterable[tuple]) -> bool:
         """True when the graph certainly conforms; False when it does not or when undecided."""
@@ -187,7 +189,7 @@ class CompiledShapes:
                     if not check(data, focus):
                         return False
             if self._sparql_targets:
-                store = _oxigraph_store(data.triples)
+                store = _oxigraph_store(_relevant_triples(data.triples, self._relevant))
                 for query, check in self._sparql_targets:
                     for focus in _select_this(store, query):
                         if not check(data, focus):
@@ -475,6 +477,63 @@ def _language_matches(language: str, wanted: str) -> bool:
 def _unique_languages(values) -> bool:
     languages = [v.language.lower() for v in values if isinstance(v, Literal) and v.language]
     return len(languages) == len(set(languages))
+
+
+def pattern_filter(query: str) -> tuple[frozenset, frozenset] | None:
+    """The triples a SPARQL query's patterns can match, as (predicates matched with any object,
+    (predicate, object) pairs); None when any triple could matter (a variable predicate, a
+    property path, or a query rdflib cannot parse). Triples outside the filter can match no
+    pattern of the query (in the WHERE clause, in EXISTS filters, in sub-queries), so a store
+    without them answers the query as the whole graph does.
+
+    >>> any_object, pairs = pattern_filter("SELECT ?this WHERE { ?this a <urn:C> ; <urn:p> ?v }")
+    >>> sorted(map(str, any_object)), [tuple(map(str, p)) for p in pairs]
+    (['urn:p'], [('http://www.w3.org/1999/02/22-rdf-syntax-ns#type', 'urn:C')])
+    >>> pattern_filter("SELECT ?this WHERE { ?this ?p ?v }") is None
+    True
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception:  # rdflib parses less than Oxigraph: load every triple
+        return None
+    any_object: set = set()
+    pairs: set = set()
+    todo, seen = [algebra], set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):  # rdflib's CompValue is an OrderedDict
+            for key, value in node.items():
+                if key == "triples":
+                    for triple in value:
+                        if len(triple) != 3 or not isinstance(triple[1], URIRef):
+                            return None
+                        if isinstance(triple[2], URIRef) and triple[1] == _TYPE:
+                            pairs.add((triple[1], triple[2]))
+                        else:
+                            any_object.add(triple[1])
+                else:
+                    todo.append(value)
+        elif isinstance(node, (list, tuple, set)):
+            todo.extend(node)
+    return frozenset(any_object), frozenset(pairs)
+
+
+def _union_filters(filters: list) -> tuple[frozenset, frozenset] | None:
+    if any(f is None for f in filters):
+        return None
+    return frozenset().union(*(f[0] for f in filters)), frozenset().union(*(f[1] for f in filters))
+
+
+def _relevant_triples(triples, relevant) -> list:
+    if relevant is None:
+        return triples
+    any_object, pairs = relevant
+    return [t for t in triples if t[1] in any_object or (t[1], t[2]) in pairs]
 
 
 def _oxigraph_store(triples):

@@ -229,3 +229,46 @@ def test_value_ranges_and_subclass_targets_agree_with_pyshacl(data_text, conform
     assert reference_conforms_with(data, shapes) is conforms
     assert compile_shapes(shapes).conforms(data) is conforms
     assert validate_graph(data, shapes).conforms is conforms
+
+
+SPARQL_TARGET_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+ex:S a sh:NodeShape ;
+  sh:target [ a sh:SPARQLTarget ; sh:select \"\"\"
+    SELECT ?this WHERE { ?this a <https://example.org/C> . %s }\"\"\" ] ;
+  sh:property [ sh:path <https://example.org/flag> ; sh:in () ] .
+"""
+
+
+@pytest.mark.parametrize(
+    "where, filtered",
+    [
+        ("FILTER NOT EXISTS { ?this <https://example.org/ok> ?x }", True),
+        ("{ SELECT ?this WHERE { ?this <https://example.org/ok> ?x } }", True),
+        ("FILTER NOT EXISTS { ?this <https://example.org/ok>/<https://example.org/x> ?x }", False),
+        ("FILTER NOT EXISTS { ?this ?p ?x }", False),
+    ],
+)
+def test_sparql_targets_see_every_triple_their_patterns_can_match(where, filtered):
+    """Only the triples a SPARQL target's patterns can match are loaded for its query (kg's
+    span shapes: spans' types and offsets); a pattern in EXISTS or a sub-query counts, and a
+    property path or a variable predicate loads every triple. The verdict is pyshacl's."""
+    shapes = Graph().parse(data=SPARQL_TARGET_SHAPES % where, format="turtle")
+    fast = compile_shapes(shapes)
+    assert (fast._relevant is not None) == filtered
+    ex = "https://example.org/"
+    for triples in (
+        [(URIRef(ex + "a"), RDF.type, URIRef(ex + "C")), (URIRef(ex + "a"), URIRef(ex + "flag"), Literal(1))],
+        [
+            (URIRef(ex + "a"), RDF.type, URIRef(ex + "C")),
+            (URIRef(ex + "a"), URIRef(ex + "flag"), Literal(1)),
+            (URIRef(ex + "a"), URIRef(ex + "ok"), URIRef(ex + "b")),
+            (URIRef(ex + "b"), URIRef(ex + "x"), Literal(2)),
+            (URIRef(ex + "a"), RDF.type, URIRef(ex + "D")),
+        ],
+    ):
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        expected = pyshacl_validate(graph, shacl_graph=shapes, inference="none", advanced=True)[0]
+        assert fast.conforms(graph) == expected
