@@ -9,7 +9,8 @@ writer's CPU seconds split into the summary planner, the events planner, the sto
     cp -a /work/data/store10k /tmp/s && \\
     python -m benchmarks.writer_cost --store /tmp/s --sheets /work/data/gen100k --start 10000 --count 2000
 
-``--profile FILE`` writes a cProfile of the writing part (``python -m pstats FILE``).
+``--no-co-mentions`` keeps no co-mention counts (the A/B of their cost: the planner's CPU is
+the ``co-mentions`` line, their quads are in ``store write``). ``--profile FILE`` writes a cProfile of the writing part (``python -m pstats FILE``).
 The store is written to: copy it first.
 """
 
@@ -50,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write new article graphs inside the batch's transaction (the store's bulk loader unused)",
     )
+    parser.add_argument(
+        "--no-co-mentions",
+        action="store_true",
+        help="keep no co-mention counts (kg/comentions.py), for the A/B of their cost",
+    )
     args = parser.parse_args(argv)
 
     from kg.ingest import ArticleWriter, expand_inputs, prepare_file
@@ -73,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     _timed(writer.planner, "plan", totals, "summary")
     _timed(writer.planner, "commit", totals, "summary")
     _timed(writer.events, "plan", totals, "events")
+    if args.no_co_mentions:
+        writer.comentions.plan = lambda *_: (set(), set())
+    _timed(writer.comentions, "plan", totals, "co-mentions")
     _timed(store, "apply_changes", totals, "store write")
     _timed(store, "bulk_load_graphs", totals, "bulk load")
     profiler = cProfile.Profile() if args.profile else None
@@ -95,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"prepare CPU {prepare_cpu:.1f} s (not the writer's); opening the writer {totals['open']:.2f} s")
     print(f"writer CPU {write_cpu:.1f} s = {1000 * write_cpu / max(n, 1):.2f} ms an article")
     rest = write_cpu - sum(v for k, v in totals.items() if k != "open")
-    for key in ("summary", "events", "store write", "bulk load"):
+    for key in ("summary", "events", "co-mentions", "store write", "bulk load"):
         value = totals.get(key, 0.0)
         print(f"  {key:12s} {value:7.2f} s  {1000 * value / max(n, 1):6.2f} ms an article")
     print(f"  {'other':12s} {rest:7.2f} s  {1000 * rest / max(n, 1):6.2f} ms an article")
