@@ -245,6 +245,10 @@ class Iris:
         """The graph that lists the articles of a write in flight on a store without atomic writes."""
         return self._iri("graph", "summary-pending")
 
+    def loading_graph(self) -> URIRef:
+        """The graph that lists the new article graphs of a bulk write in flight (kg/ingest.py)."""
+        return self._iri("graph", "loading")
+
     def events_graph(self) -> URIRef:
         """The named graph of the events (one node per event, joining its reports)."""
         return self._iri("graph", "events")
@@ -292,6 +296,19 @@ class Iris:
         """
         low, high = sorted((a, b))
         return self._iri("summary", "met-events", digest(low, high))
+
+    def co_mentions_graph(self) -> URIRef:
+        """The named graph of the co-mention counts kept for the most mentioned actors (kg/comentions.py)."""
+        return self._iri("graph", "co-mentions")
+
+    def co_mention(self, anchor: str, other: str) -> URIRef:
+        """The node that counts the articles mentioning both ``anchor`` and ``other`` (ordered:
+        the counts are kept per anchor).
+
+        >>> Iris().co_mention("x", "y") != Iris().co_mention("y", "x")
+        True
+        """
+        return self._iri("summary", "co-mention", digest(anchor, other))
 
     def wikidata_statement(self, qid: str, pid: str, *value) -> URIRef:
         """An enrichment statement (one Wikidata claim) of an item."""

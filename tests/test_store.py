@@ -14,6 +14,7 @@ from kg.build import build_article
 from kg.errors import QueryError, StoreError, UsageError
 from kg.ingest import delete_article, ingest_factsheet
 from kg.model import load_factsheet, parse_factsheet
+from kg.namespaces import PREFIXES
 from kg.queries import find_query, run_query
 from kg.store import backend_name, open_store
 
@@ -159,6 +160,49 @@ def test_literals_with_sparql_syntax_survive_storage(any_store):
     ]
     any_store.replace_graph(graph, triples)
     assert {str(o) for (_, _, o) in any_store.get_graph(graph)} == set(tricky)
+
+
+def test_turtle_export_keeps_every_kind_of_term_in_one_or_two_processes(tmp_path, monkeypatch):
+    """The Turtle lines are Oxigraph's SPARQL TSV rows rewritten as bytes: literals with tabs,
+    line breaks, quotes and backslashes, language tags, numbers written bare, other datatypes,
+    blank nodes and rdf:type with IRI and non-IRI objects all come back as the same triples."""
+    from rdflib.namespace import XSD
+
+    from kg.store import oxigraph
+
+    p, s = URIRef("https://example.org/p"), URIRef("https://example.org/s")
+    objects = [
+        Literal("tab\there"),
+        Literal("line\nbreak\r\n"),
+        Literal('quote " and \\ backslash'),
+        Literal("ü€😀"),
+        Literal("Tokio", lang="de"),
+        Literal(42),
+        Literal("-0.50", datatype=XSD.decimal),
+        Literal(1.5e300),
+        Literal(True),
+        Literal("2025-04", datatype=XSD.gYearMonth),
+        Literal("x", datatype=URIRef("https://e.org/dt")),
+        Literal("007", datatype=XSD.integer),
+        BNode("b1"),
+        URIRef("https://example.org/o"),
+    ]
+    triples = [(s, p, o) for o in objects] + [(BNode("b1"), p, Literal("\t"))]
+    triples += [(s, RDF.type, URIRef("https://example.org/C")), (s, RDF.type, Literal("not an IRI"))]
+    path = str(tmp_path / "store")
+    with open_store(path) as store:
+        store.replace_graph(URIRef("https://example.org/g1"), triples)
+        store.replace_graph(URIRef("https://example.org/g2"), triples[:3])  # duplicates across graphs
+        expected = store.get_graph(URIRef("https://example.org/g1"))
+        single = io.BytesIO()
+        store.export(single, "turtle")
+    monkeypatch.setattr(oxigraph, "PARALLEL_EXPORT_QUADS", 1)
+    with open_store(path, read_only=True) as store:
+        double = io.BytesIO()
+        store.export(double, "turtle")
+    for buffer in (single, double):
+        assert isomorphic(Graph().parse(data=buffer.getvalue(), format="turtle"), expected)
+        assert len(buffer.getvalue().decode("utf-8").splitlines()) == len(PREFIXES) + len(triples)
 
 
 def test_disk_store_persists_and_opens_read_only(tmp_path, seed_sheet):

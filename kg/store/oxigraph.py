@@ -247,6 +247,7 @@ class OxigraphStore(Store):
             native_sparql_results=True,
             read_only=read_only,
             binds_as_values=True,
+            can_bulk_load=not read_only,
         )
         self.flush_every = FLUSH_EVERY_QUADS if flush_every is None else flush_every
         self._unflushed = 0  # quads written since the last flush
@@ -325,6 +326,38 @@ class OxigraphStore(Store):
         except (OSError, SyntaxError, ValueError, RuntimeError) as err:
             raise StoreError(f"store {self.path or 'memory:'}: write failed, nothing written ({err})") from None
         self._written(written)
+
+    def bulk_load_graphs(self, graphs: Mapping[URIRef, Iterable[tuple] | NTriples]) -> None:
+        """Write new named graphs with Oxigraph's bulk loader, in one call: it sorts the quads
+        and adds them to the indexes as new files, about 2.5 times cheaper per quad than a
+        transaction (measured: 4.7 against 12 µs a quad), but not atomic: after a failure or a
+        crash some of the graphs may be written in part (see :meth:`Store.bulk_load_graphs`).
+
+        The graphs' N-Triples lines (serialised by Oxigraph, by a worker or here) become N-Quads
+        lines by naming the graph before each line's final `` .``: N-Triples escapes line breaks
+        inside literals, so `` .`` followed by a line break ends a line and nothing else.
+
+        >>> store = OxigraphStore(None)
+        >>> g = URIRef("https://e.org/g")
+        >>> store.bulk_load_graphs({g: [(g, g, Literal("a .\\nb"))]})
+        >>> store.get_graph(g).value(g, g)
+        rdflib.term.Literal('a .\\nb')
+        """
+        self._writable()
+        parts = []
+        for name, triples in graphs.items():
+            body = str(triples) if isinstance(triples, NTriples) else ntriples_text(triples)
+            if body:
+                parts.append((body + "\n").replace(" .\n", f" {_term_text(URIRef(name))} .\n"))
+        if not parts:
+            return
+        try:
+            self._store.bulk_load("".join(parts).encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True)
+        except (OSError, SyntaxError, ValueError, RuntimeError) as err:
+            raise StoreError(
+                f"store {self.path or 'memory:'}: bulk write of {len(parts)} graph(s) failed, "
+                f"some may be written in part ({err})"
+            ) from None
 
     def _written(self, quads: int) -> None:
         """Count written quads; flush the write buffers when ``flush_every`` is reached."""
@@ -412,8 +445,11 @@ class OxigraphStore(Store):
         helpers = self._export_helpers(sum(size for *_, size in units)) if fmt in _CONCATENABLE else 0
         if helpers:
             self._export_shared(out, fmt, prefixes, units, helpers)
-            return
-        ox.serialize(self.union_triples(units), out, ox_format, prefixes=prefixes)
+        elif fmt == "turtle":
+            out.write(_prefix_lines(prefixes))
+            self.write_union_turtle(out, units)
+        else:
+            ox.serialize(self.union_triples(units), out, ox_format, prefixes=prefixes)
 
     def _export_helpers(self, quads: int) -> int:
         """How many other processes share a whole-store triple export: one fewer than the cores,
@@ -436,8 +472,8 @@ class OxigraphStore(Store):
         first) when it is done with one, so they finish together whatever a unit costs; a claim is
         one byte appended to a shared file (``O_APPEND``: atomic, and the process's own file
         offset afterwards tells which unit it got). Each helper writes its units to a temporary
-        file, appended after ours: one Turtle or N-Triples stream (Turtle allows ``@prefix`` lines
-        again mid-document; blank node labels are the store's own)."""
+        file, appended after ours: one Turtle or N-Triples stream (the ``@prefix`` lines come once,
+        first; blank node labels are the store's own)."""
         import json
         import shutil
         import subprocess
@@ -465,7 +501,11 @@ class OxigraphStore(Store):
                 for part in parts
             ]
             try:
-                ox.serialize(self.union_triples(_claimed(units, claims)), out, _OX_FORMATS[fmt], prefixes=prefixes)
+                if fmt == "turtle":
+                    out.write(_prefix_lines(prefixes))
+                    self.write_union_turtle(out, _claimed(units, claims))
+                else:
+                    ox.serialize(self.union_triples(_claimed(units, claims)), out, _OX_FORMATS[fmt])
             except BaseException:
                 for child in children:
                     child.kill()
@@ -536,20 +576,36 @@ class OxigraphStore(Store):
         ['<https://e.org/s> <https://e.org/p> "o"']
         """
 
-        def where(pattern: str) -> str:  # the default graph and every named graph
-            return f"{{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }}"
-
         for predicate_iri, class_iri, _ in self.export_units() if units is None else units:
             predicate = ox.NamedNode(predicate_iri)
-            if class_iri:
-                rdf_class = ox.NamedNode(class_iri)
-                for (subject,) in self._store.query(f"SELECT DISTINCT ?s WHERE {{ {where(f'?s a {rdf_class}')} }}"):
-                    yield ox.Triple(subject, predicate, rdf_class)
-                continue
-            pattern = f"?s {predicate} ?o"
-            condition = " FILTER (!isIRI(?o))" if predicate == _OX_RDF_TYPE else ""  # the classes are units
-            for subject, value in self._store.query(f"SELECT DISTINCT ?s ?o WHERE {{ {where(pattern)}{condition} }}"):
-                yield ox.Triple(subject, predicate, value)
+            rdf_class = ox.NamedNode(class_iri) if class_iri else None
+            for row in self._store.query(_unit_query(predicate, rdf_class)):
+                yield ox.Triple(row[0], predicate, rdf_class or row[1])
+
+    def write_union_turtle(self, out: IO[bytes], units: Iterable | None = None) -> None:
+        """The triples of :meth:`union_triples` as Turtle statements, one a line, with no prefix
+        lines: each unit's ``SELECT DISTINCT`` is written by Oxigraph as SPARQL TSV, whose terms are
+        in Turtle syntax (tabs and line breaks inside literals escaped), and each row becomes
+        ``S P O .`` by replacing its tab and its line break (:class:`_TurtleRows`). No Python
+        object is made per triple: that was a quarter of the export's CPU time.
+
+        >>> store = OxigraphStore(None)
+        >>> p = URIRef("https://e.org/p")
+        >>> for g in ("https://e.org/g1", "https://e.org/g2"):
+        ...     store.replace_graph(URIRef(g), [(URIRef("https://e.org/s"), p, Literal(2)), (URIRef("https://e.org/s"), RDF.type, p)])
+        >>> import io
+        >>> out = io.BytesIO()
+        >>> store.write_union_turtle(out)
+        >>> print(out.getvalue().decode())
+        <https://e.org/s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://e.org/p> .
+        <https://e.org/s> <https://e.org/p> 2 .
+        <BLANKLINE>
+        """
+        for predicate_iri, class_iri, _ in self.export_units() if units is None else units:
+            predicate = ox.NamedNode(predicate_iri)
+            rdf_class = ox.NamedNode(class_iri) if class_iri else None
+            rows = _TurtleRows(out, predicate, rdf_class)
+            self._store.query(_unit_query(predicate, rdf_class)).serialize(rows, ox.QueryResultsFormat.TSV)
 
     def optimize(self) -> None:
         """Compact the on-disk files (worth it after a bulk load)."""
@@ -611,6 +667,55 @@ class OxigraphStore(Store):
 _EXPORT_PART_CODE = "import sys; from kg.store.oxigraph import _export_part; _export_part(*sys.argv[1:6])"
 
 
+def _prefix_lines(prefixes: Mapping[str, str]) -> bytes:
+    """Turtle ``@prefix`` lines (kg's own prefixes: constants, not user text).
+
+    >>> _prefix_lines({"kg": "https://w3id.org/kg-news/ontology#"})
+    b'@prefix kg: <https://w3id.org/kg-news/ontology#> .\\n'
+    """
+    return "".join(f"@prefix {name}: {ox.NamedNode(iri)} .\n" for name, iri in prefixes.items()).encode()
+
+
+def _unit_query(predicate, rdf_class) -> str:
+    """The ``SELECT DISTINCT`` of one export unit over the default and every named graph: its
+    subjects (rdf:type and one class), or its subjects and objects (any other predicate; for
+    rdf:type, only the objects that are not IRIs: each IRI class is a unit of its own)."""
+    if rdf_class is not None:
+        pattern, condition, variables = f"?s a {rdf_class}", "", "?s"
+    else:
+        pattern, variables = f"?s {predicate} ?o", "?s ?o"
+        condition = " FILTER (!isIRI(?o))" if predicate == _OX_RDF_TYPE else ""
+    return f"SELECT DISTINCT {variables} WHERE {{ {{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }}{condition} }}"
+
+
+class _TurtleRows:
+    """A binary writer that turns the SPARQL TSV results of one export unit into Turtle lines:
+    the header line is dropped, the tab between subject and object becomes `` P `` and each line
+    break `` .``/`` P C .`` plus the line break. TSV writes terms in Turtle syntax and escapes tabs
+    and line breaks inside literals, so the only raw tabs and line breaks are the separators
+    (which is why a chunk may end anywhere). The numbers TSV writes bare (``2``) are Turtle's
+    own shorthand for the same literals: this is Turtle, not N-Triples."""
+
+    def __init__(self, out: IO[bytes], predicate, rdf_class=None):
+        self._out, self._header = out, True
+        self._tab = f" {predicate} ".encode()
+        self._end = (f" {predicate} {rdf_class} .\n" if rdf_class is not None else " .\n").encode()
+
+    def write(self, data) -> int:
+        size = len(data)
+        data = bytes(data)
+        if self._header:
+            cut = data.find(b"\n")
+            if cut < 0:  # the header goes on in the next chunk
+                return size
+            self._header, data = False, data[cut + 1 :]
+        self._out.write(data.replace(b"\t", self._tab).replace(b"\n", self._end))
+        return size
+
+    def flush(self) -> None:
+        pass
+
+
 def _claimed(units: list, claims: str) -> Iterator:
     """The units this process claims, one at a time, until none is left (see ``_export_shared``)."""
     handle = os.open(claims, os.O_WRONLY | os.O_APPEND)
@@ -633,8 +738,10 @@ def _export_part(path: str, fmt: str, target: str, plan: str, claims: str) -> No
         units = [tuple(unit) for unit in json.load(handle)]
     store = OxigraphStore(path, read_only=True)
     with open(target, "wb") as handle:
-        triples = store.union_triples(_claimed(units, claims))
-        ox.serialize(triples, handle, _OX_FORMATS[fmt], prefixes={k: str(v) for k, v in PREFIXES.items()})
+        if fmt == "turtle":  # the Turtle lines use no prefix: the first process wrote them once
+            store.write_union_turtle(handle, _claimed(units, claims))
+        else:
+            ox.serialize(store.union_triples(_claimed(units, claims)), handle, _OX_FORMATS[fmt])
 
 
 def _query_result(result) -> QueryResult:
