@@ -3,7 +3,8 @@
 Prepares sheets (read, map, validate: the workers' part) in this process first, then replays
 them through :class:`kg.ingest.ArticleWriter` in batches on a copy of a store, and reports the
 writer's CPU seconds split into the summary planner, the events planner, the store write
-(``apply_changes``: one SPARQL Update a batch) and the rest, per article::
+(``apply_changes``: one SPARQL Update a batch), the bulk load of new article graphs
+(``bulk_load_graphs``; ``--no-bulk``: inside the update instead) and the rest, per article::
 
     cp -a /work/data/store10k /tmp/s && \\
     python -m benchmarks.writer_cost --store /tmp/s --sheets /work/data/gen100k --start 10000 --count 2000
@@ -44,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--profile", help="write a cProfile of the writing part here")
+    parser.add_argument(
+        "--no-bulk",
+        action="store_true",
+        help="write new article graphs inside the batch's transaction (the store's bulk loader unused)",
+    )
     args = parser.parse_args(argv)
 
     from kg.ingest import ArticleWriter, expand_inputs, prepare_file
@@ -56,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     prepare_cpu = time.process_time() - began
 
     store = open_store(args.store)
+    if args.no_bulk:
+        import dataclasses
+
+        store.capabilities = dataclasses.replace(store.capabilities, can_bulk_load=False)
     totals: dict[str, float] = {}
     opened = time.process_time()
     writer = ArticleWriter(store)
@@ -64,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     _timed(writer.planner, "commit", totals, "summary")
     _timed(writer.events, "plan", totals, "events")
     _timed(store, "apply_changes", totals, "store write")
+    _timed(store, "bulk_load_graphs", totals, "bulk load")
     profiler = cProfile.Profile() if args.profile else None
     per_batch = []
     began = time.process_time()
@@ -84,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"prepare CPU {prepare_cpu:.1f} s (not the writer's); opening the writer {totals['open']:.2f} s")
     print(f"writer CPU {write_cpu:.1f} s = {1000 * write_cpu / max(n, 1):.2f} ms an article")
     rest = write_cpu - sum(v for k, v in totals.items() if k != "open")
-    for key in ("summary", "events", "store write"):
+    for key in ("summary", "events", "store write", "bulk load"):
         value = totals.get(key, 0.0)
         print(f"  {key:12s} {value:7.2f} s  {1000 * value / max(n, 1):6.2f} ms an article")
     print(f"  {'other':12s} {rest:7.2f} s  {1000 * rest / max(n, 1):6.2f} ms an article")

@@ -834,9 +834,11 @@ class KnowledgeGraph:
         0
         """
         from kg.events import rebuild_events
+        from kg.ingest import recover_bulk_write
         from kg.windows import rebuild_windows
 
         self._writable()
+        recover_bulk_write(self.store, self.settings.base_iri)  # not from half-written article graphs
         count = rebuild_events(self.store, self.settings.base_iri)
         rebuild_windows(self.store, self.settings.base_iri)
         return count

@@ -637,10 +637,12 @@ def summary_check() -> None:
 @summary_app.command("rebuild")
 def summary_rebuild() -> None:
     """Recompute the summary graph from the article graphs (after a crash on a non-atomic store)."""
+    from kg.ingest import recover_bulk_write
     from kg.summary import rebuild_summary
 
     with _errors():
         with _graph() as graph:
+            recover_bulk_write(graph.store, state.settings.base_iri)  # not from half-written article graphs
             count = rebuild_summary(graph.store, state.settings.base_iri)
         err.print(f"rebuilt the summary: {count} triples", markup=False, highlight=False)
 

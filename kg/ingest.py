@@ -42,6 +42,7 @@ from kg import __version__
 from kg.build import ArticleGraph, build_article
 from kg.errors import InputError, KgError, NotConformingError, UsageError
 from kg.events import EventPlanner, Mention, article_mentions, events_are_current, events_graph_iri, rebuild_events
+from kg.iris import iris
 from kg.limits import MAX_ARTICLE_BYTES, MAX_SHEET_BYTES, read_bounded
 from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
@@ -63,7 +64,11 @@ SHEET_SUFFIXES = (".json", ".yaml", ".yml")
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
 INPUT_SUFFIXES = SHEET_SUFFIXES + TEXT_SUFFIXES
 DEFAULT_BATCH = 200
+# A batch with at least this many new articles bulk-loads them (on a store that can): the bulk
+# loader writes new files each time, worth it for a batch, not for one article at a time.
+BULK_LOAD_MIN_ARTICLES = 20
 _CONTENT_SHA256 = KG.contentSha256
+_TRUE = Literal(True)
 
 
 @dataclass
@@ -314,6 +319,33 @@ def _summary_counts_agree(store: Store, summary: URIRef) -> bool:
     return stored == summarised
 
 
+def recover_bulk_write(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> list[URIRef]:
+    """Undo a bulk write that did not finish: drop the article graphs listed in the marker
+    graph ``{base}graph/loading`` and the marker, in one atomic write (see
+    :meth:`ArticleWriter._apply`); returns the graphs dropped. The listed graphs were new in
+    that write, so the store is left exactly as it was before it. Any writer does this first.
+
+    >>> from kg.store import open_store
+    >>> recover_bulk_write(open_store("memory:"))
+    []
+    """
+    marker = iris(base_iri).loading_graph()
+    if not store.capabilities.can_bulk_load or not store.has_graph(marker):
+        return []
+    listed = sorted({s for s, p, _ in store.iter_graph_triples(marker) if p == KGS.loading})
+    store.apply_changes(drop=[*listed, marker])
+    return listed
+
+
+def _try_recover(store: Store, base_iri: str) -> None:
+    """Recover at once after a failed bulk write; if that fails too (the disk is full, the
+    process is going down), the marker stays and the next writer recovers."""
+    try:
+        recover_bulk_write(store, base_iri)
+    except (KgError, OSError):
+        pass
+
+
 class ArticleWriter:
     """Writes prepared articles in atomic batches and keeps the summary and events graphs right."""
 
@@ -322,6 +354,9 @@ class ArticleWriter:
         self.base_iri = base_iri
         summary = summary_graph_iri(base_iri)
         self.atomic = store.capabilities.atomic_writes
+        self.bulk = store.capabilities.can_bulk_load and self.atomic
+        self.loading = iris(base_iri).loading_graph()
+        recover_bulk_write(store, base_iri)  # before anything reads the store
         self.pending = pending_graph_iri(base_iri)
         events_current = events_are_current(store, base_iri)
         if not events_current or not summary_is_current(store, base_iri):
@@ -357,30 +392,46 @@ class ArticleWriter:
         events = self.events.plan(added, gone)
         remove, add = self.planner.plan([p.facts for p in latest.values()], removed, self.events.changed_events())
         windows = self.windows.plan(added, gone, self.events.changed_groups())
-        graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items()}
-        self._apply(remove, add, events, windows, graphs=graphs)
+        graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items() if iri in removed}
+        fresh = {URIRef(iri): NTriples(p.body) for iri, p in latest.items() if iri not in removed}
+        if self.bulk and len(fresh) >= BULK_LOAD_MIN_ARTICLES:
+            self._apply(remove, add, events, windows, graphs=graphs, fresh=fresh)
+        else:
+            self._apply(remove, add, events, windows, graphs={**graphs, **fresh})
 
-    def _apply(self, remove, add, events=(set(), set()), windows=(set(), set()), **changes) -> None:
+    def _apply(self, remove, add, events=(set(), set()), windows=(set(), set()), fresh=None, **changes) -> None:
         """One atomic store write of graph changes plus summary and events changes; the planner
         follows it.
 
         On a store without atomic writes (plain Graph Store Protocol) the write is bracketed by
         a marker graph listing its articles: a run that dies in between leaves the marker, and
         the next writer rebuilds the summary before anything else (:class:`ArticleWriter`).
+
+        ``fresh`` article graphs (not in the store yet) go through the store's bulk loader
+        (``capabilities.can_bulk_load``), which is faster but not atomic, in three steps:
+        (a) one small transaction writes the marker graph ``{base}graph/loading`` listing them;
+        (b) the bulk loader writes them; (c) the one atomic update writes everything else
+        (summary, events, windows, replaced and dropped articles) and drops the marker. A
+        failure or crash before (c) commits leaves the marker, and :func:`recover_bulk_write`
+        (here at once, else when the next writer opens the store) drops the listed graphs: the
+        store is exactly as before the batch. Between (b) and (c) a reader opening the store
+        sees the new article graphs without their summary, events and windows (one batch).
         """
         touched = [*changes.get("graphs", {}), *changes.get("drop", [])]
         if not self.atomic:
             self.store.replace_graph(self.pending, [(URIRef(a), KGS.pending, Literal(True)) for a in touched])
         try:
-            self.store.apply_changes(
-                remove=[(s, p, o, self.summary) for s, p, o in remove]  # any order: one update
-                + [(s, p, o, self.events_graph) for s, p, o in events[0]]
-                + [(s, p, o, self.windows_graph) for s, p, o in windows[0]],
-                add=[(s, p, o, self.summary) for s, p, o in add]
-                + [(s, p, o, self.events_graph) for s, p, o in events[1]]
-                + [(s, p, o, self.windows_graph) for s, p, o in windows[1]],
-                **changes,
-            )
+            if fresh:
+                self.store.replace_graph(self.loading, [(URIRef(a), KGS.loading, _TRUE) for a in fresh])  # (a)
+                try:
+                    self.store.bulk_load_graphs(fresh)  # (b)
+                    changes["drop"] = [*changes.get("drop", []), self.loading]  # (c) below, with the rest
+                    self._commit(remove, add, events, windows, changes)
+                except BaseException:
+                    _try_recover(self.store, self.base_iri)
+                    raise
+            else:
+                self._commit(remove, add, events, windows, changes)
         except BaseException:
             self.planner.rollback()
             self.windows.rollback()
@@ -389,6 +440,18 @@ class ArticleWriter:
         self.windows.commit()
         if not self.atomic:
             self.store.drop_graph(self.pending)
+
+    def _commit(self, remove, add, events, windows, changes) -> None:
+        """The one atomic update: graph changes, derived-graph quads."""
+        self.store.apply_changes(
+            remove=[(s, p, o, self.summary) for s, p, o in remove]  # any order: one update
+            + [(s, p, o, self.events_graph) for s, p, o in events[0]]
+            + [(s, p, o, self.windows_graph) for s, p, o in windows[0]],
+            add=[(s, p, o, self.summary) for s, p, o in add]
+            + [(s, p, o, self.events_graph) for s, p, o in events[1]]
+            + [(s, p, o, self.windows_graph) for s, p, o in windows[1]],
+            **changes,
+        )
 
     def delete(self, article: URIRef) -> bool:
         """Remove an article's graph and its part of the summary, in one atomic write."""
@@ -562,9 +625,9 @@ def ingest_paths(
     started = time.perf_counter()
     files = expand_inputs(paths)
     summary = IngestSummary()
+    writer = ArticleWriter(store, base_iri)  # first: it undoes an unfinished bulk write
     known = frozenset() if force else frozenset(stored_content_hashes(store))
     settings = {"base_iri": base_iri, "validate": validate, "known": known}
-    writer = ArticleWriter(store, base_iri)
     batch: list[Prepared] = []
     write_seconds = 0.0
 
@@ -662,6 +725,7 @@ __all__ = [
     "ArticleWriter",
     "ingest_factsheet",
     "ingest_paths",
+    "recover_bulk_write",
     "delete_article",
     "replace_article",
     "build_and_validate",

@@ -245,6 +245,10 @@ class Iris:
         """The graph that lists the articles of a write in flight on a store without atomic writes."""
         return self._iri("graph", "summary-pending")
 
+    def loading_graph(self) -> URIRef:
+        """The graph that lists the new article graphs of a bulk write in flight (kg/ingest.py)."""
+        return self._iri("graph", "loading")
+
     def events_graph(self) -> URIRef:
         """The named graph of the events (one node per event, joining its reports)."""
         return self._iri("graph", "events")

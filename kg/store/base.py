@@ -78,6 +78,7 @@ class Capabilities:
     binds_as_values: bool = False  # parameters are best bound as VALUES blocks (the planner starts there)
     remote: bool = False  # a server over the network: its failures are a bad gateway, not ours
     atomic_writes: bool = True  # ``apply_changes`` lands whole or not at all (not so over plain GSP)
+    can_bulk_load: bool = False  # ``bulk_load_graphs`` writes new graphs faster, outside any transaction
 
 
 class ResultTooLarge(KgError):
@@ -123,6 +124,23 @@ class Store(ABC):
         """Replace several named graphs; backends may do it in one write."""
         for graph, triples in graphs.items():
             self.replace_graph(graph, triples)
+
+    def bulk_load_graphs(self, graphs: Mapping[URIRef, Iterable[tuple] | NTriples]) -> None:
+        """Write named graphs that the store does not hold yet, as fast as the backend can.
+
+        With ``capabilities.can_bulk_load`` this bypasses transactions: a failure or a crash may
+        leave some of the graphs written in part, so the caller must be able to drop them again
+        (:class:`kg.ingest.ArticleWriter` lists them in a marker graph first). Without it this is
+        an ordinary (atomic where the backend is) replacement of each graph.
+
+        >>> from kg.store import open_store
+        >>> store, g = open_store("memory:"), URIRef("https://e.org/g")
+        >>> store.bulk_load_graphs({g: NTriples("<https://e.org/s> <https://e.org/p> <https://e.org/o> .")})
+        >>> store.quad_count(g)
+        1
+        """
+        for name, triples in graphs.items():
+            self.replace_graph(name, triples.triples() if isinstance(triples, NTriples) else triples)
 
     def put_graph(self, graph: URIRef, triples: Iterable[tuple]) -> None:
         """Make ``graph`` hold exactly ``triples``: replaced in one write, or dropped when there are
