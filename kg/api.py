@@ -827,12 +827,14 @@ class KnowledgeGraph:
         return explain_event(self.store, event.strip(), self.settings.base_iri)
 
     def rebuild_events(self) -> int:
-        """Recompute the events graph from the article graphs, and the per-actor windows of
-        the stored lists from both (kg/windows.py); returns the number of events.
+        """Recompute the events graph from the article graphs, the per-actor windows of the
+        stored lists from both (kg/windows.py) and the co-mention counts of the most mentioned
+        actors (kg/comentions.py); returns the number of events.
 
         >>> KnowledgeGraph("memory:").rebuild_events()
         0
         """
+        from kg.comentions import rebuild_co_mentions
         from kg.events import rebuild_events
         from kg.ingest import recover_bulk_write
         from kg.windows import rebuild_windows
@@ -841,6 +843,7 @@ class KnowledgeGraph:
         recover_bulk_write(self.store, self.settings.base_iri)  # not from half-written article graphs
         count = rebuild_events(self.store, self.settings.base_iri)
         rebuild_windows(self.store, self.settings.base_iri)
+        rebuild_co_mentions(self.store, self.settings.base_iri)
         return count
 
 

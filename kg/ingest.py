@@ -40,6 +40,7 @@ from rdflib import Literal, URIRef
 
 from kg import __version__
 from kg.build import ArticleGraph, build_article
+from kg.comentions import CoMentionPlanner, co_mentions_are_current, co_mentions_graph_iri, rebuild_co_mentions
 from kg.errors import InputError, KgError, NotConformingError, UsageError
 from kg.events import EventPlanner, Mention, article_mentions, events_are_current, events_graph_iri, rebuild_events
 from kg.iris import iris
@@ -365,10 +366,15 @@ class ArticleWriter:
             rebuild_summary(store, base_iri)  # a write over plain GSP did not finish: repair first
             rebuild_events(store, base_iri)
             rebuild_windows(store, base_iri)
+            rebuild_co_mentions(store, base_iri)
         if not events_current:
             rebuild_events(store, base_iri)  # a store from before the events graph
         if not events_current or not windows_are_current(store, base_iri):
             rebuild_windows(store, base_iri)  # a store from before the per-actor windows
+        if not co_mentions_are_current(store, base_iri):
+            rebuild_co_mentions(store, base_iri)  # a store from before the co-mention counts
+        self.comentions = CoMentionPlanner(store, base_iri)
+        self.comentions_graph = co_mentions_graph_iri(base_iri)
         self.windows = WindowPlanner(store, base_iri)
         self.windows_graph = windows_graph_iri(base_iri)
         self.planner = SummaryPlanner(store, base_iri)
@@ -392,14 +398,17 @@ class ArticleWriter:
         events = self.events.plan(added, gone)
         remove, add = self.planner.plan([p.facts for p in latest.values()], removed, self.events.changed_events())
         windows = self.windows.plan(added, gone, self.events.changed_groups())
+        counts = self.comentions.plan([p.facts for p in latest.values()], removed, self.planner.actor_articles)
         graphs = {URIRef(iri): NTriples(p.body) for iri, p in latest.items() if iri in removed}
         fresh = {URIRef(iri): NTriples(p.body) for iri, p in latest.items() if iri not in removed}
         if self.bulk and len(fresh) >= BULK_LOAD_MIN_ARTICLES:
-            self._apply(remove, add, events, windows, graphs=graphs, fresh=fresh)
+            self._apply(remove, add, events, windows, counts, graphs=graphs, fresh=fresh)
         else:
-            self._apply(remove, add, events, windows, graphs={**graphs, **fresh})
+            self._apply(remove, add, events, windows, counts, graphs={**graphs, **fresh})
 
-    def _apply(self, remove, add, events=(set(), set()), windows=(set(), set()), fresh=None, **changes) -> None:
+    def _apply(
+        self, remove, add, events=(set(), set()), windows=(set(), set()), counts=(set(), set()), fresh=None, **changes
+    ) -> None:
         """One atomic store write of graph changes plus summary and events changes; the planner
         follows it.
 
@@ -426,30 +435,34 @@ class ArticleWriter:
                 try:
                     self.store.bulk_load_graphs(fresh)  # (b)
                     changes["drop"] = [*changes.get("drop", []), self.loading]  # (c) below, with the rest
-                    self._commit(remove, add, events, windows, changes)
+                    self._commit(remove, add, events, windows, counts, changes)
                 except BaseException:
                     _try_recover(self.store, self.base_iri)
                     raise
             else:
-                self._commit(remove, add, events, windows, changes)
+                self._commit(remove, add, events, windows, counts, changes)
         except BaseException:
             self.planner.rollback()
             self.windows.rollback()
+            self.comentions.rollback()
             raise
         self.planner.commit()
         self.windows.commit()
+        self.comentions.commit()
         if not self.atomic:
             self.store.drop_graph(self.pending)
 
-    def _commit(self, remove, add, events, windows, changes) -> None:
+    def _commit(self, remove, add, events, windows, counts, changes) -> None:
         """The one atomic update: graph changes, derived-graph quads."""
         self.store.apply_changes(
             remove=[(s, p, o, self.summary) for s, p, o in remove]  # any order: one update
             + [(s, p, o, self.events_graph) for s, p, o in events[0]]
-            + [(s, p, o, self.windows_graph) for s, p, o in windows[0]],
+            + [(s, p, o, self.windows_graph) for s, p, o in windows[0]]
+            + [(s, p, o, self.comentions_graph) for s, p, o in counts[0]],
             add=[(s, p, o, self.summary) for s, p, o in add]
             + [(s, p, o, self.events_graph) for s, p, o in events[1]]
-            + [(s, p, o, self.windows_graph) for s, p, o in windows[1]],
+            + [(s, p, o, self.windows_graph) for s, p, o in windows[1]]
+            + [(s, p, o, self.comentions_graph) for s, p, o in counts[1]],
             **changes,
         )
 
@@ -463,8 +476,9 @@ class ArticleWriter:
         events = self.events.plan([], gone)
         remove, add = self.planner.plan([], {str(article): facts}, self.events.changed_events())
         windows = self.windows.plan([], gone, self.events.changed_groups())
-        self._apply(remove, add, events, windows, drop=[article])
-        for graph in (self.summary, self.events_graph):
+        counts = self.comentions.plan([], {str(article): facts}, self.planner.actor_articles)
+        self._apply(remove, add, events, windows, counts, drop=[article])
+        for graph in (self.summary, self.events_graph, self.comentions_graph):
             if self.store.has_graph(graph) and self.store.quad_count(graph) == 0:
                 self.store.drop_graph(graph)
         if not self.store.has_graph(self.events_graph) and self.store.has_graph(self.windows_graph):

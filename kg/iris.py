@@ -297,6 +297,19 @@ class Iris:
         low, high = sorted((a, b))
         return self._iri("summary", "met-events", digest(low, high))
 
+    def co_mentions_graph(self) -> URIRef:
+        """The named graph of the co-mention counts kept for the most mentioned actors (kg/comentions.py)."""
+        return self._iri("graph", "co-mentions")
+
+    def co_mention(self, anchor: str, other: str) -> URIRef:
+        """The node that counts the articles mentioning both ``anchor`` and ``other`` (ordered:
+        the counts are kept per anchor).
+
+        >>> Iris().co_mention("x", "y") != Iris().co_mention("y", "x")
+        True
+        """
+        return self._iri("summary", "co-mention", digest(anchor, other))
+
     def wikidata_statement(self, qid: str, pid: str, *value) -> URIRef:
         """An enrichment statement (one Wikidata claim) of an item."""
         return self._iri("wdstatement", f"{qid}-{pid}-{digest(qid, pid, *value)}")

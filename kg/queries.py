@@ -314,6 +314,10 @@ def run_query(
     most ``page.limit`` rows, and ``result.more`` says whether another page follows. The pages
     of a stored query do not overlap because every stored query ends in a total ``ORDER BY``.
 
+    A query that marks a co-mention aggregation (``# kg:co-mention-counts``, :mod:`kg.comentions`)
+    reads, for an actor whose counts the writer keeps, those counts instead (same rows): the tiers
+    of the actor's first 128 or 512 rows that the page needs, or all of its count nodes.
+
     A query that marks an actor window (``# kg:actor-window``, :mod:`kg.windows`) is paged from
     the actor's window first: the window holds the first rows of the actor's list, so a page the
     windowed query fills is the page of the whole query; a page it leaves short is asked again
@@ -337,6 +341,7 @@ def run_query(
 
     check_read_only(query.text)
     check_no_federation(query.text, allow_service)
+    from kg.comentions import count_tiers, counted_anchor, with_counts
     from kg.results import without_parameters
     from kg.windows import has_window, window_tiers, with_window
 
@@ -348,10 +353,15 @@ def run_query(
         return without_parameters(store.query(text, bindings))
 
     text, fetch, result = query.text, None, None
+    counted = counted_anchor(store, text, bindings)
+    if counted and (page is None or query_form(text) != "SELECT"):
+        text = with_counts(text, None)  # every count node of the anchor: the whole list
     if page is not None and query_form(text) == "SELECT":
         paged, fetch = with_page(text, page.limit, page.offset)
         tiers = window_tiers(page.offset + fetch) if has_window(text, bindings) else None
-        if tiers:  # the actor's window first: a page it fills is the whole list's page
+        if counted:  # the anchor's kept counts: the tiers that hold the page's rows, else every node
+            paged = with_counts(paged, count_tiers(page.offset + fetch))
+        elif tiers:  # the actor's window first: a page it fills is the whole list's page
             result = ask(with_window(paged, tiers))
             if len(result.rows) < fetch:  # past the window, or no window: the whole list
                 result = None

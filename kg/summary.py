@@ -141,6 +141,8 @@ class ArticleFacts:
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)
     # for the mission lists: (mission, kind, name, kind text) of each mission derived from it
     missions: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    # the actors it mentions (schema:mentions), for the co-mention counts (kg/comentions.py)
+    mentioned: tuple[str, ...] = ()
 
     def pair_facts(self) -> dict[tuple[str, str], tuple[set, set, set]]:
         """What this article adds to each pair's node, by (a, b) with a < b: the (meeting, date)s
@@ -223,6 +225,7 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
         for kind in (KG.Meeting, KG.Mission, KG.Statement)
     ]
     facts.counts = (len(mentioned), *counted)
+    facts.mentioned = tuple(sorted(mentioned))
     return facts
 
 
@@ -1103,6 +1106,12 @@ class SummaryPlanner:
             node = pair_iri(a, b, self.base)
             self._touch(node, (a, b), before)
             self._pending[node] = recompute_pair(self.store, a, b, exclude, self.graph)
+
+    def actor_articles(self, actor: str) -> int:
+        """An actor's ``kgs:articles`` after the planned write (0 for an actor this write does
+        not touch and no earlier write of this planner read)."""
+        state = self._pending.get(URIRef(actor)) or self._states.get(URIRef(actor))
+        return state.count if isinstance(state, ActorState) else 0
 
     def commit(self) -> None:
         """The planned write succeeded: its states are now the store's (actors' and pairs' are

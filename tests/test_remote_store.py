@@ -379,6 +379,36 @@ def test_windowed_pages_and_windows_match_the_embedded_store(server, monkeypatch
     remote.close()
 
 
+def test_co_mention_counts_and_their_pages_match_the_embedded_store(server, monkeypatch):
+    """With co-mention counts kept from 4 articles on (tiers ending at rows 2 and 4), the remote
+    store keeps the same co-mentions graph through adds and a delete, and co-mentioned's pages
+    (read from the counts, or aggregated below the threshold) have the embedded store's rows."""
+    from test_comentions import actors_by_articles
+    from test_comentions import sheet as article
+
+    from kg import comentions
+    from kg.ingest import delete_article
+
+    monkeypatch.setattr(comentions, "THRESHOLD", 4)
+    monkeypatch.setattr(comentions, "TIERS", (2, 4))
+    remote, local = server.store(), open_store("memory:")
+    for index in range(12):
+        for store in (remote, local):
+            ingest_factsheet(store, article(index))
+    for store in (remote, local):
+        delete_article(store, build_article(article(3)).iri)
+    graph = comentions.co_mentions_graph_iri()
+    assert set(remote.iter_graph_triples(graph)) == set(local.iter_graph_triples(graph)) != set()
+    actors = actors_by_articles(local)
+    for actor, _ in actors[:2] + actors[-1:]:
+        for limit, offset in ((1, 0), (2, 1), (5, 0)):
+            expected = run_query(local, STORED["co-mentioned"], {"actor": actor}, page=Page(limit, offset))
+            got = run_query(remote, STORED["co-mentioned"], {"actor": actor}, page=Page(limit, offset))
+            canonical = [[tuple(_canonical(t) for t in row) for row in r.rows] for r in (got, expected)]
+            assert canonical[0] == canonical[1] != [], (actor, limit, offset)
+    remote.close()
+
+
 def test_optional_parameters_stay_unbound_when_not_given(loaded):
     remote, local = loaded
     query = STORED["meetings"]
