@@ -394,6 +394,7 @@ def _validation_tasks(store, names, slice_bytes: int | None):
     for name in names:
         text = _graph_ntriples(store, name)
         parts = component_slices(text, slice_bytes) if slice_bytes and len(text) > slice_bytes else [text]
+        del text  # the slices are copies: do not keep the graph's text beside them
         for index, part in enumerate(parts):
             yield name, index == len(parts) - 1, part
 
@@ -438,6 +439,7 @@ def component_slices(text: bytes, size: int) -> list[bytes]:
     components: dict = {}
     for subject, line in zip(subjects, lines):
         components.setdefault(root(subject), []).append(line)
+    del lines, subjects
     slices, current, filled = [], [], 0
     for group in components.values():
         current.extend(group)
