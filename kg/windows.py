@@ -140,10 +140,12 @@ _ARTICLE = " ?r prov:wasDerivedFrom ?art ."
 _PUBLISHED = " OPTIONAL { ?art schema:datePublished ?f }"
 
 
-def _each(e: str) -> str:
-    """The meetings, missions and statements of the actor (a timeline), each with its category."""
+def _each(e: str, inside: str = "") -> str:
+    """The meetings, missions and statements of the actor (a timeline), each with its category;
+    ``inside``: a pattern joined in each branch (the same rows as joined after the union, but
+    Oxigraph then evaluates it per row found, not over every row of the store and joins)."""
     return " UNION ".join(
-        f'{{ {pattern.replace("$E", e)} BIND ("{category}" AS ?c) }}'
+        f'{{ {pattern.replace("$E", e)}{inside} BIND ("{category}" AS ?c) }}'
         for pattern, category in ((_MEETING, "meeting"), (_MISSION, "mission"), (_SPEAKER, "statement"))
     )
 
@@ -233,7 +235,7 @@ FAMILIES = (
         ("mission",),
         False,
         lambda iri, d, f, art, c: (*_newest_first(f), art),
-        _MISSION.replace("$E", "") + _ARTICLE + _PUBLISHED,
+        _MISSION.replace("$E", " ." + _ARTICLE) + _PUBLISHED,  # joined in each branch, as in _each
     ),
     # timeline-mentions: (!BOUND(?date)) STR(?date) ?article_iri ?event_type ?event, the date
     # falling back on the article's publication date
@@ -243,7 +245,7 @@ FAMILIES = (
         ("meeting", "mission", "statement"),
         False,
         lambda iri, d, f, art, c: (*_ascending(d or f), art, c, iri),
-        _each("") + _ARTICLE + _DATE + _PUBLISHED,
+        _each("", _ARTICLE) + _DATE + _PUBLISHED,
     ),
 )
 _BY_PREDICATE = {f.predicate(t): (f, t) for f in FAMILIES for t in range(1, 10)}  # (TIERS < 10)
@@ -330,11 +332,17 @@ class _StoreReader:
                             entry[i] = str(value)
         return {k: family.key(k[2], *v) for k, v in parts.items()}
 
-    def actor_rows(self, actors: Sequence[str], families: Sequence[Family]) -> dict[tuple, tuple]:
-        """Every row of these actors' lists in these families, with its key."""
+    def list_rows(self, lists: Iterable[tuple[Family, str]]) -> dict[tuple, tuple]:
+        """Every row of these (family, actor) lists, with its key: each family's query asks for
+        its own lists' actors only (not every actor in every family: an actor met in one short
+        list would read its long lists of the other families, the most mentioned actor's tens
+        of thousands of rows, at every write that touched it)."""
+        by_family: dict[Family, set[str]] = {}
+        for family, actor in lists:
+            by_family.setdefault(family, set()).add(actor)
         out: dict[tuple, tuple] = {}
-        for family in families:
-            out.update(self.rows(family, actors))
+        for family in sorted(by_family, key=lambda f: f.name):
+            out.update(self.rows(family, sorted(by_family[family])))
         return out
 
 
@@ -420,9 +428,7 @@ class WindowPlanner:
 
     def _read_lists(self, lists: list[tuple], changes: dict) -> dict[tuple, int | dict | _Window]:
         """These lists' states from all their rows in the store, changed by this write."""
-        stored = self.reader.actor_rows(
-            sorted({a for _, a in lists}), sorted({f for f, _ in lists}, key=lambda f: f.name)
-        )
+        stored = self.reader.list_rows(lists)
         rows: dict[tuple, dict] = {list_: {} for list_ in lists}
         for (family, actor, row), key in stored.items():
             if (family, actor) in rows:
