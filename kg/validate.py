@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from pathlib import Path
 
 from pyshacl import Validator
 from pyshacl.errors import ReportableRuntimeError
 from pyshacl.graph_abstraction import RdfLibDataGraph
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.namespace import PROV, RDF
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.config import package_dir
 from kg.errors import InputError, InstallationError, UsageError, ValidatorError
@@ -232,6 +233,38 @@ class CompiledShapes:
         except UnsupportedShapes:  # shapes beyond the compiled subset: pyshacl validates every graph
             self.fast = None
 
+    @cached_property
+    def sliceable(self) -> bool:
+        """Whether validating a graph in :func:`component_slices` gives the same results as
+        validating it whole: no shape targets the objects of a predicate (``sh:targetObjectsOf``)
+        or named nodes (``sh:targetNode``): those may be nodes without triples, shared by several
+        slices, whose inverse paths would see only a slice's triples; no SPARQL constraint; and
+        every SPARQL target a star around ``?this`` (every triple pattern's subject is ``?this``,
+        no property path, sub-select, LIMIT or grouping), so it selects a node from the node's
+        own triples. Core constraints read the focus node's triples and the nodes they reach
+        or that reach it, which a component keeps together.
+
+        >>> compiled_shapes().sliceable
+        True
+        >>> CompiledShapes(Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . "
+        ...     "<https://e.org/S> sh:targetObjectsOf <https://e.org/p> .", format="turtle")).sliceable
+        False
+        """
+        from kg.shacl_core import _Compiler
+
+        g = self.graph
+        if any((None, p, None) in g for p in (SH.targetObjectsOf, SH.targetNode, SH.sparql)):
+            return False
+        compiler = _Compiler(g)
+        for target in g.objects(None, SH.target):
+            try:
+                query = prepareQuery(compiler.sparql_target(target))
+            except Exception:  # not a SPARQL target kg can read: assume the worst
+                return False
+            if not _star_around_this(query.algebra):
+                return False
+        return True
+
     def validate(self, data: Graph | Sequence[tuple]) -> ValidationReport:
         """Validate one rdflib graph (or a list of triples) against the shapes (not modified).
 
@@ -277,6 +310,20 @@ class CompiledShapes:
         return ValidationReport(False, _results(report_graph, data))
 
 
+def _star_around_this(node) -> bool:
+    """Whether a SPARQL algebra tree matches only triples whose subject is ``?this``."""
+    this = Variable("this")
+    if isinstance(node, CompValue):
+        if node.name in ("Slice", "Group", "AggregateJoin", "ToMultiSet", "SubSelect", "values", "ServiceGraphPattern"):
+            return False
+        if node.name == "BGP":
+            return all(s == this and isinstance(p, (URIRef, Variable)) for s, p, _ in node.get("triples", []))
+        return all(_star_around_this(value) for value in node.values())
+    if isinstance(node, (list, tuple)):
+        return all(_star_around_this(value) for value in node)
+    return True
+
+
 @lru_cache(maxsize=4)
 def compiled_shapes(shapes_dir: str | None = None) -> CompiledShapes:
     """The shapes of a folder (default: kg's ``shapes/``), compiled once per process."""
@@ -300,7 +347,9 @@ def validate_store(store, graphs=None, *, jobs: int = 1, skip=frozenset(), progr
 
     Each article graph holds the article's facts and the actor nodes it references, so it is
     validated alone, as at ingest. With ``jobs`` > 1 the graphs are validated in worker
-    processes (each compiles the shapes once).
+    processes (each compiles the shapes once), and a graph larger than :data:`SLICE_BYTES` of
+    N-Triples (the events graph) in slices of whole connected components
+    (:func:`component_slices`), when the shapes allow it (:attr:`CompiledShapes.sliceable`).
 
     >>> from kg.store import open_store
     >>> validate_store(open_store("memory:")).conforms
@@ -308,7 +357,12 @@ def validate_store(store, graphs=None, *, jobs: int = 1, skip=frozenset(), progr
     """
     names = [g for g in (graphs if graphs is not None else store.graph_names()) if g not in skip]
     report = ValidationReport(True)
-    if jobs <= 1 or len(names) < 2:
+    tasks = None
+    if jobs > 1 and len(names) == 1:  # one graph: workers only if it is cut into slices
+        tasks = list(_validation_tasks(store, names, SLICE_BYTES if compiled_shapes().sliceable else None))
+        if len(tasks) == 1:
+            jobs = 1
+    if jobs <= 1 or not names:
         for name in names:
             report = report.merge(validate_graph(list(store.iter_graph_triples(name))))
             if progress:
@@ -319,13 +373,83 @@ def validate_store(store, graphs=None, *, jobs: int = 1, skip=frozenset(), progr
 
     methods = get_all_start_methods()
     context = get_context("forkserver" if "forkserver" in methods else "spawn")
-    texts = (_graph_ntriples(store, name) for name in names)
+    if tasks is None:
+        tasks = _validation_tasks(store, names, SLICE_BYTES if compiled_shapes().sliceable else None)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for name, part in zip(names, pool.map(_validate_ntriples, texts, chunksize=32)):
+        for name, last, part in pool.map(_validate_task, tasks, chunksize=32):
             report = report.merge(part)
-            if progress:
+            if progress and last:
                 progress(name)
     return report
+
+
+# A graph whose N-Triples are larger than this (the events graph: 0.6 M triples at 10,000
+# articles) is validated in slices by several workers when the shapes allow it (see
+# :func:`component_slices`); an article graph is far smaller.
+SLICE_BYTES = 4 << 20
+
+
+def _validation_tasks(store, names, slice_bytes: int | None):
+    """(graph, last slice of it?, N-Triples) for the workers: each graph whole, or in slices."""
+    for name in names:
+        text = _graph_ntriples(store, name)
+        parts = component_slices(text, slice_bytes) if slice_bytes and len(text) > slice_bytes else [text]
+        del text  # the slices are copies: do not keep the graph's text beside them
+        for index, part in enumerate(parts):
+            yield name, index == len(parts) - 1, part
+
+
+def _validate_task(task) -> tuple:
+    name, last, text = task
+    return name, last, _validate_ntriples(text)
+
+
+def component_slices(text: bytes, size: int) -> list[bytes]:
+    r"""N-Triples lines (as Oxigraph writes them: one triple a line, ``S P O .``) cut into slices of
+    about ``size`` bytes that never split a connected component: two subjects are in one
+    component when one is an object of the other's triples (transitively). So each slice holds,
+    for each of its subjects, every triple of the subject, of the nodes it reaches and of the
+    subjects that reach it (inverse paths, ``sh:class`` on values, and the data graph's
+    rdfs:subClassOf all stay inside); only nodes that are never a subject are shared between
+    slices, and they have no triples of their own. Validating the slices apart gives the same
+    results as the whole graph for shapes that :attr:`CompiledShapes.sliceable` accepts.
+
+    >>> text = b"<a> <p> <b> .\n<b> <p> \"x y\" .\n<c> <p> <x> .\n<d> <p> <c> .\n"
+    >>> [sorted(part.split(b"\n")) for part in component_slices(text, 10)]
+    [[b'', b'<a> <p> <b> .', b'<b> <p> "x y" .'], [b'', b'<c> <p> <x> .', b'<d> <p> <c> .']]
+    """
+    lines = text.splitlines()
+    subjects = [line[: line.find(b" ")] for line in lines]
+    parent = {subject: subject for subject in subjects}
+
+    def root(node):
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for subject, line in zip(subjects, lines):
+        start = line.find(b" ", len(subject) + 1) + 1
+        if line[start : start + 1] in (b"<", b"_"):
+            value = line[start:-2]
+            if value in parent:
+                a, b = root(subject), root(value)
+                if a != b:
+                    parent[a] = b
+    components: dict = {}
+    for subject, line in zip(subjects, lines):
+        components.setdefault(root(subject), []).append(line)
+    del lines, subjects
+    slices, current, filled = [], [], 0
+    for group in components.values():
+        current.extend(group)
+        filled += sum(len(line) + 1 for line in group)
+        if filled >= size:
+            slices.append(b"\n".join(current) + b"\n")
+            current, filled = [], 0
+    if current:
+        slices.append(b"\n".join(current) + b"\n")
+    return slices
 
 
 def _graph_ntriples(store, name) -> bytes:

@@ -132,7 +132,7 @@ def _predicate(name: str, tier: int) -> URIRef:
 
 # (patterns: $A is the actor, $H where a VALUES block of rows goes, at the start of each branch)
 _MEETING = "$H ?r sem:hasActor $A . ?r a kg:Meeting$E ."
-_MISSION = "{ $H ?r sem:hasActor $A . ?r a kg:Mission$E } UNION { $H ?r kg:lead $A . ?r a kg:Mission$E }"
+_MISSION = "{ $H ?r sem:hasActor $A . ?r a kg:Mission$E .$I } UNION { $H ?r kg:lead $A . ?r a kg:Mission$E .$I }"
 _SPEAKER = "$H ?r schema:spokenByCharacter $A . ?r a kg:Statement$E ; schema:text ?text ."
 _DATE = " OPTIONAL { ?r sem:hasTimeStamp ?d }"
 _REPORTED = " OPTIONAL { ?r kg:firstReported ?f }"
@@ -140,10 +140,20 @@ _ARTICLE = " ?r prov:wasDerivedFrom ?art ."
 _PUBLISHED = " OPTIONAL { ?art schema:datePublished ?f }"
 
 
-def _each(e: str) -> str:
-    """The meetings, missions and statements of the actor (a timeline), each with its category."""
+def _branches(pattern: str, e: str, inside: str = "") -> str:
+    """A row pattern with its class suffix ``e`` and ``inside`` (the article and date patterns)
+    joined in each UNION branch: the same rows as joined after the union, but Oxigraph then
+    evaluates them per row found instead of over every row of the store (a union's join and
+    OPTIONAL read every mention and date of the archive: seconds per list at 2,000 articles)."""
+    pattern = pattern.replace("$E", e)
+    return pattern.replace("$I", inside) if "$I" in pattern else pattern + inside
+
+
+def _each(e: str, inside: str = "") -> str:
+    """The meetings, missions and statements of the actor (a timeline), each with its category
+    (``inside`` joined in each branch, see :func:`_branches`)."""
     return " UNION ".join(
-        f'{{ {pattern.replace("$E", e)} BIND ("{category}" AS ?c) }}'
+        f'{{ {_branches(pattern, e, inside)} BIND ("{category}" AS ?c) }}'
         for pattern, category in ((_MEETING, "meeting"), (_MISSION, "mission"), (_SPEAKER, "statement"))
     )
 
@@ -186,7 +196,7 @@ FAMILIES = (
         ("mission",),
         False,
         lambda iri, d, f, art, c: _newest_first(f),
-        _MISSION.replace("$E", "Event") + _REPORTED,
+        _branches(_MISSION, "Event", _REPORTED),
     ),
     # timeline: (!BOUND(?date)) STR(?date) ?event_type ?event, the date falling back on the first report
     Family(
@@ -195,7 +205,7 @@ FAMILIES = (
         ("meeting", "mission", "statement"),
         False,
         lambda iri, d, f, art, c: (*_ascending(d or f), c, iri),
-        _each("Event") + _DATE + _REPORTED,
+        _each("Event", _DATE + _REPORTED),
     ),
     # meetings-mentions: (!BOUND(?date)) STR(?date) ?meeting
     Family(
@@ -233,7 +243,7 @@ FAMILIES = (
         ("mission",),
         False,
         lambda iri, d, f, art, c: (*_newest_first(f), art),
-        _MISSION.replace("$E", "") + _ARTICLE + _PUBLISHED,
+        _branches(_MISSION, "", _ARTICLE + _PUBLISHED),
     ),
     # timeline-mentions: (!BOUND(?date)) STR(?date) ?article_iri ?event_type ?event, the date
     # falling back on the article's publication date
@@ -243,7 +253,7 @@ FAMILIES = (
         ("meeting", "mission", "statement"),
         False,
         lambda iri, d, f, art, c: (*_ascending(d or f), art, c, iri),
-        _each("") + _ARTICLE + _DATE + _PUBLISHED,
+        _each("", _ARTICLE + _DATE + _PUBLISHED),
     ),
 )
 _BY_PREDICATE = {f.predicate(t): (f, t) for f in FAMILIES for t in range(1, 10)}  # (TIERS < 10)
@@ -330,11 +340,17 @@ class _StoreReader:
                             entry[i] = str(value)
         return {k: family.key(k[2], *v) for k, v in parts.items()}
 
-    def actor_rows(self, actors: Sequence[str], families: Sequence[Family]) -> dict[tuple, tuple]:
-        """Every row of these actors' lists in these families, with its key."""
+    def list_rows(self, lists: Iterable[tuple[Family, str]]) -> dict[tuple, tuple]:
+        """Every row of these (family, actor) lists, with its key: each family's query asks for
+        its own lists' actors only (not every actor in every family: an actor met in one short
+        list would read its long lists of the other families, the most mentioned actor's tens
+        of thousands of rows, at every write that touched it)."""
+        by_family: dict[Family, set[str]] = {}
+        for family, actor in lists:
+            by_family.setdefault(family, set()).add(actor)
         out: dict[tuple, tuple] = {}
-        for family in families:
-            out.update(self.rows(family, actors))
+        for family in sorted(by_family, key=lambda f: f.name):
+            out.update(self.rows(family, sorted(by_family[family])))
         return out
 
 
@@ -420,9 +436,7 @@ class WindowPlanner:
 
     def _read_lists(self, lists: list[tuple], changes: dict) -> dict[tuple, int | dict | _Window]:
         """These lists' states from all their rows in the store, changed by this write."""
-        stored = self.reader.actor_rows(
-            sorted({a for _, a in lists}), sorted({f for f, _ in lists}, key=lambda f: f.name)
-        )
+        stored = self.reader.list_rows(lists)
         rows: dict[tuple, dict] = {list_: {} for list_ in lists}
         for (family, actor, row), key in stored.items():
             if (family, actor) in rows:

@@ -189,3 +189,32 @@ def test_one_writer_keeps_its_windows_equal_to_a_rebuild(steps):
                 writer.delete(build_article(sheet(index)).iri)
         assert stored(store) == expected_windows(store)
     store.close()
+
+
+def test_a_writer_reads_only_the_lists_it_needs():
+    """A writer meeting lists it has not seen reads each family's rows for that family's lists'
+    actors only (not every actor in every family), with the keys the mentions give."""
+    store = open_store("memory:")
+    for index in range(12):
+        ingest_factsheet(store, sheet(index))
+    top, other = actor_iris(store, 2)
+    by_name = {f.name: f for f in windows.FAMILIES}
+    wanted = [(by_name["Timeline"], top), (by_name["Meeting"], other), (by_name["MissionEvent"], top)]
+    reader = windows._StoreReader(store, windows.DEFAULT_BASE_IRI)
+    rows = reader.list_rows(wanted)
+    assert rows and {(family, actor) for family, actor, _ in rows} <= set(wanted)
+    for family, actor in wanted:
+        assert {k: v for k, v in rows.items() if k[:2] == (family, actor)} == reader.rows(family, [actor])
+    expected = windows.rows_of(
+        [(m.iri, [m]) for a in store.graph_names() for m in windows_mentions(store, a)], events=False
+    )
+    assert {k: v for k, v in rows.items() if not k[0].events} == {
+        k: v for k, v in expected.items() if (k[0], k[1]) in wanted[:2]
+    }
+    store.close()
+
+
+def windows_mentions(store, graph):
+    from kg.events import article_mentions
+
+    return article_mentions(str(graph), list(store.iter_graph_triples(graph)))
