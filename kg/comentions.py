@@ -46,12 +46,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.sparql import sparql_term
-from kg.summary import KGS, ArticleFacts, summary_graph_iri
+from kg.summary import KGS, ArticleFacts, _integer, summary_graph_iri
 
 THRESHOLD = 256  # articles an actor needs for its counts to be kept
 TIERS = (128, 512)  # the window's tiers: rows 1-128 (the first page) and up to 512 (every page of the query)
@@ -75,7 +74,7 @@ def marker(base_iri: str = DEFAULT_BASE_IRI) -> tuple:
 
 
 def _count(value: int) -> Literal:
-    return Literal(value, datatype=XSD.integer)
+    return _integer(value)
 
 
 def tiers_of(counts: Mapping[str, int], ends: Sequence[int] | None = None) -> dict[str, int]:
@@ -122,15 +121,15 @@ class _Anchor:
 _P = "https://w3id.org/kg-news/summary#"
 _ANCHORS = "SELECT ?a ?g WHERE { GRAPH ?g { ?a <" + _P + "coCounted> true } }"
 _WINDOWS = (
-    "SELECT ?a ?n ?o ?c ?g WHERE { VALUES ?a { %s } GRAPH ?g { VALUES ?p { <"
+    "SELECT ?a ?n ?o ?c WHERE { VALUES ?a { %s } { ?a <"
     + _P
-    + "coTop1> <"
+    + "coTop1> ?n } UNION { ?a <"
     + _P
-    + "coTop2> } ?a ?p ?n . ?n <"
+    + "coTop2> ?n } ?n <"
     + _P
     + "coActor> ?o ; <"
     + _P
-    + "coArticles> ?c } }"
+    + "coArticles> ?c }"
 )
 _NODES = "SELECT ?n ?c ?g WHERE { VALUES ?n { %s } GRAPH ?g { ?n <" + _P + "coArticles> ?c } }"
 _ALL_NODES = (
@@ -176,7 +175,7 @@ class CoMentionPlanner:
         found: dict[str, dict[str, tuple[str, int]]] = {a: {} for a in todo}
         for start in range(0, len(todo), 100):
             query = _WINDOWS % _values(todo[start : start + 100])
-            for a, n, o, c, _ in self.store.query(query, {"g": self.graph}).rows:
+            for a, n, o, c in self.store.query(query).rows:
                 found[str(a)][str(n)] = (str(o), int(c))
         for anchor, window in found.items():
             counts = {n: c for n, (_, c) in window.items()}
@@ -270,14 +269,16 @@ class CoMentionPlanner:
                 candidates[n] = (other, new)
             candidates = {n: v for n, v in candidates.items() if v[1] > 0}
             window = self._window_of(candidates)
-            if not old_window.whole and (window.whole or window.bound < old_window.bound):
+            if not old_window.whole:  # the stored nodes outside the window stay outside it…
+                window.whole = False
+            if not old_window.whole and (len(candidates) < TIERS[-1] or window.bound < old_window.bound):
                 # the window lost rows that the stored nodes outside it may replace: read them all
                 everything = self._all_counts(anchor)
                 everything.update(candidates)
                 for n, (_, _, new) in changes[anchor].items():
                     if new <= 0:
                         everything.pop(n, None)
-                window = self._window_of(everything)
+                window = self._window_of(everything)  # … unless it lost rows they may replace
             windows[anchor] = window
             before, now = old_window.tiers, window.tiers
             remove.update((node, _tier(t), URIRef(n)) for n, t in before.items() if now.get(n) != t)
