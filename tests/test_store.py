@@ -194,15 +194,29 @@ def test_turtle_export_keeps_every_kind_of_term_in_one_or_two_processes(tmp_path
         store.replace_graph(URIRef("https://example.org/g1"), triples)
         store.replace_graph(URIRef("https://example.org/g2"), triples[:3])  # duplicates across graphs
         expected = store.get_graph(URIRef("https://example.org/g1"))
-        single = io.BytesIO()
+        compact, single = io.BytesIO(), io.BytesIO()
+        store.export(compact, "turtle")  # a small store: Oxigraph's serialiser
+        monkeypatch.setattr(oxigraph, "COMPACT_TURTLE_QUADS", 0)
         store.export(single, "turtle")
     monkeypatch.setattr(oxigraph, "PARALLEL_EXPORT_QUADS", 1)
     with open_store(path, read_only=True) as store:
         double = io.BytesIO()
         store.export(double, "turtle")
-    for buffer in (single, double):
+    for buffer in (compact, single, double):
         assert isomorphic(Graph().parse(data=buffer.getvalue(), format="turtle"), expected)
+    for buffer in (single, double):  # one triple a line
         assert len(buffer.getvalue().decode("utf-8").splitlines()) == len(PREFIXES) + len(triples)
+    assert compact.getvalue() != single.getvalue()
+
+
+def test_a_small_stores_turtle_uses_prefixed_names(any_store, seed_sheet):
+    """What a person reads: kg's prefixes in the names, not full IRIs one triple a line."""
+    ingest_factsheet(any_store, seed_sheet)
+    out = io.BytesIO()
+    any_store.export(out, "turtle")
+    text = out.getvalue().decode("utf-8")
+    assert "@prefix kg: <https://w3id.org/kg-news/ontology#>" in text
+    assert " a kg:" in text and "<https://w3id.org/kg-news/ontology#" not in text.split("\n", len(PREFIXES))[-1]
 
 
 def test_disk_store_persists_and_opens_read_only(tmp_path, seed_sheet):
