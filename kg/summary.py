@@ -706,24 +706,8 @@ SELECT ?p ?x ?g WHERE { GRAPH ?g {
   { ?p <https://w3id.org/kg-news/summary#actorA> ?x } UNION { ?p <https://w3id.org/kg-news/summary#actorB> ?x }
   ?p <https://w3id.org/kg-news/summary#eventCount> ?n } }
 """
-_RANK_KINDS = (
-    KGS.pairRank,
-    KGS.actorRank,
-    KGS.unlinkedListed,
-    KGS.articleListed,
-    KGS.missionListed,
-    KGS.participantsListed,
-    KGS.eventPairListed,
-    KGS.missionEventListed,
-)
-# every rank and listed flag, read in one query (the predicates are kg's own constants)
-_RANKS = (
-    "SELECT ?x ?p ?r ?g WHERE { GRAPH ?g {\n  VALUES ?p { "
-    + " ".join(f"<{kind}>" for kind in _RANK_KINDS)
-    + " }\n  ?x ?p ?r } }"
-)
-
-
+# the listed flags (true for the nodes of a list's first rows) and, with the two ranks, every
+# rank-like predicate the planner keeps
 _LISTED = (
     KGS.unlinkedListed,
     KGS.articleListed,
@@ -731,6 +715,13 @@ _LISTED = (
     KGS.participantsListed,
     KGS.eventPairListed,
     KGS.missionEventListed,
+)
+_RANK_KINDS = (KGS.pairRank, KGS.actorRank, *_LISTED)
+# every rank and listed flag, read in one query (the predicates are kg's own constants)
+_RANKS = (
+    "SELECT ?x ?p ?r ?g WHERE { GRAPH ?g {\n  VALUES ?p { "
+    + " ".join(f"<{kind}>" for kind in _RANK_KINDS)
+    + " }\n  ?x ?p ?r } }"
 )
 
 
