@@ -154,3 +154,21 @@ def replay(store, ops, sheet, edited=None) -> None:
             ingest_factsheet(store, edited(index, variant))
         else:
             delete_article(store, build_article(sheet(index)).iri)
+
+
+def replay_batches(store, steps, sheet, check) -> None:
+    """Apply random ("write" | "delete", [(index, variant), ...]) batches of a property test with
+    one writer (its in-memory state kept between writes), calling ``check()`` after each batch:
+    "write" writes the sheets in one batch, "delete" removes their articles."""
+    from kg.build import build_article
+    from kg.ingest import ArticleWriter, prepare_sheet, sheet_hash
+
+    writer = ArticleWriter(store)
+    for op, items in steps:
+        if op == "write":
+            sheets = [sheet(index, variant) for index, variant in items]
+            writer.write([prepare_sheet(s, sheet_hash(s)) for s in sheets])
+        else:
+            for index, _ in items:
+                writer.delete(build_article(sheet(index)).iri)
+        check()

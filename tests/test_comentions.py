@@ -5,7 +5,7 @@ above and below the threshold."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, replay
+from conftest import ROOT, replay, replay_batches
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_summary import sheet  # a pool of 25 actors: the first are in most articles, others in a few
@@ -13,7 +13,7 @@ from test_summary import sheet  # a pool of 25 actors: the first are in most art
 from kg import comentions
 from kg.build import build_article
 from kg.comentions import co_mentions_are_current, co_mentions_graph_iri, counted_anchor, expected_co_mentions
-from kg.ingest import ArticleWriter, delete_article, ingest_factsheet, prepare_sheet, sheet_hash
+from kg.ingest import ArticleWriter, delete_article, ingest_factsheet
 from kg.queries import Page, bind_parameters, find_query, load_query_file, run_query
 from kg.store import open_store
 
@@ -160,15 +160,11 @@ def test_one_writer_keeps_its_counts_equal_to_a_rebuild(steps):
     of several articles, replacements and deletes."""
     comentions.THRESHOLD, comentions.TIERS = 4, (1, 3)
     store = open_store("memory:")
-    writer = ArticleWriter(store)
-    for op, items in steps:
-        if op == "write":
-            sheets = [sheet(index, variant) for index, variant in items]
-            writer.write([prepare_sheet(s, sheet_hash(s)) for s in sheets])
-        else:
-            for index, _ in items:
-                writer.delete(build_article(sheet(index)).iri)
+
+    def check():
         assert stored(store) == expected_co_mentions(store)
+
+    replay_batches(store, steps, sheet, check)
     store.close()
 
 

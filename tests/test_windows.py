@@ -7,13 +7,13 @@ import copy
 import sys
 
 import pytest
-from conftest import ROOT, replay
+from conftest import ROOT, replay, replay_batches
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg import windows
 from kg.build import build_article
-from kg.ingest import ArticleWriter, delete_article, ingest_factsheet, prepare_sheet, sheet_hash
+from kg.ingest import ArticleWriter, delete_article, ingest_factsheet
 from kg.model import parse_factsheet
 from kg.queries import Page, bind_parameters, find_query, run_query
 from kg.sparql import bound_query_text, with_page
@@ -179,15 +179,11 @@ def test_one_writer_keeps_its_windows_equal_to_a_rebuild(steps):
     several articles, replacements and deletes."""
     windows.TIERS = (2, 3, 5)
     store = open_store("memory:")
-    writer = ArticleWriter(store)
-    for op, items in steps:
-        if op == "write":
-            sheets = [sheet(index, variant) for index, variant in items]
-            writer.write([prepare_sheet(s, sheet_hash(s)) for s in sheets])
-        else:
-            for index, _ in items:
-                writer.delete(build_article(sheet(index)).iri)
+
+    def check():
         assert stored(store) == expected_windows(store)
+
+    replay_batches(store, steps, sheet, check)
     store.close()
 
 
