@@ -214,3 +214,22 @@ def windows_mentions(store, graph):
     from kg.events import article_mentions
 
     return article_mentions(str(graph), list(store.iter_graph_triples(graph)))
+
+
+def test_a_windows_rows_keys_read_from_the_rows_equal_those_read_from_the_actor():
+    """A writer loads a stored window's keys from its rows' own triples (fast for an actor with
+    many rows); they equal the keys the family's pattern gives from the actor, for every family."""
+    store = open_store("memory:")
+    for index in range(24):
+        ingest_factsheet(store, sheet(index))
+    reader = windows._StoreReader(store, windows.DEFAULT_BASE_IRI)
+    links: dict[tuple, set[str]] = {}
+    for actor, predicate, row in store.iter_graph_triples(GRAPH):
+        family, _ = windows._BY_PREDICATE.get(predicate, (None, 0))
+        if family is not None:
+            links.setdefault((family, str(actor)), set()).add(str(row))
+    assert {family.name for family, _ in links} == {family.name for family in windows.FAMILIES}
+    for (family, actor), rows in links.items():
+        from_actor = {k[2]: v for k, v in reader.rows(family, [actor], sorted(rows)).items()}
+        assert reader.row_keys(family, sorted(rows)) == from_actor == {r: from_actor[r] for r in rows}, family.name
+    store.close()
