@@ -357,24 +357,38 @@ class _StoreReader:
                             entry[i] = str(value)
         return {k: family.key(k[2], *v) for k, v in parts.items()}
 
-    def row_keys(self, family: Family, rows: Sequence[str]) -> dict[str, tuple]:
-        """The keys of these rows of ``family`` (rows known to be in its lists, e.g. a stored
-        window's), read from each row's own triples: the same key as :meth:`rows` gives, but
-        starting from the rows, not from the actor (from an actor with tens of thousands of rows,
-        Oxigraph read them all to find 512: seconds a list at 83,000 articles, against
-        milliseconds from the rows)."""
-        parts: dict[str, list] = {}
+    def row_facts(self, rows: Iterable[str]) -> dict[str, list[tuple]]:
+        """Each row's own facts, as (class, date, first report, article, its publication date)
+        tuples, one per combination the store holds, for :meth:`row_keys`: one read for the rows
+        of many lists (an event is in each participant's lists, and in several families)."""
+        out: dict[str, list[tuple]] = {}
         for chunk in _chunks(sorted(set(rows))):
-            for r, kind, d, reported, art, published in self.store.query(_ROW_FACTS % _values(chunk)).rows:
-                category = _CATEGORY_OF.get((family.events, str(kind)))
+            for r, *facts in self.store.query(_ROW_FACTS % _values(chunk)).rows:
+                out.setdefault(str(r), []).append(tuple(None if v is None else str(v) for v in facts))
+        return out
+
+    def row_keys(self, family: Family, rows: Iterable[str], facts: dict | None = None) -> dict[str, tuple]:
+        """The keys of these rows of ``family`` (rows known to be in its lists, e.g. a stored
+        window's), from each row's own triples (``facts`` from :meth:`row_facts`, read when not
+        given): the same key as :meth:`rows` gives, but starting from the rows, not from the
+        actor (from an actor with tens of thousands of rows Oxigraph read them all to find 512:
+        seconds a list at 83,000 articles, against milliseconds from the rows)."""
+        rows = list(rows)
+        facts = self.row_facts(rows) if facts is None else facts
+        out: dict[str, tuple] = {}
+        for r in rows:
+            entry = [None, None, None, None]
+            for kind, d, reported, art, published in facts.get(r, ()):
+                category = _CATEGORY_OF.get((family.events, kind))
                 if category is None:
                     continue
                 fallback = {"reported": reported, "published": published}.get(family.fallback or "")
-                entry = parts.setdefault(str(r), [None, None, None, None])
                 for i, value in enumerate((d, fallback, None if family.events else art, category)):
-                    if value is not None and (entry[i] is None or str(value) < entry[i]):
-                        entry[i] = str(value)
-        return {r: family.key(r, *v) for r, v in parts.items()}
+                    if value is not None and (entry[i] is None or value < entry[i]):
+                        entry[i] = value
+            if entry[3] is not None:
+                out[r] = family.key(r, *entry)
+        return out
 
     def list_rows(self, lists: Iterable[tuple[Family, str]]) -> dict[tuple, tuple]:
         """Every row of these (family, actor) lists, with its key: each family's query asks for
@@ -461,9 +475,10 @@ class WindowPlanner:
                 if (family, str(a)) in wanted:
                     links.setdefault((family, str(a)), {})[str(r)] = tier
         whole = {list_ for list_, tiers in links.items() if len(set(tiers.values())) == len(self.ends)}
+        facts = self.reader.row_facts(r for list_ in whole for r in links[list_])
         for family, actor in whole:
             tiers = links[(family, actor)]
-            keys = self.reader.row_keys(family, list(tiers))
+            keys = self.reader.row_keys(family, tiers, facts)
             rows = {r: keys[r] for r in tiers if r in keys}
             self._states[(family, actor)] = _Window(rows, tiers)
         rest = sorted(wanted - whole, key=lambda list_: (list_[0].name, list_[1]))
