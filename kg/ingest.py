@@ -57,6 +57,7 @@ from kg.summary import (
     rebuild_summary,
     summary_graph_iri,
     summary_is_current,
+    top_up_summary,
 )
 from kg.validate import ValidationReport, validate_graph
 from kg.windows import WindowPlanner, rebuild_windows, windows_are_current, windows_graph_iri
@@ -367,6 +368,7 @@ class ArticleWriter:
             rebuild_events(store, base_iri)
             rebuild_windows(store, base_iri)
             rebuild_co_mentions(store, base_iri)
+        top_up_summary(store, base_iri)  # a summary from before kgs:participantsFirst (its flags only)
         if not events_current:
             rebuild_events(store, base_iri)  # a store from before the events graph
         if not events_current or not windows_are_current(store, base_iri):

@@ -321,7 +321,9 @@ def run_query(
     A query that marks an actor window (``# kg:actor-window``, :mod:`kg.windows`) is paged from
     the actor's window first: the window holds the first rows of the actor's list, so a page the
     windowed query fills is the page of the whole query; a page it leaves short is asked again
-    of the whole query.
+    of the whole query. A query that marks a list window (``# kg:list-window``, the first missions
+    of ``mission-participants`` without a mission) is paged the same way for pages within the
+    window's first :data:`kg.windows.LIST_WINDOW_ROWS` rows.
 
     On the embedded Oxigraph store the bound terms go in as ``VALUES`` blocks
     (:func:`bound_query_text`), not as Oxigraph substitutions: Oxigraph plans a query before it
@@ -343,7 +345,7 @@ def run_query(
     check_no_federation(query.text, allow_service)
     from kg.comentions import count_tiers, counted_anchor, with_counts
     from kg.results import without_parameters
-    from kg.windows import has_window, window_tiers, with_window
+    from kg.windows import LIST_WINDOW_ROWS, has_list_window, has_window, window_tiers, with_list_window, with_window
 
     bindings = bind_parameters(query, values or {}, base_iri)
 
@@ -359,10 +361,11 @@ def run_query(
     if page is not None and query_form(text) == "SELECT":
         paged, fetch = with_page(text, page.limit, page.offset)
         tiers = window_tiers(page.offset + fetch) if has_window(text, bindings) else None
+        listed = page.offset + fetch <= LIST_WINDOW_ROWS and has_list_window(text, bindings)
         if counted:  # the anchor's kept counts: the tiers that hold the page's rows, else every node
             paged = with_counts(paged, count_tiers(page.offset + fetch))
-        elif tiers:  # the actor's window first: a page it fills is the whole list's page
-            result = ask(with_window(paged, tiers))
+        elif tiers or listed:  # the actor's or the list's window first: a page it fills is the whole list's page
+            result = ask(with_window(paged, tiers) if tiers else with_list_window(paged))
             if len(result.rows) < fetch:  # past the window, or no window: the whole list
                 result = None
         text = paged

@@ -10,7 +10,9 @@ summary graph ``{base}graph/summary`` holds, written in the same atomic write as
 * for every article (its own IRI): ``kgs:actorCount`` (actors it mentions), ``kgs:meetingCount``,
   ``kgs:missionCount`` and ``kgs:statementCount`` (facts derived from it), for the "articles" list;
 * for the first missions of the "missions" and "mission-participants" lists (the mission's own
-  IRI): ``kgs:missionListed``/``kgs:participantsListed true``;
+  IRI): ``kgs:missionListed``/``kgs:participantsListed true``, and for the first
+  :data:`PARTICIPANT_FIRST` of the latter also ``kgs:participantsFirst true`` (the window its
+  first page reads: :func:`kg.windows.with_list_window`);
 * for every pair of actors who met (``a`` < ``b`` as strings), a node ``{base}summary/met/{h}``
   with ``kgs:actorA``/``kgs:actorB``, ``kgs:meetingCount``/``kgs:articleCount``, the
   ``kgs:meeting`` and ``kgs:article`` nodes themselves, ``kgs:firstDate``/``kgs:lastDate`` and
@@ -385,10 +387,12 @@ class MissionState(_Diff):
         )
 
     def name_key(self, node: URIRef) -> tuple | None:
-        """The "mission-participants" order: by the mission's name (else its kind as written)."""
+        """The "mission-participants" order: by the mission's name (else its kind as written, else
+        its kind), as the query's ``COALESCE`` gives it (an empty text is a name), then the IRI."""
         if not self.exists:
             return None
-        return (self.name or self.kind_text or self.kind, str(node))
+        name = self.name if self.name is not None else self.kind_text if self.kind_text is not None else self.kind
+        return (name, str(node))
 
 
 @dataclass
@@ -629,6 +633,9 @@ def recompute_pair(store, a: str, b: str, exclude: set[str], summary: URIRef) ->
 _CHUNK = 400  # nodes per VALUES block
 RANKED = 1000  # pairs, actors, articles and missions numbered or flagged for the LIMIT 1000 lists
 PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about 2.8 rows each)
+# the first of those (same order) flagged kgs:participantsFirst: the window of the list's first
+# page (kg.windows.LIST_WINDOW_ROWS rows when a mission has two rows or more)
+PARTICIPANT_FIRST = 64
 # The sort keys of every node of a list (%s: nothing), or of its listed nodes only (%s: a pattern
 # that binds ?x to the nodes carrying one of the list's rank predicates): a write needs the
 # whole table only when a listed node leaves its list or moves back in it.
@@ -668,7 +675,13 @@ _LISTED_ONLY = {  # duplicate rows (a node in two of a family's lists) change no
     "pair": "?p <" + _S + "pairRank> ?r .",
     "actor": "VALUES ?lp { <" + _S + "actorRank> <" + _S + "unlinkedListed> } ?x ?lp ?r .",
     "article": "?x <" + _S + "articleListed> ?r .",
-    "mission": "GRAPH ?g { VALUES ?lp { <" + _S + "missionListed> <" + _S + "participantsListed> } ?x ?lp ?r }",
+    "mission": "GRAPH ?g { VALUES ?lp { <"
+    + _S
+    + "missionListed> <"
+    + _S
+    + "participantsListed> <"
+    + _S
+    + "participantsFirst> } ?x ?lp ?r }",
     "event pair": "?p <" + _S + "eventPairListed> ?r .",
     "mission event": "GRAPH ?g { ?x <" + _S + "missionEventListed> ?r }",
 }
@@ -713,6 +726,7 @@ _LISTED = (
     KGS.articleListed,
     KGS.missionListed,
     KGS.participantsListed,
+    KGS.participantsFirst,
     KGS.eventPairListed,
     KGS.missionEventListed,
 )
@@ -729,6 +743,15 @@ def _rank_literal(kind: URIRef, rank: int) -> Literal:
     return _TRUE if kind in _LISTED else _integer(rank)
 
 
+def _list_size(kind: URIRef) -> int:
+    """How many nodes a list's rank or flag marks (read when called: tests shorten the lists)."""
+    if kind == KGS.participantsListed:
+        return PARTICIPANT_MISSIONS
+    if kind == KGS.participantsFirst:  # a part of the listed missions, never more
+        return min(PARTICIPANT_FIRST, PARTICIPANT_MISSIONS)
+    return RANKED
+
+
 def _rank_keys(node: URIRef, state) -> list[tuple[URIRef, tuple | None]]:
     """The ranked lists a node belongs to, with its sort key in each (None: not in the list)."""
     key = state.sort_key(node)
@@ -737,7 +760,8 @@ def _rank_keys(node: URIRef, state) -> list[tuple[URIRef, tuple | None]]:
     if isinstance(state, ArticleState):
         return [(KGS.articleListed, key)]
     if isinstance(state, MissionState):
-        return [(KGS.missionListed, key), (KGS.participantsListed, state.name_key(node))]
+        name_key = state.name_key(node)
+        return [(KGS.missionListed, key), (KGS.participantsListed, name_key), (KGS.participantsFirst, name_key)]
     if isinstance(state, EventPairState):
         return [(KGS.eventPairListed, key)]
     return [(KGS.actorRank, key), (KGS.unlinkedListed, key if state.qid is None else None)]
@@ -806,7 +830,7 @@ class SummaryPlanner:
                         setattr(state, attribute, str(value))
             for x, state in missions.items():
                 keys[KGS.missionListed][x] = state.sort_key(x)
-                keys[KGS.participantsListed][x] = state.name_key(x)
+                keys[KGS.participantsListed][x] = keys[KGS.participantsFirst][x] = state.name_key(x)
             for p, n, a, b, na, nb, _ in self.store.query(_EVENT_PAIR_KEYS % only("event pair"), g).rows:
                 keys[KGS.eventPairListed][p] = _event_pair_key(int(n), _text(na), _text(nb), str(a), str(b))
             mission_events: dict[URIRef, list] = {}
@@ -846,7 +870,7 @@ class SummaryPlanner:
             if not changed[kind]:
                 new_ranks[kind] = old
                 continue
-            size = PARTICIPANT_MISSIONS if kind == KGS.participantsListed else RANKED
+            size = _list_size(kind)
             if not self._listed_stay(self._keys[kind], changed[kind], old):
                 self._load_keys(complete=True)  # every node's key: another may enter the list
             table = self._keys[kind]
@@ -1167,6 +1191,35 @@ def summary_is_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
     return not any(iris(base_iri).is_article(g) for g in store.graph_names())
 
 
+# a summary written before kgs:participantsFirst: listed missions, none of them flagged first
+_LACKS_PARTICIPANTS_FIRST = """
+ASK {
+  GRAPH ?g { ?x <https://w3id.org/kg-news/summary#participantsListed> true }
+  FILTER NOT EXISTS { GRAPH ?g { ?y <https://w3id.org/kg-news/summary#participantsFirst> true } }
+}
+"""
+
+
+def top_up_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
+    """Add the flags that a summary written before ``kgs:participantsFirst`` lacks (the first
+    :data:`PARTICIPANT_FIRST` of its ``kgs:participantsListed`` missions, in the same order: read
+    from those missions alone, no rebuild); returns the triples added (0 for a current summary).
+
+    >>> from kg.store import open_store
+    >>> top_up_summary(open_store("memory:"))
+    0
+    """
+    graph = summary_graph_iri(base_iri)
+    if not store.has_graph(graph) or not store.query(_LACKS_PARTICIPANTS_FIRST, {"g": graph}).boolean:
+        return 0
+    planner = SummaryPlanner(store, base_iri)
+    keys = planner._load_keys()[KGS.participantsListed]  # the listed missions' keys (and others')
+    listed = [(node, keys[node]) for node in planner._ranks[KGS.participantsListed] if node in keys]
+    first = heapq.nsmallest(_list_size(KGS.participantsFirst), listed, key=lambda item: item[1])
+    store.apply_changes(add=[(node, KGS.participantsFirst, _TRUE, graph) for node, _ in first])
+    return len(first)
+
+
 def rebuild_summary(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     """Recompute the whole summary graph from the article graphs; returns its triple count."""
     graph = summary_graph_iri(base_iri)
@@ -1270,4 +1323,5 @@ __all__ = [
     "rebuild_summary",
     "summary_graph_iri",
     "summary_is_current",
+    "top_up_summary",
 ]

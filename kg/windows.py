@@ -679,16 +679,53 @@ def with_window(sparql: str, tiers: int = 1) -> str:
     return _MARK_RE.sub(pattern, sparql)
 
 
+# --------------------------------------------------------------------------- list windows
+
+# A list window: the first rows of a whole list (no parameter given), which the summary keeps
+# flagged (kgs:participantsFirst, kg/summary.py). The stored query marks the pattern that keeps
+# only those (``# kg:list-window ?mission kgs:participantsFirst true .``); a page within the
+# first LIST_WINDOW_ROWS rows asks the query with the pattern in force first, and asks the whole
+# query again when that leaves it short (kg.queries.run_query).
+LIST_WINDOW_ROWS = TIERS[0]
+_LIST_MARK_RE = re.compile(r"(?m)^([ \t]*)#[ \t]*kg:list-window[ \t]+(\S+[ \t]+\S+[ \t]+\S+)[ \t]*\.[ \t]*$")
+
+
+def has_list_window(sparql: str, bound: Iterable[str] = ()) -> bool:
+    """True when the query marks a list window (``# kg:list-window S P O .``) and no parameter
+    is bound (``bound``: the names of the bound variables): the window holds the first rows of the
+    list without parameters only.
+
+    >>> has_list_window("# kg:list-window ?m kgs:first true .", bound=[]), has_list_window("{ ?m ?p ?o }")
+    (True, False)
+    >>> has_list_window("# kg:list-window ?m kgs:first true .", bound=["__mission_iri"])
+    False
+    """
+    return not set(bound) and _LIST_MARK_RE.search(sparql) is not None
+
+
+def with_list_window(sparql: str) -> str:
+    """The query with its list window marks in force: each ``# kg:list-window S P O .`` line
+    becomes the pattern ``S P O .``, so that the query reads the window's rows only.
+
+    >>> with_list_window("  # kg:list-window ?m kgs:first true .")
+    '  ?m kgs:first true .'
+    """
+    return _LIST_MARK_RE.sub(lambda m: f"{m.group(1)}{m.group(2)} .", sparql)
+
+
 __all__ = [
+    "LIST_WINDOW_ROWS",
     "TIERS",
     "FAMILIES",
     "WindowPlanner",
     "expected_windows",
+    "has_list_window",
     "has_window",
     "rebuild_windows",
     "windows_are_current",
     "windows_graph_iri",
     "window_tiers",
+    "with_list_window",
     "with_window",
     "without_window",
 ]

@@ -304,3 +304,49 @@ def test_export_units_are_claimed_once_each_by_processes_sharing_a_claims_file(t
     taken = [next(first), next(second), next(second), next(first)]
     taken += list(second) + list(first)
     assert sorted(taken) == sorted(units) and taken[:4] == units[:4]
+
+
+def test_the_shared_export_removes_duplicates_with_and_without_a_default_graph(tmp_path, monkeypatch):
+    """Only named graphs: each unit is ``SELECT REDUCED`` (the copies of a pair in several graphs
+    come one after the other in Oxigraph's index); a triple in the default graph too: ``SELECT
+    DISTINCT`` over both. Either way each triple is one N-Triples line, the same set as the
+    store's union, whether the helper's part is appended through a buffer or by the kernel into
+    a file (``-o FILE``)."""
+    import pyoxigraph as ox
+
+    from kg.store import oxigraph
+
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    shared = [(s, p, Literal("shared")), (s, RDF.type, URIRef("https://example.org/C"))]
+    path = str(tmp_path / "store")
+    with open_store(path) as store:
+        for i in range(4):  # the same two triples in four graphs, and one of each graph's own
+            own = (URIRef(f"https://example.org/s{i}"), p, Literal(i))
+            store.replace_graph(URIRef(f"https://example.org/g{i}"), [*shared, own])
+    monkeypatch.setattr(oxigraph, "PARALLEL_EXPORT_QUADS", 1)
+    for default_graph in (False, True):
+        if default_graph:
+            with open_store(path) as store:
+                store.raw.add(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), ox.Literal("shared")))
+                store.raw.add(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), ox.Literal("default only")))
+        with open_store(path, read_only=True) as store:
+            assert store._only_named_graphs() is not default_graph
+            assert store._parallel_export()
+            union = {str(q.triple) + " ." for q in store.raw.quads_for_pattern(None, None, None, None)}
+            buffered = io.BytesIO()
+            store.export(buffered, "nt")
+            with open(tmp_path / "out.nt", "wb") as handle:
+                store.export(handle, "nt")
+        for text in (buffered.getvalue(), (tmp_path / "out.nt").read_bytes()):
+            lines = text.decode("utf-8").splitlines()
+            assert len(lines) == len(set(lines)) and set(lines) == union
+        assert len(union) == 6 + default_graph
+
+
+def test_the_quad_count_for_the_thresholds_stops_at_its_limit(tmp_path):
+    with open_store(str(tmp_path / "store")) as store:
+        store.replace_graph(
+            URIRef("https://example.org/g"), [(URIRef(f"https://e.org/s{i}"), RDF.type, RDF.Property) for i in range(5)]
+        )
+        assert store._quads_up_to(3) == 3
+        assert store._quads_up_to(100) == 5

@@ -95,12 +95,12 @@ def test_short_lists_stay_equal_to_a_rebuild(ops):
     """With lists shorter than the data, nodes enter and leave the ranked and flagged lists."""
     import kg.summary
 
-    saved = kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS
-    kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS = 3, 2
+    saved = kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS, kg.summary.PARTICIPANT_FIRST
+    kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS, kg.summary.PARTICIPANT_FIRST = 3, 2, 1
     try:
         test_incremental_summary_equals_a_rebuild.hypothesis.inner_test(ops)
     finally:
-        kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS = saved
+        kg.summary.RANKED, kg.summary.PARTICIPANT_MISSIONS, kg.summary.PARTICIPANT_FIRST = saved
 
 
 def test_one_batch_with_new_changed_and_repeated_articles(tmp_path):
@@ -251,6 +251,59 @@ def test_ranked_lists_stop_at_the_ranked_count(monkeypatch):
     delete_article(store, URIRef(first[0]["article"]))
     after = answer(store, ROOT / "kg" / "queries" / "articles.rq")
     assert [r["article"] for r in after] == [r["article"] for r in answer(store, AGGREGATING / "articles.rq")][:5]
+    assert summary_triples(store) == rebuilt(store)
+
+
+def test_the_first_page_of_mission_participants_reads_its_window(monkeypatch):
+    """kgs:participantsFirst flags the first of the listed missions in the list's own order:
+    the windowed query gives the first rows of the whole list, and every page (filled by the
+    window, or left short by it and asked again of the whole list) is the whole list's page."""
+    import kg.summary
+    from kg.queries import Page, find_query
+    from kg.results import without_parameters
+    from kg.windows import has_list_window, with_list_window
+
+    monkeypatch.setattr(kg.summary, "PARTICIPANT_MISSIONS", 8)
+    monkeypatch.setattr(kg.summary, "PARTICIPANT_FIRST", 3)
+    store = open_store("memory:")
+    for index in range(14):
+        ingest_factsheet(store, sheet(index))
+    query = find_query("mission-participants")
+    assert has_list_window(query.text) and not has_list_window(query.text, ["__mission_iri"])
+    whole = [tuple(row) for row in run_query(store, query).rows]
+    missions = list(dict.fromkeys(row[-2] for row in whole))  # (…, ?mission, ?participant_iri)
+    assert len(missions) == 8
+    window = [tuple(row) for row in without_parameters(store.query(with_list_window(query.text))).rows]
+    assert list(dict.fromkeys(row[-2] for row in window)) == missions[:3]
+    assert window == whole[: len(window)] and len(window) < len(whole)
+    for limit in (1, 2, len(window) - 1, len(window), 7, 100):
+        for offset in (0, 1, 3, len(window) - 1, len(window)):
+            page = run_query(store, query, page=Page(limit, offset))
+            assert [tuple(row) for row in page.rows] == whole[offset : offset + limit]
+            assert page.more == (offset + limit < len(whole))
+
+
+def test_a_summary_without_the_first_flags_is_topped_up(monkeypatch):
+    """A summary written before kgs:participantsFirst gets those flags (and nothing else) from
+    its listed missions: it then equals a rebuild; the next writer does it on its own."""
+    import kg.summary
+    from kg.summary import top_up_summary
+
+    monkeypatch.setattr(kg.summary, "PARTICIPANT_MISSIONS", 6)
+    monkeypatch.setattr(kg.summary, "PARTICIPANT_FIRST", 2)
+    store = open_store("memory:")
+    for index in range(10):
+        ingest_factsheet(store, sheet(index))
+    expected = summary_triples(store)
+    assert expected == rebuilt(store)
+    first = "<https://w3id.org/kg-news/summary#participantsFirst>"
+    assert len(store.query(f"SELECT ?m WHERE {{ GRAPH ?g {{ ?m {first} true }} }}").rows) == 2
+    older = f"DELETE WHERE {{ GRAPH ?g {{ ?m {first} ?x }} }}"
+    store.raw.update(older)
+    assert top_up_summary(store) == 2 and summary_triples(store) == expected
+    assert top_up_summary(store) == 0
+    store.raw.update(older)
+    ingest_factsheet(store, sheet(10))
     assert summary_triples(store) == rebuilt(store)
 
 
