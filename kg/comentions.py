@@ -120,8 +120,9 @@ class _Anchor:
 
 _P = "https://w3id.org/kg-news/summary#"
 _ANCHORS = "SELECT ?a ?g WHERE { GRAPH ?g { ?a <" + _P + "coCounted> true } }"
+# inside the co-mentions graph (bound as ?g): over the union of every graph, 2x the time
 _WINDOWS = (
-    "SELECT ?a ?n ?o ?c WHERE { VALUES ?a { %s } { ?a <"
+    "SELECT ?a ?n ?o ?c ?g WHERE { GRAPH ?g { VALUES ?a { %s } { ?a <"
     + _P
     + "coTop1> ?n } UNION { ?a <"
     + _P
@@ -129,7 +130,7 @@ _WINDOWS = (
     + _P
     + "coActor> ?o ; <"
     + _P
-    + "coArticles> ?c }"
+    + "coArticles> ?c } }"
 )
 _NODES = "SELECT ?n ?c ?g WHERE { VALUES ?n { %s } GRAPH ?g { ?n <" + _P + "coArticles> ?c } }"
 _ALL_NODES = (
@@ -175,7 +176,7 @@ class CoMentionPlanner:
         found: dict[str, dict[str, tuple[str, int]]] = {a: {} for a in todo}
         for start in range(0, len(todo), 100):
             query = _WINDOWS % _values(todo[start : start + 100])
-            for a, n, o, c in self.store.query(query).rows:
+            for a, n, o, c, _ in self.store.query(query, {"g": self.graph}).rows:
                 found[str(a)][str(n)] = (str(o), int(c))
         for anchor, window in found.items():
             counts = {n: c for n, (_, c) in window.items()}

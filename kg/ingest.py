@@ -47,6 +47,7 @@ from kg.iris import iris
 from kg.limits import MAX_ARTICLE_BYTES, MAX_SHEET_BYTES, read_bounded
 from kg.model import FactSheet, load_factsheet, parse_factsheet
 from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.sparql import sparql_term
 from kg.store.base import NTriples, Store
 from kg.summary import (
     KGS,
@@ -66,6 +67,7 @@ SHEET_SUFFIXES = (".json", ".yaml", ".yml")
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
 INPUT_SUFFIXES = SHEET_SUFFIXES + TEXT_SUFFIXES
 DEFAULT_BATCH = 200
+FEW_INPUTS = 2000  # up to this many input files, their content hashes are looked up one by one
 # A batch with at least this many new articles bulk-loads them (on a store that can): the bulk
 # loader writes new files each time, worth it for a batch, not for one article at a time.
 BULK_LOAD_MIN_ARTICLES = 20
@@ -263,9 +265,7 @@ def prepare_file(
     """Read, map and validate one input file; never raises for bad input (status "failed")."""
     source = str(path)
     try:
-        data = read_bounded(
-            path, MAX_SHEET_BYTES if path.suffix.lower() in SHEET_SUFFIXES else MAX_ARTICLE_BYTES, "an input"
-        )
+        data = read_bounded(path, _input_limit(path), "an input")
     except OSError as err:
         return Prepared(source, "failed", reason=f"{path}: cannot read ({err.strerror or err})", exit_code=2)
     except KgError as err:  # too large to read
@@ -289,6 +289,10 @@ def prepare_file(
     prepared.timings["read"] = read
     prepared.timings["peak_rss_mb"] = _peak_rss_mb()
     return prepared
+
+
+def _input_limit(path: Path) -> int:
+    return MAX_SHEET_BYTES if path.suffix.lower() in SHEET_SUFFIXES else MAX_ARTICLE_BYTES
 
 
 def _peak_rss_mb() -> float:
@@ -534,10 +538,43 @@ def delete_article(store: Store, article: URIRef, *, base_iri: str = DEFAULT_BAS
     return ArticleWriter(store, base_iri).delete(article)
 
 
-def stored_content_hashes(store: Store) -> set[str]:
-    """The content hashes of every stored article (inputs with these hashes are unchanged)."""
-    rows = store.query("SELECT ?h WHERE { ?article <https://w3id.org/kg-news/ontology#contentSha256> ?h }").rows
-    return {str(row[0]) for row in rows}
+_HASHES = "SELECT ?h WHERE { ?article <https://w3id.org/kg-news/ontology#contentSha256> ?h }"
+_HASHES_AMONG = "SELECT ?h WHERE { VALUES ?h { %s } ?article <https://w3id.org/kg-news/ontology#contentSha256> ?h }"
+
+
+def stored_content_hashes(store: Store, among: Iterable[str] | None = None) -> set[str]:
+    """The content hashes of every stored article (inputs with these hashes are unchanged), or
+    of those ``among`` these hashes only (a few lookups instead of reading every hash).
+
+    >>> from kg.store import open_store
+    >>> stored_content_hashes(open_store("memory:"), among=["00ff"])
+    set()
+    """
+    if among is None:
+        return {str(row[0]) for row in store.query(_HASHES).rows}
+    wanted = sorted(set(among))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 400):
+        terms = " ".join(sparql_term(Literal(h)) for h in wanted[start : start + 400])
+        found.update(str(row[0]) for row in store.query(_HASHES_AMONG % terms).rows)
+    return found
+
+
+def known_hashes(store: Store, files: Sequence[Path], base_iri: str = DEFAULT_BASE_IRI) -> set[str]:
+    """The content hashes among these input files' that the store holds (those inputs are
+    unchanged). For up to :data:`FEW_INPUTS` files they are hashed here and looked up (a daily
+    ingest of a few dozen articles into an archive of 100,000 no longer reads 100,000 hashes);
+    for more, every stored hash is read once. An unreadable file is left to its worker to report.
+    """
+    if len(files) > FEW_INPUTS:
+        return stored_content_hashes(store)
+    digests = set()
+    for path in files:
+        try:
+            digests.add(content_hash(read_bounded(path, _input_limit(path), "an input"), base_iri))
+        except (OSError, KgError):
+            continue
+    return stored_content_hashes(store, digests)
 
 
 # --------------------------------------------------------------------------- many inputs
@@ -642,7 +679,7 @@ def ingest_paths(
     files = expand_inputs(paths)
     summary = IngestSummary()
     writer = ArticleWriter(store, base_iri)  # first: it undoes an unfinished bulk write
-    known = frozenset() if force else frozenset(stored_content_hashes(store))
+    known = frozenset() if force else frozenset(known_hashes(store, files, base_iri))
     settings = {"base_iri": base_iri, "validate": validate, "known": known}
     batch: list[Prepared] = []
     write_seconds = 0.0

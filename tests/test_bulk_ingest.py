@@ -261,3 +261,24 @@ def test_compiled_validator_agrees_with_plain_pyshacl(fixture):
     focus = {str(f) for f in report.objects(None, __import__("rdflib").URIRef("http://www.w3.org/ns/shacl#focusNode"))}
     assert ours.conforms == conforms
     assert {r.focus for r in ours.results} == focus
+
+
+@pytest.mark.parametrize("few", [0, 2000])
+def test_unchanged_inputs_are_found_by_lookup_or_by_reading_every_hash(tmp_path, corpus, monkeypatch, few):
+    """A run of few inputs looks their content hashes up; a larger one reads every stored hash:
+    the same inputs are skipped either way (a changed one and a missing file are not)."""
+    from kg import ingest
+
+    store = open_store("memory:")
+    files = sorted(corpus.iterdir())
+    ingest_paths(store, files[:10])
+    changed = tmp_path / "changed.json"
+    data = json.loads(files[0].read_text(encoding="utf-8"))
+    data["title"] += " (corrected)"
+    changed.write_text(json.dumps(data), encoding="utf-8")
+    inputs = [*files[:14], changed, tmp_path / "missing.json"]
+    monkeypatch.setattr(ingest, "FEW_INPUTS", few)
+    known = ingest.known_hashes(store, inputs)
+    assert known == ingest.stored_content_hashes(store) and len(known) == 10
+    summary = ingest_paths(store, files[:14] + [changed])
+    assert (summary.ingested, summary.unchanged) == (5, 10)
