@@ -604,9 +604,13 @@ class KnowledgeGraph:
         graphs = None
         if target is not None:
             graphs = [self.article(a) for a in ([target] if isinstance(target, str) else target)]
-        # the derived counts (kg/comentions.py) are no facts: no shape targets them
+        from kg.windows import windows_graph_iri
+
+        # the derived counts (kg/comentions.py) and windows (kg/windows.py: links from actors to
+        # their lists' first rows, no typed node) are no facts: no shape targets them
         counts = Iris(self.settings.base_iri).co_mentions_graph()
-        return validate_store(self.store, graphs, jobs=jobs, skip={self._summary_iri(), counts})
+        windows = windows_graph_iri(self.settings.base_iri)
+        return validate_store(self.store, graphs, jobs=jobs, skip={self._summary_iri(), counts, windows})
 
     def _summary_iri(self):
         from kg.iris import Iris
