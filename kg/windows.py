@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -111,6 +112,11 @@ class Family:
         """The link of the list's ``tier``-th tier (1 is the first rows)."""
         return _predicate(self.name, tier)
 
+    @property
+    def bound(self) -> URIRef:
+        """The link to a whole window's bound: the key of its last row (JSON)."""
+        return _bound_predicate(self.name)
+
     def actors(self, members: Sequence[Mention]) -> set[str]:
         if members[0].category not in self.categories:
             return set()
@@ -129,6 +135,27 @@ class Family:
 @functools.cache
 def _predicate(name: str, tier: int) -> URIRef:
     return KGS[f"window{name}{tier}"]
+
+
+@functools.cache
+def _bound_predicate(name: str) -> URIRef:
+    return KGS[f"window{name}Bound"]
+
+
+def _bound_literal(key: tuple) -> Literal:
+    """A list's window bound (the last windowed row's key) as a literal (JSON).
+
+    >>> _bound_key(_bound_literal((False, "2024-01", (-50, 0))))
+    (False, '2024-01', (-50, 0))
+    """
+    return Literal(json.dumps(key, separators=(",", ":")))
+
+
+def _bound_key(literal) -> tuple:
+    def tupled(value):
+        return tuple(tupled(v) for v in value) if isinstance(value, list) else value
+
+    return tupled(json.loads(str(literal)))
 
 
 # (patterns: $A is the actor, $H where a VALUES block of rows goes, at the start of each branch)
@@ -262,6 +289,7 @@ FAMILIES = (
     ),
 )
 _BY_PREDICATE = {f.predicate(t): (f, t) for f in FAMILIES for t in range(1, 10)}  # (TIERS < 10)
+_BY_BOUND = {f.bound: f for f in FAMILIES}
 
 
 def rows_of(units: Iterable[tuple[str, Sequence[Mention]]], events: bool) -> dict[tuple, tuple]:
@@ -318,6 +346,7 @@ _CATEGORY_OF = {
     for events in (True, False)
     for name in ("Meeting", "Mission", "Statement")
 }
+_WINDOW_BOUNDS = "SELECT ?a ?p ?b ?windows WHERE { VALUES ?a { %s } VALUES ?p { %s } GRAPH ?windows { ?a ?p ?b } }"
 _WINDOW_LINKS = "SELECT ?a ?p ?r ?windows WHERE { VALUES ?a { %s } GRAPH ?windows { ?a ?p ?r } }"
 
 
@@ -439,6 +468,9 @@ class WindowPlanner:
         # (family, actor) → the length of a short list, all rows of a middle one, a long one's window
         self._states: dict[tuple, int | dict | _Window] = {}
         self._pending: dict[tuple, int | dict | _Window] = {}
+        # the stored bound literal of each list in _states or whose bound was read (None: none stored)
+        self._bounds: dict[tuple, Literal | None] = {}
+        self._pending_bounds: dict[tuple, Literal | None] = {}
         self.marked = store.has_graph(self.graph)  # the marker is written with the first facts
         self._marking = False
 
@@ -455,6 +487,30 @@ class WindowPlanner:
         if isinstance(state, _Window):
             return state.tiers
         return tiers_of(state, self.ends) if isinstance(state, dict) else {}
+
+    def _read_bounds(self, lists: Iterable[tuple]) -> None:
+        """The stored bounds of these lists (None where none is stored), once each."""
+        todo = sorted({(f.name, a) for f, a in lists if (f, a) not in self._bounds})
+        if not todo:
+            return
+        by_name = {f.name: f for f in FAMILIES}
+        wanted = {(by_name[name], actor) for name, actor in todo}
+        found: dict[tuple, Literal] = {}
+        if not self._empty:
+            predicates = _values(sorted({str(f.bound) for f, _ in wanted}))
+            for chunk in _chunks(sorted({a for _, a in todo})):
+                query = _WINDOW_BOUNDS % (_values(chunk), predicates)
+                for a, p, b, _ in self.store.query(query, {"windows": self.graph}).rows:
+                    found[(_BY_BOUND[p], str(a))] = b
+        for list_ in wanted:
+            self._bounds[list_] = found.get(list_)
+
+    def _untouched(self, list_: tuple, removed: set[str], added: dict[str, tuple]) -> bool:
+        """True when a list not in memory has a stored whole window that this write leaves as it
+        is: it removes none of the list's rows and adds only rows sorting after the window's bound
+        (news mostly adds the newest rows, after a date-ordered window): then nothing is read."""
+        bound = self._bounds.get(list_)
+        return bound is not None and not removed and all(key > _bound_key(bound) for key in added.values())
 
     def _load(self, lists: set[tuple]) -> None:
         """Read the states of these (family, actor) lists from the store (once each): a list
@@ -538,7 +594,12 @@ class WindowPlanner:
         for (family, actor, row), key in new.items():
             if old.get((family, actor, row)) != key:
                 changes.setdefault((family, actor), (set(), {}))[1][row] = key
-        self._pending = {}
+        self._pending, self._pending_bounds = {}, {}
+        unknown = [list_ for list_ in changes if list_ not in self._states]
+        self._read_bounds(unknown)
+        for list_ in unknown:
+            if self._untouched(list_, *changes[list_]):
+                del changes[list_]
         if not changes:
             return set(), marking
         self._load(set(changes))
@@ -555,19 +616,27 @@ class WindowPlanner:
             node = URIRef(actor)
             remove.update((node, family.predicate(t), URIRef(r)) for r, t in before.items() if after.get(r) != t)
             add.update((node, family.predicate(t), URIRef(r)) for r, t in after.items() if before.get(r) != t)
+            stored = self._bounds.get((family, actor))
+            bound = _bound_literal(max(state.rows.values())) if isinstance(state, _Window) else None
+            if bound != stored:  # (a store from before the bounds gets a list's bound at its next change)
+                remove.update([(node, family.bound, stored)] if stored is not None else [])
+                add.update([(node, family.bound, bound)] if bound is not None else [])
+            self._pending_bounds[(family, actor)] = bound
         return remove, add | marking
 
     def commit(self) -> None:
         """The planned write succeeded."""
         self._states.update(self._pending)
-        self._pending = {}
+        self._bounds.update(self._pending_bounds)
+        self._pending, self._pending_bounds = {}, {}
         self.marked = self.marked or self._marking
 
     def rollback(self) -> None:
         """The planned write failed: forget the touched lists (they are read again when needed)."""
         for list_ in self._pending:
             self._states.pop(list_, None)
-        self._pending = {}
+            self._bounds.pop(list_, None)
+        self._pending, self._pending_bounds = {}, {}
 
 
 # --------------------------------------------------------------------------- rebuild and check
@@ -600,7 +669,10 @@ def expected_windows(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
         lists.setdefault((family, actor), {})[row] = key
     out = {marker(base_iri)}
     for (family, actor), whole in lists.items():
-        out.update((URIRef(actor), family.predicate(t), URIRef(r)) for r, t in tiers_of(whole, TIERS).items())
+        tiers = tiers_of(whole, TIERS)
+        out.update((URIRef(actor), family.predicate(t), URIRef(r)) for r, t in tiers.items())
+        if len(whole) >= TIERS[-1]:
+            out.add((URIRef(actor), family.bound, _bound_literal(max(whole[r] for r in tiers))))
     return out
 
 

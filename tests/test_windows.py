@@ -253,3 +253,48 @@ def test_validate_leaves_the_windows_out(monkeypatch):
     names = [str(g) for g in graph.store.graph_names()]
     derived = [n for n in names if n.rsplit("/", 1)[1] in ("summary", "co-mentions", "windows")]
     assert str(GRAPH) in derived and len(checked) == len(names) - len(derived)  # the articles and events
+
+
+def test_a_write_adding_rows_after_a_stored_windows_bound_reads_none_of_that_list(monkeypatch):
+    """A writer meeting a list with a whole window in the store reads its stored bound first:
+    when the write only adds rows that sort after it (the newest news in a date-ordered list),
+    the list is left as it is and none of its rows is read; the windows still equal a rebuild."""
+    store = open_store("memory:")
+    for index in range(24):
+        ingest_factsheet(store, sheet(index))
+    bounded = {(p, str(a)) for a, p, _ in store.iter_graph_triples(GRAPH) if p in windows._BY_BOUND}
+    assert bounded and stored(store) == expected_windows(store)
+    later = []
+    for index in range(24, 27):  # new articles dated after every stored row
+        data = parse_factsheet(
+            {
+                **sheet(index).to_dict(),
+                "published": "2099-02-01",
+            },
+            source=f"late-{index}",
+        ).to_dict()
+        for item in data["meetings"] + data["statements"]:
+            item["date"] = "2099-01-0" + str(1 + index % 9)
+        later.append(parse_factsheet(data, source=f"late-{index}"))
+    loaded: list[tuple] = []
+    left: list[tuple] = []
+    load, untouched = windows.WindowPlanner._load, windows.WindowPlanner._untouched
+    monkeypatch.setattr(
+        windows.WindowPlanner, "_load", lambda self, lists: (loaded.extend(lists), load(self, lists))[1]
+    )
+
+    def spy(self, list_, removed, added):
+        found = untouched(self, list_, removed, added)
+        if found:
+            left.append(list_)
+        return found
+
+    monkeypatch.setattr(windows.WindowPlanner, "_untouched", spy)
+    from kg.ingest import prepare_sheet, sheet_hash
+
+    ArticleWriter(store).write([prepare_sheet(s, sheet_hash(s)) for s in later])
+    assert stored(store) == expected_windows(store)
+    # lists with a stored bound that the write added rows to, after the bound: none was read
+    assert left and not set(left) & set(loaded)
+    assert {(f.bound, a) for f, a in left} <= bounded
+    assert not any(f.fallback == "reported" and f.name.startswith("Mission") for f, _ in left)  # newest first
