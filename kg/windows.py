@@ -10,6 +10,9 @@ per-article mention) whose sort key (the start of the query's ORDER BY that the 
 tells: its date, and for some lists its article, kind and IRI) is at most the 128th row's key,
 ties included; ``…2`` for the rows after those up to the 512th row's key, when the list has that
 many rows. A list shorter than the first tier has no window (its whole list is quick to read).
+A whole window also stores its bound, the last windowed row's key (``kgs:windowMeetingEventBound``,
+JSON), so that a writer that has not read a list yet can tell from one triple that a write
+adding only later rows (the newest news, in a date-ordered list) leaves its window as it is.
 
 The stored query marks the pattern that restricts the list to the window
 (``# kg:actor-window ?_actor_iri kgs:windowMeetingEvent ?event .``); :func:`with_window` turns the
