@@ -81,3 +81,29 @@ def test_a_step_past_its_timeout_is_stopped_with_its_process_group_and_keeps_its
     result = run_process([sys.executable, "-c", code], timeout=2)
     assert time.perf_counter() - started < 30
     assert result["timeout_s"] == 2 and result["lines"] == ['{"case": "a", "median_ms": 1}']
+
+
+@pytest.mark.slow
+def test_the_daily_update_benchmark_writes_new_articles_and_reports_each_run(tmp_path):
+    from benchmarks.generate import write_corpus
+    from kg.ingest import ingest_paths
+    from kg.store import open_store
+
+    store_dir = tmp_path / "store"
+    store = open_store(str(store_dir))
+    ingest_paths(store, write_corpus(tmp_path / "first", 12))
+    store.close()
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.increment", "--store", str(store_dir), "--start", "12", "--count", "3"]
+        + ["--runs", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = [row for row in map(str.split, proc.stdout.splitlines()) if len(row) == 5 and row[0].isdigit()]
+    assert [row[0] for row in rows] == ["1", "2"] and all(float(row[1]) > 0 for row in rows)
+    store = open_store(str(store_dir), read_only=True)
+    assert sum(1 for g in store.graph_names() if "/article/" in str(g)) == 18  # 12 + 2 runs of 3 new ones
+    store.close()
