@@ -301,6 +301,8 @@ def test_the_embedded_store_refuses_writes_while_kg_serve_serves_it(seeded):
         [*KG, "--store", str(seeded), "serve", "--port", str(port), "--workers", "1"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # stopped with SIGINT below: under a shell's background job it would start ignoring it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         wait_for_port(port, process=server)
