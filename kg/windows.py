@@ -293,6 +293,7 @@ FAMILIES = (
 )
 _BY_PREDICATE = {f.predicate(t): (f, t) for f in FAMILIES for t in range(1, 10)}  # (TIERS < 10)
 _BY_BOUND = {f.bound: f for f in FAMILIES}
+_BY_NAME = {f.name: f for f in FAMILIES}
 
 
 def rows_of(units: Iterable[tuple[str, Sequence[Mention]]], events: bool) -> dict[tuple, tuple]:
@@ -362,6 +363,14 @@ def _values(iris_: Iterable[str]) -> str:
     return " ".join(sparql_term(URIRef(i)) for i in iris_)
 
 
+def _keep_least(entry: list, values: Sequence) -> None:
+    """Keep in each place of ``entry`` the least of its value and the new one (as text; None:
+    none), as a row's key takes the least of each of its facts' values."""
+    for i, value in enumerate(values):
+        if value is not None and (entry[i] is None or str(value) < entry[i]):
+            entry[i] = str(value)
+
+
 class _StoreReader:
     """Reads list rows with their keys from the store (as it stands before the planned write),
     with the family's SPARQL pattern: the same key as :meth:`Family.row_key` gives from the
@@ -384,9 +393,7 @@ class _StoreReader:
                 query = _ROWS.replace("$P", family.pattern.replace("$A", "?a").replace("$H", head))
                 for a, r, d, f, art, c in self.store.query(query).rows:
                     entry = parts.setdefault((family, str(a), str(r)), [None, None, None, None])
-                    for i, value in enumerate((d, f, art, c)):
-                        if value is not None and (entry[i] is None or str(value) < entry[i]):
-                            entry[i] = str(value)
+                    _keep_least(entry, (d, f, art, c))
         return {k: family.key(k[2], *v) for k, v in parts.items()}
 
     def row_facts(self, rows: Iterable[str]) -> dict[str, list[tuple]]:
@@ -412,12 +419,9 @@ class _StoreReader:
             entry = [None, None, None, None]
             for kind, d, reported, art, published in facts.get(r, ()):
                 category = _CATEGORY_OF.get((family.events, kind))
-                if category is None:
-                    continue
-                fallback = {"reported": reported, "published": published}.get(family.fallback or "")
-                for i, value in enumerate((d, fallback, None if family.events else art, category)):
-                    if value is not None and (entry[i] is None or value < entry[i]):
-                        entry[i] = value
+                if category is not None:
+                    fallback = reported if family.fallback == "reported" else published if family.fallback else None
+                    _keep_least(entry, (d, fallback, None if family.events else art, category))
             if entry[3] is not None:
                 out[r] = family.key(r, *entry)
         return out
@@ -496,8 +500,7 @@ class WindowPlanner:
         todo = sorted({(f.name, a) for f, a in lists if (f, a) not in self._bounds})
         if not todo:
             return
-        by_name = {f.name: f for f in FAMILIES}
-        wanted = {(by_name[name], actor) for name, actor in todo}
+        wanted = {(_BY_NAME[name], actor) for name, actor in todo}
         found: dict[tuple, Literal] = {}
         if not self._empty:
             predicates = _values(sorted({str(f.bound) for f, _ in wanted}))
@@ -513,7 +516,10 @@ class WindowPlanner:
         is: it removes none of the list's rows and adds only rows sorting after the window's bound
         (news mostly adds the newest rows, after a date-ordered window): then nothing is read."""
         bound = self._bounds.get(list_)
-        return bound is not None and not removed and all(key > _bound_key(bound) for key in added.values())
+        if bound is None or removed:
+            return False
+        last = _bound_key(bound)
+        return all(key > last for key in added.values())
 
     def _load(self, lists: set[tuple]) -> None:
         """Read the states of these (family, actor) lists from the store (once each): a list
@@ -522,8 +528,7 @@ class WindowPlanner:
         missing = sorted(((f.name, a) for f, a in lists if (f, a) not in self._states))
         if not missing:
             return
-        by_name = {f.name: f for f in FAMILIES}
-        wanted = {(by_name[name], actor) for name, actor in missing}
+        wanted = {(_BY_NAME[name], actor) for name, actor in missing}
         if self._empty:
             self._states.update(dict.fromkeys(wanted, 0))
             return
