@@ -701,10 +701,19 @@ class KnowledgeGraph:
             stored = find_query(name_or_sparql)
         return stored, {k: str(v) for k, v in values.items()}
 
-    def export(self, path_or_file: str | os.PathLike | IO[bytes] | None = None, format: str = "turtle", article=None):
+    def export(
+        self,
+        path_or_file: str | os.PathLike | IO[bytes] | None = None,
+        format: str = "turtle",
+        article=None,
+        index: bool = False,
+    ):
         """Write the store (or one article) as RDF; with no target, return the bytes.
 
-        Formats: turtle, trig, nt, nq, jsonld. A file path is written atomically.
+        Formats: turtle, trig, nt, nq, jsonld. A file path is written atomically. The triple
+        formats (turtle, nt, jsonld) are the knowledge of every graph merged, without kg's own
+        index data (summary, event match keys, windows, co-mention counts: derived from the
+        articles and kept for kg's queries) unless ``index``; trig and nq are every graph as stored.
 
         >>> KnowledgeGraph("memory:").export(format="nt")
         b''
@@ -716,12 +725,12 @@ class KnowledgeGraph:
         graph = self.article(article) if article else None
         if path_or_file is None:
             buffer = io.BytesIO()
-            self.store.export(buffer, format, graph)
+            self.store.export(buffer, format, graph, index)
             return buffer.getvalue()
         if isinstance(path_or_file, (str, os.PathLike)):
-            write_atomically(Path(path_or_file), lambda handle: self.store.export(handle, format, graph))
+            write_atomically(Path(path_or_file), lambda handle: self.store.export(handle, format, graph, index))
             return Path(path_or_file)
-        self.store.export(path_or_file, format, graph)
+        self.store.export(path_or_file, format, graph, index)
         return path_or_file
 
     # -- the analyst's views (kg.views) ---------------------------------------------------------

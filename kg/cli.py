@@ -550,14 +550,20 @@ def export(
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: standard output)."),
     fmt: str = format_option(EXPORT_FORMATS, "turtle", "RDF format"),
     article: str | None = typer.Option(None, "--article", help="Only this article (its URL, IRI or key)."),
+    with_index: bool = typer.Option(
+        False,
+        "--with-index",
+        help="Turtle, nt, jsonld: also kg's index data (summary, event match keys, windows, co-mention "
+        "counts), left out by default; trig and nq always hold every graph.",
+    ),
 ) -> None:
     """Export the store (or one article) as RDF."""
     with _errors(), _graph(read_only=True) as graph, _article_option():
         if output is None:
-            graph.export(sys.stdout.buffer, fmt, article)
+            graph.export(sys.stdout.buffer, fmt, article, index=with_index)
             sys.stdout.buffer.flush()  # a full disk shows here, inside the error handling
         else:
-            graph.export(output, fmt, article)
+            graph.export(output, fmt, article, index=with_index)
             err.print(f"wrote {output}", markup=False, highlight=False)
 
 

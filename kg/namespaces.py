@@ -45,6 +45,12 @@ SH = CachedNamespace("http://www.w3.org/ns/shacl#")
 
 DEFAULT_BASE_IRI = "https://w3id.org/kg-news/id/"
 
+# kg's own index data: the summary graph, the events' match keys and features, the per-actor
+# windows and the co-mention counts. All of it is derived from the article graphs and kept by
+# kg's writer for its queries (ontology/MODEL.md); a triple export of the knowledge leaves it out
+# unless asked for (``kg export --with-index``), as a database dump leaves out its indexes.
+INDEX_NAMESPACE = "https://w3id.org/kg-news/summary#"
+
 PREFIXES: dict[str, Namespace] = {
     "kg": KG,
     "schema": SCHEMA,

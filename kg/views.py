@@ -28,9 +28,9 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from kg.errors import UsageError
 from kg.iris import Iris, key_of
-from kg.namespaces import DEFAULT_BASE_IRI, KG, OA, ORG, SCHEMA, SEM
+from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE, KG, OA, ORG, SCHEMA, SEM
 
-KGS = "https://w3id.org/kg-news/summary#"
+KGS = INDEX_NAMESPACE
 WIKIDATA = "https://www.wikidata.org/wiki/"
 ACTOR_TYPES = ("Person", "Organization", "State", "Place", "Ship", "Position", "OtherActor")
 MAX_SEARCH_TERM = 200  # characters of a search term

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.namespaces import KG, SCHEMA
+from kg.namespaces import INDEX_NAMESPACE, KG, SCHEMA
 
 runner = CliRunner()
 
@@ -125,6 +125,22 @@ def test_export_writes_turtle_with_linked_speakers(seeded, tmp_path):
     assert code == 0
     graph = Graph().parse(target)
     assert len(list(graph.subjects(RDF.type, KG.Statement))) == 25
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld"])
+def test_a_triple_export_holds_kgs_index_data_only_with_with_index(seeded, tmp_path, fmt):
+    """The summary, match keys, windows and co-mention counts are kg's index, not knowledge."""
+    plain, full = tmp_path / f"plain.{fmt}", tmp_path / f"full.{fmt}"
+    assert kg(seeded, "export", "-f", fmt, "-o", plain)[0] == 0
+    assert kg(seeded, "export", "-f", fmt, "--with-index", "-o", full)[0] == 0
+    parse_as = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]
+    knowledge, everything = Graph().parse(plain, format=parse_as), Graph().parse(full, format=parse_as)
+    index = everything - knowledge
+    assert len(index) > 100 and all(
+        str(p).startswith(INDEX_NAMESPACE) or str(o).startswith(INDEX_NAMESPACE) for _, p, o in index
+    )
+    assert not any(str(p).startswith(INDEX_NAMESPACE) for p in knowledge.predicates())
+    assert len(knowledge) == len(everything & knowledge) and len(list(knowledge.subjects(RDF.type, KG.Statement))) == 25
 
 
 def test_validate_store_then_broken_export_exits_1_naming_the_statement(seeded, tmp_path):

@@ -140,14 +140,23 @@ def test_ingest_query_reingest_validate_export_delete(server, tmp_path):
 
     local = tmp_path / "local-store"
     assert kg(str(local), "ingest", SEED_SHEET)[0] == 0
-    for fmt, parse_as in (("turtle", "turtle"), ("nq", "nquads"), ("jsonld", "json-ld")):
-        out, expected = tmp_path / f"export.{fmt}", tmp_path / f"local.{fmt}"
-        assert kg(server.url, "export", "-f", fmt, "-o", out)[0] == 0
-        assert kg(str(local), "export", "-f", fmt, "-o", expected)[0] == 0
+    sizes = {}
+    for fmt, parse_as, *index in (
+        ("turtle", "turtle"),
+        ("turtle", "turtle", "--with-index"),
+        ("nq", "nquads"),
+        ("jsonld", "json-ld"),
+    ):
+        out, expected = tmp_path / f"export{len(sizes)}.{fmt}", tmp_path / f"local{len(sizes)}.{fmt}"
+        assert kg(server.url, "export", "-f", fmt, *index, "-o", out)[0] == 0
+        assert kg(str(local), "export", "-f", fmt, *index, "-o", expected)[0] == 0
         if fmt == "nq":
             assert _quads(out.read_bytes()) == _quads(expected.read_bytes())
         else:
-            assert isomorphic(Graph().parse(out, format=parse_as), Graph().parse(expected, format=parse_as)), fmt
+            exported = Graph().parse(out, format=parse_as)
+            assert isomorphic(exported, Graph().parse(expected, format=parse_as)), fmt
+            sizes[fmt, bool(index)] = len(exported)
+    assert sizes["turtle", True] > sizes["turtle", False] == sizes["jsonld", False]  # the index data: only if asked
 
     article = remote.graph_names()[0]
     code, _, stderr = kg(server.url, "delete", str(article))

@@ -14,7 +14,7 @@ from kg.build import build_article
 from kg.errors import QueryError, StoreError, UsageError
 from kg.ingest import delete_article, ingest_factsheet
 from kg.model import load_factsheet, parse_factsheet
-from kg.namespaces import PREFIXES
+from kg.namespaces import INDEX_NAMESPACE, PREFIXES
 from kg.queries import find_query, run_query
 from kg.store import backend_name, open_store
 
@@ -100,8 +100,17 @@ def test_triple_exports_parse_back(memory_store, seed_sheet, fmt):
     assert isomorphic(parsed, article.graph)
 
 
+def _index_data(triple) -> bool:
+    """kg's own index data, left out of a triple export unless asked for."""
+    _, predicate, obj = (str(term) for term in triple)
+    return predicate.startswith(INDEX_NAMESPACE) or (predicate == str(RDF.type) and obj.startswith(INDEX_NAMESPACE))
+
+
+@pytest.mark.parametrize("index", [False, True])
 @pytest.mark.parametrize("fmt", ["turtle", "nt"])
-def test_whole_store_triple_export_is_the_union_of_all_graphs_once(any_store, corpus_dir, fmt):
+def test_whole_store_triple_export_is_the_union_of_all_graphs_once(any_store, corpus_dir, fmt, index):
+    """Every graph's triples once, without kg's index data (the summary, the events' match keys,
+    the windows, the co-mention counts) unless ``index``."""
     for path in gold_sheets()[:3]:  # articles that share actors: their triples repeat across graphs
         ingest_factsheet(any_store, load_factsheet(path))
     odd = URIRef("https://example.org/odd")  # rdf:type with objects that are not IRIs
@@ -109,8 +118,12 @@ def test_whole_store_triple_export_is_the_union_of_all_graphs_once(any_store, co
     union = Graph()
     for name in any_store.graph_names():
         union += any_store.get_graph(name)
+    assert sum(map(_index_data, union)) > 100  # the store holds index data, of several graphs
+    if not index:
+        for triple in [t for t in union if _index_data(t)]:
+            union.remove(triple)
     buffer = io.BytesIO()
-    any_store.export(buffer, fmt)
+    any_store.export(buffer, fmt, index=index)
     assert isomorphic(Graph().parse(data=buffer.getvalue(), format=fmt), union)
     if fmt == "nt":
         lines = buffer.getvalue().decode("utf-8").splitlines()
@@ -260,10 +273,11 @@ def test_failed_validation_stores_nothing(memory_store):
     assert memory_store.quad_count() == 0
 
 
-def test_a_synthetic_store_exported_by_three_processes_parses_to_exactly_its_union(tmp_path, monkeypatch):
+@pytest.mark.parametrize("index", [False, True])
+def test_a_synthetic_store_exported_by_three_processes_parses_to_exactly_its_union(tmp_path, monkeypatch, index):
     """The shared export (units claimed one at a time by three processes): the Turtle parses with
-    pyoxigraph to exactly the set of triples of all the store's graphs, and every unit is
-    exported by one process only (N-Triples: no line twice)."""
+    pyoxigraph to exactly the set of triples of all the store's graphs (without kg's index data
+    unless ``index``), and every unit is exported by one process only (N-Triples: no line twice)."""
     import pyoxigraph as ox
 
     from benchmarks.generate import write_corpus
@@ -284,9 +298,12 @@ def test_a_synthetic_store_exported_by_three_processes_parses_to_exactly_its_uni
         assert store._export_helpers(10**6) == 2
         union = {q.triple for q in store.raw.quads_for_pattern(None, None, None, None)}
         assert len(union) < store.quad_count()  # the actor triples repeat across article graphs
+        assert sum(_index_data((t.subject.value, t.predicate.value, t.object.value)) for t in union) > 1000
+        if not index:
+            union = {t for t in union if not _index_data((t.subject.value, t.predicate.value, t.object.value))}
         turtle, ntriples = io.BytesIO(), io.BytesIO()
-        store.export(turtle, "turtle")
-        store.export(ntriples, "nt")
+        store.export(turtle, "turtle", index=index)
+        store.export(ntriples, "nt", index=index)
     parsed = [q.triple for q in ox.parse(turtle.getvalue(), format=ox.RdfFormat.TURTLE)]
     assert len(union) > 5000
     assert set(parsed) == union and len(parsed) == len(union)

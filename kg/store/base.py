@@ -184,10 +184,12 @@ class Store(ABC):
         """Number of quads in the store, or in one named graph."""
 
     @abstractmethod
-    def export(self, out: IO[bytes], fmt: str = "turtle", graph: URIRef | None = None) -> None:
+    def export(self, out: IO[bytes], fmt: str = "turtle", graph: URIRef | None = None, index: bool = False) -> None:
         """Write the store (or one graph) to a binary stream in one of EXPORT_FORMATS.
 
-        Triple formats (turtle, nt, jsonld) merge all graphs; quad formats keep them.
+        Triple formats (turtle, nt, jsonld) merge all graphs, without kg's index data (the
+        triples whose predicate, or rdf:type class, is in :data:`~kg.namespaces.INDEX_NAMESPACE`)
+        unless ``index``; quad formats keep every graph as it is.
         """
 
     def close(self) -> None:

@@ -36,12 +36,12 @@ from typing import IO
 import pyoxigraph as ox
 import requests
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 from rdflib.term import Identifier
 from requests.auth import HTTPDigestAuth
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.namespaces import PREFIXES
+from kg.namespaces import INDEX_NAMESPACE, PREFIXES
 from kg.sparql import bind_values, query_form, sparql_term, with_prefixes
 from kg.store import register_backend
 from kg.store.base import EXPORT_FORMATS, QUAD_FORMATS, Capabilities, NTriples, QueryResult, Store, changes_by_graph
@@ -489,8 +489,9 @@ class RemoteStore(Store):
 
     # ---------------------------------------------------------------- export
 
-    def export(self, out: IO[bytes], fmt: str = "turtle", graph: URIRef | None = None) -> None:
-        """Export via GSP GET of each graph (quad formats, one graph) or a CONSTRUCT (merged triples)."""
+    def export(self, out: IO[bytes], fmt: str = "turtle", graph: URIRef | None = None, index: bool = False) -> None:
+        """Export via GSP GET of each graph (quad formats, one graph) or a CONSTRUCT (merged
+        triples; without kg's index data unless ``index``, as :meth:`Store.export` says)."""
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}")
         prefixes = {k: str(v) for k, v in PREFIXES.items()}
@@ -507,7 +508,10 @@ class RemoteStore(Store):
         if graphs:
             triples = self._graph_triples(graph)
         else:
-            wrapper = self._wrapper(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._visible()} }}")
+            knowledge = "" if index else _NOT_INDEX
+            wrapper = self._wrapper(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._visible()}{knowledge} }}"
+            )
             triples = list(dict.fromkeys(self._graph_query(wrapper)))
         ox.serialize(triples, out, _OX_FORMATS[fmt], prefixes=prefixes)
 
@@ -518,6 +522,13 @@ class RemoteStore(Store):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+# kg's index data left out of a triple export (a constant: kg's own namespace, no user text)
+_NOT_INDEX = (
+    f' FILTER (!STRSTARTS(STR(?p), "{INDEX_NAMESPACE}")'
+    f' && !(?p = <{RDF.type}> && isIRI(?o) && STRSTARTS(STR(?o), "{INDEX_NAMESPACE}")))'
+)
 
 
 def ox_serialize_triples(triples: Iterable[tuple]) -> bytes:
