@@ -47,13 +47,18 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
+from kg.caches import refresh, trim
 from kg.iris import iris
-from kg.namespaces import DEFAULT_BASE_IRI
+from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE
 from kg.sparql import sparql_term
 from kg.summary import KGS, ArticleFacts, _integer, summary_graph_iri
 
 THRESHOLD = 256  # articles an actor needs for its counts to be kept
 TIERS = (128, 512)  # the window's tiers: rows 1-128 (the first page) and up to 512 (every page of the query)
+# the anchors' windows a writer keeps between its writes, the least recently used dropped first
+# (kg/caches.py): a dropped one is read again from the store when a later write touches its
+# anchor. A window holds the tier nodes (512, more with ties: about 0.25 MB at 100,000 articles).
+CACHED_ANCHORS = 400
 _CHUNK = 400
 _TRUE = Literal(True)
 
@@ -118,7 +123,7 @@ class _Anchor:
         return 0 if self.whole else min(count for _, count in self.window.values())
 
 
-_P = "https://w3id.org/kg-news/summary#"
+_P = INDEX_NAMESPACE
 _ANCHORS = "SELECT ?a ?g WHERE { GRAPH ?g { ?a <" + _P + "coCounted> true } }"
 # inside the co-mentions graph (bound as ?g): over the union of every graph, 2x the time
 _WINDOWS = (
@@ -165,7 +170,7 @@ class CoMentionPlanner:
         empty = assume_empty or not store.has_graph(self.graph)
         g = {"g": self.graph}
         self.anchors: set[str] = set() if empty else {str(a) for a, _ in store.query(_ANCHORS, g).rows}
-        self._windows: dict[str, _Anchor] = {}
+        self._windows: dict[str, _Anchor] = {}  # least recently used first (kg/caches.py)
         self._pending: tuple[set[str], dict[str, _Anchor]] | None = None
 
     def node(self, anchor: str, other: str) -> URIRef:
@@ -304,14 +309,17 @@ class CoMentionPlanner:
         return _Anchor({n: counts[n] for n in tiers}, tiers, len(tiers) == len(counts))
 
     def commit(self) -> None:
-        """The planned write succeeded."""
+        """The planned write succeeded: the anchors' windows are kept, up to
+        :data:`CACHED_ANCHORS`, the least recently used dropped."""
         if self._pending is None:
             return
         after, windows = self._pending
         for anchor in self.anchors - after:
             self._windows.pop(anchor, None)
         self.anchors = after
-        self._windows.update(windows)
+        for anchor, window in windows.items():
+            refresh(self._windows, anchor, window)
+        trim(self._windows, CACHED_ANCHORS)
         self._pending = None
 
     def rollback(self) -> None:

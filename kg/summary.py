@@ -64,8 +64,9 @@ from dataclasses import dataclass, field
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
+from kg.caches import refresh, trim
 from kg.iris import iris
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
+from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
 
 
@@ -81,7 +82,7 @@ class _Vocabulary(Namespace):
         return term
 
 
-KGS = _Vocabulary("https://w3id.org/kg-news/summary#")
+KGS = _Vocabulary(INDEX_NAMESPACE)
 _RDF_TYPE = RDF.type
 _TRUE = Literal(True)
 
@@ -636,6 +637,10 @@ PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about
 # the first of those (same order) flagged kgs:participantsFirst: the window of the list's first
 # page (kg.windows.LIST_WINDOW_ROWS rows when a mission has two rows or more)
 PARTICIPANT_FIRST = 64
+# the node states (actors, meeting pairs, event pairs) a writer keeps between its writes, the
+# least recently used dropped first (kg/caches.py): a dropped one is read again from the summary
+# graph when a later write touches it. A state of a frequent pair holds each of its meetings.
+CACHED_NODES = 20_000
 # The sort keys of every node of a list (%s: nothing), or of its listed nodes only (%s: a pattern
 # that binds ?x to the nodes carrying one of the list's rank predicates): a write needs the
 # whole table only when a listed node leaves its list or moves back in it.
@@ -670,7 +675,7 @@ SELECT ?x ?article ?published ?kind ?name ?text ?g WHERE {
   OPTIONAL { ?article <https://schema.org/datePublished> ?published }
 }
 """
-_S = "https://w3id.org/kg-news/summary#"
+_S = INDEX_NAMESPACE
 _LISTED_ONLY = {  # duplicate rows (a node in two of a family's lists) change nothing
     "pair": "?p <" + _S + "pairRank> ?r .",
     "actor": "VALUES ?lp { <" + _S + "actorRank> <" + _S + "unlinkedListed> } ?x ?lp ?r .",
@@ -731,6 +736,16 @@ _LISTED = (
     KGS.missionEventListed,
 )
 _RANK_KINDS = (KGS.pairRank, KGS.actorRank, *_LISTED)
+# the lists whose keys one query reads (they come from the same nodes), by family
+_KEY_FAMILIES = {
+    "pair": (KGS.pairRank,),
+    "actor": (KGS.actorRank, KGS.unlinkedListed),
+    "article": (KGS.articleListed,),
+    "mission": (KGS.missionListed, KGS.participantsListed, KGS.participantsFirst),
+    "event pair": (KGS.eventPairListed,),
+    "mission event": (KGS.missionEventListed,),
+}
+_FAMILY_OF = {kind: family for family, kinds in _KEY_FAMILIES.items() for kind in kinds}
 # every rank and listed flag, read in one query (the predicates are kg's own constants)
 _RANKS = (
     "SELECT ?x ?p ?r ?g WHERE { GRAPH ?g {\n  VALUES ?p { "
@@ -780,37 +795,67 @@ class SummaryPlanner:
         self.base = base_iri
         self.graph = summary_graph_iri(base_iri)
         self.events = iris(base_iri).events_graph()
-        self._states: dict[URIRef, object] = {}
+        self._states: dict[URIRef, object] = {}  # least recently used first (kg/caches.py)
         self._pending: dict[URIRef, object] = {}
         self._empty = assume_empty or not store.has_graph(self.graph)
+        # every stored node has its state in _states (the store was empty): a node without one
+        # is new, nothing to read; no longer once a state was dropped (CACHED_NODES)
+        self._all_cached = self._empty
         # sort keys of the listed nodes (of every node once a write needed them all) and the
         # stored ranks, read once when first needed
         self._keys: dict[URIRef, dict[URIRef, tuple]] | None = None
-        self._complete = False  # _keys holds every node's key, not only the listed nodes'
+        self._complete: set[str] = set()  # the families (_KEY_FAMILIES) whose every node's key _keys holds
         self._ranks: dict[URIRef, dict[URIRef, int]] = {kind: {} for kind in _RANK_KINDS}
         self._pending_ranks: tuple | None = None
 
-    def _load_keys(self, complete: bool = False) -> dict[URIRef, dict[URIRef, tuple]]:
-        """The sort keys by list: of the listed nodes (and those a write changed since), or
-        with ``complete`` of every node (read from the store, which holds the committed state)."""
-        if self._keys is not None and (self._complete or not complete):
+    def _load_keys(self, complete: Iterable[URIRef] = ()) -> dict[URIRef, dict[URIRef, tuple]]:
+        """The sort keys by list: of the listed nodes (and those a write changed since), and of
+        every node for the lists ``complete`` names (with the other lists of their families:
+        read from the store, which holds the committed state). Only the lists a write needs
+        whole are read whole: every article's and mission's key is hundreds of MB at 100,000
+        articles."""
+        families = {_FAMILY_OF[kind] for kind in complete} - self._complete
+        if self._keys is not None and not families:
             return self._keys
-        keys: dict[URIRef, dict[URIRef, tuple]] = {kind: {} for kind in _RANK_KINDS}
-        self._complete = complete or self._empty
-        if not self._empty:
-            g = {"g": self.graph}
+        if self._keys is None:
+            self._keys = {kind: {} for kind in _RANK_KINDS}
+            if self._empty:
+                self._complete = set(_KEY_FAMILIES)
+                return self._keys
+            for x, predicate, rank, _ in self.store.query(_RANKS, {"g": self.graph}).rows:
+                self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
+            families |= set(_KEY_FAMILIES)  # the listed nodes' keys of the others
+        for family in sorted(families):
+            whole = any(_FAMILY_OF[kind] == family for kind in complete)
+            self._keys.update(self._read_keys(family, whole))
+            if whole:
+                self._complete.add(family)
+        return self._keys
 
-            def only(family: str) -> str:
-                return "" if complete else _LISTED_ONLY[family]
-
-            for p, m, na, nb, _ in self.store.query(_PAIR_KEYS % only("pair"), g).rows:
+    def _read_keys(self, family: str, whole: bool) -> dict[URIRef, dict[URIRef, tuple]]:
+        """The sort keys of one family's lists from the store: of every node, or (not ``whole``)
+        of the listed nodes only."""
+        keys: dict[URIRef, dict[URIRef, tuple]] = {kind: {} for kind in _KEY_FAMILIES[family]}
+        g = {"g": self.graph}
+        query = {
+            "pair": _PAIR_KEYS,
+            "actor": _ACTOR_KEYS,
+            "article": _ARTICLE_KEYS,
+            "mission": _MISSION_KEYS,
+            "event pair": _EVENT_PAIR_KEYS,
+            "mission event": _MISSION_EVENT_KEYS,
+        }[family] % ("" if whole else _LISTED_ONLY[family])
+        if family == "pair":
+            for p, m, na, nb, _ in self.store.query(query, g).rows:
                 keys[KGS.pairRank][p] = (-int(m), str(na), str(nb), str(p))
-            for x, n, name, qid, _ in self.store.query(_ACTOR_KEYS % only("actor"), g).rows:
+        elif family == "actor":
+            for x, n, name, qid, _ in self.store.query(query, g).rows:
                 keys[KGS.actorRank][x] = (-int(n), str(name), str(x))
                 if qid is None:
                     keys[KGS.unlinkedListed][x] = keys[KGS.actorRank][x]
+        elif family == "article":
             found: dict[URIRef, list] = {}
-            for x, published, title, _ in self.store.query(_ARTICLE_KEYS % only("article"), g).rows:
+            for x, published, title, _ in self.store.query(query, g).rows:
                 entry = found.setdefault(x, [None, None])
                 if published is not None:
                     entry[0] = str(published) if entry[0] is None else min(entry[0], str(published))
@@ -818,8 +863,9 @@ class SummaryPlanner:
                     entry[1] = str(title) if entry[1] is None else min(entry[1], str(title))
             for x, (published, title) in found.items():
                 keys[KGS.articleListed][x] = ArticleState(True, published, title).sort_key(x)
+        elif family == "mission":
             missions: dict[URIRef, MissionState] = {}
-            for x, article, published, kind, name, text, _ in self.store.query(_MISSION_KEYS % only("mission"), g).rows:
+            for x, article, published, kind, name, text, _ in self.store.query(query, g).rows:
                 kind = str(kind).rpartition("#")[2]
                 state = missions.setdefault(x, MissionState(True, None, str(article), kind))
                 state.kind = min(state.kind, kind)
@@ -831,11 +877,12 @@ class SummaryPlanner:
             for x, state in missions.items():
                 keys[KGS.missionListed][x] = state.sort_key(x)
                 keys[KGS.participantsListed][x] = keys[KGS.participantsFirst][x] = state.name_key(x)
-            for p, n, a, b, na, nb, _ in self.store.query(_EVENT_PAIR_KEYS % only("event pair"), g).rows:
+        elif family == "event pair":
+            for p, n, a, b, na, nb, _ in self.store.query(query, g).rows:
                 keys[KGS.eventPairListed][p] = _event_pair_key(int(n), _text(na), _text(nb), str(a), str(b))
+        else:
             mission_events: dict[URIRef, list] = {}
-            listed = {"events": self.events, **g}
-            for x, first, kind, name, *_ in self.store.query(_MISSION_EVENT_KEYS % only("mission event"), listed).rows:
+            for x, first, kind, name, *_ in self.store.query(query, {"events": self.events, **g}).rows:
                 entry = mission_events.setdefault(x, [_text(first), None, None])
                 kind = str(kind).rpartition("#")[2]
                 entry[1] = kind if entry[1] is None else min(entry[1], kind)
@@ -843,10 +890,6 @@ class SummaryPlanner:
                     entry[2] = str(name) if entry[2] is None else min(entry[2], str(name))
             for x, (first, kind, name) in mission_events.items():
                 keys[KGS.missionEventListed][x] = _mission_event_key(x, first, kind, name)
-            if self._keys is None:
-                for x, predicate, rank, _ in self.store.query(_RANKS, g).rows:
-                    self._ranks[predicate][x] = 1 if predicate in _LISTED else int(rank)
-        self._keys = keys
         return keys
 
     def _rank_changes(self, before: dict, listed: Mapping | None = None) -> tuple[set[tuple], set[tuple], tuple]:
@@ -856,13 +899,13 @@ class SummaryPlanner:
         changed: dict[URIRef, dict[URIRef, tuple | None]] = {kind: {} for kind in keys}
         for node in before:
             for kind, key in _rank_keys(node, self._pending[node]):
-                if key is not None or node in keys[kind] or not self._complete:
+                if key is not None or node in keys[kind] or _FAMILY_OF[kind] not in self._complete:
                     changed[kind][node] = key
         for kind, updates in (listed or {}).items():
             changed[kind].update(
                 (node, key)
                 for node, key in updates.items()
-                if key is not None or node in keys[kind] or not self._complete
+                if key is not None or node in keys[kind] or _FAMILY_OF[kind] not in self._complete
             )
         remove, add, new_ranks = set(), set(), {}
         for kind in _RANK_KINDS:
@@ -872,7 +915,7 @@ class SummaryPlanner:
                 continue
             size = _list_size(kind)
             if not self._listed_stay(self._keys[kind], changed[kind], old):
-                self._load_keys(complete=True)  # every node's key: another may enter the list
+                self._load_keys(complete=[kind])  # every node's key: another may enter the list
             table = self._keys[kind]
             top = heapq.nsmallest(size, self._candidates(table, changed[kind], old), key=lambda item: item[1])
             # a listed flag (the query sorts the listed nodes itself) changes only for the nodes
@@ -925,7 +968,7 @@ class SummaryPlanner:
             return state
         if node in self._states:
             state = self._states[node].copy()
-        elif mission or new or self._empty:  # a mission node has no triples but its flags
+        elif mission or new or self._all_cached:  # a mission node has no triples but its flags
             state = (
                 MissionState() if mission else PairState(*pair) if pair else ArticleState() if article else ActorState()
             )
@@ -1026,8 +1069,10 @@ class SummaryPlanner:
                 continue  # a new actor has no stored pairs yet
             for pair, _, _ in self.store.query(_ACTOR_EVENT_PAIRS, {"g": self.graph, "x": node}).rows:
                 key = keys.get(pair)
-                if key is None and not self._complete and pair not in touched:  # a pair not listed may enter
-                    keys = self._load_keys(complete=True)[KGS.eventPairListed]
+                if (
+                    key is None and "event pair" not in self._complete and pair not in touched
+                ):  # a pair not listed may enter
+                    keys = self._load_keys(complete=[KGS.eventPairListed])[KGS.eventPairListed]
                     key = keys.get(pair)
                 if pair in touched or key is None:
                     continue  # its key follows its state
@@ -1059,7 +1104,7 @@ class SummaryPlanner:
         events with the articles reporting them and their dates, in a few queries."""
         made = iris(self.base)
         nodes = {made.event_pair(a, b): (a, b) for a, b in wanted}
-        todo = [] if self._empty else sorted(n for n in nodes if n not in self._pending and n not in self._states)
+        todo = [] if self._all_cached else sorted(n for n in nodes if n not in self._pending and n not in self._states)
         found: dict[URIRef, dict[str, tuple[set, str | None]]] = {node: {} for node in todo}
         for start in range(0, len(todo), _CHUNK):
             values = " ".join(sparql_term(node) for node in todo[start : start + _CHUNK])
@@ -1074,7 +1119,7 @@ class SummaryPlanner:
         """The actor's name (its summary node's) after this batch."""
         node = URIRef(actor)
         state = self._pending.get(node) or self._states.get(node)
-        if state is None and not self._empty:
+        if state is None and not self._all_cached:
             state = self._touch(node, None, before)
         return state.name if state is not None else None
 
@@ -1130,13 +1175,16 @@ class SummaryPlanner:
 
     def commit(self) -> None:
         """The planned write succeeded: its states are now the store's (actors' and pairs' are
-        kept for the next writes; an article's or mission's is read again if it is replaced)."""
+        kept for the next writes, up to :data:`CACHED_NODES`, the least recently used dropped;
+        an article's or mission's is read again if it is replaced)."""
         for node, state in self._pending.items():
             if isinstance(state, (ActorState, PairState, EventPairState)):
-                self._states[node] = state
+                refresh(self._states, node, state)
             else:
                 self._states.pop(node, None)
         self._pending = {}
+        if trim(self._states, CACHED_NODES):
+            self._all_cached = False
         if self._pending_ranks is not None:
             changed, self._ranks = self._pending_ranks
             for kind, updates in changed.items():

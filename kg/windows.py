@@ -40,9 +40,11 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from sys import intern
 
 from rdflib import Literal, URIRef
 
+from kg.caches import refresh, trim
 from kg.events import Mention, events_graph_iri
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI
@@ -54,6 +56,11 @@ from kg.summary import KGS, _descending
 # that enters a window moves at most one row of each tier to the next.
 TIERS = (128, 512)
 KEPT = 32  # a writer keeps every row (with its key) of a list from this many rows up to the last tier's end
+# the list states (and stored bounds) a writer keeps between its writes, the least recently used
+# dropped first (kg/caches.py): a dropped one is read again from the store (its window's rows, or
+# a shorter list's rows) when a later write touches the list. A long list's state holds its
+# window's rows with their keys: 512 rows, more with ties.
+CACHED_LISTS = 20_000
 _CHUNK = 400
 
 
@@ -74,9 +81,21 @@ def _ascending(date: str | None) -> tuple:
     return (date is None, date or "")
 
 
+@functools.lru_cache(maxsize=4096)  # one key object per date (a tuple of an int per character)
 def _newest_first(date: str | None) -> tuple:
     """A date's place in a list sorted by ``DESC(STR(?date))``: newest first, undated last."""
     return (date is None, _descending(date or ""))
+
+
+def _shared(key: tuple) -> tuple:
+    """A row key whose strings (the row's IRI, its date, its article) are interned: a writer
+    keeps thousands of lists, an event is a row of several (each actor's, each family's), and
+    many rows share a date.
+
+    >>> _shared(("2024-01-0" + "1", "x"))[0] is _shared(("2024-01-01", "y"))[0]
+    True
+    """
+    return tuple(intern(value) if type(value) is str else value for value in key)
 
 
 def _event_date(members: Sequence[Mention]) -> str | None:
@@ -131,8 +150,8 @@ class Family:
         """The sort key of a row from its mentions (an event's, or a mention itself)."""
         first = members[0]
         if self.events:
-            return self.key(iri, _event_date(members), _first_reported(members), None, first.category)
-        return self.key(iri, _own_date(first), first.published, first.article, first.category)
+            return _shared(self.key(intern(iri), _event_date(members), _first_reported(members), None, first.category))
+        return _shared(self.key(intern(iri), _own_date(first), first.published, first.article, first.category))
 
 
 @functools.cache
@@ -351,7 +370,7 @@ _CATEGORY_OF = {
     for name in ("Meeting", "Mission", "Statement")
 }
 _WINDOW_BOUNDS = "SELECT ?a ?p ?b ?windows WHERE { VALUES ?a { %s } VALUES ?p { %s } GRAPH ?windows { ?a ?p ?b } }"
-_WINDOW_LINKS = "SELECT ?a ?p ?r ?windows WHERE { VALUES ?a { %s } GRAPH ?windows { ?a ?p ?r } }"
+_WINDOW_LINKS = "SELECT ?a ?p ?r ?windows WHERE { VALUES ?a { %s } VALUES ?p { %s } GRAPH ?windows { ?a ?p ?r } }"
 
 
 def _chunks(items: Sequence, size: int = _CHUNK):
@@ -394,7 +413,7 @@ class _StoreReader:
                 for a, r, d, f, art, c in self.store.query(query).rows:
                     entry = parts.setdefault((family, str(a), str(r)), [None, None, None, None])
                     _keep_least(entry, (d, f, art, c))
-        return {k: family.key(k[2], *v) for k, v in parts.items()}
+        return {k: _shared(family.key(intern(k[2]), *v)) for k, v in parts.items()}
 
     def row_facts(self, rows: Iterable[str]) -> dict[str, list[tuple]]:
         """Each row's own facts, as (class, date, first report, article, its publication date)
@@ -423,7 +442,7 @@ class _StoreReader:
                     fallback = reported if family.fallback == "reported" else published if family.fallback else None
                     _keep_least(entry, (d, fallback, None if family.events else art, category))
             if entry[3] is not None:
-                out[r] = family.key(r, *entry)
+                out[r] = _shared(family.key(intern(r), *entry))
         return out
 
     def list_rows(self, lists: Iterable[tuple[Family, str]]) -> dict[tuple, tuple]:
@@ -445,10 +464,10 @@ class _StoreReader:
 
 @dataclass
 class _Window:
-    """A long list (at least the last tier's end): its window's rows with their keys and tiers."""
+    """A long list (at least the last tier's end): its window's rows with their keys (their
+    tiers follow from the keys: :func:`tiers_of`)."""
 
     rows: dict[str, tuple]
-    tiers: dict[str, int]
 
 
 class WindowPlanner:
@@ -472,10 +491,11 @@ class WindowPlanner:
         self.reader = _StoreReader(store, base_iri)
         # a store without events has no rows: every list starts empty (nothing to read)
         self._empty = assume_empty or not store.has_graph(self.reader.events_graph)
-        # (family, actor) → the length of a short list, all rows of a middle one, a long one's window
+        # (family, actor) → the length of a short list, all rows of a middle one, a long one's
+        # window; least recently used first (kg/caches.py)
         self._states: dict[tuple, int | dict | _Window] = {}
         self._pending: dict[tuple, int | dict | _Window] = {}
-        # the stored bound literal of each list in _states or whose bound was read (None: none stored)
+        # the stored bound literal of lists whose bound was read or written (None: none stored)
         self._bounds: dict[tuple, Literal | None] = {}
         self._pending_bounds: dict[tuple, Literal | None] = {}
         self.marked = store.has_graph(self.graph)  # the marker is written with the first facts
@@ -487,12 +507,11 @@ class WindowPlanner:
             return len(rows)
         if len(rows) < self.ends[-1]:
             return rows
-        tiers = tiers_of(rows, self.ends)
-        return _Window({row: rows[row] for row in tiers}, tiers)
+        return _Window({row: rows[row] for row in tiers_of(rows, self.ends)})
 
     def _tiers(self, state: int | dict | _Window) -> dict[str, int]:
         if isinstance(state, _Window):
-            return state.tiers
+            return tiers_of(state.rows, self.ends)
         return tiers_of(state, self.ends) if isinstance(state, dict) else {}
 
     def _read_bounds(self, lists: Iterable[tuple]) -> None:
@@ -533,8 +552,11 @@ class WindowPlanner:
             self._states.update(dict.fromkeys(wanted, 0))
             return
         links: dict[tuple, dict[str, int]] = {}
+        # the wanted families' links only (an actor's lists of every family are ten windows)
+        predicates = _values(sorted({str(f.predicate(t)) for f, _ in wanted for t in range(1, len(self.ends) + 1)}))
         for chunk in _chunks(sorted({a for _, a in missing})):
-            for a, p, r, _ in self.store.query(_WINDOW_LINKS % _values(chunk), {"windows": self.graph}).rows:
+            query = _WINDOW_LINKS % (_values(chunk), predicates)
+            for a, p, r, _ in self.store.query(query, {"windows": self.graph}).rows:
                 family, tier = _BY_PREDICATE.get(p, (None, 0))
                 if (family, str(a)) in wanted:
                     links.setdefault((family, str(a)), {})[str(r)] = tier
@@ -543,8 +565,7 @@ class WindowPlanner:
         for family, actor in whole:
             tiers = links[(family, actor)]
             keys = self.reader.row_keys(family, tiers, facts)
-            rows = {r: keys[r] for r in tiers if r in keys}
-            self._states[(family, actor)] = _Window(rows, tiers)
+            self._states[(family, actor)] = _Window({intern(r): keys[r] for r in tiers if r in keys})
         rest = sorted(wanted - whole, key=lambda list_: (list_[0].name, list_[1]))
         if rest:
             self._states.update(self._read_lists(rest, {}))
@@ -579,8 +600,7 @@ class WindowPlanner:
         kept.update({r: k for r, k in added.items() if k <= boundary})
         if len(kept) < self.ends[-1]:
             return None
-        tiers = tiers_of(kept, self.ends)
-        return _Window({row: kept[row] for row in tiers}, tiers)
+        return _Window({row: kept[row] for row in tiers_of(kept, self.ends)})
 
     def plan(
         self,
@@ -604,7 +624,7 @@ class WindowPlanner:
                 changes.setdefault((family, actor), (set(), {}))[1][row] = key
         self._pending, self._pending_bounds = {}, {}
         unknown = [list_ for list_ in changes if list_ not in self._states]
-        self._read_bounds(unknown)
+        self._read_bounds(changes)  # (a list in memory may have had its bound dropped)
         for list_ in unknown:
             if self._untouched(list_, *changes[list_]):
                 del changes[list_]
@@ -633,10 +653,15 @@ class WindowPlanner:
         return remove, add | marking
 
     def commit(self) -> None:
-        """The planned write succeeded."""
-        self._states.update(self._pending)
-        self._bounds.update(self._pending_bounds)
+        """The planned write succeeded: its lists' states are kept, up to :data:`CACHED_LISTS`
+        (and as many bounds), the least recently used dropped."""
+        for list_, state in self._pending.items():
+            refresh(self._states, list_, state)
+        for list_, bound in self._pending_bounds.items():
+            refresh(self._bounds, list_, bound)
         self._pending, self._pending_bounds = {}, {}
+        if trim(self._states, CACHED_LISTS) + trim(self._bounds, CACHED_LISTS):
+            self._empty = False  # a list not in memory may have rows in the store now
         self.marked = self.marked or self._marking
 
     def rollback(self) -> None:

@@ -156,14 +156,30 @@ def replay(store, ops, sheet, edited=None) -> None:
             delete_article(store, build_article(sheet(index)).iri)
 
 
-def replay_batches(store, steps, sheet, check) -> None:
+def write_delete_batches(max_items: int, max_batches: int):
+    """A hypothesis strategy: ("write" | "delete", [(index, variant), ...]) batches for
+    :func:`replay_batches`, sheets 0–14 in variants 0–2."""
+    from hypothesis import strategies as st
+
+    return st.lists(
+        st.tuples(
+            st.sampled_from(["write", "write", "delete"]),
+            st.lists(st.tuples(st.integers(0, 14), st.integers(0, 2)), min_size=1, max_size=max_items),
+        ),
+        min_size=1,
+        max_size=max_batches,
+    )
+
+
+def replay_batches(store, steps, sheet, check, writer=None):
     """Apply random ("write" | "delete", [(index, variant), ...]) batches of a property test with
-    one writer (its in-memory state kept between writes), calling ``check()`` after each batch:
-    "write" writes the sheets in one batch, "delete" removes their articles."""
+    one writer (its in-memory state kept between writes; a new one unless ``writer`` is given),
+    calling ``check()`` after each batch: "write" writes the sheets in one batch, "delete"
+    removes their articles. Returns the writer."""
     from kg.build import build_article
     from kg.ingest import ArticleWriter, prepare_sheet, sheet_hash
 
-    writer = ArticleWriter(store)
+    writer = writer or ArticleWriter(store)
     for op, items in steps:
         if op == "write":
             sheets = [sheet(index, variant) for index, variant in items]
@@ -172,3 +188,4 @@ def replay_batches(store, steps, sheet, check) -> None:
             for index, _ in items:
                 writer.delete(build_article(sheet(index)).iri)
         check()
+    return writer

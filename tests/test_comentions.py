@@ -5,7 +5,7 @@ above and below the threshold."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, replay, replay_batches
+from conftest import ROOT, replay, replay_batches, write_delete_batches
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_summary import sheet  # a pool of 25 actors: the first are in most articles, others in a few
@@ -140,14 +140,7 @@ def test_incremental_counts_equal_a_rebuild(ops):
     store.close()
 
 
-batches = st.lists(
-    st.tuples(
-        st.sampled_from(["write", "write", "delete"]),
-        st.lists(st.tuples(st.integers(0, 14), st.integers(0, 2)), min_size=1, max_size=5),
-    ),
-    min_size=1,
-    max_size=10,
-)
+batches = write_delete_batches(max_items=5, max_batches=10)
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import copy
 import sys
 
 import pytest
-from conftest import ROOT, replay, replay_batches
+from conftest import ROOT, replay, replay_batches, write_delete_batches
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -159,14 +159,7 @@ def test_incremental_windows_equal_a_rebuild(ops):
     store.close()
 
 
-batches = st.lists(
-    st.tuples(
-        st.sampled_from(["write", "write", "delete"]),
-        st.lists(st.tuples(st.integers(0, 14), st.integers(0, 2)), min_size=1, max_size=4),
-    ),
-    min_size=1,
-    max_size=10,
-)
+batches = write_delete_batches(max_items=4, max_batches=10)
 
 
 @pytest.mark.slow

@@ -1,0 +1,129 @@
+"""The writer's bounded caches (kg/caches.py): with caps of a few entries, one writer's planners
+drop their states between writes and read them again from the store, and every derived graph
+(summary, events, per-actor windows, co-mention counts) still equals a rebuild after each write."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import replay_batches, write_delete_batches
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from test_windows import sheet  # reports of shared stories: events, frequent actors, quotes about them
+
+from kg import comentions, summary, windows
+from kg.caches import refresh, trim
+from kg.comentions import co_mentions_graph_iri, expected_co_mentions
+from kg.events import events_graph_iri, expected_events
+from kg.ingest import ArticleWriter
+from kg.store import open_store
+from kg.summary import expected_summary, summary_graph_iri
+from kg.windows import expected_windows, windows_graph_iri
+
+
+@pytest.fixture(autouse=True)
+def small_lists(monkeypatch):
+    """Short lists, windows and thresholds, so that a few dozen articles fill and pass them."""
+    monkeypatch.setattr(windows, "TIERS", (2, 4))
+    monkeypatch.setattr(windows, "KEPT", 3)
+    monkeypatch.setattr(comentions, "THRESHOLD", 4)
+    monkeypatch.setattr(comentions, "TIERS", (1, 3))
+    monkeypatch.setattr(summary, "RANKED", 3)
+    monkeypatch.setattr(summary, "PARTICIPANT_MISSIONS", 2)
+    monkeypatch.setattr(summary, "PARTICIPANT_FIRST", 1)
+
+
+def set_caps(monkeypatch, cap: int) -> None:
+    monkeypatch.setattr(summary, "CACHED_NODES", cap)
+    monkeypatch.setattr(windows, "CACHED_LISTS", cap)
+    monkeypatch.setattr(comentions, "CACHED_ANCHORS", cap)
+
+
+def triples(store, graph) -> set:
+    return set(store.iter_graph_triples(graph)) if store.has_graph(graph) else set()
+
+
+def assert_equal_to_a_rebuild(store) -> None:
+    assert triples(store, summary_graph_iri()) == expected_summary(store)
+    assert triples(store, windows_graph_iri()) == expected_windows(store)
+    assert triples(store, co_mentions_graph_iri()) == expected_co_mentions(store)
+    stored, rebuilt = Graph(), Graph()
+    for triple in triples(store, events_graph_iri()):
+        stored.add(triple)
+    for triple in expected_events(store):
+        rebuilt.add(triple)
+    assert isomorphic(stored, rebuilt)
+
+
+def run(store, steps, check=assert_equal_to_a_rebuild) -> ArticleWriter:
+    """Apply ("write" | "delete", [(index, variant), ...]) batches with one writer, checking after each."""
+    writer = ArticleWriter(store)
+
+    def after_each_batch() -> None:
+        check(store)
+        assert len(writer.planner._states) <= summary.CACHED_NODES
+        assert len(writer.windows._states) <= windows.CACHED_LISTS
+        assert len(writer.comentions._windows) <= comentions.CACHED_ANCHORS
+
+    return replay_batches(store, steps, sheet, after_each_batch, writer)
+
+
+# new articles, corrections (dates changed or gone, a mission dropped), deletes, articles again
+STEPS = [
+    ("write", [(i, 0) for i in range(0, 8)]),
+    ("write", [(i, 0) for i in range(8, 14)]),
+    ("write", [(0, 1), (3, 2), (14, 0), (15, 0)]),
+    ("delete", [(1, 0), (8, 0)]),
+    ("write", [(16, 0), (17, 0), (4, 1), (9, 2)]),
+    ("delete", [(3, 0), (14, 0), (16, 0)]),
+    ("write", [(1, 0), (3, 0), (18, 0), (0, 2)]),
+    ("write", [(19, 0), (20, 0), (21, 0), (5, 1)]),
+]
+
+
+@pytest.mark.parametrize("cap", [0, 1, 2, 5])
+def test_one_writer_with_tiny_caches_keeps_every_derived_graph_equal_to_a_rebuild(monkeypatch, cap):
+    set_caps(monkeypatch, cap)
+    store = open_store("memory:")
+    run(store, STEPS)
+    store.close()
+
+
+def test_the_same_writes_with_large_caches_drop_nothing(monkeypatch):
+    """(The caps bound the caches; below them the writer keeps every state, as before.)"""
+    store = open_store("memory:")
+    writer = run(store, STEPS, check=lambda store: None)
+    assert len(writer.planner._states) > 2 and len(writer.windows._states) > 2 and writer.comentions._windows
+    assert writer.planner._all_cached  # an empty store: new nodes need no reads
+    store.close()
+
+
+batches = write_delete_batches(max_items=4, max_batches=8)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(batches, st.sampled_from([0, 1, 3]))
+def test_random_writes_with_tiny_caches_equal_a_rebuild(monkeypatch, steps, cap):
+    set_caps(monkeypatch, cap)
+    store = open_store("memory:")
+    run(store, steps)
+    store.close()
+
+
+def test_trim_drops_the_least_recently_used():
+    cache: dict = {}
+    for key in range(4):
+        refresh(cache, key, str(key))
+    refresh(cache, 0, "0")  # used again
+    assert trim(cache, 2) == 2 and cache == {3: "3", 0: "0"}
+    assert trim(cache, 5) == 0 and trim(cache, 0) == 2 and cache == {}
+
+
+def test_release_memory_is_safe_to_call():
+    from benchmarks.writer_memory import release_memory
+
+    assert release_memory() in (True, False)
