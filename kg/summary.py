@@ -960,15 +960,17 @@ class SummaryPlanner:
         article: bool = False,
         mission: bool = False,
         new: bool = False,
+        stored: bool = False,
     ):
         """The node's state for this batch (a copy, loaded once), remembering its state before
-        (``new``: the node of an article the store does not hold yet, nothing to read)."""
+        (``new``: the node of an article the store does not hold yet, nothing to read;
+        ``stored``: one it holds, read unless in memory, as an article's is not kept)."""
         state = self._pending.get(node)
         if state is not None:
             return state
         if node in self._states:
             state = self._states[node].copy()
-        elif mission or new or self._all_cached:  # a mission node has no triples but its flags
+        elif mission or new or (not stored and self._all_cached):  # a mission node has no triples but its flags
             state = (
                 MissionState() if mission else PairState(*pair) if pair else ArticleState() if article else ActorState()
             )
@@ -1140,7 +1142,7 @@ class SummaryPlanner:
         dropped_mentions: dict[str, int] = {}
         for facts in removed.values():
             node = URIRef(facts.article)
-            self._touch(node, None, before, article=True)
+            self._touch(node, None, before, article=True, stored=True)
             self._pending[node] = ArticleState()
             for mission, *_ in facts.missions:
                 self._touch(URIRef(mission), None, before, mission=True)
