@@ -3,10 +3,10 @@ after each batch the writer's CPU seconds, its RSS (before and after giving free
 glibc's malloc_trim, :func:`release_memory`) and, with --sizes, the size of each planner cache are printed:
 
     cp -a /work/data/resume100k/store /tmp/s && \\
-    .venv/bin/python -m benchmarks.writer_memory /tmp/s SHEETS_DIR 1000 [--sizes] [--caps N,L,A]
+    .venv/bin/python -m benchmarks.writer_memory /tmp/s SHEETS_DIR 1000 [--sizes] [--caps N,R,A]
 
 The store is written to: give a copy. The sheets are prepared in this process (not counted).
-``--caps`` sets kg.summary.CACHED_NODES, kg.windows.CACHED_LISTS, kg.comentions.CACHED_ANCHORS
+``--caps`` sets kg.summary.CACHED_NODE_WEIGHT, kg.windows.CACHED_LIST_ROWS, kg.comentions.CACHED_ANCHORS
 (``0`` for one of them: no cap). Sizes are deep sizes (each object counted once), in MiB.
 """
 
@@ -79,11 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("count", type=int)
     parser.add_argument("--batch", type=int, default=DEFAULT_BATCH)
     parser.add_argument("--sizes", action="store_true")
-    parser.add_argument("--caps", help="CACHED_NODES,CACHED_LISTS,CACHED_ANCHORS (0: no cap)")
+    parser.add_argument("--caps", help="CACHED_NODE_WEIGHT,CACHED_LIST_ROWS,CACHED_ANCHORS (0: no cap)")
     args = parser.parse_args(argv)
     if args.caps:
         nodes, lists, anchors = (int(c) or 10**12 for c in args.caps.split(","))
-        summary.CACHED_NODES, windows.CACHED_LISTS, comentions.CACHED_ANCHORS = nodes, lists, anchors
+        summary.CACHED_NODE_WEIGHT, windows.CACHED_LIST_ROWS, comentions.CACHED_ANCHORS = nodes, lists, anchors
     writer = ArticleWriter(open_store(args.store))
     files = expand_inputs([Path(args.sheets)])[: args.count]
     for start in range(0, len(files), args.batch):

@@ -243,6 +243,20 @@ class _Diff:
         return old_triples - new_triples, new_triples - old_triples
 
 
+def _weight(state) -> int:
+    """A node state's weight for :data:`CACHED_NODE_WEIGHT`: 5, and 1 a meeting, report or event
+    it holds.
+
+    >>> _weight(ActorState()), _weight(PairState("a", "b", {"m1", "m2"}, {"art"}))
+    (5, 8)
+    """
+    if isinstance(state, PairState):
+        return 5 + len(state.meetings) + len(state.articles)
+    if isinstance(state, EventPairState):
+        return 5 + len(state.events)
+    return 5
+
+
 @dataclass
 class ActorState(_Diff):
     """The summary of one actor over all stored articles."""
@@ -637,10 +651,11 @@ PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about
 # the first of those (same order) flagged kgs:participantsFirst: the window of the list's first
 # page (kg.windows.LIST_WINDOW_ROWS rows when a mission has two rows or more)
 PARTICIPANT_FIRST = 64
-# the node states (actors, meeting pairs, event pairs) a writer keeps between its writes, the
-# least recently used dropped first (kg/caches.py): a dropped one is read again from the summary
+# the node states (actors, meeting pairs, event pairs) a writer keeps between its writes, weighed
+# by _weight (kg/caches.py: 5 a node, 1 a meeting, report or event it holds; about 100 bytes a
+# unit), the least recently used dropped first: a dropped one is read again from the summary
 # graph when a later write touches it. A state of a frequent pair holds each of its meetings.
-CACHED_NODES = 20_000
+CACHED_NODE_WEIGHT = 1_000_000
 # The sort keys of every node of a list (%s: nothing), or of its listed nodes only (%s: a pattern
 # that binds ?x to the nodes carrying one of the list's rank predicates): a write needs the
 # whole table only when a listed node leaves its list or moves back in it.
@@ -798,9 +813,9 @@ class SummaryPlanner:
         self._states: dict[URIRef, object] = {}  # least recently used first (kg/caches.py)
         self._pending: dict[URIRef, object] = {}
         self._empty = assume_empty or not store.has_graph(self.graph)
-        # every stored node has its state in _states (the store was empty): a node without one
-        # is new, nothing to read; no longer once a state was dropped (CACHED_NODES)
-        self._all_cached = self._empty
+        # the store was empty: every stored node has its state in _states but those dropped
+        # since (CACHED_NODE_WEIGHT); a node that is in neither is new, with nothing to read
+        self._dropped: set[URIRef] = set()
         # sort keys of the listed nodes (of every node once a write needed them all) and the
         # stored ranks, read once when first needed
         self._keys: dict[URIRef, dict[URIRef, tuple]] | None = None
@@ -952,6 +967,11 @@ class SummaryPlanner:
             if key is not None:
                 yield node, key
 
+    def _unstored(self, node: URIRef) -> bool:
+        """True when the store holds nothing of ``node`` that this planner does not: it started
+        on an empty store and never dropped the node's state."""
+        return self._empty and node not in self._dropped
+
     def _touch(
         self,
         node: URIRef,
@@ -970,7 +990,7 @@ class SummaryPlanner:
             return state
         if node in self._states:
             state = self._states[node].copy()
-        elif mission or new or (not stored and self._all_cached):  # a mission node has no triples but its flags
+        elif mission or new or (not stored and self._unstored(node)):  # a mission node has no triples but its flags
             state = (
                 MissionState() if mission else PairState(*pair) if pair else ArticleState() if article else ActorState()
             )
@@ -1106,7 +1126,7 @@ class SummaryPlanner:
         events with the articles reporting them and their dates, in a few queries."""
         made = iris(self.base)
         nodes = {made.event_pair(a, b): (a, b) for a, b in wanted}
-        todo = [] if self._all_cached else sorted(n for n in nodes if n not in self._pending and n not in self._states)
+        todo = sorted(n for n in nodes if n not in self._pending and n not in self._states and not self._unstored(n))
         found: dict[URIRef, dict[str, tuple[set, str | None]]] = {node: {} for node in todo}
         for start in range(0, len(todo), _CHUNK):
             values = " ".join(sparql_term(node) for node in todo[start : start + _CHUNK])
@@ -1121,7 +1141,7 @@ class SummaryPlanner:
         """The actor's name (its summary node's) after this batch."""
         node = URIRef(actor)
         state = self._pending.get(node) or self._states.get(node)
-        if state is None and not self._all_cached:
+        if state is None and not self._unstored(node):
             state = self._touch(node, None, before)
         return state.name if state is not None else None
 
@@ -1177,7 +1197,7 @@ class SummaryPlanner:
 
     def commit(self) -> None:
         """The planned write succeeded: its states are now the store's (actors' and pairs' are
-        kept for the next writes, up to :data:`CACHED_NODES`, the least recently used dropped;
+        kept for the next writes, up to :data:`CACHED_NODE_WEIGHT`, the least recently used dropped;
         an article's or mission's is read again if it is replaced)."""
         for node, state in self._pending.items():
             if isinstance(state, (ActorState, PairState, EventPairState)):
@@ -1185,8 +1205,9 @@ class SummaryPlanner:
             else:
                 self._states.pop(node, None)
         self._pending = {}
-        if trim(self._states, CACHED_NODES):
-            self._all_cached = False
+        dropped = trim(self._states, CACHED_NODE_WEIGHT, _weight)
+        if self._empty:
+            self._dropped.update(dropped)
         if self._pending_ranks is not None:
             changed, self._ranks = self._pending_ranks
             for kind, updates in changed.items():

@@ -56,11 +56,13 @@ from kg.summary import KGS, _descending
 # that enters a window moves at most one row of each tier to the next.
 TIERS = (128, 512)
 KEPT = 32  # a writer keeps every row (with its key) of a list from this many rows up to the last tier's end
-# the list states (and stored bounds) a writer keeps between its writes, the least recently used
-# dropped first (kg/caches.py): a dropped one is read again from the store (its window's rows, or
-# a shorter list's rows) when a later write touches the list. A long list's state holds its
-# window's rows with their keys: 512 rows, more with ties.
-CACHED_LISTS = 20_000
+# the list states a writer keeps between its writes, weighed in rows (kg/caches.py; a short list's
+# length weighs 1), the least recently used dropped first: a dropped one is read again from the
+# store (its window's rows, or a shorter list's rows) when a later write touches the list. A long
+# list's state holds its window's rows with their keys: 512 rows, more with ties; about 45 bytes a
+# row. The stored bounds (one literal a list) are capped by their number.
+CACHED_LIST_ROWS = 6_000_000
+CACHED_BOUNDS = 200_000
 _CHUNK = 400
 
 
@@ -470,6 +472,17 @@ class _Window:
     rows: dict[str, tuple]
 
 
+def _weight(state: int | dict | _Window) -> int:
+    """A list state's weight for :data:`CACHED_LIST_ROWS`: 1, and 1 a row it holds.
+
+    >>> _weight(3), _weight({"a": (), "b": ()}), _weight(_Window({"a": ()}))
+    (1, 3, 2)
+    """
+    if isinstance(state, int):
+        return 1
+    return 1 + len(state.rows if isinstance(state, _Window) else state)
+
+
 class WindowPlanner:
     """Plans the windows-graph changes of one write from the mentions and events it adds and
     removes (kg/ingest.py ArticleWriter; the events from :attr:`kg.events.EventPlanner.changed`).
@@ -490,7 +503,10 @@ class WindowPlanner:
         self.graph = windows_graph_iri(base_iri)
         self.reader = _StoreReader(store, base_iri)
         # a store without events has no rows: every list starts empty (nothing to read)
+        # the store held no lists when this planner started: a list it does not hold, and did not
+        # drop (_dropped), is new, with nothing to read
         self._empty = assume_empty or not store.has_graph(self.reader.events_graph)
+        self._dropped: set[tuple] = set()
         # (family, actor) → the length of a short list, all rows of a middle one, a long one's
         # window; least recently used first (kg/caches.py)
         self._states: dict[tuple, int | dict | _Window] = {}
@@ -520,15 +536,20 @@ class WindowPlanner:
         if not todo:
             return
         wanted = {(_BY_NAME[name], actor) for name, actor in todo}
+        stored = {list_ for list_ in wanted if self._stored(list_)}
         found: dict[tuple, Literal] = {}
-        if not self._empty:
-            predicates = _values(sorted({str(f.bound) for f, _ in wanted}))
-            for chunk in _chunks(sorted({a for _, a in todo})):
+        if stored:
+            predicates = _values(sorted({str(f.bound) for f, _ in stored}))
+            for chunk in _chunks(sorted({a for _, a in stored})):
                 query = _WINDOW_BOUNDS % (_values(chunk), predicates)
                 for a, p, b, _ in self.store.query(query, {"windows": self.graph}).rows:
                     found[(_BY_BOUND[p], str(a))] = b
         for list_ in wanted:
             self._bounds[list_] = found.get(list_)
+
+    def _stored(self, list_: tuple) -> bool:
+        """Whether the store may hold rows or a bound of this list that this planner does not."""
+        return not self._empty or list_ in self._dropped
 
     def _untouched(self, list_: tuple, removed: set[str], added: dict[str, tuple]) -> bool:
         """True when a list not in memory has a stored whole window that this write leaves as it
@@ -545,12 +566,13 @@ class WindowPlanner:
         with a whole window from its window's rows, any other from all its rows (fewer than a
         window's)."""
         missing = sorted(((f.name, a) for f, a in lists if (f, a) not in self._states))
-        if not missing:
-            return
         wanted = {(_BY_NAME[name], actor) for name, actor in missing}
-        if self._empty:
-            self._states.update(dict.fromkeys(wanted, 0))
+        new = {list_ for list_ in wanted if not self._stored(list_)}
+        self._states.update(dict.fromkeys(new, 0))
+        wanted -= new
+        if not wanted:
             return
+        missing = sorted((f.name, a) for f, a in wanted)
         links: dict[tuple, dict[str, int]] = {}
         # the wanted families' links only (an actor's lists of every family are ten windows)
         predicates = _values(sorted({str(f.predicate(t)) for f, _ in wanted for t in range(1, len(self.ends) + 1)}))
@@ -653,15 +675,16 @@ class WindowPlanner:
         return remove, add | marking
 
     def commit(self) -> None:
-        """The planned write succeeded: its lists' states are kept, up to :data:`CACHED_LISTS`
-        (and as many bounds), the least recently used dropped."""
+        """The planned write succeeded: its lists' states are kept, up to :data:`CACHED_LIST_ROWS`
+        (weighed by :func:`_weight`; :data:`CACHED_BOUNDS` bounds), the least recently used dropped."""
         for list_, state in self._pending.items():
             refresh(self._states, list_, state)
         for list_, bound in self._pending_bounds.items():
             refresh(self._bounds, list_, bound)
         self._pending, self._pending_bounds = {}, {}
-        if trim(self._states, CACHED_LISTS) + trim(self._bounds, CACHED_LISTS):
-            self._empty = False  # a list not in memory may have rows in the store now
+        dropped = trim(self._states, CACHED_LIST_ROWS, _weight) + trim(self._bounds, CACHED_BOUNDS)
+        if self._empty:
+            self._dropped.update(dropped)  # a list not in memory may have rows in the store now
         self.marked = self.marked or self._marking
 
     def rollback(self) -> None:
@@ -669,6 +692,8 @@ class WindowPlanner:
         for list_ in self._pending:
             self._states.pop(list_, None)
             self._bounds.pop(list_, None)
+            if self._empty:
+                self._dropped.add(list_)  # (it may have rows in the store from earlier writes)
         self._pending, self._pending_bounds = {}, {}
 
 

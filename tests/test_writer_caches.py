@@ -1,8 +1,11 @@
 """The writer's bounded caches (kg/caches.py): with caps of a few entries, one writer's planners
 drop their states between writes and read them again from the store, and every derived graph
-(summary, events, per-actor windows, co-mention counts) still equals a rebuild after each write."""
+(summary, events, per-actor windows, co-mention counts) still equals a rebuild after each write;
+a writer that started on an empty store reads back only what it dropped."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from conftest import replay_batches, write_delete_batches
@@ -15,8 +18,10 @@ from test_windows import sheet  # reports of shared stories: events, frequent ac
 from kg import comentions, summary, windows
 from kg.caches import refresh, trim
 from kg.comentions import co_mentions_graph_iri, expected_co_mentions
+from kg.errors import StoreError
 from kg.events import events_graph_iri, expected_events
 from kg.ingest import ArticleWriter
+from kg.namespaces import INDEX_NAMESPACE
 from kg.store import open_store
 from kg.summary import expected_summary, summary_graph_iri
 from kg.windows import expected_windows, windows_graph_iri
@@ -35,8 +40,10 @@ def small_lists(monkeypatch):
 
 
 def set_caps(monkeypatch, cap: int) -> None:
-    monkeypatch.setattr(summary, "CACHED_NODES", cap)
-    monkeypatch.setattr(windows, "CACHED_LISTS", cap)
+    """Caps of about ``cap`` entries: summary nodes weigh 5 and more, lists 1 and a unit a row."""
+    monkeypatch.setattr(summary, "CACHED_NODE_WEIGHT", 5 * cap)
+    monkeypatch.setattr(windows, "CACHED_LIST_ROWS", cap)
+    monkeypatch.setattr(windows, "CACHED_BOUNDS", cap)
     monkeypatch.setattr(comentions, "CACHED_ANCHORS", cap)
 
 
@@ -62,8 +69,9 @@ def run(store, steps, check=assert_equal_to_a_rebuild) -> ArticleWriter:
 
     def after_each_batch() -> None:
         check(store)
-        assert len(writer.planner._states) <= summary.CACHED_NODES
-        assert len(writer.windows._states) <= windows.CACHED_LISTS
+        assert sum(map(summary._weight, writer.planner._states.values())) <= summary.CACHED_NODE_WEIGHT
+        assert sum(map(windows._weight, writer.windows._states.values())) <= windows.CACHED_LIST_ROWS
+        assert len(writer.windows._bounds) <= windows.CACHED_BOUNDS
         assert len(writer.comentions._windows) <= comentions.CACHED_ANCHORS
 
     return replay_batches(store, steps, sheet, after_each_batch, writer)
@@ -97,7 +105,68 @@ def test_the_same_writes_with_large_caches_drop_nothing(monkeypatch):
     store = open_store("memory:")
     writer = run(store, STEPS)
     assert len(writer.planner._states) > 2 and len(writer.windows._states) > 2 and writer.comentions._windows
-    assert writer.planner._all_cached  # an empty store: new nodes need no reads
+    assert not writer.planner._dropped and not writer.windows._dropped  # an empty store: nothing read back
+    store.close()
+
+
+class Reads:
+    """A store as a planner sees it, recording the summary nodes and window lists it reads."""
+
+    def __init__(self, store):
+        self.store, self.nodes, self.actors = store, [], []
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def subject_triples(self, graph, subject):
+        self.nodes.append(subject)
+        return self.store.subject_triples(graph, subject)
+
+    def query(self, sparql, bindings=None):
+        if "VALUES ?a" in sparql:  # a window's links or bound: the actors' stored lists
+            head = sparql.split("VALUES ?a", 1)[1].split("}", 1)[0]
+            self.actors += [iri for iri in re.findall(r"<([^>]*)>", head) if not iri.startswith(INDEX_NAMESPACE)]
+        return self.store.query(sparql, bindings)
+
+
+@pytest.mark.parametrize("cap", [2, 5, 10, 20, 40])
+def test_a_writer_on_an_empty_store_reads_back_only_what_it_dropped(monkeypatch, cap):
+    """The states it never dropped are all it needs: a new actor's lists or pair need no read
+    (before, the first dropped state made every list and node not in memory a read)."""
+    set_caps(monkeypatch, cap)
+    store = open_store("memory:")
+    writer = ArticleWriter(store)
+    nodes, lists = Reads(store), Reads(store)
+    writer.planner.store, writer.windows.store = nodes, lists
+    replay_batches(store, STEPS, sheet, lambda: None, writer)
+    actors_and_pairs = {node for node in nodes.nodes if "/article/" not in node}  # (replaced articles: read)
+    assert actors_and_pairs and actors_and_pairs <= writer.planner._dropped
+    assert lists.actors and set(lists.actors) <= {actor for _, actor in writer.windows._dropped}
+    known = {actor for _, actor in [*writer.windows._states, *writer.windows._dropped]}
+    lists.actors.clear()
+    replay_batches(store, [("write", [(i, 0) for i in range(60, 66)])], sheet, lambda: None, writer)  # new stories
+    new = {actor for _, actor in writer.windows._states} - known
+    assert new and not new & set(lists.actors)  # actors met for the first time: their lists were not read
+    assert_equal_to_a_rebuild(store)
+    store.close()
+
+
+def test_a_failed_write_leaves_the_writer_reading_what_it_forgot(monkeypatch):
+    """A write that fails forgets the lists it touched; the same writer goes on (an API user's
+    next call) and every derived graph still equals a rebuild."""
+    store = open_store("memory:")
+    writer = ArticleWriter(store)
+    replay_batches(store, STEPS[:2], sheet, lambda: None, writer)
+    apply_changes = store.apply_changes
+
+    def failing(**changes):
+        raise StoreError("disk full (simulated)")
+
+    monkeypatch.setattr(store, "apply_changes", failing)
+    with pytest.raises(StoreError):
+        replay_batches(store, STEPS[2:3], sheet, lambda: None, writer)
+    monkeypatch.setattr(store, "apply_changes", apply_changes)
+    replay_batches(store, STEPS[2:], sheet, lambda: assert_equal_to_a_rebuild(store), writer)
     store.close()
 
 
@@ -121,8 +190,10 @@ def test_trim_drops_the_least_recently_used():
     for key in range(4):
         refresh(cache, key, str(key))
     refresh(cache, 0, "0")  # used again
-    assert trim(cache, 2) == 2 and cache == {3: "3", 0: "0"}
-    assert trim(cache, 5) == 0 and trim(cache, 0) == 2 and cache == {}
+    assert trim(cache, 2) == [1, 2] and cache == {3: "3", 0: "0"}
+    assert trim(cache, 5) == [] and trim(cache, 0) == [3, 0] and cache == {}
+    sizes = {"a": 1, "b": 10, "c": 1, "d": 1}
+    assert trim(sizes, 3, weigh=lambda size: size) == ["a", "b"] and sizes == {"c": 1, "d": 1}
 
 
 def test_release_memory_is_safe_to_call():
