@@ -40,8 +40,10 @@ def small_lists(monkeypatch):
 
 
 def set_caps(monkeypatch, cap: int) -> None:
-    """Caps of about ``cap`` entries: summary nodes weigh 5 and more, lists 1 and a unit a row."""
+    """Caps of about ``cap`` entries: summary nodes weigh 5 and more, lists 1 and a unit a row;
+    sort keys beyond the listed nodes' for ``cap`` nodes of a family."""
     monkeypatch.setattr(summary, "CACHED_NODE_WEIGHT", 5 * cap)
+    monkeypatch.setattr(summary, "KEYS_KEPT", cap)
     monkeypatch.setattr(windows, "CACHED_LIST_ROWS", cap)
     monkeypatch.setattr(windows, "CACHED_BOUNDS", cap)
     monkeypatch.setattr(comentions, "CACHED_ANCHORS", cap)
@@ -145,9 +147,23 @@ def test_a_writer_on_an_empty_store_reads_back_only_what_it_dropped(monkeypatch,
     known = {actor for _, actor in [*writer.windows._states, *writer.windows._dropped]}
     lists.actors.clear()
     replay_batches(store, [("write", [(i, 0) for i in range(60, 66)])], sheet, lambda: None, writer)  # new stories
-    new = {actor for _, actor in writer.windows._states} - known
+    new = {actor for _, actor in [*writer.windows._states, *writer.windows._dropped]} - known
     assert new and not new & set(lists.actors)  # actors met for the first time: their lists were not read
     assert_equal_to_a_rebuild(store)
+    store.close()
+
+
+@pytest.mark.parametrize("cap", [0, 3])
+def test_a_writer_keeps_whole_only_the_sort_keys_it_needed_whole(monkeypatch, cap):
+    """Beyond KEYS_KEPT keys, a family no write needed whole keeps its listed nodes' keys only."""
+    set_caps(monkeypatch, cap)
+    store = open_store("memory:")
+    planner = run(store, STEPS).planner
+    pruned = set(summary._KEY_FAMILIES) - planner._needed
+    assert pruned and not pruned & planner._complete
+    for family in pruned:
+        for kind in summary._KEY_FAMILIES[family]:
+            assert set(planner._keys[kind]) <= set(planner._ranks[kind])
     store.close()
 
 
