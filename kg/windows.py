@@ -472,6 +472,11 @@ class _Window:
     rows: dict[str, tuple]
 
 
+def _list_order(list_: tuple) -> tuple[str, str]:
+    """A (family, actor) list's place in the order lists are read and cached in (by name)."""
+    return list_[0].name, list_[1]
+
+
 def _weight(state: int | dict | _Window) -> int:
     """A list state's weight for :data:`CACHED_LIST_ROWS`: 1, and 1 a row it holds.
 
@@ -502,9 +507,8 @@ class WindowPlanner:
         self.base = base_iri
         self.graph = windows_graph_iri(base_iri)
         self.reader = _StoreReader(store, base_iri)
-        # a store without events has no rows: every list starts empty (nothing to read)
-        # the store held no lists when this planner started: a list it does not hold, and did not
-        # drop (_dropped), is new, with nothing to read
+        # the store held no lists (no events) when this planner started: a list it does not hold,
+        # and did not drop (_dropped), is new, with nothing to read
         self._empty = assume_empty or not store.has_graph(self.reader.events_graph)
         self._dropped: set[tuple] = set()
         # (family, actor) → the length of a short list, all rows of a middle one, a long one's
@@ -565,18 +569,15 @@ class WindowPlanner:
         """Read the states of these (family, actor) lists from the store (once each): a list
         with a whole window from its window's rows, any other from all its rows (fewer than a
         window's)."""
-        missing = sorted(((f.name, a) for f, a in lists if (f, a) not in self._states))
-        wanted = {(_BY_NAME[name], actor) for name, actor in missing}
-        new = {list_ for list_ in wanted if not self._stored(list_)}
-        self._states.update(dict.fromkeys(new, 0))
-        wanted -= new
+        missing = sorted((list_ for list_ in lists if list_ not in self._states), key=_list_order)
+        self._states.update((list_, 0) for list_ in missing if not self._stored(list_))  # new: empty
+        wanted = {list_ for list_ in missing if list_ not in self._states}
         if not wanted:
             return
-        missing = sorted((f.name, a) for f, a in wanted)
         links: dict[tuple, dict[str, int]] = {}
         # the wanted families' links only (an actor's lists of every family are ten windows)
         predicates = _values(sorted({str(f.predicate(t)) for f, _ in wanted for t in range(1, len(self.ends) + 1)}))
-        for chunk in _chunks(sorted({a for _, a in missing})):
+        for chunk in _chunks(sorted({a for _, a in wanted})):
             query = _WINDOW_LINKS % (_values(chunk), predicates)
             for a, p, r, _ in self.store.query(query, {"windows": self.graph}).rows:
                 family, tier = _BY_PREDICATE.get(p, (None, 0))
@@ -588,7 +589,7 @@ class WindowPlanner:
             tiers = links[(family, actor)]
             keys = self.reader.row_keys(family, tiers, facts)
             self._states[(family, actor)] = _Window({intern(r): keys[r] for r in tiers if r in keys})
-        rest = sorted(wanted - whole, key=lambda list_: (list_[0].name, list_[1]))
+        rest = sorted(wanted - whole, key=_list_order)
         if rest:
             self._states.update(self._read_lists(rest, {}))
 
