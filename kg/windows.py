@@ -585,7 +585,7 @@ class WindowPlanner:
                     links.setdefault((family, str(a)), {})[str(r)] = tier
         whole = {list_ for list_, tiers in links.items() if len(set(tiers.values())) == len(self.ends)}
         facts = self.reader.row_facts(r for list_ in whole for r in links[list_])
-        for family, actor in whole:
+        for family, actor in sorted(whole, key=_list_order):
             tiers = links[(family, actor)]
             keys = self.reader.row_keys(family, tiers, facts)
             self._states[(family, actor)] = _Window({intern(r): keys[r] for r in tiers if r in keys})
@@ -678,10 +678,10 @@ class WindowPlanner:
     def commit(self) -> None:
         """The planned write succeeded: its lists' states are kept, up to :data:`CACHED_LIST_ROWS`
         (weighed by :func:`_weight`; :data:`CACHED_BOUNDS` bounds), the least recently used dropped."""
-        for list_, state in self._pending.items():
-            refresh(self._states, list_, state)
-        for list_, bound in self._pending_bounds.items():
-            refresh(self._bounds, list_, bound)
+        for list_ in sorted(self._pending, key=_list_order):  # (a write's lists come in set order)
+            refresh(self._states, list_, self._pending[list_])
+        for list_ in sorted(self._pending_bounds, key=_list_order):
+            refresh(self._bounds, list_, self._pending_bounds[list_])
         self._pending, self._pending_bounds = {}, {}
         dropped = trim(self._states, CACHED_LIST_ROWS, _weight) + trim(self._bounds, CACHED_BOUNDS)
         if self._empty:
