@@ -652,8 +652,8 @@ PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about
 # page (kg.windows.LIST_WINDOW_ROWS rows when a mission has two rows or more)
 PARTICIPANT_FIRST = 64
 # the node states (actors, meeting pairs, event pairs) a writer keeps between its writes, weighed
-# by _weight (kg/caches.py: 5 a node, 1 a meeting, report or event it holds; about 100 bytes a
-# unit), the least recently used dropped first: a dropped one is read again from the summary
+# by _weight (kg/caches.py: 5 a node, 1 a meeting, report or event it holds; measured, about 170
+# bytes a unit: 103,661 units in 17.6 MB after 3,000 articles, so the cap holds about 170 MB), the least recently used dropped first: a dropped one is read again from the summary
 # graph when a later write touches it. A state of a frequent pair holds each of its meetings.
 CACHED_NODE_WEIGHT = 1_000_000
 # a family's sort keys (_KEY_FAMILIES) kept beyond its listed nodes' when no write needed the
