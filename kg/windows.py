@@ -39,7 +39,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from sys import intern
 
 from rdflib import Literal, URIRef
@@ -347,6 +347,8 @@ def tiers_of(rows: dict[str, tuple], ends: Sequence[int]) -> dict[str, int]:
     >>> tiers_of({"a": (1,)}, (2, 4))
     {}
     """
+    if len(rows) < ends[0]:  # (ends ascending) no window: nothing to sort
+        return {}
     keys = sorted(rows.values())
     boundaries = [keys[end - 1] for end in ends if end <= len(keys)]
     if not boundaries:
@@ -471,9 +473,11 @@ class _StoreReader:
 @dataclass
 class _Window:
     """A long list (at least the last tier's end): its window's rows with their keys (their
-    tiers follow from the keys: :func:`tiers_of`)."""
+    tiers follow from the keys: :func:`tiers_of`, kept once computed: a write compares a changed
+    list's tiers before and after, and the after of one write is the before of the next)."""
 
     rows: dict[str, tuple]
+    tiers: dict[str, int] | None = field(default=None, compare=False, repr=False)
 
 
 def _list_order(list_: tuple) -> tuple[str, str]:
@@ -531,11 +535,14 @@ class WindowPlanner:
             return len(rows)
         if len(rows) < self.ends[-1]:
             return rows
-        return _Window({row: rows[row] for row in tiers_of(rows, self.ends)})
+        tiers = tiers_of(rows, self.ends)
+        return _Window({row: rows[row] for row in tiers}, tiers)
 
     def _tiers(self, state: int | dict | _Window) -> dict[str, int]:
         if isinstance(state, _Window):
-            return tiers_of(state.rows, self.ends)
+            if state.tiers is None:  # (a window read from the store)
+                state.tiers = tiers_of(state.rows, self.ends)
+            return state.tiers
         return tiers_of(state, self.ends) if isinstance(state, dict) else {}
 
     def _read_bounds(self, lists: Iterable[tuple]) -> None:
@@ -627,7 +634,8 @@ class WindowPlanner:
         kept.update({r: k for r, k in added.items() if k <= boundary})
         if len(kept) < self.ends[-1]:
             return None
-        return _Window({row: kept[row] for row in tiers_of(kept, self.ends)})
+        tiers = tiers_of(kept, self.ends)  # (the window's own rows have the same tiers)
+        return _Window({row: kept[row] for row in tiers}, tiers)
 
     def plan(
         self,
