@@ -451,10 +451,12 @@ class ArticleWriter:
             self.planner.rollback()
             self.windows.rollback()
             self.comentions.rollback()
+            self.events.rollback()
             raise
         self.planner.commit()
         self.windows.commit()
         self.comentions.commit()
+        self.events.commit()
         if not self.atomic:
             self.store.drop_graph(self.pending)
 

@@ -310,14 +310,22 @@ def _dense_mentions(rng, count: int) -> list:
     return out
 
 
+@pytest.mark.parametrize("kept", ["all", "few", "none"])
 @pytest.mark.parametrize("seed", range(12))
-def test_the_planners_replay_equals_clustering_everything(seed):
+def test_the_planners_replay_equals_clustering_everything(seed, kept, monkeypatch):
     """EventPlanner.plan decides again only what a write can change: after random adds,
     removals and replacements (a mention's IRI back with other features) of dense, ambiguous
-    mentions, the events graph it keeps equals event_triples(cluster(all mentions))."""
+    mentions, the events graph it keeps equals event_triples(cluster(all mentions)), whether
+    the planner keeps what each committed write read and wrote (all, or a few keys and events:
+    the rest read again), or is never told of a commit (then it keeps nothing and reads the store)."""
     import random
 
+    from kg import events
     from kg.events import EventPlanner, event_triples
+
+    if kept == "few":
+        monkeypatch.setattr(events, "CACHED_KEY_MENTIONS", 6)
+        monkeypatch.setattr(events, "CACHED_EVENT_MEMBERS", 4)
 
     rng = random.Random(seed)
     pool = _dense_mentions(rng, 60)
@@ -338,6 +346,8 @@ def test_the_planners_replay_equals_clustering_everything(seed):
                 )
         remove, add = planner.plan(added, removed)
         store.apply_changes(remove=[(*t, EVENTS) for t in remove], add=[(*t, EVENTS) for t in add])
+        if kept != "none":
+            planner.commit()  # (as the writer does: what it read and wrote is kept for the next plan)
         for m in removed:
             present.pop(m.iri, None)
         present.update((m.iri, m) for m in added)

@@ -15,7 +15,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from test_windows import sheet  # reports of shared stories: events, frequent actors, quotes about them
 
-from kg import comentions, summary, windows
+from kg import comentions, events, summary, windows
 from kg.caches import refresh, trim
 from kg.comentions import co_mentions_graph_iri, expected_co_mentions
 from kg.errors import StoreError
@@ -47,6 +47,8 @@ def set_caps(monkeypatch, cap: int) -> None:
     monkeypatch.setattr(windows, "CACHED_LIST_ROWS", cap)
     monkeypatch.setattr(windows, "CACHED_BOUNDS", cap)
     monkeypatch.setattr(comentions, "CACHED_ANCHORS", cap)
+    monkeypatch.setattr(events, "CACHED_KEY_MENTIONS", cap)
+    monkeypatch.setattr(events, "CACHED_EVENT_MEMBERS", cap)
 
 
 def triples(store, graph) -> set:
@@ -75,6 +77,8 @@ def run(store, steps, check=assert_equal_to_a_rebuild) -> ArticleWriter:
         assert sum(map(windows._weight, writer.windows._states.values())) <= windows.CACHED_LIST_ROWS
         assert len(writer.windows._bounds) <= windows.CACHED_BOUNDS
         assert len(writer.comentions._windows) <= comentions.CACHED_ANCHORS
+        assert sum(map(events._entries_weight, writer.events._keys.values())) <= events.CACHED_KEY_MENTIONS
+        assert sum(map(events._entries_weight, writer.events._events.values())) <= events.CACHED_EVENT_MEMBERS
 
     return replay_batches(store, steps, sheet, after_each_batch, writer)
 
@@ -107,7 +111,9 @@ def test_the_same_writes_with_large_caches_drop_nothing(monkeypatch):
     store = open_store("memory:")
     writer = run(store, STEPS)
     assert len(writer.planner._states) > 2 and len(writer.windows._states) > 2 and writer.comentions._windows
+    assert writer.events._keys and writer.events._events
     assert not writer.planner._dropped and not writer.windows._dropped  # an empty store: nothing read back
+    assert not writer.events._dropped
     store.close()
 
 
@@ -115,7 +121,7 @@ class Reads:
     """A store as a planner sees it, recording the summary nodes and window lists it reads."""
 
     def __init__(self, store):
-        self.store, self.nodes, self.actors = store, [], []
+        self.store, self.nodes, self.actors, self.keys = store, [], [], []
 
     def __getattr__(self, name):
         return getattr(self.store, name)
@@ -128,6 +134,8 @@ class Reads:
         if "VALUES ?a" in sparql:  # a window's links or bound: the actors' stored lists
             head = sparql.split("VALUES ?a", 1)[1].split("}", 1)[0]
             self.actors += [iri for iri in re.findall(r"<([^>]*)>", head) if not iri.startswith(INDEX_NAMESPACE)]
+        if "VALUES ?k" in sparql:  # the stored mentions under match keys
+            self.keys += re.findall(r'"([^"]*)"', sparql.split("VALUES ?k", 1)[1].split("}", 1)[0])
         return self.store.query(sparql, bindings)
 
 
@@ -138,12 +146,14 @@ def test_a_writer_on_an_empty_store_reads_back_only_what_it_dropped(monkeypatch,
     set_caps(monkeypatch, cap)
     store = open_store("memory:")
     writer = ArticleWriter(store)
-    nodes, lists = Reads(store), Reads(store)
-    writer.planner.store, writer.windows.store = nodes, lists
+    nodes, lists, keys = Reads(store), Reads(store), Reads(store)
+    writer.planner.store, writer.windows.store, writer.events.store = nodes, lists, keys
     replay_batches(store, STEPS, sheet, lambda: None, writer)
     actors_and_pairs = {node for node in nodes.nodes if "/article/" not in node}  # (replaced articles: read)
     assert actors_and_pairs and actors_and_pairs <= writer.planner._dropped
     assert lists.actors and set(lists.actors) <= {actor for _, actor in writer.windows._dropped}
+    assert set(keys.keys) <= writer.events._dropped  # match keys: only the dropped ones read
+    assert keys.keys or cap >= 40  # (with room for every key, none is read)
     known = {actor for _, actor in [*writer.windows._states, *writer.windows._dropped]}
     lists.actors.clear()
     replay_batches(store, [("write", [(i, 0) for i in range(60, 66)])], sheet, lambda: None, writer)  # new stories
