@@ -23,6 +23,8 @@ and an input whose hash is already stored is skipped without being parsed.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -299,6 +301,35 @@ def _peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextlib.contextmanager
+def _settled_heap() -> Iterator[Callable[[], None]]:
+    """A ``settle()`` to call after each batch of a long run: collect the cyclic garbage made
+    since the last call, then freeze what is left (``gc.freeze``), so that Python's cyclic
+    garbage collector no longer scans the writer's caches, millions of objects that live for
+    the whole run (its full collections were 19 % of the writer's CPU at 5,000 articles). The
+    caches hold no reference cycles, and what they drop is freed as before (by reference
+    counts); on leaving, everything frozen here is unfrozen. Only when the process had nothing
+    frozen (a host that freezes its own objects, before forking workers, is left alone).
+
+    >>> with _settled_heap() as settle:
+    ...     settle()
+    >>> gc.get_freeze_count()
+    0
+    """
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
+
+    def settle() -> None:
+        gc.collect()  # (only what is not frozen yet: what the last batch made)
+        gc.freeze()
+
+    try:
+        yield settle
+    finally:
+        gc.unfreeze()
 
 
 # --------------------------------------------------------------------------- writing
@@ -686,7 +717,7 @@ def ingest_paths(
     batch: list[Prepared] = []
     write_seconds = 0.0
 
-    def flush() -> None:
+    def flush(last: bool = False) -> None:
         nonlocal write_seconds
         if not batch:
             return
@@ -702,41 +733,44 @@ def ingest_paths(
         else:
             for item in batch:
                 _record(summary, item, progress)
+        if not last:  # (a run of one batch leaves the host's heap as it is)
+            settle()
         write_seconds += time.perf_counter() - began
         summary.timings["write_cpu"] = summary.timings.get("write_cpu", 0.0) + time.process_time() - began_cpu
         batch.clear()
 
     seen_hashes: set[str] = set()
     seen_articles: dict[str, str] = {}  # article IRI → the input that gave it in this run
-    stream = _prepared_stream(files, settings, jobs, batch_size)
-    handled = 0
-    for prepared in stream:
-        handled += 1
-        for step, seconds in prepared.timings.items():
-            if step == "peak_rss_mb":  # the largest process, not a sum
-                summary.timings[step] = max(summary.timings.get(step, 0.0), seconds)
-            else:
-                summary.timings[step] = summary.timings.get(step, 0.0) + seconds
-        if prepared.status == "ready" and prepared.content_sha256 in seen_hashes:
-            prepared.status = "unchanged"  # the same content twice in one run
-        if prepared.status != "ready":
-            _record(summary, prepared, progress)
-            continue
-        seen_hashes.add(prepared.content_sha256)
-        earlier = seen_articles.get(prepared.article)
-        if earlier is not None:
-            summary.duplicates.append((prepared.article, earlier, prepared.source))
-        seen_articles[prepared.article] = prepared.source
-        batch.append(prepared)
-        if len(batch) >= batch_size:
-            flush()
-            if summary.aborted:
-                break
-    if not summary.aborted:
-        flush()
-    if summary.aborted:
-        stream.close()  # stops the worker pool
-        summary.not_attempted = len(files) - handled
+    with _settled_heap() as settle:  # (the writer's caches are not scanned again after each batch)
+        stream = _prepared_stream(files, settings, jobs, batch_size)
+        handled = 0
+        for prepared in stream:
+            handled += 1
+            for step, seconds in prepared.timings.items():
+                if step == "peak_rss_mb":  # the largest process, not a sum
+                    summary.timings[step] = max(summary.timings.get(step, 0.0), seconds)
+                else:
+                    summary.timings[step] = summary.timings.get(step, 0.0) + seconds
+            if prepared.status == "ready" and prepared.content_sha256 in seen_hashes:
+                prepared.status = "unchanged"  # the same content twice in one run
+            if prepared.status != "ready":
+                _record(summary, prepared, progress)
+                continue
+            seen_hashes.add(prepared.content_sha256)
+            earlier = seen_articles.get(prepared.article)
+            if earlier is not None:
+                summary.duplicates.append((prepared.article, earlier, prepared.source))
+            seen_articles[prepared.article] = prepared.source
+            batch.append(prepared)
+            if len(batch) >= batch_size:
+                flush()
+                if summary.aborted:
+                    break
+        if not summary.aborted:
+            flush(last=True)
+        if summary.aborted:
+            stream.close()  # stops the worker pool
+            summary.not_attempted = len(files) - handled
     summary.timings["write"] = write_seconds
     summary.timings["peak_rss_mb"] = max(summary.timings.get("peak_rss_mb", 0.0), _peak_rss_mb())
     if (

@@ -55,6 +55,33 @@ def test_bulk_ingest_stores_every_sheet_and_skips_them_the_second_time(tmp_path,
     store.close()
 
 
+@pytest.mark.parametrize("host_froze", [False, True])
+def test_a_long_run_freezes_the_writers_heap_between_batches_and_leaves_the_host_as_it_was(
+    tmp_path, corpus, host_froze
+):
+    """Between batches the writer's long-lived caches are frozen (Python's cyclic collector no
+    longer scans them), and unfrozen at the end; a host that froze its own objects is left alone."""
+    import gc
+
+    if host_froze:
+        gc.freeze()
+    before = gc.get_freeze_count()
+    during: list[int] = []
+    try:
+        summary = ingest_paths(
+            open_store("memory:"), [corpus], batch_size=5, progress=lambda _: during.append(gc.get_freeze_count())
+        )
+        after = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    assert summary.ingested == 24
+    assert after == before
+    if host_froze:
+        assert set(during) == {before}
+    else:
+        assert before == 0 and max(during) > 0 and during[-1] > 0  # (the last batch's outcomes: frozen before)
+
+
 @pytest.mark.slow
 def test_one_and_two_jobs_write_the_same_store(tmp_path, corpus):
     stores = []
