@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, XSD
 
-from kg.caches import refresh, trim
+from kg.caches import DroppedKeys, refresh, trim
 from kg.iris import digest, iris
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
@@ -691,7 +691,7 @@ class EventPlanner:
         # a planner that started on an empty store (no events graph: no mention stored) knows every
         # key it did not drop: a key in neither is new, with nothing to read
         self._empty = not store.has_graph(self.graph)
-        self._dropped: set[str] = set()
+        self._dropped = DroppedKeys()
 
     def changed_groups(self) -> tuple[list[tuple[URIRef, list]], list[tuple[URIRef, list]]]:
         """The events (node and mentions) that the last :meth:`plan` replaces and writes, of

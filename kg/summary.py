@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
-from kg.caches import refresh, trim
+from kg.caches import DroppedKeys, refresh, trim
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
@@ -821,7 +821,7 @@ class SummaryPlanner:
         self._empty = assume_empty or not store.has_graph(self.graph)
         # the store was empty: every stored node has its state in _states but those dropped
         # since (CACHED_NODE_WEIGHT); a node that is in neither is new, with nothing to read
-        self._dropped: set[URIRef] = set()
+        self._dropped = DroppedKeys()
         # sort keys of the listed nodes (of every node once a write needed them all) and the
         # stored ranks, read once when first needed
         self._keys: dict[URIRef, dict[URIRef, tuple]] | None = None

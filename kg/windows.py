@@ -44,7 +44,7 @@ from sys import intern
 
 from rdflib import Literal, URIRef
 
-from kg.caches import refresh, trim
+from kg.caches import DroppedKeys, refresh, trim
 from kg.events import Mention, events_graph_iri
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI
@@ -518,7 +518,7 @@ class WindowPlanner:
         # the store held no lists (no events) when this planner started: a list it does not hold,
         # and did not drop (_dropped), is new, with nothing to read
         self._empty = assume_empty or not store.has_graph(self.reader.events_graph)
-        self._dropped: set[tuple] = set()
+        self._dropped = DroppedKeys()
         # (family, actor) → the length of a short list, all rows of a middle one, a long one's
         # window; least recently used first (kg/caches.py)
         self._states: dict[tuple, int | dict | _Window] = {}

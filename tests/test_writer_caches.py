@@ -148,16 +148,25 @@ def test_a_writer_on_an_empty_store_reads_back_only_what_it_dropped(monkeypatch,
     writer = ArticleWriter(store)
     nodes, lists, keys = Reads(store), Reads(store), Reads(store)
     writer.planner.store, writer.windows.store, writer.events.store = nodes, lists, keys
+    dropped_lists = set()  # (the planner keeps only their hashes)
+    commit = writer.windows.commit
+
+    def commit_and_note_drops():
+        before = set(writer.windows._states) | set(writer.windows._pending)
+        commit()
+        dropped_lists.update(before - set(writer.windows._states))
+
+    writer.windows.commit = commit_and_note_drops
     replay_batches(store, STEPS, sheet, lambda: None, writer)
     actors_and_pairs = {node for node in nodes.nodes if "/article/" not in node}  # (replaced articles: read)
-    assert actors_and_pairs and actors_and_pairs <= writer.planner._dropped
-    assert lists.actors and set(lists.actors) <= {actor for _, actor in writer.windows._dropped}
-    assert set(keys.keys) <= writer.events._dropped  # match keys: only the dropped ones read
+    assert actors_and_pairs and all(node in writer.planner._dropped for node in actors_and_pairs)
+    assert lists.actors and set(lists.actors) <= {actor for _, actor in dropped_lists}
+    assert all(k in writer.events._dropped for k in keys.keys)  # match keys: only the dropped ones read
     assert keys.keys or cap >= 40  # (with room for every key, none is read)
-    known = {actor for _, actor in [*writer.windows._states, *writer.windows._dropped]}
+    known = {actor for _, actor in [*writer.windows._states, *dropped_lists]}
     lists.actors.clear()
     replay_batches(store, [("write", [(i, 0) for i in range(60, 66)])], sheet, lambda: None, writer)  # new stories
-    new = {actor for _, actor in [*writer.windows._states, *writer.windows._dropped]} - known
+    new = {actor for _, actor in [*writer.windows._states, *dropped_lists]} - known
     assert new and not new & set(lists.actors)  # actors met for the first time: their lists were not read
     assert_equal_to_a_rebuild(store)
     store.close()
@@ -209,6 +218,19 @@ def test_random_writes_with_tiny_caches_equal_a_rebuild(monkeypatch, steps, cap)
     store = open_store("memory:")
     run(store, steps)
     store.close()
+
+
+def test_dropped_keys_find_every_key_added_and_almost_no_other():
+    from kg.caches import DroppedKeys
+
+    dropped = DroppedKeys()
+    dropped._RECENT = 5  # (merged into the sorted array every 5 keys)
+    added = [f"key{i}" for i in range(0, 300, 3)] + [("family", f"actor{i}") for i in range(40)]
+    for key in added + added[:10]:  # (some twice)
+        dropped.add(key)
+    assert all(key in dropped for key in added) and len(dropped) == len(added)
+    assert not any(f"key{i}" in dropped for i in range(1, 300, 3))
+    assert list(dropped._sorted) == sorted(set(dropped._sorted))
 
 
 def test_trim_drops_the_least_recently_used():
