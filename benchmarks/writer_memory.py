@@ -6,6 +6,13 @@ glibc's malloc_trim, :func:`release_memory`) and, with --sizes, the size of each
     .venv/bin/python -m benchmarks.writer_memory /tmp/s SHEETS_DIR 1000 [--sizes] [--caps N,R,A]
 
 The store is written to: give a copy. The sheets are prepared in this process (not counted).
+
+``--every N`` runs the ingest as ``kg ingest --jobs 2`` does instead (``kg.ingest.ingest_paths``:
+worker processes, the writer here) and prints, every N articles, the writer's RSS and peak,
+glibc's heap (``mallinfo2``: in use and free but held), pymalloc's bytes in use and the size of
+each planner cache (a dropped-keys array by its bytes):
+
+    .venv/bin/python -m benchmarks.writer_memory FRESH_STORE SHEETS_DIR 100000 --every 10000
 ``--caps`` sets kg.summary.CACHED_NODE_WEIGHT, kg.windows.CACHED_LIST_ROWS, kg.comentions.CACHED_ANCHORS
 (``0`` for one of them: no cap). Sizes are deep sizes (each object counted once), in MiB.
 """
@@ -22,8 +29,9 @@ import sys
 import time
 from pathlib import Path
 
+import kg.ingest
 from kg import comentions, summary, windows
-from kg.ingest import DEFAULT_BATCH, ArticleWriter, expand_inputs, prepare_file
+from kg.ingest import DEFAULT_BATCH, ArticleWriter, expand_inputs, ingest_paths, prepare_file
 from kg.store import open_store
 
 
@@ -72,6 +80,108 @@ def rss_mb() -> int:
         return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+def heap_mb() -> tuple[int, int] | None:
+    """glibc's heap: (MB in use, MB free but held), or None (another C library)."""
+    function = _libc_function("mallinfo2")
+    if function is None:
+        return None
+    function.restype = _MallInfo2
+    info = function()
+    return info.uordblks >> 20, info.fordblks >> 20
+
+
+def pymalloc_mb() -> int:
+    """The bytes in pymalloc's blocks in use (``sys._debugmallocstats``), in MB."""
+    import os
+    import re
+    import tempfile
+
+    error = sys.stderr.fileno()
+    saved = os.dup(error)
+    with tempfile.TemporaryFile() as text:
+        os.dup2(text.fileno(), error)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, error)
+            os.close(saved)
+        text.seek(0)
+        found = re.search(rb"# bytes in allocated blocks\s+=\s+([\d,]+)", text.read())
+    return int(found.group(1).replace(b",", b"")) >> 20 if found else -1
+
+
+def cache_sizes(writer: ArticleWriter) -> dict[str, float]:
+    """MiB of each planner cache of a writer (deep sizes; a dropped-keys array by its bytes)."""
+    caches = {
+        "summary node states": writer.planner._states,
+        "summary sort keys": writer.planner._keys or {},
+        "summary dropped": writer.planner._dropped,
+        "window list states": writer.windows._states,
+        "window bounds": writer.windows._bounds,
+        "window dropped": writer.windows._dropped,
+        "co-mention windows": writer.comentions._windows,
+        "event keys": writer.events._keys,
+        "event members": writer.events._events,
+        "event dropped": writer.events._dropped,
+    }
+
+    def size(cache) -> int:
+        if hasattr(cache, "_sorted"):
+            return sys.getsizeof(cache._sorted) + deep_size(cache._recent, set())
+        return deep_size(cache, set())
+
+    return {name: round(size(cache) / 2**20, 1) for name, cache in caches.items()}
+
+
+def ingest_every(store: str, sheets: str, count: int, every: int) -> int:
+    """The ingest as the CLI runs it, reporting the writer's memory every ``every`` articles."""
+    writers: list[ArticleWriter] = []
+
+    class Watched(ArticleWriter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            writers.append(self)
+
+    seen, started = [0], time.perf_counter()
+
+    def progress(_outcome) -> None:
+        seen[0] += 1
+        if seen[0] % every == 0:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            print(
+                f"{seen[0]} articles, {time.perf_counter() - started:.0f} s: RSS {rss_mb()} MB, peak {peak} MB, "
+                f"glibc heap (in use, free) {heap_mb()} MB, pymalloc {pymalloc_mb()} MB; caches {cache_sizes(writers[0])}",
+                flush=True,
+            )
+
+    kg.ingest.ArticleWriter = Watched
+    try:
+        files = expand_inputs([Path(sheets)])[:count]
+        result = ingest_paths(open_store(store), files, jobs=2, progress=progress, optimize=False)
+    finally:
+        kg.ingest.ArticleWriter = ArticleWriter
+    print(result.text(), result.timings)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("store")
@@ -80,10 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=DEFAULT_BATCH)
     parser.add_argument("--sizes", action="store_true")
     parser.add_argument("--caps", help="CACHED_NODE_WEIGHT,CACHED_LIST_ROWS,CACHED_ANCHORS (0: no cap)")
+    parser.add_argument("--every", type=int, help="ingest as `kg ingest --jobs 2` does, reporting every N articles")
     args = parser.parse_args(argv)
     if args.caps:
         nodes, lists, anchors = (int(c) or 10**12 for c in args.caps.split(","))
         summary.CACHED_NODE_WEIGHT, windows.CACHED_LIST_ROWS, comentions.CACHED_ANCHORS = nodes, lists, anchors
+    if args.every:
+        return ingest_every(args.store, args.sheets, args.count, args.every)
     writer = ArticleWriter(open_store(args.store))
     files = expand_inputs([Path(args.sheets)])[: args.count]
     for start in range(0, len(files), args.batch):

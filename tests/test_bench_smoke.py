@@ -107,3 +107,22 @@ def test_the_daily_update_benchmark_writes_new_articles_and_reports_each_run(tmp
     store = open_store(str(store_dir), read_only=True)
     assert sum(1 for g in store.graph_names() if "/article/" in str(g)) == 18  # 12 + 2 runs of 3 new ones
     store.close()
+
+
+def test_the_writer_memory_probe_reports_every_n_articles_of_an_ingest(tmp_path):
+    from benchmarks.generate import write_corpus
+
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 12)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.writer_memory", str(tmp_path / "store"), str(corpus), "12", "--every", "6"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    reports = [line for line in proc.stdout.splitlines() if " articles, " in line]
+    assert [line.split()[0] for line in reports] == ["6", "12"]
+    assert all("event keys" in line and "pymalloc" in line for line in reports)
+    assert "12 ingested" in proc.stdout
