@@ -60,12 +60,13 @@ KEPT = 32  # a writer keeps every row (with its key) of a list from this many ro
 # length weighs 1), the least recently used dropped first: a dropped one is read again from the
 # store (its window's rows, or a shorter list's rows) when a later write touches the list. A long
 # list's state holds its window's rows with their keys: 512 rows, more with ties. Measured, a unit
-# of weight is about 180 bytes (the dict entry, the key tuple, the row's share of the interned
-# strings; 92,589 units in 16.5 MB after 3,000 articles), so this cap holds about 180 MB: 6,000,000
-# before, about 1 GB, was never reached, and the list states were what grew the writer of a long
-# run (120 MB at 30,000 articles, about 4 MB more every 1,000). The stored bounds (one literal a
-# list) are capped by their number.
-CACHED_LIST_ROWS = 1_000_000
+# of weight is about 180 bytes (92,589 units in 16.5 MB after 3,000 articles), so this cap allows
+# about 1 GB; a continuous ingest holds about 0.9 M units at 40,000 articles. A cap of 1,000,000
+# (about 180 MB) was tried: past 50,000 articles the lists it dropped were touched again at once,
+# and reading them back took 64-77 % of the writer's time (py-spy); at 6,000,000 the run of 100,000
+# articles before read no window back. The stored bounds (one literal a list) are capped by their
+# number.
+CACHED_LIST_ROWS = 6_000_000
 CACHED_BOUNDS = 200_000
 _CHUNK = 400
 
