@@ -24,6 +24,7 @@ what is dropped. A planner that started on an empty store keeps the keys it drop
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable
@@ -108,23 +109,9 @@ class DroppedKeys:
         return len(self._sorted) + len(self._recent)
 
     def _merge(self) -> None:
-        """Merge the recent hashes into the sorted array, in one pass (each hash once)."""
-        old, new = self._sorted, sorted(self._recent)
-        merged, i, j = array("q"), 0, 0
-        while i < len(old) and j < len(new):
-            if old[i] < new[j]:
-                merged.append(old[i])
-                i += 1
-            else:
-                if new[j] < old[i]:
-                    merged.append(new[j])
-                else:  # (the same hash: once)
-                    merged.append(old[i])
-                    i += 1
-                j += 1
-        merged.extend(old[i:])
-        merged.extend(array("q", new[j:]))
-        self._sorted, self._recent = merged, set()
+        """Merge the recent hashes (none of them in the array: :meth:`add`) into the sorted array."""
+        self._sorted = array("q", heapq.merge(self._sorted, sorted(self._recent)))
+        self._recent = set()
 
 
 __all__ = ["DroppedKeys", "refresh", "trim"]

@@ -520,8 +520,12 @@ def named_events(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_I
 
 def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
     """The triples of these events (and the match keys of their mentions)."""
+    return _named_triples(named_events(events, base_iri))
+
+
+def _named_triples(named: Iterable[tuple[URIRef, list]]) -> set[tuple]:
     out: set[tuple] = set()
-    for node, members in named_events(events, base_iri):
+    for node, members in named:
         out |= _one_event(node, members)
     return out
 
@@ -684,6 +688,7 @@ class EventPlanner:
         self.graph = events_graph_iri(base_iri)
         self._last: tuple | None = None  # the events the last plan replaced and wrote (changed_events)
         self._replay: _Replay | None = None  # the last plan's, until commit or rollback
+        self._named: list[tuple[URIRef, list]] = []  # the last plan's new events with their nodes
         # as stored after the last commit (kg/caches.py order): key → {IRI: (mention, event)},
         # event of several mentions → {IRI: mention}
         self._keys: dict[str, dict[str, tuple[Mention, str]]] = {}
@@ -698,8 +703,8 @@ class EventPlanner:
         every category: the per-actor windows follow them (kg/windows.py)."""
         if self._last is None:
             return [], []
-        old, new = self._last
-        return [(URIRef(event), members) for event, members in old.items()], named_events(new, self.base)
+        old, _ = self._last
+        return [(URIRef(event), members) for event, members in old.items()], self._named
 
     def changed_events(self) -> tuple[list[EventFacts], list[EventFacts]]:
         """The meeting and mission events that the last :meth:`plan` replaces (as stored) and
@@ -748,8 +753,10 @@ class EventPlanner:
         for e in sorted(set(events)):
             if e in members:
                 continue
-            members[e] = dict(self._events[e]) if e in self._events else {}
-            if e not in self._events:
+            if e in self._events:
+                members[e] = dict(self._events[e])
+            else:
+                members[e] = {}
                 wanted.append(e)
         for start in range(0, len(wanted), _CHUNK):
             values = " ".join(sparql_term(URIRef(e)) for e in wanted[start : start + _CHUNK])
@@ -775,7 +782,8 @@ class EventPlanner:
         replay = _Replay(self, removed, added)
         old_groups, new_groups = replay.run()
         old = event_triples(list(old_groups.values()), self.base)
-        fresh = event_triples(new_groups, self.base)
+        self._named = named_events(new_groups, self.base)  # (once: the triples, the windows, commit)
+        fresh = _named_triples(self._named)
         self._last, self._replay = (old_groups, new_groups), replay
         return old - fresh, fresh - old
 
@@ -786,7 +794,7 @@ class EventPlanner:
         if replay is None or self._last is None:
             return
         old_groups, _ = self._last
-        named = self.changed_groups()[1]
+        named = self._named
         now = {m.iri: (m, str(node)) for node, members in named for m in members}
         gone = {m.iri for m in replay.removed} | {m.iri for group in old_groups.values() for m in group}
         gone -= set(now)  # (in a touched event before, in none now: removed, or not known here)
