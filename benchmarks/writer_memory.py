@@ -47,6 +47,8 @@ def deep_size(obj, seen: set) -> int:
         size += sum(deep_size(v, seen) for v in obj)
     elif dataclasses.is_dataclass(obj):
         size += sum(deep_size(getattr(obj, f.name), seen) for f in dataclasses.fields(obj))
+    elif hasattr(type(obj), "__slots__"):
+        size += sum(deep_size(getattr(obj, name), seen) for name in type(obj).__slots__ if hasattr(obj, name))
     return size
 
 

@@ -39,7 +39,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from sys import intern
 
 from rdflib import Literal, URIRef
@@ -332,9 +332,10 @@ def rows_of(units: Iterable[tuple[str, Sequence[Mention]]], events: bool) -> dic
                 continue
             actors = family.actors(members)
             if actors:
-                key = family.row_key(str(iri), members)
+                row = intern(str(iri))  # (one string for the row in every list it is in)
+                key = family.row_key(row, members)
                 for actor in actors:
-                    out[(family, actor, str(iri))] = key
+                    out[(family, actor, row)] = key
     return out
 
 
@@ -420,9 +421,9 @@ class _StoreReader:
                     head += f" VALUES ?r {{ {_values(row_chunk)} }}"
                 query = _ROWS.replace("$P", family.pattern.replace("$A", "?a").replace("$H", head))
                 for a, r, d, f, art, c in self.store.query(query).rows:
-                    entry = parts.setdefault((family, str(a), str(r)), [None, None, None, None])
+                    entry = parts.setdefault((family, str(a), intern(str(r))), [None, None, None, None])
                     _keep_least(entry, (d, f, art, c))
-        return {k: _shared(family.key(intern(k[2]), *v)) for k, v in parts.items()}
+        return {k: _shared(family.key(k[2], *v)) for k, v in parts.items()}
 
     def row_facts(self, rows: Iterable[str]) -> dict[str, list[tuple]]:
         """Each row's own facts, as (class, date, first report, article, its publication date)
@@ -471,14 +472,57 @@ class _StoreReader:
 # --------------------------------------------------------------------------- planning a write
 
 
-@dataclass
-class _Window:
-    """A long list (at least the last tier's end): its window's rows with their keys (their
-    tiers follow from the keys: :func:`tiers_of`, kept once computed: a write compares a changed
-    list's tiers before and after, and the after of one write is the before of the next)."""
+class _Rows:
+    """The rows of a list that a writer keeps (every row of a list of :data:`KEPT` rows up to the
+    last tier's end; a longer list's window), packed in key order: the rows' IRIs and their keys
+    as two tuples, and where each tier ends. Rows with equal keys are in one tier (a tier ends
+    after the last row whose key is at most its boundary), so a row's tier follows from its place
+    and is not stored. A dict of rows and a dict of their tiers took about 180 bytes a row; this
+    takes the two tuple slots and the key.
 
-    rows: dict[str, tuple]
-    tiers: dict[str, int] | None = field(default=None, compare=False, repr=False)
+    >>> rows = _Rows({"a": (1,), "b": (2,), "c": (2,), "d": (3,), "e": (4,)}, (2, 4), window=True)
+    >>> rows.iris, rows.cuts, rows.tiers() == tiers_of(dict(zip(rows.iris, rows.keys)), (2, 4))
+    (('a', 'b', 'c', 'd'), (3, 4), True)
+    """
+
+    __slots__ = ("iris", "keys", "cuts", "window")
+
+    def __init__(self, rows: dict[str, tuple], ends: Sequence[int], window: bool, trimmed: bool = True):
+        """``window``: the state of a long list, which holds its window only (``trimmed``: the rows
+        after the last tier are left out here; a window read from the store is kept as read)."""
+        ordered = sorted(rows.items(), key=_by_key)
+        keys = [key for _, key in ordered]
+        cuts = (
+            ()
+            if len(keys) < ends[0]
+            else tuple(bisect.bisect_right(keys, keys[end - 1]) for end in ends if end <= len(keys))
+        )
+        if window and trimmed and cuts:
+            ordered, keys = ordered[: cuts[-1]], keys[: cuts[-1]]
+        self.iris = tuple(iri for iri, _ in ordered)
+        self.keys = tuple(keys)
+        self.cuts = cuts
+        self.window = window
+
+    def __len__(self) -> int:
+        return len(self.iris)
+
+    def rows(self) -> dict[str, tuple]:
+        """Row → key, as :func:`tiers_of` takes them."""
+        return dict(zip(self.iris, self.keys))
+
+    def tiers(self) -> dict[str, int]:
+        """Each windowed row's tier (:func:`tiers_of` of :meth:`rows`)."""
+        out: dict[str, int] = {}
+        start = 0
+        for tier, end in enumerate(self.cuts, 1):
+            out.update(dict.fromkeys(self.iris[start:end], tier))
+            start = end
+        return out
+
+
+def _by_key(item: tuple) -> tuple:
+    return item[1]
 
 
 def _list_order(list_: tuple) -> tuple[str, str]:
@@ -486,15 +530,13 @@ def _list_order(list_: tuple) -> tuple[str, str]:
     return list_[0].name, list_[1]
 
 
-def _weight(state: int | dict | _Window) -> int:
+def _weight(state: int | _Rows) -> int:
     """A list state's weight for :data:`CACHED_LIST_ROWS`: 1, and 1 a row it holds.
 
-    >>> _weight(3), _weight({"a": (), "b": ()}), _weight(_Window({"a": ()}))
-    (1, 3, 2)
+    >>> _weight(3), _weight(_Rows({"a": (), "b": ()}, (2,), window=False))
+    (1, 3)
     """
-    if isinstance(state, int):
-        return 1
-    return 1 + len(state.rows if isinstance(state, _Window) else state)
+    return 1 if isinstance(state, int) else 1 + len(state)
 
 
 class WindowPlanner:
@@ -522,29 +564,23 @@ class WindowPlanner:
         self._dropped = DroppedKeys()
         # (family, actor) → the length of a short list, all rows of a middle one, a long one's
         # window; least recently used first (kg/caches.py)
-        self._states: dict[tuple, int | dict | _Window] = {}
-        self._pending: dict[tuple, int | dict | _Window] = {}
+        self._states: dict[tuple, int | _Rows] = {}
+        self._pending: dict[tuple, int | _Rows] = {}
         # the stored bound literal of lists whose bound was read or written (None: none stored)
         self._bounds: dict[tuple, Literal | None] = {}
         self._pending_bounds: dict[tuple, Literal | None] = {}
         self.marked = store.has_graph(self.graph)  # the marker is written with the first facts
         self._marking = False
 
-    def _state(self, rows: dict[str, tuple]) -> int | dict | _Window:
+    def _state(self, rows: dict[str, tuple]) -> int | _Rows:
         """A list's state from all its rows."""
         if len(rows) < min(KEPT, self.ends[0]):
             return len(rows)
-        if len(rows) < self.ends[-1]:
-            return rows
-        tiers = tiers_of(rows, self.ends)
-        return _Window({row: rows[row] for row in tiers}, tiers)
+        return _Rows(rows, self.ends, window=len(rows) >= self.ends[-1])
 
-    def _tiers(self, state: int | dict | _Window) -> dict[str, int]:
-        if isinstance(state, _Window):
-            if state.tiers is None:  # (a window read from the store)
-                state.tiers = tiers_of(state.rows, self.ends)
-            return state.tiers
-        return tiers_of(state, self.ends) if isinstance(state, dict) else {}
+    @staticmethod
+    def _tiers(state: int | _Rows) -> dict[str, int]:
+        return {} if isinstance(state, int) else state.tiers()
 
     def _read_bounds(self, lists: Iterable[tuple]) -> None:
         """The stored bounds of these lists (None where none is stored), once each."""
@@ -600,12 +636,13 @@ class WindowPlanner:
         for family, actor in sorted(whole, key=_list_order):
             tiers = links[(family, actor)]
             keys = self.reader.row_keys(family, tiers, facts)
-            self._states[(family, actor)] = _Window({intern(r): keys[r] for r in tiers if r in keys})
+            rows = {intern(r): keys[r] for r in tiers if r in keys}
+            self._states[(family, actor)] = _Rows(rows, self.ends, window=True, trimmed=False)
         rest = sorted(wanted - whole, key=_list_order)
         if rest:
             self._states.update(self._read_lists(rest, {}))
 
-    def _read_lists(self, lists: list[tuple], changes: dict) -> dict[tuple, int | dict | _Window]:
+    def _read_lists(self, lists: list[tuple], changes: dict) -> dict[tuple, int | _Rows]:
         """These lists' states from all their rows in the store, changed by this write."""
         stored = self.reader.list_rows(lists)
         rows: dict[tuple, dict] = {list_: {} for list_ in lists}
@@ -620,23 +657,22 @@ class WindowPlanner:
             out[list_] = self._state(whole)
         return out
 
-    def _changed(self, state: int | dict | _Window, removed: set[str], added: dict[str, tuple]):
+    def _changed(self, state: int | _Rows, removed: set[str], added: dict[str, tuple]):
         """The list's new state from its old one and this write's changes; None when the list's
         rows must be read from the store."""
         if isinstance(state, int):
             length = state - len(removed) + len(added)
             return length if length < min(KEPT, self.ends[0]) else None
-        if isinstance(state, dict):
-            rows = {r: k for r, k in state.items() if r not in removed}
+        if not state.window:
+            rows = {r: k for r, k in zip(state.iris, state.keys) if r not in removed}
             rows.update(added)
             return self._state(rows)
-        boundary = max(state.rows.values())
-        kept = {r: k for r, k in state.rows.items() if r not in removed}
+        boundary = state.keys[-1]
+        kept = {r: k for r, k in zip(state.iris, state.keys) if r not in removed}
         kept.update({r: k for r, k in added.items() if k <= boundary})
         if len(kept) < self.ends[-1]:
             return None
-        tiers = tiers_of(kept, self.ends)  # (the window's own rows have the same tiers)
-        return _Window({row: kept[row] for row in tiers}, tiers)
+        return _Rows(kept, self.ends, window=True)  # (the window's own rows have the same tiers)
 
     def plan(
         self,
@@ -681,7 +717,7 @@ class WindowPlanner:
             remove.update((node, family.predicate(t), URIRef(r)) for r, t in before.items() if after.get(r) != t)
             add.update((node, family.predicate(t), URIRef(r)) for r, t in after.items() if before.get(r) != t)
             stored = self._bounds.get((family, actor))
-            bound = _bound_literal(max(state.rows.values())) if isinstance(state, _Window) else None
+            bound = _bound_literal(state.keys[-1]) if not isinstance(state, int) and state.window else None
             if bound != stored:  # (a store from before the bounds gets a list's bound at its next change)
                 remove.update([(node, family.bound, stored)] if stored is not None else [])
                 add.update([(node, family.bound, bound)] if bound is not None else [])
