@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
-from kg.caches import refresh, trim
+from kg.caches import TieredCache, refresh, trim
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE
 from kg.sparql import sparql_term
@@ -55,10 +55,13 @@ from kg.summary import KGS, ArticleFacts, _integer, summary_graph_iri
 
 THRESHOLD = 256  # articles an actor needs for its counts to be kept
 TIERS = (128, 512)  # the window's tiers: rows 1-128 (the first page) and up to 512 (every page of the query)
-# the anchors' windows a writer keeps between its writes, the least recently used dropped first
-# (kg/caches.py): a dropped one is read again from the store when a later write touches its
-# anchor. A window holds the tier nodes (512, more with ties: about 0.25 MB at 100,000 articles).
-CACHED_ANCHORS = 400
+# the anchors' windows a writer keeps between its writes, the least recently used packed first
+# (compressed, kg.caches.TieredCache) and the least recently packed dropped once the packed ones
+# pass PACKED_ANCHOR_BYTES: a dropped one is read again from the store when a later write touches
+# its anchor. A window holds the tier nodes (512, more with ties: about 0.25 MB at 100,000
+# articles; 46 MB for 400 anchors at 50,000).
+CACHED_ANCHORS = 100
+PACKED_ANCHOR_BYTES = 64 * 2**20
 _CHUNK = 400
 _TRUE = Literal(True)
 
@@ -170,7 +173,7 @@ class CoMentionPlanner:
         empty = assume_empty or not store.has_graph(self.graph)
         g = {"g": self.graph}
         self.anchors: set[str] = set() if empty else {str(a) for a, _ in store.query(_ANCHORS, g).rows}
-        self._windows: dict[str, _Anchor] = {}  # least recently used first (kg/caches.py)
+        self._windows: dict[str, _Anchor] = TieredCache(packed_bytes=PACKED_ANCHOR_BYTES)  # (kg/caches.py)
         self._pending: tuple[set[str], dict[str, _Anchor]] | None = None
 
     def node(self, anchor: str, other: str) -> URIRef:

@@ -101,7 +101,7 @@ def events_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
 # --------------------------------------------------------------------------- mentions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (a writer keeps hundreds of thousands)
 class Mention:
     """One per-article meeting, mission or statement, as the matcher sees it (plain strings)."""
 

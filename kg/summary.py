@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
-from kg.caches import DroppedKeys, refresh, trim
+from kg.caches import DroppedKeys, TieredCache, refresh, trim
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
@@ -238,6 +238,8 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
 class _Diff:
     """``changes(new, node)``: the triples to remove and to add when a node's state becomes ``new``."""
 
+    __slots__ = ()  # (the states are slotted: a writer keeps hundreds of thousands)
+
     def changes(self, new, node: URIRef) -> tuple[set[tuple], set[tuple]]:
         old_triples, new_triples = self.triples(node), new.triples(node)
         return old_triples - new_triples, new_triples - old_triples
@@ -257,7 +259,7 @@ def _weight(state) -> int:
     return 5
 
 
-@dataclass
+@dataclass(slots=True)
 class ActorState(_Diff):
     """The summary of one actor over all stored articles."""
 
@@ -331,7 +333,7 @@ def _descending(text: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in text) + (0,)
 
 
-@dataclass
+@dataclass(slots=True)
 class ArticleState(_Diff):
     """The summary of one stored article: its counts, for the "articles" list."""
 
@@ -370,7 +372,7 @@ class ArticleState(_Diff):
         return cls(bool(values), None, None, tuple(values.get(p, 0) for p in _ARTICLE_COUNTS))
 
 
-@dataclass
+@dataclass(slots=True)
 class MissionState(_Diff):
     """Where one mission stands in the mission lists (no triples of its own but the list flags)."""
 
@@ -410,7 +412,7 @@ class MissionState(_Diff):
         return (name, str(node))
 
 
-@dataclass
+@dataclass(slots=True)
 class PairState:
     """The summary of the meetings of one pair of actors."""
 
@@ -504,7 +506,7 @@ class PairState:
         return state
 
 
-@dataclass
+@dataclass(slots=True)
 class EventPairState(_Diff):
     """The meeting *events* of one pair of actors (``a`` < ``b``): for each event the articles
     that report it and its date; the pair's node gives their counts, first and last known date
@@ -653,9 +655,12 @@ PARTICIPANT_MISSIONS = 300  # missions flagged for "mission-participants" (about
 PARTICIPANT_FIRST = 64
 # the node states (actors, meeting pairs, event pairs) a writer keeps between its writes, weighed
 # by _weight (kg/caches.py: 5 a node, 1 a meeting, report or event it holds; measured, about 170
-# bytes a unit: 103,661 units in 17.6 MB after 3,000 articles, so the cap holds about 170 MB), the least recently used dropped first: a dropped one is read again from the summary
-# graph when a later write touches it. A state of a frequent pair holds each of its meetings.
-CACHED_NODE_WEIGHT = 1_000_000
+# bytes a unit: 103,661 units in 17.6 MB after 3,000 articles), the least recently used packed
+# first (compressed, kg.caches.TieredCache) and the least recently packed dropped once the packed
+# ones pass PACKED_NODE_BYTES: a dropped one is read again from the summary graph when a later
+# write touches it. A state of a frequent pair holds each of its meetings.
+CACHED_NODE_WEIGHT = 300_000
+PACKED_NODE_BYTES = 192 * 2**20
 # a family's sort keys (_KEY_FAMILIES) kept beyond its listed nodes' when no write needed the
 # whole family: a writer that started on an empty store holds every node's key (nothing to read)
 # until a family has more than this many; then it keeps the listed nodes' only, as a writer on a
@@ -816,7 +821,7 @@ class SummaryPlanner:
         self.base = base_iri
         self.graph = summary_graph_iri(base_iri)
         self.events = iris(base_iri).events_graph()
-        self._states: dict[URIRef, object] = {}  # least recently used first (kg/caches.py)
+        self._states: dict[URIRef, object] = TieredCache(packed_bytes=PACKED_NODE_BYTES)  # (kg/caches.py)
         self._pending: dict[URIRef, object] = {}
         self._empty = assume_empty or not store.has_graph(self.graph)
         # the store was empty: every stored node has its state in _states but those dropped

@@ -44,7 +44,7 @@ from sys import intern
 
 from rdflib import Literal, URIRef
 
-from kg.caches import DroppedKeys, refresh, trim
+from kg.caches import DroppedKeys, TieredCache, refresh, trim
 from kg.events import Mention, events_graph_iri
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI
@@ -57,17 +57,18 @@ from kg.summary import KGS, _descending
 TIERS = (128, 512)
 KEPT = 32  # a writer keeps every row (with its key) of a list from this many rows up to the last tier's end
 # the list states a writer keeps between its writes, weighed in rows (kg/caches.py; a short list's
-# length weighs 1), the least recently used dropped first: a dropped one is read again from the
-# store (its window's rows, or a shorter list's rows) when a later write touches the list. A long
-# list's state holds its window's rows with their keys: 512 rows, more with ties. Measured, a unit
-# of weight is about 180 bytes (92,589 units in 16.5 MB after 3,000 articles), so this cap allows
-# about 1 GB; a continuous ingest holds about 0.9 M units at 40,000 articles. A cap of 1,000,000
-# (about 180 MB) was tried: past 50,000 articles the lists it dropped were touched again at once,
-# and reading them back took 64-77 % of the writer's time (py-spy); at 6,000,000 the run of 100,000
-# articles before read no window back. The stored bounds (one literal a list) are capped by their
-# number.
-CACHED_LIST_ROWS = 6_000_000
+# length weighs 1), the least recently used packed first (compressed, kg.caches.TieredCache), and
+# the least recently packed dropped once the packed ones pass PACKED_LIST_BYTES: a dropped one is
+# read again from the store (its window's rows, or a shorter list's rows) when a later write
+# touches the list. A long list's state holds its window's rows with their keys: 512 rows, more
+# with ties; a unit of weight is about 123 bytes in use (10.9 MiB for 92,589 units after 3,000
+# articles) and about 20 packed. A continuous ingest touches about 0.9 M units by 40,000 articles
+# and 2.4 M by 100,000; reading dropped lists back from the store took 64-77 % of the writer's
+# time past 50,000 articles when only 1,000,000 units were kept and nothing was packed.
+CACHED_LIST_ROWS = 1_000_000
+PACKED_LIST_BYTES = 256 * 2**20
 CACHED_BOUNDS = 200_000
+PACKED_BOUND_BYTES = 32 * 2**20  # (a bound packed: about 100 bytes)
 _CHUNK = 400
 
 
@@ -564,10 +565,10 @@ class WindowPlanner:
         self._dropped = DroppedKeys()
         # (family, actor) → the length of a short list, all rows of a middle one, a long one's
         # window; least recently used first (kg/caches.py)
-        self._states: dict[tuple, int | _Rows] = {}
+        self._states: dict[tuple, int | _Rows] = TieredCache(packed_bytes=PACKED_LIST_BYTES)
         self._pending: dict[tuple, int | _Rows] = {}
         # the stored bound literal of lists whose bound was read or written (None: none stored)
-        self._bounds: dict[tuple, Literal | None] = {}
+        self._bounds: dict[tuple, Literal | None] = TieredCache(packed_bytes=PACKED_BOUND_BYTES)
         self._pending_bounds: dict[tuple, Literal | None] = {}
         self.marked = store.has_graph(self.graph)  # the marker is written with the first facts
         self._marking = False

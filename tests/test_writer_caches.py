@@ -39,9 +39,14 @@ def small_lists(monkeypatch):
     monkeypatch.setattr(summary, "PARTICIPANT_FIRST", 1)
 
 
-def set_caps(monkeypatch, cap: int) -> None:
+def set_caps(monkeypatch, cap: int, packed: int = 0) -> None:
     """Caps of about ``cap`` entries: summary nodes weigh 5 and more, lists 1 and a unit a row;
-    sort keys beyond the listed nodes' for ``cap`` nodes of a family."""
+    sort keys beyond the listed nodes' for ``cap`` nodes of a family; ``packed`` bytes of packed
+    states (kg.caches.TieredCache; none: what the caps let go is dropped and read back)."""
+    monkeypatch.setattr(summary, "PACKED_NODE_BYTES", packed)
+    monkeypatch.setattr(windows, "PACKED_LIST_BYTES", packed)
+    monkeypatch.setattr(windows, "PACKED_BOUND_BYTES", packed)
+    monkeypatch.setattr(comentions, "PACKED_ANCHOR_BYTES", packed)
     monkeypatch.setattr(summary, "CACHED_NODE_WEIGHT", 5 * cap)
     monkeypatch.setattr(summary, "KEYS_KEPT", cap)
     monkeypatch.setattr(windows, "CACHED_LIST_ROWS", cap)
@@ -96,9 +101,10 @@ STEPS = [
 ]
 
 
+@pytest.mark.parametrize("packed", [0, 10**9])
 @pytest.mark.parametrize("cap", [0, 1, 2, 5])
-def test_one_writer_with_tiny_caches_keeps_every_derived_graph_equal_to_a_rebuild(monkeypatch, cap):
-    set_caps(monkeypatch, cap)
+def test_one_writer_with_tiny_caches_keeps_every_derived_graph_equal_to_a_rebuild(monkeypatch, cap, packed):
+    set_caps(monkeypatch, cap, packed)
     store = open_store("memory:")
     run(store, STEPS)
     store.close()
@@ -170,6 +176,41 @@ def test_a_writer_on_an_empty_store_reads_back_only_what_it_dropped(monkeypatch,
     assert new and not new & set(lists.actors)  # actors met for the first time: their lists were not read
     assert_equal_to_a_rebuild(store)
     store.close()
+
+
+def reads_of_a_run(caps: int | None = None) -> tuple[list, list, list, ArticleWriter]:
+    """The summary nodes, window lists (their actors) and co-mention anchors one writer reads
+    from the store over STEPS (each list of reads in order), with every derived graph compared
+    with a rebuild after each write."""
+    store = open_store("memory:")
+    writer = ArticleWriter(store)
+    nodes, lists = Reads(store), Reads(store)
+    writer.planner.store, writer.windows.store = nodes, lists
+    anchors = []
+    load = writer.comentions._load_windows
+
+    def load_and_note(todo):
+        anchors.extend(a for a in todo if a not in writer.comentions._windows)
+        load(todo)
+
+    writer.comentions._load_windows = load_and_note
+    replay_batches(store, STEPS, sheet, lambda: assert_equal_to_a_rebuild(store), writer)
+    store.close()
+    return [n for n in nodes.nodes if "/article/" not in n], lists.actors, anchors, writer
+
+
+@pytest.mark.parametrize("cap", [0, 2, 5])
+def test_what_the_caps_let_go_is_packed_and_never_read_back_from_the_store(monkeypatch, cap):
+    """With room to pack them, the states the caps let go are unpacked when a write needs them:
+    the writer reads from the store exactly what a writer that keeps everything reads (a list
+    that grows to KEPT rows, a window that loses rows), not one summary node, list or anchor
+    more, and every derived graph equals a rebuild after each write."""
+    *keeping_all, _ = reads_of_a_run()
+    set_caps(monkeypatch, cap, packed=10**9)
+    *packing, writer = reads_of_a_run()
+    assert writer.planner._states.packed and writer.windows._states.packed  # (the caps did let states go)
+    assert packing == keeping_all
+    assert not writer.planner._dropped and not writer.windows._dropped
 
 
 @pytest.mark.parametrize("cap", [0, 3])
