@@ -150,7 +150,11 @@ def cache_sizes(writer: ArticleWriter) -> dict[str, float]:
             return sys.getsizeof(cache._sorted) + deep_size(cache._recent, set())
         return deep_size(cache, set())
 
-    return {name: round(size(cache) / 2**20, 1) for name, cache in caches.items()}
+    sizes = {name: round(size(cache) / 2**20, 1) for name, cache in caches.items()}
+    for name, cache in caches.items():  # a TieredCache's packed entries: their compressed bytes
+        if hasattr(cache, "packed_bytes"):
+            sizes[name + " packed"] = round(cache._size / 2**20, 1)
+    return sizes
 
 
 def ingest_every(store: str, sheets: str, count: int, every: int) -> int:
