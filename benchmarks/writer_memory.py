@@ -31,6 +31,7 @@ from pathlib import Path
 
 import kg.ingest
 from kg import comentions, summary, windows
+from kg.caches import release_free_memory
 from kg.ingest import DEFAULT_BATCH, ArticleWriter, expand_inputs, ingest_paths, prepare_file
 from kg.store import open_store
 
@@ -67,14 +68,12 @@ def _libc_function(name: str, *argtypes):
 
 def release_memory() -> bool:
     """Give the memory that the C allocator holds free back to the system (glibc's
-    ``malloc_trim(0)``); a no-op returning False where there is no such call. Measured here,
-    not called by the writer: it lowers the RSS after a batch, not the peak inside one.
+    ``malloc_trim(0)``, :func:`kg.caches.release_free_memory`); False where there is no such call.
 
     >>> release_memory() in (True, False)
     True
     """
-    function = _libc_function("malloc_trim", ctypes.c_size_t)
-    return bool(function(0)) if function is not None else False
+    return release_free_memory()
 
 
 def rss_mb() -> int:
@@ -197,7 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", action="store_true")
     parser.add_argument("--caps", help="CACHED_NODE_WEIGHT,CACHED_LIST_ROWS,CACHED_ANCHORS (0: no cap)")
     parser.add_argument("--every", type=int, help="ingest as `kg ingest --jobs 2` does, reporting every N articles")
+    parser.add_argument(
+        "--keep-free-memory", action="store_true", help="with --every: no malloc_trim after each batch (A/B)"
+    )
     args = parser.parse_args(argv)
+    kg.ingest.RELEASE_FREE_MEMORY = not args.keep_free_memory
     if args.caps:
         nodes, lists, anchors = (int(c) or 10**12 for c in args.caps.split(","))
         summary.CACHED_NODE_WEIGHT, windows.CACHED_LIST_ROWS, comentions.CACHED_ANCHORS = nodes, lists, anchors

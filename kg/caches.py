@@ -24,6 +24,9 @@ what is dropped. A planner that started on an empty store keeps the keys it drop
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import heapq
 import pickle
 import zlib
@@ -220,4 +223,31 @@ class DroppedKeys:
         self._recent = set()
 
 
-__all__ = ["DroppedKeys", "TieredCache", "refresh", "trim"]
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library, or none to be found)."""
+    try:
+        library = ctypes.util.find_library("c")
+        function = ctypes.CDLL(library).malloc_trim if library else None
+    except (OSError, AttributeError):
+        return None
+    function.argtypes, function.restype = [ctypes.c_size_t], ctypes.c_int
+    return function
+
+
+def release_free_memory() -> bool:
+    """Give the memory the C allocator holds free back to the system (glibc's ``malloc_trim(0)``,
+    which also returns the free pages inside its heap); False where there is no such call.
+
+    A long ingest frees as much as it allocates (the batches' triples and update text, the
+    packed cache entries), and glibc keeps what was freed inside its heap: about 190 MB at
+    40,000 articles, which is resident until the pages are written again.
+
+    >>> release_free_memory() in (True, False)
+    True
+    """
+    function = _malloc_trim()
+    return bool(function(0)) if function is not None else False
+
+
+__all__ = ["DroppedKeys", "TieredCache", "refresh", "release_free_memory", "trim"]

@@ -42,6 +42,7 @@ from rdflib import Literal, URIRef
 
 from kg import __version__
 from kg.build import ArticleGraph, build_article
+from kg.caches import release_free_memory
 from kg.comentions import CoMentionPlanner, co_mentions_are_current, co_mentions_graph_iri, rebuild_co_mentions
 from kg.errors import InputError, KgError, NotConformingError, UsageError
 from kg.events import EventPlanner, Mention, article_mentions, events_are_current, events_graph_iri, rebuild_events
@@ -73,6 +74,9 @@ FEW_INPUTS = 2000  # up to this many input files, their content hashes are looke
 # A batch with at least this many new articles bulk-loads them (on a store that can): the bulk
 # loader writes new files each time, worth it for a batch, not for one article at a time.
 BULK_LOAD_MIN_ARTICLES = 20
+# After each batch of a long ingest the writer gives back the memory the batch freed (glibc's
+# malloc_trim; kg/caches.py release_free_memory).
+RELEASE_FREE_MEMORY = True
 _CONTENT_SHA256 = KG.contentSha256
 _TRUE = Literal(True)
 
@@ -318,13 +322,19 @@ def _settled_heap() -> Iterator[Callable[[], None]]:
     >>> gc.get_freeze_count()
     0
     """
+
+    def give_back() -> None:
+        if RELEASE_FREE_MEMORY:
+            release_free_memory()  # what the batch freed (kg/caches.py)
+
     if gc.get_freeze_count():
-        yield lambda: None
+        yield give_back
         return
 
     def settle() -> None:
         gc.collect()  # (only what is not frozen yet: what the last batch made)
         gc.freeze()
+        give_back()
 
     try:
         yield settle

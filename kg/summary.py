@@ -659,7 +659,7 @@ PARTICIPANT_FIRST = 64
 # first (compressed, kg.caches.TieredCache) and the least recently packed dropped once the packed
 # ones pass PACKED_NODE_BYTES: a dropped one is read again from the summary graph when a later
 # write touches it. A state of a frequent pair holds each of its meetings.
-CACHED_NODE_WEIGHT = 300_000
+CACHED_NODE_WEIGHT = 150_000
 PACKED_NODE_BYTES = 192 * 2**20
 # a family's sort keys (_KEY_FAMILIES) kept beyond its listed nodes' when no write needed the
 # whole family: a writer that started on an empty store holds every node's key (nothing to read)

@@ -63,9 +63,9 @@ KEPT = 32  # a writer keeps every row (with its key) of a list from this many ro
 # touches the list. A long list's state holds its window's rows with their keys: 512 rows, more
 # with ties; a unit of weight is about 123 bytes in use (10.9 MiB for 92,589 units after 3,000
 # articles) and about 20 packed. A continuous ingest touches about 0.9 M units by 40,000 articles
-# and 2.4 M by 100,000; reading dropped lists back from the store took 64-77 % of the writer's
+# and 2.4 M by 100,000 (kept: 500,000, about 65 MB); reading dropped lists back from the store took 64-77 % of the writer's
 # time past 50,000 articles when only 1,000,000 units were kept and nothing was packed.
-CACHED_LIST_ROWS = 1_000_000
+CACHED_LIST_ROWS = 500_000
 PACKED_LIST_BYTES = 256 * 2**20
 CACHED_BOUNDS = 200_000
 PACKED_BOUND_BYTES = 32 * 2**20  # (a bound packed: about 100 bytes)

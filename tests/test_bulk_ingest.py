@@ -57,12 +57,17 @@ def test_bulk_ingest_stores_every_sheet_and_skips_them_the_second_time(tmp_path,
 
 @pytest.mark.parametrize("host_froze", [False, True])
 def test_a_long_run_freezes_the_writers_heap_between_batches_and_leaves_the_host_as_it_was(
-    tmp_path, corpus, host_froze
+    tmp_path, corpus, host_froze, monkeypatch
 ):
     """Between batches the writer's long-lived caches are frozen (Python's cyclic collector no
-    longer scans them), and unfrozen at the end; a host that froze its own objects is left alone."""
+    longer scans them), and unfrozen at the end; a host that froze its own objects is left alone.
+    After each batch but the last the memory it freed is given back (either way)."""
     import gc
 
+    import kg.ingest
+
+    released = []
+    monkeypatch.setattr(kg.ingest, "release_free_memory", lambda: released.append(1))
     if host_froze:
         gc.freeze()
     before = gc.get_freeze_count()
@@ -76,6 +81,7 @@ def test_a_long_run_freezes_the_writers_heap_between_batches_and_leaves_the_host
         gc.unfreeze()
     assert summary.ingested == 24
     assert after == before
+    assert len(released) == 4  # (24 articles in batches of 5: after the first four)
     if host_froze:
         assert set(during) == {before}
     else:

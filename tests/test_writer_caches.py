@@ -47,6 +47,8 @@ def set_caps(monkeypatch, cap: int, packed: int = 0) -> None:
     monkeypatch.setattr(windows, "PACKED_LIST_BYTES", packed)
     monkeypatch.setattr(windows, "PACKED_BOUND_BYTES", packed)
     monkeypatch.setattr(comentions, "PACKED_ANCHOR_BYTES", packed)
+    monkeypatch.setattr(events, "PACKED_KEY_BYTES", packed)
+    monkeypatch.setattr(events, "PACKED_EVENT_BYTES", packed)
     monkeypatch.setattr(summary, "CACHED_NODE_WEIGHT", 5 * cap)
     monkeypatch.setattr(summary, "KEYS_KEPT", cap)
     monkeypatch.setattr(windows, "CACHED_LIST_ROWS", cap)
@@ -179,13 +181,13 @@ def test_a_writer_on_an_empty_store_reads_back_only_what_it_dropped(monkeypatch,
 
 
 def reads_of_a_run(caps: int | None = None) -> tuple[list, list, list, ArticleWriter]:
-    """The summary nodes, window lists (their actors) and co-mention anchors one writer reads
-    from the store over STEPS (each list of reads in order), with every derived graph compared
+    """The summary nodes, window lists (their actors), co-mention anchors and match keys one
+    writer reads from the store over STEPS (each list of reads in order), with every derived graph compared
     with a rebuild after each write."""
     store = open_store("memory:")
     writer = ArticleWriter(store)
-    nodes, lists = Reads(store), Reads(store)
-    writer.planner.store, writer.windows.store = nodes, lists
+    nodes, lists, keys = Reads(store), Reads(store), Reads(store)
+    writer.planner.store, writer.windows.store, writer.events.store = nodes, lists, keys
     anchors = []
     load = writer.comentions._load_windows
 
@@ -196,21 +198,22 @@ def reads_of_a_run(caps: int | None = None) -> tuple[list, list, list, ArticleWr
     writer.comentions._load_windows = load_and_note
     replay_batches(store, STEPS, sheet, lambda: assert_equal_to_a_rebuild(store), writer)
     store.close()
-    return [n for n in nodes.nodes if "/article/" not in n], lists.actors, anchors, writer
+    return [n for n in nodes.nodes if "/article/" not in n], lists.actors, anchors, keys.keys, writer
 
 
 @pytest.mark.parametrize("cap", [0, 2, 5])
 def test_what_the_caps_let_go_is_packed_and_never_read_back_from_the_store(monkeypatch, cap):
     """With room to pack them, the states the caps let go are unpacked when a write needs them:
     the writer reads from the store exactly what a writer that keeps everything reads (a list
-    that grows to KEPT rows, a window that loses rows), not one summary node, list or anchor
-    more, and every derived graph equals a rebuild after each write."""
+    that grows to KEPT rows, a window that loses rows), not one summary node, list, anchor or
+    match key more, and every derived graph equals a rebuild after each write."""
     *keeping_all, _ = reads_of_a_run()
     set_caps(monkeypatch, cap, packed=10**9)
     *packing, writer = reads_of_a_run()
     assert writer.planner._states.packed and writer.windows._states.packed  # (the caps did let states go)
+    assert writer.events._keys.packed
     assert packing == keeping_all
-    assert not writer.planner._dropped and not writer.windows._dropped
+    assert not writer.planner._dropped and not writer.windows._dropped and not writer.events._dropped
 
 
 @pytest.mark.parametrize("cap", [0, 3])
