@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, XSD
 
-from kg.caches import DroppedKeys, TieredCache, refresh, trim
+from kg.caches import DroppedKeys, refresh, trim
 from kg.iris import digest, iris
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
@@ -73,16 +73,14 @@ MISSION_WINDOW_DAYS = 60  # unnamed missions: reported within this many days of 
 QUOTE_EDGE_TOKENS = 6  # quotes are also keyed by their first and last tokens (one-word edits)
 # what a writer keeps between its writes (kg/caches.py), as the store holds it after each commit:
 # the stored mentions under each match key it read or wrote, and the mentions of each event of
-# several, weighed 1 an entry and 1 a mention it holds, the least recently used packed first
-# (compressed, kg.caches.TieredCache) and the least recently packed dropped once the packed ones
-# pass their bytes (a dropped one is read again from the events graph when a write needs it).
-# Without them every write read every candidate again: 15 % of a long ingest's writer time at
-# 15,000 articles. In use, the keys took 59 MB and the events 38 MB at 50,000 articles with caps
-# twice these.
-CACHED_KEY_MENTIONS = 50_000
-PACKED_KEY_BYTES = 96 * 2**20
-CACHED_EVENT_MEMBERS = 25_000
-PACKED_EVENT_BYTES = 32 * 2**20
+# several, weighed 1 an entry and 1 a mention it holds, the least recently used dropped first (a
+# dropped one is read again from the events graph when a write needs it). Without them every write
+# read every candidate again: 15 % of a long ingest's writer time at 15,000 articles. They are not
+# packed (kg.caches.TieredCache) as the other planners' states are: the keys share their mentions
+# (each mention is under several keys), and packed one by one they took more bytes than in use
+# (33.5 MB packed for 17.6 MB less in use at 10,000 articles).
+CACHED_KEY_MENTIONS = 100_000
+CACHED_EVENT_MEMBERS = 50_000
 
 _DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
 _KIND_ORDER = ("meeting", "talks", "visit", "summit", "pressConference", "otherMeeting", "call")
@@ -696,8 +694,8 @@ class EventPlanner:
         self._named: list[tuple[URIRef, list]] = []  # the last plan's new events with their nodes
         # as stored after the last commit (kg/caches.py order): key → {IRI: (mention, event)},
         # event of several mentions → {IRI: mention}
-        self._keys: dict[str, dict[str, tuple[Mention, str]]] = TieredCache(packed_bytes=PACKED_KEY_BYTES)
-        self._events: dict[str, dict[str, Mention]] = TieredCache(packed_bytes=PACKED_EVENT_BYTES)
+        self._keys: dict[str, dict[str, tuple[Mention, str]]] = {}
+        self._events: dict[str, dict[str, Mention]] = {}
         # a planner that started on an empty store (no events graph: no mention stored) knows every
         # key it did not drop: a key in neither is new, with nothing to read
         self._empty = not store.has_graph(self.graph)
@@ -780,8 +778,7 @@ class EventPlanner:
         every mention gives.
         """
         if self._replay is not None:  # the last plan was neither committed nor rolled back:
-            self._keys = TieredCache(packed_bytes=PACKED_KEY_BYTES)  # whether it was written is not known
-            self._events, self._empty = TieredCache(packed_bytes=PACKED_EVENT_BYTES), False
+            self._keys, self._events, self._empty = {}, {}, False  # whether it was written is not known
         self._last, self._replay = None, None
         if not added and not removed:
             return set(), set()
