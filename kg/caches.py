@@ -86,6 +86,7 @@ class TieredCache(dict):
     (:func:`trim` returns those keys). An entry is packed after a commit, so it is the store's
     state, and it leaves the packed tier when it is unpacked or set: what is packed is never
     older than what the store holds. Iterating, ``len`` and ``values()`` see the entries in use.
+    (The pickles are this process's own, made and read in memory, never read from elsewhere.)
 
     >>> cache = TieredCache(packed_bytes=10_000)
     >>> for key in "abc":
