@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import ctypes.util
 import dataclasses
-import functools
 import resource
 import sys
 import time
@@ -31,7 +29,7 @@ from pathlib import Path
 
 import kg.ingest
 from kg import comentions, summary, windows
-from kg.caches import release_free_memory
+from kg.caches import libc_function, release_free_memory
 from kg.ingest import DEFAULT_BATCH, ArticleWriter, expand_inputs, ingest_paths, prepare_file
 from kg.store import open_store
 
@@ -53,27 +51,7 @@ def deep_size(obj, seen: set) -> int:
     return size
 
 
-@functools.cache
-def _libc_function(name: str, *argtypes):
-    """A function of glibc (``malloc_trim``), or None (another C library)."""
-    try:
-        library = ctypes.util.find_library("c")
-        function = getattr(ctypes.CDLL(library), name) if library else None
-    except (OSError, AttributeError):
-        return None
-    if function is not None:
-        function.argtypes, function.restype = list(argtypes), ctypes.c_int
-    return function
-
-
-def release_memory() -> bool:
-    """Give the memory that the C allocator holds free back to the system (glibc's
-    ``malloc_trim(0)``, :func:`kg.caches.release_free_memory`); False where there is no such call.
-
-    >>> release_memory() in (True, False)
-    True
-    """
-    return release_free_memory()
+release_memory = release_free_memory  # (kg/caches.py: glibc's malloc_trim(0))
 
 
 def rss_mb() -> int:
@@ -101,10 +79,10 @@ class _MallInfo2(ctypes.Structure):
 
 def heap_mb() -> tuple[int, int] | None:
     """glibc's heap: (MB in use, MB free but held), or None (another C library)."""
-    function = _libc_function("mallinfo2")
+    function = libc_function("mallinfo2")
     if function is None:
         return None
-    function.restype = _MallInfo2
+    function.argtypes, function.restype = [], _MallInfo2
     info = function()
     return info.uordblks >> 20, info.fordblks >> 20
 

@@ -225,15 +225,18 @@ class DroppedKeys:
 
 
 @functools.cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, or None (another C library, or none to be found)."""
+def libc_function(name: str):
+    """A function of the C library by name (``malloc_trim``, ``mallinfo2``: glibc's), or None
+    (another C library, or none to be found); the caller sets its argument and result types.
+
+    >>> libc_function("no_such_function") is None
+    True
+    """
     try:
         library = ctypes.util.find_library("c")
-        function = ctypes.CDLL(library).malloc_trim if library else None
+        return getattr(ctypes.CDLL(library), name) if library else None
     except (OSError, AttributeError):
         return None
-    function.argtypes, function.restype = [ctypes.c_size_t], ctypes.c_int
-    return function
 
 
 def release_free_memory() -> bool:
@@ -247,8 +250,11 @@ def release_free_memory() -> bool:
     >>> release_free_memory() in (True, False)
     True
     """
-    function = _malloc_trim()
-    return bool(function(0)) if function is not None else False
+    function = libc_function("malloc_trim")
+    if function is None:
+        return False
+    function.argtypes, function.restype = [ctypes.c_size_t], ctypes.c_int
+    return bool(function(0))
 
 
 __all__ = ["DroppedKeys", "TieredCache", "refresh", "release_free_memory", "trim"]

@@ -508,10 +508,6 @@ class _Rows:
     def __len__(self) -> int:
         return len(self.iris)
 
-    def rows(self) -> dict[str, tuple]:
-        """Row → key, as :func:`tiers_of` takes them."""
-        return dict(zip(self.iris, self.keys))
-
     def tiers(self) -> dict[str, int]:
         """Each windowed row's tier (:func:`tiers_of` of :meth:`rows`)."""
         out: dict[str, int] = {}
@@ -664,12 +660,11 @@ class WindowPlanner:
         if isinstance(state, int):
             length = state - len(removed) + len(added)
             return length if length < min(KEPT, self.ends[0]) else None
-        if not state.window:
-            rows = {r: k for r, k in zip(state.iris, state.keys) if r not in removed}
-            rows.update(added)
-            return self._state(rows)
-        boundary = state.keys[-1]
         kept = {r: k for r, k in zip(state.iris, state.keys) if r not in removed}
+        if not state.window:  # (every row of the list)
+            kept.update(added)
+            return self._state(kept)
+        boundary = state.keys[-1]
         kept.update({r: k for r, k in added.items() if k <= boundary})
         if len(kept) < self.ends[-1]:
             return None
