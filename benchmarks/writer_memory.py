@@ -129,8 +129,10 @@ def cache_sizes(writer: ArticleWriter) -> dict[str, float]:
 
     sizes = {name: round(size(cache) / 2**20, 1) for name, cache in caches.items()}
     for name, cache in caches.items():  # a TieredCache's packed entries: their compressed bytes
-        if hasattr(cache, "packed_bytes"):
-            sizes[name + " packed"] = round(cache._size / 2**20, 1)
+        if hasattr(cache, "packed_bytes"):  # (in its temporary file when it spills: not in memory)
+            sizes[name + (" packed on disk" if cache.spill is not None else " packed")] = round(
+                cache.packed_size / 2**20, 1
+            )
     return sizes
 
 

@@ -28,12 +28,16 @@ import ctypes
 import ctypes.util
 import functools
 import heapq
+import os
 import pickle
+import tempfile
 import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable
 from itertools import islice
+
+from kg.errors import CacheError
 
 
 def refresh(cache: dict, key: Hashable, value) -> None:
@@ -75,6 +79,116 @@ def trim(cache: dict, cap: int, weigh: Callable[[object], int] | None = None) ->
     return dropped
 
 
+# What the caps let go is packed into a temporary file (:class:`Spill`) rather than kept in memory.
+SPILL_TO_DISK = True
+
+
+def new_spill() -> Spill | None:
+    """A :class:`Spill` for one planner cache (in the system's temporary folder), or None when
+    :data:`SPILL_TO_DISK` is off (the packed entries then stay in memory).
+
+    >>> new_spill() is None or new_spill().live == 0
+    True
+    """
+    return Spill() if SPILL_TO_DISK else None
+
+
+class Spill:
+    """An unnamed temporary file holding one cache's packed entries: each is written once at the
+    end (``put``), read back by its place (``get``: one ``pread`` from the page cache, a few
+    microseconds), and let go (``free``); when more than half the file is let go and that is
+    more than ``compact_bytes``, the entries still held are copied to a new file. The file is made
+    when the first entry is written, in ``folder`` (None: the system's temporary folder, which
+    ``TMPDIR`` names), and unlinked at once: nothing is left behind, even after a crash.
+
+    The bytes are the operating system's to keep (its page cache, written out under memory
+    pressure), not this process's: a writer's packed entries do not count in its resident memory.
+
+    >>> spill = Spill()
+    >>> where = spill.put(b"abc")
+    >>> spill.get(where), spill.live
+    (b'abc', 3)
+    >>> spill.free(where); spill.live
+    0
+    """
+
+    def __init__(self, folder: str | os.PathLike | None = None, compact_bytes: int = 64 * 2**20):
+        self.folder = folder
+        self.compact_bytes = compact_bytes
+        self._file = None
+        self._end = 0
+        self.live = 0  # bytes of the entries held
+        self.compactions = 0
+
+    def _fd(self) -> int:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="kg-cache-", dir=self.folder)
+        return self._file.fileno()
+
+    def put(self, blob: bytes) -> tuple[int, int]:
+        """Write ``blob`` at the end; returns its place (offset, length). OSError: not written."""
+        fd = self._fd()
+        written = os.pwrite(fd, blob, self._end)
+        if written != len(blob):
+            raise OSError(f"short write to the cache file ({written} of {len(blob)} bytes)")
+        where = (self._end, len(blob))
+        self._end += len(blob)
+        self.live += len(blob)
+        return where
+
+    def get(self, where: tuple[int, int]) -> bytes:
+        """The bytes written at ``where``; a :class:`~kg.errors.CacheError` when they cannot be
+        read back (the write that needed them fails whole: nothing of it is written)."""
+        offset, length = where
+        try:
+            blob = os.pread(self._fd(), length, offset)
+        except OSError as err:
+            raise CacheError(f"the writer's cache file in {self._where()}: read failed ({err})") from None
+        if len(blob) != length:
+            raise CacheError(
+                f"the writer's cache file in {self._where()}: {len(blob)} of {length} bytes read at offset {offset}"
+            )
+        return blob
+
+    def _where(self) -> str:
+        return str(self.folder or tempfile.gettempdir())
+
+    def free(self, where: tuple[int, int]) -> None:
+        self.live -= where[1]
+
+    @property
+    def garbage(self) -> int:
+        """Bytes of the file no entry holds."""
+        return self._end - self.live
+
+    def compact(self, places: dict) -> None:
+        """Copy the entries still held (``places``: key → place, updated) to a new file when the
+        let-go part is the larger one and more than ``compact_bytes``; if the copy cannot be
+        written (the disk is full), the old file stays as it is."""
+        if self.garbage <= max(self.live, self.compact_bytes):
+            return
+        old_file, old_fd, old_end, old_live = self._file, self._fd(), self._end, self.live
+        self._file, self._end, self.live = None, 0, 0
+        moved = {}
+        try:
+            for key, where in places.items():
+                moved[key] = self.put(os.pread(old_fd, where[1], where[0]))
+        except OSError:
+            if self._file is not None:
+                self._file.close()
+            self._file, self._end, self.live = old_file, old_end, old_live
+            return
+        old_file.close()
+        places.update(moved)
+        self.compactions += 1
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._end = self.live = 0
+
+
 class TieredCache(dict):
     """A planner cache in two tiers: the entries in use as they are (the dict itself, least
     recently used first, :func:`refresh` and :func:`trim` as for any cache), and the entries
@@ -86,7 +200,11 @@ class TieredCache(dict):
     (:func:`trim` returns those keys). An entry is packed after a commit, so it is the store's
     state, and it leaves the packed tier when it is unpacked or set: what is packed is never
     older than what the store holds. Iterating, ``len`` and ``values()`` see the entries in use.
-    (The pickles are this process's own, made and read in memory, never read from elsewhere.)
+    (The pickles are this process's own, made and read by it, never read from elsewhere.)
+
+    With ``spill`` (a :class:`Spill`) the packed entries are kept in its temporary file, not in
+    this process's memory: the entries in use can then be few (small caps) at no cost in store
+    reads. An entry the file cannot take (the disk is full) is dropped, as past ``packed_bytes``.
 
     >>> cache = TieredCache(packed_bytes=10_000)
     >>> for key in "abc":
@@ -95,25 +213,36 @@ class TieredCache(dict):
     ([], ['c'], True, 100, ['c', 'a'])
     >>> trim(TieredCache({"x": 1}, packed_bytes=0), 0)  # nothing can be packed: dropped
     ['x']
+    >>> on_disk = TieredCache({"x": [1] * 1000}, packed_bytes=10_000, spill=Spill())
+    >>> trim(on_disk, 0), on_disk.packed_size > 0, on_disk["x"] == [1] * 1000, on_disk.packed_size
+    ([], True, True, 0)
     """
 
-    def __init__(self, entries=(), *, packed_bytes: int):
+    def __init__(self, entries=(), *, packed_bytes: int, spill: Spill | None = None):
         super().__init__(entries)
         self.packed_bytes = packed_bytes
-        self._packed: dict = {}  # key → compressed pickle, oldest first
+        self.spill = spill
+        self._packed: dict = {}  # key → compressed pickle (or its place in the spill file), oldest first
         self._size = 0
 
     def pack(self, keys: Iterable[Hashable]) -> list:
         """Move these entries to the packed tier; returns the keys dropped (oldest packed first)
         to keep it within ``packed_bytes``."""
+        dropped = []
         for key in keys:
             blob = zlib.compress(pickle.dumps(dict.pop(self, key), pickle.HIGHEST_PROTOCOL), 1)
-            self._packed[key] = blob
+            if self.spill is None:
+                self._packed[key] = blob
+            else:
+                try:
+                    self._packed[key] = self.spill.put(blob)
+                except OSError:  # no room on the disk: dropped (read from the store when needed)
+                    dropped.append(key)
+                    continue
             self._size += len(blob)
-        dropped = []
         while self._size > self.packed_bytes and self._packed:
             key = next(iter(self._packed))
-            self._size -= len(self._packed.pop(key))
+            self._forget_packed(key)
             dropped.append(key)
         return dropped
 
@@ -122,17 +251,38 @@ class TieredCache(dict):
         """How many entries are packed."""
         return len(self._packed)
 
+    @property
+    def packed_size(self) -> int:
+        """The bytes of the packed entries (in memory, or in the spill file)."""
+        return self._size
+
+    def _release(self, key: Hashable):
+        """Take ``key`` out of the packed tier; returns its packed bytes."""
+        place = self._packed.pop(key)
+        if self.spill is None:
+            self._size -= len(place)
+            return place
+        self._size -= place[1]
+        blob = self.spill.get(place)
+        self.spill.free(place)
+        self.spill.compact(self._packed)
+        return blob
+
     def _unpack(self, key: Hashable):
-        blob = self._packed.pop(key)
-        self._size -= len(blob)
-        value = pickle.loads(zlib.decompress(blob))
+        value = pickle.loads(zlib.decompress(self._release(key)))
         dict.__setitem__(self, key, value)  # (the newest entry)
         return value
 
     def _forget_packed(self, key: Hashable) -> None:
-        blob = self._packed.pop(key, None)
-        if blob is not None:
-            self._size -= len(blob)
+        place = self._packed.pop(key, None)
+        if place is None:
+            return
+        if self.spill is None:
+            self._size -= len(place)
+        else:
+            self._size -= place[1]
+            self.spill.free(place)
+            self.spill.compact(self._packed)
 
     def __missing__(self, key: Hashable):
         if key in self._packed:
@@ -149,9 +299,7 @@ class TieredCache(dict):
 
     def pop(self, key: Hashable, *default):
         if key in self._packed:
-            blob = self._packed.pop(key)
-            self._size -= len(blob)
-            return pickle.loads(zlib.decompress(blob))
+            return pickle.loads(zlib.decompress(self._release(key)))
         return dict.pop(self, key, *default)
 
     def __setitem__(self, key: Hashable, value) -> None:
@@ -172,6 +320,8 @@ class TieredCache(dict):
     def clear(self) -> None:
         dict.clear(self)
         self._packed, self._size = {}, 0
+        if self.spill is not None:
+            self.spill.close()
 
 
 class DroppedKeys:
@@ -257,4 +407,13 @@ def release_free_memory() -> bool:
     return bool(function(0))
 
 
-__all__ = ["DroppedKeys", "TieredCache", "refresh", "release_free_memory", "trim"]
+__all__ = [
+    "DroppedKeys",
+    "Spill",
+    "SPILL_TO_DISK",
+    "TieredCache",
+    "new_spill",
+    "refresh",
+    "release_free_memory",
+    "trim",
+]

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
-from kg.caches import TieredCache, refresh, trim
+from kg.caches import TieredCache, new_spill, refresh, trim
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE
 from kg.sparql import sparql_term
@@ -59,9 +59,10 @@ TIERS = (128, 512)  # the window's tiers: rows 1-128 (the first page) and up to 
 # (compressed, kg.caches.TieredCache) and the least recently packed dropped once the packed ones
 # pass PACKED_ANCHOR_BYTES: a dropped one is read again from the store when a later write touches
 # its anchor. A window holds the tier nodes (512, more with ties: about 0.25 MB at 100,000
-# articles; 46 MB for 400 anchors at 50,000).
+# articles; 46 MB for 400 anchors at 50,000). The packed windows are in a temporary file
+# (kg.caches.Spill), not in memory: their budget is disk.
 CACHED_ANCHORS = 100
-PACKED_ANCHOR_BYTES = 64 * 2**20
+PACKED_ANCHOR_BYTES = 512 * 2**20
 _CHUNK = 400
 _TRUE = Literal(True)
 
@@ -173,7 +174,9 @@ class CoMentionPlanner:
         empty = assume_empty or not store.has_graph(self.graph)
         g = {"g": self.graph}
         self.anchors: set[str] = set() if empty else {str(a) for a, _ in store.query(_ANCHORS, g).rows}
-        self._windows: dict[str, _Anchor] = TieredCache(packed_bytes=PACKED_ANCHOR_BYTES)  # (kg/caches.py)
+        self._windows: dict[str, _Anchor] = TieredCache(
+            packed_bytes=PACKED_ANCHOR_BYTES, spill=new_spill()
+        )  # (kg/caches.py)
         self._pending: tuple[set[str], dict[str, _Anchor]] | None = None
 
     def node(self, anchor: str, other: str) -> URIRef:

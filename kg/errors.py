@@ -81,7 +81,8 @@ class OutputError(RuntimeKgError):
 
 
 class CacheError(RuntimeKgError):
-    """The Wikidata cache file is corrupt, foreign, or cannot be written."""
+    """A cache file is corrupt, foreign, or cannot be read or written: the Wikidata cache, or the
+    temporary file where an ingest writer keeps what its caches let go (kg.caches.Spill)."""
 
 
 class InstallationError(RuntimeKgError):

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
-from kg.caches import DroppedKeys, TieredCache, refresh, trim
+from kg.caches import DroppedKeys, TieredCache, new_spill, refresh, trim
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE, KG, SCHEMA, SEM
 from kg.sparql import sparql_term
@@ -658,9 +658,10 @@ PARTICIPANT_FIRST = 64
 # bytes a unit: 103,661 units in 17.6 MB after 3,000 articles), the least recently used packed
 # first (compressed, kg.caches.TieredCache) and the least recently packed dropped once the packed
 # ones pass PACKED_NODE_BYTES: a dropped one is read again from the summary graph when a later
-# write touches it. A state of a frequent pair holds each of its meetings.
+# write touches it. A state of a frequent pair holds each of its meetings. The packed states are in
+# a temporary file (kg.caches.Spill), not in memory: their budget is disk.
 CACHED_NODE_WEIGHT = 150_000
-PACKED_NODE_BYTES = 192 * 2**20
+PACKED_NODE_BYTES = 1 * 2**30
 # a family's sort keys (_KEY_FAMILIES) kept beyond its listed nodes' when no write needed the
 # whole family: a writer that started on an empty store holds every node's key (nothing to read)
 # until a family has more than this many; then it keeps the listed nodes' only, as a writer on a
@@ -821,7 +822,9 @@ class SummaryPlanner:
         self.base = base_iri
         self.graph = summary_graph_iri(base_iri)
         self.events = iris(base_iri).events_graph()
-        self._states: dict[URIRef, object] = TieredCache(packed_bytes=PACKED_NODE_BYTES)  # (kg/caches.py)
+        self._states: dict[URIRef, object] = TieredCache(
+            packed_bytes=PACKED_NODE_BYTES, spill=new_spill()
+        )  # (kg/caches.py)
         self._pending: dict[URIRef, object] = {}
         self._empty = assume_empty or not store.has_graph(self.graph)
         # the store was empty: every stored node has its state in _states but those dropped

@@ -44,7 +44,7 @@ from sys import intern
 
 from rdflib import Literal, URIRef
 
-from kg.caches import DroppedKeys, TieredCache, refresh, trim
+from kg.caches import DroppedKeys, TieredCache, new_spill, refresh, trim
 from kg.events import Mention, events_graph_iri
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI
@@ -64,11 +64,12 @@ KEPT = 32  # a writer keeps every row (with its key) of a list from this many ro
 # with ties; a unit of weight is about 123 bytes in use (10.9 MiB for 92,589 units after 3,000
 # articles) and about 20 packed. A continuous ingest touches about 0.9 M units by 40,000 articles
 # and 2.4 M by 100,000 (kept: 500,000, about 65 MB); reading dropped lists back from the store took 64-77 % of the writer's
-# time past 50,000 articles when only 1,000,000 units were kept and nothing was packed.
+# time past 50,000 articles when only 1,000,000 units were kept and nothing was packed. The packed
+# states are in a temporary file (kg.caches.Spill), not in memory: their budget is disk.
 CACHED_LIST_ROWS = 500_000
-PACKED_LIST_BYTES = 256 * 2**20
+PACKED_LIST_BYTES = 2 * 2**30
 CACHED_BOUNDS = 200_000
-PACKED_BOUND_BYTES = 32 * 2**20  # (a bound packed: about 100 bytes)
+PACKED_BOUND_BYTES = 256 * 2**20  # (a bound packed: about 100 bytes)
 _CHUNK = 400
 
 
@@ -561,10 +562,10 @@ class WindowPlanner:
         self._dropped = DroppedKeys()
         # (family, actor) → the length of a short list, all rows of a middle one, a long one's
         # window; least recently used first (kg/caches.py)
-        self._states: dict[tuple, int | _Rows] = TieredCache(packed_bytes=PACKED_LIST_BYTES)
+        self._states: dict[tuple, int | _Rows] = TieredCache(packed_bytes=PACKED_LIST_BYTES, spill=new_spill())
         self._pending: dict[tuple, int | _Rows] = {}
         # the stored bound literal of lists whose bound was read or written (None: none stored)
-        self._bounds: dict[tuple, Literal | None] = TieredCache(packed_bytes=PACKED_BOUND_BYTES)
+        self._bounds: dict[tuple, Literal | None] = TieredCache(packed_bytes=PACKED_BOUND_BYTES, spill=new_spill())
         self._pending_bounds: dict[tuple, Literal | None] = {}
         self.marked = store.has_graph(self.graph)  # the marker is written with the first facts
         self._marking = False

@@ -15,8 +15,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from test_windows import sheet  # reports of shared stories: events, frequent actors, quotes about them
 
-from kg import comentions, events, summary, windows
-from kg.caches import refresh, trim
+from kg import caches, comentions, events, summary, windows
+from kg.caches import Spill, TieredCache, refresh, trim
 from kg.comentions import co_mentions_graph_iri, expected_co_mentions
 from kg.errors import StoreError
 from kg.events import events_graph_iri, expected_events
@@ -101,10 +101,12 @@ STEPS = [
 ]
 
 
+@pytest.mark.parametrize("spill", [False, True])
 @pytest.mark.parametrize("packed", [0, 10**9])
 @pytest.mark.parametrize("cap", [0, 1, 2, 5])
-def test_one_writer_with_tiny_caches_keeps_every_derived_graph_equal_to_a_rebuild(monkeypatch, cap, packed):
+def test_one_writer_with_tiny_caches_keeps_every_derived_graph_equal_to_a_rebuild(monkeypatch, cap, packed, spill):
     set_caps(monkeypatch, cap, packed)
+    monkeypatch.setattr(caches, "SPILL_TO_DISK", spill)
     store = open_store("memory:")
     run(store, STEPS)
     store.close()
@@ -199,16 +201,22 @@ def reads_of_a_run(caps: int | None = None) -> tuple[list, list, list, ArticleWr
     return [n for n in nodes.nodes if "/article/" not in n], lists.actors, anchors, keys.keys, writer
 
 
+@pytest.mark.parametrize("spill", [False, True])
 @pytest.mark.parametrize("cap", [0, 2, 5])
-def test_what_the_caps_let_go_is_packed_and_never_read_back_from_the_store(monkeypatch, cap):
+def test_what_the_caps_let_go_is_packed_and_never_read_back_from_the_store(monkeypatch, cap, spill):
     """With room to pack them, the states the caps let go are unpacked when a write needs them:
     the writer reads from the store exactly what a writer that keeps everything reads (a list
     that grows to KEPT rows, a window that loses rows), not one summary node, list or anchor
     more, and every derived graph equals a rebuild after each write."""
     *keeping_all, _ = reads_of_a_run()
     set_caps(monkeypatch, cap, packed=10**9)
+    monkeypatch.setattr(caches, "SPILL_TO_DISK", spill)
     *packing, writer = reads_of_a_run()
     assert writer.planner._states.packed and writer.windows._states.packed  # (the caps did let states go)
+    assert (writer.windows._states.spill is not None) == spill
+    if spill:  # (kept in the file, not in memory)
+        assert writer.windows._states.spill.live == writer.windows._states.packed_size > 0
+        assert all(isinstance(place, tuple) for place in writer.windows._states._packed.values())
     nodes, lists, anchors, _ = packing  # (the event planner's match keys are not packed: read again)
     assert [nodes, lists, anchors] == keeping_all[:3]
     assert not writer.planner._dropped and not writer.windows._dropped
@@ -290,3 +298,61 @@ def test_release_memory_is_safe_to_call():
     from benchmarks.writer_memory import release_memory
 
     assert release_memory() in (True, False)
+
+
+def test_a_spill_file_keeps_what_is_packed_compacts_and_leaves_nothing_behind(tmp_path):
+    """Packed entries go to an unlinked file in the folder and come back equal; once more than
+    half the file is let go (and more than compact_bytes) the held entries move to a new file."""
+    spill = Spill(tmp_path, compact_bytes=0)
+    cache = TieredCache(packed_bytes=10**9, spill=spill)
+    values = {key: [key] * (50 + key) for key in range(40)}
+    for key, value in values.items():
+        refresh(cache, key, list(value))
+    assert trim(cache, 0) == [] and len(cache) == 0 and cache.packed == 40
+    assert list(tmp_path.iterdir()) == []  # (unlinked at once: nothing left after a crash)
+    assert spill.live == cache.packed_size > 0
+    for key in range(22):  # unpacked: in use again, their bytes let go (more than half the file)
+        assert cache[key] == values[key]
+    assert spill.compactions == 1 and spill.garbage <= spill.live == cache.packed_size
+    assert all(cache[key] == values[key] for key in range(22, 40)) and cache.packed == 0
+    trim(cache, 0)
+    cache[0] = "set"  # set over a packed entry: the packed one is forgotten
+    assert cache[0] == "set" and cache.packed == 39 and list(cache) == [0]
+
+
+def test_an_entry_the_spill_file_cannot_take_is_dropped(tmp_path, monkeypatch):
+    """A full disk (the write fails) drops the entry, as past packed_bytes: the planner reads
+    it back from the store when a write needs it; the bytes stay within packed_bytes."""
+    spill = Spill(tmp_path)
+    cache = TieredCache({"a": [1] * 100, "b": [2] * 100, "c": [3] * 100}, packed_bytes=10**9, spill=spill)
+    assert trim(cache, 2) == [] and "a" in cache  # "a" packed
+    monkeypatch.setattr(spill, "put", lambda blob: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    assert trim(cache, 1) == ["b"] and "b" not in cache and cache["a"] == [1] * 100
+    small = TieredCache({"x": [0] * 1000, "y": [1] * 1000}, packed_bytes=1, spill=Spill(tmp_path))
+    assert trim(small, 0) == ["x", "y"] and small.packed_size == 0 and small.spill.live == 0
+
+
+def test_a_spill_file_that_cannot_be_read_back_is_a_clear_error(tmp_path):
+    """A packed entry whose bytes cannot be read back fails the write that needs it with a
+    CacheError naming the folder (exit code 3: the ingest stops, nothing of the batch written)."""
+    from kg.errors import CacheError
+
+    cache = TieredCache({"a": [1] * 100, "b": 2}, packed_bytes=10**9, spill=Spill(tmp_path))
+    trim(cache, 1)
+    cache.spill._file.close()  # (the file is gone: a new, empty one would be read)
+    cache.spill._file = None
+    with pytest.raises(CacheError, match=re.escape(str(tmp_path)) + ".*0 of [0-9]+ bytes read") as raised:
+        cache["a"]
+    assert raised.value.exit_code == 3
+
+
+def test_a_compaction_that_cannot_be_written_keeps_the_old_file(tmp_path, monkeypatch):
+    spill = Spill(tmp_path, compact_bytes=0)
+    cache = TieredCache({key: [key] * 200 for key in range(6)}, packed_bytes=10**9, spill=spill)
+    trim(cache, 0)
+    real_put = spill.put
+    monkeypatch.setattr(spill, "put", lambda blob: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    assert [cache[key] for key in range(4)] == [[key] * 200 for key in range(4)]  # (compactions tried, failed)
+    assert spill.compactions == 0 and spill.garbage > spill.live
+    monkeypatch.setattr(spill, "put", real_put)
+    assert cache[4] == [4] * 200 and spill.compactions == 1 and cache[5] == [5] * 200
