@@ -79,8 +79,9 @@ def trim(cache: dict, cap: int, weigh: Callable[[object], int] | None = None) ->
     return dropped
 
 
-# What the caps let go is packed into a temporary file (:class:`Spill`) rather than kept in memory.
-SPILL_TO_DISK = True
+# What the caps let go is packed into a temporary file (:class:`Spill`) rather than kept in memory
+# (where the system has positioned reads and writes: ``os.pread``, every Unix).
+SPILL_TO_DISK = hasattr(os, "pread") and hasattr(os, "pwrite")
 
 
 def new_spill() -> Spill | None:
@@ -203,8 +204,10 @@ class TieredCache(dict):
     (The pickles are this process's own, made and read by it, never read from elsewhere.)
 
     With ``spill`` (a :class:`Spill`) the packed entries are kept in its temporary file, not in
-    this process's memory: the entries in use can then be few (small caps) at no cost in store
-    reads. An entry the file cannot take (the disk is full) is dropped, as past ``packed_bytes``.
+    this process's memory, and ``packed_bytes`` is a budget of disk. An entry the file cannot take
+    (the disk is full) is dropped, as past ``packed_bytes``. (Smaller caps in use then cost no
+    store reads, but they cost the CPU of packing and unpacking, and did not lower a long ingest's
+    peak: benchmarks/README.md, *The packed tier on disk*.)
 
     >>> cache = TieredCache(packed_bytes=10_000)
     >>> for key in "abc":
