@@ -190,6 +190,30 @@ class Spill:
         self._end = self.live = 0
 
 
+class _InMemory:
+    """The packed entries kept in this process's memory, with :class:`Spill`'s interface (a
+    place is the bytes themselves): the tier where there is no spill file."""
+
+    def __init__(self) -> None:
+        self.live = 0
+
+    def put(self, blob: bytes) -> bytes:
+        self.live += len(blob)
+        return blob
+
+    def get(self, place: bytes) -> bytes:
+        return place
+
+    def free(self, place: bytes) -> None:
+        self.live -= len(place)
+
+    def compact(self, places: dict) -> None:
+        pass
+
+    def close(self) -> None:
+        self.live = 0
+
+
 class TieredCache(dict):
     """A planner cache in two tiers: the entries in use as they are (the dict itself, least
     recently used first, :func:`refresh` and :func:`trim` as for any cache), and the entries
@@ -225,8 +249,8 @@ class TieredCache(dict):
         super().__init__(entries)
         self.packed_bytes = packed_bytes
         self.spill = spill
-        self._packed: dict = {}  # key → compressed pickle (or its place in the spill file), oldest first
-        self._size = 0
+        self._tier = spill if spill is not None else _InMemory()
+        self._packed: dict = {}  # key → its place in the tier (in memory: the compressed pickle), oldest first
 
     def pack(self, keys: Iterable[Hashable]) -> list:
         """Move these entries to the packed tier; returns the keys dropped (oldest packed first)
@@ -234,16 +258,11 @@ class TieredCache(dict):
         dropped = []
         for key in keys:
             blob = zlib.compress(pickle.dumps(dict.pop(self, key), pickle.HIGHEST_PROTOCOL), 1)
-            if self.spill is None:
-                self._packed[key] = blob
-            else:
-                try:
-                    self._packed[key] = self.spill.put(blob)
-                except OSError:  # no room on the disk: dropped (read from the store when needed)
-                    dropped.append(key)
-                    continue
-            self._size += len(blob)
-        while self._size > self.packed_bytes and self._packed:
+            try:
+                self._packed[key] = self._tier.put(blob)
+            except OSError:  # a spill file with no room on the disk: dropped (read from the store when needed)
+                dropped.append(key)
+        while self._tier.live > self.packed_bytes and self._packed:
             key = next(iter(self._packed))
             self._forget_packed(key)
             dropped.append(key)
@@ -257,18 +276,16 @@ class TieredCache(dict):
     @property
     def packed_size(self) -> int:
         """The bytes of the packed entries (in memory, or in the spill file)."""
-        return self._size
+        return self._tier.live
 
-    def _release(self, key: Hashable):
-        """Take ``key`` out of the packed tier; returns its packed bytes."""
-        place = self._packed.pop(key)
-        if self.spill is None:
-            self._size -= len(place)
-            return place
-        self._size -= place[1]
-        blob = self.spill.get(place)
-        self.spill.free(place)
-        self.spill.compact(self._packed)
+    def _release(self, key: Hashable) -> bytes:
+        """Take ``key`` out of the packed tier; returns its packed bytes (read first: an entry that
+        cannot be read back stays where it is)."""
+        place = self._packed[key]
+        blob = self._tier.get(place)
+        del self._packed[key]
+        self._tier.free(place)
+        self._tier.compact(self._packed)
         return blob
 
     def _unpack(self, key: Hashable):
@@ -278,14 +295,9 @@ class TieredCache(dict):
 
     def _forget_packed(self, key: Hashable) -> None:
         place = self._packed.pop(key, None)
-        if place is None:
-            return
-        if self.spill is None:
-            self._size -= len(place)
-        else:
-            self._size -= place[1]
-            self.spill.free(place)
-            self.spill.compact(self._packed)
+        if place is not None:
+            self._tier.free(place)
+            self._tier.compact(self._packed)
 
     def __missing__(self, key: Hashable):
         if key in self._packed:
@@ -322,9 +334,8 @@ class TieredCache(dict):
 
     def clear(self) -> None:
         dict.clear(self)
-        self._packed, self._size = {}, 0
-        if self.spill is not None:
-            self.spill.close()
+        self._packed = {}
+        self._tier.close()
 
 
 class DroppedKeys:
