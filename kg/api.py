@@ -341,6 +341,7 @@ class KnowledgeGraph:
         force: bool = False,
         batch_size: int | None = None,
         progress=None,
+        bulk: bool | None = None,
     ):
         """Map, validate and store articles; returns an :class:`kg.ingest.IngestSummary`.
 
@@ -350,7 +351,9 @@ class KnowledgeGraph:
         One sheet or text that does not conform raises :class:`kg.errors.NotConformingError`
         and stores nothing; among many inputs, failures are listed in ``.failed`` and the
         others are stored. Paths are skipped when their content is stored already (``force``
-        re-ingests them); ``jobs`` worker processes read, map and validate files.
+        re-ingests them); ``jobs`` worker processes read, map and validate files. ``bulk``: into
+        a store without articles, build the derived graphs once after the article graphs
+        (:mod:`kg.bulk`; default: from :data:`kg.ingest.BULK_MIN_INPUTS` files on).
 
         >>> graph = KnowledgeGraph("memory:")
         >>> graph.ingest([parse_factsheet(EXAMPLE_SHEET)]).ingested
@@ -390,6 +393,7 @@ class KnowledgeGraph:
                 batch_size=batch_size,
                 force=force,
                 progress=progress,
+                bulk=bulk,
             )
             summary = _merged(summary, more)
         if urls and not summary.aborted:

@@ -302,6 +302,16 @@ class CoMentionPlanner:
         self._pending = (after, windows)
         return remove - add, add - remove
 
+    def anchor_triples(self, anchor: str, counts: Mapping[str, tuple[str, int]]) -> set[tuple]:
+        """All triples of one anchor whose counts are ``counts`` (node → (other actor, count)):
+        its flag, its nodes and its window (a rebuild's, or a bulk load's, kg/bulk.py)."""
+        node = URIRef(anchor)
+        out = {(node, KGS.coCounted, _TRUE)}
+        for n, (other, count) in counts.items():
+            out.update(self._node_triples(anchor, URIRef(n), other, count))
+        out.update((node, _tier(t), URIRef(n)) for n, t in self._window_of(counts).tiers.items())
+        return out
+
     def _node_triples(self, anchor: str, node: URIRef, other: str, count: int) -> set[tuple]:
         return {
             (node, KGS.coAnchor, URIRef(anchor)),
@@ -351,12 +361,7 @@ def expected_co_mentions(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
     out: set[tuple] = set()
     rows = store.query(_FREQUENT % THRESHOLD, {"g": summary_graph_iri(base_iri)}).rows
     for anchor in sorted({str(a) for a, *_ in rows}):
-        node = URIRef(anchor)
-        out.add((node, KGS.coCounted, _TRUE))
-        counts = planner._aggregate(anchor)
-        for n, (other, count) in counts.items():
-            out.update(planner._node_triples(anchor, URIRef(n), other, count))
-        out.update((node, _tier(t), URIRef(n)) for n, t in planner._window_of(counts).tiers.items())
+        out.update(planner.anchor_triples(anchor, planner._aggregate(anchor)))
     if out:
         out.add(marker(base_iri))
     return out

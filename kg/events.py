@@ -529,7 +529,7 @@ def event_triples(events: Sequence[list[Mention]], base_iri: str = DEFAULT_BASE_
 def _named_triples(named: Iterable[tuple[URIRef, list]]) -> set[tuple]:
     out: set[tuple] = set()
     for node, members in named:
-        out |= _one_event(node, members)
+        out |= event_node_triples(node, members)
     return out
 
 
@@ -576,7 +576,13 @@ def _event_kind(members: Sequence[Mention]) -> str:
     return min(counts, key=lambda k: (-counts[k], _KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
 
 
-def _one_event(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
+def event_node_triples(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
+    """The events graph's triples of one event (named by :func:`named_events`) and of its mentions.
+
+    >>> m = Mention("m:1", "meeting", "a:1", "talks", ("p:x", "p:y"), None, "2025-04", "2025-04-10")
+    >>> (URIRef("m:1"), KG.sourceCount, _integer(1)) in event_node_triples(URIRef("m:1"), [m])
+    True
+    """
     first = members[0]
     out = {(node, RDF.type, _EVENT_CLASS[first.category])}
     articles = {m.article for m in members}

@@ -42,6 +42,15 @@ from rdflib import Literal, URIRef
 
 from kg import __version__
 from kg.build import ArticleGraph, build_article
+from kg.bulk import (
+    BuildCounts,
+    DeferredDerived,
+    derived_graph_iris,
+    deriving_graph_iri,
+    mark_deriving,
+    rebuild_derived,
+    recover_derived,
+)
 from kg.caches import release_free_memory
 from kg.comentions import CoMentionPlanner, co_mentions_are_current, co_mentions_graph_iri, rebuild_co_mentions
 from kg.errors import InputError, KgError, NotConformingError, UsageError
@@ -74,6 +83,9 @@ FEW_INPUTS = 2000  # up to this many input files, their content hashes are looke
 # A batch with at least this many new articles bulk-loads them (on a store that can): the bulk
 # loader writes new files each time, worth it for a batch, not for one article at a time.
 BULK_LOAD_MIN_ARTICLES = 20
+# An ingest of at least this many inputs into a store without articles is a bulk load
+# (kg/bulk.py): the derived graphs are built once after the article graphs, not batch by batch.
+BULK_MIN_INPUTS = 1000
 # After each batch of a long ingest the writer gives back the memory the batch freed (glibc's
 # malloc_trim; kg/caches.py release_free_memory).
 RELEASE_FREE_MEMORY = True
@@ -404,6 +416,8 @@ class ArticleWriter:
         self.bulk = store.capabilities.can_bulk_load and self.atomic
         self.loading = iris(base_iri).loading_graph()
         recover_bulk_write(store, base_iri)  # before anything reads the store
+        recover_derived(store, base_iri)  # a bulk load that stopped before its derived graphs (kg/bulk.py)
+        self.deferred: DeferredDerived | None = None
         self.pending = pending_graph_iri(base_iri)
         events_current = events_are_current(store, base_iri)
         if not events_current or not summary_is_current(store, base_iri):
@@ -429,12 +443,78 @@ class ArticleWriter:
         self.events_graph = events_graph_iri(base_iri)
         self.summary = summary
 
+    def defer_derived(self) -> bool:
+        """Write the following batches as a bulk load (kg/bulk.py): their article graphs only,
+        the derived graphs built once by :meth:`finish`. Only on a store with a bulk loader and
+        atomic writes that holds no article and no derived graph yet; returns whether it does.
+
+        >>> from kg.store import open_store
+        >>> ArticleWriter(open_store("memory:")).defer_derived()
+        True
+        """
+        if not self.bulk or self.deferred is not None:
+            return self.deferred is not None
+        if any(self.store.has_graph(g) for g in derived_graph_iris(self.base_iri)):
+            return False
+        if any(iris(self.base_iri).is_article(g) for g in self.store.graph_names()):
+            return False
+        mark_deriving(self.store, self.base_iri)
+        self.deferred = DeferredDerived(self.store, self.base_iri)
+        self._deferred_failed = False
+        return True
+
+    def finish(self) -> BuildCounts | None:
+        """After a bulk load's last batch: build and write its derived graphs, then drop the
+        marker (:func:`kg.bulk.recover_derived` does the same from the store if a batch failed
+        or this fails: the next writer finds the marker). None when no load was deferred."""
+        deferred, self.deferred = self.deferred, None
+        if deferred is None:
+            return None
+        try:
+            if self._deferred_failed:  # what was put aside may not be what the store holds
+                counts = rebuild_derived(self.store, self.base_iri)
+            else:
+                counts = deferred.build()
+            self.store.drop_graph(deriving_graph_iri(self.base_iri))
+        finally:
+            deferred.close()
+        self.planner = SummaryPlanner(self.store, self.base_iri)  # (fresh state for later writes)
+        self.windows = WindowPlanner(self.store, self.base_iri)
+        self.comentions = CoMentionPlanner(self.store, self.base_iri)
+        self.events = EventPlanner(self.store, self.base_iri)
+        return counts
+
+    def _write_deferred(self, latest: dict[str, Prepared]) -> None:
+        """A batch of a bulk load: the article graphs (new ones through the bulk loader, with the
+        ``graph/loading`` marker as in :meth:`_apply`; one written earlier in the run replaced in
+        the same write) and their facts put aside for :meth:`finish`."""
+        again = {URIRef(i): NTriples(p.body) for i, p in latest.items() if self.deferred.holds(i)}
+        fresh = {URIRef(i): NTriples(p.body) for i, p in latest.items() if not self.deferred.holds(i)}
+        try:
+            if fresh:
+                self.store.replace_graph(self.loading, [(a, KGS.loading, _TRUE) for a in fresh])
+                try:
+                    self.store.bulk_load_graphs(fresh)
+                    self.store.apply_changes(graphs=again, drop=[self.loading])
+                except BaseException:
+                    _try_recover(self.store, self.base_iri)
+                    raise
+            else:
+                self.store.apply_changes(graphs=again)
+            self.deferred.add([(p.facts, p.mentions) for p in latest.values()])
+        except BaseException:
+            self._deferred_failed = True  # finish() rebuilds from the store instead
+            raise
+
     def write(self, batch: Sequence[Prepared]) -> None:
         """Write a batch (ready articles only) in one atomic store write."""
         latest: dict[str, Prepared] = {}
         for item in batch:  # the same article twice in a batch: the later input wins
             latest.pop(item.article, None)
             latest[item.article] = item
+        if self.deferred is not None:
+            self._write_deferred(latest)
+            return
         removed, gone = {}, []
         for iri in latest:
             if self.store.has_graph(URIRef(iri)):
@@ -707,12 +787,16 @@ def ingest_paths(
     force: bool = False,
     progress: Callable[[IngestOutcome], None] | None = None,
     optimize: bool | None = None,
+    bulk: bool | None = None,
 ) -> IngestSummary:
     """Ingest many inputs: prepared in ``jobs`` worker processes, written in atomic batches.
 
     Inputs whose content hash is stored are skipped (unless ``force``); bad inputs are reported
     in the summary and do not stop the others. ``progress`` is called once per input.
     After a large load the on-disk store is compacted (``optimize``; default: 1,000+ written).
+    ``bulk``: write the article graphs first and build the derived graphs once after the last
+    batch (kg/bulk.py), on a store that has no articles yet and a bulk loader; by default when
+    there are at least :data:`BULK_MIN_INPUTS` inputs. The graphs are the same either way.
     """
     if jobs < 1:
         raise UsageError(f"--jobs {jobs}: expected 1 or more worker processes")
@@ -722,6 +806,8 @@ def ingest_paths(
     files = expand_inputs(paths)
     summary = IngestSummary()
     writer = ArticleWriter(store, base_iri)  # first: it undoes an unfinished bulk write
+    if bulk or (bulk is None and len(files) >= BULK_MIN_INPUTS):
+        writer.defer_derived()
     known = frozenset() if force else frozenset(known_hashes(store, files, base_iri))
     settings = {"base_iri": base_iri, "validate": validate, "known": known}
     batch: list[Prepared] = []
@@ -778,6 +864,8 @@ def ingest_paths(
                     break
         if not summary.aborted:
             flush(last=True)
+        if not summary.aborted:
+            _finish(writer, summary)
         if summary.aborted:
             stream.close()  # stops the worker pool
             summary.not_attempted = len(files) - handled
@@ -793,6 +881,22 @@ def ingest_paths(
         summary.timings["optimize"] = time.perf_counter() - began
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _finish(writer: ArticleWriter, summary: IngestSummary) -> None:
+    """Build the derived graphs of a bulk load (if it was one) and time it."""
+    if writer.deferred is None:
+        return
+    began, began_cpu = time.perf_counter(), time.process_time()
+    try:
+        writer.finish()
+    except KgError as err:
+        summary.aborted = (
+            f"{err}; the articles are stored, and the next ingest into this store builds their "
+            "summary, events, windows and co-mention counts first"
+        )
+    summary.timings["derive"] = time.perf_counter() - began
+    summary.timings["derive_cpu"] = time.process_time() - began_cpu
 
 
 def _record(summary: IngestSummary, item: Prepared, progress, failed_reason: str | None = None) -> None:

@@ -249,6 +249,10 @@ class Iris:
         """The graph that lists the new article graphs of a bulk write in flight (kg/ingest.py)."""
         return self._iri("graph", "loading")
 
+    def deriving_graph(self) -> URIRef:
+        """The marker graph of a bulk load whose derived graphs are not written yet (kg/bulk.py)."""
+        return self._iri("graph", "deriving")
+
     def events_graph(self) -> URIRef:
         """The named graph of the events (one node per event, joining its reports)."""
         return self._iri("graph", "events")

@@ -58,8 +58,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
@@ -1032,6 +1033,44 @@ class SummaryPlanner:
         ``events``: the meeting and mission events (:class:`kg.events.EventFacts`) the write
         replaces and those it writes (:meth:`kg.events.EventPlanner.changed_events`).
         """
+        before, listed = self._stage(added, removed, events)
+        remove, add = set(), set()
+        for node, old in before.items():
+            gone, came = old.changes(self._pending[node], node)
+            remove |= gone
+            add |= came
+        rank_remove, rank_add, self._pending_ranks = self._rank_changes(before, listed)
+        return remove | rank_remove, add | rank_add
+
+    def planned_triples(
+        self, added: Iterable[ArticleFacts], events: Iterable = (), chunk: int = 1000
+    ) -> Iterator[tuple]:
+        """The whole summary of ``added`` (articles the summary does not hold yet) and ``events``
+        (the meeting and mission events, :class:`kg.events.EventFacts`), node by node: what
+        :meth:`plan` would add, without holding every triple at once (kg/bulk.py builds the
+        summary of a bulk load so). For a planner made with ``assume_empty``.
+
+        >>> from kg.store import open_store
+        >>> facts = ArticleFacts("https://e.org/a", published="2025-04-09", title="T")
+        >>> def planner():
+        ...     return SummaryPlanner(open_store("memory:"), assume_empty=True)
+        >>> sorted(planner().planned_triples([facts])) == sorted(planner().plan([facts], {})[1])
+        True
+        """
+        before: dict[URIRef, object] = {}
+        articles = iter(added)
+        while batch := list(islice(articles, chunk)):  # (the articles' facts need not be held at once)
+            before.update(self._stage(batch, {}, ((), ()))[0])
+        staged, listed = self._stage([], {}, ((), events))
+        before.update(staged)
+        for node, old in before.items():
+            yield from old.changes(self._pending[node], node)[1]
+        _, rank_add, self._pending_ranks = self._rank_changes(before, listed)
+        yield from rank_add
+
+    def _stage(self, added: list[ArticleFacts], removed: Mapping[str, ArticleFacts], events: tuple) -> tuple:
+        """The new states of the nodes a write touches (``_pending``), their states before it,
+        and the changed sort keys of the event lists."""
         before: dict[URIRef, object] = {}
         self._drop(removed, {facts.article: facts for facts in added}, before)
         for facts in added:
@@ -1050,14 +1089,7 @@ class SummaryPlanner:
                 state = self._touch(pair_iri(a, b, self.base), (a, b), before)
                 for meeting, date in held:
                     state.add(meeting, facts.article, date, names_a, names_b)
-        listed = self._plan_events(*events, before)
-        remove, add = set(), set()
-        for node, old in before.items():
-            gone, came = old.changes(self._pending[node], node)
-            remove |= gone
-            add |= came
-        rank_remove, rank_add, self._pending_ranks = self._rank_changes(before, listed)
-        return remove | rank_remove, add | rank_add
+        return before, self._plan_events(*events, before)
 
     def _plan_events(self, old: Iterable, new: Iterable, before: dict) -> dict:
         """Move the replaced events out of their pairs' nodes and the written ones in (and the
@@ -1204,6 +1236,12 @@ class SummaryPlanner:
             node = pair_iri(a, b, self.base)
             self._touch(node, (a, b), before)
             self._pending[node] = recompute_pair(self.store, a, b, exclude, self.graph)
+
+    def frequent_actors(self, minimum: int) -> set[str]:
+        """The actors with at least ``minimum`` articles after the planned write, of those it touches."""
+        return {
+            str(n) for n, state in self._pending.items() if isinstance(state, ActorState) and state.count >= minimum
+        }
 
     def actor_articles(self, actor: str) -> int:
         """An actor's ``kgs:articles`` after the planned write (0 for an actor this write does

@@ -774,10 +774,23 @@ def expected_windows(store, base_iri: str = DEFAULT_BASE_IRI) -> set[tuple]:
         lists.setdefault((family, actor), {})[row] = key
     out = {marker(base_iri)}
     for (family, actor), whole in lists.items():
-        tiers = tiers_of(whole, TIERS)
-        out.update((URIRef(actor), family.predicate(t), URIRef(r)) for r, t in tiers.items())
-        if len(whole) >= TIERS[-1]:
-            out.add((URIRef(actor), family.bound, _bound_literal(max(whole[r] for r in tiers))))
+        out.update(list_triples(family, actor, whole))
+    return out
+
+
+def list_triples(family: Family, actor: str, whole: dict[str, tuple], length: int | None = None) -> list[tuple]:
+    """The window links (and the bound) of one actor's list (row → sort key): the whole list, or
+    its first rows (every row up to the last tier's end, ties included) and its ``length``.
+
+    >>> rows = {f"https://e.org/r{i}": (f"2025-01-{i:02d}",) for i in range(1, 4)}
+    >>> len(list_triples(FAMILIES[0], "https://e.org/x", rows))  # shorter than a window
+    0
+    """
+    tiers = tiers_of(whole, TIERS)
+    node = URIRef(actor)
+    out = [(node, family.predicate(t), URIRef(r)) for r, t in tiers.items()]
+    if (len(whole) if length is None else length) >= TIERS[-1]:
+        out.append((node, family.bound, _bound_literal(max(whole[r] for r in tiers))))
     return out
 
 

@@ -1,0 +1,340 @@
+"""Bulk loads: the article graphs of a large first ingest through the bulk loader, their derived
+graphs built once after them.
+
+An ingest into a store without articles writes each batch's article graphs with the store's bulk
+loader and puts the batch's summary facts and mentions aside in a temporary file
+(:class:`DeferredDerived`), instead of planning the summary, events, windows and co-mention
+changes of every batch and writing them in a transaction (kg/ingest.py). After the last batch
+:meth:`DeferredDerived.build` computes each derived graph from those facts once, with the same
+functions as a rebuild (clustering each category of mentions, the summary planner on an empty
+store, the windows' and co-mention counts' list functions), and writes them with the bulk loader
+in chunks: the graphs are identical to those the batch-by-batch writes give.
+
+A marker graph ``{base}graph/deriving`` is written before the first article and dropped after the
+last derived triple. A run that stops in between (Ctrl-C, a crash, a full disk) leaves it, and the
+next writer that opens the store rebuilds the derived graphs from the stored article graphs
+(:func:`recover_derived`, through the same builder) before anything else: the store then holds
+each article graph whole (kg/ingest.py ``graph/loading``) with the derived graphs that match them.
+
+>>> from kg.store import open_store
+>>> recover_derived(open_store("memory:"))
+False
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+
+from kg import comentions, windows
+from kg.comentions import CoMentionPlanner, co_mentions_graph_iri
+from kg.comentions import marker as co_mentions_marker
+from kg.errors import StoreError
+from kg.events import (
+    Mention,
+    article_mentions,
+    cluster,
+    event_facts,
+    event_node_triples,
+    events_graph_iri,
+    named_events,
+)
+from kg.iris import iris
+from kg.namespaces import DEFAULT_BASE_IRI
+from kg.summary import KGS, ArticleFacts, SummaryPlanner, article_facts, summary_graph_iri
+from kg.windows import list_triples, rows_of, windows_graph_iri
+from kg.windows import marker as windows_marker
+
+# derived quads handed to the bulk loader at a time: large enough for few index files (the
+# optimize after the ingest merges them), small enough to keep the builder's memory flat
+LOAD_CHUNK_QUADS = 50_000
+CATEGORIES = ("meeting", "mission", "statement")  # mentions of two categories are never one event
+_TRUE = Literal(True)
+
+
+def deriving_graph_iri(base_iri: str = DEFAULT_BASE_IRI) -> URIRef:
+    """The marker graph of a bulk load whose derived graphs are not written yet.
+
+    >>> str(deriving_graph_iri())
+    'https://w3id.org/kg-news/id/graph/deriving'
+    """
+    return iris(base_iri).deriving_graph()
+
+
+def derived_graph_iris(base_iri: str = DEFAULT_BASE_IRI) -> list[URIRef]:
+    """The graphs computed from the article graphs: summary, events, windows, co-mention counts."""
+    return [
+        summary_graph_iri(base_iri),
+        events_graph_iri(base_iri),
+        windows_graph_iri(base_iri),
+        co_mentions_graph_iri(base_iri),
+    ]
+
+
+@dataclass
+class BuildCounts:
+    """What :meth:`DeferredDerived.build` wrote."""
+
+    articles: int = 0
+    events: int = 0
+    quads: dict[str, int] = field(default_factory=dict)  # derived graph → quads written
+
+
+class _Loader:
+    """Hands triples to the store's bulk loader in chunks of about :data:`LOAD_CHUNK_QUADS`."""
+
+    def __init__(self, store, chunk: int = LOAD_CHUNK_QUADS):
+        self.store = store
+        self.chunk = chunk
+        self.held: dict[URIRef, list[tuple]] = {}
+        self.size = 0
+        self.written: dict[URIRef, int] = {}
+
+    def add(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+        held = self.held.setdefault(graph, [])
+        before = len(held)
+        held.extend(triples)
+        self.size += len(held) - before
+        self.written[graph] = self.written.get(graph, 0) + len(held) - before
+        if self.size >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.size:
+            self.store.bulk_load_graphs({g: t for g, t in self.held.items() if t})
+        self.held, self.size = {}, 0
+
+
+class _ListHead:
+    """The first rows of one actor's list as rows arrive in any order: every row whose key is
+    at most the last tier's end's key (ties included), and how many rows the list has."""
+
+    __slots__ = ("rows", "length")
+
+    def __init__(self):
+        self.rows: list[tuple[tuple, str]] = []
+        self.length = 0
+
+    def add(self, row: str, key: tuple) -> None:
+        self.rows.append((key, row))
+        self.length += 1
+        if len(self.rows) >= 4 * windows.TIERS[-1]:
+            self._cut()
+
+    def _cut(self) -> None:
+        self.rows.sort(key=lambda item: item[0])
+        last = self.rows[windows.TIERS[-1] - 1][0]
+        self.rows = [item for item in self.rows if item[0] <= last]
+
+    def whole(self) -> dict[str, tuple]:
+        """The rows kept, row → key (every row of a list shorter than the last tier's end)."""
+        if len(self.rows) > windows.TIERS[-1]:
+            self._cut()
+        return {row: key for key, row in self.rows}
+
+
+class DeferredDerived:
+    """The summary facts and mentions of the articles a bulk load wrote, kept in an unlinked
+    temporary file (in ``directory``, else ``TMPDIR``) until :meth:`build` writes the derived
+    graphs from them. An article written twice counts with its later facts.
+
+    >>> from kg.store import open_store
+    >>> store = open_store("memory:")
+    >>> deferred = DeferredDerived(store)
+    >>> deferred.add([(ArticleFacts("https://e.org/a", published="2025-04-09"), [])])
+    >>> deferred.build().articles
+    1
+    """
+
+    def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, directory: str | None = None):
+        self.store = store
+        self.base = base_iri
+        self._file = tempfile.TemporaryFile(prefix="kg-derived-", dir=directory)
+        self._parts: list[tuple[str, int, int, int]] = []  # (part, batch, offset, length)
+        self._latest: dict[str, int] = {}  # article → the batch that wrote it last
+        self._batches = 0
+
+    def add(self, articles: Sequence[tuple[ArticleFacts, Sequence[Mention]]]) -> None:
+        """Put one batch's articles (their summary facts and mentions) aside."""
+        batch = self._batches
+        self._batches += 1
+        by_category: dict[str, list[Mention]] = {c: [] for c in CATEGORIES}
+        for facts, mentions in articles:
+            self._latest[facts.article] = batch
+            for m in mentions:
+                by_category[m.category].append(m)
+        self._put("facts", batch, [facts for facts, _ in articles])
+        for category, mentions in by_category.items():
+            if mentions:
+                self._put(category, batch, mentions)
+
+    def holds(self, article: str) -> bool:
+        """True when a batch put this article aside already."""
+        return article in self._latest
+
+    def _put(self, part: str, batch: int, items: list) -> None:
+        data = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self._file.seek(0, os.SEEK_END)
+        try:
+            self._file.write(data)
+            self._file.flush()
+        except OSError as err:
+            raise StoreError(
+                f"{self._file.name}: cannot keep the facts of a bulk load aside in the temporary "
+                f"folder ({err.strerror or err}); free space there or set TMPDIR"
+            ) from None
+        self._parts.append((part, batch, offset, len(data)))
+
+    def _items(self, part: str) -> Iterator:
+        """The latest items of one part (the facts, or one category's mentions), in order."""
+        for name, batch, offset, length in self._parts:
+            if name != part:
+                continue
+            self._file.seek(offset)
+            for item in pickle.loads(self._file.read(length)):
+                if self._latest.get(item.article) == batch:
+                    yield item
+
+    def close(self) -> None:
+        """Remove the temporary file."""
+        self._file.close()
+
+    def build(self) -> BuildCounts:
+        """Compute and bulk-load the summary, events, windows and co-mention graphs of every
+        article put aside (the store must hold none of those graphs yet)."""
+        counts = BuildCounts(articles=len(self._latest))
+        loader = _Loader(self.store)
+        events_graph = events_graph_iri(self.base)
+        lists: dict[tuple, _ListHead] = {}
+        listed_events = []  # what the summary's event lists need of the meeting and mission events
+        any_mention = False
+        for category in CATEGORIES:
+            mentions = list(self._items(category))
+            if not mentions:
+                continue
+            any_mention = True
+            named = named_events(cluster(mentions), self.base)
+            counts.events += len(named)
+            for node, members in named:
+                loader.add(events_graph, event_node_triples(node, members))
+                if category != "statement":
+                    listed_events.append(event_facts(node, members))
+            for start in range(0, len(named), 10_000):  # (a row's key in each list it is in)
+                part = named[start : start + 10_000]
+                rows = rows_of(((m.iri, [m]) for _, ms in part for m in ms), events=False)
+                rows.update(rows_of(((str(e), sorted(ms, key=lambda m: m.iri)) for e, ms in part), events=True))
+                for (family, actor, row), key in rows.items():
+                    head = lists.get((family, actor))
+                    if head is None:
+                        head = lists[(family, actor)] = _ListHead()
+                    head.add(row, key)
+            del mentions, named, rows
+            gc.collect()
+        anchors = self._summary(loader, listed_events)
+        del listed_events
+        self._co_mentions(loader, anchors)
+        if any_mention:
+            graph = windows_graph_iri(self.base)
+            loader.add(graph, [windows_marker(self.base)])
+            for (family, actor), head in lists.items():
+                loader.add(graph, list_triples(family, actor, head.whole(), head.length))
+        del lists
+        loader.flush()
+        counts.quads = {str(g): n for g, n in loader.written.items()}
+        return counts
+
+    def _summary(self, loader: _Loader, listed_events: list) -> set[str]:
+        """Write the summary graph; returns the actors with enough articles for co-mention counts."""
+        planner = SummaryPlanner(self.store, self.base, assume_empty=True)
+        graph = summary_graph_iri(self.base)
+        chunk: list[tuple] = []
+        for triple in planner.planned_triples(self._items("facts"), listed_events):
+            chunk.append(triple)
+            if len(chunk) >= loader.chunk:
+                loader.add(graph, chunk)
+                chunk = []
+        loader.add(graph, chunk)
+        return planner.frequent_actors(comentions.THRESHOLD)
+
+    def _co_mentions(self, loader: _Loader, anchors: set[str]) -> None:
+        """Write the co-mention counts of ``anchors`` (counted from the articles' mentions)."""
+        if not anchors:
+            return
+        planner = CoMentionPlanner(self.store, self.base, assume_empty=True)
+        counts: dict[str, dict[str, int]] = {a: {} for a in anchors}
+        for facts in self._items("facts"):
+            for anchor in anchors.intersection(facts.mentioned):
+                row = counts[anchor]
+                for other in facts.mentioned:
+                    if other != anchor:
+                        row[other] = row.get(other, 0) + 1
+        graph = co_mentions_graph_iri(self.base)
+        loader.add(graph, [co_mentions_marker(self.base)])
+        for anchor in sorted(anchors):
+            by_node = {str(planner.node(anchor, o)): (o, c) for o, c in counts.pop(anchor).items()}
+            loader.add(graph, planner.anchor_triples(anchor, by_node))
+
+
+def mark_deriving(store, base_iri: str = DEFAULT_BASE_IRI) -> None:
+    """Write the marker that says the derived graphs are not written yet (before a bulk load)."""
+    marker = deriving_graph_iri(base_iri)
+    store.replace_graph(marker, [(marker, KGS.deriving, _TRUE)])
+
+
+def recover_derived(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:
+    """After a bulk load that did not finish (its marker graph is there): drop the derived graphs
+    and build them again from the stored article graphs, then drop the marker; returns whether
+    there was anything to do. Run by every writer when it opens a store (kg/ingest.py)."""
+    marker = deriving_graph_iri(base_iri)
+    if not store.has_graph(marker):
+        return False
+    rebuild_derived(store, base_iri)
+    store.drop_graph(marker)
+    return True
+
+
+def rebuild_derived(store, base_iri: str = DEFAULT_BASE_IRI) -> BuildCounts:
+    """Replace the summary, events, windows and co-mention graphs by those the stored article
+    graphs give, built as a bulk load builds them (on a store with a bulk loader).
+
+    >>> from kg.store import open_store
+    >>> rebuild_derived(open_store("memory:")).articles
+    0
+    """
+    present = [g for g in derived_graph_iris(base_iri) if store.has_graph(g)]
+    if present:
+        store.apply_changes(drop=present)
+    deferred = DeferredDerived(store, base_iri)
+    try:
+        made = iris(base_iri)
+        batch: list[tuple[ArticleFacts, list[Mention]]] = []
+        for name in store.graph_names():
+            if made.is_article(name):
+                triples = list(store.iter_graph_triples(name))
+                batch.append((article_facts(str(name), triples), article_mentions(str(name), triples)))
+                if len(batch) >= 500:
+                    deferred.add(batch)
+                    batch = []
+        if batch:
+            deferred.add(batch)
+        return deferred.build()
+    finally:
+        deferred.close()
+
+
+__all__ = [
+    "BuildCounts",
+    "DeferredDerived",
+    "LOAD_CHUNK_QUADS",
+    "derived_graph_iris",
+    "deriving_graph_iri",
+    "mark_deriving",
+    "rebuild_derived",
+    "recover_derived",
+]

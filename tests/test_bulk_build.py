@@ -1,0 +1,238 @@
+"""A bulk load (a large first ingest) writes the article graphs first and builds the summary,
+events, windows and co-mention graphs once after them (kg/bulk.py): the same quads as batch by
+batch; a run that stops before the derived graphs are written leaves a marker, and the next
+writer rebuilds them from the article graphs."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from typer.testing import CliRunner
+
+from kg import comentions, windows
+from kg.bulk import DeferredDerived, _ListHead, deriving_graph_iri, rebuild_derived
+from kg.cli import app
+from kg.errors import StoreError
+from kg.ingest import ArticleWriter, ingest_paths
+from kg.iris import iris
+from kg.store import open_store
+
+sys.path.insert(0, str(ROOT))
+from benchmarks.generate import write_corpus
+
+DERIVING = deriving_graph_iri()
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def small_lists(monkeypatch):
+    """Windows and co-mention counts from a few articles on, so that a small corpus has them."""
+    monkeypatch.setattr(windows, "TIERS", (2, 4))
+    monkeypatch.setattr(comentions, "THRESHOLD", 4)
+    monkeypatch.setattr(comentions, "TIERS", (2, 4))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(folder, 40, seed=11, reports_per_event=3)  # shared events and quotes
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpus_with_a_correction(tmp_path_factory, corpus) -> Path:
+    """The corpus plus a later, corrected version of one of its sheets (the same article): the
+    later input wins, whether both are in one batch or not."""
+    folder = tmp_path_factory.mktemp("corrected")
+    paths = sorted(corpus.glob("*.json"))
+    for path in paths:
+        shutil.copy(path, folder / path.name)
+    sheet = json.loads(paths[3].read_text())
+    sheet["title"] = "Corrected headline"
+    sheet["statements"] = sheet["statements"][1:]
+    (folder / "zz-correction.json").write_text(json.dumps(sheet))
+    return folder
+
+
+def quads(store) -> list[str]:
+    return sorted(str(q) for q in store.raw.quads_for_pattern(None, None, None, None))
+
+
+@pytest.mark.parametrize(
+    ("folder", "batch_size", "jobs"),
+    [("corpus", 7, 1), ("corpus", 40, 2), ("corpus_with_a_correction", 5, 1), ("corpus_with_a_correction", 100, 1)],
+)
+def test_a_bulk_load_writes_the_same_quads_as_batch_by_batch_writes(request, tmp_path, folder, batch_size, jobs):
+    inputs = request.getfixturevalue(folder)
+    stores = {}
+    for bulk in (True, False):
+        store = open_store(str(tmp_path / f"store-{bulk}"))
+        summary = ingest_paths(store, [inputs], bulk=bulk, batch_size=batch_size, jobs=jobs, optimize=False)
+        assert summary.ingested == len(list(inputs.glob("*.json"))) and not summary.aborted
+        assert ("derive" in summary.timings) is bulk
+        stores[bulk] = quads(store)
+        assert not store.has_graph(DERIVING)
+        store.close()
+    assert any("/graph/windows" in q and "window" in q.split()[1] for q in stores[False])  # lists had windows
+    assert any("coCounted" in q for q in stores[False])  # and anchors had counts
+    assert stores[True] == stores[False]
+
+
+def test_rebuilding_the_derived_graphs_gives_them_again(tmp_path, corpus):
+    store = open_store("memory:")
+    ingest_paths(store, [corpus], bulk=False, optimize=False)
+    before = quads(store)
+    counts = rebuild_derived(store)
+    assert counts.articles == 40 and counts.events > 0
+    assert quads(store) == before
+
+
+def test_a_store_with_articles_is_written_batch_by_batch(tmp_path, corpus):
+    store = open_store("memory:")
+    ingest_paths(store, [sorted(corpus.glob("*.json"))[0]], optimize=False)
+    writer = ArticleWriter(store)
+    assert not writer.defer_derived()  # (it has an article: the derived graphs are kept as it goes)
+    assert writer.finish() is None
+
+
+def test_a_store_without_a_bulk_loader_is_written_batch_by_batch(corpus):
+    import dataclasses
+
+    store = open_store("memory:")
+    store.capabilities = dataclasses.replace(store.capabilities, can_bulk_load=False)
+    summary = ingest_paths(store, [corpus], bulk=True, optimize=False)
+    assert summary.ingested == 40 and "derive" not in summary.timings
+
+
+def reference(tmp_path: Path, corpus: Path, count: int | None = None) -> list[str]:
+    """The quads of a batch-by-batch ingest of the first ``count`` sheets (all by default)."""
+    folder = tmp_path / f"first{count}"
+    folder.mkdir(parents=True)
+    for path in sorted(corpus.glob("*.json"))[:count]:
+        shutil.copy(path, folder / path.name)
+    store = open_store("memory:")
+    ingest_paths(store, [folder], bulk=False, optimize=False)
+    return quads(store)
+
+
+@pytest.mark.parametrize("fails", ["article batch", "derived graphs"])
+def test_a_bulk_load_that_fails_leaves_a_marker_and_the_next_writer_rebuilds(tmp_path, corpus, monkeypatch, fails):
+    path = tmp_path / "store"
+    store = open_store(str(path))
+    original, calls = store.bulk_load_graphs, []
+
+    def bulk_load(graphs):
+        calls.append(len(graphs))
+        derived = any("/graph/" in str(g) for g in graphs)
+        if (fails == "article batch" and len(calls) == 3) or (fails == "derived graphs" and derived):
+            original(dict(list(graphs.items())[: len(graphs) // 2]))  # half written, then the disk is full
+            raise StoreError("disk full (simulated)")
+        return original(graphs)
+
+    monkeypatch.setattr(store, "bulk_load_graphs", bulk_load)
+    summary = ingest_paths(store, [corpus], bulk=True, batch_size=8, optimize=False)
+    assert summary.aborted and "disk full (simulated)" in summary.aborted
+    assert store.has_graph(DERIVING)  # a reader can tell the derived graphs are not complete
+    if fails == "derived graphs":
+        assert summary.ingested == 40 and "next ingest into this store builds" in summary.aborted
+    stored = 16 if fails == "article batch" else 40
+    store.close()
+    monkeypatch.undo()
+    store = open_store(str(path))
+    ArticleWriter(store)  # any writer rebuilds them first
+    assert not store.has_graph(DERIVING)
+    assert quads(store) == reference(tmp_path, corpus, stored)
+    again = ingest_paths(store, [corpus], optimize=False)
+    assert (again.ingested, again.unchanged) == (40 - stored, stored)
+    assert quads(store) == reference(tmp_path / "all", corpus)
+    store.close()
+
+
+_KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from kg import comentions, windows
+    from kg.ingest import ingest_paths
+    from kg.store import open_store
+    from kg.store.oxigraph import OxigraphStore
+
+    windows.TIERS, comentions.THRESHOLD, comentions.TIERS = (2, 4), 4, (2, 4)
+    store, corpus = open_store(sys.argv[1]), Path(sys.argv[2])
+    bulk = OxigraphStore.bulk_load_graphs
+
+    def bulk_load(self, graphs):
+        if any("/graph/" in str(g) for g in graphs):  # the first chunk of derived quads: half, then killed
+            bulk(self, dict(list(graphs.items())[: 1]))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return bulk(self, graphs)
+
+    OxigraphStore.bulk_load_graphs = bulk_load
+    ingest_paths(store, [corpus], bulk=True, batch_size=8, optimize=False)
+    """
+)
+
+
+def test_a_writer_killed_while_building_the_derived_graphs_leaves_them_to_the_next(tmp_path, corpus):
+    path = tmp_path / "store"
+    killed = subprocess.run([sys.executable, "-c", _KILLER, str(path), str(corpus)], capture_output=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+    with open_store(str(path), read_only=True) as seen:
+        assert seen.has_graph(DERIVING)
+    store = open_store(str(path))
+    ArticleWriter(store)
+    assert not store.has_graph(DERIVING)
+    assert quads(store) == reference(tmp_path, corpus)
+    store.close()
+
+
+def test_facts_that_cannot_be_put_aside_name_the_file_and_what_to_do(monkeypatch):
+    deferred = DeferredDerived(open_store("memory:"))
+
+    class FullDisk:
+        name = deferred._file.name
+
+        def seek(self, *args):
+            return 0
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    deferred._file = FullDisk()
+    with pytest.raises(StoreError, match="cannot keep the facts of a bulk load aside.*No space left.*TMPDIR"):
+        deferred.add([])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_list_head_keeps_the_rows_that_decide_the_window(seed):
+    rng = random.Random(seed)
+    rows = {f"r{i}": (rng.randint(0, 60), rng.choice("ab")) for i in range(rng.randint(0, 3000))}  # many ties
+    head = _ListHead()
+    for row, key in rng.sample(sorted(rows.items()), len(rows)):
+        head.add(row, key)
+    assert head.length == len(rows)
+    family = windows.FAMILIES[0]
+    assert sorted(windows.list_triples(family, "https://e.org/x", head.whole(), head.length)) == sorted(
+        windows.list_triples(family, "https://e.org/x", rows)
+    )
+
+
+def test_cli_bulk_flag_and_timings(tmp_path, corpus):
+    store = tmp_path / "store"
+    result = runner.invoke(app, ["--store", str(store), "ingest", str(corpus), "--bulk", "--timings"])
+    assert result.exit_code == 0, result.output
+    assert "40 ingested" in result.output and "derive" in result.output
+    result = runner.invoke(app, ["--store", str(store), "validate"])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_marker_graph_is_named_by_the_base_iri():
+    assert str(DERIVING) == str(iris().deriving_graph())
