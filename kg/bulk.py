@@ -43,6 +43,7 @@ from kg.events import (
     event_facts,
     event_node_triples,
     events_graph_iri,
+    match_keys,
     named_events,
 )
 from kg.iris import iris
@@ -219,10 +220,15 @@ class DeferredDerived:
             if not mentions:
                 continue
             any_mention = True
-            named = named_events(cluster(mentions), self.base)
+            keys = {m.iri: match_keys.__wrapped__(m) for m in mentions}  # (once each: the cache is smaller)
+
+            def keys_of(mention: Mention, keys: dict = keys) -> tuple[str, ...]:
+                return keys[mention.iri]
+
+            named = named_events(cluster(mentions, keys_of), self.base)
             counts.events += len(named)
             for node, members in named:
-                loader.add(events_graph, event_node_triples(node, members))
+                loader.add(events_graph, event_node_triples(node, members, keys_of))
                 if category != "statement":
                     listed_events.append(event_facts(node, members))
             for start in range(0, len(named), 10_000):  # (a row's key in each list it is in)
@@ -234,7 +240,7 @@ class DeferredDerived:
                     if head is None:
                         head = lists[(family, actor)] = _ListHead()
                     head.add(row, key)
-            del mentions, named, rows
+            del mentions, named, rows, keys
             gc.collect()
         anchors = self._summary(loader, listed_events)
         del listed_events

@@ -55,7 +55,7 @@ import heapq
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -445,16 +445,19 @@ def _order(m: Mention) -> tuple:
     return (-(len(m.date) if m.date else 0), m.date or "", m.article, m.iri)
 
 
-def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:
+def cluster(
+    mentions: Iterable[Mention], keys_of: Callable[[Mention], tuple[str, ...]] = match_keys
+) -> list[list[Mention]]:
     """Group mentions into events; the result depends on the set of mentions, not their order.
 
     Each mention, in :func:`_order`, joins the one event all of whose mentions it is
     :func:`compatible` with; with none, or more than one (ambiguous), it starts an event.
+    ``keys_of``: :func:`match_keys`, or a lookup of the keys computed once (kg/bulk.py).
     """
     events: list[list[Mention]] = []
     by_key: dict[str, set[int]] = {}
     for mention in sorted(set(mentions), key=_order):
-        keys = match_keys(mention)
+        keys = keys_of(mention)
         candidates = sorted({i for k in keys for i in by_key.get(k, ())})
         fitting = [i for i in candidates if all(compatible(mention, other) for other in events[i])]
         if len(fitting) == 1:
@@ -576,7 +579,9 @@ def _event_kind(members: Sequence[Mention]) -> str:
     return min(counts, key=lambda k: (-counts[k], _KIND_ORDER.index(k) if k in _KIND_ORDER else 99, k))
 
 
-def event_node_triples(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
+def event_node_triples(
+    node: URIRef, members: Sequence[Mention], keys_of: Callable[[Mention], tuple[str, ...]] = match_keys
+) -> set[tuple]:
     """The events graph's triples of one event (named by :func:`named_events`) and of its mentions.
 
     >>> m = Mention("m:1", "meeting", "a:1", "talks", ("p:x", "p:y"), None, "2025-04", "2025-04-10")
@@ -592,7 +597,7 @@ def event_node_triples(node: URIRef, members: Sequence[Mention]) -> set[tuple]:
     for m in members:
         mention = URIRef(m.iri)
         out.add((node, KG.mention, mention))
-        out.update((mention, _MATCH_KEY, _plain(k)) for k in match_keys(m))
+        out.update((mention, _MATCH_KEY, _plain(k)) for k in keys_of(m))
         out.add((mention, _MATCH_FEATURES, _plain(features(m))))
     out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
     published = sorted(m.published for m in members if m.published)
