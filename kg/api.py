@@ -359,10 +359,9 @@ class KnowledgeGraph:
         >>> graph.ingest([parse_factsheet(EXAMPLE_SHEET)]).ingested
         1
         """
-        from kg.ingest import DEFAULT_BATCH, IngestSummary, ingest_paths
+        from kg.ingest import IngestSummary, ingest_paths
 
         self._writable()
-        batch_size = batch_size or DEFAULT_BATCH
         from kg.fetch import is_url
 
         if isinstance(source, FactSheet):

@@ -27,12 +27,15 @@ import gc
 import os
 import pickle
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rdflib import Literal, URIRef
 
 from kg import comentions, windows
+from kg.caches import release_free_memory
 from kg.comentions import CoMentionPlanner, co_mentions_graph_iri
 from kg.comentions import marker as co_mentions_marker
 from kg.errors import StoreError
@@ -55,7 +58,10 @@ from kg.windows import marker as windows_marker
 # derived quads handed to the bulk loader at a time: large enough for few index files (the
 # optimize after the ingest merges them), small enough to keep the builder's memory flat
 LOAD_CHUNK_QUADS = 50_000
-CATEGORIES = ("meeting", "mission", "statement")  # mentions of two categories are never one event
+# mentions of two categories are never one event, nor quotes of two speakers: a build clusters
+# meetings, missions and the quotes in this many parts by speaker, one part at a time (quotes are
+# the most numerous mentions)
+QUOTE_PARTS = 8
 _TRUE = Literal(True)
 
 
@@ -112,6 +118,29 @@ class _Loader:
         self.held, self.size = {}, 0
 
 
+def _mention_parts() -> list[str]:
+    """The parts a build clusters one at a time: meetings, missions, and quotes by speaker."""
+    return ["meeting", "mission", *(f"statement/{i}" for i in range(QUOTE_PARTS))]
+
+
+def _part_of(mention: Mention) -> str:
+    """The part of :func:`_mention_parts` a mention is clustered in (a quote's: by its speaker).
+
+    >>> _part_of(Mention("m:1", "meeting", "a:1", "talks", ("p:x", "p:y")))
+    'meeting'
+    """
+    if mention.category != "statement":
+        return mention.category
+    return f"statement/{zlib.crc32(mention.participants[0].encode()) % QUOTE_PARTS}"
+
+
+class _Mentioned(NamedTuple):
+    """The actors one article mentions (what the co-mention counts need of it)."""
+
+    article: str
+    mentioned: tuple[str, ...]
+
+
 class _ListHead:
     """The first rows of one actor's list as rows arrive in any order: every row whose key is
     at most the last tier's end's key (ties included), and how many rows the list has."""
@@ -125,7 +154,7 @@ class _ListHead:
     def add(self, row: str, key: tuple) -> None:
         self.rows.append((key, row))
         self.length += 1
-        if len(self.rows) >= 4 * windows.TIERS[-1]:
+        if len(self.rows) >= 2 * windows.TIERS[-1]:
             self._cut()
 
     def _cut(self) -> None:
@@ -160,20 +189,33 @@ class DeferredDerived:
         self._parts: list[tuple[str, int, int, int]] = []  # (part, batch, offset, length)
         self._latest: dict[str, int] = {}  # article → the batch that wrote it last
         self._batches = 0
+        # (family, actor) → the mentions with the actor in that family's categories: at least
+        # the rows of the actor's list (an event's row needs one of its mentions), so a list
+        # counted short of the first tier has no window, and a build keeps none of its rows
+        # (an article written twice counts twice: still at least the rows)
+        self._rows_at_most: dict[tuple, int] = {}
+
+    def _count_rows(self, mention: Mention) -> None:
+        for family in windows.FAMILIES:
+            for actor in family.actors((mention,)):
+                key = (family.name, actor)
+                self._rows_at_most[key] = self._rows_at_most.get(key, 0) + 1
 
     def add(self, articles: Sequence[tuple[ArticleFacts, Sequence[Mention]]]) -> None:
         """Put one batch's articles (their summary facts and mentions) aside."""
         batch = self._batches
         self._batches += 1
-        by_category: dict[str, list[Mention]] = {c: [] for c in CATEGORIES}
+        by_part: dict[str, list[Mention]] = {part: [] for part in _mention_parts()}
         for facts, mentions in articles:
             self._latest[facts.article] = batch
             for m in mentions:
-                by_category[m.category].append(m)
+                by_part[_part_of(m)].append(m)
+                self._count_rows(m)
         self._put("facts", batch, [facts for facts, _ in articles])
-        for category, mentions in by_category.items():
+        self._put("mentioned", batch, [_Mentioned(facts.article, facts.mentioned) for facts, _ in articles])
+        for part, mentions in by_part.items():
             if mentions:
-                self._put(category, batch, mentions)
+                self._put(part, batch, mentions)
 
     def holds(self, article: str) -> bool:
         """True when a batch put this article aside already."""
@@ -208,15 +250,32 @@ class DeferredDerived:
 
     def build(self) -> BuildCounts:
         """Compute and bulk-load the summary, events, windows and co-mention graphs of every
-        article put aside (the store must hold none of those graphs yet)."""
+        article put aside (the store must hold none of those graphs yet). One graph after the
+        other, each one's state let go before the next: events and windows (from the mentions,
+        a category at a time), then the summary (from the facts and the events' list facts),
+        then the co-mention counts."""
         counts = BuildCounts(articles=len(self._latest))
         loader = _Loader(self.store)
+        listed_events = self._events_and_windows(loader, counts)
+        _let_go()
+        anchors = self._summary(loader, listed_events)
+        del listed_events
+        _let_go()
+        self._co_mentions(loader, anchors)
+        loader.flush()
+        counts.quads = {str(g): n for g, n in loader.written.items()}
+        return counts
+
+    def _events_and_windows(self, loader: _Loader, counts: BuildCounts) -> list:
+        """Write the events graph and the windows graph; returns the list facts of the meeting
+        and mission events (:class:`kg.events.EventFacts`) for the summary."""
         events_graph = events_graph_iri(self.base)
         lists: dict[tuple, _ListHead] = {}
-        listed_events = []  # what the summary's event lists need of the meeting and mission events
+        listed_events = []
         any_mention = False
-        for category in CATEGORIES:
-            mentions = list(self._items(category))
+        first_tier = windows.TIERS[0]
+        for part in _mention_parts():
+            mentions = list(self._items(part))
             if not mentions:
                 continue
             any_mention = True
@@ -226,11 +285,13 @@ class DeferredDerived:
                 return keys[mention.iri]
 
             named = named_events(cluster(mentions, keys_of), self.base)
+            del mentions
             counts.events += len(named)
             for node, members in named:
                 loader.add(events_graph, event_node_triples(node, members, keys_of))
-                if category != "statement":
+                if members[0].category != "statement":
                     listed_events.append(event_facts(node, members))
+            del keys
             for start in range(0, len(named), 10_000):  # (a row's key in each list it is in)
                 part = named[start : start + 10_000]
                 rows = rows_of(((m.iri, [m]) for _, ms in part for m in ms), events=False)
@@ -238,22 +299,20 @@ class DeferredDerived:
                 for (family, actor, row), key in rows.items():
                     head = lists.get((family, actor))
                     if head is None:
+                        if self._rows_at_most.get((family.name, actor), 0) < first_tier:
+                            continue  # (too short for a window: nothing of it is written)
                         head = lists[(family, actor)] = _ListHead()
                     head.add(row, key)
-            del mentions, named, rows, keys
-            gc.collect()
-        anchors = self._summary(loader, listed_events)
-        del listed_events
-        self._co_mentions(loader, anchors)
-        if any_mention:
+                del part, rows
+            del named
+            _let_go()
+        if any_mention:  # (an events graph: then a windows graph, with its marker)
             graph = windows_graph_iri(self.base)
             loader.add(graph, [windows_marker(self.base)])
-            for (family, actor), head in lists.items():
+            while lists:
+                (family, actor), head = lists.popitem()
                 loader.add(graph, list_triples(family, actor, head.whole(), head.length))
-        del lists
-        loader.flush()
-        counts.quads = {str(g): n for g, n in loader.written.items()}
-        return counts
+        return listed_events
 
     def _summary(self, loader: _Loader, listed_events: list) -> set[str]:
         """Write the summary graph; returns the actors with enough articles for co-mention counts."""
@@ -274,7 +333,7 @@ class DeferredDerived:
             return
         planner = CoMentionPlanner(self.store, self.base, assume_empty=True)
         counts: dict[str, dict[str, int]] = {a: {} for a in anchors}
-        for facts in self._items("facts"):
+        for facts in self._items("mentioned"):  # (the actors each article mentions: quick to read)
             for anchor in anchors.intersection(facts.mentioned):
                 row = counts[anchor]
                 for other in facts.mentioned:
@@ -285,6 +344,12 @@ class DeferredDerived:
         for anchor in sorted(anchors):
             by_node = {str(planner.node(anchor, o)): (o, c) for o, c in counts.pop(anchor).items()}
             loader.add(graph, planner.anchor_triples(anchor, by_node))
+
+
+def _let_go() -> None:
+    """Collect what a step let go and give the freed pages back, before the next step."""
+    gc.collect()
+    release_free_memory()
 
 
 def mark_deriving(store, base_iri: str = DEFAULT_BASE_IRI) -> None:

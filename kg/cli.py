@@ -262,7 +262,9 @@ def ingest(
     ),
     no_validate: bool = typer.Option(False, "--no-validate", help="Store without SHACL validation."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes that read, map and validate."),
-    batch: int = typer.Option(200, "--batch", min=1, help="Articles per atomic write."),
+    batch: int | None = typer.Option(
+        None, "--batch", min=1, help="Articles per atomic write (default 200; 500 in a bulk load).", show_default=False
+    ),
     force: bool = typer.Option(False, "--force", help="Re-ingest inputs whose content is already stored."),
     bulk: bool | None = typer.Option(
         None,

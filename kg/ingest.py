@@ -5,7 +5,8 @@ One article: :func:`ingest_factsheet` maps, validates and stores a sheet. Many:
 (``.txt``/``.html``/``.htm``, through the extraction pipeline), maps and validates them in
 worker processes, and writes them in batches. Every write is one atomic store operation that
 replaces whole article graphs and updates the summary graph (:mod:`kg.summary`) with them, so
-after Ctrl-C or a crash the store holds each article completely or not at all.
+after Ctrl-C or a crash the store holds each article completely or not at all. A large first
+ingest is a bulk load (:mod:`kg.bulk`): article graphs first, derived graphs once after them.
 
 Re-ingesting an unchanged input is a no-op: the article node keeps ``kg:contentSha256``, the
 SHA-256 of the input's bytes (with kg's version and base IRI, which also shape the triples),
@@ -79,6 +80,9 @@ SHEET_SUFFIXES = (".json", ".yaml", ".yml")
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
 INPUT_SUFFIXES = SHEET_SUFFIXES + TEXT_SUFFIXES
 DEFAULT_BATCH = 200
+# a bulk load's batches (kg/bulk.py) write article graphs only: larger ones make fewer, larger
+# bulk loads (the bulk loader's CPU a quad falls with the size of a load)
+BULK_BATCH = 500
 FEW_INPUTS = 2000  # up to this many input files, their content hashes are looked up one by one
 # A batch with at least this many new articles bulk-loads them (on a store that can): the bulk
 # loader writes new files each time, worth it for a batch, not for one article at a time.
@@ -783,7 +787,7 @@ def ingest_paths(
     base_iri: str = DEFAULT_BASE_IRI,
     validate: bool = True,
     jobs: int = 1,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     force: bool = False,
     progress: Callable[[IngestOutcome], None] | None = None,
     optimize: bool | None = None,
@@ -800,14 +804,14 @@ def ingest_paths(
     """
     if jobs < 1:
         raise UsageError(f"--jobs {jobs}: expected 1 or more worker processes")
-    if batch_size < 1:
+    if batch_size is not None and batch_size < 1:
         raise UsageError(f"batch size {batch_size}: expected 1 or more articles per write")
     started = time.perf_counter()
     files = expand_inputs(paths)
     summary = IngestSummary()
     writer = ArticleWriter(store, base_iri)  # first: it undoes an unfinished bulk write
-    if bulk or (bulk is None and len(files) >= BULK_MIN_INPUTS):
-        writer.defer_derived()
+    deferred = (bulk or (bulk is None and len(files) >= BULK_MIN_INPUTS)) and writer.defer_derived()
+    batch_size = batch_size or (BULK_BATCH if deferred else DEFAULT_BATCH)
     known = frozenset() if force else frozenset(known_hashes(store, files, base_iri))
     settings = {"base_iri": base_iri, "validate": validate, "known": known}
     batch: list[Prepared] = []

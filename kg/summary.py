@@ -558,6 +558,22 @@ class EventPairState(_Diff):
         return _event_pair_key(len(self.events), self.name_a, self.name_b, self.a, self.b) if self.events else None
 
 
+_BLANKS: dict[type, object] = {}
+
+
+def _blank(state):
+    """The empty state of ``state``'s kind, one object shared by every node: what a node that is
+    not stored had before a write (its triples: none). Never changed: a write changes copies.
+
+    >>> _blank(ActorState(count=3)).count, _blank(PairState("a", "b")).meetings
+    (0, set())
+    """
+    kind = type(state)
+    if kind not in _BLANKS:
+        _BLANKS[kind] = kind("", "") if kind in (PairState, EventPairState) else kind()
+    return _BLANKS[kind]
+
+
 def _event_pair_key(count: int, name_a: str | None, name_b: str | None, a: str, b: str) -> tuple:
     return (-count, name_a is not None, name_a or "", name_b is not None, name_b or "", a, b)
 
@@ -838,6 +854,7 @@ class SummaryPlanner:
         self._needed: set[str] = set()  # the families a write needed whole (kept whole)
         self._ranks: dict[URIRef, dict[URIRef, int]] = {kind: {} for kind in _RANK_KINDS}
         self._pending_ranks: tuple | None = None
+        self._all_new = False  # (planned_triples: every node is new)
 
     def _load_keys(self, complete: Iterable[URIRef] = ()) -> dict[URIRef, dict[URIRef, tuple]]:
         """The sort keys by list: of the listed nodes (and those a write changed since), and of
@@ -1020,7 +1037,7 @@ class SummaryPlanner:
                 if article
                 else ActorState.from_triples(found)
             )
-        before[node] = state.copy()
+        before[node] = _blank(state) if self._all_new else state.copy()
         self._pending[node] = state
         return state
 
@@ -1059,9 +1076,13 @@ class SummaryPlanner:
         """
         before: dict[URIRef, object] = {}
         articles = iter(added)
-        while batch := list(islice(articles, chunk)):  # (the articles' facts need not be held at once)
-            before.update(self._stage(batch, {}, ((), ()))[0])
-        staged, listed = self._stage([], {}, ((), events))
+        self._all_new = True  # (every node's state before is the empty one: shared, not copied)
+        try:
+            while batch := list(islice(articles, chunk)):  # (the articles' facts need not be held at once)
+                before.update(self._stage(batch, {}, ((), ()))[0])
+            staged, listed = self._stage([], {}, ((), events))
+        finally:
+            self._all_new = False
         before.update(staged)
         for node, old in before.items():
             yield from old.changes(self._pending[node], node)[1]
@@ -1164,7 +1185,7 @@ class SummaryPlanner:
                 state = self._states[node].copy()
             else:
                 state = loaded.get(node) or EventPairState(a, b)
-            before[node] = state.copy()
+            before[node] = _blank(state) if self._all_new else state.copy()
             self._pending[node] = state
         pairs[node] = state
         return state
