@@ -62,6 +62,8 @@ LOAD_CHUNK_QUADS = 50_000
 # meetings, missions and the quotes in this many parts by speaker, one part at a time (quotes are
 # the most numerous mentions)
 QUOTE_PARTS = 8
+SUMMARY_CHUNK = 1000  # articles the summary planner takes at a time (events: ten times as many)
+_LISTED_EVENTS = "listed events"  # the part of the list facts of the meeting and mission events
 _TRUE = Literal(True)
 
 
@@ -234,13 +236,17 @@ class DeferredDerived:
             ) from None
         self._parts.append((part, batch, offset, len(data)))
 
+    def _parts_of(self, part: str) -> Iterator[tuple[int, list]]:
+        """Each batch's items of one part, in order: (batch, items)."""
+        for name, batch, offset, length in self._parts:
+            if name == part:
+                self._file.seek(offset)
+                yield batch, pickle.loads(self._file.read(length))
+
     def _items(self, part: str) -> Iterator:
         """The latest items of one part (the facts, or one category's mentions), in order."""
-        for name, batch, offset, length in self._parts:
-            if name != part:
-                continue
-            self._file.seek(offset)
-            for item in pickle.loads(self._file.read(length)):
+        for batch, items in self._parts_of(part):
+            for item in items:
                 if self._latest.get(item.article) == batch:
                     yield item
 
@@ -256,22 +262,20 @@ class DeferredDerived:
         then the co-mention counts."""
         counts = BuildCounts(articles=len(self._latest))
         loader = _Loader(self.store)
-        listed_events = self._events_and_windows(loader, counts)
+        self._events_and_windows(loader, counts)
         _let_go()
-        anchors = self._summary(loader, listed_events)
-        del listed_events
+        anchors = self._summary(loader)
         _let_go()
         self._co_mentions(loader, anchors)
         loader.flush()
         counts.quads = {str(g): n for g, n in loader.written.items()}
         return counts
 
-    def _events_and_windows(self, loader: _Loader, counts: BuildCounts) -> list:
-        """Write the events graph and the windows graph; returns the list facts of the meeting
-        and mission events (:class:`kg.events.EventFacts`) for the summary."""
+    def _events_and_windows(self, loader: _Loader, counts: BuildCounts) -> None:
+        """Write the events graph and the windows graph; put the list facts of the meeting and
+        mission events (:class:`kg.events.EventFacts`) aside for the summary."""
         events_graph = events_graph_iri(self.base)
         lists: dict[tuple, _ListHead] = {}
-        listed_events = []
         any_mention = False
         first_tier = windows.TIERS[0]
         for part in _mention_parts():
@@ -287,10 +291,14 @@ class DeferredDerived:
             named = named_events(cluster(mentions, keys_of), self.base)
             del mentions
             counts.events += len(named)
+            listed = []
             for node, members in named:
                 loader.add(events_graph, event_node_triples(node, members, keys_of))
                 if members[0].category != "statement":
-                    listed_events.append(event_facts(node, members))
+                    listed.append(event_facts(node, members))
+            if listed:  # (put aside too: what the events step keeps would stay in the heap's pages)
+                self._put(_LISTED_EVENTS, -1, listed)
+            del listed
             del keys
             for start in range(0, len(named), 10_000):  # (a row's key in each list it is in)
                 part = named[start : start + 10_000]
@@ -312,14 +320,14 @@ class DeferredDerived:
             while lists:
                 (family, actor), head = lists.popitem()
                 loader.add(graph, list_triples(family, actor, head.whole(), head.length))
-        return listed_events
 
-    def _summary(self, loader: _Loader, listed_events: list) -> set[str]:
+    def _summary(self, loader: _Loader) -> set[str]:
         """Write the summary graph; returns the actors with enough articles for co-mention counts."""
         planner = SummaryPlanner(self.store, self.base, assume_empty=True)
         graph = summary_graph_iri(self.base)
         chunk: list[tuple] = []
-        for triple in planner.planned_triples(self._items("facts"), listed_events):
+        listed_events = (facts for _, items in self._parts_of(_LISTED_EVENTS) for facts in items)
+        for triple in planner.planned_triples(self._items("facts"), listed_events, chunk=SUMMARY_CHUNK):
             chunk.append(triple)
             if len(chunk) >= loader.chunk:
                 loader.add(graph, chunk)

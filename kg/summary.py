@@ -1080,10 +1080,15 @@ class SummaryPlanner:
         try:
             while batch := list(islice(articles, chunk)):  # (the articles' facts need not be held at once)
                 before.update(self._stage(batch, {}, ((), ()))[0])
-            staged, listed = self._stage([], {}, ((), events))
+            listed: dict[URIRef, dict] = {}
+            facts = iter(events)
+            while batch := list(islice(facts, 10 * chunk)):  # (nor the events' list facts)
+                staged, changed = self._stage([], {}, ((), batch))
+                before.update(staged)
+                for kind, keys in changed.items():
+                    listed.setdefault(kind, {}).update(keys)
         finally:
             self._all_new = False
-        before.update(staged)
         for node, old in before.items():
             yield from old.changes(self._pending[node], node)[1]
         _, rank_add, self._pending_ranks = self._rank_changes(before, listed)

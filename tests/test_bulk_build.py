@@ -86,6 +86,17 @@ def test_a_bulk_load_writes_the_same_quads_as_batch_by_batch_writes(request, tmp
     assert stores[True] == stores[False]
 
 
+def test_the_summary_of_a_bulk_load_is_the_same_taken_a_few_articles_and_events_at_a_time(
+    tmp_path, corpus, monkeypatch
+):
+    whole = open_store("memory:")
+    ingest_paths(whole, [corpus], bulk=True, optimize=False)
+    monkeypatch.setattr("kg.bulk.SUMMARY_CHUNK", 1)  # an article at a time, ten events at a time
+    parts = open_store("memory:")
+    ingest_paths(parts, [corpus], bulk=True, optimize=False)
+    assert quads(parts) == quads(whole)
+
+
 def test_rebuilding_the_derived_graphs_gives_them_again(tmp_path, corpus):
     store = open_store("memory:")
     ingest_paths(store, [corpus], bulk=False, optimize=False)
