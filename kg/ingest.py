@@ -162,6 +162,8 @@ class IngestSummary:
             )
         if self.aborted:
             text += f"; stopped: the store failed, {self.not_attempted} input(s) not attempted"
+        if "derive" in self.timings and not self.aborted:
+            text += f"; a bulk load: summary, events, windows and counts built after the articles in {self.timings['derive']:.1f} s"
         if self.timings.get("peak_rss_mb"):
             text += f"; largest process {self.timings['peak_rss_mb']:.0f} MB"
         return text

@@ -241,6 +241,7 @@ def test_cli_bulk_flag_and_timings(tmp_path, corpus):
     result = runner.invoke(app, ["--store", str(store), "ingest", str(corpus), "--bulk", "--timings"])
     assert result.exit_code == 0, result.output
     assert "40 ingested" in result.output and "derive" in result.output
+    assert "a bulk load: summary, events, windows and counts built after the articles in" in result.output
     result = runner.invoke(app, ["--store", str(store), "validate"])
     assert result.exit_code == 0, result.output
 
