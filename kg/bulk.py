@@ -187,6 +187,7 @@ class DeferredDerived:
     def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, directory: str | None = None):
         self.store = store
         self.base = base_iri
+        self._folder = directory or tempfile.gettempdir()
         self._file = tempfile.TemporaryFile(prefix="kg-derived-", dir=directory)
         self._parts: list[tuple[str, int, int, int]] = []  # (part, batch, offset, length)
         self._latest: dict[str, int] = {}  # article → the batch that wrote it last
@@ -231,8 +232,8 @@ class DeferredDerived:
             self._file.flush()
         except OSError as err:
             raise StoreError(
-                f"{self._file.name}: cannot keep the facts of a bulk load aside in the temporary "
-                f"folder ({err.strerror or err}); free space there or set TMPDIR"
+                f"{self._folder}: cannot keep the facts of a bulk load aside in a temporary file "
+                f"there ({err.strerror or err}); free space there or set TMPDIR"
             ) from None
         self._parts.append((part, batch, offset, len(data)))
 
@@ -240,8 +241,15 @@ class DeferredDerived:
         """Each batch's items of one part, in order: (batch, items)."""
         for name, batch, offset, length in self._parts:
             if name == part:
-                self._file.seek(offset)
-                yield batch, pickle.loads(self._file.read(length))
+                try:
+                    self._file.seek(offset)
+                    items = pickle.loads(self._file.read(length))
+                except (OSError, EOFError, pickle.UnpicklingError) as err:
+                    raise StoreError(
+                        f"{self._folder}: the facts of a bulk load put aside in a temporary file there "
+                        f"cannot be read back ({err}); the next writer rebuilds from the article graphs"
+                    ) from None
+                yield batch, items
 
     def _items(self, part: str) -> Iterator:
         """The latest items of one part (the facts, or one category's mentions), in order."""

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -218,8 +220,28 @@ def test_facts_that_cannot_be_put_aside_name_the_file_and_what_to_do(monkeypatch
             raise OSError(28, "No space left on device")
 
     deferred._file = FullDisk()
-    with pytest.raises(StoreError, match="cannot keep the facts of a bulk load aside.*No space left.*TMPDIR"):
+    folder = re.escape(tempfile.gettempdir())
+    with pytest.raises(
+        StoreError, match=f"^{folder}: cannot keep the facts of a bulk load aside.*No space left.*TMPDIR"
+    ):
         deferred.add([])
+
+
+def test_facts_that_cannot_be_read_back_are_a_store_error_and_the_marker_stays(tmp_path, corpus, monkeypatch):
+    path = tmp_path / "store"
+    store = open_store(str(path))
+    monkeypatch.setattr(
+        DeferredDerived, "_put", lambda self, part, batch, items: self._parts.append((part, batch, 0, 9))
+    )
+    summary = ingest_paths(store, [corpus], bulk=True, optimize=False)  # (nothing readable was put aside)
+    assert summary.aborted and "cannot be read back" in summary.aborted and tempfile.gettempdir() in summary.aborted
+    assert store.has_graph(DERIVING)
+    monkeypatch.undo()
+    store.close()
+    store = open_store(str(path))
+    ArticleWriter(store)
+    assert quads(store) == reference(tmp_path, corpus)
+    store.close()
 
 
 @pytest.mark.parametrize("seed", range(6))
