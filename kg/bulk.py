@@ -30,6 +30,7 @@ import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import NamedTuple
 
 from rdflib import Literal, URIRef
@@ -106,13 +107,14 @@ class _Loader:
         self.written: dict[URIRef, int] = {}
 
     def add(self, graph: URIRef, triples: Iterable[tuple]) -> None:
-        held = self.held.setdefault(graph, [])
-        before = len(held)
-        held.extend(triples)
-        self.size += len(held) - before
-        self.written[graph] = self.written.get(graph, 0) + len(held) - before
-        if self.size >= self.chunk:
-            self.flush()
+        """Take triples of ``graph`` (any iterable, a generator too), loading every full chunk."""
+        items = iter(triples)
+        while part := list(islice(items, max(1, self.chunk - self.size))):
+            self.held.setdefault(graph, []).extend(part)
+            self.size += len(part)
+            self.written[graph] = self.written.get(graph, 0) + len(part)
+            if self.size >= self.chunk:
+                self.flush()
 
     def flush(self) -> None:
         if self.size:
@@ -332,15 +334,9 @@ class DeferredDerived:
     def _summary(self, loader: _Loader) -> set[str]:
         """Write the summary graph; returns the actors with enough articles for co-mention counts."""
         planner = SummaryPlanner(self.store, self.base, assume_empty=True)
-        graph = summary_graph_iri(self.base)
-        chunk: list[tuple] = []
         listed_events = (facts for _, items in self._parts_of(_LISTED_EVENTS) for facts in items)
-        for triple in planner.planned_triples(self._items("facts"), listed_events, chunk=SUMMARY_CHUNK):
-            chunk.append(triple)
-            if len(chunk) >= loader.chunk:
-                loader.add(graph, chunk)
-                chunk = []
-        loader.add(graph, chunk)
+        triples = planner.planned_triples(self._items("facts"), listed_events, chunk=SUMMARY_CHUNK)
+        loader.add(summary_graph_iri(self.base), triples)
         return planner.frequent_actors(comentions.THRESHOLD)
 
     def _co_mentions(self, loader: _Loader, anchors: set[str]) -> None:

@@ -440,14 +440,19 @@ class ArticleWriter:
             rebuild_windows(store, base_iri)  # a store from before the per-actor windows
         if not co_mentions_are_current(store, base_iri):
             rebuild_co_mentions(store, base_iri)  # a store from before the co-mention counts
-        self.comentions = CoMentionPlanner(store, base_iri)
+        self._new_planners()
         self.comentions_graph = co_mentions_graph_iri(base_iri)
-        self.windows = WindowPlanner(store, base_iri)
         self.windows_graph = windows_graph_iri(base_iri)
-        self.planner = SummaryPlanner(store, base_iri)
-        self.events = EventPlanner(store, base_iri)
         self.events_graph = events_graph_iri(base_iri)
         self.summary = summary
+        self._deferred_failed = False
+
+    def _new_planners(self) -> None:
+        """Planners that know the store as it is now (after a bulk load's build, too)."""
+        self.comentions = CoMentionPlanner(self.store, self.base_iri)
+        self.windows = WindowPlanner(self.store, self.base_iri)
+        self.planner = SummaryPlanner(self.store, self.base_iri)
+        self.events = EventPlanner(self.store, self.base_iri)
 
     def defer_derived(self) -> bool:
         """Write the following batches as a bulk load (kg/bulk.py): their article graphs only,
@@ -466,7 +471,6 @@ class ArticleWriter:
             return False
         mark_deriving(self.store, self.base_iri)
         self.deferred = DeferredDerived(self.store, self.base_iri)
-        self._deferred_failed = False
         return True
 
     def finish(self) -> BuildCounts | None:
@@ -484,29 +488,18 @@ class ArticleWriter:
             self.store.drop_graph(deriving_graph_iri(self.base_iri))
         finally:
             deferred.close()
-        self.planner = SummaryPlanner(self.store, self.base_iri)  # (fresh state for later writes)
-        self.windows = WindowPlanner(self.store, self.base_iri)
-        self.comentions = CoMentionPlanner(self.store, self.base_iri)
-        self.events = EventPlanner(self.store, self.base_iri)
+        self._new_planners()  # (those made before assumed a store without derived graphs)
         return counts
 
     def _write_deferred(self, latest: dict[str, Prepared]) -> None:
         """A batch of a bulk load: the article graphs (new ones through the bulk loader, with the
         ``graph/loading`` marker as in :meth:`_apply`; one written earlier in the run replaced in
-        the same write) and their facts put aside for :meth:`finish`."""
+        the same write: :meth:`_apply` without derived changes) and their facts put aside for
+        :meth:`finish`."""
         again = {URIRef(i): NTriples(p.body) for i, p in latest.items() if self.deferred.holds(i)}
         fresh = {URIRef(i): NTriples(p.body) for i, p in latest.items() if not self.deferred.holds(i)}
         try:
-            if fresh:
-                self.store.replace_graph(self.loading, [(a, KGS.loading, _TRUE) for a in fresh])
-                try:
-                    self.store.bulk_load_graphs(fresh)
-                    self.store.apply_changes(graphs=again, drop=[self.loading])
-                except BaseException:
-                    _try_recover(self.store, self.base_iri)
-                    raise
-            else:
-                self.store.apply_changes(graphs=again)
+            self._apply(set(), set(), graphs=again, fresh=fresh)
             self.deferred.add([(p.facts, p.mentions) for p in latest.values()])
         except BaseException:
             self._deferred_failed = True  # finish() rebuilds from the store instead
