@@ -27,8 +27,10 @@ import gc
 import os
 import pickle
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import NamedTuple
@@ -39,7 +41,7 @@ from kg import comentions, windows
 from kg.caches import release_free_memory
 from kg.comentions import CoMentionPlanner, co_mentions_graph_iri
 from kg.comentions import marker as co_mentions_marker
-from kg.errors import StoreError
+from kg.errors import KgError, StoreError
 from kg.events import (
     Mention,
     article_mentions,
@@ -63,6 +65,7 @@ LOAD_CHUNK_QUADS = 50_000
 # meetings, missions and the quotes in this many parts by speaker, one part at a time (quotes are
 # the most numerous mentions)
 QUOTE_PARTS = 8
+OPTIMIZE_MIN_ARTICLES = 1000  # an ingest of this many articles compacts the store's files after them
 SUMMARY_CHUNK = 1000  # articles the summary planner takes at a time (events: ten times as many)
 _LISTED_EVENTS = "listed events"  # the part of the list facts of the meeting and mission events
 _TRUE = Literal(True)
@@ -94,10 +97,67 @@ class BuildCounts:
     articles: int = 0
     events: int = 0
     quads: dict[str, int] = field(default_factory=dict)  # derived graph → quads written
+    compacted: bool = False  # the article graphs' files were compacted during the build
+
+
+class _Compaction:
+    """The store's files compacted (``optimize()``) in a background thread, while the build
+    computes and loads the derived graphs: a bulk load's article graphs are most of the store,
+    and compacting them alone, at the same time as the build's Python work, costs far less time
+    than compacting the whole store after it (the derived graphs' files are then merged by the
+    store's own background compactions, which end when the store is closed). Nothing happens
+    without a store (no compaction asked for) or when the store cannot optimize.
+
+    >>> from kg.store import open_store
+    >>> _Compaction(open_store("memory:")).join()
+    False
+    """
+
+    def __init__(self, store):
+        self._error: BaseException | None = None
+        self._thread = None
+        if store is not None and store.capabilities.can_optimize:
+            self._thread = threading.Thread(target=self._run, args=(store,), name="kg-compaction", daemon=True)
+            self._thread.start()
+
+    def _run(self, store) -> None:
+        try:
+            store.optimize()
+        except BaseException as err:  # (raised by join, in the build's thread)
+            self._error = err
+
+    def join(self) -> bool:
+        """Wait for the compaction; True when it ran (its error, if any, is raised as a
+        :class:`~kg.errors.StoreError`)."""
+        if self._thread is None:
+            return False
+        self._thread.join()
+        if isinstance(self._error, KgError):
+            raise self._error
+        if self._error is not None:
+            raise StoreError(f"compacting the store's files failed ({self._error})") from self._error
+        return True
 
 
 class _Loader:
-    """Hands triples to the store's bulk loader in chunks of about :data:`LOAD_CHUNK_QUADS`."""
+    """Hands triples to the store's bulk loader in chunks of about :data:`LOAD_CHUNK_QUADS`.
+
+    Each full chunk is loaded in a background thread while the caller computes the next one
+    (Oxigraph's bulk loader lets go of Python's lock while it sorts and writes): the build's
+    Python work and the loader's overlap on two cores. One chunk loads at a time, so at most two
+    are held. A failed load raises its :class:`~kg.errors.StoreError` at the next
+    :meth:`flush` or at :meth:`close`, which waits for the last load.
+
+    >>> from kg.store import open_store
+    >>> store = open_store("memory:")
+    >>> g = URIRef("https://e.org/g")
+    >>> loader = _Loader(store, chunk=1)
+    >>> loader.add(g, [(g, g, Literal(1)), (g, g, Literal(2))])
+    >>> loader.flush()
+    >>> loader.close()
+    >>> store.quad_count(g), loader.written[g]
+    (2, 2)
+    """
 
     def __init__(self, store, chunk: int = LOAD_CHUNK_QUADS):
         self.store = store
@@ -105,6 +165,8 @@ class _Loader:
         self.held: dict[URIRef, list[tuple]] = {}
         self.size = 0
         self.written: dict[URIRef, int] = {}
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-bulk-load")
+        self._loading: Future | None = None
 
     def add(self, graph: URIRef, triples: Iterable[tuple]) -> None:
         """Take triples of ``graph`` (any iterable, a generator too), loading every full chunk."""
@@ -117,9 +179,25 @@ class _Loader:
                 self.flush()
 
     def flush(self) -> None:
+        """Start loading what is held (after the load before it has finished)."""
         if self.size:
-            self.store.bulk_load_graphs({g: t for g, t in self.held.items() if t})
+            held = {g: t for g, t in self.held.items() if t}
+            self._wait()
+            self._loading = self._thread.submit(self.store.bulk_load_graphs, held)
         self.held, self.size = {}, 0
+
+    def close(self) -> None:
+        """Wait for the last load (raising its error, if any); what is still held is not loaded
+        (a build that failed stops here, and no load goes on behind it)."""
+        try:
+            self._wait()
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def _wait(self) -> None:
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.result()
 
 
 def _mention_parts() -> list[str]:
@@ -186,9 +264,14 @@ class DeferredDerived:
     1
     """
 
-    def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, directory: str | None = None):
+    def __init__(
+        self, store, base_iri: str = DEFAULT_BASE_IRI, directory: str | None = None, compact: bool | None = False
+    ):
         self.store = store
         self.base = base_iri
+        # compact the store's files while building (:class:`_Compaction`): True, False, or None
+        # for a build of at least OPTIMIZE_MIN_ARTICLES articles (as an ingest compacts after them)
+        self.compact = compact
         self._folder = directory or tempfile.gettempdir()
         self._file = tempfile.TemporaryFile(prefix="kg-derived-", dir=directory)
         self._parts: list[tuple[str, int, int, int]] = []  # (part, batch, offset, length)
@@ -271,13 +354,19 @@ class DeferredDerived:
         a category at a time), then the summary (from the facts and the events' list facts),
         then the co-mention counts."""
         counts = BuildCounts(articles=len(self._latest))
+        compact = self.compact or (self.compact is None and len(self._latest) >= OPTIMIZE_MIN_ARTICLES)
+        compaction = _Compaction(self.store if compact else None)
         loader = _Loader(self.store)
-        self._events_and_windows(loader, counts)
-        _let_go()
-        anchors = self._summary(loader)
-        _let_go()
-        self._co_mentions(loader, anchors)
-        loader.flush()
+        try:
+            self._events_and_windows(loader, counts)
+            _let_go()
+            anchors = self._summary(loader)
+            _let_go()
+            self._co_mentions(loader, anchors)
+            loader.flush()
+        finally:
+            loader.close()
+            counts.compacted = compaction.join()
         counts.quads = {str(g): n for g, n in loader.written.items()}
         return counts
 
@@ -415,6 +504,7 @@ __all__ = [
     "BuildCounts",
     "DeferredDerived",
     "LOAD_CHUNK_QUADS",
+    "OPTIMIZE_MIN_ARTICLES",
     "derived_graph_iris",
     "deriving_graph_iri",
     "mark_deriving",

@@ -655,7 +655,10 @@ class OxigraphStore(Store):
     def optimize(self) -> None:
         """Compact the on-disk files (worth it after a bulk load)."""
         if self.capabilities.can_optimize:
-            self._store.optimize()
+            try:
+                self._store.optimize()
+            except (OSError, RuntimeError) as err:
+                raise StoreError(f"store {self.path}: compacting the files failed ({err})") from None
 
     def query_limited(
         self, sparql: str, bindings: Mapping[str, Identifier] | None = None, max_rows: int = 10000, native: bool = False
