@@ -47,6 +47,8 @@ from kg.namespaces import SH
 
 _TYPE = RDF.type
 _SUBCLASS = RDFS.subClassOf
+_LANG_STRING = RDF.langString  # (rdflib builds a new term on each RDF.x or XSD.x)
+_XSD_STRING = XSD.string
 
 # Shape predicates that only document (or that pyshacl ignores when validating).
 _DOCUMENTATION = {
@@ -421,8 +423,8 @@ def _has_datatype(value, datatype) -> bool:
     if not isinstance(value, Literal):
         return False
     if value.language:
-        return datatype == RDF.langString and isinstance(value.value, (str, bytes))
-    actual = value.datatype if value.datatype is not None else XSD.string
+        return datatype == _LANG_STRING and isinstance(value.value, (str, bytes))
+    actual = value.datatype if value.datatype is not None else _XSD_STRING
     if actual != datatype:
         return False
     if getattr(value, "ill_typed", None) is True:

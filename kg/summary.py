@@ -63,11 +63,21 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
 from kg.caches import DroppedKeys, TieredCache, new_spill, refresh, trim
 from kg.iris import iris
-from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE, KG, SCHEMA, SEM
+from kg.namespaces import (
+    DEFAULT_BASE_IRI,
+    INDEX_NAMESPACE,
+    KG,
+    ORG,
+    OWL_SAME_AS,
+    PROV_WAS_DERIVED_FROM,
+    RDF_TYPE,
+    SCHEMA,
+    SEM,
+    XSD_INTEGER,
+)
 from kg.sparql import sparql_term
 
 
@@ -84,14 +94,13 @@ class _Vocabulary(Namespace):
 
 
 KGS = _Vocabulary(INDEX_NAMESPACE)
-_RDF_TYPE = RDF.type
 _TRUE = Literal(True)
 
 
 @functools.lru_cache(maxsize=4096)
 def _integer(value: int) -> Literal:
     """An xsd:integer literal (counts and ranks repeat: made once each)."""
-    return Literal(value, datatype=XSD.integer)
+    return Literal(value, datatype=XSD_INTEGER)
 
 
 _ARTICLE_COUNTS = (KGS.actorCount, KGS.meetingCount, KGS.missionCount, KGS.statementCount)
@@ -176,7 +185,7 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
         by_subject.setdefault(s, []).append((p, o))
         if p == SCHEMA.mentions:
             mentioned.add(str(o))
-        elif p == RDF.type:
+        elif p == RDF_TYPE:
             typed.setdefault(o, set()).add(s)
             if o == KG.Actor:
                 actors.add(str(s))
@@ -191,11 +200,11 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
                 info.names.add(str(o))
             elif p == SCHEMA.alternateName:
                 info.aliases.add(str(o))
-            elif p == RDF.type and str(o).startswith(_KG_NS) and o != KG.Actor:
+            elif p == RDF_TYPE and str(o).startswith(_KG_NS) and o != KG.Actor:
                 info.types.add(str(o)[len(_KG_NS) :])
             elif p == KG.holdsRole and str(o) in role_text:
                 info.roles.add(role_text[str(o)])
-            elif p == OWL.sameAs and str(o).startswith(_WD):
+            elif p == OWL_SAME_AS and str(o).startswith(_WD):
                 info.qids.add(str(o)[len(_WD) :])
     for meeting, entry in meetings.items():
         for p, o in by_subject.get(URIRef(meeting), ()):
@@ -209,7 +218,7 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
     published = [str(o) for p, o in own if p == SCHEMA.datePublished]
     titles = [str(o) for p, o in own if p == SCHEMA.headline]
     facts.published, facts.title = (min(published) if published else None), (min(titles) if titles else None)
-    derived = (PROV.wasDerivedFrom, article_node)
+    derived = (PROV_WAS_DERIVED_FROM, article_node)
     for mission in sorted(typed.get(KG.Mission, ())):
         values: dict = {}
         for p, o in by_subject[mission]:
@@ -463,7 +472,7 @@ class PairState:
         if not self.meetings:
             return set()
         out = {
-            (node, _RDF_TYPE, KGS.MetPair),
+            (node, RDF_TYPE, KGS.MetPair),
             (node, KGS.actorA, URIRef(self.a)),
             (node, KGS.actorB, URIRef(self.b)),
             (node, KGS.meetingCount, _integer(len(self.meetings))),
@@ -625,17 +634,17 @@ def recompute_actor(store, actor: str, exclude: set[str], summary: URIRef) -> Ac
     for graph, p, o, role, _ in store.query(_ACTOR_QUERY, {"actor": URIRef(actor)}).rows:
         if str(graph) in exclude or graph == summary:
             continue
-        if p == PROV.wasDerivedFrom:
+        if p == PROV_WAS_DERIVED_FROM:
             articles.add(str(o))
         elif p == SCHEMA.name:
             state.name = str(o) if state.name is None else min(state.name, str(o))
         elif p == SCHEMA.alternateName:
             state.aliases.add(str(o))
-        elif p == RDF.type and str(o).startswith(_KG_NS) and o != KG.Actor:
+        elif p == RDF_TYPE and str(o).startswith(_KG_NS) and o != KG.Actor:
             state.types.add(str(o)[len(_KG_NS) :])
         elif p == KG.holdsRole and role is not None:
             state.roles.add(str(role))
-        elif p == OWL.sameAs and str(o).startswith(_WD):
+        elif p == OWL_SAME_AS and str(o).startswith(_WD):
             qid = str(o)[len(_WD) :]
             state.qid = qid if state.qid is None else min(state.qid, qid)
     state.count = len(articles - exclude)
