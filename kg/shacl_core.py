@@ -123,6 +123,24 @@ class _Undecided(Exception):
     """A value the compiled checks cannot judge exactly: let pyshacl decide."""
 
 
+_NOTHING: dict = {}  # (read only: what a node without triples has)
+_NONE: tuple = ()
+
+
+def _add(index: dict, key, p, value) -> None:
+    """``index[key][p].append(value)``, making the dict and list when missing (without building
+    an empty dict and list for every triple, as ``setdefault`` does)."""
+    by_predicate = index.get(key)
+    if by_predicate is None:
+        index[key] = {p: [value]}
+        return
+    values = by_predicate.get(p)
+    if values is None:
+        by_predicate[p] = [value]
+    else:
+        values.append(value)
+
+
 class DataIndex:
     """The triples of one data graph, indexed by subject and by object (built once per check)."""
 
@@ -130,16 +148,16 @@ class DataIndex:
         out: dict = {}
         inv: dict = {}
         for s, p, o in triples:
-            out.setdefault(s, {}).setdefault(p, []).append(o)
-            inv.setdefault(o, {}).setdefault(p, []).append(s)
+            _add(out, s, p, o)
+            _add(inv, o, p, s)
         self.out, self.inv = out, inv
         self.triples = triples
 
     def objects(self, s, p) -> list:
-        return self.out.get(s, {}).get(p, [])
+        return self.out.get(s, _NOTHING).get(p, _NONE)
 
     def subjects(self, p, o) -> list:
-        return self.inv.get(o, {}).get(p, [])
+        return self.inv.get(o, _NOTHING).get(p, _NONE)
 
     def instances(self, cls) -> set:
         """SHACL instances of a class: rdf:type a class or one of its subclasses (rdfs:subClassOf*)."""
@@ -281,17 +299,20 @@ class _Compiler:
 
         def conforms(data, focus, _values=values, _checks=checks):
             found = _values(data, focus)
-            return all(check(data, focus, found) for check in _checks)
+            for check in _checks:  # noqa: SIM110 - all() over a generator costs a frame more a check
+                if not check(data, focus, found):
+                    return False
+            return True
 
         cell.append(conforms)
         return conforms
 
     def path(self, path) -> Callable[[DataIndex, object], list]:
-        if isinstance(path, URIRef):
-            return lambda data, focus: data.objects(focus, path)
+        if isinstance(path, URIRef):  # (DataIndex.objects and .subjects inlined)
+            return lambda data, focus: data.out.get(focus, _NOTHING).get(path, _NONE)
         inverse = self.g.value(path, SH.inversePath)
         if isinstance(inverse, URIRef):
-            return lambda data, focus: data.subjects(inverse, focus)
+            return lambda data, focus: data.inv.get(focus, _NOTHING).get(inverse, _NONE)
         alternatives = self.g.value(path, SH.alternativePath)
         if alternatives is not None:
             parts = [self.path(p) for p in Collection(self.g, alternatives)]
@@ -374,11 +395,9 @@ class _Compiler:
             checks.append(lambda data, focus, values: _unique_languages(values))
         checks.extend(self.logical(shape))
         for prop in g.objects(shape, SH.property):
-            sub = self.shape(prop)
-            checks.append(_each(lambda data, v, s=sub: s(data, v)))
+            checks.append(_each(self.shape(prop)))
         for node in g.objects(shape, SH.node):
-            sub = self.shape(node)
-            checks.append(_each(lambda data, v, s=sub: s(data, v)))
+            checks.append(_each(self.shape(node)))
         checks.extend(self.qualified(shape, is_property))
         return checks
 
@@ -416,7 +435,13 @@ class _Compiler:
 
 
 def _each(test: Callable[[DataIndex, object], bool]) -> Check:
-    return lambda data, focus, values: all(test(data, v) for v in values)
+    def each(data, focus, values):
+        for v in values:  # noqa: SIM110 - all() over a generator costs a frame more (most lists hold 0 or 1)
+            if not test(data, v):
+                return False
+        return True
+
+    return each
 
 
 def _has_datatype(value, datatype) -> bool:

@@ -56,7 +56,7 @@ def to_ox(term: Identifier):
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype is not None and str(term.datatype) != _XSD_STRING:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term), datatype=_ox_iri(term.datatype))
         return ox.Literal(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
