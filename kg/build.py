@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rdflib import Graph, Literal, URIRef
 
@@ -117,6 +117,13 @@ def date_literal(value: str) -> Literal:
     datatype = _DATE_TYPES.get(len(value))
     if datatype is None:
         raise FactSheetError(f"date {value!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
+    return _typed_literal(value, datatype)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _typed_literal(value: str | int, datatype: URIRef) -> Literal:
+    """A typed literal, made once: rdflib converts the lexical form of every new one (a date
+    parsed, the datatype IRI copied), and dates and text offsets repeat across articles."""
     return Literal(value, datatype=datatype)
 
 
@@ -295,8 +302,8 @@ class _Mapper:
             self.add(span, OA.exact, Literal(exact))
         if offsets:
             self.add(span, RDF_TYPE, OA.TextPositionSelector)
-            self.add(span, OA.start, Literal(offsets[0], datatype=XSD_INTEGER))
-            self.add(span, OA.end, Literal(offsets[1], datatype=XSD_INTEGER))
+            self.add(span, OA.start, _typed_literal(offsets[0], XSD_INTEGER))
+            self.add(span, OA.end, _typed_literal(offsets[1], XSD_INTEGER))
         self.add(span, KG.source, self.article)
 
     def fact_common(self, node: URIRef, item, exact: str | None) -> None:
