@@ -87,6 +87,10 @@ _KIND_ORDER = ("meeting", "talks", "visit", "summit", "pressConference", "otherM
 _EVENT_CLASS = {"meeting": KG.MeetingEvent, "mission": KG.MissionEvent, "statement": KG.StatementEvent}
 _WD = "http://www.wikidata.org/entity/"
 _KG = str(KG)
+# ``p in _RDF_TYPE_KEY``: ``p == RDF_TYPE`` as one hash comparison for the other predicates (rdflib
+# compares terms in Python), and likewise for the classes of the facts
+_RDF_TYPE_KEY = frozenset((RDF_TYPE,))
+_FACT_CLASSES = frozenset((KG.Meeting, KG.Mission, KG.Statement))
 # the match keys are a derived index in the summary vocabulary (kg/summary.py imports this module)
 _MATCH_KEY = URIRef("https://w3id.org/kg-news/summary#matchKey")
 _MATCH_FEATURES = URIRef("https://w3id.org/kg-news/summary#matchFeatures")
@@ -180,7 +184,7 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
     typed: dict = {}
     for s, p, o in triples:
         by_subject.setdefault(s, []).append((p, o))
-        if p == RDF_TYPE and o in (KG.Meeting, KG.Mission, KG.Statement):
+        if p in _RDF_TYPE_KEY and o in _FACT_CLASSES:
             typed[s] = o
     node = URIRef(article)
     published = min((str(o) for p, o in by_subject.get(node, ()) if p == SCHEMA.datePublished), default=None)
