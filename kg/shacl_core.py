@@ -152,6 +152,7 @@ class DataIndex:
             _add(inv, o, p, s)
         self.out, self.inv = out, inv
         self.triples = triples
+        self._classes: dict = {}  # node -> classes_of(node)
 
     def objects(self, s, p) -> list:
         return self.out.get(s, _NOTHING).get(p, _NONE)
@@ -176,16 +177,21 @@ class DataIndex:
         return classes
 
     def is_instance(self, node, cls) -> bool:
-        seen: set = set()
-        todo = list(self.objects(node, _TYPE))
-        while todo:
-            c = todo.pop()
-            if c == cls:
-                return True
-            if c not in seen:
-                seen.add(c)
-                todo.extend(self.objects(c, _SUBCLASS))
-        return False
+        return cls in self.classes_of(node)
+
+    def classes_of(self, node) -> set:
+        """A node's rdf:types and their superclasses (rdfs:subClassOf*), found once a node:
+        sh:class asks about the same actors for every fact that names them."""
+        classes = self._classes.get(node)
+        if classes is None:
+            classes, todo = set(), list(self.objects(node, _TYPE))
+            while todo:
+                c = todo.pop()
+                if c not in classes:
+                    classes.add(c)
+                    todo.extend(self.objects(c, _SUBCLASS))
+            self._classes[node] = classes
+        return classes
 
 
 Check = Callable[[DataIndex, object, list], bool]
@@ -337,7 +343,7 @@ class _Compiler:
         for cls in g.objects(shape, SH["class"]):
             checks.append(_each(lambda data, v, c=cls: not isinstance(v, Literal) and data.is_instance(v, c)))
         for datatype in g.objects(shape, SH.datatype):
-            checks.append(_each(lambda data, v, d=datatype: _has_datatype(v, d)))
+            checks.append(_each(_datatype_test(datatype)))
         for kind in g.objects(shape, SH.nodeKind):
             checks.append(_each(lambda data, v, k=kind: _has_node_kind(v, k)))
         if not is_property and any(
@@ -444,18 +450,26 @@ def _each(test: Callable[[DataIndex, object], bool]) -> Check:
     return each
 
 
-def _has_datatype(value, datatype) -> bool:
-    if not isinstance(value, Literal):
-        return False
-    if value.language:
-        return datatype == _LANG_STRING and isinstance(value.value, (str, bytes))
-    actual = value.datatype if value.datatype is not None else _XSD_STRING
-    if actual != datatype:
-        return False
-    if getattr(value, "ill_typed", None) is True:
-        return False
+def _datatype_test(datatype) -> Callable[[DataIndex, object], bool]:
+    """``test(data, value)``: is the value a literal of the datatype, with the lexical value
+    pyshacl requires for it (``ValueConstraints._assert_actual_datatype``)?"""
+    is_lang_string = datatype == _LANG_STRING
+    wanted = frozenset((datatype,))  # ``in``: one hash comparison, not rdflib's __ne__ and __eq__
     expected = _PYTHON_VALUE_TYPES.get(datatype)  # other datatypes: well-formed is enough (as pyshacl)
-    return expected is None or isinstance(value.value, expected)
+
+    def has_datatype(data, value) -> bool:
+        if not isinstance(value, Literal):
+            return False
+        if value.language:
+            return is_lang_string and isinstance(value.value, (str, bytes))
+        actual = value.datatype
+        if (actual if actual is not None else _XSD_STRING) not in wanted:
+            return False
+        if getattr(value, "ill_typed", None) is True:
+            return False
+        return expected is None or isinstance(value.value, expected)
+
+    return has_datatype
 
 
 _BLANK_KINDS = frozenset((SH.BlankNode, SH.BlankNodeOrLiteral, SH.BlankNodeOrIRI))
@@ -560,7 +574,8 @@ def _relevant_triples(triples, relevant) -> list:
     if relevant is None:
         return triples
     any_object, pairs = relevant
-    return [t for t in triples if t[1] in any_object or (t[1], t[2]) in pairs]
+    typing = {p for p, _ in pairs}  # (a pair is looked up only for its predicates: no tuple made a triple)
+    return [t for t in triples if t[1] in any_object or (t[1] in typing and (t[1], t[2]) in pairs)]
 
 
 def _oxigraph_store(triples):
