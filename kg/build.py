@@ -127,6 +127,13 @@ def _typed_literal(value: str | int, datatype: URIRef) -> Literal:
     return Literal(value, datatype=datatype)
 
 
+@lru_cache(maxsize=8192, typed=True)
+def _recurring(value: str | bool) -> Literal:
+    """A plain literal for a value that recurs across articles (actor names, publishers, kinds,
+    methods, labels), made once: rdflib converts and checks the value of every new Literal."""
+    return Literal(value)
+
+
 def confidence_literal(value: float) -> Literal:
     """A confidence as an ``xsd:decimal`` literal with three decimals (a Decimal value, so
     validators see a well-formed decimal rather than a float).
@@ -226,20 +233,20 @@ class _Mapper:
         if sheet.title:
             self.add(art, SCHEMA.headline, self.text(sheet.title))
         if sheet.publisher:
-            self.add(art, SCHEMA.publisher, Literal(sheet.publisher))
+            self.add(art, SCHEMA.publisher, _recurring(sheet.publisher))
         if sheet.published:
             self.add(art, SCHEMA.datePublished, date_literal(sheet.published))
         if self.lang:
-            self.add(art, SCHEMA.inLanguage, Literal(self.lang))
+            self.add(art, SCHEMA.inLanguage, _recurring(self.lang))
         for author in sheet.authors:
-            self.add(art, SCHEMA.author, Literal(author))
+            self.add(art, SCHEMA.author, _recurring(author))
         if sheet.text_sha256:
             self.add(art, KG.textSha256, Literal(sheet.text_sha256))
         if sheet.text and len(sheet.text) <= MAX_STORED_TEXT_CHARS:  # the article view shows the spans in it
             self.add(art, SCHEMA.articleBody, Literal(sheet.text))
         label = sheet.method or "curated fact sheet"
         self.add(self.activity, RDF_TYPE, PROV_ACTIVITY)
-        self.add(self.activity, RDFS_LABEL, Literal(label))
+        self.add(self.activity, RDFS_LABEL, _recurring(label))
         self.add(self.activity, PROV_USED, art)
 
     # --- actors ------------------------------------------------------------------------
@@ -257,10 +264,10 @@ class _Mapper:
     def map_actor(self, actor: Actor, iri: URIRef) -> None:
         self.add(iri, RDF_TYPE, KG.Actor)
         self.add(iri, RDF_TYPE, ACTOR_CLASSES[actor.type])
-        self.add(iri, SCHEMA.name, Literal(actor.name))
+        self.add(iri, SCHEMA.name, _recurring(actor.name))
         for alias in actor.aliases:
             if alias != actor.name:
-                self.add(iri, SCHEMA.alternateName, Literal(alias))
+                self.add(iri, SCHEMA.alternateName, _recurring(alias))
         if actor.qid:
             self.add(iri, OWL_SAME_AS, WD[actor.qid])
         self.add(iri, PROV_WAS_DERIVED_FROM, self.article)
@@ -288,7 +295,7 @@ class _Mapper:
         if link.get("confidence") is not None:
             self.add(record, KG.confidence, confidence_literal(link["confidence"]))
         if link.get("method"):
-            self.add(record, KG.method, Literal(str(link["method"])))
+            self.add(record, KG.method, _recurring(str(link["method"])))
         self.add(record, PROV_WAS_DERIVED_FROM, self.article)
 
     def ref(self, actor_id: str | None) -> URIRef | None:
@@ -316,7 +323,7 @@ class _Mapper:
         if item.confidence is not None:
             self.add(node, KG.confidence, confidence_literal(item.confidence))
         if item.method:
-            self.add(node, KG.method, Literal(item.method))
+            self.add(node, KG.method, _recurring(item.method))
         if getattr(item, "date", None):
             self.add(node, SEM.hasTimeStamp, date_literal(item.date))
 
@@ -341,7 +348,7 @@ class _Mapper:
         self.add(node, RDF_TYPE, KG.Mission)
         self.add(node, KG.missionKind, mission_kind(mission.kind))
         if mission.kind:
-            self.add(node, KG.kindText, Literal(mission.kind))
+            self.add(node, KG.kindText, _recurring(mission.kind))
         if mission.name:
             self.add(node, SCHEMA.name, Literal(mission.name))
         if mission.qid:
@@ -356,7 +363,7 @@ class _Mapper:
             status = mission_status(mission.status)
             if status is not None:
                 self.add(node, KG.status, status)
-            self.add(node, KG.statusText, Literal(mission.status))
+            self.add(node, KG.statusText, _recurring(mission.status))
         if mission.purpose:
             self.add(node, KG.purpose, self.text(mission.purpose))
         if mission.evidence:
@@ -369,9 +376,9 @@ class _Mapper:
         self.add(node, RDF_TYPE, KG.Statement)
         self.add(node, SCHEMA.spokenByCharacter, speaker)
         self.add(node, SCHEMA.text, self.text(statement.quote))
-        self.add(node, KG.direct, Literal(statement.direct))
+        self.add(node, KG.direct, _recurring(statement.direct))
         if statement.cue:
-            self.add(node, KG.cue, Literal(statement.cue))
+            self.add(node, KG.cue, _recurring(statement.cue))
         for about in statement.about:
             self.add(node, SCHEMA.about, self.ref(about))
         self.fact_common(node, statement, statement.quote)
