@@ -127,29 +127,15 @@ _NOTHING: dict = {}  # (read only: what a node without triples has)
 _NONE: tuple = ()
 
 
-def _add(index: dict, key, p, value) -> None:
-    """``index[key][p].append(value)``, making the dict and list when missing (without building
-    an empty dict and list for every triple, as ``setdefault`` does)."""
-    by_predicate = index.get(key)
-    if by_predicate is None:
-        index[key] = {p: [value]}
-        return
-    values = by_predicate.get(p)
-    if values is None:
-        by_predicate[p] = [value]
-    else:
-        values.append(value)
-
-
 class DataIndex:
     """The triples of one data graph, indexed by subject and by object (built once per check)."""
 
     def __init__(self, triples: Iterable[tuple]):
         out: dict = {}
         inv: dict = {}
-        for s, p, o in triples:
-            _add(out, s, p, o)
-            _add(inv, o, p, s)
+        for s, p, o in triples:  # (setdefault: faster here than testing first, measured)
+            out.setdefault(s, {}).setdefault(p, []).append(o)
+            inv.setdefault(o, {}).setdefault(p, []).append(s)
         self.out, self.inv = out, inv
         self.triples = triples
         self._classes: dict = {}  # node -> classes_of(node)
