@@ -21,17 +21,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from kg.errors import FactSheetError
 from kg.iris import digest as _digest  # noqa: F401 - kept importable from here
 from kg.iris import iris, normalise_name, normalise_url, slug, text_key, title_key, url_key  # noqa: F401
 from kg.limits import MAX_STORED_TEXT_CHARS
 from kg.model import Actor, FactSheet, Meeting, Mission, Statement
-from kg.namespaces import DEFAULT_BASE_IRI, KG, OA, ORG, SCHEMA, SEM, WD, bind_prefixes
+from kg.namespaces import (
+    DEFAULT_BASE_IRI,
+    KG,
+    OA,
+    ORG,
+    OWL_SAME_AS,
+    PROV_ACTIVITY,
+    PROV_USED,
+    PROV_WAS_DERIVED_FROM,
+    PROV_WAS_GENERATED_BY,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SCHEMA,
+    SEM,
+    WD,
+    XSD_ANY_URI,
+    XSD_DATE,
+    XSD_DECIMAL,
+    XSD_G_YEAR,
+    XSD_G_YEAR_MONTH,
+    XSD_INTEGER,
+    bind_prefixes,
+)
 
 ACTOR_CLASSES = {
     "Person": KG.Person,
@@ -82,20 +103,35 @@ MISSION_STATUS_WORDS = (
     ("intent", KG.intended),
     ("beabsichtigt", KG.intended),
 )
+_DATE_TYPES = {10: XSD_DATE, 7: XSD_G_YEAR_MONTH, 4: XSD_G_YEAR}
 
 
 def date_literal(value: str) -> Literal:
     """A fact-sheet date as a typed literal, typed by its precision.
 
-    >>> date_literal("2025-04-09").datatype == XSD.date, date_literal("2024-10").datatype == XSD.gYearMonth
+    >>> date_literal("2025-04-09").datatype == XSD_DATE, date_literal("2024-10").datatype == XSD_G_YEAR_MONTH
     (True, True)
-    >>> date_literal("2024").datatype == XSD.gYear
+    >>> date_literal("2024").datatype == XSD_G_YEAR
     True
     """
-    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value))
+    datatype = _DATE_TYPES.get(len(value))
     if datatype is None:
         raise FactSheetError(f"date {value!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
+    return _typed_literal(value, datatype)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _typed_literal(value: str | int, datatype: URIRef) -> Literal:
+    """A typed literal, made once: rdflib converts the lexical form of every new one (a date
+    parsed, the datatype IRI copied), and dates and text offsets repeat across articles."""
     return Literal(value, datatype=datatype)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _recurring(value: str | bool) -> Literal:
+    """A plain literal for a value that recurs across articles (actor names, publishers, kinds,
+    methods, labels), made once: rdflib converts and checks the value of every new Literal."""
+    return Literal(value)
 
 
 def confidence_literal(value: float) -> Literal:
@@ -105,7 +141,7 @@ def confidence_literal(value: float) -> Literal:
     >>> confidence_literal(0.6)
     rdflib.term.Literal('0.600', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
     """
-    return Literal(Decimal(f"{float(value):.3f}"), datatype=XSD.decimal)
+    return Literal(Decimal(f"{float(value):.3f}"), datatype=XSD_DECIMAL)
 
 
 def article_key(sheet: FactSheet) -> str:
@@ -191,27 +227,27 @@ class _Mapper:
     # --- article -----------------------------------------------------------------------
     def map_article(self) -> None:
         sheet, art = self.sheet, self.article
-        self.add(art, RDF.type, KG.Article)
+        self.add(art, RDF_TYPE, KG.Article)
         if sheet.url:
-            self.add(art, SCHEMA.url, Literal(sheet.url.strip(), datatype=XSD.anyURI))
+            self.add(art, SCHEMA.url, Literal(sheet.url.strip(), datatype=XSD_ANY_URI))
         if sheet.title:
             self.add(art, SCHEMA.headline, self.text(sheet.title))
         if sheet.publisher:
-            self.add(art, SCHEMA.publisher, Literal(sheet.publisher))
+            self.add(art, SCHEMA.publisher, _recurring(sheet.publisher))
         if sheet.published:
             self.add(art, SCHEMA.datePublished, date_literal(sheet.published))
         if self.lang:
-            self.add(art, SCHEMA.inLanguage, Literal(self.lang))
+            self.add(art, SCHEMA.inLanguage, _recurring(self.lang))
         for author in sheet.authors:
-            self.add(art, SCHEMA.author, Literal(author))
+            self.add(art, SCHEMA.author, _recurring(author))
         if sheet.text_sha256:
             self.add(art, KG.textSha256, Literal(sheet.text_sha256))
         if sheet.text and len(sheet.text) <= MAX_STORED_TEXT_CHARS:  # the article view shows the spans in it
             self.add(art, SCHEMA.articleBody, Literal(sheet.text))
         label = sheet.method or "curated fact sheet"
-        self.add(self.activity, RDF.type, PROV.Activity)
-        self.add(self.activity, RDFS.label, Literal(label))
-        self.add(self.activity, PROV.used, art)
+        self.add(self.activity, RDF_TYPE, PROV_ACTIVITY)
+        self.add(self.activity, RDFS_LABEL, _recurring(label))
+        self.add(self.activity, PROV_USED, art)
 
     # --- actors ------------------------------------------------------------------------
     def actor_iri(self, actor: Actor) -> URIRef:
@@ -226,23 +262,23 @@ class _Mapper:
             self.map_actor(actor, self.actor_iris[actor.id])
 
     def map_actor(self, actor: Actor, iri: URIRef) -> None:
-        self.add(iri, RDF.type, KG.Actor)
-        self.add(iri, RDF.type, ACTOR_CLASSES[actor.type])
-        self.add(iri, SCHEMA.name, Literal(actor.name))
+        self.add(iri, RDF_TYPE, KG.Actor)
+        self.add(iri, RDF_TYPE, ACTOR_CLASSES[actor.type])
+        self.add(iri, SCHEMA.name, _recurring(actor.name))
         for alias in actor.aliases:
             if alias != actor.name:
-                self.add(iri, SCHEMA.alternateName, Literal(alias))
+                self.add(iri, SCHEMA.alternateName, _recurring(alias))
         if actor.qid:
-            self.add(iri, OWL.sameAs, WD[actor.qid])
-        self.add(iri, PROV.wasDerivedFrom, self.article)
+            self.add(iri, OWL_SAME_AS, WD[actor.qid])
+        self.add(iri, PROV_WAS_DERIVED_FROM, self.article)
         self.add(self.article, SCHEMA.mentions, iri)
         for role in actor.roles:
             role_iri = self.iris.role(self.key, iri, role)
             self.add(iri, KG.holdsRole, role_iri)
-            self.add(role_iri, RDF.type, KG.RoleInArticle)
+            self.add(role_iri, RDF_TYPE, KG.RoleInArticle)
             self.add(role_iri, ORG.member, iri)
             self.add(role_iri, ORG.role, self.text(role))
-            self.add(role_iri, PROV.wasDerivedFrom, self.article)
+            self.add(role_iri, PROV_WAS_DERIVED_FROM, self.article)
         for start, end in actor.mentions:
             span = self.iris.mention(self.key, iri, start, end)
             self.add(iri, KG.mention, span)
@@ -254,32 +290,32 @@ class _Mapper:
     def map_link(self, iri: URIRef, link: dict) -> None:
         record = self.iris.link(self.key, iri, link["qid"])
         self.add(iri, KG.link, record)
-        self.add(record, RDF.type, KG.WikidataLink)
+        self.add(record, RDF_TYPE, KG.WikidataLink)
         self.add(record, KG.target, WD[link["qid"]])
         if link.get("confidence") is not None:
             self.add(record, KG.confidence, confidence_literal(link["confidence"]))
         if link.get("method"):
-            self.add(record, KG.method, Literal(str(link["method"])))
-        self.add(record, PROV.wasDerivedFrom, self.article)
+            self.add(record, KG.method, _recurring(str(link["method"])))
+        self.add(record, PROV_WAS_DERIVED_FROM, self.article)
 
     def ref(self, actor_id: str | None) -> URIRef | None:
         return None if actor_id is None else self.actor_iris[actor_id]
 
     # --- facts -------------------------------------------------------------------------
     def add_span_node(self, span: URIRef, exact: str | None, offsets: tuple[int, int] | None) -> None:
-        self.add(span, RDF.type, KG.TextSpan)
+        self.add(span, RDF_TYPE, KG.TextSpan)
         if exact:
-            self.add(span, RDF.type, OA.TextQuoteSelector)
+            self.add(span, RDF_TYPE, OA.TextQuoteSelector)
             self.add(span, OA.exact, Literal(exact))
         if offsets:
-            self.add(span, RDF.type, OA.TextPositionSelector)
-            self.add(span, OA.start, Literal(offsets[0], datatype=XSD.integer))
-            self.add(span, OA.end, Literal(offsets[1], datatype=XSD.integer))
+            self.add(span, RDF_TYPE, OA.TextPositionSelector)
+            self.add(span, OA.start, _typed_literal(offsets[0], XSD_INTEGER))
+            self.add(span, OA.end, _typed_literal(offsets[1], XSD_INTEGER))
         self.add(span, KG.source, self.article)
 
     def fact_common(self, node: URIRef, item, exact: str | None) -> None:
-        self.add(node, PROV.wasDerivedFrom, self.article)
-        self.add(node, PROV.wasGeneratedBy, self.activity)
+        self.add(node, PROV_WAS_DERIVED_FROM, self.article)
+        self.add(node, PROV_WAS_GENERATED_BY, self.activity)
         if exact or item.span:
             span = self.iris.span(node)
             self.add(node, KG.span, span)
@@ -287,14 +323,14 @@ class _Mapper:
         if item.confidence is not None:
             self.add(node, KG.confidence, confidence_literal(item.confidence))
         if item.method:
-            self.add(node, KG.method, Literal(item.method))
+            self.add(node, KG.method, _recurring(item.method))
         if getattr(item, "date", None):
             self.add(node, SEM.hasTimeStamp, date_literal(item.date))
 
     def map_meeting(self, meeting: Meeting) -> None:
         participants = sorted(str(self.ref(p)) for p in meeting.participants)
         node = self.iris.meeting(self.key, meeting.kind, participants, meeting.date, meeting.place, meeting.evidence)
-        self.add(node, RDF.type, KG.Meeting)
+        self.add(node, RDF_TYPE, KG.Meeting)
         self.add(node, KG.meetingKind, MEETING_KINDS[meeting.kind])
         for participant in meeting.participants:
             self.add(node, SEM.hasActor, self.ref(participant))
@@ -309,14 +345,14 @@ class _Mapper:
     def map_mission(self, mission: Mission) -> None:
         participants = sorted(str(self.ref(p)) for p in mission.participants)
         node = self.iris.mission(self.key, mission.kind, mission.name, participants, mission.evidence)
-        self.add(node, RDF.type, KG.Mission)
+        self.add(node, RDF_TYPE, KG.Mission)
         self.add(node, KG.missionKind, mission_kind(mission.kind))
         if mission.kind:
-            self.add(node, KG.kindText, Literal(mission.kind))
+            self.add(node, KG.kindText, _recurring(mission.kind))
         if mission.name:
             self.add(node, SCHEMA.name, Literal(mission.name))
         if mission.qid:
-            self.add(node, OWL.sameAs, WD[mission.qid])
+            self.add(node, OWL_SAME_AS, WD[mission.qid])
         if mission.lead:
             self.add(node, KG.lead, self.ref(mission.lead))
         for participant in mission.participants:
@@ -327,7 +363,7 @@ class _Mapper:
             status = mission_status(mission.status)
             if status is not None:
                 self.add(node, KG.status, status)
-            self.add(node, KG.statusText, Literal(mission.status))
+            self.add(node, KG.statusText, _recurring(mission.status))
         if mission.purpose:
             self.add(node, KG.purpose, self.text(mission.purpose))
         if mission.evidence:
@@ -337,12 +373,12 @@ class _Mapper:
     def map_statement(self, statement: Statement) -> None:
         speaker = self.ref(statement.speaker)
         node = self.iris.statement(self.key, speaker, statement.quote, statement.span)
-        self.add(node, RDF.type, KG.Statement)
+        self.add(node, RDF_TYPE, KG.Statement)
         self.add(node, SCHEMA.spokenByCharacter, speaker)
         self.add(node, SCHEMA.text, self.text(statement.quote))
-        self.add(node, KG.direct, Literal(statement.direct))
+        self.add(node, KG.direct, _recurring(statement.direct))
         if statement.cue:
-            self.add(node, KG.cue, Literal(statement.cue))
+            self.add(node, KG.cue, _recurring(statement.cue))
         for about in statement.about:
             self.add(node, SCHEMA.about, self.ref(about))
         self.fact_common(node, statement, statement.quote)

@@ -59,11 +59,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, XSD
+from rdflib.namespace import XSD
 
 from kg.caches import DroppedKeys, refresh, trim
 from kg.iris import digest, iris
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, SEM
+from kg.namespaces import DEFAULT_BASE_IRI, KG, OWL_SAME_AS, PROV_WAS_DERIVED_FROM, RDF_TYPE, SCHEMA, SEM, XSD_STRING
 from kg.sparql import sparql_term
 
 MIN_PARTICIPANT_JACCARD = 0.6  # |shared| / |all| participants of two meeting or mission mentions
@@ -87,6 +87,10 @@ _KIND_ORDER = ("meeting", "talks", "visit", "summit", "pressConference", "otherM
 _EVENT_CLASS = {"meeting": KG.MeetingEvent, "mission": KG.MissionEvent, "statement": KG.StatementEvent}
 _WD = "http://www.wikidata.org/entity/"
 _KG = str(KG)
+# ``p in _RDF_TYPE_KEY``: ``p == RDF_TYPE`` as one hash comparison for the other predicates (rdflib
+# compares terms in Python), and likewise for the classes of the facts
+_RDF_TYPE_KEY = frozenset((RDF_TYPE,))
+_FACT_CLASSES = frozenset((KG.Meeting, KG.Mission, KG.Statement))
 # the match keys are a derived index in the summary vocabulary (kg/summary.py imports this module)
 _MATCH_KEY = URIRef("https://w3id.org/kg-news/summary#matchKey")
 _MATCH_FEATURES = URIRef("https://w3id.org/kg-news/summary#matchFeatures")
@@ -180,7 +184,7 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
     typed: dict = {}
     for s, p, o in triples:
         by_subject.setdefault(s, []).append((p, o))
-        if p == RDF.type and o in (KG.Meeting, KG.Mission, KG.Statement):
+        if p in _RDF_TYPE_KEY and o in _FACT_CLASSES:
             typed[s] = o
     node = URIRef(article)
     published = min((str(o) for p, o in by_subject.get(node, ()) if p == SCHEMA.datePublished), default=None)
@@ -189,7 +193,7 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
         values: dict = {}
         for p, o in by_subject[subject]:
             values.setdefault(p, []).append(o)
-        if node not in values.get(PROV.wasDerivedFrom, ()):
+        if node not in values.get(PROV_WAS_DERIVED_FROM, ()):
             continue
         date = min((str(o) for o in values.get(SEM.hasTimeStamp, ())), default=None)
         place = min((str(o) for o in values.get(SEM.hasPlace, ())), default=None)
@@ -214,7 +218,7 @@ def article_mentions(article: str, triples: Iterable[tuple]) -> list[Mention]:
             lead = min((str(o) for o in values.get(KG.lead, ())), default=None)
             people = tuple(sorted({str(o) for o in values.get(SEM.hasActor, ())} | ({lead} if lead else set())))
             names = sorted(_fold_name(str(o)) for o in values.get(SCHEMA.name, ()))
-            qids = sorted(str(o)[len(_WD) :] for o in values.get(OWL.sameAs, ()) if str(o).startswith(_WD))
+            qids = sorted(str(o)[len(_WD) :] for o in values.get(OWL_SAME_AS, ()) if str(o).startswith(_WD))
             out.append(
                 Mention(
                     str(subject),
@@ -473,7 +477,7 @@ def cluster(
 
 @functools.lru_cache(maxsize=8192)
 def _date_literal(date: str) -> Literal:
-    return Literal(date, datatype=_DATE_TYPES.get(len(date), XSD.string))
+    return Literal(date, datatype=_DATE_TYPES.get(len(date), XSD_STRING))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -589,7 +593,7 @@ def event_node_triples(
     True
     """
     first = members[0]
-    out = {(node, RDF.type, _EVENT_CLASS[first.category])}
+    out = {(node, RDF_TYPE, _EVENT_CLASS[first.category])}
     articles = {m.article for m in members}
     out.add((node, KG.sourceCount, _integer(len(articles))))
     if len(members) > 1:  # absent: one
@@ -632,7 +636,7 @@ def event_node_triples(
             out.add((node, SCHEMA.name, Literal(labels[0])))
         qids = sorted(m.qid for m in members if m.qid)
         if qids:
-            out.add((node, OWL.sameAs, URIRef(_WD + qids[0])))
+            out.add((node, OWL_SAME_AS, URIRef(_WD + qids[0])))
         return out
     if kind:
         out.add((node, KG.meetingKind, KG[kind]))
@@ -1095,7 +1099,7 @@ def rebuild_events(store, base_iri: str = DEFAULT_BASE_IRI) -> int:
     triples = expected_events(store, base_iri)
     graph = events_graph_iri(base_iri)
     store.put_graph(graph, sorted(triples))
-    return sum(1 for _, p, o in triples if p == RDF.type)
+    return sum(1 for _, p, o in triples if p == RDF_TYPE)
 
 
 def events_are_current(store, base_iri: str = DEFAULT_BASE_IRI) -> bool:

@@ -238,7 +238,11 @@ def read_bounded(path, limit: int, what: str) -> bytes:
     if size > limit:
         raise InputError(f"{path}: {size} bytes, more than the {limit}-byte limit for {what}")
     with path.open("rb") as handle:
-        data = handle.read(limit + 1)
+        # the size seen first, then, only if it grew, on up to the limit: read(limit + 1) at
+        # once would allocate (and give back) a limit-sized buffer for every small input
+        data = handle.read(min(size, limit) + 1)
+        if len(data) > size:
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:  # it grew while we looked, or is a device or pipe
         raise InputError(f"{path}: more than the {limit}-byte limit for {what}")
     return data

@@ -19,6 +19,7 @@ expected.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -494,7 +495,7 @@ class _Checker:
             if key not in EXTENSION_KEYS:
                 if not isinstance(key, str):
                     self.fail(f"key {brief(key)} is not a string; keys are names such as {known[0]!r}")
-                guess = closest(key, valid)
+                guess = _closest(key, valid)
                 if guess is not None:
                     self.fail(f"unknown key {brief(key)}; did you mean {guess!r}?")
             extra[key] = value
@@ -586,6 +587,17 @@ EXTENSION_KEYS = (
     "translators",
     "photo_credits",
 )
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_closest(key: str, valid: tuple[str, ...]) -> str | None:
+    return closest(key, valid)
+
+
+def _closest(key: str, valid: tuple[str, ...]) -> str | None:
+    """:func:`closest`, remembered for short keys: a source's own extra keys (difflib's ratios
+    for each) come again in every sheet it writes."""
+    return _remembered_closest(key, valid) if len(key) <= 64 else closest(key, valid)
 
 
 def _parse_actor(c: _Checker) -> Actor:

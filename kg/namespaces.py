@@ -45,6 +45,25 @@ SH = CachedNamespace("http://www.w3.org/ns/shacl#")
 
 DEFAULT_BASE_IRI = "https://w3id.org/kg-news/id/"
 
+# rdflib's RDF, RDFS, OWL, PROV and XSD are DefinedNamespaces, which look up and build a new
+# URIRef on every attribute access (a twentieth of an ingest worker's time when used in its
+# loops): the terms kg's per-triple code uses, made once. Being the same objects, they also make
+# dictionary look-ups hit on identity instead of comparing two equal URIRefs.
+RDF_TYPE = RDF.type
+RDFS_LABEL = RDFS.label
+OWL_SAME_AS = OWL.sameAs
+PROV_ACTIVITY = PROV.Activity
+PROV_USED = PROV.used
+PROV_WAS_DERIVED_FROM = PROV.wasDerivedFrom
+PROV_WAS_GENERATED_BY = PROV.wasGeneratedBy
+XSD_ANY_URI = XSD.anyURI
+XSD_DATE = XSD.date
+XSD_DECIMAL = XSD.decimal
+XSD_G_YEAR = XSD.gYear
+XSD_G_YEAR_MONTH = XSD.gYearMonth
+XSD_INTEGER = XSD.integer
+XSD_STRING = XSD.string
+
 # kg's own index data: the summary graph, the events' match keys and features, the per-actor
 # windows and the co-mention counts. All of it is derived from the article graphs and kept by
 # kg's writer for its queries (ontology/MODEL.md); a triple export of the knowledge leaves it out

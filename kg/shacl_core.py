@@ -47,6 +47,8 @@ from kg.namespaces import SH
 
 _TYPE = RDF.type
 _SUBCLASS = RDFS.subClassOf
+_LANG_STRING = RDF.langString  # (rdflib builds a new term on each RDF.x or XSD.x)
+_XSD_STRING = XSD.string
 
 # Shape predicates that only document (or that pyshacl ignores when validating).
 _DOCUMENTATION = {
@@ -121,23 +123,28 @@ class _Undecided(Exception):
     """A value the compiled checks cannot judge exactly: let pyshacl decide."""
 
 
+_NOTHING: dict = {}  # (read only: what a node without triples has)
+_NONE: tuple = ()
+
+
 class DataIndex:
     """The triples of one data graph, indexed by subject and by object (built once per check)."""
 
     def __init__(self, triples: Iterable[tuple]):
         out: dict = {}
         inv: dict = {}
-        for s, p, o in triples:
+        for s, p, o in triples:  # (setdefault: faster here than testing first, measured)
             out.setdefault(s, {}).setdefault(p, []).append(o)
             inv.setdefault(o, {}).setdefault(p, []).append(s)
         self.out, self.inv = out, inv
         self.triples = triples
+        self._classes: dict = {}  # node -> classes_of(node)
 
     def objects(self, s, p) -> list:
-        return self.out.get(s, {}).get(p, [])
+        return self.out.get(s, _NOTHING).get(p, _NONE)
 
     def subjects(self, p, o) -> list:
-        return self.inv.get(o, {}).get(p, [])
+        return self.inv.get(o, _NOTHING).get(p, _NONE)
 
     def instances(self, cls) -> set:
         """SHACL instances of a class: rdf:type a class or one of its subclasses (rdfs:subClassOf*)."""
@@ -156,16 +163,21 @@ class DataIndex:
         return classes
 
     def is_instance(self, node, cls) -> bool:
-        seen: set = set()
-        todo = list(self.objects(node, _TYPE))
-        while todo:
-            c = todo.pop()
-            if c == cls:
-                return True
-            if c not in seen:
-                seen.add(c)
-                todo.extend(self.objects(c, _SUBCLASS))
-        return False
+        return cls in self.classes_of(node)
+
+    def classes_of(self, node) -> set:
+        """A node's rdf:types and their superclasses (rdfs:subClassOf*), found once a node:
+        sh:class asks about the same actors for every fact that names them."""
+        classes = self._classes.get(node)
+        if classes is None:
+            classes, todo = set(), list(self.objects(node, _TYPE))
+            while todo:
+                c = todo.pop()
+                if c not in classes:
+                    classes.add(c)
+                    todo.extend(self.objects(c, _SUBCLASS))
+            self._classes[node] = classes
+        return classes
 
 
 Check = Callable[[DataIndex, object, list], bool]
@@ -279,17 +291,20 @@ class _Compiler:
 
         def conforms(data, focus, _values=values, _checks=checks):
             found = _values(data, focus)
-            return all(check(data, focus, found) for check in _checks)
+            for check in _checks:  # noqa: SIM110 - all() over a generator costs a frame more a check
+                if not check(data, focus, found):
+                    return False
+            return True
 
         cell.append(conforms)
         return conforms
 
     def path(self, path) -> Callable[[DataIndex, object], list]:
-        if isinstance(path, URIRef):
-            return lambda data, focus: data.objects(focus, path)
+        if isinstance(path, URIRef):  # (DataIndex.objects and .subjects inlined)
+            return lambda data, focus: data.out.get(focus, _NOTHING).get(path, _NONE)
         inverse = self.g.value(path, SH.inversePath)
         if isinstance(inverse, URIRef):
-            return lambda data, focus: data.subjects(inverse, focus)
+            return lambda data, focus: data.inv.get(focus, _NOTHING).get(inverse, _NONE)
         alternatives = self.g.value(path, SH.alternativePath)
         if alternatives is not None:
             parts = [self.path(p) for p in Collection(self.g, alternatives)]
@@ -314,7 +329,7 @@ class _Compiler:
         for cls in g.objects(shape, SH["class"]):
             checks.append(_each(lambda data, v, c=cls: not isinstance(v, Literal) and data.is_instance(v, c)))
         for datatype in g.objects(shape, SH.datatype):
-            checks.append(_each(lambda data, v, d=datatype: _has_datatype(v, d)))
+            checks.append(_each(_datatype_test(datatype)))
         for kind in g.objects(shape, SH.nodeKind):
             checks.append(_each(lambda data, v, k=kind: _has_node_kind(v, k)))
         if not is_property and any(
@@ -372,11 +387,9 @@ class _Compiler:
             checks.append(lambda data, focus, values: _unique_languages(values))
         checks.extend(self.logical(shape))
         for prop in g.objects(shape, SH.property):
-            sub = self.shape(prop)
-            checks.append(_each(lambda data, v, s=sub: s(data, v)))
+            checks.append(_each(self.shape(prop)))
         for node in g.objects(shape, SH.node):
-            sub = self.shape(node)
-            checks.append(_each(lambda data, v, s=sub: s(data, v)))
+            checks.append(_each(self.shape(node)))
         checks.extend(self.qualified(shape, is_property))
         return checks
 
@@ -414,21 +427,35 @@ class _Compiler:
 
 
 def _each(test: Callable[[DataIndex, object], bool]) -> Check:
-    return lambda data, focus, values: all(test(data, v) for v in values)
+    def each(data, focus, values):
+        for v in values:  # noqa: SIM110 - all() over a generator costs a frame more (most lists hold 0 or 1)
+            if not test(data, v):
+                return False
+        return True
+
+    return each
 
 
-def _has_datatype(value, datatype) -> bool:
-    if not isinstance(value, Literal):
-        return False
-    if value.language:
-        return datatype == RDF.langString and isinstance(value.value, (str, bytes))
-    actual = value.datatype if value.datatype is not None else XSD.string
-    if actual != datatype:
-        return False
-    if getattr(value, "ill_typed", None) is True:
-        return False
+def _datatype_test(datatype) -> Callable[[DataIndex, object], bool]:
+    """``test(data, value)``: is the value a literal of the datatype, with the lexical value
+    pyshacl requires for it (``ValueConstraints._assert_actual_datatype``)?"""
+    is_lang_string = datatype == _LANG_STRING
+    wanted = frozenset((datatype,))  # ``in``: one hash comparison, not rdflib's __ne__ and __eq__
     expected = _PYTHON_VALUE_TYPES.get(datatype)  # other datatypes: well-formed is enough (as pyshacl)
-    return expected is None or isinstance(value.value, expected)
+
+    def has_datatype(data, value) -> bool:
+        if not isinstance(value, Literal):
+            return False
+        if value.language:
+            return is_lang_string and isinstance(value.value, (str, bytes))
+        actual = value.datatype
+        if (actual if actual is not None else _XSD_STRING) not in wanted:
+            return False
+        if getattr(value, "ill_typed", None) is True:
+            return False
+        return expected is None or isinstance(value.value, expected)
+
+    return has_datatype
 
 
 _BLANK_KINDS = frozenset((SH.BlankNode, SH.BlankNodeOrLiteral, SH.BlankNodeOrIRI))
@@ -533,7 +560,8 @@ def _relevant_triples(triples, relevant) -> list:
     if relevant is None:
         return triples
     any_object, pairs = relevant
-    return [t for t in triples if t[1] in any_object or (t[1], t[2]) in pairs]
+    typing = {p for p, _ in pairs}  # (a pair is looked up only for its predicates: no tuple made a triple)
+    return [t for t in triples if t[1] in any_object or (t[1] in typing and (t[1], t[2]) in pairs)]
 
 
 def _oxigraph_store(triples):

@@ -63,11 +63,21 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import ORG, OWL, PROV, RDF, XSD
 
 from kg.caches import DroppedKeys, TieredCache, new_spill, refresh, trim
 from kg.iris import iris
-from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE, KG, SCHEMA, SEM
+from kg.namespaces import (
+    DEFAULT_BASE_IRI,
+    INDEX_NAMESPACE,
+    KG,
+    ORG,
+    OWL_SAME_AS,
+    PROV_WAS_DERIVED_FROM,
+    RDF_TYPE,
+    SCHEMA,
+    SEM,
+    XSD_INTEGER,
+)
 from kg.sparql import sparql_term
 
 
@@ -84,14 +94,13 @@ class _Vocabulary(Namespace):
 
 
 KGS = _Vocabulary(INDEX_NAMESPACE)
-_RDF_TYPE = RDF.type
 _TRUE = Literal(True)
 
 
 @functools.lru_cache(maxsize=4096)
 def _integer(value: int) -> Literal:
     """An xsd:integer literal (counts and ranks repeat: made once each)."""
-    return Literal(value, datatype=XSD.integer)
+    return Literal(value, datatype=XSD_INTEGER)
 
 
 _ARTICLE_COUNTS = (KGS.actorCount, KGS.meetingCount, KGS.missionCount, KGS.statementCount)
@@ -163,6 +172,23 @@ class ArticleFacts:
         return out
 
 
+# What article_facts reads, by predicate: a dict look-up is one hash comparison for the many
+# other predicates, where ``p == X`` is a Python-level rdflib comparison per test (the same
+# answer: equal terms have equal hashes).
+_MENTIONS, _TYPE, _ROLE, _DERIVED = range(4)
+_ARTICLE_PREDICATES = {SCHEMA.mentions: _MENTIONS, RDF_TYPE: _TYPE, ORG.role: _ROLE, PROV_WAS_DERIVED_FROM: _DERIVED}
+_ACTOR, _MEETING = range(2)
+_COUNTED_CLASSES = {KG.Actor: _ACTOR, KG.Meeting: _MEETING}
+_NAME, _ALIAS, _ROLE_HELD, _SAME_AS = range(4, 8)
+_ACTOR_PREDICATES = {
+    SCHEMA.name: _NAME,
+    SCHEMA.alternateName: _ALIAS,
+    RDF_TYPE: _TYPE,
+    KG.holdsRole: _ROLE_HELD,
+    OWL_SAME_AS: _SAME_AS,
+}
+
+
 def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
     """Read the summary-relevant facts from an article graph's triples (rdflib terms)."""
     triples = list(triples)
@@ -171,32 +197,28 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
     meetings: dict[str, list] = {}
     by_subject: dict = {}
     typed: dict = {}  # facts (meetings, missions, statements) by type
+    role_text: dict[str, str] = {}
+    derived: set = set()  # the nodes derived from the article (prov:wasDerivedFrom it)
     article_node = URIRef(article)
     for s, p, o in triples:
         by_subject.setdefault(s, []).append((p, o))
-        if p == SCHEMA.mentions:
+        kind = _ARTICLE_PREDICATES.get(p)
+        if kind == _MENTIONS:
             mentioned.add(str(o))
-        elif p == RDF.type:
+        elif kind == _TYPE:
             typed.setdefault(o, set()).add(s)
-            if o == KG.Actor:
+            cls = _COUNTED_CLASSES.get(o)
+            if cls == _ACTOR:
                 actors.add(str(s))
-            elif o == KG.Meeting:
+            elif cls == _MEETING:
                 meetings.setdefault(str(s), [None, set()])
+        elif kind == _ROLE:
+            role_text[str(s)] = str(o)
+        elif kind == _DERIVED and o == article_node:
+            derived.add(s)
     facts = ArticleFacts(article)
-    role_text = {str(s): str(o) for s, p, o in triples if p == ORG.role}
     for iri in sorted(mentioned | actors):
-        info = facts.actors.setdefault(iri, ActorFacts())
-        for p, o in by_subject.get(URIRef(iri), ()):
-            if p == SCHEMA.name:
-                info.names.add(str(o))
-            elif p == SCHEMA.alternateName:
-                info.aliases.add(str(o))
-            elif p == RDF.type and str(o).startswith(_KG_NS) and o != KG.Actor:
-                info.types.add(str(o)[len(_KG_NS) :])
-            elif p == KG.holdsRole and str(o) in role_text:
-                info.roles.add(role_text[str(o)])
-            elif p == OWL.sameAs and str(o).startswith(_WD):
-                info.qids.add(str(o)[len(_WD) :])
+        facts.actors[iri] = _actor_facts(by_subject.get(URIRef(iri), ()), role_text)
     for meeting, entry in meetings.items():
         for p, o in by_subject.get(URIRef(meeting), ()):
             if p == SEM.hasActor:
@@ -209,13 +231,12 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
     published = [str(o) for p, o in own if p == SCHEMA.datePublished]
     titles = [str(o) for p, o in own if p == SCHEMA.headline]
     facts.published, facts.title = (min(published) if published else None), (min(titles) if titles else None)
-    derived = (PROV.wasDerivedFrom, article_node)
     for mission in sorted(typed.get(KG.Mission, ())):
         values: dict = {}
         for p, o in by_subject[mission]:
             values.setdefault(p, []).append(str(o))
         kinds = [k.rpartition("#")[2] for k in values.get(KG.missionKind, ()) if "#" in k]
-        if kinds and derived in by_subject[mission]:
+        if kinds and mission in derived:
             facts.missions.append(
                 (
                     str(mission),
@@ -225,12 +246,31 @@ def article_facts(article: str, triples: Iterable[tuple]) -> ArticleFacts:
                 )
             )
     counted = [
-        sum(1 for node in typed.get(kind, ()) if derived in by_subject[node])
-        for kind in (KG.Meeting, KG.Mission, KG.Statement)
+        sum(1 for node in typed.get(kind, ()) if node in derived) for kind in (KG.Meeting, KG.Mission, KG.Statement)
     ]
     facts.counts = (len(mentioned), *counted)
     facts.mentioned = tuple(sorted(mentioned))
     return facts
+
+
+def _actor_facts(own: Iterable[tuple], role_text: dict[str, str]) -> ActorFacts:
+    """What an actor's own (predicate, object) pairs in an article say about it."""
+    info = ActorFacts()
+    for p, o in own:
+        kind = _ACTOR_PREDICATES.get(p)
+        if kind == _NAME:
+            info.names.add(str(o))
+        elif kind == _ALIAS:
+            info.aliases.add(str(o))
+        elif kind == _TYPE:
+            if str(o).startswith(_KG_NS) and o != KG.Actor:
+                info.types.add(str(o)[len(_KG_NS) :])
+        elif kind == _ROLE_HELD:
+            if str(o) in role_text:
+                info.roles.add(role_text[str(o)])
+        elif kind == _SAME_AS and str(o).startswith(_WD):
+            info.qids.add(str(o)[len(_WD) :])
+    return info
 
 
 # --------------------------------------------------------------------------- node states
@@ -463,7 +503,7 @@ class PairState:
         if not self.meetings:
             return set()
         out = {
-            (node, _RDF_TYPE, KGS.MetPair),
+            (node, RDF_TYPE, KGS.MetPair),
             (node, KGS.actorA, URIRef(self.a)),
             (node, KGS.actorB, URIRef(self.b)),
             (node, KGS.meetingCount, _integer(len(self.meetings))),
@@ -625,17 +665,17 @@ def recompute_actor(store, actor: str, exclude: set[str], summary: URIRef) -> Ac
     for graph, p, o, role, _ in store.query(_ACTOR_QUERY, {"actor": URIRef(actor)}).rows:
         if str(graph) in exclude or graph == summary:
             continue
-        if p == PROV.wasDerivedFrom:
+        if p == PROV_WAS_DERIVED_FROM:
             articles.add(str(o))
         elif p == SCHEMA.name:
             state.name = str(o) if state.name is None else min(state.name, str(o))
         elif p == SCHEMA.alternateName:
             state.aliases.add(str(o))
-        elif p == RDF.type and str(o).startswith(_KG_NS) and o != KG.Actor:
+        elif p == RDF_TYPE and str(o).startswith(_KG_NS) and o != KG.Actor:
             state.types.add(str(o)[len(_KG_NS) :])
         elif p == KG.holdsRole and role is not None:
             state.roles.add(str(role))
-        elif p == OWL.sameAs and str(o).startswith(_WD):
+        elif p == OWL_SAME_AS and str(o).startswith(_WD):
             qid = str(o)[len(_WD) :]
             state.qid = qid if state.qid is None else min(state.qid, qid)
     state.count = len(articles - exclude)

@@ -13,9 +13,10 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from typer.testing import CliRunner
 
+from kg import ingest
 from kg.cli import app
 from kg.errors import StoreError
-from kg.ingest import delete_article, expand_inputs, ingest_paths
+from kg.ingest import content_hash, delete_article, expand_inputs, ingest_paths, prepare_file, prepare_files
 from kg.store import open_store
 from kg.validate import compiled_shapes, load_shapes
 
@@ -174,6 +175,42 @@ def test_bad_inputs_fail_with_reasons_and_the_others_are_stored(tmp_path, corpus
     assert summary.ingested == 3 and len(summary.failed) == 1
     assert name in summary.failed[0].reason and reason in summary.failed[0].reason
     assert len(article_graphs(store)) == 3
+
+
+@pytest.mark.parametrize("step_bytes", [ingest.STEP_INPUT_BYTES, 0])
+def test_prepare_files_gives_what_prepare_file_gives_input_by_input(tmp_path, corpus, monkeypatch, step_bytes):
+    monkeypatch.setattr(ingest, "STEP_INPUT_BYTES", step_bytes)  # 0: every input in one go
+    sheets = sorted(corpus.glob("*.json"))[:4]
+    (tmp_path / "bad.yaml").write_text("actors: [\n", encoding="utf-8")
+    (tmp_path / "alien.json").write_text(
+        '{"actors": [{"id": "a", "name": "A", "type": "Alien"}], "meetings": [], "missions": [], "statements": []}'
+    )
+    visit = {"url": "https://e.org/v", "actors": [{"id": "a", "name": "A", "type": "Person"}], "missions": []}
+    visit |= {"meetings": [{"kind": "visit", "participants": ["a"]}], "statements": []}
+    (tmp_path / "visit.json").write_text(json.dumps(visit))
+    paths = [sheets[0], tmp_path / "bad.yaml", sheets[1], tmp_path / "missing.json", tmp_path / "alien.json"]
+    paths += [sheets[2], tmp_path / "visit.json", sheets[3]]
+    known = {content_hash(sheets[2].read_bytes())}
+
+    def fields(prepared) -> dict:  # all but the CPU timings
+        values = dict(vars(prepared), timings=None)
+        values["report"] = prepared.report and (prepared.report.conforms, prepared.report.text())
+        return values
+
+    together = prepare_files(paths, known=known)
+    alone = [prepare_file(path, known=known) for path in paths]
+    assert [fields(p) for p in together] == [fields(p) for p in alone]
+    assert [p.status for p in together] == [
+        "ready",
+        "failed",
+        "ready",
+        "failed",
+        "failed",
+        "unchanged",
+        "failed",
+        "ready",
+    ]
+    assert all(set(p.timings) >= {"read", "map", "validate", "serialise"} for p in together if p.status == "ready")
 
 
 def test_unknown_files_in_a_folder_are_ignored_and_an_empty_folder_is_a_usage_error(tmp_path):
