@@ -49,7 +49,7 @@ from rdflib import Literal, URIRef
 
 from kg.caches import TieredCache, new_spill, refresh, trim
 from kg.iris import iris
-from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE
+from kg.namespaces import DEFAULT_BASE_IRI, INDEX_NAMESPACE, iri_term
 from kg.sparql import sparql_term
 from kg.summary import KGS, ArticleFacts, _integer, summary_graph_iri
 
@@ -305,17 +305,17 @@ class CoMentionPlanner:
     def anchor_triples(self, anchor: str, counts: Mapping[str, tuple[str, int]]) -> set[tuple]:
         """All triples of one anchor whose counts are ``counts`` (node → (other actor, count)):
         its flag, its nodes and its window (a rebuild's, or a bulk load's, kg/bulk.py)."""
-        node = URIRef(anchor)
+        node = iri_term(anchor)
         out = {(node, KGS.coCounted, _TRUE)}
         for n, (other, count) in counts.items():
-            out.update(self._node_triples(anchor, URIRef(n), other, count))
-        out.update((node, _tier(t), URIRef(n)) for n, t in self._window_of(counts).tiers.items())
+            out.update(self._node_triples(anchor, iri_term(n), other, count))
+        out.update((node, _tier(t), iri_term(n)) for n, t in self._window_of(counts).tiers.items())
         return out
 
     def _node_triples(self, anchor: str, node: URIRef, other: str, count: int) -> set[tuple]:
         return {
-            (node, KGS.coAnchor, URIRef(anchor)),
-            (node, KGS.coActor, URIRef(other)),
+            (node, KGS.coAnchor, iri_term(anchor)),
+            (node, KGS.coActor, iri_term(other)),
             (node, KGS.coArticles, _count(count)),
         }
 

@@ -63,7 +63,17 @@ from rdflib.namespace import XSD
 
 from kg.caches import DroppedKeys, refresh, trim
 from kg.iris import digest, iris
-from kg.namespaces import DEFAULT_BASE_IRI, KG, OWL_SAME_AS, PROV_WAS_DERIVED_FROM, RDF_TYPE, SCHEMA, SEM, XSD_STRING
+from kg.namespaces import (
+    DEFAULT_BASE_IRI,
+    KG,
+    OWL_SAME_AS,
+    PROV_WAS_DERIVED_FROM,
+    RDF_TYPE,
+    SCHEMA,
+    SEM,
+    XSD_STRING,
+    iri_term,
+)
 from kg.sparql import sparql_term
 
 MIN_PARTICIPANT_JACCARD = 0.6  # |shared| / |all| participants of two meeting or mission mentions
@@ -599,11 +609,11 @@ def event_node_triples(
     if len(members) > 1:  # absent: one
         out.add((node, KG.mentionCount, _integer(len(members))))
     for m in members:
-        mention = URIRef(m.iri)
+        mention = iri_term(m.iri)
         out.add((node, KG.mention, mention))
         out.update((mention, _MATCH_KEY, _plain(k)) for k in keys_of(m))
         out.add((mention, _MATCH_FEATURES, _plain(features(m))))
-    out.update((node, KG.reportedIn, URIRef(a)) for a in articles)
+    out.update((node, KG.reportedIn, iri_term(a)) for a in articles)
     published = sorted(m.published for m in members if m.published)
     if published:
         out.add((node, KG.firstReported, _date_literal(published[0])))
@@ -617,26 +627,26 @@ def event_node_triples(
         out.add((node, SEM.hasTimeStamp, _date_literal(dates[0])))
     places = sorted(m.place for m in members if m.place)
     if places:
-        out.add((node, SEM.hasPlace, URIRef(places[0])))
+        out.add((node, SEM.hasPlace, iri_term(places[0])))
     if first.category == "statement":
         speaker = first.participants[0]
-        out.add((node, SCHEMA.spokenByCharacter, URIRef(speaker)))
+        out.add((node, SCHEMA.spokenByCharacter, iri_term(speaker)))
         text = min(members, key=lambda m: (m.published or "9999", m.iri))
         out.add((node, SCHEMA.text, Literal(text.text or "", lang=text.lang)))
         out.add((node, KG.direct, _TRUE if any(m.kind == "direct" for m in members) else _FALSE))
         return out
-    out.update((node, SEM.hasActor, URIRef(p)) for m in members for p in m.participants)
+    out.update((node, SEM.hasActor, iri_term(p)) for m in members for p in m.participants)
     kind = _event_kind(members)
     if first.category == "mission":
         if kind:
             out.add((node, KG.missionKind, KG[kind]))
-        out.update((node, KG.lead, URIRef(m.lead)) for m in members if m.lead)
+        out.update((node, KG.lead, iri_term(m.lead)) for m in members if m.lead)
         labels = sorted(m.label for m in members if m.label)
         if labels:
             out.add((node, SCHEMA.name, Literal(labels[0])))
         qids = sorted(m.qid for m in members if m.qid)
         if qids:
-            out.add((node, OWL_SAME_AS, URIRef(_WD + qids[0])))
+            out.add((node, OWL_SAME_AS, iri_term(_WD + qids[0])))
         return out
     if kind:
         out.add((node, KG.meetingKind, KG[kind]))

@@ -26,7 +26,7 @@ from functools import lru_cache
 from rdflib import URIRef
 
 from kg.errors import UsageError
-from kg.namespaces import DEFAULT_BASE_IRI
+from kg.namespaces import DEFAULT_BASE_IRI, iri_term
 
 _QID = re.compile(r"Q[1-9][0-9]*")
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -114,7 +114,7 @@ class Iris:
         self.base = base
 
     def _iri(self, *path: str) -> URIRef:
-        return URIRef(self.base + "/".join(path))
+        return iri_term(self.base + "/".join(path))
 
     # -- articles ---------------------------------------------------------------------------
     @property

@@ -77,6 +77,7 @@ from kg.namespaces import (
     SCHEMA,
     SEM,
     XSD_INTEGER,
+    iri_term,
 )
 from kg.sparql import sparql_term
 
@@ -494,8 +495,8 @@ class PairState:
             (KGS.meeting, self.meetings, new.meetings),
             (KGS.article, self.articles, new.articles),
         ):
-            remove.update((node, predicate, URIRef(x)) for x in was - now)
-            add.update((node, predicate, URIRef(x)) for x in now - was)
+            remove.update((node, predicate, iri_term(x)) for x in was - now)
+            add.update((node, predicate, iri_term(x)) for x in now - was)
         return remove, add
 
     def triples(self, node: URIRef, members: bool = True) -> set[tuple]:
@@ -504,14 +505,14 @@ class PairState:
             return set()
         out = {
             (node, RDF_TYPE, KGS.MetPair),
-            (node, KGS.actorA, URIRef(self.a)),
-            (node, KGS.actorB, URIRef(self.b)),
+            (node, KGS.actorA, iri_term(self.a)),
+            (node, KGS.actorB, iri_term(self.b)),
             (node, KGS.meetingCount, _integer(len(self.meetings))),
             (node, KGS.articleCount, _integer(len(self.articles))),
         }
         if members:
-            out.update((node, KGS.meeting, URIRef(m)) for m in self.meetings)
-            out.update((node, KGS.article, URIRef(a)) for a in self.articles)
+            out.update((node, KGS.meeting, iri_term(m)) for m in self.meetings)
+            out.update((node, KGS.article, iri_term(a)) for a in self.articles)
         for predicate, value in (
             (KGS.firstDate, self.first),
             (KGS.lastDate, self.last),
@@ -570,8 +571,8 @@ class EventPairState(_Diff):
             return _Diff.changes(self, new, node)
         old_triples, new_triples = self.triples(node, links=False), new.triples(node, links=False)
         remove, add = old_triples - new_triples, new_triples - old_triples
-        remove.update((node, KGS.event, URIRef(e)) for e in self.events.keys() - new.events.keys())
-        add.update((node, KGS.event, URIRef(e)) for e in new.events.keys() - self.events.keys())
+        remove.update((node, KGS.event, iri_term(e)) for e in self.events.keys() - new.events.keys())
+        add.update((node, KGS.event, iri_term(e)) for e in new.events.keys() - self.events.keys())
         return remove, add
 
     def triples(self, node: URIRef, links: bool = True) -> set[tuple]:
@@ -581,13 +582,13 @@ class EventPairState(_Diff):
         articles = set().union(*(reported for reported, _ in self.events.values()))
         dates = [date for _, date in self.events.values() if date is not None]
         out = {
-            (node, KGS.actorA, URIRef(self.a)),
-            (node, KGS.actorB, URIRef(self.b)),
+            (node, KGS.actorA, iri_term(self.a)),
+            (node, KGS.actorB, iri_term(self.b)),
             (node, KGS.eventCount, _integer(len(self.events))),
             (node, KGS.sourceCount, _integer(len(articles))),
         }
         if links:
-            out.update((node, KGS.event, URIRef(e)) for e in self.events)
+            out.update((node, KGS.event, iri_term(e)) for e in self.events)
         if dates:
             out.add((node, KGS.firstDate, Literal(min(dates))))
             out.add((node, KGS.lastDate, Literal(max(dates))))
@@ -1140,17 +1141,17 @@ class SummaryPlanner:
         before: dict[URIRef, object] = {}
         self._drop(removed, {facts.article: facts for facts in added}, before)
         for facts in added:
-            node = URIRef(facts.article)
+            node = iri_term(facts.article)
             fresh = facts.article not in removed  # not in the store: its nodes are new
             self._touch(node, None, before, article=True, new=fresh)
             self._pending[node] = ArticleState.of(facts)
             for mission, kind, name, kind_text in facts.missions:
-                self._touch(URIRef(mission), None, before, mission=True, new=fresh)
-                self._pending[URIRef(mission)] = MissionState(
+                self._touch(iri_term(mission), None, before, mission=True, new=fresh)
+                self._pending[iri_term(mission)] = MissionState(
                     True, facts.published, facts.article, kind, name, kind_text
                 )
             for actor, info in facts.actors.items():
-                self._touch(URIRef(actor), None, before).add(info)
+                self._touch(iri_term(actor), None, before).add(info)
             for (a, b), (held, names_a, names_b) in facts.pair_facts().items():
                 state = self._touch(pair_iri(a, b, self.base), (a, b), before)
                 for meeting, date in held:
@@ -1172,7 +1173,7 @@ class SummaryPlanner:
             for b in facts.participants[i + 1 :]
         )
         for facts, adding in [(f, False) for f in old] + [(f, True) for f in new]:
-            node = URIRef(facts.event)
+            node = iri_term(facts.event)
             if facts.category == "mission":
                 missions[node] = (
                     _mission_event_key(node, facts.first_reported, facts.kind, facts.name) if adding else None

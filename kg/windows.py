@@ -47,7 +47,7 @@ from rdflib import Literal, URIRef
 from kg.caches import DroppedKeys, TieredCache, new_spill, refresh, trim
 from kg.events import Mention, events_graph_iri
 from kg.iris import iris
-from kg.namespaces import DEFAULT_BASE_IRI
+from kg.namespaces import DEFAULT_BASE_IRI, iri_term
 from kg.sparql import sparql_term
 from kg.summary import KGS, _descending
 
@@ -787,8 +787,8 @@ def list_triples(family: Family, actor: str, whole: dict[str, tuple], length: in
     0
     """
     tiers = tiers_of(whole, TIERS)
-    node = URIRef(actor)
-    out = [(node, family.predicate(t), URIRef(r)) for r, t in tiers.items()]
+    node = iri_term(actor)
+    out = [(node, family.predicate(t), iri_term(r)) for r, t in tiers.items()]
     if (len(whole) if length is None else length) >= TIERS[-1]:
         out.append((node, family.bound, _bound_literal(max(whole[r] for r in tiers))))
     return out
