@@ -27,7 +27,6 @@ import gc
 import os
 import pickle
 import tempfile
-import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,7 +40,7 @@ from kg import comentions, windows
 from kg.caches import release_free_memory
 from kg.comentions import CoMentionPlanner, co_mentions_graph_iri
 from kg.comentions import marker as co_mentions_marker
-from kg.errors import KgError, StoreError
+from kg.errors import StoreError
 from kg.events import (
     Mention,
     article_mentions,
@@ -65,7 +64,6 @@ LOAD_CHUNK_QUADS = 50_000
 # meetings, missions and the quotes in this many parts by speaker, one part at a time (quotes are
 # the most numerous mentions)
 QUOTE_PARTS = 8
-OPTIMIZE_MIN_ARTICLES = 1000  # an ingest of this many articles compacts the store's files after them
 SUMMARY_CHUNK = 1000  # articles the summary planner takes at a time (events: ten times as many)
 _LISTED_EVENTS = "listed events"  # the part of the list facts of the meeting and mission events
 _TRUE = Literal(True)
@@ -97,46 +95,6 @@ class BuildCounts:
     articles: int = 0
     events: int = 0
     quads: dict[str, int] = field(default_factory=dict)  # derived graph → quads written
-    compacted: bool = False  # the article graphs' files were compacted during the build
-
-
-class _Compaction:
-    """The store's files compacted (``optimize()``) in a background thread, while the build
-    computes and loads the derived graphs: a bulk load's article graphs are most of the store,
-    and compacting them alone, at the same time as the build's Python work, costs far less time
-    than compacting the whole store after it (the derived graphs' files are then merged by the
-    store's own background compactions, which end when the store is closed). Nothing happens
-    without a store (no compaction asked for) or when the store cannot optimize.
-
-    >>> from kg.store import open_store
-    >>> _Compaction(open_store("memory:")).join()
-    False
-    """
-
-    def __init__(self, store):
-        self._error: BaseException | None = None
-        self._thread = None
-        if store is not None and store.capabilities.can_optimize:
-            self._thread = threading.Thread(target=self._run, args=(store,), name="kg-compaction", daemon=True)
-            self._thread.start()
-
-    def _run(self, store) -> None:
-        try:
-            store.optimize()
-        except BaseException as err:  # (raised by join, in the build's thread)
-            self._error = err
-
-    def join(self) -> bool:
-        """Wait for the compaction; True when it ran (its error, if any, is raised as a
-        :class:`~kg.errors.StoreError`)."""
-        if self._thread is None:
-            return False
-        self._thread.join()
-        if isinstance(self._error, KgError):
-            raise self._error
-        if self._error is not None:
-            raise StoreError(f"compacting the store's files failed ({self._error})") from self._error
-        return True
 
 
 class _Loader:
@@ -264,14 +222,9 @@ class DeferredDerived:
     1
     """
 
-    def __init__(
-        self, store, base_iri: str = DEFAULT_BASE_IRI, directory: str | None = None, compact: bool | None = False
-    ):
+    def __init__(self, store, base_iri: str = DEFAULT_BASE_IRI, directory: str | None = None):
         self.store = store
         self.base = base_iri
-        # compact the store's files while building (:class:`_Compaction`): True, False, or None
-        # for a build of at least OPTIMIZE_MIN_ARTICLES articles (as an ingest compacts after them)
-        self.compact = compact
         self._folder = directory or tempfile.gettempdir()
         self._file = tempfile.TemporaryFile(prefix="kg-derived-", dir=directory)
         self._parts: list[tuple[str, int, int, int]] = []  # (part, batch, offset, length)
@@ -354,8 +307,6 @@ class DeferredDerived:
         a category at a time), then the summary (from the facts and the events' list facts),
         then the co-mention counts."""
         counts = BuildCounts(articles=len(self._latest))
-        compact = self.compact or (self.compact is None and len(self._latest) >= OPTIMIZE_MIN_ARTICLES)
-        compaction = _Compaction(self.store if compact else None)
         loader = _Loader(self.store)
         try:
             self._events_and_windows(loader, counts)
@@ -366,7 +317,6 @@ class DeferredDerived:
             loader.flush()
         finally:
             loader.close()
-            counts.compacted = compaction.join()
         counts.quads = {str(g): n for g, n in loader.written.items()}
         return counts
 
@@ -504,7 +454,6 @@ __all__ = [
     "BuildCounts",
     "DeferredDerived",
     "LOAD_CHUNK_QUADS",
-    "OPTIMIZE_MIN_ARTICLES",
     "derived_graph_iris",
     "deriving_graph_iri",
     "mark_deriving",

@@ -44,7 +44,6 @@ from rdflib import Literal, URIRef
 from kg import __version__
 from kg.build import ArticleGraph, build_article
 from kg.bulk import (
-    OPTIMIZE_MIN_ARTICLES,
     BuildCounts,
     DeferredDerived,
     derived_graph_iris,
@@ -516,11 +515,10 @@ class ArticleWriter:
         self.planner = SummaryPlanner(self.store, self.base_iri)
         self.events = EventPlanner(self.store, self.base_iri)
 
-    def defer_derived(self, compact: bool | None = None) -> bool:
+    def defer_derived(self) -> bool:
         """Write the following batches as a bulk load (kg/bulk.py): their article graphs only,
-        the derived graphs built once by :meth:`finish` (which compacts the store's files
-        meanwhile: ``compact`` as :class:`kg.bulk.DeferredDerived` takes it). Only on a store with a bulk loader and atomic writes that
-        holds no article and no derived graph yet; returns whether it does.
+        the derived graphs built once by :meth:`finish`. Only on a store with a bulk loader and
+        atomic writes that holds no article and no derived graph yet; returns whether it does.
 
         >>> from kg.store import open_store
         >>> ArticleWriter(open_store("memory:")).defer_derived()
@@ -533,7 +531,7 @@ class ArticleWriter:
         if any(iris(self.base_iri).is_article(g) for g in self.store.graph_names()):
             return False
         mark_deriving(self.store, self.base_iri)
-        self.deferred = DeferredDerived(self.store, self.base_iri, compact=compact)
+        self.deferred = DeferredDerived(self.store, self.base_iri)
         return True
 
     def finish(self) -> BuildCounts | None:
@@ -851,8 +849,7 @@ def ingest_paths(
 
     Inputs whose content hash is stored are skipped (unless ``force``); bad inputs are reported
     in the summary and do not stop the others. ``progress`` is called once per input.
-    After a large load the on-disk store is compacted (``optimize``; default: 1,000+ written,
-    unless a bulk load compacted the article graphs' files while it built the derived graphs).
+    After a large load the on-disk store is compacted (``optimize``; default: 1,000+ written).
     ``bulk``: write the article graphs first and build the derived graphs once after the last
     batch (kg/bulk.py), on a store that has no articles yet and a bulk loader; by default when
     there are at least :data:`BULK_MIN_INPUTS` inputs. The graphs are the same either way.
@@ -865,7 +862,7 @@ def ingest_paths(
     files = expand_inputs(paths)
     summary = IngestSummary()
     writer = ArticleWriter(store, base_iri)  # first: it undoes an unfinished bulk write
-    deferred = (bulk or (bulk is None and len(files) >= BULK_MIN_INPUTS)) and writer.defer_derived(optimize)
+    deferred = (bulk or (bulk is None and len(files) >= BULK_MIN_INPUTS)) and writer.defer_derived()
     batch_size = batch_size or (BULK_BATCH if deferred else DEFAULT_BATCH)
     known = frozenset() if force else frozenset(known_hashes(store, files, base_iri))
     settings = {"base_iri": base_iri, "validate": validate, "known": known}
@@ -923,9 +920,8 @@ def ingest_paths(
                     break
         if not summary.aborted:
             flush(last=True)
-        compacted = False
         if not summary.aborted:
-            compacted = _finish(writer, summary)
+            _finish(writer, summary)
         if summary.aborted:
             stream.close()  # stops the worker pool
             summary.not_attempted = len(files) - handled
@@ -933,8 +929,7 @@ def ingest_paths(
     summary.timings["peak_rss_mb"] = max(summary.timings.get("peak_rss_mb", 0.0), _peak_rss_mb())
     if (
         not summary.aborted
-        and (optimize if optimize is not None else summary.ingested >= OPTIMIZE_MIN_ARTICLES)
-        and not compacted
+        and (optimize if optimize is not None else summary.ingested >= 1000)
         and store.capabilities.can_optimize
     ):
         began = time.perf_counter()
@@ -944,16 +939,13 @@ def ingest_paths(
     return summary
 
 
-def _finish(writer: ArticleWriter, summary: IngestSummary) -> bool:
-    """Build the derived graphs of a bulk load (if it was one) and time it; returns whether the
-    store's files were compacted meanwhile (:class:`kg.bulk.DeferredDerived`), so that the
-    ingest need not compact them again."""
+def _finish(writer: ArticleWriter, summary: IngestSummary) -> None:
+    """Build the derived graphs of a bulk load (if it was one) and time it."""
     if writer.deferred is None:
-        return False
+        return
     began, began_cpu = time.perf_counter(), time.process_time()
-    counts = None
     try:
-        counts = writer.finish()
+        writer.finish()
     except KgError as err:
         summary.aborted = (
             f"{err}; the articles are stored, and the next ingest into this store builds their "
@@ -961,7 +953,6 @@ def _finish(writer: ArticleWriter, summary: IngestSummary) -> bool:
         )
     summary.timings["derive"] = time.perf_counter() - began
     summary.timings["derive_cpu"] = time.process_time() - began_cpu
-    return counts is not None and counts.compacted
 
 
 def _record(summary: IngestSummary, item: Prepared, progress, failed_reason: str | None = None) -> None:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 from pathlib import Path
 
 import pytest
@@ -137,14 +136,11 @@ def reference(tmp_path: Path, corpus: Path, count: int | None = None) -> list[st
     return quads(store)
 
 
-@pytest.mark.parametrize("fails", ["article batch", "derived graphs", "compaction"])
+@pytest.mark.parametrize("fails", ["article batch", "derived graphs"])
 def test_a_bulk_load_that_fails_leaves_a_marker_and_the_next_writer_rebuilds(tmp_path, corpus, monkeypatch, fails):
     path = tmp_path / "store"
     store = open_store(str(path))
     original, calls = store.bulk_load_graphs, []
-
-    def optimize():
-        raise StoreError("disk full (simulated)")
 
     def bulk_load(graphs):
         calls.append(len(graphs))
@@ -155,12 +151,10 @@ def test_a_bulk_load_that_fails_leaves_a_marker_and_the_next_writer_rebuilds(tmp
         return original(graphs)
 
     monkeypatch.setattr(store, "bulk_load_graphs", bulk_load)
-    monkeypatch.setattr(store, "optimize", optimize)  # (the build compacts while it runs: fails)
-    compact = fails == "compaction"
-    summary = ingest_paths(store, [corpus], bulk=True, batch_size=8, optimize=True if compact else False)
+    summary = ingest_paths(store, [corpus], bulk=True, batch_size=8, optimize=False)
     assert summary.aborted and "disk full (simulated)" in summary.aborted
     assert store.has_graph(DERIVING)  # a reader can tell the derived graphs are not complete
-    if fails != "article batch":
+    if fails == "derived graphs":
         assert summary.ingested == 40 and "next ingest into this store builds" in summary.aborted
     stored = 16 if fails == "article batch" else 40
     store.close()
@@ -272,36 +266,6 @@ def test_cli_bulk_flag_and_timings(tmp_path, corpus):
     assert "a bulk load: summary, events, windows and counts built after the articles in" in result.output
     result = runner.invoke(app, ["--store", str(store), "validate"])
     assert result.exit_code == 0, result.output
-
-
-@pytest.mark.parametrize(
-    "bulk, optimize, compactions",
-    [
-        (True, None, ["kg-compaction"]),  # while the derived graphs are built, and not again after
-        (True, True, ["kg-compaction"]),
-        (True, False, []),
-        (False, None, ["MainThread"]),  # batch by batch: after the last batch
-    ],
-)
-def test_a_large_bulk_load_compacts_the_store_while_it_builds_the_derived_graphs(
-    tmp_path, corpus, monkeypatch, bulk, optimize, compactions
-):
-    monkeypatch.setattr("kg.bulk.OPTIMIZE_MIN_ARTICLES", 10)  # (40 articles are a large load here)
-    monkeypatch.setattr("kg.ingest.OPTIMIZE_MIN_ARTICLES", 10)
-    store = open_store(str(tmp_path / "store"))
-    original, calls = store.optimize, []
-
-    def optimize_store():
-        calls.append(threading.current_thread().name)
-        original()
-
-    monkeypatch.setattr(store, "optimize", optimize_store)
-    summary = ingest_paths(store, [corpus], bulk=bulk, batch_size=8, optimize=optimize)
-    assert not summary.aborted and summary.ingested == 40
-    assert [name.split("_")[0] for name in calls] == compactions
-    assert ("optimize" in summary.timings) == (compactions == ["MainThread"])
-    assert quads(store) == reference(tmp_path, corpus)
-    store.close()
 
 
 def test_the_marker_graph_is_named_by_the_base_iri():
