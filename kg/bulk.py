@@ -1,20 +1,24 @@
 """Bulk loads: the article graphs of a large first ingest through the bulk loader, their derived
 graphs built once after them.
 
-An ingest into a store without articles writes each batch's article graphs with the store's bulk
-loader and puts the batch's summary facts and mentions aside in a temporary file
-(:class:`DeferredDerived`), instead of planning the summary, events, windows and co-mention
-changes of every batch and writing them in a transaction (kg/ingest.py). After the last batch
-:meth:`DeferredDerived.build` computes each derived graph from those facts once, with the same
-functions as a rebuild (clustering each category of mentions, the summary planner on an empty
-store, the windows' and co-mention counts' list functions), and writes them with the bulk loader
-in chunks: the graphs are identical to those the batch-by-batch writes give.
+An ingest into a store without articles puts each batch's article graphs (the workers' N-Triples
+text) and their summary facts and mentions aside in a temporary file (:class:`DeferredDerived`),
+instead of writing the graphs and planning the summary, events, windows and co-mention changes
+of every batch in a transaction (kg/ingest.py). After the last batch
+:meth:`DeferredDerived.build` writes the article graphs with the store's bulk loader in a
+background thread (:class:`_ArticleLoads`) while it computes each derived graph from the facts
+once, with the same functions as a rebuild (clustering each category of mentions, the summary
+planner on an empty store, the windows' and co-mention counts' list functions), and writes those
+with the bulk loader too, in chunks, in a second thread (:class:`_Loader`): Oxigraph's loader
+lets go of Python's lock, so it writes on one core while the build's Python runs on the other.
+The graphs are identical to those the batch-by-batch writes give.
 
 A marker graph ``{base}graph/deriving`` is written before the first article and dropped after the
 last derived triple. A run that stops in between (Ctrl-C, a crash, a full disk) leaves it, and the
 next writer that opens the store rebuilds the derived graphs from the stored article graphs
 (:func:`recover_derived`, through the same builder) before anything else: the store then holds
-each article graph whole (kg/ingest.py ``graph/loading``) with the derived graphs that match them.
+each article graph that was written whole (``graph/loading``, :func:`recover_bulk_write`) with
+the derived graphs that match them, and running the ingest again writes the others.
 
 >>> from kg.store import open_store
 >>> recover_derived(open_store("memory:"))
@@ -27,6 +31,7 @@ import gc
 import os
 import pickle
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,7 +45,7 @@ from kg import comentions, windows
 from kg.caches import release_free_memory
 from kg.comentions import CoMentionPlanner, co_mentions_graph_iri
 from kg.comentions import marker as co_mentions_marker
-from kg.errors import StoreError
+from kg.errors import KgError, StoreError
 from kg.events import (
     Mention,
     article_mentions,
@@ -53,6 +58,7 @@ from kg.events import (
 )
 from kg.iris import iris
 from kg.namespaces import DEFAULT_BASE_IRI
+from kg.store.base import NTriples
 from kg.summary import KGS, ArticleFacts, SummaryPlanner, article_facts, summary_graph_iri
 from kg.windows import list_triples, rows_of, windows_graph_iri
 from kg.windows import marker as windows_marker
@@ -65,6 +71,7 @@ LOAD_CHUNK_QUADS = 50_000
 # the most numerous mentions)
 QUOTE_PARTS = 8
 SUMMARY_CHUNK = 1000  # articles the summary planner takes at a time (events: ten times as many)
+_ARTICLE_GRAPHS = "article graphs"  # the part of the article graphs
 _LISTED_EVENTS = "listed events"  # the part of the list facts of the meeting and mission events
 _TRUE = Literal(True)
 
@@ -95,6 +102,60 @@ class BuildCounts:
     articles: int = 0
     events: int = 0
     quads: dict[str, int] = field(default_factory=dict)  # derived graph → quads written
+    article_graphs: int = 0  # article graphs written by the build (those put aside with their facts)
+
+
+class _ArticleLoads:
+    """The article graphs of a bulk load written by the store's bulk loader in a background
+    thread, a batch at a time, while the build computes the derived graphs in the caller's thread
+    (the bulk loader lets go of Python's lock): the article graphs are most of the store's quads,
+    and this way Oxigraph writes them on one core while the build's Python runs on the other.
+
+    Each batch is bracketed by the ``graph/loading`` marker listing its articles, as in
+    :meth:`kg.ingest.ArticleWriter._apply`: a failed load drops the batch's graphs again
+    (:func:`recover_bulk_write`, at once or by the next writer after a crash) and no later batch
+    is written; :meth:`join` raises the error.
+
+    >>> from kg.store import open_store
+    >>> store, g = open_store("memory:"), URIRef("https://e.org/article/1")
+    >>> _ArticleLoads(store, DEFAULT_BASE_IRI, iter([{g: NTriples(f"<{g}> <{g}> <{g}> .")}])).join()
+    1
+    >>> store.quad_count(g)
+    1
+    """
+
+    def __init__(self, store, base_iri: str, batches: Iterator[dict[URIRef, NTriples]]):
+        self.store = store
+        self.base = base_iri
+        self.written = 0
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(batches,), name="kg-article-loads", daemon=True)
+        self._thread.start()
+
+    def _run(self, batches: Iterator[dict[URIRef, NTriples]]) -> None:
+        marker = iris(self.base).loading_graph()
+        try:
+            for graphs in batches:
+                self.store.replace_graph(marker, [(g, KGS.loading, _TRUE) for g in graphs])
+                try:
+                    self.store.bulk_load_graphs(graphs)
+                except BaseException:
+                    _try_recover(self.store, self.base)
+                    raise
+                self.store.drop_graph(marker)
+                self.written += len(graphs)
+        except BaseException as err:  # (raised by join, in the build's thread)
+            self._error = err
+
+    def join(self) -> int:
+        """Wait for the last batch; returns the article graphs written (raises a failed write's
+        error: a :class:`~kg.errors.StoreError`)."""
+        self._thread.join()
+        if isinstance(self._error, KgError):
+            raise self._error
+        if self._error is not None:
+            raise StoreError(f"writing the article graphs of a bulk load failed ({self._error})") from self._error
+        return self.written
 
 
 class _Loader:
@@ -242,8 +303,11 @@ class DeferredDerived:
                 key = (family.name, actor)
                 self._rows_at_most[key] = self._rows_at_most.get(key, 0) + 1
 
-    def add(self, articles: Sequence[tuple[ArticleFacts, Sequence[Mention]]]) -> None:
-        """Put one batch's articles (their summary facts and mentions) aside."""
+    def add(
+        self, articles: Sequence[tuple[ArticleFacts, Sequence[Mention]]], graphs: dict[str, str] | None = None
+    ) -> None:
+        """Put one batch's articles (their summary facts and mentions) aside, and their article
+        graphs (``graphs``: article → N-Triples text), which :meth:`build` writes."""
         batch = self._batches
         self._batches += 1
         by_part: dict[str, list[Mention]] = {part: [] for part in _mention_parts()}
@@ -252,6 +316,8 @@ class DeferredDerived:
             for m in mentions:
                 by_part[_part_of(m)].append(m)
                 self._count_rows(m)
+        if graphs:
+            self._put(_ARTICLE_GRAPHS, batch, list(graphs.items()))
         self._put("facts", batch, [facts for facts, _ in articles])
         self._put("mentioned", batch, [_Mentioned(facts.article, facts.mentioned) for facts, _ in articles])
         for part, mentions in by_part.items():
@@ -279,9 +345,8 @@ class DeferredDerived:
         """Each batch's items of one part, in order: (batch, items)."""
         for name, batch, offset, length in self._parts:
             if name == part:
-                try:
-                    self._file.seek(offset)
-                    items = pickle.loads(self._file.read(length))
+                try:  # (pread: the article graphs are read in another thread meanwhile)
+                    items = pickle.loads(os.pread(self._file.fileno(), length, offset))
                 except (OSError, EOFError, pickle.UnpicklingError) as err:
                     raise StoreError(
                         f"{self._folder}: the facts of a bulk load put aside in a temporary file there "
@@ -307,6 +372,7 @@ class DeferredDerived:
         a category at a time), then the summary (from the facts and the events' list facts),
         then the co-mention counts."""
         counts = BuildCounts(articles=len(self._latest))
+        articles = _ArticleLoads(self.store, self.base, self._article_graphs())
         loader = _Loader(self.store)
         try:
             self._events_and_windows(loader, counts)
@@ -316,9 +382,19 @@ class DeferredDerived:
             self._co_mentions(loader, anchors)
             loader.flush()
         finally:
-            loader.close()
+            try:
+                loader.close()
+            finally:
+                counts.article_graphs = articles.join()
         counts.quads = {str(g): n for g, n in loader.written.items()}
         return counts
+
+    def _article_graphs(self) -> Iterator[dict[URIRef, NTriples]]:
+        """The article graphs put aside, a batch at a time (an article's latest graph only)."""
+        for batch, items in self._parts_of(_ARTICLE_GRAPHS):
+            graphs = {URIRef(a): NTriples(body) for a, body in items if self._latest.get(a) == batch}
+            if graphs:
+                yield graphs
 
     def _events_and_windows(self, loader: _Loader, counts: BuildCounts) -> None:
         """Write the events graph and the windows graph; put the list facts of the meeting and
@@ -401,6 +477,33 @@ def _let_go() -> None:
     """Collect what a step let go and give the freed pages back, before the next step."""
     gc.collect()
     release_free_memory()
+
+
+def recover_bulk_write(store, base_iri: str = DEFAULT_BASE_IRI) -> list[URIRef]:
+    """Undo a bulk write that did not finish: drop the article graphs listed in the marker
+    graph ``{base}graph/loading`` and the marker, in one atomic write (see
+    :meth:`kg.ingest.ArticleWriter._apply`, :class:`_ArticleLoads`); returns the graphs dropped. The listed graphs were new in
+    that write, so the store is left exactly as it was before it. Any writer does this first.
+
+    >>> from kg.store import open_store
+    >>> recover_bulk_write(open_store("memory:"))
+    []
+    """
+    marker = iris(base_iri).loading_graph()
+    if not store.capabilities.can_bulk_load or not store.has_graph(marker):
+        return []
+    listed = sorted({s for s, p, _ in store.iter_graph_triples(marker) if p == KGS.loading})
+    store.apply_changes(drop=[*listed, marker])
+    return listed
+
+
+def _try_recover(store, base_iri: str) -> None:
+    """Recover at once after a failed bulk write; if that fails too (the disk is full, the
+    process is going down), the marker stays and the next writer recovers."""
+    try:
+        recover_bulk_write(store, base_iri)
+    except (KgError, OSError):
+        pass
 
 
 def mark_deriving(store, base_iri: str = DEFAULT_BASE_IRI) -> None:

@@ -46,10 +46,12 @@ from kg.build import ArticleGraph, build_article
 from kg.bulk import (
     BuildCounts,
     DeferredDerived,
+    _try_recover,
     derived_graph_iris,
     deriving_graph_iri,
     mark_deriving,
     rebuild_derived,
+    recover_bulk_write,
     recover_derived,
 )
 from kg.caches import release_free_memory
@@ -166,7 +168,10 @@ class IngestSummary:
         if self.aborted:
             text += f"; stopped: the store failed, {self.not_attempted} input(s) not attempted"
         if "derive" in self.timings and not self.aborted:
-            text += f"; a bulk load: summary, events, windows and counts built after the articles in {self.timings['derive']:.1f} s"
+            text += (
+                "; a bulk load: article graphs written while the summary, events, windows and counts "
+                f"were built, after the last article was read, in {self.timings['derive']:.1f} s"
+            )
         if self.timings.get("peak_rss_mb"):
             text += f"; largest process {self.timings['peak_rss_mb']:.0f} MB"
         return text
@@ -445,33 +450,6 @@ def _summary_counts_agree(store: Store, summary: URIRef) -> bool:
     return stored == summarised
 
 
-def recover_bulk_write(store: Store, base_iri: str = DEFAULT_BASE_IRI) -> list[URIRef]:
-    """Undo a bulk write that did not finish: drop the article graphs listed in the marker
-    graph ``{base}graph/loading`` and the marker, in one atomic write (see
-    :meth:`ArticleWriter._apply`); returns the graphs dropped. The listed graphs were new in
-    that write, so the store is left exactly as it was before it. Any writer does this first.
-
-    >>> from kg.store import open_store
-    >>> recover_bulk_write(open_store("memory:"))
-    []
-    """
-    marker = iris(base_iri).loading_graph()
-    if not store.capabilities.can_bulk_load or not store.has_graph(marker):
-        return []
-    listed = sorted({s for s, p, _ in store.iter_graph_triples(marker) if p == KGS.loading})
-    store.apply_changes(drop=[*listed, marker])
-    return listed
-
-
-def _try_recover(store: Store, base_iri: str) -> None:
-    """Recover at once after a failed bulk write; if that fails too (the disk is full, the
-    process is going down), the marker stays and the next writer recovers."""
-    try:
-        recover_bulk_write(store, base_iri)
-    except (KgError, OSError):
-        pass
-
-
 class ArticleWriter:
     """Writes prepared articles in atomic batches and keeps the summary and events graphs right."""
 
@@ -553,15 +531,11 @@ class ArticleWriter:
         return counts
 
     def _write_deferred(self, latest: dict[str, Prepared]) -> None:
-        """A batch of a bulk load: the article graphs (new ones through the bulk loader, with the
-        ``graph/loading`` marker as in :meth:`_apply`; one written earlier in the run replaced in
-        the same write: :meth:`_apply` without derived changes) and their facts put aside for
-        :meth:`finish`."""
-        again = {URIRef(i): NTriples(p.body) for i, p in latest.items() if self.deferred.holds(i)}
-        fresh = {URIRef(i): NTriples(p.body) for i, p in latest.items() if not self.deferred.holds(i)}
+        """A batch of a bulk load: its article graphs and their facts put aside; :meth:`finish`
+        writes the graphs while it builds the derived graphs (:class:`kg.bulk.DeferredDerived`).
+        An article given again later in the run is written once, with its latest graph."""
         try:
-            self._apply(set(), set(), graphs=again, fresh=fresh)
-            self.deferred.add([(p.facts, p.mentions) for p in latest.values()])
+            self.deferred.add([(p.facts, p.mentions) for p in latest.values()], {i: p.body for i, p in latest.items()})
         except BaseException:
             self._deferred_failed = True  # finish() rebuilds from the store instead
             raise
@@ -948,8 +922,9 @@ def _finish(writer: ArticleWriter, summary: IngestSummary) -> None:
         writer.finish()
     except KgError as err:
         summary.aborted = (
-            f"{err}; the articles are stored, and the next ingest into this store builds their "
-            "summary, events, windows and co-mention counts first"
+            f"{err}; the article graphs written so far are kept, and the next ingest into this "
+            "store builds their summary, events, windows and co-mention counts first; run this "
+            "ingest again to write the others (those stored are skipped as unchanged)"
         )
     summary.timings["derive"] = time.perf_counter() - began
     summary.timings["derive_cpu"] = time.process_time() - began_cpu
