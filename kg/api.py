@@ -352,8 +352,9 @@ class KnowledgeGraph:
         and stores nothing; among many inputs, failures are listed in ``.failed`` and the
         others are stored. Paths are skipped when their content is stored already (``force``
         re-ingests them); ``jobs`` worker processes read, map and validate files. ``bulk``: into
-        a store without articles, build the derived graphs once after the article graphs
-        (:mod:`kg.bulk`; default: from :data:`kg.ingest.BULK_MIN_INPUTS` files on).
+        a store without articles, write the article graphs after the last input was read, while
+        the derived graphs are built once (:mod:`kg.bulk`; default: from
+        :data:`kg.ingest.BULK_MIN_INPUTS` files on).
 
         >>> graph = KnowledgeGraph("memory:")
         >>> graph.ingest([parse_factsheet(EXAMPLE_SHEET)]).ingested

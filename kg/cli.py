@@ -269,8 +269,8 @@ def ingest(
     bulk: bool | None = typer.Option(
         None,
         "--bulk/--no-bulk",
-        help="Into a store without articles: write the articles first and build the summary, events, windows and "
-        "co-mention counts once after them (same graphs, faster; default: from 1,000 inputs on).",
+        help="Into a store without articles: read every input first, then write the articles while the summary, "
+        "events, windows and co-mention counts are built once (same graphs, faster; default: from 1,000 inputs on).",
         show_default=False,
     ),
     timings: bool = typer.Option(False, "--timings", help="Also print where the time went (CPU seconds per step)."),
