@@ -66,7 +66,10 @@ from kg.windows import marker as windows_marker
 
 # derived quads handed to the bulk loader at a time: large enough for few index files (the
 # optimize after the ingest merges them), small enough to keep the builder's memory flat
-LOAD_CHUNK_QUADS = 50_000
+LOAD_CHUNK_QUADS = 25_000
+# article graphs handed to the bulk loader at a time during a build (about 190 quads each): the
+# loader holds a load's quads while it sorts them, next to the build's own peak (the summary)
+ARTICLE_LOAD_GRAPHS = 250
 # mentions of two categories are never one event, nor quotes of two speakers: a build clusters
 # meetings, missions and the quotes in this many parts by speaker, one part at a time (quotes are
 # the most numerous mentions)
@@ -392,11 +395,12 @@ class DeferredDerived:
         return counts
 
     def _article_graphs(self) -> Iterator[dict[URIRef, NTriples]]:
-        """The article graphs put aside, a batch at a time (an article's latest graph only)."""
+        """The article graphs put aside (an article's latest graph only), at most
+        :data:`ARTICLE_LOAD_GRAPHS` at a time."""
         for batch, items in self._parts_of(_ARTICLE_GRAPHS):
-            graphs = {URIRef(a): NTriples(body) for a, body in items if self._latest.get(a) == batch}
-            if graphs:
-                yield graphs
+            latest = [(a, body) for a, body in items if self._latest.get(a) == batch]
+            for start in range(0, len(latest), ARTICLE_LOAD_GRAPHS):
+                yield {URIRef(a): NTriples(body) for a, body in latest[start : start + ARTICLE_LOAD_GRAPHS]}
 
     def _events_and_windows(self, loader: _Loader, counts: BuildCounts) -> None:
         """Write the events graph and the windows graph; put the list facts of the meeting and
@@ -577,6 +581,7 @@ def rebuild_derived(store, base_iri: str = DEFAULT_BASE_IRI) -> BuildCounts:
 
 
 __all__ = [
+    "ARTICLE_LOAD_GRAPHS",
     "BuildCounts",
     "DeferredDerived",
     "LOAD_CHUNK_QUADS",

@@ -69,10 +69,18 @@ def quads(store) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("folder", "batch_size", "jobs"),
-    [("corpus", 7, 1), ("corpus", 40, 2), ("corpus_with_a_correction", 5, 1), ("corpus_with_a_correction", 100, 1)],
+    ("folder", "batch_size", "jobs", "load"),
+    [
+        ("corpus", 7, 1, 250),
+        ("corpus", 40, 2, 3),  # (a batch's article graphs written in loads of three)
+        ("corpus_with_a_correction", 5, 1, 250),
+        ("corpus_with_a_correction", 100, 1, 7),
+    ],
 )
-def test_a_bulk_load_writes_the_same_quads_as_batch_by_batch_writes(request, tmp_path, folder, batch_size, jobs):
+def test_a_bulk_load_writes_the_same_quads_as_batch_by_batch_writes(
+    request, tmp_path, monkeypatch, folder, batch_size, jobs, load
+):
+    monkeypatch.setattr("kg.bulk.ARTICLE_LOAD_GRAPHS", load)
     inputs = request.getfixturevalue(folder)
     stores = {}
     for bulk in (True, False):
