@@ -132,33 +132,39 @@ class _ArticleLoads:
         self.store = store
         self.base = base_iri
         self.written = 0
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(batches,), name="kg-article-loads", daemon=True)
-        self._thread.start()
+        self._stopping = threading.Event()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-article-loads")
+        self._done = self._thread.submit(self._run, batches)
 
     def _run(self, batches: Iterator[dict[URIRef, NTriples]]) -> None:
         marker = iris(self.base).loading_graph()
-        try:
-            for graphs in batches:
-                self.store.replace_graph(marker, [(g, KGS.loading, _TRUE) for g in graphs])
-                try:
-                    self.store.bulk_load_graphs(graphs)
-                except BaseException:
-                    _try_recover(self.store, self.base)
-                    raise
-                self.store.drop_graph(marker)
-                self.written += len(graphs)
-        except BaseException as err:  # (raised by join, in the build's thread)
-            self._error = err
+        for graphs in batches:
+            if self._stopping.is_set():
+                return
+            self.store.replace_graph(marker, [(g, KGS.loading, _TRUE) for g in graphs])
+            try:
+                self.store.bulk_load_graphs(graphs)
+            except BaseException:
+                _try_recover(self.store, self.base)
+                raise
+            self.store.drop_graph(marker)
+            self.written += len(graphs)
+
+    def stop(self) -> None:
+        """Write no batch after the one being written (the build failed or was interrupted)."""
+        self._stopping.set()
 
     def join(self) -> int:
         """Wait for the last batch; returns the article graphs written (raises a failed write's
         error: a :class:`~kg.errors.StoreError`)."""
-        self._thread.join()
-        if isinstance(self._error, KgError):
-            raise self._error
-        if self._error is not None:
-            raise StoreError(f"writing the article graphs of a bulk load failed ({self._error})") from self._error
+        try:
+            self._done.result()
+        except KgError:
+            raise
+        except Exception as err:
+            raise StoreError(f"writing the article graphs of a bulk load failed ({err})") from err
+        finally:
+            self._thread.shutdown(wait=True)
         return self.written
 
 
@@ -328,10 +334,6 @@ class DeferredDerived:
             if mentions:
                 self._put(part, batch, mentions)
 
-    def holds(self, article: str) -> bool:
-        """True when a batch put this article aside already."""
-        return article in self._latest
-
     def _put(self, part: str, batch: int, items: list) -> None:
         data = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
         offset = self._file.seek(0, os.SEEK_END)
@@ -385,6 +387,9 @@ class DeferredDerived:
             _let_go()
             self._co_mentions(loader, anchors)
             loader.flush()
+        except BaseException:
+            articles.stop()  # (the graphs written so far are whole; the next writer rebuilds)
+            raise
         finally:
             try:
                 loader.close()

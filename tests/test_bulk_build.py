@@ -13,19 +13,23 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from rdflib import URIRef
 from typer.testing import CliRunner
 
 from kg import comentions, windows
-from kg.bulk import DeferredDerived, _ListHead, deriving_graph_iri, rebuild_derived
+from kg.bulk import DeferredDerived, _ArticleLoads, _ListHead, deriving_graph_iri, rebuild_derived
 from kg.cli import app
 from kg.errors import StoreError
 from kg.ingest import ArticleWriter, ingest_paths
 from kg.iris import iris
+from kg.namespaces import DEFAULT_BASE_IRI
 from kg.store import open_store
+from kg.store.base import NTriples
 
 sys.path.insert(0, str(ROOT))
 from benchmarks.generate import write_corpus
@@ -288,3 +292,18 @@ def test_cli_bulk_flag_and_timings(tmp_path, corpus):
 
 def test_the_marker_graph_is_named_by_the_base_iri():
     assert str(DERIVING) == str(iris().deriving_graph())
+
+
+def test_article_loads_stop_after_the_batch_being_written_when_the_build_fails():
+    store, stopped = open_store("memory:"), threading.Event()
+    graphs = [URIRef(f"https://w3id.org/kg-news/id/article/{i}") for i in range(3)]
+
+    def batches():
+        for g in graphs:
+            yield {g: NTriples(f"<{g}> <{g}> <{g}> .")}
+            stopped.wait(timeout=30)  # (the build fails while the first batch is written)
+
+    loads = _ArticleLoads(store, DEFAULT_BASE_IRI, batches())
+    loads.stop()
+    stopped.set()
+    assert loads.join() == 1 and [g for g in graphs if store.has_graph(g)] == graphs[:1]
