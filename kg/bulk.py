@@ -115,17 +115,22 @@ class _ArticleLoads:
     (the bulk loader lets go of Python's lock): the article graphs are most of the store's quads,
     and this way Oxigraph writes them on one core while the build's Python runs on the other.
 
-    Each batch is bracketed by the ``graph/loading`` marker listing its articles, as in
-    :meth:`kg.ingest.ArticleWriter._apply`: a failed load drops the batch's graphs again
-    (:func:`recover_bulk_write`, at once or by the next writer after a crash) and no later batch
-    is written; :meth:`join` raises the error.
+    What is being written is kept in the ``graph/loading`` marker graph as a ledger, one node a
+    batch: its article graphs (``kgs:loadingGraphs``, before its load starts) and, once its load
+    has returned, ``kgs:loaded true``. Both go in with the bulk loads themselves (a batch's
+    list with the load before it, its ``loaded`` with the load after it), not in transactions:
+    while the loads pile up index files faster than Oxigraph compacts them, its store slows
+    every transaction down, and a load waits behind a transaction. A failed load drops its
+    batch's graphs and the ledger at once (else the next writer drops every batch without
+    ``loaded``, :func:`recover_bulk_write`) and no later batch is written; :meth:`join` raises
+    the error. :meth:`kg.ingest.ArticleWriter.finish` drops the ledger with the build's marker.
 
     >>> from kg.store import open_store
     >>> store, g = open_store("memory:"), URIRef("https://e.org/article/1")
     >>> _ArticleLoads(store, DEFAULT_BASE_IRI, iter([{g: NTriples(f"<{g}> <{g}> <{g}> .")}])).join()
     1
-    >>> store.quad_count(g)
-    1
+    >>> store.quad_count(g), unfinished_batches(store)
+    (1, [])
     """
 
     def __init__(self, store, base_iri: str, batches: Iterator[dict[URIRef, NTriples]]):
@@ -137,18 +142,28 @@ class _ArticleLoads:
         self._done = self._thread.submit(self._run, batches)
 
     def _run(self, batches: Iterator[dict[URIRef, NTriples]]) -> None:
-        marker = iris(self.base).loading_graph()
-        for graphs in batches:
-            if self._stopping.is_set():
-                return
-            self.store.replace_graph(marker, [(g, KGS.loading, _TRUE) for g in graphs])
+        ledger = _Ledger(iris(self.base).loading_graph())
+        graphs = next(batches, None)
+        if graphs is None:
+            return
+        self.store.replace_graph(ledger.graph, ledger.loading(0, graphs))  # (before any load: nothing slows it)
+        number = 0
+        while graphs is not None:  # (a batch taken is written: the build may fail meanwhile)
+            following = None if self._stopping.is_set() else next(batches, None)
+            entries = ledger.loaded(number - 1) if number else []
+            if following is not None:
+                entries += ledger.loading(number + 1, following)
             try:
-                self.store.bulk_load_graphs(graphs)
+                self.store.bulk_load_graphs({**graphs, ledger.graph: entries})
             except BaseException:
-                _try_recover(self.store, self.base)
+                _try_drop(self.store, [*graphs, ledger.graph])
                 raise
-            self.store.drop_graph(marker)
             self.written += len(graphs)
+            graphs, number = None if self._stopping.is_set() else following, number + 1
+        try:  # (else the next writer drops the last batch written too, and its ingest writes it again)
+            self.store.bulk_load_graphs({ledger.graph: ledger.loaded(number - 1)})
+        except (KgError, OSError):
+            pass
 
     def stop(self) -> None:
         """Write no batch after the one being written (the build failed or was interrupted)."""
@@ -396,6 +411,8 @@ class DeferredDerived:
             finally:
                 counts.article_graphs = articles.join()
         counts.quads = {str(g): n for g, n in loader.written.items()}
+        if counts.article_graphs:  # (every batch is whole: the ledger goes)
+            self.store.drop_graph(iris(self.base).loading_graph())
         return counts
 
     def _article_graphs(self) -> Iterator[dict[URIRef, NTriples]]:
@@ -489,11 +506,61 @@ def _let_go() -> None:
     release_free_memory()
 
 
+class _Ledger:
+    """The triples of the ledger of a build's article loads (:class:`_ArticleLoads`) in the
+    marker graph ``graph``: a node a batch, with its graphs' IRIs in one literal (an IRI has no
+    white space), so that the ledger stays a few triples a batch.
+
+    >>> ledger = _Ledger(URIRef("https://e.org/graph/loading"))
+    >>> [str(o) for _, _, o in ledger.loading(0, {URIRef("https://e.org/a"): ""})]
+    ['https://e.org/a']
+    """
+
+    def __init__(self, graph: URIRef):
+        self.graph = graph
+
+    def node(self, number: int) -> URIRef:
+        return URIRef(f"{self.graph}/batch/{number}")
+
+    def loading(self, number: int, graphs: Iterable[URIRef]) -> list[tuple]:
+        return [(self.node(number), KGS.loadingGraphs, Literal(" ".join(str(g) for g in graphs)))]
+
+    def loaded(self, number: int) -> list[tuple]:
+        return [(self.node(number), KGS.loaded, _TRUE)]
+
+
+def unfinished_batches(store, base_iri: str = DEFAULT_BASE_IRI) -> list[URIRef]:
+    """The article graphs a bulk write in flight may have written in part: those listed in the
+    marker graph ``{base}graph/loading`` (by :meth:`kg.ingest.ArticleWriter._apply`, a
+    ``kgs:loading`` triple each; by :class:`_ArticleLoads`, the batches without ``kgs:loaded``).
+
+    >>> from kg.store import open_store
+    >>> unfinished_batches(open_store("memory:"))
+    []
+    """
+    marker = iris(base_iri).loading_graph()
+    if not store.has_graph(marker):
+        return []
+    listed, batches, loaded = set(), {}, set()
+    for s, p, o in store.iter_graph_triples(marker):
+        if p == KGS.loading:
+            listed.add(s)
+        elif p == KGS.loadingGraphs:
+            batches[s] = str(o).split()
+        elif p == KGS.loaded:
+            loaded.add(s)
+    for node, graphs in batches.items():
+        if node not in loaded:
+            listed.update(URIRef(g) for g in graphs)
+    return sorted(listed)
+
+
 def recover_bulk_write(store, base_iri: str = DEFAULT_BASE_IRI) -> list[URIRef]:
-    """Undo a bulk write that did not finish: drop the article graphs listed in the marker
-    graph ``{base}graph/loading`` and the marker, in one atomic write (see
-    :meth:`kg.ingest.ArticleWriter._apply`, :class:`_ArticleLoads`); returns the graphs dropped. The listed graphs were new in
-    that write, so the store is left exactly as it was before it. Any writer does this first.
+    """Undo a bulk write that did not finish: drop the article graphs it may have written in
+    part (:func:`unfinished_batches`) and the marker graph ``{base}graph/loading``, in one
+    atomic write (see :meth:`kg.ingest.ArticleWriter._apply`, :class:`_ArticleLoads`); returns
+    the graphs dropped. The listed graphs were new in that write, so the store is left as it
+    was before them. Any writer does this first.
 
     >>> from kg.store import open_store
     >>> recover_bulk_write(open_store("memory:"))
@@ -502,9 +569,18 @@ def recover_bulk_write(store, base_iri: str = DEFAULT_BASE_IRI) -> list[URIRef]:
     marker = iris(base_iri).loading_graph()
     if not store.capabilities.can_bulk_load or not store.has_graph(marker):
         return []
-    listed = sorted({s for s, p, _ in store.iter_graph_triples(marker) if p == KGS.loading})
+    listed = unfinished_batches(store, base_iri)
     store.apply_changes(drop=[*listed, marker])
     return listed
+
+
+def _try_drop(store, graphs: list[URIRef]) -> None:
+    """Drop the graphs of a failed load and the ledger at once; if that fails too (the disk is
+    full, the process is going down), the ledger stays and the next writer recovers."""
+    try:
+        store.apply_changes(drop=graphs)
+    except (KgError, OSError):
+        pass
 
 
 def _try_recover(store, base_iri: str) -> None:
@@ -573,4 +649,5 @@ __all__ = [
     "mark_deriving",
     "rebuild_derived",
     "recover_derived",
+    "unfinished_batches",
 ]
