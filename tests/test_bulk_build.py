@@ -5,6 +5,7 @@ writer rebuilds them from the article graphs."""
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import re
@@ -21,6 +22,7 @@ from conftest import ROOT
 from rdflib import URIRef
 from typer.testing import CliRunner
 
+import kg.bulk
 from kg import comentions, windows
 from kg.bulk import (
     DeferredDerived,
@@ -371,4 +373,23 @@ def test_no_transaction_waits_in_front_of_the_loads_of_a_build(tmp_path, corpus,
     assert during == ["apply_changes", "drop_graph", "drop_graph"]  # the ledger, then it and the build's marker
     assert not store.has_graph(LEDGER) and not store.has_graph(DERIVING)
     assert quads(store) == reference(tmp_path, corpus)
+    store.close()
+
+
+def test_a_build_makes_no_reference_cycles(tmp_path, corpus, monkeypatch):
+    """The build runs without Python's cyclic collector (kg/bulk.py `_without_cycle_collection`):
+    that is only safe while it leaves no cycles behind, which each collection between its steps
+    would find."""
+    found, original = [], kg.bulk._let_go
+
+    def let_go():
+        assert not gc.isenabled()
+        found.append(gc.collect())
+        original()
+
+    monkeypatch.setattr(kg.bulk, "_let_go", let_go)
+    store = open_store(str(tmp_path / "store"))
+    gc.collect()
+    ingest_paths(store, [corpus], bulk=True, batch_size=8, optimize=False)
+    assert len(found) >= 3 and found == [0] * len(found) and gc.isenabled()
     store.close()
