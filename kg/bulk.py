@@ -394,24 +394,25 @@ class DeferredDerived:
         a category at a time), then the summary (from the facts and the events' list facts),
         then the co-mention counts."""
         counts = BuildCounts(articles=len(self._latest))
-        articles = _ArticleLoads(self.store, self.base, self._article_graphs())
-        loader = _Loader(self.store)
-        try:
-            with _without_cycle_collection():
-                self._events_and_windows(loader, counts)
-                _let_go()
-                anchors = self._summary(loader)
-                _let_go()
-                self._co_mentions(loader, anchors)
-                loader.flush()
-        except BaseException:
-            articles.stop()  # (the graphs written so far are whole; the next writer rebuilds)
-            raise
-        finally:
+        with self.store.bulk_loading():  # (Oxigraph: its compactions on idle time only)
+            articles = _ArticleLoads(self.store, self.base, self._article_graphs())
+            loader = _Loader(self.store)
             try:
-                loader.close()
+                with _without_cycle_collection():
+                    self._events_and_windows(loader, counts)
+                    _let_go()
+                    anchors = self._summary(loader)
+                    _let_go()
+                    self._co_mentions(loader, anchors)
+                    loader.flush()
+            except BaseException:
+                articles.stop()  # (the graphs written so far are whole; the next writer rebuilds)
+                raise
             finally:
-                counts.article_graphs = articles.join()
+                try:
+                    loader.close()
+                finally:
+                    counts.article_graphs = articles.join()
         counts.quads = {str(g): n for g, n in loader.written.items()}
         if counts.article_graphs:  # (every batch is whole: the ledger goes)
             self.store.drop_graph(iris(self.base).loading_graph())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import random
 import re
 import shutil
@@ -23,6 +24,7 @@ from rdflib import URIRef
 from typer.testing import CliRunner
 
 import kg.bulk
+import kg.store.oxigraph
 from kg import comentions, windows
 from kg.bulk import (
     DeferredDerived,
@@ -392,4 +394,26 @@ def test_a_build_makes_no_reference_cycles(tmp_path, corpus, monkeypatch):
     gc.collect()
     ingest_paths(store, [corpus], bulk=True, batch_size=8, optimize=False)
     assert len(found) >= 3 and found == [0] * len(found) and gc.isenabled()
+    store.close()
+
+
+def _rocksdb_policies() -> dict[int, int]:
+    return {t: os.sched_getscheduler(t) for t in kg.store.oxigraph._rocksdb_threads()}
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling policies")
+def test_oxigraph_compacts_on_idle_time_only_while_a_build_loads(tmp_path, corpus, monkeypatch):
+    store = open_store(str(tmp_path / "store"))
+    before = _rocksdb_policies()
+    assert before and os.SCHED_IDLE not in before.values()  # (RocksDB's threads, started with the store)
+    during = []
+    original = store.bulk_load_graphs
+    monkeypatch.setattr(
+        store, "bulk_load_graphs", lambda graphs: during.append(_rocksdb_policies()) or original(graphs)
+    )
+    ingest_paths(store, [corpus], bulk=True, batch_size=8, optimize=False)
+    assert during and all(set(policies.values()) == {os.SCHED_IDLE} for policies in during)
+    assert _rocksdb_policies() == before
+    with open_store("memory:").bulk_loading():  # (no files, no compactions: nothing changes)
+        assert _rocksdb_policies() == before
     store.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -97,6 +98,16 @@ class Store(ABC):
 
     def optimize(self) -> None:
         """Compact storage after a bulk load (a no-op unless ``capabilities.can_optimize``)."""
+
+    def bulk_loading(self) -> AbstractContextManager[None]:
+        """A long run of :meth:`bulk_load_graphs` calls (kg/bulk.py's build): a backend may put
+        its own background work behind the caller's while it lasts (nothing by default).
+
+        >>> from kg.store import open_store
+        >>> with open_store("memory:").bulk_loading():
+        ...     pass
+        """
+        return nullcontext()
 
     def query_limited(
         self, sparql: str, bindings: Mapping[str, Identifier] | None = None, max_rows: int = 10000, native: bool = False

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -656,6 +657,40 @@ class OxigraphStore(Store):
             except (OSError, RuntimeError) as err:
                 raise StoreError(f"store {self.path}: compacting the files failed ({err})") from None
 
+    @contextmanager
+    def bulk_loading(self) -> Iterator[None]:
+        """RocksDB's compaction threads run only on CPU time nothing else wants (Linux's
+        ``SCHED_IDLE``, what RocksDB's own ``LowerThreadPoolCPUPriority`` sets; pyoxigraph does
+        not expose it) while a build bulk-loads, then as before. Each load adds index files to
+        the first level, and RocksDB merges them into the others again and again as they come:
+        at 100,000 articles that took 250 s of the build's CPU on two cores, only for
+        :meth:`optimize` to merge everything once more after the build. Held back, the merges
+        wait for idle time and the final :meth:`optimize` does the work once (the build's
+        compaction 108 s of CPU, the build 239 s instead of 271–310 s, and optimize no slower).
+        Where a thread cannot be changed, it stays as it was.
+
+        >>> import tempfile
+        >>> with OxigraphStore(tempfile.mkdtemp()).bulk_loading():
+        ...     pass
+        """
+        changed = []
+        if self.path is not None:
+            for thread in _rocksdb_threads():
+                try:
+                    policy = os.sched_getscheduler(thread)
+                    os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
+                except OSError:
+                    continue
+                changed.append((thread, policy))
+        try:
+            yield
+        finally:
+            for thread, policy in changed:
+                try:
+                    os.sched_setscheduler(thread, policy, os.sched_param(0))
+                except OSError:
+                    pass
+
     def query_limited(
         self, sparql: str, bindings: Mapping[str, Identifier] | None = None, max_rows: int = 10000, native: bool = False
     ) -> QueryResult:
@@ -973,6 +1008,26 @@ def parse_ntriples(data: bytes | str) -> list[tuple]:
         (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
         for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
     ]
+
+
+def _rocksdb_threads() -> list[int]:
+    """The IDs of this process's RocksDB background threads (named ``rocksdb:low`` for
+    compactions, ``rocksdb:high`` for flushes; Oxigraph's stores share them), on Linux."""
+    if not hasattr(os, "SCHED_IDLE"):
+        return []
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return []
+    found = []
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/comm", encoding="utf-8") as comm:
+                if comm.read().startswith("rocksdb:"):
+                    found.append(int(task))
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def scratch_store(triples) -> OxigraphStore:
