@@ -143,7 +143,7 @@ class _ArticleLoads:
         self._done = self._thread.submit(self._run, batches)
 
     def _run(self, batches: Iterator[dict[URIRef, NTriples]]) -> None:
-        ledger = _Ledger(iris(self.base).loading_graph())
+        ledger = _Ledger(self.base)
         graphs = next(batches, None)
         if graphs is None:
             return
@@ -534,19 +534,20 @@ def _let_go() -> None:
 
 class _Ledger:
     """The triples of the ledger of a build's article loads (:class:`_ArticleLoads`) in the
-    marker graph ``graph``: a node a batch, with its graphs' IRIs in one literal (an IRI has no
+    marker graph ``graph/loading``: a node a batch, with its graphs' IRIs in one literal (an IRI has no
     white space), so that the ledger stays a few triples a batch.
 
-    >>> ledger = _Ledger(URIRef("https://e.org/graph/loading"))
+    >>> ledger = _Ledger(DEFAULT_BASE_IRI)
     >>> [str(o) for _, _, o in ledger.loading(0, {URIRef("https://e.org/a"): ""})]
     ['https://e.org/a']
     """
 
-    def __init__(self, graph: URIRef):
-        self.graph = graph
+    def __init__(self, base_iri: str):
+        self.made = iris(base_iri)
+        self.graph = self.made.loading_graph()
 
     def node(self, number: int) -> URIRef:
-        return URIRef(f"{self.graph}/batch/{number}")
+        return self.made.loading_batch(number)
 
     def loading(self, number: int, graphs: Iterable[URIRef]) -> list[tuple]:
         return [(self.node(number), KGS.loadingGraphs, Literal(" ".join(str(g) for g in graphs)))]

@@ -249,6 +249,14 @@ class Iris:
         """The graph that lists the new article graphs of a bulk write in flight (kg/ingest.py)."""
         return self._iri("graph", "loading")
 
+    def loading_batch(self, number: int) -> URIRef:
+        """A batch's node in the ledger of a bulk load's article loads (kg/bulk.py).
+
+        >>> iris("https://ex.org/").loading_batch(3)
+        rdflib.term.URIRef('https://ex.org/graph/loading/batch/3')
+        """
+        return self._iri("graph", "loading", "batch", str(number))
+
     def deriving_graph(self) -> URIRef:
         """The marker graph of a bulk load whose derived graphs are not written yet (kg/bulk.py)."""
         return self._iri("graph", "deriving")
