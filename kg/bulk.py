@@ -124,7 +124,7 @@ class _ArticleLoads:
     every transaction down, and a load waits behind a transaction. A failed load drops its
     batch's graphs and the ledger at once (else the next writer drops every batch without
     ``loaded``, :func:`recover_bulk_write`) and no later batch is written; :meth:`join` raises
-    the error. :meth:`kg.ingest.ArticleWriter.finish` drops the ledger with the build's marker.
+    the error. :meth:`DeferredDerived.build` drops the ledger once every batch is written.
 
     >>> from kg.store import open_store
     >>> store, g = open_store("memory:"), URIRef("https://e.org/article/1")
@@ -604,17 +604,19 @@ def recover_bulk_write(store, base_iri: str = DEFAULT_BASE_IRI) -> list[URIRef]:
 def _try_drop(store, graphs: list[URIRef]) -> None:
     """Drop the graphs of a failed load and the ledger at once; if that fails too (the disk is
     full, the process is going down), the ledger stays and the next writer recovers."""
-    try:
-        store.apply_changes(drop=graphs)
-    except (KgError, OSError):
-        pass
+    _at_once_or_later(store.apply_changes, drop=graphs)
 
 
 def _try_recover(store, base_iri: str) -> None:
-    """Recover at once after a failed bulk write; if that fails too (the disk is full, the
-    process is going down), the marker stays and the next writer recovers."""
+    """Recover at once after a failed bulk write (kg/ingest.py), or leave it to the next writer."""
+    _at_once_or_later(recover_bulk_write, store, base_iri)
+
+
+def _at_once_or_later(clean_up, *args, **kwargs) -> None:
+    """Clean up after a failed bulk write; when that fails too, its marker stays and the next
+    writer that opens the store does it (:func:`recover_bulk_write`)."""
     try:
-        recover_bulk_write(store, base_iri)
+        clean_up(*args, **kwargs)
     except (KgError, OSError):
         pass
 

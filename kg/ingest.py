@@ -92,6 +92,8 @@ BULK_LOAD_MIN_ARTICLES = 20
 # An ingest of at least this many inputs into a store without articles is a bulk load
 # (kg/bulk.py): the derived graphs are built once after the article graphs, not batch by batch.
 BULK_MIN_INPUTS = 1000
+# An ingest that wrote at least this many articles compacts the store's files after them (optimize).
+OPTIMIZE_MIN_ARTICLES = 1000
 # After each batch of a long ingest the writer gives back the memory the batch freed (glibc's
 # malloc_trim; kg/caches.py release_free_memory).
 RELEASE_FREE_MEMORY = True
@@ -903,7 +905,7 @@ def ingest_paths(
     summary.timings["peak_rss_mb"] = max(summary.timings.get("peak_rss_mb", 0.0), _peak_rss_mb())
     if (
         not summary.aborted
-        and (optimize if optimize is not None else summary.ingested >= 1000)
+        and (optimize if optimize is not None else summary.ingested >= OPTIMIZE_MIN_ARTICLES)
         and store.capabilities.can_optimize
     ):
         began = time.perf_counter()
